@@ -1,0 +1,54 @@
+import type { CheckResult, LoadResult, SuiteName } from '../reports/schema.ts';
+import type { KpiFile } from '../config/kpis.ts';
+import type { Config } from '../config/schema.ts';
+import type { ReferenceInfo } from '../reference-app/types.ts';
+
+/**
+ * One measured metric. `values` holds the aggregations the KPI file asks for, keyed the way
+ * thresholds name them: 'avg', 'min', 'med', 'max', 'p(95)', 'rate', 'count', 'value'.
+ * An aggregation a suite could not measure is simply absent (the KPI becomes not-measured).
+ */
+export interface Measurement {
+  /** Metric name, optionally with a k6 submetric filter: `http_req_duration{name:login}`. */
+  metric: string;
+  values: Record<string, number>;
+  /** How many samples back the figure (error-rate claims need it). */
+  samples?: number;
+  note?: string;
+}
+
+export interface ProgressEvent {
+  suite: SuiteName;
+  /** e.g. "auth.login" finished, or a load tick. */
+  kind: 'check' | 'tick' | 'info' | 'warn';
+  message: string;
+  done?: number;
+  total?: number;
+}
+
+export interface SuiteContext {
+  config: Config;
+  /** Directory of the config file: relative paths in the config resolve against it. */
+  configDir: string;
+  kpis: KpiFile;
+  outDir: string;
+  signal: AbortSignal;
+  progress: (e: ProgressEvent) => void;
+  /** Present when gonogo started the bundled reference app for this run. */
+  reference?: ReferenceInfo;
+  load: { vus: number; duration: string; engine: 'k6' | 'autocannon' | 'auto'; shards?: number };
+  /** Secret values to scrub from every output (passwords, tokens, webhook secret). */
+  secrets: Set<string>;
+}
+
+export interface SuiteOutput {
+  checks: CheckResult[];
+  measurements: Measurement[];
+  load?: LoadResult;
+  /** Extra provenance for the report (engine versions, advisory source and date...). */
+  provenance?: Record<string, unknown>;
+  /** The engine that actually ran (load suite). */
+  engine?: string;
+}
+
+export type SuiteRunner = (ctx: SuiteContext) => Promise<SuiteOutput>;

@@ -1,0 +1,169 @@
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { parseThreshold, validateMetricThreshold, splitMetric, ThresholdError, type Threshold } from './threshold.ts';
+import { metricDef } from './metrics.ts';
+import { ConfigError, formatZodIssues } from './errors.ts';
+import type { Area, SuiteName } from '../reports/schema.ts';
+
+/** Which suite produces the checks of each area: lets a check-backed KPI know whether its suite ran. */
+export const AREA_SUITE: Record<Area, SuiteName> = {
+  auth: 'smoke', escrow: 'smoke', email: 'smoke', ratelimit: 'smoke', health: 'smoke',
+  config: 'smoke', cors: 'smoke', browser: 'smoke',
+  headers: 'security', tls: 'security', deps: 'security',
+  load: 'load',
+};
+
+const duration = z.string().regex(/^(\d+(?:\.\d+)?(ms|s|m|h))+$/, 'a k6 duration such as 30s, 5m or 1m30s');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
+
+const KpiBase = {
+  id: z.string().min(1),
+  description: z.string().min(1),
+  /** Which documented criterion the KPI comes from: required, so every number can be traced. */
+  source: z.string().min(1, 'every KPI names the document it comes from'),
+  /** Baseline tolerance: "10%" (relative) or "+0.0005" (absolute); defaults depend on the metric. */
+  tolerance: z.string().regex(/^(\d+(\.\d+)?%|\+\d+(\.\d+)?)$/, 'a relative tolerance like "10%" or an absolute one like "+0.0005"').optional(),
+};
+
+const MetricKpi = z.object({
+  ...KpiBase,
+  metric: z.string().min(1),
+  threshold: z.union([z.string(), z.array(z.string()).min(1)]),
+}).strict();
+
+const CheckKpi = z.object({
+  ...KpiBase,
+  /** Check ids or `area.*` patterns that must all pass. */
+  checks: z.array(z.string().min(1)).min(1),
+}).strict();
+
+const Waiver = z.object({
+  check: z.string().optional(),
+  kpi: z.string().optional(),
+  reason: z.string().min(1),
+  owner: z.string().min(1),
+  expires: isoDate,
+}).strict().refine((w) => Boolean(w.check) !== Boolean(w.kpi), 'a waiver names exactly one of check or kpi');
+
+export const KpiFileSchema = z.object({
+  version: z.literal(1),
+  profile: z.object({
+    vus: z.number().int().positive(),
+    duration,
+    quick: z.object({ vus: z.number().int().positive(), duration }).strict(),
+  }).strict(),
+  /** Inputs of the checks that enforce documented numbers (limits, policies). */
+  params: z.object({
+    rateLimit: z.object({ requests: z.number().int().positive(), windowS: z.number().positive(), tolerance: z.number().min(0).max(1) }).strict(),
+    loginRateLimit: z.object({ requests: z.number().int().positive(), windowS: z.number().positive() }).strict().optional(),
+    lockout: z.object({ attempts: z.number().int().positive(), durationS: z.number().positive() }).strict(),
+    passwordPolicy: z.object({
+      minLength: z.number().int().positive(), upper: z.boolean(), lower: z.boolean(), digit: z.boolean(), special: z.boolean(),
+    }).strict(),
+    tokenLifetimeMaxS: z.number().positive(),
+    certMinDays: z.number().nonnegative(),
+    headersMinGrade: z.enum(['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F']),
+  }).strict(),
+  kpis: z.array(z.union([MetricKpi, CheckKpi])).min(1),
+  waivers: z.array(Waiver).default([]),
+}).strict();
+
+export type KpiFileInput = z.input<typeof KpiFileSchema>;
+type KpiFileParsed = z.infer<typeof KpiFileSchema>;
+export type Waiver = z.infer<typeof Waiver>;
+
+export interface MetricKpiDef {
+  kind: 'metric';
+  id: string; description: string; source: string; tolerance?: string;
+  metric: string;
+  suite: SuiteName;
+  thresholds: Threshold[];
+}
+export interface CheckKpiDef {
+  kind: 'checks';
+  id: string; description: string; source: string; tolerance?: string;
+  checks: string[];
+  suite: SuiteName;
+}
+export type KpiDef = MetricKpiDef | CheckKpiDef;
+
+export interface KpiFile {
+  path: string;
+  sha256: string;
+  profile: KpiFileParsed['profile'];
+  params: KpiFileParsed['params'];
+  kpis: KpiDef[];
+  waivers: Waiver[];
+}
+
+/** Does a check id match a KPI's `area.*` pattern or exact id? */
+export function matchesCheck(pattern: string, id: string): boolean {
+  return pattern.endsWith('.*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
+}
+
+function suiteOfPattern(pattern: string): SuiteName | undefined {
+  return AREA_SUITE[pattern.split('.')[0] as Area];
+}
+
+/** Validates beyond the schema: thresholds parse, metrics exist, ids unique, patterns name real areas. */
+export function resolveKpis(parsed: KpiFileParsed, path: string, sha256: string): KpiFile {
+  const issues: string[] = [];
+  const seen = new Set<string>();
+  const kpis: KpiDef[] = [];
+  parsed.kpis.forEach((k, i) => {
+    const where = `kpis[${i}] (${k.id})`;
+    if (seen.has(k.id)) issues.push(`${where}: the id "${k.id}" is used twice`);
+    seen.add(k.id);
+    if ('metric' in k) {
+      const exprs = Array.isArray(k.threshold) ? k.threshold : [k.threshold];
+      try {
+        const thresholds = exprs.map(parseThreshold);
+        thresholds.forEach((t) => validateMetricThreshold(k.metric, t));
+        const def = metricDef(splitMetric(k.metric).base)!;
+        kpis.push({ kind: 'metric', id: k.id, description: k.description, source: k.source, tolerance: k.tolerance, metric: k.metric, suite: def.suite, thresholds });
+      } catch (e) {
+        if (!(e instanceof ThresholdError)) throw e;
+        issues.push(`${where}.threshold: ${e.message}`);
+      }
+    } else {
+      const suites = new Set(k.checks.map(suiteOfPattern));
+      if (suites.has(undefined)) {
+        issues.push(`${where}.checks: ${k.checks.filter((c) => !suiteOfPattern(c)).join(', ')} names no known area (${Object.keys(AREA_SUITE).join(', ')})`);
+      } else if (suites.size > 1) {
+        issues.push(`${where}.checks: one KPI covers checks of one suite; split it`);
+      } else {
+        kpis.push({ kind: 'checks', id: k.id, description: k.description, source: k.source, tolerance: k.tolerance, checks: k.checks, suite: [...suites][0]! });
+      }
+    }
+  });
+  if (issues.length) throw new ConfigError(path, issues);
+  return { path, sha256, profile: parsed.profile, params: parsed.params, kpis, waivers: parsed.waivers };
+}
+
+export async function loadKpiFile(path: string): Promise<KpiFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(path, [`cannot read the KPI file: ${(e as NodeJS.ErrnoException).code ?? String(e)}. Create one with \`gonogo init\` or pass --config to a config whose "kpis" points at it.`]);
+  }
+  return parseKpiText(text, path);
+}
+
+export function parseKpiText(text: string, path: string): KpiFile {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) {
+    throw new ConfigError(path, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+  }
+  const result = KpiFileSchema.safeParse(doc.toJS());
+  if (!result.success) throw new ConfigError(path, formatZodIssues(result.error));
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  return resolveKpis(result.data, path, sha256);
+}
+
+/** A waiver is active on `today` (YYYY-MM-DD, UTC) up to and including its expiry date. */
+export function waiverActive(w: Waiver, today: string): boolean {
+  return today <= w.expires;
+}

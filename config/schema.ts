@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { SmokeConfig } from '../smoke/config.ts';
+import { SecurityConfig } from '../security/config.ts';
+import { LoadConfig } from '../load/config.ts';
+
+/** An environment variable *name*: secrets never live in the config file itself. */
+export const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets are read from the environment, never written in the file)');
+
+export const TargetConfig = z.object({
+  baseUrl: z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://staging.example.com' }),
+  /** Hosts besides baseUrl's that traffic may go to (e.g. an API on another subdomain). Nothing else is ever contacted. */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /** PEM CA bundle to trust in addition to the system CAs (staging certificates). */
+  caFile: z.string().optional(),
+  /** Per-request timeout. */
+  timeoutMs: z.number().int().positive().default(10_000),
+  /** Whole-run deadline: a run that has not finished by then stops, marked incomplete. */
+  deadlineS: z.number().int().positive().default(1800),
+}).strict();
+
+export const ConfigSchema = z.object({
+  target: TargetConfig,
+  /** Path of the KPI file, relative to the config file. */
+  kpis: z.string().default('./kpis.yaml'),
+  smoke: SmokeConfig.default(SmokeConfig.parse({})),
+  security: SecurityConfig.default(SecurityConfig.parse({})),
+  load: LoadConfig.default(LoadConfig.parse({})),
+}).strict();
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Types the config file; the zod schema above is the single source of truth for checking it. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

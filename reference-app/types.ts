@@ -1,0 +1,32 @@
+/** What a running reference app tells the harness: where it is and how to drive it. */
+export interface ReferenceAccount {
+  role: 'client' | 'manufacturer' | 'admin';
+  email: string;
+  password: string;
+  id: number;
+}
+
+export interface ReferenceInfo {
+  /** https://127.0.0.1:PORT */
+  baseUrl: string;
+  /** http://127.0.0.1:PORT that redirects to https */
+  httpUrl: string;
+  host: string;
+  port: number;
+  httpPort: number;
+  /** PEM file of the CA that signed the server certificate, for TLS checks and clients. */
+  caFile: string;
+  accounts: ReferenceAccount[];
+  jwtSecret: string;
+  webhookSecret: string;
+  flaws: string[];
+  /** Lockfile the deps audit should read (a vulnerable entry appears with the matching flaw). */
+  lockfile: string;
+  /** Offline OSV directory of real advisories used by the demo. */
+  osvDb: string;
+  /** SMTP sink the app delivers to, started by the harness. */
+  smtp: { host: string; port: number };
+  /** Source addresses exempt from rate limits (the load generator's, as teams allowlist theirs). */
+  unlimitedAddresses: string[];
+  stop(): Promise<void>;
+}

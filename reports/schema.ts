@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+/** Bumped only on a breaking change; readers keep accepting every older version they know. */
+export const SCHEMA_VERSION = 1 as const;
+
+export const suiteNames = ['smoke', 'security', 'load'] as const;
+export const SuiteName = z.enum(suiteNames);
+export type SuiteName = z.infer<typeof SuiteName>;
+
+export const areas = [
+  'auth', 'escrow', 'email', 'ratelimit', 'health', 'config', 'cors', 'browser',
+  'headers', 'tls', 'deps', 'load',
+] as const;
+export const Area = z.enum(areas);
+export type Area = z.infer<typeof Area>;
+
+export const CheckStatus = z.enum(['pass', 'fail', 'warn', 'skip', 'error']);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+export const CheckLevel = z.enum(['blocker', 'warn']);
+export type CheckLevel = z.infer<typeof CheckLevel>;
+
+/** `<area>.<name>`: stable forever once released, because compare and trend match on it. */
+export const CheckId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:[-.][a-z0-9]+)*$/, 'check ids look like area.name (lowercase, dashes)');
+
+export const Evidence = z.object({
+  /** One or more requests that back the result; bodies are short, redacted excerpts. */
+  requests: z.array(z.object({
+    method: z.string(),
+    url: z.string(),
+    status: z.number().int().nullable(),
+    excerpt: z.string().optional(),
+  })).optional(),
+  expected: z.string().optional(),
+  actual: z.string().optional(),
+  message: z.string().optional(),
+  /** Free-form, already-redacted details (header values, cipher lists, advisory ids...). */
+  details: z.record(z.string(), z.unknown()).optional(),
+}).strict();
+export type Evidence = z.infer<typeof Evidence>;
+
+export const CheckResult = z.object({
+  id: CheckId,
+  suite: SuiteName,
+  area: Area,
+  title: z.string(),
+  status: CheckStatus,
+  level: CheckLevel,
+  evidence: Evidence,
+  durationMs: z.number().nonnegative(),
+  /** Set when a waiver turned a failure into an accepted one. */
+  waiver: z.object({ reason: z.string(), owner: z.string(), expires: z.string() }).optional(),
+}).strict();
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const KpiStatus = z.enum(['pass', 'fail', 'not-measured', 'waived']);
+export type KpiStatus = z.infer<typeof KpiStatus>;
+
+export const KpiResult = z.object({
+  id: z.string(),
+  description: z.string(),
+  /** The k6-style expression(s), e.g. `http_req_duration: p(95)<200`. */
+  threshold: z.string(),
+  /** The measured aggregate(s) the threshold was judged on, null when nothing could be measured. */
+  measured: z.number().nullable(),
+  status: KpiStatus,
+  source: z.string(),
+  metric: z.string().optional(),
+  suite: SuiteName.optional(),
+  note: z.string().optional(),
+}).strict();
+export type KpiResult = z.infer<typeof KpiResult>;
+
+const LatencyMs = z.object({
+  mean: z.number(), p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number(),
+}).strict();
+
+export const EndpointStats = z.object({
+  name: z.string(),
+  method: z.string(),
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  latencyMs: LatencyMs,
+}).strict();
+
+export const TimelinePoint = z.object({
+  /** Seconds since the load started. */
+  t: z.number().int().nonnegative(),
+  rps: z.number().nonnegative(),
+  p95: z.number().nonnegative(),
+  errors: z.number().int().nonnegative(),
+}).strict();
+
+export const LoadResult = z.object({
+  engine: z.string(),
+  vus: z.number().int().positive(),
+  durationS: z.number().nonnegative(),
+  requests: z.number().int().nonnegative(),
+  rps: z.number().nonnegative(),
+  errorRate: z.number().min(0).max(1),
+  errors: z.number().int().nonnegative(),
+  latencyMs: LatencyMs,
+  /** Base64 of an HDR histogram (hdr-histogram-js encodeIntoCompressedBase64), values in microseconds. */
+  histogram: z.string(),
+  endpoints: z.array(EndpointStats),
+  timeline: z.array(TimelinePoint),
+  checks: z.object({ passes: z.number().int().nonnegative(), fails: z.number().int().nonnegative() }).strict().optional(),
+  availability: z.object({ polls: z.number().int().nonnegative(), ok: z.number().int().nonnegative(), url: z.string() }).strict().optional(),
+  shards: z.number().int().positive().optional(),
+}).strict();
+export type LoadResult = z.infer<typeof LoadResult>;
+
+export const ClaimStatus = z.enum(['confirmed', 'contradicted', 'unverified', 'open']);
+export const ChecklistResult = z.object({
+  file: z.string(),
+  claims: z.array(z.object({
+    text: z.string(),
+    line: z.number().int().positive(),
+    claimed: z.boolean(),
+    status: ClaimStatus,
+    evidence: z.array(z.string()),
+    section: z.string().optional(),
+    note: z.string().optional(),
+  }).strict()),
+}).strict();
+export type ChecklistResult = z.infer<typeof ChecklistResult>;
+
+export const Verdict = z.object({
+  decision: z.enum(['GO', 'NO-GO']),
+  complete: z.boolean(),
+  reasons: z.array(z.string()),
+}).strict();
+export type Verdict = z.infer<typeof Verdict>;
+
+export const Report = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('gonogo'), version: z.string() }).strict(),
+  run: z.object({
+    id: z.string(),
+    label: z.string().nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    target: z.object({ baseUrl: z.string() }).strict(),
+    suites: z.array(SuiteName),
+    engine: z.string().nullable(),
+    loadProfile: z.object({ vus: z.number().int().positive(), duration: z.string() }).strict(),
+    provenance: z.object({
+      node: z.string(),
+      k6: z.string().optional(),
+      kpiFileSha256: z.string(),
+      configFile: z.string().optional(),
+      platform: z.string().optional(),
+      reference: z.object({ flaws: z.array(z.string()) }).strict().optional(),
+      /** Where dependency advisories came from and how fresh they were. */
+      advisories: z.object({ source: z.string(), date: z.string().nullable() }).strict().optional(),
+    }).passthrough(),
+    /** Suites that were selected but did not finish (crash, interrupt). */
+    interrupted: z.boolean().optional(),
+  }).strict(),
+  verdict: Verdict,
+  kpis: z.array(KpiResult),
+  checks: z.array(CheckResult),
+  load: LoadResult.optional(),
+  checklist: z.array(ChecklistResult).optional(),
+  baseline: z.unknown().optional(),
+}).strict();
+export type Report = z.infer<typeof Report>;
