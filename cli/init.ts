@@ -1,0 +1,3 @@
+import type { RegisterCommands } from './command.ts';
+
+export const registerInitCommand: RegisterCommands = () => {};

@@ -1,0 +1,62 @@
+import { Command, CommanderError } from 'commander';
+import { ZodError } from 'zod';
+import { ConfigError, InputError, UsageError } from '../config/errors.ts';
+import type { Cli } from './command.ts';
+import { registerRunCommand } from './run-command.ts';
+import { registerInitCommand } from './init.ts';
+import { registerSecurityCommands } from '../security/commands.ts';
+import { registerLoadCommands } from '../load/commands.ts';
+import { registerReferenceCommands } from '../reference-app/commands.ts';
+import { registerReportCommands } from '../reports/commands.ts';
+import { VERSION } from './version.ts';
+
+/** Turns any failure into one paragraph on stderr and an exit code; never a stack trace for user errors. */
+export function describeError(e: unknown): { message: string; code: 0 | 1 | 2 } {
+  if (e instanceof ConfigError) return { message: e.format(), code: 2 };
+  if (e instanceof UsageError) return { message: `Usage error: ${e.message} (see gonogo --help)`, code: 2 };
+  if (e instanceof InputError) return { message: `Input error: ${e.message}`, code: 2 };
+  if (e instanceof ZodError) return { message: `Invalid input: ${e.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`, code: 2 };
+  const err = e as Error;
+  const cause = err?.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
+  const message = `Harness error: ${err?.message ?? String(e)}${cause}. This is a gonogo problem, not a verdict on the target; set GONOGO_DEBUG=1 to see the stack.`;
+  if (process.env.GONOGO_DEBUG) console.error(err?.stack);
+  return { message, code: 2 };
+}
+
+export function buildProgram(cli: Cli): Command {
+  const program = new Command('gonogo')
+    .description('Launch-readiness gate: smoke tests, load scenarios and security audits judged against your documented KPIs, in one go/no-go report.\nExit codes: 0 GO, 1 NO-GO, 2 usage, config or harness error.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) })
+    .exitOverride();
+  for (const register of [registerInitCommand, registerRunCommand, registerReferenceCommands, registerReportCommands, registerSecurityCommands, registerLoadCommands]) {
+    register(program, cli);
+  }
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) });
+  return program;
+}
+
+/** The only place that decides the process exit code; bin/gonogo.js sets process.exitCode from it. */
+export async function main(argv: string[], io?: Partial<Cli>): Promise<number> {
+  let code: 0 | 1 | 2 = 0;
+  const cli: Cli = {
+    out: io?.out ?? ((s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`)),
+    err: io?.err ?? ((s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`)),
+    isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
+    exit: (c) => { code = c; },
+  };
+  const program = buildProgram(cli);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; everything else is a usage error.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    const { message, code: c } = describeError(e);
+    cli.err(message);
+    return c;
+  }
+}

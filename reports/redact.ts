@@ -1,0 +1,50 @@
+/**
+ * Scrubs secrets from anything gonogo writes. Known values (passwords, webhook secret, tokens seen
+ * during the run) are replaced wherever they occur; shapes that are secret by nature (JWTs, bearer
+ * credentials, Stripe keys, cookie values, password fields) are masked even when nobody registered them.
+ */
+const PATTERNS: Array<[RegExp, string]> = [
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
+  [/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]+/g, '$1_$2_[redacted]'],
+  [/\bwhsec_[A-Za-z0-9+/=]+/g, 'whsec_[redacted]'],
+  [/("(?:password|passwd|secret|token|access_token|refresh_token|api_key|apikey|client_secret|verification_token)"\s*:\s*")[^"]*"/gi, '$1[redacted]"'],
+  [/((?:^|[?&;\s])(?:password|token|access_token|refresh_token|secret|code)=)[^&\s;"]+/gi, '$1[redacted]'],
+  [/((?:set-cookie|cookie)"?\s*[:=]\s*"?[^=;\s"]+=)[^;"\s]+/gi, '$1[redacted]'],
+  [/(Stripe-Signature"?\s*[:=]\s*"?)[^"\n]+/gi, '$1[redacted]'],
+];
+
+export class Redactor {
+  private readonly values = new Set<string>();
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  /** Registers a secret value; very short values are ignored because masking them would garble text. */
+  add(secret: string | undefined | null): void {
+    if (secret && secret.length >= 6) this.values.add(secret);
+  }
+
+  get secrets(): ReadonlySet<string> {
+    return this.values;
+  }
+
+  text(input: string): string {
+    let out = input;
+    // Longest first so a secret that contains another is masked whole.
+    for (const v of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(v).join('[redacted]');
+    for (const [re, rep] of PATTERNS) out = out.replace(re, rep);
+    return out;
+  }
+
+  /** Deep copy with every string redacted (object keys too, in case a secret became a key). */
+  value<T>(input: T): T {
+    if (typeof input === 'string') return this.text(input) as T;
+    if (Array.isArray(input)) return input.map((v) => this.value(v)) as T;
+    if (input && typeof input === 'object') {
+      return Object.fromEntries(Object.entries(input).map(([k, v]) => [this.text(k), this.value(v)])) as T;
+    }
+    return input;
+  }
+}
