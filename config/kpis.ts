@@ -6,14 +6,8 @@ import { parseThreshold, validateMetricThreshold, splitMetric, ThresholdError, t
 import { metricDef } from './metrics.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
 import type { Area, SuiteName } from '../reports/schema.ts';
+import { AREA_SUITE } from '../reports/catalogue.ts';
 
-/** Which suite produces the checks of each area: lets a check-backed KPI know whether its suite ran. */
-export const AREA_SUITE: Record<Area, SuiteName> = {
-  auth: 'smoke', escrow: 'smoke', email: 'smoke', ratelimit: 'smoke', health: 'smoke',
-  config: 'smoke', cors: 'smoke', browser: 'smoke',
-  headers: 'security', tls: 'security', deps: 'security',
-  load: 'load',
-};
 
 const duration = z.string().regex(/^(\d+(?:\.\d+)?(ms|s|m|h))+$/, 'a k6 duration such as 30s, 5m or 1m30s');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
