@@ -1,0 +1,65 @@
+import { access } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { createJiti } from 'jiti';
+import { ConfigSchema, type Config } from './schema.ts';
+import { ConfigError, formatZodIssues } from './errors.ts';
+
+export interface LoadedConfig {
+  config: Config;
+  file: string;
+  dir: string;
+  /** Secret values read from the environment variables the config names. */
+  secrets: Map<string, string>;
+}
+
+/**
+ * Every string under a key ending in `Env` names an environment variable holding a secret
+ * (`passwordEnv: 'GONOGO_CLIENT_PASSWORD'`). They are collected with their dot-paths so a missing
+ * variable is reported where it was named.
+ */
+export function collectEnvRefs(value: unknown, path: string[] = []): Array<{ path: string; name: string }> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => collectEnvRefs(v, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`]));
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    if (/Env$/.test(k) && typeof v === 'string') return [{ path: [...path, k].join('.'), name: v }];
+    return collectEnvRefs(v, [...path, k]);
+  });
+}
+
+export function resolveSecrets(config: Config, file: string, env: NodeJS.ProcessEnv): Map<string, string> {
+  const secrets = new Map<string, string>();
+  const missing: string[] = [];
+  for (const ref of collectEnvRefs(config)) {
+    const v = env[ref.name];
+    if (v === undefined || v === '') missing.push(`${ref.path}: environment variable ${ref.name} is not set (received: nothing); export it or add it to your CI secrets`);
+    else secrets.set(ref.name, v);
+  }
+  if (missing.length) throw new ConfigError(file, missing);
+  return secrets;
+}
+
+/** Validates a config object (already loaded or built in code) the same way a file is validated. */
+export function parseConfig(input: unknown, file: string): Config {
+  const result = ConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(file, formatZodIssues(result.error, input));
+  return result.data;
+}
+
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const file = resolve(path);
+  try {
+    await access(file);
+  } catch {
+    throw new ConfigError(file, ['no config file here; create one with `gonogo init`, pass --config FILE, or use --reference to test the bundled reference platform']);
+  }
+  let mod: unknown;
+  try {
+    const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+    mod = await jiti.import(file, { default: true });
+  } catch (e) {
+    const msg = (e as Error).message?.split('\n')[0] ?? String(e);
+    throw new ConfigError(file, [`the file could not be loaded: ${msg}`], { cause: e });
+  }
+  const config = parseConfig(mod, file);
+  return { config, file, dir: dirname(file), secrets: resolveSecrets(config, file, env) };
+}

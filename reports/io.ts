@@ -1,0 +1,56 @@
+import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { InputError } from '../config/errors.ts';
+import { Report, SCHEMA_VERSION } from './schema.ts';
+
+/** Writes via a temporary file and rename, so a reader never sees half a file and a crash never damages the old one. */
+export async function writeAtomic(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, content, { flag: 'wx' });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Validates on write: a report that does not match the schema is a gonogo bug and must not be written. */
+export function serializeReport(report: Report): string {
+  return `${JSON.stringify(Report.parse(report), null, 2)}\n`;
+}
+
+/** Reads and validates a report.json; every way it can be wrong becomes an InputError naming the file. */
+export async function readReport(path: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read the report ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return parseReportText(text, path);
+}
+
+export function parseReportText(text: string, path: string): Report {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path} is not valid JSON (${(e as Error).message}); is it truncated? Use a report.json written by gonogo run.`);
+  }
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof data !== 'object' || data === null || version === undefined) {
+    throw new InputError(`${path} is not a gonogo report (no schemaVersion field)`);
+  }
+  if (version !== SCHEMA_VERSION) {
+    throw new InputError(`${path} has schemaVersion ${JSON.stringify(version)}; this gonogo reads version ${SCHEMA_VERSION}. Use the gonogo release that wrote it, or re-run.`);
+  }
+  const parsed = Report.safeParse(data);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+    throw new InputError(`${path} does not match the report schema version ${SCHEMA_VERSION}: ${first}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,34 @@
+import type { Report } from '../schema.ts';
+import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from './labels.ts';
+
+/** The summary printed at the end of a run: the verdict first, then only what needs attention. */
+export function renderConsole(report: Report): string {
+  const v = report.verdict;
+  const lines: string[] = [];
+  const contradicted = (report.checklist ?? []).flatMap((f) => f.claims.filter((c) => c.status === 'contradicted').map((c) => `${f.file}:${c.line} ${c.text}`));
+  if (contradicted.length) {
+    lines.push(`Contradicted checklist claims (${contradicted.length}):`);
+    for (const c of contradicted) lines.push(`  ✗ ${c}`);
+    lines.push('');
+  }
+  const attention = report.checks.filter((c) => c.status !== 'pass').sort((a, b) => CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id));
+  const counts = Object.fromEntries((['pass', 'fail', 'error', 'warn', 'skip'] as const).map((s) => [s, report.checks.filter((c) => c.status === s).length]));
+  lines.push(`Checks: ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error, ${counts.warn} warn, ${counts.skip} skip`);
+  for (const c of attention) {
+    const why = c.evidence.message ?? c.evidence.actual ?? '';
+    lines.push(`  ${CHECK_LABEL[c.status].padEnd(5)} ${c.id}${c.level === 'warn' ? ' (warn level)' : ''}${c.waiver ? ' (waived)' : ''}${why ? ` - ${why.slice(0, 160)}` : ''}`);
+  }
+  lines.push(`KPIs: ${report.kpis.filter((k) => k.status === 'pass').length}/${report.kpis.length} pass`);
+  for (const k of report.kpis.filter((x) => x.status !== 'pass')) {
+    lines.push(`  ${KPI_LABEL[k.status].padEnd(12)} ${k.id}: ${k.threshold}, measured ${fmtNumber(k.measured)}`);
+  }
+  if (report.load) {
+    const l = report.load;
+    lines.push(`Load (${l.engine}): ${l.requests} requests, ${fmtNumber(l.rps)} req/s, p95 ${fmtNumber(l.latencyMs.p95)} ms, p99 ${fmtNumber(l.latencyMs.p99)} ms, errors ${l.errors}`);
+  }
+  lines.push('');
+  lines.push(`${v.decision}${v.complete ? '' : ' (incomplete)'}`);
+  for (const r of v.reasons.slice(0, 12)) lines.push(`  - ${r}`);
+  if (v.reasons.length > 12) lines.push(`  ... and ${v.reasons.length - 12} more in report.md`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,71 @@
+import type { CheckResult, Report } from '../schema.ts';
+import { CHECK_ICON, CHECK_LABEL, CHECK_ORDER, KPI_ICON, KPI_LABEL, fmtNumber } from './labels.ts';
+
+/** Escapes what would break a Markdown table cell or start markup. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/([<>*_`])/g, '\\$1');
+}
+
+function evidenceLine(c: CheckResult): string {
+  const e = c.evidence;
+  const parts: string[] = [];
+  if (e.message) parts.push(e.message);
+  if (e.expected) parts.push(`expected ${e.expected}`);
+  if (e.actual) parts.push(`got ${e.actual}`);
+  const r = e.requests?.[0];
+  if (r) parts.push(`${r.method} ${r.url} -> ${r.status ?? 'no response'}`);
+  return parts.join('; ');
+}
+
+/** report.md: the whole verdict in Markdown, small enough for a CI step summary. */
+export function renderMarkdown(report: Report): string {
+  const v = report.verdict;
+  const out: string[] = [];
+  out.push(`# gonogo: ${v.decision === 'GO' ? '✅ GO' : '❌ NO-GO'}${v.complete ? '' : ' (incomplete)'}`);
+  out.push('');
+  out.push(`Target \`${report.run.target.baseUrl}\` · run \`${report.run.id}\`${report.run.label ? ` · release **${cell(report.run.label)}**` : ''} · suites ${report.run.suites.join(', ') || 'none'} · load ${report.run.loadProfile.vus} VUs for ${report.run.loadProfile.duration}${report.run.engine ? ` (${report.run.engine})` : ''}`);
+  out.push('');
+  if (v.reasons.length) {
+    out.push('## Reasons');
+    out.push('');
+    for (const r of v.reasons) out.push(`- ${cell(r)}`);
+    out.push('');
+  }
+  const contradicted = (report.checklist ?? []).flatMap((f) => f.claims.filter((c) => c.status === 'contradicted').map((c) => ({ file: f.file, ...c })));
+  if (contradicted.length) {
+    out.push('## Contradicted checklist claims');
+    out.push('');
+    for (const c of contradicted) out.push(`- ❌ ${cell(c.text)} (${cell(c.file)}:${c.line}; evidence ${c.evidence.join(', ')})`);
+    out.push('');
+  }
+  out.push('## KPIs');
+  out.push('');
+  out.push('| | KPI | threshold | measured | source |');
+  out.push('|---|---|---|---|---|');
+  for (const k of report.kpis) {
+    out.push(`| ${KPI_ICON[k.status]} ${KPI_LABEL[k.status]} | ${cell(k.id)} | ${cell(k.threshold)} | ${fmtNumber(k.measured)}${k.note ? ` (${cell(k.note)})` : ''} | ${cell(k.source)} |`);
+  }
+  out.push('');
+  out.push('## Checks');
+  out.push('');
+  out.push('| | check | level | title | evidence |');
+  out.push('|---|---|---|---|---|');
+  const sorted = [...report.checks].sort((a, b) => CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id));
+  for (const c of sorted) {
+    out.push(`| ${CHECK_ICON[c.status]} ${CHECK_LABEL[c.status]}${c.waiver ? ' (waived)' : ''} | ${cell(c.id)} | ${c.level} | ${cell(c.title)} | ${cell(evidenceLine(c))} |`);
+  }
+  out.push('');
+  if (report.load) {
+    const l = report.load;
+    out.push('## Load');
+    out.push('');
+    out.push(`${l.engine}, ${l.vus} VUs for ${l.durationS}s: ${l.requests} requests, ${fmtNumber(l.rps)} req/s, error rate ${fmtNumber(l.errorRate * 100)}% (${l.errors}/${l.requests})`);
+    out.push('');
+    out.push('| mean | p50 | p90 | p95 | p99 | max |');
+    out.push('|---|---|---|---|---|---|');
+    const m = l.latencyMs;
+    out.push(`| ${[m.mean, m.p50, m.p90, m.p95, m.p99, m.max].map((x) => `${fmtNumber(x)} ms`).join(' | ')} |`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

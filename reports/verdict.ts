@@ -1,0 +1,63 @@
+import { waiverActive, type Waiver } from '../config/kpis.ts';
+import type { CheckResult, KpiResult, SuiteName, Verdict } from './schema.ts';
+import { suiteNames } from './schema.ts';
+
+export interface VerdictInput {
+  checks: CheckResult[];
+  kpis: KpiResult[];
+  /** Suites the run was asked for. */
+  selected: SuiteName[];
+  /** Suites that crashed or were cut short, with the reason. */
+  suiteErrors: Array<{ suite: SuiteName; message: string }>;
+  interrupted: boolean;
+  /** Regressions beyond tolerance against --baseline, in words. */
+  regressions: string[];
+  waivers: Waiver[];
+  today: string;
+}
+
+/**
+ * The one place GO or NO-GO is decided (DESIGN.md, verdict rules). Renderers read the result and
+ * never recompute it. Anything that could not be judged pushes towards NO-GO or incomplete, never GO.
+ */
+export function decide(input: VerdictInput): Verdict {
+  const noGo: string[] = [];
+  const notes: string[] = [];
+
+  if (input.interrupted) noGo.push('the run was interrupted before it finished; an unfinished run is never GO');
+  for (const e of input.suiteErrors) noGo.push(`the ${e.suite} suite could not finish: ${e.message}`);
+
+  for (const c of input.checks) {
+    if (c.level !== 'blocker') continue;
+    if (c.status === 'fail' && c.waiver) notes.push(`waived: ${c.id} (${c.waiver.owner}, until ${c.waiver.expires}): ${c.waiver.reason}`);
+    else if (c.status === 'fail') noGo.push(`blocker ${c.id} failed: ${c.title}`);
+    else if (c.status === 'error') noGo.push(`blocker ${c.id} could not be checked (error): ${c.title}`);
+  }
+
+  for (const k of input.kpis) {
+    if (k.status === 'fail') noGo.push(`KPI ${k.id} failed: ${k.threshold}, measured ${k.measured ?? 'nothing'}`);
+    else if (k.status === 'waived') notes.push(`waived: KPI ${k.id}${k.note ? ` (${k.note})` : ''}`);
+    else if (k.status === 'not-measured' && k.suite && input.selected.includes(k.suite)) {
+      noGo.push(`KPI ${k.id} could not be measured although the ${k.suite} suite was selected${k.note ? ` (${k.note})` : ''}`);
+    }
+  }
+
+  for (const w of input.waivers) {
+    if (!waiverActive(w, input.today)) notes.push(`expired waiver no longer applies: ${w.check ?? `KPI ${w.kpi}`} (${w.owner}, expired ${w.expires})`);
+  }
+
+  noGo.push(...input.regressions.map((r) => `regression against the baseline: ${r}`));
+
+  const incomplete: string[] = [];
+  const missing = suiteNames.filter((s) => !input.selected.includes(s));
+  if (missing.length) incomplete.push(`not run: ${missing.join(', ')} (the report is incomplete)`);
+  const skippedBlockers = input.checks.filter((c) => c.level === 'blocker' && c.status === 'skip');
+  if (skippedBlockers.length) incomplete.push(`skipped blockers: ${skippedBlockers.map((c) => c.id).join(', ')}`);
+
+  const complete = incomplete.length === 0 && !input.interrupted && input.suiteErrors.length === 0;
+  return {
+    decision: noGo.length === 0 ? 'GO' : 'NO-GO',
+    complete,
+    reasons: [...noGo, ...incomplete, ...notes],
+  };
+}
