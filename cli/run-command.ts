@@ -1,3 +1,72 @@
+import { Option } from 'commander';
 import type { RegisterCommands } from './command.ts';
+import { parseDuration, parseEngine, parsePositiveInt, parseSuites, type RunOptions } from './plan.ts';
+import { UsageError } from '../config/errors.ts';
+import { runGonogo } from './run.ts';
 
-export const registerRunCommand: RegisterCommands = () => {};
+interface RawRunOptions {
+  config: string;
+  reference?: boolean;
+  flaws?: string;
+  suite: string;
+  engine: string;
+  quick?: boolean;
+  vus?: string;
+  duration?: string;
+  shards?: string;
+  label?: string;
+  baseline?: string;
+  checklist: string[];
+  out?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Turns the raw flags into RunOptions, rejecting every bad value with a usage error before anything starts. */
+export async function toRunOptions(raw: RawRunOptions): Promise<RunOptions> {
+  const flaws = raw.flaws ? raw.flaws.split(',').map((f) => f.trim()).filter(Boolean) : [];
+  if (flaws.length && !raw.reference) throw new UsageError('--flaws only applies together with --reference');
+  if (flaws.length) {
+    const { parseFlaws } = (await import('../reference-app/commands.ts')) as unknown as { parseFlaws(list: string): string[] }; // INTEGRATE: drop cast
+    parseFlaws(flaws.join(','));
+  }
+  return {
+    config: raw.config,
+    reference: Boolean(raw.reference),
+    flaws,
+    suites: parseSuites(raw.suite),
+    engine: parseEngine(raw.engine),
+    quick: Boolean(raw.quick),
+    ...(raw.vus !== undefined ? { vus: parsePositiveInt(raw.vus, '--vus') } : {}),
+    ...(raw.duration !== undefined ? { duration: parseDuration(raw.duration) } : {}),
+    ...(raw.shards !== undefined ? { shards: parsePositiveInt(raw.shards, '--shards') } : {}),
+    ...(raw.label !== undefined ? { label: raw.label } : {}),
+    ...(raw.baseline !== undefined ? { baseline: raw.baseline } : {}),
+    checklists: raw.checklist,
+    ...(raw.out !== undefined ? { out: raw.out } : {}),
+  };
+}
+
+export const registerRunCommand: RegisterCommands = (program, cli) => {
+  program
+    .command('run')
+    .description('Run the suites against the target, write the report and exit with the verdict (0 GO, 1 NO-GO, 2 usage/config/harness error).')
+    .option('--config <file>', 'config file mapping the flows onto your platform', './gonogo.config.ts')
+    .option('--reference', 'start the bundled reference platform on free loopback ports and test it (needs no config)')
+    .option('--flaws <list>', 'with --reference: comma-separated protections to switch off (see gonogo reference --list-flaws)')
+    .option('--suite <list>', 'suites to run: smoke,security,load; unselected suites make the report incomplete', 'smoke,security,load')
+    .addOption(new Option('--engine <name>', 'load engine: k6, autocannon, or auto (k6 when on PATH)').default('auto'))
+    .option('--quick', "the same suites with the KPI file's short load profile (default 50 VUs for 30s)")
+    .option('--vus <n>', 'override the number of virtual users')
+    .option('--duration <d>', 'override the load duration (k6 syntax: 30s, 5m, 1m30s)')
+    .option('--shards <n>', 'split the k6 load over N processes (execution segments) and merge them exactly')
+    .option('--label <text>', 'release label stored in the report (a version or git sha)')
+    .option('--baseline <file>', 'an earlier report.json; regressions beyond the KPI tolerances fail the verdict')
+    .option('--checklist <file.md>', "judge a team's readiness checklist against the evidence (repeatable)", collect, [])
+    .option('--out <dir>', 'output directory (default results/<run-id>)')
+    .action(async (raw: RawRunOptions) => {
+      const opts = await toRunOptions(raw);
+      const outcome = await runGonogo(opts, cli);
+      cli.exit(outcome.exitCode);
+    });
+};

@@ -18,7 +18,8 @@ export interface Measurement {
 }
 
 export interface ProgressEvent {
-  suite: SuiteName;
+  /** 'run' for events of the run itself (target start, interrupts). */
+  suite: SuiteName | 'run';
   /** e.g. "auth.login" finished, or a load tick. */
   kind: 'check' | 'tick' | 'info' | 'warn';
   message: string;

@@ -21,17 +21,17 @@ const KpiBase = {
   tolerance: z.string().regex(/^(\d+(\.\d+)?%|\+\d+(\.\d+)?)$/, 'a relative tolerance like "10%" or an absolute one like "+0.0005"').optional(),
 };
 
-const MetricKpi = z.object({
+/** One KPI: either a metric with a k6 threshold, or a set of checks that must all pass. */
+const KpiEntry = z.object({
   ...KpiBase,
-  metric: z.string().min(1),
-  threshold: z.union([z.string(), z.array(z.string()).min(1)]),
-}).strict();
-
-const CheckKpi = z.object({
-  ...KpiBase,
+  metric: z.string().min(1).optional(),
+  threshold: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   /** Check ids or `area.*` patterns that must all pass. */
-  checks: z.array(z.string().min(1)).min(1),
-}).strict();
+  checks: z.array(z.string().min(1)).min(1).optional(),
+}).strict().superRefine((k, ctx) => {
+  if (k.checks && (k.metric || k.threshold)) ctx.addIssue({ code: 'custom', message: 'a KPI has either metric + threshold or checks, not both' });
+  else if (!k.checks && !(k.metric && k.threshold)) ctx.addIssue({ code: 'custom', message: 'a KPI needs metric + threshold (e.g. http_req_duration, p(95)<200) or a checks list' });
+});
 
 const Waiver = z.object({
   check: z.string().optional(),
@@ -60,7 +60,7 @@ export const KpiFileSchema = z.object({
     certMinDays: z.number().nonnegative(),
     headersMinGrade: z.enum(['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F']),
   }).strict(),
-  kpis: z.array(z.union([MetricKpi, CheckKpi])).min(1),
+  kpis: z.array(KpiEntry).min(1),
   waivers: z.array(Waiver).default([]),
 }).strict();
 
@@ -110,25 +110,27 @@ export function resolveKpis(parsed: KpiFileParsed, path: string, sha256: string)
     const where = `kpis[${i}] (${k.id})`;
     if (seen.has(k.id)) issues.push(`${where}: the id "${k.id}" is used twice`);
     seen.add(k.id);
-    if ('metric' in k) {
+    if (k.metric && k.threshold) {
+      const metric = k.metric;
       const exprs = Array.isArray(k.threshold) ? k.threshold : [k.threshold];
       try {
         const thresholds = exprs.map(parseThreshold);
-        thresholds.forEach((t) => validateMetricThreshold(k.metric, t));
-        const def = metricDef(splitMetric(k.metric).base)!;
-        kpis.push({ kind: 'metric', id: k.id, description: k.description, source: k.source, tolerance: k.tolerance, metric: k.metric, suite: def.suite, thresholds });
+        thresholds.forEach((t) => validateMetricThreshold(metric, t));
+        const def = metricDef(splitMetric(metric).base)!;
+        kpis.push({ kind: 'metric', id: k.id, description: k.description, source: k.source, tolerance: k.tolerance, metric, suite: def.suite, thresholds });
       } catch (e) {
         if (!(e instanceof ThresholdError)) throw e;
         issues.push(`${where}.threshold: ${e.message}`);
       }
-    } else {
-      const suites = new Set(k.checks.map(suiteOfPattern));
+    } else if (k.checks) {
+      const checks = k.checks;
+      const suites = new Set(checks.map(suiteOfPattern));
       if (suites.has(undefined)) {
-        issues.push(`${where}.checks: ${k.checks.filter((c) => !suiteOfPattern(c)).join(', ')} names no known area (${Object.keys(AREA_SUITE).join(', ')})`);
+        issues.push(`${where}.checks: ${checks.filter((c) => !suiteOfPattern(c)).join(', ')} names no known area (${Object.keys(AREA_SUITE).join(', ')})`);
       } else if (suites.size > 1) {
         issues.push(`${where}.checks: one KPI covers checks of one suite; split it`);
       } else {
-        kpis.push({ kind: 'checks', id: k.id, description: k.description, source: k.source, tolerance: k.tolerance, checks: k.checks, suite: [...suites][0]! });
+        kpis.push({ kind: 'checks', id: k.id, description: k.description, source: k.source, tolerance: k.tolerance, checks, suite: [...suites][0]! });
       }
     }
   });
@@ -151,8 +153,9 @@ export function parseKpiText(text: string, path: string): KpiFile {
   if (doc.errors.length) {
     throw new ConfigError(path, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   }
-  const result = KpiFileSchema.safeParse(doc.toJS());
-  if (!result.success) throw new ConfigError(path, formatZodIssues(result.error));
+  const data: unknown = doc.toJS();
+  const result = KpiFileSchema.safeParse(data);
+  if (!result.success) throw new ConfigError(path, formatZodIssues(result.error, data));
   const sha256 = createHash('sha256').update(text).digest('hex');
   return resolveKpis(result.data, path, sha256);
 }

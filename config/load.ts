@@ -32,6 +32,7 @@ export function resolveSecrets(config: Config, file: string, env: NodeJS.Process
   for (const ref of collectEnvRefs(config)) {
     const v = env[ref.name];
     if (v === undefined || v === '') missing.push(`${ref.path}: environment variable ${ref.name} is not set (received: nothing); export it or add it to your CI secrets`);
+    else if (/^(sk|rk)_live_/.test(v)) missing.push(`${ref.path}: ${ref.name} holds a live Stripe key (sk_live_/rk_live_); gonogo only ever uses test-mode keys and signs test events`);
     else secrets.set(ref.name, v);
   }
   if (missing.length) throw new ConfigError(file, missing);

@@ -1,0 +1,148 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadKpiFile } from '../config/kpis.ts';
+import { Redactor } from '../reports/redact.ts';
+import { evaluateKpis, applyCheckWaivers } from '../reports/kpi-eval.ts';
+import { decide } from '../reports/verdict.ts';
+import type { CheckResult, Report, SuiteName, LoadResult } from '../reports/schema.ts';
+import { SCHEMA_VERSION } from '../reports/schema.ts';
+import { writeReportFiles } from './write.ts';
+import { makePlan, type RunOptions } from './plan.ts';
+import { createProgress } from './progress.ts';
+import { resolveTarget } from './target.ts';
+import { SUITES } from './suites.ts';
+import { extras } from './extras.ts';
+import { renderConsole } from '../reports/render/index.ts';
+import type { Cli } from './command.ts';
+import type { Measurement, SuiteContext } from './suite.ts';
+import { VERSION } from './version.ts';
+
+export interface RunOutcome {
+  report: Report;
+  outDir: string;
+  exitCode: 0 | 1;
+}
+
+/** Stops the run on SIGINT/SIGTERM or at the whole-run deadline; the report is still written, marked incomplete. */
+function interruptions(deadlineS: number, onStop: (why: string) => void): () => void {
+  const onSignal = (sig: NodeJS.Signals) => onStop(`received ${sig}`);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const timer = setTimeout(() => onStop(`the whole-run deadline of ${deadlineS}s passed`), deadlineS * 1000);
+  timer.unref();
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    clearTimeout(timer);
+  };
+}
+
+export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessEnv = process.env): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const progress = createProgress((s) => process.stderr.write(s), cli.isTTY);
+  const controller = new AbortController();
+  let stopReason: string | null = null;
+  const stopListening = interruptions(1800, (why) => {
+    if (stopReason) return;
+    stopReason = why;
+    progress.event({ suite: 'run', kind: 'warn', message: `stopping: ${why}; writing the report so far` });
+    controller.abort(new Error(why));
+  });
+
+  const target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
+  try {
+    const kpis = await loadKpiFile(target.kpiFile);
+    const plan = makePlan(opts, kpis);
+    const outDir = resolve(opts.out ?? join('results', plan.runId));
+    await mkdir(outDir, { recursive: true });
+    const redactor = new Redactor(target.secrets);
+
+    const checks: CheckResult[] = [];
+    const measurements: Measurement[] = [];
+    const suiteErrors: Array<{ suite: SuiteName; message: string }> = [];
+    const ran: SuiteName[] = [];
+    const provenance: Record<string, unknown> = {};
+    let load: LoadResult | undefined;
+    let engine: string | null = null;
+
+    for (const suite of plan.suites) {
+      if (controller.signal.aborted) {
+        suiteErrors.push({ suite, message: `not started: ${stopReason}` });
+        continue;
+      }
+      progress.event({ suite, kind: 'info', message: 'starting' });
+      const ctx: SuiteContext = {
+        config: target.config,
+        configDir: target.configDir,
+        kpis,
+        outDir: join(outDir, suite),
+        signal: controller.signal,
+        progress: (e) => progress.event(e),
+        ...(target.reference ? { reference: target.reference } : {}),
+        load: plan.load,
+        secrets: new Set(target.secrets),
+      };
+      try {
+        await mkdir(ctx.outDir, { recursive: true });
+        const out = await SUITES[suite](ctx);
+        checks.push(...out.checks);
+        measurements.push(...out.measurements);
+        Object.assign(provenance, out.provenance ?? {});
+        if (out.load) load = out.load;
+        if (out.engine) engine = out.engine;
+        if (controller.signal.aborted) suiteErrors.push({ suite, message: `cut short: ${stopReason}` });
+        else ran.push(suite);
+        const failed = out.checks.filter((c) => c.status === 'fail' || c.status === 'error').length;
+        progress.event({ suite, kind: 'info', message: `done: ${out.checks.length} checks, ${failed} failing or in error` });
+      } catch (e) {
+        suiteErrors.push({ suite, message: (e as Error).message ?? String(e) });
+        progress.event({ suite, kind: 'warn', message: `crashed: ${(e as Error).message}` });
+      }
+    }
+
+    const today = new Date().toISOString().slice(0, 10);
+    const waived = applyCheckWaivers(checks, kpis.waivers, today);
+    const kpiResults = evaluateKpis({ kpis: kpis.kpis, measurements, checks: waived, ranSuites: ran, waivers: kpis.waivers, today });
+    const draft: Report = {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'gonogo', version: VERSION },
+      run: {
+        id: plan.runId,
+        label: opts.label ?? null,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        target: { baseUrl: target.config.target.baseUrl },
+        suites: plan.suites,
+        engine: plan.suites.includes('load') ? engine : null,
+        loadProfile: { vus: plan.load.vus, duration: plan.load.duration },
+        provenance: {
+          node: process.version,
+          kpiFileSha256: kpis.sha256,
+          platform: `${process.platform}-${process.arch}`,
+          ...(target.configFile ? { configFile: target.configFile } : {}),
+          ...(target.reference ? { reference: { flaws: target.reference.flaws } } : {}),
+          ...provenance,
+        },
+        ...(stopReason ? { interrupted: true } : {}),
+      },
+      verdict: { decision: 'NO-GO', complete: false, reasons: [] },
+      kpis: kpiResults,
+      checks: waived,
+      ...(load ? { load } : {}),
+    };
+    const extra = await extras(opts, draft, kpis);
+    const verdict = decide({
+      checks: waived, kpis: kpiResults, selected: plan.suites, suiteErrors, interrupted: stopReason !== null,
+      regressions: extra.regressions, waivers: kpis.waivers, today,
+    });
+    const report = redactor.value({ ...draft, ...extra.fields, verdict });
+    await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
+    progress.close();
+    cli.out(renderConsole(report));
+    cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
+    return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
+  } finally {
+    stopListening();
+    await target.stop();
+  }
+}

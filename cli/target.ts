@@ -1,0 +1,51 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile, parseConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import type { ReferenceInfo } from '../reference-app/types.ts';
+import type { RunOptions } from './plan.ts';
+import { startReferenceTarget } from './reference-target.ts';
+
+export interface Target {
+  config: Config;
+  configDir: string;
+  configFile?: string;
+  kpiFile: string;
+  /** Secret values to redact from every output. */
+  secrets: string[];
+  reference?: ReferenceInfo;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_KPI_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../config/defaults/kpis.yaml');
+
+/** The team's own platform from gonogo.config.ts, or the bundled reference platform started for this run. */
+export async function resolveTarget(opts: RunOptions, env: NodeJS.ProcessEnv, info: (m: string) => void): Promise<Target> {
+  if (opts.reference) {
+    const ref = await startReferenceTarget(opts.flaws, env);
+    info(`reference platform at ${ref.info.baseUrl}${opts.flaws.length ? ` with flaws ${opts.flaws.join(', ')}` : ''}`);
+    try {
+      const config = parseConfig(ref.configInput, '(reference platform config)');
+      return {
+        config,
+        configDir: process.cwd(),
+        kpiFile: DEFAULT_KPI_FILE,
+        secrets: ref.secrets,
+        reference: ref.info,
+        stop: ref.stop,
+      };
+    } catch (e) {
+      await ref.stop();
+      throw e;
+    }
+  }
+  const loaded = await loadConfigFile(opts.config, env);
+  return {
+    config: loaded.config,
+    configDir: loaded.dir,
+    configFile: loaded.file,
+    kpiFile: resolve(loaded.dir, loaded.config.kpis),
+    secrets: [...loaded.secrets.values()],
+    stop: async () => {},
+  };
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseKpiText, waiverActive, matchesCheck } from '../../config/kpis.ts';
+import { ConfigError } from '../../config/errors.ts';
+import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
+
+const defaults = readFileSync(DEFAULT_KPI_FILE, 'utf8');
+
+function errorOf(text: string): ConfigError {
+  try {
+    parseKpiText(text, 'kpis.yaml');
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('the KPI file', () => {
+  it('ships defaults that parse, each KPI with a source', () => {
+    const file = parseKpiText(defaults, 'kpis.yaml');
+    expect(file.profile).toEqual({ vus: 50, duration: '5m', quick: { vus: 50, duration: '30s' } });
+    expect(file.kpis.length).toBeGreaterThanOrEqual(20);
+    for (const k of file.kpis) expect(k.source.length).toBeGreaterThan(5);
+    const p95 = file.kpis.find((k) => k.id === 'http.p95');
+    expect(p95).toMatchObject({ kind: 'metric', metric: 'http_req_duration', suite: 'load', thresholds: [{ aggregation: 'p(95)', operator: '<', value: 200 }] });
+    expect(file.kpis.find((k) => k.id === 'escrow.non-bypass')).toMatchObject({ kind: 'checks', suite: 'smoke', checks: ['escrow.*'] });
+    expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('names the KPI and the problem for an unknown metric', () => {
+    const e = errorOf(defaults.replace('metric: http_req_failed', 'metric: http_req_fail'));
+    expect(e.format()).toMatch(/kpis\.yaml.*kpis\[3\] \(http\.errors\)\.threshold: no suite measures a metric named "http_req_fail"/);
+  });
+
+  it('names the KPI for a bad expression', () => {
+    const e = errorOf(defaults.replace('threshold: p(95)<200', 'threshold: p95 under 200'));
+    expect(e.format()).toMatch(/kpis\[0\] \(http\.p95\)\.threshold: "p95 under 200" is not a k6 threshold expression/);
+  });
+
+  it('reports schema problems with their dot-path and received value', () => {
+    const e = errorOf(defaults.replace('vus: 50\n  duration: 5m', 'vus: fifty\n  duration: 5m'));
+    expect(e.format()).toContain('profile.vus');
+    expect(e.format()).toContain('"fifty"');
+    const typo = errorOf(defaults.replace('  headersMinGrade: A-', '  headersMinGrade: A-\n  lockuot: 3'));
+    expect(typo.format()).toMatch(/params: unknown key "lockuot"/);
+  });
+
+  it('rejects a KPI without a source, a duplicate id, and an unknown check area', () => {
+    expect(errorOf(defaults.replace(`    source: '001 ssl_protocols TLSv1.2 TLSv1.3'\n`, '')).format()).toMatch(/kpis\[\d+\]\.source/);
+    expect(errorOf(defaults.replace('- id: http.mean', '- id: http.p95')).format()).toMatch(/"http.p95" is used twice/);
+    expect(errorOf(defaults.replace('checks: [cors.*]', 'checks: [kors.*]')).format()).toMatch(/kors\.\* names no known area/);
+  });
+
+  it('reports broken YAML as a config error', () => {
+    expect(errorOf('version: 1\nkpis: [\n').format()).toMatch(/YAML/);
+  });
+
+  it('validates waivers: exactly one of check or kpi, a real date', () => {
+    const w = (body: string) => defaults.replace('waivers: []', `waivers:\n${body}`);
+    expect(parseKpiText(w('  - { check: headers.csp, reason: rollout, owner: alice, expires: 2026-12-31 }'), 'k').waivers).toHaveLength(1);
+    expect(errorOf(w('  - { reason: r, owner: o, expires: 2026-12-31 }')).format()).toMatch(/exactly one of check or kpi/);
+    expect(errorOf(w('  - { check: a.b, reason: r, owner: o, expires: 31/12/2026 }')).format()).toMatch(/waivers\[0\]\.expires/);
+  });
+
+  it('treats a waiver as active up to and including its expiry date', () => {
+    const w = { check: 'a.b', reason: 'r', owner: 'o', expires: '2026-11-22' };
+    expect([waiverActive(w, '2026-11-21'), waiverActive(w, '2026-11-22'), waiverActive(w, '2026-11-23')]).toEqual([true, true, false]);
+  });
+
+  it('matches check patterns', () => {
+    expect([matchesCheck('escrow.*', 'escrow.happy-path'), matchesCheck('escrow.*', 'auth.rbac'), matchesCheck('auth.rbac', 'auth.rbac'), matchesCheck('auth.r', 'auth.rbac')]).toEqual([true, false, true, false]);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type VerdictInput } from '../../reports/verdict.ts';
+import { evaluateKpis, applyCheckWaivers } from '../../reports/kpi-eval.ts';
+import { parseKpiText } from '../../config/kpis.ts';
+import { check, kpi } from '../helpers/report.ts';
+
+const all = ['smoke', 'security', 'load'] as const;
+const base: VerdictInput = { checks: [], kpis: [], selected: [...all], suiteErrors: [], interrupted: false, regressions: [], waivers: [], today: '2026-11-22' };
+const go = (over: Partial<VerdictInput>) => decide({ ...base, ...over });
+
+describe('the verdict (DESIGN.md rules)', () => {
+  it('is GO and complete when every check and KPI passes and all suites ran', () => {
+    expect(go({ checks: [check('auth.rbac', 'pass')], kpis: [kpi('http.p95', 'pass')] })).toEqual({ decision: 'GO', complete: true, reasons: [] });
+  });
+
+  it('is NO-GO when a blocker check fails', () => {
+    const v = go({ checks: [check('auth.rbac', 'pass'), check('escrow.replay-funds-once', 'fail')] });
+    expect(v.decision).toBe('NO-GO');
+    expect(v.reasons).toEqual(['blocker escrow.replay-funds-once failed: A replayed payment event funds once']);
+  });
+
+  it('is NO-GO when a blocker check errors: a check that could not run is not a pass', () => {
+    expect(go({ checks: [check('tls.protocols', 'error')] }).decision).toBe('NO-GO');
+  });
+
+  it('stays GO when only a warn-level check fails', () => {
+    expect(go({ checks: [check('headers.referrer-policy', 'fail')] }).decision).toBe('GO');
+  });
+
+  it('is NO-GO when a KPI fails', () => {
+    const v = go({ kpis: [kpi('http.p95', 'fail', { measured: 340 })] });
+    expect(v).toMatchObject({ decision: 'NO-GO', reasons: ['KPI http.p95 failed: http_req_duration: p(95)<200, measured 340'] });
+  });
+
+  it('is NO-GO when a KPI of a selected suite could not be measured', () => {
+    expect(go({ kpis: [kpi('http.p95', 'not-measured')] }).decision).toBe('NO-GO');
+  });
+
+  it('marks the report incomplete, not NO-GO, for suites that were not selected, and names them', () => {
+    const v = go({ selected: ['smoke'], kpis: [kpi('http.p95', 'not-measured', { suite: 'load' })] });
+    expect(v).toEqual({ decision: 'GO', complete: false, reasons: ['not run: security, load (the report is incomplete)'] });
+  });
+
+  it('marks skipped blockers as incomplete', () => {
+    expect(go({ checks: [check('browser.cookies', 'skip')] })).toMatchObject({ decision: 'GO', complete: false, reasons: ['skipped blockers: browser.cookies'] });
+  });
+
+  it('is never GO for an interrupted run or a crashed suite', () => {
+    expect(go({ interrupted: true })).toMatchObject({ decision: 'NO-GO', complete: false });
+    expect(go({ suiteErrors: [{ suite: 'load', message: 'k6 exited with 107' }] })).toMatchObject({ decision: 'NO-GO', complete: false, reasons: ['the load suite could not finish: k6 exited with 107'] });
+  });
+
+  it('is NO-GO on a baseline regression beyond tolerance', () => {
+    expect(go({ regressions: ['http.p95 rose from 80 to 120 ms (+50%, tolerance 10%)'] })).toMatchObject({ decision: 'NO-GO', reasons: ['regression against the baseline: http.p95 rose from 80 to 120 ms (+50%, tolerance 10%)'] });
+  });
+
+  it('accepts a failure covered by an active waiver and says so', () => {
+    const waivers = [{ check: 'escrow.replay-funds-once', reason: 'fix in 1.4.1', owner: 'alice', expires: '2026-12-01' }];
+    const checks = applyCheckWaivers([check('escrow.replay-funds-once', 'fail')], waivers, '2026-11-22');
+    expect(checks[0]!.waiver).toEqual({ reason: 'fix in 1.4.1', owner: 'alice', expires: '2026-12-01' });
+    expect(go({ checks, waivers })).toEqual({ decision: 'GO', complete: true, reasons: ['waived: escrow.replay-funds-once (alice, until 2026-12-01): fix in 1.4.1'] });
+  });
+
+  it('lets an expired waiver lapse: the failure counts again and the report says the waiver expired', () => {
+    const waivers = [{ check: 'escrow.replay-funds-once', reason: 'fix in 1.4.1', owner: 'alice', expires: '2026-11-01' }];
+    const checks = applyCheckWaivers([check('escrow.replay-funds-once', 'fail')], waivers, '2026-11-22');
+    expect(checks[0]!.waiver).toBeUndefined();
+    const v = go({ checks, waivers });
+    expect(v.decision).toBe('NO-GO');
+    expect(v.reasons).toContain('expired waiver no longer applies: escrow.replay-funds-once (alice, expired 2026-11-01)');
+  });
+
+  it('does not let a waiver turn an error into a pass', () => {
+    const waivers = [{ check: 'tls.protocols', reason: 'r', owner: 'o', expires: '2027-01-01' }];
+    expect(go({ checks: applyCheckWaivers([check('tls.protocols', 'error')], waivers, '2026-11-22'), waivers }).decision).toBe('NO-GO');
+  });
+});
+
+const kpiFile = parseKpiText(`version: 1
+profile: { vus: 50, duration: 5m, quick: { vus: 50, duration: 30s } }
+params:
+  rateLimit: { requests: 100, windowS: 60, tolerance: 0.1 }
+  lockout: { attempts: 5, durationS: 900 }
+  passwordPolicy: { minLength: 12, upper: true, lower: true, digit: true, special: true }
+  tokenLifetimeMaxS: 900
+  certMinDays: 30
+  headersMinGrade: A-
+kpis:
+  - { id: http.p95, description: p95, metric: http_req_duration, threshold: p(95)<200, source: s }
+  - { id: rl, description: limit, metric: ratelimit_api_limit, threshold: [value>=90, value<=110], source: s }
+  - { id: escrow, description: escrow, checks: [escrow.*], source: s }
+waivers:
+  - { kpi: http.p95, reason: slow db, owner: bob, expires: 2026-12-31 }
+`, 'kpis.yaml');
+
+describe('KPI evaluation', () => {
+  const evalWith = (measurements: Parameters<typeof evaluateKpis>[0]['measurements'], checks = [check('escrow.happy-path', 'pass')], ranSuites = [...all]) =>
+    evaluateKpis({ kpis: kpiFile.kpis, measurements, checks, ranSuites: ranSuites as never, waivers: kpiFile.waivers, today: '2026-11-22' });
+
+  it('judges each threshold of a metric KPI and waives a failing one with an active waiver', () => {
+    const r = evalWith([{ metric: 'http_req_duration', values: { 'p(95)': 250 } }, { metric: 'ratelimit_api_limit', values: { value: 100 } }]);
+    expect(r.map((k) => [k.id, k.status, k.measured])).toEqual([['http.p95', 'waived', 250], ['rl', 'pass', 100], ['escrow', 'pass', 1]]);
+  });
+
+  it('fails a KPI when any of its thresholds fails', () => {
+    expect(evalWith([{ metric: 'ratelimit_api_limit', values: { value: 140 } }])[1]).toMatchObject({ status: 'fail', measured: 140 });
+  });
+
+  it('is not-measured when the metric or the aggregation is missing, or the suite did not run', () => {
+    const r = evalWith([{ metric: 'http_req_duration', values: { avg: 3 } }]);
+    expect(r[0]).toMatchObject({ status: 'not-measured', measured: null, note: 'http_req_duration has no p(95)' });
+    expect(r[1]).toMatchObject({ status: 'not-measured', note: 'no measurement of ratelimit_api_limit' });
+    expect(evalWith([], [], ['security'])[2]).toMatchObject({ status: 'not-measured', note: 'the smoke suite did not run' });
+  });
+
+  it('fails a check-backed KPI when a covered blocker fails, and cannot pass when a covered check errored', () => {
+    expect(evalWith([], [check('escrow.happy-path', 'pass'), check('escrow.replay-funds-once', 'fail')])[2]).toMatchObject({ status: 'fail', measured: 0.5 });
+    expect(evalWith([], [check('escrow.happy-path', 'error')])[2]).toMatchObject({ status: 'not-measured' });
+    expect(evalWith([], [check('auth.rbac', 'pass')])[2]).toMatchObject({ status: 'not-measured', note: 'no check matching escrow.* ran' });
+  });
+});
