@@ -80,6 +80,8 @@ export const EndpointStats = z.object({
   requests: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
   latencyMs: LatencyMs,
+  /** Base64 HDR histogram of this endpoint (microseconds), so shard results merge exactly per endpoint too. */
+  histogram: z.string().optional(),
 }).strict();
 
 export const TimelinePoint = z.object({
@@ -106,6 +108,8 @@ export const LoadResult = z.object({
   checks: z.object({ passes: z.number().int().nonnegative(), fails: z.number().int().nonnegative() }).strict().optional(),
   availability: z.object({ polls: z.number().int().nonnegative(), ok: z.number().int().nonnegative(), url: z.string() }).strict().optional(),
   shards: z.number().int().positive().optional(),
+  /** Journey iterations completed (k6 `iterations`). */
+  iterations: z.number().int().nonnegative().optional(),
 }).strict();
 export type LoadResult = z.infer<typeof LoadResult>;
 

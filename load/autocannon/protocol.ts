@@ -1,0 +1,24 @@
+import type { PlanJourney } from '../../scenarios/journey-core.ts';
+import type { CollectorDump } from '../collector.ts';
+
+export interface WorkerInput {
+  entry: string;
+  baseUrl: string;
+  /** Connections (virtual users) this worker runs per journey, index-aligned with journeys. */
+  connections: number[];
+  journeys: PlanJourney[];
+  durationS: number;
+  thinkTimeS: number;
+  requestTimeoutS: number;
+  sourceAddress?: string;
+  env: Record<string, string>;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'tick'; requests: number; errors: number; p95: number }
+  | { type: 'done'; dump: CollectorDump; warnings: string[] }
+  | { type: 'failed'; message: string };
+
+/** `go` carries the common start time, so every worker's seconds line up on one timeline. */
+export type MainMessage = { type: 'go'; startedAtMs: number } | { type: 'stop' };

@@ -1,0 +1,81 @@
+import { buildRequest, captureVars, stepsFor, type PlanJourney, type PlanStep, type Vars } from '../../scenarios/journey-core.ts';
+import type { LoadCollector } from '../collector.ts';
+
+/**
+ * One autocannon connection as a k6-like virtual user: walks its journey step by step, keeps the
+ * variables it captured (token), ends the iteration on a failed step and sleeps the think time.
+ */
+export class VirtualUser {
+  vars: Vars = {};
+  private first = true;
+  private steps: PlanStep[];
+  private index = 0;
+  private sleepMs = 0;
+  /** The step whose request is on the wire, and the outcome of the last answered one. */
+  inflight: PlanStep;
+  last: { step: PlanStep; failed: boolean } | null = null;
+
+  constructor(private readonly journey: PlanJourney, private readonly collector: LoadCollector, private readonly thinkMs: number, private readonly env: (n: string) => string | undefined, vuId: number) {
+    this.vars.vu = String(vuId);
+    this.vars.iter = '0';
+    this.steps = stepsFor(journey, true);
+    this.inflight = this.steps[0]!;
+  }
+
+  /** The next request, for autocannon's setupRequest. */
+  nextRequest(prefix: string): { method: string; path: string; headers: Record<string, string>; body?: string } {
+    this.inflight = this.steps[this.index]!;
+    const r = buildRequest(this.inflight, this.vars, this.env);
+    return { method: r.method, path: prefix + r.path, headers: r.headers, body: r.body };
+  }
+
+  onResponse(status: number, body: string | null): void {
+    const step = this.inflight;
+    const statusOk = step.expect.includes(status);
+    const ok = statusOk && (Object.keys(step.capture).length === 0 || captureVars(step, body, this.vars));
+    this.last = { step, failed: !statusOk };
+    this.collector.check(ok);
+    this.advance(ok);
+  }
+
+  /** Timeout or connection error: a failed request of the step in flight. */
+  onError(latencyMs: number): void {
+    this.collector.record(this.inflight.name, this.inflight.method, latencyMs, true, Date.now());
+    this.collector.check(false);
+    this.advance(false);
+  }
+
+  private advance(ok: boolean): void {
+    const step = this.inflight;
+    if (!ok) {
+      if (step.once) { this.first = true; this.vars = { vu: this.vars.vu!, iter: this.vars.iter! }; }
+      this.endIteration(false);
+      return;
+    }
+    if (step.once) this.first = false;
+    this.index += 1;
+    if (this.index >= this.steps.length) this.endIteration(true);
+  }
+
+  private endIteration(completed: boolean): void {
+    if (completed) this.collector.iterations += 1;
+    this.vars.iter = String(Number(this.vars.iter) + 1);
+    this.steps = stepsFor(this.journey, this.first);
+    this.index = 0;
+    this.sleepMs = this.thinkMs;
+  }
+
+  /** Think time owed before the next request (once). */
+  takeSleep(): number {
+    const ms = this.sleepMs;
+    this.sleepMs = 0;
+    return ms;
+  }
+}
+
+/** A journey autocannon can replay from one prebuilt buffer: one plain step, nothing to capture or wait for. */
+export function isStatic(j: PlanJourney, thinkTimeS: number): boolean {
+  const s = j.steps[0]!;
+  const templated = /\{\{/.test(JSON.stringify([s.path, s.body ?? null, s.headers]));
+  return j.steps.length === 1 && thinkTimeS === 0 && !templated && !s.bearer && Object.keys(s.capture).length === 0;
+}

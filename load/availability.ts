@@ -1,0 +1,46 @@
+import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { readFileSync } from 'node:fs';
+
+export interface AvailabilityResult { polls: number; ok: number; url: string }
+
+/** One GET; resolves true on a 2xx. node:http because fetch cannot bind a source address or trust an extra CA per request. */
+function probe(url: string, opts: { ca?: Buffer; insecure: boolean; localAddress?: string; timeoutMs: number }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const u = new URL(url);
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
+      method: 'GET', localAddress: opts.localAddress, ca: opts.ca, rejectUnauthorized: !opts.insecure, timeout: opts.timeoutMs, agent: false,
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Polls the health route at a fixed interval while the load runs; stop() returns the tally. */
+export function startAvailabilityPoller(url: string, o: { intervalMs: number; caFile?: string; insecure: boolean; localAddress?: string }): { stop(): Promise<AvailabilityResult> } {
+  const ca = o.caFile ? readFileSync(o.caFile) : undefined;
+  const result: AvailabilityResult = { polls: 0, ok: 0, url };
+  const inflight = new Set<Promise<void>>();
+  const poll = (): void => {
+    const p = probe(url, { ca, insecure: o.insecure, localAddress: o.localAddress, timeoutMs: o.intervalMs }).then((ok) => {
+      result.polls += 1;
+      if (ok) result.ok += 1;
+      inflight.delete(p);
+    });
+    inflight.add(p);
+  };
+  poll();
+  const timer = setInterval(poll, o.intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inflight);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, recordMs, summarize, type Histogram } from './histogram.ts';
+import type { LoadResult } from '../reports/schema.ts';
+
+/** One engine's raw tallies, serializable so worker threads and shards can hand them over. */
+export interface CollectorDump {
+  histogram: string;
+  endpoints: { name: string; method: string; requests: number; errors: number; histogram: string }[];
+  seconds: { t: number; requests: number; errors: number; histogram: string }[];
+  checks: { passes: number; fails: number };
+  iterations: number;
+}
+
+interface Endpoint { name: string; method: string; requests: number; errors: number; hist: Histogram }
+interface Second { requests: number; errors: number; hist: Histogram }
+
+/** Every response of a run, in HDR histograms: overall, per endpoint and per second. */
+export class LoadCollector {
+  readonly all = newHistogram();
+  readonly endpoints = new Map<string, Endpoint>();
+  readonly seconds = new Map<number, Second>();
+  checks = { passes: 0, fails: 0 };
+  iterations = 0;
+  requests = 0;
+  errors = 0;
+
+  constructor(readonly startedAtMs: number) {}
+
+  private endpoint(name: string, method: string): Endpoint {
+    const key = `${method} ${name}`;
+    let e = this.endpoints.get(key);
+    if (!e) this.endpoints.set(key, (e = { name, method, requests: 0, errors: 0, hist: newHistogram() }));
+    return e;
+  }
+
+  private second(t: number): Second {
+    let s = this.seconds.get(t);
+    // Per-second histograms only feed the timeline's p95: 2 digits keep them small.
+    if (!s) this.seconds.set(t, (s = { requests: 0, errors: 0, hist: newHistogram(2) }));
+    return s;
+  }
+
+  record(name: string, method: string, latencyMs: number, failed: boolean, atMs: number): void {
+    const t = Math.max(0, Math.floor((atMs - this.startedAtMs) / 1000));
+    const e = this.endpoint(name, method);
+    const s = this.second(t);
+    recordMs(this.all, latencyMs);
+    recordMs(e.hist, latencyMs);
+    recordMs(s.hist, latencyMs);
+    e.requests += 1; s.requests += 1; this.requests += 1;
+    if (failed) { e.errors += 1; s.errors += 1; this.errors += 1; }
+  }
+
+  check(ok: boolean): void {
+    if (ok) this.checks.passes += 1; else this.checks.fails += 1;
+  }
+
+  /** The latest complete second, for live progress. */
+  lastSecond(nowMs: number): { t: number; rps: number; p95: number; errors: number } | null {
+    const t = Math.floor((nowMs - this.startedAtMs) / 1000) - 1;
+    const s = this.seconds.get(t);
+    return s ? { t, rps: s.requests, p95: percentileMs(s.hist, 95), errors: s.errors } : null;
+  }
+
+  dump(): CollectorDump {
+    return {
+      histogram: encodeHistogram(this.all),
+      endpoints: [...this.endpoints.values()].map((e) => ({ name: e.name, method: e.method, requests: e.requests, errors: e.errors, histogram: encodeHistogram(e.hist) })),
+      seconds: [...this.seconds.entries()].map(([t, s]) => ({ t, requests: s.requests, errors: s.errors, histogram: encodeHistogram(s.hist) })),
+      checks: { ...this.checks },
+      iterations: this.iterations,
+    };
+  }
+
+  /** Adds another collector's tallies (a worker thread's) into this one. */
+  absorb(d: CollectorDump): void {
+    this.all.add(decodeHistogram(d.histogram));
+    for (const e of d.endpoints) {
+      const mine = this.endpoint(e.name, e.method);
+      mine.requests += e.requests; mine.errors += e.errors; mine.hist.add(decodeHistogram(e.histogram));
+      this.requests += e.requests; this.errors += e.errors;
+    }
+    for (const s of d.seconds) {
+      const mine = this.second(s.t);
+      mine.requests += s.requests; mine.errors += s.errors; mine.hist.add(decodeHistogram(s.histogram));
+    }
+    this.checks.passes += d.checks.passes; this.checks.fails += d.checks.fails;
+    this.iterations += d.iterations;
+  }
+
+  toResult(meta: { engine: string; vus: number; durationS: number; availability?: LoadResult['availability']; shards?: number }): LoadResult {
+    const durationS = meta.durationS > 0 ? meta.durationS : 1;
+    // A trailing partial second would show a false dip in throughput.
+    const timeline = [...this.seconds.entries()].filter(([t]) => t < Math.max(1, Math.floor(durationS))).sort((a, b) => a[0] - b[0])
+      .map(([t, s]) => ({ t, rps: s.requests, p95: percentileMs(s.hist, 95), errors: s.errors }));
+    return {
+      engine: meta.engine,
+      vus: meta.vus,
+      durationS: Math.round(meta.durationS * 1000) / 1000,
+      requests: this.requests,
+      rps: Math.round((this.requests / durationS) * 100) / 100,
+      errorRate: this.requests === 0 ? 0 : this.errors / this.requests,
+      errors: this.errors,
+      latencyMs: summarize(this.all),
+      histogram: encodeHistogram(this.all),
+      endpoints: [...this.endpoints.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({
+        name: e.name, method: e.method, requests: e.requests, errors: e.errors, latencyMs: summarize(e.hist), histogram: encodeHistogram(e.hist),
+      })),
+      timeline,
+      checks: { ...this.checks },
+      iterations: this.iterations,
+      ...(meta.availability ? { availability: meta.availability } : {}),
+      ...(meta.shards ? { shards: meta.shards } : {}),
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { writeFile } from 'node:fs/promises';
+import type { LoadConfig } from './config.ts';
+import type { PlanFile, PlanJourney } from '../scenarios/journey-core.ts';
+import type { MetricKpiDef } from '../config/kpis.ts';
+import { UsageError } from '../config/errors.ts';
+
+/** Everything an engine needs for one run. `env` carries secrets to the engine, never into files. */
+export interface LoadPlan {
+  baseUrl: string;
+  vus: number;
+  duration: string;
+  durationS: number;
+  journeys: PlanJourney[];
+  thinkTimeS: number;
+  requestTimeoutS: number;
+  gracefulStopS: number;
+  slackS: number;
+  insecureTls: boolean;
+  caFile?: string;
+  sourceAddress?: string;
+  healthUrl: string | null;
+  healthIntervalMs: number;
+  thresholds: Record<string, string[]>;
+  k6Path?: string;
+  workers: number;
+  shards: number;
+  outDir: string;
+  env: Record<string, string>;
+  signal?: AbortSignal;
+  onTick?: (tick: LoadTick) => void;
+}
+
+export interface LoadTick { elapsedS: number; remainingS: number; rps: number; p95: number; errors: number; requests: number }
+
+const UNIT_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** k6 duration syntax (30s, 5m, 1m30s, 500ms) to seconds. */
+export function durationToS(d: string): number {
+  const parts = [...d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== d) {
+    throw new UsageError(`"${d}" is not a duration; use k6 syntax such as 30s, 5m or 1m30s`);
+  }
+  return parts.reduce((s, p) => s + Number(p[1]) * UNIT_S[p[2]!]!, 0);
+}
+
+/** k6 thresholds from the load KPIs, keyed by metric (submetric filters included). Availability is judged by gonogo, not k6. */
+export function thresholdsFromKpis(kpis: readonly { kind: string }[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const k of kpis) {
+    if (k.kind !== 'metric') continue;
+    const m = k as MetricKpiDef;
+    if (m.suite !== 'load' || m.metric.startsWith('availability')) continue;
+    (out[m.metric] ??= []).push(...m.thresholds.map((t) => t.source));
+  }
+  return out;
+}
+
+export function defaultJourneys(): PlanJourney[] {
+  return [{ name: 'get', weight: 1, steps: [{ name: 'get', method: 'GET', path: '/', form: false, headers: {}, expect: [200], capture: {}, once: false }] }];
+}
+
+export interface PlanInput {
+  baseUrl: string;
+  load: LoadConfig;
+  vus: number;
+  duration: string;
+  kpis: readonly { kind: string }[];
+  outDir: string;
+  caFile?: string;
+  shards?: number;
+  env?: Record<string, string>;
+}
+
+export function buildPlan(i: PlanInput): LoadPlan {
+  const baseUrl = i.baseUrl.replace(/\/+$/, '');
+  if (!Number.isInteger(i.vus) || i.vus < 1) throw new UsageError(`--vus must be a positive whole number (received: ${i.vus})`);
+  const durationS = durationToS(i.duration);
+  const shards = i.shards ?? 1;
+  if (!Number.isInteger(shards) || shards < 1 || shards > i.vus) throw new UsageError(`--shards must be between 1 and the number of VUs (${i.vus}); received ${shards}`);
+  return {
+    baseUrl,
+    vus: i.vus,
+    duration: i.duration,
+    durationS,
+    journeys: i.load.journeys.length > 0 ? i.load.journeys : defaultJourneys(),
+    thinkTimeS: i.load.thinkTimeS,
+    requestTimeoutS: i.load.timeouts.requestS,
+    gracefulStopS: i.load.timeouts.gracefulStopS,
+    slackS: i.load.timeouts.slackS,
+    insecureTls: i.load.insecureTls,
+    caFile: i.caFile,
+    sourceAddress: i.load.sourceAddress,
+    healthUrl: i.load.health.path === null ? null : baseUrl + i.load.health.path,
+    healthIntervalMs: i.load.health.intervalMs,
+    thresholds: thresholdsFromKpis(i.kpis),
+    k6Path: i.load.k6Path,
+    workers: i.load.workers,
+    shards,
+    outDir: i.outDir,
+    env: i.env ?? {},
+  };
+}
+
+export function planFile(p: LoadPlan): PlanFile {
+  return {
+    version: 1, baseUrl: p.baseUrl, vus: p.vus, duration: p.duration, journeys: p.journeys, thinkTimeS: p.thinkTimeS,
+    requestTimeoutS: p.requestTimeoutS, gracefulStopS: p.gracefulStopS, insecureTls: p.insecureTls, thresholds: p.thresholds,
+  };
+}
+
+export async function writePlanFile(p: LoadPlan, path: string): Promise<void> {
+  await writeFile(path, `${JSON.stringify(planFile(p), null, 2)}\n`);
+}

@@ -1,0 +1,149 @@
+/**
+ * The journey model both load engines execute: the k6 scenario script imports it, and so does the
+ * autocannon engine. Pure code only (no Node or k6 APIs) so it runs in either runtime.
+ */
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+export interface PlanStep {
+  name: string;
+  method: Method;
+  path: string;
+  body?: unknown;
+  form: boolean;
+  headers: Record<string, string>;
+  expect: number[];
+  check?: string;
+  capture: Record<string, string>;
+  bearer?: string;
+  once: boolean;
+}
+
+export interface PlanJourney {
+  name: string;
+  weight: number;
+  steps: PlanStep[];
+}
+
+/** What gonogo writes to plan.json for k6 (secrets stay out: templates read them from the environment). */
+export interface PlanFile {
+  version: 1;
+  baseUrl: string;
+  vus: number;
+  duration: string;
+  journeys: PlanJourney[];
+  thinkTimeS: number;
+  requestTimeoutS: number;
+  gracefulStopS: number;
+  insecureTls: boolean;
+  /** k6 threshold expressions per metric, from the KPI file. */
+  thresholds: Record<string, string[]>;
+}
+
+export type Vars = Record<string, string>;
+
+/** Splits `vus` over the journeys by weight (largest remainder), so both engines run the same mix. */
+export function allocateVus(journeys: readonly { weight: number }[], vus: number): number[] {
+  const total = journeys.reduce((s, j) => s + j.weight, 0);
+  const exact = journeys.map((j) => (vus * j.weight) / total);
+  const out = exact.map(Math.floor);
+  let left = vus - out.reduce((s, n) => s + n, 0);
+  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    out[i]! += 1;
+    left -= 1;
+  }
+  return out;
+}
+
+/** The steps a virtual user runs in an iteration: `once` steps only the first time. */
+export function stepsFor(journey: PlanJourney, firstIteration: boolean): PlanStep[] {
+  if (firstIteration) return journey.steps;
+  const repeat = journey.steps.filter((s) => !s.once);
+  return repeat.length > 0 ? repeat : journey.steps;
+}
+
+function randomId(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Fills {{var}}, {{env.NAME}}, {{vu}}, {{iter}}, {{uuid}} in a string; an unknown name stays visible as-is. */
+export function renderString(s: string, vars: Vars, env: (name: string) => string | undefined): string {
+  return s.replace(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g, (whole, name: string) => {
+    if (name === 'uuid') return randomId();
+    if (name.startsWith('env.')) return env(name.slice(4)) ?? whole;
+    return vars[name] ?? whole;
+  });
+}
+
+/** Deep template fill of a JSON body. */
+export function render(value: unknown, vars: Vars, env: (name: string) => string | undefined): unknown {
+  if (typeof value === 'string') {
+    // A body value that is exactly one template keeps the variable's JSON type when it looks numeric.
+    const whole = /^\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}$/.exec(value);
+    const out = renderString(value, vars, env);
+    return whole && /^-?\d+(\.\d+)?$/.test(out) && !whole[1]!.startsWith('env.') ? Number(out) : out;
+  }
+  if (Array.isArray(value)) return value.map((v) => render(v, vars, env));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, vars, env)]));
+  }
+  return value;
+}
+
+/** Dot path into parsed JSON (`access_token`, `data.items.0.id`); hand-written because it is three lines. */
+export function pick(body: unknown, path: string): unknown {
+  let cur: unknown = body;
+  for (const key of path.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  return cur;
+}
+
+export interface BuiltRequest {
+  method: Method;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** One step turned into a concrete request for this virtual user's variables. */
+export function buildRequest(step: PlanStep, vars: Vars, env: (name: string) => string | undefined): BuiltRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(step.headers)) headers[k] = renderString(v, vars, env);
+  if (step.bearer && vars[step.bearer]) headers['Authorization'] = `Bearer ${vars[step.bearer]}`;
+  let body: string | undefined;
+  if (step.body !== undefined) {
+    const filled = render(step.body, vars, env);
+    if (step.form && filled !== null && typeof filled === 'object') {
+      body = Object.entries(filled).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+      headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+    } else {
+      body = typeof filled === 'string' ? filled : JSON.stringify(filled);
+      headers['Content-Type'] ??= 'application/json';
+    }
+  }
+  return { method: step.method, path: renderString(step.path, vars, env), headers, body };
+}
+
+/** Stores the captured variables of a response; returns false when one was missing (a failed check). */
+export function captureVars(step: PlanStep, bodyText: string | null, vars: Vars): boolean {
+  const entries = Object.entries(step.capture);
+  if (entries.length === 0) return true;
+  let parsed: unknown;
+  try {
+    parsed = bodyText ? JSON.parse(bodyText) : undefined;
+  } catch {
+    return false;
+  }
+  let ok = true;
+  for (const [name, path] of entries) {
+    const v = pick(parsed, path);
+    if (v === undefined || v === null || typeof v === 'object') ok = false;
+    else vars[name] = String(v);
+  }
+  return ok;
+}
+
+export function checkName(step: PlanStep): string {
+  return step.check ?? `${step.name} status is expected`;
+}

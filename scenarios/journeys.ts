@@ -1,0 +1,63 @@
+/**
+ * The one k6 script gonogo runs against every target: it reads the plan gonogo wrote
+ * (GONOGO_PLAN, a JSON file) and executes the configured journeys, one scenario per journey.
+ */
+import http from 'k6/http';
+import { check, sleep } from 'k6';
+import execution from 'k6/execution';
+import type { Options, Scenario } from 'k6/options';
+import { allocateVus, buildRequest, captureVars, checkName, stepsFor, type PlanFile, type Vars } from './journey-core.ts';
+
+const plan = JSON.parse(open(__ENV.GONOGO_PLAN ?? 'plan.json')) as PlanFile;
+const allocation = allocateVus(plan.journeys, plan.vus);
+
+const scenarios: Record<string, Scenario> = {};
+plan.journeys.forEach((j, i) => {
+  const vus = allocation[i] ?? 0;
+  if (vus > 0) {
+    scenarios[j.name] = { executor: 'constant-vus', vus, duration: plan.duration, gracefulStop: `${plan.gracefulStopS}s`, exec: 'journey' };
+  }
+});
+
+export const options: Options = {
+  scenarios,
+  thresholds: plan.thresholds,
+  insecureSkipTLSVerify: plan.insecureTls,
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+};
+
+const env = (name: string): string | undefined => __ENV[name];
+// Per-VU state: each VU has its own JS runtime, so module scope is the VU's memory.
+let vars: Vars = {};
+let firstIteration = true;
+
+export function journey(): void {
+  const j = plan.journeys.find((x) => x.name === execution.scenario.name);
+  if (!j) throw new Error(`no journey named ${execution.scenario.name} in the plan`);
+  vars.vu = String(execution.vu.idInTest);
+  vars.iter = String(execution.vu.iterationInScenario);
+  for (const step of stepsFor(j, firstIteration)) {
+    const req = buildRequest(step, vars, env);
+    const wantsBody = Object.keys(step.capture).length > 0;
+    const res = http.request(req.method, plan.baseUrl + req.path, req.body ?? null, {
+      headers: req.headers,
+      tags: { name: step.name, journey: j.name },
+      responseCallback: http.expectedStatuses(...step.expect),
+      timeout: `${plan.requestTimeoutS}s`,
+      responseType: wantsBody ? 'text' : 'none',
+    });
+    const captured = wantsBody ? captureVars(step, typeof res.body === 'string' ? res.body : null, vars) : true;
+    const ok = check(res, { [checkName(step)]: (r) => step.expect.includes(r.status) && captured }, { name: step.name });
+    if (!ok) {
+      // A failed step ends the iteration (later steps would only fail for the same reason); log in again next time.
+      if (step.once) { firstIteration = true; vars = {}; }
+      if (plan.thinkTimeS > 0) sleep(plan.thinkTimeS);
+      return;
+    }
+    if (step.once) firstIteration = false;
+  }
+  firstIteration = false;
+  if (plan.thinkTimeS > 0) sleep(plan.thinkTimeS);
+}
+
+export default journey;
