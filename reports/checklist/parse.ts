@@ -29,8 +29,8 @@ const LIST_RE = /^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$/;
 const FENCE_RE = /^\s*(```|~~~)/;
 const TABLE_SEPARATOR_RE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 const STATUS_HEADER_RE = /^(status|state|done|complete[d]?|result|ready)$/i;
-const POSITIVE_WORD_RE = /^(complete[d]?|done|yes|y|pass(ed)?|ok|ready|resolved|implemented|exceeds|met|achieved|fixed|green|100\s*%)\b/i;
-const NEGATIVE_WORD_RE = /^(no|n|todo|to do|pending|not started|not done|in progress|wip|fail(ed)?|missing|blocked|partial|open|planned|red|0\s*%)\b/i;
+const POSITIVE_WORD_RE = /^(complete[d]?|done|yes|y|pass(ed)?|ok|ready|resolved|implemented|exceeds|met|achieved|fixed|green)\b|^100\s*%/i;
+const NEGATIVE_WORD_RE = /^(no|n|todo|to do|pending|not started|not done|in progress|wip|fail(ed)?|missing|blocked|partial|open|planned|red)\b|^0\s*%/i;
 
 /** Strips markers, emphasis and decoration so the claim reads as plain text. */
 export function cleanText(text: string): string {

@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../../config/errors.ts';
+import { matchesCheck } from '../../config/kpis.ts';
+import type { ChecklistResult, CheckResult, KpiResult, Report } from '../schema.ts';
+import { parseChecklist, type ParsedClaim } from './parse.ts';
+import { BUILTIN_RULES, matchRules, type ChecklistRule } from './rules.ts';
+import { claimedNumber, describeComparison, honours, measuredValue } from './quantity.ts';
+
+export type Claim = ChecklistResult['claims'][number];
+type ClaimStatus = Claim['status'];
+
+interface Evidence { checks: CheckResult[]; kpis: KpiResult[] }
+
+function gather(report: Report, rules: ChecklistRule[]): Evidence {
+  const checkPatterns = rules.flatMap((r) => r.checks);
+  const kpiIds = new Set(rules.flatMap((r) => r.kpis));
+  return {
+    checks: report.checks.filter((c) => checkPatterns.some((p) => matchesCheck(p, c.id))),
+    kpis: report.kpis.filter((k) => kpiIds.has(k.id)),
+  };
+}
+
+/** Reads what the evidence says, before the claim is taken into account. */
+function evidenceVerdict(report: Report, rules: ChecklistRule[], text: string, ev: Evidence): { status: Exclude<ClaimStatus, 'open'>; notes: string[] } {
+  const notes: string[] = [];
+  const failing = [
+    ...ev.checks.filter((c) => c.status === 'fail').map((c) => `${c.id} failed${c.waiver ? ' (waived)' : ''}${c.evidence.actual ? `: ${c.evidence.actual}` : ''}`),
+    ...ev.kpis.filter((k) => k.status === 'fail' || k.status === 'waived').map((k) => `KPI ${k.id} ${k.status === 'waived' ? 'failed (waived)' : 'failed'}: ${k.threshold}, measured ${k.measured ?? 'nothing'}`),
+  ];
+  // A stated number that the measurement does not honour contradicts the claim even when the checks pass.
+  for (const rule of rules) {
+    if (!rule.quantity) continue;
+    const claim = claimedNumber(text, rule.quantity);
+    if (!claim) continue;
+    const measured = measuredValue(report, rule.quantity, claim);
+    if (!measured) { notes.push(`the claim states ${claim.source}, but nothing in the report measured it`); continue; }
+    if (honours(claim, measured.value)) notes.push(describeComparison(claim, measured));
+    else failing.push(describeComparison(claim, measured));
+  }
+  if (failing.length) return { status: 'contradicted', notes: failing };
+  const inconclusive = [
+    ...ev.checks.filter((c) => c.status === 'error' || c.status === 'skip' || c.status === 'warn').map((c) => `${c.id} ${c.status === 'error' ? 'errored' : c.status === 'skip' ? 'was skipped' : 'was inconclusive (warn)'}`),
+    ...ev.kpis.filter((k) => k.status === 'not-measured').map((k) => `KPI ${k.id} not measured`),
+  ];
+  if (inconclusive.length) return { status: 'unverified', notes: [...inconclusive, ...notes] };
+  if (notes.some((n) => n.startsWith('the claim states'))) return { status: 'unverified', notes };
+  if (!ev.checks.length && !ev.kpis.length) {
+    const wanted = [...new Set(rules.flatMap((r) => [...r.checks, ...r.kpis.map((k) => `KPI ${k}`)]))];
+    return { status: 'unverified', notes: [`no evidence in this report (the run did not produce ${wanted.join(', ')})`] };
+  }
+  return { status: 'confirmed', notes: [`${[...ev.checks.map((c) => c.id), ...ev.kpis.map((k) => `KPI ${k.id}`)].join(', ')} passed`, ...notes] };
+}
+
+export function judgeClaim(claim: ParsedClaim, report: Report, rules: ChecklistRule[]): Claim {
+  const matched = matchRules(claim.text, rules);
+  const base = { text: claim.text, line: claim.line, claimed: claim.claimed, ...(claim.section ? { section: claim.section } : {}) };
+  const prefix = claim.note ? [claim.note] : [];
+  if (!matched.length) {
+    const note = [...prefix, claim.claimed ? 'no automated check covers this claim; it needs a human sign-off' : 'not claimed; no automated check covers it'].join('; ');
+    return { ...base, status: claim.claimed ? 'unverified' : 'open', evidence: [], note };
+  }
+  const ev = gather(report, matched);
+  const evidence = [...ev.checks.map((c) => c.id), ...ev.kpis.map((k) => `kpi:${k.id}`)];
+  const verdict = evidenceVerdict(report, matched, claim.text, ev);
+  if (!claim.claimed) {
+    const what = { confirmed: 'the evidence says it holds', contradicted: 'the evidence says it does not hold', unverified: 'the evidence is inconclusive' }[verdict.status];
+    return { ...base, status: 'open', evidence, note: [...prefix, `not claimed; ${what}`, ...verdict.notes].join('; ') };
+  }
+  return { ...base, status: verdict.status, evidence, note: [...prefix, ...verdict.notes].join('; ') };
+}
+
+/** Contradicted claims first (what a launch sign-off must see), the rest in document order. */
+export function orderClaims(claims: Claim[]): Claim[] {
+  return [...claims.filter((c) => c.status === 'contradicted'), ...claims.filter((c) => c.status !== 'contradicted')];
+}
+
+/** Judges one checklist document against a report: each claim confirmed, contradicted, unverified or open. */
+export function judgeChecklist(file: string, text: string, report: Report, rules: ChecklistRule[] = BUILTIN_RULES): ChecklistResult {
+  return { file, claims: orderClaims(parseChecklist(text).map((c) => judgeClaim(c, report, rules))) };
+}
+
+/** For `gonogo run --checklist` and `gonogo checklist`: reads each file (InputError when unreadable) and judges it. */
+export async function judgeChecklists(files: string[], report: Report, rules: ChecklistRule[] = BUILTIN_RULES): Promise<ChecklistResult[]> {
+  const results: ChecklistResult[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read the checklist ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    results.push(judgeChecklist(file, text, report, rules));
+  }
+  return results;
+}
+
+export function countClaims(result: ChecklistResult): Record<ClaimStatus, number> {
+  const counts: Record<ClaimStatus, number> = { contradicted: 0, unverified: 0, confirmed: 0, open: 0 };
+  for (const c of result.claims) counts[c.status]++;
+  return counts;
+}

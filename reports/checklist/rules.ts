@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { ConfigError } from '../../config/errors.ts';
+
+/** Numbers a claim can state that gonogo measures; each is compared with the measured value by judge.ts. */
+export const quantities = [
+  'rate-limit', 'latency', 'error-rate', 'success-rate', 'availability', 'token-lifetime', 'lockout-attempts', 'password-length',
+] as const;
+export type Quantity = (typeof quantities)[number];
+
+/** Maps claims by meaning to the evidence that proves or disproves them. */
+export interface ChecklistRule {
+  id: string;
+  /** Any of these matching the claim text selects the rule (case-insensitive). */
+  match: RegExp[];
+  /** ...unless one of these matches (a more specific rule covers it). */
+  unless?: RegExp[];
+  /** Check ids or `area.*` patterns. */
+  checks: string[];
+  /** KPI ids. */
+  kpis: string[];
+  quantity?: Quantity;
+}
+
+/** The config form (`checklist.rules`): patterns as strings. A rule with a built-in id replaces it. */
+export const ChecklistRuleConfig = z.object({
+  id: z.string().min(1),
+  match: z.array(z.string().min(1)).min(1),
+  unless: z.array(z.string().min(1)).optional(),
+  checks: z.array(z.string().min(1)).default([]),
+  kpis: z.array(z.string().min(1)).default([]),
+  quantity: z.enum(quantities).optional(),
+}).strict().refine((r) => r.checks.length + r.kpis.length > 0, 'a rule names at least one check or KPI');
+export type ChecklistRuleConfig = z.input<typeof ChecklistRuleConfig>;
+
+const r = (id: string, match: RegExp[], checks: string[], kpis: string[] = [], extra: Partial<ChecklistRule> = {}): ChecklistRule =>
+  ({ id, match, checks, kpis, ...extra });
+
+/** Built-in rules, written against the wording of real launch checklists (see KPIS.md for where each comes from). */
+export const BUILTIN_RULES: ChecklistRule[] = [
+  r('ratelimit-login', [/rate.?limit\w*.{0,30}login|login.{0,30}rate.?limit|brute.?force/i], ['ratelimit.login']),
+  r('ratelimit-api', [/rate.?limit|throttl/i], ['ratelimit.api', 'ratelimit.forwarded-for'], ['ratelimit.api'], { unless: [/login/i], quantity: 'rate-limit' }),
+  r('lockout', [/lock.?out|locked after|failed (login )?attempts/i], ['auth.lockout'], ['auth.lockout'], { quantity: 'lockout-attempts' }),
+  r('password-policy', [/password.{0,20}(complexity|policy|strength|requirement|min)/i], ['auth.password-policy'], ['auth.password-policy'], { quantity: 'password-length' }),
+  r('token-expiry', [/token.{0,20}(expir|lifetime|ttl)|ACCESS_TOKEN_EXPIRE/i], ['auth.token-expiry', 'auth.expired-rejected'], ['auth.token-expiry'], { quantity: 'token-lifetime' }),
+  r('refresh-rotation', [/refresh.?token/i], ['auth.refresh-rotation']),
+  r('jwt', [/\bjwt\b/i], ['auth.login-roles', 'auth.alg-none-rejected', 'auth.tampered-rejected', 'auth.expired-rejected', 'auth.weak-secret'], [], { unless: [/expir|refresh/i] }),
+  r('authentication', [/(user )?authentication (flow|working|system)|login (works|working|flow)|can log ?in|authentication bypass/i], ['auth.login-roles', 'auth.login-uniform-failure', 'browser.login-flow']),
+  r('rbac', [/role.?based|\brbac\b|access control|permissions/i], ['auth.rbac', 'auth.object-ownership']),
+  r('secrets', [/secret.?key|weak secret|strong secret|secrets? (managed|in environment)|hardcoded credentials/i], ['auth.weak-secret']),
+  r('demo-data', [/demo (data|users?|accounts?|email|domains?)|test (users?|data)\b|example\.com|demo\/test data/i], ['auth.no-demo-accounts']),
+  r('escrow', [/escrow|funds? release|milestone.{0,20}release/i], ['escrow.*'], ['escrow.non-bypass']),
+  r('payment-verification', [/payment verification|verif\w* payments?|mock payment|webhook|stripe|payment (processing|integration|flows?|handling)/i],
+    ['escrow.happy-path', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.mark-paid-refused', 'escrow.amount-mismatch', 'escrow.replay-funds-once'], ['escrow.non-bypass'],
+    { unless: [/live mode|monitor/i] }),
+  r('email-verification', [/e-?mail verification|verif\w* e-?mail|ENABLE_EMAIL_VERIFICATION|unverified users?/i], ['email.*'], ['email.verification']),
+  r('email-delivery', [/e-?mail (service|functionality|delivery|sending)/i], ['email.delivery']),
+  r('debug-off', [/\bdebug\b|stack traces?|debug pages?/i], ['config.debug-off'], ['config.debug-off']),
+  r('api-docs', [/api docs? (hidden|not public)|swagger.{0,20}(disabled|hidden)/i], ['config.docs-hidden']),
+  r('cors', [/\bcors\b|allowed.?origins/i], ['cors.*', 'headers.cors'], ['cors']),
+  r('hsts', [/\bhsts\b|strict.transport.security/i], ['headers.hsts']),
+  r('x-frame-options', [/x.frame.options|clickjack|frame.ancestors/i], ['headers.x-frame-options']),
+  r('nosniff', [/nosniff|content.type.options/i], ['headers.x-content-type-options']),
+  r('csp', [/content.security.policy|\bcsp\b/i], ['headers.csp']),
+  r('referrer-policy', [/referrer.policy/i], ['headers.referrer-policy']),
+  r('security-headers', [/security headers|headers? (hardening|configured)/i], ['headers.*'], ['headers.grade']),
+  r('cookies', [/cookies?.{0,30}(secure|httponly|samesite)|(secure|httponly) cookies|SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE/i], ['headers.cookies', 'browser.cookies']),
+  r('https-redirect', [/ssl.?redirect|force https|https (enforce|redirect|only)|http\s*(->|→|to)\s*https|redirect\w* to https/i], ['tls.redirect', 'headers.redirection']),
+  r('tls-protocols', [/tls\s*v?1\.[0-3]|ssl_protocols|tls (versions?|protocols?)/i], ['tls.protocols'], ['tls.protocols']),
+  r('tls-ciphers', [/cipher/i], ['tls.ciphers'], ['tls.ciphers']),
+  r('tls-certificate', [/(ssl|tls)?\s*certificates?/i], ['tls.certificate-chain', 'tls.certificate-hostname', 'tls.certificate-expiry', 'tls.certificate-key'], ['tls.certificate'], { unless: [/cipher/i] }),
+  r('tls-config', [/ssl\/tls|tls\/ssl|(ssl|tls) config/i], ['tls.*'], ['tls.protocols', 'tls.ciphers', 'tls.certificate']),
+  r('vulnerabilities', [/vulnerabilit|npm audit|\bsafety\b|advisor(y|ies)|dependency (audit|scan)|security patches/i], ['deps.advisories'], ['deps.critical', 'deps.high']),
+  r('health', [/health.?(check|endpoint|route)s?|\/health|liveness|readiness|metrics endpoint|\/metrics\b/i], ['health.routes'], ['health'], { unless: [/database health|external services/i] }),
+  r('latency-mean', [/(average|mean|\bavg\b).{0,20}(response time|latency)/i], [], ['http.mean'], { unless: [/database|db query|quer(y|ies)|ml prediction|monitor/i], quantity: 'latency' }),
+  r('latency-p99', [/(response times?|latency).{0,30}(\bp99\b|99th)|(\bp99\b|99th).{0,30}(response time|latency)/i], [], ['http.p99'], { unless: [/database|db query|quer(y|ies)|ml prediction|monitor/i], quantity: 'latency' }),
+  r('latency', [/response times?|latency|\bp(90|95)\b|percentile/i], [], ['http.p95'], { unless: [/database|db query|quer(y|ies)|ml prediction|monitor|average|mean|\bavg\b|\bp99\b|99th/i], quantity: 'latency' }),
+  r('error-rate', [/error.?rates?/i], [], ['http.errors'], { unless: [/monitor|dashboard|alert/i], quantity: 'error-rate' }),
+  r('success-rate', [/success rate|transaction success/i], [], ['checks.success'], { unless: [/prediction/i], quantity: 'success-rate' }),
+  r('availability', [/uptime|availability/i], [], ['availability'], { unless: [/monitoring|robot/i], quantity: 'availability' }),
+  r('load-test', [/load test|stress test|performance (test|benchmark)s?|\bk6\b/i], ['load.completed'], ['http.p95', 'http.errors']),
+];
+
+/** Compiles config rules, team rules first; a team rule with a built-in id replaces it. Bad patterns are config errors. */
+export function mergeRules(builtIn: ChecklistRule[], extra: ChecklistRuleConfig[] = [], where = 'checklist.rules'): ChecklistRule[] {
+  const issues: string[] = [];
+  const compile = (p: string, path: string): RegExp => {
+    try { return new RegExp(p, 'i'); } catch (e) { issues.push(`${path}: ${(e as Error).message}`); return /$^/; }
+  };
+  const team = extra.map((raw, i) => {
+    const parsed = ChecklistRuleConfig.safeParse(raw);
+    if (!parsed.success) { issues.push(...parsed.error.issues.map((x) => `${where}[${i}].${x.path.join('.')}: ${x.message}`)); return null; }
+    const c = parsed.data;
+    return {
+      id: c.id, checks: c.checks, kpis: c.kpis, quantity: c.quantity,
+      match: c.match.map((p, j) => compile(p, `${where}[${i}].match[${j}]`)),
+      unless: c.unless?.map((p, j) => compile(p, `${where}[${i}].unless[${j}]`)),
+    } satisfies ChecklistRule;
+  });
+  if (issues.length) throw new ConfigError(where, issues);
+  const teamRules = team.filter((x): x is NonNullable<typeof x> => x !== null);
+  const replaced = new Set(teamRules.map((t) => t.id));
+  return [...teamRules, ...builtIn.filter((b) => !replaced.has(b.id))];
+}
+
+/** Every rule whose meaning the claim carries. */
+export function matchRules(text: string, rules: ChecklistRule[]): ChecklistRule[] {
+  return rules.filter((rule) => rule.match.some((m) => m.test(text)) && !(rule.unless ?? []).some((u) => u.test(text)));
+}

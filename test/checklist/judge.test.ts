@@ -1,0 +1,136 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { judgeChecklist } from '../../reports/checklist/judge.ts';
+import { BUILTIN_RULES, mergeRules, matchRules } from '../../reports/checklist/rules.ts';
+import { claimedNumber } from '../../reports/checklist/quantity.ts';
+import { renderChecklistConsole, renderChecklistMd } from '../../reports/checklist/render.ts';
+import { ChecklistResult } from '../../reports/schema.ts';
+import { ConfigError } from '../../config/errors.ts';
+import { main } from '../../cli/main.ts';
+import { check, makeReport } from '../compare/fixtures.ts';
+
+const DIR = '/work/shared/checklists';
+const FOURTH = readdirSync(DIR).sort().find((f) => f.startsWith('004'))!;
+const fourth = readFileSync(join(DIR, FOURTH), 'utf8');
+const RATE_CLAIM = 'Rate limiting configured (100 req/min)';
+const byText = (r: ChecklistResult, text: string) => r.claims.find((c) => c.text === text)!;
+
+describe('numbers in claims', () => {
+  it('reads rate limits, latencies with their percentile, percentages and lifetimes', () => {
+    expect(claimedNumber('Rate limiting configured (100 req/min)', 'rate-limit')).toMatchObject({ value: 100, bound: 'about' });
+    expect(claimedNumber('limit of 5 requests per second', 'rate-limit')).toMatchObject({ value: 300 });
+    expect(claimedNumber('Response time < 200ms (p95)', 'latency')).toMatchObject({ value: 200, bound: 'max', aggregate: 'p95' });
+    expect(claimedNumber('Average Response Time, current 0.018s, target <0.5s', 'latency')).toMatchObject({ value: 500, bound: 'max', aggregate: 'mean' });
+    expect(claimedNumber('API Success Rate, current 100%, target >95%', 'success-rate')).toMatchObject({ value: 0.95, bound: 'min' });
+    expect(claimedNumber('Error rate < 0.1%', 'error-rate')).toMatchObject({ value: 0.001, bound: 'max' });
+    expect(claimedNumber('Token expiry configured (15 minutes)', 'token-lifetime')).toMatchObject({ value: 900, bound: 'max' });
+    expect(claimedNumber('Rate limiting functional', 'rate-limit')).toBeNull();
+  });
+  it('maps claims by meaning, the specific rule shadowing the general one', () => {
+    const ids = (t: string) => matchRules(t, BUILTIN_RULES).map((r) => r.id);
+    expect(ids('Rate limiting on login endpoint')).toEqual(['ratelimit-login']);
+    expect(ids('API rate limiting')).toEqual(['ratelimit-api']);
+    expect(ids('Confirmed mandatory escrow system cannot be bypassed')).toEqual(['escrow']);
+    expect(ids('Verify email verification is enforced')).toEqual(['email-verification']);
+    expect(ids('**DEBUG=False** in production settings')).toEqual(['debug-off']);
+    expect(ids('No security vulnerabilities (Bandit, Safety)')).toEqual(['vulnerabilities']);
+    expect(ids('Response time < 200ms (p95)')).toEqual(['latency']);
+    expect(ids('Database queries optimized (100ms budget)')).toEqual([]);
+  });
+});
+
+describe('judging the fourth checklist (004) against evidence', () => {
+  it('"Rate limiting configured (100 req/min)" is contradicted when ratelimit.api failed and no limit was measured', () => {
+    const report = makeReport({ rateLimit: null, checks: { 'ratelimit.api': check('ratelimit.api', 'fail', { expected: '429 after 100 requests', actual: 'no 429 after 150 requests' }) } });
+    const result = judgeChecklist(FOURTH, fourth, report);
+    const claim = byText(result, RATE_CLAIM);
+    expect(claim).toMatchObject({ status: 'contradicted', claimed: true, line: 30, section: 'Production Readiness Checklist > Pre-Deployment Verification > Security' });
+    expect(claim.evidence).toEqual(['ratelimit.api', 'ratelimit.forwarded-for', 'kpi:ratelimit.api']);
+    expect(claim.note).toContain('ratelimit.api failed: no 429 after 150 requests');
+    // contradicted claims come first
+    expect(result.claims[0]!.status).toBe('contradicted');
+    expect(result.claims.findIndex((c) => c.status !== 'contradicted')).toBe(result.claims.filter((c) => c.status === 'contradicted').length);
+    expect(ChecklistResult.parse(result)).toEqual(result);
+  });
+
+  it('is confirmed when ratelimit.api passed with a limit of about 100 per minute', () => {
+    const claim = byText(judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: 98 })), RATE_CLAIM);
+    expect(claim.status).toBe('confirmed');
+    expect(claim.note).toContain('measured 98 requests/min');
+  });
+
+  it('is contradicted when the checks pass but the measured limit is far from the claimed one', () => {
+    const report = makeReport({ rateLimit: 1000 });
+    const claim = byText(judgeChecklist(FOURTH, fourth, report), RATE_CLAIM);
+    expect(claim.status).toBe('contradicted');
+    expect(claim.note).toContain('claims about 100 requests/min, measured 1000 requests/min');
+  });
+
+  it('compares "Response time < 200ms (p95)" with the measured p95', () => {
+    expect(byText(judgeChecklist(FOURTH, fourth, makeReport({ p95: 150 })), 'Response time < 200ms (p95)').status).toBe('confirmed');
+    const slow = byText(judgeChecklist(FOURTH, fourth, makeReport({ p95: 340 })), 'Response time < 200ms (p95)');
+    expect(slow.status).toBe('contradicted');
+    expect(slow.note).toContain('measured 340 ms (load p95)');
+  });
+
+  it('evidence that errored or did not run leaves a claim unverified, never confirmed', () => {
+    const errored = makeReport({ checks: { 'headers.hsts': 'error' } });
+    expect(byText(judgeChecklist(FOURTH, fourth, errored), 'HSTS with preload')).toMatchObject({ status: 'unverified', note: 'headers.hsts errored' });
+    const noSecurity = makeReport({ drop: ['headers.hsts'] });
+    expect(byText(judgeChecklist(FOURTH, fourth, noSecurity), 'HSTS with preload').status).toBe('unverified');
+    const noLoad = makeReport({ load: false });
+    noLoad.kpis = noLoad.kpis.filter((k) => !k.id.startsWith('http.'));
+    expect(byText(judgeChecklist(FOURTH, fourth, noLoad), 'Response time < 200ms (p95)').status).toBe('unverified');
+  });
+
+  it('claims no check covers are unverified; unticked ones are open whatever the evidence says', () => {
+    const result = judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: null, checks: { 'ratelimit.api': 'fail' } }));
+    expect(byText(result, 'Code formatted with Black')).toMatchObject({ status: 'unverified', evidence: [] });
+    expect(byText(result, 'Check rate limiting')).toMatchObject({ status: 'open', claimed: false });
+    expect(byText(result, 'Check rate limiting').note).toContain('the evidence says it does not hold');
+  });
+});
+
+describe('rules from config', () => {
+  it('team rules come first and replace a built-in with the same id; bad patterns are config errors', () => {
+    const rules = mergeRules(BUILTIN_RULES, [{ id: 'csrf', match: ['csrf'], checks: ['headers.cookies'] }, { id: 'debug-off', match: ['DJANGO_DEBUG'], checks: ['config.debug-off'] }]);
+    expect(rules[0]!.id).toBe('csrf');
+    expect(rules.filter((r) => r.id === 'debug-off')).toHaveLength(1);
+    const result = judgeChecklist('x.md', '- [x] CSRF protection enabled\n- [x] DEBUG off', makeReport(), rules);
+    expect(result.claims.map((c) => c.status)).toEqual(['confirmed', 'unverified']);
+    expect(() => mergeRules(BUILTIN_RULES, [{ id: 'bad', match: ['(unclosed'], checks: ['x.y'] }])).toThrow(ConfigError);
+  });
+});
+
+describe('renderers and the command', () => {
+  const report = makeReport({ rateLimit: null, checks: { 'ratelimit.api': 'fail' } });
+  const result = judgeChecklist(FOURTH, fourth, report);
+
+  it('Markdown and console put contradicted claims first', () => {
+    const md = renderChecklistMd(result);
+    expect(md.indexOf('Contradicted')).toBeLessThan(md.indexOf('Unverified'));
+    expect(md).toContain(`| 30 | ${RATE_CLAIM} |`);
+    const con = renderChecklistConsole(result);
+    expect(con.split('\n')[1]).toContain('CONTRADICTED line 30: Rate limiting configured (100 req/min)');
+  });
+
+  it('gonogo checklist exits 1 on a contradicted claim, 0 without, 2 on a corrupt report or missing file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-checklist-'));
+    const bad = join(dir, 'bad.json'); writeFileSync(bad, JSON.stringify(report));
+    const good = join(dir, 'good.json'); writeFileSync(good, JSON.stringify(makeReport()));
+    const corrupt = join(dir, 'corrupt.json'); writeFileSync(corrupt, '{"schemaVersion":1,');
+    const out: string[] = []; const err: string[] = [];
+    const io = { out: (s: string) => { out.push(s); }, err: (s: string) => { err.push(s); } };
+    const doc = join(DIR, FOURTH);
+    expect(await main(['checklist', doc, '--report', bad], io)).toBe(1);
+    expect(out.join('')).toContain('CONTRADICTED line 30');
+    expect(await main(['checklist', doc, '--report', good, '--format', 'json'], io)).toBe(0);
+    expect(JSON.parse(out[out.length - 1]!)[0].file).toBe(doc);
+    expect(await main(['checklist', doc, '--report', corrupt], io)).toBe(2);
+    expect(err.join('')).toMatch(/not valid JSON/);
+    expect(await main(['checklist', join(dir, 'missing.md'), '--report', good], io)).toBe(2);
+    expect(await main(['checklist', doc], io)).toBe(2);
+  });
+});
