@@ -23,7 +23,8 @@ export class LoadCollector {
   requests = 0;
   errors = 0;
 
-  constructor(readonly startedAtMs: number) {}
+  /** NaN: the first recorded sample starts the clock (k6 spends a moment initialising before it sends). */
+  constructor(public startedAtMs: number) {}
 
   private endpoint(name: string, method: string): Endpoint {
     const key = `${method} ${name}`;
@@ -40,6 +41,7 @@ export class LoadCollector {
   }
 
   record(name: string, method: string, latencyMs: number, failed: boolean, atMs: number): void {
+    if (Number.isNaN(this.startedAtMs)) this.startedAtMs = atMs - latencyMs;
     const t = Math.max(0, Math.floor((atMs - this.startedAtMs) / 1000));
     const e = this.endpoint(name, method);
     const s = this.second(t);
@@ -56,6 +58,7 @@ export class LoadCollector {
 
   /** The latest complete second, for live progress. */
   lastSecond(nowMs: number): { t: number; rps: number; p95: number; errors: number } | null {
+    if (Number.isNaN(this.startedAtMs)) return null;
     const t = Math.floor((nowMs - this.startedAtMs) / 1000) - 1;
     const s = this.seconds.get(t);
     return s ? { t, rps: s.requests, p95: percentileMs(s.hist, 95), errors: s.errors } : null;

@@ -61,3 +61,9 @@ export function journey(): void {
 }
 
 export default journey;
+
+/** The end-of-test summary goes to the file gonogo names (stdout carries the JSON metric stream). */
+export function handleSummary(data: object): Record<string, string> {
+  const file = __ENV.GONOGO_SUMMARY;
+  return file ? { [file]: JSON.stringify(data) } : { stdout: `${JSON.stringify(data)}\n` };
+}
