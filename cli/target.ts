@@ -39,7 +39,7 @@ export async function resolveTarget(opts: RunOptions, env: NodeJS.ProcessEnv, in
       throw e;
     }
   }
-  const loaded = await loadConfigFile(opts.config, env);
+  const loaded = await loadConfigFile(opts.config, env, opts.suites);
   return {
     config: loaded.config,
     configDir: loaded.dir,

@@ -1,8 +1,12 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createJiti } from 'jiti';
+import { fileURLToPath } from 'node:url';
 import { ConfigSchema, type Config } from './schema.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
+import { suiteNames, type SuiteName } from '../reports/schema.ts';
+
+const PACKAGE_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
 export interface LoadedConfig {
   config: Config;
@@ -26,10 +30,12 @@ export function collectEnvRefs(value: unknown, path: string[] = []): Array<{ pat
   });
 }
 
-export function resolveSecrets(config: Config, file: string, env: NodeJS.ProcessEnv): Map<string, string> {
+/** Reads the secrets the selected suites' sections name; a suite that does not run needs none of its secrets. */
+export function resolveSecrets(config: Config, file: string, env: NodeJS.ProcessEnv, suites: readonly SuiteName[] = suiteNames): Map<string, string> {
   const secrets = new Map<string, string>();
   const missing: string[] = [];
-  for (const ref of collectEnvRefs(config)) {
+  const refs = [...collectEnvRefs(config.target, ['target']), ...suites.flatMap((s) => collectEnvRefs(config[s], [s]))];
+  for (const ref of refs) {
     const v = env[ref.name];
     if (v === undefined || v === '') missing.push(`${ref.path}: environment variable ${ref.name} is not set (received: nothing); export it or add it to your CI secrets`);
     else if (/^(sk|rk)_live_/.test(v)) missing.push(`${ref.path}: ${ref.name} holds a live Stripe key (sk_live_/rk_live_); gonogo only ever uses test-mode keys and signs test events`);
@@ -46,7 +52,7 @@ export function parseConfig(input: unknown, file: string): Config {
   return result.data;
 }
 
-export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, suites: readonly SuiteName[] = suiteNames): Promise<LoadedConfig> {
   const file = resolve(path);
   try {
     await access(file);
@@ -55,12 +61,13 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   }
   let mod: unknown;
   try {
-    const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+    // `gonogo` resolves to this package even when the config sits outside any node_modules that holds it.
+    const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { gonogo: PACKAGE_ENTRY } });
     mod = await jiti.import(file, { default: true });
   } catch (e) {
     const msg = (e as Error).message?.split('\n')[0] ?? String(e);
     throw new ConfigError(file, [`the file could not be loaded: ${msg}`], { cause: e });
   }
   const config = parseConfig(mod, file);
-  return { config, file, dir: dirname(file), secrets: resolveSecrets(config, file, env) };
+  return { config, file, dir: dirname(file), secrets: resolveSecrets(config, file, env, suites) };
 }

@@ -1,0 +1,73 @@
+// gonogo.config.ts: maps gonogo's flows onto your platform's routes.
+// Every key is checked by a strict schema: a typo is an error, not a silently skipped check.
+// Secrets are never written here: keys ending in `Env` name environment variables (see .env.example).
+import { defineConfig } from 'gonogo';
+
+export default defineConfig({
+  target: {
+    baseUrl: 'https://staging.example.com',
+    // allowedHosts: ['api.staging.example.com'], // other hosts gonogo may contact; nothing else is ever touched
+    // caFile: './staging-ca.pem',                // trust a private CA for staging certificates
+  },
+  kpis: './kpis.yaml',
+
+  smoke: {
+    // QA accounts per role: used for logins and role checks, never for destructive probes
+    // (lockout and rate-limit probes use accounts gonogo registers itself).
+    accounts: [
+      { role: 'client', email: 'qa-client@example.com', passwordEnv: 'GONOGO_CLIENT_PASSWORD' },
+      { role: 'client', email: 'qa-client2@example.com', passwordEnv: 'GONOGO_CLIENT2_PASSWORD' },
+      { role: 'manufacturer', email: 'qa-maker@example.com', passwordEnv: 'GONOGO_MANUFACTURER_PASSWORD' },
+      { role: 'admin', email: 'qa-admin@example.com', passwordEnv: 'GONOGO_ADMIN_PASSWORD' },
+    ],
+    login: {
+      path: '/api/auth/login',
+      encoding: 'json',                       // 'form' for OAuth2 password forms (FastAPI's OAuth2PasswordRequestForm)
+      emailField: 'email',                    // 'username' for OAuth2 forms
+      token: { from: 'body', path: 'access_token' }, // or { from: 'cookie', name: 'sessionid' }
+      refreshToken: { from: 'body', path: 'refresh_token' },
+    },
+    register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo {{name}}' } },
+    verifyEmail: { mode: 'link' },            // follow the link in the mail; or mode: 'post' with path + tokenField
+    refresh: { path: '/api/auth/refresh', field: 'refresh_token' },
+    logout: { method: 'POST', path: '/api/auth/logout' },
+    me: { method: 'GET', path: '/api/auth/me' },
+    roleRoutes: {
+      admin: [{ path: '/api/admin/users' }],
+      manufacturer: [{ path: '/api/manufacturer/orders' }],
+    },
+    orders: {
+      create: { method: 'POST', path: '/api/orders' },
+      vars: { manufacturer_id: 2 },
+      release: { method: 'POST', path: '/api/orders/{id}/release' },
+    },
+    webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
+    health: { routes: ['/health', '/health/ready', '/health/live', '/metrics'] },
+    // Verification mail: point your staging SMTP at gonogo's sink, or read from Mailpit.
+    mailbox: { kind: 'mailpit', url: 'http://127.0.0.1:8025' },
+    // openapi: '/openapi.json',              // sweep every secured operation for anonymous access
+  },
+
+  security: {
+    headers: { pages: ['/', '/login'] },
+    deps: {
+      lockfiles: ['../backend/poetry.lock', '../frontend/package-lock.json'],
+      source: { kind: 'osv-api' },            // or { kind: 'osv-dir', path: './osv' } offline
+    },
+  },
+
+  load: {
+    journeys: [
+      { name: 'browse', steps: [{ name: 'health', path: '/health' }] },
+      {
+        name: 'orders',
+        steps: [
+          { name: 'login', method: 'POST', path: '/api/auth/login', once: true,
+            body: { email: 'qa-client@example.com', password: '{{env.GONOGO_CLIENT_PASSWORD}}' }, capture: { token: 'access_token' } },
+          { name: 'list-orders', path: '/api/orders', bearer: 'token' },
+        ],
+      },
+    ],
+    // sourceAddress: '10.0.0.5',             // the load generator address your rate limiter allowlists
+  },
+});

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
+
+const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+
+function project(config: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gonogo-cfg-'));
+  writeFileSync(join(dir, 'gonogo.config.ts'), config);
+  copyFileSync(DEFAULT_KPI_FILE, join(dir, 'kpis.yaml'));
+  return join(dir, 'gonogo.config.ts');
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const err: string[] = [];
+  const out: string[] = [];
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false });
+    return { code, err: err.join(''), out: out.join('') };
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('config errors exit 2 naming the file and the dot-path', () => {
+  it('a typo in a key', async () => {
+    const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMS: 5000 } };\n`);
+    const r = await run(['run', '--config', file, '--suite', 'security']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(file);
+    expect(r.err).toMatch(/target: unknown key "timeoutMS"/);
+  });
+
+  it('a wrong type, with the received value', async () => {
+    const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: '5s' } };\n`);
+    const r = await run(['run', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/target\.timeoutMs: .*expected number.*\(received: "5s"\)/);
+  });
+
+  it('a malformed base URL', async () => {
+    const file = project(`export default { target: { baseUrl: 'staging.example.com' } };\n`);
+    const r = await run(['run', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/target\.baseUrl: an absolute http\(s\) URL/);
+  });
+
+  it('a missing secret variable, named with where the config asks for it', async () => {
+    const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9' }, smoke: { accounts: [{ role: 'client', email: 'qa@example.com', passwordEnv: 'GONOGO_TEST_UNSET_PW' }] } };\n`);
+    const r = await run(['run', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(file);
+    expect(r.err).toMatch(/smoke\.accounts\[0\]\.passwordEnv: environment variable GONOGO_TEST_UNSET_PW is not set/);
+  });
+
+  it('a live payment key is refused', async () => {
+    const { resolveSecrets } = await import('../../config/load.ts');
+    expect(() => resolveSecrets({ smoke: { webhookSecretEnv: 'K' } } as never, 'gonogo.config.ts', { K: 'sk_live_abc123' })).toThrow(/live Stripe key/);
+  });
+
+  it('a config file that does not load (syntax error) and one that does not exist', async () => {
+    const broken = await run(['run', '--config', project('export default { target: { baseUrl: ')]);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/could not be loaded/);
+    const missing = await run(['run', '--config', '/nonexistent/gonogo.config.ts']);
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.err).toMatch(/no config file here; create one with `gonogo init`/);
+  });
+
+  it('unknown suite, engine and bad numbers are usage errors', async () => {
+    for (const argv of [['--suite', 'smoke,perf'], ['--engine', 'jmeter'], ['--vus', '0'], ['--duration', '5 minutes']]) {
+      const r = await run(['run', '--reference', ...argv]);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^Usage error: --/);
+    }
+  });
+
+  it('prints one paragraph and no stack trace from the real binary', async () => {
+    const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9', extra: 1 } };\n`);
+    const r = await execa('node', [BIN, 'run', '--config', file], { reject: false, env: { GONOGO_DEBUG: '' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(r.stdout).toBe('');
+  });
+});
