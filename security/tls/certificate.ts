@@ -26,7 +26,8 @@ export interface CertificateInfo {
 function signatureAlgorithm(der: Buffer): string {
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
   const seq = asn1.value as forge.asn1.Asn1[];
-  const algId = (seq[1].value as forge.asn1.Asn1[])[0];
+  const algId = (seq[1]?.value as forge.asn1.Asn1[] | undefined)?.[0];
+  if (!algId) return 'unknown';
   const oid = forge.asn1.derToOid(forge.util.createBuffer(algId.value as string));
   const known: Record<string, string> = {
     '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',

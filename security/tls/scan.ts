@@ -53,7 +53,7 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
     handshake(ep, { ca: ep.ca, wantPeer: true, minVersion: 'TLSv1', ciphers: `${TLS13_ALL}:${LEGACY_ALL}` }),
     ...PROTOCOLS.map((p) => handshake(ep, protocolOptions(p))),
   ]);
-  const protocols = Object.fromEntries(PROTOCOLS.map((p, i) => [p, protocolResults[i].ok])) as Record<Protocol, boolean>;
+  const protocols = Object.fromEntries(PROTOCOLS.map((p, i) => [p, protocolResults[i]?.ok === true])) as Record<Protocol, boolean>;
 
   const jobs: Array<{ suite: Suite; protocol: Protocol }> = [];
   for (const p of PROTOCOLS) {
@@ -64,7 +64,7 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
   const ciphers: AcceptedCipher[] = [];
   results.forEach((r, i) => {
     if (!r.ok) return;
-    const { suite, protocol } = jobs[i];
+    const { suite, protocol } = jobs[i]!;
     // A server may answer with another suite than the one offered only if the client is broken; trust what was negotiated.
     if (r.cipher.name !== suite.openssl && r.cipher.standardName !== suite.iana) return;
     const weak = suite.flags.some((f) => WEAK_FLAGS.includes(f));

@@ -1,0 +1,101 @@
+import type { CheckResult } from '../../reports/schema.ts';
+import type { Measurement } from '../../cli/suite.ts';
+import type { IgnoreEntry } from '../config.ts';
+import { check, describe } from '../checks.ts';
+import { readLockfile } from './lockfiles/index.ts';
+import type { Advisory, AdvisoryDb, LockedPackage, ParsedLockfile, Severity } from './types.ts';
+
+export interface Finding {
+  advisory: { id: string; aliases: string[]; summary: string; severity: Severity; score?: number; url?: string; fixed?: string[] };
+  package: { name: string; version: string; ecosystem: string; direct: boolean | null; file: string };
+  ignored?: IgnoreEntry;
+  /** An ignore entry that expired: the finding counts again. */
+  expiredIgnore?: IgnoreEntry;
+}
+
+export interface DepsAuditResult {
+  lockfiles: Array<{ file: string; format: string; packages: number; direct: number; skipped: string[] }>;
+  source: string;
+  date: string | null;
+  findings: Finding[];
+  counts: Record<Severity, number>;
+  checks: CheckResult[];
+  measurements: Measurement[];
+}
+
+function ignoreFor(a: Advisory, ignore: IgnoreEntry[]): IgnoreEntry | undefined {
+  const ids = new Set([a.id, ...a.aliases]);
+  return ignore.find((i) => ids.has(i.id));
+}
+
+/** Matches every package of every lockfile against the advisories; an ignore entry holds until its expiry date. */
+export async function auditDeps(input: { lockfiles: string[]; db: AdvisoryDb | Error; ignore: IgnoreEntry[]; today?: string }): Promise<DepsAuditResult> {
+  const started = performance.now();
+  const today = input.today ?? new Date().toISOString().slice(0, 10);
+  const parsed: ParsedLockfile[] = [];
+  const errors: string[] = [];
+  for (const f of input.lockfiles) {
+    try { parsed.push(await readLockfile(f)); } catch (e) { errors.push(describe(e)); }
+  }
+  const db = input.db;
+  const summary = parsed.map((p) => ({ file: p.file, format: p.format, packages: p.packages.length, direct: p.packages.filter((x) => x.direct).length, skipped: p.skipped }));
+  const base = { lockfiles: summary, source: db instanceof Error ? 'none' : db.source, date: db instanceof Error ? null : db.date };
+  const empty: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
+  const fail = (message: string): DepsAuditResult => ({ ...base, findings: [], counts: empty, checks: [check('deps.advisories', 'error', { message, details: { lockfiles: summary } }, performance.now() - started)], measurements: [] });
+
+  if (input.lockfiles.length === 0) return fail('no lockfile to audit: set security.deps.lockfiles (no known lockfile was found beside the config file)');
+  if (errors.length) return fail(`lockfiles could not be read: ${errors.join('; ')}`);
+  if (db instanceof Error) return fail(`no advisory source: ${describe(db)}`);
+
+  const packages: LockedPackage[] = parsed.flatMap((p) => p.packages);
+  let advisories: Advisory[];
+  try {
+    advisories = await db.lookup(packages);
+  } catch (e) {
+    return fail(`advisories could not be fetched from ${db.source}: ${describe(e)}`);
+  }
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const pkg of packages) {
+    for (const a of advisories) {
+      if (!a.affects(pkg)) continue;
+      // The same advisory under another id (GHSA vs CVE) or the same package in two lockfiles counts once.
+      const key = `${[a.id, ...a.aliases].sort()[0]}|${pkg.ecosystem}:${pkg.name}@${pkg.version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const entry = ignoreFor(a, input.ignore);
+      const active = entry && entry.expires >= today ? entry : undefined;
+      findings.push({
+        advisory: { id: a.id, aliases: a.aliases, summary: a.summary, severity: a.severity, score: a.score, url: a.url, fixed: a.fixed },
+        package: { name: pkg.name, version: pkg.version, ecosystem: pkg.ecosystem, direct: pkg.direct, file: pkg.file },
+        ...(active ? { ignored: active } : {}),
+        ...(entry && !active ? { expiredIgnore: entry } : {}),
+      });
+    }
+  }
+  const counted = findings.filter((f) => !f.ignored);
+  const counts = { ...empty };
+  const distinct = new Map<string, Severity>();
+  for (const f of counted) distinct.set(f.advisory.id, f.advisory.severity);
+  for (const s of distinct.values()) counts[s]++;
+  const blocking = counted.filter((f) => f.advisory.severity === 'critical' || f.advisory.severity === 'high');
+  const line = (f: Finding): string => `${f.advisory.id} (${f.advisory.severity}${f.advisory.score !== undefined ? ` ${f.advisory.score}` : ''}) ${f.package.name}@${f.package.version} ${f.package.direct === true ? 'direct' : f.package.direct === false ? 'transitive' : ''} in ${f.package.file}${f.advisory.fixed?.length ? `; fixed in ${f.advisory.fixed.join(', ')}` : ''}${f.expiredIgnore ? `; ignore entry expired ${f.expiredIgnore.expires}` : ''}`.replace(/\s+/g, ' ');
+  const ms = performance.now() - started;
+  const checks = [check('deps.advisories', blocking.length ? 'fail' : 'pass', {
+    expected: 'no critical or high advisory in any audited lockfile',
+    actual: `${counts.critical} critical, ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.unknown} unrated (${packages.length} packages in ${parsed.length} lockfile${parsed.length === 1 ? '' : 's'})`,
+    message: blocking.length ? blocking.map(line).join('; ') : undefined,
+    details: {
+      source: db.source,
+      date: db.date,
+      lockfiles: summary,
+      findings: counted.map(line),
+      ignored: findings.filter((f) => f.ignored).map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}: ${f.ignored!.reason} (${f.ignored!.owner}, until ${f.ignored!.expires})`),
+    },
+  }, ms)];
+  const measurements: Measurement[] = [
+    { metric: 'deps_vulns_critical', values: { count: counts.critical }, samples: packages.length, note: `advisories from ${db.source}` },
+    { metric: 'deps_vulns_high', values: { count: counts.high }, samples: packages.length, note: `advisories from ${db.source}` },
+  ];
+  return { ...base, findings, counts, checks, measurements };
+}

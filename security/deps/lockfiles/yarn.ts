@@ -1,0 +1,62 @@
+import lockfile from '@yarnpkg/lockfile';
+import { parseSyml } from '@yarnpkg/parsers';
+import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
+
+/** "name@range" or "@scope/name@range" -> name. */
+function nameOf(descriptor: string): string {
+  const at = descriptor.indexOf('@', descriptor.startsWith('@') ? 1 : 0);
+  return at < 0 ? descriptor : descriptor.slice(0, at);
+}
+
+type Manifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+
+/** yarn.lock, both the classic v1 format and berry's YAML-like syml; berry records the workspace's own dependencies. */
+export function parseYarnLock(text: string, file: string, manifest?: Manifest): ParsedLockfile {
+  return /^__metadata:/m.test(text) ? parseBerry(text, file) : parseClassic(text, file, manifest);
+}
+
+function parseClassic(text: string, file: string, manifest?: Manifest): ParsedLockfile {
+  const parsed = lockfile.parse(text);
+  if (parsed.type !== 'success') throw new LockfileError(`${file}: yarn.lock has merge conflicts (${parsed.type})`);
+  // Classic lockfiles do not say which entries the project declared: the sibling package.json does.
+  const declared = manifest ? new Set(Object.entries({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.optionalDependencies }).map(([n, r]) => `${n}@${r}`)) : null;
+  const seen = new Map<string, LockedPackage>();
+  const skipped: string[] = [];
+  for (const [key, entry] of Object.entries(parsed.object as Record<string, { version?: string }>)) {
+    const descriptors = key.split(',').map((d) => d.trim().replace(/^"|"$/g, ''));
+    const name = nameOf(descriptors[0]!);
+    const version = entry.version;
+    if (!version || !/^\d+\.\d+\.\d+/.test(version)) { skipped.push(key); continue; }
+    const id = `${name}@${version}`;
+    const direct = declared ? descriptors.some((d) => declared.has(d)) : null;
+    const prev = seen.get(id);
+    if (prev) { if (direct) prev.direct = true; continue; }
+    seen.set(id, { ecosystem: 'npm', name, version, direct, file });
+  }
+  return { file, format: 'yarn-classic', ecosystem: 'npm', packages: [...seen.values()], skipped };
+}
+
+function parseBerry(text: string, file: string): ParsedLockfile {
+  let doc: Record<string, { version?: string; resolution?: string; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }>;
+  try {
+    doc = parseSyml(text) as typeof doc;
+  } catch (e) {
+    throw new LockfileError(`${file}: not a readable yarn berry lockfile`, { cause: e });
+  }
+  const direct = new Set<string>();
+  for (const entry of Object.values(doc)) {
+    if (entry.resolution?.includes('@workspace:')) for (const dep of Object.keys(entry.dependencies ?? {})) direct.add(dep);
+  }
+  const packages: LockedPackage[] = [];
+  const skipped: string[] = [];
+  for (const [key, entry] of Object.entries(doc)) {
+    if (key === '__metadata' || !entry.resolution) continue;
+    const resolution = entry.resolution;
+    const name = nameOf(resolution);
+    const protocol = resolution.slice(name.length + 1);
+    if (protocol.startsWith('workspace:')) continue;
+    if (!protocol.startsWith('npm:') || !entry.version) { skipped.push(resolution); continue; }
+    packages.push({ ecosystem: 'npm', name, version: entry.version, direct: direct.has(name), file });
+  }
+  return { file, format: 'yarn-berry', ecosystem: 'npm', packages, skipped };
+}

@@ -1,0 +1,61 @@
+export type Ecosystem = 'npm' | 'PyPI';
+
+/** One resolved package from a lockfile. */
+export interface LockedPackage {
+  ecosystem: Ecosystem;
+  name: string;
+  version: string;
+  /** true = declared by the project, false = pulled in by another package, null = the format cannot tell. */
+  direct: boolean | null;
+  dev?: boolean;
+  /** The lockfile the package came from. */
+  file: string;
+}
+
+export interface ParsedLockfile {
+  file: string;
+  format: 'package-lock-v1' | 'package-lock-v2' | 'package-lock-v3' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'requirements' | 'poetry' | 'pipfile';
+  ecosystem: Ecosystem;
+  packages: LockedPackage[];
+  /** Entries that could not be audited (unpinned requirements, git or file dependencies). */
+  skipped: string[];
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+
+export interface Advisory {
+  id: string;
+  aliases: string[];
+  summary: string;
+  severity: Severity;
+  /** CVSS base score when a vector was available. */
+  score?: number;
+  url?: string;
+  modified?: string;
+  /** Does the advisory affect this exact package version? */
+  affects(pkg: LockedPackage): boolean;
+  /** Versions that fix it, when known (for the report). */
+  fixed?: string[];
+}
+
+export interface AdvisoryDb {
+  /** e.g. "OSV directory security/deps/osv-demo (5 advisories)". */
+  source: string;
+  /** How fresh the data is: newest `modified` among the advisories, or the export's date. */
+  date: string | null;
+  /** Advisories that may concern these packages. */
+  lookup(pkgs: LockedPackage[]): Promise<Advisory[]>;
+}
+
+export class LockfileError extends Error {
+  override name = 'LockfileError';
+}
+
+export class AdvisorySourceError extends Error {
+  override name = 'AdvisorySourceError';
+}
+
+/** PEP 503 name normalisation: PyPI names compare case- and separator-insensitively. */
+export function normalizePypiName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
