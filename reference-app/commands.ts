@@ -1,4 +1,72 @@
 import type { RegisterCommands } from '../cli/command.ts';
+import { startMailSink } from '../smoke/mail/sink.ts';
+import { FLAWS, parseFlaws } from './flaws.ts';
+import { startReference } from './index.ts';
 
-/** `gonogo reference [--flaws a,b] [--list-flaws --json]`. */
-export const registerReferenceCommands: RegisterCommands = () => {};
+export { parseFlaws } from './flaws.ts';
+
+/** Resolves on the first SIGINT or SIGTERM, removing its listeners. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** `gonogo reference [--flaws a,b] [--list-flaws] [--json]`. */
+export const registerReferenceCommands: RegisterCommands = (program, cli) => {
+  program
+    .command('reference')
+    .description('Start the bundled reference platform (and the mail sink) by hand, or list its switchable flaws')
+    .option('--flaws <list>', 'comma-separated flaws to switch on (see --list-flaws)')
+    .option('--list-flaws', 'list the flaws and the checks each must make fail')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { flaws?: string; listFlaws?: boolean; json?: boolean }) => {
+      const flaws = o.flaws ? parseFlaws(o.flaws) : [];
+      if (o.listFlaws) {
+        if (o.json) {
+          cli.out(JSON.stringify(FLAWS.map((f) => ({ name: f.name, description: f.description, mustFail: f.mustFail, ...(f.mustFailKpis ? { mustFailKpis: f.mustFailKpis } : {}) })), null, 2));
+        } else {
+          const width = Math.max(...FLAWS.map((f) => f.name.length));
+          for (const f of FLAWS) cli.out(`${f.name.padEnd(width)}  ${f.description}\n${' '.repeat(width)}  must fail: ${[...f.mustFail, ...(f.mustFailKpis ?? []).map((k) => `KPI ${k}`)].join(', ') || '(none)'}`);
+        }
+        return;
+      }
+
+      const sink = await startMailSink({ host: '127.0.0.1' });
+      let info;
+      try {
+        info = await startReference({ flaws, smtp: sink.smtp });
+      } catch (e) {
+        await sink.stop();
+        throw e;
+      }
+      try {
+        if (o.json) {
+          const { stop: _stop, ...rest } = info;
+          cli.out(JSON.stringify({ ...rest, mailApiUrl: sink.apiUrl }, null, 2));
+        } else {
+          cli.out([
+            `Reference platform running${flaws.length ? ` with flaws: ${flaws.join(', ')}` : ' (no flaws)'}`,
+            `  HTTPS      ${info.baseUrl}   (login page: ${info.baseUrl}/login)`,
+            `  HTTP       ${info.httpUrl}   (redirects to HTTPS)`,
+            `  CA file    ${info.caFile}`,
+            `  SMTP sink  ${sink.smtp.host}:${sink.smtp.port}   mailbox API (Mailpit-compatible): ${sink.apiUrl}`,
+            `  lockfile   ${info.lockfile}`,
+            '  accounts (this run only):',
+            ...info.accounts.map((a) => `    ${a.role.padEnd(12)} ${a.email.padEnd(30)} ${a.password}`),
+            'Press Ctrl+C to stop.',
+          ].join('\n'));
+        }
+        await untilSignal();
+      } finally {
+        await info.stop();
+        await sink.stop();
+      }
+    });
+};

@@ -1,0 +1,41 @@
+import type { Db } from './db.ts';
+import type { FlawSet } from './flaws.ts';
+import type { Mailer } from './mailer.ts';
+import type { Principal, TokenService } from './tokens.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: Principal | null;
+    rawBody: string | null;
+  }
+}
+
+/** What every route of the platform needs; one per running app, no module-level state. */
+export interface AppContext {
+  db: Db;
+  flaws: FlawSet;
+  tokens: TokenService;
+  mailer: Mailer;
+  webhookSecret: string;
+  /** Known once the HTTPS server listens (port 0 picks a free port). */
+  baseUrl(): string;
+  allowedOrigins(): string[];
+  unlimitedAddresses: string[];
+  /** A hash of a random password, verified for unknown users so that timing does not reveal them. */
+  dummyHash: string;
+}
+
+/** An error whose status and message are safe to show the caller. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+/** The signed-in principal, or a 401; with roles, a 403 for any other role. */
+export function requireUser(user: Principal | null, ...roles: Principal['role'][]): Principal {
+  if (!user) throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': 'Bearer' });
+  if (roles.length > 0 && !roles.includes(user.role)) throw new HttpError(403, 'Forbidden');
+  return user;
+}

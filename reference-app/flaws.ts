@@ -1,0 +1,102 @@
+import type { CatalogueId } from '../reports/catalogue.ts';
+import { UsageError } from '../config/errors.ts';
+
+/**
+ * One switchable flaw of the reference platform: it turns exactly one protection off.
+ * `mustFail` lists the catalogue checks that must fail (and no others) when it is on alone.
+ * `mustFailKpis` lists the metric-backed KPIs of config/defaults/kpis.yaml that must fail;
+ * check-backed KPIs (`checks: [area.*]`) fail through `mustFail` and are not repeated here.
+ */
+export interface Flaw {
+  name: string;
+  description: string;
+  mustFail: CatalogueId[];
+  mustFailKpis?: string[];
+}
+
+export const FLAWS: Flaw[] = [
+  // escrow
+  { name: 'unfunded-release', description: 'An order still awaiting payment can be released (no funding check on release)', mustFail: ['escrow.unfunded-release-refused'] },
+  { name: 'unsigned-webhook', description: 'Payment webhooks are accepted without verifying the Stripe signature (so stale ones pass too)', mustFail: ['escrow.webhook-bad-signature', 'escrow.webhook-stale'] },
+  { name: 'stale-webhook', description: 'Webhook signatures are verified but their timestamp age is not (no 300 s tolerance)', mustFail: ['escrow.webhook-stale'] },
+  { name: 'webhook-replay', description: 'A replayed payment event is processed again and funds the order twice', mustFail: ['escrow.replay-funds-once'] },
+  { name: 'amount-mismatch-funds', description: 'A payment funds the order whatever its amount or currency', mustFail: ['escrow.amount-mismatch'] },
+  { name: 'idor-release', description: 'Any client (not only the owner) can release a funded, approved order', mustFail: ['escrow.release-other-client'] },
+  { name: 'manufacturer-release', description: "The order's manufacturer can release the escrow to itself", mustFail: ['escrow.release-manufacturer'] },
+  { name: 'release-without-approval', description: 'A funded order can be released before every milestone is approved', mustFail: ['escrow.release-needs-approval'] },
+  { name: 'patch-marks-paid', description: 'PATCH /api/orders/:id honours status/paid/funded, so a client can mark its order paid', mustFail: ['escrow.mark-paid-refused'] },
+  { name: 'invalid-amount', description: 'Orders with zero or negative amounts are accepted', mustFail: ['escrow.invalid-amount'] },
+  // email verification
+  { name: 'unverified-login', description: 'Users who never verified their email can log in', mustFail: ['email.unverified-blocked'] },
+  { name: 'verification-token-reusable', description: 'A verification token can be used more than once', mustFail: ['email.token-single-use'] },
+  { name: 'verification-token-exposed', description: 'The registration response carries the verification token', mustFail: ['email.token-not-exposed'] },
+  // auth
+  { name: 'long-lived-tokens', description: 'Access tokens live 24 h instead of 15 min', mustFail: ['auth.token-expiry'], mustFailKpis: ['auth.token-expiry'] },
+  { name: 'alg-none', description: 'Access tokens with alg "none" (unsigned) are accepted', mustFail: ['auth.alg-none-rejected'] },
+  { name: 'weak-jwt-secret', description: 'Tokens are signed with the placeholder secret "secret"', mustFail: ['auth.weak-secret'] },
+  { name: 'expired-token-accepted', description: 'The exp claim of access tokens is not checked', mustFail: ['auth.expired-rejected'] },
+  { name: 'refresh-reuse', description: 'Refresh tokens rotate but an already used one is still accepted', mustFail: ['auth.refresh-rotation'] },
+  { name: 'logout-no-revoke', description: 'Logout answers 204 but the access token keeps working', mustFail: ['auth.logout-revokes'] },
+  { name: 'mass-assignment', description: 'Registration honours is_verified and role sent by the caller', mustFail: ['auth.mass-assignment'] },
+  { name: 'weak-passwords', description: 'Registration accepts any password (no policy)', mustFail: ['auth.password-policy'], mustFailKpis: ['auth.password-policy'] },
+  { name: 'no-lockout', description: 'Failed logins never lock the account', mustFail: ['auth.lockout'], mustFailKpis: ['auth.lockout'] },
+  { name: 'user-enumeration', description: 'Login answers differently for an unknown user and a wrong password', mustFail: ['auth.login-uniform-failure'] },
+  { name: 'demo-account', description: 'A verified demo account client@demo.com / password123 exists', mustFail: ['auth.no-demo-accounts'] },
+  { name: 'client-reaches-admin', description: 'Any signed-in user can list all users on the admin route', mustFail: ['auth.rbac'] },
+  { name: 'orders-readable-by-anyone', description: "Any signed-in user can read and edit another user's order", mustFail: ['auth.object-ownership'] },
+  // rate limits
+  { name: 'no-rate-limit', description: 'The API has no rate limit (the login limit stays)', mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'] },
+  { name: 'no-login-rate-limit', description: 'Login has no rate limit of its own (the API limit stays; lockout stays)', mustFail: ['ratelimit.login'] },
+  { name: 'xff-trusted', description: 'X-Forwarded-For is trusted from any client, so rotating it resets the limits', mustFail: ['ratelimit.forwarded-for'] },
+  // config, cors
+  { name: 'debug-errors', description: 'Error responses carry stack traces; unknown routes list every route (debug mode)', mustFail: ['config.debug-off'] },
+  { name: 'docs-exposed', description: 'API documentation is public at /docs and /openapi.json', mustFail: ['config.docs-hidden'] },
+  { name: 'cors-any-origin', description: 'CORS reflects any Origin together with Access-Control-Allow-Credentials: true', mustFail: ['cors.foreign-origin', 'headers.cors', 'headers.grade'], mustFailKpis: ['headers.grade'] },
+  // headers
+  { name: 'missing-hsts', description: 'No Strict-Transport-Security header', mustFail: ['headers.hsts', 'headers.grade'], mustFailKpis: ['headers.grade'] },
+  { name: 'missing-csp', description: 'No Content-Security-Policy header', mustFail: ['headers.csp', 'headers.grade'], mustFailKpis: ['headers.grade'] },
+  { name: 'missing-xfo', description: "Framing allowed: no X-Frame-Options and no CSP frame-ancestors", mustFail: ['headers.x-frame-options', 'headers.grade'], mustFailKpis: ['headers.grade'] },
+  { name: 'missing-nosniff', description: 'No X-Content-Type-Options: nosniff (a -5 penalty: the grade itself still holds)', mustFail: ['headers.x-content-type-options'] },
+  { name: 'x-powered-by', description: 'Responses carry X-Powered-By with the framework version', mustFail: ['headers.server-leak'] },
+  // tls
+  { name: 'tls-legacy', description: 'TLS 1.0 and 1.1 accepted (with the CBC suites those versions need)', mustFail: ['tls.protocols', 'tls.ciphers'], mustFailKpis: ['tls.protocols', 'tls.ciphers'] },
+  { name: 'weak-cipher', description: 'A non-forward-secret CBC suite (AES128-SHA) is accepted on TLS 1.2', mustFail: ['tls.ciphers'], mustFailKpis: ['tls.ciphers'] },
+  { name: 'cert-expiring', description: 'The server certificate expires in 5 days', mustFail: ['tls.certificate-expiry'], mustFailKpis: ['tls.certificate'] },
+  { name: 'no-https-redirect', description: 'Plain http serves the site instead of redirecting to https', mustFail: ['tls.redirect', 'headers.redirection', 'headers.grade'], mustFailKpis: ['headers.grade'] },
+  // dependencies, operations
+  { name: 'vulnerable-dependency', description: 'The audited lockfile pins lodash 4.17.20 (GHSA-35jh-r3h4-6jhm, high)', mustFail: ['deps.advisories'], mustFailKpis: ['deps.high'] },
+  { name: 'slow', description: 'Every /api route answers 300 ms later (no check fails; the latency KPIs do)', mustFail: [], mustFailKpis: ['http.p95'] },
+  { name: 'health-ready-failing', description: '/health/ready answers 503 (the SMTP dependency reported down)', mustFail: ['health.routes'] },
+];
+
+export const FLAW_NAMES: readonly string[] = FLAWS.map((f) => f.name);
+
+/** Throws a UsageError naming the known flaws when a name is not one of them. */
+export function assertKnownFlaws(names: readonly string[]): void {
+  const unknown = names.filter((n) => !FLAW_NAMES.includes(n));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown flaw${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; known flaws: ${FLAW_NAMES.join(', ')}`);
+  }
+}
+
+/** `a,b` -> ['a', 'b'], validated; empty items are ignored, duplicates removed. */
+export function parseFlaws(list: string): string[] {
+  const names = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
+  assertKnownFlaws(names);
+  return names;
+}
+
+/** The flaws a running app was started with, as a lookup. */
+export class FlawSet {
+  private readonly on: ReadonlySet<string>;
+  constructor(names: readonly string[]) {
+    assertKnownFlaws(names);
+    this.on = new Set(names);
+  }
+  has(name: string): boolean {
+    return this.on.has(name);
+  }
+  list(): string[] {
+    return [...this.on];
+  }
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+
+const dir = new URL('../static/', import.meta.url);
+// Read once at registration: three small files, served from memory.
+const files = {
+  html: readFileSync(new URL('login.html', dir), 'utf8'),
+  js: readFileSync(new URL('login.js', dir), 'utf8'),
+  css: readFileSync(new URL('login.css', dir), 'utf8'),
+};
+const unlimited = { config: { rateLimit: false } } as const;
+
+export const HOME_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Reference marketplace</title></head>'
+  + '<body><h1>Reference marketplace</h1><p><a href="/login">Sign in</a></p></body></html>';
+
+export function registerPageRoutes(app: FastifyInstance, _ctx: AppContext): void {
+  app.get('/', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(HOME_HTML));
+  app.get('/login', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(files.html));
+  app.get('/static/login.js', unlimited, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(files.js));
+  app.get('/static/login.css', unlimited, async (_req, reply) => reply.type('text/css; charset=utf-8').send(files.css));
+}

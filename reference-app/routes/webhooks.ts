@@ -1,0 +1,61 @@
+import Stripe from 'stripe';
+import type { FastifyInstance } from 'fastify';
+import { HttpError, type AppContext } from '../context.ts';
+import { orderById } from '../db.ts';
+
+const TOLERANCE_S = 300;
+
+interface PaymentIntentLike {
+  id?: unknown;
+  amount?: unknown;
+  currency?: unknown;
+  metadata?: { order_id?: unknown };
+}
+
+interface EventLike {
+  id?: unknown;
+  type?: unknown;
+  data?: { object?: PaymentIntentLike };
+}
+
+/** Stripe's payment webhook: the only way an order becomes funded. */
+export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { db, flaws } = ctx;
+
+  // Payment providers retry on errors and must never be throttled.
+  app.post('/api/webhooks/stripe', { config: { rateLimit: false } }, async (req) => {
+    const raw = req.rawBody ?? '';
+    let event: EventLike;
+    if (flaws.has('unsigned-webhook')) {
+      event = (req.body ?? {}) as EventLike;
+    } else {
+      const signature = req.headers['stripe-signature'];
+      if (typeof signature !== 'string') throw new HttpError(400, 'Missing Stripe-Signature header');
+      try {
+        // Tolerance 0 makes the stripe package skip the timestamp age check.
+        event = Stripe.webhooks.constructEvent(raw, signature, ctx.webhookSecret, flaws.has('stale-webhook') ? 0 : TOLERANCE_S) as EventLike;
+      } catch {
+        throw new HttpError(400, 'Invalid or stale webhook signature');
+      }
+    }
+    if (event.type !== 'payment_intent.succeeded') return { received: true, status: 'ignored' };
+    const pi = event.data?.object ?? {};
+    const order = orderById(db, Number(pi.metadata?.order_id));
+    if (!order || order.payment_intent_id !== pi.id) return { received: true, status: 'unknown_order' };
+
+    const replayable = flaws.has('webhook-replay');
+    return db.transaction(() => {
+      if (!replayable) {
+        if (typeof event.id !== 'string' || db.prepare('SELECT 1 FROM webhook_events WHERE id = ?').get(event.id)) return { received: true, status: 'duplicate' };
+        db.prepare('INSERT INTO webhook_events (id, received_at) VALUES (?, ?)').run(event.id, Date.now());
+      }
+      const matches = pi.amount === order.amount_cents && typeof pi.currency === 'string' && pi.currency.toLowerCase() === order.currency;
+      if (!matches && !flaws.has('amount-mismatch-funds')) return { received: true, status: 'amount_mismatch' };
+      if (order.status !== 'pending_payment' && !replayable) return { received: true, status: 'already_funded' };
+      const amount = typeof pi.amount === 'number' ? pi.amount : 0;
+      db.prepare("UPDATE orders SET funded_cents = funded_cents + ?, status = CASE WHEN status = 'pending_payment' THEN 'funded' ELSE status END WHERE id = ?")
+        .run(amount, order.id);
+      return { received: true, status: 'funded' };
+    })();
+  });
+}

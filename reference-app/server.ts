@@ -1,0 +1,115 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpError, type AppContext } from './context.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerOrderRoutes } from './routes/orders.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { registerOpsRoutes } from './routes/ops.ts';
+import { registerPageRoutes } from './routes/pages.ts';
+import { createMetrics } from './metrics.ts';
+
+export interface TlsSettings {
+  key: string;
+  cert: string;
+  minVersion: 'TLSv1' | 'TLSv1.2';
+  ciphers: string;
+}
+
+function helmetOptions(ctx: AppContext) {
+  const { flaws } = ctx;
+  const directives: Record<string, string[]> = {
+    defaultSrc: ["'none'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'"], connectSrc: ["'self'"],
+    formAction: ["'self'"], baseUri: ["'none'"],
+  };
+  if (!flaws.has('missing-xfo')) directives.frameAncestors = ["'none'"];
+  return {
+    contentSecurityPolicy: flaws.has('missing-csp') ? false : { useDefaults: false, directives },
+    strictTransportSecurity: flaws.has('missing-hsts') ? false : { maxAge: 63_072_000, includeSubDomains: true, preload: true },
+    xFrameOptions: flaws.has('missing-xfo') ? false : { action: 'deny' as const },
+    xContentTypeOptions: !flaws.has('missing-nosniff'),
+    referrerPolicy: { policy: 'no-referrer' as const },
+  };
+}
+
+/** The platform's Fastify app over HTTPS, with every protection that no flaw switched off. */
+export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: string | boolean): Promise<FastifyInstance> {
+  const { flaws } = ctx;
+  const app = Fastify({
+    https: { key: tls.key, cert: tls.cert, minVersion: tls.minVersion, ciphers: tls.ciphers, honorCipherOrder: true },
+    trustProxy,
+    logger: false,
+    forceCloseConnections: true,
+    bodyLimit: 256 * 1024,
+  });
+  app.decorateRequest('user', null);
+  app.decorateRequest('rawBody', null);
+  // Keep the exact bytes: Stripe signatures are computed over the raw body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = String(body);
+    req.rawBody = text;
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new HttpError(400, 'Malformed JSON body'));
+    }
+  });
+
+  const metrics = createMetrics();
+  app.addHook('onResponse', async (req, reply) => metrics.observe(req, reply));
+
+  await app.register(helmet, helmetOptions(ctx));
+  if (flaws.has('x-powered-by')) {
+    app.addHook('onSend', async (_req, reply) => { reply.header('X-Powered-By', `Fastify/${app.version}`); });
+  }
+  await app.register(cors, {
+    credentials: true,
+    origin: flaws.has('cors-any-origin') ? true : (origin, cb) => cb(null, origin !== undefined && ctx.allowedOrigins().includes(origin)),
+  });
+  await app.register(cookie);
+
+  app.addHook('onRequest', async (req) => {
+    const header = req.headers.authorization;
+    const token = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : req.cookies.access_token;
+    req.user = token ? await ctx.tokens.verify(token) : null;
+  });
+  if (flaws.has('slow')) {
+    app.addHook('onRequest', async (req) => { if (req.url.startsWith('/api/')) await sleep(300); });
+  }
+
+  await app.register(rateLimit, {
+    global: !flaws.has('no-rate-limit'),
+    max: 100,
+    timeWindow: 60_000,
+    // After authentication, so the API limit can be keyed per user.
+    hook: 'preHandler',
+    keyGenerator: (req) => (req.user ? `user:${req.user.id}` : `addr:${req.ip}`),
+    allowList: (req) => ctx.unlimitedAddresses.includes(req.ip),
+    errorResponseBuilder: (_req, c) => new HttpError(c.statusCode, 'Too many requests'),
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, _req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    const body: Record<string, unknown> = { detail: status >= 500 ? 'Internal server error' : err.message };
+    if (flaws.has('debug-errors')) Object.assign(body, { error: err.name, message: err.message, stack: err.stack?.split('\n') });
+    if (err instanceof HttpError) reply.headers(err.headers);
+    reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const body: Record<string, unknown> = { detail: 'Not found' };
+    if (flaws.has('debug-errors')) Object.assign(body, { debug: true, method: req.method, url: req.url, routes: app.printRoutes({ commonPrefix: false }).split('\n') });
+    reply.status(404).send(body);
+  });
+
+  registerAuthRoutes(app, ctx);
+  registerOrderRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerOpsRoutes(app, ctx, metrics);
+  registerPageRoutes(app, ctx);
+  return app;
+}
