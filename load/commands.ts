@@ -1,4 +1,121 @@
+import { writeFile, rename } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { loadConfigFile } from '../config/load.ts';
+import { loadKpiFile } from '../config/kpis.ts';
+import { resolve, join } from 'node:path';
+import { Option } from 'commander';
 import type { RegisterCommands } from '../cli/command.ts';
+import { InputError, UsageError } from '../config/errors.ts';
+import { LoadConfig } from './config.ts';
+import { buildPlan, durationToS } from './plan.ts';
+import { mergeResults, readShard } from './merge.ts';
+import { exportK6Operator } from './export.ts';
+import { resolveEngine, type EngineChoice } from './select.ts';
+import { EngineError } from './engine.ts';
+import { formatTick } from './index.ts';
+import type { LoadResult } from '../reports/schema.ts';
+
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive whole number (received: ${v})`);
+    return n;
+  };
+}
+
+function summaryText(r: LoadResult): string {
+  const l = r.latencyMs;
+  const lines = [
+    `${r.engine}: ${r.requests} requests in ${r.durationS}s (${r.rps} req/s), ${r.errors} failed (${(r.errorRate * 100).toFixed(3)}%)`,
+    `latency ms: mean ${l.mean}  p50 ${l.p50}  p90 ${l.p90}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}`,
+    ...r.endpoints.map((e) => `  ${e.method} ${e.name}: ${e.requests} req, ${e.errors} failed, p95 ${e.latencyMs.p95} ms`),
+  ];
+  if (r.availability) lines.push(`availability: ${r.availability.ok}/${r.availability.polls} health polls answered 2xx`);
+  return lines.join('\n');
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
 
 /** `gonogo load`, `gonogo merge`, `gonogo k6 export`. */
-export const registerLoadCommands: RegisterCommands = () => {};
+export const registerLoadCommands: RegisterCommands = (program, cli) => {
+  program.command('load <url>')
+    .description('one ad hoc load run against a single URL (GET, no config file)')
+    .addOption(new Option('--engine <name>', 'k6, autocannon or auto (k6 when on PATH)').choices(['k6', 'autocannon', 'auto']).default('auto'))
+    .option('--vus <n>', 'virtual users (connections)', positiveInt('--vus'), 10)
+    .option('--duration <d>', 'k6 duration syntax: 30s, 5m', '10s')
+    .option('--source-address <ip>', 'bind the load generator to this local address')
+    .option('--insecure', 'do not verify the TLS certificate')
+    .option('--json', 'print the LoadResult JSON')
+    .action(async (url: string, o: { engine: EngineChoice; vus: number; duration: string; sourceAddress?: string; insecure?: boolean; json?: boolean }) => {
+      let u: URL;
+      try { u = new URL(url); } catch { throw new UsageError(`"${url}" is not an absolute http(s) URL`); }
+      if (!/^https?:$/.test(u.protocol)) throw new UsageError(`"${url}" is not an http(s) URL`);
+      durationToS(o.duration);
+      const load = LoadConfig.parse({
+        thinkTimeS: 0, health: { path: null },
+        journeys: [{ name: 'get', steps: [{ name: 'get', path: `${u.pathname}${u.search}`, expect: [200, 201, 202, 204, 301, 302, 304] }] }],
+        ...(o.sourceAddress ? { sourceAddress: o.sourceAddress } : {}), insecureTls: Boolean(o.insecure),
+      });
+      const { engine, reason } = await resolveEngine(o.engine);
+      const plan = buildPlan({ baseUrl: u.origin, load, vus: o.vus, duration: o.duration, kpis: [], outDir: resolve('results', `load-${Date.now()}`) });
+      if (!o.json) {
+        cli.err(`${engine.name} (${reason}): ${o.vus} VUs for ${o.duration} against ${url}`);
+        if (cli.isTTY) plan.onTick = (t) => cli.err(formatTick(t));
+      }
+      try {
+        const run = await engine.run(plan);
+        cli.out(o.json ? JSON.stringify(run.result, null, 2) : summaryText(run.result));
+        if (run.result.requests === 0) cli.exit(1);
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        cli.err(`the ${engine.name} run failed: ${e.message}${e.details.stderr ? `\n${e.details.stderr}` : ''}`);
+        cli.exit(2);
+      }
+    });
+
+  program.command('merge <shards...>')
+    .description('merge load results of distributed runners exactly (gonogo LoadResult JSON, report.json, or k6 --out json files, .gz too)')
+    .requiredOption('--out <file>', 'where to write the merged LoadResult JSON')
+    .action(async (shards: string[], o: { out: string }) => {
+      const parts = [];
+      for (const s of shards) parts.push(await readShard(s));
+      if (parts.length === 0) throw new InputError('name at least one shard file');
+      const merged = mergeResults(parts);
+      await writeAtomic(o.out, `${JSON.stringify(merged, null, 2)}\n`);
+      cli.out(`${summaryText(merged)}\nmerged ${parts.length} shard(s) into ${o.out}`);
+    });
+
+  const k6 = program.command('k6').description('k6 helpers');
+  k6.command('export')
+    .description('write k6-operator TestRun and ConfigMap manifests for a cluster run of the configured journeys')
+    .requiredOption('--parallelism <n>', 'number of k6 runners', positiveInt('--parallelism'))
+    .requiredOption('--out <dir>', 'directory for the manifests')
+    .option('--base-url <url>', 'target base URL (default: the config file target)')
+    .option('--config <file>', 'gonogo config whose load journeys to export', './gonogo.config.ts')
+    .option('--vus <n>', 'total virtual users', positiveInt('--vus'), 50)
+    .option('--duration <d>', 'k6 duration syntax', '5m')
+    .option('--name <name>', 'TestRun name', 'gonogo-load')
+    .option('--results-claim <pvc>', 'ReadWriteMany PVC the runners write their outputs to', 'gonogo-results')
+    .action(async (o: { parallelism: number; out: string; baseUrl?: string; config: string; vus: number; duration: string; name: string; resultsClaim: string }) => {
+      if (o.parallelism > o.vus) throw new UsageError(`--parallelism ${o.parallelism} exceeds --vus ${o.vus}: every runner needs a VU`);
+      const { load, baseUrl, kpis } = await loadForExport(o.config, o.baseUrl);
+      const plan = buildPlan({ baseUrl, load, vus: o.vus, duration: o.duration, kpis, outDir: o.out });
+      const files = await exportK6Operator(plan, { parallelism: o.parallelism, outDir: o.out, name: o.name, resultsClaim: o.resultsClaim });
+      cli.out(`wrote ${files.map((f) => join(f)).join(', ')}`);
+    });
+};
+
+/** The config's journeys when a config file exists; otherwise a GET on --base-url. */
+async function loadForExport(configPath: string, baseUrl?: string): Promise<{ load: LoadConfig; baseUrl: string; kpis: readonly { kind: string }[] }> {
+  if (existsSync(configPath)) {
+    const c = await loadConfigFile(configPath, process.env, ['load']);
+    const kpis = await loadKpiFile(resolve(c.dir, c.config.kpis));
+    return { load: c.config.load, baseUrl: baseUrl ?? c.config.target.baseUrl, kpis: kpis.kpis };
+  }
+  if (!baseUrl) throw new UsageError(`no config at ${configPath}; pass --base-url (and --config for journeys)`);
+  return { load: LoadConfig.parse({}), baseUrl, kpis: [] };
+}

@@ -1,3 +1,71 @@
-// Placeholder so the tree typechecks until this module lands; the owner of this folder replaces it entirely.
-import type { SuiteRunner } from '../cli/suite.ts';
-export const runLoad: SuiteRunner = async () => { throw new Error('the load suite is not available yet'); };
+import { join } from 'node:path';
+import type { SuiteRunner, SuiteOutput } from '../cli/suite.ts';
+import type { CheckResult, LoadResult } from '../reports/schema.ts';
+import { CATALOGUE } from '../reports/catalogue.ts';
+import { Redactor } from '../reports/redact.ts';
+import { EngineError, type EngineRun } from './engine.ts';
+import { buildPlan, type LoadTick } from './plan.ts';
+import { measurementsFor } from './measure.ts';
+import { resolveEngine } from './select.ts';
+import { loadReferenceConfig, referenceLoadEnv } from './reference.ts';
+import { LoadConfig } from './config.ts';
+
+export { resolveEngine } from './select.ts';
+
+export function formatTick(t: LoadTick): string {
+  return `${t.elapsedS}s elapsed, ${t.remainingS}s left: ${Math.round(t.rps)} req/s, p95 ${t.p95.toFixed(1)} ms, ${t.errors} errors of ${t.requests}`;
+}
+
+function completedCheck(status: CheckResult['status'], message: string, details: Record<string, unknown>, startedMs: number, redactor: Redactor): CheckResult {
+  const entry = CATALOGUE['load.completed'];
+  return {
+    id: 'load.completed', suite: 'load', area: 'load', title: entry.title, level: entry.level, status,
+    evidence: { message: redactor.text(message), details: JSON.parse(redactor.text(JSON.stringify(details))) as Record<string, unknown> },
+    durationMs: Date.now() - startedMs,
+  };
+}
+
+/** The load suite: one engine run at the planned profile, its LoadResult, the KPI measurements and load.completed. */
+export const runLoad: SuiteRunner = async (ctx) => {
+  const started = Date.now();
+  const redactor = new Redactor(ctx.secrets);
+  const cfg = ctx.config.load.journeys.length === 0 && ctx.reference ? LoadConfig.parse(loadReferenceConfig(ctx.reference)) : ctx.config.load;
+  const { engine, version, reason } = await resolveEngine(ctx.load.engine, cfg.k6Path);
+  const plan = buildPlan({
+    baseUrl: ctx.config.target.baseUrl, load: cfg, vus: ctx.load.vus, duration: ctx.load.duration, kpis: ctx.kpis.kpis,
+    outDir: join(ctx.outDir, 'load'), caFile: ctx.config.target.caFile ?? ctx.reference?.caFile,
+    shards: engine.name === 'k6' ? ctx.load.shards : 1, env: ctx.reference ? referenceLoadEnv(ctx.reference) : {},
+  });
+  plan.signal = ctx.signal;
+  plan.onTick = (t) => ctx.progress({ suite: 'load', kind: 'tick', message: formatTick(t), done: t.elapsedS, total: plan.durationS });
+  ctx.progress({ suite: 'load', kind: 'info', message: `${engine.name} ${version} (${reason}): ${plan.vus} VUs for ${plan.duration} against ${plan.baseUrl}` });
+  if ((ctx.load.shards ?? 1) > 1 && engine.name !== 'k6') ctx.progress({ suite: 'load', kind: 'warn', message: '--shards applies to k6 only; autocannon ran as one process' });
+
+  const base = { engine: engine.name, version, why: reason, vus: plan.vus, duration: plan.duration, shards: plan.shards };
+  let run: EngineRun;
+  try {
+    run = await engine.run(plan);
+  } catch (e) {
+    const err = e instanceof EngineError ? e : new EngineError((e as Error).message, {}, { cause: e });
+    const partial: LoadResult | undefined = err.details.partial;
+    return {
+      engine: engine.name,
+      ...(partial ? { load: partial } : {}),
+      measurements: [],
+      provenance: engine.name === 'k6' ? { k6: version } : { autocannon: version },
+      checks: [completedCheck('error', `the ${engine.name} run did not complete: ${err.message}`, { ...base, exitCode: err.details.exitCode ?? null, stderr: err.details.stderr ?? null, requests: partial?.requests ?? 0 }, started, redactor)],
+    } satisfies SuiteOutput;
+  }
+  const r = run.result;
+  const details = { ...base, requests: r.requests, durationS: r.durationS, thresholdsCrossed: run.thresholdsCrossed, warnings: run.warnings };
+  const check = r.requests === 0
+    ? completedCheck('error', 'the load run sent no request that was answered: nothing was measured', details, started, redactor)
+    : completedCheck('pass', `${engine.name} completed ${r.requests} requests in ${r.durationS}s at ${plan.vus} VUs${run.thresholdsCrossed ? '; k6 reports KPI thresholds crossed (see the KPIs)' : ''}`, details, started, redactor);
+  return {
+    engine: engine.name,
+    load: r,
+    measurements: r.requests === 0 ? [] : measurementsFor(r, ctx.kpis.kpis),
+    provenance: engine.name === 'k6' ? { k6: version } : { autocannon: version },
+    checks: [check],
+  };
+};

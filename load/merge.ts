@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { LoadResult } from '../reports/schema.ts';
+import { InputError } from '../config/errors.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, summarize } from './histogram.ts';
+import { LoadCollector } from './collector.ts';
+import { firstSampleTime, openK6JsonFile, streamK6Json } from './k6/stream.ts';
+
+/**
+ * Merges shard results exactly: histograms add bucket by bucket, so the merged p95 is the p95 of
+ * every sample (never an average of shard p95s). Shards are assumed to have run at the same time.
+ */
+export function mergeResults(parts: readonly LoadResult[]): LoadResult {
+  if (parts.length === 0) throw new InputError('nothing to merge: name at least one shard result');
+  const all = newHistogram();
+  for (const p of parts) all.add(decodeHistogram(p.histogram));
+  const endpoints = new Map<string, { name: string; method: string; requests: number; errors: number; hist: ReturnType<typeof newHistogram> }>();
+  for (const p of parts) {
+    for (const e of p.endpoints) {
+      if (!e.histogram) throw new InputError(`endpoint "${e.name}" of a shard carries no histogram; it cannot be merged exactly`);
+      const key = `${e.method} ${e.name}`;
+      const m = endpoints.get(key) ?? { name: e.name, method: e.method, requests: 0, errors: 0, hist: newHistogram() };
+      m.requests += e.requests; m.errors += e.errors; m.hist.add(decodeHistogram(e.histogram));
+      endpoints.set(key, m);
+    }
+  }
+  const seconds = new Map<number, { rps: number; p95: number; errors: number }>();
+  for (const p of parts) {
+    for (const s of p.timeline) {
+      const m = seconds.get(s.t) ?? { rps: 0, p95: 0, errors: 0 };
+      // Per-second p95 is not kept as a histogram: the merged timeline shows the worst shard's (an upper bound).
+      seconds.set(s.t, { rps: m.rps + s.rps, p95: Math.max(m.p95, s.p95), errors: m.errors + s.errors });
+    }
+  }
+  const requests = parts.reduce((s, p) => s + p.requests, 0);
+  const errors = parts.reduce((s, p) => s + p.errors, 0);
+  const durationS = Math.max(...parts.map((p) => p.durationS));
+  const sum = (f: (p: LoadResult) => number | undefined): number => parts.reduce((s, p) => s + (f(p) ?? 0), 0);
+  const avail = parts.filter((p) => p.availability);
+  const engines = [...new Set(parts.map((p) => p.engine))];
+  return LoadResult.parse({
+    engine: engines.join('+'),
+    vus: sum((p) => p.vus),
+    durationS,
+    requests,
+    rps: durationS > 0 ? Math.round((requests / durationS) * 100) / 100 : 0,
+    errorRate: requests === 0 ? 0 : errors / requests,
+    errors,
+    latencyMs: summarize(all),
+    histogram: encodeHistogram(all),
+    endpoints: [...endpoints.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({
+      name: e.name, method: e.method, requests: e.requests, errors: e.errors, latencyMs: summarize(e.hist), histogram: encodeHistogram(e.hist),
+    })),
+    timeline: [...seconds.entries()].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ t, ...s })),
+    checks: { passes: sum((p) => p.checks?.passes), fails: sum((p) => p.checks?.fails) },
+    iterations: sum((p) => p.iterations),
+    // Every shard polls the same health route: the availability KPI uses the pooled polls.
+    ...(avail.length > 0 ? { availability: { polls: sum((p) => p.availability?.polls), ok: sum((p) => p.availability?.ok), url: avail[0]!.availability!.url } } : {}),
+    shards: sum((p) => p.shards ?? 1),
+  });
+}
+
+/** A shard file: a LoadResult JSON (gonogo load --json, report.json's `load`) or k6's `--out json` stream (.json/.json.gz). */
+export async function readShard(path: string, vus = 1): Promise<LoadResult> {
+  let head: string;
+  try {
+    head = path.endsWith('.gz') ? '' : (await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new InputError(`cannot read shard ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+  }
+  const ndjson = path.endsWith('.gz') || /^\{"(type|metric)":/.test(head.trimStart());
+  if (!ndjson) {
+    let data: unknown;
+    try {
+      data = JSON.parse(head);
+    } catch (e) {
+      throw new InputError(`${path} is not JSON: ${(e as Error).message}`, { cause: e });
+    }
+    const candidate = (data as { load?: unknown })?.load ?? data;
+    const parsed = LoadResult.safeParse(candidate);
+    if (!parsed.success) throw new InputError(`${path} is not a gonogo load result: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+    try {
+      decodeHistogram(parsed.data.histogram);
+    } catch (e) {
+      throw new InputError(`${path}: the histogram is corrupt (${(e as Error).message})`, { cause: e });
+    }
+    return parsed.data;
+  }
+  try {
+    const start = await firstSampleTime(openK6JsonFile(path));
+    const collector = new LoadCollector(start ?? Number.NaN);
+    const { parsed, bad } = await streamK6Json(openK6JsonFile(path), collector);
+    if (parsed === 0) throw new InputError(`${path} holds no k6 http_req_duration samples${bad ? ` (${bad} unreadable lines)` : ''}`);
+    const times = [...collector.seconds.keys()];
+    return collector.toResult({ engine: 'k6', vus, durationS: times.length ? Math.max(...times) + 1 : 0 });
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read k6 output ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
