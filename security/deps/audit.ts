@@ -52,7 +52,7 @@ export async function auditDeps(input: { lockfiles: string[]; db: AdvisoryDb | E
   try {
     advisories = await db.lookup(packages);
   } catch (e) {
-    return fail(`advisories could not be fetched from ${db.source}: ${describe(e)}`);
+    return { ...fail(`advisories could not be fetched from ${db.source}: ${describe(e)}`), date: null };
   }
   const findings: Finding[] = [];
   const seen = new Set<string>();
