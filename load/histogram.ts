@@ -25,9 +25,13 @@ export interface LatencySummaryMs { mean: number; p50: number; p90: number; p95:
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
+/** The max at bucket precision: an added (merged) histogram only knows that, so a single one reports it too. */
+function maxUs(h: Histogram): number {
+  return h.highestEquivalentValue(h.maxValue);
+}
+
 export function percentileMs(h: Histogram, p: number): number {
-  // Clamped to the max: a bucket's highest equivalent value can exceed the largest sample.
-  return h.totalCount === 0 ? 0 : round3(Math.min(h.getValueAtPercentile(p), h.maxValue) / 1000);
+  return h.totalCount === 0 ? 0 : round3(Math.min(h.getValueAtPercentile(p), maxUs(h)) / 1000);
 }
 
 export function summarize(h: Histogram): LatencySummaryMs {
@@ -38,7 +42,7 @@ export function summarize(h: Histogram): LatencySummaryMs {
     p90: percentileMs(h, 90),
     p95: percentileMs(h, 95),
     p99: percentileMs(h, 99),
-    max: round3(h.maxValue / 1000),
+    max: round3(maxUs(h) / 1000),
   };
 }
 

@@ -10,7 +10,7 @@ function trendValue(h: Histogram, agg: string): number | undefined {
   const r = (n: number): number => Math.round(n) / 1000;
   if (agg === 'avg') return r(h.mean);
   if (agg === 'min') return r(h.minNonZeroValue);
-  if (agg === 'max') return r(h.maxValue);
+  if (agg === 'max') return percentileMs(h, 100);
   if (agg === 'med') return percentileMs(h, 50);
   const p = /^p\((\d+(?:\.\d+)?)\)$/.exec(agg);
   return p ? percentileMs(h, Number(p[1])) : undefined;
