@@ -1,6 +1,10 @@
 import type { RegisterCommands } from '../cli/command.ts';
 import { UsageError } from '../config/errors.ts';
-import { readReport } from './io.ts';
+import { readReport, writeAtomic } from './io.ts';
+import { loadKpiFile } from '../config/kpis.ts';
+import { compareReports } from './compare/compare.ts';
+import { compareRenderers, type CompareFormat } from './compare/render.ts';
+import { buildTrend, renderTrendHtml, renderTrendMd } from './trend/trend.ts';
 import { judgeChecklists } from './checklist/judge.ts';
 import { renderChecklistConsole, renderChecklistsMd } from './checklist/render.ts';
 
@@ -26,5 +30,36 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
       else if (format === 'md') cli.out(renderChecklistsMd(results));
       else cli.out(results.map((r) => renderChecklistConsole(r)).join('\n\n'));
       cli.exit(results.some((r) => r.claims.some((c) => c.status === 'contradicted')) ? 1 : 0);
+    });
+
+  program.command('compare')
+    .description('Compare two reports: KPIs side by side, checks newly failing/fixed, security drift. Exit 1 when a regression exceeds its tolerance.')
+    .argument('<old>', 'the earlier report.json (the baseline)')
+    .argument('<new>', 'the later report.json')
+    .option('--format <format>', `output: ${Object.keys(compareRenderers).join(', ')}`, 'md')
+    .option('--kpis <file>', 'KPI file whose `tolerance` fields apply (default: built-in tolerances)')
+    .action(async (oldPath: string, newPath: string, opts: { format: string; kpis?: string }) => {
+      const format = formatOf(opts.format, Object.keys(compareRenderers)) as CompareFormat;
+      const [oldR, newR] = [await readReport(oldPath), await readReport(newPath)];
+      const tolerances = opts.kpis ? Object.fromEntries((await loadKpiFile(opts.kpis)).kpis.filter((k) => k.tolerance).map((k) => [k.id, k.tolerance!])) : {};
+      const comparison = compareReports(oldR, newR, tolerances);
+      cli.out(compareRenderers[format](comparison));
+      if (!comparison.comparable) cli.err(`Warning: the runs are not comparable: ${comparison.warnings.join('; ')}`);
+      cli.exit(comparison.regressions.length ? 1 : 0);
+    });
+
+  program.command('trend')
+    .description('p95/p99, error rate, rps, verdict and check status per release, from several reports.')
+    .argument('<reports...>', 'report.json files, in any order (sorted by start time)')
+    .option('--html <file>', 'also write the trend page (self-contained HTML with charts)')
+    .action(async (paths: string[], opts: { html?: string }) => {
+      const reports = [];
+      for (const p of paths) reports.push(await readReport(p));
+      const trend = buildTrend(reports);
+      cli.out(renderTrendMd(trend));
+      if (opts.html) {
+        await writeAtomic(opts.html, renderTrendHtml(trend));
+        cli.out(`Trend page written to ${opts.html}`);
+      }
     });
 };

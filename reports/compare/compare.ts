@@ -1,0 +1,112 @@
+import type { CheckResult, CheckStatus, KpiResult, KpiStatus, Report } from '../schema.ts';
+import { securityDrift } from './drift.ts';
+import { directionOf, exceeds, toleranceFor } from './tolerance.ts';
+
+export interface RunSummary { id: string; label: string | null; startedAt: string; decision: 'GO' | 'NO-GO'; complete: boolean }
+
+export interface KpiDelta {
+  id: string;
+  description: string;
+  threshold: string;
+  old: number | null;
+  new: number | null;
+  /** new - old; null when either side was not measured. */
+  abs: number | null;
+  /** (new - old) / |old|; null when old is 0 or missing. */
+  rel: number | null;
+  oldStatus: KpiStatus | null;
+  newStatus: KpiStatus | null;
+  tolerance: string | null;
+  regression: boolean;
+  note?: string;
+}
+
+export interface CheckChange { id: string; title: string; area: string; old: CheckStatus | null; new: CheckStatus | null; level: string; detail?: string }
+
+export interface Comparison {
+  /** false when load profile, engine, KPI file or target differ: the numbers are then not like for like. */
+  comparable: boolean;
+  warnings: string[];
+  old: RunSummary;
+  new: RunSummary;
+  kpis: KpiDelta[];
+  checks: { newlyFailing: CheckChange[]; fixed: CheckChange[]; persisting: CheckChange[]; added: CheckChange[]; removed: CheckChange[]; unchanged: number };
+  drift: string[];
+  /** Everything that makes the new run worse beyond tolerance, in words; non-empty means exit 1 / NO-GO with --baseline. */
+  regressions: string[];
+}
+
+const BAD: ReadonlySet<CheckStatus> = new Set(['fail', 'error']);
+const summary = (r: Report): RunSummary => ({ id: r.run.id, label: r.run.label, startedAt: r.run.startedAt, decision: r.verdict.decision, complete: r.verdict.complete });
+export const runName = (r: RunSummary): string => r.label ?? r.id;
+
+function notComparable(o: Report, n: Report): string[] {
+  const w: string[] = [];
+  const po = o.run.loadProfile; const pn = n.run.loadProfile;
+  if (po.vus !== pn.vus || po.duration !== pn.duration) w.push(`load profile differs: ${po.vus} VUs for ${po.duration} vs ${pn.vus} VUs for ${pn.duration}`);
+  if ((o.run.engine ?? 'none') !== (n.run.engine ?? 'none')) w.push(`load engine differs: ${o.run.engine ?? 'none'} vs ${n.run.engine ?? 'none'}`);
+  if (o.run.provenance.kpiFileSha256 !== n.run.provenance.kpiFileSha256) w.push(`KPI file differs (sha256 ${o.run.provenance.kpiFileSha256.slice(0, 12)} vs ${n.run.provenance.kpiFileSha256.slice(0, 12)}): thresholds may have moved`);
+  if (o.run.target.baseUrl !== n.run.target.baseUrl) w.push(`target differs: ${o.run.target.baseUrl} vs ${n.run.target.baseUrl}`);
+  return w;
+}
+
+function kpiDelta(o: KpiResult | undefined, n: KpiResult | undefined, tolerances: Record<string, string>): KpiDelta {
+  const k = (n ?? o)!;
+  const ov = o?.measured ?? null; const nv = n?.measured ?? null;
+  const abs = ov !== null && nv !== null ? nv - ov : null;
+  const rel = abs !== null && ov !== null && ov !== 0 ? abs / Math.abs(ov) : null;
+  const tol = toleranceFor(k, tolerances);
+  const d: KpiDelta = { id: k.id, description: k.description, threshold: k.threshold, old: ov, new: nv, abs, rel, oldStatus: o?.status ?? null, newStatus: n?.status ?? null, tolerance: tol?.text ?? null, regression: false };
+  if (tol && ov !== null && nv !== null) {
+    d.regression = exceeds(ov, nv, tol, directionOf(k.threshold));
+    if (d.regression) d.note = `worse by more than the ${tol.text} tolerance`;
+  } else if (o?.status === 'pass' && n?.status === 'fail') {
+    d.regression = true;
+    d.note = 'passed before, fails now';
+  }
+  if (o && n && o.status !== 'not-measured' && n.status === 'not-measured') d.note = 'measured before, not measured now';
+  return d;
+}
+
+function change(o: CheckResult | undefined, n: CheckResult | undefined): CheckChange {
+  const c = (n ?? o)!;
+  const ev = n?.evidence ?? o!.evidence;
+  const detail = ev.actual ?? ev.message;
+  return { id: c.id, title: c.title, area: c.area, old: o?.status ?? null, new: n?.status ?? null, level: c.level, ...(detail ? { detail } : {}) };
+}
+
+/** Compares two reports: KPIs side by side, check classification by id, security drift, regressions beyond tolerance. */
+export function compareReports(oldR: Report, newR: Report, kpiTolerances: Record<string, string> = {}): Comparison {
+  const warnings = notComparable(oldR, newR);
+  const ids = [...new Set([...oldR.kpis.map((k) => k.id), ...newR.kpis.map((k) => k.id)])];
+  const kpis = ids.map((id) => kpiDelta(oldR.kpis.find((k) => k.id === id), newR.kpis.find((k) => k.id === id), kpiTolerances));
+
+  const oldChecks = new Map(oldR.checks.map((c) => [c.id, c]));
+  const newChecks = new Map(newR.checks.map((c) => [c.id, c]));
+  const checks: Comparison['checks'] = { newlyFailing: [], fixed: [], persisting: [], added: [], removed: [], unchanged: 0 };
+  for (const [id, n] of newChecks) {
+    const o = oldChecks.get(id);
+    if (!o) checks.added.push(change(undefined, n));
+    else if (!BAD.has(o.status) && BAD.has(n.status)) checks.newlyFailing.push(change(o, n));
+    else if (BAD.has(o.status) && !BAD.has(n.status)) checks.fixed.push(change(o, n));
+    else if (BAD.has(o.status) && BAD.has(n.status)) checks.persisting.push(change(o, n));
+    else checks.unchanged++;
+  }
+  for (const [id, o] of oldChecks) if (!newChecks.has(id)) checks.removed.push(change(o, undefined));
+
+  const regressions = [
+    ...kpis.filter((k) => k.regression).map((k) => `KPI ${k.id} ${k.old ?? '-'} -> ${k.new ?? '-'}${k.note ? ` (${k.note})` : ''}`),
+    ...checks.newlyFailing.filter((c) => c.level === 'blocker').map((c) => `check ${c.id} newly ${c.new === 'error' ? 'errors' : 'fails'}${c.detail ? `: ${c.detail}` : ''}`),
+    ...checks.added.filter((c) => c.level === 'blocker' && c.new !== null && BAD.has(c.new)).map((c) => `new check ${c.id} ${c.new === 'error' ? 'errors' : 'fails'}`),
+  ];
+  return { comparable: warnings.length === 0, warnings, old: summary(oldR), new: summary(newR), kpis, checks, drift: securityDrift(oldR, newR), regressions };
+}
+
+/**
+ * For `gonogo run --baseline FILE`: the regressions beyond tolerance of the current run against the baseline, in words
+ * (KPIs worse than their tolerance, blocker checks newly failing); the verdict adds each as a NO-GO reason.
+ * `compareReports(...).warnings` says when the two runs are not like for like.
+ */
+export function baselineRegressions(baseline: Report, current: Report, kpiTolerances: Record<string, string> = {}): string[] {
+  return compareReports(baseline, current, kpiTolerances).regressions;
+}

@@ -1,0 +1,61 @@
+import { esc, page } from '../html/page.ts';
+import { runName, type CheckChange, type Comparison, type KpiDelta } from './compare.ts';
+
+const num = (v: number | null): string => (v === null ? '—' : Number.isInteger(v) ? String(v) : String(+v.toFixed(4)));
+const signed = (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${num(v)}`);
+const pct = (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
+
+type Group = keyof Omit<Comparison['checks'], 'unchanged'>;
+const GROUPS: Array<[Group, string]> = [
+  ['newlyFailing', 'Newly failing'], ['persisting', 'Still failing'], ['fixed', 'Fixed'], ['added', 'New checks'], ['removed', 'Removed checks'],
+];
+
+const cell = (s: string | undefined | null): string => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const kpiMark = (k: KpiDelta): string => (k.regression ? 'REGRESSION' : `${k.oldStatus ?? '—'} -> ${k.newStatus ?? '—'}`);
+
+/** Markdown: the not-comparable warning first, then regressions, drift, KPIs, checks. */
+export function renderCompareMd(c: Comparison): string {
+  const out: string[] = [`# gonogo compare: ${runName(c.old)} -> ${runName(c.new)}`, ''];
+  if (!c.comparable) {
+    out.push('> **Not comparable:** these runs differ in ways that make the numbers unlike for like:', ...c.warnings.map((w) => `> - ${w}`), '');
+  }
+  out.push(`Verdict: ${c.old.decision} -> **${c.new.decision}**`, '');
+  out.push(`## Regressions beyond tolerance (${c.regressions.length})`, '', ...(c.regressions.length ? c.regressions.map((r) => `- ${r}`) : ['None.']), '');
+  if (c.drift.length) out.push('## Security drift', '', ...c.drift.map((d) => `- ${d}`), '');
+  out.push('## KPIs', '', '| KPI | Old | New | Change | Relative | Tolerance | Status |', '|---|---:|---:|---:|---:|---|---|');
+  for (const k of c.kpis) out.push(`| ${k.id} | ${num(k.old)} | ${num(k.new)} | ${signed(k.abs)} | ${pct(k.rel)} | ${k.tolerance ?? 'newly failing'} | ${kpiMark(k)}${k.note ? ` (${cell(k.note)})` : ''} |`);
+  out.push('', `## Checks (${c.checks.unchanged} unchanged)`, '');
+  for (const [key, title] of GROUPS) {
+    const list = c.checks[key];
+    if (!list.length) continue;
+    out.push(`### ${title} (${list.length})`, '', ...list.map((x) => `- \`${x.id}\` ${x.old ?? '—'} -> ${x.new ?? '—'}: ${x.title}${x.detail ? ` — ${cell(x.detail)}` : ''}`), '');
+  }
+  return out.join('\n');
+}
+
+export function renderCompareJson(c: Comparison): string {
+  return `${JSON.stringify(c, null, 2)}\n`;
+}
+
+const checkRows = (list: CheckChange[]): string => list.map((x) =>
+  `<tr><td><code>${esc(x.id)}</code></td><td class="s-${esc(x.old ?? '')}">${esc(x.old ?? '—')}</td><td class="s-${esc(x.new ?? '')}">${esc(x.new ?? '—')}</td><td>${esc(x.title)}</td><td>${esc(x.detail ?? '')}</td></tr>`).join('');
+
+export function renderCompareHtml(c: Comparison): string {
+  const parts: string[] = [`<h1>gonogo compare: ${esc(runName(c.old))} &rarr; ${esc(runName(c.new))}</h1>`];
+  if (!c.comparable) parts.push(`<div class="warning" id="not-comparable"><strong>Not comparable.</strong><ul>${c.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`);
+  const cls = c.regressions.length ? 'nogo' : 'go';
+  parts.push(`<div class="banner ${cls}"><div class="decision">${c.regressions.length ? `${c.regressions.length} regression${c.regressions.length > 1 ? 's' : ''}` : 'No regression'}</div>`,
+    `<div>Verdict ${esc(c.old.decision)} &rarr; ${esc(c.new.decision)}</div>${c.regressions.length ? `<ul>${c.regressions.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ''}</div>`);
+  if (c.drift.length) parts.push('<h2>Security drift</h2>', `<ul>${c.drift.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`);
+  parts.push('<h2>KPIs</h2><table><tr><th>KPI</th><th>Old</th><th>New</th><th>Change</th><th>Relative</th><th>Tolerance</th><th>Status</th></tr>',
+    ...c.kpis.map((k) => `<tr><td>${esc(k.id)}</td><td class="num">${num(k.old)}</td><td class="num">${num(k.new)}</td><td class="num">${signed(k.abs)}</td><td class="num">${pct(k.rel)}</td><td>${esc(k.tolerance ?? 'newly failing')}</td><td class="${k.regression ? 's-fail' : `s-${esc(k.newStatus ?? '')}`}">${esc(kpiMark(k))}${k.note ? ` <span class="muted">(${esc(k.note)})</span>` : ''}</td></tr>`),
+    '</table>', `<h2>Checks <span class="muted">(${c.checks.unchanged} unchanged)</span></h2>`);
+  for (const [key, title] of GROUPS) {
+    const list = c.checks[key];
+    if (list.length) parts.push(`<h3>${title} (${list.length})</h3><table><tr><th>Check</th><th>Old</th><th>New</th><th>Title</th><th>Evidence</th></tr>${checkRows(list)}</table>`);
+  }
+  return page(`gonogo compare ${runName(c.old)} -> ${runName(c.new)}`, parts.join('\n'));
+}
+
+export const compareRenderers = { md: renderCompareMd, html: renderCompareHtml, json: renderCompareJson } as const;
+export type CompareFormat = keyof typeof compareRenderers;

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** Shared pieces of gonogo's self-contained HTML pages: escaping, the stylesheet, the inlined uPlot bundle. */
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON for a <script type="application/json"> block: "</" must not end the script element early. */
+export function jsonScript(id: string, data: unknown): string {
+  return `<script type="application/json" id="${esc(id)}">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
+}
+
+let uplot: { js: string; css: string } | null = null;
+
+/** uPlot's browser bundle and stylesheet, read from the installed package so the page needs no network at view time. */
+export function uplotAssets(): { js: string; css: string } {
+  if (!uplot) {
+    const require = createRequire(import.meta.url);
+    const dir = require.resolve('uplot/package.json').replace(/package\.json$/, 'dist/');
+    uplot = { js: readFileSync(`${dir}uPlot.iife.min.js`, 'utf8'), css: readFileSync(`${dir}uPlot.min.css`, 'utf8') };
+  }
+  return uplot;
+}
+
+const STYLE = `
+:root { --go: #1a7f37; --nogo: #cf222e; --warn: #9a6700; --muted: #57606a; --line: #d0d7de; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; padding: 24px; color: #1f2328; background: #fff; }
+h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.banner { padding: 16px 20px; border-radius: 6px; color: #fff; margin-bottom: 16px; }
+.banner.go { background: var(--go); } .banner.nogo { background: var(--nogo); }
+.banner .decision { font-size: 28px; font-weight: 700; } .banner ul { margin: 6px 0 0; padding-left: 20px; }
+.warning { border-left: 4px solid var(--warn); background: #fff8c5; padding: 8px 12px; margin: 8px 0; }
+.s-pass, .s-confirmed, .s-GO { color: var(--go); font-weight: 600; } .s-fail, .s-error, .s-contradicted, .s-NO-GO { color: var(--nogo); font-weight: 600; }
+.s-warn, .s-skip, .s-not-measured, .s-waived, .s-unverified { color: var(--warn); font-weight: 600; } .s-open { color: var(--muted); }
+.muted { color: var(--muted); } code, pre { font: 12px ui-monospace, monospace; } pre { white-space: pre-wrap; margin: 0; }
+details { margin: 2px 0; } .charts { display: flex; flex-wrap: wrap; gap: 16px; } .chart { min-width: 320px; }
+`;
+
+export function page(title: string, body: string, opts: { charts?: boolean; script?: string } = {}): string {
+  const assets = opts.charts ? uplotAssets() : null;
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    // No network at view time: everything is inline, and the CSP forbids fetching anything.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}${assets ? assets.css : ''}</style>`,
+    '</head><body>',
+    body,
+    assets ? `<script>${assets.js}</script>` : '',
+    opts.script ? `<script>${opts.script}</script>` : '',
+    '</body></html>',
+  ].join('\n');
+}

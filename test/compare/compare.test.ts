@@ -1,0 +1,139 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baselineRegressions, compareReports } from '../../reports/compare/compare.ts';
+import { renderCompareHtml, renderCompareJson, renderCompareMd } from '../../reports/compare/render.ts';
+import { directionOf, exceeds, parseTolerance } from '../../reports/compare/tolerance.ts';
+import { renderSarif } from '../../reports/sarif.ts';
+import { main } from '../../cli/main.ts';
+import { check, makeReport } from './fixtures.ts';
+
+const tls = (on11: boolean) => check('tls.protocols', on11 ? 'fail' : 'pass', { actual: on11 ? 'accepted: TLSv1.1, TLSv1.2, TLSv1.3' : 'accepted: TLSv1.2, TLSv1.3', details: { protocols: { TLSv1: false, 'TLSv1.1': on11, 'TLSv1.2': true, 'TLSv1.3': true } } });
+const hsts = (age: number) => check('headers.hsts', age >= 31536000 ? 'pass' : 'fail', { actual: `https://127.0.0.1:8443/: max-age=${age}; includeSubDomains; preload` });
+
+describe('tolerances', () => {
+  it('reads relative and absolute tolerances and the direction of a threshold', () => {
+    expect(parseTolerance('10%')).toEqual({ kind: 'relative', value: 0.1, text: '10%' });
+    expect(parseTolerance('+0.0005')).toEqual({ kind: 'absolute', value: 0.0005, text: '+0.0005' });
+    expect(directionOf('http_req_duration: p(95)<200')).toBe('lower-is-better');
+    expect(directionOf('checks: rate>0.99')).toBe('higher-is-better');
+    expect(directionOf('ratelimit_api_limit: value>=90 and value<=110')).toBe('band');
+    expect(exceeds(100, 110, parseTolerance('10%')!, 'lower-is-better')).toBe(false);
+    expect(exceeds(100, 111, parseTolerance('10%')!, 'lower-is-better')).toBe(true);
+    expect(exceeds(0.0001, 0.0007, parseTolerance('+0.0005')!, 'lower-is-better')).toBe(true);
+    expect(exceeds(0.0001, 0.0005, parseTolerance('+0.0005')!, 'lower-is-better')).toBe(false);
+  });
+});
+
+describe('compareReports', () => {
+  const oldR = makeReport({ label: 'v1.0.0', p95: 100, checks: { 'tls.protocols': tls(false), 'headers.hsts': hsts(31536000), 'escrow.webhook-stale': 'fail', 'cors.foreign-origin': 'fail' }, drop: ['headers.sri'] });
+  const newR = makeReport({ label: 'v1.1.0', p95: 125, errorRate: 0.0004, highAdvisories: 2, startedAt: '2025-02-10T10:00:00.000Z',
+    checks: { 'tls.protocols': tls(true), 'headers.hsts': hsts(300), 'escrow.webhook-stale': 'fail', 'cors.foreign-origin': 'pass', 'ratelimit.api': 'error', 'auth.team-sso': 'fail' }, drop: ['config.docs-hidden'] });
+  const c = compareReports(oldR, newR);
+
+  it('puts KPIs side by side with absolute and relative change and flags regressions by tolerance', () => {
+    const p95 = c.kpis.find((k) => k.id === 'http.p95')!;
+    expect(p95).toMatchObject({ old: 100, new: 125, abs: 25, rel: 0.25, tolerance: '10%', regression: true });
+    // +0.04 points of error rate is inside the default +0.05 points
+    expect(c.kpis.find((k) => k.id === 'http.errors')).toMatchObject({ old: 0, new: 0.0004, tolerance: '+0.0005', regression: false });
+    // no tolerance applies: a KPI regresses when it newly fails
+    expect(c.kpis.find((k) => k.id === 'deps.high')).toMatchObject({ old: 0, new: 2, tolerance: null, regression: true, note: 'passed before, fails now' });
+  });
+
+  it('classifies checks by id: newly failing, fixed, persisting, new, removed', () => {
+    const ids = (k: keyof typeof c.checks) => (c.checks[k] as Array<{ id: string }>).map((x) => x.id).sort();
+    expect(ids('newlyFailing')).toEqual(['headers.hsts', 'ratelimit.api', 'tls.protocols']);
+    expect(ids('fixed')).toEqual(['cors.foreign-origin']);
+    expect(ids('persisting')).toEqual(['escrow.webhook-stale']);
+    expect(ids('added')).toEqual(['auth.team-sso', 'headers.sri']);
+    expect(ids('removed')).toEqual(['config.docs-hidden']);
+  });
+
+  it('names security drift in words', () => {
+    expect(c.drift).toEqual(['TLS 1.1 re-enabled', 'HSTS max-age dropped from 31536000 to 300', '2 new high advisories']);
+  });
+
+  it('lists every regression; the baseline gate returns the same words', () => {
+    expect(c.regressions).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^KPI http.p95 100 -> 125/), expect.stringMatching(/^KPI deps.high 0 -> 2/),
+      expect.stringMatching(/^check tls.protocols newly fails/), expect.stringMatching(/^check ratelimit.api newly errors/), 'new check auth.team-sso fails',
+    ]));
+    expect(baselineRegressions(oldR, newR)).toEqual(c.regressions);
+    // +5% p95 is inside the 10% tolerance; nothing newly fails
+    expect(baselineRegressions(oldR, makeReport({ p95: 105, checks: { 'tls.protocols': tls(false), 'headers.hsts': hsts(31536000) } }))).toEqual([]);
+  });
+
+  it('a report compared with itself has no regression; per-KPI tolerances from the KPI file apply', () => {
+    expect(compareReports(newR, newR).regressions).toEqual([]);
+    expect(compareReports(oldR, makeReport({ p95: 125, checks: { 'tls.protocols': tls(false), 'headers.hsts': hsts(31536000), 'escrow.webhook-stale': 'fail', 'cors.foreign-origin': 'fail' }, drop: ['headers.sri'] }), { 'http.p95': '30%', 'http.mean': '30%', 'http.p99': '30%' }).regressions).toEqual([]);
+  });
+
+  it('says first when the runs are not comparable', () => {
+    const other = makeReport({ engine: 'autocannon', vus: 10, kpiSha: 'b'.repeat(64), baseUrl: 'https://staging.test' });
+    const cmp = compareReports(oldR, other);
+    expect(cmp.comparable).toBe(false);
+    expect(cmp.warnings).toEqual([
+      'load profile differs: 50 VUs for 5m vs 10 VUs for 5m', 'load engine differs: k6 vs autocannon',
+      expect.stringMatching(/^KPI file differs/), 'target differs: https://127.0.0.1:8443 vs https://staging.test',
+    ]);
+    const md = renderCompareMd(cmp);
+    expect(md.indexOf('Not comparable')).toBeGreaterThan(0);
+    expect(md.indexOf('Not comparable')).toBeLessThan(md.indexOf('Verdict'));
+    const html = renderCompareHtml(cmp);
+    expect(html.indexOf('id="not-comparable"')).toBeLessThan(html.indexOf('class="banner'));
+    expect(JSON.parse(renderCompareJson(cmp)).comparable).toBe(false);
+  });
+});
+
+describe('gonogo compare', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gonogo-compare-'));
+  const write = (name: string, data: unknown) => { const p = join(dir, name); writeFileSync(p, typeof data === 'string' ? data : JSON.stringify(data)); return p; };
+  const clean = write('clean.json', makeReport({ label: 'v1' }));
+  const flawed = write('flawed.json', makeReport({ label: 'v2', rateLimit: null, checks: { 'ratelimit.api': 'fail' } }));
+  const run = async (args: string[]) => {
+    const out: string[] = []; const err: string[] = [];
+    const code = await main(args, { out: (s) => { out.push(s); }, err: (s) => { err.push(s); } });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('exits 1 on a regression, 0 without', async () => {
+    const bad = await run(['compare', clean, flawed]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('check ratelimit.api newly fails');
+    expect((await run(['compare', clean, clean, '--format', 'json'])).code).toBe(0);
+    const fixedRun = await run(['compare', flawed, clean, '--format', 'html']);
+    expect(fixedRun.code).toBe(0);
+    expect(fixedRun.out).toMatch(/^<!doctype html>/);
+  });
+
+  it('exits 2 with a clear message on a corrupt, wrong-version, schema-invalid or missing file, or a bad format', async () => {
+    const corrupt = write('corrupt.json', '{"schemaVersion": 1, "tool": ');
+    const v2 = write('v2.json', { ...makeReport(), schemaVersion: 2 });
+    const invalid = write('invalid.json', { ...makeReport(), checks: [{ id: 'NOT AN ID' }] });
+    for (const [file, msg] of [[corrupt, /not valid JSON/], [v2, /schemaVersion 2/], [invalid, /does not match the report schema/], [join(dir, 'nope.json'), /cannot read the report/]] as const) {
+      const r = await run(['compare', clean, file]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+    expect((await run(['compare', clean, clean, '--format', 'pdf'])).code).toBe(2);
+  });
+});
+
+describe('SARIF', () => {
+  it('one rule per check id, one result per failing non-load check, SARIF 2.1.0 shape', () => {
+    const r = makeReport({ checks: { 'tls.protocols': tls(true), 'load.completed': 'fail', 'headers.referrer-policy': 'fail', 'deps.advisories': check('deps.advisories', 'fail', { actual: 'lodash 4.17.20: GHSA-35jh-r3h4-6jhm (high)', details: { lockfile: 'package-lock.json' } }) } });
+    const sarif = JSON.parse(renderSarif(r));
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.name).toBe('gonogo');
+    expect(run.tool.driver.rules.some((x: { id: string }) => x.id === 'load.completed')).toBe(false);
+    expect(run.results.map((x: { ruleId: string; level: string }) => [x.ruleId, x.level]).sort()).toEqual([
+      ['deps.advisories', 'error'], ['headers.referrer-policy', 'warning'], ['tls.protocols', 'error'],
+    ]);
+    for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+    const dep = run.results.find((x: { ruleId: string }) => x.ruleId === 'deps.advisories');
+    expect(dep.locations[0].physicalLocation.artifactLocation.uri).toBe('package-lock.json');
+    expect(dep.message.text).toContain('GHSA-35jh-r3h4-6jhm');
+  });
+});
