@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AutocannonEngine } from '../../load/autocannon/engine.ts';
+import { K6Engine } from '../../load/k6/engine.ts';
+import type { LoadEngine } from '../../load/engine.ts';
+import { buildPlan, type LoadTick } from '../../load/plan.ts';
+import { LoadConfig, type LoadConfigInput } from '../../load/config.ts';
+import { measurementsFor } from '../../load/measure.ts';
+import { parseKpiText } from '../../config/kpis.ts';
+import { LoadResult } from '../../reports/schema.ts';
+import { k6OnPath, startTarget } from './helpers.ts';
+
+const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
+const k6 = k6OnPath();
+let target: Awaited<ReturnType<typeof startTarget>>;
+beforeAll(async () => { target = await startTarget(); });
+afterAll(async () => { await target.stop(); });
+
+const journeys: LoadConfigInput = {
+  thinkTimeS: 0.05,
+  journeys: [
+    { name: 'browse', weight: 1, steps: [{ name: 'home', path: '/' }, { name: 'missing', path: '/missing', expect: [200] }] },
+    { name: 'orders', weight: 2, steps: [
+      { name: 'login', method: 'POST', path: '/login', body: { password: '{{env.TARGET_PASSWORD}}' }, capture: { token: 'access_token' }, once: true },
+      { name: 'list', path: '/orders', bearer: 'token' },
+    ] },
+  ],
+};
+
+function planFor(vus: number) {
+  const plan = buildPlan({ baseUrl: target.url, load: LoadConfig.parse(journeys), vus, duration: '2s', kpis: kpis.kpis, outDir: mkdtempSync(join(tmpdir(), 'gonogo-load-')), env: { TARGET_PASSWORD: 'correct-horse' } });
+  const ticks: LoadTick[] = [];
+  plan.onTick = (t) => ticks.push(t);
+  return { plan, ticks };
+}
+
+const engines: [string, () => LoadEngine, string | false][] = [
+  ['autocannon', () => new AutocannonEngine(), false],
+  ['k6', () => new K6Engine(k6 ?? undefined), k6 ? false : 'k6 is not on PATH (CI builds it)'],
+];
+
+describe.each(engines)('%s engine against a local server', (name, make, skip) => {
+  it.skipIf(Boolean(skip))(`runs the journeys: login once per VU, token reused, unexpected statuses counted as failures${skip ? ` (skipped: ${skip})` : ''}`, async () => {
+    target.hits.clear();
+    const { plan, ticks } = planFor(6);
+    const run = await make().run(plan);
+    const r = LoadResult.parse(run.result);
+    const ep = Object.fromEntries(r.endpoints.map((e) => [e.name, e]));
+    // 6 VUs by weight 1:2 -> 2 browse, 4 orders; each orders VU logs in exactly once.
+    expect(ep.login?.requests).toBe(4);
+    expect(ep.login?.errors).toBe(0);
+    expect(ep.list!.requests).toBeGreaterThan(4);
+    expect(ep.list!.errors).toBe(0);
+    expect(ep.missing!.errors).toBe(ep.missing!.requests);
+    expect(ep.home!.requests).toBeGreaterThanOrEqual(ep.missing!.requests);
+    expect(r.errors).toBe(ep.missing!.requests);
+    expect(r.requests).toBe(r.endpoints.reduce((s, e) => s + e.requests, 0));
+    expect(r.checks!.fails).toBe(ep.missing!.requests);
+    expect(r.availability!.polls).toBeGreaterThanOrEqual(2);
+    expect(r.availability!.ok).toBe(r.availability!.polls);
+    expect(r.latencyMs.p95).toBeGreaterThan(0);
+    expect(r.timeline.length).toBeGreaterThanOrEqual(1);
+    expect(ticks.length).toBeGreaterThanOrEqual(1);
+    expect(run.thresholdsCrossed).toBe(name === 'k6' ? run.result.errorRate >= 0.001 : false);
+
+    const m = Object.fromEntries(measurementsFor(r, kpis.kpis).map((x) => [x.metric, x]));
+    expect(Object.keys(m).sort()).toEqual(['availability', 'checks', 'http_req_duration', 'http_req_failed']);
+    expect(Object.keys(m.http_req_duration!.values).sort()).toEqual(['avg', 'p(95)', 'p(99)']);
+    expect(m.http_req_failed!.values.rate).toBeCloseTo(r.errorRate, 10);
+    expect(m.http_req_failed!.samples).toBe(r.requests);
+    expect(m.availability!.note).toMatch(/too few to support the KPI/);
+  });
+});
+
