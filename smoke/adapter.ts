@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { CheckResult, CheckStatus, Evidence } from '../reports/schema.ts';
+import { Area, CheckId } from '../reports/schema.ts';
+import { catalogueEntry } from '../reports/catalogue.ts';
+import type { Redactor } from '../reports/redact.ts';
+import type { Measurement } from '../cli/suite.ts';
+import { EVIDENCE_ATTACHMENT, MEASUREMENT_ATTACHMENT } from './lib/evidence.ts';
+import { ERROR_MARK, FAIL_MARK } from './lib/outcome.ts';
+
+/** The parts of Playwright's JSON report gonogo reads (loose: Playwright adds fields between versions). */
+const Annotation = z.looseObject({ type: z.string(), description: z.string().optional() });
+const Attachment = z.looseObject({ name: z.string(), contentType: z.string().optional(), body: z.string().optional(), path: z.string().optional() });
+const TestError = z.looseObject({ message: z.string().optional(), value: z.string().optional() });
+const Result = z.looseObject({
+  status: z.enum(['passed', 'failed', 'timedOut', 'skipped', 'interrupted']),
+  duration: z.number(),
+  errors: z.array(TestError).default([]),
+  error: TestError.optional(),
+  attachments: z.array(Attachment).default([]),
+  annotations: z.array(Annotation).default([]),
+});
+const Test = z.looseObject({ annotations: z.array(Annotation).default([]), projectName: z.string().optional(), results: z.array(Result).default([]) });
+const Spec = z.looseObject({ title: z.string(), file: z.string().optional(), tests: z.array(Test).default([]) });
+interface SuiteT { title: string; specs: z.infer<typeof Spec>[]; suites?: SuiteT[] }
+const Suite: z.ZodType<SuiteT> = z.lazy(() => z.looseObject({ title: z.string(), specs: z.array(Spec).default([]), suites: z.array(Suite).optional() })) as z.ZodType<SuiteT>;
+export const PlaywrightJsonReport = z.looseObject({ suites: z.array(Suite).default([]), errors: z.array(TestError).default([]) });
+export type PlaywrightJsonReport = z.infer<typeof PlaywrightJsonReport>;
+
+export interface Adapted { checks: CheckResult[]; measurements: Measurement[]; warnings: string[]; harnessErrors: string[] }
+
+const ID_IN_TITLE = /\[([a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:[-.][a-z0-9]+)*)\]/;
+const MeasurementBody = z.object({ metric: z.string(), values: z.record(z.string(), z.number()), samples: z.number().optional(), note: z.string().optional() });
+const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+const SEVERITY: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3, error: 4 };
+
+function* walk(suites: SuiteT[]): Generator<z.infer<typeof Spec>> {
+  for (const s of suites) {
+    yield* s.specs;
+    if (s.suites) yield* walk(s.suites);
+  }
+}
+
+/** First meaningful line of an error, without Playwright's code frame. */
+function errorLine(message: string): string {
+  const text = stripAnsi(message).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
+  return text.split('\n\n')[0]!.split('\n').filter((l) => !/^\s*(>?\s*\d+ \||at )/.test(l)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
+/** A failed test is a `fail` when an assertion said so (gonogo's check() or Playwright's expect), otherwise an `error`. */
+export function classifyFailure(message: string): 'fail' | 'error' {
+  const m = stripAnsi(message);
+  if (m.includes(ERROR_MARK)) return 'error';
+  if (m.includes(FAIL_MARK)) return 'fail';
+  if (/^\w*Error: (expect|Timed out \d+ms waiting for expect)/.test(m) || m.includes('expect(')) return 'fail';
+  return 'error';
+}
+
+function decode(a: z.infer<typeof Attachment>): string | undefined {
+  return a.body === undefined ? undefined : Buffer.from(a.body, 'base64').toString('utf8');
+}
+
+/** Playwright's JSON report -> gonogo checks and measurements. Every stored string goes through the redactor. */
+export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
+  const report = PlaywrightJsonReport.parse(raw);
+  const byId = new Map<string, CheckResult>();
+  const measurements = new Map<string, Measurement>();
+  const warnings: string[] = [];
+  for (const spec of walk(report.suites)) {
+    for (const t of spec.tests) {
+      const result = t.results[t.results.length - 1];
+      const annotations = [...t.annotations, ...(result?.annotations ?? [])];
+      const id = annotations.find((a) => a.type === 'check')?.description ?? ID_IN_TITLE.exec(spec.title)?.[1];
+      if (!id || !CheckId.safeParse(id).success || !Area.safeParse(id.split('.')[0]).success) {
+        warnings.push(`test "${spec.title}" names no check id of a known area ([area.name] in the title or a "check" annotation): ignored`);
+        continue;
+      }
+      const entry = catalogueEntry(id);
+      const level = entry?.level ?? (annotations.find((a) => a.type === 'level')?.description === 'warn' ? 'warn' : 'blocker');
+      const title = entry?.title ?? (spec.title.replace(ID_IN_TITLE, '').trim() || id);
+      const evidence: Evidence = {};
+      let status: CheckStatus;
+      if (!result) {
+        status = 'error';
+        evidence.message = 'the test did not run';
+      } else if (result.status === 'passed') {
+        status = 'pass';
+      } else if (result.status === 'skipped') {
+        status = 'skip';
+        const reason = annotations.find((a) => a.type === 'skip')?.description;
+        evidence.message = reason ?? 'skipped';
+      } else if (result.status === 'failed') {
+        const message = result.error?.message ?? result.errors[0]?.message ?? 'failed without a message';
+        status = classifyFailure(message);
+        evidence.message = errorLine(message);
+      } else {
+        status = 'error';
+        evidence.message = result.status === 'timedOut' ? `timed out after ${Math.round(result.duration)} ms` : 'interrupted before it finished';
+      }
+      for (const a of result?.attachments ?? []) {
+        const body = a.name === EVIDENCE_ATTACHMENT || a.name === MEASUREMENT_ATTACHMENT ? decode(a) : undefined;
+        if (!body) continue;
+        try {
+          if (a.name === EVIDENCE_ATTACHMENT) {
+            const e = JSON.parse(body) as Evidence;
+            Object.assign(evidence, { ...e, ...(evidence.message ? { message: evidence.message } : {}) });
+          } else {
+            const m = MeasurementBody.parse(JSON.parse(body));
+            measurements.set(m.metric, { metric: m.metric, values: m.values, ...(m.samples !== undefined ? { samples: m.samples } : {}), ...(m.note ? { note: m.note } : {}) });
+          }
+        } catch {
+          warnings.push(`unreadable ${a.name} attachment on ${id}`);
+        }
+      }
+      const check: CheckResult = {
+        id, suite: 'smoke', area: id.split('.')[0] as CheckResult['area'], title: redactor.text(title), status, level,
+        evidence: redactor.value(evidence), durationMs: Math.max(0, result?.duration ?? 0),
+      };
+      const prev = byId.get(id);
+      if (prev) warnings.push(`check id ${id} is produced by more than one test: the worst outcome is kept`);
+      if (!prev || SEVERITY[status] > SEVERITY[prev.status]) byId.set(id, check);
+    }
+  }
+  const harnessErrors = report.errors.map((e) => redactor.text(errorLine(e.message ?? e.value ?? 'unknown error')));
+  return { checks: [...byId.values()], measurements: [...measurements.values()], warnings: warnings.map((w) => redactor.text(w)), harnessErrors };
+}

@@ -1,0 +1,124 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import type { Measurement, SuiteContext, SuiteRunner } from '../cli/suite.ts';
+import { ConfigError } from '../config/errors.ts';
+import { CATALOGUE, AREA_SUITE, areaOf } from '../reports/catalogue.ts';
+import { Redactor } from '../reports/redact.ts';
+import type { CheckResult } from '../reports/schema.ts';
+import { adaptReport } from './adapter.ts';
+import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
+import { SECRET_VARS_ENV } from './lib/evidence.ts';
+import { writePlaywrightConfig, type Phase } from './playwright.ts';
+import { referenceEnv } from './reference.ts';
+import { startMailSink } from './mail/sink.ts';
+
+const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
+
+/** Env var names of the secrets the mapping refers to. */
+function secretVars(c: SmokeContextConfig): string[] {
+  return [...new Set([...c.accounts.map((a) => a.passwordEnv), c.webhook.secretEnv, ...(c.jwtSecretEnv ? [c.jwtSecretEnv] : [])])];
+}
+type SmokeContextConfig = SuiteContext['config']['smoke'];
+
+function resolveSecrets(ctx: SuiteContext): Record<string, string> {
+  const c = ctx.config.smoke;
+  const source: Record<string, string | undefined> = { ...process.env, ...(ctx.reference ? referenceEnv(ctx.reference) : {}) };
+  const env: Record<string, string> = {};
+  for (const name of secretVars(c)) {
+    const v = source[name];
+    if (v) env[name] = v;
+  }
+  const wh = env[c.webhook.secretEnv];
+  if (wh?.startsWith('sk_live_')) {
+    throw new ConfigError('smoke.webhook.secretEnv', [`${c.webhook.secretEnv} holds a live Stripe key (sk_live_...): gonogo only signs test events and refuses live keys`]);
+  }
+  return env;
+}
+
+const SMOKE_IDS = Object.keys(CATALOGUE).filter((id) => AREA_SUITE[areaOf(id)] === 'smoke');
+
+function errorCheck(id: string, message: string): CheckResult {
+  const entry = CATALOGUE[id as keyof typeof CATALOGUE];
+  return { id, suite: 'smoke', area: areaOf(id), title: entry.title, status: 'error', level: entry.level, evidence: { message }, durationMs: 0 };
+}
+
+async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, string>, timeoutMs: number): Promise<{ report?: unknown; problem?: string }> {
+  ctx.progress({ suite: 'smoke', kind: 'info', message: `playwright: ${phase.name}` });
+  const child = await execa(process.execPath, [PLAYWRIGHT_CLI, 'test', '--config', phase.configFile], {
+    reject: false, timeout: timeoutMs, cancelSignal: ctx.signal, forceKillAfterDelay: 5000,
+    env: { ...env, FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' }, extendEnv: true, all: true, cwd: ctx.outDir,
+  });
+  await writeFile(join(ctx.outDir, 'smoke', `playwright-${phase.name}.log`), new Redactor(ctx.secrets).text(child.all ?? ''));
+  let report: unknown;
+  try { report = JSON.parse(await readFile(phase.reportFile, 'utf8')); } catch { /* no report: described below */ }
+  if (child.isCanceled) return { report, problem: 'the run was interrupted' };
+  if (child.timedOut) return { report, problem: `Playwright did not finish within ${Math.round(timeoutMs / 1000)} s` };
+  if (!report) return { problem: `Playwright exited ${child.exitCode ?? child.signal} without a report: ${(child.all ?? '').split('\n').filter(Boolean).slice(-3).join(' ')}` };
+  return { report };
+}
+
+/** The smoke suite: Playwright Test as a child process, its JSON report adapted into checks and measurements. */
+export const runSmoke: SuiteRunner = async (ctx) => {
+  const c = ctx.config.smoke;
+  const dir = join(ctx.outDir, 'smoke');
+  await mkdir(dir, { recursive: true });
+  const redactor = new Redactor(ctx.secrets);
+  const secrets = resolveSecrets(ctx);
+  for (const v of Object.values(secrets)) redactor.add(v);
+
+  let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
+  let mailApiUrl: string | null = c.mailbox.kind === 'mailpit' ? c.mailbox.url : c.mailbox.apiUrl ?? null;
+  if (!mailApiUrl) {
+    // No sink running yet: start one for this run (the target must deliver to its SMTP port).
+    sink = await startMailSink({ host: '127.0.0.1' });
+    mailApiUrl = sink.apiUrl;
+    ctx.progress({ suite: 'smoke', kind: 'info', message: `mail sink listening on smtp://${sink.smtp.host}:${sink.smtp.port}` });
+  }
+  const stateDir = await mkdtemp(join(tmpdir(), 'gonogo-smoke-'));
+  try {
+    const base = new URL(ctx.config.target.baseUrl);
+    const resolveLocal = (p: string | undefined) => (p && !p.startsWith('/') && !isAbsolute(p) ? resolve(ctx.configDir, p) : p);
+    const config = { ...c, ...(c.openapi ? { openapi: resolveLocal(c.openapi) } : {}) };
+    const plan: SmokePlan = {
+      baseUrl: ctx.config.target.baseUrl, allowedHosts: [base.host, ...ctx.config.target.allowedHosts], timeoutMs: ctx.config.target.timeoutMs,
+      config, params: ctx.kpis.params, mailApiUrl, stateDir, runTag: randomBytes(4).toString('hex'), workers: c.workers,
+    };
+    const planFile = join(dir, 'plan.json');
+    await writeFile(planFile, JSON.stringify(redactor.value(plan), null, 2), { mode: 0o600 });
+    const caFile = ctx.config.target.caFile ? resolve(ctx.configDir, ctx.config.target.caFile) : undefined;
+    const env = { ...secrets, [PLAN_ENV]: planFile, [SECRET_VARS_ENV]: Object.keys(secrets).join(','), ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) };
+    const teamSpecsDir = c.specsDir ? resolve(ctx.configDir, c.specsDir) : undefined;
+    const testTimeoutMs = (c.ratelimit.maxWaitS + 60) * 1000;
+
+    const checks = new Map<string, CheckResult>();
+    const measurements = new Map<string, Measurement>();
+    const problems: string[] = [];
+    const deadline = Date.now() + c.timeoutS * 1000;
+    for (const name of ['checks', 'limits'] as const) {
+      if (ctx.signal.aborted) { problems.push('the run was interrupted'); break; }
+      const phase = await writePlaywrightConfig(dir, name, { workers: c.workers, testTimeoutMs, ...(teamSpecsDir ? { teamSpecsDir } : {}) });
+      const { report, problem } = await runPhase(ctx, phase, env, Math.max(1000, deadline - Date.now()));
+      if (problem) problems.push(redactor.text(problem));
+      if (!report) continue;
+      const adapted = adaptReport(report, redactor);
+      for (const w of adapted.warnings) ctx.progress({ suite: 'smoke', kind: 'warn', message: w });
+      problems.push(...adapted.harnessErrors);
+      for (const ch of adapted.checks) {
+        checks.set(ch.id, ch);
+        ctx.progress({ suite: 'smoke', kind: 'check', message: `${ch.id} ${ch.status}` });
+      }
+      for (const m of adapted.measurements) measurements.set(m.metric, m);
+    }
+    // A built-in check that produced no result never counts as a pass.
+    const why = problems.length ? problems.join('; ') : 'the check did not run';
+    for (const id of SMOKE_IDS) if (!checks.has(id)) checks.set(id, errorCheck(id, redactor.text(why)));
+    return { checks: [...checks.values()], measurements: [...measurements.values()], provenance: { playwright: createRequire(import.meta.url)('@playwright/test/package.json').version as string } };
+  } finally {
+    await rm(stateDir, { recursive: true, force: true });
+    await sink?.stop();
+  }
+};

@@ -1,0 +1,23 @@
+import { test as base, expect } from '@playwright/test';
+import { Recorder } from './evidence.ts';
+import { Api } from './http.ts';
+import { loadPlan, type SmokePlan } from './plan.ts';
+
+/**
+ * gonogo's Playwright fixtures: `plan` (route mapping and KPI numbers), `rec` (evidence and
+ * measurements, attached whatever the outcome) and `api` (the paced, host-locked client over
+ * Playwright's `request`). Team specs can import these too.
+ */
+export const test = base.extend<{ plan: SmokePlan; rec: Recorder; api: Api }>({
+  // eslint-disable-next-line no-empty-pattern
+  plan: async ({}, use) => { await use(loadPlan()); },
+  rec: [async ({}, use, info) => {
+    const rec = new Recorder();
+    await use(rec);
+    await rec.attach(info);
+  }, { auto: true }],
+  api: async ({ request, plan, rec }, use) => { await use(new Api(request, plan, rec)); },
+});
+
+export { expect };
+export { check, control, requireControl, CheckFailed, ControlFailed } from './outcome.ts';

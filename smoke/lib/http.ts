@@ -1,0 +1,124 @@
+import type { APIRequestContext } from '@playwright/test';
+import type { SmokePlan } from './plan.ts';
+import type { Recorder } from './evidence.ts';
+import { workerRedactor } from './evidence.ts';
+import { RateLimited } from './outcome.ts';
+import { reserveSlot } from './pace.ts';
+
+export interface Session {
+  access?: string;
+  refresh?: string;
+  /** Cookies the target set at login (name -> value). */
+  cookies: Record<string, string>;
+}
+
+export interface SetCookie { name: string; value: string; attrs: Record<string, string | true> }
+
+export interface Res {
+  method: string;
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  setCookies: SetCookie[];
+  text: string;
+  json: unknown;
+  ms: number;
+}
+
+export interface Req {
+  method?: string;
+  path: string;
+  json?: unknown;
+  form?: Record<string, string | number | boolean>;
+  body?: string;
+  headers?: Record<string, string>;
+  session?: Session | null;
+  /** Probes that expect 429 see it instead of waiting it out. */
+  expect429?: boolean;
+  /** Pacing bucket when not the session's (webhooks come from the payment provider, not the client). */
+  identity?: string;
+}
+
+function parseSetCookie(line: string): SetCookie {
+  const [pair = '', ...rest] = line.split(';');
+  const eq = pair.indexOf('=');
+  const attrs: Record<string, string | true> = {};
+  for (const a of rest) {
+    const i = a.indexOf('=');
+    if (a.trim()) attrs[(i < 0 ? a : a.slice(0, i)).trim().toLowerCase()] = i < 0 ? true : a.slice(i + 1).trim();
+  }
+  return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
+}
+
+/** Retry-After in seconds (delta or HTTP date); undefined when absent or unreadable. */
+export function retryAfterS(headers: Record<string, string>): number | undefined {
+  const v = headers['retry-after'] ?? headers['ratelimit-reset'];
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, (t - Date.now()) / 1000);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The suite's HTTP client: stays on the target's hosts, never follows redirects, paces, honours Retry-After (bounded). */
+export class Api {
+  constructor(private readonly ctx: APIRequestContext, private readonly plan: SmokePlan, private readonly rec: Recorder) {}
+
+  url(path: string): string {
+    const u = new URL(path, this.plan.baseUrl);
+    if (!this.plan.allowedHosts.includes(u.host)) throw new Error(`refusing to contact ${u.host}: not one of the target's hosts`);
+    return u.href;
+  }
+
+  authHeaders(session: Session | null | undefined): Record<string, string> {
+    if (!session?.access) return {};
+    const send = this.plan.config.login.send;
+    if (send.as === 'bearer') return { authorization: `Bearer ${session.access}` };
+    if (send.as === 'header') return { [send.name.toLowerCase()]: `${send.prefix}${session.access}` };
+    return { cookie: `${send.name}=${session.access}` };
+  }
+
+  /** Stays under 90% of the documented limit per identity, counted across workers (see pace.ts). */
+  private async pace(identity: string): Promise<void> {
+    const { requests, windowS } = this.plan.params.rateLimit;
+    const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(requests * 0.9)), windowS * 1000);
+    if (wait > 0) await sleep(wait);
+  }
+
+  async send(req: Req): Promise<Res> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = this.url(req.path);
+    const headers: Record<string, string> = { ...this.authHeaders(req.session), ...(req.headers ?? {}) };
+    if (req.session?.access) workerRedactor().add(req.session.access);
+    const identity = req.identity ?? req.session?.access ?? 'anonymous';
+    for (let attempt = 0; ; attempt++) {
+      if (!req.expect429) await this.pace(identity);
+      // Our own headers decide identity: nothing from an earlier response's cookie jar may leak into a probe.
+      await this.ctx.clearCookies();
+      const started = performance.now();
+      const resp = await this.ctx.fetch(url, {
+        method, headers, maxRedirects: 0, failOnStatusCode: false, timeout: this.plan.timeoutMs,
+        ...(req.json !== undefined ? { data: req.json } : {}),
+        ...(req.form !== undefined ? { form: req.form } : {}),
+        ...(req.body !== undefined ? { data: req.body } : {}),
+      });
+      const ms = performance.now() - started;
+      const text = await resp.text().catch(() => '');
+      let json: unknown;
+      try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+      const hdrs = resp.headers();
+      const res: Res = {
+        method, url, status: resp.status(), headers: hdrs, text, json, ms,
+        setCookies: resp.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => parseSetCookie(h.value)),
+      };
+      this.rec.request(method, url, res.status, text);
+      if (res.status !== 429 || req.expect429) return res;
+      const wait = retryAfterS(hdrs);
+      if (attempt >= 1 || wait === undefined || wait > this.plan.config.ratelimit.maxWaitS) {
+        throw new RateLimited(`${method} ${new URL(url).pathname} answered 429 (Retry-After ${hdrs['retry-after'] ?? 'absent'})`);
+      }
+      await sleep(wait * 1000 + 100);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * How a spec says what happened. The adapter reads the markers: a CheckFailed is a `fail` (the protection
+ * does not hold), a ControlFailed or any other throw is an `error` (nothing was proven either way).
+ */
+export const FAIL_MARK = '[gonogo:fail]';
+export const ERROR_MARK = '[gonogo:error]';
+
+export class CheckFailed extends Error {
+  override name = 'CheckFailed';
+  constructor(message: string) { super(`${FAIL_MARK} ${message}`); }
+}
+
+/** A positive control did not hold, so the negative check that depends on it proves nothing. */
+export class ControlFailed extends Error {
+  override name = 'ControlFailed';
+  constructor(message: string, options?: { cause?: unknown }) { super(`${ERROR_MARK} positive control failed: ${message}`, options); }
+}
+
+/** The target's own limiter answered 429 beyond the bounded wait: the check could not be made. */
+export class RateLimited extends Error {
+  override name = 'RateLimited';
+  constructor(message: string) { super(`${ERROR_MARK} rate limited by the target: ${message}`); }
+}
+
+export function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new CheckFailed(message);
+}
+
+export function control(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new ControlFailed(message);
+}
+
+/** Runs a prerequisite; any failure in it makes the dependent check an error. */
+export async function requireControl<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ControlFailed || e instanceof RateLimited) throw e;
+    throw new ControlFailed(`${what}: ${(e as Error).message.replace(FAIL_MARK, '').trim()}`, { cause: e });
+  }
+}

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import type { KpiFile } from '../../config/kpis.ts';
+import type { SmokeConfig } from '../config.ts';
+
+/** What runSmoke hands the Playwright child: the route mapping, the KPI numbers, where to put state. Secrets travel as env vars. */
+export interface SmokePlan {
+  baseUrl: string;
+  /** Hosts the suite may contact (baseUrl's host plus target.allowedHosts). */
+  allowedHosts: string[];
+  timeoutMs: number;
+  config: SmokeConfig;
+  params: KpiFile['params'];
+  /** Mailpit-compatible HTTP API of the mailbox. */
+  mailApiUrl: string | null;
+  /** Private directory for sessions and accounts shared between Playwright workers (deleted after the run). */
+  stateDir: string;
+  /** Unique per run: makes the addresses the suite registers unique. */
+  runTag: string;
+  /** Workers of the phase-one run; pacing divides the documented limit between them. */
+  workers: number;
+}
+
+export const PLAN_ENV = 'GONOGO_SMOKE_PLAN';
+
+let cached: SmokePlan | undefined;
+
+export function loadPlan(): SmokePlan {
+  if (cached) return cached;
+  const file = process.env[PLAN_ENV];
+  if (!file) throw new Error(`${PLAN_ENV} is not set: the smoke specs run through gonogo, which writes the plan`);
+  cached = JSON.parse(readFileSync(file, 'utf8')) as SmokePlan;
+  return cached;
+}
+
+/** A secret named by an env var; missing ones are a harness problem, reported as an error, not a failure. */
+export function secretFromEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`environment variable ${name} is not set (the config names it for a secret)`);
+  return v;
+}

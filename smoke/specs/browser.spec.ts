@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from '@playwright/test';
+import { test, check, control } from '../lib/fixtures.ts';
+import { account } from '../lib/auth.ts';
+
+/** Debian's Chromium, never a downloaded browser; the args keep it quiet and off the network. */
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let browser: Browser | undefined;
+test.afterAll(async () => { await browser?.close(); });
+
+async function open(plan: import('../lib/plan.ts').SmokePlan) {
+  const exe = plan.config.browser.executablePath;
+  test.skip(!existsSync(exe), `no browser at ${exe} (smoke.browser.executablePath)`);
+  browser ??= await chromium.launch({ executablePath: exe, args: ARGS, headless: true });
+  // The target's CA is trusted by the API client; the browser is only asked about what the page does.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: plan.baseUrl });
+  const hosts = new Set(plan.allowedHosts);
+  await context.route('**/*', (route) => (hosts.has(new URL(route.request().url()).host) ? route.continue() : route.abort()));
+  return context;
+}
+
+async function loginThroughPage(plan: import('../lib/plan.ts').SmokePlan, context: import('@playwright/test').BrowserContext) {
+  const b = plan.config.browser;
+  const page = await context.newPage();
+  await page.goto(b.loginPage, { timeout: b.timeoutMs });
+  const role = plan.config.accounts.find((a) => a.role === plan.config.register.defaultRole)?.role ?? plan.config.accounts[0]?.role;
+  control(role, 'no account configured to log in with (smoke.accounts)');
+  const { email, password } = account(plan, role);
+  await page.fill(b.emailSelector, email, { timeout: b.timeoutMs });
+  await page.fill(b.passwordSelector, password, { timeout: b.timeoutMs });
+  const loginPath = plan.config.login.path;
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === loginPath, { timeout: b.timeoutMs }),
+    page.click(b.submitSelector, { timeout: b.timeoutMs }),
+  ]);
+  return { page, resp };
+}
+
+test('[browser.login-page] the login page loads over HTTPS without console errors, CSP violations or mixed content', async ({ plan, rec }) => {
+  const context = await open(plan);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text().slice(0, 160)}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message.slice(0, 160)}`));
+  page.on('request', (r) => { if (r.url().startsWith('http:')) problems.push(`mixed content: ${r.url()}`); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const resp = await page.goto(plan.config.browser.loginPage, { timeout: plan.config.browser.timeoutMs, waitUntil: 'load' });
+  await page.waitForTimeout(200);
+  rec.request('GET', page.url(), resp?.status() ?? null);
+  await context.close();
+  check(page.url().startsWith('https:'), `the login page ended at ${page.url()}, not on https`);
+  check(resp && resp.status() === 200, `the login page answered ${resp?.status()}`);
+  check(problems.length === 0, problems.join('; '));
+});
+
+test('[browser.login-flow] logging in through the page works', async ({ plan, rec }) => {
+  const context = await open(plan);
+  const { page, resp } = await loginThroughPage(plan, context);
+  rec.request(resp.request().method(), resp.url(), resp.status());
+  check(resp.status() >= 200 && resp.status() < 300, `the login form's request answered ${resp.status()}`);
+  const sel = plan.config.browser.successSelector;
+  const shown = sel ? await page.waitForSelector(sel, { timeout: plan.config.browser.timeoutMs }).then(() => true, () => false) : true;
+  await context.close();
+  check(shown, `after logging in the page never showed ${sel}`);
+});
+
+test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the browser', async ({ plan, rec }) => {
+  const context = await open(plan);
+  const { resp } = await loginThroughPage(plan, context);
+  control(resp.status() >= 200 && resp.status() < 300, `logging in through the page answered ${resp.status()}`);
+  const wanted = plan.config.browser.sessionCookies;
+  const cookies = (await context.cookies()).filter((c) => (wanted.length ? wanted.includes(c.name) : true));
+  await context.close();
+  control(cookies.length > 0, 'no session cookie was set by logging in');
+  const bad = cookies.filter((c) => !c.secure || !c.httpOnly || !['Strict', 'Lax'].includes(c.sameSite)).map((c) => `${c.name} (secure=${c.secure}, httpOnly=${c.httpOnly}, sameSite=${c.sameSite})`);
+  rec.detail('cookies', cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite })));
+  check(bad.length === 0, `session cookies without the flags: ${bad.join(', ')}`);
+});

@@ -1,0 +1,32 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMailSink } from '../../smoke/mail/sink.ts';
+import { startReference } from '../../reference-app/index.ts';
+import { smokeReferenceConfig } from '../../smoke/reference.ts';
+import { runSmoke } from '../../smoke/index.ts';
+import { ConfigSchema } from '../../config/schema.ts';
+import { parseKpiText } from '../../config/kpis.ts';
+import type { SuiteOutput } from '../../cli/suite.ts';
+
+const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
+
+/** Starts sink + reference app with the given flaws, runs the smoke suite against it, stops everything. */
+export async function smokeAgainstReference(flaws: string[], o: { outDir?: string } = {}): Promise<SuiteOutput & { outDir: string }> {
+  const sink = await startMailSink({ host: '127.0.0.1' });
+  const info = await startReference({ flaws, smtp: sink.smtp, env: {} });
+  try {
+    const outDir = o.outDir ?? (await mkdtemp(join(tmpdir(), 'gonogo-smoke-test-')));
+    const config = ConfigSchema.parse({ target: { baseUrl: info.baseUrl, caFile: info.caFile }, smoke: smokeReferenceConfig(info, { mailApiUrl: sink.apiUrl }) });
+    const kpis = parseKpiText(await readFile(KPI_FILE, 'utf8'), 'kpis.yaml');
+    const out = await runSmoke({
+      config, configDir: process.cwd(), kpis, outDir, signal: new AbortController().signal, progress: () => {},
+      reference: info, load: { vus: 1, duration: '1s', engine: 'auto' },
+      secrets: new Set([info.jwtSecret, info.webhookSecret, ...info.accounts.map((a) => a.password)]),
+    });
+    return { ...out, outDir };
+  } finally {
+    await info.stop();
+    await sink.stop();
+  }
+}
