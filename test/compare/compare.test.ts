@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,23 @@ describe('gonogo compare', () => {
       expect(r.err).toMatch(msg);
     }
     expect((await run(['compare', clean, clean, '--format', 'pdf'])).code).toBe(2);
+  });
+});
+
+describe('gonogo trend', () => {
+  it('prints the per-release table, writes the HTML page, and exits 2 on a corrupt report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-trend-'));
+    const a = join(dir, 'a.json'); writeFileSync(a, JSON.stringify(makeReport({ label: 'v1', p95: 100 })));
+    const b = join(dir, 'b.json'); writeFileSync(b, JSON.stringify(makeReport({ label: 'v2', p95: 140, startedAt: '2025-03-01T10:00:00.000Z' })));
+    const bad = join(dir, 'bad.json'); writeFileSync(bad, 'not json');
+    const out: string[] = []; const err: string[] = [];
+    const io = { out: (s: string) => { out.push(s); }, err: (s: string) => { err.push(s); } };
+    const html = join(dir, 'trend.html');
+    expect(await main(['trend', b, a, '--html', html], io)).toBe(0);
+    expect(out.join('\n')).toMatch(/\| v1 \|.*\| 100 \|[\s\S]*\| v2 \|.*\| 140 \|/);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/);
+    expect(await main(['trend', a, bad], io)).toBe(2);
+    expect(err.join('')).toMatch(/not valid JSON/);
   });
 });
 
