@@ -45,6 +45,8 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
     forceCloseConnections: true,
     bodyLimit: 256 * 1024,
   });
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => { routes.push(`${[r.method].flat().join(',')} ${r.url}`); });
   app.decorateRequest('user', null);
   app.decorateRequest('rawBody', null);
   // Keep the exact bytes: Stripe signatures are computed over the raw body.
@@ -102,7 +104,7 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
   });
   app.setNotFoundHandler((req, reply) => {
     const body: Record<string, unknown> = { detail: 'Not found' };
-    if (flaws.has('debug-errors')) Object.assign(body, { debug: true, method: req.method, url: req.url, routes: app.printRoutes({ commonPrefix: false }).split('\n') });
+    if (flaws.has('debug-errors')) Object.assign(body, { debug: true, method: req.method, url: req.url, routes });
     reply.status(404).send(body);
   });
 

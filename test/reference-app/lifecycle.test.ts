@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { UsageError } from '../../config/errors.ts';
+import { CATALOGUE } from '../../reports/catalogue.ts';
+import { FLAWS, parseFlaws } from '../../reference-app/flaws.ts';
+import { startReference } from '../../reference-app/index.ts';
+import { startMailSink } from '../../smoke/mail/sink.ts';
+import { Harness } from './support.ts';
+
+function connectable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
+}
+
+describe('reference platform lifecycle', () => {
+  it('stop() closes both ports, the mail sink ports and removes its temp dir', async () => {
+    const h = await Harness.start();
+    const { port, httpPort, caFile } = h.info;
+    const smtpPort = h.sink.smtp.port;
+    const apiPort = Number(new URL(h.sink.apiUrl).port);
+    expect((await h.call('GET', '/health')).status).toBe(200);
+    for (const p of [port, httpPort, smtpPort, apiPort]) expect(await connectable(p)).toBe(true);
+    expect(existsSync(caFile)).toBe(true);
+    await h.stop();
+    for (const p of [port, httpPort, smtpPort, apiPort]) expect(await connectable(p)).toBe(false);
+    expect(existsSync(dirname(caFile))).toBe(false);
+  });
+
+  it('describes itself: URLs, CA, seeded accounts, lockfile and OSV directory', async () => {
+    const h = await Harness.start();
+    try {
+      const i = h.info;
+      expect(i.baseUrl).toBe(`https://127.0.0.1:${i.port}`);
+      expect(i.httpUrl).toBe(`http://127.0.0.1:${i.httpPort}`);
+      expect(readFileSync(i.caFile, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(i.accounts.map((a) => a.role).sort()).toEqual(['admin', 'client', 'client', 'manufacturer']);
+      expect(i.unlimitedAddresses).toEqual(['127.0.0.2']);
+      expect(i.lockfile).toMatch(/fixtures\/clean\/package-lock\.json$/);
+      expect(i.osvDb).toMatch(/security\/deps\/osv-demo$/);
+      expect(i.flaws).toEqual([]);
+      const redirect = await h.plain('/health?probe=1');
+      expect(redirect.status).toBe(301);
+      expect(redirect.headers.location).toBe(`${i.baseUrl}/health?probe=1`);
+      for (const a of i.accounts) expect((await h.login(a.email, a.password)).res.status).toBe(200);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('secrets are random per start unless set by the environment', async () => {
+    const env = { GONOGO_REFERENCE_PASSWORD: 'Known-Password-123!', GONOGO_REFERENCE_JWT_SECRET: 'known-jwt-secret-for-redaction-tests', GONOGO_REFERENCE_WEBHOOK_SECRET: 'whsec_known' };
+    const [a, b, c] = [await Harness.start(), await Harness.start(), await Harness.start([], env)];
+    try {
+      expect(a.info.jwtSecret).not.toBe(b.info.jwtSecret);
+      expect(a.info.webhookSecret).not.toBe(b.info.webhookSecret);
+      expect(a.info.accounts[0]!.password).not.toBe(b.info.accounts[0]!.password);
+      expect(c.info.jwtSecret).toBe(env.GONOGO_REFERENCE_JWT_SECRET);
+      expect(c.info.webhookSecret).toBe(env.GONOGO_REFERENCE_WEBHOOK_SECRET);
+      expect(new Set(c.info.accounts.map((x) => x.password))).toEqual(new Set([env.GONOGO_REFERENCE_PASSWORD]));
+      expect((await c.login(c.account('admin').email, env.GONOGO_REFERENCE_PASSWORD)).res.status).toBe(200);
+    } finally {
+      await Promise.all([a.stop(), b.stop(), c.stop()]);
+    }
+  });
+
+  it('the vulnerable-dependency flaw points at the lockfile pinning lodash 4.17.20', async () => {
+    const sink = await startMailSink();
+    const info = await startReference({ flaws: ['vulnerable-dependency'], smtp: sink.smtp });
+    try {
+      const lock = JSON.parse(readFileSync(info.lockfile, 'utf8'));
+      expect(lock.lockfileVersion).toBe(3);
+      expect(info.lockfile).toMatch(/fixtures\/vulnerable\/package-lock\.json$/);
+      expect(lock.packages['node_modules/lodash'].version).toBe('4.17.20');
+    } finally {
+      await info.stop();
+      await sink.stop();
+    }
+  });
+
+  it('an unknown flaw is a usage error naming the known flaws, before anything starts', async () => {
+    await expect(startReference({ flaws: ['no-such-flaw'], smtp: { host: '127.0.0.1', port: 9 } })).rejects.toThrow(UsageError);
+    expect(() => parseFlaws('alg-none,nope')).toThrow(/unknown flaw "nope"; known flaws: unfunded-release, /);
+    expect(parseFlaws(' alg-none, slow,alg-none,')).toEqual(['alg-none', 'slow']);
+  });
+});
+
+describe('the flaw catalogue', () => {
+  const kpiIds = new Set((parse(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8')) as { kpis: Array<{ id: string; metric?: string }> })
+    .kpis.filter((k) => k.metric).map((k) => k.id));
+
+  it('has at least 20 uniquely named flaws, each failing something', () => {
+    expect(FLAWS.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(FLAWS.map((f) => f.name)).size).toBe(FLAWS.length);
+    for (const f of FLAWS) expect(f.mustFail.length + (f.mustFailKpis?.length ?? 0), f.name).toBeGreaterThan(0);
+  });
+
+  it('names only catalogue checks and metric KPIs of the default KPI file', () => {
+    for (const f of FLAWS) {
+      for (const id of f.mustFail) expect(CATALOGUE, `${f.name}: ${id}`).toHaveProperty([id]);
+      for (const id of f.mustFailKpis ?? []) expect(kpiIds.has(id), `${f.name}: KPI ${id}`).toBe(true);
+    }
+  });
+});
