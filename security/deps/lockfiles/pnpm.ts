@@ -8,13 +8,11 @@ interface PnpmLock extends Importer { lockfileVersion?: string | number; importe
 /** Splits a pnpm package key (v5 "/name/1.0.0_peer", v6 "/name@1.0.0(peer)", v9 "name@1.0.0(peer)") into name and version. */
 export function splitPnpmKey(key: string): { name: string; version: string } | null {
   const k = key.replace(/^\//, '').replace(/\(.*$/, '');
+  // v5: name/version[_peers], where a scoped name has one more slash
+  const v5 = /^((?:@[^/]+\/)?[^/@]+)\/(\d[^/]*)$/.exec(k);
+  if (v5) return { name: v5[1]!, version: v5[2]!.replace(/_.*$/, '') };
   const at = k.indexOf('@', k.startsWith('@') ? 1 : 0);
-  if (at > 0) return { name: k.slice(0, at), version: k.slice(at + 1).replace(/_.*$/, '') };
-  // v5: name/version, where a scoped name has one more slash
-  const parts = k.split('/');
-  const version = parts.pop();
-  if (!version || parts.length === 0) return null;
-  return { name: parts.join('/'), version: version.replace(/_.*$/, '') };
+  return at > 0 ? { name: k.slice(0, at), version: k.slice(at + 1).replace(/_.*$/, '') } : null;
 }
 
 function versionOf(v: DepMap[string]): string {

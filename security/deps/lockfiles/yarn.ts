@@ -1,6 +1,11 @@
-import lockfile from '@yarnpkg/lockfile';
+import * as lockfileModule from '@yarnpkg/lockfile';
 import { parseSyml } from '@yarnpkg/parsers';
 import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
+
+type YarnParse = typeof import('@yarnpkg/lockfile').parse;
+// The package is a CommonJS bundle: Node's ESM loader and vite expose its exports at different depths.
+const parseClassicText: YarnParse = (lockfileModule as unknown as { parse?: YarnParse }).parse
+  ?? (lockfileModule as unknown as { default: { parse: YarnParse } }).default.parse;
 
 /** "name@range" or "@scope/name@range" -> name. */
 function nameOf(descriptor: string): string {
@@ -16,7 +21,7 @@ export function parseYarnLock(text: string, file: string, manifest?: Manifest): 
 }
 
 function parseClassic(text: string, file: string, manifest?: Manifest): ParsedLockfile {
-  const parsed = lockfile.parse(text);
+  const parsed = parseClassicText(text);
   if (parsed.type !== 'success') throw new LockfileError(`${file}: yarn.lock has merge conflicts (${parsed.type})`);
   // Classic lockfiles do not say which entries the project declared: the sibling package.json does.
   const declared = manifest ? new Set(Object.entries({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.optionalDependencies }).map(([n, r]) => `${n}@${r}`)) : null;
