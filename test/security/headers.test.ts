@@ -121,7 +121,7 @@ describe('header audit of a loopback server', () => {
     const leak = r.checks.find((c) => c.id === 'headers.server-leak')!;
     expect(leak.evidence.actual).toContain('X-Powered-By: Express, Server: nginx/1.18.0');
     expect(r.pages.find((p) => p.url.endsWith('/away'))!.note).toMatch(/elsewhere\.example\.org.*not followed/);
-    expect(r.measurements).toEqual([{ metric: 'headers_score', values: { value: 0 }, samples: 4 }]);
+    expect(r.measurements).toEqual([{ metric: 'headers_score', values: { value: 5 }, samples: 4 }]);
   });
 
   it('an unreachable page turns would-be passes into errors', async () => {
