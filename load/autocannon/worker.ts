@@ -46,7 +46,8 @@ function runJourney(j: PlanJourney, connections: number): { instance: autocannon
   };
   if (staticStep) {
     const r = buildRequest(staticStep, {}, env);
-    Object.assign(opts, { method: r.method, path: prefix + r.path, headers: r.headers, body: r.body });
+    // autocannon takes the path from the URL itself; a separate `path` option would be overridden by it.
+    Object.assign(opts, { url: url.origin + prefix + r.path, method: r.method, headers: r.headers, body: r.body });
   } else {
     opts.setupClient = (client) => {
       const c = client as unknown as AcClient;

@@ -1,0 +1,90 @@
+/**
+ * gonogo load-engine benchmark (`npm run bench`): side by side on the same one-process Node target,
+ * gonogo's autocannon engine vs raw autocannon (req/s, generator CPU per request), and on a fixed
+ * 50 ms route with 50 connections: throughput vs 50/mean-latency and p95 vs wrk (and k6 when installed).
+ * Timed figures live here, never in tests.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { execa } from 'execa';
+import { AutocannonEngine } from '../load/autocannon/engine.ts';
+import { K6Engine } from '../load/k6/engine.ts';
+import { findK6 } from '../load/k6/binary.ts';
+import { buildPlan } from '../load/plan.ts';
+import { LoadConfig } from '../load/config.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNS = 50;
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), { stdio: 'ignore' });
+  const port = await new Promise<number>((r) => child.once('message', (m: { port: number }) => r(m.port)));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+async function raw(url: string): Promise<{ rps: number; requests: number; cpuUsPerReq: number; meanMs: number }> {
+  const cpu = process.cpuUsage();
+  const r = await autocannon({ url, connections: CONNS, duration: SECONDS });
+  const requests = r.requests.total;
+  return { rps: requests / SECONDS, requests, cpuUsPerReq: (cpuMs(cpu) * 1000) / requests, meanMs: r.latency.mean };
+}
+
+async function gonogo(url: string, path: string, engine: 'autocannon' | 'k6', workers = 0) {
+  const load = LoadConfig.parse({ thinkTimeS: 0, health: { path: null }, workers, journeys: [{ name: 'get', steps: [{ name: 'get', path }] }] });
+  const plan = buildPlan({ baseUrl: url, load, vus: CONNS, duration: `${SECONDS}s`, kpis: [], outDir: mkdtempSync(join(tmpdir(), 'gonogo-bench-')) });
+  const cpu = process.cpuUsage();
+  const run = await (engine === 'k6' ? new K6Engine() : new AutocannonEngine()).run(plan);
+  const r = run.result;
+  return { rps: r.requests / r.durationS, requests: r.requests, cpuUsPerReq: (cpuMs(cpu) * 1000) / r.requests, latency: r.latencyMs, errors: r.errors };
+}
+
+async function wrk(url: string): Promise<{ rps: number; meanMs: number; p95Ms: number } | null> {
+  const r = await execa('wrk', ['-t2', `-c${CONNS}`, `-d${SECONDS}s`, '-s', fileURLToPath(new URL('./wrk-p95.lua', import.meta.url)), url], { reject: false, timeout: (SECONDS + 30) * 1000 });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
+  if (r.exitCode !== 0 || !line) return null;
+  const j = JSON.parse(line) as { requests: number; durationUs: number; meanUs: number; p95Us: number };
+  return { rps: j.requests / (j.durationUs / 1e6), meanMs: j.meanUs / 1000, p95Ms: j.p95Us / 1000 };
+}
+
+const fmt = (n: number, d = 1): string => n.toFixed(d);
+const server = await startServer();
+try {
+  console.log(`# gonogo load-engine benchmark (${SECONDS}s per run, ${CONNS} connections, node ${process.version})\n`);
+  console.log('## Throughput on a one-process Node server (GET /)\n');
+  const w1 = await wrk(`${server.url}/`);
+  const a = await raw(`${server.url}/`);
+  const g1 = await gonogo(server.url, '/', 'autocannon', 1);
+  const g2 = await gonogo(server.url, '/', 'autocannon', 0);
+  console.log('| generator | req/s | vs raw autocannon | generator CPU per request |');
+  console.log('|---|---|---|---|');
+  if (w1) console.log(`| wrk -t2 | ${fmt(w1.rps, 0)} | ${fmt((w1.rps / a.rps) * 100)}% | (separate process) |`);
+  console.log(`| raw autocannon (1 thread) | ${fmt(a.rps, 0)} | 100% | ${fmt(a.cpuUsPerReq)} µs |`);
+  console.log(`| gonogo autocannon engine, 1 worker | ${fmt(g1.rps, 0)} | ${fmt((g1.rps / a.rps) * 100)}% | ${fmt(g1.cpuUsPerReq)} µs |`);
+  console.log(`| gonogo autocannon engine, 2 workers (default) | ${fmt(g2.rps, 0)} | ${fmt((g2.rps / a.rps) * 100)}% | ${fmt(g2.cpuUsPerReq)} µs |`);
+
+  console.log('\n## Fixed 50 ms route, 50 connections (GET /slow)\n');
+  const ws = await wrk(`${server.url}/slow`);
+  const gs = await gonogo(server.url, '/slow', 'autocannon');
+  const k6 = (await findK6()) ? await gonogo(server.url, '/slow', 'k6') : null;
+  console.log('| generator | req/s | 50/mean latency | throughput vs 50/mean | mean ms | p95 ms | p95 vs wrk | p95 vs 50 ms |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const row = (name: string, rps: number, mean: number, p95: number): void => {
+    const ideal = CONNS / (mean / 1000);
+    console.log(`| ${name} | ${fmt(rps)} | ${fmt(ideal)} | ${fmt(((rps - ideal) / ideal) * 100, 2)}% | ${fmt(mean, 2)} | ${fmt(p95, 2)} | ${ws ? `${p95 - ws.p95Ms >= 0 ? '+' : ''}${fmt(p95 - ws.p95Ms, 2)} ms` : 'n/a'} | ${fmt(((p95 - 50) / 50) * 100, 1)}% |`);
+  };
+  if (ws) row('wrk -t2', ws.rps, ws.meanMs, ws.p95Ms);
+  row('gonogo autocannon', gs.rps, gs.latency.mean, gs.latency.p95);
+  if (k6) row('gonogo k6', k6.rps, k6.latency.mean, k6.latency.p95);
+  if (k6) console.log(`\nk6 vs autocannon p95: ${fmt(((k6.latency.p95 - gs.latency.p95) / gs.latency.p95) * 100, 2)}%`);
+} finally {
+  server.stop();
+}
