@@ -23,12 +23,14 @@ function gather(report: Report, rules: ChecklistRule[]): Evidence {
 /** Reads what the evidence says, before the claim is taken into account. */
 function evidenceVerdict(report: Report, rules: ChecklistRule[], text: string, ev: Evidence): { status: Exclude<ClaimStatus, 'open'>; notes: string[] } {
   const notes: string[] = [];
+  const failedChecks = ev.checks.filter((c) => c.status === 'fail');
   const failing = [
-    ...ev.checks.filter((c) => c.status === 'fail').map((c) => `${c.id} failed${c.waiver ? ' (waived)' : ''}${c.evidence.actual ? `: ${c.evidence.actual}` : ''}`),
+    ...failedChecks.map((c) => `${c.id} failed${c.waiver ? ' (waived)' : ''}${c.evidence.actual ? `: ${c.evidence.actual}` : ''}`),
     ...ev.kpis.filter((k) => k.status === 'fail' || k.status === 'waived').map((k) => `KPI ${k.id} ${k.status === 'waived' ? 'failed (waived)' : 'failed'}: ${k.threshold}, measured ${k.measured ?? 'nothing'}`),
   ];
-  // A stated number that the measurement does not honour contradicts the claim even when the checks pass.
-  for (const rule of rules) {
+  // A stated number that the measurement does not honour contradicts the claim even when the checks pass;
+  // once a check failed, its gauge (e.g. "no 429 within 114 requests") is no measured limit to compare with.
+  for (const rule of failedChecks.length ? [] : rules) {
     if (!rule.quantity) continue;
     const claim = claimedNumber(text, rule.quantity);
     if (!claim) continue;

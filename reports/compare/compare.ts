@@ -46,7 +46,9 @@ function notComparable(o: Report, n: Report): string[] {
   if (po.vus !== pn.vus || po.duration !== pn.duration) w.push(`load profile differs: ${po.vus} VUs for ${po.duration} vs ${pn.vus} VUs for ${pn.duration}`);
   if ((o.run.engine ?? 'none') !== (n.run.engine ?? 'none')) w.push(`load engine differs: ${o.run.engine ?? 'none'} vs ${n.run.engine ?? 'none'}`);
   if (o.run.provenance.kpiFileSha256 !== n.run.provenance.kpiFileSha256) w.push(`KPI file differs (sha256 ${o.run.provenance.kpiFileSha256.slice(0, 12)} vs ${n.run.provenance.kpiFileSha256.slice(0, 12)}): thresholds may have moved`);
-  if (o.run.target.baseUrl !== n.run.target.baseUrl) w.push(`target differs: ${o.run.target.baseUrl} vs ${n.run.target.baseUrl}`);
+  // The bundled reference platform listens on a free port each run: it is the same target whatever the port.
+  const bothReference = Boolean(o.run.provenance.reference && n.run.provenance.reference);
+  if (!bothReference && o.run.target.baseUrl !== n.run.target.baseUrl) w.push(`target differs: ${o.run.target.baseUrl} vs ${n.run.target.baseUrl}`);
   return w;
 }
 

@@ -23,7 +23,7 @@ export function renderCompareMd(c: Comparison): string {
   out.push(`## Regressions beyond tolerance (${c.regressions.length})`, '', ...(c.regressions.length ? c.regressions.map((r) => `- ${r}`) : ['None.']), '');
   if (c.drift.length) out.push('## Security drift', '', ...c.drift.map((d) => `- ${d}`), '');
   out.push('## KPIs', '', '| KPI | Old | New | Change | Relative | Tolerance | Status |', '|---|---:|---:|---:|---:|---|---|');
-  for (const k of c.kpis) out.push(`| ${k.id} | ${num(k.old)} | ${num(k.new)} | ${signed(k.abs)} | ${pct(k.rel)} | ${k.tolerance ?? 'newly failing'} | ${kpiMark(k)}${k.note ? ` (${cell(k.note)})` : ''} |`);
+  for (const k of c.kpis) out.push(`| ${k.id} | ${num(k.old)} | ${num(k.new)} | ${signed(k.abs)} | ${pct(k.rel)} | ${k.tolerance ?? 'pass -> fail'} | ${kpiMark(k)}${k.note ? ` (${cell(k.note)})` : ''} |`);
   out.push('', `## Checks (${c.checks.unchanged} unchanged)`, '');
   for (const [key, title] of GROUPS) {
     const list = c.checks[key];
@@ -48,7 +48,7 @@ export function renderCompareHtml(c: Comparison): string {
     `<div>Verdict ${esc(c.old.decision)} &rarr; ${esc(c.new.decision)}</div>${c.regressions.length ? `<ul>${c.regressions.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ''}</div>`);
   if (c.drift.length) parts.push('<h2>Security drift</h2>', `<ul>${c.drift.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`);
   parts.push('<h2>KPIs</h2><table><tr><th>KPI</th><th>Old</th><th>New</th><th>Change</th><th>Relative</th><th>Tolerance</th><th>Status</th></tr>',
-    ...c.kpis.map((k) => `<tr><td>${esc(k.id)}</td><td class="num">${num(k.old)}</td><td class="num">${num(k.new)}</td><td class="num">${signed(k.abs)}</td><td class="num">${pct(k.rel)}</td><td>${esc(k.tolerance ?? 'newly failing')}</td><td class="${k.regression ? 's-fail' : `s-${esc(k.newStatus ?? '')}`}">${esc(kpiMark(k))}${k.note ? ` <span class="muted">(${esc(k.note)})</span>` : ''}</td></tr>`),
+    ...c.kpis.map((k) => `<tr><td>${esc(k.id)}</td><td class="num">${num(k.old)}</td><td class="num">${num(k.new)}</td><td class="num">${signed(k.abs)}</td><td class="num">${pct(k.rel)}</td><td>${esc(k.tolerance ?? 'pass -> fail')}</td><td class="${k.regression ? 's-fail' : `s-${esc(k.newStatus ?? '')}`}">${esc(kpiMark(k))}${k.note ? ` <span class="muted">(${esc(k.note)})</span>` : ''}</td></tr>`),
     '</table>', `<h2>Checks <span class="muted">(${c.checks.unchanged} unchanged)</span></h2>`);
   for (const [key, title] of GROUPS) {
     const list = c.checks[key];

@@ -77,6 +77,9 @@ describe('compareReports', () => {
       'load profile differs: 50 VUs for 5m vs 10 VUs for 5m', 'load engine differs: k6 vs autocannon',
       expect.stringMatching(/^KPI file differs/), 'target differs: https://127.0.0.1:8443 vs https://staging.test',
     ]);
+    // two runs of the bundled reference platform are the same target, whatever free port each got
+    const ref = (port: number) => { const r = makeReport({ baseUrl: `https://127.0.0.1:${port}` }); r.run.provenance.reference = { flaws: [] }; return r; };
+    expect(compareReports(ref(35535), ref(32859)).warnings).toEqual([]);
     const md = renderCompareMd(cmp);
     expect(md.indexOf('Not comparable')).toBeGreaterThan(0);
     expect(md.indexOf('Not comparable')).toBeLessThan(md.indexOf('Verdict'));
