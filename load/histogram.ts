@@ -27,7 +27,8 @@ const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** The max at bucket precision: an added (merged) histogram only knows that, so a single one reports it too. */
 function maxUs(h: Histogram): number {
-  return h.highestEquivalentValue(h.maxValue);
+  // Present on every hdr-histogram-js implementation, missing from its public interface.
+  return (h as Histogram & { highestEquivalentValue(v: number): number }).highestEquivalentValue(h.maxValue);
 }
 
 export function percentileMs(h: Histogram, p: number): number {
