@@ -31,7 +31,7 @@ function helmetOptions(ctx: AppContext) {
     strictTransportSecurity: flaws.has('missing-hsts') ? false : { maxAge: 63_072_000, includeSubDomains: true, preload: true },
     xFrameOptions: flaws.has('missing-xfo') ? false : { action: 'deny' as const },
     xContentTypeOptions: !flaws.has('missing-nosniff'),
-    referrerPolicy: { policy: 'no-referrer' as const },
+    referrerPolicy: flaws.has('missing-referrer-policy') ? false : { policy: 'no-referrer' as const },
   };
 }
 
@@ -71,7 +71,9 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
   }
   await app.register(cors, {
     credentials: true,
-    origin: flaws.has('cors-any-origin') ? true : (origin, cb) => cb(null, origin !== undefined && ctx.allowedOrigins().includes(origin)),
+    origin: flaws.has('cors-any-origin') ? true
+      : flaws.has('cors-wildcard-credentials') ? '*'
+      : (origin, cb) => cb(null, origin !== undefined && ctx.allowedOrigins().includes(origin)),
   });
   await app.register(cookie);
 

@@ -15,8 +15,9 @@ function str(body: unknown, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-function setSession(reply: FastifyReply, pair: TokenPair): TokenPair {
-  reply.setCookie('access_token', pair.access_token, { secure: true, httpOnly: true, sameSite: 'strict', path: '/', maxAge: pair.expires_in });
+function setSession(reply: FastifyReply, pair: TokenPair, insecure: boolean): TokenPair {
+  const flags = insecure ? {} : { secure: true, httpOnly: true, sameSite: 'strict' as const };
+  reply.setCookie('access_token', pair.access_token, { ...flags, path: '/', maxAge: pair.expires_in });
   return pair;
 }
 
@@ -94,13 +95,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
     db.prepare('UPDATE users SET failed_logins = 0 WHERE id = ?').run(user.id);
     if (!user.is_verified && !flaws.has('unverified-login')) throw new HttpError(403, 'Email not verified');
-    return setSession(reply, await tokens.issue(user));
+    return setSession(reply, await tokens.issue(user), flaws.has('insecure-cookies'));
   });
 
   app.post('/api/auth/refresh', async (req, reply) => {
     const pair = await tokens.rotate(str(req.body, 'refresh_token'), (id) => userById(db, id));
     if (!pair) throw new HttpError(401, 'Invalid refresh token');
-    return setSession(reply, pair);
+    return setSession(reply, pair, flaws.has('insecure-cookies'));
   });
 
   app.post('/api/auth/logout', async (req, reply) => {

@@ -104,8 +104,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   app.post('/api/orders/:id/release', async (req) => {
-    const u = requireUser(req.user);
     const o = orderById(db, Number((req.params as { id: string }).id));
+    // The flaw models a route that lost its auth dependency: no identity, so no ownership check either.
+    if (flaws.has('release-unauthenticated') && o) return releaseOrder(o);
+    const u = requireUser(req.user);
     const owner = o !== undefined && o.client_id === u.id;
     const allowed = o !== undefined && (owner
       || (flaws.has('idor-release') && u.role === 'client')
@@ -114,6 +116,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
       if (o && canView(u, o)) throw new HttpError(403, 'Only the client who placed the order can release it');
       throw new HttpError(404, 'Order not found');
     }
+    return releaseOrder(o);
+  });
+
+  function releaseOrder(o: OrderRow) {
     if (o.status === 'released') throw new HttpError(409, 'Order already released');
     const unfundedBypass = o.status === 'pending_payment' && flaws.has('unfunded-release');
     if (o.status !== 'funded' && !unfundedBypass) throw new HttpError(409, 'Order is not funded');
@@ -121,5 +127,5 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     if (!unfundedBypass && pending.length > 0 && !flaws.has('release-without-approval')) throw new HttpError(409, 'Every milestone must be approved before release');
     db.prepare("UPDATE orders SET status = 'released' WHERE id = ?").run(o.id);
     return orderJson(db, orderById(db, o.id)!);
-  });
+  }
 }

@@ -53,8 +53,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
       if (!matches && !flaws.has('amount-mismatch-funds')) return { received: true, status: 'amount_mismatch' };
       if (order.status !== 'pending_payment' && !replayable) return { received: true, status: 'already_funded' };
       const amount = typeof pi.amount === 'number' ? pi.amount : 0;
-      db.prepare("UPDATE orders SET funded_cents = funded_cents + ?, status = CASE WHEN status = 'pending_payment' THEN 'funded' ELSE status END WHERE id = ?")
-        .run(amount, order.id);
+      // With replays let through, the event re-opens the escrow as a naive handler would: funded again, paid twice.
+      db.prepare("UPDATE orders SET funded_cents = funded_cents + ?, status = 'funded' WHERE id = ?").run(amount, order.id);
       return { received: true, status: 'funded' };
     })();
   });

@@ -47,6 +47,25 @@ describe('each flaw switches its own protection off', () => {
     });
   });
 
+  it('webhook-replay: a replay after release re-opens the escrow and doubles the paid amount', async () => {
+    await withApp(['webhook-replay'], async (h) => {
+      const c = await h.verifiedClient();
+      const o = await h.fundedOrder(c.access);
+      expect((await h.call('POST', `/api/orders/${o.id}/release`, { token: c.access })).json.status).toBe('released');
+      await h.webhook(o, { eventId: 'evt_same' });
+      await h.webhook(o, { eventId: 'evt_same' });
+      expect((await h.order(c.access, o.id)).json).toMatchObject({ status: 'funded', funded_cents: 3 * o.amount_cents });
+    });
+  });
+
+  it('cors-wildcard-credentials sends * with credentials', async () => {
+    await withApp(['cors-wildcard-credentials'], async (h) => {
+      const r = await h.call('GET', '/api/auth/me', { headers: { origin: 'https://evil.example' } });
+      expect(r.headers['access-control-allow-origin']).toBe('*');
+      expect(r.headers['access-control-allow-credentials']).toBe('true');
+    });
+  });
+
   it('demo-account: the demo client can act', async () => {
     await withApp(['demo-account'], async (h) => {
       const { access } = await h.login('client@demo.com', 'password123');

@@ -68,6 +68,12 @@ export const PROBES: Record<string, Probe> = {
     const r = await h.call('POST', `/api/orders/${o.id}/release`, { token: b.access });
     return r.status !== 200 && (await h.order(a.access, o.id)).json.status === 'funded';
   },
+  'release-unauthenticated': async (h) => {
+    const a = await h.verifiedClient();
+    const o = await h.fundedOrder(a.access);
+    const r = await h.call('POST', `/api/orders/${o.id}/release`);
+    return r.status === 401 && (await h.order(a.access, o.id)).json.status === 'funded';
+  },
   'manufacturer-release': async (h) => {
     const a = await h.verifiedClient();
     const o = await h.fundedOrder(a.access);
@@ -122,6 +128,12 @@ export const PROBES: Record<string, Probe> = {
     const claims = decodeJwt(await h.loginAs('client'));
     const forged = await new SignJWT({ ...claims, role: 'admin' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode('secret'));
     return (await h.call('GET', '/api/admin/users', { token: forged })).status === 401;
+  },
+  'tampered-token-accepted': async (h) => {
+    const [head, body, sig] = (await h.loginAs('client')).split('.');
+    const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
+    const tampered = `${head}.${b64({ ...claims, role: 'admin' })}.${sig}`;
+    return (await h.call('GET', '/api/admin/users', { token: tampered })).status === 401;
   },
   'expired-token-accepted': async (h) => {
     const claims = decodeJwt(await h.loginAs('client'));
@@ -190,6 +202,20 @@ export const PROBES: Record<string, Probe> = {
     const r = await h.call('GET', '/api/slow', { headers: { origin: 'https://evil.example' } });
     return r.headers['access-control-allow-origin'] === undefined;
   },
+  'cors-wildcard-credentials': async (h) => {
+    const r = await h.call('GET', '/api/slow', { headers: { origin: 'https://evil.example' } });
+    return r.headers['access-control-allow-origin'] !== '*';
+  },
+  'insecure-cookies': async (h) => {
+    const a = h.account('client');
+    const cookie = String((await h.login(a.email, a.password)).res.headers['set-cookie']?.[0] ?? '');
+    return /^access_token=/.test(cookie) && /; Secure/.test(cookie) && /; HttpOnly/.test(cookie) && /; SameSite=Strict/.test(cookie);
+  },
+  'login-inline-script': async (h) => {
+    const page = await h.call('GET', '/login');
+    return page.status === 200 && !/<script(?![^>]*\bsrc=)[^>]*>/i.test(page.text);
+  },
+  'missing-referrer-policy': async (h) => (await h.call('GET', '/login')).headers['referrer-policy'] === 'no-referrer',
   'missing-hsts': async (h) => /max-age=(\d+)/.exec(String((await h.call('GET', '/login')).headers['strict-transport-security'] ?? ''))?.[1] === '63072000',
   'missing-csp': async (h) => /default-src 'none'/.test(String((await h.call('GET', '/login')).headers['content-security-policy'] ?? '')),
   'missing-xfo': async (h) => {
