@@ -5,7 +5,7 @@ import { catalogueEntry } from '../reports/catalogue.ts';
 import type { Redactor } from '../reports/redact.ts';
 import type { Measurement } from '../cli/suite.ts';
 import { EVIDENCE_ATTACHMENT, MEASUREMENT_ATTACHMENT } from './lib/evidence.ts';
-import { ERROR_MARK, FAIL_MARK } from './lib/outcome.ts';
+import { ERROR_MARK, FAIL_MARK } from './lib/markers.ts';
 
 /** The parts of Playwright's JSON report gonogo reads (loose: Playwright adds fields between versions). */
 const Annotation = z.looseObject({ type: z.string(), description: z.string().optional() });

@@ -88,7 +88,8 @@ export const runSmoke: SuiteRunner = async (ctx) => {
       config, params: ctx.kpis.params, mailApiUrl, stateDir, runTag: randomBytes(4).toString('hex'), workers: c.workers,
     };
     const planFile = join(dir, 'plan.json');
-    await writeFile(planFile, JSON.stringify(redactor.value(plan), null, 2), { mode: 0o600 });
+    // The plan holds env var names, never secret values; redacting it would mangle names such as "secretEnv".
+    await writeFile(planFile, JSON.stringify(plan, null, 2), { mode: 0o600 });
     const caFile = ctx.config.target.caFile ? resolve(ctx.configDir, ctx.config.target.caFile) : undefined;
     const env = { ...secrets, [PLAN_ENV]: planFile, [SECRET_VARS_ENV]: Object.keys(secrets).join(','), ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) };
     const teamSpecsDir = c.specsDir ? resolve(ctx.configDir, c.specsDir) : undefined;

@@ -131,3 +131,10 @@ export async function me(api: Api, plan: SmokePlan, session: Session | null): Pr
 export function withAccess(session: Session, access: string): Session {
   return { cookies: {}, access };
 }
+
+/** The QA account of the self-registration role, or else an account of the suite's own (same role by definition). */
+export async function clientSession(api: Api, plan: SmokePlan, tag: string): Promise<Session> {
+  const role = plan.config.register.defaultRole;
+  if (plan.config.accounts.some((a) => a.role === role)) return roleSession(api, plan, role);
+  return (await userSession(api, plan, tag)).session;
+}

@@ -2,8 +2,10 @@
  * How a spec says what happened. The adapter reads the markers: a CheckFailed is a `fail` (the protection
  * does not hold), a ControlFailed or any other throw is an `error` (nothing was proven either way).
  */
-export const FAIL_MARK = '[gonogo:fail]';
-export const ERROR_MARK = '[gonogo:error]';
+import { test } from '@playwright/test';
+import { ERROR_MARK, FAIL_MARK } from './markers.ts';
+
+export { ERROR_MARK, FAIL_MARK };
 
 export class CheckFailed extends Error {
   override name = 'CheckFailed';
@@ -22,8 +24,14 @@ export class RateLimited extends Error {
   constructor(message: string) { super(`${ERROR_MARK} rate limited by the target: ${message}`); }
 }
 
+/**
+ * A failed check is a finding about the target, not a broken test run: it is declared to Playwright as an
+ * expected failure so the worker (and its sessions) is kept instead of being restarted for every finding.
+ */
 export function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new CheckFailed(message);
+  if (condition) return;
+  test.fail();
+  throw new CheckFailed(message);
 }
 
 export function control(condition: unknown, message: string): asserts condition {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlan } from './plan.ts';
 
@@ -27,11 +27,32 @@ export function writeState(key: string, value: unknown): void {
   renameSync(tmp, target);
 }
 
-/** Memoised across workers: computes once per run, unless the computation throws. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const STALE_LOCK_MS = 120_000;
+
+/**
+ * Memoised across workers: computed once per run (under a lock, so two workers never register the same
+ * account twice); a computation that throws leaves nothing behind and the next caller tries again.
+ */
 export async function shared<T>(key: string, make: () => Promise<T>): Promise<T> {
   const hit = readState<T>(key);
   if (hit !== undefined) return hit;
-  const value = await make();
-  writeState(key, value);
-  return value;
+  mkdirSync(loadPlan().stateDir, { recursive: true, mode: 0o700 });
+  const lock = `${file(key)}.lock`;
+  for (;;) {
+    try { mkdirSync(lock); break; } catch { /* another worker holds it */ }
+    await sleep(50);
+    const value = readState<T>(key);
+    if (value !== undefined) return value;
+    try { if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true }); } catch { /* released meanwhile */ }
+  }
+  try {
+    const again = readState<T>(key);
+    if (again !== undefined) return again;
+    const value = await make();
+    writeState(key, value);
+    return value;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

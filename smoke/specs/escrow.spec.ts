@@ -7,6 +7,10 @@ import { shared } from '../lib/state.ts';
 import type { Api, Res } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 
+
+// Independent checks: spread over the workers (shared sessions and accounts are locked, see state.ts).
+test.describe.configure({ mode: 'parallel' });
+
 const refused = (r: Res) => r.status >= 400 && r.status !== 429;
 
 /** register -> verify -> login -> order -> signed webhook funds -> approve -> release, on an account of the suite's own. */

@@ -1,0 +1,3 @@
+/** Markers in error messages that tell the adapter a `fail` (the protection does not hold) from an `error`. */
+export const FAIL_MARK = '[gonogo:fail]';
+export const ERROR_MARK = '[gonogo:error]';

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { adaptReport, classifyFailure } from '../../smoke/adapter.ts';
+import { Redactor } from '../../reports/redact.ts';
+import { CheckResult } from '../../reports/schema.ts';
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
+const result = (status: string, extra: Record<string, unknown> = {}) => ({ status, duration: 12.5, errors: [], attachments: [], annotations: [], ...extra });
+const spec = (title: string, res: Record<string, unknown>, annotations: unknown[] = []) => ({ title, file: 'x.spec.ts', tests: [{ annotations, projectName: 'gonogo', results: [res] }] });
+const report = (specs: unknown[], nested: unknown[] = []) => ({ config: {}, stats: {}, errors: [], suites: [{ title: 'x.spec.ts', specs, suites: [{ title: 'describe', specs: nested }] }] });
+
+describe('adaptReport', () => {
+  it('maps pass, skip, assertion failure and unexpected throw to pass, skip, fail and error', () => {
+    const out = adaptReport(report([
+      spec('[auth.rbac] a client cannot reach', result('passed')),
+      spec('[auth.openapi-sweep] sweep', result('skipped'), [{ type: 'skip', description: 'no OpenAPI document configured' }]),
+      spec('[escrow.webhook-stale] stale', result('failed', { error: { message: 'CheckFailed: [gonogo:fail] a stale webhook answered 200\n\n  12 | code frame' } })),
+      spec('[escrow.release-anonymous] anon', result('failed', { error: { message: 'TypeError: Cannot read properties of undefined' } })),
+      spec('[escrow.release-manufacturer] maker', result('failed', { error: { message: 'ControlFailed: [gonogo:error] positive control failed: manufacturer login' } })),
+      spec('[health.routes] health', result('timedOut')),
+    ]), new Redactor());
+    const by = Object.fromEntries(out.checks.map((c) => [c.id, c]));
+    expect(by['auth.rbac']!.status).toBe('pass');
+    expect(by['auth.openapi-sweep']!.status).toBe('skip');
+    expect(by['auth.openapi-sweep']!.evidence.message).toBe('no OpenAPI document configured');
+    expect(by['escrow.webhook-stale']!.status).toBe('fail');
+    expect(by['escrow.webhook-stale']!.evidence.message).toBe('a stale webhook answered 200');
+    expect(by['escrow.release-anonymous']!.status).toBe('error');
+    expect(by['escrow.release-manufacturer']!.status).toBe('error');
+    expect(by['health.routes']!.status).toBe('error');
+    for (const c of out.checks) expect(CheckResult.safeParse(c).success).toBe(true);
+  });
+
+  it('takes level and title from the catalogue, and the suite, area and duration from the test', () => {
+    const out = adaptReport(report([spec('[config.docs-hidden] whatever the spec calls it', result('passed'))]), new Redactor());
+    expect(out.checks[0]).toMatchObject({ id: 'config.docs-hidden', suite: 'smoke', area: 'config', level: 'warn', title: 'API documentation is not public', durationMs: 12.5 });
+  });
+
+  it('reads evidence and measurements from attachments and redacts every string', () => {
+    const evidence = { requests: [{ method: 'POST', url: 'https://t/api/auth/login', status: 200, excerpt: '{"access_token":"abc","pw":"hunter2-secret"}' }], actual: 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' };
+    const out = adaptReport(report([spec('[auth.token-expiry] expiry', result('passed', {
+      attachments: [
+        { name: 'gonogo-evidence', contentType: 'application/json', body: b64(evidence) },
+        { name: 'gonogo-measurement', contentType: 'application/json', body: b64({ metric: 'auth_access_token_lifetime_s', values: { value: 900 } }) },
+        { name: 'screenshot', contentType: 'image/png', path: '/tmp/x.png' },
+      ],
+    }))]), new Redactor(['hunter2-secret']));
+    const text = JSON.stringify(out.checks[0]!.evidence);
+    expect(text).not.toContain('hunter2-secret');
+    expect(text).not.toContain('"abc"');
+    expect(text).not.toContain('eyJzdWIiOiIxIn0');
+    expect(out.checks[0]!.evidence.requests?.[0]?.status).toBe(200);
+    expect(out.measurements).toEqual([{ metric: 'auth_access_token_lifetime_s', values: { value: 900 } }]);
+  });
+
+  it('accepts team specs in nested suites with an id annotation and a custom id, and ignores tests without an id', () => {
+    const out = adaptReport(report([spec('no id here', result('passed'))], [
+      spec('orders page loads', result('failed', { error: { message: 'Error: expect(received).toBe(expected)' } }), [{ type: 'check', description: 'browser.orders-page' }, { type: 'level', description: 'warn' }]),
+    ]), new Redactor());
+    expect(out.checks).toHaveLength(1);
+    expect(out.checks[0]).toMatchObject({ id: 'browser.orders-page', status: 'fail', level: 'warn', title: 'orders page loads' });
+    expect(out.warnings.join(' ')).toContain('no id here');
+  });
+
+  it('keeps the worst outcome when two tests claim the same id', () => {
+    const out = adaptReport(report([spec('[cors.foreign-origin] a', result('passed')), spec('[cors.foreign-origin] b', result('failed', { error: { message: '[gonogo:fail] reflected' } }))]), new Redactor());
+    expect(out.checks).toHaveLength(1);
+    expect(out.checks[0]!.status).toBe('fail');
+  });
+
+  it('refuses input that is not a Playwright JSON report', () => {
+    expect(() => adaptReport({ suites: [{ specs: 'nope' }] }, new Redactor())).toThrow();
+  });
+
+  it('reports top-level Playwright errors (a spec that did not load) as harness errors', () => {
+    const out = adaptReport({ suites: [], errors: [{ message: 'Error: Cannot find module ./missing.ts' }] }, new Redactor());
+    expect(out.harnessErrors).toEqual(['Cannot find module ./missing.ts']);
+  });
+});
+
+describe('classifyFailure', () => {
+  it('treats expect() assertions as failures and anything else as errors', () => {
+    expect(classifyFailure('Error: \u001b[2mexpect(\u001b[22mreceived).toBe(expected)')).toBe('fail');
+    expect(classifyFailure('Error: connect ECONNREFUSED 127.0.0.1:443')).toBe('error');
+    expect(classifyFailure('RateLimited: [gonogo:error] rate limited by the target')).toBe('error');
+  });
+});

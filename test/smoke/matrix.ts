@@ -1,0 +1,26 @@
+import { FLAWS } from '../../reference-app/flaws.ts';
+import { AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
+
+/** Flaws whose declared failures include smoke checks: the smoke suite must catch each. */
+export const SMOKE_FLAWS = FLAWS.filter((f) => f.mustFail.some((id) => AREA_SUITE[areaOf(id)] === 'smoke'));
+
+export const smokeIds = (ids: readonly string[]) => ids.filter((id) => AREA_SUITE[areaOf(id)] === 'smoke');
+
+/**
+ * Flaws run together per app start to keep the matrix within minutes on two cores. A group only holds
+ * flaws whose declared checks are disjoint and whose protections the other flaws' checks do not rely on;
+ * the rate-limit flaws run alone because they change what every burst sees.
+ */
+export const FLAW_GROUPS: string[][] = [
+  ['unfunded-release', 'webhook-replay', 'idor-release', 'release-without-approval', 'invalid-amount', 'unverified-login', 'long-lived-tokens', 'client-reaches-admin', 'debug-errors', 'health-ready-failing'],
+  ['unsigned-webhook', 'manufacturer-release', 'patch-marks-paid', 'verification-token-reusable', 'alg-none', 'refresh-reuse', 'mass-assignment', 'user-enumeration', 'no-lockout', 'docs-exposed'],
+  ['stale-webhook', 'amount-mismatch-funds', 'verification-token-exposed', 'weak-jwt-secret', 'logout-no-revoke', 'weak-passwords', 'demo-account', 'orders-readable-by-anyone', 'no-login-rate-limit', 'cors-any-origin'],
+  ['expired-token-accepted', 'no-rate-limit'],
+  ['xff-trusted'],
+];
+
+/** Checks allowed to report `error` when a flaw is on: their positive control is exactly what the flaw removes. */
+export const CONTROL_LOST: Record<string, string[]> = {
+  // With no API limit at all, the forwarded-for probe's control (anonymous requests do get limited) cannot hold.
+  'no-rate-limit': ['ratelimit.forwarded-for'],
+};
