@@ -1,5 +1,12 @@
+import { access } from 'node:fs/promises';
 import type { KpiFile } from '../config/kpis.ts';
+import type { Config } from '../config/schema.ts';
+import { InputError } from '../config/errors.ts';
 import type { Report } from '../reports/schema.ts';
+import { readReport } from '../reports/io.ts';
+import { compareReports } from '../reports/compare/compare.ts';
+import { judgeChecklists } from '../reports/checklist/judge.ts';
+import { BUILTIN_RULES, mergeRules } from '../reports/checklist/rules.ts';
 import type { RunOptions } from './plan.ts';
 
 export interface Extras {
@@ -8,7 +15,38 @@ export interface Extras {
   fields: Partial<Pick<Report, 'checklist' | 'baseline'>>;
 }
 
-/** What --checklist and --baseline add to a run's report. */
-export async function extras(_opts: RunOptions, _draft: Report, _kpis: KpiFile): Promise<Extras> {
-  return { regressions: [], fields: {} };
+export type ApplyExtras = (draft: Report, kpis: KpiFile, config: Config) => Promise<Extras>;
+
+/**
+ * Reads the --baseline report and checks the --checklist files before anything runs, so a bad file
+ * is a usage error at once instead of after a five-minute load test.
+ */
+export async function prepareExtras(opts: RunOptions): Promise<ApplyExtras> {
+  const baseline = opts.baseline ? await readReport(opts.baseline) : undefined;
+  for (const file of opts.checklists) {
+    await access(file).catch(() => { throw new InputError(`cannot read the checklist ${file}: no such file`); });
+  }
+  return async (draft, kpis, config) => {
+    const out: Extras = { regressions: [], fields: {} };
+    if (baseline) {
+      const tolerances = Object.fromEntries(kpis.kpis.filter((k) => k.tolerance).map((k) => [k.id, k.tolerance!]));
+      const comparison = compareReports(baseline, draft, tolerances);
+      out.regressions = comparison.regressions;
+      out.fields.baseline = {
+        file: opts.baseline,
+        runId: baseline.run.id,
+        label: baseline.run.label,
+        comparable: comparison.comparable,
+        warnings: comparison.warnings,
+        regressions: comparison.regressions,
+        drift: comparison.drift,
+        newlyFailing: comparison.checks.newlyFailing.map((c) => c.id),
+        fixed: comparison.checks.fixed.map((c) => c.id),
+      };
+    }
+    if (opts.checklists.length) {
+      out.fields.checklist = await judgeChecklists(opts.checklists, draft, mergeRules(BUILTIN_RULES, config.checklist.rules));
+    }
+    return out;
+  };
 }

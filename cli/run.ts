@@ -9,9 +9,10 @@ import { SCHEMA_VERSION } from '../reports/schema.ts';
 import { writeReportFiles } from './write.ts';
 import { makePlan, type RunOptions } from './plan.ts';
 import { createProgress } from './progress.ts';
-import { resolveTarget } from './target.ts';
+import { resolveTarget, type Target } from './target.ts';
 import { SUITES } from './suites.ts';
-import { extras } from './extras.ts';
+import { prepareExtras } from './extras.ts';
+import { resolveEngine } from '../load/select.ts';
 import { renderConsole } from '../reports/render/index.ts';
 import type { Cli } from './command.ts';
 import type { Measurement, SuiteContext } from './suite.ts';
@@ -24,16 +25,21 @@ export interface RunOutcome {
 }
 
 /** Stops the run on SIGINT/SIGTERM or at the whole-run deadline; the report is still written, marked incomplete. */
-function interruptions(deadlineS: number, onStop: (why: string) => void): () => void {
+function interruptions(onStop: (why: string) => void): { setDeadline(s: number): void; dispose(): void } {
   const onSignal = (sig: NodeJS.Signals) => onStop(`received ${sig}`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const timer = setTimeout(() => onStop(`the whole-run deadline of ${deadlineS}s passed`), deadlineS * 1000);
-  timer.unref();
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    clearTimeout(timer);
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    setDeadline(s) {
+      timer = setTimeout(() => onStop(`the whole-run deadline of ${s}s (target.deadlineS) passed`), s * 1000);
+      timer.unref();
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      clearTimeout(timer);
+    },
   };
 }
 
@@ -42,15 +48,26 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   const progress = createProgress((s) => process.stderr.write(s), cli.isTTY);
   const controller = new AbortController();
   let stopReason: string | null = null;
-  const stopListening = interruptions(1800, (why) => {
+  const stops = interruptions((why) => {
     if (stopReason) return;
     stopReason = why;
     progress.event({ suite: 'run', kind: 'warn', message: `stopping: ${why}; writing the report so far` });
     controller.abort(new Error(why));
   });
 
-  const target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
+  let target: Target;
+  let applyExtras;
   try {
+    applyExtras = await prepareExtras(opts);
+    target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
+  } catch (e) {
+    stops.dispose();
+    throw e;
+  }
+  stops.setDeadline(target.config.target.deadlineS);
+  try {
+    // `--engine k6` without k6 is a usage error now, not after the other suites ran.
+    if (opts.suites.includes('load') && opts.engine === 'k6') await resolveEngine('k6', target.config.load.k6Path);
     const kpis = await loadKpiFile(target.kpiFile);
     const plan = makePlan(opts, kpis);
     const outDir = resolve(opts.out ?? join('results', plan.runId));
@@ -130,7 +147,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
       checks: waived,
       ...(load ? { load } : {}),
     };
-    const extra = await extras(opts, draft, kpis);
+    const extra = await applyExtras(draft, kpis, target.config);
     const verdict = decide({
       checks: waived, kpis: kpiResults, selected: plan.suites, suiteErrors, interrupted: stopReason !== null,
       regressions: extra.regressions, waivers: kpis.waivers, today,
@@ -142,7 +159,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {
-    stopListening();
+    stops.dispose();
     await target.stop();
   }
 }

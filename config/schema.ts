@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SmokeConfig } from '../smoke/config.ts';
 import { SecurityConfig } from '../security/config.ts';
 import { LoadConfig } from '../load/config.ts';
+import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
 
 /** An environment variable *name*: secrets never live in the config file itself. */
 export const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets are read from the environment, never written in the file)');
@@ -25,6 +26,8 @@ export const ConfigSchema = z.object({
   smoke: SmokeConfig.default(SmokeConfig.parse({})),
   security: SecurityConfig.default(SecurityConfig.parse({})),
   load: LoadConfig.default(LoadConfig.parse({})),
+  /** Extra rules mapping checklist wording onto check and KPI ids; a rule with a built-in id replaces it. */
+  checklist: z.object({ rules: z.array(ChecklistRuleConfig).default([]) }).strict().default({ rules: [] }),
 }).strict();
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

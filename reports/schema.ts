@@ -165,6 +165,17 @@ export const Report = z.object({
   checks: z.array(CheckResult),
   load: LoadResult.optional(),
   checklist: z.array(ChecklistResult).optional(),
-  baseline: z.unknown().optional(),
+  /** The --baseline comparison that fed the verdict. */
+  baseline: z.object({
+    file: z.string().optional(),
+    runId: z.string(),
+    label: z.string().nullable(),
+    comparable: z.boolean(),
+    warnings: z.array(z.string()),
+    regressions: z.array(z.string()),
+    drift: z.array(z.string()),
+    newlyFailing: z.array(z.string()),
+    fixed: z.array(z.string()),
+  }).strict().optional(),
 }).strict();
 export type Report = z.infer<typeof Report>;

@@ -1,14 +1,14 @@
 import type { Report } from '../schema.ts';
+import { renderChecklistConsole } from '../checklist/render.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from './labels.ts';
 
 /** The summary printed at the end of a run: the verdict first, then only what needs attention. */
 export function renderConsole(report: Report): string {
   const v = report.verdict;
   const lines: string[] = [];
-  const contradicted = (report.checklist ?? []).flatMap((f) => f.claims.filter((c) => c.status === 'contradicted').map((c) => `${f.file}:${c.line} ${c.text}`));
-  if (contradicted.length) {
-    lines.push(`Contradicted checklist claims (${contradicted.length}):`);
-    for (const c of contradicted) lines.push(`  ✗ ${c}`);
+  // Contradicted claims come first: they are what a QA lead must see before signing off.
+  for (const f of report.checklist ?? []) {
+    lines.push(renderChecklistConsole(f).trimEnd());
     lines.push('');
   }
   const attention = report.checks.filter((c) => c.status !== 'pass').sort((a, b) => CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id));
@@ -18,8 +18,10 @@ export function renderConsole(report: Report): string {
     const why = c.evidence.message ?? c.evidence.actual ?? '';
     lines.push(`  ${CHECK_LABEL[c.status].padEnd(5)} ${c.id}${c.level === 'warn' ? ' (warn level)' : ''}${c.waiver ? ' (waived)' : ''}${why ? ` - ${why.slice(0, 160)}` : ''}`);
   }
-  lines.push(`KPIs: ${report.kpis.filter((k) => k.status === 'pass').length}/${report.kpis.length} pass`);
-  for (const k of report.kpis.filter((x) => x.status !== 'pass')) {
+  const ran = (k: Report['kpis'][number]) => !k.suite || report.run.suites.includes(k.suite);
+  const notRun = report.kpis.filter((k) => !ran(k));
+  lines.push(`KPIs: ${report.kpis.filter((k) => k.status === 'pass').length}/${report.kpis.length} pass${notRun.length ? ` (${notRun.length} not measured: their suite did not run)` : ''}`);
+  for (const k of report.kpis.filter((x) => x.status !== 'pass' && ran(x))) {
     lines.push(`  ${KPI_LABEL[k.status].padEnd(12)} ${k.id}: ${k.threshold}, measured ${fmtNumber(k.measured)}`);
   }
   if (report.load) {

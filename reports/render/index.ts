@@ -2,6 +2,8 @@ import type { Report } from '../schema.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderJunit } from './junit.ts';
 import { renderConsole } from './console.ts';
+import { renderHtml } from '../html/report.ts';
+import { renderSarif } from '../sarif.ts';
 
 export type Renderer = (report: Report) => string;
 
@@ -10,6 +12,8 @@ export const fileRenderers: Record<string, Renderer> = {
   'report.json': (r) => `${JSON.stringify(r, null, 2)}\n`,
   'report.md': renderMarkdown,
   'junit.xml': renderJunit,
+  'report.html': renderHtml,
+  'report.sarif': renderSarif,
 };
 
 export { renderMarkdown, renderJunit, renderConsole };

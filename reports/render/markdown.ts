@@ -1,4 +1,5 @@
 import type { CheckResult, Report } from '../schema.ts';
+import { renderChecklistsMd } from '../checklist/render.ts';
 import { CHECK_ICON, CHECK_LABEL, CHECK_ORDER, KPI_ICON, KPI_LABEL, fmtNumber } from './labels.ts';
 
 /** Escapes what would break a Markdown table cell or start markup. */
@@ -55,6 +56,12 @@ export function renderMarkdown(report: Report): string {
     out.push(`| ${CHECK_ICON[c.status]} ${CHECK_LABEL[c.status]}${c.waiver ? ' (waived)' : ''} | ${cell(c.id)} | ${c.level} | ${cell(c.title)} | ${cell(evidenceLine(c))} |`);
   }
   out.push('');
+  if (report.checklist?.length) {
+    out.push('## Checklist claims');
+    out.push('');
+    out.push(renderChecklistsMd(report.checklist));
+    out.push('');
+  }
   if (report.load) {
     const l = report.load;
     out.push('## Load');

@@ -30,7 +30,7 @@ export function report(over: Partial<Report> = {}): Report {
     checks: [
       check('auth.login-roles', 'pass'),
       check('escrow.webhook-bad-signature', 'fail', { evidence: { message: 'unsigned webhook funded the order', requests: [{ method: 'POST', url: 'https://127.0.0.1:8443/api/webhooks/stripe', status: 200, excerpt: '{"received":true}' }] } }),
-      check('headers.referrer-policy', 'fail'),
+      check('headers.sri', 'fail'),
       check('browser.cookies', 'skip', { evidence: { message: 'no Chromium at /usr/bin/chromium' } }),
       check('tls.protocols', 'error', { evidence: { message: 'handshake <failed> & "refused"' } }),
     ],

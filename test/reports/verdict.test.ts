@@ -24,7 +24,7 @@ describe('the verdict (DESIGN.md rules)', () => {
   });
 
   it('stays GO when only a warn-level check fails', () => {
-    expect(go({ checks: [check('headers.referrer-policy', 'fail')] }).decision).toBe('GO');
+    expect(go({ checks: [check('headers.sri', 'fail')] }).decision).toBe('GO');
   });
 
   it('is NO-GO when a KPI fails', () => {
