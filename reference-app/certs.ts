@@ -1,4 +1,4 @@
-import { generateKeyPair } from 'node:crypto';
+import { generateKeyPair, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 
@@ -13,18 +13,29 @@ export interface GeneratedCerts {
 
 const DAY_MS = 86_400_000;
 
+interface KeyPair { publicKey: forge.pki.rsa.PublicKey; keyPem: string }
+
 // Native key generation: node-forge's pure-JS RSA keygen would take seconds and break the 2 s start budget.
-async function rsaKeys(): Promise<{ privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string }> {
-  const { privateKey } = await generateRsa('rsa', {
+async function rsaKeys(): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateRsa('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
-  const key = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
-  return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e), keyPem: privateKey };
+  return { publicKey: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey, keyPem: privateKey };
 }
 
-let keys: Promise<[Awaited<ReturnType<typeof rsaKeys>>, Awaited<ReturnType<typeof rsaKeys>>]> | undefined;
+/** forge builds the certificate; the SHA-256/RSA signature is computed natively (forge's JS RSA costs ~100 ms a signature). */
+function signNatively(cert: forge.pki.Certificate, issuerKeyPem: string): void {
+  cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
+  cert.signatureOid = forge.pki.oids.sha256WithRSAEncryption!;
+  // getTBSCertificate is public in node-forge but missing from its type definitions.
+  cert.tbsCertificate = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signature = sign('sha256', tbs, issuerKeyPem).toString('binary');
+}
+
+let keys: Promise<[KeyPair, KeyPair]> | undefined;
 // Keys (not certificates) are generated once per process: prime search dominates start time, and every start still gets fresh certificates.
 function processKeys() {
   keys ??= Promise.all([rsaKeys(), rsaKeys()]);
@@ -55,7 +66,7 @@ export async function generateCerts(opts: { validDays: number; now?: Date }): Pr
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  caCert.sign(ca.privateKey, forge.md.sha256.create());
+  signNatively(caCert, ca.keyPem);
 
   const cert = forge.pki.createCertificate();
   cert.publicKey = leaf.publicKey;
@@ -73,7 +84,7 @@ export async function generateCerts(opts: { validDays: number; now?: Date }): Pr
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  cert.sign(ca.privateKey, forge.md.sha256.create());
+  signNatively(cert, ca.keyPem);
 
   return { caPem: forge.pki.certificateToPem(caCert), certPem: forge.pki.certificateToPem(cert), keyPem: leaf.keyPem, notAfter };
 }

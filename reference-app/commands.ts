@@ -1,7 +1,5 @@
 import type { RegisterCommands } from '../cli/command.ts';
-import { startMailSink } from '../smoke/mail/sink.ts';
 import { FLAWS, parseFlaws } from './flaws.ts';
-import { startReference } from './index.ts';
 
 export { parseFlaws } from './flaws.ts';
 
@@ -38,6 +36,8 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
         return;
       }
 
+      // Loaded on use: the server stack is heavy and every other gonogo command would pay for it at start.
+      const [{ startMailSink }, { startReference }] = await Promise.all([import('../smoke/mail/sink.ts'), import('./index.ts')]);
       const sink = await startMailSink({ host: '127.0.0.1' });
       let info;
       try {
