@@ -44,7 +44,9 @@ describe('SMTP sink with a Mailpit-compatible API', () => {
 
   it('waitForMail returns the newest matching mail since a moment, with its links', async () => {
     await send('carol@customers.local', 'Old', 'old https://platform.local/old');
-    const since = Date.now();
+    // Millisecond timestamps: step past the old mail's millisecond so "since" cleanly separates the two.
+    const since = Date.now() + 1;
+    while (Date.now() < since) await new Promise((r) => setImmediate(r));
     const pending = waitForMail(sink.apiUrl, { to: 'carol@customers.local', sinceMs: since, timeoutMs: 5000 });
     await send('carol.other@customers.local', 'Not for carol', 'x https://platform.local/other');
     await send('carol@customers.local', 'Verify', 'Open https://platform.local/verify?token=abc.', '<p><a href="https://platform.local/verify?token=abc&amp;x=1">Verify</a></p>');
