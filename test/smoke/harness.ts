@@ -12,19 +12,20 @@ import type { SuiteOutput } from '../../cli/suite.ts';
 const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
 
 /** Starts sink + reference app with the given flaws, runs the smoke suite against it, stops everything. */
-export async function smokeAgainstReference(flaws: string[], o: { outDir?: string } = {}): Promise<SuiteOutput & { outDir: string }> {
+export async function smokeAgainstReference(flaws: string[], o: { outDir?: string } = {}): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
   const sink = await startMailSink({ host: '127.0.0.1' });
   const info = await startReference({ flaws, smtp: sink.smtp, env: {} });
   try {
     const outDir = o.outDir ?? (await mkdtemp(join(tmpdir(), 'gonogo-smoke-test-')));
     const config = ConfigSchema.parse({ target: { baseUrl: info.baseUrl, caFile: info.caFile }, smoke: smokeReferenceConfig(info, { mailApiUrl: sink.apiUrl }) });
     const kpis = parseKpiText(await readFile(KPI_FILE, 'utf8'), 'kpis.yaml');
+    const started = performance.now();
     const out = await runSmoke({
       config, configDir: process.cwd(), kpis, outDir, signal: new AbortController().signal, progress: () => {},
       reference: info, load: { vus: 1, duration: '1s', engine: 'auto' },
       secrets: new Set([info.jwtSecret, info.webhookSecret, ...info.accounts.map((a) => a.password)]),
     });
-    return { ...out, outDir };
+    return { ...out, outDir, smokeMs: performance.now() - started };
   } finally {
     await info.stop();
     await sink.stop();
