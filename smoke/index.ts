@@ -54,7 +54,12 @@ async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, str
   });
   await writeFile(join(ctx.outDir, 'smoke', `playwright-${phase.name}.log`), new Redactor(ctx.secrets).text(child.all ?? ''));
   let report: unknown;
-  try { report = JSON.parse(await readFile(phase.reportFile, 'utf8')); } catch { /* no report: described below */ }
+  try {
+    const text = await readFile(phase.reportFile, 'utf8');
+    report = JSON.parse(text);
+    // The raw report stays beside gonogo's for debugging; it is scrubbed like everything else written.
+    await writeFile(phase.reportFile, new Redactor(ctx.secrets).text(text));
+  } catch { /* no report: described below */ }
   if (child.isCanceled) return { report, problem: 'the run was interrupted' };
   if (child.timedOut) return { report, problem: `Playwright did not finish within ${Math.round(timeoutMs / 1000)} s` };
   if (!report) return { problem: `Playwright exited ${child.exitCode ?? child.signal} without a report: ${(child.all ?? '').split('\n').filter(Boolean).slice(-3).join(' ')}` };
