@@ -68,6 +68,23 @@ describe('reference platform lifecycle', () => {
     }
   });
 
+  it('X-Forwarded-For is honoured from the configured proxy only', async () => {
+    const h = await Harness.start([], {}, { trustedProxy: '127.0.0.6' });
+    try {
+      const burst = async (from: string) => {
+        for (let i = 0; i < 105; i++) {
+          const r = await h.call('GET', '/api/manufacturers', { from, headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+          if (r.status === 429) return true;
+        }
+        return false;
+      };
+      expect(await burst('127.0.0.6')).toBe(false);
+      expect(await burst('127.0.0.7')).toBe(true);
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('the vulnerable-dependency flaw points at the lockfile pinning lodash 4.17.20', async () => {
     const sink = await startMailSink();
     const info = await startReference({ flaws: ['vulnerable-dependency'], smtp: sink.smtp });

@@ -34,10 +34,10 @@ export class Harness {
     this.ca = readFileSync(info.caFile);
   }
 
-  static async start(flaws: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Harness> {
+  static async start(flaws: string[] = [], env: NodeJS.ProcessEnv = {}, extra: { trustedProxy?: string } = {}): Promise<Harness> {
     const sink = await startMailSink();
     try {
-      return new Harness(await startReference({ flaws, smtp: sink.smtp, env }), sink);
+      return new Harness(await startReference({ flaws, smtp: sink.smtp, env, ...extra }), sink);
     } catch (e) {
       await sink.stop();
       throw e;
