@@ -45,7 +45,8 @@ function interruptions(onStop: (why: string) => void): { setDeadline(s: number):
 
 export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessEnv = process.env): Promise<RunOutcome> {
   const startedAt = new Date();
-  const progress = createProgress((s) => process.stderr.write(s), cli.isTTY);
+  // A terminal gets the live line; anything else gets plain lines through the CLI's error stream.
+  const progress = createProgress(cli.isTTY ? (s) => process.stderr.write(s) : (s) => cli.err(s), cli.isTTY);
   const controller = new AbortController();
   let stopReason: string | null = null;
   const stops = interruptions((why) => {

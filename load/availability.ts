@@ -16,6 +16,9 @@ function probe(url: string, opts: { ca?: Buffer; insecure: boolean; localAddress
       res.on('error', () => resolve(false));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
+    // Idle timeouts never trip on a body dripped byte by byte: each poll also has a hard deadline.
+    const deadline = setTimeout(() => req.destroy(new Error('deadline')), opts.timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', () => resolve(false));
     req.end();
   });

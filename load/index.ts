@@ -9,6 +9,7 @@ import { measurementsFor } from './measure.ts';
 import { resolveEngine } from './select.ts';
 import { loadReferenceConfig, referenceLoadEnv } from './reference.ts';
 import { LoadConfig } from './config.ts';
+import { preflight } from './preflight.ts';
 
 export { resolveEngine } from './select.ts';
 
@@ -42,6 +43,14 @@ export const runLoad: SuiteRunner = async (ctx) => {
   if ((ctx.load.shards ?? 1) > 1 && engine.name !== 'k6') ctx.progress({ suite: 'load', kind: 'warn', message: '--shards applies to k6 only; autocannon ran as one process' });
 
   const base = { engine: engine.name, version, why: reason, vus: plan.vus, duration: plan.duration, shards: plan.shards };
+  // One verified request first: autocannon never checks certificates, and a dead target should not cost a full run.
+  const unreachable = await preflight(ctx.config.target.baseUrl, { caFile: plan.caFile, insecure: cfg.insecureTls, timeoutMs: ctx.config.target.timeoutMs });
+  if (unreachable) {
+    return {
+      engine: engine.name, measurements: [], provenance: engine.name === 'k6' ? { k6: version } : { autocannon: version },
+      checks: [completedCheck('error', `the load run did not start: ${unreachable}`, { ...base, requests: 0 }, started, redactor)],
+    } satisfies SuiteOutput;
+  }
   let run: EngineRun;
   try {
     run = await engine.run(plan);

@@ -46,6 +46,9 @@ export function get(url: string, opts: HttpOptions): Promise<HttpResponse> {
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${u.host} within ${opts.timeoutMs} ms`)));
+    // The socket timeout is an idle timeout: a body dripped byte by byte would never trip it, so the whole exchange has a deadline too.
+    const deadline = setTimeout(() => req.destroy(new Error(`the response from ${u.host} did not finish within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end();
   });

@@ -1,0 +1,17 @@
+import { get, trustAnchors } from '../security/http.ts';
+
+/**
+ * One GET of the base URL with certificate verification, before any load is generated.
+ * Returns why the target cannot be loaded (unreachable, TLS untrusted), or null when it answered at all.
+ */
+export async function preflight(baseUrl: string, o: { caFile?: string; insecure: boolean; timeoutMs: number }): Promise<string | null> {
+  if (o.insecure) return null;
+  try {
+    const ca = new URL(baseUrl).protocol === 'https:' ? await trustAnchors(o.caFile) : undefined;
+    await get(baseUrl, { ca, timeoutMs: o.timeoutMs, maxBodyBytes: 1024 });
+    return null;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return `${baseUrl} could not be reached with a verified connection (${err.code ?? 'error'}: ${err.message})`;
+  }
+}
