@@ -11,7 +11,7 @@ export const smokeIds = (ids: readonly string[]) => ids.filter((id) => AREA_SUIT
  * flaws whose declared checks are disjoint and whose protections the other flaws' checks do not rely on;
  * the rate-limit flaws run alone because they change what every burst sees.
  */
-export const FLAW_GROUPS: string[][] = [
+const GROUPS: string[][] = [
   ['unfunded-release', 'webhook-replay', 'idor-release', 'release-without-approval', 'invalid-amount', 'unverified-login', 'long-lived-tokens', 'client-reaches-admin', 'debug-errors', 'health-ready-failing'],
   ['unsigned-webhook', 'manufacturer-release', 'patch-marks-paid', 'verification-token-reusable', 'alg-none', 'refresh-reuse', 'mass-assignment', 'user-enumeration', 'no-lockout', 'docs-exposed'],
   ['stale-webhook', 'amount-mismatch-funds', 'verification-token-exposed', 'weak-jwt-secret', 'logout-no-revoke', 'weak-passwords', 'demo-account', 'orders-readable-by-anyone', 'no-login-rate-limit', 'cors-any-origin'],
@@ -24,3 +24,11 @@ export const CONTROL_LOST: Record<string, string[]> = {
   // With no API limit at all, the forwarded-for probe's control (anonymous requests do get limited) cannot hold.
   'no-rate-limit': ['ratelimit.forwarded-for'],
 };
+
+/** The runs of the matrix: the groups above, then every smoke flaw not in a group alone (one app start each). */
+export function matrixRuns(): string[][] {
+  const grouped = new Set(GROUPS.flat());
+  return [...GROUPS, ...SMOKE_FLAWS.filter((f) => !grouped.has(f.name)).map((f) => [f.name])];
+}
+
+export const FLAW_GROUPS = GROUPS;
