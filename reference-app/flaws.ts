@@ -6,12 +6,14 @@ import { UsageError } from '../config/errors.ts';
  * `mustFail` lists the catalogue checks that must fail (and no others) when it is on alone.
  * `mustFailKpis` lists the metric-backed KPIs of config/defaults/kpis.yaml that must fail;
  * check-backed KPIs (`checks: [area.*]`) fail through `mustFail` and are not repeated here.
+ * `mustError` lists checks whose positive control the flaw removes: they end `error` (never `pass`).
  */
 export interface Flaw {
   name: string;
   description: string;
   mustFail: CatalogueId[];
   mustFailKpis?: string[];
+  mustError?: CatalogueId[];
 }
 
 export const FLAWS: Flaw[] = [
@@ -47,7 +49,7 @@ export const FLAWS: Flaw[] = [
   { name: 'client-reaches-admin', description: 'Any signed-in user can list all users on the admin route', mustFail: ['auth.rbac'] },
   { name: 'orders-readable-by-anyone', description: "Any signed-in user can read and edit another user's order", mustFail: ['auth.object-ownership'] },
   // rate limits
-  { name: 'no-rate-limit', description: 'The API has no rate limit (the login limit stays)', mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'] },
+  { name: 'no-rate-limit', description: 'The API has no rate limit (the login limit stays)', mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'], mustError: ['ratelimit.forwarded-for'] },
   { name: 'no-login-rate-limit', description: 'Login has no rate limit of its own (the API limit stays; lockout stays)', mustFail: ['ratelimit.login'] },
   { name: 'xff-trusted', description: 'X-Forwarded-For is trusted from any client, so rotating it resets the limits', mustFail: ['ratelimit.forwarded-for'] },
   // config, cors

@@ -15,7 +15,7 @@ describe('gonogo reference', () => {
     expect(r.code).toBe(0);
     const listed = JSON.parse(r.out) as Array<{ name: string; description: string; mustFail: string[] }>;
     expect(listed.map((f) => f.name)).toEqual(FLAWS.map((f) => f.name));
-    expect(listed.find((f) => f.name === 'no-rate-limit')).toEqual({ name: 'no-rate-limit', description: expect.any(String), mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'] });
+    expect(listed.find((f) => f.name === 'no-rate-limit')).toEqual({ name: 'no-rate-limit', description: expect.any(String), mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'], mustError: ['ratelimit.forwarded-for'] });
     expect(listed.find((f) => f.name === 'weak-jwt-secret')?.mustFail).toEqual(['auth.weak-secret']);
   });
 

@@ -118,7 +118,7 @@ describe('the flaw catalogue', () => {
 
   it('names only catalogue checks and metric KPIs of the default KPI file', () => {
     for (const f of FLAWS) {
-      for (const id of f.mustFail) expect(CATALOGUE, `${f.name}: ${id}`).toHaveProperty([id]);
+      for (const id of [...f.mustFail, ...(f.mustError ?? [])]) expect(CATALOGUE, `${f.name}: ${id}`).toHaveProperty([id]);
       for (const id of f.mustFailKpis ?? []) expect(kpiIds.has(id), `${f.name}: KPI ${id}`).toBe(true);
     }
   });
