@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import type { RegisterCommands } from './command.ts';
 import { parseDuration, parseEngine, parsePositiveInt, parseSuites, type RunOptions } from './plan.ts';
 import { UsageError } from '../config/errors.ts';
+import { parseFlaws } from '../reference-app/flaws.ts';
 import { runGonogo } from './run.ts';
 
 interface RawRunOptions {
@@ -23,13 +24,9 @@ interface RawRunOptions {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Turns the raw flags into RunOptions, rejecting every bad value with a usage error before anything starts. */
-export async function toRunOptions(raw: RawRunOptions): Promise<RunOptions> {
-  const flaws = raw.flaws ? raw.flaws.split(',').map((f) => f.trim()).filter(Boolean) : [];
+export function toRunOptions(raw: RawRunOptions): RunOptions {
+  const flaws = raw.flaws ? parseFlaws(raw.flaws) : [];
   if (flaws.length && !raw.reference) throw new UsageError('--flaws only applies together with --reference');
-  if (flaws.length) {
-    const { parseFlaws } = (await import('../reference-app/commands.ts')) as unknown as { parseFlaws(list: string): string[] }; // INTEGRATE: drop cast
-    parseFlaws(flaws.join(','));
-  }
   return {
     config: raw.config,
     reference: Boolean(raw.reference),
@@ -65,7 +62,7 @@ export const registerRunCommand: RegisterCommands = (program, cli) => {
     .option('--checklist <file.md>', "judge a team's readiness checklist against the evidence (repeatable)", collect, [])
     .option('--out <dir>', 'output directory (default results/<run-id>)')
     .action(async (raw: RawRunOptions) => {
-      const opts = await toRunOptions(raw);
+      const opts = toRunOptions(raw);
       const outcome = await runGonogo(opts, cli);
       cli.exit(outcome.exitCode);
     });

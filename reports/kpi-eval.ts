@@ -34,7 +34,8 @@ function judgeMetric(def: Extract<KpiDef, { kind: 'metric' }>, measurements: Mea
 function judgeChecks(def: Extract<KpiDef, { kind: 'checks' }>, checks: CheckResult[]): Pick<KpiResult, 'measured' | 'status' | 'note'> {
   const covered = checks.filter((c) => def.checks.some((p) => matchesCheck(p, c.id)) && c.status !== 'skip');
   if (covered.length === 0) return { measured: null, status: 'not-measured', note: `no check matching ${def.checks.join(', ')} ran` };
-  const bad = covered.filter((c) => c.level === 'blocker' && (c.status === 'fail' || c.status === 'error') && !c.waiver);
+  // A KPI that names checks means every one of them passes, whatever each check's own level.
+  const bad = covered.filter((c) => (c.status === 'fail' || c.status === 'error') && !c.waiver);
   const errored = bad.filter((c) => c.status === 'error');
   const passing = covered.filter((c) => c.status === 'pass').length;
   const measured = passing / covered.length;

@@ -48,3 +48,19 @@ export class Redactor {
     return input;
   }
 }
+
+/** Keys whose values are identifiers or enumerations, never free text: redacting them would corrupt the report (a weak secret such as "secret" is also part of the id auth.weak-secret). */
+const STRUCTURAL_KEYS = new Set(['id', 'suite', 'area', 'status', 'level', 'schemaVersion', 'decision', 'metric', 'method']);
+
+/** Redacts every free-text value of a report, leaving ids, statuses and other structural fields as they are. */
+export function redactReport<T>(redactor: Redactor, report: T): T {
+  const walk = (v: unknown, key?: string): unknown => {
+    if (key && STRUCTURAL_KEYS.has(key)) return v;
+    if (typeof v === 'string') return redactor.text(v);
+    // Checklist evidence and similar arrays hold check and KPI ids.
+    if (Array.isArray(v)) return key === 'evidence' || key === 'suites' ? v : v.map((x) => walk(x));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(report) as T;
+}

@@ -15,13 +15,32 @@ export class CheckFailed extends Error {
 /** A positive control did not hold, so the negative check that depends on it proves nothing. */
 export class ControlFailed extends Error {
   override name = 'ControlFailed';
-  constructor(message: string, options?: { cause?: unknown }) { super(`${ERROR_MARK} positive control failed: ${message}`, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`${ERROR_MARK} positive control failed: ${message}`, options);
+    keepWorker();
+  }
 }
 
 /** The target's own limiter answered 429 beyond the bounded wait: the check could not be made. */
 export class RateLimited extends Error {
   override name = 'RateLimited';
-  constructor(message: string) { super(`${ERROR_MARK} rate limited by the target: ${message}`); }
+  constructor(message: string) {
+    super(`${ERROR_MARK} rate limited by the target: ${message}`);
+    keepWorker();
+  }
+}
+
+/**
+ * An unprovable check is an outcome too (the adapter reads the marker): declaring it expected keeps the
+ * worker and its sessions alive. Against a dead target every check ends here, and restarting a worker
+ * per check would cost a second each.
+ */
+function keepWorker(): void {
+  try {
+    test.fail();
+  } catch {
+    // Not inside a running test (e.g. a setup step): nothing to keep.
+  }
 }
 
 /**

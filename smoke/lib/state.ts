@@ -30,26 +30,42 @@ export function writeState(key: string, value: unknown): void {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STALE_LOCK_MS = 120_000;
 
+const FAILURE = '__gonogoFailure';
+
+/** A remembered failure is thrown again; anything else is the memoised value. */
+function settled<T>(v: unknown): T | undefined {
+  if (v && typeof v === 'object' && FAILURE in v) throw new Error(`${String((v as Record<string, unknown>)[FAILURE])} (remembered from an earlier attempt in this run)`);
+  return v as T | undefined;
+}
+
 /**
  * Memoised across workers: computed once per run (under a lock, so two workers never register the same
- * account twice); a computation that throws leaves nothing behind and the next caller tries again.
+ * account twice). A failure is remembered too, so that against a dead or hanging target every dependent
+ * check errors at once instead of waiting out the same timeout again; only the target's own rate
+ * limiting (a RateLimited error, which is transient by nature) leaves nothing behind.
  */
 export async function shared<T>(key: string, make: () => Promise<T>): Promise<T> {
-  const hit = readState<T>(key);
+  const hit = settled<T>(readState(key));
   if (hit !== undefined) return hit;
   mkdirSync(loadPlan().stateDir, { recursive: true, mode: 0o700 });
   const lock = `${file(key)}.lock`;
   for (;;) {
     try { mkdirSync(lock); break; } catch { /* another worker holds it */ }
     await sleep(50);
-    const value = readState<T>(key);
+    const value = settled<T>(readState(key));
     if (value !== undefined) return value;
     try { if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true }); } catch { /* released meanwhile */ }
   }
   try {
-    const again = readState<T>(key);
+    const again = settled<T>(readState(key));
     if (again !== undefined) return again;
-    const value = await make();
+    let value: T;
+    try {
+      value = await make();
+    } catch (e) {
+      if ((e as Error).name !== 'RateLimited') writeState(key, { [FAILURE]: (e as Error).message });
+      throw e;
+    }
     writeState(key, value);
     return value;
   } finally {

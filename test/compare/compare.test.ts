@@ -142,14 +142,14 @@ describe('gonogo trend', () => {
 
 describe('SARIF', () => {
   it('one rule per check id, one result per failing non-load check, SARIF 2.1.0 shape', () => {
-    const r = makeReport({ checks: { 'tls.protocols': tls(true), 'load.completed': 'fail', 'headers.referrer-policy': 'fail', 'deps.advisories': check('deps.advisories', 'fail', { actual: 'lodash 4.17.20: GHSA-35jh-r3h4-6jhm (high)', details: { lockfile: 'package-lock.json' } }) } });
+    const r = makeReport({ checks: { 'tls.protocols': tls(true), 'load.completed': 'fail', 'headers.sri': 'fail', 'deps.advisories': check('deps.advisories', 'fail', { actual: 'lodash 4.17.20: GHSA-35jh-r3h4-6jhm (high)', details: { lockfile: 'package-lock.json' } }) } });
     const sarif = JSON.parse(renderSarif(r));
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
     expect(run.tool.driver.name).toBe('gonogo');
     expect(run.tool.driver.rules.some((x: { id: string }) => x.id === 'load.completed')).toBe(false);
     expect(run.results.map((x: { ruleId: string; level: string }) => [x.ruleId, x.level]).sort()).toEqual([
-      ['deps.advisories', 'error'], ['headers.referrer-policy', 'warning'], ['tls.protocols', 'error'],
+      ['deps.advisories', 'error'], ['headers.sri', 'warning'], ['tls.protocols', 'error'],
     ]);
     for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
     const dep = run.results.find((x: { ruleId: string }) => x.ruleId === 'deps.advisories');

@@ -33,6 +33,7 @@ export function faultProject(baseUrl: string, caFile: string, extra = ''): strin
     mailbox: { kind: 'mailpit', url: 'http://127.0.0.1:9' },
     verifyEmail: { timeoutMs: 1500 },
     ratelimit: { maxWaitS: 2 },
+    browser: { timeoutMs: 1500 },
     timeoutS: 90,
   },
   security: {

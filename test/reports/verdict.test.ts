@@ -76,7 +76,7 @@ describe('the verdict (DESIGN.md rules)', () => {
   });
 });
 
-const kpiFile = parseKpiText(`version: 1
+const kpiText = `version: 1
 profile: { vus: 50, duration: 5m, quick: { vus: 50, duration: 30s } }
 params:
   rateLimit: { requests: 100, windowS: 60, tolerance: 0.1 }
@@ -91,7 +91,8 @@ kpis:
   - { id: escrow, description: escrow, checks: [escrow.*], source: s }
 waivers:
   - { kpi: http.p95, reason: slow db, owner: bob, expires: 2026-12-31 }
-`, 'kpis.yaml');
+`;
+const kpiFile = parseKpiText(kpiText, 'kpis.yaml');
 
 describe('KPI evaluation', () => {
   const evalWith = (measurements: Parameters<typeof evaluateKpis>[0]['measurements'], checks = [check('escrow.happy-path', 'pass')], ranSuites = [...all]) =>
@@ -117,5 +118,13 @@ describe('KPI evaluation', () => {
     expect(evalWith([], [check('escrow.happy-path', 'pass'), check('escrow.replay-funds-once', 'fail')])[2]).toMatchObject({ status: 'fail', measured: 0.5 });
     expect(evalWith([], [check('escrow.happy-path', 'error')])[2]).toMatchObject({ status: 'not-measured' });
     expect(evalWith([], [check('auth.rbac', 'pass')])[2]).toMatchObject({ status: 'not-measured', note: 'no check matching escrow.* ran' });
+  });
+});
+
+describe('check-backed KPIs', () => {
+  it('count every covered check, whatever its level: the KPI says all of them pass', () => {
+    const file = parseKpiText(kpiText.replace('checks: [escrow.*]', 'checks: [config.*]'), 'kpis.yaml');
+    const r = evaluateKpis({ kpis: file.kpis, measurements: [], checks: [check('config.debug-off', 'pass'), check('config.docs-hidden', 'fail')], ranSuites: ['smoke'], waivers: [], today: '2026-11-22' });
+    expect(r.find((k) => k.id === 'escrow')).toMatchObject({ status: 'fail', note: 'failing: config.docs-hidden' });
   });
 });
