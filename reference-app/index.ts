@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { openApiDocument } from './openapi.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -137,10 +138,13 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     });
     const httpPort = await listen(plain, opts.httpPort ?? 0, host);
 
+    // The document the team keeps in its repository (served publicly only with docs-exposed): the smoke suite sweeps it.
+    const openapiFile = join(dir, 'openapi.json');
+    await writeFile(openapiFile, JSON.stringify(openApiDocument(baseUrl()), null, 2));
     const lockfile = fileURLToPath(new URL(flaws.has('vulnerable-dependency') ? 'vulnerable/package-lock.json' : 'clean/package-lock.json', FIXTURES));
     return {
       baseUrl: baseUrl(), httpUrl: `http://${host}:${httpPort}`, host, port, httpPort, caFile, accounts,
-      jwtSecret, webhookSecret, flaws: flaws.list(), lockfile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
+      jwtSecret, webhookSecret, flaws: flaws.list(), lockfile, openapiFile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
       unlimitedAddresses, stop,
     };
   } catch (e) {

@@ -22,6 +22,8 @@ export interface ReferenceInfo {
   flaws: string[];
   /** Lockfile the deps audit should read (a vulnerable entry appears with the matching flaw). */
   lockfile: string;
+  /** The platform's private OpenAPI document (not served unless the docs-exposed flaw is on). */
+  openapiFile: string;
   /** Offline OSV directory of real advisories used by the demo. */
   osvDb: string;
   /** SMTP sink the app delivers to, started by the harness. */

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { Measurement, SuiteContext, SuiteRunner } from '../cli/suite.ts';
@@ -86,7 +87,8 @@ export const runSmoke: SuiteRunner = async (ctx) => {
   const stateDir = await mkdtemp(join(tmpdir(), 'gonogo-smoke-'));
   try {
     const base = new URL(ctx.config.target.baseUrl);
-    const resolveLocal = (p: string | undefined) => (p && !p.startsWith('/') && !isAbsolute(p) ? resolve(ctx.configDir, p) : p);
+    // A local document becomes a file: URL; a path starting with / stays a path on the target.
+    const resolveLocal = (p: string | undefined) => (p && !p.startsWith('/') && !p.startsWith('file:') ? pathToFileURL(resolve(ctx.configDir, p)).href : p);
     const config = { ...c, ...(c.openapi ? { openapi: resolveLocal(c.openapi) } : {}) };
     const plan: SmokePlan = {
       baseUrl: ctx.config.target.baseUrl, allowedHosts: [base.host, ...ctx.config.target.allowedHosts], timeoutMs: ctx.config.target.timeoutMs,

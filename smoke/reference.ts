@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import { SmokeConfig, type SmokeConfigInput } from './config.ts';
 
@@ -25,6 +26,7 @@ export function smokeReferenceConfig(info: ReferenceInfo, o: { mailApiUrl?: stri
     logout: { method: 'POST', path: '/api/auth/logout' },
     me: { method: 'GET', path: '/api/auth/me' },
     roleRoutes: { manufacturer: [{ path: '/api/manufacturer/orders' }], admin: [{ path: '/api/admin/users' }] },
+    openapi: pathToFileURL(info.openapiFile).href,
     orders: { vars: { manufacturer_id: manufacturer?.id ?? 0 }, paidAmountPath: 'funded_cents' },
     webhook: { path: '/api/webhooks/stripe', secretEnv: ENV.webhook },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },

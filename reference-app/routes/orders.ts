@@ -36,8 +36,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   app.get('/api/admin/users', async (req) => {
-    const u = requireUser(req.user);
-    if (u.role !== 'admin' && !flaws.has('client-reaches-admin')) throw new HttpError(403, 'Forbidden');
+    if (!flaws.has('anonymous-admin')) {
+      const u = requireUser(req.user);
+      if (u.role !== 'admin' && !flaws.has('client-reaches-admin')) throw new HttpError(403, 'Forbidden');
+    }
     return db.prepare('SELECT id, email, full_name, role, is_verified FROM users ORDER BY id').all();
   });
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Api } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
@@ -14,11 +15,11 @@ async function loadDoc(api: Api, plan: SmokePlan): Promise<Doc> {
     if (r.status !== 200 || !r.json) throw new Error(`the OpenAPI document at ${src} answered ${r.status}`);
     return r.json as Doc;
   }
-  return JSON.parse(await readFile(src, 'utf8')) as Doc;
+  return JSON.parse(await readFile(src.startsWith('file:') ? fileURLToPath(src) : src, 'utf8')) as Doc;
 }
 
-/** Calls every operation that declares security without credentials; returns those that answered 2xx. */
-export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<string[]> {
+/** Calls every operation that declares security without credentials; returns those that answered 2xx and how many were called. */
+export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{ open: string[]; called: number }> {
   const doc = await loadDoc(api, plan);
   const open: string[] = [];
   let called = 0;
@@ -36,5 +37,5 @@ export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<s
     }
   }
   rec.detail('securedOperationsCalled', called);
-  return open;
+  return { open, called };
 }

@@ -177,6 +177,7 @@ export const PROBES: Record<string, Probe> = {
     return unknown.res.status === 401 && wrong.res.status === 401 && unknown.res.text === wrong.res.text;
   },
   'demo-account': async (h) => (await h.login('client@demo.com', 'password123')).res.status !== 200,
+  'anonymous-admin': async (h) => (await h.call('GET', '/api/admin/users')).status === 401,
   'client-reaches-admin': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('client') })).status === 403,
   'orders-readable-by-anyone': async (h) => {
     const [a, b] = [await h.verifiedClient(), await h.verifiedClient()];
