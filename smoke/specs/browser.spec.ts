@@ -2,17 +2,24 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
 import { test, check, control } from '../lib/fixtures.ts';
 import { account } from '../lib/auth.ts';
+import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
 
 /** Debian's Chromium, never a downloaded browser; the args keep it quiet and off the network. */
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser: Browser | undefined;
-test.afterAll(async () => { await browser?.close(); });
+let proxy: ScopeProxy | undefined;
+test.afterAll(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
 
 async function open(plan: import('../lib/plan.ts').SmokePlan) {
   const exe = plan.config.browser.executablePath;
   test.skip(!existsSync(exe), `no browser at ${exe} (smoke.browser.executablePath)`);
-  browser ??= await chromium.launch({ executablePath: exe, args: ARGS, headless: true });
+  // Every browser request goes through the allowlist proxy, loopback included (Chromium bypasses proxies for it by default).
+  proxy ??= await startScopeProxy(plan.allowedHosts);
+  browser ??= await chromium.launch({ executablePath: exe, args: [...ARGS, `--proxy-server=${proxy.url}`, '--proxy-bypass-list=<-loopback>'], headless: true });
   // The target's CA is trusted by the API client; the browser is only asked about what the page does.
   const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: plan.baseUrl });
   const hosts = new Set(plan.allowedHosts);
