@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { gonogo as run } from '../helpers/cli.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 
 const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
@@ -15,18 +15,6 @@ function project(config: string): string {
   return join(dir, 'gonogo.config.ts');
 }
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const err: string[] = [];
-  const out: string[] = [];
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false });
-    return { code, err: err.join(''), out: out.join('') };
-  } finally {
-    process.env = saved;
-  }
-}
 
 describe('config errors exit 2 naming the file and the dot-path', () => {
   it('a typo in a key', async () => {

@@ -2,16 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { gonogo as run } from '../helpers/cli.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import { loadKpiFile } from '../../config/kpis.ts';
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false });
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 describe('gonogo init', () => {
   it('scaffolds a config that validates, the default KPI file and .env.example', async () => {

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import { OSV_DEMO_DIR } from '../../reference-app/index.ts';
 
@@ -55,15 +54,4 @@ export function faultProject(baseUrl: string, caFile: string, extra = ''): strin
   return join(dir, 'gonogo.config.ts');
 }
 
-export async function gonogo(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false });
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.env = saved;
-  }
-}
+export { gonogo } from '../helpers/cli.ts';
