@@ -39,7 +39,8 @@ const tlsCiphers: Drift = (o, n) => {
 
 function hstsMaxAge(c: CheckResult | undefined): number | null {
   if (!c) return null;
-  const text = [c.evidence.actual, c.evidence.message, JSON.stringify(c.evidence.details ?? {})].join(' ');
+  // Header values may sit in the message, the details or the request excerpts, depending on the audit.
+  const text = [c.evidence.actual, c.evidence.message, JSON.stringify(c.evidence.details ?? {}), ...(c.evidence.requests ?? []).map((r) => r.excerpt ?? '')].join(' ');
   const ages = [...text.matchAll(/max-age\s*=\s*"?(\d+)/gi)].map((m) => Number(m[1]));
   if (ages.length) return Math.min(...ages);
   return /missing|not set|absent|no strict-transport/i.test(text) ? 0 : null;
