@@ -57,6 +57,9 @@ CREATE TABLE milestones (
   amount_cents INTEGER NOT NULL, approved INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE webhook_events (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
+CREATE INDEX orders_client ON orders(client_id);
+CREATE INDEX orders_manufacturer ON orders(manufacturer_id);
+CREATE INDEX milestones_order ON milestones(order_id);
 `;
 
 /** Opens a fresh database file and creates the schema. */

@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, requireUser, type AppContext } from '../context.ts';
 import { milestonesOf, orderById, orderJson, type OrderRow } from '../db.ts';
+
+/** Lists are paginated, newest first (`?limit=` up to 100, `?offset=`): a list that grows with every order must not grow every response. */
+function page(query: unknown): { limit: number; offset: number } {
+  const q = (query ?? {}) as Record<string, string | undefined>;
+  const limit = Math.min(100, Math.max(1, Number.parseInt(q.limit ?? '', 10) || 50));
+  const offset = Math.max(0, Number.parseInt(q.offset ?? '', 10) || 0);
+  return { limit, offset };
+}
 import type { Principal } from '../tokens.ts';
 
 const CURRENCIES = ['usd', 'eur', 'gbp'];
@@ -32,7 +40,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get('/api/manufacturer/orders', async (req) => {
     const u = requireUser(req.user, 'manufacturer');
-    return (db.prepare('SELECT * FROM orders WHERE manufacturer_id = ? ORDER BY id').all(u.id) as OrderRow[]).map((o) => orderJson(db, o));
+    const { limit, offset } = page(req.query);
+    return (db.prepare('SELECT * FROM orders WHERE manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(u.id, limit, offset) as OrderRow[]).map((o) => orderJson(db, o));
   });
 
   app.get('/api/admin/users', async (req) => {
@@ -71,9 +80,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get('/api/orders', async (req) => {
     const u = requireUser(req.user);
+    const { limit, offset } = page(req.query);
     const rows = u.role === 'admin'
-      ? db.prepare('SELECT * FROM orders ORDER BY id').all()
-      : db.prepare('SELECT * FROM orders WHERE client_id = ? OR manufacturer_id = ? ORDER BY id').all(u.id, u.id);
+      ? db.prepare('SELECT * FROM orders ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset)
+      : db.prepare('SELECT * FROM orders WHERE client_id = ? OR manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(u.id, u.id, limit, offset);
     return (rows as OrderRow[]).map((o) => orderJson(db, o));
   });
 
