@@ -23,9 +23,19 @@ interface RawRunOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** Prefixes a usage error with the flag it came from, so the message says where to look. */
+function withFlag<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${flag}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Turns the raw flags into RunOptions, rejecting every bad value with a usage error before anything starts. */
 export function toRunOptions(raw: RawRunOptions): RunOptions {
-  const flaws = raw.flaws ? parseFlaws(raw.flaws) : [];
+  const flaws = raw.flaws ? withFlag('--flaws', () => parseFlaws(raw.flaws!)) : [];
   if (flaws.length && !raw.reference) throw new UsageError('--flaws only applies together with --reference');
   return {
     config: raw.config,

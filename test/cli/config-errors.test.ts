@@ -61,8 +61,8 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
     expect(missing.err).toMatch(/no config file here; create one with `gonogo init`/);
   });
 
-  it('unknown suite, engine and bad numbers are usage errors', async () => {
-    for (const argv of [['--suite', 'smoke,perf'], ['--engine', 'jmeter'], ['--vus', '0'], ['--duration', '5 minutes']]) {
+  it('unknown suite, engine or flaw and bad numbers are usage errors', async () => {
+    for (const argv of [['--suite', 'smoke,perf'], ['--engine', 'jmeter'], ['--vus', '0'], ['--duration', '5 minutes'], ['--flaws', 'no-such-flaw']]) {
       const r = await run(['run', '--reference', ...argv]);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toMatch(/^Usage error: --/);
