@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { ConfigError } from '../../config/errors.ts';
 import { main } from '../../cli/main.ts';
 import { check, makeReport } from '../compare/fixtures.ts';
 
-const DIR = '/work/shared/checklists';
+const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
 const FOURTH = readdirSync(DIR).sort().find((f) => f.startsWith('004'))!;
 const fourth = readFileSync(join(DIR, FOURTH), 'utf8');
 const RATE_CLAIM = 'Rate limiting configured (100 req/min)';
