@@ -3,7 +3,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RegisterCommands } from './command.ts';
 import { UsageError } from '../config/errors.ts';
-import { writeAtomic } from '../reports/io.ts';
 import { DEFAULT_KPI_FILE } from './target.ts';
 
 const TEMPLATE = resolve(dirname(fileURLToPath(import.meta.url)), '../config/defaults/gonogo.config.template.ts');
@@ -26,15 +25,7 @@ export async function scaffold(dir: string, force: boolean): Promise<string[]> {
     throw new UsageError(`gonogo init would overwrite ${clashes.join(', ')} in ${dir}; move them away or pass --force`);
   }
   await mkdir(dir, { recursive: true });
-  for (const [from, name] of files) {
-    if (name === 'gonogo.config.ts') {
-      const { readFile } = await import('node:fs/promises');
-      // The template imports defineConfig from the package by name, which resolves once gonogo is installed.
-      await writeAtomic(join(dir, name), await readFile(from, 'utf8'));
-    } else {
-      await copyFile(from, join(dir, name));
-    }
-  }
+  for (const [from, name] of files) await copyFile(from, join(dir, name));
   return files.map(([, n]) => n);
 }
 

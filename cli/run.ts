@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadKpiFile } from '../config/kpis.ts';
-import { Redactor, redactReport } from '../reports/redact.ts';
+import { Redactor } from '../reports/redact.ts';
 import { evaluateKpis, applyCheckWaivers } from '../reports/kpi-eval.ts';
 import { decide } from '../reports/verdict.ts';
 import type { CheckResult, Report, SuiteName, LoadResult } from '../reports/schema.ts';
@@ -153,7 +153,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
       checks: waived, kpis: kpiResults, selected: plan.suites, suiteErrors, interrupted: stopReason !== null,
       regressions: extra.regressions, waivers: kpis.waivers, today,
     });
-    const report = redactReport(redactor, { ...draft, ...extra.fields, verdict });
+    const report = redactor.value({ ...draft, ...extra.fields, verdict });
     await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
     progress.close();
     cli.out(renderConsole(report));

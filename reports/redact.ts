@@ -14,6 +14,9 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(Stripe-Signature"?\s*[:=]\s*"?)[^"\n]+/gi, '$1[redacted]'],
 ];
 
+/** Keys whose values are identifiers or enumerations, never free text. */
+const STRUCTURAL_KEYS = new Set(['id', 'suite', 'area', 'status', 'level', 'schemaVersion', 'decision', 'metric', 'method']);
+
 export class Redactor {
   private readonly values = new Set<string>();
 
@@ -38,29 +41,20 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy with every string redacted (object keys too, in case a secret became a key). */
-  value<T>(input: T): T {
+  /**
+   * Deep copy with every free-text string redacted (object keys too, in case a secret became a key).
+   * Identifiers and enumerations are left as they are: redacting them would corrupt results
+   * (a weak secret such as "secret" is also part of the check id auth.weak-secret).
+   */
+  value<T>(input: T, key?: string): T {
+    if (key !== undefined && STRUCTURAL_KEYS.has(key)) return input;
     if (typeof input === 'string') return this.text(input) as T;
-    if (Array.isArray(input)) return input.map((v) => this.value(v)) as T;
+    // Checklist evidence and the suite list hold check ids and suite names.
+    if (Array.isArray(input)) return (key === 'evidence' || key === 'suites' ? input : input.map((v) => this.value(v))) as T;
     if (input && typeof input === 'object') {
-      return Object.fromEntries(Object.entries(input).map(([k, v]) => [this.text(k), this.value(v)])) as T;
+      return Object.fromEntries(Object.entries(input).map(([k, v]) => [STRUCTURAL_KEYS.has(k) ? k : this.text(k), this.value(v, k)])) as T;
     }
     return input;
   }
 }
 
-/** Keys whose values are identifiers or enumerations, never free text: redacting them would corrupt the report (a weak secret such as "secret" is also part of the id auth.weak-secret). */
-const STRUCTURAL_KEYS = new Set(['id', 'suite', 'area', 'status', 'level', 'schemaVersion', 'decision', 'metric', 'method']);
-
-/** Redacts every free-text value of a report, leaving ids, statuses and other structural fields as they are. */
-export function redactReport<T>(redactor: Redactor, report: T): T {
-  const walk = (v: unknown, key?: string): unknown => {
-    if (key && STRUCTURAL_KEYS.has(key)) return v;
-    if (typeof v === 'string') return redactor.text(v);
-    // Checklist evidence and similar arrays hold check and KPI ids.
-    if (Array.isArray(v)) return key === 'evidence' || key === 'suites' ? v : v.map((x) => walk(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    return v;
-  };
-  return walk(report) as T;
-}
