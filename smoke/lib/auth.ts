@@ -62,6 +62,16 @@ export async function roleSession(api: Api, plan: SmokePlan, role: string): Prom
   });
 }
 
+/**
+ * The suite's own accounts are few and shared between checks: each one costs a registration, a
+ * verification and a login against the target's anonymous budget (often 100/min per address), and
+ * a suite that spends it has to wait a whole window before its last probes. Checks that change an
+ * account's sessions (refresh reuse, logout) or its state (lockout, mass assignment) keep their own.
+ */
+export const MAIN_USER = 'main';
+/** A second client, for checks that need another user than the owner. */
+export const SECOND_USER = 'second';
+
 export function newEmail(plan: SmokePlan, tag: string): string {
   return `gonogo-${plan.runTag}-${tag}@${plan.config.register.emailDomain}`.toLowerCase();
 }

@@ -1,5 +1,5 @@
 import { test, check, control, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
-import { clientSession, gaveCredential, login, me, ok, registerAndReadMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail } from '../lib/auth.ts';
+import { MAIN_USER, SECOND_USER, clientSession, gaveCredential, login, me, ok, registerAndReadMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail } from '../lib/auth.ts';
 import { algNone, claims, expired, isJwt, tamper, weakSecretsThatVerify } from '../lib/jwt.ts';
 import { mustCreateOrder, getOrder } from '../lib/escrow.ts';
 import { getPath } from '../lib/jsonpath.ts';
@@ -27,7 +27,7 @@ test('[auth.login-roles] each configured role can log in', async ({ api, plan, r
 });
 
 test('[auth.login-uniform-failure] wrong password and unknown user get the same answer', async ({ api, plan, rec }) => {
-  const user = await requireControl('a verified account of the suite', () => userSession(api, plan, 'uniform'));
+  const user = await requireControl('a verified account of the suite', () => userSession(api, plan, MAIN_USER));
   const wrong = await login(api, plan, user.email, strongPassword());
   const unknown = await login(api, plan, newEmail(plan, 'nobody-here'), strongPassword());
   check(!gaveCredential(wrong.res, plan) && !gaveCredential(unknown.res, plan), 'a failed login handed out a token');
@@ -45,7 +45,7 @@ test('[auth.login-uniform-failure] wrong password and unknown user get the same 
 });
 
 test('[auth.token-expiry] access token lifetime is within the KPI', async ({ api, plan, rec }) => {
-  const { session } = await requireControl('login', () => userSession(api, plan, 'tokens'));
+  const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
   test.skip(!isJwt(session.access), 'the access token is not a JWT: its lifetime cannot be read from exp - iat');
   const c = claims(session.access!);
   control(typeof c.exp === 'number', 'the access token has no exp claim');
@@ -58,7 +58,7 @@ test('[auth.token-expiry] access token lifetime is within the KPI', async ({ api
 
 /** The real token works on the "me" route: without that, a rejected forgery proves nothing. */
 async function tokenControl(api: Parameters<typeof me>[0], plan: Parameters<typeof me>[1]) {
-  const { session } = await requireControl('login', () => userSession(api, plan, 'tokens'));
+  const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
   const r = await me(api, plan, session);
   control(ok(r), `the genuine token answered ${r.status} on the "me" route`);
   return session;
@@ -102,7 +102,7 @@ test('[auth.expired-rejected] an expired token is rejected', async ({ api, plan,
 });
 
 test('[auth.weak-secret] tokens do not verify with a known weak secret', async ({ api, plan, rec }) => {
-  const { session } = await requireControl('login', () => userSession(api, plan, 'tokens'));
+  const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
   test.skip(!isJwt(session.access), 'the access token is not a JWT');
   const hits = weakSecretsThatVerify(session.access!, plan.config.weakSecrets);
   rec.detail('secretsTried', plan.config.weakSecrets.length);
@@ -198,7 +198,7 @@ test('[auth.rbac] a client cannot reach manufacturer or admin routes', async ({ 
   const clientRole = plan.config.register.defaultRole;
   const others = Object.entries(plan.config.roleRoutes).filter(([role]) => role !== clientRole);
   test.skip(others.length === 0, 'no role-restricted routes configured (smoke.roleRoutes)');
-  const client = await requireControl(`login as ${clientRole}`, () => clientSession(api, plan, 'rbac'));
+  const client = await requireControl(`login as ${clientRole}`, () => clientSession(api, plan, MAIN_USER));
   const reached: string[] = [];
   for (const [role, routes] of others) {
     const own = plan.config.accounts.some((a) => a.role === role) ? await requireControl(`login as ${role}`, () => roleSession(api, plan, role)) : undefined;
@@ -216,9 +216,9 @@ test('[auth.rbac] a client cannot reach manufacturer or admin routes', async ({ 
 });
 
 test("[auth.object-ownership] another user cannot read or change a user's order", async ({ api, plan, rec }) => {
-  const owner = await requireControl('client login', () => clientSession(api, plan, 'owner-a'));
+  const owner = await requireControl('client login', () => clientSession(api, plan, MAIN_USER));
   const order = await mustCreateOrder(api, plan, owner);
-  const other = await requireControl('a second client of the suite', () => userSession(api, plan, 'owner-b'));
+  const other = await requireControl('a second client of the suite', () => userSession(api, plan, SECOND_USER));
   const o = plan.config.orders;
   const read = await getOrder(api, plan, other.session, order.id);
   const patch = await api.send({ method: o.patch.method, path: fillPath(o.patch.path, { id: order.id }), json: { description: 'gonogo ownership probe' }, session: other.session });

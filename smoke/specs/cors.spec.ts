@@ -1,12 +1,12 @@
 import { test, check, requireControl } from '../lib/fixtures.ts';
-import { roleSession, userSession } from '../lib/auth.ts';
+import { MAIN_USER, roleSession, userSession } from '../lib/auth.ts';
 import type { Res } from '../lib/http.ts';
 
 async function probe(api: import('../lib/http.ts').Api, plan: import('../lib/plan.ts').SmokePlan): Promise<Array<{ path: string; kind: string; res: Res }>> {
   const origin = plan.config.cors.foreignOrigin;
   const session = plan.config.accounts.length
     ? await requireControl('login', () => roleSession(api, plan, plan.config.accounts[0]!.role))
-    : (await requireControl('login', () => userSession(api, plan, 'cors'))).session;
+    : (await requireControl('login', () => userSession(api, plan, MAIN_USER))).session;
   const out: Array<{ path: string; kind: string; res: Res }> = [];
   for (const path of plan.config.cors.paths) {
     out.push({ path, kind: 'request', res: await api.send({ method: 'GET', path, session, headers: { origin } }) });

@@ -1,5 +1,5 @@
 import { test, check, control, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
-import { ok, roleSession, userSession } from '../lib/auth.ts';
+import { MAIN_USER, SECOND_USER, ok, roleSession, userSession } from '../lib/auth.ts';
 import { approveAll, approvedOrder, createOrder, fund, fundedOrder, getOrder, mustCreateOrder, orderStatus, release, signedEvent, postEvent, webhookSecret } from '../lib/escrow.ts';
 import { getPath } from '../lib/jsonpath.ts';
 import { fillPath } from '../lib/template.ts';
@@ -16,7 +16,7 @@ const refused = (r: Res) => r.status >= 400 && r.status !== 429;
 /** register -> verify -> login -> order -> signed webhook funds -> approve -> release, on an account of the suite's own. */
 async function happyPath(api: Api, plan: SmokePlan): Promise<true> {
   webhookSecret(plan);
-  const { session } = await userSession(api, plan, 'happy');
+  const { session } = await userSession(api, plan, MAIN_USER);
   const order = await approvedOrder(api, plan, session);
   const r = await release(api, plan, session, order);
   control(ok(r), `the owner releasing a funded, approved order answered ${r.status}`);
@@ -27,7 +27,7 @@ async function happyPath(api: Api, plan: SmokePlan): Promise<true> {
 
 /** Negative escrow checks prove something only once the legitimate path works. */
 const happyControl = (api: Api, plan: SmokePlan) => requireControl('escrow happy path', () => shared('escrow-happy', () => happyPath(api, plan)));
-const owner = (api: Api, plan: SmokePlan) => requireControl('login of the order owner', async () => (await userSession(api, plan, 'escrow-owner')).session);
+const owner = (api: Api, plan: SmokePlan) => requireControl('login of the order owner', async () => (await userSession(api, plan, MAIN_USER)).session);
 
 test('[escrow.happy-path] order, signed webhook funds, approve, release', async ({ api, plan, rec }) => {
   try { await shared('escrow-happy', () => happyPath(api, plan)); } catch (e) {
@@ -123,7 +123,7 @@ async function releaseBy(api: Api, plan: SmokePlan, who: (order: Awaited<ReturnT
 }
 
 test('[escrow.release-other-client] another client cannot release the order', async ({ api, plan, rec }) => {
-  const other = await requireControl('a second client', async () => (await userSession(api, plan, 'escrow-other')).session);
+  const other = await requireControl('a second client', async () => (await userSession(api, plan, SECOND_USER)).session);
   const { r, status, released } = await releaseBy(api, plan, (order) => release(api, plan, other, order));
   rec.actual = `release by another client answered ${r.status}; order "${String(status)}"`;
   check(refused(r) && !released, `another client released the order (${r.status}, "${String(status)}")`);
