@@ -1,10 +1,11 @@
-import { startMailSink } from '../smoke/mail/sink.ts';
-import { startReference } from '../reference-app/index.ts';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { smokeReferenceConfig } from '../smoke/reference.ts';
 import { securityReferenceConfig } from '../security/reference.ts';
 import { loadReferenceConfig } from '../load/reference.ts';
 import type { ConfigInput } from '../config/schema.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
+import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
 
 export interface ReferenceTarget {
   info: ReferenceInfo;
@@ -13,19 +14,52 @@ export interface ReferenceTarget {
   stop(): Promise<void>;
 }
 
-/** Starts the harness's mail sink and the bundled platform on free loopback ports, and maps one onto the other. */
+const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../reference-app/child.ts', import.meta.url));
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts the bundled platform and its mail sink in a child process on free loopback ports, and maps
+ * one onto the other. The platform runs apart from the harness, as a team's would: the load it serves
+ * and the memory it holds are not counted as the harness's, and the harness's own work (parsing k6's
+ * output, the autocannon workers) does not slow the target it measures.
+ */
 export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv): Promise<ReferenceTarget> {
-  const sink = await startMailSink({ host: '127.0.0.1' });
-  let info: ReferenceInfo;
+  const child = fork(RUN_TS, [CHILD], { env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  let ready: Extract<ChildMessage, { type: 'ready' }>;
   try {
-    info = await startReference({ flaws, smtp: sink.smtp, env });
+    ready = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the reference platform did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      child.once('message', (m: ChildMessage) => {
+        clearTimeout(timer);
+        if (m.type === 'ready') resolve(m);
+        else reject(new Error(`the reference platform failed to start: ${m.message}`));
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`the reference platform exited (code ${code}) before it started${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`));
+      });
+      child.send({ type: 'start', flaws } satisfies ParentMessage);
+    });
   } catch (e) {
-    await sink.stop();
+    await stop();
     throw e;
   }
+  const info: ReferenceInfo = { ...ready.info, stop };
   const configInput: ConfigInput = {
     target: { baseUrl: info.baseUrl, caFile: info.caFile },
-    smoke: smokeReferenceConfig(info, { mailApiUrl: sink.apiUrl }),
+    smoke: smokeReferenceConfig(info, { mailApiUrl: ready.mailApiUrl }),
     security: securityReferenceConfig(info),
     load: loadReferenceConfig(info),
   };
@@ -33,9 +67,6 @@ export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessE
     info,
     configInput,
     secrets: [info.jwtSecret, info.webhookSecret, ...info.accounts.map((a) => a.password)],
-    stop: async () => {
-      await info.stop();
-      await sink.stop();
-    },
+    stop,
   };
 }

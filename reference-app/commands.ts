@@ -37,26 +37,20 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
       }
 
       // Loaded on use: the server stack is heavy and every other gonogo command would pay for it at start.
-      const [{ startMailSink }, { startReference }] = await Promise.all([import('../smoke/mail/sink.ts'), import('./index.ts')]);
-      const sink = await startMailSink({ host: '127.0.0.1' });
-      let info;
-      try {
-        info = await startReference({ flaws, smtp: sink.smtp });
-      } catch (e) {
-        await sink.stop();
-        throw e;
-      }
+      const { startPlatform } = await import('./launch.ts');
+      const platform = await startPlatform(flaws, process.env);
+      const { info } = platform;
       try {
         if (o.json) {
           const { stop: _stop, ...rest } = info;
-          cli.out(JSON.stringify({ ...rest, mailApiUrl: sink.apiUrl }, null, 2));
+          cli.out(JSON.stringify({ ...rest, mailApiUrl: platform.mailApiUrl }, null, 2));
         } else {
           cli.out([
             `Reference platform running${flaws.length ? ` with flaws: ${flaws.join(', ')}` : ' (no flaws)'}`,
             `  HTTPS      ${info.baseUrl}   (login page: ${info.baseUrl}/login)`,
             `  HTTP       ${info.httpUrl}   (redirects to HTTPS)`,
             `  CA file    ${info.caFile}`,
-            `  SMTP sink  ${sink.smtp.host}:${sink.smtp.port}   mailbox API (Mailpit-compatible): ${sink.apiUrl}`,
+            `  SMTP sink  ${info.smtp.host}:${info.smtp.port}   mailbox API (Mailpit-compatible): ${platform.mailApiUrl}`,
             `  lockfile   ${info.lockfile}`,
             '  accounts (this run only):',
             ...info.accounts.map((a) => `    ${a.role.padEnd(12)} ${a.email.padEnd(30)} ${a.password}`),
@@ -65,8 +59,7 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
         }
         await untilSignal();
       } finally {
-        await info.stop();
-        await sink.stop();
+        await platform.stop();
       }
     });
 };

@@ -15,7 +15,7 @@ import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
 import { referenceEnv } from './reference.ts';
-import { startMailSink } from './mail/sink.ts';
+import type { MailSink } from './mail/sink.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
 
@@ -76,10 +76,12 @@ export const runSmoke: SuiteRunner = async (ctx) => {
   const secrets = resolveSecrets(ctx);
   for (const v of Object.values(secrets)) redactor.add(v);
 
-  let sink: Awaited<ReturnType<typeof startMailSink>> | undefined;
+  let sink: MailSink | undefined;
   let mailApiUrl: string | null = c.mailbox.kind === 'mailpit' ? c.mailbox.url : c.mailbox.apiUrl ?? null;
   if (!mailApiUrl) {
     // No sink running yet: start one for this run (the target must deliver to its SMTP port).
+    // Loaded on use: the SMTP stack stays out of the harness when the platform's own mailbox is configured.
+    const { startMailSink } = await import('./mail/sink.ts');
     sink = await startMailSink({ host: '127.0.0.1' });
     mailApiUrl = sink.apiUrl;
     ctx.progress({ suite: 'smoke', kind: 'info', message: `mail sink listening on smtp://${sink.smtp.host}:${sink.smtp.port}` });
