@@ -7,9 +7,8 @@ import { startAvailabilityPoller } from '../availability.ts';
 import { EngineError, type EngineRun, type LoadEngine } from '../engine.ts';
 import type { LoadPlan } from '../plan.ts';
 import type { WorkerInput, WorkerMessage } from './protocol.ts';
+import { bundleWorker } from './bundle.ts';
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
-const ENTRY = new URL('./worker.ts', import.meta.url).href;
 
 function autocannonVersion(): string {
   const req = createRequire(import.meta.url);
@@ -35,6 +34,15 @@ export class AutocannonEngine implements LoadEngine {
   }
 
   async run(plan: LoadPlan): Promise<EngineRun> {
+    const worker = await bundleWorker();
+    try {
+      return await this.runWith(plan, worker.url);
+    } finally {
+      await worker.dispose();
+    }
+  }
+
+  private async runWith(plan: LoadPlan, workerUrl: URL): Promise<EngineRun> {
     const workers = plan.workers > 0 ? plan.workers : Math.min(2, availableParallelism());
     let startedAtMs = Date.now();
     let collector = new LoadCollector(startedAtMs);
@@ -44,10 +52,10 @@ export class AutocannonEngine implements LoadEngine {
     let totalErrors = 0;
     const threads = splitConnections(plan, workers).map((connections, i) => {
       const data: WorkerInput = {
-        entry: ENTRY, baseUrl: plan.baseUrl, connections, journeys: plan.journeys, durationS: plan.durationS,
+        baseUrl: plan.baseUrl, connections, journeys: plan.journeys, durationS: plan.durationS,
         thinkTimeS: plan.thinkTimeS, requestTimeoutS: plan.requestTimeoutS, sourceAddress: plan.sourceAddress, env: plan.env,
       };
-      const w = new Worker(BOOT, { workerData: data });
+      const w = new Worker(workerUrl, { workerData: data });
       let markReady!: () => void;
       const ready = new Promise<Worker>((r) => { markReady = () => r(w); });
       const done = new Promise<void>((resolve, reject) => {

@@ -2,7 +2,6 @@ import type { PlanJourney } from '../../scenarios/journey-core.ts';
 import type { CollectorDump } from '../collector.ts';
 
 export interface WorkerInput {
-  entry: string;
   baseUrl: string;
   /** Connections (virtual users) this worker runs per journey, index-aligned with journeys. */
   connections: number[];
