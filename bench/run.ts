@@ -16,6 +16,7 @@ import { K6Engine } from '../load/k6/engine.ts';
 import { findK6 } from '../load/k6/binary.ts';
 import { buildPlan } from '../load/plan.ts';
 import { LoadConfig } from '../load/config.ts';
+import { startReferenceTarget } from '../cli/reference-target.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNS = 50;
@@ -38,9 +39,9 @@ async function raw(url: string): Promise<{ rps: number; requests: number; cpuUsP
   return { rps: requests / SECONDS, requests, cpuUsPerReq: (cpuMs(cpu) * 1000) / requests, meanMs: r.latency.mean };
 }
 
-async function gonogo(url: string, path: string, engine: 'autocannon' | 'k6', workers = 0) {
-  const load = LoadConfig.parse({ thinkTimeS: 0, health: { path: null }, workers, journeys: [{ name: 'get', steps: [{ name: 'get', path }] }] });
-  const plan = buildPlan({ baseUrl: url, load, vus: CONNS, duration: `${SECONDS}s`, kpis: [], outDir: mkdtempSync(join(tmpdir(), 'gonogo-bench-')) });
+async function gonogo(url: string, path: string, engine: 'autocannon' | 'k6', workers = 0, o: { vus?: number; caFile?: string; sourceAddress?: string } = {}) {
+  const load = LoadConfig.parse({ thinkTimeS: 0, health: { path: null }, workers, sourceAddress: o.sourceAddress, journeys: [{ name: 'get', steps: [{ name: 'get', path }] }] });
+  const plan = buildPlan({ baseUrl: url, load, vus: o.vus ?? CONNS, duration: `${SECONDS}s`, kpis: [], caFile: o.caFile, outDir: mkdtempSync(join(tmpdir(), 'gonogo-bench-')) });
   const cpu = process.cpuUsage();
   const run = await (engine === 'k6' ? new K6Engine() : new AutocannonEngine()).run(plan);
   const r = run.result;
@@ -87,4 +88,26 @@ try {
   if (k6) console.log(`\nk6 vs autocannon p95: ${fmt(((k6.latency.p95 - gs.latency.p95) / gs.latency.p95) * 100, 2)}%`);
 } finally {
   server.stop();
+}
+
+// Equivalence on the reference platform's fixed 50 ms route (GET /api/slow, HTTPS), the platform in its own
+// process as `gonogo run --reference` starts it, the load from the address it exempts from rate limits.
+const ref = await startReferenceTarget([], process.env);
+try {
+  const k6 = await findK6();
+  console.log(`\n## Reference platform, fixed 50 ms route (GET /api/slow over HTTPS), both engines\n`);
+  console.log('| VUs | engine | requests | errors | mean ms | p95 ms | p95 vs 50 ms | engines\' p95 apart |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const vus of [10, CONNS]) {
+    const o = { vus, caFile: ref.info.caFile, sourceAddress: ref.info.unlimitedAddresses[0] };
+    const ac = await gonogo(ref.info.baseUrl, '/api/slow', 'autocannon', 0, o);
+    const kk = k6 ? await gonogo(ref.info.baseUrl, '/api/slow', 'k6', 0, o) : null;
+    const apart = kk ? `${fmt((Math.abs(kk.latency.p95 - ac.latency.p95) / Math.min(kk.latency.p95, ac.latency.p95)) * 100, 2)}%` : 'n/a (no k6)';
+    for (const [name, r] of [['autocannon', ac], ['k6', kk]] as const) {
+      if (!r) continue;
+      console.log(`| ${vus} | ${name} | ${r.requests} | ${r.errors} | ${fmt(r.latency.mean, 2)} | ${fmt(r.latency.p95, 2)} | ${fmt(((r.latency.p95 - 50) / 50) * 100, 1)}% | ${apart} |`);
+    }
+  }
+} finally {
+  await ref.stop();
 }

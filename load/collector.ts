@@ -11,13 +11,29 @@ export interface CollectorDump {
 }
 
 interface Endpoint { name: string; method: string; requests: number; errors: number; hist: Histogram }
-interface Second { requests: number; errors: number; hist: Histogram }
+/** A past second keeps its histogram encoded (about 100 bytes instead of 10 KB), so a long run's memory stays flat. */
+interface Second { requests: number; errors: number; hist: Histogram | null; packed: string | null }
+
+/** Seconds this far behind the newest sample are packed; samples can still arrive that late (k6 flushes in batches). */
+const PACK_AFTER_S = 3;
+
+/** A second's histogram without unpacking it for good (reads of the timeline). */
+function peek(s: Second): Histogram {
+  return s.hist ?? decodeHistogram(s.packed!);
+}
+
+function histOf(s: Second): Histogram {
+  if (!s.hist) { s.hist = decodeHistogram(s.packed!); s.packed = null; }
+  return s.hist;
+}
 
 /** Every response of a run, in HDR histograms: overall, per endpoint and per second. */
 export class LoadCollector {
   readonly all = newHistogram();
   readonly endpoints = new Map<string, Endpoint>();
   readonly seconds = new Map<number, Second>();
+  private readonly liveSeconds = new Set<number>();
+  private newest = -1;
   checks = { passes: 0, fails: 0 };
   iterations = 0;
   requests = 0;
@@ -33,11 +49,23 @@ export class LoadCollector {
     return e;
   }
 
-  private second(t: number): Second {
+  private second(t: number): Second & { hist: Histogram } {
     let s = this.seconds.get(t);
     // Per-second histograms only feed the timeline's p95: 2 digits keep them small.
-    if (!s) this.seconds.set(t, (s = { requests: 0, errors: 0, hist: newHistogram(2) }));
-    return s;
+    if (!s) this.seconds.set(t, (s = { requests: 0, errors: 0, hist: newHistogram(2), packed: null }));
+    histOf(s);
+    this.liveSeconds.add(t);
+    if (t > this.newest) {
+      this.newest = t;
+      for (const old of this.liveSeconds) {
+        if (old > t - PACK_AFTER_S) continue;
+        const o = this.seconds.get(old)!;
+        o.packed = encodeHistogram(o.hist!);
+        o.hist = null;
+        this.liveSeconds.delete(old);
+      }
+    }
+    return s as Second & { hist: Histogram };
   }
 
   record(name: string, method: string, latencyMs: number, failed: boolean, atMs: number): void {
@@ -52,6 +80,11 @@ export class LoadCollector {
     if (failed) { e.errors += 1; s.errors += 1; this.errors += 1; }
   }
 
+  /** Seconds holding a live (unpacked) histogram: bounded, however long the run. */
+  get liveSecondCount(): number {
+    return this.liveSeconds.size;
+  }
+
   check(ok: boolean): void {
     if (ok) this.checks.passes += 1; else this.checks.fails += 1;
   }
@@ -61,14 +94,14 @@ export class LoadCollector {
     if (Number.isNaN(this.startedAtMs)) return null;
     const t = Math.floor((nowMs - this.startedAtMs) / 1000) - 1;
     const s = this.seconds.get(t);
-    return s ? { t, rps: s.requests, p95: percentileMs(s.hist, 95), errors: s.errors } : null;
+    return s ? { t, rps: s.requests, p95: percentileMs(peek(s), 95), errors: s.errors } : null;
   }
 
   dump(): CollectorDump {
     return {
       histogram: encodeHistogram(this.all),
       endpoints: [...this.endpoints.values()].map((e) => ({ name: e.name, method: e.method, requests: e.requests, errors: e.errors, histogram: encodeHistogram(e.hist) })),
-      seconds: [...this.seconds.entries()].map(([t, s]) => ({ t, requests: s.requests, errors: s.errors, histogram: encodeHistogram(s.hist) })),
+      seconds: [...this.seconds.entries()].map(([t, s]) => ({ t, requests: s.requests, errors: s.errors, histogram: s.packed ?? encodeHistogram(s.hist!) })),
       checks: { ...this.checks },
       iterations: this.iterations,
     };
@@ -94,7 +127,7 @@ export class LoadCollector {
     const durationS = meta.durationS > 0 ? meta.durationS : 1;
     // A trailing partial second would show a false dip in throughput.
     const timeline = [...this.seconds.entries()].filter(([t]) => t < Math.max(1, Math.floor(durationS))).sort((a, b) => a[0] - b[0])
-      .map(([t, s]) => ({ t, rps: s.requests, p95: percentileMs(s.hist, 95), errors: s.errors }));
+      .map(([t, s]) => ({ t, rps: s.requests, p95: percentileMs(peek(s), 95), errors: s.errors }));
     return {
       engine: meta.engine,
       vus: meta.vus,

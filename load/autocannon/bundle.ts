@@ -3,7 +3,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 const ENTRY = new URL('./worker.ts', import.meta.url);
 const require = createRequire(import.meta.url);
@@ -30,7 +30,7 @@ export async function bundleWorker(): Promise<{ url: URL; dispose(): Promise<voi
         b.onResolve({ filter: /^[^./]/ }, (args) => (isBuiltin(args.path) ? { path: args.path, external: true } : { path: pathToFileURL(require.resolve(args.path)).href, external: true }));
       },
     }],
-  });
+  }).finally(() => stop()); // esbuild's service process would otherwise stay for the whole run
   const dir = await mkdtemp(join(tmpdir(), 'gonogo-autocannon-'));
   const file = join(dir, 'worker.mjs');
   await writeFile(file, out.outputFiles[0]!.contents);

@@ -76,3 +76,33 @@ describe('exact merge', () => {
     expect(merged.latencyMs.max).toBeCloseTo(30, 1);
   });
 });
+
+describe('collector memory over a long run', () => {
+  it('packs past seconds, keeps a bounded number live, and loses nothing doing so', () => {
+    const values = samples(6000);
+    const c = new LoadCollector(0);
+    const perSecond = new Map<number, number[]>();
+    // 600 seconds, samples arriving up to 2 s late (k6 flushes its output in batches).
+    values.forEach((v, i) => {
+      const t = Math.floor(i / 10);
+      const late = i % 7 === 0 ? Math.max(0, t - 2) : t;
+      c.record('/x', 'GET', v, false, late * 1000 + 500);
+      perSecond.set(late, [...(perSecond.get(late) ?? []), v]);
+    });
+    expect(c.liveSecondCount).toBeLessThanOrEqual(4);
+    const timeline = c.toResult({ engine: 'autocannon', vus: 1, durationS: 600 }).timeline;
+    expect(timeline).toHaveLength(600);
+    for (const s of timeline) {
+      const own = new LoadCollector(0);
+      for (const v of perSecond.get(s.t)!) own.record('/x', 'GET', v, false, s.t * 1000 + 500);
+      expect({ t: s.t, rps: s.rps, p95: s.p95 }).toEqual({ t: s.t, rps: perSecond.get(s.t)!.length, p95: own.toResult({ engine: 'autocannon', vus: 1, durationS: 600 }).timeline.find((x) => x.t === s.t)!.p95 });
+    }
+    // A packed second absorbed from another collector (a worker's dump) adds up exactly.
+    const twice = new LoadCollector(0);
+    twice.absorb(c.dump());
+    twice.absorb(c.dump());
+    const doubled = twice.toResult({ engine: 'autocannon', vus: 1, durationS: 600 }).timeline;
+    expect(doubled.map((s) => s.rps)).toEqual(timeline.map((s) => s.rps * 2));
+    expect(doubled.map((s) => s.p95)).toEqual(timeline.map((s) => s.p95));
+  });
+});
