@@ -9,7 +9,6 @@ import type { LoadPlan } from '../plan.ts';
 import type { WorkerInput, WorkerMessage } from './protocol.ts';
 import { bundleWorker } from './bundle.ts';
 
-
 function autocannonVersion(): string {
   const req = createRequire(import.meta.url);
   return (req('autocannon/package.json') as { version: string }).version;
