@@ -55,17 +55,19 @@ export class LoadCollector {
     if (!s) this.seconds.set(t, (s = { requests: 0, errors: 0, hist: newHistogram(2), packed: null }));
     histOf(s);
     this.liveSeconds.add(t);
-    if (t > this.newest) {
-      this.newest = t;
-      for (const old of this.liveSeconds) {
-        if (old > t - PACK_AFTER_S) continue;
-        const o = this.seconds.get(old)!;
-        o.packed = encodeHistogram(o.hist!);
-        o.hist = null;
-        this.liveSeconds.delete(old);
-      }
-    }
+    if (t > this.newest) this.packBefore((this.newest = t) - PACK_AFTER_S + 1);
     return s as Second & { hist: Histogram };
+  }
+
+  /** Encodes the live seconds older than `t` (runs once per new second, not per sample). */
+  private packBefore(t: number): void {
+    for (const old of this.liveSeconds) {
+      if (old >= t) continue;
+      const o = this.seconds.get(old)!;
+      o.packed = encodeHistogram(o.hist!);
+      o.hist = null;
+      this.liveSeconds.delete(old);
+    }
   }
 
   record(name: string, method: string, latencyMs: number, failed: boolean, atMs: number): void {
