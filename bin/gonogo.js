@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The package ships TypeScript sources; tsx compiles them on load so no build step is needed after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The package ships TypeScript sources; bin/compiled.js compiles them once into a cache, so no build step is needed after `npm ci`.
+import { importEntry } from './compiled.js';
 
-register();
-const { main } = await import('../cli/main.ts');
+const { main } = await importEntry('cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

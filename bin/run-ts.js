@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-// Runs one TypeScript file of this package (benchmarks, fixtures) through tsx without a build step.
-import { register } from 'tsx/esm/api';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+// Runs one TypeScript file of this package (the reference platform's process, benchmarks, fixtures) without a build step.
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importEntry } from './compiled.js';
 
-register();
 const file = process.argv[2];
 if (!file) {
   console.error('usage: run-ts FILE.ts [args...]');
   process.exit(2);
 }
 process.argv.splice(1, 1);
-await import(pathToFileURL(resolve(file)).href);
+await importEntry(relative(resolve(fileURLToPath(import.meta.url), '../..'), resolve(file)));

@@ -1,6 +1,5 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createJiti } from 'jiti';
 import { fileURLToPath } from 'node:url';
 import { ConfigSchema, type Config } from './schema.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
@@ -59,6 +58,8 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   } catch {
     throw new ConfigError(file, ['no config file here; create one with `gonogo init`, pass --config FILE, or use --reference to test the bundled reference platform']);
   }
+  // Only a config file needs a TypeScript loader; `--reference` runs never load it.
+  const { createJiti } = await import('jiti');
   let mod: unknown;
   try {
     // `gonogo` resolves to this package even when the config sits outside any node_modules that holds it.

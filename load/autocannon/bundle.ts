@@ -3,7 +3,6 @@ import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, stop } from 'esbuild';
 
 const ENTRY = new URL('./worker.ts', import.meta.url);
 const require = createRequire(import.meta.url);
@@ -16,6 +15,7 @@ const require = createRequire(import.meta.url);
  * so the module works from a temporary directory.
  */
 export async function bundleWorker(): Promise<{ url: URL; dispose(): Promise<void> }> {
+  const { build, stop } = await import('esbuild');
   const out = await build({
     entryPoints: [fileURLToPath(ENTRY)],
     bundle: true,

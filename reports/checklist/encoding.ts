@@ -1,4 +1,4 @@
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 
 /**
  * Repairs text whose UTF-8 bytes were decoded with a legacy 8-bit code page ("âœ…" for "✅",
@@ -9,6 +9,8 @@ const LEGACY_PAGES = ['windows-1252', 'macintosh'] as const;
 
 /** Code point -> byte for one code page, built from iconv-lite (Node 20's TextDecoder treats windows-1252 as latin-1). */
 function reverseTable(label: string): Map<number, number> {
+  // Loaded only when a checklist needs repair (CommonJS, a few MB of the harness's memory).
+  const iconv = createRequire(import.meta.url)('iconv-lite') as typeof import('iconv-lite');
   const table = new Map<number, number>();
   for (let b = 0; b < 256; b++) {
     const ch = iconv.decode(Buffer.from([b]), label);
@@ -22,7 +24,12 @@ function reverseTable(label: string): Map<number, number> {
   return table;
 }
 
-const tables = new Map(LEGACY_PAGES.map((p) => [p, reverseTable(p)] as const));
+const tables = new Map<string, Map<number, number>>();
+function tableOf(page: string): Map<number, number> {
+  let t = tables.get(page);
+  if (!t) tables.set(page, (t = reverseTable(page)));
+  return t;
+}
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function toBytes(text: string, table: Map<number, number>): number[] | null {
@@ -69,11 +76,11 @@ export function repairLine(line: string): string {
   // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(line)) return line;
   for (const page of LEGACY_PAGES) {
-    const fixed = roundTrip(line, tables.get(page)!);
+    const fixed = roundTrip(line, tableOf(page));
     if (fixed !== null && fixed !== line) return fixed;
   }
   for (const page of LEGACY_PAGES) {
-    const fixed = repairRuns(line, tables.get(page)!);
+    const fixed = repairRuns(line, tableOf(page));
     if (fixed !== null) return fixed;
   }
   return line;

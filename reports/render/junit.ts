@@ -1,4 +1,4 @@
-import { XMLBuilder } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import type { CheckResult, KpiResult, Report } from '../schema.ts';
 
 interface TestCase { '@_name': string; '@_classname': string; '@_time': string; failure?: unknown; error?: unknown; skipped?: unknown; 'system-out'?: string }
@@ -40,6 +40,8 @@ export function renderJunit(report: Report): string {
   for (const c of report.checks) bySuite.set(c.suite, [...(bySuite.get(c.suite) ?? []), checkCase(c)]);
   const suites = [...bySuite.entries()].map(([name, cases]) => suite(`gonogo ${name}`, cases));
   suites.push(suite('gonogo kpis', report.kpis.map(kpiCase)));
+  // Loaded when the report is written, not with the CLI (CommonJS build, several MB of memory).
+  const { XMLBuilder } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
   const builder = new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true });
   const body = builder.build({
     testsuites: { '@_name': `gonogo ${report.verdict.decision}`, '@_tests': report.checks.length + report.kpis.length, testsuite: suites },

@@ -1,11 +1,10 @@
-import * as lockfileModule from '@yarnpkg/lockfile';
-import { parseSyml } from '@yarnpkg/parsers';
+import { createRequire } from 'node:module';
 import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
 
-type YarnParse = typeof import('@yarnpkg/lockfile').parse;
-// The package is a CommonJS bundle: Node's ESM loader and vite expose its exports at different depths.
-const parseClassicText: YarnParse = (lockfileModule as unknown as { parse?: YarnParse }).parse
-  ?? (lockfileModule as unknown as { default: { parse: YarnParse } }).default.parse;
+// Both parsers are CommonJS, loaded when a yarn.lock is read: together they weigh about 20 MB of the harness's memory.
+const require = createRequire(import.meta.url);
+const parseClassicText = (text: string): ReturnType<typeof import('@yarnpkg/lockfile').parse> => (require('@yarnpkg/lockfile') as typeof import('@yarnpkg/lockfile')).parse(text);
+const parseSyml = (text: string): unknown => (require('@yarnpkg/parsers') as typeof import('@yarnpkg/parsers')).parseSyml(text);
 
 /** "name@range" or "@scope/name@range" -> name. */
 function nameOf(descriptor: string): string {

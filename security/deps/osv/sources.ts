@@ -1,6 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { unzipSync } from 'fflate';
 import { mapLimit } from '../../checks.ts';
 import { AdvisorySourceError, normalizePypiName, type Advisory, type AdvisoryDb, type LockedPackage } from '../types.ts';
 import { packagesOf, toAdvisory } from './match.ts';
@@ -64,6 +63,7 @@ export async function osvDirDb(path: string): Promise<AdvisoryDb> {
   if (info.isDirectory()) {
     for (const f of await jsonFiles(path)) records.push(parseRecord(await readFile(f, 'utf8'), f));
   } else {
+    const { unzipSync } = await import('fflate'); // only for zipped exports
     let entries: Record<string, Uint8Array>;
     try {
       entries = unzipSync(new Uint8Array(await readFile(path)), { filter: (f) => f.name.endsWith('.json') });
