@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'gonogo');
 const STALE_MS = 7 * 24 * 3600 * 1000;
+const SELF = relative(ROOT, fileURLToPath(import.meta.url)); // how builds are made is an input too
 
 /** The input files' identity: path, size and modification time of each, hashed. */
 function fingerprint(inputs) {
@@ -80,7 +81,7 @@ async function build(entry) {
   } finally {
     await esbuild.stop(); // the service process would otherwise outlive the build
   }
-  const inputs = Object.keys(result.metafile.inputs); // relative to ROOT, the working directory
+  const inputs = [...Object.keys(result.metafile.inputs), SELF]; // relative to ROOT, the working directory
   const hash = fingerprint(inputs);
   const entryOut = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)?.[0];
   const output = relative(tmp, join(ROOT, entryOut));
