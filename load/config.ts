@@ -51,7 +51,7 @@ export const LoadConfig = z.object({
   sourceAddress: z.string().refine((s) => isIP(s) !== 0, 'an IP address').optional(),
   /** k6 binary; default: `k6` on PATH. */
   k6Path: z.string().min(1).optional(),
-  /** Worker threads of the autocannon engine; 0 = one per core, at most 2 when the target may share the machine. */
+  /** Worker threads of the autocannon engine; 0 = one per core, at most 2, and one core left to a target on a loopback address. */
   workers: z.number().int().min(0).max(64).default(0),
   /** Skip certificate verification in the load generator (the TLS suite still verifies). */
   insecureTls: z.boolean().default(false),

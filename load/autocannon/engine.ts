@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -20,6 +21,18 @@ function autocannonVersion(): string {
  * throughput the same (70-76k req/s against a one-process Node server either way; BENCHMARKS.md).
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
+
+/**
+ * Worker threads when the config leaves it to the engine: one per core, at most two (one worker reaches
+ * about 90-100k req/s here). A target on this machine (a loopback address) keeps a core of its own: on
+ * two cores, two generator threads took CPU from a one-process target and reached 68-77% of raw
+ * autocannon's req/s, one worker 89-110% (BENCHMARKS.md).
+ */
+export function defaultWorkers(baseUrl: string, cores = availableParallelism()): number {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || host.endsWith('.localhost') || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+  return Math.max(1, Math.min(2, local ? cores - 1 : cores));
+}
 
 /** Splits each journey's VUs over the workers; a worker with no VU is not started. */
 export function splitConnections(plan: Pick<LoadPlan, 'journeys' | 'vus'>, workers: number): number[][] {
@@ -49,7 +62,7 @@ export class AutocannonEngine implements LoadEngine {
   }
 
   private async runWith(plan: LoadPlan, workerUrl: URL): Promise<EngineRun> {
-    const workers = plan.workers > 0 ? plan.workers : Math.min(2, availableParallelism());
+    const workers = plan.workers > 0 ? plan.workers : defaultWorkers(plan.baseUrl);
     let startedAtMs = Date.now();
     let collector = new LoadCollector(startedAtMs);
     const warnings: string[] = [];

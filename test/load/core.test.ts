@@ -6,7 +6,7 @@ import { parseKpiText } from '../../config/kpis.ts';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../config/errors.ts';
 import { segmentArgs } from '../../load/k6/engine.ts';
-import { splitConnections } from '../../load/autocannon/engine.ts';
+import { defaultWorkers, splitConnections } from '../../load/autocannon/engine.ts';
 
 const step = LoadConfig.parse({ journeys: [{ name: 'j', steps: [{ name: 'login', method: 'POST', path: '/login', body: { email: 'a@b.c', password: '{{env.PW}}', n: '{{vu}}' }, capture: { token: 'data.access_token' }, once: true }, { name: 'list', path: '/orders/{{id}}', bearer: 'token' }] }] }).journeys[0]!;
 
@@ -75,5 +75,13 @@ describe('plan', () => {
     const j = { weight: 1, name: 'a', steps: [] };
     expect(splitConnections({ journeys: [j, { ...j, weight: 3 }], vus: 8 }, 2)).toEqual([[1, 3], [1, 3]]);
     expect(splitConnections({ journeys: [j], vus: 1 }, 2)).toEqual([[1]]);
+  });
+  it('leaves a core to a target on this machine when it picks the number of autocannon workers', () => {
+    for (const url of ['https://127.0.0.1:8443', 'http://localhost:3000', 'http://[::1]:80', 'http://api.localhost', 'http://127.0.0.2']) {
+      expect([defaultWorkers(url, 2), defaultWorkers(url, 1), defaultWorkers(url, 8)], url).toEqual([1, 1, 2]);
+    }
+    for (const url of ['https://staging.example.com', 'http://10.0.0.5:8080', 'http://[2001:db8::1]/']) {
+      expect([defaultWorkers(url, 2), defaultWorkers(url, 1), defaultWorkers(url, 8)], url).toEqual([2, 1, 2]);
+    }
   });
 });

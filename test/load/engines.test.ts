@@ -10,6 +10,7 @@ import { LoadConfig, type LoadConfigInput } from '../../load/config.ts';
 import { measurementsFor } from '../../load/measure.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { LoadResult } from '../../reports/schema.ts';
+import { decodeHistogram } from '../../load/histogram.ts';
 import { k6OnPath, startTarget } from './helpers.ts';
 
 const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
@@ -74,3 +75,24 @@ describe.each(engines)('%s engine against a local server', (name, make, skip) =>
   });
 });
 
+
+describe('autocannon engine with two worker threads', () => {
+  it('splits the VUs over both threads and merges every response exactly', async () => {
+    target.hits.clear();
+    const { plan } = planFor(6);
+    plan.workers = 2;
+    const r = LoadResult.parse((await new AutocannonEngine().run(plan)).result);
+    const ep = Object.fromEntries(r.endpoints.map((e) => [e.name, e]));
+    // The four orders VUs sit in both threads (2 + 2); each logs in exactly once.
+    expect(ep.login?.requests).toBe(4);
+    expect(target.hits.get('/login')).toBe(4);
+    // Every merged count is the sum over both threads: endpoints and the histograms agree.
+    expect(r.requests).toBe(r.endpoints.reduce((s, e) => s + e.requests, 0));
+    expect(decodeHistogram(r.histogram).totalCount).toBe(r.requests);
+    for (const e of r.endpoints) expect(decodeHistogram(e.histogram!).totalCount, e.name).toBe(e.requests);
+    // The target served at least what was counted; only requests still in flight at the stop may be missing.
+    const served = (target.hits.get('/') ?? 0) + (target.hits.get('/missing') ?? 0) + (target.hits.get('/orders') ?? 0) + 4;
+    expect(r.requests).toBeLessThanOrEqual(served);
+    expect(r.requests).toBeGreaterThanOrEqual(served - 6);
+  });
+});
