@@ -20,6 +20,12 @@ import { startReferenceTarget } from '../cli/reference-target.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNS = 50;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
 
 async function startServer(): Promise<{ url: string; stop(): void }> {
   const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), { stdio: 'ignore' });
@@ -60,19 +66,33 @@ const fmt = (n: number, d = 1): string => n.toFixed(d);
 const server = await startServer();
 try {
   console.log(`# gonogo load-engine benchmark (${SECONDS}s per run, ${CONNS} connections, node ${process.version})\n`);
-  console.log('## Throughput on a one-process Node server (GET /)\n');
-  const w1 = await wrk(`${server.url}/`);
-  const a = await raw(`${server.url}/`);
-  const g1 = await gonogo(server.url, '/', 'autocannon', 1);
-  const g2 = await gonogo(server.url, '/', 'autocannon', 2);
+  console.log(`## Throughput on a one-process Node server (GET /), ${ROUNDS} rounds\n`);
+  // Single runs on a shared 2-core machine move by ±10%; rounds run the generators in turn, and the table gives medians.
+  type Row = { rps: number; cpuUsPerReq: number | null };
+  const rounds: Record<'wrk' | 'raw' | 'g1' | 'g2', Row[]> = { wrk: [], raw: [], g1: [], g2: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    const w = await wrk(`${server.url}/`);
+    if (w) rounds.wrk.push({ rps: w.rps, cpuUsPerReq: null });
+    rounds.raw.push(await raw(`${server.url}/`));
+    rounds.g1.push(await gonogo(server.url, '/', 'autocannon', 1));
+    rounds.g2.push(await gonogo(server.url, '/', 'autocannon', 2));
+  }
   const chosen = defaultWorkers(server.url);
   const dflt = (n: number): string => (n === chosen ? ' (the default for this loopback target)' : '');
-  console.log('| generator | req/s | vs raw autocannon | generator CPU per request |');
-  console.log('|---|---|---|---|');
-  if (w1) console.log(`| wrk -t2 | ${fmt(w1.rps, 0)} | ${fmt((w1.rps / a.rps) * 100)}% | (separate process) |`);
-  console.log(`| raw autocannon (1 thread) | ${fmt(a.rps, 0)} | 100% | ${fmt(a.cpuUsPerReq)} µs |`);
-  console.log(`| gonogo autocannon engine, 1 worker${dflt(1)} | ${fmt(g1.rps, 0)} | ${fmt((g1.rps / a.rps) * 100)}% | ${fmt(g1.cpuUsPerReq)} µs |`);
-  console.log(`| gonogo autocannon engine, 2 workers${dflt(2)} | ${fmt(g2.rps, 0)} | ${fmt((g2.rps / a.rps) * 100)}% | ${fmt(g2.cpuUsPerReq)} µs |`);
+  const rawMedian = median(rounds.raw.map((x) => x.rps));
+  console.log('| generator | median req/s | vs raw autocannon (median) | each round vs raw autocannon\'s same round | generator CPU per request (median) |');
+  console.log('|---|---|---|---|---|');
+  const line = (name: string, rows: Row[]): void => {
+    if (rows.length === 0) return;
+    const m = median(rows.map((x) => x.rps));
+    const each = rows.map((x, i) => `${fmt((x.rps / rounds.raw[i]!.rps) * 100)}%`).join(', ');
+    const cpu = rows[0]!.cpuUsPerReq === null ? '(separate process)' : `${fmt(median(rows.map((x) => x.cpuUsPerReq!)))} µs`;
+    console.log(`| ${name} | ${fmt(m, 0)} | ${fmt((m / rawMedian) * 100)}% | ${each} | ${cpu} |`);
+  };
+  line('wrk -t2', rounds.wrk);
+  line('raw autocannon (1 thread)', rounds.raw);
+  line(`gonogo autocannon engine, 1 worker${dflt(1)}`, rounds.g1);
+  line(`gonogo autocannon engine, 2 workers${dflt(2)}`, rounds.g2);
 
   console.log('\n## Fixed 50 ms route, 50 connections (GET /slow)\n');
   const ws = await wrk(`${server.url}/slow`);
@@ -98,16 +118,18 @@ const ref = await startReferenceTarget([], process.env);
 try {
   const k6 = await findK6();
   console.log(`\n## Reference platform, fixed 50 ms route (GET /api/slow over HTTPS), both engines\n`);
-  console.log('| VUs | engine | requests | errors | mean ms | p95 ms | p95 vs 50 ms | engines\' p95 apart |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const vus of [10, CONNS]) {
-    const o = { vus, caFile: ref.info.caFile, sourceAddress: ref.info.unlimitedAddresses[0] };
-    const ac = await gonogo(ref.info.baseUrl, '/api/slow', 'autocannon', 0, o);
-    const kk = k6 ? await gonogo(ref.info.baseUrl, '/api/slow', 'k6', 0, o) : null;
-    const apart = kk ? `${fmt((Math.abs(kk.latency.p95 - ac.latency.p95) / Math.min(kk.latency.p95, ac.latency.p95)) * 100, 2)}%` : 'n/a (no k6)';
-    for (const [name, r] of [['autocannon', ac], ['k6', kk]] as const) {
-      if (!r) continue;
-      console.log(`| ${vus} | ${name} | ${r.requests} | ${r.errors} | ${fmt(r.latency.mean, 2)} | ${fmt(r.latency.p95, 2)} | ${fmt(((r.latency.p95 - 50) / 50) * 100, 1)}% | ${apart} |`);
+  console.log('| round | VUs | engine | requests | errors | mean ms | p95 ms | p95 vs 50 ms | engines\' p95 apart |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const vus of [10, CONNS]) {
+      const o = { vus, caFile: ref.info.caFile, sourceAddress: ref.info.unlimitedAddresses[0] };
+      const ac = await gonogo(ref.info.baseUrl, '/api/slow', 'autocannon', 0, o);
+      const kk = k6 ? await gonogo(ref.info.baseUrl, '/api/slow', 'k6', 0, o) : null;
+      const apart = kk ? `${fmt((Math.abs(kk.latency.p95 - ac.latency.p95) / Math.min(kk.latency.p95, ac.latency.p95)) * 100, 2)}%` : 'n/a (no k6)';
+      for (const [name, r] of [['autocannon', ac], ['k6', kk]] as const) {
+        if (!r) continue;
+        console.log(`| ${round} | ${vus} | ${name} | ${r.requests} | ${r.errors} | ${fmt(r.latency.mean, 2)} | ${fmt(r.latency.p95, 2)} | ${fmt(((r.latency.p95 - 50) / 50) * 100, 1)}% | ${apart} |`);
+      }
     }
   }
 } finally {

@@ -42,13 +42,18 @@ export async function startScopeProxy(hosts: readonly string[]): Promise<ScopePr
       return;
     }
     const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (up) => {
+      up.on('error', () => res.destroy());
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
     upstream.on('error', () => res.destroy());
+    req.on('error', () => upstream.destroy());
+    res.on('error', () => upstream.destroy());
     req.pipe(upstream);
   });
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    // A browser may reset any tunnel, a refused one included; an unhandled socket error would end the test worker.
+    client.on('error', () => client.destroy());
     const hostPort = req.url ?? '';
     if (!allowed(hostPort, hosts)) {
       refused.push(hostPort);
