@@ -49,10 +49,17 @@ function errorCheck(id: string, message: string): CheckResult {
 
 async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, string>, timeoutMs: number): Promise<{ report?: unknown; problem?: string }> {
   ctx.progress({ suite: 'smoke', kind: 'info', message: `playwright: ${phase.name}` });
-  const child = await execa(process.execPath, [PLAYWRIGHT_CLI, 'test', '--config', phase.configFile], {
+  const runner = execa(process.execPath, [PLAYWRIGHT_CLI, 'test', '--config', phase.configFile], {
     reject: false, timeout: timeoutMs, cancelSignal: ctx.signal, forceKillAfterDelay: 5000,
     env: { ...env, FORCE_COLOR: '0', PW_TEST_HTML_REPORT_OPEN: 'never' }, extendEnv: true, all: true, cwd: ctx.outDir,
+    // Its own process group: a runner stopped by an interrupt can exit before its test workers do, and
+    // those must not outlive the run.
+    detached: true,
   });
+  const child = await runner;
+  try {
+    if (runner.pid) process.kill(-runner.pid, 'SIGKILL');
+  } catch { /* the group is already empty: every worker exited with the runner */ }
   await writeFile(join(ctx.outDir, 'smoke', `playwright-${phase.name}.log`), new Redactor(ctx.secrets).text(child.all ?? ''));
   let report: unknown;
   try {

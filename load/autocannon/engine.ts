@@ -17,8 +17,8 @@ function autocannonVersion(): string {
 
 /**
  * A worker's young generation (V8's default lets it grow to 16 MB semi-spaces). The generator allocates
- * little that lives: with 4 MB the two workers' start-up peak is about 10 MB lower and the run's
- * throughput the same (70-76k req/s against a one-process Node server either way; BENCHMARKS.md).
+ * little that lives: with 4 MB a 30 s run's peak was 10 MB lower (two workers), and throughput against a
+ * one-process Node server moved no more than between runs of the same setting (BENCHMARKS.md).
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../../reports/io.ts';
-import { alive, descendants, listening } from './procs.ts';
+import { descendants, identify, listening, stillRunning, type Proc } from './procs.ts';
 
 const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
 
@@ -23,7 +23,11 @@ describe.each([
     const child = execa('node', [BIN, 'run', '--reference', '--suite', suite, '--quick', '--duration', '30s', '--vus', '5', '--out', out], {
       reject: false, all: true, env: { GONOGO_DEBUG: '' },
     });
-    const seen = new Set<number>();
+    const seen = new Map<string, Proc>();
+    const see = (pid: number): void => {
+      const p = identify(pid);
+      if (p) seen.set(`${p.pid}/${p.start}`, p);
+    };
     let started = false;
     child.all!.on('data', (b: Buffer) => {
       if (!started && b.toString().includes(`${suite} starting`)) started = true;
@@ -31,14 +35,14 @@ describe.each([
     const deadline = Date.now() + 60_000;
     // Collect descendants while the suite runs, so the check after exit covers processes that were alive.
     while (Date.now() < deadline && child.exitCode === null) {
-      for (const p of descendants(child.pid!)) seen.add(p);
+      for (const p of descendants(child.pid!)) see(p);
       if (started) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(started, 'the suite started').toBe(true);
     // Let the suite get going (children spawned, requests in flight).
     for (let i = 0; i < settleTicks; i++) {
-      for (const p of descendants(child.pid!)) seen.add(p);
+      for (const p of descendants(child.pid!)) see(p);
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill(signal);
@@ -52,7 +56,7 @@ describe.each([
     expect(report.verdict.reasons[0]).toMatch(/interrupted/);
 
     await new Promise((r) => setTimeout(r, 300));
-    expect([...seen].filter(alive), 'processes left behind').toEqual([]);
+    expect([...seen.values()].filter(stillRunning).map((p) => `${p.pid} ${p.cmd}`), 'processes left behind').toEqual([]);
     const port = Number(new URL(report.run.target.baseUrl).port);
     expect(await listening(port), `port ${port} still open`).toBe(false);
   });

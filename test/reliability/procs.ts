@@ -22,13 +22,29 @@ export function descendants(root: number): number[] {
   return out;
 }
 
-export function alive(pid: number): boolean {
+/** A process by pid and start time (a pid can be reused by another process later), with its command line. */
+export interface Proc { pid: number; start: string; cmd: string }
+
+export function identify(pid: number): Proc | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/\) Z /.test(stat);
+    if (/\) Z /.test(stat)) return null;
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 200);
+    return { pid, start, cmd };
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** The same process is still running (not a zombie, not a new process that got its pid). */
+export function stillRunning(p: Proc): boolean {
+  const now = identify(p.pid);
+  return now !== null && now.start === p.start;
+}
+
+export function alive(pid: number): boolean {
+  return identify(pid) !== null;
 }
 
 /** Resolves true when something accepts connections on the port. */
