@@ -43,10 +43,6 @@ export function stillRunning(p: Proc): boolean {
   return now !== null && now.start === p.start;
 }
 
-export function alive(pid: number): boolean {
-  return identify(pid) !== null;
-}
-
 /** Resolves true when something accepts connections on the port. */
 export function listening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
