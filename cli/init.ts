@@ -1,7 +1,7 @@
 import { access, copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RegisterCommands } from './command.ts';
+import type { RegisterCommands } from '../core/command.ts';
 import { UsageError } from '../config/errors.ts';
 import { DEFAULT_KPI_FILE } from './target.ts';
 

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { ConfigError, InputError, UsageError } from '../config/errors.ts';
-import type { Cli } from './command.ts';
+import type { Cli } from '../core/command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerInitCommand } from './init.ts';
 import { registerSecurityCommands } from '../security/commands.ts';

@@ -1,4 +1,4 @@
-import type { ProgressEvent } from './suite.ts';
+import type { ProgressEvent } from '../core/suite.ts';
 
 export interface ProgressSink {
   event(e: ProgressEvent): void;

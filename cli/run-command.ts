@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { RegisterCommands } from './command.ts';
+import type { RegisterCommands } from '../core/command.ts';
 import { parseDuration, parseEngine, parsePositiveInt, parseSuites, type RunOptions } from './plan.ts';
 import { UsageError } from '../config/errors.ts';
 import { parseFlaws } from '../reference-app/flaws.ts';

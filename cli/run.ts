@@ -14,8 +14,8 @@ import { SUITES } from './suites.ts';
 import { prepareExtras } from './extras.ts';
 import { resolveEngine } from '../load/select.ts';
 import { renderConsole } from '../reports/render/index.ts';
-import type { Cli } from './command.ts';
-import type { Measurement, SuiteContext } from './suite.ts';
+import type { Cli } from '../core/command.ts';
+import type { Measurement, SuiteContext } from '../core/suite.ts';
 import { VERSION } from './version.ts';
 
 export interface RunOutcome {

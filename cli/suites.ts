@@ -1,5 +1,5 @@
 import type { SuiteName } from '../reports/schema.ts';
-import type { SuiteRunner } from './suite.ts';
+import type { SuiteRunner } from '../core/suite.ts';
 import { runSmoke } from '../smoke/index.ts';
 import { runSecurity } from '../security/index.ts';
 import { runLoad } from '../load/index.ts';

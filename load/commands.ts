@@ -4,7 +4,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { loadKpiFile } from '../config/kpis.ts';
 import { resolve, join } from 'node:path';
 import { Option } from 'commander';
-import type { RegisterCommands } from '../cli/command.ts';
+import type { RegisterCommands } from '../core/command.ts';
 import { InputError, UsageError } from '../config/errors.ts';
 import { LoadConfig } from './config.ts';
 import { buildPlan, durationToS } from './plan.ts';

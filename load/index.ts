@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SuiteRunner, SuiteOutput } from '../cli/suite.ts';
+import type { SuiteRunner, SuiteOutput } from '../core/suite.ts';
 import type { CheckResult, LoadResult } from '../reports/schema.ts';
 import { CATALOGUE } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';

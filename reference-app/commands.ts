@@ -1,4 +1,4 @@
-import type { RegisterCommands } from '../cli/command.ts';
+import type { RegisterCommands } from '../core/command.ts';
 import { FLAWS, parseFlaws } from './flaws.ts';
 
 export { parseFlaws } from './flaws.ts';

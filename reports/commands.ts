@@ -1,4 +1,4 @@
-import type { RegisterCommands } from '../cli/command.ts';
+import type { RegisterCommands } from '../core/command.ts';
 import { UsageError } from '../config/errors.ts';
 import { readReport, writeAtomic } from './io.ts';
 import { loadKpiFile } from '../config/kpis.ts';

@@ -1,6 +1,6 @@
 import { holds } from '../config/threshold.ts';
 import { matchesCheck, waiverActive, type KpiDef, type Waiver } from '../config/kpis.ts';
-import type { Measurement } from '../cli/suite.ts';
+import type { Measurement } from '../core/suite.ts';
 import type { CheckResult, KpiResult, SuiteName } from './schema.ts';
 
 export interface KpiInput {

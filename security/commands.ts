@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Cli, RegisterCommands } from '../cli/command.ts';
+import type { Cli, RegisterCommands } from '../core/command.ts';
 import { InputError, UsageError } from '../config/errors.ts';
 import type { CheckResult } from '../reports/schema.ts';
 import { Redactor } from '../reports/redact.ts';

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { writeFile, mkdir } from 'node:fs/promises';
-import type { SuiteRunner, SuiteContext, Measurement } from '../cli/suite.ts';
+import type { SuiteRunner, SuiteContext, Measurement } from '../core/suite.ts';
 import type { CheckResult } from '../reports/schema.ts';
 import { CATALOGUE, type CatalogueId } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';

@@ -3,7 +3,7 @@ import type { CheckResult, CheckStatus, Evidence } from '../reports/schema.ts';
 import { Area, CheckId } from '../reports/schema.ts';
 import { catalogueEntry } from '../reports/catalogue.ts';
 import type { Redactor } from '../reports/redact.ts';
-import type { Measurement } from '../cli/suite.ts';
+import type { Measurement } from '../core/suite.ts';
 import { EVIDENCE_ATTACHMENT, MEASUREMENT_ATTACHMENT } from './lib/evidence.ts';
 import { ERROR_MARK, FAIL_MARK } from './lib/markers.ts';
 

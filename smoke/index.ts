@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import type { Measurement, SuiteContext, SuiteRunner } from '../cli/suite.ts';
+import type { Measurement, SuiteContext, SuiteRunner } from '../core/suite.ts';
 import { ConfigError } from '../config/errors.ts';
 import { CATALOGUE, AREA_SUITE, areaOf } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';

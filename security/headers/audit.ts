@@ -1,5 +1,5 @@
 import type { CheckResult, CheckStatus } from '../../reports/schema.ts';
-import type { Measurement } from '../../cli/suite.ts';
+import type { Measurement } from '../../core/suite.ts';
 import type { CatalogueId } from '../../reports/catalogue.ts';
 import { check, describe } from '../checks.ts';
 import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../http.ts';

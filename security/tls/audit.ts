@@ -1,5 +1,5 @@
 import type { CheckResult } from '../../reports/schema.ts';
-import type { Measurement } from '../../cli/suite.ts';
+import type { Measurement } from '../../core/suite.ts';
 import { check } from '../checks.ts';
 import { probeRedirect, type RedirectResult } from '../http.ts';
 import { keyWeakness } from './certificate.ts';

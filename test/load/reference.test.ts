@@ -6,7 +6,7 @@ import { startReferenceTarget, type ReferenceTarget } from '../../cli/reference-
 import { ConfigSchema } from '../../config/schema.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { runLoad } from '../../load/index.ts';
-import type { SuiteContext, ProgressEvent } from '../../cli/suite.ts';
+import type { SuiteContext, ProgressEvent } from '../../core/suite.ts';
 import { k6OnPath } from './helpers.ts';
 
 const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');

@@ -8,7 +8,7 @@ import { securityReferenceConfig } from '../../security/reference.ts';
 import { evaluateKpis } from '../../reports/kpi-eval.ts';
 import { decide } from '../../reports/verdict.ts';
 import { catalogueEntry } from '../../reports/catalogue.ts';
-import type { SuiteOutput } from '../../cli/suite.ts';
+import type { SuiteOutput } from '../../core/suite.ts';
 import { defaultKpis, securityContext } from './support.ts';
 
 const SECURITY_AREAS = ['headers', 'tls', 'deps'];

@@ -7,7 +7,7 @@ import { smokeReferenceConfig } from '../../smoke/reference.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { parseKpiText } from '../../config/kpis.ts';
-import type { SuiteOutput } from '../../cli/suite.ts';
+import type { SuiteOutput } from '../../core/suite.ts';
 
 const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
 
