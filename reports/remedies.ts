@@ -1,4 +1,5 @@
 import type { CatalogueId } from './catalogue.ts';
+import type { KpiResult } from './schema.ts';
 
 /**
  * What to change when a built-in check fails, one or two sentences each. Exhaustive over the catalogue,
@@ -77,9 +78,10 @@ export function remedyFor(id: string): string {
   return (REMEDIES as Record<string, string>)[id] ?? 'This check comes from a team spec: see the spec that defines it and the evidence of this run.';
 }
 
-/** KPIs are the team's own numbers: the remedy names the file that sets them and the run that measured them. */
-export function kpiRemedy(kind: 'metric' | 'checks'): string {
-  return kind === 'checks'
-    ? 'Fix the failing checks this KPI names; each has its own result with evidence and a remedy.'
-    : 'Compare the measured value with the threshold and the per-endpoint figures in report.json (load.endpoints); fix the slowest or failing endpoint, or, if the documented number changed, change it in the KPI file with its source.';
+/** KPIs are the team's own numbers: the remedy names what produced the figure and the file that sets the bar. */
+export function kpiRemedy(k: Pick<KpiResult, 'metric' | 'suite'>): string {
+  const moved = 'if the documented number itself changed, change it in the KPI file together with its source.';
+  if (!k.metric) return 'Fix the failing checks this KPI names; each has its own result with evidence and a remedy.';
+  if (k.suite === 'load') return `Compare the measured value with the threshold and the per-endpoint figures in report.json (load.endpoints) and fix the slowest or failing endpoint; ${moved}`;
+  return `The figure comes from this run's ${k.suite ? `${k.suite} ` : ''}checks: fix what their results show (each has evidence and a remedy); ${moved}`;
 }

@@ -74,6 +74,6 @@ export function kpiEvidenceText(k: KpiResult, report: Report): string {
   const ref = kpiFileRef(k, report);
   const where = [...(ref ? [fileText(ref, report)] : []), `report.json (kpis, id ${k.id})`, ...(k.suite ? [`${k.suite}/ beside this report (raw ${k.suite} output)`] : [])];
   out.push(`Where to look: ${where.join('; ')}`);
-  if (k.status !== 'pass' || regression) out.push(`Remedy: ${kpiRemedy(k.metric ? 'metric' : 'checks')}`);
+  if (k.status !== 'pass' || regression) out.push(`Remedy: ${kpiRemedy(k)}`);
   return out.join('\n');
 }

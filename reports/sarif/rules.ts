@@ -57,7 +57,7 @@ export function checkRule(c: CheckResult): ReportingDescriptor {
 
 export function kpiRule(k: KpiResult, report: Report): ReportingDescriptor {
   const file = report.run.provenance.kpiFile ? 'the KPI file' : 'kpis.yaml';
-  const remedy = kpiRemedy(k.metric ? 'metric' : 'checks');
+  const remedy = kpiRemedy(k);
   const category = k.suite === 'load' ? 'performance' : 'security';
   return {
     id: kpiRuleId(k),
