@@ -66,6 +66,8 @@ describe('SARIF results', () => {
       ['kpi.http.p95', 'error'],
       ['tls.protocols', 'error'],
     ]);
+    const r = run(noGoReport());
+    for (const res of r.results!) expect(r.tool.driver.rules![res.ruleIndex!]!.id).toBe(res.ruleId);
     expect(byRule(noGoReport(), 'headers.csp').suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'CSP rollout tracked in SEC-142 (alice@example.com, until 2099-12-31)' }]);
     expect(byRule(noGoReport(), 'kpi.http.p95').message.text).toMatch(/^KPI http\.p95 failed: http_req_duration: p\(95\)<200, measured 312\./);
   });
