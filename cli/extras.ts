@@ -39,6 +39,7 @@ export async function prepareExtras(opts: RunOptions): Promise<ApplyExtras> {
         comparable: comparison.comparable,
         warnings: comparison.warnings,
         regressions: comparison.regressions,
+        kpiRegressions: comparison.kpis.filter((k) => k.regression).map((k) => ({ id: k.id, baseline: k.old, measured: k.new, tolerance: k.tolerance, ...(k.note ? { note: k.note } : {}) })),
         drift: comparison.drift,
         newlyFailing: comparison.checks.newlyFailing.map((c) => c.id),
         fixed: comparison.checks.fixed.map((c) => c.id),

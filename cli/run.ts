@@ -120,7 +120,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
 
     const today = new Date().toISOString().slice(0, 10);
     const waived = applyCheckWaivers(checks, kpis.waivers, today);
-    const kpiResults = evaluateKpis({ kpis: kpis.kpis, measurements, checks: waived, ranSuites: ran, waivers: kpis.waivers, today });
+    const kpiResults = evaluateKpis({ kpis: kpis.kpis, measurements, checks: waived, ranSuites: ran, waivers: kpis.waivers, today, ...(kpis.lines ? { lines: kpis.lines } : {}) });
     const draft: Report = {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'gonogo', version: VERSION },
@@ -138,6 +138,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
           kpiFileSha256: kpis.sha256,
           platform: `${process.platform}-${process.arch}`,
           ...(target.configFile ? { configFile: target.configFile } : {}),
+          kpiFile: kpis.path,
+          workDir: process.cwd(),
           ...(target.reference ? { reference: { flaws: target.reference.flaws } } : {}),
           ...provenance,
         },

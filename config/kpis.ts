@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { parseDocument } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { parseThreshold, validateMetricThreshold, splitMetric, ThresholdError, type Threshold } from './threshold.ts';
 import { metricDef } from './metrics.ts';
@@ -90,6 +90,8 @@ export interface KpiFile {
   params: KpiFileParsed['params'];
   kpis: KpiDef[];
   waivers: Waiver[];
+  /** 1-based line of each KPI's entry, by id, so reports can point at it. */
+  lines?: Record<string, number>;
 }
 
 /** Does a check id match a KPI's `area.*` pattern or exact id? */
@@ -149,7 +151,8 @@ export async function loadKpiFile(path: string): Promise<KpiFile> {
 }
 
 export function parseKpiText(text: string, path: string): KpiFile {
-  const doc = parseDocument(text, { prettyErrors: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter });
   if (doc.errors.length) {
     throw new ConfigError(path, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   }
@@ -157,7 +160,20 @@ export function parseKpiText(text: string, path: string): KpiFile {
   const result = KpiFileSchema.safeParse(data);
   if (!result.success) throw new ConfigError(path, formatZodIssues(result.error, data));
   const sha256 = createHash('sha256').update(text).digest('hex');
-  return resolveKpis(result.data, path, sha256);
+  return { ...resolveKpis(result.data, path, sha256), lines: kpiLines(doc, lineCounter) };
+}
+
+/** Where each `kpis[]` entry starts in the text (first line of its map). */
+function kpiLines(doc: Document, lc: LineCounter): Record<string, number> {
+  const seq = doc.get('kpis', true);
+  const lines: Record<string, number> = {};
+  if (!isSeq(seq)) return lines;
+  for (const item of seq.items) {
+    if (!isMap(item) || !item.range) continue;
+    const id = item.get('id');
+    if (typeof id === 'string' && !(id in lines)) lines[id] = lc.linePos(item.range[0]).line;
+  }
+  return lines;
 }
 
 /** A waiver is active on `today` (YYYY-MM-DD, UTC) up to and including its expiry date. */

@@ -12,6 +12,8 @@ export interface KpiInput {
   waivers: Waiver[];
   /** YYYY-MM-DD (UTC), passed in so the evaluation stays pure. */
   today: string;
+  /** Line of each KPI in the KPI file, carried into the results for CI annotations. */
+  lines?: Record<string, number>;
 }
 
 function thresholdText(def: KpiDef): string {
@@ -47,7 +49,7 @@ function judgeChecks(def: Extract<KpiDef, { kind: 'checks' }>, checks: CheckResu
 /** Judges every KPI against what the suites measured; pure. */
 export function evaluateKpis(input: KpiInput): KpiResult[] {
   return input.kpis.map((def) => {
-    const base = { id: def.id, description: def.description, threshold: thresholdText(def), source: def.source, suite: def.suite, ...(def.kind === 'metric' ? { metric: def.metric } : {}) };
+    const base = { id: def.id, description: def.description, threshold: thresholdText(def), source: def.source, suite: def.suite, ...(def.kind === 'metric' ? { metric: def.metric } : {}), ...(input.lines?.[def.id] ? { line: input.lines[def.id] } : {}) };
     if (!input.ranSuites.includes(def.suite)) {
       return { ...base, measured: null, status: 'not-measured' as const, note: `the ${def.suite} suite did not run` };
     }

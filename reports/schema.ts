@@ -67,6 +67,8 @@ export const KpiResult = z.object({
   metric: z.string().optional(),
   suite: SuiteName.optional(),
   note: z.string().optional(),
+  /** Line of the KPI's entry in the KPI file, so CI annotations can point at it. */
+  line: z.number().int().positive().optional(),
 }).strict();
 export type KpiResult = z.infer<typeof KpiResult>;
 
@@ -152,6 +154,9 @@ export const Report = z.object({
       k6: z.string().optional(),
       kpiFileSha256: z.string(),
       configFile: z.string().optional(),
+      kpiFile: z.string().optional(),
+      /** Directory the run started in: file paths in the report are shown relative to it. */
+      workDir: z.string().optional(),
       platform: z.string().optional(),
       reference: z.object({ flaws: z.array(z.string()) }).strict().optional(),
       /** Where dependency advisories came from and how fresh they were. */
@@ -173,6 +178,10 @@ export const Report = z.object({
     comparable: z.boolean(),
     warnings: z.array(z.string()),
     regressions: z.array(z.string()),
+    /** The KPIs among `regressions`, with the baseline figure, for renderers that mark each KPI. */
+    kpiRegressions: z.array(z.object({
+      id: z.string(), baseline: z.number().nullable(), measured: z.number().nullable(), tolerance: z.string().nullable(), note: z.string().optional(),
+    }).strict()).optional(),
     drift: z.array(z.string()),
     newlyFailing: z.array(z.string()),
     fixed: z.array(z.string()),

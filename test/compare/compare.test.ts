@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { baselineRegressions, compareReports } from '../../reports/compare/compare.ts';
 import { renderCompareHtml, renderCompareJson, renderCompareMd } from '../../reports/compare/render.ts';
 import { directionOf, exceeds, parseTolerance } from '../../reports/compare/tolerance.ts';
-import { renderSarif } from '../../reports/sarif.ts';
 import { main } from '../../cli/main.ts';
 import { check, makeReport } from './fixtures.ts';
 
@@ -140,20 +139,3 @@ describe('gonogo trend', () => {
   });
 });
 
-describe('SARIF', () => {
-  it('one rule per check id, one result per failing non-load check, SARIF 2.1.0 shape', () => {
-    const r = makeReport({ checks: { 'tls.protocols': tls(true), 'load.completed': 'fail', 'headers.sri': 'fail', 'deps.advisories': check('deps.advisories', 'fail', { actual: 'lodash 4.17.20: GHSA-35jh-r3h4-6jhm (high)', details: { lockfile: 'package-lock.json' } }) } });
-    const sarif = JSON.parse(renderSarif(r));
-    expect(sarif.version).toBe('2.1.0');
-    const run = sarif.runs[0];
-    expect(run.tool.driver.name).toBe('gonogo');
-    expect(run.tool.driver.rules.some((x: { id: string }) => x.id === 'load.completed')).toBe(false);
-    expect(run.results.map((x: { ruleId: string; level: string }) => [x.ruleId, x.level]).sort()).toEqual([
-      ['deps.advisories', 'error'], ['headers.sri', 'warning'], ['tls.protocols', 'error'],
-    ]);
-    for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
-    const dep = run.results.find((x: { ruleId: string }) => x.ruleId === 'deps.advisories');
-    expect(dep.locations[0].physicalLocation.artifactLocation.uri).toBe('package-lock.json');
-    expect(dep.message.text).toContain('GHSA-35jh-r3h4-6jhm');
-  });
-});

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKpiText, waiverActive, matchesCheck } from '../../config/kpis.ts';
 import { ConfigError } from '../../config/errors.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
+import { evaluateKpis } from '../../reports/kpi-eval.ts';
 
 const defaults = readFileSync(DEFAULT_KPI_FILE, 'utf8');
 
@@ -17,6 +18,17 @@ function errorOf(text: string): ConfigError {
 }
 
 describe('the KPI file', () => {
+  it('records the line of every KPI entry, and evaluation carries it into the results', () => {
+    const file = parseKpiText(defaults, 'kpis.yaml');
+    const lines = defaults.split('\n');
+    expect(Object.keys(file.lines!)).toEqual(file.kpis.map((k) => k.id));
+    for (const [id, n] of Object.entries(file.lines!)) expect(lines[n - 1], id).toMatch(new RegExp(`^\\s*- id: ${id.replace(/\./g, '\\.')}\\s*$`));
+    const flow = parseKpiText(defaults.replace(/^kpis:\n/m, 'kpis:\n  - { id: first.kpi, description: d, source: s, checks: [auth.*] }\n'), 'kpis.yaml');
+    expect(flow.lines!['first.kpi']).toBe(defaults.split('\n').findIndex((l) => l === 'kpis:') + 2);
+    const [result] = evaluateKpis({ kpis: file.kpis.slice(0, 1), measurements: [], checks: [], ranSuites: [], waivers: [], today: '2026-01-01', lines: file.lines! });
+    expect(result!.line).toBe(file.lines![file.kpis[0]!.id]);
+  });
+
   it('ships defaults that parse, each KPI with a source', () => {
     const file = parseKpiText(defaults, 'kpis.yaml');
     expect(file.profile).toEqual({ vus: 50, duration: '5m', quick: { vus: 50, duration: '30s' } });
