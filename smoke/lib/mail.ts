@@ -5,8 +5,7 @@ import { waitForMail, type ReceivedMail } from '../mail/mailbox.ts';
 export type Mail = ReceivedMail;
 
 export async function waitForVerificationMail(plan: SmokePlan, to: string, sinceMs: number): Promise<Mail> {
-  if (!plan.mailApiUrl) throw new Error('no mailbox configured (smoke.mailbox): verification mail cannot be read');
-  return waitForMail(plan.mailApiUrl, { to, sinceMs, timeoutMs: plan.config.verifyEmail.timeoutMs });
+  return waitForMail(plan.mailbox, { to, sinceMs, timeoutMs: plan.config.verifyEmail.timeoutMs });
 }
 
 /** The verification link (when the mail has one matching linkPattern) and the token. */
