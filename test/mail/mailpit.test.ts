@@ -60,8 +60,9 @@ describe.skipIf(!bin && !inCi)(`smoke.mailbox kind mailpit against a real Mailpi
   });
 
   it('after a timeout also says what else the mailbox holds', async () => {
+    await sendSmtp(smtp, { to: 'nell@customers.local', subject: 'Other', text: 'other' });
     const err = await waitForMail(spec(), { to: 'nobody-at-all@customers.local', sinceMs: Date.now(), timeoutMs: 300 }).then(() => new Error('a mail arrived'), (e: unknown) => e as Error);
     expect(err.message).toContain('searched for addressed:"nobody-at-all@customers.local" (Mailpit search, newest 50) and saw no messages; the mailbox holds ');
-    expect(err.message).toMatch(/the mailbox holds (\d+) messages in all; the newest \1 addressed to list@customers\.local, fay@customers\.local, /);
+    expect(err.message).toMatch(/the mailbox holds (\d+) messages in all; the newest \1 addressed to nell@customers\.local, /);
   });
 });

@@ -30,8 +30,8 @@ export async function sendSmtp(smtp: { host: string; port: number }, m: Outgoing
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A moment strictly after everything delivered so far: millisecond clocks must move on before the action. */
+/** A moment clearly after everything delivered so far (file times may lag Date.now() by a clock tick). */
 export async function actionMoment(): Promise<number> {
-  await sleep(20);
+  await sleep(60);
   return Date.now();
 }

@@ -8,6 +8,8 @@ export type Splitter = (file: string, data: Buffer) => Array<string | Buffer>;
 
 interface Entry { mtimeMs: number; size: number; messages: ParsedMessage[] }
 
+/** File times come from the kernel's coarse clock, up to a tick (4-10 ms) behind Date.now() at the same instant. */
+const FS_CLOCK_SLACK_MS = 15;
 /** A Date header has whole seconds: a message dated in the action's second is not older than the action. */
 const dateIsFresh = (m: ParsedMessage, sinceMs: number) => m.dateMs === undefined || m.dateMs >= Math.floor(sinceMs / 1000) * 1000;
 
@@ -24,7 +26,7 @@ export function fileScanner(split: Splitter, settleMs: number) {
       const st = await stat(file).catch(() => undefined);
       // Gone between listing and reading (a Maildir reader moved it to cur/): the next look sees it there.
       if (!st?.isFile()) continue;
-      if (st.mtimeMs < sinceMs) { skipped++; continue; }
+      if (st.mtimeMs < sinceMs - FS_CLOCK_SLACK_MS) { skipped++; continue; }
       if (Date.now() - st.mtimeMs < settleMs) continue;
       let entry = cache.get(file);
       if (!entry || entry.mtimeMs !== st.mtimeMs || entry.size !== st.size) {
