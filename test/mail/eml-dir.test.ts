@@ -23,7 +23,7 @@ describe('smoke.mailbox kind eml-dir', () => {
     mailboxContract({ spec, deliver: async (m) => writeFile(join(dir, `message-${++n}.eml`), await compose(m)) });
   });
 
-  describe("with Django's .log format, every message appended to one file (the console backend's output kept in a file)", () => {
+  describe("with Django's .log format, every message appended to one file", () => {
     const file = () => join(dir, 'console-mail.log');
     // Django writes LF line endings and a line of 79 dashes after each message; a past message carries a past Date.
     const deliver = async (m: Outgoing, o: { past?: boolean } = {}) => {
