@@ -4,6 +4,7 @@ import { shared, readState, writeState } from '../lib/state.ts';
 import type { Api, Res } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { randomTokenLike } from '../lib/mail.ts';
+import { MailTimeoutError } from '../mail/mailbox.ts';
 
 const refused = (r: Res) => r.status >= 400 && r.status !== 429;
 
@@ -24,7 +25,8 @@ test('[email.delivery] registration sends a verification mail in bounded time', 
     reg = await pending(api, plan);
   } catch (e) {
     if (e instanceof ControlFailed) throw e;
-    throw new CheckFailed(`no verification mail within ${plan.config.verifyEmail.timeoutMs} ms: ${(e as Error).message}`);
+    // A mailbox timeout already names the mailbox, the recipient, the wait and what it saw.
+    throw new CheckFailed(e instanceof MailTimeoutError ? e.message : `no verification mail within ${plan.config.verifyEmail.timeoutMs} ms: ${(e as Error).message}`);
   }
   rec.measure('email_delivery_s', { value: reg.deliveryMs / 1000 });
   rec.detail('subject', reg.mail.subject);
