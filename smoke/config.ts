@@ -11,6 +11,8 @@ const path = z.string().regex(/^\//, 'a path starting with "/" (resolved against
 const method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 /** A dot path into a JSON body: `access_token`, `data.token`, `milestones[0].id`, `items[*].id`. */
 const jsonPath = z.string().min(1);
+/** A regular expression, checked here so a typo is a config error and not a failed check. */
+const regex = z.string().min(1).refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression (JavaScript syntax)');
 /** JSON body template: string values "{{name}}" are replaced by the named variable (typed), "a{{b}}c" by text. */
 const template = z.record(z.string(), z.unknown());
 
@@ -63,10 +65,10 @@ const VerifyEmail = z.object({
   method: method.default('POST'),
   path: path.default('/api/auth/verify-email'),
   tokenField: z.string().default('token'),
-  /** Regex with one capture group that finds the token in the mail text; default: the link's `token` query parameter. */
-  tokenPattern: z.string().optional(),
+  /** Regex whose first capture group (or whole match) finds the token or code in the mail's text, then its HTML, e.g. `code is (\\d{6})`; default: the link's `token` query parameter. */
+  tokenPattern: regex.optional(),
   /** Regex a link must match to count as the verification link. */
-  linkPattern: z.string().default('verif'),
+  linkPattern: regex.default('verif'),
   /** How long to wait for the mail. */
   timeoutMs: z.number().int().positive().default(15_000),
 }).strict();
@@ -129,11 +131,24 @@ const Account = z.object({
   passwordEnv: envName,
 }).strict();
 
-const Mailbox = z.union([
-  /** gonogo's own sink; `apiUrl` is its Mailpit-compatible API (set by gonogo when it starts the sink). */
-  z.object({ kind: z.literal('smtp-sink'), apiUrl: z.url().optional() }).strict(),
+/** Where the verification mail is read; docs/config.md has an example of each kind. */
+const Mailbox = z.discriminatedUnion('kind', [
+  /** gonogo's own SMTP sink on host:port (default: a free loopback port); `apiUrl` is set by gonogo when it runs the sink itself. */
+  z.object({
+    kind: z.literal('smtp-sink'),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    apiUrl: z.url().optional(),
+  }).strict().refine((m) => !(m.apiUrl && (m.host || m.port)), 'apiUrl names a sink that is already running; host and port are for the sink gonogo starts: set one or the other'),
   z.object({ kind: z.literal('mailpit'), url: z.url() }).strict(),
+  /** MailHog's API v2 (`/api/v2/search`). */
+  z.object({ kind: z.literal('mailhog'), url: z.url() }).strict(),
+  /** A Maildir (new/ and cur/); relative to the config file. */
+  z.object({ kind: z.literal('maildir'), path: z.string().min(1) }).strict(),
+  /** A folder of .eml files, or of the .log files Django's file backend writes; relative to the config file. */
+  z.object({ kind: z.literal('eml-dir'), path: z.string().min(1) }).strict(),
 ]);
+export type MailboxConfig = z.infer<typeof Mailbox>;
 
 const Browser = z.object({
   executablePath: z.string().default('/usr/bin/chromium'),

@@ -15,7 +15,7 @@ import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
 import { referenceEnv } from './reference.ts';
-import type { MailSink } from './mail/sink.ts';
+import { openMailbox, type OpenMailbox } from './mail/open.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
 
@@ -83,25 +83,17 @@ export const runSmoke: SuiteRunner = async (ctx) => {
   const secrets = resolveSecrets(ctx);
   for (const v of Object.values(secrets)) redactor.add(v);
 
-  let sink: MailSink | undefined;
-  let mailApiUrl: string | null = c.mailbox.kind === 'mailpit' ? c.mailbox.url : c.mailbox.apiUrl ?? null;
-  if (!mailApiUrl) {
-    // No sink running yet: start one for this run (the target must deliver to its SMTP port).
-    // Loaded on use: the SMTP stack stays out of the harness when the platform's own mailbox is configured.
-    const { startMailSink } = await import('./mail/sink.ts');
-    sink = await startMailSink({ host: '127.0.0.1' });
-    mailApiUrl = sink.apiUrl;
-    ctx.progress({ suite: 'smoke', kind: 'info', message: `mail sink listening on smtp://${sink.smtp.host}:${sink.smtp.port}` });
-  }
   const stateDir = await mkdtemp(join(tmpdir(), 'gonogo-smoke-'));
+  let mailbox: OpenMailbox | undefined;
   try {
+    mailbox = await openMailbox(c.mailbox, ctx.configDir, (message) => ctx.progress({ suite: 'smoke', kind: 'info', message }));
     const base = new URL(ctx.config.target.baseUrl);
     // A local document becomes a file: URL; a path starting with / stays a path on the target.
     const resolveLocal = (p: string | undefined) => (p && !p.startsWith('/') && !p.startsWith('file:') ? pathToFileURL(resolve(ctx.configDir, p)).href : p);
     const config = { ...c, ...(c.openapi ? { openapi: resolveLocal(c.openapi) } : {}) };
     const plan: SmokePlan = {
       baseUrl: ctx.config.target.baseUrl, allowedHosts: [base.host, ...ctx.config.target.allowedHosts], timeoutMs: ctx.config.target.timeoutMs,
-      config, params: ctx.kpis.params, mailApiUrl, stateDir, runTag: randomBytes(4).toString('hex'), workers: c.workers,
+      config, params: ctx.kpis.params, mailbox: mailbox.spec, stateDir, runTag: randomBytes(4).toString('hex'), workers: c.workers,
     };
     const planFile = join(dir, 'plan.json');
     // The plan holds env var names, never secret values; redacting it would mangle names such as "secretEnv".
@@ -136,6 +128,6 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     return { checks: [...checks.values()], measurements: [...measurements.values()], provenance: { playwright: createRequire(import.meta.url)('@playwright/test/package.json').version as string } };
   } finally {
     await rm(stateDir, { recursive: true, force: true });
-    await sink?.stop();
+    await mailbox?.stop();
   }
 };

@@ -43,7 +43,8 @@ export default defineConfig({
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     health: { routes: ['/health', '/health/ready', '/health/live', '/metrics'] },
-    // Verification mail: point your staging SMTP at gonogo's sink, or read from Mailpit.
+    // Verification mail: Mailpit here; or { kind: 'smtp-sink', port: 2525 } (your SMTP settings point at gonogo),
+    // 'mailhog' (url), 'maildir' (path), 'eml-dir' (path: .eml files or Django's file backend). See docs/config.md.
     mailbox: { kind: 'mailpit', url: 'http://127.0.0.1:8025' },
     // openapi: '/openapi.json',              // sweep every secured operation for anonymous access
   },

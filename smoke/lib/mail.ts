@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import type { SmokePlan } from './plan.ts';
 
 import { waitForMail, type ReceivedMail } from '../mail/mailbox.ts';
@@ -5,8 +6,7 @@ import { waitForMail, type ReceivedMail } from '../mail/mailbox.ts';
 export type Mail = ReceivedMail;
 
 export async function waitForVerificationMail(plan: SmokePlan, to: string, sinceMs: number): Promise<Mail> {
-  if (!plan.mailApiUrl) throw new Error('no mailbox configured (smoke.mailbox): verification mail cannot be read');
-  return waitForMail(plan.mailApiUrl, { to, sinceMs, timeoutMs: plan.config.verifyEmail.timeoutMs });
+  return waitForMail(plan.mailbox, { to, sinceMs, timeoutMs: plan.config.verifyEmail.timeoutMs });
 }
 
 /** The verification link (when the mail has one matching linkPattern) and the token. */
@@ -26,4 +26,18 @@ export function findVerification(plan: SmokePlan, mail: Mail): { link?: string; 
     if (token) break;
   }
   return { link, token };
+}
+
+/**
+ * A random token for the "random token is rejected" probe. A numeric code gets a random code of the same
+ * length, so the platform has to look it up rather than refuse it for its format; anything else a random base64url string.
+ */
+export function randomTokenLike(token: string | undefined): string {
+  if (token && /^\d{1,32}$/.test(token)) {
+    for (;;) {
+      const code = Array.from({ length: token.length }, () => randomInt(10)).join('');
+      if (code !== token) return code;
+    }
+  }
+  return randomBytes(24).toString('base64url');
 }

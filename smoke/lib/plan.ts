@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KpiFile } from '../../config/kpis.ts';
 import type { SmokeConfig } from '../config.ts';
+import type { MailboxSpec } from '../mail/mailbox.ts';
 
 /** What runSmoke hands the Playwright child: the route mapping, the KPI numbers, where to put state. Secrets travel as env vars. */
 export interface SmokePlan {
@@ -10,8 +11,8 @@ export interface SmokePlan {
   timeoutMs: number;
   config: SmokeConfig;
   params: KpiFile['params'];
-  /** Mailpit-compatible HTTP API of the mailbox. */
-  mailApiUrl: string | null;
+  /** Where verification mail is read (the sink's API, Mailpit, MailHog, a Maildir or a folder of mail files). */
+  mailbox: MailboxSpec;
   /** Private directory for sessions and accounts shared between Playwright workers (deleted after the run). */
   stateDir: string;
   /** Unique per run: makes the addresses the suite registers unique. */

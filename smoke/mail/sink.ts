@@ -47,7 +47,7 @@ function summary(m: StoredMessage) {
   };
 }
 
-/** Mailpit search subset: `to:ADDR`, `from:ADDR`, `subject:TEXT` (quoted or not); other words match subject or body. */
+/** Mailpit search subset: `to:ADDR`, `addressed:ADDR` (To, Cc or Bcc), `from:ADDR`, `subject:TEXT` (quoted or not); other words match subject or body. */
 function matches(m: StoredMessage, query: string): boolean {
   const terms = query.match(/(\w+:)?("[^"]*"|\S+)/g) ?? [];
   return terms.every((term) => {
@@ -55,7 +55,8 @@ function matches(m: StoredMessage, query: string): boolean {
     const value = (rawValue ?? '').replace(/^"|"$/g, '').toLowerCase();
     const has = (list: MailAddress[]) => list.some((a) => a.Address.toLowerCase().includes(value) || a.Name.toLowerCase().includes(value));
     switch (field?.toLowerCase()) {
-      case 'to': return has(m.To) || has(m.Cc) || has(m.Bcc);
+      case 'to':
+      case 'addressed': return has(m.To) || has(m.Cc) || has(m.Bcc);
       case 'from': return has([m.From]);
       case 'subject': return m.Subject.toLowerCase().includes(value);
       default: return `${m.Subject}\n${m.Text}\n${m.HTML}`.toLowerCase().includes(value);
@@ -72,6 +73,25 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use (another mail server, or an earlier run still holding it)',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the host is not an address of this machine',
+  ENOTFOUND: 'the host name does not resolve',
+};
+
+/** The sink could not listen where it was told to; the message names the port and why. */
+export class SinkListenError extends Error {
+  override name = 'SinkListenError';
+  readonly code: string | undefined;
+  constructor(readonly what: 'SMTP' | 'HTTP API', readonly host: string, readonly port: number, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason = (code && LISTEN_REASONS[code]) ?? (cause as Error).message;
+    super(`cannot listen for ${what} on ${host}:${port || '(a free port)'}: ${reason}`, { cause });
+    this.code = code;
+  }
 }
 
 /**
@@ -144,11 +164,11 @@ export async function startMailSink(opts: { host?: string; smtpPort?: number; ht
   });
 
   const smtpPort = await new Promise<number>((resolve, reject) => {
-    smtp.server.once('error', reject);
+    smtp.server.once('error', (e) => reject(new SinkListenError('SMTP', host, opts.smtpPort ?? 0, e)));
     smtp.listen(opts.smtpPort ?? 0, host, () => resolve((smtp.server.address() as AddressInfo).port));
   });
   const httpPort = await new Promise<number>((resolve, reject) => {
-    api.once('error', reject);
+    api.once('error', (e) => reject(new SinkListenError('HTTP API', host, opts.httpPort ?? 0, e)));
     api.listen(opts.httpPort ?? 0, host, () => resolve((api.address() as AddressInfo).port));
   }).catch(async (e) => {
     await new Promise<void>((r) => smtp.close(() => r()));

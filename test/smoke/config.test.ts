@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SmokeConfig } from '../../smoke/config.ts';
 import { ConfigSchema } from '../../config/schema.ts';
+import { formatZodIssues } from '../../config/errors.ts';
 
 describe('SmokeConfig', () => {
   it('parses {} into a complete mapping with defaults', () => {
@@ -30,5 +31,27 @@ describe('SmokeConfig', () => {
     expect(SmokeConfig.safeParse({ login: { path: 'api/login' } }).success).toBe(false);
     expect(SmokeConfig.safeParse({ login: { token: { from: 'header', name: 'x' } } }).success).toBe(false);
     expect(SmokeConfig.safeParse({ mailbox: { kind: 'mailpit' } }).success).toBe(false);
+  });
+
+  it('parses every mailbox kind', () => {
+    for (const mailbox of [
+      { kind: 'smtp-sink', host: '0.0.0.0', port: 2525 }, { kind: 'mailpit', url: 'http://127.0.0.1:8025' }, { kind: 'mailhog', url: 'http://127.0.0.1:8025' },
+      { kind: 'maildir', path: 'var/mail/qa' }, { kind: 'eml-dir', path: '/srv/app/sent-mail' },
+    ]) expect(SmokeConfig.parse({ mailbox }).mailbox).toEqual(mailbox);
+  });
+
+  it('names what is wrong with a mailbox or a pattern', () => {
+    const issues = (input: Record<string, unknown>) => {
+      const r = SmokeConfig.safeParse(input);
+      return r.success ? [] : formatZodIssues(r.error, input);
+    };
+    expect(issues({ mailbox: { kind: 'mailhgo', url: 'http://127.0.0.1:8025' } })).toEqual([
+      `mailbox.kind: Invalid discriminator value. Expected 'smtp-sink' | 'mailpit' | 'mailhog' | 'maildir' | 'eml-dir' (received: "mailhgo")`,
+    ]);
+    expect(issues({ mailbox: { kind: 'smtp-sink', port: 70000 } })).toEqual(['mailbox.port: Too big: expected number to be <=65535 (received: 70000)']);
+    expect(issues({ mailbox: { kind: 'maildir', url: 'http://x' } })[0]).toMatch(/^mailbox/);
+    expect(issues({ mailbox: { kind: 'smtp-sink', port: 2525, apiUrl: 'http://127.0.0.1:8025' } })[0]).toMatch(/^mailbox: apiUrl names a sink that is already running; host and port are for the sink gonogo starts/);
+    expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6}' } })).toEqual(['verifyEmail.tokenPattern: a valid regular expression (JavaScript syntax) (received: "code is (\\\\d{6}")']);
+    expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6})' } })).toEqual([]);
   });
 });
