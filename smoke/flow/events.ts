@@ -41,12 +41,13 @@ export const PRESETS: Record<Exclude<FlowEvent['preset'], 'custom'>, Preset> = {
 
 /** Variables an event needs from earlier steps (beyond the built-ins every event has). */
 export function eventRequires(e: FlowEvent): string[] {
-  return e.preset === 'custom' ? [] : PRESETS[e.preset].required;
+  // An object id given in the config replaces the captured one.
+  return e.preset === 'custom' || e.object?.id !== undefined ? [] : PRESETS[e.preset].required;
 }
 
 /** The full event envelope, filled with the flow's variables. */
 export function buildEvent(e: FlowEvent, vars: FlowVars, where: string): Record<string, unknown> {
-  for (const k of eventRequires(e)) fill(`{{${k}}}`, vars, `${where} (${e.preset} events carry it as the object id)`);
+  for (const k of eventRequires(e)) fill(`{{${k}}}`, vars, `${where} (${e.preset} events carry it as the object id; or set event.object.id)`);
   const base = e.preset === 'custom' ? {} : PRESETS[e.preset].object(vars);
   const object = { ...base, ...(fill(e.object ?? {}, vars, where) as Record<string, unknown>), metadata: fill(e.metadata, vars, where) };
   return {
