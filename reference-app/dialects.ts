@@ -106,7 +106,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
       fields: { id: 'id', state: 'status', amount: 'amount', counterparty: 'seller', funded: 'amount_paid' },
     },
     errors: { validationStatus: 400, body: (_s, message, field) => (field ? { [field]: [message] } : { detail: message }) },
-    limits: { algorithm: 'sliding', login: { key: 'address', max: 20 } },
+    limits: { algorithm: 'sliding', login: { key: 'address', max: 60 } },
     mail: 'file',
     debug: 'django',
   },

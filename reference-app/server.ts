@@ -120,7 +120,8 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
     reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
-    if (flaws.has('debug-errors') && ctx.dialect.debug !== 'json') {
+    // Django lists its URL patterns on a debug 404; Starlette's debug mode only changes error pages.
+    if (flaws.has('debug-errors') && ctx.dialect.debug === 'django') {
       return reply.status(404).type('text/html; charset=utf-8').send(debugPage(ctx.dialect.debug, { status: 404, req, routes }));
     }
     const body: Record<string, unknown> = ctx.dialect.errors.body(404, 'Not found');
