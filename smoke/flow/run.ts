@@ -10,6 +10,8 @@ import { buildEvent } from './events.ts';
 import type { Capture, Step } from './schema.ts';
 import { fill, fillPathTemplate, MissingVariable, pathPlaceholders, placeholders, type FlowValue, type FlowVars } from './vars.ts';
 
+export const NO_FLOW = 'no payment flow configured (smoke.escrow.steps): gonogo cannot guess how the platform takes money';
+
 export interface Actor { session: Session | null; email?: string }
 export interface Actors { owner: Actor; counterparty?: Actor }
 
@@ -57,7 +59,11 @@ export class FlowRun {
     };
   }
 
-  get steps(): Step[] { return this.plan.config.escrow.steps; }
+  get steps(): Step[] {
+    const steps = this.plan.config.escrow.steps;
+    if (!steps) throw new Error(NO_FLOW);
+    return steps;
+  }
   get orderId(): FlowValue | undefined { return this.vars.order_id; }
   stepsOf(role: Step['role']): Step[] { return this.steps.filter((s) => s.role === role); }
   /** Steps before the payment is confirmed (create, open payment), and the fulfil steps after it. */

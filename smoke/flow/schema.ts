@@ -84,22 +84,10 @@ const Route = z.object({ method: method, path: pathTemplate }).strict();
 
 export const EscrowConfig = z.object({
   /**
-   * The flow, in order. Variables: `{{order_id}}` and whatever earlier steps capture, `{{amount}}`, `{{currency}}`,
+   * The flow, in order; without it the escrow checks are skipped (no flow can be guessed). Variables: `{{order_id}}` and whatever earlier steps capture, `{{amount}}`, `{{currency}}`,
    * `{{milestone_amount}}`, `{{description}}`, `{{event_id}}`, `{{created}}`, `{{item}}` in a `forEach` step, and `vars`.
    */
-  steps: z.array(Step).min(2).prefault([
-    {
-      name: 'create-order', role: 'create', method: 'POST', path: '/api/orders',
-      body: {
-        manufacturer_id: '{{manufacturer_id}}', amount_cents: '{{amount}}', currency: '{{currency}}', description: '{{description}}',
-        milestones: [{ title: 'Design', amount_cents: '{{milestone_amount}}' }, { title: 'Delivery', amount_cents: '{{milestone_amount}}' }],
-      },
-      capture: { order_id: { from: 'body', path: 'id' }, payment_id: { from: 'body', path: 'payment_intent_id' }, milestones: { from: 'body', path: 'milestones[*].id', all: true } },
-    },
-    { name: 'confirm-payment', role: 'confirm-payment', event: { preset: 'payment_intent.succeeded' } },
-    { name: 'approve-milestone', role: 'fulfil', method: 'POST', path: '/api/orders/{{order_id}}/milestones/{{item}}/approve', forEach: 'milestones' },
-    { name: 'release', role: 'release', method: 'POST', path: '/api/orders/{{order_id}}/release' },
-  ]),
+  steps: z.array(Step).min(2).optional(),
   /** Extra template variables, e.g. `{ manufacturer_id: 12 }`. */
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   amount: z.number().int().positive().default(20_000),
@@ -127,6 +115,7 @@ export const EscrowConfig = z.object({
   /** Role of the order's counterparty account (smoke.accounts): it must not be able to release. */
   counterpartyRole: z.string().min(1).default('manufacturer'),
 }).strict().superRefine((e, ctx) => {
+  if (!e.steps) return;
   const roles = e.steps.map((s) => s.role);
   const need = (role: StepRole, why: string) => {
     if (!roles.includes(role)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `the flow has no ${role} step (${why})` });
@@ -136,27 +125,28 @@ export const EscrowConfig = z.object({
   need('release', 'funds leave escrow through it');
   if (roles[0] !== 'create') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'role'], message: 'the first step must be the create step' });
   if (roles.filter((r) => r === 'create').length > 1) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'the flow has more than one create step' });
-  const create = e.steps.find((s) => s.role === 'create');
+  const steps = e.steps;
+  const create = steps.find((s) => s.role === 'create');
   if (create && !create.capture.order_id) ctx.addIssue({ code: 'custom', path: ['steps', 0, 'capture'], message: 'the create step must capture `order_id` (e.g. { from: "body", path: "id" })' });
   const confirm = roles.indexOf('confirm-payment');
   const release = roles.indexOf('release');
   if (confirm >= 0 && release >= 0 && release < confirm) ctx.addIssue({ code: 'custom', path: ['steps', release], message: 'release comes before the payment is confirmed' });
   const names = new Set<string>();
-  e.steps.forEach((s, i) => {
+  steps.forEach((s, i) => {
     if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'name'], message: `step name "${s.name}" is used twice` });
     names.add(s.name);
   });
   // A variable captured only by a later step is an ordering mistake; unknown names are reported when the step runs.
   const capturedAt = new Map<string, number>();
-  e.steps.forEach((s, i) => { for (const k of Object.keys(s.capture)) if (!capturedAt.has(k)) capturedAt.set(k, i); });
-  e.steps.forEach((s, i) => {
+  steps.forEach((s, i) => { for (const k of Object.keys(s.capture)) if (!capturedAt.has(k)) capturedAt.set(k, i); });
+  steps.forEach((s, i) => {
     const used = new Set([...pathPlaceholders(s.path ?? ''), ...placeholders(s.body), ...placeholders(s.headers), ...placeholders(s.event?.object), ...placeholders(s.event?.metadata)]);
     if (s.event) for (const k of eventRequires(s.event)) used.add(k);
     if (s.forEach) used.add(s.forEach);
     if (used.has('item') && !s.forEach) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `step "${s.name}" uses {{item}} without forEach` });
     for (const k of used) {
       const at = capturedAt.get(k);
-      if (at !== undefined && at >= i && !(k in e.vars)) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `step "${s.name}" uses {{${k}}}, which only step "${e.steps[at]!.name}" captures, ${at === i ? 'from its own answer' : 'later'}` });
+      if (at !== undefined && at >= i && !(k in e.vars)) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `step "${s.name}" uses {{${k}}}, which only step "${steps[at]!.name}" captures, ${at === i ? 'from its own answer' : 'later'}` });
     }
   });
 });

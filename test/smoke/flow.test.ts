@@ -22,16 +22,15 @@ const checkout: EscrowConfigInput = {
 };
 
 describe('escrow flow schema', () => {
-  it('parses the default flow and a Checkout flow', () => {
-    const d = EscrowConfig.parse({});
-    expect(d.steps.map((s) => s.role)).toEqual(['create', 'confirm-payment', 'fulfil', 'release']);
+  it('has no default flow (none can be guessed) and parses a Checkout flow', () => {
+    expect(EscrowConfig.parse({}).steps).toBeUndefined();
     const c = EscrowConfig.parse(checkout);
-    expect(c.steps[3]).toMatchObject({ as: 'counterparty', method: 'POST', encoding: 'json' });
+    expect(c.steps![3]).toMatchObject({ as: 'counterparty', method: 'POST', encoding: 'json' });
     expect(c.order.states).toEqual({ funded: ['paid'], released: ['completed'] });
   });
 
   it('refuses flows whose steps cannot work, naming the step', () => {
-    const steps = EscrowConfig.parse(checkout).steps;
+    const steps = EscrowConfig.parse(checkout).steps!;
     expect(issues({ steps: [steps[1]!, steps[2]!, steps[4]!] })).toEqual(expect.arrayContaining(['steps: the flow has no create step (the first step creates the order)', 'steps.0.role: the first step must be the create step']));
     expect(issues({ steps: [{ ...steps[0]!, capture: {} }, steps[2]!, steps[4]!] })).toEqual(['steps.0.capture: the create step must capture `order_id` (e.g. { from: "body", path: "id" })']);
     expect(issues({ steps: [steps[0]!, steps[4]!, steps[2]!] })).toContain('steps.1: release comes before the payment is confirmed');
@@ -46,7 +45,7 @@ describe('escrow flow schema', () => {
 
 describe('payment events', () => {
   const vars = { order_id: 7, session_id: 'cs_test_abc', amount: 20000, currency: 'usd', event_id: 'evt_1', created: 1_700_000_000 };
-  const parse = (e: object) => EscrowConfig.parse({ steps: [checkout.steps![0]!, { name: 'paid', role: 'confirm-payment', event: e }, checkout.steps![4]!] }).steps[1]!.event!;
+  const parse = (e: object) => EscrowConfig.parse({ steps: [checkout.steps![0]!, { name: 'paid', role: 'confirm-payment', event: e }, checkout.steps![4]!] }).steps![1]!.event!;
 
   it('builds a checkout.session.completed event with the session id, amount_total and metadata', () => {
     const ev = buildEvent(parse({ preset: 'checkout.session.completed' }), vars, 'step');
@@ -76,7 +75,7 @@ describe('flow variables', () => {
   });
 
   it('knows which steps carry the ids an earlier step captured', () => {
-    const steps = EscrowConfig.parse(checkout).steps;
+    const steps = EscrowConfig.parse(checkout).steps!;
     expect(steps.map((s) => idBearing(s, new Set(['order_id'])))).toEqual([false, true, false, true, true]);
   });
 });
