@@ -10,6 +10,8 @@ export interface RunOptions {
   config: string;
   reference: boolean;
   flaws: string[];
+  /** With --reference: which dialect of the reference platform to serve (default marketplace). */
+  dialect?: string;
   suites: SuiteName[];
   engine: EngineName;
   quick: boolean;

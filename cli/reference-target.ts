@@ -4,12 +4,15 @@ import { smokeReferenceConfig } from '../smoke/reference.ts';
 import { securityReferenceConfig } from '../security/reference.ts';
 import { loadReferenceConfig } from '../load/reference.ts';
 import type { ConfigInput } from '../config/schema.ts';
+import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
 
 export interface ReferenceTarget {
   info: ReferenceInfo;
   configInput: ConfigInput;
+  /** For a dialect: its example config, loaded with the environment that points it at this platform. */
+  configFile?: string;
   secrets: string[];
   stop(): Promise<void>;
 }
@@ -25,7 +28,7 @@ const STOP_TIMEOUT_MS = 10_000;
  * and the memory it holds are not counted as the harness's, and the harness's own work (parsing k6's
  * output, the autocannon workers) does not slow the target it measures.
  */
-export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv): Promise<ReferenceTarget> {
+export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<ReferenceTarget> {
   const child = fork(RUN_TS, [CHILD], { env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
@@ -50,7 +53,7 @@ export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessE
         clearTimeout(timer);
         reject(new Error(`the reference platform exited (code ${code}) before it started${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`));
       });
-      child.send({ type: 'start', flaws } satisfies ParentMessage);
+      child.send({ type: 'start', flaws, ...(dialect ? { dialect } : {}) } satisfies ParentMessage);
     });
   } catch (e) {
     await stop();
@@ -63,9 +66,14 @@ export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessE
     security: securityReferenceConfig(info),
     load: loadReferenceConfig(info),
   };
+  // A dialect is tested as a team would test its platform: its example config, pointed at it by environment variables.
+  const dialectConfig = info.dialect !== 'marketplace' ? exampleConfigFile(info.dialect) : undefined;
+  // The example reads process.env when it loads, as a team's config reads its CI's variables.
+  if (dialectConfig) for (const target of new Set([env, process.env])) Object.assign(target, exampleEnv(info, { mailApiUrl: ready.mailApiUrl }));
   return {
     info,
     configInput,
+    ...(dialectConfig ? { configFile: dialectConfig } : {}),
     secrets: [info.jwtSecret, info.webhookSecret, ...info.accounts.map((a) => a.password)],
     stop,
   };

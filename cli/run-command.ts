@@ -3,12 +3,14 @@ import type { RegisterCommands } from '../core/command.ts';
 import { parseDuration, parseEngine, parsePositiveInt, parseSuites, type RunOptions } from './plan.ts';
 import { UsageError } from '../config/errors.ts';
 import { parseFlaws } from '../reference-app/flaws.ts';
+import { DIALECT_NAMES, dialectByName } from '../reference-app/dialects.ts';
 import { runGonogo } from './run.ts';
 
 interface RawRunOptions {
   config: string;
   reference?: boolean;
   flaws?: string;
+  dialect?: string;
   suite: string;
   engine: string;
   quick?: boolean;
@@ -37,10 +39,13 @@ function withFlag<T>(flag: string, parse: () => T): T {
 export function toRunOptions(raw: RawRunOptions): RunOptions {
   const flaws = raw.flaws ? withFlag('--flaws', () => parseFlaws(raw.flaws!)) : [];
   if (flaws.length && !raw.reference) throw new UsageError('--flaws only applies together with --reference');
+  if (raw.dialect !== undefined && !raw.reference) throw new UsageError('--dialect only applies together with --reference');
+  const dialect = raw.dialect !== undefined ? withFlag('--dialect', () => dialectByName(raw.dialect).name) : undefined;
   return {
     config: raw.config,
     reference: Boolean(raw.reference),
     flaws,
+    ...(dialect ? { dialect } : {}),
     suites: parseSuites(raw.suite),
     engine: parseEngine(raw.engine),
     quick: Boolean(raw.quick),
@@ -61,6 +66,7 @@ export const registerRunCommand: RegisterCommands = (program, cli) => {
     .option('--config <file>', 'config file mapping the flows onto your platform', './gonogo.config.ts')
     .option('--reference', 'start the bundled reference platform on free loopback ports and test it (needs no config)')
     .option('--flaws <list>', 'with --reference: comma-separated protections to switch off (see gonogo reference --list-flaws)')
+    .option('--dialect <name>', `with --reference: serve the platform the way another stack builds it (${DIALECT_NAMES.join(', ')}), tested through examples/<name>/gonogo.config.ts`)
     .option('--suite <list>', 'suites to run: smoke,security,load; unselected suites make the report incomplete', 'smoke,security,load')
     .addOption(new Option('--engine <name>', 'load engine: k6, autocannon, or auto (k6 when on PATH)').default('auto'))
     .option('--quick', "the same suites with the KPI file's short load profile (default 50 VUs for 30s)")

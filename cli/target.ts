@@ -22,13 +22,14 @@ export const DEFAULT_KPI_FILE = resolve(dirname(fileURLToPath(import.meta.url)),
 /** The team's own platform from gonogo.config.ts, or the bundled reference platform started for this run. */
 export async function resolveTarget(opts: RunOptions, env: NodeJS.ProcessEnv, info: (m: string) => void): Promise<Target> {
   if (opts.reference) {
-    const ref = await startReferenceTarget(opts.flaws, env);
-    info(`reference platform at ${ref.info.baseUrl}${opts.flaws.length ? ` with flaws ${opts.flaws.join(', ')}` : ''}`);
+    const ref = await startReferenceTarget(opts.flaws, env, opts.dialect);
+    info(`reference platform${ref.info.dialect !== 'marketplace' ? ` (${ref.info.dialect} dialect)` : ''} at ${ref.info.baseUrl}${opts.flaws.length ? ` with flaws ${opts.flaws.join(', ')}` : ''}`);
     try {
-      const config = parseConfig(ref.configInput, '(reference platform config)');
+      const config = ref.configFile ? (await loadConfigFile(ref.configFile, env, opts.suites)).config : parseConfig(ref.configInput, '(reference platform config)');
       return {
         config,
-        configDir: process.cwd(),
+        configDir: ref.configFile ? dirname(ref.configFile) : process.cwd(),
+        ...(ref.configFile ? { configFile: ref.configFile } : {}),
         kpiFile: DEFAULT_KPI_FILE,
         secrets: ref.secrets,
         reference: ref.info,

@@ -7,7 +7,7 @@
  */
 import { startPlatform, type RunningPlatform } from './launch.ts';
 
-export type ParentMessage = { type: 'start'; flaws: string[] } | { type: 'stop' };
+export type ParentMessage = { type: 'start'; flaws: string[]; dialect?: string } | { type: 'stop' };
 export type ChildMessage =
   | { type: 'ready'; info: Omit<import('./types.ts').ReferenceInfo, 'stop'>; mailApiUrl: string }
   | { type: 'error'; message: string };
@@ -30,7 +30,7 @@ process.on('disconnect', () => void stop());
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'stop') { void stop(); return; }
   if (m.type !== 'start' || starting) return;
-  starting = startPlatform(m.flaws, process.env).then((p) => {
+  starting = startPlatform(m.flaws, process.env, m.dialect).then((p) => {
     const { stop: _stop, ...info } = p.info;
     if (!stopping) send({ type: 'ready', info, mailApiUrl: p.mailApiUrl });
     return p;

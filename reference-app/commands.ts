@@ -1,5 +1,6 @@
 import type { RegisterCommands } from '../core/command.ts';
 import { FLAWS, parseFlaws } from './flaws.ts';
+import { DIALECT_NAMES, DIALECTS, dialectByName } from './dialects.ts';
 
 export { parseFlaws } from './flaws.ts';
 
@@ -22,10 +23,18 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
     .command('reference')
     .description('Start the bundled reference platform (and the mail sink) by hand, or list its switchable flaws')
     .option('--flaws <list>', 'comma-separated flaws to switch on (see --list-flaws)')
+    .option('--dialect <name>', `serve the marketplace the way another stack builds it: ${DIALECT_NAMES.join(', ')} (see --list-dialects)`)
+    .option('--list-dialects', 'list the dialects and their example configs')
     .option('--list-flaws', 'list the flaws and the checks each must make fail')
     .option('--json', 'machine-readable output')
-    .action(async (o: { flaws?: string; listFlaws?: boolean; json?: boolean }) => {
+    .action(async (o: { flaws?: string; dialect?: string; listFlaws?: boolean; listDialects?: boolean; json?: boolean }) => {
       const flaws = o.flaws ? parseFlaws(o.flaws) : [];
+      const dialect = dialectByName(o.dialect);
+      if (o.listDialects) {
+        const rows = DIALECT_NAMES.map((n) => ({ name: n, description: DIALECTS[n].description, example: `examples/${n}/gonogo.config.ts` }));
+        cli.out(o.json ? JSON.stringify(rows, null, 2) : rows.map((r) => `${r.name.padEnd(12)} ${r.description}\n${' '.repeat(13)}config: ${r.example}`).join('\n'));
+        return;
+      }
       if (o.listFlaws) {
         if (o.json) {
           cli.out(JSON.stringify(FLAWS.map((f) => ({ name: f.name, description: f.description, mustFail: f.mustFail, ...(f.mustFailKpis ? { mustFailKpis: f.mustFailKpis } : {}), ...(f.mustError ? { mustError: f.mustError } : {}) })), null, 2));
@@ -38,7 +47,7 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
 
       // Loaded on use: the server stack is heavy and every other gonogo command would pay for it at start.
       const { startPlatform } = await import('./launch.ts');
-      const platform = await startPlatform(flaws, process.env);
+      const platform = await startPlatform(flaws, process.env, dialect.name);
       const { info } = platform;
       try {
         if (o.json) {
@@ -46,11 +55,11 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
           cli.out(JSON.stringify({ ...rest, mailApiUrl: platform.mailApiUrl }, null, 2));
         } else {
           cli.out([
-            `Reference platform running${flaws.length ? ` with flaws: ${flaws.join(', ')}` : ' (no flaws)'}`,
+            `Reference platform (${dialect.name} dialect) running${flaws.length ? ` with flaws: ${flaws.join(', ')}` : ' (no flaws)'}`,
             `  HTTPS      ${info.baseUrl}   (login page: ${info.baseUrl}/login)`,
             `  HTTP       ${info.httpUrl}   (redirects to HTTPS)`,
             `  CA file    ${info.caFile}`,
-            `  SMTP sink  ${info.smtp.host}:${info.smtp.port}   mailbox API (Mailpit-compatible): ${platform.mailApiUrl}`,
+            info.mailDir ? `  mail       written to ${info.mailDir} (Django file backend)` : `  SMTP sink  ${info.smtp.host}:${info.smtp.port}   mailbox API (Mailpit-compatible): ${platform.mailApiUrl}`,
             `  lockfile   ${info.lockfile}`,
             '  accounts (this run only):',
             ...info.accounts.map((a) => `    ${a.role.padEnd(12)} ${a.email.padEnd(30)} ${a.password}`),

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import type { Dialect } from './dialects.ts';
 import type { FlawSet } from './flaws.ts';
 import type { Mailer } from './mailer.ts';
 import type { Principal, TokenService } from './tokens.ts';
@@ -13,6 +14,7 @@ declare module 'fastify' {
 /** What every route of the platform needs; one per running app, no module-level state. */
 export interface AppContext {
   db: Db;
+  dialect: Dialect;
   flaws: FlawSet;
   tokens: TokenService;
   mailer: Mailer;
@@ -28,7 +30,7 @@ export interface AppContext {
 /** An error whose status and message are safe to show the caller. */
 export class HttpError extends Error {
   override name = 'HttpError';
-  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}, readonly field?: string) {
     super(message);
   }
 }

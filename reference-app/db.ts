@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { Dialect } from './dialects.ts';
 
 export type Db = Database.Database;
 
@@ -20,7 +21,7 @@ export interface OrderRow {
   amount_cents: number;
   currency: string;
   description: string;
-  status: 'pending_payment' | 'funded' | 'released';
+  status: 'pending_payment' | 'funded' | 'delivered' | 'released';
   payment_intent_id: string;
   funded_cents: number;
 }
@@ -93,12 +94,17 @@ export function milestonesOf(db: Db, orderId: number): MilestoneRow[] {
   return db.prepare('SELECT * FROM milestones WHERE order_id = ? ORDER BY id').all(orderId) as MilestoneRow[];
 }
 
-/** The public shape of an order. */
-export function orderJson(db: Db, o: OrderRow): Record<string, unknown> {
-  return {
-    id: o.id, client_id: o.client_id, manufacturer_id: o.manufacturer_id, status: o.status,
-    payment_intent_id: o.payment_intent_id, amount_cents: o.amount_cents, currency: o.currency,
-    funded_cents: o.funded_cents, description: o.description,
-    milestones: milestonesOf(db, o.id).map((m) => ({ id: m.id, title: m.title, amount_cents: m.amount_cents, approved: m.approved === 1 })),
+/** The public shape of an order, in the dialect's field names and state words. */
+export function orderJson(db: Db, o: OrderRow, d: Dialect): Record<string, unknown> {
+  const f = d.escrow.fields;
+  const states = { pending_payment: d.escrow.states.pending, funded: d.escrow.states.funded, delivered: d.escrow.states.delivered, released: d.escrow.states.released };
+  const out: Record<string, unknown> = {
+    [f.id]: o.id, client_id: o.client_id, [f.counterparty]: o.manufacturer_id, [f.state]: states[o.status],
+    [f.amount]: o.amount_cents, currency: o.currency, [f.funded]: o.funded_cents, description: o.description,
   };
+  if (d.escrow.payment === 'on-create') out.payment_intent_id = o.payment_intent_id;
+  if (d.escrow.fulfil === 'approve-milestones') {
+    out.milestones = milestonesOf(db, o.id).map((m) => ({ id: m.id, title: m.title, [f.amount]: m.amount_cents, approved: m.approved === 1 }));
+  }
+  return out;
 }

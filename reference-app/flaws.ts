@@ -48,7 +48,7 @@ export const FLAWS: Flaw[] = [
   { name: 'demo-account', description: 'A verified demo account client@demo.com / password123 exists', mustFail: ['auth.no-demo-accounts'] },
   { name: 'client-reaches-admin', description: 'Any signed-in user can list all users on the admin route', mustFail: ['auth.rbac'] },
   { name: 'anonymous-admin', description: 'The admin user list answers without any authentication (a route the auth middleware forgot)', mustFail: ['auth.openapi-sweep', 'auth.rbac'] },
-  { name: 'orders-readable-by-anyone', description: "Any signed-in user can read and edit another user's order", mustFail: ['auth.object-ownership'] },
+  { name: 'orders-readable-by-anyone', description: "Any signed-in user can read and edit another user's order", mustFail: ['auth.object-ownership', 'escrow.steps-other-client'] },
   // rate limits
   { name: 'no-rate-limit', description: 'The API has no rate limit (the login limit stays)', mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'], mustError: ['ratelimit.forwarded-for'] },
   { name: 'no-login-rate-limit', description: 'Login has no rate limit of its own (the API limit stays; lockout stays)', mustFail: ['ratelimit.login'] },

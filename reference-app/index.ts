@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { openApiDocument } from './openapi.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { generateCerts } from './certs.ts';
 import type { AppContext } from './context.ts';
 import { insertUser, openDatabase, type Db } from './db.ts';
 import { FlawSet } from './flaws.ts';
+import { dialectByName } from './dialects.ts';
 import { Mailer } from './mailer.ts';
 import { hashPassword } from './passwords.ts';
 import { HOME_HTML } from './routes/pages.ts';
@@ -23,6 +24,8 @@ export { FLAWS, parseFlaws } from './flaws.ts';
 
 export interface StartReferenceOptions {
   flaws?: string[];
+  /** Which way of building the marketplace to serve (reference-app/dialects.ts); default marketplace. */
+  dialect?: string;
   smtp: { host: string; port: number };
   host?: string;
   port?: number;
@@ -62,6 +65,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /** Starts the bundled reference platform on loopback; `stop()` closes every server and removes its files. */
 export async function startReference(opts: StartReferenceOptions): Promise<ReferenceInfo> {
   const flaws = new FlawSet(opts.flaws ?? []);
+  const dialect = dialectByName(opts.dialect);
   const env = opts.env ?? process.env;
   const host = opts.host ?? '127.0.0.1';
   const unlimitedAddresses = opts.unlimitedAddresses ?? ['127.0.0.2'];
@@ -109,12 +113,14 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     }));
     if (flaws.has('demo-account')) insertUser(seeded, { email: DEMO_ACCOUNT.email, passwordHash: demoHash, fullName: 'Demo Client', role: 'client', verified: true });
 
-    mailer = new Mailer(opts.smtp);
+    const mailDir = dialect.mail === 'file' ? join(dir, 'mail') : undefined;
+    if (mailDir) await mkdir(mailDir, { recursive: true, mode: 0o700 });
+    mailer = new Mailer(mailDir ? { kind: 'file', dir: mailDir } : { kind: 'smtp', ...opts.smtp });
     let port = 0;
     const baseUrl = () => `https://${host}:${port}`;
     const ctx: AppContext = {
-      db: seeded, flaws, mailer, webhookSecret, unlimitedAddresses, dummyHash,
-      tokens: new TokenService(seeded, jwtSecret, flaws),
+      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, dummyHash,
+      tokens: new TokenService(seeded, jwtSecret, flaws, dialect),
       baseUrl,
       allowedOrigins: () => [baseUrl(), `https://localhost:${port}`],
     };
@@ -140,11 +146,11 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
 
     // The document the team keeps in its repository (served publicly only with docs-exposed): the smoke suite sweeps it.
     const openapiFile = join(dir, 'openapi.json');
-    await writeFile(openapiFile, JSON.stringify(openApiDocument(baseUrl()), null, 2));
+    await writeFile(openapiFile, JSON.stringify(openApiDocument(baseUrl(), dialect), null, 2));
     const lockfile = fileURLToPath(new URL(flaws.has('vulnerable-dependency') ? 'vulnerable/package-lock.json' : 'clean/package-lock.json', FIXTURES));
     return {
       baseUrl: baseUrl(), httpUrl: `http://${host}:${httpPort}`, host, port, httpPort, caFile, accounts,
-      jwtSecret, webhookSecret, flaws: flaws.list(), lockfile, openapiFile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
+      jwtSecret, webhookSecret, flaws: flaws.list(), dialect: dialect.name, ...(mailDir ? { mailDir } : {}), lockfile, openapiFile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
       unlimitedAddresses, stop,
     };
   } catch (e) {

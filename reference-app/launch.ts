@@ -10,11 +10,11 @@ export interface RunningPlatform {
 }
 
 /** The mail sink and the reference platform delivering to it, in this process (`gonogo reference`, the platform child). */
-export async function startPlatform(flaws: string[], env: NodeJS.ProcessEnv): Promise<RunningPlatform> {
+export async function startPlatform(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<RunningPlatform> {
   const sink = await startMailSink({ host: '127.0.0.1' });
   let info: ReferenceInfo;
   try {
-    info = await startReference({ flaws, smtp: sink.smtp, env });
+    info = await startReference({ flaws, ...(dialect ? { dialect } : {}), smtp: sink.smtp, env });
   } catch (e) {
     await sink.stop();
     throw e;

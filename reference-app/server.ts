@@ -3,6 +3,9 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import formbody from '@fastify/formbody';
+import { registerLimiter } from './limits.ts';
+import { debugPage } from './debug-pages.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError, type AppContext } from './context.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -86,26 +89,42 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
     app.addHook('onRequest', async (req) => { if (req.url.startsWith('/api/')) await sleep(300); });
   }
 
-  await app.register(rateLimit, {
-    global: !flaws.has('no-rate-limit'),
-    max: 100,
-    timeWindow: 60_000,
-    // After authentication, so the API limit can be keyed per user.
-    hook: 'preHandler',
-    keyGenerator: (req) => (req.user ? `user:${req.user.id}` : `addr:${req.ip}`),
-    allowList: (req) => ctx.unlimitedAddresses.includes(req.ip),
-    errorResponseBuilder: (_req, c) => new HttpError(c.statusCode, 'Too many requests'),
-  });
+  await app.register(formbody);
+  // After authentication, so the API limit can be keyed per user.
+  const limitKey = (req: { user: { id: number } | null; ip: string }) => (req.user ? `user:${req.user.id}` : `addr:${req.ip}`);
+  if (ctx.dialect.limits.algorithm === 'fixed') {
+    await app.register(rateLimit, {
+      global: !flaws.has('no-rate-limit'),
+      max: 100,
+      timeWindow: 60_000,
+      hook: 'preHandler',
+      keyGenerator: limitKey,
+      allowList: (req) => ctx.unlimitedAddresses.includes(req.ip),
+      errorResponseBuilder: (_req, c) => new HttpError(c.statusCode, 'Too many requests'),
+    });
+  } else {
+    registerLimiter(app, {
+      algorithm: ctx.dialect.limits.algorithm, global: flaws.has('no-rate-limit') ? false : { max: 100, timeWindow: 60_000 },
+      key: limitKey, skip: (req) => ctx.unlimitedAddresses.includes(req.ip),
+    });
+  }
 
-  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string>; field?: string }, req, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    const body: Record<string, unknown> = { detail: status >= 500 ? 'Internal server error' : err.message };
-    if (flaws.has('debug-errors')) Object.assign(body, { error: err.name, message: err.message, stack: err.stack?.split('\n') });
     if (err instanceof HttpError) reply.headers(err.headers);
+    if (flaws.has('debug-errors') && ctx.dialect.debug !== 'json') {
+      return reply.status(status).type('text/html; charset=utf-8').send(debugPage(ctx.dialect.debug, { status, req, err, routes }));
+    }
+    const body: Record<string, unknown> = ctx.dialect.errors.body(status, status >= 500 ? 'Internal server error' : err.message, err.field);
+    if (flaws.has('debug-errors')) Object.assign(body, { error: err.name, message: err.message, stack: err.stack?.split('\n') });
     reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
-    const body: Record<string, unknown> = { detail: 'Not found' };
+    // Django lists its URL patterns on a debug 404; Starlette's debug mode only changes error pages.
+    if (flaws.has('debug-errors') && ctx.dialect.debug === 'django') {
+      return reply.status(404).type('text/html; charset=utf-8').send(debugPage(ctx.dialect.debug, { status: 404, req, routes }));
+    }
+    const body: Record<string, unknown> = ctx.dialect.errors.body(404, 'Not found');
     if (flaws.has('debug-errors')) Object.assign(body, { debug: true, method: req.method, url: req.url, routes });
     reply.status(404).send(body);
   });

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Db, UserRow } from './db.ts';
 import type { FlawSet } from './flaws.ts';
+import { roleOf, type Dialect } from './dialects.ts';
 
 export interface Principal {
   id: number;
@@ -29,7 +30,7 @@ export class TokenService {
   private readonly key: Uint8Array;
   readonly accessLifetimeS: number;
 
-  constructor(private readonly db: Db, secret: string, private readonly flaws: FlawSet) {
+  constructor(private readonly db: Db, secret: string, private readonly flaws: FlawSet, private readonly dialect: Dialect) {
     this.key = new TextEncoder().encode(secret);
     this.accessLifetimeS = flaws.has('long-lived-tokens') ? 86_400 : 900;
   }
@@ -37,7 +38,7 @@ export class TokenService {
   async issue(user: Pick<UserRow, 'id' | 'email' | 'role'>): Promise<TokenPair> {
     const jti = randomUUID();
     const now = Math.floor(Date.now() / 1000);
-    const access = await new SignJWT({ email: user.email, role: user.role, typ: 'access' })
+    const access = await new SignJWT({ email: user.email, role: this.dialect.roles[user.role], typ: 'access' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(user.id)).setJti(jti).setIssuedAt(now).setExpirationTime(now + this.accessLifetimeS)
       .sign(this.key);
@@ -68,8 +69,8 @@ export class TokenService {
     }
     if (payload.typ !== 'access' || typeof payload.jti !== 'string' || typeof payload.sub !== 'string') return null;
     if (this.db.prepare('SELECT 1 FROM revoked_jti WHERE jti = ?').get(payload.jti)) return null;
-    const role = payload.role;
-    if (role !== 'client' && role !== 'manufacturer' && role !== 'admin') return null;
+    const role = roleOf(this.dialect, payload.role);
+    if (!role) return null;
     return { id: Number(payload.sub), email: String(payload.email ?? ''), role, jti: payload.jti, exp: payload.exp ?? 0 };
   }
 

@@ -18,6 +18,10 @@ export interface ReferenceInfo {
   caFile: string;
   accounts: ReferenceAccount[];
   jwtSecret: string;
+  /** The dialect the platform speaks (routes, payloads, payment integration, limits, mail backend). */
+  dialect: string;
+  /** Folder the platform writes its mail to, for dialects with a file mail backend. */
+  mailDir?: string;
   webhookSecret: string;
   flaws: string[];
   /** Lockfile the deps audit should read (a vulnerable entry appears with the matching flaw). */

@@ -32,7 +32,7 @@ export const CATALOGUE = {
   'email.random-token-rejected': { level: 'blocker', title: 'A random verification token is rejected' },
   'email.token-not-exposed': { level: 'blocker', title: 'The verification token never appears in an API response' },
   // escrow (smoke)
-  'escrow.happy-path': { level: 'blocker', title: 'Order -> signed webhook funds -> approve -> release succeeds (positive control)' },
+  'escrow.happy-path': { level: 'blocker', title: 'The configured payment flow (order, signed payment event, fulfil, release) succeeds (positive control)' },
   'escrow.unfunded-release-refused': { level: 'blocker', title: 'An unfunded order cannot be released' },
   'escrow.mark-paid-refused': { level: 'blocker', title: 'No request marks an order paid (status/paid fields ignored)' },
   'escrow.webhook-bad-signature': { level: 'blocker', title: 'A webhook with a bad signature is rejected and changes nothing' },
@@ -40,9 +40,10 @@ export const CATALOGUE = {
   'escrow.amount-mismatch': { level: 'blocker', title: 'A payment with another amount or currency does not fund the order' },
   'escrow.replay-funds-once': { level: 'blocker', title: 'A replayed payment event funds once' },
   'escrow.release-other-client': { level: 'blocker', title: 'Another client cannot release the order' },
-  'escrow.release-manufacturer': { level: 'blocker', title: 'The manufacturer cannot release the order' },
+  'escrow.release-manufacturer': { level: 'blocker', title: 'The counterparty (the manufacturer) cannot release the order' },
   'escrow.release-anonymous': { level: 'blocker', title: 'An anonymous caller cannot release the order' },
-  'escrow.release-needs-approval': { level: 'blocker', title: 'Release needs every milestone approved' },
+  'escrow.release-needs-approval': { level: 'blocker', title: 'Release needs every fulfil step (milestone approval) done' },
+  'escrow.steps-other-client': { level: 'blocker', title: "Another client cannot drive any id-bearing step of the owner's order" },
   'escrow.invalid-amount': { level: 'blocker', title: 'Zero and negative amounts are refused' },
   // ratelimit (smoke)
   'ratelimit.api': { level: 'blocker', title: 'The API answers 429 with Retry-After past the documented limit' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EscrowConfig } from './flow/schema.ts';
 
 /**
  * The smoke suite's part of gonogo.config.ts: how the abstract flows (login, register, verify,
@@ -82,42 +83,11 @@ const Refresh = z.object({
   cookie: z.string().optional(),
 }).strict();
 
-const Orders = z.object({
-  create: route('POST', '/api/orders'),
-  body: template.default({
-    manufacturer_id: '{{manufacturer_id}}', amount_cents: '{{amount}}', currency: '{{currency}}', description: '{{description}}',
-    milestones: [{ title: 'Design', amount_cents: '{{milestone_amount}}' }, { title: 'Delivery', amount_cents: '{{milestone_amount}}' }],
-  }),
-  /** Extra template variables, e.g. `{ manufacturer_id: 12 }`. */
-  vars: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-  amount: z.number().int().positive().default(20_000),
-  currency: z.string().default('usd'),
-  get: route('GET', '/api/orders/{id}'),
-  patch: route('PATCH', '/api/orders/{id}'),
-  /** Body sent to try to mark an order paid without paying. */
-  markPaidBody: template.default({ status: 'funded', paid: true, funded: true, description: 'gonogo mark-paid probe' }),
-  approve: route('POST', '/api/orders/{id}/milestones/{milestone}/approve'),
-  release: route('POST', '/api/orders/{id}/release'),
-  idPath: jsonPath.default('id'),
-  statusPath: jsonPath.default('status'),
-  descriptionPath: jsonPath.default('description'),
-  milestoneIdsPath: jsonPath.default('milestones[*].id'),
-  paymentIdPath: jsonPath.default('payment_intent_id'),
-  /** Amount the order has received, when the API exposes it: the replay check then also compares it. */
-  paidAmountPath: jsonPath.optional(),
-  fundedStatus: z.string().default('funded'),
-  releasedStatus: z.string().default('released'),
-}).strict();
-
 const Webhook = z.object({
   path: path.default('/api/webhooks/stripe'),
   /** Env var holding the webhook signing secret (whsec_...). */
   secretEnv: envName.default('GONOGO_WEBHOOK_SECRET'),
   signatureHeader: z.string().default('Stripe-Signature'),
-  event: template.default({
-    id: '{{event_id}}', object: 'event', type: 'payment_intent.succeeded', created: '{{created}}',
-    data: { object: { id: '{{payment_id}}', object: 'payment_intent', amount: '{{amount}}', currency: '{{currency}}', status: 'succeeded', metadata: { order_id: '{{order_id}}' } } },
-  }),
   /** Age of the "stale" signature; Stripe's default tolerance is 300 s. */
   staleAgeS: z.number().int().positive().default(3600),
 }).strict();
@@ -178,7 +148,8 @@ export const SmokeConfig = z.object({
   roleClaim: z.string().default('role'),
   /** Role name to escalate to in the tampered token. */
   adminRole: z.string().default('admin'),
-  orders: Orders.prefault({}),
+  /** The payment/escrow flow as data; the non-bypass checks are derived from it (smoke/flow/schema.ts). */
+  escrow: EscrowConfig.prefault({}),
   webhook: Webhook.prefault({}),
   ratelimit: z.object({
     /** Route the API limit is probed on, with a fresh account of the suite's own. */

@@ -27,7 +27,25 @@ export function smokeReferenceConfig(info: ReferenceInfo, o: { mailApiUrl?: stri
     me: { method: 'GET', path: '/api/auth/me' },
     roleRoutes: { manufacturer: [{ path: '/api/manufacturer/orders' }], admin: [{ path: '/api/admin/users' }] },
     openapi: pathToFileURL(info.openapiFile).href,
-    orders: { vars: { manufacturer_id: manufacturer?.id ?? 0 }, paidAmountPath: 'funded_cents' },
+    escrow: {
+      steps: [
+        {
+          name: 'create-order', role: 'create', method: 'POST', path: '/api/orders',
+          body: {
+            manufacturer_id: '{{manufacturer_id}}', amount_cents: '{{amount}}', currency: '{{currency}}', description: '{{description}}',
+            milestones: [{ title: 'Design', amount_cents: '{{milestone_amount}}' }, { title: 'Delivery', amount_cents: '{{milestone_amount}}' }],
+          },
+          capture: { order_id: { from: 'body', path: 'id' }, payment_id: { from: 'body', path: 'payment_intent_id' }, milestones: { from: 'body', path: 'milestones[*].id', all: true } },
+          expect: { status: [201] },
+        },
+        { name: 'payment-succeeded', role: 'confirm-payment', event: { preset: 'payment_intent.succeeded', metadata: { order_id: '{{order_id}}' } } },
+        { name: 'approve-milestone', role: 'fulfil', method: 'POST', path: '/api/orders/{{order_id}}/milestones/{{item}}/approve', forEach: 'milestones' },
+        { name: 'release', role: 'release', method: 'POST', path: '/api/orders/{{order_id}}/release' },
+      ],
+      vars: { manufacturer_id: manufacturer?.id ?? 0 },
+      order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, update: { method: 'PATCH', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] }, paidAmountPath: 'funded_cents' },
+      counterpartyRole: 'manufacturer',
+    },
     webhook: { path: '/api/webhooks/stripe', secretEnv: ENV.webhook },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     mailbox: { kind: 'smtp-sink', ...(o.mailApiUrl ? { apiUrl: o.mailApiUrl } : {}) },

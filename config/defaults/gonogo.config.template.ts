@@ -36,10 +36,18 @@ export default defineConfig({
       admin: [{ path: '/api/admin/users' }],
       manufacturer: [{ path: '/api/manufacturer/orders' }],
     },
-    orders: {
-      create: { method: 'POST', path: '/api/orders' },
+    // The payment flow, step by step; every escrow non-bypass check is derived from it (docs/config.md, "Flows").
+    escrow: {
+      steps: [
+        { name: 'create-order', role: 'create', path: '/api/orders',
+          body: { manufacturer_id: '{{manufacturer_id}}', amount_cents: '{{amount}}', currency: '{{currency}}' },
+          capture: { order_id: { from: 'body', path: 'id' }, payment_id: { from: 'body', path: 'payment_intent_id' } } },
+        // A Stripe Checkout platform: { preset: 'checkout.session.completed' } and capture session_id instead.
+        { name: 'payment-succeeded', role: 'confirm-payment', event: { preset: 'payment_intent.succeeded' } },
+        { name: 'release', role: 'release', path: '/api/orders/{{order_id}}/release' },
+      ],
       vars: { manufacturer_id: 2 },
-      release: { method: 'POST', path: '/api/orders/{id}/release' },
+      order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] } },
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     health: { routes: ['/health', '/health/ready', '/health/live', '/metrics'] },

@@ -4,6 +4,7 @@ import { HttpError, requireUser, type AppContext } from '../context.ts';
 import { insertUser, userByEmail, userById } from '../db.ts';
 import { hashPassword, passwordPolicyViolation, verifyPassword } from '../passwords.ts';
 import { sha256, type TokenPair } from '../tokens.ts';
+import { roleOf } from '../dialects.ts';
 
 const VERIFY_TOKEN_LIFETIME_MS = 24 * 3_600_000;
 const LOCKOUT_ATTEMPTS = 5;
@@ -22,33 +23,41 @@ function setSession(reply: FastifyReply, pair: TokenPair, insecure: boolean): To
 }
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { db, flaws, tokens } = ctx;
+  const { db, flaws, tokens, dialect } = ctx;
+  const { paths, auth } = dialect;
+  const invalid = (message: string, field: string) => new HttpError(dialect.errors.validationStatus, message, {}, field);
+  const f = auth.registerFields;
 
-  app.post('/api/auth/register', async (req, reply) => {
-    const email = str(req.body, 'email').trim().toLowerCase();
-    const password = str(req.body, 'password');
-    const fullName = str(req.body, 'full_name').trim() || email;
-    if (!EMAIL.test(email)) throw new HttpError(422, 'A valid email is required');
-    if (!password) throw new HttpError(422, 'A password is required');
+  app.post(paths.register, async (req, reply) => {
+    const email = str(req.body, f.email).trim().toLowerCase();
+    const password = str(req.body, f.password);
+    const fullName = str(req.body, f.name).trim() || email;
+    if (!EMAIL.test(email)) throw invalid('A valid email is required', f.email);
+    if (!password) throw invalid('A password is required', f.password);
     const violation = passwordPolicyViolation(password);
-    if (violation && !flaws.has('weak-passwords')) throw new HttpError(422, violation);
-    if (userByEmail(db, email)) throw new HttpError(409, 'Email already registered');
+    if (violation && !flaws.has('weak-passwords')) throw invalid(violation, f.password);
+    if (userByEmail(db, email)) throw invalid('Email already registered', f.email);
 
     const body = req.body as Record<string, unknown>;
     const mass = flaws.has('mass-assignment');
-    const role = mass && (body.role === 'manufacturer' || body.role === 'admin') ? body.role : 'client';
-    const verified = mass && body.is_verified === true;
+    // Each stack has its own privileged fields: role names of the dialect, Django's is_staff, fastapi-users' is_superuser.
+    const asked = roleOf(dialect, body.role);
+    const role = mass && (asked === 'manufacturer' || asked === 'admin') ? asked : mass && (body.is_staff === true || body.is_superuser === true) ? 'admin' : 'client';
+    const verified = mass && (body.is_verified === true || body.email_verified === true);
     const id = insertUser(db, { email, passwordHash: await hashPassword(password), fullName, role, verified });
 
     const token = randomBytes(32).toString('base64url');
     db.prepare('INSERT INTO verification_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)').run(sha256(token), id, Date.now() + VERIFY_TOKEN_LIFETIME_MS);
     try {
-      await ctx.mailer.sendVerification(email, `${ctx.baseUrl()}/api/auth/verify-email?token=${token}`);
+      const v = auth.verify;
+      if (v.kind === 'link-query') await ctx.mailer.sendVerification(email, { link: `${ctx.baseUrl()}${paths.verify}?${v.param}=${token}` });
+      else if (v.kind === 'post-key') await ctx.mailer.sendVerification(email, { link: `${ctx.baseUrl()}${v.linkPath}${token}/` });
+      else await ctx.mailer.sendVerification(email, { code: token });
     } catch {
       // The account exists either way; the user can ask again, and /health/ready reports the SMTP outage.
     }
-    const out: Record<string, unknown> = { id, email, is_verified: verified, role };
-    if (flaws.has('verification-token-exposed')) out.verification_token = token;
+    const out: Record<string, unknown> = { id, email, is_verified: verified, role: dialect.roles[role] };
+    if (flaws.has('verification-token-exposed')) out[auth.verify.kind === 'post-key' ? 'key' : 'verification_token'] = token;
     return reply.status(201).send(out);
   });
 
@@ -63,18 +72,23 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     })();
     return { detail: 'Email verified' };
   };
-  app.post('/api/auth/verify-email', async (req) => verify(str(req.body, 'token')));
-  app.get('/api/auth/verify-email', async (req) => verify(str(req.query, 'token')));
+  const v = auth.verify;
+  if (v.kind === 'link-query') {
+    app.post(paths.verify, async (req) => verify(str(req.body, v.param)));
+    app.get(paths.verify, async (req) => verify(str(req.query, v.param)));
+  } else {
+    app.post(paths.verify, async (req) => verify(str(req.body, v.field)));
+  }
 
-  app.post('/api/auth/login', {
+  app.post(paths.login, {
     config: {
       rateLimit: flaws.has('no-login-rate-limit') ? false : {
-        max: 10, timeWindow: 60_000,
-        keyGenerator: (req) => `login:${req.ip}:${str(req.body, 'email').trim().toLowerCase()}`,
+        max: dialect.limits.login.max, timeWindow: 60_000,
+        keyGenerator: (req) => (dialect.limits.login.key === 'address' ? `login:${req.ip}` : `login:${req.ip}:${str(req.body, auth.loginEmailField).trim().toLowerCase()}`),
       },
     },
   }, async (req, reply) => {
-    const email = str(req.body, 'email').trim().toLowerCase();
+    const email = str(req.body, auth.loginEmailField).trim().toLowerCase();
     const password = str(req.body, 'password');
     const enumerable = flaws.has('user-enumeration');
     const user = email ? userByEmail(db, email) : undefined;
@@ -95,26 +109,38 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
     db.prepare('UPDATE users SET failed_logins = 0 WHERE id = ?').run(user.id);
     if (!user.is_verified && !flaws.has('unverified-login')) throw new HttpError(403, 'Email not verified');
-    return setSession(reply, await tokens.issue(user), flaws.has('insecure-cookies'));
+    return tokenBody(reply, await tokens.issue(user));
   });
 
-  app.post('/api/auth/refresh', async (req, reply) => {
-    const pair = await tokens.rotate(str(req.body, 'refresh_token'), (id) => userById(db, id));
+  /** The dialect's token response: field names, and the refresh token in the body or an HttpOnly cookie. */
+  const tokenBody = (reply: FastifyReply, pair: TokenPair) => {
+    setSession(reply, pair, flaws.has('insecure-cookies'));
+    const out: Record<string, unknown> = { [auth.accessField]: pair.access_token, token_type: 'bearer', expires_in: pair.expires_in };
+    if (auth.refreshField) out[auth.refreshField] = pair.refresh_token;
+    if (auth.refreshCookie) reply.setCookie(auth.refreshCookie, pair.refresh_token, { secure: true, httpOnly: true, sameSite: 'strict', path: paths.refresh });
+    return out;
+  };
+
+  app.post(paths.refresh, async (req, reply) => {
+    const sent = auth.refreshCookie ? req.cookies[auth.refreshCookie] ?? '' : str(req.body, auth.refreshField ?? 'refresh_token');
+    const pair = await tokens.rotate(sent, (id) => userById(db, id));
     if (!pair) throw new HttpError(401, 'Invalid refresh token');
-    return setSession(reply, pair, flaws.has('insecure-cookies'));
+    return tokenBody(reply, pair);
   });
 
-  app.post('/api/auth/logout', async (req, reply) => {
+  app.post(paths.logout, async (req, reply) => {
     const user = requireUser(req.user);
+    // A token blacklist logs out the refresh token it is given; without it the call is refused, as simplejwt does.
+    if (auth.logoutBodyField && !str(req.body, auth.logoutBodyField)) throw invalid('This field is required.', auth.logoutBodyField);
     if (!flaws.has('logout-no-revoke')) tokens.revoke(user);
     reply.clearCookie('access_token', { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
-    return reply.status(204).send();
+    return auth.logoutBodyField ? reply.status(200).send({}) : reply.status(204).send();
   });
 
-  app.get('/api/auth/me', async (req) => {
+  app.get(paths.me, async (req) => {
     const p = requireUser(req.user);
     const u = userById(db, p.id);
     if (!u) throw new HttpError(401, 'Not authenticated');
-    return { id: u.id, email: u.email, role: u.role, is_verified: u.is_verified === 1, full_name: u.full_name };
+    return { id: u.id, email: u.email, role: dialect.roles[u.role], is_verified: u.is_verified === 1, full_name: u.full_name };
   });
 }

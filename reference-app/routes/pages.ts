@@ -18,7 +18,10 @@ export const HOME_HTML = '<!doctype html><html lang="en"><head><meta charset="ut
 const INLINE_SNIPPET = '<script>window.analyticsQueue = window.analyticsQueue || []; window.analyticsQueue.push(["pageview"]);</script>\n';
 
 export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const loginHtml = ctx.flaws.has('login-inline-script') ? files.html.replace('</head>', `  ${INLINE_SNIPPET}</head>`) : files.html;
+  const { paths, auth } = ctx.dialect;
+  const attrs = `data-login="${paths.login}" data-me="${paths.me}" data-encoding="${auth.loginEncoding}" data-email-field="${auth.loginEmailField}"`;
+  const page = files.html.replace('<body>', `<body ${attrs}>`);
+  const loginHtml = ctx.flaws.has('login-inline-script') ? page.replace('</head>', `  ${INLINE_SNIPPET}</head>`) : page;
   app.get('/', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(HOME_HTML));
   app.get('/login', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(loginHtml));
   app.get('/static/login.js', unlimited, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(files.js));

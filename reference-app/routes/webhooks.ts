@@ -8,6 +8,8 @@ const TOLERANCE_S = 300;
 interface PaymentIntentLike {
   id?: unknown;
   amount?: unknown;
+  /** Checkout sessions carry the amount here. */
+  amount_total?: unknown;
   currency?: unknown;
   metadata?: { order_id?: unknown };
 }
@@ -20,10 +22,12 @@ interface EventLike {
 
 /** Stripe's payment webhook: the only way an order becomes funded. */
 export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { db, flaws } = ctx;
+  const { db, flaws, dialect } = ctx;
+  // A Checkout integration listens for the completed session; the others for the succeeded PaymentIntent.
+  const expected = dialect.escrow.payment === 'checkout' ? 'checkout.session.completed' : 'payment_intent.succeeded';
 
   // Payment providers retry on errors and must never be throttled.
-  app.post('/api/webhooks/stripe', { config: { rateLimit: false } }, async (req) => {
+  app.post(dialect.paths.webhook, { config: { rateLimit: false } }, async (req) => {
     const raw = req.rawBody ?? '';
     let event: EventLike;
     if (flaws.has('unsigned-webhook')) {
@@ -38,8 +42,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
         throw new HttpError(400, 'Invalid or stale webhook signature');
       }
     }
-    if (event.type !== 'payment_intent.succeeded') return { received: true, status: 'ignored' };
+    if (event.type !== expected) return { received: true, status: 'ignored' };
     const pi = event.data?.object ?? {};
+    const paid = expected === 'checkout.session.completed' ? pi.amount_total : pi.amount;
     const order = orderById(db, Number(pi.metadata?.order_id));
     if (!order || order.payment_intent_id !== pi.id) return { received: true, status: 'unknown_order' };
 
@@ -49,10 +54,10 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
         if (typeof event.id !== 'string' || db.prepare('SELECT 1 FROM webhook_events WHERE id = ?').get(event.id)) return { received: true, status: 'duplicate' };
         db.prepare('INSERT INTO webhook_events (id, received_at) VALUES (?, ?)').run(event.id, Date.now());
       }
-      const matches = pi.amount === order.amount_cents && typeof pi.currency === 'string' && pi.currency.toLowerCase() === order.currency;
+      const matches = paid === order.amount_cents && typeof pi.currency === 'string' && pi.currency.toLowerCase() === order.currency;
       if (!matches && !flaws.has('amount-mismatch-funds')) return { received: true, status: 'amount_mismatch' };
       if (order.status !== 'pending_payment' && !replayable) return { received: true, status: 'already_funded' };
-      const amount = typeof pi.amount === 'number' ? pi.amount : 0;
+      const amount = typeof paid === 'number' ? paid : 0;
       // With replays let through, the event re-opens the escrow as a naive handler would: funded again, paid twice.
       db.prepare("UPDATE orders SET funded_cents = funded_cents + ?, status = 'funded' WHERE id = ?").run(amount, order.id);
       return { received: true, status: 'funded' };

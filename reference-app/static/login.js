@@ -3,16 +3,20 @@ document.getElementById('login-form').addEventListener('submit', async (event) =
   event.preventDefault();
   const status = document.getElementById('status');
   status.textContent = 'Signing in...';
-  const body = JSON.stringify({ email: document.getElementById('email').value, password: document.getElementById('password').value });
-  const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  // The platform's own routes and login encoding, written into the page by the server.
+  const api = document.body.dataset;
+  const fields = { [api.emailField]: document.getElementById('email').value, password: document.getElementById('password').value };
+  const form = api.encoding === 'form';
+  const body = form ? new URLSearchParams(fields).toString() : JSON.stringify(fields);
+  const res = await fetch(api.login, { method: 'POST', headers: { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' }, body });
   if (!res.ok) {
     const data = await res.json().catch(() => ({}));
     status.textContent = `Sign-in failed: ${data.detail || res.status}`;
     status.dataset.state = 'error';
     return;
   }
-  // The session lives in the HttpOnly cookie; /api/auth/me proves the browser sends it.
-  const me = await (await fetch('/api/auth/me')).json();
+  // The session lives in the HttpOnly cookie; the profile route proves the browser sends it.
+  const me = await (await fetch(api.me)).json();
   status.textContent = `Signed in as ${me.email} (${me.role})`;
   status.dataset.state = 'signed-in';
 });

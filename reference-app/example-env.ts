@@ -1,0 +1,32 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dialectByName } from './dialects.ts';
+import type { ReferenceInfo } from './types.ts';
+
+/** The example config of each dialect, written with the public config only. */
+export function exampleConfigFile(dialect: string): string {
+  return fileURLToPath(new URL(`../examples/${dialectByName(dialect).name}/gonogo.config.ts`, import.meta.url));
+}
+
+/**
+ * The environment an example config reads to find a running reference platform: where it listens, its mailbox,
+ * its accounts (GONOGO_<ROLE>_EMAIL / _PASSWORD / _ID under the dialect's role names) and its secrets.
+ */
+export function exampleEnv(info: ReferenceInfo, o: { mailApiUrl?: string; kpiFile?: string } = {}): Record<string, string> {
+  const d = dialectByName(info.dialect);
+  const env: Record<string, string> = {
+    GONOGO_BASE_URL: info.baseUrl, GONOGO_HTTP_URL: new URL('/', info.httpUrl).href, GONOGO_CA_FILE: info.caFile,
+    GONOGO_OPENAPI: pathToFileURL(info.openapiFile).href, GONOGO_LOCKFILE: info.lockfile, GONOGO_OSV_DIR: info.osvDb,
+    GONOGO_WEBHOOK_SECRET: info.webhookSecret, GONOGO_JWT_SECRET: info.jwtSecret,
+    ...(o.mailApiUrl ? { GONOGO_MAILBOX_URL: o.mailApiUrl } : {}),
+    ...(info.mailDir ? { GONOGO_MAIL_DIR: info.mailDir } : {}),
+    ...(info.unlimitedAddresses[0] ? { GONOGO_LOAD_SOURCE: info.unlimitedAddresses[0] } : {}),
+    ...(o.kpiFile ? { GONOGO_KPI_FILE: o.kpiFile } : {}),
+  };
+  for (const role of ['client', 'manufacturer', 'admin'] as const) {
+    const a = info.accounts.find((x) => x.role === role);
+    if (!a) continue;
+    const name = d.roles[role].toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    Object.assign(env, { [`GONOGO_${name}_EMAIL`]: a.email, [`GONOGO_${name}_PASSWORD`]: a.password, [`GONOGO_${name}_ID`]: String(a.id) });
+  }
+  return env;
+}

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
+import type { Api, Res, Session } from '../lib/http.ts';
+import type { SmokePlan } from '../lib/plan.ts';
+import { secretFromEnv } from '../lib/plan.ts';
+import { getAll, getPath } from '../lib/jsonpath.ts';
+import { waitForVerificationMail } from '../lib/mail.ts';
+import { control } from '../lib/outcome.ts';
+import { buildEvent } from './events.ts';
+import type { Capture, Step } from './schema.ts';
+import { fill, fillPathTemplate, MissingVariable, pathPlaceholders, placeholders, type FlowValue, type FlowVars } from './vars.ts';
+
+export const NO_FLOW = 'no payment flow configured (smoke.escrow.steps): gonogo cannot guess how the platform takes money';
+
+export interface Actor { session: Session | null; email?: string }
+export interface Actors { owner: Actor; counterparty?: Actor }
+
+/** How a confirm event is bent by a probe: wrong secret, no signature, old timestamp, other amount or currency, same id. */
+export interface EventOptions { secret?: string; unsigned?: boolean; ageS?: number; amount?: number; currency?: string; eventId?: string }
+
+/** A step answered as the flow expects (default: 2xx or 3xx). */
+export function stepOk(step: Step, r: Res): boolean {
+  if (step.expect.status) return step.expect.status.includes(r.status);
+  return r.status >= 200 && r.status < 400 && (!step.expect.contains || r.text.includes(step.expect.contains));
+}
+
+export const refused = (r: Res) => r.status >= 400 && r.status !== 429;
+
+export function webhookSecret(plan: SmokePlan): string {
+  const s = secretFromEnv(plan.config.webhook.secretEnv);
+  // Test events only: a live key here means the config points at production money.
+  if (s.startsWith('sk_live_')) throw new Error(`${plan.config.webhook.secretEnv} holds a live Stripe key (sk_live_...): gonogo only sends signed test events`);
+  return s;
+}
+
+/** Steps that use a value an earlier step captured (the ones another user's session must not be able to drive). */
+export function idBearing(step: Step, captured: Set<string>): boolean {
+  const used = new Set([...pathPlaceholders(step.path ?? ''), ...placeholders(step.body)]);
+  return [...used].some((k) => captured.has(k));
+}
+
+/**
+ * One walk through the configured flow for one order. Each probe builds its own walk and bends one step
+ * (skips it, sends it as someone else, signs its event wrongly); the state of the order is read through
+ * `escrow.order.get` as the owner.
+ */
+export class FlowRun {
+  readonly vars: FlowVars;
+  readonly sent: Array<{ step: string; res: Res }> = [];
+  private readonly captured = new Set<string>();
+  lastEvent?: { id: string };
+
+  constructor(private readonly api: Api, private readonly plan: SmokePlan, private readonly actors: Actors, o: { amount?: number; milestoneAmount?: number } = {}) {
+    const e = plan.config.escrow;
+    const amount = o.amount ?? e.amount;
+    this.vars = {
+      ...e.vars, amount, currency: e.currency, milestone_amount: o.milestoneAmount ?? Math.trunc(amount / 2),
+      description: `gonogo smoke order ${randomBytes(3).toString('hex')}`, funded_state: e.order.states.funded[0]!,
+    };
+  }
+
+  get steps(): Step[] {
+    const steps = this.plan.config.escrow.steps;
+    if (!steps) throw new Error(NO_FLOW);
+    return steps;
+  }
+  get orderId(): FlowValue | undefined { return this.vars.order_id; }
+  stepsOf(role: Step['role']): Step[] { return this.steps.filter((s) => s.role === role); }
+  /** Steps before the payment is confirmed (create, open payment), and the fulfil steps after it. */
+  get beforeConfirm(): Step[] { return this.steps.slice(0, this.steps.findIndex((s) => s.role === 'confirm-payment')); }
+  get capturedNames(): Set<string> { return new Set(this.captured); }
+
+  actor(step: Step, as?: Actor | null): Session | null {
+    if (as !== undefined) return as?.session ?? null;
+    if (step.as === 'anonymous') return null;
+    if (step.as === 'counterparty') {
+      control(this.actors.counterparty, `step "${step.name}" is sent by the counterparty, and no ${this.plan.config.escrow.counterpartyRole} account is configured (smoke.accounts)`);
+      return this.actors.counterparty.session;
+    }
+    return this.actors.owner.session;
+  }
+
+  /** Sends a request step (once per item with forEach); `as` overrides who sends it; captures only from answers that worked. */
+  async send(step: Step, o: { as?: Actor | null; items?: (all: FlowValue[]) => FlowValue[] } = {}): Promise<Res[]> {
+    if (step.role === 'confirm-payment') return [await this.confirm(step)];
+    const where = `smoke.escrow step "${step.name}"`;
+    const list = step.forEach ? this.list(step.forEach, where) : [null];
+    const items = step.forEach && o.items ? o.items(list) : list;
+    const out: Res[] = [];
+    for (const item of items) {
+      const vars = step.forEach ? { ...this.vars, item } : this.vars;
+      const since = Date.now();
+      const body = step.body === undefined ? undefined : fill(step.body, vars, where);
+      const res = await this.api.send({
+        method: step.method, path: fillPathTemplate(step.path!, vars, where), session: this.actor(step, o.as),
+        headers: fill(step.headers, vars, where) as Record<string, string>,
+        ...(body === undefined ? {} : step.encoding === 'json' ? { json: body } : { form: formOf(body) }),
+      });
+      this.sent.push({ step: step.name, res });
+      if (stepOk(step, res)) await this.capture(step, res, since, o.as);
+      out.push(res);
+    }
+    return out;
+  }
+
+  /** Sends a step and requires it to work: a step of the legitimate path that fails makes the probe an error. */
+  async must(step: Step, o: { items?: (all: FlowValue[]) => FlowValue[] } = {}): Promise<Res[]> {
+    const responses = await this.send(step, o);
+    const bad = responses.filter((r) => !stepOk(step, r));
+    control(bad.length === 0, `step "${step.name}" (${step.role}) answered ${bad.map((r) => r.status).join(', ')}${step.expect.status ? `, expected ${step.expect.status.join('/')}` : ''}`);
+    for (const k of Object.keys(step.capture)) control(this.vars[k] !== undefined, `step "${step.name}" answered without a value for ${k} (${describe(step.capture[k]!)})`);
+    return responses;
+  }
+
+  /** Creates the order: the precondition of every escrow probe. */
+  async create(): Promise<void> {
+    const create = this.steps[0]!;
+    await this.must(create);
+    control(typeof this.vars.order_id === 'string' || typeof this.vars.order_id === 'number', `step "${create.name}" captured no usable order id`);
+  }
+
+  /** Runs every step before the confirm step (create included), as the flow says. */
+  async toPayment(): Promise<void> {
+    await this.create();
+    for (const s of this.beforeConfirm.slice(1)) await this.must(s);
+  }
+
+  /** Posts the confirm step's event, signed (or bent as `o` says), to the webhook route as the payment provider. */
+  async confirm(step = this.stepsOf('confirm-payment')[0]!, o: EventOptions = {}): Promise<Res> {
+    const w = this.plan.config.webhook;
+    const eventId = o.eventId ?? `evt_gonogo_${randomBytes(8).toString('hex')}`;
+    const timestamp = Math.floor(Date.now() / 1000) - (o.ageS ?? 0);
+    const vars: FlowVars = { ...this.vars, event_id: eventId, created: timestamp, ...(o.amount !== undefined ? { amount: o.amount } : {}), ...(o.currency ? { currency: o.currency } : {}) };
+    const payload = JSON.stringify(buildEvent(step.event!, vars, `smoke.escrow step "${step.name}"`));
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (!o.unsigned) headers[w.signatureHeader.toLowerCase()] = Stripe.webhooks.generateTestHeaderString({ payload, secret: o.secret ?? webhookSecret(this.plan), timestamp });
+    const res = await this.api.send({ method: 'POST', path: w.path, body: payload, identity: 'payment-provider', headers });
+    this.sent.push({ step: step.name, res });
+    this.lastEvent = { id: eventId };
+    return res;
+  }
+
+  /** The order as its owner reads it. */
+  async read(as: Actor | null = this.actors.owner): Promise<{ res: Res; state: unknown }> {
+    const o = this.plan.config.escrow.order;
+    const res = await this.api.send({ method: o.get.method, path: fillPathTemplate(o.get.path, this.vars, 'smoke.escrow.order.get'), session: as?.session ?? null });
+    return { res, state: getPath(res.json, o.statePath) };
+  }
+
+  /** The order's update route (`escrow.order.update`) with a body template. */
+  async update(body: Record<string, unknown>, as: Actor | null = this.actors.owner): Promise<Res> {
+    const o = this.plan.config.escrow.order;
+    const where = 'smoke.escrow.order.update';
+    return this.api.send({ method: o.update.method, path: fillPathTemplate(o.update.path, this.vars, where), json: fill(body, this.vars, where), session: as?.session ?? null });
+  }
+
+  async state(): Promise<unknown> {
+    const { res, state } = await this.read();
+    control(res.status >= 200 && res.status < 300, `the owner reading its order answered ${res.status}`);
+    return state;
+  }
+
+  isFunded(state: unknown): boolean { return this.plan.config.escrow.order.states.funded.includes(String(state)); }
+  isReleased(state: unknown): boolean { return this.plan.config.escrow.order.states.released.includes(String(state)); }
+  /** Money moved: funded or released. */
+  moved(state: unknown): boolean { return this.isFunded(state) || this.isReleased(state); }
+
+  /** Create, open, confirm (signed), and a funded order as the control. */
+  async funded(): Promise<void> {
+    await this.toPayment();
+    const res = await this.confirm();
+    control(res.status >= 200 && res.status < 300, `a correctly signed payment event answered ${res.status}`);
+    const state = await this.state();
+    control(this.isFunded(state), `after a correctly signed payment the order is "${String(state)}", not ${this.plan.config.escrow.order.states.funded.map((s) => `"${s}"`).join(' or ')}`);
+  }
+
+  /** Every step between the confirmation and the release (fulfil and the like; refunds excluded). */
+  get afterConfirm(): Step[] {
+    const steps = this.steps;
+    return steps.slice(steps.findIndex((s) => s.role === 'confirm-payment') + 1).filter((s) => s.role !== 'release' && s.role !== 'refund');
+  }
+
+  /** A funded order with every step up to the release done. */
+  async ready(): Promise<void> {
+    await this.funded();
+    for (const s of this.afterConfirm) await this.must(s);
+  }
+
+  async release(as?: Actor | null): Promise<Res> {
+    const [res] = await this.send(this.stepsOf('release')[0]!, { as });
+    return res!;
+  }
+
+  private list(name: string, where: string): FlowValue[] {
+    const v = this.vars[name];
+    if (v === undefined) throw new MissingVariable(`${where} repeats over {{${name}}}, which no earlier step captured`);
+    return Array.isArray(v) ? v : [v];
+  }
+
+  private async capture(step: Step, res: Res, since: number, as: Actor | null | undefined): Promise<void> {
+    for (const [name, c] of Object.entries(step.capture)) {
+      const v = await this.captureOne(c, res, since, as === undefined ? this.actors.owner : as);
+      if (v !== undefined) { this.vars[name] = v; this.captured.add(name); }
+    }
+  }
+
+  private async captureOne(c: Capture, res: Res, since: number, actor: Actor | null): Promise<FlowValue | undefined> {
+    const pick = (text: string | undefined, pattern?: string) => {
+      if (text === undefined) return undefined;
+      if (!pattern) return text;
+      const m = new RegExp(pattern).exec(text);
+      return m ? (m[1] ?? m[0]) : undefined;
+    };
+    switch (c.from) {
+      case 'body': {
+        const scalar = (x: unknown): x is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof x);
+        if (c.all) { const all = getAll(res.json, c.path).filter(scalar); return all.length ? all : undefined; }
+        const v = getPath(res.json, c.path);
+        return scalar(v) ? v : undefined;
+      }
+      case 'header': return pick(res.headers[c.name.toLowerCase()], c.pattern);
+      case 'redirect': return pick(res.headers.location, c.pattern);
+      case 'mail': {
+        control(actor?.email, 'a mail capture needs the address of the step\'s sender');
+        const mail = await waitForVerificationMail(this.plan, actor.email, since - 1000);
+        return pick(`${mail.text}\n${mail.html}`, c.pattern);
+      }
+    }
+  }
+}
+
+function describe(c: Capture): string {
+  switch (c.from) {
+    case 'body': return `body path ${c.path}`;
+    case 'header': return `header ${c.name}`;
+    case 'redirect': return 'redirect Location';
+    case 'mail': return `mail pattern ${c.pattern}`;
+  }
+}
+
+function formOf(body: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { eventRequires } from './events.ts';
+import { pathPlaceholders, placeholders } from './vars.ts';
+
+/**
+ * The payment/escrow flow as data: an ordered list of named steps, each a request template (or, for the
+ * confirm step, a payment event gonogo signs and sends), with captures and a role. The suite derives every
+ * escrow non-bypass check from the flow, so a Stripe Checkout platform, a PaymentIntent platform and one that
+ * opens the payment in a separate call are three flow definitions, not three code paths.
+ */
+const method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+/** A path template: `{{order_id}}` (or the short `{order_id}`) is replaced by a variable, URL-encoded. */
+const pathTemplate = z.string().regex(/^\//, 'a path starting with "/" (resolved against target.baseUrl)');
+const template = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
+const varName = z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a variable name (letters, digits, _)');
+
+export const STEP_ROLES = ['create', 'open-payment', 'confirm-payment', 'fulfil', 'release', 'refund'] as const;
+export type StepRole = (typeof STEP_ROLES)[number];
+
+/** Where a step's value comes from once it answered. */
+export const Capture = z.union([
+  /** A JSON path into the response body; `all` keeps every match (a list, e.g. milestone ids for `forEach`). */
+  z.object({ from: z.literal('body'), path: z.string().min(1), all: z.boolean().default(false) }).strict(),
+  /** A response header; `pattern` (one capture group) picks a part of it. */
+  z.object({ from: z.literal('header'), name: z.string().min(1), pattern: z.string().optional() }).strict(),
+  /** The Location of a redirect (e.g. to a hosted checkout page); `pattern` picks a part (a session id). */
+  z.object({ from: z.literal('redirect'), pattern: z.string().optional() }).strict(),
+  /** The newest mail to the step's actor since the step; `pattern` (one capture group) over its text. */
+  z.object({ from: z.literal('mail'), pattern: z.string().min(1) }).strict(),
+]);
+export type Capture = z.infer<typeof Capture>;
+
+/** Payment event shapes gonogo knows; `custom` sends `object` as given. */
+export const EVENT_PRESETS = ['payment_intent.succeeded', 'checkout.session.completed', 'charge.succeeded', 'custom'] as const;
+
+const Event = z.object({
+  /** Object shape with Stripe's field names for the event type; `custom` needs `object`. */
+  preset: z.enum(EVENT_PRESETS).default('payment_intent.succeeded'),
+  /** Event `type` sent (default: the preset's). */
+  type: z.string().optional(),
+  /** Fields merged over the preset's `data.object` (or the whole object for `custom`); `{{vars}}` from any capture. */
+  object: z.record(z.string(), z.unknown()).optional(),
+  /** The object's `metadata` (Stripe keeps it across the flow: the usual way back to the order). */
+  metadata: z.record(z.string(), z.unknown()).default({ order_id: '{{order_id}}' }),
+}).strict();
+export type FlowEvent = z.infer<typeof Event>;
+
+const Expect = z.object({
+  /** Statuses that mean the step worked; default any 2xx or 3xx. */
+  status: z.array(z.number().int().min(100).max(599)).optional(),
+  /** Response text that must appear (a status word such as "paid"). */
+  contains: z.string().optional(),
+}).strict();
+
+export const Step = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/i, 'a step name (letters, digits, -)'),
+  role: z.enum(STEP_ROLES),
+  /** Who sends it: the order's owner, the counterparty (e.g. the seller marking delivery), nobody signed in. Ignored for confirm-payment. */
+  as: z.enum(['owner', 'counterparty', 'anonymous']).default('owner'),
+  method: method.default('POST'),
+  path: pathTemplate.optional(),
+  body: template.optional(),
+  encoding: z.enum(['json', 'form']).default('json'),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Repeat the step once per item of a list variable (e.g. `milestones`), the item as `{{item}}`. */
+  forEach: varName.optional(),
+  capture: z.record(varName, Capture).default({}),
+  expect: Expect.prefault({}),
+  /** confirm-payment only: the event gonogo signs and posts to `smoke.webhook.path`. */
+  event: Event.optional(),
+}).strict().superRefine((s, ctx) => {
+  if (s.role === 'confirm-payment') {
+    if (!s.event) ctx.addIssue({ code: 'custom', path: ['event'], message: 'a confirm-payment step sends a signed payment event: give `event` (e.g. { preset: "checkout.session.completed" })' });
+    if (s.path) ctx.addIssue({ code: 'custom', path: ['path'], message: 'a confirm-payment step posts to smoke.webhook.path; remove `path`' });
+    if (s.event?.preset === 'custom' && !s.event.object) ctx.addIssue({ code: 'custom', path: ['event', 'object'], message: 'a custom event needs its `object`' });
+  } else {
+    if (!s.path) ctx.addIssue({ code: 'custom', path: ['path'], message: `a ${s.role} step needs a \`path\`` });
+    if (s.event) ctx.addIssue({ code: 'custom', path: ['event'], message: 'only a confirm-payment step sends an event' });
+  }
+});
+export type Step = z.infer<typeof Step>;
+
+const Route = z.object({ method: method, path: pathTemplate }).strict();
+
+export const EscrowConfig = z.object({
+  /**
+   * The flow, in order; without it the escrow checks are skipped (no flow can be guessed). Variables: `{{order_id}}` and whatever earlier steps capture, `{{amount}}`, `{{currency}}`,
+   * `{{milestone_amount}}`, `{{description}}`, `{{event_id}}`, `{{created}}`, `{{item}}` in a `forEach` step, and `vars`.
+   */
+  steps: z.array(Step).min(2).optional(),
+  /** Extra template variables, e.g. `{ manufacturer_id: 12 }`. */
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  amount: z.number().int().positive().default(20_000),
+  currency: z.string().min(3).default('usd'),
+  /** Another currency for the amount-mismatch probe (default: eur, or gbp when the flow pays in eur). */
+  otherCurrency: z.string().min(3).optional(),
+  /** Amounts a create step must refuse. */
+  invalidAmounts: z.array(z.number()).default([0, -100]),
+  /** How the suite reads the order's state. */
+  order: z.object({
+    get: Route.default({ method: 'GET', path: '/api/orders/{{order_id}}' }),
+    /** Route a client may use to change its own order (the PATCH probe and the ownership check use it). */
+    update: Route.default({ method: 'PATCH', path: '/api/orders/{{order_id}}' }),
+    statePath: z.string().min(1).default('status'),
+    descriptionPath: z.string().min(1).default('description'),
+    /** State words: after a confirmed payment, after release. */
+    states: z.object({ funded: z.array(z.string()).min(1).default(['funded']), released: z.array(z.string()).min(1).default(['released']) }).strict().prefault({}),
+    /** Body of the state PATCH probe: every way a naive handler could be told "paid". */
+    markPaidBody: z.record(z.string(), z.unknown()).default({ status: '{{funded_state}}', state: '{{funded_state}}', paid: true, funded: true, is_paid: true, payment_status: 'paid' }),
+    /** Boolean fields that must not turn true through the PATCH probe. */
+    paidFlags: z.array(z.string()).default(['paid', 'funded', 'is_paid']),
+    /** Amount the order has received, when the API exposes it: the replay check then also compares it. */
+    paidAmountPath: z.string().optional(),
+  }).strict().prefault({}),
+  /** Role of the order's counterparty account (smoke.accounts): it must not be able to release. */
+  counterpartyRole: z.string().min(1).default('manufacturer'),
+}).strict().superRefine((e, ctx) => {
+  if (!e.steps) return;
+  const roles = e.steps.map((s) => s.role);
+  const need = (role: StepRole, why: string) => {
+    if (!roles.includes(role)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `the flow has no ${role} step (${why})` });
+  };
+  need('create', 'the first step creates the order');
+  need('confirm-payment', 'a signed payment event confirms it');
+  need('release', 'funds leave escrow through it');
+  if (roles[0] !== 'create') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'role'], message: 'the first step must be the create step' });
+  if (roles.filter((r) => r === 'create').length > 1) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'the flow has more than one create step' });
+  const steps = e.steps;
+  const create = steps.find((s) => s.role === 'create');
+  if (create && !create.capture.order_id) ctx.addIssue({ code: 'custom', path: ['steps', 0, 'capture'], message: 'the create step must capture `order_id` (e.g. { from: "body", path: "id" })' });
+  const confirm = roles.indexOf('confirm-payment');
+  const release = roles.indexOf('release');
+  if (confirm >= 0 && release >= 0 && release < confirm) ctx.addIssue({ code: 'custom', path: ['steps', release], message: 'release comes before the payment is confirmed' });
+  const names = new Set<string>();
+  steps.forEach((s, i) => {
+    if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'name'], message: `step name "${s.name}" is used twice` });
+    names.add(s.name);
+  });
+  // A variable captured only by a later step is an ordering mistake; unknown names are reported when the step runs.
+  const capturedAt = new Map<string, number>();
+  steps.forEach((s, i) => { for (const k of Object.keys(s.capture)) if (!capturedAt.has(k)) capturedAt.set(k, i); });
+  steps.forEach((s, i) => {
+    const used = new Set([...pathPlaceholders(s.path ?? ''), ...placeholders(s.body), ...placeholders(s.headers), ...placeholders(s.event?.object), ...placeholders(s.event?.metadata)]);
+    if (s.event) for (const k of eventRequires(s.event)) used.add(k);
+    if (s.forEach) used.add(s.forEach);
+    if (used.has('item') && !s.forEach) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `step "${s.name}" uses {{item}} without forEach` });
+    for (const k of used) {
+      const at = capturedAt.get(k);
+      if (at !== undefined && at >= i && !(k in e.vars)) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `step "${s.name}" uses {{${k}}}, which only step "${steps[at]!.name}" captures, ${at === i ? 'from its own answer' : 'later'}` });
+    }
+  });
+});
+export type EscrowConfig = z.infer<typeof EscrowConfig>;
+export type EscrowConfigInput = z.input<typeof EscrowConfig>;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { FLAWS } from '../../reference-app/flaws.ts';
+import { CATALOGUE, AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
+import { smokeAgainstDialect, smokeAgainstReference } from './harness.ts';
+import { CONTROL_LOST, FLAW_GROUPS, SMOKE_FLAWS, matrixRuns, smokeIds } from './matrix.ts';
+
+const RUN_TIMEOUT = 240_000;
+const SMOKE_CATALOGUE = Object.keys(CATALOGUE).filter((id) => AREA_SUITE[areaOf(id)] === 'smoke');
+/** Checks that cannot run against the reference app as gonogo maps it, with the reason. */
+const NOT_APPLICABLE: Record<string, string> = { 'auth.openapi-sweep': 'the reference app publishes no OpenAPI document unless docs-exposed is on' };
+
+/**
+ * The matrix for one dialect of the reference platform: the marketplace through its built-in mapping, the others
+ * only through their example configs (examples/<dialect>/gonogo.config.ts).
+ */
+export function flawMatrix(dialect: string): void {
+const run = (flaws: string[]) => (dialect === 'marketplace' ? smokeAgainstReference(flaws) : smokeAgainstDialect(dialect, flaws));
+describe(`smoke flaw matrix against the reference app (${dialect})`, () => {
+  it('runs every smoke-area flaw exactly once, and the groups name only smoke-area flaws', () => {
+    const grouped = FLAW_GROUPS.flat();
+    expect(grouped.filter((n) => !SMOKE_FLAWS.some((f) => f.name === n))).toEqual([]);
+    const runs = matrixRuns().flat();
+    expect(new Set(runs).size).toBe(runs.length);
+    expect([...runs].sort()).toEqual(SMOKE_FLAWS.map((f) => f.name).sort());
+  });
+
+  it('passes every smoke check with no flaw on', async () => {
+    const out = await run([]);
+    const notPassing = out.checks.filter((c) => c.status !== 'pass' && !(c.status === 'skip' && NOT_APPLICABLE[c.id]));
+    expect(notPassing.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
+    expect(out.checks.map((c) => c.id).sort()).toEqual(expect.arrayContaining(SMOKE_CATALOGUE.filter((id) => !NOT_APPLICABLE[id])));
+    const metrics = out.measurements.map((m) => m.metric).sort();
+    expect(metrics).toEqual(['auth_access_token_lifetime_s', 'auth_lockout_attempts', 'auth_password_min_length', 'email_delivery_s', 'health_latency_ms', 'ratelimit_api_limit', 'ratelimit_login_limit']);
+  }, RUN_TIMEOUT);
+
+  for (const group of matrixRuns()) {
+    it(`with ${group.join(', ')} on, exactly the declared checks fail`, async () => {
+      const out = await run(group);
+      const declared = new Set(group.flatMap((name) => smokeIds(FLAWS.find((f) => f.name === name)!.mustFail)));
+      const lost = new Set(group.flatMap((name) => CONTROL_LOST[name] ?? []));
+      const failed = out.checks.filter((c) => c.status === 'fail').map((c) => c.id).sort();
+      expect(failed).toEqual([...declared].sort());
+      const unexpected = out.checks.filter((c) => !declared.has(c.id) && c.status !== 'pass' && !(c.status === 'skip' && NOT_APPLICABLE[c.id]) && !(c.status === 'error' && lost.has(c.id)));
+      expect(unexpected.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
+      // Every declared failure is a blocker or carries its own warn level from the catalogue.
+      for (const id of declared) expect(out.checks.find((c) => c.id === id)!.level).toBe(CATALOGUE[id as keyof typeof CATALOGUE].level);
+    }, RUN_TIMEOUT);
+  }
+});
+}
