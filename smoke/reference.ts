@@ -20,7 +20,8 @@ export function smokeReferenceConfig(info: ReferenceInfo, o: { mailApiUrl?: stri
   const manufacturer = first('manufacturer');
   const input: SmokeConfigInput = {
     login: { path: '/api/auth/login', token: { from: 'body', path: 'access_token' }, refreshToken: { from: 'body', path: 'refresh_token' } },
-    register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo smoke {{name}}' }, defaultRole: 'client' },
+    register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo smoke {{name}}' } },
+    roles: { owner: 'client', counterparty: 'manufacturer', admin: 'admin' },
     verifyEmail: { mode: 'link', linkPattern: 'verify-email' },
     refresh: { path: '/api/auth/refresh', field: 'refresh_token' },
     logout: { method: 'POST', path: '/api/auth/logout' },

@@ -130,8 +130,8 @@ test('[escrow.release-other-client] another client cannot release the order', as
 });
 
 test('[escrow.release-manufacturer] the manufacturer cannot release the order', async ({ api, plan, rec }) => {
-  test.skip(!plan.config.accounts.some((a) => a.role === 'manufacturer'), 'no manufacturer account configured (smoke.accounts)');
-  const m = await requireControl('manufacturer login', () => roleSession(api, plan, 'manufacturer'));
+  test.skip(!plan.config.accounts.some((a) => a.role === plan.config.roles.counterparty), `no ${plan.config.roles.counterparty} account configured (smoke.accounts, smoke.roles.counterparty)`);
+  const m = await requireControl(`${plan.config.roles.counterparty} login`, () => roleSession(api, plan, plan.config.roles.counterparty));
   const { r, status, released } = await releaseBy(api, plan, (order) => release(api, plan, m, order));
   rec.actual = `release by the manufacturer answered ${r.status}; order "${String(status)}"`;
   check(refused(r) && !released, `the manufacturer released the order (${r.status}, "${String(status)}")`);
