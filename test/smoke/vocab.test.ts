@@ -120,3 +120,19 @@ describe('roles, session bodies and the browser switch', () => {
     expect(defaults.logout.body).toBeUndefined();
   });
 });
+
+describe('smoke.weakSecretsFile in a config file', () => {
+  it('is resolved beside the config file, and a missing one is a config error before anything runs', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadConfigFile } = await import('../../config/load.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-wordlist-'));
+    const write = (name: string, file: string) => writeFile(join(dir, name), `export default { target: { baseUrl: 'http://127.0.0.1:9' }, smoke: { weakSecretsFile: '${file}' } };\n`);
+    await write('missing.config.ts', './nope.txt');
+    await expect(loadConfigFile(join(dir, 'missing.config.ts'), {}, ['smoke'])).rejects.toThrow(`smoke.weakSecretsFile: no readable file at ${join(dir, 'nope.txt')}`);
+    await writeFile(join(dir, 'ours.txt'), 'team-secret\n');
+    await write('ok.config.ts', './ours.txt');
+    expect((await loadConfigFile(join(dir, 'ok.config.ts'), { GONOGO_WEBHOOK_SECRET: 'whsec_test' }, ['smoke'])).config.smoke.weakSecretsFile).toBe('./ours.txt');
+  });
+});
