@@ -39,7 +39,10 @@ const Waiver = z.object({
   reason: z.string().min(1),
   owner: z.string().min(1),
   expires: isoDate,
-}).strict().refine((w) => Boolean(w.check) !== Boolean(w.kpi), 'a waiver names exactly one of check or kpi');
+  /** A KPI waiver that also accepts the KPI going unmeasured (e.g. deps.critical under security.deps.none); a failing value is accepted either way. */
+  notMeasured: z.boolean().optional(),
+}).strict().refine((w) => Boolean(w.check) !== Boolean(w.kpi), 'a waiver names exactly one of check or kpi')
+  .refine((w) => !(w.notMeasured && w.check), 'notMeasured belongs to a KPI waiver (kpi: ...); a check that could not run is an error and cannot be waived');
 
 export const KpiFileSchema = z.object({
   version: z.literal(1),

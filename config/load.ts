@@ -70,5 +70,10 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
     throw new ConfigError(file, [`the file could not be loaded: ${msg}`], { cause: e });
   }
   const config = parseConfig(mod, file);
+  const wordlist = config.smoke.weakSecretsFile;
+  if (wordlist) {
+    const at = resolve(dirname(file), wordlist);
+    await access(at).catch(() => { throw new ConfigError(file, [`smoke.weakSecretsFile: no readable file at ${at} (paths are relative to the config file)`]); });
+  }
   return { config, file, dir: dirname(file), secrets: resolveSecrets(config, file, env, suites) };
 }

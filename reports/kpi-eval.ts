@@ -55,9 +55,11 @@ export function evaluateKpis(input: KpiInput): KpiResult[] {
     }
     const judged = def.kind === 'metric' ? judgeMetric(def, input.measurements) : judgeChecks(def, input.checks);
     const waiver = input.waivers.find((w) => w.kpi === def.id);
-    if (judged.status === 'fail' && waiver) {
+    // An unmeasured KPI is accepted only by a waiver that says so (security.deps.none: no lockfile, no advisory count).
+    if ((judged.status === 'fail' || (judged.status === 'not-measured' && waiver?.notMeasured)) && waiver) {
       if (waiverActive(waiver, input.today)) {
-        return { ...base, ...judged, status: 'waived' as const, note: `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}` };
+        const unmeasured = judged.status === 'not-measured' ? `not measured (${judged.note ?? 'no value'}); ` : '';
+        return { ...base, ...judged, status: 'waived' as const, note: `${unmeasured}waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}` };
       }
       return { ...base, ...judged, note: `waiver expired on ${waiver.expires} (${waiver.owner}); ${judged.note ?? ''}`.trim() };
     }

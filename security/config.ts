@@ -62,9 +62,11 @@ export const TlsConfig = z.object({
 export const DepsConfig = z.object({
   /** Lockfiles to audit, relative to the config file; default: the known lockfile names found beside it. */
   lockfiles: z.array(z.string().min(1)).optional(),
+  /** The platform has no lockfile to audit, and why: deps.advisories then fails with this reason until a waiver in kpis.yaml accepts it. */
+  none: z.string().trim().min(1, 'a reason (e.g. "static site, no third-party code")').optional(),
   source: AdvisorySource.default({ kind: 'osv-api', url: 'https://api.osv.dev', timeoutMs: 15_000 }),
   ignore: z.array(IgnoreEntry).default([]),
-}).strict();
+}).strict().refine((d) => !(d.none && d.lockfiles?.length), { path: ['none'], message: 'declares that there is no lockfile, but security.deps.lockfiles lists some: keep one of the two' });
 
 /** The security suite's part of gonogo.config.ts: pages, TLS endpoint, lockfiles, advisory source. */
 export const SecurityConfig = z.object({

@@ -9,7 +9,7 @@ import { trustAnchors } from './http.ts';
 import { auditHeaders } from './headers/audit.ts';
 import { auditTls } from './tls/audit.ts';
 import { findTestssl, runTestssl } from './tls/testssl.ts';
-import { auditDeps, findLockfiles, openAdvisoryDb } from './deps/index.ts';
+import { auditDeps, findLockfiles, noLockfileCheck, openAdvisoryDb } from './deps/index.ts';
 import type { SecurityConfig } from './config.ts';
 
 const idsOf = (area: string): CatalogueId[] => (Object.keys(CATALOGUE) as CatalogueId[]).filter((id) => id.startsWith(`${area}.`));
@@ -79,6 +79,7 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
   });
 
   const deps = isolate(DEPS_IDS, started, async () => {
+    if (sec.deps.none) return { checks: [noLockfileCheck(sec.deps.none, performance.now() - started)], measurements: [], provenance: { advisories: { source: 'none (security.deps.none)', date: null } } };
     const lockfiles = sec.deps.lockfiles ? sec.deps.lockfiles.map(at) : await findLockfiles(ctx.configDir);
     const db = await openAdvisoryDb(sec.deps.source, ctx.configDir).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     const r = await auditDeps({ lockfiles, db, ignore: sec.deps.ignore });

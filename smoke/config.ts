@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
+import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_PASSWORDS, DEFAULT_DOCS_SIGNATURES, DebugSignature, MassAssignment, Roles } from './vocab.ts';
 
 /**
  * The smoke suite's part of gonogo.config.ts: how the abstract flows (login, register, verify,
@@ -56,8 +57,7 @@ const Register = z.object({
   extraFields: template.default({ full_name: 'gonogo smoke {{name}}' }),
   /** Domain of the addresses the suite registers (its own throwaway accounts; mail goes to the configured mailbox). */
   emailDomain: z.string().default('gonogo.test'),
-  /** The role a self-registered account gets; mass-assignment is judged against it. */
-  defaultRole: z.string().default('client'),
+  defaultRole: z.never({ error: 'moved to smoke.roles.owner' }).optional(),
 }).strict();
 
 const VerifyEmail = z.object({
@@ -81,6 +81,16 @@ const Refresh = z.object({
   field: z.string().default('refresh_token'),
   /** Send the refresh token as a cookie of this name instead of a body field. */
   cookie: z.string().optional(),
+  /** Body template replacing `{ [field]: token }`; "{{refresh_token}}" and "{{access_token}}" are the session's tokens. */
+  body: template.optional(),
+}).strict();
+
+const Logout = z.object({
+  method: method.default('POST'),
+  path: path.default('/api/auth/logout'),
+  encoding: z.enum(['json', 'form']).default('json'),
+  /** Body template, e.g. `{ refresh: '{{refresh_token}}' }` for a token blacklist; "{{access_token}}" is available too. */
+  body: template.optional(),
 }).strict();
 
 const Webhook = z.object({
@@ -121,6 +131,8 @@ const Mailbox = z.discriminatedUnion('kind', [
 export type MailboxConfig = z.infer<typeof Mailbox>;
 
 const Browser = z.object({
+  /** false for an API-only platform: the browser checks skip (the report stays incomplete, as for any skipped blocker). */
+  enabled: z.boolean().default(true),
   executablePath: z.string().default('/usr/bin/chromium'),
   loginPage: path.default('/login'),
   emailSelector: z.string().default('input[name="email"]'),
@@ -140,14 +152,15 @@ export const SmokeConfig = z.object({
   register: Register.prefault({}),
   verifyEmail: VerifyEmail.prefault({}),
   refresh: Refresh.prefault({}),
-  logout: route('POST', '/api/auth/logout'),
+  logout: Logout.prefault({}),
   me: route('GET', '/api/auth/me'),
   /** Routes only a role may reach, keyed by role: `{ admin: [{ path: '/api/admin/users' }] }`. */
   roleRoutes: z.record(z.string(), z.array(RoleRoutes)).default({}),
   /** JWT claim holding the role (the tampered-token check escalates it). */
   roleClaim: z.string().default('role'),
-  /** Role name to escalate to in the tampered token. */
-  adminRole: z.string().default('admin'),
+  /** The platform's role names for the suite's abstract roles. */
+  roles: Roles.prefault({}),
+  adminRole: z.never({ error: 'moved to smoke.roles.admin' }).optional(),
   /** The payment/escrow flow as data; the non-bypass checks are derived from it (smoke/flow/schema.ts). */
   escrow: EscrowConfig.prefault({}),
   webhook: Webhook.prefault({}),
@@ -168,6 +181,12 @@ export const SmokeConfig = z.object({
     { method: 'POST', path: '/api/auth/login', body: '{"email": ', contentType: 'application/json' },
     { method: 'GET', path: '/api/orders/%27%22%3Cgonogo' },
   ]),
+  /** What a debug page or stack trace looks like in a body (replaces the default list; extend it with DEFAULT_DEBUG_SIGNATURES). */
+  debugSignatures: z.array(DebugSignature).default(DEFAULT_DEBUG_SIGNATURES),
+  /** JSON fields that must not carry a stack-shaped value in an error body. */
+  debugFields: z.array(z.string().min(1)).default(DEFAULT_DEBUG_FIELDS),
+  /** What counts as documentation on a docs path that answers 200. */
+  docsSignatures: z.array(DebugSignature).default(DEFAULT_DOCS_SIGNATURES),
   docsPaths: z.array(path).default(['/docs', '/redoc', '/openapi.json', '/swagger', '/swagger-ui', '/swagger.json', '/api/docs', '/api-docs', '/api/schema', '/__debug__']),
   cors: z.object({
     paths: z.array(path).default(['/api/auth/me']),
@@ -176,16 +195,18 @@ export const SmokeConfig = z.object({
   mailbox: Mailbox.default({ kind: 'smtp-sink' }),
   /** The team's QA accounts, one or more per role (never used for destructive probes). */
   accounts: z.array(Account).default([]),
-  /** Signing secrets that must not verify the target's tokens. */
-  weakSecrets: z.array(z.string()).default([
-    'secret', 'changeme', 'change-me', 'password', 'jwt-secret', 'jwtsecret', 'secret-key', 'secretkey', 'your-secret-key',
-    'supersecret', 'development', 'test', 'dev', 'django-insecure', 'your-super-secure-production-secret-key-here',
-    'your-jwt-production-secret-here', '<generate-strong-jwt-key>', '<generate-strong-production-key>', 'your_jwt_secret_key',
-  ]),
+  /** Signing secrets tried besides the shipped wordlist (smoke/vocab/weak-secrets.txt). */
+  weakSecrets: z.array(z.string().min(1)).default([]),
+  /** A wordlist (one secret a line, "#" comments) that replaces the shipped one; relative to the config file. */
+  weakSecretsFile: z.string().min(1).optional(),
+  /** Privileged fields the mass-assignment probe sends at registration, and the statuses that count as refusing them. */
+  massAssignment: MassAssignment.prefault({}),
   /** Demo accounts that must not log in (001 step 1.1, 000 section 4). */
-  demoAccounts: z.array(z.string()).default(['client@demo.com', 'manufacturer@demo.com', 'admin@demo.com']),
-  /** Tried against every demo account: bounded on purpose, each attempt spends the target's login limit. */
-  demoPasswords: z.array(z.string()).default(['password123', 'password', 'demo123']),
+  demoAccounts: z.array(z.string().min(1)).default(DEFAULT_DEMO_ACCOUNTS),
+  /** Passwords tried on the demo accounts. */
+  demoPasswords: z.array(z.string().min(1)).default(DEFAULT_DEMO_PASSWORDS),
+  /** Login attempts the demo check may spend (each one spends the target's login limit); pairs are tried in priority order. */
+  demoAttemptsMax: z.number().int().positive().max(100).default(12),
   /** Env var with the token signing secret, when the team shares it: lets the expired-token check mint a validly signed expired token. */
   jwtSecretEnv: envName.optional(),
   browser: Browser.prefault({}),

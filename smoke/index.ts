@@ -90,7 +90,7 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     const base = new URL(ctx.config.target.baseUrl);
     // A local document becomes a file: URL; a path starting with / stays a path on the target.
     const resolveLocal = (p: string | undefined) => (p && !p.startsWith('/') && !p.startsWith('file:') ? pathToFileURL(resolve(ctx.configDir, p)).href : p);
-    const config = { ...c, ...(c.openapi ? { openapi: resolveLocal(c.openapi) } : {}) };
+    const config = { ...c, ...(c.openapi ? { openapi: resolveLocal(c.openapi) } : {}), ...(c.weakSecretsFile ? { weakSecretsFile: resolve(ctx.configDir, c.weakSecretsFile) } : {}) };
     const plan: SmokePlan = {
       baseUrl: ctx.config.target.baseUrl, allowedHosts: [base.host, ...ctx.config.target.allowedHosts], timeoutMs: ctx.config.target.timeoutMs,
       config, params: ctx.kpis.params, mailbox: mailbox.spec, stateDir, runTag: randomBytes(4).toString('hex'), workers: c.workers,

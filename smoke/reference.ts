@@ -20,7 +20,8 @@ export function smokeReferenceConfig(info: ReferenceInfo, o: { mailApiUrl?: stri
   const manufacturer = first('manufacturer');
   const input: SmokeConfigInput = {
     login: { path: '/api/auth/login', token: { from: 'body', path: 'access_token' }, refreshToken: { from: 'body', path: 'refresh_token' } },
-    register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo smoke {{name}}' }, defaultRole: 'client' },
+    register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo smoke {{name}}' } },
+    roles: { owner: 'client', counterparty: 'manufacturer', admin: 'admin' },
     verifyEmail: { mode: 'link', linkPattern: 'verify-email' },
     refresh: { path: '/api/auth/refresh', field: 'refresh_token' },
     logout: { method: 'POST', path: '/api/auth/logout' },
@@ -44,7 +45,6 @@ export function smokeReferenceConfig(info: ReferenceInfo, o: { mailApiUrl?: stri
       ],
       vars: { manufacturer_id: manufacturer?.id ?? 0 },
       order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, update: { method: 'PATCH', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] }, paidAmountPath: 'funded_cents' },
-      counterpartyRole: 'manufacturer',
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: ENV.webhook },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },

@@ -21,14 +21,14 @@ export default defineConfig({
       token: { from: 'body', path: 'access_token' },
       refreshToken: { from: 'cookie', name: 'refresh_token' },
     },
-    register: { path: '/auth/register', extraFields: { full_name: 'gonogo {{name}}' }, defaultRole: 'customer' },
+    register: { path: '/auth/register', extraFields: { full_name: 'gonogo {{name}}' } },
+    roles: { owner: 'customer', counterparty: 'vendor', admin: 'superuser' },
     // The mail carries a code, not a link: it is posted back.
     verifyEmail: { mode: 'post', path: '/auth/verify', tokenField: 'token', tokenPattern: 'verification code is: ([A-Za-z0-9_-]+)' },
     refresh: { path: '/auth/jwt/refresh', cookie: 'refresh_token' },
     logout: { method: 'POST', path: '/auth/jwt/logout' },
     me: { method: 'GET', path: '/users/me' },
     roleRoutes: { vendor: [{ path: '/vendor/orders' }], superuser: [{ path: '/admin/users' }] },
-    adminRole: 'superuser',
     escrow: {
       steps: [
         {
@@ -53,7 +53,6 @@ export default defineConfig({
         states: { funded: ['FUNDED'], released: ['RELEASED'] },
         paidAmountPath: 'amount_received',
       },
-      counterpartyRole: 'vendor',
     },
     webhook: { path: '/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     ratelimit: { api: { method: 'GET', path: '/users/me' } },

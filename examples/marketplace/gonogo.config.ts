@@ -17,7 +17,8 @@ export default defineConfig({
   kpis: env('GONOGO_KPI_FILE', './kpis.yaml'),
   smoke: {
     login: { path: '/api/auth/login', token: { from: 'body', path: 'access_token' }, refreshToken: { from: 'body', path: 'refresh_token' } },
-    register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo smoke {{name}}' }, defaultRole: 'client' },
+    register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo smoke {{name}}' } },
+    roles: { owner: 'client', counterparty: 'manufacturer', admin: 'admin' },
     verifyEmail: { mode: 'link', linkPattern: 'verify-email' },
     refresh: { path: '/api/auth/refresh', field: 'refresh_token' },
     logout: { method: 'POST', path: '/api/auth/logout' },
@@ -41,7 +42,6 @@ export default defineConfig({
       ],
       vars: { manufacturer_id: Number(env('GONOGO_MANUFACTURER_ID', '0')) },
       order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, update: { method: 'PATCH', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] }, paidAmountPath: 'funded_cents' },
-      counterpartyRole: 'manufacturer',
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },

@@ -28,6 +28,19 @@ function ignoreFor(a: Advisory, ignore: IgnoreEntry[]): IgnoreEntry | undefined 
   return ignore.find((i) => ids.has(i.id));
 }
 
+/**
+ * A platform declared to have no lockfile: a failure, never a silent pass, that a waiver of deps.advisories in
+ * kpis.yaml turns into an accepted one (the deps KPIs stay unmeasured until waived too).
+ */
+export function noLockfileCheck(reason: string, durationMs = 0): CheckResult {
+  return check('deps.advisories', 'fail', {
+    expected: 'no critical or high advisory in any audited lockfile',
+    actual: 'no lockfile audited',
+    message: `no lockfile to audit, as declared in security.deps.none: "${reason}"; accept it with a waiver of deps.advisories and of the deps.critical and deps.high KPIs with notMeasured: true, in kpis.yaml`,
+    details: { none: reason },
+  }, durationMs);
+}
+
 /** Matches every package of every lockfile against the advisories; an ignore entry holds until its expiry date. */
 export async function auditDeps(input: { lockfiles: string[]; db: AdvisoryDb | Error; ignore: IgnoreEntry[]; today?: string }): Promise<DepsAuditResult> {
   const started = performance.now();
@@ -43,7 +56,7 @@ export async function auditDeps(input: { lockfiles: string[]; db: AdvisoryDb | E
   const empty: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
   const fail = (message: string): DepsAuditResult => ({ ...base, findings: [], counts: empty, checks: [check('deps.advisories', 'error', { message, details: { lockfiles: summary } }, performance.now() - started)], measurements: [] });
 
-  if (input.lockfiles.length === 0) return fail('no lockfile to audit: set security.deps.lockfiles (no known lockfile was found beside the config file)');
+  if (input.lockfiles.length === 0) return fail('no lockfile to audit: set security.deps.lockfiles (no known lockfile was found beside the config file), or declare security.deps.none with the reason when the platform has none');
   if (errors.length) return fail(`lockfiles could not be read: ${errors.join('; ')}`);
   if (db instanceof Error) return fail(`no advisory source: ${describe(db)}`);
 

@@ -4,7 +4,7 @@ import type { AdvisoryDb } from './types.ts';
 import { osvApiDb, osvDirDb } from './osv/sources.ts';
 import { npmAuditDb } from './osv/npm-audit.ts';
 
-export { auditDeps, type DepsAuditResult, type Finding } from './audit.ts';
+export { auditDeps, noLockfileCheck, type DepsAuditResult, type Finding } from './audit.ts';
 export { findLockfiles, readLockfile, LOCKFILE_NAMES } from './lockfiles/index.ts';
 
 const at = (dir: string, p: string): string => (isAbsolute(p) ? p : resolve(dir, p));

@@ -74,7 +74,7 @@ export class FlowRun {
     if (as !== undefined) return as?.session ?? null;
     if (step.as === 'anonymous') return null;
     if (step.as === 'counterparty') {
-      control(this.actors.counterparty, `step "${step.name}" is sent by the counterparty, and no ${this.plan.config.escrow.counterpartyRole} account is configured (smoke.accounts)`);
+      control(this.actors.counterparty, `step "${step.name}" is sent by the counterparty, and no ${this.plan.config.roles.counterparty} account is configured (smoke.accounts, smoke.roles.counterparty)`);
       return this.actors.counterparty.session;
     }
     return this.actors.owner.session;

@@ -112,8 +112,6 @@ export const EscrowConfig = z.object({
     /** Amount the order has received, when the API exposes it: the replay check then also compares it. */
     paidAmountPath: z.string().optional(),
   }).strict().prefault({}),
-  /** Role of the order's counterparty account (smoke.accounts): it must not be able to release. */
-  counterpartyRole: z.string().min(1).default('manufacturer'),
 }).strict().superRefine((e, ctx) => {
   if (!e.steps) return;
   const roles = e.steps.map((s) => s.role);

@@ -3,7 +3,7 @@ import type { Api, Res, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import { secretFromEnv } from './plan.ts';
 import { getPath } from './jsonpath.ts';
-import { fillTemplate } from './template.ts';
+import { fillTemplate, placeholders } from './template.ts';
 import { findVerification, waitForVerificationMail, type Mail } from './mail.ts';
 import { workerRedactor } from './evidence.ts';
 import { shared } from './state.ts';
@@ -23,16 +23,16 @@ export function tokenFrom(res: Res, source: SmokePlan['config']['login']['token'
   return typeof v === 'string' && v ? v : undefined;
 }
 
-function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknown>): { json?: unknown; form?: Record<string, string> } {
+export function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknown>): { json?: unknown; form?: Record<string, string> } {
   if (encoding === 'json') return { json: fields };
   return { form: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) };
 }
 
-export async function login(api: Api, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
+export async function login(api: Api, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
   const l = plan.config.login;
-  workerRedactor().add(password);
+  if (!o.publicPassword) workerRedactor().add(password);
   const fields = { ...fillTemplate(l.extraFields, { email }), [l.emailField]: email, [l.passwordField]: password };
-  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), ...o });
+  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), ...(o.expect429 ? { expect429: true } : {}) });
   const access = ok(res) ? tokenFrom(res, l.token) : undefined;
   const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
   for (const t of [access, refresh]) workerRedactor().add(t);
@@ -103,11 +103,16 @@ export async function registerAndReadMail(api: Api, plan: SmokePlan, tag: string
   const since = Date.now();
   const registerRes = await register(api, plan, email, password, extra);
   control(ok(registerRes), `registering ${email} answered ${registerRes.status}`);
+  return { email, password, registerRes, ...(await readVerificationMail(plan, email, since)) };
+}
+
+/** Waits for the verification mail of an address registered at `since` (epoch ms) and finds its link and token. */
+export async function readVerificationMail(plan: SmokePlan, email: string, since: number): Promise<{ mail: Mail; link?: string; token?: string; deliveryMs: number }> {
   const mail = await waitForVerificationMail(plan, email, since - 1000);
   const deliveryMs = Date.now() - since;
   const v = findVerification(plan, mail);
   workerRedactor().add(v.token);
-  return { email, password, mail, ...v, registerRes, deliveryMs };
+  return { mail, ...v, deliveryMs };
 }
 
 /** A verified account of the suite's own, registered once per run per tag. */
@@ -144,7 +149,31 @@ export function withAccess(session: Session, access: string): Session {
 
 /** The QA account of the self-registration role, or else an account of the suite's own (same role by definition). */
 export async function clientSession(api: Api, plan: SmokePlan, tag: string): Promise<Session> {
-  const role = plan.config.register.defaultRole;
+  const role = plan.config.roles.owner;
   if (plan.config.accounts.some((a) => a.role === role)) return roleSession(api, plan, role);
   return (await userSession(api, plan, tag)).session;
+}
+
+/** The session's tokens as template variables; a template naming one the session lacks is a broken mapping, not a finding. */
+function tokenVars(session: Session, template: unknown, where: string): Record<string, string | undefined> {
+  const vars = { refresh_token: session.refresh, access_token: session.access };
+  for (const name of placeholders(template)) {
+    control(!(name in vars) || vars[name as keyof typeof vars], `${where} sends {{${name}}} but login returned no ${name === 'refresh_token' ? 'refresh token (map it in smoke.login.refreshToken)' : 'access token'}`);
+  }
+  return vars;
+}
+
+/** Logs the session out the way the platform expects: the configured route, with the body template when one is set. */
+export async function logout(api: Api, plan: SmokePlan, session: Session): Promise<Res> {
+  const lo = plan.config.logout;
+  const body = lo.body ? bodyFor(lo.encoding, fillTemplate(lo.body, tokenVars(session, lo.body, 'smoke.logout.body'))) : {};
+  return api.send({ method: lo.method, path: lo.path, session, ...body });
+}
+
+/** Uses a refresh token: as the configured cookie, in the body template, or as `{ [field]: token }`. */
+export async function refreshWith(api: Api, plan: SmokePlan, token: string, session: Session): Promise<Res> {
+  const rc = plan.config.refresh;
+  if (rc.cookie) return api.send({ method: rc.method, path: rc.path, headers: { cookie: `${rc.cookie}=${token}` } });
+  const fields = rc.body ? fillTemplate(rc.body, { ...tokenVars(session, rc.body, 'smoke.refresh.body'), refresh_token: token }) : { [rc.field]: token };
+  return api.send({ method: rc.method, path: rc.path, ...bodyFor(rc.encoding, fields) });
 }

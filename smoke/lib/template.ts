@@ -18,3 +18,15 @@ export function fillTemplate<T>(template: T, vars: Vars): T {
 export function fillPath(path: string, params: Record<string, string | number>): string {
   return path.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? encodeURIComponent(String(params[k])) : m));
 }
+
+/** Names of the `{{name}}` placeholders a template uses, at any depth. */
+export function placeholders(template: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (t: unknown): void => {
+    if (typeof t === 'string') for (const m of t.matchAll(/\{\{(\w+)\}\}/g)) out.add(m[1]!);
+    else if (Array.isArray(t)) t.forEach(walk);
+    else if (t && typeof t === 'object') Object.values(t).forEach(walk);
+  };
+  walk(template);
+  return out;
+}

@@ -1,10 +1,13 @@
 import { test, check, control, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
-import { MAIN_USER, SECOND_USER, clientSession, gaveCredential, login, me, ok, registerAndReadMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail } from '../lib/auth.ts';
+import { MAIN_USER, SECOND_USER, clientSession, gaveCredential, login, me, ok, readVerificationMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail, logout, refreshWith } from '../lib/auth.ts';
 import { algNone, claims, expired, isJwt, tamper, weakSecretsThatVerify } from '../lib/jwt.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
 import { getPath } from '../lib/jsonpath.ts';
+import { assignedFields, privilegedFields } from '../lib/mass-assignment.ts';
 import { fillPath } from '../lib/template.ts';
 import { secretFromEnv } from '../lib/plan.ts';
+import { weakSecretList } from '../lib/wordlist.ts';
+import { demoPairs } from '../lib/demo.ts';
 import type { Res } from '../lib/http.ts';
 
 
@@ -33,9 +36,10 @@ test('[auth.login-uniform-failure] wrong password and unknown user get the same 
   check(!gaveCredential(wrong.res, plan) && !gaveCredential(unknown.res, plan), 'a failed login handed out a token');
   check(refused(wrong.res) && refused(unknown.res), `failed logins answered ${wrong.res.status} and ${unknown.res.status}`);
   // Debug fields (stack traces) are config.debug-off's finding; enumeration is about the answer itself.
+  const debugFields = new Set(plan.config.debugFields.map((f) => f.toLowerCase()));
   const norm = (r: Res, email: string) => {
     const body = r.json && typeof r.json === 'object' && !Array.isArray(r.json)
-      ? JSON.stringify(Object.fromEntries(Object.entries(r.json).filter(([k]) => !/^(stack|trace|traceback|exception|debug)$/i.test(k))))
+      ? JSON.stringify(Object.fromEntries(Object.entries(r.json).filter(([k]) => !debugFields.has(k.toLowerCase()))))
       : r.text;
     return body.split(email).join('<email>');
   };
@@ -75,13 +79,14 @@ test('[auth.alg-none-rejected] a token with alg none is rejected', async ({ api,
 test('[auth.tampered-rejected] a token with an escalated role is rejected', async ({ api, plan, rec }) => {
   const session = await tokenControl(api, plan);
   test.skip(!isJwt(session.access), 'the access token is not a JWT');
-  const forged = withAccess(session, tamper(session.access!, plan.config.roleClaim, plan.config.adminRole));
-  let adminRoute = plan.config.roleRoutes[plan.config.adminRole]?.[0];
+  const admin = plan.config.roles.admin;
+  const forged = withAccess(session, tamper(session.access!, plan.config.roleClaim, admin));
+  let adminRoute = plan.config.roleRoutes[admin]?.[0];
   // The admin route only discriminates a forged token if it refuses anonymous callers; otherwise the "me" route does.
   if (adminRoute && !refused(await api.send({ ...adminRoute }))) adminRoute = undefined;
   const r = adminRoute ? await api.send({ ...adminRoute, session: forged }) : await me(api, plan, forged);
   rec.expected = '401 or 403';
-  check(refused(r), `a token with "${plan.config.roleClaim}" changed to "${plan.config.adminRole}" and the old signature answered ${r.status}`);
+  check(refused(r), `a token with "${plan.config.roleClaim}" changed to "${admin}" and the old signature answered ${r.status}`);
 });
 
 test('[auth.expired-rejected] an expired token is rejected', async ({ api, plan, rec }) => {
@@ -104,24 +109,21 @@ test('[auth.expired-rejected] an expired token is rejected', async ({ api, plan,
 test('[auth.weak-secret] tokens do not verify with a known weak secret', async ({ api, plan, rec }) => {
   const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
   test.skip(!isJwt(session.access), 'the access token is not a JWT');
-  const hits = weakSecretsThatVerify(session.access!, plan.config.weakSecrets);
-  rec.detail('secretsTried', plan.config.weakSecrets.length);
+  const secrets = weakSecretList(plan.config);
+  const hits = weakSecretsThatVerify(session.access!, secrets);
+  rec.detail('secretsTried', secrets.length);
+  rec.detail('wordlist', plan.config.weakSecretsFile ?? 'shipped (smoke/vocab/weak-secrets.txt)');
   rec.detail('alg', String((JSON.parse(Buffer.from(session.access!.split('.')[0]!, 'base64url').toString()) as { alg?: string }).alg));
-  check(hits.length === 0, `the access token verifies with a known weak secret (${hits.length} of ${plan.config.weakSecrets.length})`);
+  check(hits.length === 0, `the access token verifies with a known weak secret (${hits.length} of ${secrets.length})`);
 });
 
 test('[auth.refresh-rotation] a used refresh token is rejected', async ({ api, plan, rec }) => {
-  const rc = plan.config.refresh;
   test.skip(!plan.config.login.refreshToken, 'no refresh token mapping (smoke.login.refreshToken)');
   const { session } = await requireControl('login', () => userSession(api, plan, 'refresh', true));
   control(session.refresh, 'login returned no refresh token');
-  const send = (token: string) => api.send({
-    method: rc.method, path: rc.path,
-    ...(rc.cookie ? { headers: { cookie: `${rc.cookie}=${token}` } } : rc.encoding === 'json' ? { json: { [rc.field]: token } } : { form: { [rc.field]: token } }),
-  });
-  const first = await send(session.refresh);
+  const first = await refreshWith(api, plan, session.refresh, session);
   control(ok(first), `refreshing with a fresh refresh token answered ${first.status}`);
-  const again = await send(session.refresh);
+  const again = await refreshWith(api, plan, session.refresh, session);
   rec.expected = 'the second use of the same refresh token is refused';
   check(refused(again), `reusing a refresh token answered ${again.status}`);
 });
@@ -130,7 +132,7 @@ test('[auth.logout-revokes] logout revokes the access token', async ({ api, plan
   const { session } = await requireControl('login', () => userSession(api, plan, 'logout', true));
   const before = await me(api, plan, session);
   control(ok(before), `the fresh token answered ${before.status} on the "me" route`);
-  const out = await api.send({ ...plan.config.logout, session });
+  const out = await logout(api, plan, session);
   control(ok(out), `logout answered ${out.status}`);
   const after = await me(api, plan, session);
   rec.expected = '401 or 403 after logout';
@@ -178,24 +180,44 @@ test('[auth.password-policy] weak passwords are refused at registration', async 
   check(accepted.length === 0, `registration accepted weak passwords: ${accepted.join(', ')}`);
 });
 
-test('[auth.mass-assignment] is_verified and role sent at registration are ignored', async ({ api, plan, rec }) => {
-  const admin = plan.config.adminRole;
-  const reg = await requireControl('registration', () => registerAndReadMail(api, plan, 'massassign', { is_verified: true, role: admin, is_admin: true }));
-  const body = reg.registerRes.json;
-  check(getPath(body, 'is_verified') !== true, 'the registration response says is_verified: true');
-  check(getPath(body, 'role') !== admin, `the registration response says role: ${admin}`);
-  const v = await useVerification(api, plan, reg);
+test('[auth.mass-assignment] privileged fields sent at registration are ignored', async ({ api, plan, rec }) => {
+  const sent = privilegedFields(plan.config);
+  const refusal = plan.config.massAssignment.refusalStatuses;
+  const email = newEmail(plan, 'massassign');
+  const password = strongPassword();
+  const since = Date.now();
+  rec.detail('fieldsSent', Object.keys(sent));
+  const probe = await register(api, plan, email, password, sent);
+  if (!ok(probe)) {
+    // A strict schema refusing the fields is a correct answer, once the same registration without them is accepted.
+    control(refusal.includes(probe.status), `registering with privileged fields answered ${probe.status}: neither accepted nor refused as invalid (${refusal.join(', ')}, smoke.massAssignment.refusalStatuses)`);
+    const plain = await register(api, plan, email, password);
+    control(ok(plain), `registering with privileged fields was refused (${probe.status}) and so was the same registration without them (${plain.status}): the refusal proves nothing`);
+    rec.actual = `refused with ${probe.status}; the same registration without the privileged fields answered ${plain.status}`;
+    return;
+  }
+  // Judged against accounts registered without the fields, so a platform where every account is active is not flagged for is_active.
+  const base = await register(api, plan, newEmail(plan, 'massassign-base'), strongPassword());
+  control(ok(base), `registering a baseline account without privileged fields answered ${base.status}`);
+  const inResponse = assignedFields(probe.json, base.json, sent);
+  const v = await useVerification(api, plan, await readVerificationMail(plan, email, since));
   control(ok(v), `verifying the account answered ${v.status}`);
-  const { session } = await login(api, plan, reg.email, reg.password);
-  control(session, 'the verified account cannot log in');
+  const { res, session } = await login(api, plan, email, password);
+  control(session, `the verified account cannot log in (${res.status})`);
+  const main = await requireControl('a verified account of the suite', () => userSession(api, plan, MAIN_USER));
   const who = await me(api, plan, session);
-  const role = getPath(who.json, 'role') ?? (isJwt(session.access) ? claims(session.access!)[plan.config.roleClaim] : undefined);
-  rec.actual = `role after registration: ${String(role)}`;
-  check(role !== admin, `the account registered with role "${admin}" got it`);
+  const mainWho = await me(api, plan, main.session);
+  control(ok(who) && ok(mainWho), `the "me" route answered ${who.status} and ${mainWho.status}`);
+  const inAccount = assignedFields(who.json, mainWho.json, sent);
+  const inToken = isJwt(session.access) && isJwt(main.session.access) ? assignedFields(claims(session.access), claims(main.session.access), sent) : [];
+  const where = [['the registration response', inResponse], ['the account', inAccount], ['the token', inToken]] as const;
+  const taken = where.filter(([, f]) => f.length).map(([w, f]) => `${w}: ${f.join(', ')}`);
+  rec.actual = taken.length ? `taken: ${taken.join('; ')}` : 'every privileged field was ignored';
+  check(taken.length === 0, `registration honoured privileged fields (${taken.join('; ')})`);
 });
 
 test('[auth.rbac] a client cannot reach manufacturer or admin routes', async ({ api, plan, rec }) => {
-  const clientRole = plan.config.register.defaultRole;
+  const clientRole = plan.config.roles.owner;
   const others = Object.entries(plan.config.roleRoutes).filter(([role]) => role !== clientRole);
   test.skip(others.length === 0, 'no role-restricted routes configured (smoke.roleRoutes)');
   const client = await requireControl(`login as ${clientRole}`, () => clientSession(api, plan, MAIN_USER));
@@ -231,15 +253,21 @@ test("[auth.object-ownership] another user cannot read or change a user's order"
 });
 
 test('[auth.no-demo-accounts] demo accounts cannot log in', async ({ api, plan, rec }) => {
-  const { demoAccounts, demoPasswords } = plan.config;
+  const { demoAccounts, demoPasswords, demoAttemptsMax } = plan.config;
+  const perAccount = Math.max(1, plan.params.lockout.attempts - 1);
+  const { tried, untried } = demoPairs(demoAccounts, demoPasswords, demoAttemptsMax, perAccount);
   const logged: string[] = [];
-  for (const email of demoAccounts) {
-    for (const password of demoPasswords) {
-      const { res } = await login(api, plan, email, password);
-      if (ok(res) || gaveCredential(res, plan)) { logged.push(email); break; }
-    }
+  const done = new Set<string>();
+  for (const { email, password } of tried) {
+    if (done.has(email)) continue;
+    // The demo passwords are a public list, not secrets: registering them would mask words like "password" in every report.
+    const { res } = await login(api, plan, email, password, { publicPassword: true });
+    if (ok(res) || gaveCredential(res, plan)) { done.add(email); logged.push(`${email} (password "${password}")`); }
   }
-  rec.detail('tried', `${demoAccounts.length} accounts x ${demoPasswords.length} common passwords`);
+  const pair = (p: { email: string; password: string }) => `${p.email} / ${p.password}`;
+  rec.detail('tried', tried.map(pair));
+  rec.detail('notTried', untried.length ? `${untried.length} pairs beyond smoke.demoAttemptsMax (${demoAttemptsMax}) or ${perAccount} per account: ${untried.slice(0, 10).map(pair).join(', ')}${untried.length > 10 ? ', ...' : ''}` : 'none');
+  rec.actual = `${tried.length} of ${tried.length + untried.length} account/password pairs tried`;
   check(logged.length === 0, `demo accounts log in: ${logged.join(', ')}`);
 });
 

@@ -16,6 +16,7 @@ test.afterAll(async () => {
 
 async function open(plan: import('../lib/plan.ts').SmokePlan) {
   const exe = plan.config.browser.executablePath;
+  test.skip(!plan.config.browser.enabled, 'browser checks disabled in config (smoke.browser)');
   test.skip(!existsSync(exe), `no browser at ${exe} (smoke.browser.executablePath)`);
   // Every browser request goes through the allowlist proxy, loopback included (Chromium bypasses proxies for it by default).
   proxy ??= await startScopeProxy(plan.allowedHosts);
@@ -31,7 +32,7 @@ async function loginThroughPage(plan: import('../lib/plan.ts').SmokePlan, contex
   const b = plan.config.browser;
   const page = await context.newPage();
   await page.goto(b.loginPage, { timeout: b.timeoutMs });
-  const role = plan.config.accounts.find((a) => a.role === plan.config.register.defaultRole)?.role ?? plan.config.accounts[0]?.role;
+  const role = plan.config.accounts.find((a) => a.role === plan.config.roles.owner)?.role ?? plan.config.accounts[0]?.role;
   control(role, 'no account configured to log in with (smoke.accounts)');
   const { email, password } = account(plan, role);
   await page.fill(b.emailSelector, email, { timeout: b.timeoutMs });

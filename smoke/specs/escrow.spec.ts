@@ -10,11 +10,11 @@ import { FlowRun, NO_FLOW, idBearing, refused, stepOk, webhookSecret, type Actor
 test.describe.configure({ mode: 'parallel' });
 test.beforeEach(({ plan }) => { test.skip(!plan.config.escrow.steps, NO_FLOW); });
 
-const hasCounterparty = (plan: SmokePlan) => plan.config.accounts.some((a) => a.role === plan.config.escrow.counterpartyRole);
+const hasCounterparty = (plan: SmokePlan) => plan.config.accounts.some((a) => a.role === plan.config.roles.counterparty);
 
 async function actors(api: Api, plan: SmokePlan): Promise<Actors> {
   const owner = await requireControl('login of the order owner', () => userSession(api, plan, MAIN_USER));
-  const role = plan.config.escrow.counterpartyRole;
+  const role = plan.config.roles.counterparty;
   const counterparty: Actor | undefined = hasCounterparty(plan)
     ? { session: await requireControl(`login as ${role}`, () => roleSession(api, plan, role)), email: account(plan, role).email }
     : undefined;
@@ -144,8 +144,8 @@ test('[escrow.release-other-client] another client cannot release the order', as
 });
 
 test('[escrow.release-manufacturer] the counterparty cannot release the order', async ({ api, plan, rec }) => {
-  const role = plan.config.escrow.counterpartyRole;
-  test.skip(!hasCounterparty(plan), `no ${role} account configured (smoke.accounts, smoke.escrow.counterpartyRole)`);
+  const role = plan.config.roles.counterparty;
+  test.skip(!hasCounterparty(plan), `no ${role} account configured (smoke.accounts, smoke.roles.counterparty)`);
   const c = (await actors(api, plan)).counterparty!;
   const { r, state, released } = await releaseBy(api, plan, c);
   rec.actual = `release by the ${role} answered ${r.status}; order "${String(state)}"`;

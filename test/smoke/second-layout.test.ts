@@ -86,7 +86,8 @@ describe('the smoke mapping on a second route layout (form login, token in a coo
       target: { baseUrl: other.url },
       smoke: {
         login: { path: '/session', encoding: 'form', emailField: 'username', passwordField: 'passwd', token: { from: 'cookie', name: 'sid' }, send: { as: 'cookie', name: 'sid' } },
-        register: { path: '/signup', emailField: 'mail', passwordField: 'pass', extraFields: {}, defaultRole: 'member' },
+        register: { path: '/signup', emailField: 'mail', passwordField: 'pass', extraFields: {} },
+        roles: { owner: 'member' },
         verifyEmail: { mode: 'link', linkPattern: 'activate', tokenPattern: 'code=([0-9a-f]+)' },
         logout: { method: 'DELETE', path: '/session' },
         me: { method: 'GET', path: '/whoami' },
