@@ -3,6 +3,7 @@ import { login, ok, strongPassword, verifiedUser } from '../../lib/auth.ts';
 import type { Api } from '../../lib/http.ts';
 import type { SmokePlan } from '../../lib/plan.ts';
 import { lockoutFinding, refineWith } from '../../lib/lockout.ts';
+import { sharedKeysSection } from '../../lib/limit-checks.ts';
 
 /** `failures` wrong passwords, then the right one: the statuses of the wrong ones and whether the right one was refused. */
 async function failThenRight(api: Api, plan: SmokePlan, user: { email: string; password: string }, failures: number) {
@@ -17,7 +18,7 @@ async function failThenRight(api: Api, plan: SmokePlan, user: { email: string; p
 }
 
 // Destructive probe: runs after every other check, on accounts the suite registered itself.
-test('[auth.lockout] repeated failed logins lock the account', async ({ api, plan, rec }) => {
+test('[auth.lockout] repeated failed logins lock the account', async ({ api, plan, rec }) => sharedKeysSection(plan, async () => {
   const n = plan.params.lockout.attempts;
   const user = await requireControl('an account of the suite', () => verifiedUser(api, plan, 'lockout'));
   const first = await failThenRight(api, plan, user, n);
@@ -43,4 +44,4 @@ test('[auth.lockout] repeated failed logins lock the account', async ({ api, pla
     rec.measure('auth_lockout_attempts', { value: f.notLockedAfter + 1 }, { note: `not locked after ${n} failed logins (lower bound)` });
   }
   check(f.locked, `after ${n} failed logins the right password still logs in (${first.right})`);
-});
+}));
