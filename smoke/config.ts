@@ -147,6 +147,27 @@ const Browser = z.object({
 
 const DebugProbe = z.object({ method: method.default('GET'), path, body: z.string().optional(), contentType: z.string().optional() }).strict();
 
+/**
+ * How a limiter counts, for the model the probes judge against. `limit` and `windowS` default to the KPI
+ * file's params; `scope: 'all'` counts every route but those with a limiter of their own.
+ */
+const limitModel = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'all') => ({
+  key: z.enum(['user', 'address', 'anonymous']).default(key),
+  limit: z.number().int().positive().optional(),
+  windowS: z.number().positive().optional(),
+  algorithm: z.enum(['fixed', 'sliding', 'token-bucket']).default('fixed'),
+  /** Fixed windows: opened by the key's first request, or aligned to the clock (multiples of windowS). */
+  windowStart: z.enum(['first-request', 'clock']).default('first-request'),
+  scope: z.enum(['route', 'all']).default(scope),
+});
+const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'all') => z.object({
+  method: method.default('POST'),
+  path,
+  /** JSON body template; "{{email}}" and "{{password}}" are filled with a throwaway account's. */
+  body: template.optional(),
+  ...limitModel(key, scope),
+}).strict();
+
 export const SmokeConfig = z.object({
   login: Login.prefault({}),
   register: Register.prefault({}),
@@ -165,8 +186,12 @@ export const SmokeConfig = z.object({
   escrow: EscrowConfig.prefault({}),
   webhook: Webhook.prefault({}),
   ratelimit: z.object({
-    /** Route the API limit is probed on, with a fresh account of the suite's own. */
-    api: route('GET', '/api/auth/me'),
+    /** The API limiter and the route it is probed on (with a fresh account of the suite's own when keyed by user). */
+    api: LimitedRoute('user', 'all').prefault({ method: 'GET', path: '/api/auth/me' }),
+    /** The login route's own limiter (the route is `login`'s). */
+    login: z.object(limitModel('address', 'route')).strict().prefault({}),
+    /** The limiter anonymous clients meet, probed with a rotating X-Forwarded-For; default: `api`'s route and numbers, sent without credentials. */
+    anonymous: LimitedRoute('anonymous', 'all').optional(),
     /** Longest Retry-After the suite honours before giving up on a request (seconds). */
     maxWaitS: z.number().positive().default(65),
   }).strict().prefault({}),

@@ -109,7 +109,8 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     const deadline = Date.now() + c.timeoutS * 1000;
     for (const name of ['checks', 'limits'] as const) {
       if (ctx.signal.aborted) { problems.push('the run was interrupted'); break; }
-      const phase = await writePlaywrightConfig(dir, name, { workers: c.workers, testTimeoutMs, ...(teamSpecsDir ? { teamSpecsDir } : {}) });
+      const limitsWorkers = c.ratelimit.api.key === 'user' ? 2 : 1;
+      const phase = await writePlaywrightConfig(dir, name, { workers: c.workers, testTimeoutMs, limitsWorkers, ...(teamSpecsDir ? { teamSpecsDir } : {}) });
       const { report, problem } = await runPhase(ctx, phase, env, Math.max(1000, deadline - Date.now()));
       if (problem) problems.push(redactor.text(problem));
       if (!report) continue;

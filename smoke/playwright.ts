@@ -10,9 +10,11 @@ export interface Phase { name: 'checks' | 'limits'; configFile: string; reportFi
 /**
  * Writes the Playwright config of one phase. Phase "checks" runs every spec but the limit probes
  * (plus the team's own specs); phase "limits" runs the lockout and rate-limit bursts alone,
- * afterwards, on one worker, so they can neither starve nor be disturbed by the other checks.
+ * afterwards, so they can neither starve nor be disturbed by the other checks. A per-user API probe
+ * shares no key with the others, so it gets a second worker (its Retry-After wait overlaps theirs);
+ * the probes that do share keys take turns through a lock (smoke/lib/limit-checks.ts).
  */
-export async function writePlaywrightConfig(dir: string, phase: Phase['name'], o: { workers: number; teamSpecsDir?: string; testTimeoutMs: number }): Promise<Phase> {
+export async function writePlaywrightConfig(dir: string, phase: Phase['name'], o: { workers: number; teamSpecsDir?: string; testTimeoutMs: number; limitsWorkers?: number }): Promise<Phase> {
   const reportFile = join(dir, `playwright-${phase}.json`);
   const projects = phase === 'checks'
     ? [
@@ -24,11 +26,12 @@ export async function writePlaywrightConfig(dir: string, phase: Phase['name'], o
     projects,
     reporter: [['json', { outputFile: reportFile }], ['line']],
     outputDir: join(dir, `artifacts-${phase}`),
-    workers: phase === 'checks' ? o.workers : 1,
+    workers: phase === 'checks' ? o.workers : o.limitsWorkers ?? 1,
+    // A probe may first wait its turn for the shared-keys lock: that wait must not eat its own time.
+    timeout: phase === 'checks' || (o.limitsWorkers ?? 1) === 1 ? o.testTimeoutMs : 2 * o.testTimeoutMs,
     fullyParallel: false,
     retries: 0,
     forbidOnly: true,
-    timeout: o.testTimeoutMs,
     preserveOutput: 'failures-only',
     use: { trace: 'off', screenshot: 'only-on-failure', video: 'off' },
   };

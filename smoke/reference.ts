@@ -48,6 +48,8 @@ export function smokeReferenceConfig(info: ReferenceInfo, o: { mailApiUrl?: stri
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: ENV.webhook },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
+    // @fastify/rate-limit: fixed windows; the API keyed by user (anonymous by address), login by address and account.
+    ratelimit: { api: { method: 'GET', path: '/api/auth/me', key: 'user', algorithm: 'fixed' }, login: { key: 'user', algorithm: 'fixed' } },
     mailbox: { kind: 'smtp-sink', ...(o.mailApiUrl ? { apiUrl: o.mailApiUrl } : {}) },
     accounts: (['client', 'manufacturer', 'admin'] as const).filter((r) => first(r)).map((r) => ({ role: r, email: first(r)!.email, passwordEnv: ENV[r] })),
     jwtSecretEnv: ENV.jwt,

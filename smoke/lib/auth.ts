@@ -32,7 +32,7 @@ export async function login(api: Api, plan: SmokePlan, email: string, password: 
   const l = plan.config.login;
   if (!o.publicPassword) workerRedactor().add(password);
   const fields = { ...fillTemplate(l.extraFields, { email }), [l.emailField]: email, [l.passwordField]: password };
-  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), ...(o.expect429 ? { expect429: true } : {}) });
+  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), subject: email, ...(o.expect429 ? { expect429: true } : {}) });
   const access = ok(res) ? tokenFrom(res, l.token) : undefined;
   const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
   for (const t of [access, refresh]) workerRedactor().add(t);

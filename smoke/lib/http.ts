@@ -4,6 +4,7 @@ import type { Recorder } from './evidence.ts';
 import { workerRedactor } from './evidence.ts';
 import { RateLimited } from './outcome.ts';
 import { reserveSlot } from './pace.ts';
+import { digest, logSent } from './history.ts';
 
 export interface Session {
   access?: string;
@@ -37,6 +38,8 @@ export interface Req {
   expect429?: boolean;
   /** Pacing bucket when not the session's (webhooks come from the payment provider, not the client). */
   identity?: string;
+  /** The account a request names without a credential (a login's email): a per-user limiter keys it so. */
+  subject?: string;
 }
 
 function parseSetCookie(line: string): SetCookie {
@@ -50,13 +53,14 @@ function parseSetCookie(line: string): SetCookie {
   return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
 }
 
-/** Retry-After in seconds (delta or HTTP date); undefined when absent or unreadable. */
-export function retryAfterS(headers: Record<string, string>): number | undefined {
-  const v = headers['retry-after'] ?? headers['ratelimit-reset'];
+/** Retry-After in seconds (delta or HTTP date), else RateLimit-Reset or the `reset` of a structured RateLimit header; undefined when absent or unreadable. */
+export function retryAfterS(headers: Record<string, string>, now = Date.now()): number | undefined {
+  const structured = /(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)/.exec(headers['ratelimit'] ?? '')?.[1];
+  const v = headers['retry-after'] ?? headers['ratelimit-reset'] ?? structured;
   if (!v) return undefined;
   if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v);
   const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : Math.max(0, (t - Date.now()) / 1000);
+  return Number.isNaN(t) ? undefined : Math.max(0, (t - now) / 1000);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,6 +100,7 @@ export class Api {
       if (!req.expect429) await this.pace(identity);
       // Our own headers decide identity: nothing from an earlier response's cookie jar may leak into a probe.
       await this.ctx.clearCookies();
+      const sentAt = Date.now();
       const started = performance.now();
       const resp = await this.ctx.fetch(url, {
         method, headers, maxRedirects: 0, failOnStatusCode: false, timeout: this.plan.timeoutMs,
@@ -113,6 +118,10 @@ export class Api {
         setCookies: resp.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => parseSetCookie(h.value)),
       };
       this.rec.request(method, url, res.status, text);
+      logSent(this.plan.stateDir, {
+        t: sentAt, method, path: new URL(url).pathname, status: res.status,
+        credential: req.session?.access ? digest(req.session.access) : '', subject: req.subject ? digest(req.subject.toLowerCase()) : '',
+      });
       if (res.status !== 429 || req.expect429) return res;
       const wait = retryAfterS(hdrs);
       if (attempt >= 1 || wait === undefined || wait > this.plan.config.ratelimit.maxWaitS) {

@@ -72,3 +72,22 @@ export async function shared<T>(key: string, make: () => Promise<T>): Promise<T>
     rmSync(lock, { recursive: true, force: true });
   }
 }
+
+/**
+ * Runs `fn` while no other worker runs a section of the same key: probes that spend the same limiter keys
+ * (login attempts, the anonymous address) must not overlap, or each would see the other's requests as its own.
+ */
+export async function exclusive<T>(key: string, fn: () => Promise<T>, staleMs = STALE_LOCK_MS): Promise<T> {
+  mkdirSync(loadPlan().stateDir, { recursive: true, mode: 0o700 });
+  const lock = `${file(key)}.lock`;
+  for (;;) {
+    try { mkdirSync(lock); break; } catch { /* another worker holds it */ }
+    await sleep(100);
+    try { if (Date.now() - statSync(lock).mtimeMs > staleMs) rmSync(lock, { recursive: true, force: true }); } catch { /* released meanwhile */ }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}

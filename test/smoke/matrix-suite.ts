@@ -4,7 +4,8 @@ import { CATALOGUE, AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
 import { smokeAgainstDialect, smokeAgainstReference } from './harness.ts';
 import { CONTROL_LOST, FLAW_GROUPS, SMOKE_FLAWS, matrixRuns, smokeIds } from './matrix.ts';
 
-const RUN_TIMEOUT = 240_000;
+// The limit probes wait out two announced Retry-After windows (about a minute each, overlapped where keys allow).
+const RUN_TIMEOUT = 330_000;
 const SMOKE_CATALOGUE = Object.keys(CATALOGUE).filter((id) => AREA_SUITE[areaOf(id)] === 'smoke');
 /** Checks that cannot run against the reference app as gonogo maps it, with the reason. */
 const NOT_APPLICABLE: Record<string, string> = { 'auth.openapi-sweep': 'the reference app publishes no OpenAPI document unless docs-exposed is on' };

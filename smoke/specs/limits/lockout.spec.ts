@@ -1,23 +1,47 @@
 import { test, check, control, requireControl } from '../../lib/fixtures.ts';
 import { login, ok, strongPassword, verifiedUser } from '../../lib/auth.ts';
+import type { Api } from '../../lib/http.ts';
+import type { SmokePlan } from '../../lib/plan.ts';
+import { lockoutFinding, refineWith } from '../../lib/lockout.ts';
+import { sharedKeysSection } from '../../lib/limit-checks.ts';
 
-// Destructive probe: runs after every other check, on an account the suite registered itself.
-test('[auth.lockout] repeated failed logins lock the account', async ({ api, plan, rec }) => {
-  const n = plan.params.lockout.attempts;
-  const user = await requireControl('an account of the suite', () => verifiedUser(api, plan, 'lockout'));
-  const statuses: number[] = [];
-  let lockedAfter: number | undefined;
-  for (let i = 1; i <= n; i++) {
+/** `failures` wrong passwords, then the right one: the statuses of the wrong ones and whether the right one was refused. */
+async function failThenRight(api: Api, plan: SmokePlan, user: { email: string; password: string }, failures: number) {
+  const wrong: number[] = [];
+  for (let i = 0; i < failures; i++) {
     const { res, session } = await login(api, plan, user.email, strongPassword());
     control(!session, 'a wrong password logged in');
-    statuses.push(res.status);
-    // A failure answered differently from the first one means the lock already holds.
-    if (lockedAfter === undefined && i > 1 && res.status !== statuses[0]) lockedAfter = i - 1;
+    wrong.push(res.status);
   }
   const { res, session } = await login(api, plan, user.email, user.password);
-  const locked = !session && !ok(res);
-  rec.actual = `${n} wrong passwords answered ${statuses.join(', ')}; then the right password answered ${res.status}`;
-  rec.expected = `locked after at most ${n} failed logins`;
-  rec.measure('auth_lockout_attempts', { value: locked ? (lockedAfter ?? n) : n + 1 }, locked ? {} : { note: `not locked after ${n} failed logins (lower bound)` });
-  check(locked, `after ${n} failed logins the right password still logs in (${res.status})`);
-});
+  return { wrong, right: res.status, rightRefused: !session && !ok(res) };
+}
+
+// Destructive probe: runs after every other check, on accounts the suite registered itself.
+test('[auth.lockout] repeated failed logins lock the account', async ({ api, plan, rec }) => sharedKeysSection(plan, async () => {
+  const n = plan.params.lockout.attempts;
+  const user = await requireControl('an account of the suite', () => verifiedUser(api, plan, 'lockout'));
+  const first = await failThenRight(api, plan, user, n);
+  rec.expected = `after at most ${n} failed logins the right password is refused`;
+  rec.actual = `${n} wrong passwords answered ${first.wrong.join(', ')}; then the right password answered ${first.right}`;
+  // Where the lock began is only known from a right password after fewer failures, on a second account.
+  const k = refineWith(first);
+  let refined: { failures: number; rightRefused: boolean } | undefined;
+  if (k !== undefined) {
+    try {
+      const second = await failThenRight(api, plan, await verifiedUser(api, plan, 'lockout-2'), k);
+      refined = { failures: k, rightRefused: second.rightRefused };
+      rec.actual += `; a second account: ${k} wrong passwords answered ${second.wrong.join(', ')}, then the right password answered ${second.right}`;
+    } catch (e) {
+      rec.actual += `; the second account that would pin the threshold down failed (${(e as Error).message}), so the count is an upper bound`;
+    }
+  }
+  const f = lockoutFinding(first, refined);
+  if (f.locked) {
+    rec.actual += f.exact ? `: locked after exactly ${f.after} failed logins` : `: locked after at most ${f.after} failed logins`;
+    rec.measure('auth_lockout_attempts', { value: f.after }, f.exact ? {} : { note: `locked after at most ${f.after} failed logins (upper bound)` });
+  } else {
+    rec.measure('auth_lockout_attempts', { value: f.notLockedAfter + 1 }, { note: `not locked after ${n} failed logins (lower bound)` });
+  }
+  check(f.locked, `after ${n} failed logins the right password still logs in (${first.right})`);
+}));

@@ -1,0 +1,57 @@
+import { check, control } from './outcome.ts';
+import { newEmail, strongPassword } from './auth.ts';
+import type { Req, Res, Session } from './http.ts';
+import type { SmokePlan } from './plan.ts';
+import type { Recorder } from './evidence.ts';
+import { readSent } from './history.ts';
+import { exclusive } from './state.ts';
+import { historyFor, resolveLimiters, type Limiter, type Who } from './limits.ts';
+import { burstText, expectedText, honourText, probeBurst, probeRetryAfter, realClock, type Honour } from './limit-probe.ts';
+import { judgeBurst, toleranceCount, type BurstJudgement } from './ratelimit-model.ts';
+import { fillTemplate } from './template.ts';
+
+/** The steps the rate-limit specs share: a burst on one limiter judged against its model, then the announced wait. */
+
+const SHARED_KEYS = 'limits-shared-keys';
+
+/** Limit probes that spend login attempts or the anonymous address run one at a time, even beside a per-user API probe (see smoke/playwright.ts). */
+export function sharedKeysSection<T>(plan: SmokePlan, fn: () => Promise<T>): Promise<T> {
+  // Held at most one limits-phase test's time (see smoke/playwright.ts): an older lock was left by a killed worker.
+  return exclusive(SHARED_KEYS, fn, 2 * (plan.config.ratelimit.maxWaitS + 60) * 1000);
+}
+
+// A burst longer than this proves nothing a shorter one does not, and the test's own timeout must still hold the Retry-After wait.
+const BURST_DEADLINE_MS = 45_000;
+const signalled = (r: Res) => 'retry-after' in r.headers || 'ratelimit-reset' in r.headers || 'ratelimit-limit' in r.headers || 'x-ratelimit-limit' in r.headers || 'ratelimit' in r.headers;
+
+/** A request on the limiter's route; a body template gets a throwaway account's email and password. */
+export function routeRequest(plan: SmokePlan, lim: Limiter, session: Session | null): Req {
+  const body = lim.body ? { json: fillTemplate(lim.body, { email: newEmail(plan, `ratelimit-${lim.name}-nobody`), password: strongPassword() }) } : {};
+  return { method: lim.method, path: lim.path, ...body, session, expect429: true };
+}
+
+/** Bursts on one limiter, judged against its model with the suite's own earlier requests on the key as history. */
+export async function measureLimiter(plan: SmokePlan, rec: Recorder, lim: Limiter, who: Who, send: () => Promise<Res>, atMost: boolean, noun: string) {
+  const limiters = resolveLimiters(plan.config, plan.params);
+  const history = historyFor(readSent(plan.stateDir), lim, Object.values(limiters), who);
+  const tolerance = toleranceCount(lim.model.limit, plan.params.rateLimit.tolerance);
+  const burst = await probeBurst({ model: lim.model, history, tolerance, send, clock: realClock, deadlineMs: BURST_DEADLINE_MS });
+  const judgement = judgeBurst({ model: lim.model, history, sends: burst.sends, limitedAt: burst.limitedAt, tolerance, atMost });
+  rec.expected = expectedText(lim, tolerance, atMost, noun);
+  rec.actual = burstText(lim, judgement, noun);
+  rec.detail('limit', judgement.observedLimit);
+  rec.detail('windowS', lim.model.windowMs / 1000);
+  rec.detail('model', { ...lim.model, key: lim.key, predicted: judgement.predicted, heldBefore: judgement.heldBefore, historyInRun: history.length });
+  return { burst, judgement, history };
+}
+
+/** The checks every limiter shares: limited as the model says, the 429 announces a wait, and the wait is honoured. */
+export async function judgeLimiter(plan: SmokePlan, rec: Recorder, j: BurstJudgement, limited: Res | undefined, send: () => Promise<Res>): Promise<Honour> {
+  control(!j.inconclusive, `${rec.actual}: ${j.problem}`);
+  check(j.ok, `${rec.actual}: ${j.problem}`);
+  check(limited && signalled(limited), `${rec.actual}, but the 429 carries neither Retry-After nor RateLimit headers`);
+  const honour = await probeRetryAfter({ limited, send, clock: realClock, maxWaitS: plan.config.ratelimit.maxWaitS });
+  rec.actual = `${rec.actual}; ${honourText(honour, plan.config.ratelimit.maxWaitS)}`;
+  check(honour.kind !== 'refused', rec.actual);
+  return honour;
+}

@@ -1,0 +1,71 @@
+import { retryAfterS } from './http.ts';
+import { describeKey, type Limiter } from './limits.ts';
+import { admissible, burstDone, describeModel, judgeBurst, modelState, type BurstJudgement, type LimitModel } from './ratelimit-model.ts';
+
+/** The probes' view of a response and of time: injected, so the unit tests drive them without sleeping. */
+export interface Answer { status: number; headers: Record<string, string> }
+export interface Clock { now(): number; sleep(ms: number): Promise<void> }
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+export interface Burst<R extends Answer> { sends: number[]; limitedAt?: number; limited?: R; first?: R }
+
+/** Sends until the first 429, until the model says enough (see burstDone), or until `deadlineMs` has passed: bounded by construction. */
+export async function probeBurst<R extends Answer>(o: { model: LimitModel; history: readonly number[]; tolerance: number; send: () => Promise<R>; clock: Clock; deadlineMs?: number }): Promise<Burst<R>> {
+  const sends: number[] = [];
+  let first: R | undefined;
+  const until = o.clock.now() + (o.deadlineMs ?? Infinity);
+  while (!burstDone(o.model, o.history, sends, o.tolerance) && o.clock.now() < until) {
+    const t = o.clock.now();
+    const r = await o.send();
+    sends.push(t);
+    first ??= r;
+    if (r.status === 429) return { sends, limitedAt: sends.length - 1, limited: r, first };
+  }
+  return { sends, ...(first ? { first } : {}) };
+}
+
+export type Honour = { kind: 'honoured'; waitS: number } | { kind: 'refused'; waitS: number; status: number } | { kind: 'not-waited'; waitS: number } | { kind: 'absent' };
+
+/** Waits the 429's Retry-After (or RateLimit-Reset), when within `maxWaitS`, and sends once more: a correct limiter answers it. */
+export async function probeRetryAfter<R extends Answer>(o: { limited: R; send: () => Promise<R>; clock: Clock; maxWaitS: number; marginMs?: number }): Promise<Honour> {
+  const waitS = retryAfterS(o.limited.headers, o.clock.now());
+  if (waitS === undefined) return { kind: 'absent' };
+  if (waitS > o.maxWaitS) return { kind: 'not-waited', waitS };
+  await o.clock.sleep(waitS * 1000 + (o.marginMs ?? 250));
+  const r = await o.send();
+  return r.status === 429 ? { kind: 'refused', waitS, status: r.status } : { kind: 'honoured', waitS };
+}
+
+export function honourText(h: Honour, maxWaitS: number): string {
+  switch (h.kind) {
+    case 'honoured': return `after waiting the announced ${h.waitS} s the next request was answered`;
+    case 'refused': return `after waiting the announced ${h.waitS} s the next request still got 429`;
+    case 'not-waited': return `the announced wait of ${h.waitS} s exceeds smoke.ratelimit.maxWaitS (${maxWaitS} s), so it was not waited out`;
+    case 'absent': return 'the 429 announced no wait (no Retry-After, RateLimit-Reset or RateLimit reset)';
+  }
+}
+
+/** "429 after 101 requests on GET /api/x keyed by user; model sliding 100/60s predicted 100". */
+export function burstText(lim: Limiter, j: BurstJudgement, noun = 'requests'): string {
+  const where = `on ${lim.method.toUpperCase()} ${lim.path} ${describeKey(lim.key)}`;
+  const held = j.heldBefore > 0 ? `; the window already held ${j.heldBefore} earlier ${noun} of the suite` : '';
+  const head = j.limited ? `429 after ${j.measured} ${noun}` : `no 429 within ${j.measured} ${noun}`;
+  return `${head} ${where}${held}; model ${describeModel(lim.model)} predicted ${j.predicted}`;
+}
+
+export function expectedText(lim: Limiter, tolerance: number, atMost: boolean, noun = 'requests'): string {
+  const band = atMost ? `at most ${tolerance} more than the model predicts` : `within ±${tolerance} of the model's prediction`;
+  return `429 ${band} (${describeModel(lim.model)} ${describeKey(lim.key)}, counting the suite's earlier ${noun}), announcing when to retry, and answered again after that wait`;
+}
+
+/**
+ * Spoofed-address requests sent after the burst's 429: how many a correct limiter keyed by address could
+ * still answer (slots that freed meanwhile, each request judged `graceMs` late) against how many were answered.
+ */
+export function spoofedEscapes(o: { model: LimitModel; history: readonly number[]; burst: Burst<Answer>; spoofed: ReadonlyArray<{ t: number; status: number }>; graceMs: number }): { answered: number; explained: number } {
+  const s = modelState(o.model);
+  const answered = o.burst.limitedAt ?? o.burst.sends.length;
+  for (const t of [...o.history, ...o.burst.sends.slice(0, answered)].sort((a, b) => a - b)) s.record(t);
+  const explained = admissible(s, o.spoofed.map((x) => x.t), o.graceMs);
+  return { answered: o.spoofed.filter((x) => x.status !== 429).length, explained };
+}

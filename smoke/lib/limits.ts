@@ -1,0 +1,68 @@
+import type { KpiFile } from '../../config/kpis.ts';
+import type { SmokeConfig } from '../config.ts';
+import type { Sent } from './history.ts';
+import type { LimitModel } from './ratelimit-model.ts';
+
+export type LimiterName = 'api' | 'login' | 'anonymous';
+export type LimitKey = 'user' | 'address' | 'anonymous';
+
+/** One configured limiter, resolved: its route, how it keys and counts, and the model of a correct one. */
+export interface Limiter {
+  name: LimiterName;
+  method: string;
+  path: string;
+  body?: Record<string, unknown>;
+  key: LimitKey;
+  scope: 'route' | 'all';
+  model: LimitModel;
+  /** The limit is a documented or configured number (false: derived from the lockout threshold, judged as an upper bound only). */
+  documented: boolean;
+}
+
+/** Resolves `smoke.ratelimit` against the KPI params: every number not configured comes from the KPI file. */
+export function resolveLimiters(config: SmokeConfig, params: KpiFile['params']): Record<LimiterName, Limiter> {
+  const r = config.ratelimit;
+  const model = (m: { algorithm: LimitModel['algorithm']; windowStart: 'first-request' | 'clock' }, limit: number, windowS: number): LimitModel =>
+    ({ algorithm: m.algorithm, limit, windowMs: windowS * 1000, ...(m.algorithm === 'fixed' ? { windowStart: m.windowStart } : {}) });
+  const api: Limiter = {
+    name: 'api', method: r.api.method, path: r.api.path, ...(r.api.body ? { body: r.api.body } : {}), key: r.api.key, scope: r.api.scope,
+    model: model(r.api, r.api.limit ?? params.rateLimit.requests, r.api.windowS ?? params.rateLimit.windowS), documented: true,
+  };
+  // Without a documented login limit, "its own" means at most twice the lockout threshold per window.
+  const loginLimit = r.login.limit ?? params.loginRateLimit?.requests ?? params.lockout.attempts * 2;
+  const login: Limiter = {
+    name: 'login', method: config.login.method, path: config.login.path, key: r.login.key, scope: r.login.scope,
+    model: model(r.login, loginLimit, r.login.windowS ?? params.loginRateLimit?.windowS ?? params.rateLimit.windowS),
+    documented: r.login.limit !== undefined || params.loginRateLimit !== undefined,
+  };
+  const a = r.anonymous;
+  const anonymous: Limiter = a
+    ? {
+      name: 'anonymous', method: a.method, path: a.path, ...(a.body ? { body: a.body } : {}), key: a.key, scope: a.scope,
+      model: model(a, a.limit ?? params.rateLimit.requests, a.windowS ?? params.rateLimit.windowS), documented: true,
+    }
+    : { ...api, name: 'anonymous', key: 'anonymous' };
+  return { api, login, anonymous };
+}
+
+/** Who a probe is, as the history records it (hashes, see history.ts). */
+export interface Who { credentials?: readonly string[]; subject?: string }
+
+const sameRoute = (e: Sent, l: { method: string; path: string }) => e.method === l.method.toUpperCase() && e.path === l.path;
+
+/**
+ * The times of the suite's answered requests that count on this limiter's key for `who`: on its route
+ * (scope route) or on every route without a limiter of its own (scope all); a 429 takes no slot.
+ */
+export function historyFor(log: readonly Sent[], lim: Limiter, all: readonly Limiter[], who: Who): number[] {
+  const own = all.filter((o) => o.scope === 'route' && !(o.method === lim.method && o.path === lim.path));
+  return log.filter((e) => {
+    if (e.status === 429 || e.status === 0) return false;
+    if (lim.scope === 'route' ? !sameRoute(e, lim) : own.some((o) => sameRoute(e, o))) return false;
+    if (lim.key === 'address') return true;
+    if (lim.key === 'anonymous') return e.credential === '';
+    return (who.credentials ?? []).includes(e.credential) || (who.subject !== undefined && e.subject === who.subject);
+  }).map((e) => e.t);
+}
+
+export const describeKey = (k: LimitKey) => (k === 'user' ? 'keyed by user' : k === 'address' ? 'keyed by address' : 'keyed by address (anonymous)');
