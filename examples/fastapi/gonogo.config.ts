@@ -55,7 +55,12 @@ export default defineConfig({
       },
     },
     webhook: { path: '/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
-    ratelimit: { api: { method: 'GET', path: '/users/me' } },
+    // Token buckets (one slot frees at a time): 100 a minute per user, per address when anonymous; login per address and account.
+    ratelimit: {
+      api: { method: 'GET', path: '/users/me', key: 'user', algorithm: 'token-bucket' },
+      login: { key: 'user', algorithm: 'token-bucket' },
+      anonymous: { method: 'GET', path: '/users/me', key: 'address', algorithm: 'token-bucket' },
+    },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     debugProbes: [
       { method: 'GET', path: '/gonogo-no-such-route-404' },

@@ -44,6 +44,8 @@ export default defineConfig({
       order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, update: { method: 'PATCH', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] }, paidAmountPath: 'funded_cents' },
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
+    // 100/min per user on the API (anonymous callers per address), fixed windows; login has its own limit per address and account.
+    ratelimit: { api: { method: 'GET', path: '/api/auth/me', key: 'user', algorithm: 'fixed' }, login: { key: 'user', algorithm: 'fixed' } },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
     mailbox: { kind: 'smtp-sink', ...(env('GONOGO_MAILBOX_URL') ? { apiUrl: env('GONOGO_MAILBOX_URL') } : {}) },
