@@ -20,7 +20,7 @@ function samples(n: number): number[] {
 
 function resultOf(values: number[], t0 = 0): ReturnType<LoadCollector['toResult']> {
   const c = new LoadCollector(t0);
-  values.forEach((v, i) => c.record(i % 3 === 0 ? 'login' : 'list', 'GET', v, i % 97 === 0, t0 + (i % 10) * 1000));
+  values.forEach((v, i) => c.record(i % 3 === 0 ? 'login' : 'list', 'GET', v, i % 97 === 0, t0 + (i % 10) * 1000, i % 97 === 0 ? 429 : 200));
   return c.toResult({ engine: 'autocannon', vus: 5, durationS: 10 });
 }
 
@@ -86,7 +86,7 @@ describe('collector memory over a long run', () => {
     values.forEach((v, i) => {
       const t = Math.floor(i / 10);
       const late = i % 7 === 0 ? Math.max(0, t - 2) : t;
-      c.record('/x', 'GET', v, false, late * 1000 + 500);
+      c.record('/x', 'GET', v, false, late * 1000 + 500, 200);
       perSecond.set(late, [...(perSecond.get(late) ?? []), v]);
     });
     expect(c.liveSecondCount).toBeLessThanOrEqual(4);
@@ -94,7 +94,7 @@ describe('collector memory over a long run', () => {
     expect(timeline).toHaveLength(600);
     for (const s of timeline) {
       const own = new LoadCollector(0);
-      for (const v of perSecond.get(s.t)!) own.record('/x', 'GET', v, false, s.t * 1000 + 500);
+      for (const v of perSecond.get(s.t)!) own.record('/x', 'GET', v, false, s.t * 1000 + 500, 200);
       expect({ t: s.t, rps: s.rps, p95: s.p95 }).toEqual({ t: s.t, rps: perSecond.get(s.t)!.length, p95: own.toResult({ engine: 'autocannon', vus: 1, durationS: 600 }).timeline.find((x) => x.t === s.t)!.p95 });
     }
     // A packed second absorbed from another collector (a worker's dump) adds up exactly.
