@@ -86,14 +86,16 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
     app.addHook('onRequest', async (req) => { if (req.url.startsWith('/api/')) await sleep(300); });
   }
 
+  const perUser = (key: string): boolean => ctx.userRateLimit !== null && key.startsWith('user:');
   await app.register(rateLimit, {
     global: !flaws.has('no-rate-limit'),
-    max: 100,
-    timeWindow: 60_000,
+    max: (_req, key) => (perUser(key) ? ctx.userRateLimit!.max : 100),
+    timeWindow: (_req, key) => (perUser(key) ? ctx.userRateLimit!.windowMs : 60_000),
     // After authentication, so the API limit can be keyed per user.
     hook: 'preHandler',
     keyGenerator: (req) => (req.user ? `user:${req.user.id}` : `addr:${req.ip}`),
-    allowList: (req) => ctx.unlimitedAddresses.includes(req.ip),
+    // The testing-only per-user limit holds for allowlisted addresses too: only anonymous traffic is exempt then.
+    allowList: (req) => ctx.unlimitedAddresses.includes(req.ip) && !(ctx.userRateLimit && req.user),
     errorResponseBuilder: (_req, c) => new HttpError(c.statusCode, 'Too many requests'),
   });
 
