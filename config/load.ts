@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigSchema, type Config } from './schema.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
+import { checkAccountPool } from '../load/accounts/pool.ts';
 
 const PACKAGE_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
@@ -75,5 +76,7 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
     const at = resolve(dirname(file), wordlist);
     await access(at).catch(() => { throw new ConfigError(file, [`smoke.weakSecretsFile: no readable file at ${at} (paths are relative to the config file)`]); });
   }
-  return { config, file, dir: dirname(file), secrets: resolveSecrets(config, file, env, suites) };
+  const secrets = resolveSecrets(config, file, env, suites);
+  if (suites.includes('load')) checkAccountPool(config.load.accounts, env, file);
+  return { config, file, dir: dirname(file), secrets };
 }

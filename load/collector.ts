@@ -1,16 +1,17 @@
 import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, recordMs, summarize, type Histogram } from './histogram.ts';
 import type { LoadResult } from '../reports/schema.ts';
+import { StatusTally, type StatusDump } from './status.ts';
 
 /** One engine's raw tallies, serializable so worker threads and shards can hand them over. */
 export interface CollectorDump {
   histogram: string;
-  endpoints: { name: string; method: string; requests: number; errors: number; histogram: string }[];
+  endpoints: { name: string; method: string; requests: number; errors: number; histogram: string; statuses: StatusDump }[];
   seconds: { t: number; requests: number; errors: number; histogram: string }[];
   checks: { passes: number; fails: number };
   iterations: number;
 }
 
-interface Endpoint { name: string; method: string; requests: number; errors: number; hist: Histogram }
+interface Endpoint { name: string; method: string; requests: number; errors: number; hist: Histogram; statuses: StatusTally }
 /** A past second keeps its histogram encoded (about 100 bytes instead of 10 KB), so a long run's memory stays flat. */
 interface Second { requests: number; errors: number; hist: Histogram | null; packed: string | null }
 
@@ -45,7 +46,7 @@ export class LoadCollector {
   private endpoint(name: string, method: string): Endpoint {
     const key = `${method} ${name}`;
     let e = this.endpoints.get(key);
-    if (!e) this.endpoints.set(key, (e = { name, method, requests: 0, errors: 0, hist: newHistogram() }));
+    if (!e) this.endpoints.set(key, (e = { name, method, requests: 0, errors: 0, hist: newHistogram(), statuses: new StatusTally() }));
     return e;
   }
 
@@ -70,7 +71,8 @@ export class LoadCollector {
     }
   }
 
-  record(name: string, method: string, latencyMs: number, failed: boolean, atMs: number): void {
+  /** `status` 0: no HTTP response (a network error or timeout). */
+  record(name: string, method: string, latencyMs: number, failed: boolean, atMs: number, status: number): void {
     if (Number.isNaN(this.startedAtMs)) this.startedAtMs = atMs - latencyMs;
     const t = Math.max(0, Math.floor((atMs - this.startedAtMs) / 1000));
     const e = this.endpoint(name, method);
@@ -78,6 +80,7 @@ export class LoadCollector {
     recordMs(this.all, latencyMs);
     recordMs(e.hist, latencyMs);
     recordMs(s.hist, latencyMs);
+    e.statuses.add(status);
     e.requests += 1; s.requests += 1; this.requests += 1;
     if (failed) { e.errors += 1; s.errors += 1; this.errors += 1; }
   }
@@ -102,7 +105,7 @@ export class LoadCollector {
   dump(): CollectorDump {
     return {
       histogram: encodeHistogram(this.all),
-      endpoints: [...this.endpoints.values()].map((e) => ({ name: e.name, method: e.method, requests: e.requests, errors: e.errors, histogram: encodeHistogram(e.hist) })),
+      endpoints: [...this.endpoints.values()].map((e) => ({ name: e.name, method: e.method, requests: e.requests, errors: e.errors, histogram: encodeHistogram(e.hist), statuses: e.statuses.dump() })),
       seconds: [...this.seconds.entries()].map(([t, s]) => ({ t, requests: s.requests, errors: s.errors, histogram: s.packed ?? encodeHistogram(s.hist!) })),
       checks: { ...this.checks },
       iterations: this.iterations,
@@ -114,7 +117,7 @@ export class LoadCollector {
     this.all.add(decodeHistogram(d.histogram));
     for (const e of d.endpoints) {
       const mine = this.endpoint(e.name, e.method);
-      mine.requests += e.requests; mine.errors += e.errors; mine.hist.add(decodeHistogram(e.histogram));
+      mine.requests += e.requests; mine.errors += e.errors; mine.hist.add(decodeHistogram(e.histogram)); mine.statuses.absorb(e.statuses);
       this.requests += e.requests; this.errors += e.errors;
     }
     for (const s of d.seconds) {
@@ -141,7 +144,7 @@ export class LoadCollector {
       latencyMs: summarize(this.all),
       histogram: encodeHistogram(this.all),
       endpoints: [...this.endpoints.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({
-        name: e.name, method: e.method, requests: e.requests, errors: e.errors, latencyMs: summarize(e.hist), histogram: encodeHistogram(e.hist),
+        name: e.name, method: e.method, requests: e.requests, errors: e.errors, latencyMs: summarize(e.hist), histogram: encodeHistogram(e.hist), ...e.statuses.fields(),
       })),
       timeline,
       checks: { ...this.checks },

@@ -14,6 +14,7 @@ import { resolveEngine, type EngineChoice } from './select.ts';
 import { EngineError } from './engine.ts';
 import { formatTick } from './index.ts';
 import type { LoadResult } from '../reports/schema.ts';
+import { loadNotes, topStatuses } from '../reports/render/load-status.ts';
 
 function positiveInt(flag: string) {
   return (v: string): number => {
@@ -28,7 +29,8 @@ function summaryText(r: LoadResult): string {
   const lines = [
     `${r.engine}: ${r.requests} requests in ${r.durationS}s (${r.rps} req/s), ${r.errors} failed (${(r.errorRate * 100).toFixed(3)}%)`,
     `latency ms: mean ${l.mean}  p50 ${l.p50}  p90 ${l.p90}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}`,
-    ...r.endpoints.map((e) => `  ${e.method} ${e.name}: ${e.requests} req, ${e.errors} failed, p95 ${e.latencyMs.p95} ms`),
+    ...r.endpoints.map((e) => `  ${e.method} ${e.name}: ${e.requests} req, ${e.errors} failed, p95 ${e.latencyMs.p95} ms${e.statusCodes ? `; ${topStatuses(e) || 'no response'}${e.statusClasses?.network ? `, network errors ×${e.statusClasses.network}` : ''}` : ''}`),
+    ...loadNotes(r).map((n) => n.text),
   ];
   if (r.availability) lines.push(`availability: ${r.availability.ok}/${r.availability.polls} health polls answered 2xx`);
   return lines.join('\n');

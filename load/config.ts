@@ -36,10 +36,35 @@ export const Journey = z.object({
 }).strict();
 export type Journey = z.infer<typeof Journey>;
 
+const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets are read from the environment, never written in the file)');
+
+/**
+ * The accounts the virtual users log in as (VU i as account i mod pool size), so a target that limits
+ * per user sees the load spread as real users would spread it. Journeys use {{account.email}} and
+ * {{account.password}}. Exactly one source.
+ */
+export const LoadAccounts = z.object({
+  /** Accounts of the team's own, each password in its own environment variable. */
+  list: z.array(z.object({ email: z.string().min(3), passwordEnv: EnvName }).strict()).min(1).optional(),
+  /** One environment variable holding every account: JSON [{"email","password"}] or CSV lines `email,password`. */
+  listEnv: EnvName.optional(),
+  /** gonogo registers and verifies accounts of its own before the load, with the smoke mapping (smoke.register, smoke.verifyEmail, smoke.mailbox). */
+  register: z.object({
+    count: z.number().int().min(1).max(1000),
+    /** Registrations in flight at once: each costs the target a password hash and a mail. */
+    concurrency: z.number().int().min(1).max(16).default(4),
+  }).strict().optional(),
+}).strict().refine((a) => [a.list, a.listEnv, a.register].filter((x) => x !== undefined).length === 1, 'set exactly one of list, listEnv or register');
+export type LoadAccounts = z.infer<typeof LoadAccounts>;
+
+const ACCOUNT_TEMPLATE = /\{\{\s*account\./;
+
 /** The load suite's part of gonogo.config.ts: journeys and engine options. */
 export const LoadConfig = z.object({
   /** Empty: one journey that GETs the target's base URL. */
   journeys: z.array(Journey).default([]),
+  /** Absent: every VU runs with the credentials written in the journeys (one account for all). */
+  accounts: LoadAccounts.optional(),
   /** Pause at the end of each iteration, per virtual user (k6 `sleep`). */
   thinkTimeS: z.number().min(0).max(60).default(1),
   /** Route polled once a second during the run for the availability KPI; null switches polling off. */
@@ -62,6 +87,10 @@ export const LoadConfig = z.object({
     /** Extra time past duration + gracefulStop before the engine process is killed. */
     slackS: z.number().positive().default(60),
   }).strict().default({ requestS: 10, gracefulStopS: 5, slackS: 60 }),
-}).strict();
+}).strict().superRefine((c, ctx) => {
+  const templated = c.journeys.some((j) => j.steps.some((s) => ACCOUNT_TEMPLATE.test(JSON.stringify([s.path, s.body ?? null, s.headers]))));
+  if (templated && !c.accounts) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'the journeys use {{account.*}} templates but no account pool is set: add load.accounts (list, listEnv or register)' });
+  if (!templated && c.accounts) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'an account pool is set but no journey step uses {{account.email}} or {{account.password}}: the pool would never be used' });
+});
 export type LoadConfig = z.infer<typeof LoadConfig>;
 export type LoadConfigInput = z.input<typeof LoadConfig>;

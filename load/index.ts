@@ -10,6 +10,7 @@ import { resolveEngine } from './select.ts';
 import { loadReferenceConfig, referenceLoadEnv } from './reference.ts';
 import { LoadConfig } from './config.ts';
 import { preflight } from './preflight.ts';
+import { prepareAccounts, type PreparedAccounts } from './accounts/index.ts';
 
 export { resolveEngine } from './select.ts';
 
@@ -24,6 +25,12 @@ function completedCheck(status: CheckResult['status'], message: string, details:
     evidence: { message: redactor.text(message), details: JSON.parse(redactor.text(JSON.stringify(details))) as Record<string, unknown> },
     durationMs: Date.now() - startedMs,
   };
+}
+
+function poolLine(p: NonNullable<PreparedAccounts['info']>, vus: number): string {
+  const setup = p.setupMs !== undefined ? `, registered and verified in ${(p.setupMs / 1000).toFixed(1)} s` : '';
+  if (p.source === 'journey') return `every VU logs in with the journeys' one account (no load.accounts pool)`;
+  return `${p.size} load account${p.size === 1 ? '' : 's'} from load.accounts.${p.source} for ${vus} VUs${setup}`;
 }
 
 /** The load suite: one engine run at the planned profile, its LoadResult, the KPI measurements and load.completed. */
@@ -51,12 +58,26 @@ export const runLoad: SuiteRunner = async (ctx) => {
       checks: [completedCheck('error', `the load run did not start: ${unreachable}`, { ...base, requests: 0 }, started, redactor)],
     } satisfies SuiteOutput;
   }
+  let prepared: PreparedAccounts;
+  try {
+    prepared = await prepareAccounts(ctx, cfg, plan.journeys, { ...process.env, ...plan.env });
+  } catch (e) {
+    return {
+      engine: engine.name, measurements: [], provenance: engine.name === 'k6' ? { k6: version } : { autocannon: version },
+      checks: [completedCheck('error', `the load run did not start: the account pool could not be prepared: ${(e as Error).message}`, { ...base, requests: 0 }, started, redactor)],
+    } satisfies SuiteOutput;
+  }
+  for (const a of prepared.accounts) redactor.add(a.password);
+  for (const w of prepared.warnings) ctx.progress({ suite: 'load', kind: 'warn', message: redactor.text(w) });
+  const pool = prepared.info;
+  if (pool) ctx.progress({ suite: 'load', kind: 'info', message: poolLine(pool, plan.vus) });
+  plan.accounts = prepared.accounts;
   let run: EngineRun;
   try {
     run = await engine.run(plan);
   } catch (e) {
     const err = e instanceof EngineError ? e : new EngineError((e as Error).message, {}, { cause: e });
-    const partial: LoadResult | undefined = err.details.partial;
+    const partial: LoadResult | undefined = err.details.partial && pool ? { ...err.details.partial, accounts: pool } : err.details.partial;
     return {
       engine: engine.name,
       ...(partial ? { load: partial } : {}),
@@ -65,8 +86,8 @@ export const runLoad: SuiteRunner = async (ctx) => {
       checks: [completedCheck('error', `the ${engine.name} run did not complete: ${err.message}`, { ...base, exitCode: err.details.exitCode ?? null, stderr: err.details.stderr ?? null, requests: partial?.requests ?? 0 }, started, redactor)],
     } satisfies SuiteOutput;
   }
-  const r = run.result;
-  const details = { ...base, requests: r.requests, durationS: r.durationS, thresholdsCrossed: run.thresholdsCrossed, warnings: run.warnings };
+  const r: LoadResult = pool ? { ...run.result, accounts: pool } : run.result;
+  const details = { ...base, ...(pool ? { accounts: pool } : {}), requests: r.requests, durationS: r.durationS, thresholdsCrossed: run.thresholdsCrossed, warnings: run.warnings };
   const check = r.requests === 0
     ? completedCheck('error', 'the load run sent no request that was answered: nothing was measured', details, started, redactor)
     : completedCheck('pass', `${engine.name} completed ${r.requests} requests in ${r.durationS}s at ${plan.vus} VUs${run.thresholdsCrossed ? '; k6 reports KPI thresholds crossed (see the KPIs)' : ''}`, details, started, redactor);

@@ -4,6 +4,7 @@ import { InputError } from '../config/errors.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, summarize } from './histogram.ts';
 import { LoadCollector } from './collector.ts';
 import { firstSampleTime, openK6JsonFile, streamK6Json } from './k6/stream.ts';
+import { StatusTally } from './status.ts';
 
 /**
  * Merges shard results exactly: histograms add bucket by bucket, so the merged p95 is the p95 of
@@ -13,13 +14,17 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
   if (parts.length === 0) throw new InputError('nothing to merge: name at least one shard result');
   const all = newHistogram();
   for (const p of parts) all.add(decodeHistogram(p.histogram));
-  const endpoints = new Map<string, { name: string; method: string; requests: number; errors: number; hist: ReturnType<typeof newHistogram> }>();
+  // statuses: null once a shard's endpoint has no breakdown (an older report): a partial sum would mislead.
+  const endpoints = new Map<string, { name: string; method: string; requests: number; errors: number; hist: ReturnType<typeof newHistogram>; statuses: StatusTally | null }>();
   for (const p of parts) {
     for (const e of p.endpoints) {
       if (!e.histogram) throw new InputError(`endpoint "${e.name}" of a shard carries no histogram; it cannot be merged exactly`);
       const key = `${e.method} ${e.name}`;
-      const m = endpoints.get(key) ?? { name: e.name, method: e.method, requests: 0, errors: 0, hist: newHistogram() };
+      const m = endpoints.get(key) ?? { name: e.name, method: e.method, requests: 0, errors: 0, hist: newHistogram(), statuses: new StatusTally() };
       m.requests += e.requests; m.errors += e.errors; m.hist.add(decodeHistogram(e.histogram));
+      const theirs = StatusTally.fromEndpoint(e);
+      if (theirs && m.statuses) m.statuses.absorb(theirs.dump());
+      else m.statuses = null;
       endpoints.set(key, m);
     }
   }
@@ -49,6 +54,7 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
     histogram: encodeHistogram(all),
     endpoints: [...endpoints.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({
       name: e.name, method: e.method, requests: e.requests, errors: e.errors, latencyMs: summarize(e.hist), histogram: encodeHistogram(e.hist),
+      ...(e.statuses ? e.statuses.fields() : {}),
     })),
     timeline: [...seconds.entries()].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ t, ...s })),
     checks: { passes: sum((p) => p.checks?.passes), fails: sum((p) => p.checks?.fails) },
@@ -56,7 +62,15 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
     // Every shard polls the same health route: the availability KPI uses the pooled polls.
     ...(avail.length > 0 ? { availability: { polls: sum((p) => p.availability?.polls), ok: sum((p) => p.availability?.ok), url: avail[0]!.availability!.url } } : {}),
     shards: sum((p) => p.shards ?? 1),
+    ...mergedAccounts(parts),
   });
+}
+
+/** Shards of one run share one pool: kept when every shard reports the same, dropped when they disagree. */
+function mergedAccounts(parts: readonly LoadResult[]): Pick<LoadResult, 'accounts'> {
+  const first = parts[0]!.accounts;
+  if (!first || !parts.every((p) => p.accounts && p.accounts.source === first.source && p.accounts.size === first.size)) return {};
+  return { accounts: first };
 }
 
 /** A shard file: a LoadResult JSON (gonogo load --json, report.json's `load`) or k6's `--out json` stream (.json/.json.gz). */

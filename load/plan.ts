@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { LoadConfig } from './config.ts';
-import type { PlanFile, PlanJourney } from '../scenarios/journey-core.ts';
+import type { PlanFile, PlanJourney, PoolAccount } from '../scenarios/journey-core.ts';
 import type { MetricKpiDef } from '../config/kpis.ts';
 import { UsageError } from '../config/errors.ts';
 
@@ -26,6 +26,8 @@ export interface LoadPlan {
   shards: number;
   outDir: string;
   env: Record<string, string>;
+  /** The load account pool: VU i logs in as account i mod size. Empty: the journeys' own credentials. Never written to a file. */
+  accounts: PoolAccount[];
   signal?: AbortSignal;
   onTick?: (tick: LoadTick) => void;
 }
@@ -69,6 +71,7 @@ export interface PlanInput {
   caFile?: string;
   shards?: number;
   env?: Record<string, string>;
+  accounts?: PoolAccount[];
 }
 
 export function buildPlan(i: PlanInput): LoadPlan {
@@ -98,6 +101,7 @@ export function buildPlan(i: PlanInput): LoadPlan {
     shards,
     outDir: i.outDir,
     env: i.env ?? {},
+    accounts: i.accounts ?? [],
   };
 }
 

@@ -19,7 +19,7 @@ export function referenceLoadEnv(info: ReferenceInfo): Record<string, string> {
 export function loadReferenceConfig(info: ReferenceInfo): LoadConfigInput {
   const login = {
     name: 'login', method: 'POST' as const, path: '/api/auth/login', once: true,
-    body: { email: client(info).email, password: `{{env.${REFERENCE_PASSWORD_ENV}}}` },
+    body: { email: '{{account.email}}', password: '{{account.password}}' },
     capture: { token: 'access_token' }, check: 'login returns a token',
   };
   const manufacturer = info.accounts.find((a) => a.role === 'manufacturer');
@@ -35,6 +35,8 @@ export function loadReferenceConfig(info: ReferenceInfo): LoadConfigInput {
         body: { manufacturer_id: manufacturer.id, amount_cents: 5000, currency: 'usd', description: 'load test order {{vu}}-{{iter}}', milestones: [{ title: 'all', amount_cents: 5000 }] },
       }] }] : []),
     ],
+    // The seeded client, as a pool of one: every VU logs in as it, and the report says so.
+    accounts: { list: [{ email: client(info).email, passwordEnv: REFERENCE_PASSWORD_ENV }] },
     thinkTimeS: 1,
     health: { path: '/health', intervalMs: 1000 },
     ...(info.unlimitedAddresses[0] ? { sourceAddress: info.unlimitedAddresses[0] } : {}),

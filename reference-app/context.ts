@@ -11,6 +11,8 @@ declare module 'fastify' {
   }
 }
 
+export interface UserRateLimit { max: number; windowMs: number }
+
 /** What every route of the platform needs; one per running app, no module-level state. */
 export interface AppContext {
   db: Db;
@@ -23,6 +25,8 @@ export interface AppContext {
   baseUrl(): string;
   allowedOrigins(): string[];
   unlimitedAddresses: string[];
+  /** Testing only: a per-user API limit that applies to allowlisted addresses too (see StartReferenceOptions.userRateLimit). */
+  userRateLimit: UserRateLimit | null;
   /** A hash of a random password, verified for unknown users so that timing does not reveal them. */
   dummyHash: string;
 }

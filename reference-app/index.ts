@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { generateCerts } from './certs.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, UserRateLimit } from './context.ts';
 import { insertUser, openDatabase, type Db } from './db.ts';
 import { FlawSet } from './flaws.ts';
 import { dialectByName } from './dialects.ts';
@@ -33,6 +33,12 @@ export interface StartReferenceOptions {
   unlimitedAddresses?: string[];
   /** The one address whose X-Forwarded-For is trusted (a reverse proxy in front of the app). */
   trustedProxy?: string;
+  /**
+   * Testing only: limit each signed-in user to `max` API requests per `windowMs`, from every address, the
+   * allowlisted load generator's included (as a platform that throttles per user does). Also read from
+   * GONOGO_REFERENCE_USER_RATE_LIMIT="MAX/WINDOW_MS", so it reaches the platform's child process.
+   */
+  userRateLimit?: UserRateLimit;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -55,6 +61,15 @@ function secret(value: string | undefined, make: () => string): string {
   return value && value.length > 0 ? value : make();
 }
 
+export const USER_RATE_LIMIT_ENV = 'GONOGO_REFERENCE_USER_RATE_LIMIT';
+
+function userRateLimitFrom(value: string | undefined): UserRateLimit | null {
+  if (!value) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`${USER_RATE_LIMIT_ENV} must look like MAX/WINDOW_MS, e.g. 100/10000 (received: ${value})`);
+  return { max: Number(m[1]), windowMs: Number(m[2]) };
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -69,6 +84,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
   const env = opts.env ?? process.env;
   const host = opts.host ?? '127.0.0.1';
   const unlimitedAddresses = opts.unlimitedAddresses ?? ['127.0.0.2'];
+  const userRateLimit = opts.userRateLimit ?? userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
   const password = secret(env.GONOGO_REFERENCE_PASSWORD, () => `${randomBytes(12).toString('base64url')}Aa1!`);
   const jwtSecret = flaws.has('weak-jwt-secret') ? 'secret' : secret(env.GONOGO_REFERENCE_JWT_SECRET, () => randomBytes(32).toString('base64url'));
   const webhookSecret = secret(env.GONOGO_REFERENCE_WEBHOOK_SECRET, () => `whsec_${randomBytes(24).toString('base64url')}`);
@@ -119,7 +135,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     let port = 0;
     const baseUrl = () => `https://${host}:${port}`;
     const ctx: AppContext = {
-      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, dummyHash,
+      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, userRateLimit, dummyHash,
       tokens: new TokenService(seeded, jwtSecret, flaws, dialect),
       baseUrl,
       allowedOrigins: () => [baseUrl(), `https://localhost:${port}`],
@@ -151,7 +167,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     return {
       baseUrl: baseUrl(), httpUrl: `http://${host}:${httpPort}`, host, port, httpPort, caFile, accounts,
       jwtSecret, webhookSecret, flaws: flaws.list(), dialect: dialect.name, ...(mailDir ? { mailDir } : {}), lockfile, openapiFile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
-      unlimitedAddresses, stop,
+      unlimitedAddresses, userRateLimit, stop,
     };
   } catch (e) {
     await stop();

@@ -49,12 +49,12 @@ export function tokenBucket(): Limiter {
  * their own rule with the same `config.rateLimit` option @fastify/rate-limit reads.
  */
 export function registerLimiter(app: FastifyInstance, o: {
-  algorithm: Algorithm; global: LimitRule | false; key: (req: FastifyRequest) => string; skip: (req: FastifyRequest) => boolean;
+  algorithm: Algorithm; global: ((req: FastifyRequest) => LimitRule) | false; key: (req: FastifyRequest) => string; skip: (req: FastifyRequest) => boolean;
 }): void {
   const limiter = o.algorithm === 'sliding' ? slidingLog() : tokenBucket();
   app.addHook('preHandler', async (req, reply) => {
     const own = (req.routeOptions.config as { rateLimit?: LimitRule | false } | undefined)?.rateLimit;
-    const rule = own === false ? false : own ?? o.global;
+    const rule = own === false ? false : own ?? (o.global ? o.global(req) : false);
     if (!rule || o.skip(req)) return;
     // A route's own rule counts apart from the global one, as @fastify/rate-limit does.
     const key = own ? `${req.routeOptions.url}:${(own.keyGenerator ?? o.key)(req)}` : o.key(req);

@@ -92,20 +92,24 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
   await app.register(formbody);
   // After authentication, so the API limit can be keyed per user.
   const limitKey = (req: { user: { id: number } | null; ip: string }) => (req.user ? `user:${req.user.id}` : `addr:${req.ip}`);
+  const perUser = (key: string): boolean => ctx.userRateLimit !== null && key.startsWith('user:');
+  // The testing-only per-user limit holds for allowlisted addresses too: only anonymous traffic is exempt then.
+  const exempt = (req: { user: { id: number } | null; ip: string }) => ctx.unlimitedAddresses.includes(req.ip) && !(ctx.userRateLimit && req.user);
   if (ctx.dialect.limits.algorithm === 'fixed') {
     await app.register(rateLimit, {
       global: !flaws.has('no-rate-limit'),
-      max: 100,
-      timeWindow: 60_000,
+      max: (_req, key) => (perUser(key) ? ctx.userRateLimit!.max : 100),
+      timeWindow: (_req, key) => (perUser(key) ? ctx.userRateLimit!.windowMs : 60_000),
       hook: 'preHandler',
       keyGenerator: limitKey,
-      allowList: (req) => ctx.unlimitedAddresses.includes(req.ip),
+      allowList: exempt,
       errorResponseBuilder: (_req, c) => new HttpError(c.statusCode, 'Too many requests'),
     });
   } else {
     registerLimiter(app, {
-      algorithm: ctx.dialect.limits.algorithm, global: flaws.has('no-rate-limit') ? false : { max: 100, timeWindow: 60_000 },
-      key: limitKey, skip: (req) => ctx.unlimitedAddresses.includes(req.ip),
+      algorithm: ctx.dialect.limits.algorithm,
+      global: flaws.has('no-rate-limit') ? false : (req) => (ctx.userRateLimit && req.user ? { max: ctx.userRateLimit.max, timeWindow: ctx.userRateLimit.windowMs } : { max: 100, timeWindow: 60_000 }),
+      key: limitKey, skip: exempt,
     });
   }
 

@@ -34,5 +34,7 @@ export interface ReferenceInfo {
   smtp: { host: string; port: number };
   /** Source addresses exempt from rate limits (the load generator's, as teams allowlist theirs). */
   unlimitedAddresses: string[];
+  /** The per-user API limit in force for every address (testing mode), or null. */
+  userRateLimit: { max: number; windowMs: number } | null;
   stop(): Promise<void>;
 }

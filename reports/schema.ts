@@ -76,6 +76,12 @@ const LatencyMs = z.object({
   mean: z.number(), p50: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number(),
 }).strict();
 
+const Count = z.number().int().nonnegative();
+
+/** Responses by status class; `network`: no valid HTTP response (connection refused or reset, timeout). */
+export const StatusClasses = z.object({ '1xx': Count, '2xx': Count, '3xx': Count, '4xx': Count, '5xx': Count, network: Count }).strict();
+export type StatusClasses = z.infer<typeof StatusClasses>;
+
 export const EndpointStats = z.object({
   name: z.string(),
   method: z.string(),
@@ -84,7 +90,24 @@ export const EndpointStats = z.object({
   latencyMs: LatencyMs,
   /** Base64 HDR histogram of this endpoint (microseconds), so shard results merge exactly per endpoint too. */
   histogram: z.string().optional(),
+  /** Sums to `requests`. Optional: reports written before the breakdown existed have none. */
+  statusClasses: StatusClasses.optional(),
+  /** Every status code answered, most frequent first (all of them, so shards merge exactly; renderers show the top 5). */
+  statusCodes: z.array(z.object({ status: z.number().int().min(100).max(599), count: Count }).strict()).optional(),
 }).strict();
+export type EndpointStats = z.infer<typeof EndpointStats>;
+
+/** Whose credentials the virtual users ran with: a pool from load.accounts, or the one account written in the journeys. */
+export const LoadAccounts = z.object({
+  source: z.enum(['journey', 'list', 'listEnv', 'register']),
+  /** Distinct accounts the VUs used (VU i used account i mod size). */
+  size: z.number().int().positive(),
+  /** Accounts asked for (load.accounts.register.count) when fewer could be registered. */
+  requested: z.number().int().positive().optional(),
+  /** How long gonogo spent registering and verifying the pool before the load started. */
+  setupMs: z.number().nonnegative().optional(),
+}).strict();
+export type LoadAccounts = z.infer<typeof LoadAccounts>;
 
 export const TimelinePoint = z.object({
   /** Seconds since the load started. */
@@ -112,6 +135,8 @@ export const LoadResult = z.object({
   shards: z.number().int().positive().optional(),
   /** Journey iterations completed (k6 `iterations`). */
   iterations: z.number().int().nonnegative().optional(),
+  /** Present when the journeys log in: how many accounts the VUs shared. */
+  accounts: LoadAccounts.optional(),
 }).strict();
 export type LoadResult = z.infer<typeof LoadResult>;
 

@@ -42,6 +42,26 @@ export interface PlanFile {
 
 export type Vars = Record<string, string>;
 
+/** One account of the load pool; reaches the engines through memory or the environment, never a file. */
+export interface PoolAccount { email: string; password: string }
+
+/** Env var carrying the pool to k6 as JSON (k6's setup data would land in the end-of-test summary file). */
+export const ACCOUNTS_ENV = 'GONOGO_ACCOUNTS';
+
+/**
+ * The pool account of a VU: VU i (1-based) uses account i-1 mod size. Shards number their VUs from 1 each,
+ * so shard s of n takes every n-th account from s: the VUs of all shards interleave over the pool.
+ */
+export function accountFor(pool: readonly PoolAccount[], vu: number, shard = 0, shards = 1): PoolAccount | undefined {
+  if (pool.length === 0) return undefined;
+  return pool[((vu - 1) * shards + shard) % pool.length];
+}
+
+/** The journey variables of an account: {{account.email}}, {{account.password}}. */
+export function accountVars(a: PoolAccount | undefined): Vars {
+  return a ? { 'account.email': a.email, 'account.password': a.password } : {};
+}
+
 /** Splits `vus` over the journeys by weight (largest remainder), so both engines run the same mix. */
 export function allocateVus(journeys: readonly { weight: number }[], vus: number): number[] {
   const total = journeys.reduce((s, j) => s + j.weight, 0);
@@ -83,7 +103,8 @@ export function render(value: unknown, vars: Vars, env: (name: string) => string
     // A body value that is exactly one template keeps the variable's JSON type when it looks numeric.
     const whole = /^\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}$/.exec(value);
     const out = renderString(value, vars, env);
-    return whole && /^-?\d+(\.\d+)?$/.test(out) && !whole[1]!.startsWith('env.') ? Number(out) : out;
+    // Secrets and account fields stay strings even when they are all digits.
+    return whole && /^-?\d+(\.\d+)?$/.test(out) && !/^(env|account)\./.test(whole[1]!) ? Number(out) : out;
   }
   if (Array.isArray(value)) return value.map((v) => render(v, vars, env));
   if (value !== null && typeof value === 'object') {

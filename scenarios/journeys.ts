@@ -6,7 +6,7 @@ import http from 'k6/http';
 import { check, sleep } from 'k6';
 import execution from 'k6/execution';
 import type { Options, Scenario } from 'k6/options';
-import { allocateVus, buildRequest, captureVars, checkName, stepsFor, type PlanFile, type Vars } from './journey-core.ts';
+import { ACCOUNTS_ENV, accountFor, accountVars, allocateVus, buildRequest, captureVars, checkName, stepsFor, type PlanFile, type PoolAccount, type Vars } from './journey-core.ts';
 
 const plan = JSON.parse(open(__ENV.GONOGO_PLAN ?? 'plan.json')) as PlanFile;
 const allocation = allocateVus(plan.journeys, plan.vus);
@@ -27,6 +27,9 @@ export const options: Options = {
 };
 
 const env = (name: string): string | undefined => __ENV[name];
+const pool = JSON.parse(__ENV[ACCOUNTS_ENV] ?? '[]') as PoolAccount[];
+const shard = Number(__ENV.GONOGO_SHARD ?? 0);
+const shards = Number(__ENV.GONOGO_SHARDS ?? 1);
 // Per-VU state: each VU has its own JS runtime, so module scope is the VU's memory.
 let vars: Vars = {};
 let firstIteration = true;
@@ -36,6 +39,7 @@ export function journey(): void {
   if (!j) throw new Error(`no journey named ${execution.scenario.name} in the plan`);
   vars.vu = String(execution.vu.idInTest);
   vars.iter = String(execution.vu.iterationInScenario);
+  Object.assign(vars, accountVars(accountFor(pool, execution.vu.idInTest, shard, shards)));
   for (const step of stepsFor(j, firstIteration)) {
     const req = buildRequest(step, vars, env);
     const wantsBody = Object.keys(step.capture).length > 0;

@@ -69,10 +69,13 @@ export class AutocannonEngine implements LoadEngine {
     const live = new Map<number, { requests: number; errors: number; p95: number }>();
     let totalRequests = 0;
     let totalErrors = 0;
-    const threads = splitConnections(plan, workers).map((connections, i) => {
+    const split = splitConnections(plan, workers);
+    const offsets = split.map((_, i) => split.slice(0, i).flat().reduce((s, n) => s + n, 0));
+    const threads = split.map((connections, i) => {
       const data: WorkerInput = {
         baseUrl: plan.baseUrl, connections, journeys: plan.journeys, durationS: plan.durationS,
         thinkTimeS: plan.thinkTimeS, requestTimeoutS: plan.requestTimeoutS, sourceAddress: plan.sourceAddress, env: plan.env,
+        accounts: plan.accounts, vuOffset: offsets[i]!,
       };
       const w = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       let markReady!: () => void;

@@ -1,4 +1,4 @@
-import type { PlanJourney } from '../../scenarios/journey-core.ts';
+import type { PlanJourney, PoolAccount } from '../../scenarios/journey-core.ts';
 import type { CollectorDump } from '../collector.ts';
 
 export interface WorkerInput {
@@ -11,6 +11,9 @@ export interface WorkerInput {
   requestTimeoutS: number;
   sourceAddress?: string;
   env: Record<string, string>;
+  /** The whole pool; this worker's VUs are numbered from vuOffset + 1, so VU ids (and accounts) are unique across workers. */
+  accounts: PoolAccount[];
+  vuOffset: number;
 }
 
 export type WorkerMessage =

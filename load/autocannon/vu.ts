@@ -1,4 +1,4 @@
-import { buildRequest, captureVars, stepsFor, type PlanJourney, type PlanStep, type Vars } from '../../scenarios/journey-core.ts';
+import { accountVars, buildRequest, captureVars, stepsFor, type PlanJourney, type PlanStep, type PoolAccount, type Vars } from '../../scenarios/journey-core.ts';
 import type { LoadCollector } from '../collector.ts';
 
 /**
@@ -13,11 +13,13 @@ export class VirtualUser {
   private sleepMs = 0;
   /** The step whose request is on the wire, and the outcome of the last answered one. */
   inflight: PlanStep;
-  last: { step: PlanStep; failed: boolean } | null = null;
+  last: { step: PlanStep; failed: boolean; status: number } | null = null;
+  /** What survives a new login: the VU's id and its pool account. */
+  private readonly own: Vars;
 
-  constructor(private readonly journey: PlanJourney, private readonly collector: LoadCollector, private readonly thinkMs: number, private readonly env: (n: string) => string | undefined, vuId: number) {
-    this.vars.vu = String(vuId);
-    this.vars.iter = '0';
+  constructor(private readonly journey: PlanJourney, private readonly collector: LoadCollector, private readonly thinkMs: number, private readonly env: (n: string) => string | undefined, vuId: number, account?: PoolAccount) {
+    this.own = { vu: String(vuId), ...accountVars(account) };
+    this.vars = { ...this.own, iter: '0' };
     this.steps = stepsFor(journey, true);
     this.inflight = this.steps[0]!;
   }
@@ -33,14 +35,14 @@ export class VirtualUser {
     const step = this.inflight;
     const statusOk = step.expect.includes(status);
     const ok = statusOk && (Object.keys(step.capture).length === 0 || captureVars(step, body, this.vars));
-    this.last = { step, failed: !statusOk };
+    this.last = { step, failed: !statusOk, status };
     this.collector.check(ok);
     this.advance(ok);
   }
 
   /** Timeout or connection error: a failed request of the step in flight. */
   onError(latencyMs: number): void {
-    this.collector.record(this.inflight.name, this.inflight.method, latencyMs, true, Date.now());
+    this.collector.record(this.inflight.name, this.inflight.method, latencyMs, true, Date.now(), 0);
     this.collector.check(false);
     this.advance(false);
   }
@@ -48,7 +50,7 @@ export class VirtualUser {
   private advance(ok: boolean): void {
     const step = this.inflight;
     if (!ok) {
-      if (step.once) { this.first = true; this.vars = { vu: this.vars.vu!, iter: this.vars.iter! }; }
+      if (step.once) { this.first = true; this.vars = { ...this.own, iter: this.vars.iter! }; }
       this.endIteration(false);
       return;
     }

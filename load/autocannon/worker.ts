@@ -2,7 +2,7 @@ import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { LoadCollector } from '../collector.ts';
-import { buildRequest, type PlanJourney } from '../../scenarios/journey-core.ts';
+import { accountFor, buildRequest, type PlanJourney } from '../../scenarios/journey-core.ts';
 import { VirtualUser, isStatic } from './vu.ts';
 import type { MainMessage, WorkerInput, WorkerMessage } from './protocol.ts';
 
@@ -32,7 +32,7 @@ if (input.sourceAddress && url.protocol === 'http:') {
   (net as { connect: unknown }).connect = (port: number, host: string) => connect({ port, host, localAddress: input.sourceAddress });
 }
 
-let vuSeq = 0;
+let vuSeq = input.vuOffset;
 function runJourney(j: PlanJourney, connections: number): { instance: autocannon.Instance; done: Promise<void> } {
   const users = new WeakMap<object, VirtualUser>();
   const staticStep = isStatic(j, input.thinkTimeS) ? j.steps[0]! : null;
@@ -51,7 +51,8 @@ function runJourney(j: PlanJourney, connections: number): { instance: autocannon
   } else {
     opts.setupClient = (client) => {
       const c = client as unknown as AcClient;
-      const vu = new VirtualUser(j, collector, input.thinkTimeS * 1000, env, (vuSeq += 1));
+      vuSeq += 1;
+      const vu = new VirtualUser(j, collector, input.thinkTimeS * 1000, env, vuSeq, accountFor(input.accounts, vuSeq));
       users.set(client, vu);
       c.setRequests([{
         setupRequest: (req: object) => ({ ...req, ...vu.nextRequest(prefix) }),
@@ -77,17 +78,17 @@ function runJourney(j: PlanJourney, connections: number): { instance: autocannon
   instance.on('response', (client: object, status: number, _bytes: number, latencyMs: number) => {
     if (staticStep) {
       const failed = !staticStep.expect.includes(status);
-      collector.record(staticStep.name, staticStep.method, latencyMs, failed, Date.now());
+      collector.record(staticStep.name, staticStep.method, latencyMs, failed, Date.now(), status);
       collector.check(!failed);
       collector.iterations += 1;
       return;
     }
     const last = users.get(client)?.last;
-    if (last) collector.record(last.step.name, last.step.method, latencyMs, last.failed, Date.now());
+    if (last) collector.record(last.step.name, last.step.method, latencyMs, last.failed, Date.now(), last.status);
   });
   if (staticStep) {
     instance.on('reqError', () => {
-      collector.record(staticStep.name, staticStep.method, 0, true, Date.now());
+      collector.record(staticStep.name, staticStep.method, 0, true, Date.now(), 0);
       collector.check(false);
     });
   }

@@ -12,6 +12,10 @@ import { caBundle } from './certs.ts';
 import { classifyExit, stderrEvidence } from './exit.ts';
 import { streamK6Json } from './stream.ts';
 import { parseK6Summary, type K6Summary } from './summary.ts';
+import { ACCOUNTS_ENV } from '../../scenarios/journey-core.ts';
+
+/** Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN); the pool travels in one. */
+const MAX_POOL_ENV_BYTES = 120_000;
 
 export const SCENARIO_SCRIPT = fileURLToPath(new URL('../../scenarios/journeys.ts', import.meta.url));
 
@@ -55,6 +59,11 @@ export class K6Engine implements LoadEngine {
     const planPath = join(dir, 'plan.json');
     await writePlanFile(plan, planPath);
     const env: Record<string, string> = { ...plan.env, GONOGO_PLAN: planPath, K6_NO_USAGE_REPORT: 'true' };
+    if (plan.accounts.length > 0) {
+      // The environment, not a file and not setup() data: k6 writes setup data into its end-of-test summary.
+      env[ACCOUNTS_ENV] = JSON.stringify(plan.accounts);
+      if (Buffer.byteLength(env[ACCOUNTS_ENV]) > MAX_POOL_ENV_BYTES) throw new EngineError(`the account pool (${plan.accounts.length} accounts) is too large to hand to k6 in its environment (over ${MAX_POOL_ENV_BYTES} bytes); use fewer accounts or the autocannon engine`);
+    }
     if (plan.caFile && !plan.insecureTls) env.SSL_CERT_FILE = await caBundle(plan.caFile, dir);
 
     const collector = new LoadCollector(Number.NaN);
@@ -95,7 +104,7 @@ export class K6Engine implements LoadEngine {
   private async runShard(bin: string, plan: LoadPlan, env: Record<string, string>, dir: string, shard: number, collector: LoadCollector, timeoutMs: number): Promise<ShardOutcome> {
     const summaryPath = join(dir, `summary-${shard}.json`);
     const proc = execa(bin, k6Args({ script: SCENARIO_SCRIPT, sourceAddress: plan.sourceAddress, shard, shards: plan.shards }), {
-      env: { ...env, GONOGO_SUMMARY: summaryPath }, reject: false, timeout: timeoutMs, cancelSignal: plan.signal,
+      env: { ...env, GONOGO_SUMMARY: summaryPath, GONOGO_SHARD: String(shard), GONOGO_SHARDS: String(plan.shards) }, reject: false, timeout: timeoutMs, cancelSignal: plan.signal,
       // Streams, not buffers: a long run's metric output is gigabytes, and k6 logs a line per failed request.
       buffer: false, stdin: 'ignore',
     });

@@ -32,7 +32,8 @@ export async function streamK6Json(input: Readable, collector: LoadCollector): P
     if (isDuration) {
       const tags = p.data.tags ?? {};
       // k6 tags each response expected_response=true|false from the step's expected statuses.
-      collector.record(tags.name ?? tags.url ?? 'unnamed', tags.method ?? 'GET', p.data.value, tags.expected_response !== 'true', Date.parse(p.data.time));
+      // Every http_* sample carries k6's `status` system tag ("0" when no response came back).
+      collector.record(tags.name ?? tags.url ?? 'unnamed', tags.method ?? 'GET', p.data.value, tags.expected_response !== 'true', Date.parse(p.data.time), Number(tags.status ?? 0));
     } else if (p.metric === 'checks') {
       collector.check(p.data.value === 1);
     } else {

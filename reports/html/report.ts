@@ -3,6 +3,7 @@ import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from '../render/labels
 import { areas } from '../schema.ts';
 import { STATUS_HEADING, STATUS_ORDER } from '../checklist/render.ts';
 import { LOAD_CHART_SCRIPT, loadChartData } from './charts.ts';
+import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from '../render/load-status.ts';
 import { esc, jsonScript, page } from './page.ts';
 
 function banner(r: Report): string {
@@ -46,12 +47,15 @@ function loadSection(r: Report): string {
   const l = r.load;
   if (!l) return '';
   const lat = l.latencyMs;
-  const endpoints = l.endpoints.map((e) => `<tr><td>${esc(e.method)} ${esc(e.name)}</td><td class="num">${e.requests}</td><td class="num">${e.errors}</td><td class="num">${fmtNumber(e.latencyMs.p50)}</td><td class="num">${fmtNumber(e.latencyMs.p95)}</td><td class="num">${fmtNumber(e.latencyMs.p99)}</td></tr>`).join('');
+  const classes = (e: (typeof l.endpoints)[number]) => STATUS_CLASS_ORDER.map((k) => `<td class="num">${e.statusClasses ? e.statusClasses[k] : '—'}</td>`).join('');
+  const endpoints = l.endpoints.map((e) => `<tr><td>${esc(e.method)} ${esc(e.name)}</td><td class="num">${e.requests}</td><td class="num">${e.errors}</td>${classes(e)}<td>${esc(topStatuses(e) || '—')}</td><td class="num">${fmtNumber(e.latencyMs.p50)}</td><td class="num">${fmtNumber(e.latencyMs.p95)}</td><td class="num">${fmtNumber(e.latencyMs.p99)}</td></tr>`).join('');
+  const notes = loadNotes(l).map((n) => (n.warn ? `<div class="warning">${esc(n.text)}</div>` : `<p>${esc(n.text)}</p>`)).join('');
   return `<h2>Load</h2><p>${esc(l.engine)}, ${l.vus} VUs, ${fmtNumber(l.durationS)} s: ${l.requests} requests, ${fmtNumber(l.rps)} rps, error rate ${(l.errorRate * 100).toFixed(3)}%.
  Latency ms: mean ${fmtNumber(lat.mean)}, p50 ${fmtNumber(lat.p50)}, p90 ${fmtNumber(lat.p90)}, p95 ${fmtNumber(lat.p95)}, p99 ${fmtNumber(lat.p99)}, max ${fmtNumber(lat.max)}.</p>
+${notes}
 <div class="charts"><div class="chart" id="chart-latency"></div><div class="chart" id="chart-percentiles"></div><div class="chart" id="chart-rps"></div></div>
 ${jsonScript('gonogo-load-data', loadChartData(l))}
-${endpoints ? `<table><tr><th>Endpoint</th><th>Requests</th><th>Errors</th><th>p50</th><th>p95</th><th>p99</th></tr>${endpoints}</table>` : ''}`;
+${endpoints ? `<table id="load-endpoints"><tr><th>Endpoint</th><th>Requests</th><th>Errors</th>${STATUS_CLASS_ORDER.map((k) => `<th>${esc(k)}</th>`).join('')}<th>Top statuses</th><th>p50</th><th>p95</th><th>p99</th></tr>${endpoints}</table>` : ''}`;
 }
 
 function checklistSection(r: Report): string {

@@ -1,6 +1,7 @@
 import type { Report } from '../schema.ts';
 import { renderChecklistConsole } from '../checklist/render.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from './labels.ts';
+import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';
 
 /** The summary printed at the end of a run: the verdict first, then only what needs attention. */
 export function renderConsole(report: Report): string {
@@ -27,6 +28,12 @@ export function renderConsole(report: Report): string {
   if (report.load) {
     const l = report.load;
     lines.push(`Load (${l.engine}): ${l.requests} requests, ${fmtNumber(l.rps)} req/s, p95 ${fmtNumber(l.latencyMs.p95)} ms, p99 ${fmtNumber(l.latencyMs.p99)} ms, errors ${l.errors}`);
+    // Only endpoints that answered anything but 2xx: the console lists what needs attention.
+    for (const e of l.endpoints.filter((x) => x.statusClasses && x.statusClasses['2xx'] < x.requests)) {
+      const classes = STATUS_CLASS_ORDER.filter((k) => e.statusClasses![k] > 0).map((k) => `${k} ${e.statusClasses![k]}`).join(', ');
+      lines.push(`  ${e.method} ${e.name}: ${e.requests} req (${classes}); top ${topStatuses(e) || 'none'}`);
+    }
+    for (const n of loadNotes(l)) lines.push(`  ${n.text}`);
   }
   lines.push('');
   lines.push(`${v.decision}${v.complete ? '' : ' (incomplete)'}`);

@@ -1,6 +1,7 @@
 import type { CheckResult, Report } from '../schema.ts';
 import { renderChecklistsMd } from '../checklist/render.ts';
 import { CHECK_ICON, CHECK_LABEL, CHECK_ORDER, KPI_ICON, KPI_LABEL, fmtNumber } from './labels.ts';
+import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';
 
 /** Escapes what would break a Markdown table cell or start markup. */
 function cell(text: string): string {
@@ -73,6 +74,16 @@ export function renderMarkdown(report: Report): string {
     const m = l.latencyMs;
     out.push(`| ${[m.mean, m.p50, m.p90, m.p95, m.p99, m.max].map((x) => `${fmtNumber(x)} ms`).join(' | ')} |`);
     out.push('');
+    for (const n of loadNotes(l)) out.push(`> ${n.warn ? '⚠️ ' : ''}${cell(n.text)}`, '');
+    if (l.endpoints.length) {
+      out.push(`| endpoint | requests | errors | ${STATUS_CLASS_ORDER.join(' | ')} | top statuses | p95 |`);
+      out.push(`|---|---|---|${STATUS_CLASS_ORDER.map(() => '---').join('|')}|---|---|`);
+      for (const e of l.endpoints) {
+        const classes = STATUS_CLASS_ORDER.map((k) => (e.statusClasses ? String(e.statusClasses[k]) : '—'));
+        out.push(`| ${cell(`${e.method} ${e.name}`)} | ${e.requests} | ${e.errors} | ${classes.join(' | ')} | ${topStatuses(e) || '—'} | ${fmtNumber(e.latencyMs.p95)} ms |`);
+      }
+      out.push('');
+    }
   }
   return `${out.join('\n')}\n`;
 }

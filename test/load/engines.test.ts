@@ -37,6 +37,20 @@ function planFor(vus: number) {
   return { plan, ticks };
 }
 
+/** The journeys with the orders login templated on the pool account; passwords are pw:<email>, which the target accepts. */
+const pooled = (size: number) => {
+  const { plan } = planFor(6);
+  plan.journeys = LoadConfig.parse({
+    ...journeys,
+    accounts: { listEnv: 'UNUSED_IN_THIS_TEST' },
+    journeys: journeys.journeys!.map((j) => (j.name !== 'orders' ? j : {
+      ...j, steps: [{ ...j.steps[0]!, body: { email: '{{account.email}}', password: '{{account.password}}' } }, j.steps[1]!],
+    })),
+  }).journeys;
+  plan.accounts = Array.from({ length: size }, (_, i) => ({ email: `load-${i + 1}@example.test`, password: `pw:load-${i + 1}@example.test` }));
+  return plan;
+};
+
 const engines: [string, () => LoadEngine, string | false][] = [
   ['autocannon', () => new AutocannonEngine(), false],
   ['k6', () => new K6Engine(k6 ?? undefined), k6 ? false : 'k6 is not on PATH (CI builds it)'],
@@ -58,6 +72,11 @@ describe.each(engines)('%s engine against a local server', (name, make, skip) =>
     expect(ep.home!.requests).toBeGreaterThanOrEqual(ep.missing!.requests);
     expect(r.errors).toBe(ep.missing!.requests);
     expect(r.requests).toBe(r.endpoints.reduce((s, e) => s + e.requests, 0));
+    // Every response counted by status: the 404s of /missing, 200s elsewhere, nothing lost between the two tallies.
+    expect(ep.missing!.statusCodes).toEqual([{ status: 404, count: ep.missing!.requests }]);
+    expect(ep.missing!.statusClasses).toEqual({ '1xx': 0, '2xx': 0, '3xx': 0, '4xx': ep.missing!.requests, '5xx': 0, network: 0 });
+    expect(ep.login!.statusCodes).toEqual([{ status: 200, count: 4 }]);
+    expect(ep.list!.statusClasses!['2xx']).toBe(ep.list!.requests);
     expect(r.checks!.fails).toBe(ep.missing!.requests);
     expect(r.availability!.polls).toBeGreaterThanOrEqual(2);
     expect(r.availability!.ok).toBe(r.availability!.polls);
@@ -76,6 +95,22 @@ describe.each(engines)('%s engine against a local server', (name, make, skip) =>
 });
 
 
+describe.each(engines)('%s engine with an account pool', (_name, make, skip) => {
+  it.skipIf(Boolean(skip))(`logs each VU in as account i mod pool size, with its own password${skip ? ` (skipped: ${skip})` : ''}`, async () => {
+    target.logins.length = 0;
+    const r = (await make().run(pooled(6))).result;
+    // Four orders VUs, six accounts: four logins, four different accounts, all accepted.
+    expect(r.endpoints.find((e) => e.name === 'login')).toMatchObject({ requests: 4, errors: 0 });
+    expect(new Set(target.logins).size).toBe(4);
+    for (const email of target.logins) expect(email).toMatch(/^load-[1-6]@example\.test$/);
+
+    target.logins.length = 0;
+    await make().run(pooled(2));
+    // A pool of two for four VUs: each account logs in twice.
+    expect([...target.logins].sort()).toEqual(['load-1@example.test', 'load-1@example.test', 'load-2@example.test', 'load-2@example.test']);
+  });
+});
+
 describe('autocannon engine with two worker threads', () => {
   it('splits the VUs over both threads and merges every response exactly', async () => {
     target.hits.clear();
@@ -90,9 +125,18 @@ describe('autocannon engine with two worker threads', () => {
     expect(r.requests).toBe(r.endpoints.reduce((s, e) => s + e.requests, 0));
     expect(decodeHistogram(r.histogram).totalCount).toBe(r.requests);
     for (const e of r.endpoints) expect(decodeHistogram(e.histogram!).totalCount, e.name).toBe(e.requests);
+    for (const e of r.endpoints) expect(e.statusCodes!.reduce((n, c) => n + c.count, 0) + e.statusClasses!.network, e.name).toBe(e.requests);
     // The target served at least what was counted; only requests still in flight at the stop may be missing.
     const served = (target.hits.get('/') ?? 0) + (target.hits.get('/missing') ?? 0) + (target.hits.get('/orders') ?? 0) + 4;
     expect(r.requests).toBeLessThanOrEqual(served);
     expect(r.requests).toBeGreaterThanOrEqual(served - 6);
+  });
+  it('numbers VUs across both threads, so no two VUs share an account of a large enough pool', async () => {
+    target.logins.length = 0;
+    const plan = pooled(6);
+    plan.workers = 2;
+    await new AutocannonEngine().run(plan);
+    expect(target.logins).toHaveLength(4);
+    expect(new Set(target.logins).size).toBe(4);
   });
 });

@@ -4,9 +4,13 @@ import { delimiter, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 
-/** A small target: /login issues a token, /orders needs it, /health, /slow waits 20 ms, anything else answers at once. */
-export async function startTarget(): Promise<{ url: string; stop(): Promise<void>; hits: Map<string, number> }> {
+/**
+ * A small target: /login issues a token (password "correct-horse", or "pw:<email>" for pool accounts; every
+ * login's email is kept in `logins`), /orders needs it, /health, /slow waits 20 ms, anything else answers at once.
+ */
+export async function startTarget(): Promise<{ url: string; stop(): Promise<void>; hits: Map<string, number>; logins: string[] }> {
   const hits = new Map<string, number>();
+  const logins: string[] = [];
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -14,7 +18,9 @@ export async function startTarget(): Promise<{ url: string; stop(): Promise<void
       let body = '';
       req.on('data', (c: Buffer) => { body += c.toString(); });
       req.on('end', () => {
-        const ok = (JSON.parse(body || '{}') as { password?: string }).password === 'correct-horse';
+        const { email, password } = JSON.parse(body || '{}') as { email?: string; password?: string };
+        const ok = password === 'correct-horse' || (email !== undefined && password === `pw:${email}`);
+        if (email !== undefined) logins.push(email);
         res.statusCode = ok ? 200 : 401;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(ok ? { access_token: 'tok-abc' } : { detail: 'Invalid credentials' }));
@@ -35,6 +41,7 @@ export async function startTarget(): Promise<{ url: string; stop(): Promise<void
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
+    logins,
     stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

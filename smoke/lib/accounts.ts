@@ -1,0 +1,68 @@
+/**
+ * The account mapping of smoke.login / smoke.register / smoke.verifyEmail as plain functions over any
+ * client that sends a request: the smoke specs call them through Playwright, the load suite's account
+ * pool through its own client. Nothing here loads Playwright, so the harness can import it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Req, Res, Session } from './http.ts';
+import type { SmokePlan } from './plan.ts';
+import { getPath } from './jsonpath.ts';
+import { fillTemplate } from './template.ts';
+import { workerRedactor } from './evidence.ts';
+
+/** What the mapping needs of an HTTP client (the smoke suite's Api is one). */
+export interface Sender { send(req: Req): Promise<Res> }
+
+export const ok = (r: Res) => r.status >= 200 && r.status < 300;
+
+/** A password that satisfies the documented policy, at the given length (at least 4). */
+export function strongPassword(length = 20): string {
+  const core = `Gn0!${randomBytes(24).toString('base64url').replace(/[-_]/g, 'x')}`;
+  return core.slice(0, Math.max(4, length));
+}
+
+export function tokenFrom(res: Res, source: SmokePlan['config']['login']['token']): string | undefined {
+  if (source.from === 'cookie') return res.setCookies.find((c) => c.name === source.name && c.value)?.value;
+  const v = getPath(res.json, source.path);
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+export function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknown>): { json?: unknown; form?: Record<string, string> } {
+  if (encoding === 'json') return { json: fields };
+  return { form: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) };
+}
+
+export async function login(api: Sender, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
+  const l = plan.config.login;
+  if (!o.publicPassword) workerRedactor().add(password);
+  const fields = { ...fillTemplate(l.extraFields, { email }), [l.emailField]: email, [l.passwordField]: password };
+  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), subject: email, ...(o.expect429 ? { expect429: true } : {}) });
+  const access = ok(res) ? tokenFrom(res, l.token) : undefined;
+  const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
+  for (const t of [access, refresh]) workerRedactor().add(t);
+  const cookies = Object.fromEntries(res.setCookies.map((c) => [c.name, c.value]));
+  return { res, session: access ? { access, ...(refresh ? { refresh } : {}), cookies } : null };
+}
+
+
+export function newEmail(plan: SmokePlan, tag: string): string {
+  return `gonogo-${plan.runTag}-${tag}@${plan.config.register.emailDomain}`.toLowerCase();
+}
+
+export async function register(api: Sender, plan: SmokePlan, email: string, password: string, extra: Record<string, unknown> = {}): Promise<Res> {
+  const r = plan.config.register;
+  workerRedactor().add(password);
+  const fields = { ...fillTemplate(r.extraFields, { email, name: email.split('@')[0]! }), ...extra, [r.emailField]: email, [r.passwordField]: password };
+  return api.send({ method: r.method, path: r.path, ...bodyFor(r.encoding, fields) });
+}
+
+/** Uses the verification token the way the platform expects (link GET or token POST). */
+export async function useVerification(api: Sender, plan: SmokePlan, v: { link?: string; token?: string }): Promise<Res> {
+  const c = plan.config.verifyEmail;
+  if (c.mode === 'link') {
+    if (!v.link) throw new Error('the verification mail has no link matching verifyEmail.linkPattern');
+    return api.send({ method: 'GET', path: v.link });
+  }
+  if (!v.token) throw new Error('no verification token found in the mail (verifyEmail.tokenPattern)');
+  return api.send({ method: c.method, path: c.path, ...bodyFor('json', { [c.tokenField]: v.token }) });
+}
