@@ -59,7 +59,7 @@ export default defineConfig({
     ratelimit: {
       api: { method: 'GET', path: '/api/v1/auth/user/', key: 'user', algorithm: 'sliding' },
       login: { key: 'address', limit: 60, windowS: 60, algorithm: 'sliding' },
-      anonymous: { method: 'GET', path: '/api/v1/auth/user/', key: 'address', algorithm: 'sliding' },
+      anonymous: { method: 'GET', path: '/api/v1/auth/user/', algorithm: 'sliding' },
     },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     debugProbes: [

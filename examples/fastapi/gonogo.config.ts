@@ -59,7 +59,7 @@ export default defineConfig({
     ratelimit: {
       api: { method: 'GET', path: '/users/me', key: 'user', algorithm: 'token-bucket' },
       login: { key: 'user', algorithm: 'token-bucket' },
-      anonymous: { method: 'GET', path: '/users/me', key: 'address', algorithm: 'token-bucket' },
+      anonymous: { method: 'GET', path: '/users/me', algorithm: 'token-bucket' },
     },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     debugProbes: [
