@@ -25,7 +25,7 @@ const ALLOWED: Record<MetricType, readonly string[]> = {
 /** k6's scan order (metrics/thresholds_parser.go): the first operator found splits the expression, longer tokens first. */
 const OPERATORS: readonly Operator[] = ['<=', '<', '>=', '>', '===', '==', '!='];
 const METHODS = ['avg', 'min', 'med', 'max', 'rate', 'count', 'value'] as const;
-/** The decimal numbers Go's strconv.ParseFloat reads; Inf, NaN and hex floats, which k6 also takes, no KPI needs. */
+/** Decimal numbers Go's strconv.ParseFloat reads; Inf, NaN and 1_000, which k6 also takes, no KPI needs. */
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PERCENTILE = /^p\(((?:\d+(?:\.\d*)?|\.\d+))\)$/;
 /** Go's strings.TrimSpace on ASCII: k6 trims both sides of the operator and nothing inside them. */
@@ -45,6 +45,7 @@ export function parseThreshold(expr: string): Threshold {
   const number = trim(expr.slice(at + operator.length));
   let aggregation: Aggregation;
   const pct = PERCENTILE.exec(method);
+  // Stricter than k6 where k6 takes nonsense: a bare `p`, percentiles outside 0..100.
   if (pct) {
     const p = Number(pct[1]);
     if (!(p >= 0 && p <= 100)) throw new ThresholdError(`"${expr}": percentile ${p} is outside 0..100`);
