@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UsageError } from '../config/errors.ts';
 import type { KpiFile } from '../config/kpis.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
+import { LOAD_LIMITS, parseCount, parseLoadDuration } from '../load/limits.ts';
 
 export const ENGINES = ['k6', 'autocannon', 'auto'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -31,8 +32,6 @@ export interface Plan {
   load: { vus: number; duration: string; engine: EngineName; shards?: number };
 }
 
-const DURATION = /^(\d+(?:\.\d+)?(ms|s|m|h))+$/;
-
 export function parseSuites(list: string): SuiteName[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !(suiteNames as readonly string[]).includes(n));
@@ -47,15 +46,15 @@ export function parseEngine(name: string): EngineName {
   return name as EngineName;
 }
 
+/** A k6 duration above zero and within LOAD_LIMITS.maxDurationS, kept in its k6 spelling. */
 export function parseDuration(d: string, flag = '--duration'): string {
-  if (!DURATION.test(d)) throw new UsageError(`${flag}: "${d}" is not a k6 duration (e.g. 30s, 5m, 1m30s)`);
+  parseLoadDuration(d, flag);
   return d;
 }
 
-export function parsePositiveInt(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag}: "${v}" is not a positive whole number`);
-  return n;
+/** A count flag (--vus, --shards): decimal digits only, from 1 to its documented maximum. */
+export function parsePositiveInt(v: string, flag: string, max: number = LOAD_LIMITS.maxVus): number {
+  return parseCount(v, flag, max);
 }
 
 export function newRunId(now = new Date()): string {
@@ -67,11 +66,13 @@ export function newRunId(now = new Date()): string {
 export function makePlan(opts: RunOptions, kpis: KpiFile, runId = newRunId()): Plan {
   const order: SuiteName[] = ['security', 'smoke', 'load'];
   const base = opts.quick ? kpis.profile.quick : kpis.profile;
+  const vus = opts.vus ?? base.vus;
+  if (opts.shards && opts.suites.includes('load') && opts.shards > vus) throw new UsageError(`--shards: ${opts.shards} shards for ${vus} VUs; every shard needs at least one VU`);
   return {
     runId,
     suites: order.filter((s) => opts.suites.includes(s)),
     load: {
-      vus: opts.vus ?? base.vus,
+      vus,
       duration: opts.duration ?? base.duration,
       engine: opts.engine,
       ...(opts.shards ? { shards: opts.shards } : {}),

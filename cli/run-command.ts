@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.ts';
 import { parseFlaws } from '../reference-app/flaws.ts';
 import { DIALECT_NAMES, dialectByName } from '../reference-app/dialects.ts';
 import { runGonogo } from './run.ts';
+import { LOAD_LIMITS } from '../load/limits.ts';
 
 interface RawRunOptions {
   config: string;
@@ -51,7 +52,7 @@ export function toRunOptions(raw: RawRunOptions): RunOptions {
     quick: Boolean(raw.quick),
     ...(raw.vus !== undefined ? { vus: parsePositiveInt(raw.vus, '--vus') } : {}),
     ...(raw.duration !== undefined ? { duration: parseDuration(raw.duration) } : {}),
-    ...(raw.shards !== undefined ? { shards: parsePositiveInt(raw.shards, '--shards') } : {}),
+    ...(raw.shards !== undefined ? { shards: parsePositiveInt(raw.shards, '--shards', LOAD_LIMITS.maxShards) } : {}),
     ...(raw.label !== undefined ? { label: raw.label } : {}),
     ...(raw.baseline !== undefined ? { baseline: raw.baseline } : {}),
     checklists: raw.checklist,
@@ -70,9 +71,9 @@ export const registerRunCommand: RegisterCommands = (program, cli) => {
     .option('--suite <list>', 'suites to run: smoke,security,load; unselected suites make the report incomplete', 'smoke,security,load')
     .addOption(new Option('--engine <name>', 'load engine: k6, autocannon, or auto (k6 when on PATH)').default('auto'))
     .option('--quick', "the same suites with the KPI file's short load profile (default 50 VUs for 30s)")
-    .option('--vus <n>', 'override the number of virtual users')
-    .option('--duration <d>', 'override the load duration (k6 syntax: 30s, 5m, 1m30s)')
-    .option('--shards <n>', 'split the k6 load over N processes (execution segments) and merge them exactly')
+    .option('--vus <n>', `override the number of virtual users (1 to ${LOAD_LIMITS.maxVus})`)
+    .option('--duration <d>', 'override the load duration (k6 syntax: 30s, 5m, 1m30s; above 0, at most 24h)')
+    .option('--shards <n>', `split the k6 load over N processes (execution segments, at most ${LOAD_LIMITS.maxShards}) and merge them exactly`)
     .option('--label <text>', 'release label stored in the report (a version or git sha)')
     .option('--baseline <file>', 'an earlier report.json; regressions beyond the KPI tolerances fail the verdict')
     .option('--checklist <file.md>', "judge a team's readiness checklist against the evidence (repeatable)", collect, [])

@@ -1,13 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadKpiFile } from '../config/kpis.ts';
+import { checkWaiverTargets } from '../config/waivers.ts';
 import { Redactor } from '../reports/redact.ts';
 import { evaluateKpis, applyCheckWaivers } from '../reports/kpi-eval.ts';
 import { decide } from '../reports/verdict.ts';
 import type { CheckResult, Report, SuiteName, LoadResult } from '../reports/schema.ts';
 import { SCHEMA_VERSION } from '../reports/schema.ts';
 import { writeReportFiles } from './write.ts';
-import { makePlan, type RunOptions } from './plan.ts';
+import { makePlan, newRunId, type RunOptions } from './plan.ts';
+import { checkWritableDir } from './out-dir.ts';
 import { createProgress } from './progress.ts';
 import { resolveTarget, type Target } from './target.ts';
 import { SUITES } from './suites.ts';
@@ -24,11 +26,13 @@ export interface RunOutcome {
   exitCode: 0 | 1;
 }
 
-/** Stops the run on SIGINT/SIGTERM or at the whole-run deadline; the report is still written, marked incomplete. */
+/** A closed terminal (SIGHUP) stops a run the way Ctrl+C and a CI cancel do. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Stops the run on SIGINT/SIGTERM/SIGHUP or at the whole-run deadline; the report is still written, marked incomplete. */
 function interruptions(onStop: (why: string) => void): { setDeadline(s: number): void; dispose(): void } {
   const onSignal = (sig: NodeJS.Signals) => onStop(`received ${sig}`);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   let timer: NodeJS.Timeout | undefined;
   return {
     setDeadline(s) {
@@ -36,8 +40,7 @@ function interruptions(onStop: (why: string) => void): { setDeadline(s: number):
       timer.unref();
     },
     dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
       clearTimeout(timer);
     },
   };
@@ -56,9 +59,12 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     controller.abort(new Error(why));
   });
 
+  const runId = newRunId(startedAt);
+  const outDir = resolve(opts.out ?? join('results', runId));
   let target: Target;
   let applyExtras;
   try {
+    await checkWritableDir(outDir);
     applyExtras = await prepareExtras(opts);
     target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
   } catch (e) {
@@ -70,8 +76,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     // `--engine k6` without k6 is a usage error now, not after the other suites ran.
     if (opts.suites.includes('load') && opts.engine === 'k6') await resolveEngine('k6', target.config.load.k6Path);
     const kpis = await loadKpiFile(target.kpiFile);
-    const plan = makePlan(opts, kpis);
-    const outDir = resolve(opts.out ?? join('results', plan.runId));
+    checkWaiverTargets(kpis, { teamSpecs: Boolean(target.config.smoke.specsDir) });
+    const plan = makePlan(opts, kpis, runId);
     await mkdir(outDir, { recursive: true });
     const redactor = new Redactor(target.secrets);
 

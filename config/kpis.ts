@@ -7,10 +7,16 @@ import { metricDef } from './metrics.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
 import type { Area, SuiteName } from '../reports/schema.ts';
 import { AREA_SUITE } from '../reports/catalogue.ts';
+import { LOAD_LIMITS, parseLoadDuration } from '../load/limits.ts';
 
 
-const duration = z.string().regex(/^(\d+(?:\.\d+)?(ms|s|m|h))+$/, 'a k6 duration such as 30s, 5m or 1m30s');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
+const duration = z.string().refine((d) => {
+  try { parseLoadDuration(d, 'duration'); return true; } catch { return false; }
+}, 'a k6 duration such as 30s, 5m or 1m30s, above 0 and at most 24h');
+const vus = z.number().int().positive().max(LOAD_LIMITS.maxVus);
+/** A calendar date that exists: 2026-12-99 or 2026-02-30 would otherwise compare as strings and apply. */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a date that exists on the calendar (YYYY-MM-DD)');
 
 const KpiBase = {
   id: z.string().min(1),
@@ -47,9 +53,9 @@ const Waiver = z.object({
 export const KpiFileSchema = z.object({
   version: z.literal(1),
   profile: z.object({
-    vus: z.number().int().positive(),
+    vus,
     duration,
-    quick: z.object({ vus: z.number().int().positive(), duration }).strict(),
+    quick: z.object({ vus, duration }).strict(),
   }).strict(),
   /** Inputs of the checks that enforce documented numbers (limits, policies). */
   params: z.object({
@@ -139,6 +145,13 @@ export function resolveKpis(parsed: KpiFileParsed, path: string, sha256: string)
       }
     }
   });
+  const waived = new Set<string>();
+  parsed.waivers.forEach((w, i) => {
+    const what = w.kpi !== undefined ? `kpi ${w.kpi}` : `check ${w.check}`;
+    if (w.kpi !== undefined && !seen.has(w.kpi)) issues.push(`waivers[${i}] (${what}): no KPI in this file has the id "${w.kpi}"; a waiver for nothing would be silently ignored`);
+    if (waived.has(what)) issues.push(`waivers[${i}] (${what}): a second waiver for the same ${w.kpi !== undefined ? 'KPI' : 'check'}; keep one`);
+    waived.add(what);
+  });
   if (issues.length) throw new ConfigError(path, issues);
   return { path, sha256, profile: parsed.profile, params: parsed.params, kpis, waivers: parsed.waivers };
 }
@@ -153,13 +166,22 @@ export async function loadKpiFile(path: string): Promise<KpiFile> {
   return parseKpiText(text, path);
 }
 
+/** yaml's own default, stated: the KPI file is small and needs few aliases, if any. */
+const MAX_ALIAS_COUNT = 100;
+
 export function parseKpiText(text: string, path: string): KpiFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, lineCounter });
   if (doc.errors.length) {
     throw new ConfigError(path, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws a ReferenceError when aliases expand past the limit (a "billion laughs" file).
+    throw new ConfigError(path, [`YAML: ${(e as Error).message} (aliases would expand past ${MAX_ALIAS_COUNT} nodes); a KPI file needs no aliases, write the values out`]);
+  }
   const result = KpiFileSchema.safeParse(data);
   if (!result.success) throw new ConfigError(path, formatZodIssues(result.error, data));
   const sha256 = createHash('sha256').update(text).digest('hex');

@@ -5,6 +5,7 @@ import { ConfigSchema, type Config } from './schema.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
+import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
 
 const PACKAGE_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
@@ -61,15 +62,9 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   }
   // Only a config file needs a TypeScript loader; `--reference` runs never load it.
   const { createJiti } = await import('jiti');
-  let mod: unknown;
-  try {
-    // `gonogo` resolves to this package even when the config sits outside any node_modules that holds it.
-    const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { gonogo: PACKAGE_ENTRY } });
-    mod = await jiti.import(file, { default: true });
-  } catch (e) {
-    const msg = (e as Error).message?.split('\n')[0] ?? String(e);
-    throw new ConfigError(file, [`the file could not be loaded: ${msg}`], { cause: e });
-  }
+  // `gonogo` resolves to this package even when the config sits outside any node_modules that holds it.
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { gonogo: PACKAGE_ENTRY } });
+  const mod = await guardedImport(file, () => jiti.import(file, { default: true }), configLoadTimeoutS(env));
   const config = parseConfig(mod, file);
   const wordlist = config.smoke.weakSecretsFile;
   if (wordlist) {

@@ -6,7 +6,7 @@ import { metricDef, type MetricType } from './metrics.ts';
  * lives in Go inside k6 and no npm package implements its grammar; the grammar is tiny.
  */
 export type Aggregation = 'avg' | 'min' | 'med' | 'max' | 'rate' | 'count' | 'value' | `p(${number})`;
-export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
 
 export interface Threshold {
   source: string;
@@ -22,29 +22,41 @@ const ALLOWED: Record<MetricType, readonly string[]> = {
   gauge: ['value', 'min', 'max'],
 };
 
-const EXPR = /^\s*(avg|min|med|max|rate|count|value|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
+/** k6's scan order (metrics/thresholds_parser.go): the first operator found splits the expression, longer tokens first. */
+const OPERATORS: readonly Operator[] = ['<=', '<', '>=', '>', '===', '==', '!='];
+const METHODS = ['avg', 'min', 'med', 'max', 'rate', 'count', 'value'] as const;
+/** Decimal numbers Go's strconv.ParseFloat reads; Inf, NaN and 1_000, which k6 also takes, no KPI needs. */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const PERCENTILE = /^p\(((?:\d+(?:\.\d*)?|\.\d+))\)$/;
+/** Go's strings.TrimSpace on ASCII: k6 trims both sides of the operator and nothing inside them. */
+const trim = (s: string): string => s.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
+const FORM = 'expected AGGREGATION OPERATOR NUMBER with a lower-case aggregation (avg, min, med, max, p(N), rate, count, value) and one of < <= > >= == === !=, e.g. "p(95)<200", "rate<0.001", "avg<=500", "value>=30"';
 
 export class ThresholdError extends Error {
   override name = 'ThresholdError';
 }
 
+/** Parses exactly what k6 parses (k6 would refuse anything else at start), so one string drives both. */
 export function parseThreshold(expr: string): Threshold {
-  const m = EXPR.exec(expr);
-  if (!m) {
-    throw new ThresholdError(
-      `"${expr}" is not a k6 threshold expression; expected AGGREGATION OPERATOR NUMBER, e.g. "p(95)<200", "rate<0.001", "avg<=500", "value>=30"`,
-    );
-  }
-  const [, agg, pct, op, num] = m as unknown as [string, string, string | undefined, Operator, string];
+  const operator = OPERATORS.find((o) => expr.includes(o));
+  if (!operator) throw new ThresholdError(`"${expr}" is not a k6 threshold expression: it has no comparison operator; ${FORM}`);
+  const at = expr.indexOf(operator);
+  const method = trim(expr.slice(0, at));
+  const number = trim(expr.slice(at + operator.length));
   let aggregation: Aggregation;
-  if (pct !== undefined) {
-    const p = Number(pct);
+  const pct = PERCENTILE.exec(method);
+  // Stricter than k6 where k6 takes nonsense: a bare `p`, percentiles outside 0..100.
+  if (pct) {
+    const p = Number(pct[1]);
     if (!(p >= 0 && p <= 100)) throw new ThresholdError(`"${expr}": percentile ${p} is outside 0..100`);
     aggregation = `p(${p})`;
+  } else if ((METHODS as readonly string[]).includes(method)) {
+    aggregation = method as Aggregation;
   } else {
-    aggregation = agg.toLowerCase() as Aggregation;
+    throw new ThresholdError(`"${expr}" is not a k6 threshold expression: "${method}" is not an aggregation (k6 reads them case-sensitively, with nothing inside p(...) but the number); ${FORM}`);
   }
-  return { source: expr.trim(), aggregation, operator: op, value: Number(num) };
+  if (!NUMBER.test(number)) throw new ThresholdError(`"${expr}" is not a k6 threshold expression: "${number}" is not a number; ${FORM}`);
+  return { source: trim(expr), aggregation, operator, value: Number(number) };
 }
 
 /** `http_req_duration{name:login}` -> base metric + tags (k6 submetric syntax). */
@@ -80,7 +92,8 @@ export function holds(t: Threshold, measured: number): boolean {
     case '<=': return measured <= t.value;
     case '>': return measured > t.value;
     case '>=': return measured >= t.value;
-    case '==': return measured === t.value;
+    case '==':
+    case '===': return measured === t.value;
     case '!=': return measured !== t.value;
   }
 }

@@ -7,8 +7,10 @@ import { Option } from 'commander';
 import type { RegisterCommands } from '../core/command.ts';
 import { InputError, UsageError } from '../config/errors.ts';
 import { LoadConfig } from './config.ts';
-import { buildPlan, durationToS } from './plan.ts';
-import { mergeResults, readShard } from './merge.ts';
+import { buildPlan } from './plan.ts';
+import { LOAD_LIMITS, parseCount, parseLoadDuration } from './limits.ts';
+import { mergeResults } from './merge.ts';
+import { readDistinctShards } from './merge-inputs.ts';
 import { exportK6Operator } from './export.ts';
 import { resolveEngine, type EngineChoice } from './select.ts';
 import { EngineError } from './engine.ts';
@@ -16,12 +18,8 @@ import { formatTick } from './index.ts';
 import type { LoadResult } from '../reports/schema.ts';
 import { loadNotes, topStatuses } from '../reports/render/load-status.ts';
 
-function positiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive whole number (received: ${v})`);
-    return n;
-  };
+function count(flag: string, max: number) {
+  return (v: string): number => parseCount(v, flag, max);
 }
 
 function summaryText(r: LoadResult): string {
@@ -47,8 +45,8 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
   program.command('load <url>')
     .description('one ad hoc load run against a single URL (GET, no config file)')
     .addOption(new Option('--engine <name>', 'k6, autocannon or auto (k6 when on PATH)').choices(['k6', 'autocannon', 'auto']).default('auto'))
-    .option('--vus <n>', 'virtual users (connections)', positiveInt('--vus'), 10)
-    .option('--duration <d>', 'k6 duration syntax: 30s, 5m', '10s')
+    .option('--vus <n>', `virtual users (connections), 1 to ${LOAD_LIMITS.maxVus}`, count('--vus', LOAD_LIMITS.maxVus), 10)
+    .option('--duration <d>', 'k6 duration syntax: 30s, 5m; above 0, at most 24h', '10s')
     .option('--source-address <ip>', 'bind the load generator to this local address')
     .option('--insecure', 'do not verify the TLS certificate')
     .option('--json', 'print the LoadResult JSON')
@@ -56,7 +54,7 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
       let u: URL;
       try { u = new URL(url); } catch { throw new UsageError(`"${url}" is not an absolute http(s) URL`); }
       if (!/^https?:$/.test(u.protocol)) throw new UsageError(`"${url}" is not an http(s) URL`);
-      durationToS(o.duration);
+      parseLoadDuration(o.duration);
       const load = LoadConfig.parse({
         thinkTimeS: 0, health: { path: null },
         journeys: [{ name: 'get', steps: [{ name: 'get', path: `${u.pathname}${u.search}`, expect: [200, 201, 202, 204, 301, 302, 304] }] }],
@@ -83,26 +81,28 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
     .description('merge load results of distributed runners exactly (gonogo LoadResult JSON, report.json, or k6 --out json files, .gz too)')
     .requiredOption('--out <file>', 'where to write the merged LoadResult JSON')
     .action(async (shards: string[], o: { out: string }) => {
-      const parts = [];
-      for (const s of shards) parts.push(await readShard(s));
+      const parts = await readDistinctShards(shards, o.out);
       if (parts.length === 0) throw new InputError('name at least one shard file');
       const merged = mergeResults(parts);
-      await writeAtomic(o.out, `${JSON.stringify(merged, null, 2)}\n`);
+      await writeAtomic(o.out, `${JSON.stringify(merged, null, 2)}\n`).catch((e: NodeJS.ErrnoException) => {
+        throw new UsageError(`--out ${o.out}: cannot write the merged result (${e.code ?? e.message})`);
+      });
       cli.out(`${summaryText(merged)}\nmerged ${parts.length} shard(s) into ${o.out}`);
     });
 
   const k6 = program.command('k6').description('k6 helpers');
   k6.command('export')
     .description('write k6-operator TestRun and ConfigMap manifests for a cluster run of the configured journeys')
-    .requiredOption('--parallelism <n>', 'number of k6 runners', positiveInt('--parallelism'))
+    .requiredOption('--parallelism <n>', `number of k6 runners, 1 to ${LOAD_LIMITS.maxParallelism}`, count('--parallelism', LOAD_LIMITS.maxParallelism))
     .requiredOption('--out <dir>', 'directory for the manifests')
     .option('--base-url <url>', 'target base URL (default: the config file target)')
     .option('--config <file>', 'gonogo config whose load journeys to export', './gonogo.config.ts')
-    .option('--vus <n>', 'total virtual users', positiveInt('--vus'), 50)
-    .option('--duration <d>', 'k6 duration syntax', '5m')
+    .option('--vus <n>', `total virtual users, 1 to ${LOAD_LIMITS.maxVus}`, count('--vus', LOAD_LIMITS.maxVus), 50)
+    .option('--duration <d>', 'k6 duration syntax; above 0, at most 24h', '5m')
     .option('--name <name>', 'TestRun name', 'gonogo-load')
     .option('--results-claim <pvc>', 'ReadWriteMany PVC the runners write their outputs to', 'gonogo-results')
     .action(async (o: { parallelism: number; out: string; baseUrl?: string; config: string; vus: number; duration: string; name: string; resultsClaim: string }) => {
+      parseLoadDuration(o.duration);
       if (o.parallelism > o.vus) throw new UsageError(`--parallelism ${o.parallelism} exceeds --vus ${o.vus}: every runner needs a VU`);
       const { load, baseUrl, kpis } = await loadForExport(o.config, o.baseUrl);
       const plan = buildPlan({ baseUrl, load, vus: o.vus, duration: o.duration, kpis, outDir: o.out });

@@ -3,6 +3,7 @@ import type { LoadConfig } from './config.ts';
 import type { PlanFile, PlanJourney, PoolAccount } from '../scenarios/journey-core.ts';
 import type { MetricKpiDef } from '../config/kpis.ts';
 import { UsageError } from '../config/errors.ts';
+import { LOAD_LIMITS, parseLoadDuration } from './limits.ts';
 
 /** Everything an engine needs for one run. `env` carries secrets to the engine, never into files. */
 export interface LoadPlan {
@@ -34,16 +35,7 @@ export interface LoadPlan {
 
 export interface LoadTick { elapsedS: number; remainingS: number; rps: number; p95: number; errors: number; requests: number }
 
-const UNIT_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
-/** k6 duration syntax (30s, 5m, 1m30s, 500ms) to seconds. */
-export function durationToS(d: string): number {
-  const parts = [...d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== d) {
-    throw new UsageError(`"${d}" is not a duration; use k6 syntax such as 30s, 5m or 1m30s`);
-  }
-  return parts.reduce((s, p) => s + Number(p[1]) * UNIT_S[p[2]!]!, 0);
-}
+export { durationToS } from './limits.ts';
 
 /** k6 thresholds from the load KPIs, keyed by metric (submetric filters included). Availability is judged by gonogo, not k6. */
 export function thresholdsFromKpis(kpis: readonly { kind: string }[]): Record<string, string[]> {
@@ -76,10 +68,11 @@ export interface PlanInput {
 
 export function buildPlan(i: PlanInput): LoadPlan {
   const baseUrl = i.baseUrl.replace(/\/+$/, '');
-  if (!Number.isInteger(i.vus) || i.vus < 1) throw new UsageError(`--vus must be a positive whole number (received: ${i.vus})`);
-  const durationS = durationToS(i.duration);
+  // The last guard for profiles that did not come through the CLI flags (the KPI file, code).
+  if (!Number.isInteger(i.vus) || i.vus < 1 || i.vus > LOAD_LIMITS.maxVus) throw new UsageError(`--vus must be a whole number from 1 to ${LOAD_LIMITS.maxVus} (received: ${i.vus})`);
+  const durationS = parseLoadDuration(i.duration);
   const shards = i.shards ?? 1;
-  if (!Number.isInteger(shards) || shards < 1 || shards > i.vus) throw new UsageError(`--shards must be between 1 and the number of VUs (${i.vus}); received ${shards}`);
+  if (!Number.isInteger(shards) || shards < 1 || shards > Math.min(i.vus, LOAD_LIMITS.maxShards)) throw new UsageError(`--shards must be between 1 and the number of VUs (${i.vus}), at most ${LOAD_LIMITS.maxShards}; received ${shards}`);
   return {
     baseUrl,
     vus: i.vus,

@@ -4,16 +4,16 @@ import { DIALECT_NAMES, DIALECTS, dialectByName } from './dialects.ts';
 
 export { parseFlaws } from './flaws.ts';
 
-/** Resolves on the first SIGINT or SIGTERM, removing its listeners. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Resolves on the first SIGINT, SIGTERM or SIGHUP (a closed terminal), removing its listeners. */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (s: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
+      for (const sig of STOP_SIGNALS) process.off(sig, on);
       resolve(s);
     };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
+    for (const sig of STOP_SIGNALS) process.on(sig, on);
   });
 }
 

@@ -102,6 +102,8 @@ function registerDeps(audit: Command, cli: Cli): void {
     .action(async (files: string[], opts: { osvDb?: string; json?: boolean }) => {
       const db = await (opts.osvDb ? osvDirDb(resolve(opts.osvDb)) : Promise.resolve(osvApiDb('https://api.osv.dev', 15_000))).catch((e: Error) => { throw new InputError(e.message); });
       const r = await auditDeps({ lockfiles: files.map((f) => resolve(f)), db, ignore: [] });
+      // A lockfile named on the command line that cannot be read is bad input (exit 2), not a finding (exit 1).
+      if (r.lockfiles.length < files.length) throw new InputError(r.checks[0]?.evidence.message ?? `cannot read ${files.join(', ')}`);
       if (opts.json) cli.out(JSON.stringify({ source: r.source, date: r.date, lockfiles: r.lockfiles, counts: r.counts, findings: r.findings, checks: r.checks, measurements: r.measurements }, null, 2));
       else {
         const lines = r.findings.map((f) => `  ${f.advisory.severity.padEnd(8)} ${f.advisory.id} ${f.package.name}@${f.package.version}${f.package.direct === true ? ' (direct)' : f.package.direct === false ? ' (transitive)' : ''} ${f.advisory.summary}`);

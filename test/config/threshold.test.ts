@@ -13,18 +13,20 @@ describe('k6 threshold expressions', () => {
     ['count==0', { aggregation: 'count', operator: '==', value: 0 }],
     ['value!=3', { aggregation: 'value', operator: '!=', value: 3 }],
     ['rate<1e-3', { aggregation: 'rate', operator: '<', value: 0.001 }],
+    ['count===0', { aggregation: 'count', operator: '===', value: 0 }],
+    ['p(95)<=-1', { aggregation: 'p(95)', operator: '<=', value: -1 }],
   ])('parses %s', (expr, expected) => {
     expect(parseThreshold(expr)).toEqual({ source: expr.trim(), ...expected });
   });
 
-  it.each(['p95<200', 'p(95)', '<200', 'avg<fast', 'p(101)<3', 'mean<5', 'avg=<5', ''])('rejects %j with the expected form', (expr) => {
+  it.each(['p95<200', 'p(95)', '<200', 'avg<fast', 'p(101)<3', 'mean<5', 'avg=<5', '', 'P(95)<200', 'AVG<500', 'p( 95 )<200', 'p<200', 'avg<NaN', 'avg<0x10'])('rejects %j with the expected form', (expr) => {
     expect(() => parseThreshold(expr)).toThrow(ThresholdError);
   });
 
   it('applies every operator', () => {
     const t = (op: string, v: number) => holds(parseThreshold(`value${op}${v}`), 10);
-    expect([t('<', 11), t('<', 10), t('<=', 10), t('>', 9), t('>', 10), t('>=', 10), t('==', 10), t('==', 9), t('!=', 9), t('!=', 10)])
-      .toEqual([true, false, true, true, false, true, true, false, true, false]);
+    expect([t('<', 11), t('<', 10), t('<=', 10), t('>', 9), t('>', 10), t('>=', 10), t('==', 10), t('==', 9), t('!=', 9), t('!=', 10), t('===', 10), t('===', 9)])
+      .toEqual([true, false, true, true, false, true, true, false, true, false, true, false]);
   });
 
   it('splits k6 submetric tag filters', () => {

@@ -9,7 +9,7 @@ import { descendants, identify, listening, stillRunning, type Proc } from './pro
 const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
 
 /**
- * SIGINT or SIGTERM while a suite runs: every child (k6, Playwright, Chromium, the reference app's
+ * SIGINT, SIGTERM or SIGHUP (a closed terminal) while a suite runs: every child (k6, Playwright, Chromium, the reference app's
  * servers) stops, the report so far is written, marked incomplete and NO-GO, and no port stays open.
  */
 describe.each([
@@ -17,6 +17,7 @@ describe.each([
   ['security', 'SIGINT', 0],
   ['smoke', 'SIGTERM', 15],
   ['load', 'SIGINT', 15],
+  ['security', 'SIGHUP', 0],
 ] as const)('interrupting the %s suite with %s', (suite, signal, settleTicks) => {
   it('stops every child, writes an incomplete NO-GO report and frees the ports', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gonogo-int-')), 'run');
