@@ -9,7 +9,7 @@ import { gonogoChild } from './child.ts';
 /** A shard of `n` requests; `seed` makes each shard's latencies its own. */
 function shard(n: number, seed: number): string {
   const c = new LoadCollector(0);
-  for (let i = 0; i < n; i++) c.record('home', 'GET', 5 + ((i * 7919 + seed * 104729) % 97), false, (i % 5) * 1000);
+  for (let i = 0; i < n; i++) c.record('home', 'GET', 5 + ((i * 7919 + seed * 104729) % 97), false, (i % 5) * 1000, 200);
   return `${JSON.stringify(c.toResult({ engine: 'autocannon', vus: 2, durationS: 5 }))}\n`;
 }
 
