@@ -1,18 +1,13 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { smokeReferenceConfig } from '../smoke/reference.ts';
-import { securityReferenceConfig } from '../security/reference.ts';
-import { loadReferenceConfig } from '../load/reference.ts';
-import type { ConfigInput } from '../config/schema.ts';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
 
 export interface ReferenceTarget {
   info: ReferenceInfo;
-  configInput: ConfigInput;
-  /** For a dialect: its example config, loaded with the environment that points it at this platform. */
-  configFile?: string;
+  /** The dialect's example config (examples/<dialect>/gonogo.config.ts), pointed at this platform by environment variables. */
+  configFile: string;
   secrets: string[];
   stop(): Promise<void>;
 }
@@ -60,20 +55,12 @@ export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessE
     throw e;
   }
   const info: ReferenceInfo = { ...ready.info, stop };
-  const configInput: ConfigInput = {
-    target: { baseUrl: info.baseUrl, caFile: info.caFile },
-    smoke: smokeReferenceConfig(info, { mailApiUrl: ready.mailApiUrl }),
-    security: securityReferenceConfig(info),
-    load: loadReferenceConfig(info),
-  };
-  // A dialect is tested as a team would test its platform: its example config, pointed at it by environment variables.
-  const dialectConfig = info.dialect !== 'marketplace' ? exampleConfigFile(info.dialect) : undefined;
-  // The example reads process.env when it loads, as a team's config reads its CI's variables.
-  if (dialectConfig) for (const target of new Set([env, process.env])) Object.assign(target, exampleEnv(info, { mailApiUrl: ready.mailApiUrl }));
+  // The platform is tested as a team tests its own: through its example config, written with the public options only,
+  // and pointed at it by environment variables (the example reads process.env when it loads, as a team's reads its CI's).
+  for (const target of new Set([env, process.env])) Object.assign(target, exampleEnv(info, { mailApiUrl: ready.mailApiUrl }));
   return {
     info,
-    configInput,
-    ...(dialectConfig ? { configFile: dialectConfig } : {}),
+    configFile: exampleConfigFile(info.dialect),
     secrets: [info.jwtSecret, info.webhookSecret, ...info.accounts.map((a) => a.password)],
     stop,
   };

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigFile, parseConfig } from '../config/load.ts';
+import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import type { RunOptions } from './plan.ts';
@@ -25,11 +25,11 @@ export async function resolveTarget(opts: RunOptions, env: NodeJS.ProcessEnv, in
     const ref = await startReferenceTarget(opts.flaws, env, opts.dialect);
     info(`reference platform${ref.info.dialect !== 'marketplace' ? ` (${ref.info.dialect} dialect)` : ''} at ${ref.info.baseUrl}${opts.flaws.length ? ` with flaws ${opts.flaws.join(', ')}` : ''}`);
     try {
-      const config = ref.configFile ? (await loadConfigFile(ref.configFile, env, opts.suites)).config : parseConfig(ref.configInput, '(reference platform config)');
+      const { config } = await loadConfigFile(ref.configFile, env, opts.suites);
       return {
         config,
-        configDir: ref.configFile ? dirname(ref.configFile) : process.cwd(),
-        ...(ref.configFile ? { configFile: ref.configFile } : {}),
+        configDir: dirname(ref.configFile),
+        configFile: ref.configFile,
         kpiFile: DEFAULT_KPI_FILE,
         secrets: ref.secrets,
         reference: ref.info,

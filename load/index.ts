@@ -7,7 +7,6 @@ import { EngineError, type EngineRun } from './engine.ts';
 import { buildPlan, type LoadTick } from './plan.ts';
 import { measurementsFor } from './measure.ts';
 import { resolveEngine } from './select.ts';
-import { loadReferenceConfig, referenceLoadEnv } from './reference.ts';
 import { LoadConfig } from './config.ts';
 import { preflight } from './preflight.ts';
 import { prepareAccounts, type PreparedAccounts } from './accounts/index.ts';
@@ -37,12 +36,12 @@ function poolLine(p: NonNullable<PreparedAccounts['info']>, vus: number): string
 export const runLoad: SuiteRunner = async (ctx) => {
   const started = Date.now();
   const redactor = new Redactor(ctx.secrets);
-  const cfg = ctx.config.load.journeys.length === 0 && ctx.reference ? LoadConfig.parse(loadReferenceConfig(ctx.reference)) : ctx.config.load;
+  const cfg = ctx.config.load;
   const { engine, version, reason } = await resolveEngine(ctx.load.engine, cfg.k6Path);
   const plan = buildPlan({
     baseUrl: ctx.config.target.baseUrl, load: cfg, vus: ctx.load.vus, duration: ctx.load.duration, kpis: ctx.kpis.kpis,
     outDir: join(ctx.outDir, 'load'), caFile: ctx.config.target.caFile ?? ctx.reference?.caFile,
-    shards: engine.name === 'k6' ? ctx.load.shards : 1, env: ctx.reference ? referenceLoadEnv(ctx.reference) : {},
+    shards: engine.name === 'k6' ? ctx.load.shards : 1, env: {},
   });
   plan.signal = ctx.signal;
   plan.onTick = (t) => ctx.progress({ suite: 'load', kind: 'tick', message: formatTick(t), done: t.elapsedS, total: plan.durationS });

@@ -1,6 +1,8 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dialectByName } from './dialects.ts';
 import type { ReferenceInfo } from './types.ts';
+import type { Config } from '../config/schema.ts';
+import type { SuiteName } from '../reports/schema.ts';
 
 /** The example config of each dialect, written with the public config only. */
 export function exampleConfigFile(dialect: string): string {
@@ -29,4 +31,11 @@ export function exampleEnv(info: ReferenceInfo, o: { mailApiUrl?: string; kpiFil
     Object.assign(env, { [`GONOGO_${name}_EMAIL`]: a.email, [`GONOGO_${name}_PASSWORD`]: a.password, [`GONOGO_${name}_ID`]: String(a.id) });
   }
   return env;
+}
+
+/** The example config of the platform's dialect, loaded as `gonogo run` loads a team's: the environment set first. */
+export async function loadExampleConfig(info: ReferenceInfo, o: { mailApiUrl?: string; suites?: readonly SuiteName[] } = {}): Promise<Config> {
+  Object.assign(process.env, exampleEnv(info, o));
+  const { loadConfigFile } = await import('../config/load.ts');
+  return (await loadConfigFile(exampleConfigFile(info.dialect), process.env, o.suites)).config;
 }

@@ -14,7 +14,6 @@ import { adaptReport } from './adapter.ts';
 import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
-import { referenceEnv } from './reference.ts';
 import { openMailbox, type OpenMailbox } from './mail/open.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
@@ -27,7 +26,7 @@ type SmokeContextConfig = SuiteContext['config']['smoke'];
 
 function resolveSecrets(ctx: SuiteContext): Record<string, string> {
   const c = ctx.config.smoke;
-  const source: Record<string, string | undefined> = { ...process.env, ...(ctx.reference ? referenceEnv(ctx.reference) : {}) };
+  const source: Record<string, string | undefined> = { ...process.env };
   const env: Record<string, string> = {};
   for (const name of secretVars(c)) {
     const v = source[name];

@@ -12,6 +12,12 @@ const env = (name: string, fallback = ''): string => process.env[name] ?? fallba
 const base = env('GONOGO_BASE_URL', 'https://127.0.0.1:8443');
 const ca = env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {};
 
+const login = {
+  name: 'login', method: 'POST' as const, path: '/api/auth/login', once: true,
+  body: { email: '{{account.email}}', password: '{{account.password}}' },
+  capture: { token: 'access_token' }, check: 'login returns a token',
+};
+
 export default defineConfig({
   target: { baseUrl: base, ...ca },
   kpis: env('GONOGO_KPI_FILE', './kpis.yaml'),
@@ -67,13 +73,20 @@ export default defineConfig({
   },
   load: {
     journeys: [
-      { name: 'browse', weight: 2, steps: [{ name: 'health', path: '/health' }, { name: 'login-page', path: '/login' }] },
-      { name: 'orders', weight: 2, steps: [
-        { name: 'login', method: 'POST', path: '/api/auth/login', once: true,
-          body: { email: env('GONOGO_CLIENT_EMAIL', 'qa-client@example.com'), password: '{{env.GONOGO_CLIENT_PASSWORD}}' }, capture: { token: 'access_token' } },
-        { name: 'list-orders', path: '/api/orders', bearer: 'token' },
+      { name: 'browse', weight: 2, steps: [
+        { name: 'health', path: '/health', check: 'health answers 200' },
+        { name: 'login-page', path: '/login', check: 'login page answers 200' },
       ] },
+      { name: 'orders', weight: 2, steps: [login, { name: 'list-orders', path: '/api/orders', bearer: 'token', check: 'orders are listed' }] },
+      { name: 'create-order', weight: 1, steps: [login, {
+        name: 'create-order', method: 'POST', path: '/api/orders', bearer: 'token', expect: [201], check: 'order is created',
+        body: { manufacturer_id: Number(env('GONOGO_MANUFACTURER_ID', '0')), amount_cents: 5000, currency: 'usd', description: 'load test order {{vu}}-{{iter}}', milestones: [{ title: 'all', amount_cents: 5000 }] },
+      }] },
     ],
+    // The QA client as a pool of one: every VU logs in as it, and the report says so (list more to spread per-user limits).
+    accounts: { list: [{ email: env('GONOGO_CLIENT_EMAIL', 'qa-client@example.com'), passwordEnv: 'GONOGO_CLIENT_PASSWORD' }] },
+    thinkTimeS: 1,
+    health: { path: '/health', intervalMs: 1000 },
     ...(env('GONOGO_LOAD_SOURCE') ? { sourceAddress: env('GONOGO_LOAD_SOURCE') } : {}),
   },
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReferenceTarget, type ReferenceTarget } from '../../cli/reference-target.ts';
 import { ConfigSchema } from '../../config/schema.ts';
+import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { runLoad } from '../../load/index.ts';
 import type { SuiteContext, ProgressEvent } from '../../core/suite.ts';
@@ -12,8 +13,9 @@ import { k6OnPath } from './helpers.ts';
 const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
 const k6 = k6OnPath();
 
-function ctxFor(t: ReferenceTarget, engine: 'k6' | 'autocannon', events: ProgressEvent[]): SuiteContext {
-  const config = ConfigSchema.parse({ ...t.configInput, load: { ...t.configInput.load, thinkTimeS: 0.2 } });
+async function ctxFor(t: ReferenceTarget, engine: 'k6' | 'autocannon', events: ProgressEvent[]): Promise<SuiteContext> {
+  const base = await loadExampleConfig(t.info, { suites: ['load'] });
+  const config = ConfigSchema.parse({ ...base, load: { ...base.load, thinkTimeS: 0.2 } });
   return {
     config, configDir: process.cwd(), kpis, outDir: mkdtempSync(join(tmpdir(), 'gonogo-ref-load-')), signal: new AbortController().signal,
     progress: (e) => events.push(e), reference: t.info, load: { vus: 6, duration: '3s', engine }, secrets: new Set(t.secrets),
@@ -32,7 +34,7 @@ describe.each([
       it.skipIf(Boolean(skip))(`runs the default journeys and measures the load KPIs${skip ? ` (skipped: ${skip})` : ''}`, async () => {
         const events: ProgressEvent[] = [];
         if (engine === 'k6') process.env.PATH = `${k6!.replace(/\/k6$/, '')}:${process.env.PATH}`;
-        const out = await runLoad(ctxFor(t, engine, events));
+        const out = await runLoad(await ctxFor(t, engine, events));
         expect(out.engine).toBe(engine);
         expect(out.checks).toHaveLength(1);
         expect(out.checks[0]).toMatchObject({ id: 'load.completed', status: 'pass', level: 'blocker' });

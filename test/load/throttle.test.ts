@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReferenceTarget, type ReferenceTarget } from '../../cli/reference-target.ts';
 import { ConfigSchema } from '../../config/schema.ts';
+import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { runLoad } from '../../load/index.ts';
 import type { SuiteContext, ProgressEvent } from '../../core/suite.ts';
@@ -22,12 +23,14 @@ const VUS = 50;
 const USER_LIMIT = '40/10000';
 const THINK_S = 0.5;
 
-function ctxFor(t: ReferenceTarget, engine: 'k6' | 'autocannon', accounts: 'pool' | 'shared', events: ProgressEvent[]): SuiteContext {
-  const load = t.configInput.load!;
+async function ctxFor(t: ReferenceTarget, engine: 'k6' | 'autocannon', accounts: 'pool' | 'shared', events: ProgressEvent[]): Promise<SuiteContext> {
+  const base = await loadExampleConfig(t.info, { suites: ['load'] });
+  const load = base.load;
+  const { accounts: _one, ...shared } = load;
   const config = ConfigSchema.parse({
-    ...t.configInput,
+    ...base,
     load: {
-      ...load, thinkTimeS: THINK_S,
+      ...shared, thinkTimeS: THINK_S,
       // The journeys that log in (browse is anonymous: it would only dilute the shares).
       journeys: load.journeys!.filter((j) => j.name !== 'browse'),
       ...(accounts === 'pool' ? { accounts: { register: { count: VUS } } } : {}),
@@ -56,7 +59,7 @@ describe.each([
   it.skipIf(Boolean(skip))(`with one registered account per VU, fewer than 1% of responses are 429${skip ? ` (skipped: ${skip})` : ''}`, async () => {
     expect(t.info.userRateLimit).toEqual({ max: 40, windowMs: 10_000 });
     const events: ProgressEvent[] = [];
-    const out = await runLoad(ctxFor(t, engine, 'pool', events));
+    const out = await runLoad(await ctxFor(t, engine, 'pool', events));
     expect(out.checks[0]).toMatchObject({ id: 'load.completed', status: 'pass' });
     const r = out.load!;
     expect(r.accounts).toMatchObject({ source: 'register', size: VUS });
@@ -73,7 +76,7 @@ describe.each([
   }, 180_000);
 
   it.skipIf(Boolean(skip))(`with one account shared by every VU, most responses are 429 and the report says why${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-    const out = await runLoad(ctxFor(t, engine, 'shared', []));
+    const out = await runLoad(await ctxFor(t, engine, 'shared', []));
     const r = out.load!;
     expect(r.accounts).toEqual({ source: 'list', size: 1 });
     const share429 = count(r, 429) / r.requests;

@@ -4,7 +4,7 @@ import { FLAWS } from '../../reference-app/flaws.ts';
 import type { ReferenceInfo } from '../../reference-app/types.ts';
 import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
 import { runSecurity } from '../../security/index.ts';
-import { securityReferenceConfig } from '../../security/reference.ts';
+import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { evaluateKpis } from '../../reports/kpi-eval.ts';
 import { decide } from '../../reports/verdict.ts';
 import { catalogueEntry } from '../../reports/catalogue.ts';
@@ -22,7 +22,7 @@ afterAll(async () => { await sink?.stop(); });
 async function audit(flaws: string[]): Promise<{ out: SuiteOutput; info: ReferenceInfo; verdict: ReturnType<typeof decide>; kpis: ReturnType<typeof evaluateKpis> }> {
   const info = await startReference({ flaws, smtp: sink.smtp });
   try {
-    const ctx = await securityContext(info.baseUrl, securityReferenceConfig(info));
+    const ctx = await securityContext(info.baseUrl, (await loadExampleConfig(info, { suites: ['security'] })).security);
     const out = await runSecurity(ctx);
     const k = await defaultKpis();
     const today = new Date().toISOString().slice(0, 10);

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMailSink } from '../../smoke/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
-import { smokeReferenceConfig } from '../../smoke/reference.ts';
 import { runSmoke } from '../../smoke/index.ts';
-import { ConfigSchema } from '../../config/schema.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import type { SuiteOutput } from '../../core/suite.ts';
 import { loadConfigFile } from '../../config/load.ts';
@@ -13,29 +11,15 @@ import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.t
 
 const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
 
-/** Starts sink + reference app with the given flaws, runs the smoke suite against it, stops everything. */
+/** Starts sink + reference app with the given flaws, runs the smoke suite through examples/marketplace/gonogo.config.ts, stops everything. */
 export async function smokeAgainstReference(flaws: string[], o: { outDir?: string } = {}): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
-  const sink = await startMailSink({ host: '127.0.0.1' });
-  const info = await startReference({ flaws, smtp: sink.smtp, env: {} });
-  try {
-    const outDir = o.outDir ?? (await mkdtemp(join(tmpdir(), 'gonogo-smoke-test-')));
-    const config = ConfigSchema.parse({ target: { baseUrl: info.baseUrl, caFile: info.caFile }, smoke: smokeReferenceConfig(info, { mailApiUrl: sink.apiUrl }) });
-    const kpis = parseKpiText(await readFile(KPI_FILE, 'utf8'), 'kpis.yaml');
-    const started = performance.now();
-    const out = await runSmoke({
-      config, configDir: process.cwd(), kpis, outDir, signal: new AbortController().signal, progress: () => {},
-      reference: info, load: { vus: 1, duration: '1s', engine: 'auto' },
-      secrets: new Set([info.jwtSecret, info.webhookSecret, ...info.accounts.map((a) => a.password)]),
-    });
-    return { ...out, outDir, smokeMs: performance.now() - started };
-  } finally {
-    await info.stop();
-    await sink.stop();
-  }
+  const started = performance.now();
+  const out = await smokeAgainstDialect('marketplace', flaws, o);
+  return { ...out, smokeMs: performance.now() - started };
 }
 
 /**
- * The same for a dialect of the reference platform, driven only by the dialect's example config
+ * A dialect of the reference platform, driven only by the dialect's example config
  * (examples/<dialect>/gonogo.config.ts) and the environment a team would set for it.
  */
 export async function smokeAgainstDialect(dialect: string, flaws: string[], o: { outDir?: string } = {}): Promise<SuiteOutput & { outDir: string }> {
