@@ -1,0 +1,3 @@
+import { flawMatrix } from './matrix-suite.ts';
+
+flawMatrix('drf');
