@@ -22,6 +22,8 @@ const template = z.record(z.string(), z.unknown());
 const TokenSource = z.union([
   z.object({ from: z.literal('body'), path: jsonPath }).strict(),
   z.object({ from: z.literal('cookie'), name: z.string().min(1) }).strict(),
+  /** A response header, e.g. Devise-JWT's `Authorization: Bearer <jwt>`; `prefix` is stripped. */
+  z.object({ from: z.literal('header'), name: z.string().min(1), prefix: z.string().default('') }).strict(),
 ]);
 export type TokenSource = z.infer<typeof TokenSource>;
 

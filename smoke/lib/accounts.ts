@@ -13,6 +13,24 @@ import { workerRedactor } from './evidence.ts';
 /** What the mapping needs of an HTTP client (the smoke suite's Api is one). */
 export interface Sender { send(req: Req): Promise<Res> }
 
+/**
+ * Sets the credential fields into a body; a dotted name nests (`user.email` -> `{ user: { email } }`, as Rails
+ * and Devise expect), a plain one stays top-level.
+ */
+export function withFields(base: Record<string, unknown>, fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [name, value] of Object.entries(fields)) {
+    const parts = name.split('.');
+    let at = out;
+    for (const p of parts.slice(0, -1)) {
+      if (!at[p] || typeof at[p] !== 'object' || Array.isArray(at[p])) at[p] = {};
+      at = at[p] as Record<string, unknown>;
+    }
+    at[parts[parts.length - 1]!] = value;
+  }
+  return out;
+}
+
 export const ok = (r: Res) => r.status >= 200 && r.status < 300;
 
 /** A password that satisfies the documented policy, at the given length (at least 4). */
@@ -23,6 +41,10 @@ export function strongPassword(length = 20): string {
 
 export function tokenFrom(res: Res, source: SmokePlan['config']['login']['token']): string | undefined {
   if (source.from === 'cookie') return res.setCookies.find((c) => c.name === source.name && c.value)?.value;
+  if (source.from === 'header') {
+    const v = res.headers[source.name.toLowerCase()];
+    return v && v.startsWith(source.prefix) && v.length > source.prefix.length ? v.slice(source.prefix.length).trim() : undefined;
+  }
   const v = getPath(res.json, source.path);
   return typeof v === 'string' && v ? v : undefined;
 }
@@ -35,7 +57,7 @@ export function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknow
 export async function login(api: Sender, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
   const l = plan.config.login;
   if (!o.publicPassword) workerRedactor().add(password);
-  const fields = { ...fillTemplate(l.extraFields, { email }), [l.emailField]: email, [l.passwordField]: password };
+  const fields = withFields(fillTemplate(l.extraFields, { email }), { [l.emailField]: email, [l.passwordField]: password });
   const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), subject: email, ...(o.expect429 ? { expect429: true } : {}) });
   const access = ok(res) ? tokenFrom(res, l.token) : undefined;
   const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
@@ -52,7 +74,7 @@ export function newEmail(plan: SmokePlan, tag: string): string {
 export async function register(api: Sender, plan: SmokePlan, email: string, password: string, extra: Record<string, unknown> = {}): Promise<Res> {
   const r = plan.config.register;
   workerRedactor().add(password);
-  const fields = { ...fillTemplate(r.extraFields, { email, name: email.split('@')[0]! }), ...extra, [r.emailField]: email, [r.passwordField]: password };
+  const fields = withFields(fillTemplate(r.extraFields, { email, name: email.split('@')[0]! }), { ...extra, [r.emailField]: email, [r.passwordField]: password });
   return api.send({ method: r.method, path: r.path, ...bodyFor(r.encoding, fields) });
 }
 
