@@ -83,7 +83,8 @@ async function build(entry) {
   }
   const inputs = [...Object.keys(result.metafile.inputs), SELF]; // relative to ROOT, the working directory
   const hash = fingerprint(inputs);
-  const entryOut = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)?.[0];
+  // Dynamic imports are entry points of their own in the metafile: take the one built from `entry`.
+  const entryOut = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === entry)?.[0];
   const output = relative(tmp, join(ROOT, entryOut));
   const dir = join(CACHE, hash);
   try {
