@@ -3,12 +3,18 @@ import { SmokeConfig } from '../smoke/config.ts';
 import { SecurityConfig } from '../security/config.ts';
 import { LoadConfig } from '../load/config.ts';
 import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
+import { targetUrlProblem } from '../core/url.ts';
 
 /** An environment variable *name*: secrets never live in the config file itself. */
 export const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets are read from the environment, never written in the file)');
 
 export const TargetConfig = z.object({
-  baseUrl: z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://staging.example.com' }),
+  /** May carry a path prefix (https://host/app/v1): every route is joined under it (core/url.ts). */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://staging.example.com' }).superRefine((v, ctx) => {
+    // A string that is no http(s) URL at all already has its issue from z.url.
+    const problem = URL.canParse(v) && /^https?:/i.test(v) ? targetUrlProblem(v) : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** Hosts besides baseUrl's that traffic may go to (e.g. an API on another subdomain). Nothing else is ever contacted. */
   allowedHosts: z.array(z.string().min(1)).default([]),
   /** PEM CA bundle to trust in addition to the system CAs (staging certificates). */

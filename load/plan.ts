@@ -3,6 +3,7 @@ import type { LoadConfig } from './config.ts';
 import type { PlanFile, PlanJourney } from '../scenarios/journey-core.ts';
 import type { MetricKpiDef } from '../config/kpis.ts';
 import { UsageError } from '../config/errors.ts';
+import { normalizeBaseUrl, routeUrl } from '../core/url.ts';
 
 /** Everything an engine needs for one run. `env` carries secrets to the engine, never into files. */
 export interface LoadPlan {
@@ -72,7 +73,8 @@ export interface PlanInput {
 }
 
 export function buildPlan(i: PlanInput): LoadPlan {
-  const baseUrl = i.baseUrl.replace(/\/+$/, '');
+  // Journeys join their paths under it (scenarios/journeys.ts, the autocannon worker) exactly as routeUrl does.
+  const baseUrl = normalizeBaseUrl(i.baseUrl);
   if (!Number.isInteger(i.vus) || i.vus < 1) throw new UsageError(`--vus must be a positive whole number (received: ${i.vus})`);
   const durationS = durationToS(i.duration);
   const shards = i.shards ?? 1;
@@ -90,7 +92,7 @@ export function buildPlan(i: PlanInput): LoadPlan {
     insecureTls: i.load.insecureTls,
     caFile: i.caFile,
     sourceAddress: i.load.sourceAddress,
-    healthUrl: i.load.health.path === null ? null : baseUrl + i.load.health.path,
+    healthUrl: i.load.health.path === null ? null : routeUrl(baseUrl, i.load.health.path),
     healthIntervalMs: i.load.health.intervalMs,
     thresholds: thresholdsFromKpis(i.kpis),
     k6Path: i.load.k6Path,

@@ -4,6 +4,7 @@ import type { Recorder } from './evidence.ts';
 import { workerRedactor } from './evidence.ts';
 import { RateLimited } from './outcome.ts';
 import { reserveSlot } from './pace.ts';
+import { routeUrl } from '../../core/url.ts';
 
 export interface Session {
   access?: string;
@@ -66,7 +67,7 @@ export class Api {
   constructor(private readonly ctx: APIRequestContext, private readonly plan: SmokePlan, private readonly rec: Recorder) {}
 
   url(path: string): string {
-    const u = new URL(path, this.plan.baseUrl);
+    const u = new URL(routeUrl(this.plan.baseUrl, path));
     if (!this.plan.allowedHosts.includes(u.host)) throw new Error(`refusing to contact ${u.host}: not one of the target's hosts`);
     return u.href;
   }
