@@ -72,7 +72,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     const kpis = await loadKpiFile(target.kpiFile);
     const plan = makePlan(opts, kpis);
     const outDir = resolve(opts.out ?? join('results', plan.runId));
-    await mkdir(outDir, { recursive: true });
+    // Owner-only: the suites' raw artifacts and the report are the team's, not every local user's.
+    await mkdir(outDir, { recursive: true, mode: 0o700 });
     const redactor = new Redactor(target.secrets);
 
     const checks: CheckResult[] = [];
@@ -101,7 +102,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
         secrets: new Set(target.secrets),
       };
       try {
-        await mkdir(ctx.outDir, { recursive: true });
+        await mkdir(ctx.outDir, { recursive: true, mode: 0o700 });
         const out = await SUITES[suite](ctx);
         checks.push(...out.checks);
         measurements.push(...out.measurements);
@@ -154,9 +155,10 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
       regressions: extra.regressions, waivers: kpis.waivers, today,
     });
     const report = redactor.value({ ...draft, ...extra.fields, verdict });
-    await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
     progress.close();
+    // The verdict is printed even when the report cannot be written; the write error then makes the exit 2.
     cli.out(renderConsole(report));
+    await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
     cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {

@@ -60,6 +60,8 @@ export function renderSarif(report: Report): string {
       automationDetails: { id: `gonogo/${report.run.label ?? report.run.id}` },
       invocations: [{ executionSuccessful: report.verdict.complete, startTimeUtc: report.run.startedAt, endTimeUtc: report.run.finishedAt }],
       results,
+      // The run id ties this file to the report.json beside it.
+      properties: { gonogoRunId: report.run.id },
     }],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;

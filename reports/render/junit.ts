@@ -23,9 +23,11 @@ function kpiCase(k: KpiResult): TestCase {
   return tc;
 }
 
-function suite(name: string, cases: TestCase[]): Record<string, unknown> {
+function suite(name: string, cases: TestCase[], runId: string): Record<string, unknown> {
   return {
     '@_name': name,
+    // The run id ties this file to the report.json beside it.
+    properties: { property: { '@_name': 'gonogo.run.id', '@_value': runId } },
     '@_tests': cases.length,
     '@_failures': cases.filter((c) => c.failure).length,
     '@_errors': cases.filter((c) => c.error).length,
@@ -38,8 +40,8 @@ function suite(name: string, cases: TestCase[]): Record<string, unknown> {
 export function renderJunit(report: Report): string {
   const bySuite = new Map<string, TestCase[]>();
   for (const c of report.checks) bySuite.set(c.suite, [...(bySuite.get(c.suite) ?? []), checkCase(c)]);
-  const suites = [...bySuite.entries()].map(([name, cases]) => suite(`gonogo ${name}`, cases));
-  suites.push(suite('gonogo kpis', report.kpis.map(kpiCase)));
+  const suites = [...bySuite.entries()].map(([name, cases]) => suite(`gonogo ${name}`, cases, report.run.id));
+  suites.push(suite('gonogo kpis', report.kpis.map(kpiCase), report.run.id));
   // Loaded when the report is written, not with the CLI (CommonJS build, several MB of memory).
   const { XMLBuilder } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
   const builder = new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true });
