@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadKpiFile } from '../config/kpis.ts';
 import { Redactor } from '../reports/redact.ts';
+import { maskEvidenceEmails } from '../reports/emails.ts';
 import { evaluateKpis, applyCheckWaivers } from '../reports/kpi-eval.ts';
 import { decide } from '../reports/verdict.ts';
 import type { CheckResult, Report, SuiteName, LoadResult } from '../reports/schema.ts';
@@ -154,7 +155,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
       checks: waived, kpis: kpiResults, selected: plan.suites, suiteErrors, interrupted: stopReason !== null,
       regressions: extra.regressions, waivers: kpis.waivers, today,
     });
-    const report = redactor.value({ ...draft, ...extra.fields, verdict });
+    const redacted = redactor.value({ ...draft, ...extra.fields, verdict });
+    const report = target.config.report.showEmails ? redacted : { ...redacted, checks: maskEvidenceEmails(redacted.checks) };
     progress.close();
     // The verdict is printed even when the report cannot be written; the write error then makes the exit 2.
     cli.out(renderConsole(report));

@@ -25,6 +25,12 @@ export const TargetConfig = z.object({
   deadlineS: z.number().int().positive().default(1800),
 }).strict();
 
+/** What the written report may show. */
+export const ReportConfig = z.object({
+  /** Email addresses in the evidence are masked (c***@example.com) unless this is true. */
+  showEmails: z.boolean().default(false),
+}).strict();
+
 export const ConfigSchema = z.object({
   target: TargetConfig,
   /** Path of the KPI file, relative to the config file. */
@@ -34,6 +40,7 @@ export const ConfigSchema = z.object({
   load: LoadConfig.default(LoadConfig.parse({})),
   /** Extra rules mapping checklist wording onto check and KPI ids; a rule with a built-in id replaces it. */
   checklist: z.object({ rules: z.array(ChecklistRuleConfig).default([]) }).strict().default({ rules: [] }),
+  report: ReportConfig.default({ showEmails: false }),
 }).strict();
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
