@@ -1,5 +1,6 @@
 import type { CheckResult, Report } from './schema.ts';
 import { CATALOGUE } from './catalogue.ts';
+import { visible } from './render/visible.ts';
 
 /**
  * SARIF 2.1.0 for code-scanning UIs (GitHub, Azure DevOps): one rule per check id, one result per failing
@@ -64,5 +65,6 @@ export function renderSarif(report: Report): string {
       properties: { gonogoRunId: report.run.id },
     }],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  // Code-scanning UIs render these texts: escapes and bidi overrides from the target are shown, not obeyed.
+  return `${JSON.stringify(sarif, (_k, v: unknown) => (typeof v === 'string' ? visible(v) : v), 2)}\n`;
 }

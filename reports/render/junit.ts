@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { CheckResult, KpiResult, Report } from '../schema.ts';
+import { visible } from './visible.ts';
 
 interface TestCase { '@_name': string; '@_classname': string; '@_time': string; failure?: unknown; error?: unknown; skipped?: unknown; 'system-out'?: string }
 
@@ -48,5 +49,6 @@ export function renderJunit(report: Report): string {
   const body = builder.build({
     testsuites: { '@_name': `gonogo ${report.verdict.decision}`, '@_tests': report.checks.length + report.kpis.length, testsuite: suites },
   }) as string;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
+  // XML 1.0 forbids most control characters, and CI viewers would render the rest.
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${visible(body)}`;
 }

@@ -1,6 +1,7 @@
 import type { CheckResult, Report } from '../schema.ts';
 import { renderChecklistsMd } from '../checklist/render.ts';
 import { CHECK_ICON, CHECK_LABEL, CHECK_ORDER, KPI_ICON, KPI_LABEL, fmtNumber } from './labels.ts';
+import { visible } from './visible.ts';
 
 /** Escapes what would break a Markdown table cell or start markup. */
 function cell(text: string): string {
@@ -74,5 +75,6 @@ export function renderMarkdown(report: Report): string {
     out.push(`| ${[m.mean, m.p50, m.p90, m.p95, m.p99, m.max].map((x) => `${fmtNumber(x)} ms`).join(' | ')} |`);
     out.push('');
   }
-  return `${out.join('\n')}\n`;
+  // Text from the target (evidence, excerpts) may carry escapes and bidi overrides: shown, never obeyed.
+  return `${visible(out.join('\n'))}\n`;
 }
