@@ -17,7 +17,8 @@ function project(baseUrl: string): string {
   return join(dir, 'gonogo.config.ts');
 }
 
-const gonogo = (args: string[], cwd?: string) => execa('node', [BIN, ...args], { reject: false, ...(cwd ? { cwd } : {}), env: { GONOGO_DEBUG: '' } });
+// A scratch working directory: a run that wrongly went ahead must not leave results/ in the repository.
+const gonogo = (args: string[], cwd = mkdtempSync(join(tmpdir(), 'gonogo-url-cwd-'))) => execa('node', [BIN, ...args], { reject: false, cwd, env: { GONOGO_DEBUG: '' } });
 
 describe('a base URL that cannot be joined or would leak is refused before anything runs', () => {
   it.each([
