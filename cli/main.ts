@@ -9,12 +9,14 @@ import { registerLoadCommands } from '../load/commands.ts';
 import { registerReferenceCommands } from '../reference-app/commands.ts';
 import { registerReportCommands } from '../reports/commands.ts';
 import { VERSION } from './version.ts';
+import { ReportWriteError } from './write.ts';
 
 /** Turns any failure into one paragraph on stderr and an exit code; never a stack trace for user errors. */
 export function describeError(e: unknown): { message: string; code: 0 | 1 | 2 } {
   if (e instanceof ConfigError) return { message: e.format(), code: 2 };
   if (e instanceof UsageError) return { message: `Usage error: ${e.message} (see gonogo --help)`, code: 2 };
   if (e instanceof InputError) return { message: `Input error: ${e.message}`, code: 2 };
+  if (e instanceof ReportWriteError) return { message: `Report not written: ${e.message}`, code: 2 };
   if (e instanceof ZodError) return { message: `Invalid input: ${e.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`, code: 2 };
   const err = e as Error;
   const cause = err?.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';

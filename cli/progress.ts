@@ -1,4 +1,5 @@
 import type { ProgressEvent } from '../core/suite.ts';
+import { visible } from '../reports/render/visible.ts';
 
 export interface ProgressSink {
   event(e: ProgressEvent): void;
@@ -15,7 +16,9 @@ export function createProgress(write: (s: string) => void, isTTY: boolean, now: 
   const elapsed = () => `${((now() - started) / 1000).toFixed(1)}s`;
   let live = false;
   return {
-    event(e) {
+    event(ev) {
+      // Suites pass on what the target said; it must not drive the terminal.
+      const e = { ...ev, message: visible(ev.message) };
       const count = e.total ? ` ${e.done ?? 0}/${e.total}` : '';
       if (!isTTY) {
         write(`[${elapsed()}] ${e.suite}${count} ${e.kind === 'warn' ? 'warning: ' : ''}${e.message}\n`);

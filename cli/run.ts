@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadKpiFile } from '../config/kpis.ts';
 import { checkWaiverTargets } from '../config/waivers.ts';
 import { Redactor } from '../reports/redact.ts';
+import { maskEvidenceEmails } from '../reports/emails.ts';
 import { evaluateKpis, applyCheckWaivers } from '../reports/kpi-eval.ts';
 import { decide } from '../reports/verdict.ts';
 import type { CheckResult, Report, SuiteName, LoadResult } from '../reports/schema.ts';
@@ -78,7 +79,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     const kpis = await loadKpiFile(target.kpiFile);
     checkWaiverTargets(kpis, { teamSpecs: Boolean(target.config.smoke.specsDir) });
     const plan = makePlan(opts, kpis, runId);
-    await mkdir(outDir, { recursive: true });
+    // Owner-only: the suites' raw artifacts and the report are the team's, not every local user's.
+    await mkdir(outDir, { recursive: true, mode: 0o700 });
     const redactor = new Redactor(target.secrets);
 
     const checks: CheckResult[] = [];
@@ -107,7 +109,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
         secrets: new Set(target.secrets),
       };
       try {
-        await mkdir(ctx.outDir, { recursive: true });
+        await mkdir(ctx.outDir, { recursive: true, mode: 0o700 });
         const out = await SUITES[suite](ctx);
         checks.push(...out.checks);
         measurements.push(...out.measurements);
@@ -161,10 +163,12 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
       checks: waived, kpis: kpiResults, selected: plan.suites, suiteErrors, interrupted: stopReason !== null,
       regressions: extra.regressions, waivers: kpis.waivers, today,
     });
-    const report = redactor.value({ ...draft, ...extra.fields, verdict });
-    await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
+    const redacted = redactor.value({ ...draft, ...extra.fields, verdict });
+    const report = target.config.report.showEmails ? redacted : { ...redacted, checks: maskEvidenceEmails(redacted.checks) };
     progress.close();
+    // The verdict is printed even when the report cannot be written; the write error then makes the exit 2.
     cli.out(renderConsole(report));
+    await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
     cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { redactUserinfo } from '../core/url.ts';
 
 /** A problem in a file the user wrote: the CLI prints it as one paragraph and exits 2. */
 export class ConfigError extends Error {
@@ -25,7 +26,9 @@ export class InputError extends Error {
 
 function received(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
+  // A URL's user:password part is a secret even when the value is wrong; the message must not repeat it.
+  const json = JSON.stringify(value);
+  const s = json === undefined ? undefined : redactUserinfo(json);
   if (s === undefined) return String(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -3,12 +3,18 @@ import { SmokeConfig } from '../smoke/config.ts';
 import { SecurityConfig } from '../security/config.ts';
 import { LoadConfig } from '../load/config.ts';
 import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
+import { targetUrlProblem } from '../core/url.ts';
 
 /** An environment variable *name*: secrets never live in the config file itself. */
 export const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets are read from the environment, never written in the file)');
 
 export const TargetConfig = z.object({
-  baseUrl: z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://staging.example.com' }),
+  /** May carry a path prefix (https://host/app/v1): every route is joined under it (core/url.ts). */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://staging.example.com' }).superRefine((v, ctx) => {
+    // A string that is no http(s) URL at all already has its issue from z.url.
+    const problem = URL.canParse(v) && /^https?:/i.test(v) ? targetUrlProblem(v) : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** Hosts besides baseUrl's that traffic may go to (e.g. an API on another subdomain). Nothing else is ever contacted. */
   allowedHosts: z.array(z.string().min(1)).default([]),
   /** PEM CA bundle to trust in addition to the system CAs (staging certificates). */
@@ -17,6 +23,12 @@ export const TargetConfig = z.object({
   timeoutMs: z.number().int().positive().default(10_000),
   /** Whole-run deadline: a run that has not finished by then stops, marked incomplete. */
   deadlineS: z.number().int().positive().default(1800),
+}).strict();
+
+/** What the written report may show. */
+export const ReportConfig = z.object({
+  /** Email addresses in the evidence are masked (c***@example.com) unless this is true. */
+  showEmails: z.boolean().default(false),
 }).strict();
 
 export const ConfigSchema = z.object({
@@ -28,6 +40,7 @@ export const ConfigSchema = z.object({
   load: LoadConfig.default(LoadConfig.parse({})),
   /** Extra rules mapping checklist wording onto check and KPI ids; a rule with a built-in id replaces it. */
   checklist: z.object({ rules: z.array(ChecklistRuleConfig).default([]) }).strict().default({ rules: [] }),
+  report: ReportConfig.default({ showEmails: false }),
 }).strict();
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

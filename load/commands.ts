@@ -1,5 +1,6 @@
-import { writeFile, rename } from 'node:fs/promises';
+import { writeFile, rename, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { loadConfigFile } from '../config/load.ts';
 import { loadKpiFile } from '../config/kpis.ts';
 import { resolve, join } from 'node:path';
@@ -17,6 +18,7 @@ import { EngineError } from './engine.ts';
 import { formatTick } from './index.ts';
 import type { LoadResult } from '../reports/schema.ts';
 import { loadNotes, topStatuses } from '../reports/render/load-status.ts';
+import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 
 function count(flag: string, max: number) {
   return (v: string): number => parseCount(v, flag, max);
@@ -49,11 +51,12 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
     .option('--duration <d>', 'k6 duration syntax: 30s, 5m; above 0, at most 24h', '10s')
     .option('--source-address <ip>', 'bind the load generator to this local address')
     .option('--insecure', 'do not verify the TLS certificate')
+    .option('--out <dir>', "keep the engine's raw files (k6 plan and summaries) here; by default they go to a temporary folder that is removed")
     .option('--json', 'print the LoadResult JSON')
-    .action(async (url: string, o: { engine: EngineChoice; vus: number; duration: string; sourceAddress?: string; insecure?: boolean; json?: boolean }) => {
-      let u: URL;
-      try { u = new URL(url); } catch { throw new UsageError(`"${url}" is not an absolute http(s) URL`); }
-      if (!/^https?:$/.test(u.protocol)) throw new UsageError(`"${url}" is not an http(s) URL`);
+    .action(async (url: string, o: { engine: EngineChoice; vus: number; duration: string; sourceAddress?: string; insecure?: boolean; out?: string; json?: boolean }) => {
+      const problem = targetUrlProblem(url, { page: true });
+      if (problem) throw new UsageError(`<url> "${redactUserinfo(url)}": ${problem}`);
+      const u = new URL(url);
       parseLoadDuration(o.duration);
       const load = LoadConfig.parse({
         thinkTimeS: 0, health: { path: null },
@@ -61,7 +64,9 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
         ...(o.sourceAddress ? { sourceAddress: o.sourceAddress } : {}), insecureTls: Boolean(o.insecure),
       });
       const { engine, reason } = await resolveEngine(o.engine);
-      const plan = buildPlan({ baseUrl: u.origin, load, vus: o.vus, duration: o.duration, kpis: [], outDir: resolve('results', `load-${Date.now()}`) });
+      // An ad hoc run prints its result; its scratch files never land in the working directory unasked.
+      const outDir = o.out ? resolve(o.out) : await mkdtemp(join(tmpdir(), 'gonogo-load-'));
+      const plan = buildPlan({ baseUrl: u.origin, load, vus: o.vus, duration: o.duration, kpis: [], outDir });
       if (!o.json) {
         cli.err(`${engine.name} (${reason}): ${o.vus} VUs for ${o.duration} against ${url}`);
         if (cli.isTTY) plan.onTick = (t) => cli.err(formatTick(t));
@@ -74,6 +79,8 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
         if (!(e instanceof EngineError)) throw e;
         cli.err(`the ${engine.name} run failed: ${e.message}${e.details.stderr ? `\n${e.details.stderr}` : ''}`);
         cli.exit(2);
+      } finally {
+        if (!o.out) await rm(outDir, { recursive: true, force: true });
       }
     });
 
@@ -113,6 +120,8 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
 
 /** The config's journeys when a config file exists; otherwise a GET on --base-url. */
 async function loadForExport(configPath: string, baseUrl?: string): Promise<{ load: LoadConfig; baseUrl: string; kpis: readonly { kind: string }[] }> {
+  const problem = baseUrl === undefined ? null : targetUrlProblem(baseUrl);
+  if (problem) throw new UsageError(`--base-url "${redactUserinfo(baseUrl!)}": ${problem}`);
   if (existsSync(configPath)) {
     const c = await loadConfigFile(configPath, process.env, ['load']);
     const kpis = await loadKpiFile(resolve(c.dir, c.config.kpis));

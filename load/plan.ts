@@ -4,6 +4,7 @@ import type { PlanFile, PlanJourney, PoolAccount } from '../scenarios/journey-co
 import type { MetricKpiDef } from '../config/kpis.ts';
 import { UsageError } from '../config/errors.ts';
 import { LOAD_LIMITS, parseLoadDuration } from './limits.ts';
+import { normalizeBaseUrl, routeUrl } from '../core/url.ts';
 
 /** Everything an engine needs for one run. `env` carries secrets to the engine, never into files. */
 export interface LoadPlan {
@@ -67,7 +68,8 @@ export interface PlanInput {
 }
 
 export function buildPlan(i: PlanInput): LoadPlan {
-  const baseUrl = i.baseUrl.replace(/\/+$/, '');
+  // Journeys join their paths under it (scenarios/journeys.ts, the autocannon worker) exactly as routeUrl does.
+  const baseUrl = normalizeBaseUrl(i.baseUrl);
   // The last guard for profiles that did not come through the CLI flags (the KPI file, code).
   if (!Number.isInteger(i.vus) || i.vus < 1 || i.vus > LOAD_LIMITS.maxVus) throw new UsageError(`--vus must be a whole number from 1 to ${LOAD_LIMITS.maxVus} (received: ${i.vus})`);
   const durationS = parseLoadDuration(i.duration);
@@ -86,7 +88,7 @@ export function buildPlan(i: PlanInput): LoadPlan {
     insecureTls: i.load.insecureTls,
     caFile: i.caFile,
     sourceAddress: i.load.sourceAddress,
-    healthUrl: i.load.health.path === null ? null : baseUrl + i.load.health.path,
+    healthUrl: i.load.health.path === null ? null : routeUrl(baseUrl, i.load.health.path),
     healthIntervalMs: i.load.health.intervalMs,
     thresholds: thresholdsFromKpis(i.kpis),
     k6Path: i.load.k6Path,

@@ -12,31 +12,56 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/((?:^|[?&;\s])(?:password|token|access_token|refresh_token|secret|code)=)[^&\s;"]+/gi, '$1[redacted]'],
   [/((?:set-cookie|cookie)"?\s*[:=]\s*"?[^=;\s"]+=)[^;"\s]+/gi, '$1[redacted]'],
   [/(Stripe-Signature"?\s*[:=]\s*"?)[^"\n]+/gi, '$1[redacted]'],
+  // user:password@ (or a bare user@) in any URL: the authority part never holds a slash.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@"'<>]+@/gi, '$1[redacted]@'],
 ];
+
+/** Secrets shorter than this would garble text if masked wherever they occur, so they are masked only as whole tokens. */
+const SHORT = 6;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Where a short secret is a whole token: a JSON string value ("abc12"), a query or form value
+ * (=abc12 up to & ; # or a blank) and a header value (": abc12" up to the end of the line, ; or ,).
+ */
+function shortTokenPatterns(secret: string): Array<[RegExp, string]> {
+  const s = escapeRe(secret);
+  return [
+    [new RegExp(`"${s}"`, 'g'), '"[redacted]"'],
+    [new RegExp(`=${s}(?=$|[&;#\\s"'])`, 'g'), '=[redacted]'],
+    [new RegExp(`(:[ \\t]*)${s}(?=[ \\t]*(?:$|[\\r\\n;,"]))`, 'gm'), '$1[redacted]'],
+  ];
+}
 
 /** Keys whose values are identifiers or enumerations, never free text. */
 const STRUCTURAL_KEYS = new Set(['id', 'suite', 'area', 'status', 'level', 'schemaVersion', 'decision', 'metric', 'method']);
 
 export class Redactor {
   private readonly values = new Set<string>();
+  private readonly shortValues = new Set<string>();
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
   }
 
-  /** Registers a secret value; very short values are ignored because masking them would garble text. */
+  /** Registers a secret value; a short one is masked only where it stands as a whole token, never inside other text. */
   add(secret: string | undefined | null): void {
-    if (secret && secret.length >= 6) this.values.add(secret);
+    if (!secret) return;
+    if (secret.length >= SHORT) this.values.add(secret);
+    else this.shortValues.add(secret);
   }
 
   get secrets(): ReadonlySet<string> {
-    return this.values;
+    return new Set([...this.values, ...this.shortValues]);
   }
 
   text(input: string): string {
+    if (this.shortValues.has(input.trim())) return '[redacted]';
     let out = input;
     // Longest first so a secret that contains another is masked whole.
     for (const v of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(v).join('[redacted]');
+    for (const v of this.shortValues) for (const [re, rep] of shortTokenPatterns(v)) out = out.replace(re, rep);
     for (const [re, rep] of PATTERNS) out = out.replace(re, rep);
     return out;
   }

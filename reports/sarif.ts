@@ -6,6 +6,7 @@ import type { CheckResult, KpiResult, Report } from './schema.ts';
 import { checkFiles, displayPath, kpiFileRef, kpiNotSelected, kpiRegression, type FileRef } from './where.ts';
 import { checkReason, figure, kpiRegressionText } from './render/evidence-text.ts';
 import { checkRule, kpiRule, kpiRuleId } from './sarif/rules.ts';
+import { visible } from './render/visible.ts';
 
 /**
  * SARIF 2.1.0 for code-scanning UIs (GitHub, Azure DevOps): one rule per check id and per KPI, one result per
@@ -131,8 +132,10 @@ export function renderSarif(report: Report): string {
         toolExecutionNotifications: notifications(report),
       }],
       results,
-      properties: { decision: report.verdict.decision, complete: report.verdict.complete, reasons: report.verdict.reasons, target: report.run.target.baseUrl },
+      // The run id ties this file to the report.json beside it.
+      properties: { gonogoRunId: report.run.id, decision: report.verdict.decision, complete: report.verdict.complete, reasons: report.verdict.reasons, target: report.run.target.baseUrl },
     }],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // Code-scanning UIs render these texts: escapes and bidi overrides from the target are shown, not obeyed.
+  return `${JSON.stringify(log, (_k, v: unknown) => (typeof v === 'string' ? visible(v) : v), 2)}\n`;
 }

@@ -7,6 +7,7 @@ import { Redactor } from '../reports/redact.ts';
 import { trustAnchors } from './http.ts';
 import { auditTls } from './tls/audit.ts';
 import { auditHeaders } from './headers/audit.ts';
+import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 import { auditDeps } from './deps/audit.ts';
 import { osvApiDb, osvDirDb } from './deps/osv/sources.ts';
 import { TlsConfig } from './config.ts';
@@ -74,15 +75,15 @@ function registerHeaders(audit: Command, cli: Cli): void {
     .option('--min-grade <grade>', 'lowest acceptable grade', 'A-')
     .option('--json', 'print the raw result as JSON')
     .action(async (url: string, opts: { ca?: string; http?: string; minGrade: string; json?: boolean }) => {
-      let u: URL;
-      try { u = new URL(url); } catch { throw new UsageError(`"${url}" is not an absolute URL`); }
-      if (!/^https?:$/.test(u.protocol)) throw new UsageError(`"${url}" is not an http(s) URL`);
+      const problem = targetUrlProblem(url, { page: true });
+      if (problem) throw new UsageError(`<url> "${redactUserinfo(url)}": ${problem}`);
+      const u = new URL(url);
       const grades = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
       const minGrade = grades.find((g) => g === opts.minGrade);
       if (!minGrade) throw new UsageError(`--min-grade must be one of ${grades.join(', ')}`);
       const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined).catch((e: Error) => { throw new InputError(`cannot read the CA file ${opts.ca}: ${e.message}`); });
       const started = performance.now();
-      const r = await auditHeaders({ baseUrl: u.href, pages: [u.pathname + u.search], allowedHosts: [], ca, timeoutMs: 10_000, httpUrl: opts.http, minGrade });
+      const r = await auditHeaders({ baseUrl: u.origin, pages: [u.pathname + u.search], allowedHosts: [], ca, timeoutMs: 10_000, httpUrl: opts.http, minGrade });
       const redact = new Redactor();
       if (opts.json) cli.out(JSON.stringify(redact.value({ url: u.href, score: r.score, grade: r.grade, pages: r.pages, redirect: r.redirect, checks: r.checks, durationMs: Math.round(performance.now() - started) }), null, 2));
       else {

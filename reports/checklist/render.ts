@@ -1,4 +1,5 @@
 import type { ChecklistResult } from '../schema.ts';
+import { visible } from '../render/visible.ts';
 import { countClaims, type Claim } from './judge.ts';
 
 type ClaimStatus = Claim['status'];
@@ -34,7 +35,7 @@ export function renderChecklistMd(result: ChecklistResult): string {
     }
     out.push('');
   }
-  return out.join('\n');
+  return visible(out.join('\n'));
 }
 
 export function renderChecklistsMd(results: ChecklistResult[]): string {
@@ -53,5 +54,5 @@ export function renderChecklistConsole(result: ChecklistResult, limit = 8): stri
     }
     if (shown.length < claims.length) out.push(`  ... and ${claims.length - shown.length} more ${status} (see report.md)`);
   }
-  return out.join('\n');
+  return visible(out.join('\n'));
 }

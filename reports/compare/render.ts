@@ -1,4 +1,5 @@
 import { esc, page } from '../html/page.ts';
+import { visible } from '../render/visible.ts';
 import { runName, type CheckChange, type Comparison, type KpiDelta } from './compare.ts';
 
 const num = (v: number | null): string => (v === null ? '—' : Number.isInteger(v) ? String(v) : String(+v.toFixed(4)));
@@ -30,7 +31,7 @@ export function renderCompareMd(c: Comparison): string {
     if (!list.length) continue;
     out.push(`### ${title} (${list.length})`, '', ...list.map((x) => `- \`${x.id}\` ${x.old ?? '—'} -> ${x.new ?? '—'}: ${x.title}${x.detail ? ` — ${cell(x.detail)}` : ''}`), '');
   }
-  return out.join('\n');
+  return visible(out.join('\n'));
 }
 
 export function renderCompareJson(c: Comparison): string {

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { visible } from '../render/visible.ts';
 
 /** Shared pieces of gonogo's self-contained HTML pages: escaping, the stylesheet, the inlined uPlot bundle. */
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return visible(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** JSON for a <script type="application/json"> block: "</" must not end the script element early. */
 export function jsonScript(id: string, data: unknown): string {
-  return `<script type="application/json" id="${esc(id)}">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
+  const json = JSON.stringify(data, (_k, v: unknown) => (typeof v === 'string' ? visible(v) : v));
+  return `<script type="application/json" id="${esc(id)}">${json.replace(/</g, '\\u003c')}</script>`;
 }
 
 let uplot: { js: string; css: string } | null = null;

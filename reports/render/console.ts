@@ -2,6 +2,7 @@ import type { Report } from '../schema.ts';
 import { renderChecklistConsole } from '../checklist/render.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from './labels.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';
+import { visible } from './visible.ts';
 
 /** The summary printed at the end of a run: the verdict first, then only what needs attention. */
 export function renderConsole(report: Report): string {
@@ -39,5 +40,6 @@ export function renderConsole(report: Report): string {
   lines.push(`${v.decision}${v.complete ? '' : ' (incomplete)'}`);
   for (const r of v.reasons.slice(0, 12)) lines.push(`  - ${r}`);
   if (v.reasons.length > 12) lines.push(`  ... and ${v.reasons.length - 12} more in report.md`);
-  return `${lines.join('\n')}\n`;
+  // An ANSI escape in a target's answer must not recolour, move or clear the user's terminal.
+  return `${visible(lines.join('\n'))}\n`;
 }

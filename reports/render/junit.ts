@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { CheckResult, KpiResult, Report } from '../schema.ts';
 import { kpiNotSelected, kpiRegression } from '../where.ts';
 import { checkEvidenceText, checkReason, figure, kpiEvidenceText, kpiRegressionText } from './evidence-text.ts';
+import { visible } from './visible.ts';
 
 interface Outcome { '@_message': string; '@_type': string; '#text'?: string }
 interface TestCase { '@_name': string; '@_classname': string; '@_time': string; failure?: Outcome; error?: Outcome; skipped?: Omit<Outcome, '@_type'>; 'system-out'?: string }
@@ -41,9 +42,11 @@ function kpiCase(k: KpiResult, report: Report): TestCase {
   return tc;
 }
 
-function suite(name: string, cases: TestCase[]): Record<string, unknown> {
+function suite(name: string, cases: TestCase[], runId: string): Record<string, unknown> {
   return {
     '@_name': name,
+    // The run id ties this file to the report.json beside it.
+    properties: { property: { '@_name': 'gonogo.run.id', '@_value': runId } },
     '@_tests': cases.length,
     '@_failures': cases.filter((c) => c.failure).length,
     '@_errors': cases.filter((c) => c.error).length,
@@ -56,9 +59,9 @@ function suite(name: string, cases: TestCase[]): Record<string, unknown> {
 export function renderJunit(report: Report): string {
   const bySuite = new Map<string, TestCase[]>();
   for (const c of report.checks) bySuite.set(c.suite, [...(bySuite.get(c.suite) ?? []), checkCase(c, report)]);
-  const suites = [...bySuite.entries()].map(([name, cases]) => suite(`gonogo ${name}`, cases));
+  const suites = [...bySuite.entries()].map(([name, cases]) => suite(`gonogo ${name}`, cases, report.run.id));
   const kpis = report.kpis.map((k) => kpiCase(k, report));
-  suites.push(suite('gonogo kpis', kpis));
+  suites.push(suite('gonogo kpis', kpis, report.run.id));
   const all = [...bySuite.values()].flat().concat(kpis);
   // Loaded when the report is written, not with the CLI (CommonJS build, several MB of memory).
   const { XMLBuilder } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
@@ -76,5 +79,6 @@ export function renderJunit(report: Report): string {
       testsuite: suites,
     },
   }) as string;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
+  // XML 1.0 forbids most control characters, and CI viewers would render the rest.
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${visible(body)}`;
 }

@@ -2,6 +2,7 @@ import type { CheckResult, Report } from '../schema.ts';
 import { renderChecklistsMd } from '../checklist/render.ts';
 import { CHECK_ICON, CHECK_LABEL, CHECK_ORDER, KPI_ICON, KPI_LABEL, fmtNumber } from './labels.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';
+import { visible } from './visible.ts';
 
 /** Escapes what would break a Markdown table cell or start markup. */
 function cell(text: string): string {
@@ -85,5 +86,6 @@ export function renderMarkdown(report: Report): string {
       out.push('');
     }
   }
-  return `${out.join('\n')}\n`;
+  // Text from the target (evidence, excerpts) may carry escapes and bidi overrides: shown, never obeyed.
+  return `${visible(out.join('\n'))}\n`;
 }

@@ -4,6 +4,7 @@ import type { CatalogueId } from '../../reports/catalogue.ts';
 import { check, describe } from '../checks.ts';
 import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../http.ts';
 import { redirectCheck } from '../tls/audit.ts';
+import { routeUrl } from '../../core/url.ts';
 import { cookiesTest, sriTest } from './content.ts';
 import { corsTest, cspTest, header, hstsTest, minScoreFor, parseHsts, referrerTest, score, test, xctoTest, xfoTest, type Grade, type Graded, type TestName, type TestResult } from './grade.ts';
 
@@ -88,9 +89,9 @@ export async function auditHeaders(input: HeadersAuditInput): Promise<HeadersAud
   const base = new URL(input.baseUrl);
   const hosts = new Set([base.hostname, ...input.allowedHosts]);
   const targets: Array<{ kind: PageResult['kind']; url: string }> = [
-    ...input.pages.map((p) => ({ kind: 'page' as const, url: new URL(p, base).href })),
-    ...(input.apiPath ? [{ kind: 'api' as const, url: new URL(input.apiPath, base).href }] : []),
-    ...(input.errorPath ? [{ kind: 'error-page' as const, url: new URL(input.errorPath, base).href }] : []),
+    ...input.pages.map((p) => ({ kind: 'page' as const, url: routeUrl(input.baseUrl, p) })),
+    ...(input.apiPath ? [{ kind: 'api' as const, url: routeUrl(input.baseUrl, input.apiPath) }] : []),
+    ...(input.errorPath ? [{ kind: 'error-page' as const, url: routeUrl(input.baseUrl, input.errorPath) }] : []),
   ];
   const redirectP = input.httpUrl ? probeRedirect(input.httpUrl, { timeoutMs: input.timeoutMs }).catch((e: Error) => e) : Promise.resolve(null);
   const [redirect, ...fetched] = await Promise.all([

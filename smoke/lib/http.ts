@@ -5,6 +5,7 @@ import { workerRedactor } from './evidence.ts';
 import { RateLimited } from './outcome.ts';
 import { reserveSlot } from './pace.ts';
 import { digest, logSent } from './history.ts';
+import { routeUrl } from '../../core/url.ts';
 
 export interface Session {
   access?: string;
@@ -70,7 +71,7 @@ export class Api {
   constructor(private readonly ctx: APIRequestContext, private readonly plan: SmokePlan, private readonly rec: Recorder) {}
 
   url(path: string): string {
-    const u = new URL(path, this.plan.baseUrl);
+    const u = new URL(routeUrl(this.plan.baseUrl, path));
     if (!this.plan.allowedHosts.includes(u.host)) throw new Error(`refusing to contact ${u.host}: not one of the target's hosts`);
     return u.href;
   }

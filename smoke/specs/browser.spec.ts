@@ -3,6 +3,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { test, check, control } from '../lib/fixtures.ts';
 import { account } from '../lib/auth.ts';
 import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
+import { routeUrl } from '../../core/url.ts';
 
 /** Debian's Chromium, never a downloaded browser; the args keep it quiet and off the network. */
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -22,7 +23,8 @@ async function open(plan: import('../lib/plan.ts').SmokePlan) {
   proxy ??= await startScopeProxy(plan.allowedHosts);
   browser ??= await chromium.launch({ executablePath: exe, args: [...ARGS, `--proxy-server=${proxy.url}`, '--proxy-bypass-list=<-loopback>'], headless: true });
   // The target's CA is trusted by the API client; the browser is only asked about what the page does.
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: plan.baseUrl });
+  // No baseURL: Playwright would resolve '/login' against it and drop the base URL's path prefix; pages go through routeUrl.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const hosts = new Set(plan.allowedHosts);
   await context.route('**/*', (route) => (hosts.has(new URL(route.request().url()).host) ? route.continue() : route.abort()));
   return context;
@@ -31,13 +33,13 @@ async function open(plan: import('../lib/plan.ts').SmokePlan) {
 async function loginThroughPage(plan: import('../lib/plan.ts').SmokePlan, context: import('@playwright/test').BrowserContext) {
   const b = plan.config.browser;
   const page = await context.newPage();
-  await page.goto(b.loginPage, { timeout: b.timeoutMs });
+  await page.goto(routeUrl(plan.baseUrl, b.loginPage), { timeout: b.timeoutMs });
   const role = plan.config.accounts.find((a) => a.role === plan.config.roles.owner)?.role ?? plan.config.accounts[0]?.role;
   control(role, 'no account configured to log in with (smoke.accounts)');
   const { email, password } = account(plan, role);
   await page.fill(b.emailSelector, email, { timeout: b.timeoutMs });
   await page.fill(b.passwordSelector, password, { timeout: b.timeoutMs });
-  const loginPath = plan.config.login.path;
+  const loginPath = new URL(routeUrl(plan.baseUrl, plan.config.login.path)).pathname;
   const [resp] = await Promise.all([
     page.waitForResponse((r) => new URL(r.url()).pathname === loginPath, { timeout: b.timeoutMs }),
     page.click(b.submitSelector, { timeout: b.timeoutMs }),
@@ -55,7 +57,7 @@ test('[browser.login-page] the login page loads over HTTPS without console error
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
-  const resp = await page.goto(plan.config.browser.loginPage, { timeout: plan.config.browser.timeoutMs, waitUntil: 'load' });
+  const resp = await page.goto(routeUrl(plan.baseUrl, plan.config.browser.loginPage), { timeout: plan.config.browser.timeoutMs, waitUntil: 'load' });
   await page.waitForTimeout(200);
   rec.request('GET', page.url(), resp?.status() ?? null);
   await context.close();

@@ -40,5 +40,17 @@ describe('secrets never leak', () => {
       if (jwt) leaks.push(`a token in ${where}: ${jwt[0].slice(0, 24)}...`);
     }
     expect(leaks).toEqual([]);
+
+    // Addresses in the evidence and on the console are masked (c***@reference.local) by default.
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { checks: Array<{ evidence: unknown }> };
+    const evidence = JSON.stringify(report.checks.map((c) => c.evidence));
+    expect(evidence).toMatch(/[a-z]\*\*\*@reference\.local/);
+    const email = /[A-Za-z0-9._%+-]{2,}@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/g;
+    expect([...evidence.matchAll(email), ...r.stdout.matchAll(email)].map((m) => m[0])).toEqual([]);
+
+    // The report set is owner-only, inside an owner-only folder.
+    expect((statSync(out).mode & 0o777).toString(8)).toBe('700');
+    const modes = Object.fromEntries(['report.json', 'report.md', 'report.html', 'junit.xml', 'report.sarif'].map((f) => [f, (statSync(join(out, f)).mode & 0o777).toString(8)]));
+    expect(modes).toEqual({ 'report.json': '600', 'report.md': '600', 'report.html': '600', 'junit.xml': '600', 'report.sarif': '600' });
   }, 240_000);
 });

@@ -1,0 +1,44 @@
+/**
+ * How every suite turns a configured route into a URL on the target. The base URL may carry a path
+ * prefix (`https://host/app/v1`): routes are joined under it, so "/api/x" becomes
+ * "https://host/app/v1/api/x" for smoke, security and load alike. WHATWG resolution
+ * (`new URL('/api/x', base)`) would drop the prefix, which is why this is a join, not a resolve.
+ */
+
+/** Why a string cannot be a target base URL (null when it can); shared by the config schema and the ad hoc commands. */
+export function targetUrlProblem(raw: string, o: { page?: boolean } = {}): string | null {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return 'an absolute http(s) URL such as https://staging.example.com';
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `an http(s) URL, not ${u.protocol}`;
+  if (u.username || u.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) {
+    return 'no user name or password in the URL: they would end up in every report and log; gonogo has no basic-auth option, so remove the "user:password@" part';
+  }
+  // The URL parser drops an empty "?" or "#", so the raw text is checked as well. A single page (an ad hoc command's URL) may have a query.
+  if (!o.page && (u.search || u.hash || /[?#]/.test(raw))) {
+    return 'no query string or fragment: routes are joined under the base URL, so a "?..." or "#..." here would be dropped or land in the middle of every URL; put query parameters in the routes themselves';
+  }
+  if (u.port === '0') return 'port 0 is not a port a server listens on; give the real port or leave it out for the scheme default';
+  return null;
+}
+
+/** The text of a URL with any user:password part masked, for messages about a URL that was refused. */
+export function redactUserinfo(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s"@/]*(?:\/[^\s"@/]*)*@/gi, '$1[redacted]@');
+}
+
+/** The base URL as gonogo uses it: its origin plus its path prefix, never a trailing slash. */
+export function normalizeBaseUrl(baseUrl: string): string {
+  const u = new URL(baseUrl);
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The URL of a route on the target: the route joined under the base URL's path prefix; absolute URLs pass through. */
+export function routeUrl(baseUrl: string, route: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(route)) return new URL(route).href;
+  const path = route.startsWith('/') ? route : `/${route}`;
+  return new URL(`${normalizeBaseUrl(baseUrl)}${path}`).href;
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReportWriteError, writeReportFiles, type WriterIo } from '../../cli/write.ts';
+import { fileRenderers } from '../../reports/render/index.ts';
+import { report } from '../helpers/report.ts';
+
+const SET = ['junit.xml', 'report.html', 'report.json', 'report.md', 'report.sarif'];
+const earlier = report({ run: { ...report().run, id: '20261121T010000Z-old111' }, verdict: { decision: 'GO', complete: true, reasons: [] } });
+const later = report({ run: { ...report().run, id: '20261122T030000Z-new222' } });
+
+/** Which run each file of the folder belongs to, by the run id it mentions. */
+function runIds(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).filter((f) => SET.includes(f)).map((f) => {
+    const text = readFileSync(join(dir, f), 'utf8');
+    return [f, text.includes('old111') ? 'old' : text.includes('new222') ? 'new' : 'neither'];
+  }));
+}
+
+/** A disk that fills up after `n` files. */
+const fullAfter = (n: number): WriterIo => {
+  let written = 0;
+  return {
+    async writeFile(path, content) {
+      if (written++ >= n) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      await writeFile(path, content);
+    },
+  };
+};
+
+describe('the report set is written as one unit', () => {
+  const saved = fileRenderers['report.sarif']!;
+  afterEach(() => { fileRenderers['report.sarif'] = saved; });
+
+  it('a disk that fills after two files leaves the earlier set whole and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-write-'));
+    await writeReportFiles(dir, earlier, () => {});
+    const err = await writeReportFiles(dir, later, () => {}, fullAfter(2)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReportWriteError);
+    expect((err as Error).message).toMatch(/could not write the report to .*ENOSPC.*the report of run 20261121T010000Z-old111 is still whole/);
+    expect(runIds(dir)).toEqual(Object.fromEntries(SET.map((f) => [f, 'old'])));
+    expect(readdirSync(dir).sort()).toEqual(SET);
+  });
+
+  it('a renderer that throws takes its earlier file away with the rest of the earlier set', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-write-'));
+    await writeReportFiles(dir, earlier, () => {});
+    fileRenderers['report.sarif'] = () => { throw new Error('renderer bug'); };
+    const warnings: string[] = [];
+    const written = await writeReportFiles(dir, later, (m) => warnings.push(m));
+    expect(warnings).toEqual(['could not render report.sarif: renderer bug']);
+    expect(written.sort()).toEqual(SET.filter((f) => f !== 'report.sarif'));
+    expect(runIds(dir)).toEqual(Object.fromEntries(written.map((f) => [f, 'new'])));
+  });
+
+  it('writes every file owner-only (0600) into an owner-only folder, whatever the umask', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gonogo-write-')), 'out');
+    const umask = process.umask(0o000);
+    try {
+      await writeReportFiles(dir, later, () => {});
+    } finally {
+      process.umask(umask);
+    }
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(Object.fromEntries(SET.map((f) => [f, (statSync(join(dir, f)).mode & 0o777).toString(8)]))).toEqual(Object.fromEntries(SET.map((f) => [f, '600'])));
+  });
+});
