@@ -7,8 +7,8 @@ import { visible } from './visible.ts';
 interface Outcome { '@_message': string; '@_type': string; '#text'?: string }
 interface TestCase { '@_name': string; '@_classname': string; '@_time': string; failure?: Outcome; error?: Outcome; skipped?: Omit<Outcome, '@_type'>; 'system-out'?: string }
 
-/** XML 1.0 cannot carry most control characters, even escaped; a response excerpt may hold them. */
-const xmlSafe = (s: string): string => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
+/** XML 1.0 cannot carry most control characters, even escaped: they are shown as visible escapes first, any left replaced. */
+const xmlSafe = (s: string): string => visible(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
 
 function checkCase(c: CheckResult, report: Report): TestCase {
   const tc: TestCase = { '@_name': `${c.id}: ${c.title}`, '@_classname': `gonogo.${c.suite}.${c.area}`, '@_time': (c.durationMs / 1000).toFixed(3) };
