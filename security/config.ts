@@ -64,6 +64,8 @@ export const DepsConfig = z.object({
   lockfiles: z.array(z.string().min(1)).optional(),
   source: AdvisorySource.default({ kind: 'osv-api', url: 'https://api.osv.dev', timeoutMs: 15_000 }),
   ignore: z.array(IgnoreEntry).default([]),
+  /** The whole dependency audit (reading lockfiles, fetching advisories) must end within this; past it deps.advisories is an error. */
+  timeoutS: z.number().int().positive().default(120),
 }).strict();
 
 /** The security suite's part of gonogo.config.ts: pages, TLS endpoint, lockfiles, advisory source. */

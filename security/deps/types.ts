@@ -1,3 +1,5 @@
+import { InputError } from '../../config/errors.ts';
+
 export type Ecosystem = 'npm' | 'PyPI';
 
 /** One resolved package from a lockfile. */
@@ -47,7 +49,8 @@ export interface AdvisoryDb {
   lookup(pkgs: LockedPackage[]): Promise<Advisory[]>;
 }
 
-export class LockfileError extends Error {
+/** A lockfile that cannot be read or makes no sense: an input error (exit 2 for `audit deps`, an `error` check in a run). */
+export class LockfileError extends InputError {
   override name = 'LockfileError';
 }
 
