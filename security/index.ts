@@ -81,7 +81,7 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
   const deps = isolate(DEPS_IDS, started, async () => {
     const lockfiles = sec.deps.lockfiles ? sec.deps.lockfiles.map(at) : await findLockfiles(ctx.configDir);
     const db = await openAdvisoryDb(sec.deps.source, ctx.configDir).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-    const r = await auditDeps({ lockfiles, db, ignore: sec.deps.ignore, timeoutS: sec.deps.timeoutS });
+    const r = await auditDeps({ lockfiles, db, ignore: sec.deps.ignore, timeoutS: sec.deps.timeoutS, signal: ctx.signal });
     return { checks: r.checks, measurements: r.measurements, provenance: { advisories: { source: r.source, date: r.date } } };
   });
 

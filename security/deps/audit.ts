@@ -36,6 +36,8 @@ export interface DepsAuditInput {
   today?: string;
   /** The whole audit (reading, advisory lookup, matching) must end within this; past it the check is an error. */
   timeoutS?: number;
+  /** The run's own stop (an interrupt): the advisory lookup ends with it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -46,15 +48,21 @@ export interface DepsAuditInput {
 export async function auditDeps(input: DepsAuditInput): Promise<DepsAuditResult> {
   const started = performance.now();
   const timeoutS = input.timeoutS;
-  if (timeoutS === undefined) return audit(input, started);
+  if (timeoutS === undefined) return audit(input, started, input.signal);
   const late = (): DepsAuditResult => timedOut(input, timeoutS, started);
+  // Aborting ends the lookup's requests too: a request left open would keep the process alive after the verdict.
+  const stop = new AbortController();
+  const signal = input.signal ? AbortSignal.any([stop.signal, input.signal]) : stop.signal;
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<DepsAuditResult>((resolve) => { timer = setTimeout(() => resolve(late()), timeoutS * 1000); });
+  const deadline = new Promise<DepsAuditResult>((resolve) => {
+    timer = setTimeout(() => { stop.abort(new Error(`deadline of ${timeoutS}s`)); resolve(late()); }, timeoutS * 1000);
+  });
   try {
-    const r = await Promise.race([audit(input, started), deadline]);
+    const r = await Promise.race([audit(input, started, signal), deadline]);
     return performance.now() - started > timeoutS * 1000 ? late() : r;
   } finally {
     clearTimeout(timer);
+    stop.abort(new Error('the audit ended'));
   }
 }
 
@@ -69,7 +77,7 @@ function timedOut(input: DepsAuditInput, timeoutS: number, started: number): Dep
 }
 
 /** Matches every package of every lockfile against the advisories; an ignore entry holds until its expiry date. */
-async function audit(input: DepsAuditInput, started: number): Promise<DepsAuditResult> {
+async function audit(input: DepsAuditInput, started: number, signal?: AbortSignal): Promise<DepsAuditResult> {
   const today = input.today ?? new Date().toISOString().slice(0, 10);
   const parsed: ParsedLockfile[] = [];
   const errors: string[] = [];
@@ -90,7 +98,7 @@ async function audit(input: DepsAuditInput, started: number): Promise<DepsAuditR
   const packages: LockedPackage[] = parsed.flatMap((p) => p.packages);
   let advisories: Advisory[];
   try {
-    advisories = await db.lookup(packages);
+    advisories = await db.lookup(packages, signal);
   } catch (e) {
     return { ...fail(`advisories could not be fetched from ${db.source}: ${describe(e)}`), date: null };
   }

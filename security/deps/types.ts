@@ -45,8 +45,8 @@ export interface AdvisoryDb {
   source: string;
   /** How fresh the data is: newest `modified` among the advisories, or the export's date. */
   date: string | null;
-  /** Advisories that may concern these packages. */
-  lookup(pkgs: LockedPackage[]): Promise<Advisory[]>;
+  /** Advisories that may concern these packages; `signal` ends the lookup early (the audit's deadline). */
+  lookup(pkgs: LockedPackage[], signal?: AbortSignal): Promise<Advisory[]>;
 }
 
 /** A lockfile that cannot be read or makes no sense: an input error (exit 2 for `audit deps`, an `error` check in a run). */
