@@ -1,11 +1,9 @@
-import { access } from 'node:fs/promises';
 import type { KpiFile } from '../config/kpis.ts';
 import type { Config } from '../config/schema.ts';
-import { InputError } from '../config/errors.ts';
 import type { Report } from '../reports/schema.ts';
 import { readReport } from '../reports/io.ts';
 import { compareReports } from '../reports/compare/compare.ts';
-import { judgeChecklists } from '../reports/checklist/judge.ts';
+import { judgeClaims, loadChecklist, type LoadedChecklist } from '../reports/checklist/judge.ts';
 import { BUILTIN_RULES, mergeRules } from '../reports/checklist/rules.ts';
 import type { RunOptions } from './plan.ts';
 
@@ -18,14 +16,13 @@ export interface Extras {
 export type ApplyExtras = (draft: Report, kpis: KpiFile, config: Config) => Promise<Extras>;
 
 /**
- * Reads the --baseline report and checks the --checklist files before anything runs, so a bad file
- * is a usage error at once instead of after a five-minute load test.
+ * Reads the --baseline report and reads and parses the --checklist files before anything runs, so a bad
+ * file (unreadable, undecodable, without a claim) is an input error at once instead of after a five-minute load test.
  */
 export async function prepareExtras(opts: RunOptions): Promise<ApplyExtras> {
   const baseline = opts.baseline ? await readReport(opts.baseline) : undefined;
-  for (const file of opts.checklists) {
-    await access(file).catch(() => { throw new InputError(`cannot read the checklist ${file}: no such file`); });
-  }
+  const checklists: LoadedChecklist[] = [];
+  for (const file of opts.checklists) checklists.push(await loadChecklist(file));
   return async (draft, kpis, config) => {
     const out: Extras = { regressions: [], fields: {} };
     if (baseline) {
@@ -45,8 +42,9 @@ export async function prepareExtras(opts: RunOptions): Promise<ApplyExtras> {
         fixed: comparison.checks.fixed.map((c) => c.id),
       };
     }
-    if (opts.checklists.length) {
-      out.fields.checklist = await judgeChecklists(opts.checklists, draft, mergeRules(BUILTIN_RULES, config.checklist.rules));
+    if (checklists.length) {
+      const rules = mergeRules(BUILTIN_RULES, config.checklist.rules);
+      out.fields.checklist = checklists.map((c) => judgeClaims(c, draft, rules));
     }
     return out;
   };

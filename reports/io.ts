@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { InputError } from '../config/errors.ts';
+import { readInputText } from '../config/read-input.ts';
 import { Report, SCHEMA_VERSION } from './schema.ts';
 
 /** Writes via a temporary file and rename, so a reader never sees half a file and a crash never damages the old one. */
@@ -22,21 +23,18 @@ export function serializeReport(report: Report): string {
   return `${JSON.stringify(Report.parse(report), null, 2)}\n`;
 }
 
-/** Reads and validates a report.json; every way it can be wrong becomes an InputError naming the file. */
+/** The largest report.json gonogo reads: far above any real report, it only keeps a wrong file from exhausting memory. */
+export const REPORT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Reads and validates a report.json; every way it can be wrong becomes an InputError naming the file. A BOM (editors on Windows add one) is dropped. */
 export async function readReport(path: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read the report ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  return parseReportText(text, path);
+  return parseReportText(await readInputText(path, { what: 'report', maxBytes: REPORT_MAX_BYTES }), path);
 }
 
 export function parseReportText(text: string, path: string): Report {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new InputError(`${path} is not valid JSON (${(e as Error).message}); is it truncated? Use a report.json written by gonogo run.`);
   }

@@ -9,8 +9,10 @@ import { auditTls } from './tls/audit.ts';
 import { auditHeaders } from './headers/audit.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 import { auditDeps } from './deps/audit.ts';
+import { readLockfile } from './deps/lockfiles/index.ts';
+import type { ParsedLockfile } from './deps/types.ts';
 import { osvApiDb, osvDirDb } from './deps/osv/sources.ts';
-import { TlsConfig } from './config.ts';
+import { DepsConfig, TlsConfig } from './config.ts';
 
 const MARK: Record<CheckResult['status'], string> = { pass: 'PASS ', fail: 'FAIL ', warn: 'WARN ', skip: 'SKIP ', error: 'ERROR' };
 
@@ -99,12 +101,20 @@ function registerDeps(audit: Command, cli: Cli): void {
     .description('Match lockfiles against OSV advisories (OSV API by default, or an offline OSV directory/zip)')
     .argument('<lockfile...>', 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, Pipfile.lock')
     .option('--osv-db <path>', 'offline OSV directory or zip instead of the OSV API')
+    .option('--timeout <s>', 'seconds the whole audit may take; past it the audit is an error', String(DepsConfig.parse({}).timeoutS))
     .option('--json', 'print the raw result as JSON')
-    .action(async (files: string[], opts: { osvDb?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { osvDb?: string; timeout: string; json?: boolean }) => {
+      const timeoutS = Number(opts.timeout);
+      if (!Number.isInteger(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a whole number of seconds (received "${opts.timeout}")`);
+      // Every lockfile is read before anything else: a missing, malformed or non-regular file is exit 2, not a NO-GO.
+      const parsed: ParsedLockfile[] = [];
+      const problems: string[] = [];
+      for (const f of files) {
+        try { parsed.push(await readLockfile(resolve(f))); } catch (e) { if (e instanceof InputError) problems.push(e.message); else throw e; }
+      }
+      if (problems.length) throw new InputError(problems.join('; '));
       const db = await (opts.osvDb ? osvDirDb(resolve(opts.osvDb)) : Promise.resolve(osvApiDb('https://api.osv.dev', 15_000))).catch((e: Error) => { throw new InputError(e.message); });
-      const r = await auditDeps({ lockfiles: files.map((f) => resolve(f)), db, ignore: [] });
-      // A lockfile named on the command line that cannot be read is bad input (exit 2), not a finding (exit 1).
-      if (r.lockfiles.length < files.length) throw new InputError(r.checks[0]?.evidence.message ?? `cannot read ${files.join(', ')}`);
+      const r = await auditDeps({ lockfiles: parsed, db, ignore: [], timeoutS });
       if (opts.json) cli.out(JSON.stringify({ source: r.source, date: r.date, lockfiles: r.lockfiles, counts: r.counts, findings: r.findings, checks: r.checks, measurements: r.measurements }, null, 2));
       else {
         const lines = r.findings.map((f) => `  ${f.advisory.severity.padEnd(8)} ${f.advisory.id} ${f.package.name}@${f.package.version}${f.package.direct === true ? ' (direct)' : f.package.direct === false ? ' (transitive)' : ''} ${f.advisory.summary}`);

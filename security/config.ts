@@ -66,6 +66,8 @@ export const DepsConfig = z.object({
   none: z.string().trim().min(1, 'a reason (e.g. "static site, no third-party code")').optional(),
   source: AdvisorySource.default({ kind: 'osv-api', url: 'https://api.osv.dev', timeoutMs: 15_000 }),
   ignore: z.array(IgnoreEntry).default([]),
+  /** The whole dependency audit (reading lockfiles, fetching advisories) must end within this; past it deps.advisories is an error. */
+  timeoutS: z.number().int().positive().default(120),
 }).strict().refine((d) => !(d.none && d.lockfiles?.length), { path: ['none'], message: 'declares that there is no lockfile, but security.deps.lockfiles lists some: keep one of the two' });
 
 /** The security suite's part of gonogo.config.ts: pages, TLS endpoint, lockfiles, advisory source. */

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../../config/errors.ts';
+import { readInputText } from '../../config/read-input.ts';
 import { matchesCheck } from '../../config/kpis.ts';
 import type { ChecklistResult, CheckResult, KpiResult, Report } from '../schema.ts';
 import { parseChecklist, type ParsedClaim } from './parse.ts';
@@ -78,21 +78,37 @@ export function orderClaims(claims: Claim[]): Claim[] {
 
 /** Judges one checklist document against a report: each claim confirmed, contradicted, unverified or open. */
 export function judgeChecklist(file: string, text: string, report: Report, rules: ChecklistRule[] = BUILTIN_RULES): ChecklistResult {
-  return { file, claims: orderClaims(parseChecklist(text).map((c) => judgeClaim(c, report, rules))) };
+  return judgeClaims({ file, claims: parseChecklist(text) }, report, rules);
 }
 
-/** For `gonogo run --checklist` and `gonogo checklist`: reads each file (InputError when unreadable) and judges it. */
+export function judgeClaims(doc: LoadedChecklist, report: Report, rules: ChecklistRule[] = BUILTIN_RULES): ChecklistResult {
+  return { file: doc.file, claims: orderClaims(doc.claims.map((c) => judgeClaim(c, report, rules))) };
+}
+
+/** The largest checklist gonogo reads: real ones are 7-16 KB, and judging one costs up to ~35 times its size in memory (BENCHMARKS.md). */
+export const CHECKLIST_MAX_BYTES = 1024 * 1024;
+
+export interface LoadedChecklist { file: string; claims: ParsedClaim[] }
+
+/**
+ * Reads and parses one checklist: a regular file of at most CHECKLIST_MAX_BYTES, UTF-8 or UTF-16 with a BOM.
+ * A document in which no claim can be found is an InputError: judging it would report nothing, which reads as fine.
+ */
+export async function loadChecklist(file: string): Promise<LoadedChecklist> {
+  const text = await readInputText(file, { what: 'checklist', maxBytes: CHECKLIST_MAX_BYTES });
+  if (!text.trim()) throw new InputError(`the checklist ${file} is empty`);
+  const claims = parseChecklist(text);
+  if (claims.length === 0) {
+    const lines = text.split(/\r\n|\r|\n/).length;
+    throw new InputError(`no claim found in the checklist ${file} (${lines} line${lines === 1 ? '' : 's'}): gonogo reads task boxes (- [x] / - [ ]), check-mark emoji (✅ ❌), status columns of tables and items under a heading marked done; is it the right file, in Markdown?`);
+  }
+  return { file, claims };
+}
+
+/** For `gonogo run --checklist` and `gonogo checklist`: reads each file (InputError when unreadable or without claims) and judges it. */
 export async function judgeChecklists(files: string[], report: Report, rules: ChecklistRule[] = BUILTIN_RULES): Promise<ChecklistResult[]> {
   const results: ChecklistResult[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read the checklist ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-    results.push(judgeChecklist(file, text, report, rules));
-  }
+  for (const file of files) results.push(judgeClaims(await loadChecklist(file), report, rules));
   return results;
 }
 

@@ -68,7 +68,8 @@ interface Table { header: string[]; statusIdx: number }
 
 /** Parses a Markdown launch checklist (any of the shapes teams write) into claims, in document order. */
 export function parseChecklist(raw: string): ParsedClaim[] {
-  const lines = repairText(raw).split('\n');
+  // CRLF, LF and a lone CR (classic Mac editors) all end a line.
+  const lines = repairText(raw.replace(/\r\n?/g, '\n')).split('\n');
   const claims: ParsedClaim[] = [];
   const headings: Array<{ level: number; text: string; ticked: boolean }> = [];
   let listContext: { indent: number; text: string } | null = null;

@@ -41,13 +41,61 @@ export function noLockfileCheck(reason: string, durationMs = 0): CheckResult {
   }, durationMs);
 }
 
-/** Matches every package of every lockfile against the advisories; an ignore entry holds until its expiry date. */
-export async function auditDeps(input: { lockfiles: string[]; db: AdvisoryDb | Error; ignore: IgnoreEntry[]; today?: string }): Promise<DepsAuditResult> {
+export interface DepsAuditInput {
+  /** Paths to read, or lockfiles the caller already read (`audit deps` reads first to refuse bad files with exit 2). */
+  lockfiles: Array<string | ParsedLockfile>;
+  db: AdvisoryDb | Error;
+  ignore: IgnoreEntry[];
+  today?: string;
+  /** The whole audit (reading, advisory lookup, matching) must end within this; past it the check is an error. */
+  timeoutS?: number;
+  /** The run's own stop (an interrupt): the advisory lookup ends with it. */
+  signal?: AbortSignal;
+}
+
+/**
+ * auditDeps with a deadline: past it the check is an `error` saying so, never a pass. Reading a lockfile and
+ * the advisory lookup are awaited, so the timer can end them; one synchronous parse cannot be interrupted,
+ * so the elapsed time is checked again when the audit ends.
+ */
+export async function auditDeps(input: DepsAuditInput): Promise<DepsAuditResult> {
   const started = performance.now();
+  const timeoutS = input.timeoutS;
+  if (timeoutS === undefined) return audit(input, started, input.signal);
+  const late = (): DepsAuditResult => timedOut(input, timeoutS, started);
+  // Aborting ends the lookup's requests too: a request left open would keep the process alive after the verdict.
+  const stop = new AbortController();
+  const signal = input.signal ? AbortSignal.any([stop.signal, input.signal]) : stop.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<DepsAuditResult>((resolve) => {
+    timer = setTimeout(() => { stop.abort(new Error(`deadline of ${timeoutS}s`)); resolve(late()); }, timeoutS * 1000);
+  });
+  try {
+    const r = await Promise.race([audit(input, started, signal), deadline]);
+    return performance.now() - started > timeoutS * 1000 ? late() : r;
+  } finally {
+    clearTimeout(timer);
+    stop.abort(new Error('the audit ended'));
+  }
+}
+
+function timedOut(input: DepsAuditInput, timeoutS: number, started: number): DepsAuditResult {
+  const n = input.lockfiles.length;
+  const message = `the dependency audit of ${n} lockfile${n === 1 ? '' : 's'} did not finish within its deadline of ${timeoutS}s (security.deps.timeoutS); nothing was judged, raise the deadline or audit fewer lockfiles at once`;
+  return {
+    lockfiles: [], source: input.db instanceof Error ? 'none' : input.db.source, date: null, findings: [],
+    counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 },
+    checks: [check('deps.advisories', 'error', { message }, performance.now() - started)], measurements: [],
+  };
+}
+
+/** Matches every package of every lockfile against the advisories; an ignore entry holds until its expiry date. */
+async function audit(input: DepsAuditInput, started: number, signal?: AbortSignal): Promise<DepsAuditResult> {
   const today = input.today ?? new Date().toISOString().slice(0, 10);
   const parsed: ParsedLockfile[] = [];
   const errors: string[] = [];
   for (const f of input.lockfiles) {
+    if (typeof f !== 'string') { parsed.push(f); continue; }
     try { parsed.push(await readLockfile(f)); } catch (e) { errors.push(describe(e)); }
   }
   const db = input.db;
@@ -63,7 +111,7 @@ export async function auditDeps(input: { lockfiles: string[]; db: AdvisoryDb | E
   const packages: LockedPackage[] = parsed.flatMap((p) => p.packages);
   let advisories: Advisory[];
   try {
-    advisories = await db.lookup(packages);
+    advisories = await db.lookup(packages, signal);
   } catch (e) {
     return { ...fail(`advisories could not be fetched from ${db.source}: ${describe(e)}`), date: null };
   }

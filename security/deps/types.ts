@@ -1,3 +1,5 @@
+import { InputError } from '../../config/errors.ts';
+
 export type Ecosystem = 'npm' | 'PyPI';
 
 /** One resolved package from a lockfile. */
@@ -43,11 +45,12 @@ export interface AdvisoryDb {
   source: string;
   /** How fresh the data is: newest `modified` among the advisories, or the export's date. */
   date: string | null;
-  /** Advisories that may concern these packages. */
-  lookup(pkgs: LockedPackage[]): Promise<Advisory[]>;
+  /** Advisories that may concern these packages; `signal` ends the lookup early (the audit's deadline). */
+  lookup(pkgs: LockedPackage[], signal?: AbortSignal): Promise<Advisory[]>;
 }
 
-export class LockfileError extends Error {
+/** A lockfile that cannot be read or makes no sense: an input error (exit 2 for `audit deps`, an `error` check in a run). */
+export class LockfileError extends InputError {
   override name = 'LockfileError';
 }
 

@@ -63,6 +63,14 @@ describe('claim shapes', () => {
     ]);
   });
 
+  it('CR-only and CRLF line endings end lines like LF, with the same line numbers', () => {
+    const lines = ['## Security', '- [x] HSTS with preload', '- [ ] CSP', '', '- ✅ Rate limiting on'];
+    const lf = pick(parseChecklist(lines.join('\n')));
+    expect(lf).toHaveLength(3);
+    expect(pick(parseChecklist(lines.join('\r')))).toEqual(lf);
+    expect(pick(parseChecklist(lines.join('\r\n')))).toEqual(lf);
+  });
+
   it('a list item ending in a colon becomes context for the items under it', () => {
     const doc = ['## Verify', '1. **Security Verification:**', '   - [ ] Test rate limiting is active'].join('\n');
     expect(parseChecklist(doc)[0]!.section).toBe('Verify > Security Verification');

@@ -120,6 +120,15 @@ describe('gonogo compare', () => {
     }
     expect((await run(['compare', clean, clean, '--format', 'pdf'])).code).toBe(2);
   });
+
+  it('reads a report saved with a UTF-8 BOM (as Windows editors save it) like the original', async () => {
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(flawed)]));
+    const plain = await run(['compare', clean, flawed, '--format', 'json']);
+    const withBom = await run(['compare', clean, bom, '--format', 'json']);
+    expect({ code: withBom.code, err: withBom.err }).toEqual({ code: 1, err: '' });
+    expect(withBom.out).toBe(plain.out);
+  });
 });
 
 describe('gonogo trend', () => {

@@ -10,7 +10,7 @@ import { osvApiDb, osvDirDb } from '../../security/deps/osv/sources.ts';
 import { npmAuditDb } from '../../security/deps/osv/npm-audit.ts';
 import { auditDeps } from '../../security/deps/audit.ts';
 import type { OsvRecord } from '../../security/deps/osv/schema.ts';
-import type { LockedPackage } from '../../security/deps/types.ts';
+import type { AdvisoryDb, LockedPackage } from '../../security/deps/types.ts';
 
 const DEMO = resolve(import.meta.dirname, '../../security/deps/osv-demo');
 const fx = (p: string): string => resolve(import.meta.dirname, 'fixtures', p);
@@ -169,5 +169,21 @@ describe('deps audit', () => {
     const db = await osvDirDb(DEMO);
     expect((await auditDeps({ lockfiles: [], db, ignore: [] })).checks[0]!.status).toBe('error');
     expect((await auditDeps({ lockfiles: [fx('missing/package-lock.json')], db, ignore: [] })).checks[0]!.status).toBe('error');
+  });
+
+  it('an audit past its deadline is an error saying so, and a lockfile of zero packages is an error, never a pass', async () => {
+    const stuck: AdvisoryDb = { source: 'a source that never answers', date: null, lookup: () => new Promise(() => {}) };
+    const started = performance.now();
+    const r = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db: stuck, ignore: [], timeoutS: 1 });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(r.checks.map((c) => [c.id, c.status])).toEqual([['deps.advisories', 'error']]);
+    expect(r.checks[0]!.evidence.message).toMatch(/did not finish within its deadline of 1s \(security.deps.timeoutS\)/);
+    expect(r.measurements).toEqual([]);
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-zero-'));
+    await writeFile(join(dir, 'requirements.txt'), '-c constraints.txt\n');
+    await writeFile(join(dir, 'constraints.txt'), '# nothing pinned\n');
+    const zero = await auditDeps({ lockfiles: [join(dir, 'requirements.txt')], db: await osvDirDb(DEMO), ignore: [] });
+    expect(zero.checks[0]!.status).toBe('error');
+    expect(zero.checks[0]!.evidence.message).toMatch(/requirements.txt was read as zero packages/);
   });
 });

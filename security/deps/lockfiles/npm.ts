@@ -1,19 +1,20 @@
+import { z } from 'zod';
 import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
+import { parseJson, shaped, StringMap } from './shape.ts';
 
-interface V1Dep { version?: string; dev?: boolean; requires?: Record<string, string>; dependencies?: Record<string, V1Dep>; bundled?: boolean }
-interface V2Pkg { name?: string; version?: string; dev?: boolean; link?: boolean; resolved?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
-interface PackageLock { lockfileVersion?: number; dependencies?: Record<string, V1Dep>; packages?: Record<string, V2Pkg> }
+interface V1Dep { version?: string | undefined; dev?: boolean | undefined; dependencies?: Record<string, V1Dep> | undefined }
+const V1Dep: z.ZodType<V1Dep> = z.lazy(() => z.object({ version: z.string().optional(), dev: z.boolean().optional(), dependencies: z.record(z.string(), V1Dep).optional() }));
+const V2Pkg = z.object({
+  name: z.string().optional(), version: z.string().optional(), dev: z.boolean().optional(), link: z.boolean().optional(),
+  dependencies: StringMap.optional(), devDependencies: StringMap.optional(), optionalDependencies: StringMap.optional(), peerDependencies: StringMap.optional(),
+});
+const PackageLock = z.object({ lockfileVersion: z.number().int().min(1).optional(), dependencies: z.record(z.string(), V1Dep).optional(), packages: z.record(z.string(), V2Pkg).optional() });
 
 const isRegistryVersion = (v: string | undefined): v is string => !!v && /^\d+\.\d+\.\d+/.test(v);
 
 /** package-lock.json / npm-shrinkwrap.json, lockfile versions 1, 2 and 3. `manifest` is the sibling package.json (v1 only needs it to tell direct deps). */
 export function parsePackageLock(text: string, file: string, manifest?: { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }): ParsedLockfile {
-  let lock: PackageLock;
-  try {
-    lock = JSON.parse(text) as PackageLock;
-  } catch (e) {
-    throw new LockfileError(`${file} is not valid JSON`, { cause: e });
-  }
+  const lock = shaped(PackageLock, parseJson(text, file), file, 'package-lock.json');
   const version = lock.lockfileVersion ?? 1;
   const packages: LockedPackage[] = [];
   const skipped: string[] = [];

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { z } from 'zod';
 import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
+import { shaped, StringMap } from './shape.ts';
 
 // Both parsers are CommonJS, loaded when a yarn.lock is read: together they weigh about 20 MB of the harness's memory.
 const require = createRequire(import.meta.url);
@@ -19,14 +21,39 @@ export function parseYarnLock(text: string, file: string, manifest?: Manifest): 
   return /^__metadata:/m.test(text) ? parseBerry(text, file) : parseClassic(text, file, manifest);
 }
 
+const ClassicEntries = z.record(z.string(), z.object({ version: z.string().optional() }));
+const BerryEntries = z.record(z.string(), z.object({ version: z.string().optional(), resolution: z.string().optional(), dependencies: StringMap.optional() }));
+
+/**
+ * @yarnpkg/lockfile's tokenizer never stops on a string that is not closed on its line or a comment on the
+ * last line without a newline: it grows one string until V8 gives up (35 s, 2 GB). Both are refused first.
+ */
+function guardClassic(text: string, file: string): string {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trimStart().startsWith('#')) continue;
+    const quotes = line.replace(/\\./g, '').split('"').length - 1;
+    if (quotes % 2) throw new LockfileError(`${file}: line ${i + 1} has a string that is never closed; is the file truncated?`);
+  }
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
 function parseClassic(text: string, file: string, manifest?: Manifest): ParsedLockfile {
-  const parsed = parseClassicText(text);
+  let parsed: ReturnType<typeof parseClassicText>;
+  try {
+    parsed = parseClassicText(guardClassic(text, file));
+  } catch (e) {
+    if (e instanceof LockfileError) throw e;
+    throw new LockfileError(`${file}: not a readable yarn.lock (${(e as Error).message})`, { cause: e });
+  }
   if (parsed.type !== 'success') throw new LockfileError(`${file}: yarn.lock has merge conflicts (${parsed.type})`);
+  const entries = shaped(ClassicEntries, parsed.object, file, 'yarn.lock');
   // Classic lockfiles do not say which entries the project declared: the sibling package.json does.
   const declared = manifest ? new Set(Object.entries({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.optionalDependencies }).map(([n, r]) => `${n}@${r}`)) : null;
   const seen = new Map<string, LockedPackage>();
   const skipped: string[] = [];
-  for (const [key, entry] of Object.entries(parsed.object as Record<string, { version?: string }>)) {
+  for (const [key, entry] of Object.entries(entries)) {
     const descriptors = key.split(',').map((d) => d.trim().replace(/^"|"$/g, ''));
     const name = nameOf(descriptors[0]!);
     const version = entry.version;
@@ -41,12 +68,13 @@ function parseClassic(text: string, file: string, manifest?: Manifest): ParsedLo
 }
 
 function parseBerry(text: string, file: string): ParsedLockfile {
-  let doc: Record<string, { version?: string; resolution?: string; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }>;
+  let data: unknown;
   try {
-    doc = parseSyml(text) as typeof doc;
+    data = parseSyml(text);
   } catch (e) {
-    throw new LockfileError(`${file}: not a readable yarn berry lockfile`, { cause: e });
+    throw new LockfileError(`${file}: not a readable yarn berry lockfile (${(e as Error).message.split('\n')[0]})`, { cause: e });
   }
+  const doc = shaped(BerryEntries, data, file, 'yarn berry lockfile');
   const direct = new Set<string>();
   for (const entry of Object.values(doc)) {
     if (entry.resolution?.includes('@workspace:')) for (const dep of Object.keys(entry.dependencies ?? {})) direct.add(dep);

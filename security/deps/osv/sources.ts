@@ -80,16 +80,17 @@ export async function osvDirDb(path: string): Promise<AdvisoryDb> {
 /** The OSV API: one querybatch for all packages, then the full record of each advisory it names. */
 export function osvApiDb(baseUrl: string, timeoutMs: number): AdvisoryDb {
   const api = baseUrl.replace(/\/$/, '');
-  const call = async (path: string, body?: unknown): Promise<unknown> => {
+  const call = async (path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> => {
     let res: Response;
     try {
       res = await fetch(`${api}${path}`, {
         method: body ? 'POST' : 'GET',
         headers: body ? { 'content-type': 'application/json' } : undefined,
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
+      if (signal?.aborted) throw signal.reason;
       throw new AdvisorySourceError(`the OSV API at ${api} cannot be reached; use an offline OSV export (security.deps.source { kind: 'osv-dir' }, or --osv-db)`, { cause: e });
     }
     if (!res.ok) throw new AdvisorySourceError(`the OSV API at ${api} answered ${res.status} to ${path}`);
@@ -98,16 +99,16 @@ export function osvApiDb(baseUrl: string, timeoutMs: number): AdvisoryDb {
   return {
     source: `OSV API ${api}`,
     date: new Date().toISOString(),
-    async lookup(pkgs: LockedPackage[]) {
+    async lookup(pkgs: LockedPackage[], signal?: AbortSignal) {
       const unique = [...new Map(pkgs.map((p) => [`${p.ecosystem}:${p.name}@${p.version}`, p])).values()];
       const ids = new Set<string>();
       for (let i = 0; i < unique.length; i += 1000) {
         const chunk = unique.slice(i, i + 1000);
-        const out = await call('/v1/querybatch', { queries: chunk.map((p) => ({ package: { ecosystem: p.ecosystem, name: p.name }, version: p.version })) }) as { results?: Array<{ vulns?: Array<{ id: string }> }> };
+        const out = await call('/v1/querybatch', { queries: chunk.map((p) => ({ package: { ecosystem: p.ecosystem, name: p.name }, version: p.version })) }, signal) as { results?: Array<{ vulns?: Array<{ id: string }> }> };
         if (!Array.isArray(out.results) || out.results.length !== chunk.length) throw new AdvisorySourceError(`the OSV API at ${api} returned a malformed querybatch answer`);
         for (const r of out.results) for (const v of r.vulns ?? []) ids.add(v.id);
       }
-      const records = await mapLimit([...ids], 8, async (id) => parseRecord(JSON.stringify(await call(`/v1/vulns/${encodeURIComponent(id)}`)), `OSV API record ${id}`));
+      const records = await mapLimit([...ids], 8, async (id) => parseRecord(JSON.stringify(await call(`/v1/vulns/${encodeURIComponent(id)}`, undefined, signal)), `OSV API record ${id}`));
       return records.map((r) => toAdvisory(r)).filter((a): a is Advisory => a !== null);
     },
   };
