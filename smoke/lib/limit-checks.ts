@@ -5,7 +5,7 @@ import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import { readSent } from './history.ts';
 import { exclusive } from './state.ts';
-import { historyFor, resolveLimiters, type Limiter, type Who } from './limits.ts';
+import { certainHistoryFor, historyFor, resolveLimiters, type Limiter, type Who } from './limits.ts';
 import { burstText, expectedText, honourText, probeBurst, probeRetryAfter, realClock, type Honour } from './limit-probe.ts';
 import { judgeBurst, toleranceCount, type BurstJudgement } from './ratelimit-model.ts';
 import { fillTemplate } from './template.ts';
@@ -33,15 +33,17 @@ export function routeRequest(plan: SmokePlan, lim: Limiter, session: Session | n
 /** Bursts on one limiter, judged against its model with the suite's own earlier requests on the key as history. */
 export async function measureLimiter(plan: SmokePlan, rec: Recorder, lim: Limiter, who: Who, send: () => Promise<Res>, atMost: boolean, noun: string) {
   const limiters = resolveLimiters(plan.config, plan.params);
-  const history = historyFor(readSent(plan.stateDir), lim, Object.values(limiters), who);
+  const log = readSent(plan.stateDir);
+  const history = historyFor(log, lim, Object.values(limiters), who);
+  const certain = certainHistoryFor(log, lim, Object.values(limiters), who);
   const tolerance = toleranceCount(lim.model.limit, plan.params.rateLimit.tolerance);
-  const burst = await probeBurst({ model: lim.model, history, tolerance, send, clock: realClock, deadlineMs: BURST_DEADLINE_MS });
-  const judgement = judgeBurst({ model: lim.model, history, sends: burst.sends, limitedAt: burst.limitedAt, tolerance, atMost });
+  const burst = await probeBurst({ model: lim.model, history: certain, tolerance, send, clock: realClock, deadlineMs: BURST_DEADLINE_MS });
+  const judgement = judgeBurst({ model: lim.model, history, certain, sends: burst.sends, limitedAt: burst.limitedAt, tolerance, atMost });
   rec.expected = expectedText(lim, tolerance, atMost, noun);
   rec.actual = burstText(lim, judgement, noun);
   rec.detail('limit', judgement.observedLimit);
   rec.detail('windowS', lim.model.windowMs / 1000);
-  rec.detail('model', { ...lim.model, key: lim.key, predicted: judgement.predicted, heldBefore: judgement.heldBefore, historyInRun: history.length });
+  rec.detail('model', { ...lim.model, key: lim.key, predicted: judgement.predicted, ...(judgement.predictedAtMost !== undefined ? { predictedAtMost: judgement.predictedAtMost } : {}), heldBefore: judgement.heldBefore, historyInRun: history.length, historyOnRoute: certain.length });
   return { burst, judgement, history };
 }
 

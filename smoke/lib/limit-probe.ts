@@ -11,6 +11,7 @@ export interface Burst<R extends Answer> { sends: number[]; limitedAt?: number; 
 
 /** Sends until the first 429, until the model says enough (see burstDone), or until `deadlineMs` has passed: bounded by construction. */
 export async function probeBurst<R extends Answer>(o: { model: LimitModel; history: readonly number[]; tolerance: number; send: () => Promise<R>; clock: Clock; deadlineMs?: number }): Promise<Burst<R>> {
+  // `history` here is what the limiter counts for certain: the burst goes on until the latest 429 a correct one may give.
   const sends: number[] = [];
   let first: R | undefined;
   const until = o.clock.now() + (o.deadlineMs ?? Infinity);
@@ -50,7 +51,7 @@ export function burstText(lim: Limiter, j: BurstJudgement, noun = 'requests'): s
   const where = `on ${lim.method.toUpperCase()} ${lim.path} ${describeKey(lim.key)}`;
   const held = j.heldBefore > 0 ? `; the window already held ${j.heldBefore} earlier ${noun} of the suite` : '';
   const head = j.limited ? `429 after ${j.measured} ${noun}` : `no 429 within ${j.measured} ${noun}`;
-  return `${head} ${where}${held}; model ${describeModel(lim.model)} predicted ${j.predicted}`;
+  return `${head} ${where}${held}; model ${describeModel(lim.model)} predicted ${j.predictedAtMost !== undefined ? `${j.predicted} to ${j.predictedAtMost} (some earlier requests may be exempt routes)` : j.predicted}`;
 }
 
 export function expectedText(lim: Limiter, tolerance: number, atMost: boolean, noun = 'requests'): string {

@@ -65,4 +65,14 @@ export function historyFor(log: readonly Sent[], lim: Limiter, all: readonly Lim
   }).map((e) => e.t);
 }
 
+/**
+ * The part of that history the limiter counts for certain: requests on its own route. A limiter over all routes
+ * may exempt some the suite cannot know (health checks, pages, webhooks), so its window holds at least these and
+ * at most the whole history; the probes are judged against both ends.
+ */
+export function certainHistoryFor(log: readonly Sent[], lim: Limiter, all: readonly Limiter[], who: Who): number[] {
+  if (lim.scope === 'route') return historyFor(log, lim, all, who);
+  return historyFor(log.filter((e) => sameRoute(e, lim)), lim, all, who);
+}
+
 export const describeKey = (k: LimitKey) => (k === 'user' ? 'keyed by user' : k === 'address' ? 'keyed by address' : 'keyed by address (anonymous)');

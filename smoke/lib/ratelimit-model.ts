@@ -128,6 +128,8 @@ export interface BurstJudgement {
   /** Answered before the 429 (or every send when none came: then a lower bound). */
   measured: number;
   predicted: number;
+  /** With an uncertain history: the latest 429 a correct limiter may give (only the certain history counted). */
+  predictedAtMost?: number;
   limited: boolean;
   /** The limit the target enforced, as the model reads it: the configured limit moved by the surplus (a lower bound when never limited). */
   observedLimit: number;
@@ -144,16 +146,22 @@ export interface BurstJudgement {
  */
 export function judgeBurst(o: {
   model: LimitModel; history: readonly number[]; sends: readonly number[]; limitedAt: number | undefined; tolerance: number; atMost?: boolean;
+  /** The part of `history` the limiter counts for certain (default: all of it); the rest may be exempt. */
+  certain?: readonly number[];
 }): BurstJudgement {
   const limited = o.limitedAt !== undefined;
   const measured = o.limitedAt ?? o.sends.length;
-  const predicted = predictAnswered(o.model, o.history, o.sends.slice(0, limited ? measured + 1 : o.sends.length));
+  const judged = o.sends.slice(0, limited ? measured + 1 : o.sends.length);
+  const predicted = predictAnswered(o.model, o.history, judged);
+  // The latest 429 a correct limiter may give: only the certain history held slots.
+  const latest = o.certain ? predictAnswered(o.model, o.certain, judged) : predicted;
   const heldBefore = o.sends.length ? usedAt(o.model, o.history, o.sends[0]!) : 0;
-  const observedLimit = o.model.limit + measured - predicted;
-  const base = { measured, predicted, limited, observedLimit, heldBefore };
-  if (!limited && measured <= predicted + o.tolerance) return { ...base, ok: false, inconclusive: true, problem: `the burst ended after ${measured} requests, before the model's 429 after ${predicted} was due` };
-  if (!limited) return { ...base, ok: false, problem: `never limited within ${measured} requests (the model predicted a 429 after ${predicted})` };
-  if (measured > predicted + o.tolerance) return { ...base, ok: false, problem: `limited only after ${measured} requests, ${measured - predicted} more than the model's ${predicted} (tolerance ${o.tolerance})` };
+  const observedLimit = o.model.limit + measured - Math.min(Math.max(measured, predicted), latest);
+  const range = latest > predicted ? `${predicted} to ${latest}` : `${predicted}`;
+  const base = { measured, predicted, ...(latest > predicted ? { predictedAtMost: latest } : {}), limited, observedLimit, heldBefore };
+  if (!limited && measured <= latest + o.tolerance) return { ...base, ok: false, inconclusive: true, problem: `the burst ended after ${measured} requests, before the model's 429 after ${range} was due` };
+  if (!limited) return { ...base, ok: false, problem: `never limited within ${measured} requests (the model predicted a 429 after ${range})` };
+  if (measured > latest + o.tolerance) return { ...base, ok: false, problem: `limited only after ${measured} requests, ${measured - latest} more than the model's ${range} (tolerance ${o.tolerance})` };
   if (!o.atMost && measured < predicted - o.tolerance) return { ...base, ok: false, problem: `limited after ${measured} requests, ${predicted - measured} fewer than the model's ${predicted} (tolerance ${o.tolerance})` };
   return { ...base, ok: true };
 }

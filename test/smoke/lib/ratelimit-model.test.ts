@@ -66,6 +66,35 @@ describe('rate-limit model against correct limiters whose window already holds t
     });
   }
 
+  for (const algorithm of ['fixed', 'sliding', 'token-bucket'] as const) {
+    /** 20 earlier requests on the probed route, and 50 on routes the limiter exempts (health checks, webhooks): the suite cannot tell which. */
+    const withExempt = async (limit: number) => {
+      const clock = new FakeClock(T0);
+      const sim = SIMS[algorithm](limit, WINDOW);
+      const counted = earlier(sim, clock, 20, 20_000);
+      const exempt = Array.from({ length: 50 }, (_, i) => T0 + 20_000 + i * 200);
+      clock.t = T0 + 30_000;
+      const history = [...counted, ...exempt].sort((a, b) => a - b);
+      const burst = await probeBurst({ model: model(algorithm), history: counted, tolerance: 10, send: clock.sender(sim), clock });
+      const judge = (certain?: number[]) => judgeBurst({ model: model(algorithm), history, ...(certain ? { certain } : {}), sends: burst.sends, limitedAt: burst.limitedAt, tolerance: 10 });
+      return { judged: judge(counted), naive: judge() };
+    };
+
+    it(`${algorithm}: earlier requests on routes the limiter exempts are no false fail`, async () => {
+      const { judged, naive } = await withExempt(100);
+      expect(judged.ok, judged.problem).toBe(true);
+      expect(judged.predictedAtMost).toBeGreaterThan(judged.predicted);
+      // Counting every earlier request as held is the false fail this prevents.
+      expect(naive.ok).toBe(false);
+    });
+
+    it(`${algorithm}: with exempt routes in the history, a limiter twice as loose still fails`, async () => {
+      const { judged } = await withExempt(200);
+      expect(judged.ok).toBe(false);
+      expect(judged.problem).toMatch(/never limited|more than the model/);
+    });
+  }
+
   it('sliding: "429 after 4 requests" with 96 requests of the suite in the window is the model\'s own prediction', async () => {
     const { j } = await probe({ m: model('sliding'), sim: slidingSim(100, WINDOW), earlierCount: 96, spanMs: 20_000 });
     expect(j).toMatchObject({ ok: true, measured: 4, predicted: 4, heldBefore: 96, observedLimit: 100 });
