@@ -2,6 +2,7 @@ import { test, check, control, requireControl, ControlFailed, CheckFailed } from
 import { MAIN_USER, SECOND_USER, clientSession, gaveCredential, login, me, ok, readVerificationMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail, logout, refreshWith } from '../lib/auth.ts';
 import { algNone, claims, expired, isJwt, tamper, weakSecretsThatVerify } from '../lib/jwt.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
+import { withFields } from '../lib/accounts.ts';
 import { getPath } from '../lib/jsonpath.ts';
 import { assignedFields, privilegedFields } from '../lib/mass-assignment.ts';
 import { fillPath } from '../lib/template.ts';
@@ -244,7 +245,8 @@ test("[auth.object-ownership] another user cannot read or change a user's order"
   await run.create();
   const other = await requireControl('a second client of the suite', () => userSession(api, plan, SECOND_USER));
   const read = await run.read(other);
-  const patch = await run.update({ description: 'gonogo ownership probe' }, other);
+  // The probe writes the field the config reads back (escrow.order.descriptionPath), nested as its path says.
+  const patch = await run.update(withFields({}, { [plan.config.escrow.order.descriptionPath]: 'gonogo ownership probe' }), other);
   const after = await run.read();
   control(ok(after.res), `the owner reading its own order answered ${after.res.status}`);
   rec.actual = `other user: read ${read.res.status}, change ${patch.status}`;

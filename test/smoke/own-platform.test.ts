@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
+import { startShop, type Shop } from '../fixtures/platforms/shop.ts';
+import { findMailpit, startMailpit, type Mailpit } from '../mail/mailpit-process.ts';
+import { gonogoChild } from '../reliability/child.ts';
+
+const CONFIG = new URL('../fixtures/platforms/shop.config.ts', import.meta.url).pathname;
+const bin = findMailpit();
+const inCi = process.env.CI === 'true';
+
+/**
+ * A platform that no dialect of the reference platform is (a Rails-style shop, test/fixtures/platforms/shop.ts),
+ * with a config written from the documentation alone, run through the real CLI: the clean platform is GO.
+ */
+describe.skipIf(!bin && !inCi)(`gonogo on a platform it was not built with${bin || inCi ? '' : ' (skipped: mailpit not installed)'}`, () => {
+  let mailpit: Mailpit;
+  let shop: Shop;
+  let out: string;
+  let run: Awaited<ReturnType<typeof gonogoChild>>;
+  let report: { verdict: { decision: string; complete: boolean; reasons: string[] }; checks: Array<{ id: string; status: string; evidence: { message?: string } }> };
+
+  beforeAll(async () => {
+    if (!bin) throw new Error('mailpit is not installed but CI=true: .ci/run installs it');
+    mailpit = await startMailpit(bin);
+    shop = await startShop({ smtp: mailpit.smtp });
+    out = await mkdtemp(join(tmpdir(), 'gonogo-shop-'));
+    run = await gonogoChild(['run', '--config', CONFIG, '--suite', 'smoke', '--out', out], {
+      timeoutMs: 400_000,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '',
+        SHOP_URL: shop.url, SHOP_KPIS: DEFAULT_KPI_FILE, SHOP_MAILPIT: mailpit.url, SHOP_MERCHANT_ID: String(shop.merchant.id),
+        SHOP_WEBHOOK_SECRET: shop.webhookSecret, SHOP_MERCHANT_PASSWORD: shop.merchant.password, SHOP_ADMIN_PASSWORD: shop.admin.password,
+      },
+    });
+    report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as typeof report;
+  }, 420_000);
+
+  afterAll(async () => {
+    await shop?.close();
+    await mailpit?.stop();
+  });
+
+  it('is GO, every check it can make passes, and exit code 0', () => {
+    const notPassing = report.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
+    expect(notPassing.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
+    expect(report.verdict.decision).toBe('GO');
+    expect(run.code).toBe(0);
+  });
+
+  it('skips only what this platform does not have, each with its reason', () => {
+    const skipped = Object.fromEntries(report.checks.filter((c) => c.status === 'skip').map((c) => [c.id, c.evidence.message ?? '']));
+    expect(Object.keys(skipped).sort()).toEqual(['auth.expired-rejected', 'auth.openapi-sweep', 'auth.refresh-rotation', 'browser.cookies', 'browser.login-flow', 'browser.login-page']);
+    expect(skipped['browser.login-page']).toContain('disabled in config');
+    // Skipped blockers and unselected suites keep the report incomplete.
+    expect(report.verdict.complete).toBe(false);
+  });
+
+  it('proved the payment flow of this platform, not a default one', () => {
+    const passed = new Set(report.checks.filter((c) => c.status === 'pass').map((c) => c.id));
+    for (const id of ['escrow.happy-path', 'escrow.steps-other-client', 'escrow.release-needs-approval', 'escrow.webhook-bad-signature', 'email.link-verifies', 'auth.lockout', 'ratelimit.api']) expect(passed).toContain(id);
+  });
+});
