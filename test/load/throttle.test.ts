@@ -26,11 +26,10 @@ const THINK_S = 0.5;
 async function ctxFor(t: ReferenceTarget, engine: 'k6' | 'autocannon', accounts: 'pool' | 'shared', events: ProgressEvent[]): Promise<SuiteContext> {
   const base = await loadExampleConfig(t.info, { suites: ['load'] });
   const load = base.load;
-  const { accounts: _one, ...shared } = load;
   const config = ConfigSchema.parse({
     ...base,
     load: {
-      ...shared, thinkTimeS: THINK_S,
+      ...load, thinkTimeS: THINK_S,
       // The journeys that log in (browse is anonymous: it would only dilute the shares).
       journeys: load.journeys!.filter((j) => j.name !== 'browse'),
       ...(accounts === 'pool' ? { accounts: { register: { count: VUS } } } : {}),

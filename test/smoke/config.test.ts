@@ -30,7 +30,7 @@ describe('SmokeConfig', () => {
     expect(SmokeConfig.safeParse({ accounts: [{ role: 'client', email: 'a@b.c', password: 'hunter2' }] }).success).toBe(false);
     expect(SmokeConfig.safeParse({ accounts: [{ role: 'client', email: 'a@b.c', passwordEnv: 'hunter2' }] }).success).toBe(false);
     expect(SmokeConfig.safeParse({ login: { path: 'api/login' } }).success).toBe(false);
-    expect(SmokeConfig.safeParse({ login: { token: { from: 'header', name: 'x' } } }).success).toBe(false);
+    expect(SmokeConfig.safeParse({ login: { token: { from: 'query', name: 'x' } } }).success).toBe(false);
     expect(SmokeConfig.safeParse({ mailbox: { kind: 'mailpit' } }).success).toBe(false);
   });
 
