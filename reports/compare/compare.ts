@@ -18,7 +18,28 @@ export interface KpiDelta {
   newStatus: KpiStatus | null;
   tolerance: string | null;
   regression: boolean;
+  /** What the change amounts to, read with the threshold's direction and the allowed change. */
+  result: KpiChangeResult;
+  /** Unit of old, new and abs: 'ms' for durations, 'ratio' for rates (shown as percentage points), '' otherwise. */
+  unit: KpiUnit;
   note?: string;
+}
+
+export type KpiChangeResult = 'regressed' | 'improved' | 'within allowed change' | 'not measured';
+export type KpiUnit = 'ms' | 'ratio' | '';
+
+/** The aggregation a threshold judges (`rate` is a 0..1 ratio) and whether the metric is a duration (k6 reports milliseconds). */
+function unitOf(k: KpiResult): KpiUnit {
+  if (/\brate\s*[<>=]/.test(k.threshold)) return 'ratio';
+  const metric = (k.metric ?? k.threshold.split(':')[0] ?? '').split('{')[0]!;
+  return /(_duration|_ms)$/.test(metric) ? 'ms' : '';
+}
+
+function resultOf(d: KpiDelta, direction: ReturnType<typeof directionOf>): KpiChangeResult {
+  if (d.regression) return 'regressed';
+  if (d.old === null || d.new === null) return d.oldStatus === 'fail' && d.newStatus === 'pass' ? 'improved' : 'not measured';
+  const better = direction === 'lower-is-better' ? d.new < d.old : direction === 'higher-is-better' ? d.new > d.old : false;
+  return better || (d.oldStatus === 'fail' && d.newStatus === 'pass') ? 'improved' : 'within allowed change';
 }
 
 export interface CheckChange { id: string; title: string; area: string; old: CheckStatus | null; new: CheckStatus | null; level: string; detail?: string }
@@ -58,7 +79,7 @@ function kpiDelta(o: KpiResult | undefined, n: KpiResult | undefined, tolerances
   const abs = ov !== null && nv !== null ? nv - ov : null;
   const rel = abs !== null && ov !== null && ov !== 0 ? abs / Math.abs(ov) : null;
   const tol = toleranceFor(k, tolerances);
-  const d: KpiDelta = { id: k.id, description: k.description, threshold: k.threshold, old: ov, new: nv, abs, rel, oldStatus: o?.status ?? null, newStatus: n?.status ?? null, tolerance: tol?.text ?? null, regression: false };
+  const d: KpiDelta = { id: k.id, description: k.description, threshold: k.threshold, old: ov, new: nv, abs, rel, oldStatus: o?.status ?? null, newStatus: n?.status ?? null, tolerance: tol?.text ?? null, regression: false, result: 'not measured', unit: unitOf(k) };
   if (tol && ov !== null && nv !== null) {
     d.regression = exceeds(ov, nv, tol, directionOf(k.threshold));
     if (d.regression) d.note = `worse by more than the ${tol.text} tolerance`;
@@ -67,6 +88,7 @@ function kpiDelta(o: KpiResult | undefined, n: KpiResult | undefined, tolerances
     d.note = 'passed before, fails now';
   }
   if (o && n && o.status !== 'not-measured' && n.status === 'not-measured') d.note = 'measured before, not measured now';
+  d.result = resultOf(d, directionOf(k.threshold));
   return d;
 }
 

@@ -1,10 +1,32 @@
 import { esc, page } from '../html/page.ts';
 import { visible } from '../render/visible.ts';
-import { runName, type CheckChange, type Comparison, type KpiDelta } from './compare.ts';
+import { runName, type CheckChange, type Comparison, type KpiDelta, type KpiUnit } from './compare.ts';
+import { directionOf, parseTolerance } from './tolerance.ts';
 
 const num = (v: number | null): string => (v === null ? '—' : Number.isInteger(v) ? String(v) : String(+v.toFixed(4)));
-const signed = (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${num(v)}`);
 const pct = (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
+/** A value in its unit: durations in ms, ratios as percentages. */
+const valueIn = (v: number | null, unit: KpiUnit): string => (v === null ? '—' : unit === 'ratio' ? `${+(v * 100).toFixed(3)}%` : unit === 'ms' ? `${num(v)} ms` : num(v));
+/** The change with its sign and unit; a change of a ratio is in percentage points, not a percentage of it. */
+const changeIn = (k: KpiDelta): string => {
+  if (k.abs === null) return '—';
+  const sign = k.abs > 0 ? '+' : k.abs < 0 ? '-' : '±';
+  const mag = Math.abs(k.abs);
+  const body = k.unit === 'ratio' ? `${+(mag * 100).toFixed(3)} pp` : k.unit === 'ms' ? `${num(mag)} ms` : num(mag);
+  return `${sign}${body}${k.rel !== null ? ` (${pct(k.rel)})` : ''}`;
+};
+/** The tolerance as the change it allows; without one a KPI regresses only when it newly fails. */
+const allowedIn = (k: KpiDelta): string => {
+  if (!k.tolerance) return 'none: regresses if it newly fails';
+  const t = parseTolerance(k.tolerance);
+  const dir = directionOf(k.threshold);
+  if (!t) return k.tolerance;
+  if (dir === 'band') return 'none: a range KPI regresses if it newly fails';
+  const worse = dir === 'higher-is-better' ? 'lower' : 'higher';
+  const amount = t.kind === 'relative' ? `${+(t.value * 100).toFixed(3)}%` : k.unit === 'ratio' ? `${+(t.value * 100).toFixed(3)} pp` : k.unit === 'ms' ? `${num(t.value)} ms` : num(t.value);
+  return `up to ${amount} ${worse}`;
+};
+const KPI_HEAD = ['KPI', 'Old', 'New', 'Change', 'Allowed change', 'Result'] as const;
 
 type Group = keyof Omit<Comparison['checks'], 'unchanged'>;
 const GROUPS: Array<[Group, string]> = [
@@ -12,7 +34,8 @@ const GROUPS: Array<[Group, string]> = [
 ];
 
 const cell = (s: string | undefined | null): string => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const kpiMark = (k: KpiDelta): string => (k.regression ? 'REGRESSION' : `${k.oldStatus ?? '—'} -> ${k.newStatus ?? '—'}`);
+/** The result, then the KPI's pass/fail on each side when it changed. */
+const kpiMark = (k: KpiDelta): string => `${k.result}${k.oldStatus !== k.newStatus ? `; ${k.oldStatus ?? '—'} -> ${k.newStatus ?? '—'}` : ''}`;
 
 /** Markdown: the not-comparable warning first, then regressions, drift, KPIs, checks. */
 export function renderCompareMd(c: Comparison): string {
@@ -21,10 +44,10 @@ export function renderCompareMd(c: Comparison): string {
     out.push('> **Not comparable:** these runs differ in ways that make the numbers unlike for like:', ...c.warnings.map((w) => `> - ${w}`), '');
   }
   out.push(`Verdict: ${c.old.decision} -> **${c.new.decision}**`, '');
-  out.push(`## Regressions beyond tolerance (${c.regressions.length})`, '', ...(c.regressions.length ? c.regressions.map((r) => `- ${r}`) : ['None.']), '');
+  out.push(`## Regressions beyond the allowed change (${c.regressions.length})`, '', ...(c.regressions.length ? c.regressions.map((r) => `- ${r}`) : ['None.']), '');
   if (c.drift.length) out.push('## Security drift', '', ...c.drift.map((d) => `- ${d}`), '');
-  out.push('## KPIs', '', '| KPI | Old | New | Change | Relative | Tolerance | Status |', '|---|---:|---:|---:|---:|---|---|');
-  for (const k of c.kpis) out.push(`| ${k.id} | ${num(k.old)} | ${num(k.new)} | ${signed(k.abs)} | ${pct(k.rel)} | ${k.tolerance ?? 'pass -> fail'} | ${kpiMark(k)}${k.note ? ` (${cell(k.note)})` : ''} |`);
+  out.push('## KPIs', '', `| ${KPI_HEAD.join(' | ')} |`, '|---|---:|---:|---:|---|---|');
+  for (const k of c.kpis) out.push(`| ${k.id} | ${valueIn(k.old, k.unit)} | ${valueIn(k.new, k.unit)} | ${changeIn(k)} | ${allowedIn(k)} | ${kpiMark(k)}${k.note ? ` (${cell(k.note)})` : ''} |`);
   out.push('', `## Checks (${c.checks.unchanged} unchanged)`, '');
   for (const [key, title] of GROUPS) {
     const list = c.checks[key];
@@ -48,8 +71,8 @@ export function renderCompareHtml(c: Comparison): string {
   parts.push(`<div class="banner ${cls}"><div class="decision">${c.regressions.length ? `${c.regressions.length} regression${c.regressions.length > 1 ? 's' : ''}` : 'No regression'}</div>`,
     `<div>Verdict ${esc(c.old.decision)} &rarr; ${esc(c.new.decision)}</div>${c.regressions.length ? `<ul>${c.regressions.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ''}</div>`);
   if (c.drift.length) parts.push('<h2>Security drift</h2>', `<ul>${c.drift.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`);
-  parts.push('<h2>KPIs</h2><table><tr><th>KPI</th><th>Old</th><th>New</th><th>Change</th><th>Relative</th><th>Tolerance</th><th>Status</th></tr>',
-    ...c.kpis.map((k) => `<tr><td>${esc(k.id)}</td><td class="num">${num(k.old)}</td><td class="num">${num(k.new)}</td><td class="num">${signed(k.abs)}</td><td class="num">${pct(k.rel)}</td><td>${esc(k.tolerance ?? 'pass -> fail')}</td><td class="${k.regression ? 's-fail' : `s-${esc(k.newStatus ?? '')}`}">${esc(kpiMark(k))}${k.note ? ` <span class="muted">(${esc(k.note)})</span>` : ''}</td></tr>`),
+  parts.push(`<h2>KPIs</h2><table><tr>${KPI_HEAD.map((h) => `<th>${h}</th>`).join('')}</tr>`,
+    ...c.kpis.map((k) => `<tr><td>${esc(k.id)}</td><td class="num">${esc(valueIn(k.old, k.unit))}</td><td class="num">${esc(valueIn(k.new, k.unit))}</td><td class="num">${esc(changeIn(k))}</td><td>${esc(allowedIn(k))}</td><td class="${k.regression ? 's-fail' : `s-${esc(k.newStatus ?? '')}`}">${esc(kpiMark(k))}${k.note ? ` <span class="muted">(${esc(k.note)})</span>` : ''}</td></tr>`),
     '</table>', `<h2>Checks <span class="muted">(${c.checks.unchanged} unchanged)</span></h2>`);
   for (const [key, title] of GROUPS) {
     const list = c.checks[key];

@@ -40,6 +40,26 @@ describe('compareReports', () => {
     expect(c.kpis.find((k) => k.id === 'deps.high')).toMatchObject({ old: 0, new: 2, tolerance: null, regression: true, note: 'passed before, fails now' });
   });
 
+  it('names each KPI change as regressed, improved or within the allowed change, in the unit of the metric', () => {
+    const result = (a: ReturnType<typeof compareReports>, id: string) => a.kpis.find((k) => k.id === id)!;
+    expect(result(c, 'http.p95')).toMatchObject({ result: 'regressed', unit: 'ms' });
+    expect(result(c, 'http.errors')).toMatchObject({ result: 'within allowed change', unit: 'ratio' });
+    const back = compareReports(newR, oldR);
+    expect(result(back, 'http.p95')).toMatchObject({ result: 'improved', abs: -25 });
+    const md = renderCompareMd(c);
+    expect(md).toContain('| KPI | Old | New | Change | Allowed change | Result |');
+    expect(md).not.toMatch(/Tolerance|Relative/);
+    const row = (text: string, id: string) => text.split('\n').find((l) => l.startsWith(`| ${id} |`));
+    expect(row(md, 'http.p95')).toBe('| http.p95 | 100 ms | 125 ms | +25 ms (+25.0%) | up to 10% higher | regressed (worse by more than the 10% tolerance) |');
+    // a ratio's change is in percentage points, its allowance too
+    expect(row(md, 'http.errors')).toMatch(/^\| http.errors \| 0% \| 0.04% \| \+0.04 pp \| up to 0.05 pp higher \| within allowed change/);
+    expect(row(renderCompareMd(back), 'http.p95')).toContain('| 125 ms | 100 ms | -25 ms (-20.0%) | up to 10% higher | improved |');
+    expect(row(md, 'deps.high')).toContain('| none: regresses if it newly fails | regressed;');
+    const html = renderCompareHtml(c);
+    expect(html).toContain('<th>Allowed change</th><th>Result</th>');
+    expect(html).not.toContain('<th>Tolerance</th>');
+  });
+
   it('classifies checks by id: newly failing, fixed, persisting, new, removed', () => {
     const ids = (k: keyof typeof c.checks) => (c.checks[k] as Array<{ id: string }>).map((x) => x.id).sort();
     expect(ids('newlyFailing')).toEqual(['headers.hsts', 'ratelimit.api', 'tls.protocols']);
