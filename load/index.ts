@@ -40,7 +40,7 @@ export const runLoad: SuiteRunner = async (ctx) => {
   const { engine, version, reason } = await resolveEngine(ctx.load.engine, cfg.k6Path);
   const plan = buildPlan({
     baseUrl: ctx.config.target.baseUrl, load: cfg, vus: ctx.load.vus, duration: ctx.load.duration, kpis: ctx.kpis.kpis,
-    outDir: join(ctx.outDir, 'load'), caFile: ctx.config.target.caFile ?? ctx.reference?.caFile,
+    outDir: ctx.outDir, caFile: ctx.config.target.caFile ?? ctx.reference?.caFile,
     shards: engine.name === 'k6' ? ctx.load.shards : 1, env: {},
   });
   plan.signal = ctx.signal;

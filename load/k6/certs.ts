@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { K6_FILES } from './files.ts';
 
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
 
@@ -16,7 +17,7 @@ export async function caBundle(caFile: string, dir: string): Promise<string> {
     } catch { /* try the next distribution's path */ }
   }
   parts.push(await readFile(caFile, 'utf8'));
-  const out = join(dir, 'ca-bundle.pem');
+  const out = join(dir, K6_FILES.caBundle);
   await writeFile(out, parts.join('\n'));
   return out;
 }

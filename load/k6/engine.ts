@@ -9,6 +9,7 @@ import { EngineError, type EngineRun, type LoadEngine } from '../engine.ts';
 import { writePlanFile, type LoadPlan } from '../plan.ts';
 import { findK6, k6Version, K6_INSTALL } from './binary.ts';
 import { caBundle } from './certs.ts';
+import { K6_FILES } from './files.ts';
 import { classifyExit, stderrEvidence } from './exit.ts';
 import { streamK6Json } from './stream.ts';
 import { parseK6Summary, type K6Summary } from './summary.ts';
@@ -54,9 +55,10 @@ export class K6Engine implements LoadEngine {
     const bin = await findK6(plan.k6Path ?? this.k6Path);
     if (!bin) throw new EngineError(`k6 is not available: ${K6_INSTALL}`);
     const version = (await k6Version(bin)) ?? undefined;
-    const dir = join(plan.outDir, 'k6');
+    // Flat: the load suite's folder holds k6's files directly, each named k6-*.
+    const dir = plan.outDir;
     await mkdir(dir, { recursive: true });
-    const planPath = join(dir, 'plan.json');
+    const planPath = join(dir, K6_FILES.plan);
     await writePlanFile(plan, planPath);
     const env: Record<string, string> = { ...plan.env, GONOGO_PLAN: planPath, K6_NO_USAGE_REPORT: 'true' };
     if (plan.accounts.length > 0) {
@@ -102,7 +104,7 @@ export class K6Engine implements LoadEngine {
   }
 
   private async runShard(bin: string, plan: LoadPlan, env: Record<string, string>, dir: string, shard: number, collector: LoadCollector, timeoutMs: number): Promise<ShardOutcome> {
-    const summaryPath = join(dir, `summary-${shard}.json`);
+    const summaryPath = join(dir, K6_FILES.summary(shard, plan.shards));
     const proc = execa(bin, k6Args({ script: SCENARIO_SCRIPT, sourceAddress: plan.sourceAddress, shard, shards: plan.shards }), {
       env: { ...env, GONOGO_SUMMARY: summaryPath, GONOGO_SHARD: String(shard), GONOGO_SHARDS: String(plan.shards) }, reject: false, timeout: timeoutMs, cancelSignal: plan.signal,
       // Streams, not buffers: a long run's metric output is gigabytes, and k6 logs a line per failed request.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReferenceTarget, type ReferenceTarget } from '../../cli/reference-target.ts';
@@ -9,6 +9,7 @@ import { parseKpiText } from '../../config/kpis.ts';
 import { runLoad } from '../../load/index.ts';
 import type { SuiteContext, ProgressEvent } from '../../core/suite.ts';
 import { k6OnPath } from './helpers.ts';
+import { K6_FILES } from '../../load/k6/files.ts';
 
 const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
 const k6 = k6OnPath();
@@ -34,8 +35,14 @@ describe.each([
       it.skipIf(Boolean(skip))(`runs the default journeys and measures the load KPIs${skip ? ` (skipped: ${skip})` : ''}`, async () => {
         const events: ProgressEvent[] = [];
         if (engine === 'k6') process.env.PATH = `${k6!.replace(/\/k6$/, '')}:${process.env.PATH}`;
-        const out = await runLoad(await ctxFor(t, engine, events));
+        const ctx = await ctxFor(t, engine, events);
+        const out = await runLoad(ctx);
         expect(out.engine).toBe(engine);
+        // One flat layout: the suite's folder holds the engine's files directly, no load/ or k6/ folder inside.
+        const files = readdirSync(ctx.outDir, { withFileTypes: true });
+        expect(files.filter((f) => f.isDirectory()).map((f) => f.name)).toEqual([]);
+        expect(files.map((f) => f.name).sort()).toEqual(engine === 'k6' ? [K6_FILES.caBundle, K6_FILES.plan, K6_FILES.summary(0, 1)].sort() : []);
+        if (engine === 'k6') expect(K6_FILES.summary(0, 1)).toBe('k6-summary.json');
         expect(out.checks).toHaveLength(1);
         expect(out.checks[0]).toMatchObject({ id: 'load.completed', status: 'pass', level: 'blocker' });
         const r = out.load!;

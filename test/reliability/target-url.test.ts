@@ -65,7 +65,7 @@ describe('gonogo load', () => {
       const kept = await gonogo([...args, '--out', 'raw'], cwd);
       expect(kept.exitCode, kept.stderr).toBe(0);
       expect(readdirSync(cwd)).toEqual(['raw']);
-      expect(existsSync(join(cwd, 'raw', 'k6', 'plan.json'))).toBe(true);
+      expect(existsSync(join(cwd, 'raw', 'k6-plan.json'))).toBe(true);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
