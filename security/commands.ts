@@ -8,7 +8,7 @@ import { trustAnchors } from './http.ts';
 import { auditTls } from './tls/audit.ts';
 import { auditHeaders } from './headers/audit.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
-import { auditDeps } from './deps/audit.ts';
+import { auditDeps, fixText } from './deps/audit.ts';
 import { readLockfile } from './deps/lockfiles/index.ts';
 import type { ParsedLockfile } from './deps/types.ts';
 import { osvApiDb, osvDirDb } from './deps/osv/sources.ts';
@@ -117,7 +117,7 @@ function registerDeps(audit: Command, cli: Cli): void {
       const r = await auditDeps({ lockfiles: parsed, db, ignore: [], timeoutS });
       if (opts.json) cli.out(JSON.stringify({ source: r.source, date: r.date, lockfiles: r.lockfiles, counts: r.counts, findings: r.findings, checks: r.checks, measurements: r.measurements }, null, 2));
       else {
-        const lines = r.findings.map((f) => `  ${f.advisory.severity.padEnd(8)} ${f.advisory.id} ${f.package.name}@${f.package.version}${f.package.direct === true ? ' (direct)' : f.package.direct === false ? ' (transitive)' : ''} ${f.advisory.summary}`);
+        const lines = r.findings.map((f) => `  ${f.advisory.severity.padEnd(8)} ${f.advisory.id} ${f.package.name}@${f.package.version}${f.package.direct === true ? ' (direct)' : f.package.direct === false ? ' (transitive)' : ''} ${f.advisory.summary}${fixText(f.advisory.fixed, '; ')}`);
         cli.out(`Dependency audit against ${r.source}${r.date ? ` (data as of ${r.date})` : ''}\n${r.lockfiles.map((l) => `  ${l.file}: ${l.format}, ${l.packages} packages (${l.direct} direct)`).join('\n')}\n${lines.join('\n') || (r.checks[0]?.status === 'error' ? '  (no advisories: see the error below)' : '  no advisory matches')}\n${summary(r.checks)}`);
       }
       verdict(cli, r.checks);

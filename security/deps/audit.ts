@@ -23,6 +23,15 @@ export interface DepsAuditResult {
   measurements: Measurement[];
 }
 
+/**
+ * The fixed versions in words, for the finding text and the console: "fixed in 4.17.21", or that the
+ * source names no fix; nothing when the source cannot tell (npm audit's output carries no versions).
+ */
+export function fixText(fixed: string[] | undefined, lead = ''): string {
+  if (!fixed) return '';
+  return `${lead}${fixed.length ? `fixed in ${fixed.join(', ')}` : 'no fixed version published'}`;
+}
+
 function ignoreFor(a: Advisory, ignore: IgnoreEntry[]): IgnoreEntry | undefined {
   const ids = new Set([a.id, ...a.aliases]);
   return ignore.find((i) => ids.has(i.id));
@@ -127,7 +136,7 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
       const entry = ignoreFor(a, input.ignore);
       const active = entry && entry.expires >= today ? entry : undefined;
       findings.push({
-        advisory: { id: a.id, aliases: a.aliases, summary: a.summary, severity: a.severity, score: a.score, url: a.url, fixed: a.fixed },
+        advisory: { id: a.id, aliases: a.aliases, summary: a.summary, severity: a.severity, score: a.score, url: a.url, fixed: a.fixedFor ? a.fixedFor(pkg) : a.fixed },
         package: { name: pkg.name, version: pkg.version, ecosystem: pkg.ecosystem, direct: pkg.direct, file: pkg.file },
         ...(active ? { ignored: active } : {}),
         ...(entry && !active ? { expiredIgnore: entry } : {}),
@@ -140,7 +149,7 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
   for (const f of counted) distinct.set(f.advisory.id, f.advisory.severity);
   for (const s of distinct.values()) counts[s]++;
   const blocking = counted.filter((f) => f.advisory.severity === 'critical' || f.advisory.severity === 'high');
-  const line = (f: Finding): string => `${f.advisory.id} (${f.advisory.severity}${f.advisory.score !== undefined ? ` ${f.advisory.score}` : ''}) ${f.package.name}@${f.package.version} ${f.package.direct === true ? 'direct' : f.package.direct === false ? 'transitive' : ''} in ${f.package.file}${f.advisory.fixed?.length ? `; fixed in ${f.advisory.fixed.join(', ')}` : ''}${f.expiredIgnore ? `; ignore entry expired ${f.expiredIgnore.expires}` : ''}`.replace(/\s+/g, ' ');
+  const line = (f: Finding): string => `${f.advisory.id} (${f.advisory.severity}${f.advisory.score !== undefined ? ` ${f.advisory.score}` : ''}) ${f.package.name}@${f.package.version} ${f.package.direct === true ? 'direct' : f.package.direct === false ? 'transitive' : ''} in ${f.package.file}${fixText(f.advisory.fixed, '; ')}${f.expiredIgnore ? `; ignore entry expired ${f.expiredIgnore.expires}` : ''}`.replace(/\s+/g, ' ');
   const ms = performance.now() - started;
   const checks = [check('deps.advisories', blocking.length ? 'fail' : 'pass', {
     expected: 'no critical or high advisory in any audited lockfile',

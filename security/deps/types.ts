@@ -38,6 +38,8 @@ export interface Advisory {
   affects(pkg: LockedPackage): boolean;
   /** Versions that fix it, when known (for the report). */
   fixed?: string[];
+  /** The versions that fix it for this installed package, nearest first; absent when the source cannot tell per package. */
+  fixedFor?(pkg: LockedPackage): string[];
 }
 
 export interface AdvisoryDb {

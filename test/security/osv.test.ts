@@ -9,6 +9,11 @@ import { cvss3BaseScore } from '../../security/deps/osv/cvss.ts';
 import { osvApiDb, osvDirDb } from '../../security/deps/osv/sources.ts';
 import { npmAuditDb } from '../../security/deps/osv/npm-audit.ts';
 import { auditDeps } from '../../security/deps/audit.ts';
+import { fixedFor } from '../../security/deps/osv/match.ts';
+import { renderMarkdown, renderJunit } from '../../reports/render/index.ts';
+import { renderSarif } from '../../reports/sarif.ts';
+import { report as makeReport } from '../helpers/report.ts';
+import { gonogo } from '../helpers/cli.ts';
 import type { OsvRecord } from '../../security/deps/osv/schema.ts';
 import type { AdvisoryDb, LockedPackage } from '../../security/deps/types.ts';
 
@@ -138,6 +143,41 @@ describe('advisory sources', () => {
     const r = await auditDeps({ lockfiles: [fx('npm-v2/package-lock.json'), fx('npm-v3-package-lock.json')], db: await npmAuditDb(file), ignore: [] });
     expect(r.findings.map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}`).sort()).toEqual(['GHSA-35jh-r3h4-6jhm lodash@4.17.15', 'GHSA-35jh-r3h4-6jhm lodash@4.17.20']);
     expect(r.counts.high).toBe(1);
+  });
+});
+
+describe('the version that fixes a finding', () => {
+  const rec: OsvRecord = {
+    id: 'GHSA-two-lines', affected: [
+      { package: { ecosystem: 'npm', name: 'lodash' }, ranges: [range({ introduced: '0' }, { fixed: '3.10.0' }, { introduced: '4.0.0' }, { fixed: '4.17.21' })] },
+      { package: { ecosystem: 'npm', name: 'lodash-es' }, ranges: [range({ introduced: '0' }, { fixed: '4.17.22' })] },
+      { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [range({ introduced: '0' }, { last_affected: '1.3.0' })] },
+    ],
+  };
+
+  it('comes from affected[].ranges[].events[].fixed of the installed package and the range its version is in', () => {
+    expect(fixedFor(rec, npm('lodash', '4.17.20'))).toEqual(['4.17.21']);
+    expect(fixedFor(rec, npm('lodash', '3.9.0'))).toEqual(['3.10.0']);
+    expect(fixedFor(rec, npm('lodash-es', '4.17.21'))).toEqual(['4.17.22']);
+    // a last_affected range names no fix
+    expect(fixedFor(rec, npm('left-pad', '1.2.0'))).toEqual([]);
+  });
+
+  it('is named in the finding, the console of audit deps, report.md, junit.xml and report.sarif', async () => {
+    const r = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db: await osvDirDb(DEMO), ignore: [] });
+    const f = r.findings.find((x) => x.advisory.id === 'GHSA-35jh-r3h4-6jhm')!;
+    expect(f.advisory.fixed).toEqual(['4.17.21']);
+    const c = r.checks[0]!;
+    expect(c.status).toBe('fail');
+    expect(c.evidence.message).toContain('GHSA-35jh-r3h4-6jhm (high 7.2) lodash@4.17.20 direct in');
+    expect(c.evidence.message).toMatch(/GHSA-35jh-r3h4-6jhm [^;]*; fixed in 4\.17\.21/);
+    expect(c.evidence.details!.findings).toEqual(expect.arrayContaining([expect.stringMatching(/^GHSA-29mw-wpgm-hmr9 .*; fixed in 4\.17\.21$/)]));
+    const cli = await gonogo(['audit', 'deps', fx('npm-v3-package-lock.json'), '--osv-db', DEMO]);
+    expect(cli.out).toMatch(/high +GHSA-35jh-r3h4-6jhm lodash@4\.17\.20 \(direct\) .*; fixed in 4\.17\.21/);
+    const rep = makeReport({ checks: [c] });
+    for (const [name, text] of [['md', renderMarkdown(rep)], ['junit', renderJunit(rep)], ['sarif', renderSarif(rep)]] as const) {
+      expect(text, name).toContain('fixed in 4.17.21');
+    }
   });
 });
 

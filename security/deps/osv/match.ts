@@ -88,6 +88,23 @@ function fixedVersions(record: OsvRecord): string[] {
   return [...new Set((record.affected ?? []).flatMap((a) => (a.ranges ?? []).flatMap((r) => r.events.map((e) => e.fixed).filter((f): f is string => !!f))))];
 }
 
+/**
+ * The versions that fix an advisory for one installed package, from OSV's `affected[].ranges[].events[].fixed`:
+ * only the entries of that package, only the ranges its version falls in, the fix that closes its interval,
+ * lowest first (the nearest upgrade leads). Empty when OSV names no fix (a `last_affected` range, or none yet).
+ */
+export function fixedFor(record: OsvRecord, pkg: LockedPackage): string[] {
+  const eco = pkg.ecosystem;
+  const order = ORDERS[eco];
+  if (!order.valid(pkg.version)) return [];
+  const fixes = (record.affected ?? [])
+    .filter((a) => a.package && ecosystemOf(a.package.ecosystem) === eco && samePackage(eco, a.package.name, pkg.name))
+    .flatMap((a) => (a.ranges ?? []).filter((r) => inRange(pkg.version, r, order)))
+    // In a range of several intervals, the fix of the interval the version is in is the first one above it.
+    .flatMap((r) => r.events.map((e) => e.fixed).filter((f): f is string => f !== undefined && order.valid(f) && order.compare(f, pkg.version) > 0).sort((x, y) => order.compare(x, y)).slice(0, 1));
+  return [...new Set(fixes)].sort((a, b) => order.compare(a, b));
+}
+
 /** Turns an OSV record into an advisory, or null when it is withdrawn (withdrawn advisories are skipped). */
 export function toAdvisory(record: OsvRecord, now = Date.now()): Advisory | null {
   if (record.withdrawn && Date.parse(record.withdrawn) <= now) return null;
@@ -102,6 +119,7 @@ export function toAdvisory(record: OsvRecord, now = Date.now()): Advisory | null
     ...(url ? { url } : {}),
     modified: record.modified,
     fixed: fixedVersions(record),
+    fixedFor: (pkg) => fixedFor(record, pkg),
     affects: (pkg) => (record.affected ?? []).some((a) => affectedEntryMatches(a, pkg)),
   };
 }
