@@ -102,6 +102,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
         configDir: target.configDir,
         kpis,
         outDir: join(outDir, suite),
+        reportDir: outDir,
         signal: controller.signal,
         progress: (e) => progress.event(e),
         ...(target.reference ? { reference: target.reference } : {}),

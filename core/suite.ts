@@ -33,6 +33,8 @@ export interface SuiteContext {
   configDir: string;
   kpis: KpiFile;
   outDir: string;
+  /** Where the report is written (links in it are relative to this folder); the parent of outDir when absent. */
+  reportDir?: string;
   signal: AbortSignal;
   progress: (e: ProgressEvent) => void;
   /** Present when gonogo started the bundled reference app for this run. */

@@ -35,6 +35,12 @@ export const Evidence = z.object({
   message: z.string().optional(),
   /** Free-form, already-redacted details (header values, cipher lists, advisory ids...). */
   details: z.record(z.string(), z.unknown()).optional(),
+  /** Files a failed check left (a browser check's screenshot and Playwright trace), paths relative to the report. */
+  artifacts: z.array(z.object({
+    kind: z.enum(['screenshot', 'trace']),
+    path: z.string(),
+    contentType: z.string(),
+  }).strict()).optional(),
 }).strict();
 export type Evidence = z.infer<typeof Evidence>;
 

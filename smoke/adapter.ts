@@ -28,7 +28,7 @@ export type PlaywrightJsonReport = z.infer<typeof PlaywrightJsonReport>;
 
 export interface Adapted { checks: CheckResult[]; measurements: Measurement[]; warnings: string[]; harnessErrors: string[] }
 
-const ID_IN_TITLE = /\[([a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:[-.][a-z0-9]+)*)\]/;
+export const ID_IN_TITLE = /\[([a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:[-.][a-z0-9]+)*)\]/;
 const MeasurementBody = z.object({ metric: z.string(), values: z.record(z.string(), z.number()), samples: z.number().optional(), note: z.string().optional() });
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 const SEVERITY: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3, error: 4 };
@@ -57,6 +57,17 @@ export function classifyFailure(message: string): 'fail' | 'error' {
 
 function decode(a: z.infer<typeof Attachment>): string | undefined {
   return a.body === undefined ? undefined : Buffer.from(a.body, 'base64').toString('utf8');
+}
+
+/** Playwright's own attachment names for what its `screenshot` and `trace` options keep of a failed test. */
+const ARTIFACT_KINDS: Record<string, 'screenshot' | 'trace'> = { screenshot: 'screenshot', trace: 'trace' };
+
+/** The screenshot and trace files of a failed test, with the absolute paths Playwright wrote them to. */
+function browserArtifacts(attachments: Array<z.infer<typeof Attachment>>): NonNullable<Evidence['artifacts']> {
+  return attachments.flatMap((a) => {
+    const kind = ARTIFACT_KINDS[a.name];
+    return kind && a.path ? [{ kind, path: a.path, contentType: a.contentType ?? (kind === 'trace' ? 'application/zip' : 'image/png') }] : [];
+  });
 }
 
 /** Playwright's JSON report -> gonogo checks and measurements. Every stored string goes through the redactor. */
@@ -110,6 +121,10 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
         } catch {
           warnings.push(`unreadable ${a.name} attachment on ${id}`);
         }
+      }
+      if (status === 'fail' || status === 'error') {
+        const artifacts = browserArtifacts(result?.attachments ?? []);
+        if (artifacts.length) evidence.artifacts = artifacts;
       }
       const check: CheckResult = {
         id, suite: 'smoke', area: id.split('.')[0] as CheckResult['area'], title: redactor.text(title), status, level,

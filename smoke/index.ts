@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
@@ -11,6 +11,7 @@ import { CATALOGUE, AREA_SUITE, areaOf } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';
 import type { CheckResult } from '../reports/schema.ts';
 import { adaptReport } from './adapter.ts';
+import { keepArtifacts } from './artifacts.ts';
 import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
@@ -59,7 +60,7 @@ async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, str
   try {
     if (runner.pid) process.kill(-runner.pid, 'SIGKILL');
   } catch { /* the group is already empty: every worker exited with the runner */ }
-  await writeFile(join(ctx.outDir, 'smoke', `playwright-${phase.name}.log`), new Redactor(ctx.secrets).text(child.all ?? ''));
+  await writeFile(join(ctx.outDir, `playwright-${phase.name}.log`), new Redactor(ctx.secrets).text(child.all ?? ''));
   let report: unknown;
   try {
     const text = await readFile(phase.reportFile, 'utf8');
@@ -76,7 +77,8 @@ async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, str
 /** The smoke suite: Playwright Test as a child process, its JSON report adapted into checks and measurements. */
 export const runSmoke: SuiteRunner = async (ctx) => {
   const c = ctx.config.smoke;
-  const dir = join(ctx.outDir, 'smoke');
+  // The run gives each suite its own folder (<out>/smoke): the suite writes into it, never a folder of its own inside.
+  const dir = ctx.outDir;
   await mkdir(dir, { recursive: true });
   const redactor = new Redactor(ctx.secrets);
   const secrets = resolveSecrets(ctx);
@@ -114,9 +116,10 @@ export const runSmoke: SuiteRunner = async (ctx) => {
       if (problem) problems.push(redactor.text(problem));
       if (!report) continue;
       const adapted = adaptReport(report, redactor);
-      for (const w of adapted.warnings) ctx.progress({ suite: 'smoke', kind: 'warn', message: w });
+      const kept = await keepArtifacts(adapted.checks, { reportDir: ctx.reportDir ?? dirname(ctx.outDir), redactor });
+      for (const w of [...adapted.warnings, ...kept.warnings]) ctx.progress({ suite: 'smoke', kind: 'warn', message: w });
       problems.push(...adapted.harnessErrors);
-      for (const ch of adapted.checks) {
+      for (const ch of kept.checks) {
         checks.set(ch.id, ch);
         ctx.progress({ suite: 'smoke', kind: 'check', message: `${ch.id} ${ch.status}` });
       }

@@ -27,6 +27,8 @@ function evidence(c: CheckResult): string {
   if (e.message) lines.push(`<div>${esc(e.message)}</div>`);
   for (const q of e.requests ?? []) lines.push(`<div><code>${esc(q.method)} ${esc(q.url)} &rarr; ${esc(q.status ?? 'no response')}</code>${q.excerpt ? `<pre>${esc(q.excerpt)}</pre>` : ''}</div>`);
   if (e.details && Object.keys(e.details).length) lines.push(`<details><summary>details</summary><pre>${esc(JSON.stringify(e.details, null, 2))}</pre></details>`);
+  const files = e.artifacts ?? [];
+  if (files.length) lines.push(`<div class="artifacts">${files.map((a) => `<a href="${esc(encodeURI(a.path))}" data-kind="${esc(a.kind)}">${esc(a.kind === 'trace' ? 'trace (npx playwright show-trace)' : a.kind)}</a>`).join(' &middot; ')}</div>`);
   if (c.waiver) lines.push(`<div class="s-waived">waived by ${esc(c.waiver.owner)} until ${esc(c.waiver.expires)}: ${esc(c.waiver.reason)}</div>`);
   return lines.join('');
 }

@@ -51,7 +51,8 @@ export function checkEvidenceText(c: CheckResult, report: Report): string {
     if (requests.length > MAX_REQUESTS) out.push(`  … ${requests.length - MAX_REQUESTS} more in report.json`);
   }
   if (e.details && Object.keys(e.details).length) out.push('Details:', ...detailLines(e.details).map((l) => `  ${l}`));
-  const where = [...checkFiles(c, report).map((f) => fileText(f, report)), `report.json (checks, id ${c.id})`, `${c.suite}/ beside this report (raw ${c.suite} output)`];
+  const files = (e.artifacts ?? []).map((a) => `${a.kind} ${a.path}${a.kind === 'trace' ? ' (open with npx playwright show-trace)' : ''}`);
+  const where = [...files, ...checkFiles(c, report).map((f) => fileText(f, report)), `report.json (checks, id ${c.id})`, `${c.suite}/ beside this report (raw ${c.suite} output)`];
   out.push(`Where to look: ${where.join('; ')}`);
   if (bad) out.push(`Remedy: ${remedyFor(c.id)}`);
   return out.join('\n');

@@ -20,6 +20,14 @@ function evidenceLine(c: CheckResult): string {
   return parts.join('; ');
 }
 
+/** A link target relative to the report: encoded so that blanks, brackets and pipes keep the Markdown intact. */
+const href = (path: string): string => encodeURI(path).replace(/[()|]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** Links to the files a failed check left (screenshot, trace), for the evidence cell. */
+function artifactLinks(c: CheckResult): string {
+  return (c.evidence.artifacts ?? []).map((a) => ` [${a.kind}](${href(a.path)})`).join('');
+}
+
 /** report.md: the whole verdict in Markdown, small enough for a CI step summary. */
 export function renderMarkdown(report: Report): string {
   const v = report.verdict;
@@ -55,7 +63,7 @@ export function renderMarkdown(report: Report): string {
   out.push('|---|---|---|---|---|');
   const sorted = [...report.checks].sort((a, b) => CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id));
   for (const c of sorted) {
-    out.push(`| ${CHECK_ICON[c.status]} ${CHECK_LABEL[c.status]}${c.waiver ? ' (waived)' : ''} | ${cell(c.id)} | ${c.level} | ${cell(c.title)} | ${cell(evidenceLine(c))} |`);
+    out.push(`| ${CHECK_ICON[c.status]} ${CHECK_LABEL[c.status]}${c.waiver ? ' (waived)' : ''} | ${cell(c.id)} | ${c.level} | ${cell(c.title)} | ${cell(evidenceLine(c))}${artifactLinks(c)} |`);
   }
   out.push('');
   if (report.checklist?.length) {

@@ -53,6 +53,15 @@ export function check(condition: unknown, message: string): asserts condition {
   throw new CheckFailed(message);
 }
 
+/**
+ * A check made through a browser page: its failure is a real failure to Playwright, not a declared one,
+ * so the run's `screenshot: 'only-on-failure'` and `trace: 'retain-on-failure'` keep what the page showed
+ * (Playwright keeps neither for an expected failure). The worker restarts after it, which a page check can afford.
+ */
+export function pageCheck(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new CheckFailed(message);
+}
+
 export function control(condition: unknown, message: string): asserts condition {
   if (!condition) throw new ControlFailed(message);
 }

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
-import { test, check, control } from '../lib/fixtures.ts';
+import { test, pageCheck, control } from '../lib/fixtures.ts';
 import { account } from '../lib/auth.ts';
 import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
 import { routeUrl } from '../../core/url.ts';
 
 /** Debian's Chromium, never a downloaded browser; the args keep it quiet and off the network. */
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+// A failed check keeps a Playwright trace (the screenshot comes from the run's config); gonogo scrubs it afterwards.
+test.use({ trace: { mode: 'retain-on-failure', sources: false } });
 
 let browser: Browser | undefined;
 let proxy: ScopeProxy | undefined;
@@ -51,8 +54,9 @@ test('[browser.login-page] the login page loads over HTTPS without console error
   const context = await open(plan);
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text().slice(0, 160)}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message.slice(0, 160)}`));
+  // Whole messages: a CSP report names the directive and the blocked source at its end.
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => { if (r.url().startsWith('http:')) problems.push(`mixed content: ${r.url()}`); });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
@@ -60,21 +64,22 @@ test('[browser.login-page] the login page loads over HTTPS without console error
   const resp = await page.goto(routeUrl(plan.baseUrl, plan.config.browser.loginPage), { timeout: plan.config.browser.timeoutMs, waitUntil: 'load' });
   await page.waitForTimeout(200);
   rec.request('GET', page.url(), resp?.status() ?? null);
+  if (problems.length) rec.detail('browserProblems', problems);
   await context.close();
-  check(page.url().startsWith('https:'), `the login page ended at ${page.url()}, not on https`);
-  check(resp && resp.status() === 200, `the login page answered ${resp?.status()}`);
-  check(problems.length === 0, problems.join('; '));
+  pageCheck(page.url().startsWith('https:'), `the login page ended at ${page.url()}, not on https`);
+  pageCheck(resp && resp.status() === 200, `the login page answered ${resp?.status()}`);
+  pageCheck(problems.length === 0, problems.join('; '));
 });
 
 test('[browser.login-flow] logging in through the page works', async ({ plan, rec }) => {
   const context = await open(plan);
   const { page, resp } = await loginThroughPage(plan, context);
   rec.request(resp.request().method(), resp.url(), resp.status());
-  check(resp.status() >= 200 && resp.status() < 300, `the login form's request answered ${resp.status()}`);
+  pageCheck(resp.status() >= 200 && resp.status() < 300, `the login form's request answered ${resp.status()}`);
   const sel = plan.config.browser.successSelector;
   const shown = sel ? await page.waitForSelector(sel, { timeout: plan.config.browser.timeoutMs }).then(() => true, () => false) : true;
   await context.close();
-  check(shown, `after logging in the page never showed ${sel}`);
+  pageCheck(shown, `after logging in the page never showed ${sel}`);
 });
 
 test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the browser', async ({ plan, rec }) => {
@@ -87,5 +92,5 @@ test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the
   control(cookies.length > 0, 'no session cookie was set by logging in');
   const bad = cookies.filter((c) => !c.secure || !c.httpOnly || !['Strict', 'Lax'].includes(c.sameSite)).map((c) => `${c.name} (secure=${c.secure}, httpOnly=${c.httpOnly}, sameSite=${c.sameSite})`);
   rec.detail('cookies', cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite })));
-  check(bad.length === 0, `session cookies without the flags: ${bad.join(', ')}`);
+  pageCheck(bad.length === 0, `session cookies without the flags: ${bad.join(', ')}`);
 });
