@@ -173,6 +173,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {
+    progress.close();
     stops.dispose();
     await target.stop();
   }

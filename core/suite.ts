@@ -20,11 +20,13 @@ export interface Measurement {
 export interface ProgressEvent {
   /** 'run' for events of the run itself (target start, interrupts). */
   suite: SuiteName | 'run';
-  /** e.g. "auth.login" finished, or a load tick. */
-  kind: 'check' | 'tick' | 'info' | 'warn';
+  /** e.g. "auth.login" finished, or a load tick; 'state' only says what runs now (no line of its own in a log). */
+  kind: 'check' | 'tick' | 'info' | 'warn' | 'state';
   message: string;
   done?: number;
   total?: number;
+  /** What runs now (the checks in flight, the load phase), for the live line and the heartbeat; '' when nothing. */
+  current?: string;
 }
 
 export interface SuiteContext {

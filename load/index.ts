@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SuiteRunner, SuiteOutput } from '../core/suite.ts';
+import type { ProgressEvent, SuiteRunner, SuiteOutput } from '../core/suite.ts';
 import type { CheckResult, LoadResult } from '../reports/schema.ts';
 import { CATALOGUE } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';
@@ -15,6 +15,20 @@ export { resolveEngine } from './select.ts';
 
 export function formatTick(t: LoadTick): string {
   return `${t.elapsedS}s elapsed, ${t.remainingS}s left: ${Math.round(t.rps)} req/s, p95 ${t.p95.toFixed(1)} ms, ${t.errors} errors of ${t.requests}`;
+}
+
+/**
+ * A load tick as progress. The counter is seconds of the planned duration; once that has passed the engine
+ * is still finishing the requests in flight (k6's gracefulStop, autocannon's last responses), so the tick
+ * says so instead of counting on past the total ("31/30" came from counting wall-clock seconds against it).
+ */
+export function tickProgress(t: LoadTick, durationS: number, gracefulStopS: number): ProgressEvent {
+  if (t.elapsedS <= durationS) return { suite: 'load', kind: 'tick', message: formatTick(t), done: t.elapsedS, total: durationS, current: `load at ${Math.round(t.rps)} req/s` };
+  const past = t.elapsedS - durationS;
+  return {
+    suite: 'load', kind: 'tick', current: 'finishing the requests in flight',
+    message: `the ${durationS}s duration is over; finishing the requests in flight (${past}s past it, up to ${gracefulStopS}s): ${t.errors} errors of ${t.requests}`,
+  };
 }
 
 function completedCheck(status: CheckResult['status'], message: string, details: Record<string, unknown>, startedMs: number, redactor: Redactor): CheckResult {
@@ -44,7 +58,7 @@ export const runLoad: SuiteRunner = async (ctx) => {
     shards: engine.name === 'k6' ? ctx.load.shards : 1, env: {},
   });
   plan.signal = ctx.signal;
-  plan.onTick = (t) => ctx.progress({ suite: 'load', kind: 'tick', message: formatTick(t), done: t.elapsedS, total: plan.durationS });
+  plan.onTick = (t) => ctx.progress(tickProgress(t, plan.durationS, plan.gracefulStopS));
   ctx.progress({ suite: 'load', kind: 'info', message: `${engine.name} ${version} (${reason}): ${plan.vus} VUs for ${plan.duration} against ${plan.baseUrl}` });
   if ((ctx.load.shards ?? 1) > 1 && engine.name !== 'k6') ctx.progress({ suite: 'load', kind: 'warn', message: '--shards applies to k6 only; autocannon ran as one process' });
 

@@ -12,6 +12,7 @@ import { Redactor } from '../reports/redact.ts';
 import type { CheckResult } from '../reports/schema.ts';
 import { adaptReport } from './adapter.ts';
 import { keepArtifacts } from './artifacts.ts';
+import { PhaseProgress } from './phase-progress.ts';
 import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
@@ -55,7 +56,11 @@ async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, str
     // Its own process group: a runner stopped by an interrupt can exit before its test workers do, and
     // those must not outlive the run.
     detached: true,
+    // The progress reporter streams test starts and ends over IPC; the JSON report comes only at the end.
+    ipc: true, serialization: 'json',
   });
+  const tracker = new PhaseProgress(phase.name, (e) => ctx.progress(e));
+  runner.on('message', (m) => tracker.on(m));
   const child = await runner;
   try {
     if (runner.pid) process.kill(-runner.pid, 'SIGKILL');

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export const SPECS_DIR = fileURLToPath(new URL('./specs/', import.meta.url));
 export const LIMITS_DIR = join(SPECS_DIR, 'limits');
+const PROGRESS_REPORTER = fileURLToPath(new URL('./progress-reporter.ts', import.meta.url));
 
 export interface Phase { name: 'checks' | 'limits'; configFile: string; reportFile: string }
 
@@ -24,7 +25,7 @@ export async function writePlaywrightConfig(dir: string, phase: Phase['name'], o
     : [{ name: 'gonogo-limits', testDir: LIMITS_DIR }];
   const config = {
     projects,
-    reporter: [['json', { outputFile: reportFile }], ['line']],
+    reporter: [['json', { outputFile: reportFile }], ['line'], [PROGRESS_REPORTER]],
     outputDir: join(dir, `artifacts-${phase}`),
     workers: phase === 'checks' ? o.workers : o.limitsWorkers ?? 1,
     // A probe may first wait its turn for the shared-keys lock: that wait must not eat its own time.

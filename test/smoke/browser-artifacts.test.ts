@@ -12,14 +12,14 @@ const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const starts = (file: string, magic: number[]) => [...readFileSync(file).subarray(0, magic.length)].every((b, i) => b === magic[i]);
 
-interface Run { out: string; report: Report; md: string; html: string }
+interface Run { out: string; report: Report; md: string; html: string; log: string }
 
 async function smokeRun(flaws: string[]): Promise<Run> {
   const out = await mkdtemp(join(tmpdir(), 'gonogo-browser-artifacts-'));
   const r = await gonogoChild(['run', '--reference', '--suite', 'smoke', ...(flaws.length ? ['--flaws', flaws.join(',')] : []), '--out', out], { timeoutMs: 400_000 });
   expect(r.code, r.err).toBeLessThanOrEqual(1);
   const read = (f: string) => readFileSync(join(out, f), 'utf8');
-  return { out, report: Report.parse(JSON.parse(read('report.json'))), md: read('report.md'), html: read('report.html') };
+  return { out, report: Report.parse(JSON.parse(read('report.json'))), md: read('report.md'), html: read('report.html'), log: r.err };
 }
 
 /** Every file under a folder, relative to it. */
@@ -78,5 +78,15 @@ describe.skipIf(!existsSync(CHROMIUM))(`a failing browser check keeps what the b
     // the smoke folder is flat: Playwright's files directly in it
     expect(existsSync(join(clean.out, 'smoke', 'playwright-checks.json'))).toBe(true);
     expect(existsSync(join(clean.out, 'smoke', 'smoke'))).toBe(false);
+  });
+
+  it('its log (not a terminal) names what runs while Playwright is busy, with a counter that never passes its total', () => {
+    const beats = clean.log.split('\n').filter((l) => l.includes('still running: smoke'));
+    // the reference platform's checks phase runs for several heartbeat intervals (mail delivery, 42 tests)
+    expect(beats.length).toBeGreaterThan(0);
+    expect(beats.some((l) => /still running: smoke \d+\/\d+, running [a-z]+\.[a-z-]+.* in the checks phase/.test(l))).toBe(true);
+    for (const m of clean.log.matchAll(/ (\d+)\/(\d+)\b/g)) expect(Number(m[1])).toBeLessThanOrEqual(Number(m[2]));
+    // after the verdict, nothing more
+    expect(clean.log.trimEnd().split('\n').at(-1)).not.toContain('still running');
   });
 });
