@@ -46,7 +46,9 @@ function checkResult(c: CheckResult, report: Report, ruleIndex: number): Result 
   const logical = { logicalLocations: [{ name: c.id, fullyQualifiedName: `${c.suite}/${c.id}`, kind: 'module' }] };
   const locations: Location[] = files.length ? files.map((f, i) => (i === 0 ? { ...physical(f, report), ...logical } : physical(f, report))) : [logical];
   const what = c.status === 'error' ? 'could not run' : c.status === 'warn' ? 'warning' : 'failed';
-  const text = c.status === 'error' ? `${c.title}: could not run: ${c.evidence.message ?? 'no reason recorded'}.` : `${c.title}: ${what}: ${checkReason(c)}.`;
+  // A browser check's screenshot and trace sit beside the report; paths relative to it.
+  const kept = (c.evidence.artifacts ?? []).map((f) => `${f.kind} ${f.path}`).join(', ');
+  const text = `${c.status === 'error' ? `${c.title}: could not run: ${c.evidence.message ?? 'no reason recorded'}.` : `${c.title}: ${what}: ${checkReason(c)}.`}${kept ? ` Beside the report: ${kept}.` : ''}`;
   const level: Result.level = c.waiver ? 'note' : c.status === 'error' || (c.status === 'fail' && c.level === 'blocker') ? 'error' : 'warning';
   return {
     ruleId: c.id,

@@ -5,7 +5,10 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { keepArtifacts, redactTrace } from '../../smoke/artifacts.ts';
 import { Redactor } from '../../reports/redact.ts';
-import { check } from '../helpers/report.ts';
+import { check, report as makeReport } from '../helpers/report.ts';
+import { renderJunit, renderMarkdown } from '../../reports/render/index.ts';
+import { renderHtml } from '../../reports/html/report.ts';
+import { renderSarif } from '../../reports/sarif.ts';
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x80, 0x81, 0xfe]);
 
@@ -38,5 +41,25 @@ describe('browser artifacts', () => {
     const r = await keepArtifacts([c], { reportDir: dir, redactor: new Redactor() });
     expect(r.checks[0]!.evidence.artifacts).toEqual([{ kind: 'screenshot', path: 'smoke/shot.png', contentType: 'image/png' }]);
     expect(r.warnings).toEqual([expect.stringMatching(/^browser.login-page: the trace Playwright reported at .*gone\.zip could not be kept/)]);
+  });
+});
+
+describe('the report links a failed check\'s files', () => {
+  const files = [
+    { kind: 'screenshot' as const, path: 'smoke/artifacts-checks/browser login (1)/test-failed-1.png', contentType: 'image/png' },
+    { kind: 'trace' as const, path: 'smoke/artifacts-checks/browser login (1)/trace.zip', contentType: 'application/zip' },
+  ];
+  const rep = makeReport({ checks: [check('browser.login-page', 'fail', { evidence: { message: 'console: CSP', artifacts: files } })] });
+
+  it('in report.md and report.html as links relative to the report, in junit.xml and report.sarif by path', () => {
+    const md = renderMarkdown(rep);
+    expect(md).toContain('[screenshot](smoke/artifacts-checks/browser%20login%20%281%29/test-failed-1.png)');
+    expect(md).toContain('[trace](smoke/artifacts-checks/browser%20login%20%281%29/trace.zip)');
+    const html = renderHtml(rep);
+    expect(html).toContain('<a href="smoke/artifacts-checks/browser%20login%20(1)/trace.zip" data-kind="trace">');
+    const junit = renderJunit(rep);
+    expect(junit).toContain('trace smoke/artifacts-checks/browser login (1)/trace.zip (open with npx playwright show-trace)');
+    const sarif = JSON.parse(renderSarif(rep)) as { runs: Array<{ results: Array<{ ruleId: string; message: { text: string } }> }> };
+    expect(sarif.runs[0]!.results.find((r) => r.ruleId === 'browser.login-page')!.message.text).toContain('screenshot smoke/artifacts-checks/browser login (1)/test-failed-1.png');
   });
 });
