@@ -16,7 +16,7 @@ export const CATALOGUE = {
   'auth.expired-rejected': { level: 'blocker', title: 'An expired token is rejected' },
   'auth.weak-secret': { level: 'blocker', title: 'Tokens do not verify with a known weak or placeholder secret' },
   'auth.refresh-rotation': { level: 'blocker', title: 'A used refresh token is rejected' },
-  'auth.logout-revokes': { level: 'blocker', title: 'Logout revokes the access token' },
+  'auth.logout-revokes': { level: 'blocker', title: 'Logout ends the session\'s tokens' },
   'auth.password-policy': { level: 'blocker', title: 'Weak passwords are refused at registration' },
   'auth.mass-assignment': { level: 'blocker', title: 'is_verified and role sent at registration are ignored' },
   'auth.rbac': { level: 'blocker', title: 'A client cannot reach manufacturer or admin routes' },

@@ -14,7 +14,7 @@ export const REMEDIES = {
   'auth.expired-rejected': 'Check the exp claim (with at most a small clock skew) on every request.',
   'auth.weak-secret': 'Replace the signing secret with a long random value from a secret store, rotate it, and invalidate tokens signed with the old one.',
   'auth.refresh-rotation': 'Rotate refresh tokens on use and reject (and ideally revoke the family of) a refresh token that was already used.',
-  'auth.logout-revokes': 'Revoke the access token at logout (deny-list by jti, or short-lived tokens plus server-side session state).',
+  'auth.logout-revokes': 'Revoke the access token at logout (deny-list by jti, or server-side session state); with a refresh-token blacklist (simplejwt), blacklist the refresh token sent at logout and keep access tokens short-lived.',
   'auth.password-policy': 'Enforce the password policy of params.passwordPolicy at registration and password change, on the server.',
   'auth.mass-assignment': 'Accept only an explicit allow-list of fields at registration; set is_verified and role on the server.',
   'auth.rbac': 'Check the caller\'s role on every manufacturer and admin route, on the server, not only in the UI.',

@@ -93,6 +93,11 @@ const Logout = z.object({
   encoding: z.enum(['json', 'form']).default('json'),
   /** Body template, e.g. `{ refresh: '{{refresh_token}}' }` for a token blacklist; "{{access_token}}" is available too. */
   body: template.optional(),
+  /**
+   * What logout must end: the access token (a session store or a revocation list), and/or the refresh token
+   * (a token blacklist such as simplejwt's, where the short-lived access token is stateless and lives on).
+   */
+  revokes: z.array(z.enum(['access', 'refresh'])).min(1).default(['access']),
 }).strict();
 
 const Webhook = z.object({

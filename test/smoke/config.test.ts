@@ -10,6 +10,9 @@ describe('SmokeConfig', () => {
     expect(c.mailbox).toEqual({ kind: 'smtp-sink' });
     expect(c.browser.executablePath).toBe('/usr/bin/chromium');
     expect(c.weakSecrets).toEqual([]);
+    expect(c.logout.revokes).toEqual(['access']);
+    expect(SmokeConfig.safeParse({ logout: { revokes: [] } }).success).toBe(false);
+    expect(SmokeConfig.safeParse({ logout: { revokes: ['session'] } }).success).toBe(false);
     expect(c.weakSecretsFile).toBeUndefined();
     expect(ConfigSchema.parse({ target: { baseUrl: 'https://staging.example.com' } }).smoke.login.path).toBe('/api/auth/login');
   });
