@@ -143,7 +143,9 @@ export class FlowRun {
   /** The order as its owner reads it. */
   async read(as: Actor | null = this.actors.owner): Promise<{ res: Res; state: unknown }> {
     const o = this.plan.config.escrow.order;
-    const res = await this.api.send({ method: o.get.method, path: fillPathTemplate(o.get.path, this.vars, 'smoke.escrow.order.get'), session: as?.session ?? null });
+    // The schema requires order.get and order.update whenever a flow is configured, and a FlowRun needs one.
+    const get = o.get!;
+    const res = await this.api.send({ method: get.method, path: fillPathTemplate(get.path, this.vars, 'smoke.escrow.order.get'), session: as?.session ?? null });
     return { res, state: getPath(res.json, o.statePath) };
   }
 
@@ -151,7 +153,8 @@ export class FlowRun {
   async update(body: Record<string, unknown>, as: Actor | null = this.actors.owner): Promise<Res> {
     const o = this.plan.config.escrow.order;
     const where = 'smoke.escrow.order.update';
-    return this.api.send({ method: o.update.method, path: fillPathTemplate(o.update.path, this.vars, where), json: fill(body, this.vars, where), session: as?.session ?? null });
+    const update = o.update!;
+    return this.api.send({ method: update.method, path: fillPathTemplate(update.path, this.vars, where), json: fill(body, this.vars, where), session: as?.session ?? null });
   }
 
   async state(): Promise<unknown> {
