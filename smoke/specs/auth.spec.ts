@@ -235,7 +235,7 @@ test('[auth.mass-assignment] privileged fields sent at registration are ignored'
   check(taken.length === 0, `registration honoured privileged fields (${taken.join('; ')})`);
 });
 
-test('[auth.rbac] a client cannot reach manufacturer or admin routes', async ({ api, plan, rec }) => {
+test("[auth.rbac] the owner role cannot reach other roles' routes (smoke.roleRoutes)", async ({ api, plan, rec }) => {
   const clientRole = plan.config.roles.owner;
   const others = Object.entries(plan.config.roleRoutes).filter(([role]) => role !== clientRole);
   test.skip(others.length === 0, 'no role-restricted routes configured (smoke.roleRoutes)');
