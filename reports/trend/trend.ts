@@ -1,6 +1,7 @@
 import type { CheckStatus, Report } from '../schema.ts';
 import { CHECK_LABEL, fmtNumber } from '../render/labels.ts';
 import { esc, jsonScript, page } from '../html/page.ts';
+import { sameTarget } from '../compare/compare.ts';
 
 export interface TrendRelease {
   name: string; runId: string; startedAt: string; decision: 'GO' | 'NO-GO'; complete: boolean;
@@ -25,7 +26,7 @@ export function buildTrend(reports: Report[]): Trend {
   const warnings: string[] = [];
   const profiles = new Set(sorted.map((r) => `${r.run.engine ?? 'none'} ${r.run.loadProfile.vus} VUs ${r.run.loadProfile.duration}`));
   if (profiles.size > 1) warnings.push(`the load runs differ (${[...profiles].join('; ')}): latency and rps are not like for like across all releases`);
-  if (new Set(sorted.map((r) => r.run.target.baseUrl)).size > 1) warnings.push('the reports test different targets');
+  if (!sameTarget(sorted)) warnings.push('the reports test different targets');
   return { releases, matrix, warnings };
 }
 
