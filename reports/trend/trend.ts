@@ -49,8 +49,11 @@ const TREND_SCRIPT = `(function () {
   var names = d.names;
   var xAxis = { label: 'release', values: function (u, vals) { return vals.map(function (v) { return names[v] !== undefined && Number.isInteger(v) ? names[v] : ''; }); } };
   var xSeries = { label: 'release', value: function (u, v) { return v == null ? '' : names[v]; } };
+  // Every axis here is a rate or a latency: from zero, so a small change between releases does not look like a cliff.
+  var fromZero = { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } };
+  var charts = window.gonogoCharts = window.gonogoCharts || {};
   function chart(id, title, series, data, unit) {
-    new uPlot({ title: title, width: w, height: 240, scales: { x: { time: false } }, series: [xSeries].concat(series),
+    charts[id] = new uPlot({ title: title, width: w, height: 240, scales: { x: { time: false }, y: fromZero }, series: [xSeries].concat(series),
       axes: [xAxis, { label: unit }] }, [d.x].concat(data), document.getElementById(id));
   }
   var pts = { show: true, size: 6 };
