@@ -21,6 +21,8 @@ const NOT_RUN = 'not run: ';
 const SKIPPED_BLOCKERS = 'skipped blockers: ';
 const WAIVED = 'waived: ';
 const EXPIRED_WAIVER = 'expired waiver no longer applies: ';
+/** How a --baseline regression reads among the reasons. */
+export const BASELINE_REGRESSION = 'regression against the baseline: ';
 
 /** Whether a reason of decide() makes the run NO-GO, only makes it incomplete, or is a note. */
 export function reasonKind(reason: string): 'blocking' | 'incomplete' | 'note' {
@@ -59,7 +61,7 @@ export function decide(input: VerdictInput): Verdict {
     if (!waiverActive(w, input.today)) notes.push(`${EXPIRED_WAIVER}${w.check ?? `KPI ${w.kpi}`} (${w.owner}, expired ${w.expires})`);
   }
 
-  noGo.push(...input.regressions.map((r) => `regression against the baseline: ${r}`));
+  noGo.push(...input.regressions.map((r) => `${BASELINE_REGRESSION}${r}`));
 
   const incomplete: string[] = [];
   const missing = suiteNames.filter((s) => !input.selected.includes(s));

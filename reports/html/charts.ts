@@ -29,10 +29,13 @@ export function latencyThresholds(kpis: readonly KpiResult[]): ThresholdLine[] {
   const out: ThresholdLine[] = [];
   for (const k of kpis) {
     if (!k.metric) continue;
-    let base: string;
-    try { base = splitMetric(k.metric).base; if (Object.keys(splitMetric(k.metric).tags).length) continue; } catch { continue; }
-    if (base !== LATENCY_METRIC) continue;
-    const exprs = k.threshold.slice(k.threshold.indexOf(':') + 1).split(' and ');
+    let metric: ReturnType<typeof splitMetric>;
+    try { metric = splitMetric(k.metric); } catch { continue; }
+    if (metric.base !== LATENCY_METRIC || Object.keys(metric.tags).length) continue;
+    // The KPI's threshold text is "<metric>: <expr> and <expr>" (reports/kpi-eval.ts).
+    const prefix = `${k.metric}: `;
+    if (!k.threshold.startsWith(prefix)) continue;
+    const exprs = k.threshold.slice(prefix.length).split(' and ');
     for (const expr of exprs) {
       try {
         const t = parseThreshold(expr.trim());

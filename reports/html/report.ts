@@ -1,7 +1,7 @@
 import type { CheckResult, CheckStatus, Evidence, KpiResult, Report } from '../schema.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from '../render/labels.ts';
 import { STATUS_HEADING, STATUS_ORDER } from '../checklist/render.ts';
-import { reasonKind } from '../verdict.ts';
+import { BASELINE_REGRESSION, reasonKind } from '../verdict.ts';
 import { LOAD_CHART_SCRIPT, loadChartData } from './charts.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from '../render/load-status.ts';
 import { esc, jsonScript, page } from './page.ts';
@@ -16,17 +16,22 @@ export function anchorId(kind: 'check' | 'kpi', id: string): string {
   return `${kind}_${[...id].map((c) => c.codePointAt(0)!.toString(16).padStart(4, '0')).join('')}`;
 }
 
-/** The check or KPI a verdict reason is about: the longest id of the report that the reason names as a word. */
+/**
+ * Where a verdict reason points: the check or KPI it names as a word (the longest such id; a KPI when the reason
+ * says "KPI <id>", since a KPI may share its id with a check). A KPI regression against the baseline goes to its
+ * row in the baseline section, where both figures stand.
+ */
 function reasonTarget(reason: string, r: Report): string | null {
   const words = new Set(reason.split(/[\s,:;()]+/).filter(Boolean));
   const hit = (ids: string[]) => ids.filter((id) => words.has(id)).sort((a, b) => b.length - a.length)[0];
-  const regression = reason.includes('baseline');
   const check = hit(r.checks.map((c) => c.id));
   const kpi = hit(r.kpis.map((k) => k.id));
-  if (regression && r.baseline) return kpi ? `baseline-${anchorId('kpi', kpi)}` : 'baseline';
+  const regression = reason.startsWith(BASELINE_REGRESSION);
+  const namesKpi = kpi !== undefined && (reason.includes(`KPI ${kpi} `) || !check);
+  if (namesKpi && r.baseline?.kpiRegressions?.some((k) => k.id === kpi) && regression) return `baseline-${anchorId('kpi', kpi)}`;
+  if (namesKpi) return anchorId('kpi', kpi);
   if (check) return anchorId('check', check);
-  if (kpi) return anchorId('kpi', kpi);
-  return null;
+  return regression && r.baseline ? 'baseline' : null;
 }
 
 const reasonItem = (reason: string, r: Report): string => {

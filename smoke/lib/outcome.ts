@@ -68,10 +68,15 @@ export function requestRole(): RequestRole {
   return phase.getStore() ?? 'probe';
 }
 
+/** Runs `fn` with the requests it sends labelled `control`: the legitimate steps a probe stands on. */
+export function asControl<T>(fn: () => Promise<T>): Promise<T> {
+  return phase.run('control', fn);
+}
+
 /** Runs a prerequisite; any failure in it makes the dependent check an error. Its requests are labelled `control`. */
 export async function requireControl<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await phase.run('control', fn);
+    return await asControl(fn);
   } catch (e) {
     if (e instanceof ControlFailed || e instanceof RateLimited) throw e;
     throw new ControlFailed(`${what}: ${(e as Error).message.replace(FAIL_MARK, '').trim()}`, { cause: e });
