@@ -76,9 +76,10 @@ export function renderTrendHtml(t: Trend): string {
     '</table>',
     '<div class="charts"><div class="chart" id="trend-latency"></div><div class="chart" id="trend-errors"></div><div class="chart" id="trend-rps"></div></div>',
     jsonScript('gonogo-trend-data', data),
-    '<h2>Check status per release</h2>', `<table id="matrix">${head}`,
+    // Many releases make a wide matrix: it scrolls inside its own box, not the page.
+    '<h2>Check status per release</h2>', `<div class="scroll"><table id="matrix">${head}`,
     ...t.matrix.map((m) => `<tr><td><code>${esc(m.id)}</code></td>${m.statuses.map((s) => `<td class="s-${esc(s ?? '')}">${s ? esc(CHECK_LABEL[s]) : '—'}</td>`).join('')}</tr>`),
-    '</table>',
+    '</table></div>',
   ].join('\n');
   return page(`gonogo trend (${t.releases.length} releases)`, body, { charts: true, script: TREND_SCRIPT });
 }

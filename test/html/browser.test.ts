@@ -92,6 +92,14 @@ describe('self-contained HTML in headless Chromium', () => {
     await page.close();
   });
 
+  it('the trend page of thirty releases does not scroll sideways at 1280 px', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => makeReport({ label: `v1.${i}.0-rc.${i}`, p95: 100 + i, startedAt: `2025-01-${String(i + 1).padStart(2, '0')}T10:00:00.000Z` }));
+    const { page, errors } = await open('trend-many', renderTrendHtml(buildTrend(many)));
+    expect(errors).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await page.close();
+  });
+
   it('the compare page renders without console errors or network', async () => {
     const { page, errors, foreign } = await open('compare', renderCompareHtml(compareReports(clean, flawed)));
     expect(errors).toEqual([]);
