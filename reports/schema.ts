@@ -29,6 +29,8 @@ export const Evidence = z.object({
     url: z.string(),
     status: z.number().int().nullable(),
     excerpt: z.string().optional(),
+    /** `control`: a prerequisite that must hold for the check to prove anything; `probe`: the request the check judges. */
+    role: z.enum(['control', 'probe']).optional(),
   })).optional(),
   expected: z.string().optional(),
   actual: z.string().optional(),
