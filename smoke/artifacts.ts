@@ -1,5 +1,6 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
 import type { Redactor } from '../reports/redact.ts';
 import type { CheckResult } from '../reports/schema.ts';
@@ -23,6 +24,26 @@ export async function redactTrace(file: string, redactor: Redactor): Promise<voi
     out[name] = text === undefined ? bytes : new TextEncoder().encode(redactor.text(text));
   }
   await writeFile(file, zipSync(out, { level: 6 }), { mode: 0o600 });
+}
+
+/** Playwright's text files beside a failed test's screenshot and trace (error-context.md holds the page's accessibility snapshot). */
+const TEXT_FILE = /\.(md|txt|json|log)$/;
+
+/** Scrubs every text file Playwright left in a phase's output folder, as everything else gonogo writes is scrubbed. */
+export async function redactOutputDir(dir: string, redactor: Redactor): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return; // no output folder: Playwright kept nothing
+  }
+  for (const e of entries) {
+    if (!e.isFile() || !TEXT_FILE.test(e.name)) continue;
+    const file = join(e.parentPath, e.name);
+    const text = await readFile(file, 'utf8');
+    const clean = redactor.text(text);
+    if (clean !== text) await writeFile(file, clean);
+  }
 }
 
 /**

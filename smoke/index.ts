@@ -11,7 +11,7 @@ import { CATALOGUE, AREA_SUITE, areaOf } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';
 import type { CheckResult } from '../reports/schema.ts';
 import { adaptReport } from './adapter.ts';
-import { keepArtifacts } from './artifacts.ts';
+import { keepArtifacts, redactOutputDir } from './artifacts.ts';
 import { PhaseProgress } from './phase-progress.ts';
 import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
@@ -122,6 +122,7 @@ export const runSmoke: SuiteRunner = async (ctx) => {
       if (!report) continue;
       const adapted = adaptReport(report, redactor);
       const kept = await keepArtifacts(adapted.checks, { reportDir: ctx.reportDir ?? dirname(ctx.outDir), redactor });
+      await redactOutputDir(phase.outputDir, redactor);
       for (const w of [...adapted.warnings, ...kept.warnings]) ctx.progress({ suite: 'smoke', kind: 'warn', message: w });
       problems.push(...adapted.harnessErrors);
       for (const ch of kept.checks) {

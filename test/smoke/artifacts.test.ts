@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { keepArtifacts, redactTrace } from '../../smoke/artifacts.ts';
+import { keepArtifacts, redactOutputDir, redactTrace } from '../../smoke/artifacts.ts';
 import { Redactor } from '../../reports/redact.ts';
 import { check, report as makeReport } from '../helpers/report.ts';
 import { renderJunit, renderMarkdown } from '../../reports/render/index.ts';
@@ -27,6 +27,17 @@ describe('browser artifacts', () => {
     expect(strFromU8(out['test.trace']!)).toBe('{"type":"action","method":"fill","params":{"value":"[redacted]"}}\n');
     expect(strFromU8(out['resources/body.json']!)).not.toMatch(/Sup3r|"abc"/);
     expect([...out['screencast/frame.jpeg']!]).toEqual([...JPEG]);
+  });
+
+  it('the text files Playwright leaves beside them (error-context.md) are scrubbed too; images are left alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-pw-out-'));
+    await mkdir(join(dir, 'browser-login'), { recursive: true });
+    await writeFile(join(dir, 'browser-login', 'error-context.md'), '- textbox "Password": Sup3r-Secret-pw\n');
+    await writeFile(join(dir, 'browser-login', 'test-failed-1.png'), JPEG);
+    await redactOutputDir(dir, new Redactor(['Sup3r-Secret-pw']));
+    expect(await readFile(join(dir, 'browser-login', 'error-context.md'), 'utf8')).toBe('- textbox "Password": [redacted]\n');
+    expect([...new Uint8Array(await readFile(join(dir, 'browser-login', 'test-failed-1.png')))]).toEqual([...JPEG]);
+    await expect(redactOutputDir(join(dir, 'none'), new Redactor())).resolves.toBeUndefined();
   });
 
   it('paths become relative to the report; a file Playwright named but did not leave is dropped with a warning', async () => {
