@@ -20,6 +20,7 @@ import { renderConsole } from '../reports/render/index.ts';
 import type { Cli } from '../core/command.ts';
 import type { Measurement, SuiteContext } from '../core/suite.ts';
 import { VERSION } from './version.ts';
+import { readShard } from '../load/merge.ts';
 
 export interface RunOutcome {
   report: Report;
@@ -64,9 +65,12 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   const outDir = resolve(opts.out ?? join('results', runId));
   let target: Target;
   let applyExtras;
+  let merged: { path: string; result: LoadResult } | undefined;
   try {
     await checkWritableDir(outDir);
     applyExtras = await prepareExtras(opts);
+    // Read before anything starts: a file that is not a load result is an input error (exit 2), not a crashed suite.
+    merged = opts.fromMerged ? { path: opts.fromMerged, result: await readShard(opts.fromMerged) } : undefined;
     target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
   } catch (e) {
     stops.dispose();
@@ -105,7 +109,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
         signal: controller.signal,
         progress: (e) => progress.event(e),
         ...(target.reference ? { reference: target.reference } : {}),
-        load: plan.load,
+        load: merged ? { ...plan.load, merged } : plan.load,
         secrets: new Set(target.secrets),
       };
       try {
