@@ -158,6 +158,8 @@ describe.skipIf(!k6 && !inCi)(`a distributed run of two real k6 shards${k6 || in
     for (const v of all) recordMs(whole, v);
     expect(result.requests).toBe(all.length);
     expect(result.shards).toBe(2);
+    // Each file says how many VUs its runner ran (k6's vus gauge): together, the exported profile.
+    expect(result.vus).toBe(VUS);
     expect(result.errors).toBe(0);
     expect(result.latencyMs).toEqual(summarize(whole));
     // Each shard ran half the VUs: neither holds every sample.
