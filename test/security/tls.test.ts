@@ -120,6 +120,13 @@ describe('native TLS probe', () => {
     expect(json.checks).toHaveLength(7);
     expect(code).toBe(1);
     expect(await main(['audit', 'tls', 'no-port'], { out: () => {}, err: () => {} })).toBe(2);
+    // The same endpoint as an https URL; another scheme is a usage error naming it.
+    const viaUrl: string[] = [];
+    expect(await main(['audit', 'tls', `https://127.0.0.1:${port}/`, '--json'], { out: (s) => viaUrl.push(s), err: () => {} })).toBe(1);
+    expect((JSON.parse(viaUrl.join('')) as { target: string; protocols: unknown }).protocols).toEqual(json.protocols);
+    const err: string[] = [];
+    expect(await main(['audit', 'tls', `http://127.0.0.1:${port}/`], { out: () => {}, err: (s) => err.push(s) })).toBe(2);
+    expect(err.join('')).toMatch(/not http\b/);
   });
 });
 
