@@ -44,7 +44,7 @@ function parseHostPort(arg: string): { host: string; port: number } {
 
 function registerTls(audit: Command, cli: Cli): void {
   audit.command('tls')
-    .description('Probe one TLS endpoint: protocols, cipher suites (one per handshake), certificate')
+    .description('Probe one TLS endpoint: protocols, accepted cipher suites (by elimination, in parallel), certificate')
     .argument('<host:port>', 'the TLS endpoint, as HOST:PORT or an https:// URL (port 443 unless given)')
     .option('--ca <file>', 'PEM CA bundle trusted besides the system CAs')
     .option('--servername <name>', 'SNI and certificate name (default: the host)')
