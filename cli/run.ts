@@ -79,7 +79,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   stops.setDeadline(target.config.target.deadlineS);
   try {
     // `--engine k6` without k6 is a usage error now, not after the other suites ran.
-    if (opts.suites.includes('load') && opts.engine === 'k6') await resolveEngine('k6', target.config.load.k6Path);
+    if (opts.suites.includes('load') && opts.engine === 'k6' && !merged) await resolveEngine('k6', target.config.load.k6Path);
     const kpis = await loadKpiFile(target.kpiFile);
     checkWaiverTargets(kpis, { teamSpecs: Boolean(target.config.smoke.specsDir) });
     const plan = makePlan(opts, kpis, runId);
