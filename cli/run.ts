@@ -20,6 +20,7 @@ import { renderConsole } from '../reports/render/index.ts';
 import type { Cli } from '../core/command.ts';
 import type { Measurement, SuiteContext } from '../core/suite.ts';
 import { VERSION } from './version.ts';
+import { readShard } from '../load/merge.ts';
 
 export interface RunOutcome {
   report: Report;
@@ -64,9 +65,12 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   const outDir = resolve(opts.out ?? join('results', runId));
   let target: Target;
   let applyExtras;
+  let merged: { path: string; result: LoadResult } | undefined;
   try {
     await checkWritableDir(outDir);
     applyExtras = await prepareExtras(opts);
+    // Read before anything starts: a file that is not a load result is an input error (exit 2), not a crashed suite.
+    merged = opts.fromMerged ? { path: opts.fromMerged, result: await readShard(opts.fromMerged) } : undefined;
     target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
   } catch (e) {
     stops.dispose();
@@ -75,7 +79,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   stops.setDeadline(target.config.target.deadlineS);
   try {
     // `--engine k6` without k6 is a usage error now, not after the other suites ran.
-    if (opts.suites.includes('load') && opts.engine === 'k6') await resolveEngine('k6', target.config.load.k6Path);
+    if (opts.suites.includes('load') && opts.engine === 'k6' && !merged) await resolveEngine('k6', target.config.load.k6Path);
     const kpis = await loadKpiFile(target.kpiFile);
     checkWaiverTargets(kpis, { teamSpecs: Boolean(target.config.smoke.specsDir) });
     const plan = makePlan(opts, kpis, runId);
@@ -105,7 +109,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
         signal: controller.signal,
         progress: (e) => progress.event(e),
         ...(target.reference ? { reference: target.reference } : {}),
-        load: plan.load,
+        load: merged ? { ...plan.load, merged } : plan.load,
         secrets: new Set(target.secrets),
       };
       try {
