@@ -114,7 +114,8 @@ describe('renderers and the command', () => {
     expect(md.indexOf('Contradicted')).toBeLessThan(md.indexOf('Unverified'));
     expect(md).toContain(`| 30 | ${RATE_CLAIM} |`);
     const con = renderChecklistConsole(result);
-    expect(con.split('\n')[1]).toContain('CONTRADICTED line 30: Rate limiting configured (100 req/min)');
+    expect(con.split('\n')[1]).toMatch(/^  evidence coverage: \d+ of 171 claims have evidence/);
+    expect(con.split('\n')[2]).toContain('CONTRADICTED line 30: Rate limiting configured (100 req/min)');
   });
 
   it('gonogo checklist exits 1 on a contradicted claim, 0 without, 2 on a corrupt report or missing file', async () => {
