@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeChecklist } from '../../reports/checklist/judge.ts';
-import { Report } from '../../reports/schema.ts';
+import { ChecklistResult, Report } from '../../reports/schema.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
@@ -23,6 +23,7 @@ describe('evidence coverage of the five real checklists', () => {
     it(`${f}: at least ${AT_LEAST[f.slice(0, 3)]} claims have evidence in the reference run`, () => {
       const result = judgeChecklist(f, readFileSync(join(DIR, f), 'utf8'), REPORT);
       const cov = result.coverage!;
+      expect(ChecklistResult.parse(result)).toEqual(result);
       expect(cov.withEvidence).toBeGreaterThanOrEqual(AT_LEAST[f.slice(0, 3)]!);
       // The figures are the claims' own: counted from each claim's evidence verdict and finding.
       expect(cov.claims).toBe(result.claims.length);
