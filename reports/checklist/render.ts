@@ -28,10 +28,10 @@ export const FINDING_CLASS: Record<Finding, string> = {
   confirmed: 's-confirmed', 'done-not-ticked': 's-pass', open: 's-open',
 };
 
-const CONSOLE_MARK: Record<Finding, string> = {
-  'claimed-failing': 'CONTRADICTED', 'open-failing': 'OPEN+FAILING', unverified: 'unverified  ',
-  confirmed: 'confirmed   ', 'done-not-ticked': 'done,unticked', open: 'open        ',
-};
+const CONSOLE_MARK: Record<Finding, string> = Object.fromEntries(Object.entries({
+  'claimed-failing': 'CONTRADICTED', 'open-failing': 'OPEN+FAILING', unverified: 'unverified',
+  confirmed: 'confirmed', 'done-not-ticked': 'done-unticked', open: 'open',
+}).map(([k, v]) => [k, v.padEnd(12)])) as Record<Finding, string>;
 
 const cell = (s: string | undefined): string => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
