@@ -47,7 +47,7 @@ describe('self-contained HTML in headless Chromium', () => {
   const flawed = makeReport({ label: 'v1.1.0', p95: 260, errorRate: 0.002, rateLimit: null, startedAt: '2025-02-10T10:00:00.000Z',
     checks: { 'ratelimit.api': check('ratelimit.api', 'fail', { expected: '429 after 100 requests', actual: 'no 429 after 150 requests', requests: [{ method: 'GET', url: 'https://127.0.0.1:8443/api/orders', status: 200, excerpt: '<script>alert(1)</script>' }] }) } });
   flawed.verdict = { decision: 'NO-GO', complete: true, reasons: ['blocker ratelimit.api failed: The API answers 429 with Retry-After past the documented limit'] };
-  flawed.checklist = [judgeChecklist('004.md', '## Security\n- [x] Rate limiting configured (100 req/min)\n- [x] HSTS with preload\n- [ ] CSRF', flawed)];
+  flawed.checklist = [judgeChecklist('004.md', '## Security\n- [x] Rate limiting configured (100 req/min)\n- [x] HSTS with preload\n- [ ] CSRF\n- [ ] Check rate limiting', flawed)];
 
   it('the run report renders banner, KPIs, checks by area, three load charts; no console error, no network', async () => {
     const { page, errors, foreign } = await open('report', renderHtml(flawed));
@@ -61,6 +61,10 @@ describe('self-contained HTML in headless Chromium', () => {
     // evidence is escaped, never executed
     expect(await page.getByText('<script>alert(1)</script>').count()).toBe(1);
     expect(await page.locator('summary.s-contradicted').textContent()).toContain('Contradicted');
+    // an unticked item whose evidence fails is shown open, beside the claimed-but-failing one
+    expect(await page.locator('summary.s-fail').textContent()).toContain('Open and failing (1)');
+    expect(await page.getByRole('cell', { name: 'Check rate limiting', exact: true }).isVisible()).toBe(true);
+    expect(await page.getByText('Evidence coverage: 3 of 4 claims have evidence (75%)').count()).toBe(1);
     await page.close();
   });
 
