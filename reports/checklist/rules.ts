@@ -66,7 +66,8 @@ export const BUILTIN_RULES: ChecklistRule[] = [
     [], { unless: [/conftest|fixtures?|test files|test data integrity/i] }),
   r('escrow', [/escrow|funds? release|milestone.{0,20}release/i], ['escrow.*'], ['escrow.non-bypass']),
   r('payment-verification', [/payment verification|verif\w* payments?|mock payment|webhook|stripe|payment (processing|integration|flows?|handling)/i],
-    ['escrow.happy-path', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.mark-paid-refused', 'escrow.amount-mismatch', 'escrow.replay-funds-once'], ['escrow.non-bypass'],
+    // Not the KPI escrow.non-bypass: it stands for every escrow check, and a release-permission flaw says nothing about payment verification.
+    ['escrow.happy-path', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.mark-paid-refused', 'escrow.amount-mismatch', 'escrow.replay-funds-once'], [],
     { unless: [/live mode|monitor/i] }),
   r('order-flow', [/order (processing|lifecycle|management|flow)s?|orders? (processing )?(functional|working|operational)/i], ['escrow.happy-path'], [], { unless: [/monitor|dashboard|sales orders?/i] }),
   r('transaction-validation', [/(transaction|payment|amount)s? validation|validat\w* (of )?(transactions?|payments?|amounts?)|proper field validation/i], ['escrow.invalid-amount', 'escrow.amount-mismatch']),

@@ -157,6 +157,12 @@ describe('every claim, ticked or not, against the evidence', () => {
     expect(ids('User authentication')).toEqual(['authentication']);
     expect(ids('Can access frontend')).toEqual(['frontend-loads']);
     expect(ids('server_tokens off')).toEqual(['server-leak']);
+    // a flaw elsewhere in the escrow flow says nothing about payment verification; a forged webhook does
+    const doc = '- [x] Payment Verification: Eliminated mock payment verification';
+    const amountFlaw = makeReport({ checks: { 'escrow.invalid-amount': 'fail' } });
+    amountFlaw.kpis = amountFlaw.kpis.map((k) => (k.id === 'escrow.non-bypass' ? { ...k, status: 'fail' as const } : k));
+    expect(judgeChecklist('p.md', doc, amountFlaw).claims[0]!.finding).toBe('confirmed');
+    expect(judgeChecklist('p.md', doc, makeReport({ checks: { 'escrow.webhook-bad-signature': 'fail' } })).claims[0]!.finding).toBe('claimed-failing');
     // every rule names evidence gonogo produces: a check in the catalogue (or its area) or a default KPI
     const report = makeReport();
     for (const rule of BUILTIN_RULES) {
