@@ -110,8 +110,8 @@ export const BUILTIN_RULES: ChecklistRule[] = [
     ['load.completed'], ['http.p95', 'http.mean', 'http.p99', 'http.errors'], { unless: [/hourly|daily|weekly|monthly|every|monitor|dashboard|alert/i] }),
 ];
 
-/** Compiles config rules, team rules first; a team rule with a built-in id replaces it. Bad patterns are config errors. */
-export function mergeRules(builtIn: ChecklistRule[], extra: ChecklistRuleConfig[] = [], where = 'checklist.rules'): ChecklistRule[] {
+/** Compiles config rules, team rules first; a team rule with a built-in id replaces it. Bad patterns are config errors (of `file` when given). */
+export function mergeRules(builtIn: ChecklistRule[], extra: ChecklistRuleConfig[] = [], where = 'checklist.rules', file?: string): ChecklistRule[] {
   const issues: string[] = [];
   const compile = (p: string, path: string): RegExp => {
     try { return new RegExp(p, 'i'); } catch (e) { issues.push(`${path}: ${(e as Error).message}`); return /$^/; }
@@ -126,7 +126,7 @@ export function mergeRules(builtIn: ChecklistRule[], extra: ChecklistRuleConfig[
       unless: c.unless?.map((p, j) => compile(p, `${where}[${i}].unless[${j}]`)),
     } satisfies ChecklistRule;
   });
-  if (issues.length) throw new ConfigError(where, issues);
+  if (issues.length) throw new ConfigError(file ?? where, issues);
   const teamRules = team.filter((x): x is NonNullable<typeof x> => x !== null);
   const replaced = new Set(teamRules.map((t) => t.id));
   return [...teamRules, ...builtIn.filter((b) => !replaced.has(b.id))];

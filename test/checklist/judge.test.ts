@@ -212,4 +212,27 @@ describe('renderers and the command', () => {
     expect(await main(['checklist', join(dir, 'missing.md'), '--report', good], io)).toBe(2);
     expect(await main(['checklist', doc], io)).toBe(2);
   });
+
+  it('gonogo checklist --config applies the config\'s checklist rules, without reading its secrets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-checklist-'));
+    const good = join(dir, 'good.json'); writeFileSync(good, JSON.stringify(makeReport()));
+    const cfg = join(dir, 'gonogo.config.ts');
+    writeFileSync(cfg, `export default {
+  target: { baseUrl: 'https://127.0.0.1:8443' },
+  smoke: { accounts: [{ role: 'client', email: 'c@x.test', passwordEnv: 'GONOGO_NEVER_SET_IN_THIS_TEST' }] },
+  checklist: { rules: [{ id: 'csrf', match: ['csrf protection'], checks: ['headers.cookies'] }] },
+};\n`);
+    const out: string[] = []; const err: string[] = [];
+    const io = { out: (s: string) => { out.push(s); }, err: (s: string) => { err.push(s); } };
+    const doc = join(DIR, FOURTH);
+    const csrf = () => (JSON.parse(out[out.length - 1]!) as ChecklistResult[])[0]!.claims.find((c) => c.text === 'CSRF protection enabled')!;
+    expect(await main(['checklist', doc, '--report', good, '--format', 'json'], io)).toBe(0);
+    expect(csrf()).toMatchObject({ status: 'unverified', rules: [] });
+    expect(await main(['checklist', doc, '--report', good, '--format', 'json', '--config', cfg], io), err.join('')).toBe(0);
+    expect(csrf()).toMatchObject({ status: 'confirmed', rules: ['csrf'], evidence: ['headers.cookies'] });
+    const bad = join(dir, 'bad.config.ts');
+    writeFileSync(bad, `export default { target: { baseUrl: 'https://127.0.0.1:8443' }, checklist: { rules: [{ id: 'x', match: ['(unclosed'], checks: ['headers.cookies'] }] } };\n`);
+    expect(await main(['checklist', doc, '--report', good, '--config', bad], io)).toBe(2);
+    expect(err.join('')).toContain('checklist.rules[0].match[0]');
+  }, 60_000);
 });
