@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -234,5 +234,10 @@ describe('renderers and the command', () => {
     writeFileSync(bad, `export default { target: { baseUrl: 'https://127.0.0.1:8443' }, checklist: { rules: [{ id: 'x', match: ['(unclosed'], checks: ['headers.cookies'] }] } };\n`);
     expect(await main(['checklist', doc, '--report', good, '--config', bad], io)).toBe(2);
     expect(err.join('')).toContain('checklist.rules[0].match[0]');
+    // run --checklist finds the bad rule before any suite starts, and writes nothing
+    err.length = 0;
+    expect(await main(['run', '--config', bad, '--suite', 'security', '--checklist', doc, '--out', join(dir, 'out')], io)).toBe(2);
+    expect(err.join('')).toContain(`Config error in ${bad}: checklist.rules[0].match[0]: Invalid regular expression`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   }, 60_000);
 });
