@@ -42,3 +42,17 @@ export function routeUrl(baseUrl: string, route: string): string {
   const path = route.startsWith('/') ? route : `/${route}`;
   return new URL(`${normalizeBaseUrl(baseUrl)}${path}`).href;
 }
+
+/**
+ * What identifies a target for comparing two reports: scheme, host (the URL parser lowercases it and drops the
+ * scheme's default port) and path prefix without trailing slashes; any user:password part (even a redacted one) is
+ * left out. Text that is not a URL is compared with userinfo masked, case-folded and without trailing slashes.
+ */
+export function targetKey(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl.trim());
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+  } catch {
+    return redactUserinfo(baseUrl.trim()).replace(/^([a-z][a-z0-9+.-]*:\/\/)\[redacted\]@/i, '$1').replace(/\/+$/, '').toLowerCase();
+  }
+}

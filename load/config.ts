@@ -67,11 +67,16 @@ export const LoadConfig = z.object({
   accounts: LoadAccounts.optional(),
   /** Pause at the end of each iteration, per virtual user (k6 `sleep`). */
   thinkTimeS: z.number().min(0).max(60).default(1),
-  /** Route polled once a second during the run for the availability KPI; null switches polling off. */
+  /**
+   * Route polled once a second during the run for the availability KPI; null switches polling off. A poll holds
+   * when it answers 2xx within `timeoutMs` (an uptime monitor's patience, not the poll interval: a slow answer is
+   * the latency KPIs' business; polls overlap when answers are slower than the interval).
+   */
   health: z.object({
     path: z.string().startsWith('/').nullable().default('/health'),
     intervalMs: z.number().int().min(100).default(1000),
-  }).strict().default({ path: '/health', intervalMs: 1000 }),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  }).strict().prefault({}),
   /** Source address of the load generator (the one the target allowlists from rate limits), e.g. 127.0.0.2. */
   sourceAddress: z.string().refine((s) => isIP(s) !== 0, 'an IP address').optional(),
   /** k6 binary; default: `k6` on PATH. */

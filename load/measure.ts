@@ -60,7 +60,10 @@ export function measurementsFor(result: LoadResult, kpis: readonly KpiDef[]): Me
       if (a && a.polls > 0) {
         values.rate = a.ok / a.polls;
         m.samples = a.polls;
-        m.note = `${sampleNote('good', a.polls - a.ok, a.polls, thresholds, 'health polls')}; availability during this run only, one run cannot prove uptime`;
+        const why = a.failed && a.ok < a.polls
+          ? ` (${[['status', 'a non-2xx status'], ['timeout', 'no answer in time'], ['network', 'a network error']].filter(([k]) => a.failed![k as keyof typeof a.failed]! > 0).map(([k, w]) => `${a.failed![k as keyof typeof a.failed]} ${w}`).join(', ')})`
+          : '';
+        m.note = `${sampleNote('good', a.polls - a.ok, a.polls, thresholds, 'health polls')}${why}; availability during this run only, one run cannot prove uptime`;
       } else m.note = 'the health route was not polled';
     } else if (base === 'checks' && Object.keys(tags).length === 0) {
       const c = result.checks;

@@ -60,7 +60,12 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
     checks: { passes: sum((p) => p.checks?.passes), fails: sum((p) => p.checks?.fails) },
     iterations: sum((p) => p.iterations),
     // Every shard polls the same health route: the availability KPI uses the pooled polls.
-    ...(avail.length > 0 ? { availability: { polls: sum((p) => p.availability?.polls), ok: sum((p) => p.availability?.ok), url: avail[0]!.availability!.url } } : {}),
+    ...(avail.length > 0 ? { availability: {
+      polls: sum((p) => p.availability?.polls), ok: sum((p) => p.availability?.ok), url: avail[0]!.availability!.url,
+      ...(avail.every((p) => p.availability!.failed) ? { failed: {
+        status: sum((p) => p.availability?.failed?.status), timeout: sum((p) => p.availability?.failed?.timeout), network: sum((p) => p.availability?.failed?.network),
+      } } : {}),
+    } } : {}),
     shards: sum((p) => p.shards ?? 1),
     ...mergedAccounts(parts),
   });

@@ -22,6 +22,7 @@ export interface LoadPlan {
   sourceAddress?: string;
   healthUrl: string | null;
   healthIntervalMs: number;
+  healthTimeoutMs: number;
   thresholds: Record<string, string[]>;
   k6Path?: string;
   workers: number;
@@ -90,6 +91,7 @@ export function buildPlan(i: PlanInput): LoadPlan {
     sourceAddress: i.load.sourceAddress,
     healthUrl: i.load.health.path === null ? null : routeUrl(baseUrl, i.load.health.path),
     healthIntervalMs: i.load.health.intervalMs,
+    healthTimeoutMs: i.load.health.timeoutMs,
     thresholds: thresholdsFromKpis(i.kpis),
     k6Path: i.load.k6Path,
     workers: i.load.workers,

@@ -91,6 +91,11 @@ export class TokenService {
     return this.issue(user);
   }
 
+  /** Blacklists one refresh token (simplejwt's token blacklist): the access tokens already issued stay valid until they expire. */
+  revokeRefresh(refresh: string): void {
+    this.db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?').run(sha256(refresh));
+  }
+
   /** Revokes the access token and the refresh tokens issued with it. */
   revoke(p: Principal): void {
     this.db.prepare('INSERT OR IGNORE INTO revoked_jti (jti, expires_at) VALUES (?, ?)').run(p.jti, p.exp * 1000);

@@ -29,6 +29,8 @@ export const Evidence = z.object({
     url: z.string(),
     status: z.number().int().nullable(),
     excerpt: z.string().optional(),
+    /** `control`: a prerequisite that must hold for the check to prove anything; `probe`: the request the check judges. */
+    role: z.enum(['control', 'probe']).optional(),
   })).optional(),
   expected: z.string().optional(),
   actual: z.string().optional(),
@@ -131,7 +133,11 @@ export const LoadResult = z.object({
   endpoints: z.array(EndpointStats),
   timeline: z.array(TimelinePoint),
   checks: z.object({ passes: z.number().int().nonnegative(), fails: z.number().int().nonnegative() }).strict().optional(),
-  availability: z.object({ polls: z.number().int().nonnegative(), ok: z.number().int().nonnegative(), url: z.string() }).strict().optional(),
+  availability: z.object({
+    polls: z.number().int().nonnegative(), ok: z.number().int().nonnegative(), url: z.string(),
+    /** Why the polls that did not hold failed: a non-2xx status, no answer within the timeout, a network error. */
+    failed: z.object({ status: z.number().int().nonnegative(), timeout: z.number().int().nonnegative(), network: z.number().int().nonnegative() }).strict().optional(),
+  }).strict().optional(),
   shards: z.number().int().positive().optional(),
   /** Journey iterations completed (k6 `iterations`). */
   iterations: z.number().int().nonnegative().optional(),

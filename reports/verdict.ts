@@ -16,6 +16,21 @@ export interface VerdictInput {
   today: string;
 }
 
+/** How the reasons that do not by themselves make a NO-GO begin (see decide below). */
+const NOT_RUN = 'not run: ';
+const SKIPPED_BLOCKERS = 'skipped blockers: ';
+const WAIVED = 'waived: ';
+const EXPIRED_WAIVER = 'expired waiver no longer applies: ';
+/** How a --baseline regression reads among the reasons. */
+export const BASELINE_REGRESSION = 'regression against the baseline: ';
+
+/** Whether a reason of decide() makes the run NO-GO, only makes it incomplete, or is a note. */
+export function reasonKind(reason: string): 'blocking' | 'incomplete' | 'note' {
+  if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS)) return 'incomplete';
+  if (reason.startsWith(WAIVED) || reason.startsWith(EXPIRED_WAIVER)) return 'note';
+  return 'blocking';
+}
+
 /**
  * The one place GO or NO-GO is decided (DESIGN.md, verdict rules). Renderers read the result and
  * never recompute it. Anything that could not be judged pushes towards NO-GO or incomplete, never GO.
@@ -29,30 +44,30 @@ export function decide(input: VerdictInput): Verdict {
 
   for (const c of input.checks) {
     if (c.level !== 'blocker') continue;
-    if (c.status === 'fail' && c.waiver) notes.push(`waived: ${c.id} (${c.waiver.owner}, until ${c.waiver.expires}): ${c.waiver.reason}`);
+    if (c.status === 'fail' && c.waiver) notes.push(`${WAIVED}${c.id} (${c.waiver.owner}, until ${c.waiver.expires}): ${c.waiver.reason}`);
     else if (c.status === 'fail') noGo.push(`blocker ${c.id} failed: ${c.title}`);
     else if (c.status === 'error') noGo.push(`blocker ${c.id} could not be checked (error): ${c.title}`);
   }
 
   for (const k of input.kpis) {
     if (k.status === 'fail') noGo.push(`KPI ${k.id} failed: ${k.threshold}, measured ${k.measured ?? 'nothing'}`);
-    else if (k.status === 'waived') notes.push(`waived: KPI ${k.id}${k.note ? ` (${k.note})` : ''}`);
+    else if (k.status === 'waived') notes.push(`${WAIVED}KPI ${k.id}${k.note ? ` (${k.note})` : ''}`);
     else if (k.status === 'not-measured' && k.suite && input.selected.includes(k.suite)) {
       noGo.push(`KPI ${k.id} could not be measured although the ${k.suite} suite was selected${k.note ? ` (${k.note})` : ''}`);
     }
   }
 
   for (const w of input.waivers) {
-    if (!waiverActive(w, input.today)) notes.push(`expired waiver no longer applies: ${w.check ?? `KPI ${w.kpi}`} (${w.owner}, expired ${w.expires})`);
+    if (!waiverActive(w, input.today)) notes.push(`${EXPIRED_WAIVER}${w.check ?? `KPI ${w.kpi}`} (${w.owner}, expired ${w.expires})`);
   }
 
-  noGo.push(...input.regressions.map((r) => `regression against the baseline: ${r}`));
+  noGo.push(...input.regressions.map((r) => `${BASELINE_REGRESSION}${r}`));
 
   const incomplete: string[] = [];
   const missing = suiteNames.filter((s) => !input.selected.includes(s));
-  if (missing.length) incomplete.push(`not run: ${missing.join(', ')} (the report is incomplete)`);
+  if (missing.length) incomplete.push(`${NOT_RUN}${missing.join(', ')} (the report is incomplete)`);
   const skippedBlockers = input.checks.filter((c) => c.level === 'blocker' && c.status === 'skip');
-  if (skippedBlockers.length) incomplete.push(`skipped blockers: ${skippedBlockers.map((c) => c.id).join(', ')}`);
+  if (skippedBlockers.length) incomplete.push(`${SKIPPED_BLOCKERS}${skippedBlockers.map((c) => c.id).join(', ')}`);
 
   const complete = incomplete.length === 0 && !input.interrupted && input.suiteErrors.length === 0;
   return {

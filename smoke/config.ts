@@ -93,6 +93,11 @@ const Logout = z.object({
   encoding: z.enum(['json', 'form']).default('json'),
   /** Body template, e.g. `{ refresh: '{{refresh_token}}' }` for a token blacklist; "{{access_token}}" is available too. */
   body: template.optional(),
+  /**
+   * What logout must end: the access token (a session store or a revocation list), and/or the refresh token
+   * (a token blacklist such as simplejwt's, where the short-lived access token is stateless and lives on).
+   */
+  revokes: z.array(z.enum(['access', 'refresh'])).min(1).default(['access']),
 }).strict();
 
 const Webhook = z.object({
@@ -170,6 +175,26 @@ const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'a
   ...limitModel(key, scope),
 }).strict();
 
+/**
+ * Defaults that follow from the routes the config names, so a platform whose routes are not the defaults gets
+ * its probes on its own routes rather than on someone else's: the API limiter and the CORS preflight go to `me`,
+ * the malformed-body probe to the login route, the odd-id probe under `me`'s route.
+ */
+function derivedDefaults<T extends { login: { path: string }; me: { method: z.infer<typeof method>; path: string }; ratelimit: { api?: z.infer<ReturnType<typeof LimitedRoute>> }; cors: { paths?: string[] }; debugProbes?: z.infer<typeof DebugProbe>[] }>(c: T) {
+  const me = c.me.path.replace(/\/+$/, '');
+  const slash = c.me.path.endsWith('/') ? '/' : '';
+  return {
+    ...c,
+    ratelimit: { ...c.ratelimit, api: c.ratelimit.api ?? LimitedRoute('user', 'all').parse({ method: c.me.method, path: c.me.path }) },
+    cors: { ...c.cors, paths: c.cors.paths ?? [c.me.path] },
+    debugProbes: c.debugProbes ?? DebugProbe.array().parse([
+      { method: 'GET', path: `/gonogo-no-such-route-404${slash}` },
+      { method: 'POST', path: c.login.path, body: '{"email": ', contentType: 'application/json' },
+      { method: 'GET', path: `${me}/%27%22%3Cgonogo${slash}` },
+    ]),
+  };
+}
+
 export const SmokeConfig = z.object({
   login: Login.prefault({}),
   register: Register.prefault({}),
@@ -189,7 +214,7 @@ export const SmokeConfig = z.object({
   webhook: Webhook.prefault({}),
   ratelimit: z.object({
     /** The API limiter and the route it is probed on (with a fresh account of the suite's own when keyed by user). */
-    api: LimitedRoute('user', 'all').prefault({ method: 'GET', path: '/api/auth/me' }),
+    api: LimitedRoute('user', 'all').optional(),
     /** The login route's own limiter (the route is `login`'s). */
     login: z.object(limitModel('address', 'route')).strict().prefault({}),
     /** The limiter anonymous clients meet, probed with a rotating X-Forwarded-For; default: `api`'s route and numbers, sent without credentials. */
@@ -203,11 +228,8 @@ export const SmokeConfig = z.object({
   }).strict().prefault({}),
   /** OpenAPI document (URL path on the target, or a local file) for the anonymous-access sweep. */
   openapi: z.string().optional(),
-  debugProbes: z.array(DebugProbe).default([
-    { method: 'GET', path: '/gonogo-no-such-route-404' },
-    { method: 'POST', path: '/api/auth/login', body: '{"email": ', contentType: 'application/json' },
-    { method: 'GET', path: '/api/orders/%27%22%3Cgonogo' },
-  ]),
+  /** Requests that provoke error pages; default: an unknown route, a truncated JSON body to the login route, and a quote-laden segment under `me`'s route (see derivedDefaults). */
+  debugProbes: z.array(DebugProbe).optional(),
   /** What a debug page or stack trace looks like in a body (replaces the default list; extend it with DEFAULT_DEBUG_SIGNATURES). */
   debugSignatures: z.array(DebugSignature).default(DEFAULT_DEBUG_SIGNATURES),
   /** JSON fields that must not carry a stack-shaped value in an error body. */
@@ -216,7 +238,8 @@ export const SmokeConfig = z.object({
   docsSignatures: z.array(DebugSignature).default(DEFAULT_DOCS_SIGNATURES),
   docsPaths: z.array(path).default(['/docs', '/redoc', '/openapi.json', '/swagger', '/swagger-ui', '/swagger.json', '/api/docs', '/api-docs', '/api/schema', '/__debug__']),
   cors: z.object({
-    paths: z.array(path).default(['/api/auth/me']),
+    /** Default: `me`'s route. */
+    paths: z.array(path).optional(),
     foreignOrigin: z.string().default('https://evil.gonogo.invalid'),
   }).strict().prefault({}),
   mailbox: Mailbox.default({ kind: 'smtp-sink' }),
@@ -242,6 +265,6 @@ export const SmokeConfig = z.object({
   /** Whole smoke run deadline. */
   timeoutS: z.number().int().positive().default(300),
   workers: z.number().int().positive().max(8).default(2),
-}).strict();
+}).strict().transform(derivedDefaults);
 export type SmokeConfig = z.infer<typeof SmokeConfig>;
 export type SmokeConfigInput = z.input<typeof SmokeConfig>;

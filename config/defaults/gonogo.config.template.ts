@@ -47,7 +47,7 @@ export default defineConfig({
         { name: 'release', role: 'release', path: '/api/orders/{{order_id}}/release' },
       ],
       vars: { manufacturer_id: 2 },
-      order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] } },
+      order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, update: { method: 'PATCH', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] } },
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     health: { routes: ['/health', '/health/ready', '/health/live', '/metrics'] },

@@ -26,7 +26,8 @@ export default defineConfig({
       linkPattern: 'account-confirm-email', tokenPattern: 'account-confirm-email/([A-Za-z0-9_-]+)/',
     },
     refresh: { method: 'POST', path: '/api/v1/auth/token/refresh/', field: 'refresh' },
-    logout: { method: 'POST', path: '/api/v1/auth/token/blacklist/', body: { refresh: '{{refresh_token}}' } },
+    // simplejwt's blacklist ends the refresh token; the access token is stateless and lives out its few minutes.
+    logout: { method: 'POST', path: '/api/v1/auth/token/blacklist/', body: { refresh: '{{refresh_token}}' }, revokes: ['refresh'] },
     me: { method: 'GET', path: '/api/v1/auth/user/' },
     roles: { owner: 'buyer', counterparty: 'seller', admin: 'staff' },
     roleRoutes: { seller: [{ method: 'GET', path: '/api/v1/seller/orders/' }], staff: [{ method: 'GET', path: '/api/v1/staff/users/' }] },

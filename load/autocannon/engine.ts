@@ -114,7 +114,7 @@ export class AutocannonEngine implements LoadEngine {
     collector = new LoadCollector(startedAtMs);
     for (const t of threads) void t.ready.then((w) => w.postMessage({ type: 'go', startedAtMs }));
     const poller = plan.healthUrl
-      ? startAvailabilityPoller(plan.healthUrl, { intervalMs: plan.healthIntervalMs, caFile: plan.caFile, insecure: plan.insecureTls, localAddress: plan.sourceAddress })
+      ? startAvailabilityPoller(plan.healthUrl, { intervalMs: plan.healthIntervalMs, timeoutMs: plan.healthTimeoutMs, caFile: plan.caFile, insecure: plan.insecureTls, localAddress: plan.sourceAddress })
       : null;
     const ticker = setInterval(() => {
       const elapsedS = (Date.now() - startedAtMs) / 1000;

@@ -68,7 +68,7 @@ export class K6Engine implements LoadEngine {
 
     const collector = new LoadCollector(Number.NaN);
     const poller = plan.healthUrl
-      ? startAvailabilityPoller(plan.healthUrl, { intervalMs: plan.healthIntervalMs, caFile: plan.caFile, insecure: plan.insecureTls, localAddress: plan.sourceAddress })
+      ? startAvailabilityPoller(plan.healthUrl, { intervalMs: plan.healthIntervalMs, timeoutMs: plan.healthTimeoutMs, caFile: plan.caFile, insecure: plan.insecureTls, localAddress: plan.sourceAddress })
       : null;
     const t0 = Date.now();
     const ticker = setInterval(() => {

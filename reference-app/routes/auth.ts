@@ -130,9 +130,14 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.post(paths.logout, async (req, reply) => {
     const user = requireUser(req.user);
-    // A token blacklist logs out the refresh token it is given; without it the call is refused, as simplejwt does.
-    if (auth.logoutBodyField && !str(req.body, auth.logoutBodyField)) throw invalid('This field is required.', auth.logoutBodyField);
-    if (!flaws.has('logout-no-revoke')) tokens.revoke(user);
+    // A token blacklist logs out the refresh token it is given (without it the call is refused, as simplejwt does);
+    // the access token is stateless there and lives out its short lifetime. Otherwise logout revokes the access token.
+    const blacklisted = auth.logoutBodyField ? str(req.body, auth.logoutBodyField) : undefined;
+    if (auth.logoutBodyField && !blacklisted) throw invalid('This field is required.', auth.logoutBodyField);
+    if (!flaws.has('logout-no-revoke')) {
+      if (blacklisted) tokens.revokeRefresh(blacklisted);
+      else tokens.revoke(user);
+    }
     reply.clearCookie('access_token', { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
     return auth.logoutBodyField ? reply.status(200).send({}) : reply.status(204).send();
   });

@@ -1,6 +1,7 @@
 import type { CheckResult, CheckStatus, KpiResult, KpiStatus, Report } from '../schema.ts';
 import { securityDrift } from './drift.ts';
 import { directionOf, exceeds, toleranceFor } from './tolerance.ts';
+import { targetKey } from '../../core/url.ts';
 
 export interface RunSummary { id: string; label: string | null; startedAt: string; decision: 'GO' | 'NO-GO'; complete: boolean }
 
@@ -40,15 +41,22 @@ const BAD: ReadonlySet<CheckStatus> = new Set(['fail', 'error']);
 const summary = (r: Report): RunSummary => ({ id: r.run.id, label: r.run.label, startedAt: r.run.startedAt, decision: r.verdict.decision, complete: r.verdict.complete });
 export const runName = (r: RunSummary): string => r.label ?? r.id;
 
+/**
+ * Whether the reports tested one target: the same URL up to spelling (see targetKey), or all the bundled
+ * reference platform, which listens on a free port each run and is the same target whatever the port.
+ */
+export function sameTarget(reports: Report[]): boolean {
+  if (reports.every((r) => r.run.provenance.reference)) return true;
+  return new Set(reports.map((r) => targetKey(r.run.target.baseUrl))).size <= 1;
+}
+
 function notComparable(o: Report, n: Report): string[] {
   const w: string[] = [];
   const po = o.run.loadProfile; const pn = n.run.loadProfile;
   if (po.vus !== pn.vus || po.duration !== pn.duration) w.push(`load profile differs: ${po.vus} VUs for ${po.duration} vs ${pn.vus} VUs for ${pn.duration}`);
   if ((o.run.engine ?? 'none') !== (n.run.engine ?? 'none')) w.push(`load engine differs: ${o.run.engine ?? 'none'} vs ${n.run.engine ?? 'none'}`);
   if (o.run.provenance.kpiFileSha256 !== n.run.provenance.kpiFileSha256) w.push(`KPI file differs (sha256 ${o.run.provenance.kpiFileSha256.slice(0, 12)} vs ${n.run.provenance.kpiFileSha256.slice(0, 12)}): thresholds may have moved`);
-  // The bundled reference platform listens on a free port each run: it is the same target whatever the port.
-  const bothReference = Boolean(o.run.provenance.reference && n.run.provenance.reference);
-  if (!bothReference && o.run.target.baseUrl !== n.run.target.baseUrl) w.push(`target differs: ${o.run.target.baseUrl} vs ${n.run.target.baseUrl}`);
+  if (!sameTarget([o, n])) w.push(`target differs: ${o.run.target.baseUrl} vs ${n.run.target.baseUrl}`);
   return w;
 }
 

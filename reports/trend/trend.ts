@@ -1,6 +1,7 @@
 import type { CheckStatus, Report } from '../schema.ts';
 import { CHECK_LABEL, fmtNumber } from '../render/labels.ts';
 import { esc, jsonScript, page } from '../html/page.ts';
+import { sameTarget } from '../compare/compare.ts';
 
 export interface TrendRelease {
   name: string; runId: string; startedAt: string; decision: 'GO' | 'NO-GO'; complete: boolean;
@@ -25,7 +26,7 @@ export function buildTrend(reports: Report[]): Trend {
   const warnings: string[] = [];
   const profiles = new Set(sorted.map((r) => `${r.run.engine ?? 'none'} ${r.run.loadProfile.vus} VUs ${r.run.loadProfile.duration}`));
   if (profiles.size > 1) warnings.push(`the load runs differ (${[...profiles].join('; ')}): latency and rps are not like for like across all releases`);
-  if (new Set(sorted.map((r) => r.run.target.baseUrl)).size > 1) warnings.push('the reports test different targets');
+  if (!sameTarget(sorted)) warnings.push('the reports test different targets');
   return { releases, matrix, warnings };
 }
 
@@ -48,8 +49,11 @@ const TREND_SCRIPT = `(function () {
   var names = d.names;
   var xAxis = { label: 'release', values: function (u, vals) { return vals.map(function (v) { return names[v] !== undefined && Number.isInteger(v) ? names[v] : ''; }); } };
   var xSeries = { label: 'release', value: function (u, v) { return v == null ? '' : names[v]; } };
+  // Every axis here is a rate or a latency: from zero, so a small change between releases does not look like a cliff.
+  var fromZero = { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } };
+  var charts = window.gonogoCharts = window.gonogoCharts || {};
   function chart(id, title, series, data, unit) {
-    new uPlot({ title: title, width: w, height: 240, scales: { x: { time: false } }, series: [xSeries].concat(series),
+    charts[id] = new uPlot({ title: title, width: w, height: 240, scales: { x: { time: false }, y: fromZero }, series: [xSeries].concat(series),
       axes: [xAxis, { label: unit }] }, [d.x].concat(data), document.getElementById(id));
   }
   var pts = { show: true, size: 6 };
@@ -72,9 +76,10 @@ export function renderTrendHtml(t: Trend): string {
     '</table>',
     '<div class="charts"><div class="chart" id="trend-latency"></div><div class="chart" id="trend-errors"></div><div class="chart" id="trend-rps"></div></div>',
     jsonScript('gonogo-trend-data', data),
-    '<h2>Check status per release</h2>', `<table id="matrix">${head}`,
+    // Many releases make a wide matrix: it scrolls inside its own box, not the page.
+    '<h2>Check status per release</h2>', `<div class="scroll"><table id="matrix">${head}`,
     ...t.matrix.map((m) => `<tr><td><code>${esc(m.id)}</code></td>${m.statuses.map((s) => `<td class="s-${esc(s ?? '')}">${s ? esc(CHECK_LABEL[s]) : '—'}</td>`).join('')}</tr>`),
-    '</table>',
+    '</table></div>',
   ].join('\n');
   return page(`gonogo trend (${t.releases.length} releases)`, body, { charts: true, script: TREND_SCRIPT });
 }

@@ -5,7 +5,7 @@ import type { SmokePlan } from '../lib/plan.ts';
 import { secretFromEnv } from '../lib/plan.ts';
 import { getAll, getPath } from '../lib/jsonpath.ts';
 import { waitForVerificationMail } from '../lib/mail.ts';
-import { control } from '../lib/outcome.ts';
+import { asControl, control } from '../lib/outcome.ts';
 import { buildEvent } from './events.ts';
 import type { Capture, Step } from './schema.ts';
 import { fill, fillPathTemplate, MissingVariable, pathPlaceholders, placeholders, type FlowValue, type FlowVars } from './vars.ts';
@@ -105,7 +105,7 @@ export class FlowRun {
 
   /** Sends a step and requires it to work: a step of the legitimate path that fails makes the probe an error. */
   async must(step: Step, o: { items?: (all: FlowValue[]) => FlowValue[] } = {}): Promise<Res[]> {
-    const responses = await this.send(step, o);
+    const responses = await asControl(() => this.send(step, o));
     const bad = responses.filter((r) => !stepOk(step, r));
     control(bad.length === 0, `step "${step.name}" (${step.role}) answered ${bad.map((r) => r.status).join(', ')}${step.expect.status ? `, expected ${step.expect.status.join('/')}` : ''}`);
     for (const k of Object.keys(step.capture)) control(this.vars[k] !== undefined, `step "${step.name}" answered without a value for ${k} (${describe(step.capture[k]!)})`);
@@ -143,7 +143,9 @@ export class FlowRun {
   /** The order as its owner reads it. */
   async read(as: Actor | null = this.actors.owner): Promise<{ res: Res; state: unknown }> {
     const o = this.plan.config.escrow.order;
-    const res = await this.api.send({ method: o.get.method, path: fillPathTemplate(o.get.path, this.vars, 'smoke.escrow.order.get'), session: as?.session ?? null });
+    // The schema requires order.get and order.update whenever a flow is configured, and a FlowRun needs one.
+    const get = o.get!;
+    const res = await this.api.send({ method: get.method, path: fillPathTemplate(get.path, this.vars, 'smoke.escrow.order.get'), session: as?.session ?? null });
     return { res, state: getPath(res.json, o.statePath) };
   }
 
@@ -151,7 +153,8 @@ export class FlowRun {
   async update(body: Record<string, unknown>, as: Actor | null = this.actors.owner): Promise<Res> {
     const o = this.plan.config.escrow.order;
     const where = 'smoke.escrow.order.update';
-    return this.api.send({ method: o.update.method, path: fillPathTemplate(o.update.path, this.vars, where), json: fill(body, this.vars, where), session: as?.session ?? null });
+    const update = o.update!;
+    return this.api.send({ method: update.method, path: fillPathTemplate(update.path, this.vars, where), json: fill(body, this.vars, where), session: as?.session ?? null });
   }
 
   async state(): Promise<unknown> {
@@ -168,9 +171,9 @@ export class FlowRun {
   /** Create, open, confirm (signed), and a funded order as the control. */
   async funded(): Promise<void> {
     await this.toPayment();
-    const res = await this.confirm();
+    const res = await asControl(() => this.confirm());
     control(res.status >= 200 && res.status < 300, `a correctly signed payment event answered ${res.status}`);
-    const state = await this.state();
+    const state = await asControl(() => this.state());
     control(this.isFunded(state), `after a correctly signed payment the order is "${String(state)}", not ${this.plan.config.escrow.order.states.funded.map((s) => `"${s}"`).join(' or ')}`);
   }
 

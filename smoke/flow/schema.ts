@@ -98,9 +98,10 @@ export const EscrowConfig = z.object({
   invalidAmounts: z.array(z.number()).default([0, -100]),
   /** How the suite reads the order's state. */
   order: z.object({
-    get: Route.default({ method: 'GET', path: '/api/orders/{{order_id}}' }),
-    /** Route a client may use to change its own order (the PATCH probe and the ownership check use it). */
-    update: Route.default({ method: 'PATCH', path: '/api/orders/{{order_id}}' }),
+    /** Route that reads one order (`{{order_id}}`); required with a flow: no route can be guessed. */
+    get: Route.optional(),
+    /** Route the owner may use to change its own order (the PATCH probe and the ownership check use it); required with a flow. */
+    update: Route.optional(),
     statePath: z.string().min(1).default('status'),
     descriptionPath: z.string().min(1).default('description'),
     /** State words: after a confirmed payment, after release. */
@@ -114,6 +115,8 @@ export const EscrowConfig = z.object({
   }).strict().prefault({}),
 }).strict().superRefine((e, ctx) => {
   if (!e.steps) return;
+  if (!e.order.get) ctx.addIssue({ code: 'custom', path: ['order', 'get'], message: 'the flow needs the route that reads an order, e.g. { method: "GET", path: "/api/orders/{{order_id}}" }' });
+  if (!e.order.update) ctx.addIssue({ code: 'custom', path: ['order', 'update'], message: 'the flow needs the route the owner changes its order with, e.g. { method: "PATCH", path: "/api/orders/{{order_id}}" }' });
   const roles = e.steps.map((s) => s.role);
   const need = (role: StepRole, why: string) => {
     if (!roles.includes(role)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `the flow has no ${role} step (${why})` });

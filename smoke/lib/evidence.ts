@@ -18,7 +18,7 @@ export function workerRedactor(): Redactor {
   return redactor;
 }
 
-export interface RecordedRequest { method: string; url: string; status: number | null; excerpt?: string }
+export interface RecordedRequest { method: string; url: string; status: number | null; excerpt?: string; role?: 'control' | 'probe' }
 
 /** Collects what one check saw; attached to the test at teardown whatever its outcome. */
 export class Recorder {
@@ -28,10 +28,10 @@ export class Recorder {
   actual?: string;
   private readonly measurements: Array<{ metric: string; values: Record<string, number>; samples?: number; note?: string }> = [];
 
-  request(method: string, url: string, status: number | null, body?: string): void {
+  request(method: string, url: string, status: number | null, body?: string, role?: 'control' | 'probe'): void {
     const r = workerRedactor();
     const excerpt = body ? r.text(body.replace(/\s+/g, ' ').trim()).slice(0, EXCERPT) : undefined;
-    this.requests.push({ method, url: r.text(url), status, ...(excerpt ? { excerpt } : {}) });
+    this.requests.push({ method, url: r.text(url), status, ...(excerpt ? { excerpt } : {}), ...(role ? { role } : {}) });
   }
 
   detail(key: string, value: unknown): void {

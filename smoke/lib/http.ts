@@ -2,7 +2,7 @@ import type { APIRequestContext } from '@playwright/test';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import { workerRedactor } from './evidence.ts';
-import { RateLimited } from './outcome.ts';
+import { RateLimited, requestRole, type RequestRole } from './outcome.ts';
 import { reserveSlot } from './pace.ts';
 import { digest, logSent } from './history.ts';
 import { routeUrl } from '../../core/url.ts';
@@ -41,6 +41,8 @@ export interface Req {
   identity?: string;
   /** The account a request names without a credential (a login's email): a per-user limiter keys it so. */
   subject?: string;
+  /** How the evidence labels this request; by default `control` inside requireControl, else `probe`. */
+  role?: RequestRole;
 }
 
 function parseSetCookie(line: string): SetCookie {
@@ -118,7 +120,7 @@ export class Api {
         method, url, status: resp.status(), headers: hdrs, text, json, ms,
         setCookies: resp.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => parseSetCookie(h.value)),
       };
-      this.rec.request(method, url, res.status, text);
+      this.rec.request(method, url, res.status, text, req.role ?? requestRole());
       logSent(this.plan.stateDir, {
         t: sentAt, method, path: new URL(url).pathname, status: res.status,
         credential: req.session?.access ? digest(req.session.access) : '', subject: req.subject ? digest(req.subject.toLowerCase()) : '',

@@ -2,6 +2,7 @@
  * How a spec says what happened. The adapter reads the markers: a CheckFailed is a `fail` (the protection
  * does not hold), a ControlFailed or any other throw is an `error` (nothing was proven either way).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from '@playwright/test';
 import { ERROR_MARK, FAIL_MARK } from './markers.ts';
 
@@ -57,10 +58,25 @@ export function control(condition: unknown, message: string): asserts condition 
   if (!condition) throw new ControlFailed(message);
 }
 
-/** Runs a prerequisite; any failure in it makes the dependent check an error. */
+export type RequestRole = 'control' | 'probe';
+
+// Which part of a check is running, so every request it sends is labelled in the evidence without each spec saying so.
+const phase = new AsyncLocalStorage<RequestRole>();
+
+/** The role of a request sent now: `control` inside requireControl (a prerequisite), else `probe` (what the check judges). */
+export function requestRole(): RequestRole {
+  return phase.getStore() ?? 'probe';
+}
+
+/** Runs `fn` with the requests it sends labelled `control`: the legitimate steps a probe stands on. */
+export function asControl<T>(fn: () => Promise<T>): Promise<T> {
+  return phase.run('control', fn);
+}
+
+/** Runs a prerequisite; any failure in it makes the dependent check an error. Its requests are labelled `control`. */
 export async function requireControl<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    return await asControl(fn);
   } catch (e) {
     if (e instanceof ControlFailed || e instanceof RateLimited) throw e;
     throw new ControlFailed(`${what}: ${(e as Error).message.replace(FAIL_MARK, '').trim()}`, { cause: e });

@@ -129,15 +129,33 @@ test('[auth.refresh-rotation] a used refresh token is rejected', async ({ api, p
   check(refused(again), `reusing a refresh token answered ${again.status}`);
 });
 
-test('[auth.logout-revokes] logout revokes the access token', async ({ api, plan, rec }) => {
+test('[auth.logout-revokes] logout ends the tokens it should (smoke.logout.revokes)', async ({ api, plan, rec }) => {
+  const revokes = plan.config.logout.revokes;
+  if (revokes.includes('refresh')) {
+    control(plan.config.login.refreshToken, 'smoke.logout.revokes names the refresh token, but login has no refresh token mapping (smoke.login.refreshToken)');
+    // The positive control: a refresh token of a session that did not log out is accepted.
+    const { session: other } = await requireControl('login', () => userSession(api, plan, 'logout-control', true));
+    control(other.refresh, 'login returned no refresh token');
+    const fine = await refreshWith(api, plan, other.refresh, other);
+    control(ok(fine), `refreshing with a fresh refresh token answered ${fine.status}`);
+  }
   const { session } = await requireControl('login', () => userSession(api, plan, 'logout', true));
   const before = await me(api, plan, session);
   control(ok(before), `the fresh token answered ${before.status} on the "me" route`);
+  if (revokes.includes('refresh')) control(session.refresh, 'login returned no refresh token');
   const out = await logout(api, plan, session);
   control(ok(out), `logout answered ${out.status}`);
-  const after = await me(api, plan, session);
-  rec.expected = '401 or 403 after logout';
-  check(refused(after), `the access token still answers ${after.status} after logout`);
+  rec.expected = `401 or 403 after logout for the ${revokes.map((r) => `${r} token`).join(' and the ')}`;
+  const kept: string[] = [];
+  if (revokes.includes('access')) {
+    const after = await me(api, plan, session);
+    if (!refused(after)) kept.push(`the access token still answers ${after.status} on the "me" route`);
+  }
+  if (revokes.includes('refresh')) {
+    const after = await refreshWith(api, plan, session.refresh!, session);
+    if (!refused(after)) kept.push(`the refresh token still answers ${after.status} on the refresh route`);
+  }
+  check(kept.length === 0, `after logout ${kept.join('; ')}`);
 });
 
 /** Passwords of a given length with the given character classes. */
@@ -217,7 +235,7 @@ test('[auth.mass-assignment] privileged fields sent at registration are ignored'
   check(taken.length === 0, `registration honoured privileged fields (${taken.join('; ')})`);
 });
 
-test('[auth.rbac] a client cannot reach manufacturer or admin routes', async ({ api, plan, rec }) => {
+test("[auth.rbac] the owner role cannot reach other roles' routes (smoke.roleRoutes)", async ({ api, plan, rec }) => {
   const clientRole = plan.config.roles.owner;
   const others = Object.entries(plan.config.roleRoutes).filter(([role]) => role !== clientRole);
   test.skip(others.length === 0, 'no role-restricted routes configured (smoke.roleRoutes)');

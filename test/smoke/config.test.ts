@@ -10,6 +10,9 @@ describe('SmokeConfig', () => {
     expect(c.mailbox).toEqual({ kind: 'smtp-sink' });
     expect(c.browser.executablePath).toBe('/usr/bin/chromium');
     expect(c.weakSecrets).toEqual([]);
+    expect(c.logout.revokes).toEqual(['access']);
+    expect(SmokeConfig.safeParse({ logout: { revokes: [] } }).success).toBe(false);
+    expect(SmokeConfig.safeParse({ logout: { revokes: ['session'] } }).success).toBe(false);
     expect(c.weakSecretsFile).toBeUndefined();
     expect(ConfigSchema.parse({ target: { baseUrl: 'https://staging.example.com' } }).smoke.login.path).toBe('/api/auth/login');
   });
@@ -23,6 +26,17 @@ describe('SmokeConfig', () => {
     expect(c.login.token).toEqual({ from: 'cookie', name: 'sid' });
     expect(c.login.method).toBe('POST');
     expect(c.mailbox).toEqual({ kind: 'mailpit', url: 'http://127.0.0.1:8025' });
+  });
+
+  it('aims the probes that default to a route at the routes the config names, and keeps what the config sets', () => {
+    const c = SmokeConfig.parse({ login: { path: '/api/v1/token/' }, me: { method: 'GET', path: '/api/v1/users/me/' } });
+    expect(c.ratelimit.api).toMatchObject({ method: 'GET', path: '/api/v1/users/me/', key: 'user', algorithm: 'fixed' });
+    expect(c.cors.paths).toEqual(['/api/v1/users/me/']);
+    expect(c.debugProbes.map((p) => `${p.method} ${p.path}`)).toEqual(['GET /gonogo-no-such-route-404/', 'POST /api/v1/token/', 'GET /api/v1/users/me/%27%22%3Cgonogo/']);
+    const set = SmokeConfig.parse({ me: { method: 'GET', path: '/me' }, cors: { paths: ['/api/x'] }, debugProbes: [{ path: '/boom' }], ratelimit: { api: { method: 'GET', path: '/api/y', limit: 5 } } });
+    expect(set.cors.paths).toEqual(['/api/x']);
+    expect(set.debugProbes).toEqual([{ method: 'GET', path: '/boom' }]);
+    expect(set.ratelimit.api).toMatchObject({ path: '/api/y', limit: 5 });
   });
 
   it('rejects unknown keys, passwords in the file and paths without a leading slash', () => {

@@ -4,8 +4,12 @@ import { buildEvent } from '../../smoke/flow/events.ts';
 import { fill, fillPathTemplate, MissingVariable } from '../../smoke/flow/vars.ts';
 import { idBearing } from '../../smoke/flow/run.ts';
 
+/** The order routes every flow needs; the cases below leave them out unless they test them. */
+const ORDER = { get: { method: 'GET', path: '/orders/{{order_id}}/' }, update: { method: 'PATCH', path: '/orders/{{order_id}}/' } } as const;
+const withOrder = (input: EscrowConfigInput): EscrowConfigInput => ({ ...input, order: { ...ORDER, ...input.order } });
+
 const issues = (input: EscrowConfigInput) => {
-  const r = EscrowConfig.safeParse(input);
+  const r = EscrowConfig.safeParse(withOrder(input));
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 };
 
@@ -18,7 +22,7 @@ const checkout: EscrowConfigInput = {
     { name: 'deliver', role: 'fulfil', as: 'counterparty', path: '/orders/{{order_id}}/deliver/' },
     { name: 'complete', role: 'release', path: '/orders/{order_id}/complete/' },
   ],
-  order: { states: { funded: ['paid'], released: ['completed'] } },
+  order: { ...ORDER, states: { funded: ['paid'], released: ['completed'] } },
 };
 
 describe('escrow flow schema', () => {
@@ -31,6 +35,8 @@ describe('escrow flow schema', () => {
 
   it('refuses flows whose steps cannot work, naming the step', () => {
     const steps = EscrowConfig.parse(checkout).steps!;
+    // No route to read or change an order can be guessed.
+    expect(EscrowConfig.safeParse({ steps: checkout.steps }).error!.issues.map((i) => i.path.join('.'))).toEqual(['order.get', 'order.update']);
     expect(issues({ steps: [steps[1]!, steps[2]!, steps[4]!] })).toEqual(expect.arrayContaining(['steps: the flow has no create step (the first step creates the order)', 'steps.0.role: the first step must be the create step']));
     expect(issues({ steps: [{ ...steps[0]!, capture: {} }, steps[2]!, steps[4]!] })).toEqual(['steps.0.capture: the create step must capture `order_id` (e.g. { from: "body", path: "id" })']);
     expect(issues({ steps: [steps[0]!, steps[4]!, steps[2]!] })).toContain('steps.1: release comes before the payment is confirmed');
@@ -45,7 +51,7 @@ describe('escrow flow schema', () => {
 
 describe('payment events', () => {
   const vars = { order_id: 7, session_id: 'cs_test_abc', amount: 20000, currency: 'usd', event_id: 'evt_1', created: 1_700_000_000 };
-  const parse = (e: object) => EscrowConfig.parse({ steps: [checkout.steps![0]!, { name: 'paid', role: 'confirm-payment', event: e }, checkout.steps![4]!] }).steps![1]!.event!;
+  const parse = (e: object) => EscrowConfig.parse({ order: ORDER, steps: [checkout.steps![0]!, { name: 'paid', role: 'confirm-payment', event: e }, checkout.steps![4]!] }).steps![1]!.event!;
 
   it('builds a checkout.session.completed event with the session id, amount_total and metadata', () => {
     const ev = buildEvent(parse({ preset: 'checkout.session.completed' }), vars, 'step');
