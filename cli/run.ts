@@ -15,6 +15,7 @@ import { createProgress } from './progress.ts';
 import { resolveTarget, type Target } from './target.ts';
 import { SUITES } from './suites.ts';
 import { prepareExtras } from './extras.ts';
+import { BUILTIN_RULES, mergeRules } from '../reports/checklist/rules.ts';
 import { resolveEngine } from '../load/select.ts';
 import { renderConsole } from '../reports/render/index.ts';
 import type { Cli } from '../core/command.ts';
@@ -72,6 +73,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     // Read before anything starts: a file that is not a load result is an input error (exit 2), not a crashed suite.
     merged = opts.fromMerged ? { path: opts.fromMerged, result: await readShard(opts.fromMerged) } : undefined;
     target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
+    // A bad checklist rule is a config error now, not after the suites ran.
+    if (opts.checklists.length) mergeRules(BUILTIN_RULES, target.config.checklist.rules, 'checklist.rules', opts.reference ? undefined : opts.config);
   } catch (e) {
     stops.dispose();
     throw e;
