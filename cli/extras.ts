@@ -43,7 +43,7 @@ export async function prepareExtras(opts: RunOptions): Promise<ApplyExtras> {
       };
     }
     if (checklists.length) {
-      const rules = mergeRules(BUILTIN_RULES, config.checklist.rules);
+      const rules = mergeRules(BUILTIN_RULES, config.checklist.rules, 'checklist.rules', opts.reference ? undefined : opts.config);
       out.fields.checklist = checklists.map((c) => judgeClaims(c, draft, rules));
     }
     return out;

@@ -23,6 +23,8 @@ export interface RunOptions {
   baseline?: string;
   checklists: string[];
   out?: string;
+  /** A merged LoadResult (gonogo merge) judged as this run's load suite instead of running the load here. */
+  fromMerged?: string;
 }
 
 export interface Plan {
@@ -31,6 +33,7 @@ export interface Plan {
   suites: SuiteName[];
   load: { vus: number; duration: string; engine: EngineName; shards?: number };
 }
+
 
 export function parseSuites(list: string): SuiteName[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);

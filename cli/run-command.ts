@@ -22,6 +22,7 @@ interface RawRunOptions {
   baseline?: string;
   checklist: string[];
   out?: string;
+  fromMerged?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -42,6 +43,10 @@ export function toRunOptions(raw: RawRunOptions): RunOptions {
   if (flaws.length && !raw.reference) throw new UsageError('--flaws only applies together with --reference');
   if (raw.dialect !== undefined && !raw.reference) throw new UsageError('--dialect only applies together with --reference');
   const dialect = raw.dialect !== undefined ? withFlag('--dialect', () => dialectByName(raw.dialect).name) : undefined;
+  if (raw.fromMerged !== undefined) {
+    if (!parseSuites(raw.suite).includes('load')) throw new UsageError('--from-merged gives the load suite its results: keep load in --suite (e.g. --suite load)');
+    if (raw.shards !== undefined) throw new UsageError('--from-merged judges shards that already ran; --shards does not apply');
+  }
   return {
     config: raw.config,
     reference: Boolean(raw.reference),
@@ -57,6 +62,7 @@ export function toRunOptions(raw: RawRunOptions): RunOptions {
     ...(raw.baseline !== undefined ? { baseline: raw.baseline } : {}),
     checklists: raw.checklist,
     ...(raw.out !== undefined ? { out: raw.out } : {}),
+    ...(raw.fromMerged !== undefined ? { fromMerged: raw.fromMerged } : {}),
   };
 }
 
@@ -78,6 +84,7 @@ export const registerRunCommand: RegisterCommands = (program, cli) => {
     .option('--baseline <file>', 'an earlier report.json; regressions beyond the KPI tolerances fail the verdict')
     .option('--checklist <file.md>', "judge a team's readiness checklist against the evidence (repeatable)", collect, [])
     .option('--out <dir>', 'output directory (default results/<run-id>)')
+    .option('--from-merged <file>', 'judge the merged output of a distributed run (gonogo merge) as the load suite instead of running the load here; give the --vus and --duration it ran with')
     .action(async (raw: RawRunOptions) => {
       const opts = toRunOptions(raw);
       const outcome = await runGonogo(opts, cli);

@@ -15,11 +15,13 @@ import { createProgress } from './progress.ts';
 import { resolveTarget, type Target } from './target.ts';
 import { SUITES } from './suites.ts';
 import { prepareExtras } from './extras.ts';
+import { BUILTIN_RULES, mergeRules } from '../reports/checklist/rules.ts';
 import { resolveEngine } from '../load/select.ts';
 import { renderConsole } from '../reports/render/index.ts';
 import type { Cli } from '../core/command.ts';
 import type { Measurement, SuiteContext } from '../core/suite.ts';
 import { VERSION } from './version.ts';
+import { readShard } from '../load/merge.ts';
 
 export interface RunOutcome {
   report: Report;
@@ -64,10 +66,15 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   const outDir = resolve(opts.out ?? join('results', runId));
   let target: Target;
   let applyExtras;
+  let merged: { path: string; result: LoadResult } | undefined;
   try {
     await checkWritableDir(outDir);
     applyExtras = await prepareExtras(opts);
+    // Read before anything starts: a file that is not a load result is an input error (exit 2), not a crashed suite.
+    merged = opts.fromMerged ? { path: opts.fromMerged, result: await readShard(opts.fromMerged) } : undefined;
     target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
+    // A bad checklist rule is a config error now, not after the suites ran.
+    if (opts.checklists.length) mergeRules(BUILTIN_RULES, target.config.checklist.rules, 'checklist.rules', opts.reference ? undefined : opts.config);
   } catch (e) {
     stops.dispose();
     throw e;
@@ -75,7 +82,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   stops.setDeadline(target.config.target.deadlineS);
   try {
     // `--engine k6` without k6 is a usage error now, not after the other suites ran.
-    if (opts.suites.includes('load') && opts.engine === 'k6') await resolveEngine('k6', target.config.load.k6Path);
+    if (opts.suites.includes('load') && opts.engine === 'k6' && !merged) await resolveEngine('k6', target.config.load.k6Path);
     const kpis = await loadKpiFile(target.kpiFile);
     checkWaiverTargets(kpis, { teamSpecs: Boolean(target.config.smoke.specsDir) });
     const plan = makePlan(opts, kpis, runId);
@@ -106,7 +113,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
         signal: controller.signal,
         progress: (e) => progress.event(e),
         ...(target.reference ? { reference: target.reference } : {}),
-        load: plan.load,
+        load: merged ? { ...plan.load, merged } : plan.load,
         secrets: new Set(target.secrets),
       };
       try {

@@ -53,7 +53,8 @@ export function parseConfig(input: unknown, file: string): Config {
   return result.data;
 }
 
-export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, suites: readonly SuiteName[] = suiteNames): Promise<LoadedConfig> {
+/** Imports and validates a config file without reading any secret it names. */
+async function importConfig(path: string, env: NodeJS.ProcessEnv): Promise<{ file: string; config: Config }> {
   const file = resolve(path);
   try {
     await access(file);
@@ -65,7 +66,16 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   // `gonogo` resolves to this package even when the config sits outside any node_modules that holds it.
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { gonogo: PACKAGE_ENTRY } });
   const mod = await guardedImport(file, () => jiti.import(file, { default: true }), configLoadTimeoutS(env));
-  const config = parseConfig(mod, file);
+  return { file, config: parseConfig(mod, file) };
+}
+
+/** A config read for what needs no target (`gonogo checklist --config`: its checklist rules): no secret is read. */
+export async function loadConfigWithoutSecrets(path: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  return (await importConfig(path, env)).config;
+}
+
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, suites: readonly SuiteName[] = suiteNames): Promise<LoadedConfig> {
+  const { file, config } = await importConfig(path, env);
   const wordlist = config.smoke.weakSecretsFile;
   if (wordlist) {
     const at = resolve(dirname(file), wordlist);

@@ -41,7 +41,11 @@ export interface SuiteContext {
   progress: (e: ProgressEvent) => void;
   /** Present when gonogo started the bundled reference app for this run. */
   reference?: ReferenceInfo;
-  load: { vus: number; duration: string; engine: 'k6' | 'autocannon' | 'auto'; shards?: number };
+  load: {
+    vus: number; duration: string; engine: 'k6' | 'autocannon' | 'auto'; shards?: number;
+    /** `run --from-merged`: the merged output of a distributed run, judged instead of running the load here. */
+    merged?: { path: string; result: LoadResult };
+  };
   /** Secret values to scrub from every output (passwords, tokens, webhook secret). */
   secrets: Set<string>;
 }

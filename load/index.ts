@@ -46,10 +46,32 @@ function poolLine(p: NonNullable<PreparedAccounts['info']>, vus: number): string
   return `${p.size} load account${p.size === 1 ? '' : 's'} from load.accounts.${p.source} for ${vus} VUs${setup}`;
 }
 
+/**
+ * `run --from-merged`: the load ran elsewhere (k6-operator runners, say) and `gonogo merge` combined their outputs; the
+ * merged result is judged exactly like a load run of this machine, so the report is one `compare` and `trend` take.
+ */
+function judgeMerged(ctx: Parameters<SuiteRunner>[0], merged: { path: string; result: LoadResult }, started: number, redactor: Redactor): SuiteOutput {
+  const r = merged.result;
+  const shards = r.shards ?? 1;
+  const details = { mergedFrom: merged.path, engine: r.engine, shards, requests: r.requests, durationS: r.durationS, profile: { vus: ctx.load.vus, duration: ctx.load.duration } };
+  const check = r.requests === 0
+    ? completedCheck('error', `the merged result ${merged.path} holds no answered request: nothing was measured`, details, started, redactor)
+    : completedCheck('pass', `judged from ${shards} merged shard${shards === 1 ? '' : 's'} (${merged.path}): ${r.requests} requests in ${r.durationS}s`, details, started, redactor);
+  ctx.progress({ suite: 'load', kind: 'info', message: `not running a load: judging ${merged.path} (${shards} shards, ${r.requests} requests)` });
+  return {
+    engine: r.engine,
+    load: r,
+    measurements: r.requests === 0 ? [] : measurementsFor(r, ctx.kpis.kpis),
+    provenance: { mergedFrom: merged.path },
+    checks: [check],
+  };
+}
+
 /** The load suite: one engine run at the planned profile, its LoadResult, the KPI measurements and load.completed. */
 export const runLoad: SuiteRunner = async (ctx) => {
   const started = Date.now();
   const redactor = new Redactor(ctx.secrets);
+  if (ctx.load.merged) return judgeMerged(ctx, ctx.load.merged, started, redactor);
   const cfg = ctx.config.load;
   const { engine, version, reason } = await resolveEngine(ctx.load.engine, cfg.k6Path);
   const plan = buildPlan({

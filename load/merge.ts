@@ -107,10 +107,10 @@ export async function readShard(path: string, vus = 1): Promise<LoadResult> {
   try {
     const start = await firstSampleTime(openK6JsonFile(path));
     const collector = new LoadCollector(start ?? Number.NaN);
-    const { parsed, bad } = await streamK6Json(openK6JsonFile(path), collector);
+    const { parsed, bad, maxVus } = await streamK6Json(openK6JsonFile(path), collector);
     if (parsed === 0) throw new InputError(`${path} holds no k6 http_req_duration samples${bad ? ` (${bad} unreadable lines)` : ''}`);
     const times = [...collector.seconds.keys()];
-    return collector.toResult({ engine: 'k6', vus, durationS: times.length ? Math.max(...times) + 1 : 0 });
+    return collector.toResult({ engine: 'k6', vus: maxVus > 0 ? maxVus : vus, durationS: times.length ? Math.max(...times) + 1 : 0 });
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`cannot read k6 output ${path}: ${(e as Error).message}`, { cause: e });

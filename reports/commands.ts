@@ -6,6 +6,8 @@ import { compareReports } from './compare/compare.ts';
 import { compareRenderers, type CompareFormat } from './compare/render.ts';
 import { buildTrend, renderTrendHtml, renderTrendMd } from './trend/trend.ts';
 import { judgeChecklists } from './checklist/judge.ts';
+import { BUILTIN_RULES, mergeRules } from './checklist/rules.ts';
+import { loadConfigWithoutSecrets } from '../config/load.ts';
 import { renderChecklistConsole, renderChecklistsMd } from './checklist/render.ts';
 
 const FORMATS = ['console', 'md', 'json'] as const;
@@ -22,10 +24,12 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
     .argument('<files...>', 'checklist documents (Markdown; double-encoded emoji are repaired)')
     .requiredOption('--report <file>', 'a report.json written by gonogo run')
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'console')
-    .action(async (files: string[], opts: { report: string; format: string }) => {
+    .option('--config <file>', "a gonogo.config.ts whose checklist.rules extend the built-in ones (as in `run --checklist`); no secret is read")
+    .action(async (files: string[], opts: { report: string; format: string; config?: string }) => {
       const format = formatOf(opts.format, FORMATS);
+      const rules = opts.config ? mergeRules(BUILTIN_RULES, (await loadConfigWithoutSecrets(opts.config)).checklist.rules, 'checklist.rules', opts.config) : BUILTIN_RULES;
       const report = await readReport(opts.report);
-      const results = await judgeChecklists(files, report);
+      const results = await judgeChecklists(files, report, rules);
       if (format === 'json') cli.out(JSON.stringify(results, null, 2));
       else if (format === 'md') cli.out(renderChecklistsMd(results));
       else cli.out(results.map((r) => renderChecklistConsole(r)).join('\n\n'));

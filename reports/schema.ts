@@ -153,6 +153,17 @@ export const LoadResult = z.object({
 export type LoadResult = z.infer<typeof LoadResult>;
 
 export const ClaimStatus = z.enum(['confirmed', 'contradicted', 'unverified', 'open']);
+/**
+ * What the evidence says, whether or not the document ticks the claim: `holds` and `fails` are decisive;
+ * `inconclusive` when the matching checks errored, were skipped or did not measure the stated number;
+ * `none` when nothing in the report measures it.
+ */
+export const EvidenceVerdict = z.enum(['holds', 'fails', 'inconclusive', 'none']);
+/**
+ * A claim's finding, the status refined by what the evidence says: an open (unticked) item is
+ * `done-not-ticked` when its evidence holds and `open-failing` when it fails.
+ */
+export const ClaimFinding = z.enum(['claimed-failing', 'open-failing', 'unverified', 'confirmed', 'done-not-ticked', 'open']);
 export const ChecklistResult = z.object({
   file: z.string(),
   claims: z.array(z.object({
@@ -163,7 +174,22 @@ export const ChecklistResult = z.object({
     evidence: z.array(z.string()),
     section: z.string().optional(),
     note: z.string().optional(),
+    evidenceVerdict: EvidenceVerdict.optional(),
+    finding: ClaimFinding.optional(),
+    /** Ids of the checklist rules that map the claim onto checks and KPIs (empty: no rule covers it). */
+    rules: z.array(z.string()).optional(),
   }).strict()),
+  /** How many claims the report has evidence for. */
+  coverage: z.object({
+    claims: z.number().int().nonnegative(),
+    /** Claims a matching rule maps onto checks or KPIs (whether or not this run produced them). */
+    matched: z.number().int().nonnegative(),
+    /** Claims whose evidence in this report is decisive (holds or fails). */
+    withEvidence: z.number().int().nonnegative(),
+    /** withEvidence / claims, 0..1 (0 for a document without claims). */
+    share: z.number().min(0).max(1),
+    byFinding: z.record(ClaimFinding, z.number().int().nonnegative()),
+  }).strict().optional(),
 }).strict();
 export type ChecklistResult = z.infer<typeof ChecklistResult>;
 

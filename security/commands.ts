@@ -26,6 +26,17 @@ function verdict(cli: Cli, checks: CheckResult[]): void {
 }
 
 function parseHostPort(arg: string): { host: string; port: number } {
+  // An https URL names the same endpoint (port 443 unless given); only its host and port are used.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
+    let url: URL;
+    try {
+      url = new URL(arg);
+    } catch {
+      throw new UsageError(`"${arg}" is neither HOST:PORT (e.g. 127.0.0.1:8443) nor a valid https URL`);
+    }
+    if (url.protocol !== 'https:') throw new UsageError(`"${arg}": audit tls probes TLS endpoints; give HOST:PORT or an https:// URL (not ${url.protocol.slice(0, -1)})`);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 443 };
+  }
   const m = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(arg);
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`"${arg}" is not HOST:PORT (e.g. 127.0.0.1:8443)`);
   return { host: m[1]!, port: Number(m[2]) };
@@ -33,8 +44,8 @@ function parseHostPort(arg: string): { host: string; port: number } {
 
 function registerTls(audit: Command, cli: Cli): void {
   audit.command('tls')
-    .description('Probe one TLS endpoint: protocols, cipher suites (one per handshake), certificate')
-    .argument('<host:port>', 'the TLS endpoint')
+    .description('Probe one TLS endpoint: protocols, accepted cipher suites (by elimination, in parallel), certificate')
+    .argument('<host:port>', 'the TLS endpoint, as HOST:PORT or an https:// URL (port 443 unless given)')
     .option('--ca <file>', 'PEM CA bundle trusted besides the system CAs')
     .option('--servername <name>', 'SNI and certificate name (default: the host)')
     .option('--http <url>', 'plain-http URL that must redirect to https')

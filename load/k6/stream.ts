@@ -9,16 +9,23 @@ interface Point { metric: string; type: string; data: { time: string; value: num
 const DURATION = '{"metric":"http_req_duration","type":"Point"';
 const CHECKS = '{"metric":"checks","type":"Point"';
 const ITERATIONS = '{"metric":"iterations","type":"Point"';
+const VUS = '{"metric":"vus","type":"Point"';
 
 /**
- * Feeds k6's `--out json` stream into a collector line by line (constant memory). Only the three
+ * Feeds k6's `--out json` stream into a collector line by line (constant memory). Only the
  * metrics gonogo needs are parsed; the prefix test skips the other dozen per request cheaply.
+ * `maxVus` is the highest value of k6's `vus` gauge: the VUs a shard file ran, which the file alone must tell.
  */
-export async function streamK6Json(input: Readable, collector: LoadCollector): Promise<{ lines: number; parsed: number; bad: number }> {
+export async function streamK6Json(input: Readable, collector: LoadCollector): Promise<{ lines: number; parsed: number; bad: number; maxVus: number }> {
   const rl = createInterface({ input, crlfDelay: Infinity });
-  let lines = 0; let parsed = 0; let bad = 0;
+  let lines = 0; let parsed = 0; let bad = 0; let maxVus = 0;
   for await (const line of rl) {
     lines += 1;
+    if (line.startsWith(VUS)) {
+      const v = /"value":(\d+)/.exec(line);
+      if (v) maxVus = Math.max(maxVus, Number(v[1]));
+      continue;
+    }
     const isDuration = line.startsWith(DURATION);
     if (!isDuration && !line.startsWith(CHECKS) && !line.startsWith(ITERATIONS)) continue;
     let p: Point;
@@ -40,7 +47,7 @@ export async function streamK6Json(input: Readable, collector: LoadCollector): P
       collector.iterations += p.data.value;
     }
   }
-  return { lines, parsed, bad };
+  return { lines, parsed, bad, maxVus };
 }
 
 /** A k6 JSON output file, gzip-compressed or not (k6 writes .gz when the name ends in .gz). */

@@ -53,22 +53,60 @@ function evidenceVerdict(report: Report, rules: ChecklistRule[], text: string, e
   return { status: 'confirmed', notes: [`${[...ev.checks.map((c) => c.id), ...ev.kpis.map((k) => `KPI ${k.id}`)].join(', ')} passed`, ...notes] };
 }
 
+type Verdict = ChecklistResult['claims'][number]['evidenceVerdict'] & string;
+type Finding = NonNullable<Claim['finding']>;
+
+const VERDICT_OF: Record<Exclude<ClaimStatus, 'open'>, Verdict> = { confirmed: 'holds', contradicted: 'fails', unverified: 'inconclusive' };
+
+/** The finding a claim's status and evidence verdict give; older reports without one derive it the same way. */
+export function findingOf(claim: Pick<Claim, 'status' | 'evidenceVerdict' | 'finding'>): Finding {
+  if (claim.finding) return claim.finding;
+  switch (claim.status) {
+    case 'contradicted': return 'claimed-failing';
+    case 'confirmed': return 'confirmed';
+    case 'unverified': return 'unverified';
+    case 'open': return claim.evidenceVerdict === 'holds' ? 'done-not-ticked' : claim.evidenceVerdict === 'fails' ? 'open-failing' : 'open';
+  }
+}
+
+/**
+ * Matches one claim, ticked or not, with the evidence in the report. A ticked claim is confirmed, contradicted
+ * or unverified; an unticked one stays `open`, and its finding says what the evidence says: done but not ticked,
+ * or open and failing. A claim no rule maps onto evidence is never inferred from anything else.
+ */
 export function judgeClaim(claim: ParsedClaim, report: Report, rules: ChecklistRule[]): Claim {
   const matched = matchRules(claim.text, rules);
   const base = { text: claim.text, line: claim.line, claimed: claim.claimed, ...(claim.section ? { section: claim.section } : {}) };
   const prefix = claim.note ? [claim.note] : [];
   if (!matched.length) {
     const note = [...prefix, claim.claimed ? 'no automated check covers this claim; it needs a human sign-off' : 'not claimed; no automated check covers it'].join('; ');
-    return { ...base, status: claim.claimed ? 'unverified' : 'open', evidence: [], note };
+    const status: ClaimStatus = claim.claimed ? 'unverified' : 'open';
+    return { ...base, status, evidence: [], note, evidenceVerdict: 'none', finding: findingOf({ status, evidenceVerdict: 'none' }), rules: [] };
   }
   const ev = gather(report, matched);
   const evidence = [...ev.checks.map((c) => c.id), ...ev.kpis.map((k) => `kpi:${k.id}`)];
   const verdict = evidenceVerdict(report, matched, claim.text, ev);
+  const evidenceVerdictOf: Verdict = evidence.length ? VERDICT_OF[verdict.status] : 'none';
+  const ruleIds = matched.map((r) => r.id);
   if (!claim.claimed) {
-    const what = { confirmed: 'the evidence says it holds', contradicted: 'the evidence says it does not hold', unverified: 'the evidence is inconclusive' }[verdict.status];
-    return { ...base, status: 'open', evidence, note: [...prefix, `not claimed; ${what}`, ...verdict.notes].join('; ') };
+    const what = { holds: 'done but not ticked: the evidence says it holds', fails: 'open and failing: the evidence says it does not hold', inconclusive: 'not claimed; the evidence is inconclusive', none: 'not claimed; nothing in this report measures it' }[evidenceVerdictOf];
+    return { ...base, status: 'open', evidence, note: [...prefix, what, ...verdict.notes].join('; '), evidenceVerdict: evidenceVerdictOf, finding: findingOf({ status: 'open', evidenceVerdict: evidenceVerdictOf }), rules: ruleIds };
   }
-  return { ...base, status: verdict.status, evidence, note: [...prefix, ...verdict.notes].join('; ') };
+  return { ...base, status: verdict.status, evidence, note: [...prefix, ...verdict.notes].join('; '), evidenceVerdict: evidenceVerdictOf, finding: findingOf({ status: verdict.status, evidenceVerdict: evidenceVerdictOf }), rules: ruleIds };
+}
+
+/** Every finding, in the order outputs show them: what blocks a sign-off first, then what the document gets wrong. */
+export const FINDING_ORDER: Finding[] = ['claimed-failing', 'open-failing', 'unverified', 'confirmed', 'done-not-ticked', 'open'];
+
+/** How many claims of one checklist the report has evidence for, and how many of each finding. */
+export function coverageOf(result: Pick<ChecklistResult, 'claims'>): NonNullable<ChecklistResult['coverage']> {
+  const byFinding = Object.fromEntries(FINDING_ORDER.map((f) => [f, 0])) as Record<Finding, number>;
+  for (const c of result.claims) byFinding[findingOf(c)]++;
+  const withEvidence = result.claims.filter((c) => c.evidenceVerdict === 'holds' || c.evidenceVerdict === 'fails'
+    || (c.evidenceVerdict === undefined && (c.status === 'confirmed' || c.status === 'contradicted'))).length;
+  const matched = result.claims.filter((c) => (c.rules?.length ?? 0) > 0 || c.evidence.length > 0).length;
+  const claims = result.claims.length;
+  return { claims, matched, withEvidence, share: claims ? withEvidence / claims : 0, byFinding };
 }
 
 /** Contradicted claims first (what a launch sign-off must see), the rest in document order. */
@@ -82,7 +120,8 @@ export function judgeChecklist(file: string, text: string, report: Report, rules
 }
 
 export function judgeClaims(doc: LoadedChecklist, report: Report, rules: ChecklistRule[] = BUILTIN_RULES): ChecklistResult {
-  return { file: doc.file, claims: orderClaims(doc.claims.map((c) => judgeClaim(c, report, rules))) };
+  const claims = orderClaims(doc.claims.map((c) => judgeClaim(c, report, rules)));
+  return { file: doc.file, claims, coverage: coverageOf({ claims }) };
 }
 
 /** The largest checklist gonogo reads: real ones are 7-16 KB, and judging one costs up to ~35 times its size in memory (BENCHMARKS.md). */

@@ -1,7 +1,10 @@
 import { repairText } from './encoding.ts';
 
-/** How a claim was written: a task box, a check-mark emoji, a table status cell, or an unmarked item under a ticked heading. */
-export type ClaimShape = 'task' | 'emoji' | 'table' | 'heading';
+/**
+ * How a claim was written: a task box, a check-mark emoji, a table status cell, an unmarked item under a ticked
+ * heading, or an unmarked sub-item of a claim that ends in a colon ("- ✅ Hardened settings:" then "  - DEBUG = False").
+ */
+export type ClaimShape = 'task' | 'emoji' | 'table' | 'heading' | 'item';
 
 export interface ParsedClaim {
   text: string;
@@ -27,6 +30,7 @@ const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const TASK_RE = /^(\s*)(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+(.*)$/;
 const LIST_RE = /^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$/;
 const FENCE_RE = /^\s*(```|~~~)/;
+const ENDS_WITH_COLON_RE = /:\s*(\*\*)?\s*$/;
 const TABLE_SEPARATOR_RE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 const STATUS_HEADER_RE = /^(status|state|done|complete[d]?|result|ready)$/i;
 const POSITIVE_WORD_RE = /^(complete[d]?|done|yes|y|pass(ed)?|ok|ready|resolved|implemented|exceeds|met|achieved|fixed|green)\b|^100\s*%/i;
@@ -72,7 +76,8 @@ export function parseChecklist(raw: string): ParsedClaim[] {
   const lines = repairText(raw.replace(/\r\n?/g, '\n')).split('\n');
   const claims: ParsedClaim[] = [];
   const headings: Array<{ level: number; text: string; ticked: boolean }> = [];
-  let listContext: { indent: number; text: string } | null = null;
+  // A list item ending in a colon; when it is itself a claim, `claimed` passes its state to unmarked items under it.
+  let listContext: { indent: number; text: string; claimed?: boolean } | null = null;
   let table: Table | null = null;
   let fence: string | null = null;
 
@@ -134,6 +139,7 @@ export function parseChecklist(raw: string): ParsedClaim[] {
       const claim: ParsedClaim = { text, line: lineNo, claimed: ticked || mark === true, section: section(), shape: 'task' };
       if (!ticked && mark === true) claim.note = 'box not ticked, but marked done';
       claims.push(claim);
+      if (ENDS_WITH_COLON_RE.test(task[3]!)) listContext = { indent, text, claimed: claim.claimed };
       return;
     }
 
@@ -144,11 +150,19 @@ export function parseChecklist(raw: string): ParsedClaim[] {
     const mark = markerState(body);
     const text = cleanText(body);
     if (mark !== null) {
-      if (text) claims.push({ text, line: lineNo, claimed: mark, section: section(), shape: 'emoji' });
+      if (text) {
+        claims.push({ text, line: lineNo, claimed: mark, section: section(), shape: 'emoji' });
+        if (list && ENDS_WITH_COLON_RE.test(body)) listContext = { indent, text, claimed: mark };
+      }
       return;
     }
     if (!list) return;
-    if (/:\s*(\*\*)?\s*$/.test(body)) { listContext = { indent, text }; return; }
+    const parent = listContext;
+    if (parent?.claimed !== undefined && indent > parent.indent && text && !ENDS_WITH_COLON_RE.test(body)) {
+      claims.push({ text, line: lineNo, claimed: parent.claimed, section: section(), shape: 'item', note: `unmarked item under "${parent.text}", ${parent.claimed ? 'marked done' : 'not done'}` });
+      return;
+    }
+    if (ENDS_WITH_COLON_RE.test(body)) { listContext = { indent, text }; return; }
     const nearest = headings[headings.length - 1];
     if (indent === 0 && !listContext && nearest?.ticked && text) {
       claims.push({ text, line: lineNo, claimed: true, section: section(), shape: 'heading', note: 'unmarked item under a heading marked done' });

@@ -17,6 +17,9 @@ export interface Measured { value: number; unit: string; from: string }
 
 type LatencyKey = 'mean' | 'p50' | 'p90' | 'p95' | 'p99';
 
+/** `NAME_MINUTES = 15` or `NAME_MINUTES: int = 15`: the unit is the last word of the setting's name. */
+const SETTING_UNIT_RE = /_(seconds?|secs?|minutes?|mins?|hours?|hrs?)\b(?:\s*:\s*\w+)?\s*[=:]\s*(\d+(?:\.\d+)?)\b/i;
+
 const DEFAULT_BOUND: Record<Quantity, ClaimedNumber['bound']> = {
   'rate-limit': 'about', latency: 'max', 'error-rate': 'max', 'success-rate': 'min', availability: 'min',
   'token-lifetime': 'max', 'lockout-attempts': 'max', 'password-length': 'min',
@@ -68,8 +71,10 @@ export function claimedNumber(text: string, q: Quantity): ClaimedNumber | null {
     }
     case 'token-lifetime': {
       const m = pick(text, new RegExp(`${CMP}(\\d+(?:\\.\\d+)?)\\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)\\b`));
-      if (!m) return null;
-      return { value: Number(m[2]) * TIME_S[m[3]!.toLowerCase()]!, bound: boundOf(m[1], q), unit: 's', source: m[0].trim() };
+      if (m) return { value: Number(m[2]) * TIME_S[m[3]!.toLowerCase()]!, bound: boundOf(m[1], q), unit: 's', source: m[0].trim() };
+      // A setting whose name carries the unit: ACCESS_TOKEN_EXPIRE_MINUTES = 15, ACCESS_TOKEN_EXPIRE_MINUTES: int = 15.
+      const s = SETTING_UNIT_RE.exec(text);
+      return s ? { value: Number(s[2]) * TIME_S[s[1]!.toLowerCase()]!, bound: 'max', unit: 's', source: s[0].trim() } : null;
     }
     case 'lockout-attempts': {
       const m = pick(text, new RegExp(`${CMP}(\\d+)\\s*(?:failed|attempts|tries|wrong)`));

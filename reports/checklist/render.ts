@@ -1,35 +1,62 @@
 import type { ChecklistResult } from '../schema.ts';
 import { visible } from '../render/visible.ts';
-import { countClaims, type Claim } from './judge.ts';
+import { FINDING_ORDER, coverageOf, findingOf, type Claim } from './judge.ts';
 
-type ClaimStatus = Claim['status'];
+type Finding = NonNullable<Claim['finding']>;
 
-/** Order of every output: what blocks a sign-off first. */
-export const STATUS_ORDER: ClaimStatus[] = ['contradicted', 'unverified', 'confirmed', 'open'];
+/** Order of every output: what blocks a sign-off first, then what the document gets wrong, then the rest. */
+export { FINDING_ORDER };
 
-export const STATUS_HEADING: Record<ClaimStatus, string> = {
-  contradicted: 'Contradicted: claimed done, the evidence says no',
-  unverified: 'Unverified: claimed, but no automated evidence covers it (needs a human sign-off; never counted as confirmed)',
+export const FINDING_HEADING: Record<Finding, string> = {
+  'claimed-failing': 'Contradicted (claimed but failing): ticked done, the evidence says no',
+  'open-failing': 'Open and failing: not ticked, and the evidence says it does not hold',
+  unverified: 'Unverified: claimed, but no automated evidence decides it (needs a human sign-off; never counted as confirmed)',
   confirmed: 'Confirmed by the evidence',
-  open: 'Open: not claimed in the document',
+  'done-not-ticked': 'Done but not ticked: not claimed, yet the evidence says it holds',
+  open: 'Open: not claimed, and no evidence in this report decides it',
 };
 
-const CONSOLE_MARK: Record<ClaimStatus, string> = { contradicted: 'CONTRADICTED', unverified: 'unverified  ', confirmed: 'confirmed   ', open: 'open        ' };
+/** Short labels for summary lines. */
+export const FINDING_LABEL: Record<Finding, string> = {
+  'claimed-failing': 'claimed but failing', 'open-failing': 'open and failing', unverified: 'unverified',
+  confirmed: 'confirmed', 'done-not-ticked': 'done but not ticked', open: 'open',
+};
+
+/** The HTML class of each finding's heading (page.ts colours them). */
+export const FINDING_CLASS: Record<Finding, string> = {
+  'claimed-failing': 's-contradicted', 'open-failing': 's-fail', unverified: 's-unverified',
+  confirmed: 's-confirmed', 'done-not-ticked': 's-pass', open: 's-open',
+};
+
+const CONSOLE_MARK: Record<Finding, string> = Object.fromEntries(Object.entries({
+  'claimed-failing': 'CONTRADICTED', 'open-failing': 'OPEN+FAILING', unverified: 'unverified',
+  confirmed: 'confirmed', 'done-not-ticked': 'done-unticked', open: 'open',
+}).map(([k, v]) => [k, v.padEnd(12)])) as Record<Finding, string>;
 
 const cell = (s: string | undefined): string => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function summaryLine(result: ChecklistResult): string {
-  const n = countClaims(result);
-  return `${result.claims.length} claims: ${n.contradicted} contradicted, ${n.unverified} unverified, ${n.confirmed} confirmed, ${n.open} open`;
+const coverage = (result: ChecklistResult) => result.coverage ?? coverageOf(result);
+
+/** "14 of 72 claims have evidence (19%)": decisive evidence (holds or fails) in this report. */
+export function coverageLine(result: ChecklistResult): string {
+  const c = coverage(result);
+  return `${c.withEvidence} of ${c.claims} claims have evidence (${Math.round(c.share * 100)}%)${c.matched > c.withEvidence ? `; ${c.matched - c.withEvidence} more map onto checks that did not decide them in this run` : ''}`;
 }
 
-/** Markdown section for one checklist, contradicted claims first. */
+export function summaryLine(result: ChecklistResult): string {
+  const n = coverage(result).byFinding;
+  return `${result.claims.length} claims: ${FINDING_ORDER.map((f) => `${n[f]} ${FINDING_LABEL[f]}`).join(', ')}`;
+}
+
+export const claimsOf = (result: ChecklistResult, finding: Finding): Claim[] => result.claims.filter((c) => findingOf(c) === finding);
+
+/** Markdown section for one checklist, failing claims first. */
 export function renderChecklistMd(result: ChecklistResult): string {
-  const out = [`## Checklist ${result.file}`, '', summaryLine(result), ''];
-  for (const status of STATUS_ORDER) {
-    const claims = result.claims.filter((c) => c.status === status);
+  const out = [`## Checklist ${result.file}`, '', summaryLine(result), '', `Evidence coverage: ${coverageLine(result)}.`, ''];
+  for (const finding of FINDING_ORDER) {
+    const claims = claimsOf(result, finding);
     if (!claims.length) continue;
-    out.push(`### ${STATUS_HEADING[status]} (${claims.length})`, '', '| Line | Claim | Section | Evidence | Notes |', '|---:|---|---|---|---|');
+    out.push(`### ${FINDING_HEADING[finding]} (${claims.length})`, '', '| Line | Claim | Section | Evidence | Notes |', '|---:|---|---|---|---|');
     for (const c of claims) {
       out.push(`| ${c.line} | ${cell(c.text)} | ${cell(c.section)} | ${cell(c.evidence.join(', ') || '—')} | ${cell(c.note)} |`);
     }
@@ -42,17 +69,17 @@ export function renderChecklistsMd(results: ChecklistResult[]): string {
   return results.map(renderChecklistMd).join('\n');
 }
 
-/** Console summary: every contradicted claim, then counts and the first few of the rest. */
+/** Console summary: every claimed-but-failing claim, then counts and the first few of the rest. */
 export function renderChecklistConsole(result: ChecklistResult, limit = 8): string {
-  const out = [`Checklist ${result.file}: ${summaryLine(result)}`];
-  for (const status of STATUS_ORDER) {
-    const claims = result.claims.filter((c) => c.status === status);
-    const shown = status === 'contradicted' ? claims : claims.slice(0, limit);
+  const out = [`Checklist ${result.file}: ${summaryLine(result)}`, `  evidence coverage: ${coverageLine(result)}`];
+  for (const finding of FINDING_ORDER) {
+    const claims = claimsOf(result, finding);
+    const shown = finding === 'claimed-failing' ? claims : claims.slice(0, limit);
     for (const c of shown) {
       const why = c.note ? ` — ${c.note}` : '';
-      out.push(`  ${CONSOLE_MARK[status]} line ${c.line}: ${c.text}${status === 'open' ? '' : why}`);
+      out.push(`  ${CONSOLE_MARK[finding]} line ${c.line}: ${c.text}${finding === 'open' ? '' : why}`);
     }
-    if (shown.length < claims.length) out.push(`  ... and ${claims.length - shown.length} more ${status} (see report.md)`);
+    if (shown.length < claims.length) out.push(`  ... and ${claims.length - shown.length} more ${FINDING_LABEL[finding]} (see report.md)`);
   }
   return visible(out.join('\n'));
 }

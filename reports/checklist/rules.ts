@@ -44,17 +44,39 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   r('token-expiry', [/token.{0,20}(expir|lifetime|ttl)|ACCESS_TOKEN_EXPIRE/i], ['auth.token-expiry', 'auth.expired-rejected'], ['auth.token-expiry'], { quantity: 'token-lifetime' }),
   r('refresh-rotation', [/refresh.?token/i], ['auth.refresh-rotation']),
   r('jwt', [/\bjwt\b/i], ['auth.login-roles', 'auth.alg-none-rejected', 'auth.tampered-rejected', 'auth.expired-rejected', 'auth.weak-secret'], [], { unless: [/expir|refresh/i] }),
-  r('authentication', [/(user )?authentication (flow|working|system)|login (works|working|flow)|can log ?in|authentication bypass/i], ['auth.login-roles', 'auth.login-uniform-failure', 'browser.login-flow']),
-  r('rbac', [/role.?based|\brbac\b|access control|permissions/i], ['auth.rbac', 'auth.object-ownership']),
+  r('authentication', [/(user )?authentication (flow|working|system)|\buser authentication\b|login (works|working|flow)|can log ?in/i], ['auth.login-roles', 'auth.login-uniform-failure', 'browser.login-flow'],
+    [], { unless: [/two.?factor|\b2fa\b|multi.?factor|\bmfa\b|oauth|api.?key/i] }),
+  // What "no bypass" means from outside: forged, tampered, expired and anonymous requests are all refused.
+  r('auth-bypass', [/\b(development|dev|debug|test(ing)?|auth\w*) bypass(es)?\b|\bbypass(es)? (eliminated|removed|disabled)/i],
+    ['auth.openapi-sweep', 'auth.alg-none-rejected', 'auth.tampered-rejected', 'auth.expired-rejected', 'auth.weak-secret']),
+  r('credentials-work', [/credentials? (are )?(work|working|valid)|(qa|test|user|role) (accounts?|logins?) (work|working|can log ?in)|log ?in (as|for) (all|every|each) (user )?roles?/i], ['auth.login-roles'],
+    [], { unless: [/demo|api|external/i] }),
+  r('sessions', [/session (management|security|handling|expir\w*|timeouts?|invalidation|revocation)|logout (revokes|invalidates|works)|(tokens?|sessions?) (are )?(revoked|invalidated) (on|at|after) log ?out/i],
+    ['auth.logout-revokes', 'auth.refresh-rotation', 'auth.token-expiry', 'headers.cookies', 'browser.cookies'], [], { unless: [/redis|store|storage|database|backend for/i] }),
+  r('registration', [/registration (flow|works|working|process)|user registration|sign.?up (flow|works|working)|can (register|sign ?up)/i], ['email.delivery', 'email.link-verifies'],
+    [], { unless: [/monitor|dashboard|analytics/i] }),
+  r('frontend-loads', [/(can )?access (the )?(frontend|web app|site)\b|(frontend|web app|login page) (loads|is reachable|is accessible|accessible|reachable)/i], ['browser.login-page']),
+  r('mass-assignment', [/mass.?assignment|over.?posting/i], ['auth.mass-assignment']),
+  r('endpoint-auth', [/(all|every|secured|protected) (api )?(endpoints?|routes?) (require|need|are protected by|enforce) (auth\w*|login|a token)|(unauthenticated|anonymous) (access|requests?|calls?) (is |are )?(blocked|refused|rejected|denied)/i], ['auth.openapi-sweep']),
+  // A periodic review of access rights is a process, not a property gonogo can measure.
+  r('rbac', [/role.?based|\brbac\b|access control|permissions/i], ['auth.rbac', 'auth.object-ownership'], [], { unless: [/\breview/i] }),
   r('secrets', [/secret.?key|weak secret|strong secret|secrets? (managed|in environment)|hardcoded credentials/i], ['auth.weak-secret']),
-  r('demo-data', [/demo (data|users?|accounts?|email|domains?)|test (users?|data)\b|example\.com|demo\/test data/i], ['auth.no-demo-accounts']),
+  // The check logs in on the target; a claim about the team's own test code (test files, fixtures, conftest) is not what it measures.
+  r('demo-data', [/demo (data|users?|accounts?|email|domains?)|test (users?|data)\b|example\.com|demo\/test data/i], ['auth.no-demo-accounts'],
+    [], { unless: [/conftest|fixtures?|test files|test data integrity/i] }),
   r('escrow', [/escrow|funds? release|milestone.{0,20}release/i], ['escrow.*'], ['escrow.non-bypass']),
   r('payment-verification', [/payment verification|verif\w* payments?|mock payment|webhook|stripe|payment (processing|integration|flows?|handling)/i],
-    ['escrow.happy-path', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.mark-paid-refused', 'escrow.amount-mismatch', 'escrow.replay-funds-once'], ['escrow.non-bypass'],
+    // Not the KPI escrow.non-bypass: it stands for every escrow check, and a release-permission flaw says nothing about payment verification.
+    ['escrow.happy-path', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.mark-paid-refused', 'escrow.amount-mismatch', 'escrow.replay-funds-once'], [],
     { unless: [/live mode|monitor/i] }),
-  r('email-verification', [/e-?mail verification|verif\w* e-?mail|ENABLE_EMAIL_VERIFICATION|unverified users?/i], ['email.*'], ['email.verification']),
+  r('order-flow', [/order (processing|lifecycle|management|flow)s?|orders? (processing )?(functional|working|operational)/i], ['escrow.happy-path'], [], { unless: [/monitor|dashboard|sales orders?/i] }),
+  r('transaction-validation', [/(transaction|payment|amount)s? validation|validat\w* (of )?(transactions?|payments?|amounts?)|proper field validation/i], ['escrow.invalid-amount', 'escrow.amount-mismatch']),
+  r('input-validation', [/input validation|validat\w* (of )?(all )?(user )?inputs?|request validation|pydantic (model )?validation/i], ['escrow.invalid-amount', 'auth.mass-assignment'],
+    [], { unless: [/file upload/i] }),
+  r('email-verification', [/e-?mail verification|verif\w* e-?mail|ENABLE_EMAIL_VERIFICATION|unverified users?|verification (tokens?|links?)/i], ['email.*'], ['email.verification']),
   r('email-delivery', [/e-?mail (service|functionality|delivery|sending)/i], ['email.delivery']),
-  r('debug-off', [/\bdebug\b|stack traces?|debug pages?/i], ['config.debug-off'], ['config.debug-off']),
+  // A setting that turns debug on ("DEBUG = True") is no claim that it is off.
+  r('debug-off', [/\bdebug\b|stack traces?|debug pages?/i], ['config.debug-off'], ['config.debug-off'], { unless: [/\bdebug\b\W*(bool\W*)?[=:]\W*(true|on|1)\b|debug bypass/i] }),
   r('api-docs', [/api docs? (hidden|not public)|swagger.{0,20}(disabled|hidden)/i], ['config.docs-hidden']),
   r('cors', [/\bcors\b|allowed.?origins/i], ['cors.*', 'headers.cors'], ['cors']),
   r('hsts', [/\bhsts\b|strict.transport.security/i], ['headers.hsts']),
@@ -62,6 +84,8 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   r('nosniff', [/nosniff|content.type.options/i], ['headers.x-content-type-options']),
   r('csp', [/content.security.policy|\bcsp\b/i], ['headers.csp']),
   r('referrer-policy', [/referrer.policy/i], ['headers.referrer-policy']),
+  r('server-leak', [/server_tokens|server (header|version|banner|tokens)|x-powered-by|version (leak\w*|disclosure|hidden)/i], ['headers.server-leak']),
+  r('sri', [/subresource integrity|\bsri\b/i], ['headers.sri']),
   r('security-headers', [/security headers|headers? (hardening|configured)/i], ['headers.*'], ['headers.grade']),
   r('cookies', [/cookies?.{0,30}(secure|httponly|samesite)|(secure|httponly) cookies|SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE/i], ['headers.cookies', 'browser.cookies']),
   r('https-redirect', [/ssl.?redirect|force https|https (enforce|redirect|only)|http\s*(->|→|to)\s*https|redirect\w* to https/i], ['tls.redirect', 'headers.redirection']),
@@ -69,8 +93,11 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   r('tls-ciphers', [/cipher/i], ['tls.ciphers'], ['tls.ciphers']),
   r('tls-certificate', [/(ssl|tls)?\s*certificates?/i], ['tls.certificate-chain', 'tls.certificate-hostname', 'tls.certificate-expiry', 'tls.certificate-key'], ['tls.certificate'], { unless: [/cipher/i] }),
   r('tls-config', [/ssl\/tls|tls\/ssl|(ssl|tls) config/i], ['tls.*'], ['tls.protocols', 'tls.ciphers', 'tls.certificate']),
-  r('vulnerabilities', [/vulnerabilit|npm audit|\bsafety\b|advisor(y|ies)|dependency (audit|scan)|security patches/i], ['deps.advisories'], ['deps.critical', 'deps.high']),
-  r('health', [/health.?(check|endpoint|route)s?|\/health|liveness|readiness|metrics endpoint|\/metrics\b/i], ['health.routes'], ['health'], { unless: [/database health|external services/i] }),
+  // A disclosure process is a policy; the advisories check measures the lockfiles.
+  r('vulnerabilities', [/vulnerabilit|npm audit|\bsafety\b|advisor(y|ies)|dependency (audit|scan)|security patches/i], ['deps.advisories'], ['deps.critical', 'deps.high'], { unless: [/disclosure/i] }),
+  // "Readiness" alone is the document's own word ("production readiness"); only the probe is a health route.
+  r('health', [/health.?(check|endpoint|route)s?|\/health|\((liveness|readiness)\)|(liveness|readiness) (probe|check|endpoint|route)s?|metrics endpoint|monitoring endpoints?|\/metrics\b/i], ['health.routes'], ['health'],
+    { unless: [/database health|external (services|api)/i] }),
   r('latency-mean', [/(average|mean|\bavg\b).{0,20}(response time|latency)/i], [], ['http.mean'], { unless: [/database|db query|quer(y|ies)|ml prediction|monitor/i], quantity: 'latency' }),
   r('latency-p99', [/(response times?|latency).{0,30}(\bp99\b|99th)|(\bp99\b|99th).{0,30}(response time|latency)/i], [], ['http.p99'], { unless: [/database|db query|quer(y|ies)|ml prediction|monitor/i], quantity: 'latency' }),
   r('latency', [/response times?|latency|\bp(90|95)\b|percentile/i], [], ['http.p95'], { unless: [/database|db query|quer(y|ies)|ml prediction|monitor|average|mean|\bavg\b|\bp99\b|99th/i], quantity: 'latency' }),
@@ -78,10 +105,13 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   r('success-rate', [/success rate|transaction success/i], [], ['checks.success'], { unless: [/prediction/i], quantity: 'success-rate' }),
   r('availability', [/uptime|availability/i], [], ['availability'], { unless: [/monitoring|robot/i], quantity: 'availability' }),
   r('load-test', [/load test|stress test|performance (test|benchmark)s?|\bk6\b/i], ['load.completed'], ['http.p95', 'http.errors']),
+  // A recurring watch ("hourly", "monitor") is a process; a one-off look at the figures is what the load run gives.
+  r('performance-metrics', [/performance (metrics|targets?|figures) (are )?(acceptable|met|exceeded|achieved|within)|(check|verify|review) (the )?performance (metrics|figures)/i],
+    ['load.completed'], ['http.p95', 'http.mean', 'http.p99', 'http.errors'], { unless: [/hourly|daily|weekly|monthly|every|monitor|dashboard|alert/i] }),
 ];
 
-/** Compiles config rules, team rules first; a team rule with a built-in id replaces it. Bad patterns are config errors. */
-export function mergeRules(builtIn: ChecklistRule[], extra: ChecklistRuleConfig[] = [], where = 'checklist.rules'): ChecklistRule[] {
+/** Compiles config rules, team rules first; a team rule with a built-in id replaces it. Bad patterns are config errors (of `file` when given). */
+export function mergeRules(builtIn: ChecklistRule[], extra: ChecklistRuleConfig[] = [], where = 'checklist.rules', file?: string): ChecklistRule[] {
   const issues: string[] = [];
   const compile = (p: string, path: string): RegExp => {
     try { return new RegExp(p, 'i'); } catch (e) { issues.push(`${path}: ${(e as Error).message}`); return /$^/; }
@@ -96,7 +126,7 @@ export function mergeRules(builtIn: ChecklistRule[], extra: ChecklistRuleConfig[
       unless: c.unless?.map((p, j) => compile(p, `${where}[${i}].unless[${j}]`)),
     } satisfies ChecklistRule;
   });
-  if (issues.length) throw new ConfigError(where, issues);
+  if (issues.length) throw new ConfigError(file ?? where, issues);
   const teamRules = team.filter((x): x is NonNullable<typeof x> => x !== null);
   const replaced = new Set(teamRules.map((t) => t.id));
   return [...teamRules, ...builtIn.filter((b) => !replaced.has(b.id))];

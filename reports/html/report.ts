@@ -1,6 +1,6 @@
 import type { CheckResult, CheckStatus, Evidence, KpiResult, Report } from '../schema.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from '../render/labels.ts';
-import { STATUS_HEADING, STATUS_ORDER } from '../checklist/render.ts';
+import { FINDING_CLASS, FINDING_HEADING, FINDING_ORDER, claimsOf, coverageLine, summaryLine } from '../checklist/render.ts';
 import { BASELINE_REGRESSION, reasonKind } from '../verdict.ts';
 import { LOAD_CHART_SCRIPT, loadChartData } from './charts.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from '../render/load-status.ts';
@@ -169,11 +169,12 @@ function checklistSection(r: Report): string {
   if (!r.checklist?.length) return '';
   const out = ['<section id="checklists"><h2>Checklists</h2>'];
   for (const cl of r.checklist) {
-    out.push(`<h3>${esc(cl.file)}</h3>`);
-    for (const status of STATUS_ORDER) {
-      const claims = cl.claims.filter((c) => c.status === status);
+    out.push(`<h3>${esc(cl.file)}</h3>`, `<p>${esc(summaryLine(cl))}.<br>Evidence coverage: ${esc(coverageLine(cl))}.</p>`);
+    for (const finding of FINDING_ORDER) {
+      const claims = claimsOf(cl, finding);
       if (!claims.length) continue;
-      out.push(`<details${status === 'contradicted' ? ' open' : ''}><summary class="s-${status}">${esc(STATUS_HEADING[status])} (${claims.length})</summary><table><tr><th>Line</th><th>Claim</th><th>Section</th><th>Evidence</th><th>Notes</th></tr>`,
+      const open = finding === 'claimed-failing' || finding === 'open-failing';
+      out.push(`<details${open ? ' open' : ''}><summary class="${FINDING_CLASS[finding]}">${esc(FINDING_HEADING[finding])} (${claims.length})</summary><table><tr><th>Line</th><th>Claim</th><th>Section</th><th>Evidence</th><th>Notes</th></tr>`,
         ...claims.map((c) => `<tr><td class="num">${c.line}</td><td>${esc(c.text)}</td><td class="muted">${esc(c.section ?? '')}</td><td>${esc(c.evidence.join(', '))}</td><td>${esc(c.note ?? '')}</td></tr>`), '</table></details>');
     }
   }

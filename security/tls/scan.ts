@@ -36,40 +36,89 @@ function protocolOptions(p: Protocol): { minVersion: Protocol; maxVersion: Proto
   return { minVersion: p, maxVersion: p, ciphers: p === 'TLSv1.3' ? TLS13_ALL : LEGACY_ALL };
 }
 
-function suiteOptions(s: Suite, p: Protocol): { minVersion: Protocol; maxVersion: Protocol; ciphers: string } {
-  return { minVersion: p, maxVersion: p, ciphers: p === 'TLSv1.3' ? s.openssl : `${s.openssl}:@SECLEVEL=0` };
+function listOptions(suites: readonly Suite[], p: Protocol): { minVersion: Protocol; maxVersion: Protocol; ciphers: string } {
+  const names = suites.map((s) => s.openssl).join(':');
+  return { minVersion: p, maxVersion: p, ciphers: p === 'TLSv1.3' ? names : `${names}:@SECLEVEL=0` };
+}
+
+const negotiated = (suites: readonly Suite[], r: HandshakeOk): Suite | undefined =>
+  suites.find((s) => r.cipher.name === s.openssl || r.cipher.standardName === s.iana);
+
+/**
+ * The suites of one group the server accepts in one protocol, found the way sslscan does: offer the whole group, note the suite
+ * the server picks, offer the rest again, until the server refuses what is left. A server's choice from a list is one it would
+ * accept alone, so this finds the same suites as one handshake per suite in (accepted + 1) handshakes instead of one per suite.
+ */
+async function eliminate(ep: Endpoint, p: Protocol, group: readonly Suite[]): Promise<{ accepted: Suite[]; handshakes: number }> {
+  const left = [...group];
+  const accepted: Suite[] = [];
+  let handshakes = 0;
+  while (left.length) {
+    const r = await handshake(ep, listOptions(left, p));
+    handshakes++;
+    if (!r.ok) break;
+    const s = negotiated(left, r);
+    // A suite that was not offered can only come from a broken client or server: stop rather than loop on it.
+    if (!s) break;
+    accepted.push(s);
+    left.splice(left.indexOf(s), 1);
+  }
+  return { accepted, handshakes };
+}
+
+/** Deals suites round-robin into at most n groups, so suites of one family (all ECDSA, all RSA) spread over the groups. */
+function deal<T>(items: readonly T[], n: number): T[][] {
+  const groups: T[][] = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, () => []);
+  items.forEach((item, i) => groups[i % groups.length]!.push(item));
+  return groups.filter((g) => g.length);
 }
 
 /**
- * Native scan: which protocols, which suites (one per handshake, per protocol), which certificate.
- * Handshakes run concurrently with a bound so a loopback host is scanned in well under a second.
+ * Native scan: which protocols, which suites, which certificate. Per protocol the suites are dealt into groups that are probed
+ * in parallel (at most `concurrency` handshakes in flight), each group by elimination; a scan of a loopback host takes a few
+ * dozen handshakes.
  */
 export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number }): Promise<TlsScanResult> {
   const started = performance.now();
   const servername = ep.servername ?? ep.host;
-  const { probe, unprobed } = offerableSuites();
-
-  const [certHandshake, ...protocolResults] = await Promise.all([
+  // The first handshakes are in flight while the suite table is checked against this Node's OpenSSL (synchronous work).
+  const first = Promise.all([
     handshake(ep, { ca: ep.ca, wantPeer: true, minVersion: 'TLSv1', ciphers: `${TLS13_ALL}:${LEGACY_ALL}` }),
     ...PROTOCOLS.map((p) => handshake(ep, protocolOptions(p))),
   ]);
+  const { probe, unprobed } = offerableSuites();
+  const [certHandshake, ...protocolResults] = await first;
   const protocols = Object.fromEntries(PROTOCOLS.map((p, i) => [p, protocolResults[i]?.ok === true])) as Record<Protocol, boolean>;
 
-  const jobs: Array<{ suite: Suite; protocol: Protocol }> = [];
-  for (const p of PROTOCOLS) {
+  const found = new Map<Protocol, Set<Suite>>(PROTOCOLS.map((p) => [p, new Set<Suite>()]));
+  const jobs: Array<{ protocol: Protocol; group: Suite[] }> = [];
+  const open = PROTOCOLS.filter((p) => protocols[p]);
+  const suitesOf = (p: Protocol) => probe.filter((s) => s.protocols.includes(p));
+  const total = open.reduce((n, p) => n + suitesOf(p).length, 0);
+  for (const [i, p] of PROTOCOLS.entries()) {
     if (!protocols[p]) continue;
-    for (const suite of probe) if (suite.protocols.includes(p)) jobs.push({ suite, protocol: p });
+    const r = protocolResults[i] as HandshakeOk;
+    const suites = suitesOf(p);
+    // The protocol handshake already named one accepted suite; the groups look for the others.
+    const first = negotiated(suites, r);
+    if (first) found.get(p)!.add(first);
+    const rest = suites.filter((s) => s !== first);
+    // Groups in proportion to the protocol's share of the suites, so every protocol finishes at about the same time.
+    const groups = Math.max(1, Math.round((ep.concurrency * suites.length) / Math.max(1, total)));
+    for (const group of deal(rest, groups)) jobs.push({ protocol: p, group });
   }
-  const results = await mapLimit(jobs, ep.concurrency, (j) => handshake(ep, suiteOptions(j.suite, j.protocol)));
+  const results = await mapLimit(jobs, ep.concurrency, (j) => eliminate(ep, j.protocol, j.group));
+  results.forEach((r, i) => { for (const s of r.accepted) found.get(jobs[i]!.protocol)!.add(s); });
+
+  // Listed in protocol order, then in the table's order (strongest first), whatever order the handshakes ended in.
   const ciphers: AcceptedCipher[] = [];
-  results.forEach((r, i) => {
-    if (!r.ok) return;
-    const { suite, protocol } = jobs[i]!;
-    // A server may answer with another suite than the one offered only if the client is broken; trust what was negotiated.
-    if (r.cipher.name !== suite.openssl && r.cipher.standardName !== suite.iana) return;
-    const weak = suite.flags.some((f) => WEAK_FLAGS.includes(f));
-    ciphers.push({ openssl: suite.openssl, iana: suite.iana, protocol, id: suite.id, kx: suite.kx, enc: suite.enc, flags: suite.flags, weak });
-  });
+  for (const p of PROTOCOLS) {
+    for (const suite of probe) {
+      if (!found.get(p)!.has(suite)) continue;
+      const weak = suite.flags.some((f) => WEAK_FLAGS.includes(f));
+      ciphers.push({ openssl: suite.openssl, iana: suite.iana, protocol: p, id: suite.id, kx: suite.kx, enc: suite.enc, flags: suite.flags, weak });
+    }
+  }
 
   let certificate: CertificateInfo | null = null;
   let certificateError: string | null = null;
@@ -83,7 +132,7 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
     host: ep.host, port: ep.port, servername, protocols, ciphers,
     unprobed: unprobed.map((s) => s.openssl),
     certificate, certificateError,
-    handshakes: 1 + PROTOCOLS.length + jobs.length,
+    handshakes: 1 + PROTOCOLS.length + results.reduce((n, r) => n + r.handshakes, 0),
     durationMs: Math.round(performance.now() - started),
   };
 }

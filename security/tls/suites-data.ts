@@ -1,5 +1,5 @@
 /**
- * Every cipher suite the TLS audit offers, one per handshake: [IANA id, IANA name, OpenSSL name, lowest protocol, key exchange, authentication, encryption, MAC].
+ * Every cipher suite the TLS audit offers (in groups, by elimination: security/tls/scan.ts): [IANA id, IANA name, OpenSSL name, lowest protocol, key exchange, authentication, encryption, MAC].
  * Hand-written data (taken from `openssl ciphers -V -stdname 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'`, OpenSSL 3.0) because Node exposes
  * neither IANA names nor the CCM, CAMELLIA, ARIA and anonymous families (tls.getCiphers() lists only the default set).
  * PSK and SRP suites are left out: a certificate-based server never selects them without a pre-shared key or SRP verifier.

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +94,83 @@ describe('judging the fourth checklist (004) against evidence', () => {
   });
 });
 
+describe('every claim, ticked or not, against the evidence', () => {
+  it('an unticked item whose evidence holds is "done but not ticked"; one whose evidence fails is "open and failing"', () => {
+    const holds = byText(judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: 100 })), 'Check rate limiting');
+    expect(holds).toMatchObject({ status: 'open', claimed: false, evidenceVerdict: 'holds', finding: 'done-not-ticked', rules: ['ratelimit-api'] });
+    expect(holds.note).toMatch(/^done but not ticked: the evidence says it holds; ratelimit\.api, ratelimit\.forwarded-for, KPI ratelimit\.api passed/);
+    const fails = byText(judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: null, checks: { 'ratelimit.api': 'fail' } })), 'Check rate limiting');
+    expect(fails).toMatchObject({ status: 'open', evidenceVerdict: 'fails', finding: 'open-failing' });
+    expect(fails.note).toMatch(/^open and failing: the evidence says it does not hold; ratelimit\.api failed/);
+  });
+
+  it('ticked and failing stays the strongest finding; no matching evidence stays unverified or open, never inferred', () => {
+    const result = judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: null, checks: { 'ratelimit.api': 'fail' } }));
+    expect(byText(result, RATE_CLAIM)).toMatchObject({ status: 'contradicted', finding: 'claimed-failing', evidenceVerdict: 'fails' });
+    expect(result.claims[0]!.finding).toBe('claimed-failing');
+    expect(byText(result, 'Configure DNS records')).toMatchObject({ status: 'open', evidenceVerdict: 'none', finding: 'open', evidence: [], rules: [] });
+    expect(byText(result, 'Code formatted with Black')).toMatchObject({ status: 'unverified', evidenceVerdict: 'none', finding: 'unverified' });
+    // A rule that matches, but a run that did not produce its evidence: still no evidence, not a pass.
+    const noTls = judgeChecklist(FOURTH, fourth, makeReport({ drop: ['tls.certificate-chain', 'tls.certificate-hostname', 'tls.certificate-expiry', 'tls.certificate-key'] }));
+    noTls.claims.forEach((c) => { if (c.rules?.includes('tls-certificate') && c.evidence.length === 0) expect(c.evidenceVerdict).toBe('none'); });
+    expect(byText(noTls, 'Obtain SSL certificates')).toMatchObject({ status: 'open', finding: 'open' });
+  });
+
+  it('sub-items of a ticked settings block are judged one by one, with the unit a setting name carries', () => {
+    const doc = ['## Hardening', '- ✅ Production settings:', '  - `DEBUG: bool = False`', '  - `ACCESS_TOKEN_EXPIRE_MINUTES: int = 15`', '  - `ENABLE_RADAR: bool = True`'].join('\n');
+    expect(claimedNumber('ACCESS_TOKEN_EXPIRE_MINUTES: int = 15', 'token-lifetime')).toMatchObject({ value: 900, bound: 'max' });
+    const ok = judgeChecklist('s.md', doc, makeReport());
+    expect(ok.claims.map((c) => [c.text, c.finding])).toEqual([
+      ['Production settings', 'unverified'], ['DEBUG: bool = False', 'confirmed'], ['ACCESS_TOKEN_EXPIRE_MINUTES: int = 15', 'confirmed'], ['ENABLE_RADAR: bool = True', 'unverified'],
+    ]);
+    const long = makeReport();
+    long.kpis = long.kpis.map((k) => (k.id === 'auth.token-expiry' ? { ...k, measured: 3600 } : k));
+    const claim = byText(judgeChecklist('s.md', doc, long), 'ACCESS_TOKEN_EXPIRE_MINUTES: int = 15');
+    expect(claim).toMatchObject({ status: 'contradicted', finding: 'claimed-failing' });
+    expect(claim.note).toContain('claims at most 900 s, measured 3600 s');
+  });
+
+  it('rules map claims only onto what the checks measure', () => {
+    const ids = (t: string) => matchRules(t, BUILTIN_RULES).map((r) => r.id);
+    // the document's own words, not properties of the target
+    expect(ids('ALL PRODUCTION READINESS TASKS COMPLETED')).toEqual([]);
+    expect(ids('Production Readiness Achieved: 96%+ Ready')).toEqual([]);
+    expect(ids('Vulnerability disclosure process')).toEqual([]);
+    expect(ids('Review access controls')).toEqual([]);
+    expect(ids('Redis for session management')).toEqual([]);
+    expect(ids('Updated backend/tests/conftest.py test user fixtures')).toEqual([]);
+    expect(ids('External API monitoring and health checks')).toEqual([]);
+    expect(ids('Check performance metrics hourly')).toEqual([]);
+    expect(ids('DEBUG = True')).toEqual([]);
+    expect(ids('Two-factor authentication (optional)')).toEqual([]);
+    // what gonogo does measure
+    expect(ids('Development bypasses eliminated')).toEqual(['auth-bypass']);
+    expect(ids('Session management and security')).toEqual(['sessions']);
+    expect(ids('Verify user registration flow works')).toEqual(['registration']);
+    expect(ids('All QA credentials working correctly')).toEqual(['credentials-work']);
+    expect(ids('Order processing functional')).toEqual(['order-flow']);
+    expect(ids('Transaction validation and error handling')).toEqual(['transaction-validation']);
+    expect(ids('Input Validation: Comprehensive Pydantic model validation')).toEqual(['input-validation']);
+    expect(ids('Performance metrics acceptable')).toEqual(['performance-metrics']);
+    expect(ids('Monitoring endpoints available')).toEqual(['health']);
+    expect(ids('/api/internal/health/ready (readiness)')).toEqual(['health']);
+    expect(ids('User authentication')).toEqual(['authentication']);
+    expect(ids('Can access frontend')).toEqual(['frontend-loads']);
+    expect(ids('server_tokens off')).toEqual(['server-leak']);
+    // a flaw elsewhere in the escrow flow says nothing about payment verification; a forged webhook does
+    const doc = '- [x] Payment Verification: Eliminated mock payment verification';
+    const amountFlaw = makeReport({ checks: { 'escrow.invalid-amount': 'fail' } });
+    amountFlaw.kpis = amountFlaw.kpis.map((k) => (k.id === 'escrow.non-bypass' ? { ...k, status: 'fail' as const } : k));
+    expect(judgeChecklist('p.md', doc, amountFlaw).claims[0]!.finding).toBe('confirmed');
+    expect(judgeChecklist('p.md', doc, makeReport({ checks: { 'escrow.webhook-bad-signature': 'fail' } })).claims[0]!.finding).toBe('claimed-failing');
+    // every rule names evidence gonogo produces: a check in the catalogue (or its area) or a default KPI
+    const report = makeReport();
+    for (const rule of BUILTIN_RULES) {
+      for (const c of rule.checks) expect(report.checks.some((x) => (c.endsWith('.*') ? x.id.startsWith(c.slice(0, -1)) : x.id === c)), `${rule.id}: ${c}`).toBe(true);
+    }
+  });
+});
+
 describe('rules from config', () => {
   it('team rules come first and replace a built-in with the same id; bad patterns are config errors', () => {
     const rules = mergeRules(BUILTIN_RULES, [{ id: 'csrf', match: ['csrf'], checks: ['headers.cookies'] }, { id: 'debug-off', match: ['DJANGO_DEBUG'], checks: ['config.debug-off'] }]);
@@ -114,7 +191,8 @@ describe('renderers and the command', () => {
     expect(md.indexOf('Contradicted')).toBeLessThan(md.indexOf('Unverified'));
     expect(md).toContain(`| 30 | ${RATE_CLAIM} |`);
     const con = renderChecklistConsole(result);
-    expect(con.split('\n')[1]).toContain('CONTRADICTED line 30: Rate limiting configured (100 req/min)');
+    expect(con.split('\n')[1]).toMatch(/^  evidence coverage: \d+ of 171 claims have evidence/);
+    expect(con.split('\n')[2]).toContain('CONTRADICTED line 30: Rate limiting configured (100 req/min)');
   });
 
   it('gonogo checklist exits 1 on a contradicted claim, 0 without, 2 on a corrupt report or missing file', async () => {
@@ -134,4 +212,32 @@ describe('renderers and the command', () => {
     expect(await main(['checklist', join(dir, 'missing.md'), '--report', good], io)).toBe(2);
     expect(await main(['checklist', doc], io)).toBe(2);
   });
+
+  it('gonogo checklist --config applies the config\'s checklist rules, without reading its secrets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-checklist-'));
+    const good = join(dir, 'good.json'); writeFileSync(good, JSON.stringify(makeReport()));
+    const cfg = join(dir, 'gonogo.config.ts');
+    writeFileSync(cfg, `export default {
+  target: { baseUrl: 'https://127.0.0.1:8443' },
+  smoke: { accounts: [{ role: 'client', email: 'c@x.test', passwordEnv: 'GONOGO_NEVER_SET_IN_THIS_TEST' }] },
+  checklist: { rules: [{ id: 'csrf', match: ['csrf protection'], checks: ['headers.cookies'] }] },
+};\n`);
+    const out: string[] = []; const err: string[] = [];
+    const io = { out: (s: string) => { out.push(s); }, err: (s: string) => { err.push(s); } };
+    const doc = join(DIR, FOURTH);
+    const csrf = () => (JSON.parse(out[out.length - 1]!) as ChecklistResult[])[0]!.claims.find((c) => c.text === 'CSRF protection enabled')!;
+    expect(await main(['checklist', doc, '--report', good, '--format', 'json'], io)).toBe(0);
+    expect(csrf()).toMatchObject({ status: 'unverified', rules: [] });
+    expect(await main(['checklist', doc, '--report', good, '--format', 'json', '--config', cfg], io), err.join('')).toBe(0);
+    expect(csrf()).toMatchObject({ status: 'confirmed', rules: ['csrf'], evidence: ['headers.cookies'] });
+    const bad = join(dir, 'bad.config.ts');
+    writeFileSync(bad, `export default { target: { baseUrl: 'https://127.0.0.1:8443' }, checklist: { rules: [{ id: 'x', match: ['(unclosed'], checks: ['headers.cookies'] }] } };\n`);
+    expect(await main(['checklist', doc, '--report', good, '--config', bad], io)).toBe(2);
+    expect(err.join('')).toContain('checklist.rules[0].match[0]');
+    // run --checklist finds the bad rule before any suite starts, and writes nothing
+    err.length = 0;
+    expect(await main(['run', '--config', bad, '--suite', 'security', '--checklist', doc, '--out', join(dir, 'out')], io)).toBe(2);
+    expect(err.join('')).toContain(`Config error in ${bad}: checklist.rules[0].match[0]: Invalid regular expression`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  }, 60_000);
 });

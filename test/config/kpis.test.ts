@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKpiText, waiverActive, matchesCheck } from '../../config/kpis.ts';
 import { ConfigError } from '../../config/errors.ts';
@@ -59,7 +59,9 @@ describe('the KPI file', () => {
   });
 
   it('rejects a KPI without a source, a duplicate id, and an unknown check area', () => {
-    expect(errorOf(defaults.replace(`    source: '001 ssl_protocols TLSv1.2 TLSv1.3'\n`, '')).format()).toMatch(/kpis\[\d+\]\.source/);
+    const tlsSource = /^ {4}source: .*ssl_protocols TLSv1\.2 TLSv1\.3.*\n/m;
+    expect(defaults).toMatch(tlsSource);
+    expect(errorOf(defaults.replace(tlsSource, '')).format()).toMatch(/kpis\[\d+\]\.source/);
     expect(errorOf(defaults.replace('- id: http.mean', '- id: http.p95')).format()).toMatch(/"http.p95" is used twice/);
     expect(errorOf(defaults.replace('checks: [cors.*]', 'checks: [kors.*]')).format()).toMatch(/kors\.\* names no known area/);
   });
@@ -82,5 +84,64 @@ describe('the KPI file', () => {
 
   it('matches check patterns', () => {
     expect([matchesCheck('escrow.*', 'escrow.happy-path'), matchesCheck('escrow.*', 'auth.rbac'), matchesCheck('auth.rbac', 'auth.rbac'), matchesCheck('auth.r', 'auth.rbac')]).toEqual([true, false, true, false]);
+  });
+});
+
+const CHECKLISTS = new URL('../fixtures/checklists/', import.meta.url);
+/** Headings and lines of one source checklist with markup and the double-encoded emoji taken out, as a reader sees them. */
+const plain = (line: string): string => line.replace(/\*\*/g, '').replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
+function checklist(no: string): string[] {
+  const file = readdirSync(CHECKLISTS).find((f) => f.startsWith(`${no}_`));
+  if (!file) throw new Error(`no launch checklist ${no} in test/fixtures/checklists`);
+  return readFileSync(new URL(file, CHECKLISTS), 'utf8').split('\n');
+}
+/** The headings (level 2 and below) a line sits under, code blocks skipped. */
+function sectionsOf(lines: string[], lineNo: number): string[] {
+  const stack: Array<[number, string]> = [];
+  let code = false;
+  for (const line of lines.slice(0, lineNo)) {
+    if (line.trim().startsWith('```')) code = !code;
+    const m = !code && /^(#{2,6})\s+(.*)$/.exec(line);
+    if (m) { while (stack.length && stack.at(-1)![0] >= m[1]!.length) stack.pop(); stack.push([m[1]!.length, plain(m[2]!)]); }
+  }
+  return stack.map(([, h]) => h);
+}
+
+describe('KPI sources a reader can follow', () => {
+  const REF = /launch checklist (\d{3}), "([^"]+)" \(line (\d+)\): (?:"([^"]+)"|`([^`]+)`)/g;
+  const file = parseKpiText(defaults, 'kpis.yaml');
+
+  it('every default KPI cites at least one checklist line, and no bare checklist number', () => {
+    for (const k of file.kpis) {
+      expect([...k.source.matchAll(REF)].length, `${k.id}: ${k.source}`).toBeGreaterThan(0);
+      // "001, 002" or "000 section 4" was the old shorthand: every number is now a "launch checklist NNN" with its line.
+      expect(k.source.replace(REF, ''), k.id).not.toMatch(/\b00[0-4]\b/);
+    }
+  });
+
+  it('each cited line of each checklist says what the source quotes, under the section it names', () => {
+    for (const k of file.kpis) {
+      for (const m of k.source.matchAll(REF)) {
+        const [, no, section, line, quoted, code] = m;
+        const lines = checklist(no!);
+        const at = Number(line);
+        expect(plain(lines[at - 1] ?? ''), `${k.id}: launch checklist ${no} line ${at}`).toContain(plain(quoted ?? code!));
+        expect(sectionsOf(lines, at).some((h) => h.includes(section!)), `${k.id}: launch checklist ${no} line ${at} is under ${JSON.stringify(sectionsOf(lines, at))}, not "${section}"`).toBe(true);
+      }
+    }
+  });
+
+  it('catches a citation whose line does not say it (the positive control)', () => {
+    const lines = checklist('004');
+    expect(plain(lines[268 - 1]!)).toContain('Response time < 200ms (p95)');
+    expect(plain(lines[269 - 1]!)).not.toContain('Response time < 200ms (p95)');
+    expect(sectionsOf(lines, 268)).toContain('Success Criteria');
+    expect(sectionsOf(lines, 12)).not.toContain('Success Criteria');
+  });
+
+  it('docs/kpi-sources.md describes every checklist a source cites', () => {
+    const doc = readFileSync(new URL('../../docs/kpi-sources.md', import.meta.url), 'utf8');
+    const cited = new Set(file.kpis.flatMap((k) => [...k.source.matchAll(REF)].map((m) => m[1]!)));
+    for (const no of cited) expect(doc, `launch checklist ${no}`).toMatch(new RegExp(`\\| ${no} \\|`));
   });
 });

@@ -74,6 +74,20 @@ describe('native TLS probe', () => {
     expect(r.scan.ciphers.find((c) => c.openssl === 'AES128-CCM')!.flags).toEqual(['no-fs']);
   });
 
+  it('finds every accepted suite by elimination, whichever side orders the suites, in fewer handshakes than one per suite', async () => {
+    const list = 'ECDHE-RSA-AES256-SHA:AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:CAMELLIA256-SHA';
+    const expected = list.split(':').sort();
+    for (const honorCipherOrder of [true, false]) {
+      const port = await serve({ ciphers: `${list}:@SECLEVEL=0`, maxVersion: 'TLSv1.2', honorCipherOrder, dhparam: 'auto' });
+      const r = await audit(port);
+      expect(r.scan.ciphers.map((c) => c.openssl).sort()).toEqual(expected);
+      const tls12Suites = (await import('../../security/tls/suites.ts')).offerableSuites().probe.filter((s) => s.protocols.includes('TLSv1.2')).length;
+      // certificate + 4 protocol handshakes, then one per accepted suite and one refusal per group (at most `concurrency` groups).
+      expect(r.scan.handshakes).toBeLessThanOrEqual(1 + 4 + expected.length + 16);
+      expect(r.scan.handshakes).toBeLessThan(tls12Suites);
+    }
+  });
+
   it('a certificate expiring in 5 days fails expiry and reports the days', async () => {
     const port = await serve({ ciphers: STRICT }, expiring);
     const r = await audit(port, { ca: [expiring.caPem] });
@@ -106,6 +120,13 @@ describe('native TLS probe', () => {
     expect(json.checks).toHaveLength(7);
     expect(code).toBe(1);
     expect(await main(['audit', 'tls', 'no-port'], { out: () => {}, err: () => {} })).toBe(2);
+    // The same endpoint as an https URL; another scheme is a usage error naming it.
+    const viaUrl: string[] = [];
+    expect(await main(['audit', 'tls', `https://127.0.0.1:${port}/`, '--json'], { out: (s) => viaUrl.push(s), err: () => {} })).toBe(1);
+    expect((JSON.parse(viaUrl.join('')) as { target: string; protocols: unknown }).protocols).toEqual(json.protocols);
+    const err: string[] = [];
+    expect(await main(['audit', 'tls', `http://127.0.0.1:${port}/`], { out: () => {}, err: (s) => err.push(s) })).toBe(2);
+    expect(err.join('')).toMatch(/not http\b/);
   });
 });
 
