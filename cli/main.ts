@@ -11,6 +11,8 @@ import { registerReportCommands } from '../reports/commands.ts';
 import { VERSION } from './version.ts';
 import { ReportWriteError } from './write.ts';
 
+export { guardStdio } from './stdio.ts';
+
 /** Turns any failure into one paragraph on stderr and an exit code; never a stack trace for user errors. */
 export function describeError(e: unknown): { message: string; code: 0 | 1 | 2 } {
   if (e instanceof ConfigError) return { message: e.format(), code: 2 };

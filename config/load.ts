@@ -6,6 +6,7 @@ import { ConfigError, formatZodIssues } from './errors.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
+import { checkInputFile, readCaFile } from './read-input.ts';
 
 const PACKAGE_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
@@ -53,6 +54,26 @@ export function parseConfig(input: unknown, file: string): Config {
   return result.data;
 }
 
+/** The largest config file gonogo loads (a config is a page of code; a generated one stays far below this). */
+const CONFIG_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `target.caFile` and `security.tls.caFile` are made absolute (relative to the config file, like every path
+ * in it, for every suite alike) and read once here, so a CA file that is missing, a FIFO, not PEM or too
+ * large is a config error before any suite starts, not a TLS failure blamed on the target.
+ */
+async function resolveCaFiles(config: Config, file: string): Promise<void> {
+  const problems: string[] = [];
+  const at = async (where: string, p: string): Promise<string> => {
+    const abs = resolve(dirname(file), p);
+    await readCaFile(abs).catch((e: Error) => { problems.push(`${where}: ${e.message}`); });
+    return abs;
+  };
+  if (config.target.caFile !== undefined) config.target.caFile = await at('target.caFile', config.target.caFile);
+  if (config.security.tls.caFile !== undefined) config.security.tls.caFile = await at('security.tls.caFile', config.security.tls.caFile);
+  if (problems.length) throw new ConfigError(file, problems);
+}
+
 export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, suites: readonly SuiteName[] = suiteNames): Promise<LoadedConfig> {
   const file = resolve(path);
   try {
@@ -60,6 +81,8 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   } catch {
     throw new ConfigError(file, ['no config file here; create one with `gonogo init`, pass --config FILE, or use --reference to test the bundled reference platform']);
   }
+  // The module loader would wait forever on a FIFO or device: it must be a regular file of sane size first.
+  await checkInputFile(file, { what: 'config file', maxBytes: CONFIG_MAX_BYTES }).catch((e: Error) => { throw new ConfigError(file, [e.message], { cause: e }); });
   // Only a config file needs a TypeScript loader; `--reference` runs never load it.
   const { createJiti } = await import('jiti');
   // `gonogo` resolves to this package even when the config sits outside any node_modules that holds it.
@@ -71,6 +94,7 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
     const at = resolve(dirname(file), wordlist);
     await access(at).catch(() => { throw new ConfigError(file, [`smoke.weakSecretsFile: no readable file at ${at} (paths are relative to the config file)`]); });
   }
+  await resolveCaFiles(config, file);
   const secrets = resolveSecrets(config, file, env, suites);
   if (suites.includes('load')) checkAccountPool(config.load.accounts, env, file);
   return { config, file, dir: dirname(file), secrets };

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { readCaFile } from '../../config/read-input.ts';
 import { join } from 'node:path';
 
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
@@ -15,7 +16,7 @@ export async function caBundle(caFile: string, dir: string): Promise<string> {
       break;
     } catch { /* try the next distribution's path */ }
   }
-  parts.push(await readFile(caFile, 'utf8'));
+  parts.push(await readCaFile(caFile));
   const out = join(dir, 'ca-bundle.pem');
   await writeFile(out, parts.join('\n'));
   return out;
