@@ -40,6 +40,9 @@ export function resolveSecrets(config: Config, file: string, env: NodeJS.Process
   for (const ref of refs) {
     const v = env[ref.name];
     if (v === undefined || v === '') missing.push(`${ref.path}: environment variable ${ref.name} is not set (received: nothing); export it or add it to your CI secrets`);
+    // The value itself is never repeated: only what is wrong with it.
+    else if (!v.trim()) missing.push(`${ref.path}: environment variable ${ref.name} holds only whitespace (${v.length} character${v.length === 1 ? '' : 's'}); set the real value`);
+    else if (!ref.path.endsWith('listEnv') && /[\r\n]/.test(v)) missing.push(`${ref.path}: environment variable ${ref.name} holds a line break (a value read from a file with its trailing newline?); strip it`);
     else if (/^(sk|rk)_live_/.test(v)) missing.push(`${ref.path}: ${ref.name} holds a live Stripe key (sk_live_/rk_live_); gonogo only ever uses test-mode keys and signs test events`);
     else secrets.set(ref.name, v);
   }
@@ -49,7 +52,13 @@ export function resolveSecrets(config: Config, file: string, env: NodeJS.Process
 
 /** Validates a config object (already loaded or built in code) the same way a file is validated. */
 export function parseConfig(input: unknown, file: string): Config {
-  const result = ConfigSchema.safeParse(input);
+  let result;
+  try {
+    result = ConfigSchema.safeParse(input);
+  } catch (e) {
+    // A getter or proxy in the exported object can throw while it is read: the file's fault, not gonogo's.
+    throw new ConfigError(file, [`reading the exported configuration threw: ${(e as Error)?.message ?? String(e)}`], { cause: e });
+  }
   if (!result.success) throw new ConfigError(file, formatZodIssues(result.error, input));
   return result.data;
 }
