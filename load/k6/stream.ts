@@ -14,9 +14,13 @@ const ITERATIONS = '{"metric":"iterations","type":"Point"';
  * Feeds k6's `--out json` stream into a collector line by line (constant memory). Only the three
  * metrics gonogo needs are parsed; the prefix test skips the other dozen per request cheaply.
  */
-export async function streamK6Json(input: Readable, collector: LoadCollector): Promise<{ lines: number; parsed: number; bad: number }> {
+export async function streamK6Json(input: Readable, collector: LoadCollector): Promise<{ lines: number; parsed: number; bad: number; firstBadLine: number | null; cutOff: boolean }> {
+  // k6 ends every record with a newline: a stream whose last byte is not one was cut off mid-record, which
+  // the prefix test below cannot see when the cut falls inside the prefix.
+  let lastByte = -1;
+  input.on('data', (chunk: Buffer | string) => { if (chunk.length) lastByte = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1]!; });
   const rl = createInterface({ input, crlfDelay: Infinity });
-  let lines = 0; let parsed = 0; let bad = 0;
+  let lines = 0; let parsed = 0; let bad = 0; let firstBadLine: number | null = null;
   for await (const line of rl) {
     lines += 1;
     const isDuration = line.startsWith(DURATION);
@@ -26,6 +30,7 @@ export async function streamK6Json(input: Readable, collector: LoadCollector): P
       p = JSON.parse(line) as Point;
     } catch {
       bad += 1;
+      firstBadLine ??= lines;
       continue;
     }
     parsed += 1;
@@ -40,7 +45,7 @@ export async function streamK6Json(input: Readable, collector: LoadCollector): P
       collector.iterations += p.data.value;
     }
   }
-  return { lines, parsed, bad };
+  return { lines, parsed, bad, firstBadLine, cutOff: lastByte !== -1 && lastByte !== 0x0a };
 }
 
 /** A k6 JSON output file, gzip-compressed or not (k6 writes .gz when the name ends in .gz). */
