@@ -119,8 +119,8 @@ export async function readShard(path: string, vus = 1): Promise<LoadResult> {
     const { parsed, bad, firstBadLine, cutOff } = await streamK6Json(openK6JsonFile(path), collector);
     if (parsed === 0) throw new InputError(`${path} holds no k6 http_req_duration samples${bad ? ` (${bad} unreadable lines)` : ''}`);
     // A shard that lost samples would undercount the merged load without a trace: refused, not merged in part.
-    if (bad) throw new InputError(`${path}: ${bad} k6 record${bad === 1 ? ' is' : 's are'} not valid JSON (the first on line ${firstBadLine}); a shard with lost samples would undercount the load`);
     if (cutOff) throw new InputError(`${path} ends in the middle of a record (no newline after its last line): a copy taken while k6 was still writing, or a k6 that was killed? Merge the complete file`);
+    if (bad) throw new InputError(`${path}: ${bad} k6 record${bad === 1 ? ' is' : 's are'} not valid JSON (the first on line ${firstBadLine}); a shard with lost samples would undercount the load`);
     const times = [...collector.seconds.keys()];
     return collector.toResult({ engine: 'k6', vus, durationS: times.length ? Math.max(...times) + 1 : 0 });
   } catch (e) {
