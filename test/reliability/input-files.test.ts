@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import { generateCerts } from '../../reference-app/certs.ts';
+import { OSV_DEMO_DIR } from '../../reference-app/index.ts';
 import { closedPortProject, gonogoChild } from './child.ts';
 
 /**
@@ -160,5 +161,31 @@ describe('merge shards', () => {
     const r = await gonogoChild(['merge', join(d, 'a.json'), join(d, 'b.json.gz'), '--out', join(d, 'merged.json')]);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(readFileSync(join(d, 'merged.json'), 'utf8')).requests).toBe(6);
+  });
+});
+
+describe('reports for compare and trend, and the seventh lockfile format', () => {
+  it('a FIFO given as a report: compare and trend exit 2 at once, naming it', async () => {
+    const fifo = await mkfifo(join(dir(), 'report.json'));
+    for (const args of [['compare', fifo, fifo], ['trend', fifo]]) {
+      const r = await gonogoChild(args, { timeoutMs: 30_000 });
+      expect({ code: r.code, timedOut: r.timedOut }, `${args[0]}: ${r.err}`).toEqual({ code: 2, timedOut: false });
+      expect(r.err).toContain(`the report ${fifo} is a FIFO`);
+      noTrace(r.err);
+    }
+  });
+
+  it('a truncated npm-shrinkwrap.json: exit 2 naming it, never a pass', async () => {
+    const text = readFileSync(new URL('../../reference-app/fixtures/clean/package-lock.json', import.meta.url), 'utf8');
+    const file = join(dir(), 'npm-shrinkwrap.json');
+    writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+    const r = await gonogoChild(['audit', 'deps', file, '--osv-db', OSV_DEMO_DIR]);
+    expect(r.code, r.out + r.err).toBe(2);
+    expect(r.err).toMatch(/^Input error: /);
+    expect(r.err).toContain(file);
+    noTrace(r.err);
+    // Positive control: the whole file under the same name is read and audited.
+    writeFileSync(file, text);
+    expect((await gonogoChild(['audit', 'deps', file, '--osv-db', OSV_DEMO_DIR])).code).toBe(0);
   });
 });

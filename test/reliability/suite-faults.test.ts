@@ -90,7 +90,7 @@ describe('the dependency audit against an advisory source that hangs, resets or 
 });
 
 describe('gonogo run --suite smoke', () => {
-  it.each<[string, Fault]>([['hangs', 'hang'], ['resets', 'reset'], ['lies (HTML where JSON is expected)', 'html']])('a target that %s: NO-GO with a report, no check of its protections passes', async (_, fault) => {
+  it.each<[string, Fault]>([['hangs', 'hang'], ['resets', 'reset'], ['lies (HTML where JSON is expected)', 'html']])('a target that %s: NO-GO with a report, blockers failing, no auth or escrow check passing', async (_, fault) => {
     const s = servers.get(fault)!;
     const config = faultProject(s.baseUrl, s.caFile);
     const out = join(config, '..', 'results');
@@ -99,8 +99,11 @@ describe('gonogo run --suite smoke', () => {
     expect(existsSync(join(out, 'report.json'))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     expect(report.verdict.decision).toBe('NO-GO');
-    expect(report.checks.filter((c) => c.suite === 'smoke').length).toBeGreaterThan(0);
-    expect(report.checks.filter((c) => c.suite === 'smoke' && c.status === 'pass').map((c) => c.id)).toEqual([]);
+    expect(report.verdict.reasons.length).toBeGreaterThan(0);
+    // Pages may render and debug routes may be absent on such a target; what needs the API's answers cannot pass.
+    const smoke = report.checks.filter((c) => c.suite === 'smoke');
+    expect(smoke.filter((c) => c.level === 'blocker' && (c.status === 'fail' || c.status === 'error')).length).toBeGreaterThan(0);
+    expect(smoke.filter((c) => (c.area === 'auth' || c.area === 'escrow') && c.status === 'pass').map((c) => c.id)).toEqual([]);
     noTrace(r.err);
   }, 180_000);
 });
