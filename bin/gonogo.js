@@ -12,8 +12,10 @@ process.exit = (code) => {
   exit(2);
 };
 
-const { main } = await importEntry('cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const { main, guardStdio } = await importEntry('cli/main.ts');
+// A reader that goes away (`gonogo ... | head -1`) or a full disk behind stdout is handled, never a stack trace.
+const stdio = guardStdio();
+process.exitCode = stdio.exitCode(await main(process.argv.slice(2)));
 finished = true;
 // A timer or socket left open (by a config file, say) must not keep a finished gonogo alive; this one does not itself.
 setTimeout(() => exit(), 1000).unref();

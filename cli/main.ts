@@ -1,3 +1,6 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { ConfigError, InputError, UsageError } from '../config/errors.ts';
@@ -10,6 +13,8 @@ import { registerReferenceCommands } from '../reference-app/commands.ts';
 import { registerReportCommands } from '../reports/commands.ts';
 import { VERSION } from './version.ts';
 import { ReportWriteError } from './write.ts';
+
+export { guardStdio } from './stdio.ts';
 
 /** Turns any failure into one paragraph on stderr and an exit code; never a stack trace for user errors. */
 export function describeError(e: unknown): { message: string; code: 0 | 1 | 2 } {
@@ -25,6 +30,26 @@ export function describeError(e: unknown): { message: string; code: 0 | 1 | 2 } 
   return { message, code: 2 };
 }
 
+/**
+ * The scratch folder (os.tmpdir(): TMPDIR, TMP or TEMP, else /tmp) must be a writable directory: the load
+ * engines, the smoke suite and the reference platform write there, and a bad value would otherwise surface
+ * half-way through as an ENOENT labelled a gonogo problem.
+ */
+export async function checkTmpdir(env: NodeJS.ProcessEnv): Promise<void> {
+  const dir = tmpdir();
+  const from = (['TMPDIR', 'TMP', 'TEMP'] as const).find((v) => env[v]);
+  let why: string | null = null;
+  try {
+    if (!(await stat(dir)).isDirectory()) why = 'not a directory';
+    // A real probe: access(W_OK) says yes on file systems that refuse every write (sysfs, some overlays, root).
+    else await rm(await mkdtemp(join(dir, 'gonogo-probe-')), { recursive: true, force: true });
+  } catch (e) {
+    why ??= (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'a folder that does not exist' : `not writable (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+  }
+  if (why === 'not a directory') why = 'a file, not a directory';
+  if (why) throw new InputError(`${from ? `the environment variable ${from} names ${JSON.stringify(dir)}` : `the temporary folder ${dir}`}, which is ${why}; gonogo writes its scratch files there: point ${from ?? 'TMPDIR'} at a writable directory${from ? ' or unset it' : ''}`);
+}
+
 export function buildProgram(cli: Cli): Command {
   const program = new Command('gonogo')
     .description('Launch-readiness gate: smoke tests, load scenarios and security audits judged against your documented KPIs, in one go/no-go report.\nExit codes: 0 GO, 1 NO-GO, 2 usage, config or harness error.')
@@ -36,6 +61,7 @@ export function buildProgram(cli: Cli): Command {
     register(program, cli);
   }
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) });
+  program.hook('preAction', () => checkTmpdir(process.env));
   return program;
 }
 

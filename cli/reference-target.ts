@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
+import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from '../reference-app/user-rate-limit.ts';
 import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
 
 export interface ReferenceTarget {
@@ -24,6 +25,8 @@ const STOP_TIMEOUT_MS = 10_000;
  * output, the autocannon workers) does not slow the target it measures.
  */
 export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<ReferenceTarget> {
+  // Checked here, not only in the child: a bad value is a config error of this process (exit 2), not a failed start.
+  userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
   const child = fork(RUN_TS, [CHILD], { env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });

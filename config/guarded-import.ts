@@ -1,12 +1,16 @@
 import { ConfigError } from './errors.ts';
 
 export const DEFAULT_CONFIG_TIMEOUT_S = 30;
+export const MAX_CONFIG_TIMEOUT_S = 3600;
 
 /** GONOGO_CONFIG_TIMEOUT_S: how long a config file may take to load, its top-level awaits included. */
 export function configLoadTimeoutS(env: NodeJS.ProcessEnv): number {
   const v = env.GONOGO_CONFIG_TIMEOUT_S;
   if (v === undefined || v === '') return DEFAULT_CONFIG_TIMEOUT_S;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new ConfigError('GONOGO_CONFIG_TIMEOUT_S', [`a whole number of seconds from 1 (received: ${JSON.stringify(v)})`]);
+  // Bounded above: past 2^31 ms Node fires a timer at once, so a huge value would fail every config load.
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_CONFIG_TIMEOUT_S) {
+    throw new ConfigError('GONOGO_CONFIG_TIMEOUT_S', [`a whole number of seconds from 1 to ${MAX_CONFIG_TIMEOUT_S} (received: ${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)})`]);
+  }
   return Number(v);
 }
 

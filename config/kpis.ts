@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { parseThreshold, validateMetricThreshold, splitMetric, ThresholdError, type Threshold } from './threshold.ts';
 import { metricDef } from './metrics.ts';
-import { ConfigError, formatZodIssues } from './errors.ts';
+import { ConfigError, InputError, formatZodIssues } from './errors.ts';
+import { isMissingFile, readInputText } from './read-input.ts';
 import type { Area, SuiteName } from '../reports/schema.ts';
 import { AREA_SUITE } from '../reports/catalogue.ts';
 import { LOAD_LIMITS, parseLoadDuration } from '../load/limits.ts';
@@ -156,12 +156,18 @@ export function resolveKpis(parsed: KpiFileParsed, path: string, sha256: string)
   return { path, sha256, profile: parsed.profile, params: parsed.params, kpis, waivers: parsed.waivers };
 }
 
+/** The largest KPI file gonogo reads: the shipped one is a few KB; anything near this is not a KPI file. */
+export const KPI_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
 export async function loadKpiFile(path: string): Promise<KpiFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Like every input: a FIFO or device is refused instead of waited on, the size is capped, UTF-16 is decoded.
+    text = await readInputText(path, { what: 'KPI file', maxBytes: KPI_FILE_MAX_BYTES });
   } catch (e) {
-    throw new ConfigError(path, [`cannot read the KPI file: ${(e as NodeJS.ErrnoException).code ?? String(e)}. Create one with \`gonogo init\` or pass --config to a config whose "kpis" points at it.`]);
+    if (!(e instanceof InputError)) throw e;
+    const hint = isMissingFile(e) ? ' Create one with `gonogo init` or pass --config to a config whose "kpis" points at it.' : '';
+    throw new ConfigError(path, [`${e.message}.${hint}`], { cause: e });
   }
   return parseKpiText(text, path);
 }

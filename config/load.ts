@@ -6,6 +6,7 @@ import { ConfigError, formatZodIssues } from './errors.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
+import { checkInputFile, readCaFile } from './read-input.ts';
 
 const PACKAGE_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
@@ -39,6 +40,9 @@ export function resolveSecrets(config: Config, file: string, env: NodeJS.Process
   for (const ref of refs) {
     const v = env[ref.name];
     if (v === undefined || v === '') missing.push(`${ref.path}: environment variable ${ref.name} is not set (received: nothing); export it or add it to your CI secrets`);
+    // The value itself is never repeated: only what is wrong with it.
+    else if (!v.trim()) missing.push(`${ref.path}: environment variable ${ref.name} holds only whitespace (${v.length} character${v.length === 1 ? '' : 's'}); set the real value`);
+    else if (!ref.path.endsWith('listEnv') && /[\r\n]/.test(v)) missing.push(`${ref.path}: environment variable ${ref.name} holds a line break (a value read from a file with its trailing newline?); strip it`);
     else if (/^(sk|rk)_live_/.test(v)) missing.push(`${ref.path}: ${ref.name} holds a live Stripe key (sk_live_/rk_live_); gonogo only ever uses test-mode keys and signs test events`);
     else secrets.set(ref.name, v);
   }
@@ -48,9 +52,35 @@ export function resolveSecrets(config: Config, file: string, env: NodeJS.Process
 
 /** Validates a config object (already loaded or built in code) the same way a file is validated. */
 export function parseConfig(input: unknown, file: string): Config {
-  const result = ConfigSchema.safeParse(input);
+  let result;
+  try {
+    result = ConfigSchema.safeParse(input);
+  } catch (e) {
+    // A getter or proxy in the exported object can throw while it is read: the file's fault, not gonogo's.
+    throw new ConfigError(file, [`reading the exported configuration threw: ${(e as Error)?.message ?? String(e)}`], { cause: e });
+  }
   if (!result.success) throw new ConfigError(file, formatZodIssues(result.error, input));
   return result.data;
+}
+
+/** The largest config file gonogo loads (a config is a page of code; a generated one stays far below this). */
+const CONFIG_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `target.caFile` and `security.tls.caFile` are made absolute (relative to the config file, like every path
+ * in it, for every suite alike) and read once here, so a CA file that is missing, a FIFO, not PEM or too
+ * large is a config error before any suite starts, not a TLS failure blamed on the target.
+ */
+async function resolveCaFiles(config: Config, file: string): Promise<void> {
+  const problems: string[] = [];
+  const at = async (where: string, p: string): Promise<string> => {
+    const abs = resolve(dirname(file), p);
+    await readCaFile(abs).catch((e: Error) => { problems.push(`${where}: ${e.message}`); });
+    return abs;
+  };
+  if (config.target.caFile !== undefined) config.target.caFile = await at('target.caFile', config.target.caFile);
+  if (config.security.tls.caFile !== undefined) config.security.tls.caFile = await at('security.tls.caFile', config.security.tls.caFile);
+  if (problems.length) throw new ConfigError(file, problems);
 }
 
 /** Imports and validates a config file without reading any secret it names. */
@@ -61,6 +91,8 @@ async function importConfig(path: string, env: NodeJS.ProcessEnv): Promise<{ fil
   } catch {
     throw new ConfigError(file, ['no config file here; create one with `gonogo init`, pass --config FILE, or use --reference to test the bundled reference platform']);
   }
+  // The module loader would wait forever on a FIFO or device: it must be a regular file of sane size first.
+  await checkInputFile(file, { what: 'config file', maxBytes: CONFIG_MAX_BYTES }).catch((e: Error) => { throw new ConfigError(file, [e.message], { cause: e }); });
   // Only a config file needs a TypeScript loader; `--reference` runs never load it.
   const { createJiti } = await import('jiti');
   // `gonogo` resolves to this package even when the config sits outside any node_modules that holds it.
@@ -81,6 +113,7 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
     const at = resolve(dirname(file), wordlist);
     await access(at).catch(() => { throw new ConfigError(file, [`smoke.weakSecretsFile: no readable file at ${at} (paths are relative to the config file)`]); });
   }
+  await resolveCaFiles(config, file);
   const secrets = resolveSecrets(config, file, env, suites);
   if (suites.includes('load')) checkAccountPool(config.load.accounts, env, file);
   return { config, file, dir: dirname(file), secrets };

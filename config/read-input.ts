@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { InputError } from './errors.ts';
 
@@ -22,13 +22,9 @@ export interface InputFileOptions {
   maxBytes: number;
 }
 
-/**
- * Reads a file a user handed to gonogo, refusing what could hang or exhaust the process: only regular
- * files (a FIFO or device never ends), at most `maxBytes`. Opened non-blocking so a FIFO is refused
- * instead of waiting for a writer; the type is checked on the open handle, so it cannot change in between.
- */
-export async function readInputBytes(path: string, { what, maxBytes }: InputFileOptions): Promise<Buffer> {
-  let handle;
+/** Opens a regular file of at most `maxBytes` (non-blocking, so a FIFO is refused instead of awaited), or throws an InputError naming it. */
+async function openRegular(path: string, { what, maxBytes }: InputFileOptions): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
@@ -38,6 +34,30 @@ export async function readInputBytes(path: string, { what, maxBytes }: InputFile
     const st = await handle.stat();
     if (!st.isFile()) throw new InputError(`the ${what} ${path} is ${kindOf(st)}, not a regular file; gonogo only reads regular files (a pipe or device may never end)`);
     if (st.size > maxBytes) throw new InputError(`the ${what} ${path} is ${mib(st.size)} (${st.size} bytes); the largest ${what} gonogo reads is ${mib(maxBytes)} (${maxBytes} bytes)`);
+    return handle;
+  } catch (e) {
+    await handle.close();
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Checks, without reading it, that a file another component will read (a config module, a k6 stream) is a
+ * regular file within `maxBytes`: what that reader would wait on forever (a FIFO, a device) is refused first.
+ */
+export async function checkInputFile(path: string, options: InputFileOptions): Promise<void> {
+  await (await openRegular(path, options)).close();
+}
+
+/**
+ * Reads a file a user handed to gonogo, refusing what could hang or exhaust the process: only regular
+ * files (a FIFO or device never ends), at most `maxBytes`. Opened non-blocking so a FIFO is refused
+ * instead of waiting for a writer; the type is checked on the open handle, so it cannot change in between.
+ */
+export async function readInputBytes(path: string, { what, maxBytes }: InputFileOptions): Promise<Buffer> {
+  const handle = await openRegular(path, { what, maxBytes });
+  try {
     const chunks: Buffer[] = [];
     let total = 0;
     // Read until EOF rather than trusting the size: a file that grows while it is read stays bounded.
@@ -129,4 +149,20 @@ export async function readInputText(path: string, options: InputFileOptions): Pr
 /** True when the InputError came from a file that does not exist (optional sibling files). */
 export function isMissingFile(e: unknown): boolean {
   return e instanceof InputError && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/** The largest CA bundle gonogo reads: the whole Mozilla root store in PEM is about 220 KB. */
+export const CA_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A PEM CA bundle named by `--ca`, `target.caFile` or `security.tls.caFile`: read like every other input
+ * (regular file, size cap, encoding), and refused unless it holds a PEM certificate, since a DER file or a
+ * key in its place would otherwise only surface as an unexplained TLS failure of the target.
+ */
+export async function readCaFile(path: string): Promise<string> {
+  const bytes = await readInputBytes(path, { what: 'CA file', maxBytes: CA_FILE_MAX_BYTES });
+  if (!bytes.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new InputError(`the CA file ${path} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"); give the CA bundle in PEM form (a DER file converts with \`openssl x509 -inform der -in FILE -out ca.pem\`)`);
+  }
+  return decodeInput(bytes, path, 'CA file');
 }

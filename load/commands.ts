@@ -36,6 +36,16 @@ function summaryText(r: LoadResult): string {
   return lines.join('\n');
 }
 
+/** What the failed requests got, for the NO-GO line: status codes and network errors, by count. */
+function noAnswerSummary(r: LoadResult): string {
+  const parts = r.endpoints.map((e) => {
+    const statuses = e.statusCodes ? topStatuses(e) : '';
+    const network = e.statusClasses?.network ? `network errors ×${e.statusClasses.network}` : '';
+    return [statuses, network].filter(Boolean).join(', ');
+  }).filter(Boolean);
+  return parts.length ? parts.join('; ') : 'no answer with an expected status';
+}
+
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, text);
@@ -74,7 +84,13 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
       try {
         const run = await engine.run(plan);
         cli.out(o.json ? JSON.stringify(run.result, null, 2) : summaryText(run.result));
-        if (run.result.requests === 0) cli.exit(1);
+        // No request made, or none answered as expected (refused, reset, all 5xx): nothing was shown to work.
+        const r = run.result;
+        const none = r.requests === 0 ? 'the load run made no request' : r.errors >= r.requests ? `every one of the ${r.requests} requests failed (${noAnswerSummary(r)})` : null;
+        if (none) {
+          cli.err(`NO-GO: ${none}`);
+          cli.exit(1);
+        }
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
         cli.err(`the ${engine.name} run failed: ${e.message}${e.details.stderr ? `\n${e.details.stderr}` : ''}`);

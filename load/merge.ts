@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { checkInputFile, readInputText } from '../config/read-input.ts';
 import { LoadResult } from '../reports/schema.ts';
 import { InputError } from '../config/errors.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, summarize } from './histogram.ts';
@@ -78,19 +79,32 @@ function mergedAccounts(parts: readonly LoadResult[]): Pick<LoadResult, 'account
   return { accounts: first };
 }
 
+/** The largest LoadResult JSON shard gonogo reads (one holds a compressed histogram and a per-second timeline). */
+export const SHARD_MAX_BYTES = 256 * 1024 * 1024;
+
+/** The first bytes of a file, enough to tell k6's NDJSON stream from a LoadResult document without reading it all. */
+async function fileHead(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    // A UTF-8 byte-order mark is skipped, as readInputText does.
+    return buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A shard file: a LoadResult JSON (gonogo load --json, report.json's `load`) or k6's `--out json` stream (.json/.json.gz). */
 export async function readShard(path: string, vus = 1): Promise<LoadResult> {
-  let head: string;
-  try {
-    head = path.endsWith('.gz') ? '' : (await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new InputError(`cannot read shard ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
-  }
-  const ndjson = path.endsWith('.gz') || /^\{"(type|metric)":/.test(head.trimStart());
+  // A FIFO or device would be waited on forever by either reader below; k6 streams may be large, so no size cap here.
+  await checkInputFile(path, { what: 'shard', maxBytes: Number.MAX_SAFE_INTEGER });
+  const ndjson = path.endsWith('.gz') || /^\{"(type|metric)":/.test((await fileHead(path)).trimStart());
   if (!ndjson) {
+    const text = await readInputText(path, { what: 'shard', maxBytes: SHARD_MAX_BYTES });
     let data: unknown;
     try {
-      data = JSON.parse(head);
+      data = JSON.parse(text);
     } catch (e) {
       throw new InputError(`${path} is not JSON: ${(e as Error).message}`, { cause: e });
     }
@@ -107,8 +121,11 @@ export async function readShard(path: string, vus = 1): Promise<LoadResult> {
   try {
     const start = await firstSampleTime(openK6JsonFile(path));
     const collector = new LoadCollector(start ?? Number.NaN);
-    const { parsed, bad, maxVus } = await streamK6Json(openK6JsonFile(path), collector);
+    const { parsed, bad, firstBadLine, cutOff, maxVus } = await streamK6Json(openK6JsonFile(path), collector);
     if (parsed === 0) throw new InputError(`${path} holds no k6 http_req_duration samples${bad ? ` (${bad} unreadable lines)` : ''}`);
+    // A shard that lost samples would undercount the merged load without a trace: refused, not merged in part.
+    if (cutOff) throw new InputError(`${path} ends in the middle of a record (no newline after its last line): a copy taken while k6 was still writing, or a k6 that was killed? Merge the complete file`);
+    if (bad) throw new InputError(`${path}: ${bad} k6 record${bad === 1 ? ' is' : 's are'} not valid JSON (the first on line ${firstBadLine}); a shard with lost samples would undercount the load`);
     const times = [...collector.seconds.keys()];
     return collector.toResult({ engine: 'k6', vus: maxVus > 0 ? maxVus : vus, durationS: times.length ? Math.max(...times) + 1 : 0 });
   } catch (e) {

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { generateCerts } from './certs.ts';
+import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from './user-rate-limit.ts';
+
+export { USER_RATE_LIMIT_ENV } from './user-rate-limit.ts';
 import type { AppContext, UserRateLimit } from './context.ts';
 import { insertUser, openDatabase, type Db } from './db.ts';
 import { FlawSet } from './flaws.ts';
@@ -59,15 +62,6 @@ const FIXTURES = new URL('./fixtures/', import.meta.url);
 
 function secret(value: string | undefined, make: () => string): string {
   return value && value.length > 0 ? value : make();
-}
-
-export const USER_RATE_LIMIT_ENV = 'GONOGO_REFERENCE_USER_RATE_LIMIT';
-
-function userRateLimitFrom(value: string | undefined): UserRateLimit | null {
-  if (!value) return null;
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`${USER_RATE_LIMIT_ENV} must look like MAX/WINDOW_MS, e.g. 100/10000 (received: ${value})`);
-  return { max: Number(m[1]), windowMs: Number(m[2]) };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -55,7 +55,7 @@ function registerTls(audit: Command, cli: Cli): void {
       const ep = parseHostPort(arg);
       const days = Number(opts.certMinDays);
       if (!Number.isFinite(days) || days < 0) throw new UsageError(`--cert-min-days must be a number of days (received "${opts.certMinDays}")`);
-      const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined).catch((e: Error) => { throw new InputError(`cannot read the CA file ${opts.ca}: ${e.message}`); });
+      const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined); // --ca: a missing, FIFO or non-PEM file is an input error (exit 2)
       const defaults = TlsConfig.parse({});
       const r = await auditTls({ ...ep, servername: opts.servername, ca, concurrency: defaults.concurrency, timeoutMs: defaults.handshakeTimeoutMs, certMinDays: days, httpUrl: opts.http });
       if (opts.json) {
@@ -94,7 +94,7 @@ function registerHeaders(audit: Command, cli: Cli): void {
       const grades = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
       const minGrade = grades.find((g) => g === opts.minGrade);
       if (!minGrade) throw new UsageError(`--min-grade must be one of ${grades.join(', ')}`);
-      const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined).catch((e: Error) => { throw new InputError(`cannot read the CA file ${opts.ca}: ${e.message}`); });
+      const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined);
       const started = performance.now();
       const r = await auditHeaders({ baseUrl: u.origin, pages: [u.pathname + u.search], allowedHosts: [], ca, timeoutMs: 10_000, httpUrl: opts.http, minGrade });
       const redact = new Redactor();

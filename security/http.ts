@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { readFile } from 'node:fs/promises';
+import { readCaFile } from '../config/read-input.ts';
 
 export interface HttpResponse {
   url: string;
@@ -19,9 +19,12 @@ export interface HttpOptions {
   maxBodyBytes?: number;
 }
 
-/** The system CAs plus an extra PEM bundle, because Node's `ca` option replaces the defaults instead of adding to them. */
+/**
+ * The system CAs plus an extra PEM bundle, because Node's `ca` option replaces the defaults instead of adding
+ * to them. The bundle is read as an input (regular file, size cap, PEM): an InputError names what is wrong.
+ */
 export async function trustAnchors(caFile?: string): Promise<string[]> {
-  return caFile ? [...rootCertificates, await readFile(caFile, 'utf8')] : [...rootCertificates];
+  return caFile ? [...rootCertificates, await readCaFile(caFile)] : [...rootCertificates];
 }
 
 /** One GET that never follows redirects: every hop is the caller's decision (only the target's hosts are contacted). */

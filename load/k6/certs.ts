@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { readCaFile } from '../../config/read-input.ts';
 import { join } from 'node:path';
 import { K6_FILES } from './files.ts';
 
@@ -16,7 +17,7 @@ export async function caBundle(caFile: string, dir: string): Promise<string> {
       break;
     } catch { /* try the next distribution's path */ }
   }
-  parts.push(await readFile(caFile, 'utf8'));
+  parts.push(await readCaFile(caFile));
   const out = join(dir, K6_FILES.caBundle);
   await writeFile(out, parts.join('\n'));
   return out;

@@ -16,9 +16,13 @@ const VUS = '{"metric":"vus","type":"Point"';
  * metrics gonogo needs are parsed; the prefix test skips the other dozen per request cheaply.
  * `maxVus` is the highest value of k6's `vus` gauge: the VUs a shard file ran, which the file alone must tell.
  */
-export async function streamK6Json(input: Readable, collector: LoadCollector): Promise<{ lines: number; parsed: number; bad: number; maxVus: number }> {
+export async function streamK6Json(input: Readable, collector: LoadCollector): Promise<{ lines: number; parsed: number; bad: number; firstBadLine: number | null; cutOff: boolean; maxVus: number }> {
+  // k6 ends every record with a newline: a stream whose last byte is not one was cut off mid-record, which
+  // the prefix test below cannot see when the cut falls inside the prefix.
+  let lastByte = -1;
+  input.on('data', (chunk: Buffer | string) => { if (chunk.length) lastByte = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1]!; });
   const rl = createInterface({ input, crlfDelay: Infinity });
-  let lines = 0; let parsed = 0; let bad = 0; let maxVus = 0;
+  let lines = 0; let parsed = 0; let bad = 0; let firstBadLine: number | null = null; let maxVus = 0;
   for await (const line of rl) {
     lines += 1;
     if (line.startsWith(VUS)) {
@@ -33,6 +37,7 @@ export async function streamK6Json(input: Readable, collector: LoadCollector): P
       p = JSON.parse(line) as Point;
     } catch {
       bad += 1;
+      firstBadLine ??= lines;
       continue;
     }
     parsed += 1;
@@ -47,7 +52,7 @@ export async function streamK6Json(input: Readable, collector: LoadCollector): P
       collector.iterations += p.data.value;
     }
   }
-  return { lines, parsed, bad, maxVus };
+  return { lines, parsed, bad, firstBadLine, cutOff: lastByte !== -1 && lastByte !== 0x0a, maxVus };
 }
 
 /** A k6 JSON output file, gzip-compressed or not (k6 writes .gz when the name ends in .gz). */

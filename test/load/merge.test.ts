@@ -66,7 +66,7 @@ describe('exact merge', () => {
       JSON.stringify({ metric: 'http_req_duration', type: 'Point', data: { time: t(1), value: 0, tags: { name: 'home', method: 'GET', status: '0', expected_response: 'false' } } }),
       JSON.stringify({ metric: 'checks', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
       JSON.stringify({ metric: 'iterations', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
-    ].join('\n');
+    ].join('\n') + '\n'; // k6 ends every record with a newline
     writeFileSync(join(dir, 'a.json'), text);
     writeFileSync(join(dir, 'b.json.gz'), gzipSync(text));
     writeFileSync(join(dir, 'report.json'), JSON.stringify({ schemaVersion: 1, load: resultOf([5, 6]) }));

@@ -50,7 +50,7 @@ describe('gonogo merge refuses inputs that would make it lie', () => {
   it('k6 --out json shards: the same stream plain and gzipped is one shard', async () => {
     const s = shards();
     const line = (v: number, t: number) => JSON.stringify({ metric: 'http_req_duration', type: 'Point', data: { time: new Date(Date.UTC(2026, 0, 1, 0, 0, t)).toISOString(), value: v, tags: { name: 'home', method: 'GET', expected_response: 'true' } } });
-    const text = [line(10, 0), line(12, 0), line(30, 1)].join('\n');
+    const text = `${[line(10, 0), line(12, 0), line(30, 1)].join('\n')}\n`; // k6 ends every record with a newline
     writeFileSync(join(s.dir, 'k6.json'), text);
     writeFileSync(join(s.dir, 'k6.json.gz'), gzipSync(text));
     const r = await gonogoChild(['merge', join(s.dir, 'k6.json'), join(s.dir, 'k6.json.gz'), '--out', join(s.dir, 'm.json')]);
