@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { moduleProcess } from '../core/files.ts';
+import { assertReferenceDependencies } from '../reference-app/requirements.ts';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
@@ -12,8 +13,7 @@ export interface ReferenceTarget {
   stop(): Promise<void>;
 }
 
-const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-const CHILD = fileURLToPath(new URL('../reference-app/child.ts', import.meta.url));
+const CHILD = moduleProcess(import.meta.url, '../reference-app/child.ts');
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -24,7 +24,8 @@ const STOP_TIMEOUT_MS = 10_000;
  * output, the autocannon workers) does not slow the target it measures.
  */
 export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<ReferenceTarget> {
-  const child = fork(RUN_TS, [CHILD], { env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  assertReferenceDependencies();
+  const child = fork(CHILD.file, [], { execArgv: CHILD.execArgv, env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -4,8 +4,9 @@ import { stringify } from 'yaml';
 import type { LoadPlan } from './plan.ts';
 import { planFile } from './plan.ts';
 import { SCENARIO_SCRIPT } from './k6/engine.ts';
+import { packageFile } from '../core/files.ts';
 
-const CORE = new URL('../scenarios/journey-core.ts', import.meta.url);
+const CORE = packageFile('scenarios/journey-core.ts');
 
 /**
  * k6-operator manifests for a cluster run: a ConfigMap with the scenario script and plan, and a

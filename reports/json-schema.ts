@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { Report, SCHEMA_VERSION } from './schema.ts';
+import { packageFile } from '../core/files.ts';
 
-export const REPORT_SCHEMA_FILE = fileURLToPath(new URL('./report.schema.json', import.meta.url));
+export const REPORT_SCHEMA_FILE = packageFile('reports/report.schema.json');
 
 /** JSON Schema of report.json, generated from the zod schema so the two cannot disagree. */
 export function reportJsonSchema(): Record<string, unknown> {
