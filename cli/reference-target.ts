@@ -1,6 +1,5 @@
 import { fork } from 'node:child_process';
 import { moduleProcess } from '../core/files.ts';
-import { assertReferenceDependencies } from '../reference-app/requirements.ts';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
@@ -24,7 +23,6 @@ const STOP_TIMEOUT_MS = 10_000;
  * output, the autocannon workers) does not slow the target it measures.
  */
 export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<ReferenceTarget> {
-  assertReferenceDependencies();
   const child = fork(CHILD.file, [], { execArgv: CHILD.execArgv, env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });

@@ -46,7 +46,6 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
       }
 
       // Loaded on use: the server stack is heavy and every other gonogo command would pay for it at start.
-      (await import('./requirements.ts')).assertReferenceDependencies();
       const { startPlatform } = await import('./launch.ts');
       const platform = await startPlatform(flaws, process.env, dialect.name);
       const { info } = platform;
