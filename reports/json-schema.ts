@@ -16,7 +16,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   };
 }
 
-// `node bin/run-ts.js reports/json-schema.ts` rewrites the shipped file.
+// `npm run schema` (tsx reports/json-schema.ts) rewrites the shipped file.
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   await writeFile(REPORT_SCHEMA_FILE, `${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
   console.log(`wrote ${REPORT_SCHEMA_FILE}`);
