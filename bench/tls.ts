@@ -2,7 +2,7 @@
  * TLS audit benchmark (`npm run bench:tls`, also part of `npm run bench`): `gonogo audit tls` vs sslscan on the same local
  * nginx (self-signed certificate, TLS 1.2 and 1.3 only), runs taken in turn, medians and their ratio, and a check that both
  * tools find the same protocols and the same accepted suites (sslscan's --xml output). gonogo is timed end to end through
- * `node bin/gonogo.js` and, separately, inside the process (the scan's own durationMs), with `gonogo --version` as the
+ * `node dist/bin/gonogo.js` and, separately, inside the process (the scan's own durationMs), with `gonogo --version` as the
  * start-up alone. Needs nginx and sslscan on PATH (Debian: apt-get install nginx sslscan). Timed figures live here, never in tests.
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ import { generateCerts } from '../reference-app/certs.ts';
 
 const RUNS = Number(process.env.BENCH_TLS_RUNS ?? 10);
 const TARGET_RATIO = 3;
-const GONOGO = fileURLToPath(new URL('../bin/gonogo.js', import.meta.url));
+const GONOGO = fileURLToPath(new URL('../dist/bin/gonogo.js', import.meta.url));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -165,9 +165,9 @@ async function main(): Promise<number> {
     console.log('|---|---|---|---|---|');
     const row = (name: string, xs: number[], med: number) => console.log(`| ${name} | ${ms(med)} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} | ${(med / m.sslscan).toFixed(2)}x |`);
     row('sslscan (whole scan, end to end)', runs.sslscan, m.sslscan);
-    row('`node bin/gonogo.js audit tls` end to end', runs.gonogo, m.gonogo);
+    row('`node dist/bin/gonogo.js audit tls` end to end', runs.gonogo, m.gonogo);
     row(`gonogo scan inside the process (${runs.handshakes} handshakes)`, runs.inside, m.inside);
-    row('`node bin/gonogo.js --version` (start-up alone)', runs.version, m.version);
+    row('`node dist/bin/gonogo.js --version` (start-up alone)', runs.version, m.version);
     console.log(`protocols found: ${ours?.protocols.join(', ')}; accepted suites: ${ours?.ciphers.length} (gonogo), ${theirs?.ciphers.length} (sslscan)`);
     console.log(problems.length ? `findings DIFFER:\n  ${problems.join('\n  ')}` : 'findings: identical protocols and accepted suites in every run');
     console.log(`target ${TARGET_RATIO}x sslscan: end to end ${ratio.toFixed(2)}x (${ratio <= TARGET_RATIO ? 'met' : 'missed'}), scan inside the process ${insideRatio.toFixed(2)}x (${insideRatio <= TARGET_RATIO ? 'met' : 'missed'})`);

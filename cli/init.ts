@@ -1,12 +1,11 @@
 import { access, copyFile, mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { RegisterCommands } from '../core/command.ts';
 import { UsageError } from '../config/errors.ts';
-import { DEFAULT_KPI_FILE } from './target.ts';
+import { DEFAULT_KPI_FILE, packageFile } from '../core/files.ts';
 
-const TEMPLATE = resolve(dirname(fileURLToPath(import.meta.url)), '../config/defaults/gonogo.config.template.ts');
-const ENV_EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../config/defaults/env.example');
+const TEMPLATE = packageFile('config/defaults/gonogo.config.template.ts');
+const ENV_EXAMPLE = packageFile('config/defaults/env.example');
 
 async function exists(p: string): Promise<boolean> {
   return access(p).then(() => true, () => false);

@@ -2,8 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Command, CommanderError } from 'commander';
-import { ZodError } from 'zod';
-import { ConfigError, InputError, UsageError } from '../config/errors.ts';
+import { ConfigError, InputError, ReportWriteError, UsageError } from '../config/errors.ts';
 import type { Cli } from '../core/command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerInitCommand } from './init.ts';
@@ -12,7 +11,14 @@ import { registerLoadCommands } from '../load/commands.ts';
 import { registerReferenceCommands } from '../reference-app/commands.ts';
 import { registerReportCommands } from '../reports/commands.ts';
 import { VERSION } from './version.ts';
-import { ReportWriteError } from './write.ts';
+
+/**
+ * A schema library's validation error, known by its name and issue list rather than by its class: importing the
+ * class would load the whole schema library at every start, `--version` included.
+ */
+function isZodError(e: unknown): e is Error & { issues: Array<{ path: PropertyKey[]; message: string }> } {
+  return e instanceof Error && e.name === 'ZodError' && Array.isArray((e as { issues?: unknown }).issues);
+}
 
 export { guardStdio } from './stdio.ts';
 
@@ -22,7 +28,7 @@ export function describeError(e: unknown): { message: string; code: 0 | 1 | 2 } 
   if (e instanceof UsageError) return { message: `Usage error: ${e.message} (see gonogo --help)`, code: 2 };
   if (e instanceof InputError) return { message: `Input error: ${e.message}`, code: 2 };
   if (e instanceof ReportWriteError) return { message: `Report not written: ${e.message}`, code: 2 };
-  if (e instanceof ZodError) return { message: `Invalid input: ${e.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`, code: 2 };
+  if (isZodError(e)) return { message: `Invalid input: ${e.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`, code: 2 };
   const err = e as Error;
   const cause = err?.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
   const message = `Harness error: ${err?.message ?? String(e)}${cause}. This is a gonogo problem, not a verdict on the target; set GONOGO_DEBUG=1 to see the stack.`;

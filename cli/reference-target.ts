@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { moduleProcess } from '../core/files.ts';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from '../reference-app/user-rate-limit.ts';
@@ -13,8 +13,7 @@ export interface ReferenceTarget {
   stop(): Promise<void>;
 }
 
-const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-const CHILD = fileURLToPath(new URL('../reference-app/child.ts', import.meta.url));
+const CHILD = moduleProcess(import.meta.url, '../reference-app/child.ts');
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -27,7 +26,7 @@ const STOP_TIMEOUT_MS = 10_000;
 export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<ReferenceTarget> {
   // Checked here, not only in the child: a bad value is a config error of this process (exit 2), not a failed start.
   userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
-  const child = fork(RUN_TS, [CHILD], { env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  const child = fork(CHILD.file, [], { execArgv: CHILD.execArgv, env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -1,70 +1,10 @@
 import { Option } from 'commander';
 import type { RegisterCommands } from '../core/command.ts';
-import { parseDuration, parseEngine, parsePositiveInt, parseSuites, type RunOptions } from './plan.ts';
-import { UsageError } from '../config/errors.ts';
-import { parseFlaws } from '../reference-app/flaws.ts';
-import { DIALECT_NAMES, dialectByName } from '../reference-app/dialects.ts';
-import { runGonogo } from './run.ts';
+import { DIALECT_NAMES } from '../reference-app/dialects.ts';
 import { LOAD_LIMITS } from '../load/limits.ts';
-
-interface RawRunOptions {
-  config: string;
-  reference?: boolean;
-  flaws?: string;
-  dialect?: string;
-  suite: string;
-  engine: string;
-  quick?: boolean;
-  vus?: string;
-  duration?: string;
-  shards?: string;
-  label?: string;
-  baseline?: string;
-  checklist: string[];
-  out?: string;
-  fromMerged?: string;
-}
+import type { RawRunOptions } from './run-options.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** Prefixes a usage error with the flag it came from, so the message says where to look. */
-function withFlag<T>(flag: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`${flag}: ${e.message}`);
-    throw e;
-  }
-}
-
-/** Turns the raw flags into RunOptions, rejecting every bad value with a usage error before anything starts. */
-export function toRunOptions(raw: RawRunOptions): RunOptions {
-  const flaws = raw.flaws ? withFlag('--flaws', () => parseFlaws(raw.flaws!)) : [];
-  if (flaws.length && !raw.reference) throw new UsageError('--flaws only applies together with --reference');
-  if (raw.dialect !== undefined && !raw.reference) throw new UsageError('--dialect only applies together with --reference');
-  const dialect = raw.dialect !== undefined ? withFlag('--dialect', () => dialectByName(raw.dialect).name) : undefined;
-  if (raw.fromMerged !== undefined) {
-    if (!parseSuites(raw.suite).includes('load')) throw new UsageError('--from-merged gives the load suite its results: keep load in --suite (e.g. --suite load)');
-    if (raw.shards !== undefined) throw new UsageError('--from-merged judges shards that already ran; --shards does not apply');
-  }
-  return {
-    config: raw.config,
-    reference: Boolean(raw.reference),
-    flaws,
-    ...(dialect ? { dialect } : {}),
-    suites: parseSuites(raw.suite),
-    engine: parseEngine(raw.engine),
-    quick: Boolean(raw.quick),
-    ...(raw.vus !== undefined ? { vus: parsePositiveInt(raw.vus, '--vus') } : {}),
-    ...(raw.duration !== undefined ? { duration: parseDuration(raw.duration) } : {}),
-    ...(raw.shards !== undefined ? { shards: parsePositiveInt(raw.shards, '--shards', LOAD_LIMITS.maxShards) } : {}),
-    ...(raw.label !== undefined ? { label: raw.label } : {}),
-    ...(raw.baseline !== undefined ? { baseline: raw.baseline } : {}),
-    checklists: raw.checklist,
-    ...(raw.out !== undefined ? { out: raw.out } : {}),
-    ...(raw.fromMerged !== undefined ? { fromMerged: raw.fromMerged } : {}),
-  };
-}
 
 export const registerRunCommand: RegisterCommands = (program, cli) => {
   program
@@ -86,6 +26,8 @@ export const registerRunCommand: RegisterCommands = (program, cli) => {
     .option('--out <dir>', 'output directory (default results/<run-id>)')
     .option('--from-merged <file>', 'judge the merged output of a distributed run (gonogo merge) as the load suite instead of running the load here; give the --vus and --duration it ran with')
     .action(async (raw: RawRunOptions) => {
+      // Loaded on use: the run's modules are most of gonogo, and every other command would pay for them at start.
+      const [{ toRunOptions }, { runGonogo }] = await Promise.all([import('./run-options.ts'), import('./run.ts')]);
       const opts = toRunOptions(raw);
       const outcome = await runGonogo(opts, cli);
       cli.exit(outcome.exitCode);

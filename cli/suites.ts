@@ -1,11 +1,10 @@
 import type { SuiteName } from '../reports/schema.ts';
 import type { SuiteRunner } from '../core/suite.ts';
-import { runSmoke } from '../smoke/index.ts';
-import { runSecurity } from '../security/index.ts';
-import { runLoad } from '../load/index.ts';
 
+// Each suite's modules (Playwright's driver, the load engines, the TLS scanner) are loaded when the suite starts:
+// a run of one suite does not pay for the others.
 export const SUITES: Record<SuiteName, SuiteRunner> = {
-  smoke: runSmoke,
-  security: runSecurity,
-  load: runLoad,
+  smoke: async (ctx) => (await import('../smoke/index.ts')).runSmoke(ctx),
+  security: async (ctx) => (await import('../security/index.ts')).runSecurity(ctx),
+  load: async (ctx) => (await import('../load/index.ts')).runLoad(ctx),
 };

@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import type { RunOptions } from './plan.ts';
 import { startReferenceTarget } from './reference-target.ts';
+import { DEFAULT_KPI_FILE } from '../core/files.ts';
 
 export interface Target {
   config: Config;
@@ -17,7 +17,7 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_KPI_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../config/defaults/kpis.yaml');
+export { DEFAULT_KPI_FILE };
 
 /** The team's own platform from gonogo.config.ts, or the bundled reference platform started for this run. */
 export async function resolveTarget(opts: RunOptions, env: NodeJS.ProcessEnv, info: (m: string) => void): Promise<Target> {

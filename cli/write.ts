@@ -9,9 +9,9 @@ import type { Report } from '../reports/schema.ts';
 export const REPORT_FILE_MODE = 0o600;
 
 /** The report set could not be written; nothing in the folder was replaced. */
-export class ReportWriteError extends Error {
-  override name = 'ReportWriteError';
-}
+import { ReportWriteError } from '../config/errors.ts';
+
+export { ReportWriteError };
 
 /** The file operations the writer uses; a test passes a failing one to prove what a full disk does. */
 export interface WriterIo {

@@ -51,3 +51,8 @@ export function formatZodIssues(error: z.ZodError, input?: unknown): string[] {
     return `${path}: ${issue.message}${got === null ? '' : ` (received: ${got})`}`;
   });
 }
+
+/** The report set could not be written (a full disk, a read-only folder); the earlier set is left whole. */
+export class ReportWriteError extends Error {
+  override name = 'ReportWriteError';
+}

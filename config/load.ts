@@ -1,14 +1,14 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigSchema, type Config } from './schema.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
 import { checkInputFile, readCaFile } from './read-input.ts';
+import { moduleFile } from '../core/files.ts';
 
-const PACKAGE_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
+const PACKAGE_ENTRY = moduleFile(import.meta.url, '../index.ts');
 
 export interface LoadedConfig {
   config: Config;

@@ -1,30 +1,25 @@
 import { writeFile, rename, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { loadConfigFile } from '../config/load.ts';
-import { loadKpiFile } from '../config/kpis.ts';
 import { resolve, join } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommands } from '../core/command.ts';
 import { InputError, UsageError } from '../config/errors.ts';
-import { LoadConfig } from './config.ts';
-import { buildPlan } from './plan.ts';
+import type { LoadConfig } from './config.ts';
 import { LOAD_LIMITS, parseCount, parseLoadDuration } from './limits.ts';
-import { mergeResults } from './merge.ts';
-import { readDistinctShards } from './merge-inputs.ts';
-import { exportK6Operator } from './export.ts';
-import { resolveEngine, type EngineChoice } from './select.ts';
-import { EngineError } from './engine.ts';
-import { formatTick } from './index.ts';
+import type { EngineChoice } from './select.ts';
 import type { LoadResult } from '../reports/schema.ts';
-import { loadNotes, topStatuses } from '../reports/render/load-status.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
+
+// The engines, the merge and the export are loaded when their command runs: `--help`, `--version` and the
+// other commands do not pay for them.
 
 function count(flag: string, max: number) {
   return (v: string): number => parseCount(v, flag, max);
 }
 
-function summaryText(r: LoadResult): string {
+async function summaryText(r: LoadResult): Promise<string> {
+  const { loadNotes, topStatuses } = await import('../reports/render/load-status.ts');
   const l = r.latencyMs;
   const lines = [
     `${r.engine}: ${r.requests} requests in ${r.durationS}s (${r.rps} req/s), ${r.errors} failed (${(r.errorRate * 100).toFixed(3)}%)`,
@@ -37,7 +32,8 @@ function summaryText(r: LoadResult): string {
 }
 
 /** What the failed requests got, for the NO-GO line: status codes and network errors, by count. */
-function noAnswerSummary(r: LoadResult): string {
+async function noAnswerSummary(r: LoadResult): Promise<string> {
+  const { topStatuses } = await import('../reports/render/load-status.ts');
   const parts = r.endpoints.map((e) => {
     const statuses = e.statusCodes ? topStatuses(e) : '';
     const network = e.statusClasses?.network ? `network errors ×${e.statusClasses.network}` : '';
@@ -68,6 +64,9 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
       if (problem) throw new UsageError(`<url> "${redactUserinfo(url)}": ${problem}`);
       const u = new URL(url);
       parseLoadDuration(o.duration);
+      const [{ LoadConfig }, { buildPlan }, { resolveEngine }, { EngineError }, { formatTick }] = await Promise.all([
+        import('./config.ts'), import('./plan.ts'), import('./select.ts'), import('./engine.ts'), import('./index.ts'),
+      ]);
       const load = LoadConfig.parse({
         thinkTimeS: 0, health: { path: null },
         journeys: [{ name: 'get', steps: [{ name: 'get', path: `${u.pathname}${u.search}`, expect: [200, 201, 202, 204, 301, 302, 304] }] }],
@@ -83,10 +82,10 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
       }
       try {
         const run = await engine.run(plan);
-        cli.out(o.json ? JSON.stringify(run.result, null, 2) : summaryText(run.result));
+        cli.out(o.json ? JSON.stringify(run.result, null, 2) : await summaryText(run.result));
         // No request made, or none answered as expected (refused, reset, all 5xx): nothing was shown to work.
         const r = run.result;
-        const none = r.requests === 0 ? 'the load run made no request' : r.errors >= r.requests ? `every one of the ${r.requests} requests failed (${noAnswerSummary(r)})` : null;
+        const none = r.requests === 0 ? 'the load run made no request' : r.errors >= r.requests ? `every one of the ${r.requests} requests failed (${await noAnswerSummary(r)})` : null;
         if (none) {
           cli.err(`NO-GO: ${none}`);
           cli.exit(1);
@@ -104,13 +103,14 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
     .description('merge load results of distributed runners exactly (gonogo LoadResult JSON, report.json, or k6 --out json files, .gz too)')
     .requiredOption('--out <file>', 'where to write the merged LoadResult JSON')
     .action(async (shards: string[], o: { out: string }) => {
+      const [{ readDistinctShards }, { mergeResults }] = await Promise.all([import('./merge-inputs.ts'), import('./merge.ts')]);
       const parts = await readDistinctShards(shards, o.out);
       if (parts.length === 0) throw new InputError('name at least one shard file');
       const merged = mergeResults(parts);
       await writeAtomic(o.out, `${JSON.stringify(merged, null, 2)}\n`).catch((e: NodeJS.ErrnoException) => {
         throw new UsageError(`--out ${o.out}: cannot write the merged result (${e.code ?? e.message})`);
       });
-      cli.out(`${summaryText(merged)}\nmerged ${parts.length} shard(s) into ${o.out}`);
+      cli.out(`${await summaryText(merged)}\nmerged ${parts.length} shard(s) into ${o.out}`);
     });
 
   const k6 = program.command('k6').description('k6 helpers');
@@ -127,6 +127,7 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
     .action(async (o: { parallelism: number; out: string; baseUrl?: string; config: string; vus: number; duration: string; name: string; resultsClaim: string }) => {
       parseLoadDuration(o.duration);
       if (o.parallelism > o.vus) throw new UsageError(`--parallelism ${o.parallelism} exceeds --vus ${o.vus}: every runner needs a VU`);
+      const [{ buildPlan }, { exportK6Operator }] = await Promise.all([import('./plan.ts'), import('./export.ts')]);
       const { load, baseUrl, kpis } = await loadForExport(o.config, o.baseUrl);
       const plan = buildPlan({ baseUrl, load, vus: o.vus, duration: o.duration, kpis, outDir: o.out });
       const files = await exportK6Operator(plan, { parallelism: o.parallelism, outDir: o.out, name: o.name, resultsClaim: o.resultsClaim });
@@ -139,10 +140,12 @@ async function loadForExport(configPath: string, baseUrl?: string): Promise<{ lo
   const problem = baseUrl === undefined ? null : targetUrlProblem(baseUrl);
   if (problem) throw new UsageError(`--base-url "${redactUserinfo(baseUrl!)}": ${problem}`);
   if (existsSync(configPath)) {
+    const [{ loadConfigFile }, { loadKpiFile }] = await Promise.all([import('../config/load.ts'), import('../config/kpis.ts')]);
     const c = await loadConfigFile(configPath, process.env, ['load']);
     const kpis = await loadKpiFile(resolve(c.dir, c.config.kpis));
     return { load: c.config.load, baseUrl: baseUrl ?? c.config.target.baseUrl, kpis: kpis.kpis };
   }
   if (!baseUrl) throw new UsageError(`no config at ${configPath}; pass --base-url (and --config for journeys)`);
+  const { LoadConfig } = await import('./config.ts');
   return { load: LoadConfig.parse({}), baseUrl, kpis: [] };
 }

@@ -5,8 +5,9 @@ import type { LoadPlan } from './plan.ts';
 import { planFile } from './plan.ts';
 import { SCENARIO_SCRIPT } from './k6/engine.ts';
 import { ACCOUNTS_ENV } from '../scenarios/journey-core.ts';
+import { packageFile } from '../core/files.ts';
 
-const CORE = new URL('../scenarios/journey-core.ts', import.meta.url);
+const CORE = packageFile('scenarios/journey-core.ts');
 
 /** Same pattern as renderString in scenarios/journey-core.ts: the names the journeys read as {{env.NAME}}. */
 const ENV_TEMPLATE = /\{\{\s*env\.([A-Za-z0-9_.-]+)\s*\}\}/g;

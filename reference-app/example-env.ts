@@ -1,12 +1,13 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { dialectByName } from './dialects.ts';
 import type { ReferenceInfo } from './types.ts';
 import type { Config } from '../config/schema.ts';
 import type { SuiteName } from '../reports/schema.ts';
+import { packageFile } from '../core/files.ts';
 
 /** The example config of each dialect, written with the public config only. */
 export function exampleConfigFile(dialect: string): string {
-  return fileURLToPath(new URL(`../examples/${dialectByName(dialect).name}/gonogo.config.ts`, import.meta.url));
+  return packageFile(`examples/${dialectByName(dialect).name}/gonogo.config.ts`);
 }
 
 /**

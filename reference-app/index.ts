@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { generateCerts } from './certs.ts';
 import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from './user-rate-limit.ts';
@@ -21,6 +21,7 @@ import { HOME_HTML } from './routes/pages.ts';
 import { buildApp } from './server.ts';
 import { TokenService } from './tokens.ts';
 import type { ReferenceAccount, ReferenceInfo } from './types.ts';
+import { packageFile } from '../core/files.ts';
 
 export type { ReferenceInfo, ReferenceAccount } from './types.ts';
 export { FLAWS, parseFlaws } from './flaws.ts';
@@ -57,8 +58,8 @@ const SEEDED: Array<{ role: ReferenceAccount['role']; email: string; name: strin
 export const DEMO_ACCOUNT = { email: 'client@demo.com', password: 'password123' };
 
 /** Absolute path of the offline OSV directory shipped with gonogo's security suite. */
-export const OSV_DEMO_DIR = fileURLToPath(new URL('../security/deps/osv-demo', import.meta.url));
-const FIXTURES = new URL('./fixtures/', import.meta.url);
+export const OSV_DEMO_DIR = packageFile('security/deps/osv-demo');
+const FIXTURES = pathToFileURL(packageFile('reference-app/fixtures/'));
 
 function secret(value: string | undefined, make: () => string): string {
   return value && value.length > 0 ? value : make();

@@ -1,16 +1,12 @@
 import type { RegisterCommands } from '../core/command.ts';
 import { UsageError } from '../config/errors.ts';
-import { readReport, writeAtomic } from './io.ts';
-import { loadKpiFile } from '../config/kpis.ts';
-import { compareReports } from './compare/compare.ts';
-import { compareRenderers, type CompareFormat } from './compare/render.ts';
-import { buildTrend, renderTrendHtml, renderTrendMd } from './trend/trend.ts';
-import { judgeChecklists } from './checklist/judge.ts';
-import { BUILTIN_RULES, mergeRules } from './checklist/rules.ts';
-import { loadConfigWithoutSecrets } from '../config/load.ts';
-import { renderChecklistConsole, renderChecklistsMd } from './checklist/render.ts';
+import type { CompareFormat } from './compare/render.ts';
+
+// Each command's modules are loaded when it runs: `--help`, `--version` and the other commands do not pay for them.
 
 const FORMATS = ['console', 'md', 'json'] as const;
+/** The keys of compareRenderers (reports/compare/render.ts); a test keeps the two lists equal. */
+export const COMPARE_FORMATS = ['md', 'html', 'json'] as const satisfies readonly CompareFormat[];
 
 function formatOf(value: string, allowed: readonly string[]): string {
   if (!allowed.includes(value)) throw new UsageError(`--format must be one of ${allowed.join(', ')} (got "${value}")`);
@@ -27,7 +23,12 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
     .option('--config <file>', "a gonogo.config.ts whose checklist.rules extend the built-in ones (as in `run --checklist`); no secret is read")
     .action(async (files: string[], opts: { report: string; format: string; config?: string }) => {
       const format = formatOf(opts.format, FORMATS);
-      const rules = opts.config ? mergeRules(BUILTIN_RULES, (await loadConfigWithoutSecrets(opts.config)).checklist.rules, 'checklist.rules', opts.config) : BUILTIN_RULES;
+      const [{ readReport }, { judgeChecklists }, { renderChecklistConsole, renderChecklistsMd }, { BUILTIN_RULES, mergeRules }] = await Promise.all([
+        import('./io.ts'), import('./checklist/judge.ts'), import('./checklist/render.ts'), import('./checklist/rules.ts'),
+      ]);
+      const rules = opts.config
+        ? mergeRules(BUILTIN_RULES, (await (await import('../config/load.ts')).loadConfigWithoutSecrets(opts.config)).checklist.rules, 'checklist.rules', opts.config)
+        : BUILTIN_RULES;
       const report = await readReport(opts.report);
       const results = await judgeChecklists(files, report, rules);
       if (format === 'json') cli.out(JSON.stringify(results, null, 2));
@@ -40,10 +41,13 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
     .description('Compare two reports: KPIs side by side, checks newly failing/fixed, security drift. Exit 1 when a regression exceeds its tolerance.')
     .argument('<old>', 'the earlier report.json (the baseline)')
     .argument('<new>', 'the later report.json')
-    .option('--format <format>', `output: ${Object.keys(compareRenderers).join(', ')}`, 'md')
+    .option('--format <format>', `output: ${COMPARE_FORMATS.join(', ')}`, 'md')
     .option('--kpis <file>', 'KPI file whose `tolerance` fields apply (default: built-in tolerances)')
     .action(async (oldPath: string, newPath: string, opts: { format: string; kpis?: string }) => {
-      const format = formatOf(opts.format, Object.keys(compareRenderers)) as CompareFormat;
+      const format = formatOf(opts.format, COMPARE_FORMATS) as CompareFormat;
+      const [{ readReport }, { loadKpiFile }, { compareReports }, { compareRenderers }] = await Promise.all([
+        import('./io.ts'), import('../config/kpis.ts'), import('./compare/compare.ts'), import('./compare/render.ts'),
+      ]);
       const [oldR, newR] = [await readReport(oldPath), await readReport(newPath)];
       const tolerances = opts.kpis ? Object.fromEntries((await loadKpiFile(opts.kpis)).kpis.filter((k) => k.tolerance).map((k) => [k.id, k.tolerance!])) : {};
       const comparison = compareReports(oldR, newR, tolerances);
@@ -57,6 +61,7 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
     .argument('<reports...>', 'report.json files, in any order (sorted by start time)')
     .option('--html <file>', 'also write the trend page (self-contained HTML with charts)')
     .action(async (paths: string[], opts: { html?: string }) => {
+      const [{ readReport, writeAtomic }, { buildTrend, renderTrendHtml, renderTrendMd }] = await Promise.all([import('./io.ts'), import('./trend/trend.ts')]);
       const reports = [];
       for (const p of paths) reports.push(await readReport(p));
       const trend = buildTrend(reports);

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { Report, SCHEMA_VERSION } from './schema.ts';
+import { packageFile } from '../core/files.ts';
 
-export const REPORT_SCHEMA_FILE = fileURLToPath(new URL('./report.schema.json', import.meta.url));
+export const REPORT_SCHEMA_FILE = packageFile('reports/report.schema.json');
 
 /** JSON Schema of report.json, generated from the zod schema so the two cannot disagree. */
 export function reportJsonSchema(): Record<string, unknown> {
@@ -15,7 +16,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   };
 }
 
-// `node bin/run-ts.js reports/json-schema.ts` rewrites the shipped file.
+// `npm run schema` (tsx reports/json-schema.ts) rewrites the shipped file.
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   await writeFile(REPORT_SCHEMA_FILE, `${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
   console.log(`wrote ${REPORT_SCHEMA_FILE}`);

@@ -3,16 +3,11 @@ import type { Command } from 'commander';
 import type { Cli, RegisterCommands } from '../core/command.ts';
 import { InputError, UsageError } from '../config/errors.ts';
 import type { CheckResult } from '../reports/schema.ts';
-import { Redactor } from '../reports/redact.ts';
-import { trustAnchors } from './http.ts';
-import { auditTls } from './tls/audit.ts';
-import { auditHeaders } from './headers/audit.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
-import { auditDeps, fixText } from './deps/audit.ts';
-import { readLockfile } from './deps/lockfiles/index.ts';
 import type { ParsedLockfile } from './deps/types.ts';
-import { osvApiDb, osvDirDb } from './deps/osv/sources.ts';
-import { DepsConfig, TlsConfig } from './config.ts';
+import { DEPS_DEFAULTS, TLS_DEFAULTS } from './defaults.ts';
+
+// Each audit's modules are loaded when it runs: `--help`, `--version` and the other audits do not pay for them.
 
 const MARK: Record<CheckResult['status'], string> = { pass: 'PASS ', fail: 'FAIL ', warn: 'WARN ', skip: 'SKIP ', error: 'ERROR' };
 
@@ -55,9 +50,9 @@ function registerTls(audit: Command, cli: Cli): void {
       const ep = parseHostPort(arg);
       const days = Number(opts.certMinDays);
       if (!Number.isFinite(days) || days < 0) throw new UsageError(`--cert-min-days must be a number of days (received "${opts.certMinDays}")`);
+      const [{ trustAnchors }, { auditTls }] = await Promise.all([import('./http.ts'), import('./tls/audit.ts')]);
       const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined); // --ca: a missing, FIFO or non-PEM file is an input error (exit 2)
-      const defaults = TlsConfig.parse({});
-      const r = await auditTls({ ...ep, servername: opts.servername, ca, concurrency: defaults.concurrency, timeoutMs: defaults.handshakeTimeoutMs, certMinDays: days, httpUrl: opts.http });
+      const r = await auditTls({ ...ep, servername: opts.servername, ca, concurrency: TLS_DEFAULTS.concurrency, timeoutMs: TLS_DEFAULTS.handshakeTimeoutMs, certMinDays: days, httpUrl: opts.http });
       if (opts.json) {
         cli.out(JSON.stringify({
           target: `${ep.host}:${ep.port}`,
@@ -94,6 +89,7 @@ function registerHeaders(audit: Command, cli: Cli): void {
       const grades = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
       const minGrade = grades.find((g) => g === opts.minGrade);
       if (!minGrade) throw new UsageError(`--min-grade must be one of ${grades.join(', ')}`);
+      const [{ trustAnchors }, { auditHeaders }, { Redactor }] = await Promise.all([import('./http.ts'), import('./headers/audit.ts'), import('../reports/redact.ts')]);
       const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined);
       const started = performance.now();
       const r = await auditHeaders({ baseUrl: u.origin, pages: [u.pathname + u.search], allowedHosts: [], ca, timeoutMs: 10_000, httpUrl: opts.http, minGrade });
@@ -112,11 +108,12 @@ function registerDeps(audit: Command, cli: Cli): void {
     .description('Match lockfiles against OSV advisories (OSV API by default, or an offline OSV directory/zip)')
     .argument('<lockfile...>', 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, Pipfile.lock')
     .option('--osv-db <path>', 'offline OSV directory or zip instead of the OSV API')
-    .option('--timeout <s>', 'seconds the whole audit may take; past it the audit is an error', String(DepsConfig.parse({}).timeoutS))
+    .option('--timeout <s>', 'seconds the whole audit may take; past it the audit is an error', String(DEPS_DEFAULTS.timeoutS))
     .option('--json', 'print the raw result as JSON')
     .action(async (files: string[], opts: { osvDb?: string; timeout: string; json?: boolean }) => {
       const timeoutS = Number(opts.timeout);
       if (!Number.isInteger(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a whole number of seconds (received "${opts.timeout}")`);
+      const [{ readLockfile }, { osvApiDb, osvDirDb }, { auditDeps, fixText }] = await Promise.all([import('./deps/lockfiles/index.ts'), import('./deps/osv/sources.ts'), import('./deps/audit.ts')]);
       // Every lockfile is read before anything else: a missing, malformed or non-regular file is exit 2, not a NO-GO.
       const parsed: ParsedLockfile[] = [];
       const problems: string[] = [];
@@ -124,7 +121,7 @@ function registerDeps(audit: Command, cli: Cli): void {
         try { parsed.push(await readLockfile(resolve(f))); } catch (e) { if (e instanceof InputError) problems.push(e.message); else throw e; }
       }
       if (problems.length) throw new InputError(problems.join('; '));
-      const db = await (opts.osvDb ? osvDirDb(resolve(opts.osvDb)) : Promise.resolve(osvApiDb('https://api.osv.dev', 15_000))).catch((e: Error) => { throw new InputError(e.message); });
+      const db = await (opts.osvDb ? osvDirDb(resolve(opts.osvDb)) : Promise.resolve(osvApiDb(DEPS_DEFAULTS.osvApiUrl, DEPS_DEFAULTS.osvApiTimeoutMs))).catch((e: Error) => { throw new InputError(e.message); });
       const r = await auditDeps({ lockfiles: parsed, db, ignore: [], timeoutS });
       if (opts.json) cli.out(JSON.stringify({ source: r.source, date: r.date, lockfiles: r.lockfiles, counts: r.counts, findings: r.findings, checks: r.checks, measurements: r.measurements }, null, 2));
       else {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEPS_DEFAULTS, TLS_DEFAULTS } from './defaults.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
 const relPath = z.string().regex(/^\//, 'a path on the target starting with / (e.g. /login)');
@@ -53,8 +54,8 @@ export const TlsConfig = z.object({
   /** Plain-http URL that must redirect to https; default: http://<baseUrl host>/ when baseUrl uses port 443. */
   httpUrl: z.url({ protocol: /^http$/ }).optional(),
   /** Parallel handshakes: bounded so a scan never floods the target. */
-  concurrency: z.number().int().min(1).max(64).default(16),
-  handshakeTimeoutMs: z.number().int().positive().default(3000),
+  concurrency: z.number().int().min(1).max(64).default(TLS_DEFAULTS.concurrency),
+  handshakeTimeoutMs: z.number().int().positive().default(TLS_DEFAULTS.handshakeTimeoutMs),
   /** Also run testssl.sh when installed and attach its JSON (slow: about a minute per host). */
   testssl: z.boolean().default(false),
 }).strict();
@@ -64,10 +65,10 @@ export const DepsConfig = z.object({
   lockfiles: z.array(z.string().min(1)).optional(),
   /** The platform has no lockfile to audit, and why: deps.advisories then fails with this reason until a waiver in kpis.yaml accepts it. */
   none: z.string().trim().min(1, 'a reason (e.g. "static site, no third-party code")').optional(),
-  source: AdvisorySource.default({ kind: 'osv-api', url: 'https://api.osv.dev', timeoutMs: 15_000 }),
+  source: AdvisorySource.default({ kind: 'osv-api', url: DEPS_DEFAULTS.osvApiUrl, timeoutMs: DEPS_DEFAULTS.osvApiTimeoutMs }),
   ignore: z.array(IgnoreEntry).default([]),
   /** The whole dependency audit (reading lockfiles, fetching advisories) must end within this; past it deps.advisories is an error. */
-  timeoutS: z.number().int().positive().default(120),
+  timeoutS: z.number().int().positive().default(DEPS_DEFAULTS.timeoutS),
 }).strict().refine((d) => !(d.none && d.lockfiles?.length), { path: ['none'], message: 'declares that there is no lockfile, but security.deps.lockfiles lists some: keep one of the two' });
 
 /** The security suite's part of gonogo.config.ts: pages, TLS endpoint, lockfiles, advisory source. */

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { packageFile } from '../core/files.ts';
 
 /**
  * The smoke suite's vocabulary: the words, fields and statuses its checks look for, each a config
@@ -83,7 +83,7 @@ export const MassAssignment = z.object({
 }).strict();
 
 /** The shipped weak-secret wordlist: framework placeholders and the most common passwords. */
-export const WEAK_SECRETS_FILE = fileURLToPath(new URL('./vocab/weak-secrets.txt', import.meta.url));
+export const WEAK_SECRETS_FILE = packageFile('smoke/vocab/weak-secrets.txt');
 
 /** Accounts that sample data and tutorials seed, most likely first. */
 export const DEFAULT_DEMO_ACCOUNTS = [

@@ -2,22 +2,26 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { fromSources, moduleFile } from '../../core/files.ts';
 
-const ENTRY = new URL('./worker.ts', import.meta.url);
 const require = createRequire(import.meta.url);
 
 /**
- * The worker and the gonogo modules it imports as one plain-JavaScript module. A worker thread does not
+ * The worker as a plain-JavaScript module. Compiled (dist/), it is the worker.js beside this module. From the
+ * TypeScript sources (a checkout's tests), it is the worker and the gonogo modules it imports bundled by esbuild
+ * (a development dependency) into one module: a worker thread does not
  * share the main thread's tsx loader; registering tsx again in every worker costs each one its own
  * loader thread and compiler state (about 17 MB a worker, measured with two), memory charged to
  * the harness for the whole run. Packages stay external, pinned to the files this installation resolves,
  * so the module works from a temporary directory.
  */
 export async function bundleWorker(): Promise<{ url: URL; dispose(): Promise<void> }> {
+  const entry = moduleFile(import.meta.url, './worker.ts');
+  if (!fromSources(import.meta.url)) return { url: pathToFileURL(entry), dispose: async () => {} };
   const { build, stop } = await import('esbuild');
   const out = await build({
-    entryPoints: [fileURLToPath(ENTRY)],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'esm',

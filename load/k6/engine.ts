@@ -1,5 +1,4 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
@@ -14,11 +13,12 @@ import { classifyExit, stderrEvidence } from './exit.ts';
 import { streamK6Json } from './stream.ts';
 import { parseK6Summary, type K6Summary } from './summary.ts';
 import { ACCOUNTS_ENV } from '../../scenarios/journey-core.ts';
+import { packageFile } from '../../core/files.ts';
 
 /** Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN); the pool travels in one. */
 const MAX_POOL_ENV_BYTES = 120_000;
 
-export const SCENARIO_SCRIPT = fileURLToPath(new URL('../../scenarios/journeys.ts', import.meta.url));
+export const SCENARIO_SCRIPT = packageFile('scenarios/journeys.ts');
 
 /** `--execution-segment` arguments of shard i of n (k6 splits every scenario's VUs by them). */
 export function segmentArgs(i: number, n: number): string[] {

@@ -1,8 +1,10 @@
+import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { packageFile } from '../../core/files.ts';
 
-const dir = new URL('../static/', import.meta.url);
+const dir = pathToFileURL(packageFile('reference-app/static/'));
 // Read once at registration: three small files, served from memory.
 const files = {
   html: readFileSync(new URL('login.html', dir), 'utf8'),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { gonogo as run } from '../helpers/cli.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 function project(config: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-cfg-'));

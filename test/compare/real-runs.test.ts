@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_SCHEMA_FILE } from '../../reports/json-schema.ts';
 import { readReport } from '../../reports/io.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gonogo-real-'));
 const gonogo = (...argv: string[]) => execa('node', [BIN, ...argv], { reject: false });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 
-export const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+export const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 export interface ChildRun { code: number | undefined; out: string; err: string; timedOut: boolean; signal: string | undefined }
 

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../../reports/io.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 describe('concurrent runs and earlier reports', () => {
   it('two runs at once into the same results folder both write intact reports', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
 import { faultProject, FAULT_ENV } from './support.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 /** Masking is the default (secrets.test.ts proves it on a full run); a team that needs the addresses says so in the config. */
 describe('report.showEmails', () => {

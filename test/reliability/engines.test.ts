@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../../reports/io.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 /** A PATH with node but without k6 (CI puts k6 in ~/go/bin). */
 const NO_K6_PATH = '/usr/local/bin:/usr/bin:/bin';
 

@@ -16,7 +16,7 @@ import { report } from '../helpers/report.ts';
  * endings, includes, truncated and oversized files. Each must be read right or refused with exit 2 naming
  * the file, promptly; never a hang and never a pass.
  */
-const BIN = fileURLToPath(new URL('../../bin/gonogo.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/bin/gonogo.js', import.meta.url));
 const CHECKLISTS = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
 const FOURTH = readFileSync(join(CHECKLISTS, readdirSync(CHECKLISTS).sort().find((f) => f.startsWith('004'))!), 'utf8');
 const root = mkdtempSync(join(tmpdir(), 'gonogo-inputs-'));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readReport } from '../../reports/io.ts';
 import { descendants, identify, listening, stillRunning, type Proc } from './procs.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 /**
  * SIGINT, SIGTERM or SIGHUP (a closed terminal) while a suite runs: every child (k6, Playwright, Chromium, the reference app's

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrefixServer, type PrefixServer } from '../fixtures/prefix-server.ts';
 import { faultProject, FAULT_ENV } from './support.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 /**
  * A platform served under a path prefix (https://host/app/v1, as behind a reverse proxy): every suite

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 /** A size-limited tmpfs stands in for a full disk; mounting needs root, so elsewhere the test is skipped. */
 const disk = mkdtempSync(join(tmpdir(), 'gonogo-fulldisk-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import { findK6 } from '../../load/k6/binary.ts';
 
-const BIN = new URL('../../bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 const hasK6 = (await findK6()) !== null;
 
 function project(baseUrl: string): string {

@@ -1,0 +1,175 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromSources, moduleFile, moduleProcess, packageFile, PACKAGE_ROOT } from '../../core/files.ts';
+import { COMPARE_FORMATS } from '../../reports/commands.ts';
+import { compareRenderers } from '../../reports/compare/render.ts';
+import { TlsConfig, DepsConfig } from '../../security/config.ts';
+import { DEPS_DEFAULTS, TLS_DEFAULTS } from '../../security/defaults.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const BIN = join(DIST, 'bin/gonogo.js');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  bin: Record<string, string>; exports: Record<string, string | { types: string; default: string }>; types: string; files: string[];
+  dependencies: Record<string, string>; devDependencies: Record<string, string>;
+};
+
+/** What `npm pack` would put in the tarball, from npm itself (the `files` list, .npmignore rules and npm's own always/never lists). */
+let packed: string[] = [];
+beforeAll(async () => {
+  const r = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
+  packed = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+}, 120_000);
+
+const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true, recursive: true })
+  .filter((e) => e.isFile()).map((e) => relative(ROOT, join(e.parentPath, e.name)));
+
+describe('the package layout', () => {
+  it('bin, exports and types point at compiled JavaScript in dist/ with declarations, and those are packed', () => {
+    const targets = [
+      ...Object.values(pkg.bin),
+      pkg.types,
+      ...Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : [e.types, e.default])),
+    ].map((p) => p.replace(/^\.\//, ''));
+    for (const t of targets) {
+      expect(existsSync(join(ROOT, t)), t).toBe(true);
+      expect(packed, t).toContain(t);
+    }
+    expect(pkg.bin.gonogo).toMatch(/^dist\/.*\.js$/);
+    const main = pkg.exports['.'] as { types: string; default: string };
+    expect(main.default).toMatch(/^\.\/dist\/.*\.js$/);
+    expect(main.types).toMatch(/^\.\/dist\/.*\.d\.ts$/);
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('ships no tests, fixtures of tests, TypeScript sources of compiled code or build info', () => {
+    expect(packed.filter((p) => p.startsWith('test/'))).toEqual([]);
+    expect(packed.filter((p) => /\.tsbuildinfo/.test(p))).toEqual([]);
+    // A .ts file ships only as data a tool other than Node reads: k6 scripts, example and template configs.
+    const ts = packed.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'));
+    expect(ts.filter((p) => !/^(scenarios|examples|config\/defaults)\//.test(p))).toEqual([]);
+    for (const p of ts) {
+      if (p === 'scenarios/journey-core.ts') continue; // k6 imports it beside journeys.ts; Node runs its compiled copy
+      expect(existsSync(join(DIST, p.replace(/\.ts$/, '.js'))), `${p} is a source of compiled code`).toBe(false);
+    }
+  });
+
+  it('every compiled module of the sources is packed, with its declaration', () => {
+    const built = walk(DIST).filter((p) => p.endsWith('.js'));
+    expect(built.length).toBeGreaterThan(100);
+    for (const js of built) {
+      expect(packed, js).toContain(js);
+      expect(packed, js).toContain(js.replace(/\.js$/, '.d.ts'));
+    }
+  });
+
+  it('every file the compiled code finds from the package root is packed', () => {
+    const literal = /packageFile\(\s*(['"`])([^'"`$]+)(\$\{[^}]*\})?([^'"`]*)\1\s*\)/g;
+    const wanted: Array<{ from: string; path: string; template: boolean }> = [];
+    for (const js of walk(DIST).filter((p) => p.endsWith('.js'))) {
+      for (const m of readFileSync(join(ROOT, js), 'utf8').matchAll(literal)) wanted.push({ from: js, path: m[2]!, template: Boolean(m[3]) });
+    }
+    expect(wanted.map((w) => w.path)).toEqual(expect.arrayContaining(['config/defaults/kpis.yaml', 'reports/report.schema.json', 'scenarios/journeys.ts', 'reference-app/static/']));
+    for (const w of wanted) {
+      // A file, a folder (with or without its slash) or the fixed start of a templated path.
+      const hit = packed.includes(w.path) || packed.some((p) => p.startsWith(w.template || w.path.endsWith('/') ? w.path : `${w.path}/`));
+      expect(hit, `${w.path} (used by ${w.from})`).toBe(true);
+    }
+    // The dialects' example configs, named through a template.
+    for (const d of readdirSync(join(ROOT, 'examples'))) expect(packed).toContain(`examples/${d}/gonogo.config.ts`);
+  });
+
+  it('the Playwright specs ship compiled, so Playwright runs them from node_modules (it compiles no TypeScript there)', () => {
+    const specs = packed.filter((p) => p.startsWith('dist/smoke/specs/') && p.endsWith('.spec.js'));
+    const sources = walk(join(ROOT, 'smoke/specs')).filter((p) => p.endsWith('.spec.ts'));
+    expect(specs.length).toBe(sources.length);
+    expect(packed.some((p) => p.startsWith('smoke/specs/'))).toBe(false);
+  });
+
+  it('build tools are development dependencies only', () => {
+    for (const tool of ['typescript', 'tsx', 'esbuild', 'vitest']) {
+      expect(pkg.dependencies[tool], tool).toBeUndefined();
+      expect(pkg.devDependencies[tool], tool).toBeDefined();
+    }
+  });
+});
+
+describe('finding files from the sources and from dist/', () => {
+  it('the package root is the folder of package.json, from a source and from a compiled module', async () => {
+    expect(PACKAGE_ROOT).toBe(ROOT.replace(/\/$/, ''));
+    const r = await execa('node', ['--input-type=module', '-e', `import { PACKAGE_ROOT } from ${JSON.stringify(pathToFileURL(join(DIST, 'core/files.js')).href)}; console.log(PACKAGE_ROOT);`]);
+    expect(r.stdout).toBe(PACKAGE_ROOT);
+    expect(packageFile('config/defaults/kpis.yaml')).toBe(join(ROOT, 'config/defaults/kpis.yaml'));
+  });
+
+  it('a spawned module is the .ts source beside a source and the compiled .js beside a compiled module, and both exist', () => {
+    const src = pathToFileURL(join(ROOT, 'cli/reference-target.ts')).href;
+    const built = pathToFileURL(join(DIST, 'cli/reference-target.js')).href;
+    expect(fromSources(src)).toBe(true);
+    expect(fromSources(built)).toBe(false);
+    expect(moduleProcess(src, '../reference-app/child.ts')).toEqual({ file: join(ROOT, 'reference-app/child.ts'), execArgv: ['--import', 'tsx'] });
+    expect(moduleProcess(built, '../reference-app/child.ts')).toEqual({ file: join(DIST, 'reference-app/child.js'), execArgv: [] });
+    for (const [from, rel] of [['cli/reference-target', '../reference-app/child.ts'], ['load/autocannon/bundle', './worker.ts'], ['config/load', '../index.ts']] as const) {
+      expect(existsSync(moduleFile(pathToFileURL(join(DIST, `${from}.js`)).href, rel)), `${from} -> ${rel}`).toBe(true);
+      expect(existsSync(moduleFile(pathToFileURL(join(ROOT, `${from}.ts`)).href, rel)), `${from} -> ${rel}`).toBe(true);
+    }
+  });
+});
+
+/** The modules one command loads, from Node's module loader (a load hook that records each URL). */
+const traceDir = mkdtempSync(join(tmpdir(), 'gonogo-trace-'));
+afterAll(() => rmSync(traceDir, { recursive: true, force: true }));
+async function loadedBy(args: string[]): Promise<{ exitCode: number | undefined; stdout: string; modules: string[] }> {
+  const log = join(traceDir, `${args.join('_').replace(/\W+/g, '_')}.txt`);
+  const hooks = join(traceDir, 'hooks.mjs');
+  const register = join(traceDir, 'register.mjs');
+  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function load(url, ctx, next) { appendFileSync(process.env.TRACE_LOG, url + '\\n'); return next(url, ctx); }\n`);
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(log, '');
+  const r = await execa('node', ['--import', register, BIN, ...args], { reject: false, env: { TRACE_LOG: log }, timeout: 60_000 });
+  // CommonJS packages required from ESM appear by their entry; their own requires do not, so packages are named by their folder.
+  return { exitCode: r.exitCode, stdout: r.stdout, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+const packagesOf = (modules: string[]) => [...new Set(modules.flatMap((u) => {
+  const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
+  return m ? [m[1]!] : [];
+}))];
+const HEAVY = ['@playwright/test', 'playwright', 'playwright-core', 'autocannon', 'fastify', 'better-sqlite3', 'mailparser', 'smtp-server', 'stripe', 'yaml', 'zod', 'execa', 'jiti', 'hdr-histogram-js', 'node-forge'];
+
+describe('start-up loads only what a command uses', () => {
+  it('--version and --help load the command line parser and no engine, browser driver, server or schema library', async () => {
+    for (const args of [['--version'], ['--help'], ['audit', 'tls', '--help'], ['audit', 'headers', '--help']]) {
+      const r = await loadedBy(args);
+      expect(r.exitCode, args.join(' ')).toBe(0);
+      expect(packagesOf(r.modules), args.join(' ')).toEqual(['commander']);
+      expect(r.modules.filter((u) => u.includes('/dist/')).length, args.join(' ')).toBeLessThan(30);
+    }
+    expect((await loadedBy(['--version'])).stdout).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('audit tls and audit headers load their own modules and none of the other suites', async () => {
+    const atStart = new Set((await loadedBy(['--help'])).modules);
+    for (const args of [['audit', 'tls', '127.0.0.1:1'], ['audit', 'headers', 'http://127.0.0.1:1/']]) {
+      const r = await loadedBy(args);
+      const added = r.modules.filter((u) => !atStart.has(u));
+      expect(r.exitCode, args.join(' ')).not.toBe(0); // nothing listens there: the audit ran and judged
+      const heavy = packagesOf(r.modules).filter((p) => HEAVY.includes(p) && p !== 'node-forge');
+      expect(heavy, args.join(' ')).toEqual([]);
+      expect(added.filter((u) => /\/dist\/(smoke|load|reference-app)\//.test(u)), args.join(' ')).toEqual([]);
+      expect(added.some((u) => u.includes(`/dist/security/${args[1]}/`)), args.join(' ')).toBe(true);
+    }
+  });
+
+  it('the defaults the ad hoc audits use are the config schema\'s defaults', () => {
+    const tls = TlsConfig.parse({});
+    expect({ concurrency: tls.concurrency, handshakeTimeoutMs: tls.handshakeTimeoutMs }).toEqual(TLS_DEFAULTS);
+    const deps = DepsConfig.parse({});
+    expect(deps.timeoutS).toBe(DEPS_DEFAULTS.timeoutS);
+    expect(deps.source).toEqual({ kind: 'osv-api', url: DEPS_DEFAULTS.osvApiUrl, timeoutMs: DEPS_DEFAULTS.osvApiTimeoutMs });
+    expect([...COMPARE_FORMATS].sort()).toEqual(Object.keys(compareRenderers).sort());
+  });
+});
