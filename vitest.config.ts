@@ -1,8 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that only compute (no server, browser, child process or load engine): they share their worker process, so
+ * the modules they import load once per worker instead of once per file, which was most of their time. Each leaves
+ * no state behind (the environment variables and listeners a few of them set are put back). A new file runs
+ * isolated unless it is listed here.
+ */
+const SHARED_PROCESS = [
+  'test/checklist/judge.test.ts', 'test/checklist/load.test.ts', 'test/checklist/parse.test.ts',
+  'test/cli/progress.test.ts', 'test/cli/write.test.ts',
+  'test/compare/compare.test.ts',
+  'test/config/kpis.test.ts', 'test/config/threshold.test.ts',
+  'test/core/url.test.ts',
+  'test/load/accounts.test.ts', 'test/load/core.test.ts',
+  'test/reference-app/commands.test.ts',
+  'test/reports/emails.test.ts', 'test/reports/junit.test.ts', 'test/reports/load-status.test.ts', 'test/reports/redact.test.ts',
+  'test/reports/render.test.ts', 'test/reports/verdict.test.ts',
+  'test/security/deps-none.test.ts', 'test/security/headers.test.ts', 'test/security/lockfiles.test.ts',
+  'test/smoke/accounts.test.ts', 'test/smoke/adapter.test.ts', 'test/smoke/config.test.ts', 'test/smoke/flow.test.ts',
+  'test/smoke/lib.test.ts', 'test/smoke/scope-proxy.test.ts', 'test/smoke/vocab.test.ts',
+  'test/smoke/lib/limits.test.ts', 'test/smoke/lib/lockout.test.ts', 'test/smoke/lib/ratelimit-model.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -14,5 +35,9 @@ export default defineConfig({
       // smoke suite's limit probes then wait seconds for the announced Retry-After. The demo keeps a minute.
       GONOGO_REFERENCE_LIMIT_WINDOW_S: '20',
     },
+    projects: [
+      { extends: true, test: { name: 'unit', include: SHARED_PROCESS, isolate: false } },
+      { extends: true, test: { name: 'system', include: ['test/**/*.test.ts'], exclude: SHARED_PROCESS } },
+    ],
   },
 });
