@@ -1,4 +1,30 @@
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The longest files, longest first (measured): on a clean clone vitest knows no durations and starts larger files
+ * first, which put the three-line flaw matrices, the longest of all, at the very end. Started first, the rest of
+ * the suite fills the other worker while they run. Files not listed keep vitest's own order after these.
+ */
+const LONGEST_FIRST = [
+  'test/smoke/flaw-matrix.test.ts', 'test/smoke/flaw-matrix-drf.test.ts', 'test/smoke/flaw-matrix-fastapi.test.ts',
+  'test/reliability/secrets.test.ts', 'test/reliability/engines.test.ts', 'test/reliability/prefix.test.ts', 'test/load/throttle.test.ts',
+  'test/reliability/concurrency.test.ts', 'test/reliability/scope.test.ts', 'test/smoke/own-platform.test.ts', 'test/reliability/interrupt.test.ts',
+  'test/reliability/emails.test.ts', 'test/reliability/exit-codes.test.ts', 'test/reliability/hostile-flags.test.ts',
+  'test/reliability/merge-inputs.test.ts', 'test/load/reference.test.ts', 'test/reliability/kpi-file.test.ts', 'test/reliability/report-set.test.ts',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST_FIRST.indexOf(relative(f.project.config.root, f.moduleId).split('\\').join('/'));
+      return i < 0 ? LONGEST_FIRST.length : i;
+    };
+    const sorted = await super.sort(files);
+    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
+  }
+}
 
 /**
  * Files that only compute (no server, browser, child process or load engine): they share their worker process, so
@@ -27,6 +53,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    sequence: { sequencer: LongestFirst },
     // Servers, browsers and load engines share two cores: keep file parallelism modest.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     env: {
