@@ -3,6 +3,7 @@ import { FLAWS } from '../../reference-app/flaws.ts';
 import { CATALOGUE, AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
 import { smokeAgainstDialect, smokeAgainstReference } from './harness.ts';
 import { CONTROL_LOST, FLAW_GROUPS, SMOKE_FLAWS, matrixRuns, smokeIds } from './matrix.ts';
+import { slots } from '../helpers/slots.ts';
 
 // The limit probes wait out two announced Retry-After windows (the harness's short windows, overlapped where keys allow).
 const RUN_TIMEOUT = 330_000;
@@ -57,22 +58,3 @@ describe.concurrent(`smoke flaw matrix against the reference app (${dialect})`, 
 });
 }
 
-/**
- * At most `n` of the returned function's tasks run at once; the others wait their turn in order (a finished task
- * hands its slot to the next). Ten lines, for the tests only: not worth a dependency.
- */
-function slots(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    if (running < n) running++;
-    else await new Promise<void>((r) => waiting.push(r));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
