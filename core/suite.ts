@@ -48,6 +48,8 @@ export interface SuiteContext {
   };
   /** Secret values to scrub from every output (passwords, tokens, webhook secret). */
   secrets: Set<string>;
+  /** Where the secrets the config names by variable are read (default process.env): runs side by side in one process each pass their own. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SuiteOutput {

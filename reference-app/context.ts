@@ -27,6 +27,8 @@ export interface AppContext {
   unlimitedAddresses: string[];
   /** Testing only: a per-user API limit that applies to allowlisted addresses too (see StartReferenceOptions.userRateLimit). */
   userRateLimit: UserRateLimit | null;
+  /** The window of the API and login limits (60 s unless a test shortens it, see StartReferenceOptions.limitWindowS). */
+  limitWindowMs: number;
   /** A hash of a random password, verified for unknown users so that timing does not reveal them. */
   dummyHash: string;
 }

@@ -20,6 +20,8 @@ export function exampleEnv(info: ReferenceInfo, o: { mailApiUrl?: string; kpiFil
     GONOGO_BASE_URL: info.baseUrl, GONOGO_HTTP_URL: new URL('/', info.httpUrl).href, GONOGO_CA_FILE: info.caFile,
     GONOGO_OPENAPI: pathToFileURL(info.openapiFile).href, GONOGO_LOCKFILE: info.lockfile, GONOGO_OSV_DIR: info.osvDb,
     GONOGO_WEBHOOK_SECRET: info.webhookSecret, GONOGO_JWT_SECRET: info.jwtSecret,
+    // The window of the platform's limits (60 s unless a test shortened it): the configs document the same rate.
+    GONOGO_RATELIMIT_WINDOW_S: String(info.limitWindowS),
     ...(o.mailApiUrl ? { GONOGO_MAILBOX_URL: o.mailApiUrl } : {}),
     ...(info.mailDir ? { GONOGO_MAIL_DIR: info.mailDir } : {}),
     ...(info.unlimitedAddresses[0] ? { GONOGO_LOAD_SOURCE: info.unlimitedAddresses[0] } : {}),

@@ -15,6 +15,7 @@ import type { AppContext, UserRateLimit } from './context.ts';
 import { insertUser, openDatabase, type Db } from './db.ts';
 import { FlawSet } from './flaws.ts';
 import { dialectByName } from './dialects.ts';
+import { UsageError } from '../config/errors.ts';
 import { Mailer } from './mailer.ts';
 import { hashPassword } from './passwords.ts';
 import { HOME_HTML } from './routes/pages.ts';
@@ -43,6 +44,13 @@ export interface StartReferenceOptions {
    * GONOGO_REFERENCE_USER_RATE_LIMIT="MAX/WINDOW_MS", so it reaches the platform's child process.
    */
   userRateLimit?: UserRateLimit;
+  /**
+   * Testing only: the window, in seconds, of the API and login limits (60 by default, as the platform documents
+   * them: 100 a minute, login 10 or 60 a minute). The limits keep their sizes; a short window makes the announced
+   * Retry-After waits short. Also read from GONOGO_REFERENCE_LIMIT_WINDOW_S, so it reaches the platform's child
+   * process; the example configs read GONOGO_RATELIMIT_WINDOW_S (set by exampleEnv) so they document the same rate.
+   */
+  limitWindowS?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -65,6 +73,18 @@ function secret(value: string | undefined, make: () => string): string {
   return value && value.length > 0 ? value : make();
 }
 
+export const LIMIT_WINDOW_ENV = 'GONOGO_REFERENCE_LIMIT_WINDOW_S';
+/** Retry-After is whole seconds: below this a window cannot be told apart from the clock's and the network's edges. */
+export const MIN_LIMIT_WINDOW_S = 3;
+export const DEFAULT_LIMIT_WINDOW_S = 60;
+
+function limitWindowFrom(value: number | string | undefined, where: string): number {
+  if (value === undefined || value === '') return DEFAULT_LIMIT_WINDOW_S;
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < MIN_LIMIT_WINDOW_S) throw new UsageError(`${where} must be a whole number of seconds, at least ${MIN_LIMIT_WINDOW_S} (received: ${value})`);
+  return n;
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -80,6 +100,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
   const host = opts.host ?? '127.0.0.1';
   const unlimitedAddresses = opts.unlimitedAddresses ?? ['127.0.0.2'];
   const userRateLimit = opts.userRateLimit ?? userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
+  const limitWindowS = opts.limitWindowS !== undefined ? limitWindowFrom(opts.limitWindowS, 'limitWindowS') : limitWindowFrom(env[LIMIT_WINDOW_ENV], LIMIT_WINDOW_ENV);
   const password = secret(env.GONOGO_REFERENCE_PASSWORD, () => `${randomBytes(12).toString('base64url')}Aa1!`);
   const jwtSecret = flaws.has('weak-jwt-secret') ? 'secret' : secret(env.GONOGO_REFERENCE_JWT_SECRET, () => randomBytes(32).toString('base64url'));
   const webhookSecret = secret(env.GONOGO_REFERENCE_WEBHOOK_SECRET, () => `whsec_${randomBytes(24).toString('base64url')}`);
@@ -130,7 +151,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     let port = 0;
     const baseUrl = () => `https://${host}:${port}`;
     const ctx: AppContext = {
-      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, userRateLimit, dummyHash,
+      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, userRateLimit, limitWindowMs: limitWindowS * 1000, dummyHash,
       tokens: new TokenService(seeded, jwtSecret, flaws, dialect),
       baseUrl,
       allowedOrigins: () => [baseUrl(), `https://localhost:${port}`],
@@ -162,7 +183,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     return {
       baseUrl: baseUrl(), httpUrl: `http://${host}:${httpPort}`, host, port, httpPort, caFile, accounts,
       jwtSecret, webhookSecret, flaws: flaws.list(), dialect: dialect.name, ...(mailDir ? { mailDir } : {}), lockfile, openapiFile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
-      unlimitedAddresses, userRateLimit, stop,
+      unlimitedAddresses, userRateLimit, limitWindowS, stop,
     };
   } catch (e) {
     await stop();

@@ -99,7 +99,7 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
     await app.register(rateLimit, {
       global: !flaws.has('no-rate-limit'),
       max: (_req, key) => (perUser(key) ? ctx.userRateLimit!.max : 100),
-      timeWindow: (_req, key) => (perUser(key) ? ctx.userRateLimit!.windowMs : 60_000),
+      timeWindow: (_req, key) => (perUser(key) ? ctx.userRateLimit!.windowMs : ctx.limitWindowMs),
       hook: 'preHandler',
       keyGenerator: limitKey,
       allowList: exempt,
@@ -108,7 +108,7 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
   } else {
     registerLimiter(app, {
       algorithm: ctx.dialect.limits.algorithm,
-      global: flaws.has('no-rate-limit') ? false : (req) => (ctx.userRateLimit && req.user ? { max: ctx.userRateLimit.max, timeWindow: ctx.userRateLimit.windowMs } : { max: 100, timeWindow: 60_000 }),
+      global: flaws.has('no-rate-limit') ? false : (req) => (ctx.userRateLimit && req.user ? { max: ctx.userRateLimit.max, timeWindow: ctx.userRateLimit.windowMs } : { max: 100, timeWindow: ctx.limitWindowMs }),
       key: limitKey, skip: exempt,
     });
   }

@@ -36,5 +36,7 @@ export interface ReferenceInfo {
   unlimitedAddresses: string[];
   /** The per-user API limit in force for every address (testing mode), or null. */
   userRateLimit: { max: number; windowMs: number } | null;
+  /** The window of the API and login limits in seconds (60 unless shortened for tests). */
+  limitWindowS: number;
   stop(): Promise<void>;
 }

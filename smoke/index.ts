@@ -28,7 +28,7 @@ type SmokeContextConfig = SuiteContext['config']['smoke'];
 
 function resolveSecrets(ctx: SuiteContext): Record<string, string> {
   const c = ctx.config.smoke;
-  const source: Record<string, string | undefined> = { ...process.env };
+  const source: Record<string, string | undefined> = { ...(ctx.env ?? process.env) };
   const env: Record<string, string> = {};
   for (const name of secretVars(c)) {
     const v = source[name];

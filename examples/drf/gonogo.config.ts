@@ -13,6 +13,8 @@ import { defineConfig } from 'gonogo';
 const env = (name: string, fallback = ''): string => process.env[name] ?? fallback;
 const base = env('GONOGO_BASE_URL', 'https://127.0.0.1:8443');
 const ca = env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {};
+// The documented limits count per minute; GONOGO_RATELIMIT_WINDOW_S follows a platform started with shorter windows (the reference platform's tests).
+const windowS = Number(env('GONOGO_RATELIMIT_WINDOW_S', '60'));
 
 export default defineConfig({
   target: { baseUrl: base, ...ca },
@@ -58,9 +60,9 @@ export default defineConfig({
     webhook: { path: '/api/v1/payments/stripe/webhook/', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     // DRF throttles keep a sliding log: UserRateThrottle 100/min on the API, a scoped 60/min per address on login.
     ratelimit: {
-      api: { method: 'GET', path: '/api/v1/auth/user/', key: 'user', algorithm: 'sliding' },
-      login: { key: 'address', limit: 60, windowS: 60, algorithm: 'sliding' },
-      anonymous: { method: 'GET', path: '/api/v1/auth/user/', algorithm: 'sliding' },
+      api: { method: 'GET', path: '/api/v1/auth/user/', key: 'user', algorithm: 'sliding', windowS },
+      login: { key: 'address', limit: 60, windowS, algorithm: 'sliding' },
+      anonymous: { method: 'GET', path: '/api/v1/auth/user/', algorithm: 'sliding', windowS },
     },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     debugProbes: [

@@ -11,6 +11,8 @@ import { defineConfig } from 'gonogo';
 
 const env = (name: string, fallback = ''): string => process.env[name] ?? fallback;
 const base = env('GONOGO_BASE_URL', 'https://127.0.0.1:8443');
+// The documented limits count per minute; GONOGO_RATELIMIT_WINDOW_S follows a platform started with shorter windows (the reference platform's tests).
+const windowS = Number(env('GONOGO_RATELIMIT_WINDOW_S', '60'));
 
 export default defineConfig({
   target: { baseUrl: base, ...(env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {}) },
@@ -57,9 +59,9 @@ export default defineConfig({
     webhook: { path: '/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     // Token buckets (one slot frees at a time): 100 a minute per user, per address when anonymous; login per address and account.
     ratelimit: {
-      api: { method: 'GET', path: '/users/me', key: 'user', algorithm: 'token-bucket' },
-      login: { key: 'user', algorithm: 'token-bucket' },
-      anonymous: { method: 'GET', path: '/users/me', algorithm: 'token-bucket' },
+      api: { method: 'GET', path: '/users/me', key: 'user', algorithm: 'token-bucket', windowS },
+      login: { key: 'user', algorithm: 'token-bucket', windowS },
+      anonymous: { method: 'GET', path: '/users/me', algorithm: 'token-bucket', windowS },
     },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     debugProbes: [

@@ -11,6 +11,8 @@ import { defineConfig } from 'gonogo';
 const env = (name: string, fallback = ''): string => process.env[name] ?? fallback;
 const base = env('GONOGO_BASE_URL', 'https://127.0.0.1:8443');
 const ca = env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {};
+// The documented limits count per minute; GONOGO_RATELIMIT_WINDOW_S follows a platform started with shorter windows (the reference platform's tests).
+const windowS = Number(env('GONOGO_RATELIMIT_WINDOW_S', '60'));
 
 const login = {
   name: 'login', method: 'POST' as const, path: '/api/auth/login', once: true,
@@ -51,7 +53,7 @@ export default defineConfig({
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     // 100/min per user on the API (anonymous callers per address), fixed windows; login has its own limit per address and account.
-    ratelimit: { api: { method: 'GET', path: '/api/auth/me', key: 'user', algorithm: 'fixed' }, login: { key: 'user', algorithm: 'fixed' } },
+    ratelimit: { api: { method: 'GET', path: '/api/auth/me', key: 'user', algorithm: 'fixed', windowS }, login: { key: 'user', algorithm: 'fixed', windowS } },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
     mailbox: { kind: 'smtp-sink', ...(env('GONOGO_MAILBOX_URL') ? { apiUrl: env('GONOGO_MAILBOX_URL') } : {}) },

@@ -83,7 +83,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.post(paths.login, {
     config: {
       rateLimit: flaws.has('no-login-rate-limit') ? false : {
-        max: dialect.limits.login.max, timeWindow: 60_000,
+        max: dialect.limits.login.max, timeWindow: ctx.limitWindowMs,
         keyGenerator: (req) => (dialect.limits.login.key === 'address' ? `login:${req.ip}` : `login:${req.ip}:${str(req.body, auth.loginEmailField).trim().toLowerCase()}`),
       },
     },

@@ -4,6 +4,7 @@ import type { Recorder } from './evidence.ts';
 import { workerRedactor } from './evidence.ts';
 import { RateLimited, requestRole, type RequestRole } from './outcome.ts';
 import { reserveSlot } from './pace.ts';
+import { resolveLimiters } from './limits.ts';
 import { digest, logSent } from './history.ts';
 import { routeUrl } from '../../core/url.ts';
 
@@ -86,10 +87,14 @@ export class Api {
     return { cookie: `${send.name}=${session.access}` };
   }
 
-  /** Stays under 90% of the documented limit per identity, counted across workers (see pace.ts). */
+  /**
+   * Stays under 90% of the documented limit per identity, counted across workers (see pace.ts): the API
+   * limiter's for a signed-in caller, the anonymous one's otherwise, as smoke.ratelimit sets them (the KPI
+   * file's numbers where it sets none).
+   */
   private async pace(identity: string): Promise<void> {
-    const { requests, windowS } = this.plan.params.rateLimit;
-    const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(requests * 0.9)), windowS * 1000);
+    const { model } = resolveLimiters(this.plan.config, this.plan.params)[identity === 'anonymous' ? 'anonymous' : 'api'];
+    const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(model.limit * 0.9)), model.windowMs);
     if (wait > 0) await sleep(wait);
   }
 

@@ -85,6 +85,51 @@ describe('reference platform lifecycle', () => {
     }
   });
 
+  it('limits count over a shorter window when a test asks (option or environment), at the same sizes; by default a minute', async () => {
+    const [short, fromEnv, demo] = [await Harness.start([], {}, { limitWindowS: 4 }), await Harness.start([], { GONOGO_REFERENCE_LIMIT_WINDOW_S: '5' }), await Harness.start()];
+    // Not the load generator's address: that one is exempt from the API limit.
+    const from = '127.0.0.8';
+    /** Requests until the first 429: how many were answered and the wait it announced. */
+    const burst = async (h: Harness, send: () => Promise<{ status: number; headers: Record<string, unknown> }>, max: number) => {
+      for (let i = 0; i <= max; i++) {
+        const r = await send();
+        if (r.status === 429) return { answered: i, retryAfterS: Number(r.headers['retry-after']) };
+      }
+      return { answered: max + 1, retryAfterS: Number.NaN };
+    };
+    const login = (h: Harness) => () => h.call('POST', '/api/auth/login', { from, body: { email: 'nobody@reference.local', password: 'Wrong-password-1!' } });
+    const api = (h: Harness) => () => h.call('GET', '/api/manufacturers', { from });
+    try {
+      expect([short.info.limitWindowS, fromEnv.info.limitWindowS, demo.info.limitWindowS]).toEqual([4, 5, 60]);
+      for (const [h, windowS] of [[short, 4], [fromEnv, 5]] as const) {
+        const l = await burst(h, login(h), 11);
+        expect(l.answered).toBe(10);
+        expect(l.retryAfterS).toBeGreaterThanOrEqual(1);
+        expect(l.retryAfterS).toBeLessThanOrEqual(windowS);
+        const a = await burst(h, api(h), 101);
+        expect(a.answered).toBe(100);
+        expect(a.retryAfterS).toBeLessThanOrEqual(windowS);
+      }
+      // Once the announced wait has passed, both limits answer again.
+      await new Promise((r) => setTimeout(r, 4_250));
+      expect((await login(short)()).status).toBe(401);
+      expect((await api(short)()).status).not.toBe(429);
+      const d = await burst(demo, login(demo), 11);
+      expect(d.answered).toBe(10);
+      expect(d.retryAfterS).toBeGreaterThan(5);
+      expect(d.retryAfterS).toBeLessThanOrEqual(60);
+    } finally {
+      await Promise.all([short.stop(), fromEnv.stop(), demo.stop()]);
+    }
+  });
+
+  it('a limit window under 3 s or not in whole seconds is a usage error naming where it came from, before anything starts', async () => {
+    const smtp = { host: '127.0.0.1', port: 9 };
+    await expect(startReference({ smtp, env: { GONOGO_REFERENCE_LIMIT_WINDOW_S: '2' } })).rejects.toThrow(/^GONOGO_REFERENCE_LIMIT_WINDOW_S must be a whole number of seconds, at least 3 \(received: 2\)$/);
+    await expect(startReference({ smtp, env: { GONOGO_REFERENCE_LIMIT_WINDOW_S: '10s' } })).rejects.toThrow(UsageError);
+    await expect(startReference({ smtp, env: {}, limitWindowS: 4.5 })).rejects.toThrow(/^limitWindowS must be a whole number of seconds, at least 3 \(received: 4\.5\)$/);
+  });
+
   it('the vulnerable-dependency flaw points at the lockfile pinning lodash 4.17.20', async () => {
     const sink = await startMailSink();
     const info = await startReference({ flaws: ['vulnerable-dependency'], smtp: sink.smtp });

@@ -1,26 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { FAULTS, startFaultServer, type Fault, type FaultServer } from '../fixtures/fault-server.ts';
 import { faultProject, gonogo, FAULT_ENV } from './support.ts';
 import type { Report } from '../../reports/schema.ts';
+import { slots } from '../helpers/slots.ts';
 
 /**
  * The target-fault corpus: every fault x every suite must end in NO-GO with a reason, exit 1,
  * a complete report on disk, and never a crash or a GO.
  */
 const SUITES = ['security', 'load', 'smoke'] as const;
+/** Runs side by side, each against its own fault server into its own folder: most of a run waits out the fault's timeouts. */
+const SIDE_BY_SIDE = 3;
+const RUN_TIMEOUT = 180_000;
 
 describe.each(SUITES)('the %s suite against a faulty target', (suite) => {
   const servers = new Map<Fault, FaultServer>();
+  const slot = slots(SIDE_BY_SIDE);
+  const saved = Object.fromEntries(Object.keys(FAULT_ENV).map((k) => [k, process.env[k]]));
   beforeAll(async () => {
+    // Set for the whole describe: each in-process run puts back the environment it found, so runs side by side all keep it.
+    Object.assign(process.env, FAULT_ENV);
     for (const f of FAULTS) servers.set(f, await startFaultServer(f));
   });
   afterAll(async () => {
     await Promise.all([...servers.values()].map((s) => s.stop()));
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
   });
 
-  it.each(FAULTS)('%s -> NO-GO with a reason, never GO, never a crash', async (fault) => {
+  // A run's timeout covers its wait for a slot.
+  const timeout = RUN_TIMEOUT * Math.ceil(FAULTS.length / SIDE_BY_SIDE);
+  it.concurrent.for([...FAULTS])('%s -> NO-GO with a reason, never GO, never a crash', { timeout }, async (fault, { expect }) => slot(async () => {
     const server = servers.get(fault)!;
     const config = faultProject(server.baseUrl, server.caFile);
     const out = join(config, '..', 'results');
@@ -34,5 +45,5 @@ describe.each(SUITES)('the %s suite against a faulty target', (suite) => {
     const judged = report.checks.filter((c) => c.area !== 'deps');
     expect(judged.length).toBeGreaterThan(0);
     expect(judged.every((c) => c.status !== 'pass') || report.kpis.some((k) => k.suite === suite && k.status !== 'pass')).toBe(true);
-  }, 180_000);
+  }));
 });

@@ -11,8 +11,18 @@ import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.t
 
 const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
 
+/**
+ * The window of the platform's limits in these runs (the platform documents a minute): the limit probes wait out
+ * the announced Retry-After, so a shorter window shortens a run by most of two minutes. The example configs read
+ * the same window (GONOGO_RATELIMIT_WINDOW_S), so the models judge the platform at the rate it enforces. Each stays
+ * long enough that a burst outpaces its limits on a loaded runner (100 requests, or DRF's 60 logins, well within
+ * one window: a slower burst ends inconclusive, an error), and a token bucket (fastapi) keeps its minute: one
+ * refilling faster would free, within the forwarded-for probe's one-second grace, as many slots as it sends.
+ */
+export const TEST_LIMIT_WINDOW_S: Record<string, number> = { marketplace: 20, drf: 30, fastapi: 60 };
+
 /** Starts sink + reference app with the given flaws, runs the smoke suite through examples/marketplace/gonogo.config.ts, stops everything. */
-export async function smokeAgainstReference(flaws: string[], o: { outDir?: string } = {}): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
+export async function smokeAgainstReference(flaws: string[], o: { outDir?: string; limitWindowS?: number } = {}): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
   const started = performance.now();
   const out = await smokeAgainstDialect('marketplace', flaws, o);
   return { ...out, smokeMs: performance.now() - started };
@@ -22,24 +32,38 @@ export async function smokeAgainstReference(flaws: string[], o: { outDir?: strin
  * A dialect of the reference platform, driven only by the dialect's example config
  * (examples/<dialect>/gonogo.config.ts) and the environment a team would set for it.
  */
-export async function smokeAgainstDialect(dialect: string, flaws: string[], o: { outDir?: string } = {}): Promise<SuiteOutput & { outDir: string }> {
+export async function smokeAgainstDialect(dialect: string, flaws: string[], o: { outDir?: string; limitWindowS?: number } = {}): Promise<SuiteOutput & { outDir: string }> {
   const sink = await startMailSink({ host: '127.0.0.1' });
-  const info = await startReference({ flaws, dialect, smtp: sink.smtp, env: {} });
+  const info = await startReference({ flaws, dialect, smtp: sink.smtp, env: {}, limitWindowS: o.limitWindowS ?? TEST_LIMIT_WINDOW_S[dialect] ?? 60 });
   const env = exampleEnv(info, { mailApiUrl: sink.apiUrl, kpiFile: new URL(KPI_FILE).pathname });
-  const saved = { ...process.env };
   try {
-    Object.assign(process.env, env);
-    const loaded = await loadConfigFile(exampleConfigFile(dialect), process.env, ['smoke']);
+    // The example config reads process.env as it loads (as a team's reads its CI's): runs side by side take turns for that moment.
+    const loaded = await withEnv(env, () => loadConfigFile(exampleConfigFile(dialect), process.env, ['smoke']));
     const outDir = o.outDir ?? (await mkdtemp(join(tmpdir(), `gonogo-smoke-${dialect}-`)));
     const kpis = parseKpiText(await readFile(KPI_FILE, 'utf8'), 'kpis.yaml');
     const out = await runSmoke({
       config: loaded.config, configDir: loaded.dir, kpis, outDir, signal: new AbortController().signal, progress: () => {},
-      load: { vus: 1, duration: '1s', engine: 'auto' }, secrets: new Set([...loaded.secrets.values()]),
+      load: { vus: 1, duration: '1s', engine: 'auto' }, secrets: new Set([...loaded.secrets.values()]), env: { ...process.env, ...env },
     });
     return { ...out, outDir };
   } finally {
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k];
     await info.stop();
     await sink.stop();
   }
+}
+
+let envTurn: Promise<unknown> = Promise.resolve();
+/** Runs `fn` with `vars` set in process.env, one caller at a time, and puts the environment back afterwards. */
+function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const run = envTurn.then(async () => {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      return await fn();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+  });
+  envTurn = run.catch(() => undefined);
+  return run;
 }

@@ -3,9 +3,15 @@ import { FLAWS } from '../../reference-app/flaws.ts';
 import { CATALOGUE, AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
 import { smokeAgainstDialect, smokeAgainstReference } from './harness.ts';
 import { CONTROL_LOST, FLAW_GROUPS, SMOKE_FLAWS, matrixRuns, smokeIds } from './matrix.ts';
+import { slots } from '../helpers/slots.ts';
 
-// The limit probes wait out two announced Retry-After windows (about a minute each, overlapped where keys allow).
+// The limit probes wait out two announced Retry-After windows (the harness's short windows, overlapped where keys allow).
 const RUN_TIMEOUT = 330_000;
+/**
+ * Runs of one dialect side by side: each has its own platform, mail sink and ports, and most of a run is waiting
+ * (Retry-After, mail, the limits phase's turns), so three fit on two cores. A run's timeout covers its wait for a slot.
+ */
+const CONCURRENT_RUNS = 3;
 const SMOKE_CATALOGUE = Object.keys(CATALOGUE).filter((id) => AREA_SUITE[areaOf(id)] === 'smoke');
 /** Checks that cannot run against the reference app as gonogo maps it, with the reason. */
 const NOT_APPLICABLE: Record<string, string> = { 'auth.openapi-sweep': 'the reference app publishes no OpenAPI document unless docs-exposed is on' };
@@ -15,8 +21,10 @@ const NOT_APPLICABLE: Record<string, string> = { 'auth.openapi-sweep': 'the refe
  * only through their example configs (examples/<dialect>/gonogo.config.ts).
  */
 export function flawMatrix(dialect: string): void {
-const run = (flaws: string[]) => (dialect === 'marketplace' ? smokeAgainstReference(flaws) : smokeAgainstDialect(dialect, flaws));
-describe(`smoke flaw matrix against the reference app (${dialect})`, () => {
+const slot = slots(CONCURRENT_RUNS);
+const run = (flaws: string[]) => slot(() => (dialect === 'marketplace' ? smokeAgainstReference(flaws) : smokeAgainstDialect(dialect, flaws)));
+const timeout = RUN_TIMEOUT * Math.ceil((matrixRuns().length + 1) / CONCURRENT_RUNS);
+describe.concurrent(`smoke flaw matrix against the reference app (${dialect})`, () => {
   it('runs every smoke-area flaw exactly once, and the groups name only smoke-area flaws', () => {
     const grouped = FLAW_GROUPS.flat();
     expect(grouped.filter((n) => !SMOKE_FLAWS.some((f) => f.name === n))).toEqual([]);
@@ -32,7 +40,7 @@ describe(`smoke flaw matrix against the reference app (${dialect})`, () => {
     expect(out.checks.map((c) => c.id).sort()).toEqual(expect.arrayContaining(SMOKE_CATALOGUE.filter((id) => !NOT_APPLICABLE[id])));
     const metrics = out.measurements.map((m) => m.metric).sort();
     expect(metrics).toEqual(['auth_access_token_lifetime_s', 'auth_lockout_attempts', 'auth_password_min_length', 'email_delivery_s', 'health_latency_ms', 'ratelimit_api_limit', 'ratelimit_login_limit']);
-  }, RUN_TIMEOUT);
+  }, timeout);
 
   for (const group of matrixRuns()) {
     it(`with ${group.join(', ')} on, exactly the declared checks fail`, async () => {
@@ -47,7 +55,8 @@ describe(`smoke flaw matrix against the reference app (${dialect})`, () => {
       expect(unexpected.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
       // Every declared failure is a blocker or carries its own warn level from the catalogue.
       for (const id of declared) expect(out.checks.find((c) => c.id === id)!.level).toBe(CATALOGUE[id as keyof typeof CATALOGUE].level);
-    }, RUN_TIMEOUT);
+    }, timeout);
   }
 });
 }
+
