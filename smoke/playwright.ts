@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { moduleFile } from '../core/files.ts';
 
 export const SPECS_DIR = fileURLToPath(new URL('./specs/', import.meta.url));
 export const LIMITS_DIR = join(SPECS_DIR, 'limits');
-const PROGRESS_REPORTER = fileURLToPath(new URL('./progress-reporter.ts', import.meta.url));
+// Playwright loads the reporter itself: the compiled module from dist, the source when running from a checkout.
+const PROGRESS_REPORTER = moduleFile(import.meta.url, './progress-reporter.ts');
 
 export interface Phase { name: 'checks' | 'limits'; configFile: string; reportFile: string; outputDir: string }
 

@@ -83,6 +83,18 @@ describe('the package layout', () => {
     for (const d of readdirSync(join(ROOT, 'examples'))) expect(packed).toContain(`examples/${d}/gonogo.config.ts`);
   });
 
+  it('no compiled module names a TypeScript sibling by a literal URL (from dist it would not exist): moduleFile() picks .js there', () => {
+    const literal = /new URL\(\s*(['"`])(\.{1,2}\/[^'"`]*\.ts)\1\s*,\s*import\.meta\.url\s*\)/g;
+    const found: string[] = [];
+    for (const js of walk(DIST).filter((p) => p.endsWith('.js'))) {
+      for (const m of readFileSync(join(ROOT, js), 'utf8').matchAll(literal)) {
+        // k6 loads these TypeScript files itself (it runs its own transpiler), from the shipped sources.
+        if (!m[2]!.includes('scenarios/') && !m[2]!.endsWith('journeys.ts')) found.push(`${js}: ${m[2]}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
   it('the Playwright specs ship compiled, so Playwright runs them from node_modules (it compiles no TypeScript there)', () => {
     const specs = packed.filter((p) => p.startsWith('dist/smoke/specs/') && p.endsWith('.spec.js'));
     const sources = walk(join(ROOT, 'smoke/specs')).filter((p) => p.endsWith('.spec.ts'));
