@@ -113,7 +113,7 @@ describe('roles, session bodies and the browser switch', () => {
 
   it('take logout and refresh body templates with the session tokens, and a browser off switch', () => {
     const c = SmokeConfig.parse({ logout: { path: '/api/token/blacklist/', body: { refresh: '{{refresh_token}}' } }, refresh: { body: { refresh: '{{refresh_token}}' } }, browser: { enabled: false } });
-    expect(c.logout).toEqual({ method: 'POST', path: '/api/token/blacklist/', encoding: 'json', body: { refresh: '{{refresh_token}}' } });
+    expect(c.logout).toEqual({ method: 'POST', path: '/api/token/blacklist/', encoding: 'json', body: { refresh: '{{refresh_token}}' }, revokes: ['access'] });
     expect([...placeholders(c.refresh.body)]).toEqual(['refresh_token']);
     expect(c.browser.enabled).toBe(false);
     expect(defaults.browser.enabled).toBe(true);
