@@ -106,8 +106,10 @@ describe.each(engines)('%s engine with an account pool', (_name, make, skip) => 
 
     target.logins.length = 0;
     await make().run(pooled(2));
-    // A pool of two for four VUs: each account logs in twice.
-    expect([...target.logins].sort()).toEqual(['load-1@example.test', 'load-1@example.test', 'load-2@example.test', 'load-2@example.test']);
+    // A pool of two for four VUs: VU i takes account i-1 mod 2. Which four of the six VU ids the orders journey
+    // gets is k6's choice (its scenarios draw VUs from one pool), but any four of 1..6 hold both parities.
+    expect(target.logins).toHaveLength(4);
+    expect(new Set(target.logins)).toEqual(new Set(['load-1@example.test', 'load-2@example.test']));
   });
 });
 
