@@ -29,6 +29,29 @@ export interface RunOutcome {
   exitCode: 0 | 1;
 }
 
+/**
+ * The suite's own result, or an error once the run was stopped and the suite did not finish within the grace
+ * (target.stopGraceS): engines and browsers stop on the signal within seconds, and a suite stuck past that must
+ * not hold the report back.
+ */
+function withinGrace<T>(work: Promise<T>, signal: AbortSignal, graceMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      timer = setTimeout(() => reject(new Error(`did not stop within ${graceMs / 1000}s of being told to, and was abandoned`)), graceMs);
+      timer.unref();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  work.catch(() => {}); // an abandoned suite's late failure has nobody left to hear it
+  return Promise.race([work, abandoned]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  });
+}
+
 /** A closed terminal (SIGHUP) stops a run the way Ctrl+C and a CI cancel do. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -118,7 +141,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
       };
       try {
         await mkdir(ctx.outDir, { recursive: true, mode: 0o700 });
-        const out = await SUITES[suite](ctx);
+        const out = await withinGrace(SUITES[suite](ctx), controller.signal, target.config.target.stopGraceS * 1000);
         checks.push(...out.checks);
         measurements.push(...out.measurements);
         Object.assign(provenance, out.provenance ?? {});

@@ -23,6 +23,8 @@ export const TargetConfig = z.object({
   timeoutMs: z.number().int().positive().default(10_000),
   /** Whole-run deadline: a run that has not finished by then stops, marked incomplete. */
   deadlineS: z.number().int().positive().default(1800),
+  /** Once a run is stopped (a signal, the deadline), how long a suite may take to wind down before it is abandoned. */
+  stopGraceS: z.number().int().positive().max(600).default(20),
 }).strict();
 
 /** What the written report may show. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +16,22 @@ const require = createRequire(import.meta.url);
  * the harness for the whole run. Packages stay external, pinned to the files this installation resolves,
  * so the module works from a temporary directory.
  */
+let shared: Promise<URL> | undefined;
+
+/**
+ * One bundle per process, built once: esbuild's service is shared by every caller in the process, so a run that
+ * stopped it after its own build could kill a build another run (side by side in the same process) still waited
+ * for. The bundle's folder goes when the process exits.
+ */
 export async function bundleWorker(): Promise<{ url: URL; dispose(): Promise<void> }> {
   const entry = moduleFile(import.meta.url, './worker.ts');
   if (!fromSources(import.meta.url)) return { url: pathToFileURL(entry), dispose: async () => {} };
+  shared ??= buildOnce(entry);
+  shared.catch(() => { shared = undefined; }); // a failed build is tried again by the next run
+  return { url: await shared, dispose: async () => {} };
+}
+
+async function buildOnce(entry: string): Promise<URL> {
   const { build, stop } = await import('esbuild');
   const out = await build({
     entryPoints: [entry],
@@ -34,9 +47,10 @@ export async function bundleWorker(): Promise<{ url: URL; dispose(): Promise<voi
         b.onResolve({ filter: /^[^./]/ }, (args) => (isBuiltin(args.path) ? { path: args.path, external: true } : { path: pathToFileURL(require.resolve(args.path)).href, external: true }));
       },
     }],
-  }).finally(() => stop()); // esbuild's service process would otherwise stay for the whole run
-  const dir = await mkdtemp(join(tmpdir(), 'gonogo-autocannon-'));
+  }).finally(() => stop()); // esbuild's service process would otherwise stay for the whole run; no other build shares it
+  const dir = mkdtempSync(join(tmpdir(), 'gonogo-autocannon-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'worker.mjs');
-  await writeFile(file, out.outputFiles[0]!.contents);
-  return { url: pathToFileURL(file), dispose: () => rm(dir, { recursive: true, force: true }) };
+  writeFileSync(file, out.outputFiles[0]!.contents);
+  return pathToFileURL(file);
 }
