@@ -17,6 +17,7 @@ import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
 import { openMailbox, type OpenMailbox } from './mail/open.ts';
+import { preflight } from '../load/preflight.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
 
@@ -113,7 +114,12 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     const measurements = new Map<string, Measurement>();
     const problems: string[] = [];
     const deadline = Date.now() + c.timeoutS * 1000;
-    for (const name of ['checks', 'limits'] as const) {
+    // One verified request first, as the load suite does: a target that cannot be reached at all (refused, reset,
+    // no TLS, an untrusted certificate, no answer) fails every check the same way, so it should not cost a
+    // Playwright run of every check waiting out its own timeouts. Any answer, whatever its status, lets the checks run.
+    const unreachable = await preflight(ctx.config.target.baseUrl, { caFile: caFile ?? ctx.reference?.caFile, insecure: false, timeoutMs: ctx.config.target.timeoutMs });
+    if (unreachable) problems.push(redactor.text(`the smoke checks did not start: ${unreachable}`));
+    for (const name of unreachable ? [] : ['checks', 'limits'] as const) {
       if (ctx.signal.aborted) { problems.push('the run was interrupted'); break; }
       const limitsWorkers = c.ratelimit.api.key === 'user' ? 2 : 1;
       const phase = await writePlaywrightConfig(dir, name, { workers: c.workers, testTimeoutMs, limitsWorkers, ...(teamSpecsDir ? { teamSpecsDir } : {}) });

@@ -82,9 +82,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`a failing browser check keeps what the b
 
   it('its log (not a terminal) names what runs while Playwright is busy, with a counter that never passes its total', () => {
     const beats = clean.log.split('\n').filter((l) => l.includes('still running: smoke'));
-    // the reference platform's checks phase runs for several heartbeat intervals (mail delivery, 42 tests)
+    // the limits phase waits out announced Retry-After windows longer than a heartbeat interval; the checks phase
+    // may or may not leave one (how fast its 42 tests go depends on the machine's load)
     expect(beats.length).toBeGreaterThan(0);
-    expect(beats.some((l) => /still running: smoke \d+\/\d+, running [a-z]+\.[a-z-]+.* in the checks phase/.test(l))).toBe(true);
+    expect(beats.some((l) => /still running: smoke \d+\/\d+, running [a-z]+\.[a-z-]+.* in the (checks|limits) phase/.test(l)), beats.join('\n')).toBe(true);
     for (const m of clean.log.matchAll(/ (\d+)\/(\d+)\b/g)) expect(Number(m[1])).toBeLessThanOrEqual(Number(m[2]));
     // after the verdict, nothing more
     expect(clean.log.trimEnd().split('\n').at(-1)).not.toContain('still running');
