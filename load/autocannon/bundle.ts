@@ -7,6 +7,8 @@ import { fromSources, moduleFile } from '../../core/files.ts';
 
 const require = createRequire(import.meta.url);
 
+let shared: Promise<URL> | undefined;
+
 /**
  * The worker as a plain-JavaScript module. Compiled (dist/), it is the worker.js beside this module. From the
  * TypeScript sources (a checkout's tests), it is the worker and the gonogo modules it imports bundled by esbuild
@@ -15,10 +17,7 @@ const require = createRequire(import.meta.url);
  * loader thread and compiler state (about 17 MB a worker, measured with two), memory charged to
  * the harness for the whole run. Packages stay external, pinned to the files this installation resolves,
  * so the module works from a temporary directory.
- */
-let shared: Promise<URL> | undefined;
-
-/**
+ *
  * One bundle per process, built once: esbuild's service is shared by every caller in the process, so a run that
  * stopped it after its own build could kill a build another run (side by side in the same process) still waited
  * for. The bundle's folder goes when the process exits.
