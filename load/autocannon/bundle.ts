@@ -22,12 +22,14 @@ let shared: Promise<URL> | undefined;
  * stopped it after its own build could kill a build another run (side by side in the same process) still waited
  * for. The bundle's folder goes when the process exits.
  */
-export async function bundleWorker(): Promise<{ url: URL; dispose(): Promise<void> }> {
+export function bundleWorker(): Promise<URL> {
   const entry = moduleFile(import.meta.url, './worker.ts');
-  if (!fromSources(import.meta.url)) return { url: pathToFileURL(entry), dispose: async () => {} };
-  shared ??= buildOnce(entry);
-  shared.catch(() => { shared = undefined; }); // a failed build is tried again by the next run
-  return { url: await shared, dispose: async () => {} };
+  if (!fromSources(import.meta.url)) return Promise.resolve(pathToFileURL(entry));
+  if (!shared) {
+    shared = buildOnce(entry);
+    shared.catch(() => { shared = undefined; }); // a failed build is tried again by the next run
+  }
+  return shared;
 }
 
 async function buildOnce(entry: string): Promise<URL> {

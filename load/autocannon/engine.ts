@@ -53,12 +53,7 @@ export class AutocannonEngine implements LoadEngine {
   }
 
   async run(plan: LoadPlan): Promise<EngineRun> {
-    const worker = await bundleWorker();
-    try {
-      return await this.runWith(plan, worker.url);
-    } finally {
-      await worker.dispose();
-    }
+    return this.runWith(plan, await bundleWorker());
   }
 
   private async runWith(plan: LoadPlan, workerUrl: URL): Promise<EngineRun> {
