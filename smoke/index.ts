@@ -15,6 +15,7 @@ import { keepArtifacts, redactOutputDir } from './artifacts.ts';
 import { PhaseProgress } from './phase-progress.ts';
 import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
+import { logSent } from './lib/history.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
 import { openMailbox, type OpenMailbox } from './mail/open.ts';
 import { preflight } from '../load/preflight.ts';
@@ -117,7 +118,9 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     // One verified request first, as the load suite does: a target that cannot be reached at all (refused, reset,
     // no TLS, an untrusted certificate, no answer) fails every check the same way, so it should not cost a
     // Playwright run of every check waiting out its own timeouts. Any answer, whatever its status, lets the checks run.
-    const unreachable = await preflight(ctx.config.target.baseUrl, { caFile: caFile ?? ctx.reference?.caFile, insecure: false, timeoutMs: ctx.config.target.timeoutMs });
+    // It is an anonymous request like the checks' own, so it joins their history (the limit probes count it).
+    const answered = (status: number, t: number) => logSent(stateDir, { t, method: 'GET', path: base.pathname, status, credential: '', subject: '' });
+    const unreachable = await preflight(ctx.config.target.baseUrl, { caFile: caFile ?? ctx.reference?.caFile, insecure: false, timeoutMs: ctx.config.target.timeoutMs, answered });
     if (unreachable) problems.push(redactor.text(`the smoke checks did not start: ${unreachable}`));
     for (const name of unreachable ? [] : ['checks', 'limits'] as const) {
       if (ctx.signal.aborted) { problems.push('the run was interrupted'); break; }

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { SmokePlan } from './plan.ts';
 
 /**
  * Every request the suite sent, by every worker and phase, with its time and answer: the rate-limit
@@ -42,4 +43,20 @@ export function readSent(stateDir: string): Sent[] {
     } catch { /* a line cut by a killed worker carries nothing usable */ }
   }
   return out;
+}
+
+/**
+ * The credential a request carries where the login mapping says the platform reads it (`smoke.login.send`), hashed
+ * as the suite's own requests are; '' when it carries none there. Used for requests the suite did not send through
+ * its API client (the browser's): a credential elsewhere counts as anonymous, which only widens what the limit
+ * probes allow, never narrows it.
+ */
+export function credentialIn(plan: SmokePlan, headers: Record<string, string>): string {
+  const send = plan.config.login.send;
+  const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  let token: string | undefined;
+  if (send.as === 'bearer') token = /^bearer\s+(.+)$/i.exec(h.authorization ?? '')?.[1]?.trim();
+  else if (send.as === 'header') token = h[send.name.toLowerCase()]?.startsWith(send.prefix) ? h[send.name.toLowerCase()]!.slice(send.prefix.length) : undefined;
+  else token = (h.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([name]) => name === send.name)?.slice(1).join('=');
+  return token ? digest(token) : '';
 }

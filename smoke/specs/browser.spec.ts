@@ -4,6 +4,7 @@ import { test, pageCheck, control } from '../lib/fixtures.ts';
 import { account } from '../lib/auth.ts';
 import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
 import { routeUrl } from '../../core/url.ts';
+import { credentialIn, logSent } from '../lib/history.ts';
 
 /** Debian's Chromium, never a downloaded browser; the args keep it quiet and off the network. */
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -30,7 +31,23 @@ async function open(plan: import('../lib/plan.ts').SmokePlan) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const hosts = new Set(plan.allowedHosts);
   await context.route('**/*', (route) => (hosts.has(new URL(route.request().url()).host) ? route.continue() : route.abort()));
-  return context;
+  // The page's requests reach the platform's limiters as the suite's own do, so they join the history the limit
+  // probes read (smoke/lib/history.ts): a window that also held them frees its slots when they age out.
+  const target = new URL(plan.baseUrl).host;
+  const logging = new Set<Promise<void>>();
+  context.on('response', (resp) => {
+    const req = resp.request();
+    const url = new URL(req.url());
+    if (url.host !== target) return;
+    const started = req.timing().startTime;
+    const t = Number.isFinite(started) && started > 0 ? Math.round(started) : Date.now();
+    const logged = req.allHeaders().then(
+      (headers) => logSent(plan.stateDir, { t, method: req.method(), path: url.pathname, status: resp.status(), credential: credentialIn(plan, headers), subject: '' }),
+      () => logSent(plan.stateDir, { t, method: req.method(), path: url.pathname, status: resp.status(), credential: '', subject: '' }),
+    ).finally(() => logging.delete(logged));
+    logging.add(logged);
+  });
+  return Object.assign(context, { settle: async () => { await Promise.all([...logging]); } });
 }
 
 async function loginThroughPage(plan: import('../lib/plan.ts').SmokePlan, context: import('@playwright/test').BrowserContext) {
@@ -65,6 +82,7 @@ test('[browser.login-page] the login page loads over HTTPS without console error
   await page.waitForTimeout(200);
   rec.request('GET', page.url(), resp?.status() ?? null);
   if (problems.length) rec.detail('browserProblems', problems);
+  await context.settle();
   await context.close();
   pageCheck(page.url().startsWith('https:'), `the login page ended at ${page.url()}, not on https`);
   pageCheck(resp && resp.status() === 200, `the login page answered ${resp?.status()}`);
@@ -78,6 +96,7 @@ test('[browser.login-flow] logging in through the page works', async ({ plan, re
   pageCheck(resp.status() >= 200 && resp.status() < 300, `the login form's request answered ${resp.status()}`);
   const sel = plan.config.browser.successSelector;
   const shown = sel ? await page.waitForSelector(sel, { timeout: plan.config.browser.timeoutMs }).then(() => true, () => false) : true;
+  await context.settle();
   await context.close();
   pageCheck(shown, `after logging in the page never showed ${sel}`);
 });
@@ -88,6 +107,7 @@ test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the
   control(resp.status() >= 200 && resp.status() < 300, `logging in through the page answered ${resp.status()}`);
   const wanted = plan.config.browser.sessionCookies;
   const cookies = (await context.cookies()).filter((c) => (wanted.length ? wanted.includes(c.name) : true));
+  await context.settle();
   await context.close();
   control(cookies.length > 0, 'no session cookie was set by logging in');
   const bad = cookies.filter((c) => !c.secure || !c.httpOnly || !['Strict', 'Lax'].includes(c.sameSite)).map((c) => `${c.name} (secure=${c.secure}, httpOnly=${c.httpOnly}, sameSite=${c.sameSite})`);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SmokeConfig } from '../../../smoke/config.ts';
-import { digest, logSent, readSent, type Sent } from '../../../smoke/lib/history.ts';
+import { credentialIn, digest, logSent, readSent, type Sent } from '../../../smoke/lib/history.ts';
+import type { SmokePlan } from '../../../smoke/lib/plan.ts';
 import { historyFor, resolveLimiters } from '../../../smoke/lib/limits.ts';
 import { retryAfterS } from '../../../smoke/lib/http.ts';
 import type { KpiFile } from '../../../config/kpis.ts';
@@ -85,6 +86,22 @@ describe('the history of a limiter key', () => {
     await appendFile(join(dir, 'requests.log'), '[8,"GET","/cut');
     expect(readSent(dir)).toEqual(log.slice(0, 3));
     expect(readSent(join(dir, 'missing'))).toEqual([]);
+  });
+});
+
+describe('the credential of a request the suite did not send itself (the browser\'s)', () => {
+  const plan = (login: unknown) => ({ config: SmokeConfig.parse({ login }) }) as unknown as SmokePlan;
+  it('is hashed as the API client hashes it, read where smoke.login.send says the platform reads it', () => {
+    expect(credentialIn(plan({}), { Authorization: 'Bearer tok-1' })).toBe(digest('tok-1'));
+    expect(credentialIn(plan({ send: { as: 'header', name: 'X-Auth', prefix: 'Token ' } }), { 'x-auth': 'Token tok-2' })).toBe(digest('tok-2'));
+    expect(credentialIn(plan({ send: { as: 'cookie', name: 'sid' } }), { cookie: 'theme=dark; sid=tok=3; x=1' })).toBe(digest('tok=3'));
+  });
+
+  it('is anonymous when the request carries none where the platform reads it', () => {
+    expect(credentialIn(plan({}), {})).toBe('');
+    expect(credentialIn(plan({}), { cookie: 'access_token=tok-1' })).toBe('');
+    expect(credentialIn(plan({ send: { as: 'cookie', name: 'sid' } }), { authorization: 'Bearer tok-1', cookie: 'sidx=1' })).toBe('');
+    expect(credentialIn(plan({ send: { as: 'header', name: 'X-Auth', prefix: 'Token ' } }), { 'x-auth': 'Bearer tok-2' })).toBe('');
   });
 });
 
