@@ -59,6 +59,20 @@ export function expectedText(lim: Limiter, tolerance: number, atMost: boolean, n
   return `429 ${band} (${describeModel(lim.model)} ${describeKey(lim.key)}, counting the suite's earlier ${noun}), announcing when to retry, and answered again after that wait`;
 }
 
+/** How late each spoofed request is judged: an answer may reach the limiter that long after it was sent. */
+export const SPOOF_GRACE_MS = 1000;
+
+/**
+ * How many spoofed-address requests to send after the burst's 429: at least 5, and enough that a correct limiter
+ * refilling at its mean rate (limit per window) frees at most about half of them within the grace. A fast token
+ * bucket (100 per 20 s frees 5 a second) would otherwise explain every answer, and the probe could catch nothing.
+ * Never more than the limit itself, nor than the 240 documentation addresses the probe spoofs (203.0.113.10 to .249).
+ */
+export function spoofedCount(model: LimitModel, graceMs = SPOOF_GRACE_MS): number {
+  const freed = Math.ceil((model.limit / model.windowMs) * graceMs);
+  return Math.max(5, Math.min(model.limit, 240, 2 * freed + 5));
+}
+
 /**
  * Spoofed-address requests sent after the burst's 429: how many a correct limiter keyed by address could
  * still answer (slots that freed meanwhile, each request judged `graceMs` late) against how many were answered.

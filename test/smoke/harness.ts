@@ -13,13 +13,14 @@ const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
 
 /**
  * The window of the platform's limits in these runs (the platform documents a minute): the limit probes wait out
- * the announced Retry-After, so a shorter window shortens a run by most of two minutes. The example configs read
- * the same window (GONOGO_RATELIMIT_WINDOW_S), so the models judge the platform at the rate it enforces. Each stays
- * long enough that a burst outpaces its limits on a loaded runner (100 requests, or DRF's 60 logins, well within
- * one window: a slower burst ends inconclusive, an error), and a token bucket (fastapi) keeps its minute: one
- * refilling faster would free, within the forwarded-for probe's one-second grace, as many slots as it sends.
+ * the announced Retry-After, and the checks pace themselves under the limits per window, so a shorter window
+ * shortens a run by most of a minute. The example configs read the same window (GONOGO_RATELIMIT_WINDOW_S), so
+ * the models judge the platform at the rate it enforces. It stays long enough that a burst outpaces its limits on
+ * a loaded runner (100 requests, or DRF's 60 logins, well within one window: a slower burst ends inconclusive, an
+ * error); a token bucket (fastapi) refills five slots a second at this rate, which the forwarded-for probe's
+ * spoofed requests outnumber (smoke/lib/limit-probe.ts, spoofedCount).
  */
-export const TEST_LIMIT_WINDOW_S: Record<string, number> = { marketplace: 20, drf: 30, fastapi: 60 };
+export const TEST_LIMIT_WINDOW_S: Record<string, number> = { marketplace: 20, drf: 20, fastapi: 20 };
 
 /** Starts sink + reference app with the given flaws, runs the smoke suite through examples/marketplace/gonogo.config.ts, stops everything. */
 export async function smokeAgainstReference(flaws: string[], o: { outDir?: string; limitWindowS?: number } = {}): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {

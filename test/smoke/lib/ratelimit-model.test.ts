@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeBurst, predictAnswered, toleranceCount, usedAt, type Algorithm, type LimitModel } from '../../../smoke/lib/ratelimit-model.ts';
-import { probeBurst, probeRetryAfter, spoofedEscapes } from '../../../smoke/lib/limit-probe.ts';
+import { probeBurst, probeRetryAfter, spoofedCount, spoofedEscapes } from '../../../smoke/lib/limit-probe.ts';
 import { absentSim, bucketSim, earlier, FakeClock, fixedSim, slidingSim, type Sim } from './limiters.ts';
 
 const WINDOW = 60_000;
@@ -185,6 +185,42 @@ describe('spoofed X-Forwarded-For against an address key', () => {
     const burst = await probeBurst({ model: m, history: [], tolerance: 10, send: clock.sender(sim), clock });
     const spoofed = Array.from({ length: 5 }, (_, i) => ({ t: clock.t + i, status: fixedSim(100, WINDOW).hit(clock.t + i).status }));
     expect(spoofedEscapes({ model: m, history: [], burst, spoofed, graceMs: 1000 })).toEqual({ answered: 5, explained: 0 });
+  });
+});
+
+describe('spoofed X-Forwarded-For against a fast token bucket', () => {
+  // 100 per 20 s frees five slots a second: five spoofed requests judged a second late would all be explained.
+  const fast: LimitModel = { algorithm: 'token-bucket', limit: 100, windowMs: 20_000 };
+  const spoof = async (fresh: boolean) => {
+    const clock = new FakeClock(T0);
+    const sim = bucketSim(100, 20_000);
+    const burst = await probeBurst({ model: fast, history: [], tolerance: 10, send: clock.sender(sim), clock });
+    const spoofed = [];
+    for (let i = 0; i < spoofedCount(fast); i++) {
+      const t = clock.t;
+      spoofed.push({ t, status: (fresh ? bucketSim(100, 20_000) : sim).hit(t).status });
+      clock.t += 20;
+    }
+    return spoofedEscapes({ model: fast, history: [], burst, spoofed, graceMs: 1000 });
+  };
+
+  it('sends enough that the slots a correct bucket frees are at most about half of them', () => {
+    expect(spoofedCount(fast)).toBe(15);
+    expect(spoofedCount({ algorithm: 'token-bucket', limit: 100, windowMs: 60_000 })).toBe(9);
+    expect(spoofedCount({ algorithm: 'fixed', limit: 10, windowMs: 60_000 })).toBe(7);
+    expect(spoofedCount({ algorithm: 'sliding', limit: 3, windowMs: 60_000 })).toBe(5);
+    expect(spoofedCount({ algorithm: 'token-bucket', limit: 100_000, windowMs: 1000 })).toBe(240);
+  });
+
+  it('a correct bucket refills no more than the model explains', async () => {
+    const r = await spoof(false);
+    expect(r.answered).toBeLessThanOrEqual(r.explained);
+  });
+
+  it('a bucket per spoofed address lets every one through: more than a correct one could', async () => {
+    const r = await spoof(true);
+    expect(r.answered).toBe(15);
+    expect(r.answered).toBeGreaterThan(r.explained);
   });
 });
 
