@@ -41,10 +41,10 @@ async function open(plan: import('../lib/plan.ts').SmokePlan) {
     if (url.host !== target) return;
     const started = req.timing().startTime;
     const t = Number.isFinite(started) && started > 0 ? Math.round(started) : Date.now();
-    const logged = req.allHeaders().then(
-      (headers) => logSent(plan.stateDir, { t, method: req.method(), path: url.pathname, status: resp.status(), credential: credentialIn(plan, headers), subject: '' }),
-      () => logSent(plan.stateDir, { t, method: req.method(), path: url.pathname, status: resp.status(), credential: '', subject: '' }),
-    ).finally(() => logging.delete(logged));
+    // Headers that can no longer be read (the page went away) count as anonymous.
+    const logged = req.allHeaders().catch(() => ({}))
+      .then((headers) => logSent(plan.stateDir, { t, method: req.method(), path: url.pathname, status: resp.status(), credential: credentialIn(plan, headers), subject: '' }))
+      .finally(() => logging.delete(logged));
     logging.add(logged);
   });
   return Object.assign(context, { settle: async () => { await Promise.all([...logging]); } });
