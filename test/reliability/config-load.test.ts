@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../reports/schema.ts';
@@ -42,9 +43,22 @@ describe('loading the config file', () => {
 
 describe('code a config file leaves running', () => {
   it('process.exit(0) from a timer during the run ends it with exit 2, never 0', async () => {
-    const r = await runConfig(`setTimeout(() => process.exit(0), 200);\n${EXPORT}`);
-    expect(r.code, r.err).toBe(2);
-    expect(r.err).toContain('process.exit(0) was called while gonogo was running');
+    // A closed port ends the run in a few hundred milliseconds, which a fast machine can finish before the
+    // timer fires. A port that accepts and never answers keeps every check waiting for its 10 s timeout,
+    // so the timer fires while the run is under way on any machine.
+    const held: Socket[] = [];
+    const silent = createServer((s) => { held.push(s); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const r = await runConfig(`setTimeout(() => process.exit(0), 200);\nexport default { target: { baseUrl: 'https://127.0.0.1:${port}', timeoutMs: 10000 } };`);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toContain('process.exit(0) was called while gonogo was running');
+      expect(existsSync(join(r.out, 'report.json'))).toBe(false);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('an interval does not keep gonogo alive after the report', async () => {
