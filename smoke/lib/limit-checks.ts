@@ -44,7 +44,7 @@ export async function measureLimiter(plan: SmokePlan, rec: Recorder, lim: Limite
   rec.detail('limit', judgement.observedLimit);
   rec.detail('windowS', lim.model.windowMs / 1000);
   rec.detail('model', { ...lim.model, key: lim.key, predicted: judgement.predicted, ...(judgement.predictedAtMost !== undefined ? { predictedAtMost: judgement.predictedAtMost } : {}), heldBefore: judgement.heldBefore, historyInRun: history.length, historyOnRoute: certain.length });
-  return { burst, judgement, history };
+  return { burst, judgement, history, certain };
 }
 
 /** The checks every limiter shares: limited as the model says, the 429 announces a wait, and the wait is honoured. */

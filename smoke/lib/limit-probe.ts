@@ -66,21 +66,40 @@ export const SPOOF_GRACE_MS = 1000;
  * How many spoofed-address requests to send after the burst's 429: at least 5, and enough that a correct limiter
  * refilling at its mean rate (limit per window) frees at most about half of them within the grace. A fast token
  * bucket (100 per 20 s frees 5 a second) would otherwise explain every answer, and the probe could catch nothing.
- * Never more than the limit itself, nor than the 240 documentation addresses the probe spoofs (203.0.113.10 to .249).
+ * `free` more on top: the slots the model may still find free at the 429 (see freeAtLimit), which a correct
+ * limiter would also answer. Never more than the 240 documentation addresses the probe spoofs (203.0.113.10 to .249),
+ * nor (before `free`) than the limit itself.
  */
-export function spoofedCount(model: LimitModel, graceMs = SPOOF_GRACE_MS): number {
+export function spoofedCount(model: LimitModel, graceMs = SPOOF_GRACE_MS, free = 0): number {
   const freed = Math.ceil((model.limit / model.windowMs) * graceMs);
-  return Math.max(5, Math.min(model.limit, 240, 2 * freed + 5));
+  return Math.min(240, Math.max(5, Math.min(model.limit, 2 * freed + 5)) + free);
+}
+
+/** Replays the history and the burst's answered requests: the model's state right after the burst. */
+function afterBurst(model: LimitModel, history: readonly number[], burst: Burst<Answer>) {
+  const s = modelState(model);
+  for (const t of [...history, ...burst.sends.slice(0, burst.limitedAt ?? burst.sends.length)].sort((a, b) => a - b)) s.record(t);
+  return s;
+}
+
+/**
+ * The slots the model still finds free when the burst got its 429, at either end of the history (see historyFor):
+ * a window that the suite's uncertain history overfills or underfills shows here. The probe sends that many more.
+ */
+export function freeAtLimit(o: { model: LimitModel; history: readonly number[]; certain?: readonly number[]; burst: Burst<Answer> }): number {
+  const at = o.burst.limitedAt === undefined ? undefined : o.burst.sends[o.burst.limitedAt];
+  if (at === undefined) return 0;
+  return Math.max(...[o.history, ...(o.certain ? [o.certain] : [])].map((h) => afterBurst(o.model, h, o.burst).remaining(at)));
 }
 
 /**
  * Spoofed-address requests sent after the burst's 429: how many a correct limiter keyed by address could
  * still answer (slots that freed meanwhile, each request judged `graceMs` late) against how many were answered.
+ * The window held at least `certain` and at most `history` (see historyFor): the explanation is the larger of
+ * the two ends, since which earlier requests free a slot during the probe depends on which of them were counted.
  */
-export function spoofedEscapes(o: { model: LimitModel; history: readonly number[]; burst: Burst<Answer>; spoofed: ReadonlyArray<{ t: number; status: number }>; graceMs: number }): { answered: number; explained: number } {
-  const s = modelState(o.model);
-  const answered = o.burst.limitedAt ?? o.burst.sends.length;
-  for (const t of [...o.history, ...o.burst.sends.slice(0, answered)].sort((a, b) => a - b)) s.record(t);
-  const explained = admissible(s, o.spoofed.map((x) => x.t), o.graceMs);
+export function spoofedEscapes(o: { model: LimitModel; history: readonly number[]; certain?: readonly number[]; burst: Burst<Answer>; spoofed: ReadonlyArray<{ t: number; status: number }>; graceMs: number }): { answered: number; explained: number } {
+  const explainedBy = (history: readonly number[]) => admissible(afterBurst(o.model, history, o.burst), o.spoofed.map((x) => x.t), o.graceMs);
+  const explained = Math.max(explainedBy(o.history), o.certain ? explainedBy(o.certain) : 0);
   return { answered: o.spoofed.filter((x) => x.status !== 429).length, explained };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SmokeConfig } from '../../../smoke/config.ts';
 import { credentialIn, digest, logSent, readSent, type Sent } from '../../../smoke/lib/history.ts';
 import type { SmokePlan } from '../../../smoke/lib/plan.ts';
-import { historyFor, resolveLimiters } from '../../../smoke/lib/limits.ts';
+import { certainHistoryFor, historyFor, resolveLimiters } from '../../../smoke/lib/limits.ts';
 import { retryAfterS } from '../../../smoke/lib/http.ts';
 import type { KpiFile } from '../../../config/kpis.ts';
 
@@ -73,6 +73,16 @@ describe('the history of a limiter key', () => {
   it('per address, anonymous: unauthenticated requests except on routes with their own limiter', () => {
     expect(historyFor(log, l.anonymous, all, {})).toEqual([3, 7]);
     expect(historyFor(log, { ...l.anonymous, key: 'address' }, all, {})).toEqual([1, 2, 3, 7]);
+  });
+
+  it('anonymous: a refused credential (401) may have been counted on the address, so it is in the history but never certain', () => {
+    const refused: Sent = { t: 8, method: l.anonymous.method.toUpperCase(), path: l.anonymous.path, status: 401, credential: digest('tampered'), subject: '' };
+    const onRoute: Sent = { ...refused, t: 9, status: 200, credential: '' };
+    const withRefused = [...log, refused, onRoute];
+    expect(historyFor(withRefused, l.anonymous, all, {})).toEqual([3, 7, 8, 9]);
+    expect(certainHistoryFor(withRefused, l.anonymous, all, {})).toEqual([9]);
+    // Keyed by user, a refused credential is nobody's: it joins no user's history.
+    expect(historyFor(withRefused, l.api, all, { credentials: [tok, digest('tampered')] })).toEqual([1, 8]);
   });
 
   it('login per address counts every login of the suite; per user only the one account', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeBurst, predictAnswered, toleranceCount, usedAt, type Algorithm, type LimitModel } from '../../../smoke/lib/ratelimit-model.ts';
-import { probeBurst, probeRetryAfter, spoofedCount, spoofedEscapes } from '../../../smoke/lib/limit-probe.ts';
+import { freeAtLimit, probeBurst, probeRetryAfter, spoofedCount, spoofedEscapes } from '../../../smoke/lib/limit-probe.ts';
 import { absentSim, bucketSim, earlier, FakeClock, fixedSim, slidingSim, type Sim } from './limiters.ts';
 
 const WINDOW = 60_000;
@@ -178,6 +178,31 @@ describe('spoofed X-Forwarded-For against an address key', () => {
     expect(spoofedEscapes({ model: m, history, burst, spoofed, graceMs: 1000 })).toEqual({ answered: 1, explained: 1 });
   });
 
+  it('slots freed by requests the platform counted but the suite logged with a credential are no escape', async () => {
+    const clock = new FakeClock(T0);
+    const sim = slidingSim(100, WINDOW);
+    // 13 requests with a tampered token, answered 401: the platform counted them on the address (optional authentication).
+    const refused = earlier(sim, clock, 13, 200);
+    // 13 anonymous requests on routes the platform exempts (health, pages): in the suite's history, never counted.
+    const exempt = Array.from({ length: 13 }, (_, i) => T0 + 5000 + i);
+    clock.t = T0 + WINDOW - 600;
+    const m = model('sliding');
+    const burst = await probeBurst({ model: m, history: [], tolerance: 10, send: clock.sender(sim), clock });
+    expect(burst.limitedAt).toBe(87);
+    const spoofed = [];
+    for (let i = 0; i < 15; i++) { const t = clock.t; spoofed.push({ t, status: sim.hit(t).status }); clock.t += 60; }
+    expect(spoofed.filter((x) => x.status !== 429).length).toBeGreaterThanOrEqual(10);
+    // Judged on the exempt requests alone, the window looks full until long after the probe: every answer an escape.
+    expect(spoofedEscapes({ model: m, history: exempt, burst, spoofed, graceMs: 1000 }).explained).toBe(0);
+    // The history holds the refused credentials too, and the certain end (no earlier request on the route) is judged as well.
+    const judged = spoofedEscapes({ model: m, history: [...exempt, ...refused], certain: [], burst, spoofed, graceMs: 1000 });
+    expect(judged.answered).toBeLessThanOrEqual(judged.explained);
+    // At the 429 the certain end finds the 13 slots the refused requests hold free, so the probe sends 13 more than its 5.
+    expect(freeAtLimit({ model: m, history: exempt, certain: [], burst })).toBe(13);
+    expect(freeAtLimit({ model: m, history: exempt, burst })).toBe(0);
+    expect(spoofedCount(m, 1000, 13)).toBe(spoofedCount(m) + 13);
+  });
+
   it('a limiter that keys the spoofed address afresh lets every one through, and that is an escape', async () => {
     const clock = new FakeClock(T0);
     const sim = fixedSim(100, WINDOW);
@@ -210,6 +235,7 @@ describe('spoofed X-Forwarded-For against a fast token bucket', () => {
     expect(spoofedCount({ algorithm: 'fixed', limit: 10, windowMs: 60_000 })).toBe(7);
     expect(spoofedCount({ algorithm: 'sliding', limit: 3, windowMs: 60_000 })).toBe(5);
     expect(spoofedCount({ algorithm: 'token-bucket', limit: 100_000, windowMs: 1000 })).toBe(240);
+    expect(spoofedCount(fast, 1000, 300)).toBe(240);
   });
 
   it('a correct bucket refills no more than the model explains', async () => {
