@@ -5,7 +5,7 @@ import type { SmokePlan } from '../lib/plan.ts';
 import { secretFromEnv } from '../lib/plan.ts';
 import { getAll, getPath } from '../lib/jsonpath.ts';
 import { waitForVerificationMail } from '../lib/mail.ts';
-import { asControl, control } from '../lib/outcome.ts';
+import { asControl, asProbe, control } from '../lib/outcome.ts';
 import { buildEvent } from './events.ts';
 import type { Capture, Step } from './schema.ts';
 import { fill, fillPathTemplate, MissingVariable, pathPlaceholders, placeholders, type FlowValue, type FlowVars } from './vars.ts';
@@ -50,7 +50,12 @@ export class FlowRun {
   private readonly captured = new Set<string>();
   lastEvent?: { id: string };
 
-  constructor(private readonly api: Api, private readonly plan: SmokePlan, private readonly actors: Actors, o: { amount?: number; milestoneAmount?: number } = {}) {
+  /** How the legitimate steps' requests are labelled: `control` when a probe stands on them, `probe` when the walk is the check. */
+  private readonly legit: <T>(fn: () => Promise<T>) => Promise<T>;
+
+  /** `judged`: the walk itself is what the check judges (escrow.happy-path), so its steps are not its controls. */
+  constructor(private readonly api: Api, private readonly plan: SmokePlan, private readonly actors: Actors, o: { amount?: number; milestoneAmount?: number; judged?: boolean } = {}) {
+    this.legit = o.judged ? asProbe : asControl;
     const e = plan.config.escrow;
     const amount = o.amount ?? e.amount;
     this.vars = {
@@ -105,7 +110,7 @@ export class FlowRun {
 
   /** Sends a step and requires it to work: a step of the legitimate path that fails makes the probe an error. */
   async must(step: Step, o: { items?: (all: FlowValue[]) => FlowValue[] } = {}): Promise<Res[]> {
-    const responses = await asControl(() => this.send(step, o));
+    const responses = await this.legit(() => this.send(step, o));
     const bad = responses.filter((r) => !stepOk(step, r));
     control(bad.length === 0, `step "${step.name}" (${step.role}) answered ${bad.map((r) => r.status).join(', ')}${step.expect.status ? `, expected ${step.expect.status.join('/')}` : ''}`);
     for (const k of Object.keys(step.capture)) control(this.vars[k] !== undefined, `step "${step.name}" answered without a value for ${k} (${describe(step.capture[k]!)})`);
@@ -171,9 +176,9 @@ export class FlowRun {
   /** Create, open, confirm (signed), and a funded order as the control. */
   async funded(): Promise<void> {
     await this.toPayment();
-    const res = await asControl(() => this.confirm());
+    const res = await this.legit(() => this.confirm());
     control(res.status >= 200 && res.status < 300, `a correctly signed payment event answered ${res.status}`);
-    const state = await asControl(() => this.state());
+    const state = await this.legit(() => this.state());
     control(this.isFunded(state), `after a correctly signed payment the order is "${String(state)}", not ${this.plan.config.escrow.order.states.funded.map((s) => `"${s}"`).join(' or ')}`);
   }
 

@@ -16,10 +16,19 @@ export class CheckFailed extends Error {
 /** A positive control did not hold, so the negative check that depends on it proves nothing. */
 export class ControlFailed extends Error {
   override name = 'ControlFailed';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(`${ERROR_MARK} positive control failed: ${message}`, options);
+  constructor(readonly detail: string, options?: { cause?: unknown }) {
+    super(`${ERROR_MARK} positive control failed: ${detail}`, options);
     keepWorker();
   }
+}
+
+/**
+ * For a check whose subject is itself a positive control (the happy path, the verification link): the control
+ * that did not hold is the finding, so it is a `fail` with the control's own words. Anything else passes through.
+ */
+export function controlAsFinding(e: unknown): unknown {
+  // The ControlFailed already declared the failure to Playwright (keepWorker), so the worker is kept.
+  return e instanceof ControlFailed ? new CheckFailed(e.detail) : e;
 }
 
 /** The target's own limiter answered 429 beyond the bounded wait: the check could not be made. */
@@ -80,6 +89,11 @@ export function requestRole(): RequestRole {
 /** Runs `fn` with the requests it sends labelled `control`: the legitimate steps a probe stands on. */
 export function asControl<T>(fn: () => Promise<T>): Promise<T> {
   return phase.run('control', fn);
+}
+
+/** Runs `fn` with the requests it sends labelled `probe`, even inside a step that would label them `control`. */
+export function asProbe<T>(fn: () => Promise<T>): Promise<T> {
+  return phase.run('probe', fn);
 }
 
 /** Runs a prerequisite; any failure in it makes the dependent check an error. Its requests are labelled `control`. */

@@ -1,4 +1,4 @@
-import { test, check, control, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
+import { test, check, control, controlAsFinding, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
 import { gaveCredential, login, me, ok, registerAndReadMail, useVerification, type Registered } from '../lib/auth.ts';
 import { shared, readState, writeState } from '../lib/state.ts';
 import type { Api, Res } from '../lib/http.ts';
@@ -49,7 +49,7 @@ test('[email.unverified-blocked] an unverified user cannot log in or act', async
 test('[email.link-verifies] the verification link verifies the account', async ({ api, plan, rec }) => {
   const reg = await requireControl('registration and mail', () => pending(api, plan));
   try { await verified(api, plan, reg); } catch (e) {
-    throw e instanceof ControlFailed ? new CheckFailed(e.message) : e;
+    throw controlAsFinding(e);
   }
   const { res, session } = await login(api, plan, reg.email, reg.password);
   rec.actual = `login after verification answered ${res.status}`;
