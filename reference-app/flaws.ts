@@ -29,9 +29,15 @@ export const FLAWS: Flaw[] = [
   { name: 'release-without-approval', description: 'A funded order can be released before every milestone is approved', mustFail: ['escrow.release-needs-approval'] },
   { name: 'patch-marks-paid', description: 'PATCH /api/orders/:id honours status/paid/funded, so a client can mark its order paid', mustFail: ['escrow.mark-paid-refused'] },
   { name: 'invalid-amount', description: 'Orders with zero or negative amounts are accepted', mustFail: ['escrow.invalid-amount'] },
+  {
+    name: 'release-not-recorded', description: 'Release answers success but the order stays funded (the payout is never recorded)', mustFail: ['escrow.happy-path'],
+    // Every other escrow check stands on the happy path, which is what this flaw breaks.
+    mustError: ['escrow.unfunded-release-refused', 'escrow.mark-paid-refused', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.amount-mismatch', 'escrow.replay-funds-once', 'escrow.release-other-client', 'escrow.release-manufacturer', 'escrow.release-anonymous', 'escrow.release-needs-approval', 'escrow.steps-other-client', 'escrow.invalid-amount'],
+  },
   // email verification
   { name: 'unverified-login', description: 'Users who never verified their email can log in', mustFail: ['email.unverified-blocked'] },
   { name: 'verification-token-reusable', description: 'A verification token can be used more than once', mustFail: ['email.token-single-use'] },
+  { name: 'verification-any-token', description: 'The verification route answers success to a token it does not know (it verifies nobody)', mustFail: ['email.random-token-rejected'] },
   { name: 'verification-token-exposed', description: 'The registration response carries the verification token', mustFail: ['email.token-not-exposed'] },
   // auth
   { name: 'long-lived-tokens', description: 'Access tokens live 24 h instead of 15 min', mustFail: ['auth.token-expiry'], mustFailKpis: ['auth.token-expiry'] },

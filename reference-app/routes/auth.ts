@@ -65,6 +65,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const row = db.prepare('SELECT * FROM verification_tokens WHERE token_hash = ?').get(sha256(token)) as
       | { token_hash: string; user_id: number; expires_at: number; used_at: number | null } | undefined;
     const reusable = flaws.has('verification-token-reusable');
+    if (!row && flaws.has('verification-any-token')) return { detail: 'Email verified' };
     if (!row || row.expires_at < Date.now() || (row.used_at !== null && !reusable)) throw new HttpError(400, 'Invalid or expired verification token');
     db.transaction(() => {
       db.prepare('UPDATE verification_tokens SET used_at = ? WHERE token_hash = ?').run(Date.now(), row.token_hash);

@@ -180,6 +180,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     if (!unfundedBypass && !fulfilled && !flaws.has('release-without-approval')) {
       throw new HttpError(409, escrow.fulfil === 'deliver' ? 'The order has not been delivered' : 'Every milestone must be approved before release');
     }
+    if (flaws.has('release-not-recorded')) return json({ ...o, status: 'released' });
     db.prepare("UPDATE orders SET status = 'released' WHERE id = ?").run(o.id);
     return json(orderById(db, o.id)!);
   }

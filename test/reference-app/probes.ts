@@ -86,6 +86,12 @@ export const PROBES: Record<string, Probe> = {
     const r = await h.call('POST', `/api/orders/${o.id}/release`, { token: a.access });
     return r.status === 409 && (await h.order(a.access, o.id)).json.status === 'funded';
   },
+  'release-not-recorded': async (h) => {
+    const a = await h.verifiedClient();
+    const o = await h.fundedOrder(a.access);
+    const r = await h.call('POST', `/api/orders/${o.id}/release`, { token: a.access });
+    return r.status === 200 && (await h.order(a.access, o.id)).json.status === 'released';
+  },
   'patch-marks-paid': async (h) => {
     const c = await h.verifiedClient();
     const o = (await h.createOrder(c.access)).json;
@@ -110,6 +116,10 @@ export const PROBES: Record<string, Probe> = {
     const first = await h.call('POST', '/api/auth/verify-email', { body: { token } });
     const second = await h.call('POST', '/api/auth/verify-email', { body: { token } });
     return first.status === 200 && second.status === 400;
+  },
+  'verification-any-token': async (h) => {
+    const r = await h.call('POST', '/api/auth/verify-email', { body: { token: 'gonogo-not-a-token-0123456789abcdef' } });
+    return r.status === 400;
   },
   'verification-token-exposed': async (h) => {
     const r = await h.register();
