@@ -16,9 +16,9 @@ const DAY_MS = 86_400_000;
 interface KeyPair { publicKey: forge.pki.rsa.PublicKey; keyPem: string }
 
 // Native key generation: node-forge's pure-JS RSA keygen would take seconds and break the 2 s start budget.
-async function rsaKeys(): Promise<KeyPair> {
+async function rsaKeys(bits = 2048): Promise<KeyPair> {
   const { privateKey, publicKey } = await generateRsa('rsa', {
-    modulusLength: 2048,
+    modulusLength: bits,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
@@ -48,10 +48,14 @@ function serial(): string {
   return `${(1 + Math.floor(Math.random() * 0x7e)).toString(16).padStart(2, '0')}${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
 }
 
-/** A fresh CA and a server certificate for 127.0.0.1/localhost signed by it (SHA-256, RSA 2048). */
-export async function generateCerts(opts: { validDays: number; now?: Date }): Promise<GeneratedCerts> {
+/**
+ * A fresh CA and a server certificate for 127.0.0.1/localhost signed by it (SHA-256, RSA 2048; `leafBits` gives the
+ * server key another size, generated afresh, for the flaw that weakens it).
+ */
+export async function generateCerts(opts: { validDays: number; now?: Date; leafBits?: number }): Promise<GeneratedCerts> {
   const now = opts.now ?? new Date();
-  const [ca, leaf] = await processKeys();
+  const [ca, shared] = await processKeys();
+  const leaf = opts.leafBits && opts.leafBits !== 2048 ? await rsaKeys(opts.leafBits) : shared;
 
   const caCert = forge.pki.createCertificate();
   caCert.publicKey = ca.publicKey;

@@ -72,11 +72,14 @@ export const FLAWS: Flaw[] = [
   { name: 'missing-xfo', description: "Framing allowed: no X-Frame-Options and no CSP frame-ancestors", mustFail: ['headers.x-frame-options', 'headers.grade'], mustFailKpis: ['headers.grade'] },
   { name: 'missing-nosniff', description: 'No X-Content-Type-Options: nosniff (a -5 penalty: the grade itself still holds)', mustFail: ['headers.x-content-type-options'] },
   { name: 'missing-referrer-policy', description: 'No Referrer-Policy header (not scored: the grade holds)', mustFail: ['headers.referrer-policy'] },
+  { name: 'home-cookie-insecure', description: 'The home page sets a preferences cookie without Secure, HttpOnly or SameSite', mustFail: ['headers.cookies'] },
+  { name: 'cdn-script-no-sri', description: 'The home page loads a script from a CDN without an integrity hash', mustFail: ['headers.sri'] },
   { name: 'x-powered-by', description: 'Responses carry X-Powered-By with the framework version', mustFail: ['headers.server-leak'] },
   // tls
   { name: 'tls-legacy', description: 'TLS 1.0 and 1.1 accepted (with the CBC suites those versions need)', mustFail: ['tls.protocols', 'tls.ciphers'], mustFailKpis: ['tls.protocols', 'tls.ciphers'] },
   { name: 'weak-cipher', description: 'A non-forward-secret CBC suite (AES128-SHA) is accepted on TLS 1.2', mustFail: ['tls.ciphers'], mustFailKpis: ['tls.ciphers'] },
   { name: 'cert-expiring', description: 'The server certificate expires in 5 days', mustFail: ['tls.certificate-expiry'], mustFailKpis: ['tls.certificate'] },
+  { name: 'cert-weak-key', description: 'The server certificate has a 1024-bit RSA key', mustFail: ['tls.certificate-key'] },
   { name: 'no-https-redirect', description: 'Plain http serves the site instead of redirecting to https', mustFail: ['tls.redirect', 'headers.redirection', 'headers.grade'], mustFailKpis: ['headers.grade'] },
   // dependencies, operations
   { name: 'vulnerable-dependency', description: 'The audited lockfile pins lodash 4.17.20 (GHSA-35jh-r3h4-6jhm, high)', mustFail: ['deps.advisories'], mustFailKpis: ['deps.high'] },

@@ -128,7 +128,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     // Key generation and password hashing both run off the event loop, so they overlap.
     // One hash for the seeded accounts (they share one password by design) keeps the start well under 2 s.
     const [certs, seededHash, demoHash] = await Promise.all([
-      generateCerts({ validDays: flaws.has('cert-expiring') ? 5 : 90 }),
+      generateCerts({ validDays: flaws.has('cert-expiring') ? 5 : 90, ...(flaws.has('cert-weak-key') ? { leafBits: 1024 } : {}) }),
       hashPassword(password),
       flaws.has('demo-account') ? hashPassword(DEMO_ACCOUNT.password) : Promise.resolve(''),
     ]);

@@ -83,7 +83,7 @@ export default defineConfig({
     browser: { loginPage: '/login', successSelector: '#status[data-state="signed-in"]', sessionCookies: ['access_token'] },
   },
   security: {
-    headers: { pages: ['/login'], apiPath: '/api/v1/auth/user/', errorPath: '/gonogo-missing-page-404/' },
+    headers: { pages: ['/', '/login'], apiPath: '/api/v1/auth/user/', errorPath: '/gonogo-missing-page-404/' },
     tls: { endpoint: new URL(base).host, ...ca, ...(env('GONOGO_HTTP_URL') ? { httpUrl: env('GONOGO_HTTP_URL') } : {}) },
     deps: {
       lockfiles: [env('GONOGO_LOCKFILE', './poetry.lock')],

@@ -81,7 +81,7 @@ export default defineConfig({
     browser: { loginPage: '/login', successSelector: '#status[data-state="signed-in"]', sessionCookies: ['access_token'] },
   },
   security: {
-    headers: { pages: ['/login'], apiPath: '/users/me', errorPath: '/gonogo-missing-page-404' },
+    headers: { pages: ['/', '/login'], apiPath: '/users/me', errorPath: '/gonogo-missing-page-404' },
     tls: { endpoint: new URL(base).host, ...(env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {}), ...(env('GONOGO_HTTP_URL') ? { httpUrl: env('GONOGO_HTTP_URL') } : {}) },
     deps: {
       lockfiles: [env('GONOGO_LOCKFILE', './package-lock.json')],

@@ -19,12 +19,20 @@ export const HOME_HTML = '<!doctype html><html lang="en"><head><meta charset="ut
 // An inline snippet of the kind analytics vendors ship: the strict CSP blocks it and the browser reports a violation.
 const INLINE_SNIPPET = '<script>window.analyticsQueue = window.analyticsQueue || []; window.analyticsQueue.push(["pageview"]);</script>\n';
 
+const CDN_SCRIPT = '<script src="https://cdn.analytics.example/v2/tag.js" crossorigin="anonymous"></script>';
+
 export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { paths, auth } = ctx.dialect;
   const attrs = `data-login="${paths.login}" data-me="${paths.me}" data-encoding="${auth.loginEncoding}" data-email-field="${auth.loginEmailField}"`;
   const page = files.html.replace('<body>', `<body ${attrs}>`);
   const loginHtml = ctx.flaws.has('login-inline-script') ? page.replace('</head>', `  ${INLINE_SNIPPET}</head>`) : page;
-  app.get('/', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(HOME_HTML));
+  // A vendor's script pulled from its CDN as its docs suggest, with no integrity hash (the browser would load whatever it serves).
+  const home = ctx.flaws.has('cdn-script-no-sri') ? HOME_HTML.replace('</head>', `${CDN_SCRIPT}</head>`) : HOME_HTML;
+  app.get('/', unlimited, async (_req, reply) => {
+    // A preferences cookie set without a single attribute: readable by scripts, sent over http and cross-site.
+    if (ctx.flaws.has('home-cookie-insecure')) reply.header('Set-Cookie', 'prefs=theme%3Dlight; Path=/');
+    return reply.type('text/html; charset=utf-8').send(home);
+  });
   app.get('/login', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(loginHtml));
   app.get('/static/login.js', unlimited, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(files.js));
   app.get('/static/login.css', unlimited, async (_req, reply) => reply.type('text/css; charset=utf-8').send(files.css));

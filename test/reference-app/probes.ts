@@ -245,6 +245,22 @@ export const PROBES: Record<string, Probe> = {
     });
     socket.on('error', reject);
   }),
+  'home-cookie-insecure': async (h) => {
+    const cookies = [(await h.call('GET', '/')).headers['set-cookie'] ?? []].flat();
+    return cookies.every((c) => /;\s*secure/i.test(c) && /;\s*samesite=(strict|lax)/i.test(c));
+  },
+  'cdn-script-no-sri': async (h) => {
+    const page = (await h.call('GET', '/')).text;
+    return [...page.matchAll(/<script\b[^>]*\bsrc="https?:\/\/[^"]+"[^>]*>/g)].every((m) => /\bintegrity=/.test(m[0]));
+  },
+  'cert-weak-key': async (h) => new Promise((resolve, reject) => {
+    const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca }, () => {
+      const bits = socket.getPeerCertificate().bits;
+      socket.end();
+      resolve(bits >= 2048);
+    });
+    socket.on('error', reject);
+  }),
   'no-https-redirect': async (h) => {
     const r = await h.plain('/login?x=1');
     return r.status === 301 && r.headers.location === `${h.info.baseUrl}/login?x=1`;
