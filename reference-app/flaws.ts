@@ -65,6 +65,7 @@ export const FLAWS: Flaw[] = [
   { name: 'cors-any-origin', description: 'CORS reflects any Origin together with Access-Control-Allow-Credentials: true', mustFail: ['cors.foreign-origin', 'headers.cors', 'headers.grade'], mustFailKpis: ['headers.grade'] },
   { name: 'cors-wildcard-credentials', description: 'CORS answers Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true', mustFail: ['cors.credentials-wildcard', 'headers.cors'] },
   { name: 'insecure-cookies', description: 'The session cookie set at login lacks Secure, HttpOnly and SameSite (the audited pages set no cookie)', mustFail: ['browser.cookies'] },
+  { name: 'login-form-wrong-field', description: "The login page sends the email under a field the login route does not read, so signing in through the page fails", mustFail: ['browser.login-flow'], mustError: ['browser.cookies'] },
   { name: 'login-inline-script', description: 'The login page carries an inline script that its CSP blocks (a console CSP violation)', mustFail: ['browser.login-page'] },
   // headers
   { name: 'missing-hsts', description: 'No Strict-Transport-Security header', mustFail: ['headers.hsts', 'headers.grade'], mustFailKpis: ['headers.grade'] },

@@ -23,7 +23,9 @@ const CDN_SCRIPT = '<script src="https://cdn.analytics.example/v2/tag.js" crosso
 
 export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { paths, auth } = ctx.dialect;
-  const attrs = `data-login="${paths.login}" data-me="${paths.me}" data-encoding="${auth.loginEncoding}" data-email-field="${auth.loginEmailField}"`;
+  // A front end left behind by an API rename: the page still sends the email under a field the login route no longer reads.
+  const emailField = ctx.flaws.has('login-form-wrong-field') ? 'user_email' : auth.loginEmailField;
+  const attrs = `data-login="${paths.login}" data-me="${paths.me}" data-encoding="${auth.loginEncoding}" data-email-field="${emailField}"`;
   const page = files.html.replace('<body>', `<body ${attrs}>`);
   const loginHtml = ctx.flaws.has('login-inline-script') ? page.replace('</head>', `  ${INLINE_SNIPPET}</head>`) : page;
   // A vendor's script pulled from its CDN as its docs suggest, with no integrity hash (the browser would load whatever it serves).

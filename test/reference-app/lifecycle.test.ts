@@ -161,6 +161,29 @@ describe('the flaw catalogue', () => {
     for (const f of FLAWS) expect(f.mustFail.length + (f.mustFailKpis?.length ?? 0), f.name).toBeGreaterThan(0);
   });
 
+  /**
+   * Checks no reference flaw fails: each with the test that shows it not passing, or, for the positive controls
+   * whose loss breaks most other checks (mail, verification, role logins), `none` and why. A new check lands here
+   * only by saying which.
+   */
+  const SHOWN_ELSEWHERE: Record<string, { file: string; how: string } | { none: string }> = {
+    'tls.certificate-chain': { file: 'test/security/tls.test.ts', how: 'a certificate from a CA gonogo does not trust fails it' },
+    'tls.certificate-hostname': { file: 'test/security/tls.test.ts', how: "another host's certificate fails it" },
+    'load.completed': { file: 'test/reliability/engines.test.ts', how: 'pass or error by design: a missing or crashing engine makes it an error' },
+    'auth.login-roles': { none: 'a role that cannot log in takes every check standing on that role with it' },
+    'email.delivery': { none: 'no mail leaves every check on the suite\'s own accounts without its control' },
+    'email.link-verifies': { none: 'a link that does not verify leaves every check on the suite\'s own accounts without its control' },
+  };
+
+  it('fails every catalogue check with some flaw, or names the test that shows it not passing', () => {
+    const failed = new Set<string>(FLAWS.flatMap((f) => f.mustFail));
+    const uncovered = Object.keys(CATALOGUE).filter((id) => !failed.has(id));
+    expect(uncovered.sort()).toEqual(Object.keys(SHOWN_ELSEWHERE).sort());
+    for (const [id, where] of Object.entries(SHOWN_ELSEWHERE)) {
+      if ('file' in where) expect(readFileSync(new URL(`../../${where.file}`, import.meta.url), 'utf8'), `${id} in ${where.file}`).toContain(`'${id}'`);
+    }
+  });
+
   it('names only catalogue checks and metric KPIs of the default KPI file', () => {
     for (const f of FLAWS) {
       for (const id of [...f.mustFail, ...(f.mustError ?? [])]) expect(CATALOGUE, `${f.name}: ${id}`).toHaveProperty([id]);

@@ -245,6 +245,10 @@ export const PROBES: Record<string, Probe> = {
     });
     socket.on('error', reject);
   }),
+  'login-form-wrong-field': async (h) => {
+    const page = (await h.call('GET', '/login')).text;
+    return page.includes('data-email-field="email"');
+  },
   'home-cookie-insecure': async (h) => {
     const cookies = [(await h.call('GET', '/')).headers['set-cookie'] ?? []].flat();
     return cookies.every((c) => /;\s*secure/i.test(c) && /;\s*samesite=(strict|lax)/i.test(c));
@@ -255,7 +259,7 @@ export const PROBES: Record<string, Probe> = {
   },
   'cert-weak-key': async (h) => new Promise((resolve, reject) => {
     const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca }, () => {
-      const bits = socket.getPeerCertificate().bits;
+      const bits = socket.getPeerCertificate().bits ?? 0;
       socket.end();
       resolve(bits >= 2048);
     });
