@@ -16,9 +16,10 @@ export class CheckFailed extends Error {
 /** A positive control did not hold, so the negative check that depends on it proves nothing. */
 export class ControlFailed extends Error {
   override name = 'ControlFailed';
-  constructor(readonly detail: string, options?: { cause?: unknown }) {
-    super(`${ERROR_MARK} positive control failed: ${detail}`, options);
-    keepWorker();
+  /** `declare: false` leaves it a real failure to Playwright, which then keeps the page's screenshot and trace (see pageControl). */
+  constructor(readonly detail: string, options?: { cause?: unknown; declare?: boolean }) {
+    super(`${ERROR_MARK} positive control failed: ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.declare !== false) keepWorker();
   }
 }
 
@@ -70,6 +71,11 @@ export function check(condition: unknown, message: string): asserts condition {
  */
 export function pageCheck(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CheckFailed(message);
+}
+
+/** A positive control made through a browser page: an `error` like control(), with what the page showed kept (see pageCheck). */
+export function pageControl(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new ControlFailed(message, { declare: false });
 }
 
 export function control(condition: unknown, message: string): asserts condition {

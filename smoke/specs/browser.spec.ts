@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
-import { test, pageCheck, control } from '../lib/fixtures.ts';
+import { test, pageCheck, pageControl } from '../lib/fixtures.ts';
 import { account } from '../lib/auth.ts';
 import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
 import { routeUrl } from '../../core/url.ts';
@@ -55,7 +55,7 @@ async function loginThroughPage(plan: import('../lib/plan.ts').SmokePlan, contex
   const page = await context.newPage();
   await page.goto(routeUrl(plan.baseUrl, b.loginPage), { timeout: b.timeoutMs });
   const role = plan.config.accounts.find((a) => a.role === plan.config.roles.owner)?.role ?? plan.config.accounts[0]?.role;
-  control(role, 'no account configured to log in with (smoke.accounts)');
+  pageControl(role, 'no account configured to log in with (smoke.accounts)');
   const { email, password } = account(plan, role);
   await page.fill(b.emailSelector, email, { timeout: b.timeoutMs });
   await page.fill(b.passwordSelector, password, { timeout: b.timeoutMs });
@@ -104,12 +104,12 @@ test('[browser.login-flow] logging in through the page works', async ({ plan, re
 test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the browser', async ({ plan, rec }) => {
   const context = await open(plan);
   const { resp } = await loginThroughPage(plan, context);
-  control(resp.status() >= 200 && resp.status() < 300, `logging in through the page answered ${resp.status()}`);
+  pageControl(resp.status() >= 200 && resp.status() < 300, `logging in through the page answered ${resp.status()}`);
   const wanted = plan.config.browser.sessionCookies;
   const cookies = (await context.cookies()).filter((c) => (wanted.length ? wanted.includes(c.name) : true));
   await context.settle();
   await context.close();
-  control(cookies.length > 0, 'no session cookie was set by logging in');
+  pageControl(cookies.length > 0, 'no session cookie was set by logging in');
   const bad = cookies.filter((c) => !c.secure || !c.httpOnly || !['Strict', 'Lax'].includes(c.sameSite)).map((c) => `${c.name} (secure=${c.secure}, httpOnly=${c.httpOnly}, sameSite=${c.sameSite})`);
   rec.detail('cookies', cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite })));
   pageCheck(bad.length === 0, `session cookies without the flags: ${bad.join(', ')}`);

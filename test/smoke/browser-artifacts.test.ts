@@ -32,7 +32,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`a failing browser check keeps what the b
   let clean: Run;
   beforeAll(async () => {
     // Two platforms on their own ports, side by side: most of a run is waiting out the limit probes' windows.
-    [flawed, clean] = await Promise.all([smokeRun(['login-inline-script']), smokeRun([])]);
+    [flawed, clean] = await Promise.all([smokeRun(['login-inline-script', 'login-form-wrong-field']), smokeRun([])]);
   }, 800_000);
 
   it('with the flaw: a PNG screenshot and a zipped trace, linked from report.json, report.md and report.html', () => {
@@ -51,6 +51,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`a failing browser check keeps what the b
     // the trace is a real Playwright trace, scrubbed of the account's password that was typed or sent
     const trace = unzipSync(new Uint8Array(readFileSync(join(flawed.out, artifacts.find((a) => a.kind === 'trace')!.path))));
     expect(Object.keys(trace).some((n) => n.endsWith('.trace'))).toBe(true);
+  });
+
+  it('a failed login through the page keeps its screenshot, for the check it fails and for the check whose control it was', () => {
+    const flow = flawed.report.checks.find((c) => c.id === 'browser.login-flow')!;
+    const cookies = flawed.report.checks.find((c) => c.id === 'browser.cookies')!;
+    expect([flow.status, cookies.status]).toEqual(['fail', 'error']);
+    expect(cookies.evidence.message).toContain('positive control failed: logging in through the page answered 401');
+    for (const c of [flow, cookies]) {
+      const shot = (c.evidence.artifacts ?? []).find((a) => a.kind === 'screenshot');
+      expect(shot, c.id).toBeDefined();
+      expect(starts(join(flawed.out, shot!.path), PNG), `${c.id} ${shot!.path}`).toBe(true);
+    }
   });
 
   it('with the flaw: the CSP console message is kept whole, with the directive and what it blocked', () => {
