@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { parse as parseCookie } from 'cookie';
 import { join } from 'node:path';
 import type { SmokePlan } from './plan.ts';
 
@@ -57,6 +58,7 @@ export function credentialIn(plan: SmokePlan, headers: Record<string, string>): 
   let token: string | undefined;
   if (send.as === 'bearer') token = /^bearer\s+(.+)$/i.exec(h.authorization ?? '')?.[1]?.trim();
   else if (send.as === 'header') token = h[send.name.toLowerCase()]?.startsWith(send.prefix) ? h[send.name.toLowerCase()]!.slice(send.prefix.length) : undefined;
-  else token = (h.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([name]) => name === send.name)?.slice(1).join('=');
+  // Raw values, not URI-decoded: the hash must match the one of the token as the suite's own client sent it.
+  else token = parseCookie(h.cookie ?? '', { decode: (v) => v })[send.name];
   return token ? digest(token) : '';
 }
