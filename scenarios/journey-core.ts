@@ -49,12 +49,14 @@ export interface PoolAccount { email: string; password: string }
 export const ACCOUNTS_ENV = 'GONOGO_ACCOUNTS';
 
 /**
- * The pool account of a VU: VU i (1-based) uses account i-1 mod size. Shards number their VUs from 1 each,
- * so shard s of n takes every n-th account from s: the VUs of all shards interleave over the pool.
+ * The pool account of a VU: VU i (1-based) uses account i-1 mod size. `i` is the VU's number in the whole test:
+ * k6 numbers the VUs of an execution segment (a local shard, a k6-operator runner) as their place in the full run
+ * (`exec.vu.idInTest`), and the autocannon engine numbers them across its worker threads, so the VUs of every shard
+ * interleave over the pool and a pool at least as large as the VUs gives each its own account.
  */
-export function accountFor(pool: readonly PoolAccount[], vu: number, shard = 0, shards = 1): PoolAccount | undefined {
+export function accountFor(pool: readonly PoolAccount[], vu: number): PoolAccount | undefined {
   if (pool.length === 0) return undefined;
-  return pool[((vu - 1) * shards + shard) % pool.length];
+  return pool[(vu - 1) % pool.length];
 }
 
 /** The journey variables of an account: {{account.email}}, {{account.password}}. */

@@ -28,8 +28,6 @@ export const options: Options = {
 
 const env = (name: string): string | undefined => __ENV[name];
 const pool = JSON.parse(__ENV[ACCOUNTS_ENV] ?? '[]') as PoolAccount[];
-const shard = Number(__ENV.GONOGO_SHARD ?? 0);
-const shards = Number(__ENV.GONOGO_SHARDS ?? 1);
 // Per-VU state: each VU has its own JS runtime, so module scope is the VU's memory.
 let vars: Vars = {};
 let firstIteration = true;
@@ -39,7 +37,7 @@ export function journey(): void {
   if (!j) throw new Error(`no journey named ${execution.scenario.name} in the plan`);
   vars.vu = String(execution.vu.idInTest);
   vars.iter = String(execution.vu.iterationInScenario);
-  Object.assign(vars, accountVars(accountFor(pool, execution.vu.idInTest, shard, shards)));
+  Object.assign(vars, accountVars(accountFor(pool, execution.vu.idInTest)));
   for (const step of stepsFor(j, firstIteration)) {
     const req = buildRequest(step, vars, env);
     const wantsBody = Object.keys(step.capture).length > 0;

@@ -106,7 +106,7 @@ export class K6Engine implements LoadEngine {
   private async runShard(bin: string, plan: LoadPlan, env: Record<string, string>, dir: string, shard: number, collector: LoadCollector, timeoutMs: number): Promise<ShardOutcome> {
     const summaryPath = join(dir, K6_FILES.summary(shard, plan.shards));
     const proc = execa(bin, k6Args({ script: SCENARIO_SCRIPT, sourceAddress: plan.sourceAddress, shard, shards: plan.shards }), {
-      env: { ...env, GONOGO_SUMMARY: summaryPath, GONOGO_SHARD: String(shard), GONOGO_SHARDS: String(plan.shards) }, reject: false, timeout: timeoutMs, cancelSignal: plan.signal,
+      env: { ...env, GONOGO_SUMMARY: summaryPath }, reject: false, timeout: timeoutMs, cancelSignal: plan.signal,
       // Streams, not buffers: a long run's metric output is gigabytes, and k6 logs a line per failed request.
       buffer: false, stdin: 'ignore',
     });

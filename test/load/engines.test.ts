@@ -113,6 +113,19 @@ describe.each(engines)('%s engine with an account pool', (_name, make, skip) => 
   });
 });
 
+describe('k6 engine in two shards with an account pool', () => {
+  it.skipIf(!k6)(`numbers VUs across the shards, so no two VUs share an account of a large enough pool${k6 ? '' : ' (skipped: k6 not on PATH)'}`, async () => {
+    target.logins.length = 0;
+    // Eight accounts for six VUs: VU i takes account i-1, whichever shard runs it.
+    const plan = pooled(8);
+    plan.shards = 2;
+    await new K6Engine().run(plan);
+    // Four orders VUs over two execution segments: k6 gives each VU its id in the whole test, not in its segment.
+    expect(target.logins).toHaveLength(4);
+    expect(new Set(target.logins).size).toBe(4);
+  });
+});
+
 describe('autocannon engine with two worker threads', () => {
   it('splits the VUs over both threads and merges every response exactly', async () => {
     target.hits.clear();
