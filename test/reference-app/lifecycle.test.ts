@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +182,16 @@ describe('the flaw catalogue', () => {
     for (const [id, where] of Object.entries(SHOWN_ELSEWHERE)) {
       if ('file' in where) expect(readFileSync(new URL(`../../${where.file}`, import.meta.url), 'utf8'), `${id} in ${where.file}`).toContain(`'${id}'`);
     }
+  });
+
+  it('every --flaws of the README and docs/ names flaws that exist', () => {
+    const root = new URL('../../', import.meta.url);
+    const files = ['README.md', ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const names = new Set(FLAWS.map((f) => f.name));
+    const used = files.flatMap((f) => [...readFileSync(new URL(f, root), 'utf8').matchAll(/--flaws ([a-z0-9][a-z0-9,-]*)/g)]
+      .flatMap((m) => m[1]!.split(',').filter((n) => n && n !== 'a' && n !== 'b').map((n) => `${f}: ${n}`)));
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((u) => !names.has(u.split(': ')[1]!))).toEqual([]);
   });
 
   it('names only catalogue checks and metric KPIs of the default KPI file', () => {
