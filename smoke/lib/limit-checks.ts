@@ -4,7 +4,7 @@ import type { Req, Res, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import { readSent } from './history.ts';
-import { exclusive } from './state.ts';
+import { exclusive, readState, writeState } from './state.ts';
 import { certainHistoryFor, historyFor, resolveLimiters, type Limiter, type Who } from './limits.ts';
 import { burstText, expectedText, honourText, probeBurst, probeRetryAfter, realClock, type Honour } from './limit-probe.ts';
 import { judgeBurst, toleranceCount, type BurstJudgement } from './ratelimit-model.ts';
@@ -14,10 +14,35 @@ import { fillTemplate } from './template.ts';
 
 const SHARED_KEYS = 'limits-shared-keys';
 
-/** Limit probes that spend login attempts or the anonymous address run one at a time, even beside a per-user API probe (see smoke/playwright.ts). */
-export function sharedKeysSection<T>(plan: SmokePlan, fn: () => Promise<T>): Promise<T> {
-  // Held at most one limits-phase test's time (see smoke/playwright.ts): an older lock was left by a killed worker.
-  return exclusive(SHARED_KEYS, fn, 2 * (plan.config.ratelimit.maxWaitS + 60) * 1000);
+const API_ACCOUNT_READY = 'limits-api-account-ready';
+// How long the other limit probes wait for the per-user API probe's account before taking the lock anyway.
+const API_ACCOUNT_WAIT_MS = 20_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Held at most one limits-phase test's time (see smoke/playwright.ts): an older lock was left by a killed worker.
+const lockSharedKeys = <T>(plan: SmokePlan, fn: () => Promise<T>) => exclusive(SHARED_KEYS, fn, 2 * (plan.config.ratelimit.maxWaitS + 60) * 1000);
+
+/**
+ * Limit probes that spend login attempts or the anonymous address run one at a time, even beside a per-user API
+ * probe (see smoke/playwright.ts). With a per-user API limit, they first let that probe take its account: its
+ * section is one registration and login, theirs last a window or more, and its burst then overlaps them instead of
+ * waiting behind all of them (bounded: after API_ACCOUNT_WAIT_MS they go ahead).
+ */
+export async function sharedKeysSection<T>(plan: SmokePlan, fn: () => Promise<T>): Promise<T> {
+  if (plan.config.ratelimit.api.key === 'user') {
+    const until = Date.now() + API_ACCOUNT_WAIT_MS;
+    while (!readState(API_ACCOUNT_READY) && Date.now() < until) await sleep(100);
+  }
+  return lockSharedKeys(plan, fn);
+}
+
+/** The per-user API probe's account, taken under the same lock, first (see sharedKeysSection): done or failed, the others may go. */
+export async function apiAccountSection<T>(plan: SmokePlan, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await lockSharedKeys(plan, fn);
+  } finally {
+    writeState(API_ACCOUNT_READY, true);
+  }
 }
 
 // A burst longer than this proves nothing a shorter one does not, and the test's own timeout must still hold the Retry-After wait.
