@@ -64,6 +64,7 @@ export function historyFor(log: readonly Sent[], lim: Limiter, all: readonly Lim
     if (e.status === 429 || e.status === 0) return false;
     if (lim.scope === 'route' ? !sameRoute(e, lim) : own.some((o) => sameRoute(e, o))) return false;
     if (lim.key === 'address') return true;
+    // 401 by its HTTP meaning (RFC 9110 15.5.2: no valid credentials), as 429 above: not a platform's choice of status.
     if (lim.key === 'anonymous') return e.credential === '' || e.status === 401;
     return (who.credentials ?? []).includes(e.credential) || (who.subject !== undefined && e.subject === who.subject);
   }).map((e) => e.t);
