@@ -46,7 +46,7 @@ const SHARED_PROCESS = [
   'test/security/deps-none.test.ts', 'test/security/headers.test.ts', 'test/security/lockfiles.test.ts',
   'test/smoke/accounts.test.ts', 'test/smoke/adapter.test.ts', 'test/smoke/config.test.ts', 'test/smoke/flow.test.ts',
   'test/smoke/lib.test.ts', 'test/smoke/scope-proxy.test.ts', 'test/smoke/vocab.test.ts',
-  'test/smoke/lib/limits.test.ts', 'test/smoke/lib/lockout.test.ts', 'test/smoke/lib/ratelimit-model.test.ts',
+  'test/smoke/lib/limits.test.ts', 'test/smoke/lib/lockout.test.ts', 'test/smoke/lib/ratelimit-model.test.ts', 'test/smoke/lib/rbac.test.ts',
 ];
 
 /** The packed tarball's install-and-run test: started by `npm test` after the rest, alone (vitest.pack.config.ts). */

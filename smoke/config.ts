@@ -109,7 +109,15 @@ const Webhook = z.object({
   staleAgeS: z.number().int().positive().default(3600),
 }).strict();
 
-const RoleRoutes = z.object({ method: method.default('GET'), path }).strict();
+const RoleRoutes = z.object({
+  method: method.default('GET'),
+  path,
+  /**
+   * Other roles that may reach the route (e.g. an admin on a seller's route). The check needs a positive control per
+   * route: an account of the route's role, or of one of these, that reaches it; without one the route is unproven.
+   */
+  allowedRoles: z.array(z.string().min(1)).default([]),
+}).strict();
 
 const Account = z.object({
   role: z.string().min(1),
@@ -265,6 +273,13 @@ export const SmokeConfig = z.object({
   /** Whole smoke run deadline. */
   timeoutS: z.number().int().positive().default(300),
   workers: z.number().int().positive().max(8).default(2),
-}).strict().transform(derivedDefaults);
+}).strict().superRefine((c, ctx) => {
+  // A route the probed role may reach cannot prove that it is refused it.
+  for (const [role, routes] of Object.entries(c.roleRoutes)) {
+    routes.forEach((r, i) => {
+      if (r.allowedRoles.includes(c.roles.owner)) ctx.addIssue({ code: 'custom', path: ['roleRoutes', role, i, 'allowedRoles'], message: `names "${c.roles.owner}", the role auth.rbac probes (smoke.roles.owner): a route that role may reach is not restricted from it` });
+    });
+  }
+}).transform(derivedDefaults);
 export type SmokeConfig = z.infer<typeof SmokeConfig>;
 export type SmokeConfigInput = z.input<typeof SmokeConfig>;

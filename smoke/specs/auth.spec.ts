@@ -9,6 +9,8 @@ import { fillPath } from '../lib/template.ts';
 import { secretFromEnv } from '../lib/plan.ts';
 import { weakSecretList } from '../lib/wordlist.ts';
 import { demoPairs } from '../lib/demo.ts';
+import { judgeRbac, type RbacCell } from '../lib/rbac.ts';
+import { asControl } from '../lib/outcome.ts';
 import type { Res } from '../lib/http.ts';
 
 
@@ -240,20 +242,32 @@ test("[auth.rbac] the owner role cannot reach other roles' routes (smoke.roleRou
   const others = Object.entries(plan.config.roleRoutes).filter(([role]) => role !== clientRole);
   test.skip(others.length === 0, 'no role-restricted routes configured (smoke.roleRoutes)');
   const client = await requireControl(`login as ${clientRole}`, () => clientSession(api, plan, MAIN_USER));
-  const reached: string[] = [];
+  const withAccount = new Set(plan.config.accounts.map((a) => a.role));
+  const cells: RbacCell[] = [];
   for (const [role, routes] of others) {
-    const own = plan.config.accounts.some((a) => a.role === role) ? await requireControl(`login as ${role}`, () => roleSession(api, plan, role)) : undefined;
     for (const route of routes) {
-      if (own) {
-        const r = await api.send({ ...route, session: own });
-        control(ok(r), `${role} itself answered ${r.status} on ${route.path}`);
+      const roles = [role, ...route.allowedRoles];
+      // The control: the first allowed role with a configured account must reach the route, or its refusal of the owner proves nothing.
+      const controlRole = roles.find((r) => withAccount.has(r));
+      const req = { method: route.method, path: route.path };
+      let ctl: RbacCell['control'];
+      if (controlRole) {
+        const own = await requireControl(`login as ${controlRole}`, () => roleSession(api, plan, controlRole));
+        const r = await asControl(() => api.send({ ...req, session: own }));
+        ctl = { role: controlRole, status: r.status, ok: ok(r) };
       }
-      const r = await api.send({ ...route, session: client });
-      if (!refused(r)) reached.push(`${route.method} ${route.path} (${r.status})`);
+      const r = await api.send({ ...req, session: client });
+      cells.push({ route: `${route.method} ${route.path}`, roles, ...(ctl ? { control: ctl } : {}), owner: { status: r.status, refused: refused(r) } });
     }
   }
-  rec.actual = reached.length ? `reached: ${reached.join(', ')}` : 'every restricted route refused the client';
-  check(reached.length === 0, `a ${clientRole} reached ${reached.join(', ')}`);
+  const verdict = judgeRbac(cells);
+  rec.detail('routes', cells.map((c) => `${c.route}: ${c.control ? `${c.control.role} ${c.control.status}` : 'no control account'}, ${clientRole} ${c.owner.status}`));
+  if (verdict.outcome === 'fail') {
+    rec.actual = `reached: ${verdict.reached.join(', ')}`;
+    check(false, `a ${clientRole} reached ${verdict.reached.join(', ')}`);
+  }
+  control(verdict.outcome === 'pass', verdict.outcome === 'unproven' ? `unproven: ${verdict.unproven.join('; ')}` : '');
+  rec.actual = `every restricted route refused the ${clientRole} and answered its own role (${cells.length} routes)`;
 });
 
 test("[auth.object-ownership] another user cannot read or change a user's order", async ({ api, plan, rec }) => {

@@ -7,6 +7,7 @@ import { runSmoke } from '../../smoke/index.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import type { SuiteOutput } from '../../core/suite.ts';
 import { loadConfigFile } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
 import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.ts';
 
 const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
@@ -33,7 +34,7 @@ export async function smokeAgainstReference(flaws: string[], o: { outDir?: strin
  * A dialect of the reference platform, driven only by the dialect's example config
  * (examples/<dialect>/gonogo.config.ts) and the environment a team would set for it.
  */
-export async function smokeAgainstDialect(dialect: string, flaws: string[], o: { outDir?: string; limitWindowS?: number } = {}): Promise<SuiteOutput & { outDir: string }> {
+export async function smokeAgainstDialect(dialect: string, flaws: string[], o: { outDir?: string; limitWindowS?: number; edit?: (c: Config) => Config } = {}): Promise<SuiteOutput & { outDir: string }> {
   const sink = await startMailSink({ host: '127.0.0.1' });
   const info = await startReference({ flaws, dialect, smtp: sink.smtp, env: {}, limitWindowS: o.limitWindowS ?? TEST_LIMIT_WINDOW_S[dialect] ?? 60 });
   const env = exampleEnv(info, { mailApiUrl: sink.apiUrl, kpiFile: new URL(KPI_FILE).pathname });
@@ -43,7 +44,7 @@ export async function smokeAgainstDialect(dialect: string, flaws: string[], o: {
     const outDir = o.outDir ?? (await mkdtemp(join(tmpdir(), `gonogo-smoke-${dialect}-`)));
     const kpis = parseKpiText(await readFile(KPI_FILE, 'utf8'), 'kpis.yaml');
     const out = await runSmoke({
-      config: loaded.config, configDir: loaded.dir, kpis, outDir, signal: new AbortController().signal, progress: () => {},
+      config: o.edit ? o.edit(loaded.config) : loaded.config, configDir: loaded.dir, kpis, outDir, signal: new AbortController().signal, progress: () => {},
       load: { vus: 1, duration: '1s', engine: 'auto' }, secrets: new Set([...loaded.secrets.values()]), env: { ...process.env, ...env },
     });
     return { ...out, outDir };
