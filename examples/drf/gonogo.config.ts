@@ -35,6 +35,8 @@ export default defineConfig({
     roleRoutes: { seller: [{ method: 'GET', path: '/api/v1/seller/orders/' }], staff: [{ method: 'GET', path: '/api/v1/staff/users/' }] },
     escrow: {
       steps: [
+        // The order names its counterparty by id: the counterparty account looks its own id up first.
+        { name: 'find-counterparty', role: 'setup', as: 'counterparty', method: 'GET', path: '/api/v1/auth/user/', capture: { seller_id: { from: 'body', path: 'id' } } },
         {
           name: 'create-order', role: 'create', method: 'POST', path: '/api/v1/orders/',
           body: { seller: '{{seller_id}}', amount: '{{amount}}', currency: '{{currency}}', description: '{{description}}' },
@@ -49,7 +51,6 @@ export default defineConfig({
         { name: 'deliver', role: 'fulfil', as: 'counterparty', method: 'POST', path: '/api/v1/orders/{{order_id}}/deliver/' },
         { name: 'confirm-delivery', role: 'release', method: 'POST', path: '/api/v1/orders/{{order_id}}/confirm-delivery/' },
       ],
-      vars: { seller_id: Number(env('GONOGO_SELLER_ID', '0')) },
       order: {
         get: { method: 'GET', path: '/api/v1/orders/{{order_id}}/' },
         update: { method: 'PATCH', path: '/api/v1/orders/{{order_id}}/' },

@@ -33,6 +33,8 @@ export default defineConfig({
     roleRoutes: { vendor: [{ path: '/vendor/orders' }], superuser: [{ path: '/admin/users' }] },
     escrow: {
       steps: [
+        // The order names its counterparty by id: the counterparty account looks its own id up first.
+        { name: 'find-counterparty', role: 'setup', as: 'counterparty', method: 'GET', path: '/users/me', capture: { vendor_id: { from: 'body', path: 'id' } } },
         {
           name: 'create-order', role: 'create', path: '/orders',
           body: {
@@ -47,7 +49,6 @@ export default defineConfig({
         { name: 'approve-milestone', role: 'fulfil', path: '/orders/{{order_id}}/milestones/{{item}}/approve', forEach: 'milestones' },
         { name: 'release', role: 'release', path: '/orders/{{order_id}}/release' },
       ],
-      vars: { vendor_id: Number(env('GONOGO_VENDOR_ID', '0')) },
       order: {
         get: { method: 'GET', path: '/orders/{{order_id}}' },
         update: { method: 'PATCH', path: '/orders/{{order_id}}' },

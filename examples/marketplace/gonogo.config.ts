@@ -34,6 +34,8 @@ export default defineConfig({
     roleRoutes: { manufacturer: [{ path: '/api/manufacturer/orders' }], admin: [{ path: '/api/admin/users' }] },
     escrow: {
       steps: [
+        // The order names its counterparty by id: the counterparty account looks its own id up first.
+        { name: 'find-counterparty', role: 'setup', as: 'counterparty', method: 'GET', path: '/api/auth/me', capture: { manufacturer_id: { from: 'body', path: 'id' } } },
         {
           name: 'create-order', role: 'create', path: '/api/orders',
           body: {
@@ -48,7 +50,6 @@ export default defineConfig({
         { name: 'approve-milestone', role: 'fulfil', path: '/api/orders/{{order_id}}/milestones/{{item}}/approve', forEach: 'milestones' },
         { name: 'release', role: 'release', path: '/api/orders/{{order_id}}/release' },
       ],
-      vars: { manufacturer_id: Number(env('GONOGO_MANUFACTURER_ID', '0')) },
       order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, update: { method: 'PATCH', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] }, paidAmountPath: 'funded_cents' },
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },

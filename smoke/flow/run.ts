@@ -49,6 +49,7 @@ export class FlowRun {
   readonly sent: Array<{ step: string; res: Res }> = [];
   private readonly captured = new Set<string>();
   lastEvent?: { id: string };
+  private setUp = false;
 
   /** How the legitimate steps' requests are labelled: `control` when a probe stands on them, `probe` when the walk is the check. */
   private readonly legit: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -71,8 +72,13 @@ export class FlowRun {
   }
   get orderId(): FlowValue | undefined { return this.vars.order_id; }
   stepsOf(role: Step['role']): Step[] { return this.steps.filter((s) => s.role === role); }
-  /** Steps before the payment is confirmed (create, open payment), and the fulfil steps after it. */
-  get beforeConfirm(): Step[] { return this.steps.slice(0, this.steps.findIndex((s) => s.role === 'confirm-payment')); }
+  /** The step that creates the order (the schema requires exactly one, after any setup steps). */
+  get createStep(): Step { return this.stepsOf('create')[0]!; }
+  /** Steps after the create step and before the payment is confirmed (open payment and the like). */
+  get beforeConfirm(): Step[] {
+    const steps = this.steps;
+    return steps.slice(steps.indexOf(this.createStep) + 1, steps.findIndex((s) => s.role === 'confirm-payment'));
+  }
   get capturedNames(): Set<string> { return new Set(this.captured); }
 
   actor(step: Step, as?: Actor | null): Session | null {
@@ -117,9 +123,17 @@ export class FlowRun {
     return responses;
   }
 
+  /** Runs the setup steps (look-ups before the order exists), once per walk. */
+  async setup(): Promise<void> {
+    if (this.setUp) return;
+    for (const s of this.stepsOf('setup')) await this.must(s);
+    this.setUp = true;
+  }
+
   /** Creates the order: the precondition of every escrow probe. */
   async create(): Promise<void> {
-    const create = this.steps[0]!;
+    await this.setup();
+    const create = this.createStep;
     await this.must(create);
     control(typeof this.vars.order_id === 'string' || typeof this.vars.order_id === 'number', `step "${create.name}" captured no usable order id`);
   }
@@ -127,7 +141,7 @@ export class FlowRun {
   /** Runs every step before the confirm step (create included), as the flow says. */
   async toPayment(): Promise<void> {
     await this.create();
-    for (const s of this.beforeConfirm.slice(1)) await this.must(s);
+    for (const s of this.beforeConfirm) await this.must(s);
   }
 
   /** Posts the confirm step's event, signed (or bent as `o` says), to the webhook route as the payment provider. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { eventRequires } from './events.ts';
-import { pathPlaceholders, placeholders } from './vars.ts';
+import { scopeIssues } from './scope.ts';
 
 /**
  * The payment/escrow flow as data: an ordered list of named steps, each a request template (or, for the
@@ -14,7 +13,8 @@ const pathTemplate = z.string().regex(/^\//, 'a path starting with "/" (resolved
 const template = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 const varName = z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a variable name (letters, digits, _)');
 
-export const STEP_ROLES = ['create', 'open-payment', 'confirm-payment', 'fulfil', 'release', 'refund'] as const;
+/** `setup` steps come before `create`: they look up what the order needs (the counterparty's id, a product, a price) and capture it. */
+export const STEP_ROLES = ['setup', 'create', 'open-payment', 'confirm-payment', 'fulfil', 'release', 'refund'] as const;
 export type StepRole = (typeof STEP_ROLES)[number];
 
 /** Where a step's value comes from once it answered. */
@@ -85,7 +85,8 @@ const Route = z.object({ method: method, path: pathTemplate }).strict();
 export const EscrowConfig = z.object({
   /**
    * The flow, in order; without it the escrow checks are skipped (no flow can be guessed). Variables: `{{order_id}}` and whatever earlier steps capture, `{{amount}}`, `{{currency}}`,
-   * `{{milestone_amount}}`, `{{description}}`, `{{event_id}}`, `{{created}}`, `{{item}}` in a `forEach` step, and `vars`.
+   * `{{milestone_amount}}`, `{{description}}`, `{{funded_state}}`, `{{event_id}}` and `{{created}}` in a confirm-payment event, `{{item}}` in a `forEach` step, and `vars`;
+   * each use is checked when the config loads (smoke/flow/scope.ts).
    */
   steps: z.array(Step).min(2).optional(),
   /** Extra template variables, e.g. `{ manufacturer_id: 12 }`. */
@@ -121,14 +122,19 @@ export const EscrowConfig = z.object({
   const need = (role: StepRole, why: string) => {
     if (!roles.includes(role)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `the flow has no ${role} step (${why})` });
   };
-  need('create', 'the first step creates the order');
+  need('create', 'the first step after any setup steps creates the order');
   need('confirm-payment', 'a signed payment event confirms it');
   need('release', 'funds leave escrow through it');
-  if (roles[0] !== 'create') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'role'], message: 'the first step must be the create step' });
+  const createAt = roles.indexOf('create');
+  const firstOther = roles.findIndex((r) => r !== 'setup');
+  if (firstOther >= 0 && roles[firstOther] !== 'create') ctx.addIssue({ code: 'custom', path: ['steps', firstOther, 'role'], message: createAt < 0 ? 'the first step must be the create step (or setup steps, then create)' : 'the first step after the setup steps must be the create step' });
+  roles.forEach((r, i) => {
+    if (r === 'setup' && createAt >= 0 && i > createAt) ctx.addIssue({ code: 'custom', path: ['steps', i, 'role'], message: 'a setup step comes before the create step (it prepares what the order needs)' });
+  });
   if (roles.filter((r) => r === 'create').length > 1) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'the flow has more than one create step' });
   const steps = e.steps;
-  const create = steps.find((s) => s.role === 'create');
-  if (create && !create.capture.order_id) ctx.addIssue({ code: 'custom', path: ['steps', 0, 'capture'], message: 'the create step must capture `order_id` (e.g. { from: "body", path: "id" })' });
+  const create = steps[createAt];
+  if (create && !create.capture.order_id) ctx.addIssue({ code: 'custom', path: ['steps', createAt, 'capture'], message: 'the create step must capture `order_id` (e.g. { from: "body", path: "id" })' });
   const confirm = roles.indexOf('confirm-payment');
   const release = roles.indexOf('release');
   if (confirm >= 0 && release >= 0 && release < confirm) ctx.addIssue({ code: 'custom', path: ['steps', release], message: 'release comes before the payment is confirmed' });
@@ -137,19 +143,9 @@ export const EscrowConfig = z.object({
     if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'name'], message: `step name "${s.name}" is used twice` });
     names.add(s.name);
   });
-  // A variable captured only by a later step is an ordering mistake; unknown names are reported when the step runs.
-  const capturedAt = new Map<string, number>();
-  steps.forEach((s, i) => { for (const k of Object.keys(s.capture)) if (!capturedAt.has(k)) capturedAt.set(k, i); });
-  steps.forEach((s, i) => {
-    const used = new Set([...pathPlaceholders(s.path ?? ''), ...placeholders(s.body), ...placeholders(s.headers), ...placeholders(s.event?.object), ...placeholders(s.event?.metadata)]);
-    if (s.event) for (const k of eventRequires(s.event)) used.add(k);
-    if (s.forEach) used.add(s.forEach);
-    if (used.has('item') && !s.forEach) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `step "${s.name}" uses {{item}} without forEach` });
-    for (const k of used) {
-      const at = capturedAt.get(k);
-      if (at !== undefined && at >= i && !(k in e.vars)) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `step "${s.name}" uses {{${k}}}, which only step "${steps[at]!.name}" captures, ${at === i ? 'from its own answer' : 'later'}` });
-    }
-  });
+  // Every variable resolved now, where it is used: a name that cannot exist there is refused at load, not met by every check at run time.
+  // Without a create step that captures the order id every use would be named: the messages above say what to fix first.
+  if (create?.capture.order_id) for (const issue of scopeIssues({ ...e, steps })) ctx.addIssue({ code: 'custom', ...issue });
 });
 export type EscrowConfig = z.infer<typeof EscrowConfig>;
 export type EscrowConfigInput = z.input<typeof EscrowConfig>;

@@ -2,6 +2,7 @@ import { test, check, control, requireControl, ControlFailed, CheckFailed } from
 import { MAIN_USER, SECOND_USER, clientSession, gaveCredential, login, me, ok, readVerificationMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail, logout, refreshWith } from '../lib/auth.ts';
 import { algNone, claims, expired, isJwt, tamper, weakSecretsThatVerify } from '../lib/jwt.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
+import { counterpartyActor } from '../flow/actors.ts';
 import { withFields } from '../lib/accounts.ts';
 import { getPath } from '../lib/jsonpath.ts';
 import { assignedFields, privilegedFields } from '../lib/mass-assignment.ts';
@@ -273,7 +274,9 @@ test("[auth.rbac] the owner role cannot reach other roles' routes (smoke.roleRou
 test("[auth.object-ownership] another user cannot read or change a user's order", async ({ api, plan, rec }) => {
   test.skip(!plan.config.escrow.steps, NO_FLOW);
   const owner = await requireControl('client login', () => clientSession(api, plan, MAIN_USER));
-  const run = new FlowRun(api, plan, { owner: { session: owner } });
+  // A setup step may be sent by the counterparty (looking up its own id): it joins when configured.
+  const counterparty = await counterpartyActor(api, plan);
+  const run = new FlowRun(api, plan, { owner: { session: owner }, ...(counterparty ? { counterparty } : {}) });
   await run.create();
   const other = await requireControl('a second client of the suite', () => userSession(api, plan, SECOND_USER));
   const read = await run.read(other);

@@ -37,7 +37,7 @@ describe('escrow flow schema', () => {
     const steps = EscrowConfig.parse(checkout).steps!;
     // No route to read or change an order can be guessed.
     expect(EscrowConfig.safeParse({ steps: checkout.steps }).error!.issues.map((i) => i.path.join('.'))).toEqual(['order.get', 'order.update']);
-    expect(issues({ steps: [steps[1]!, steps[2]!, steps[4]!] })).toEqual(expect.arrayContaining(['steps: the flow has no create step (the first step creates the order)', 'steps.0.role: the first step must be the create step']));
+    expect(issues({ steps: [steps[1]!, steps[2]!, steps[4]!] })).toEqual(['steps: the flow has no create step (the first step after any setup steps creates the order)', 'steps.0.role: the first step must be the create step (or setup steps, then create)']);
     expect(issues({ steps: [{ ...steps[0]!, capture: {} }, steps[2]!, steps[4]!] })).toEqual(['steps.0.capture: the create step must capture `order_id` (e.g. { from: "body", path: "id" })']);
     expect(issues({ steps: [steps[0]!, steps[4]!, steps[2]!] })).toContain('steps.1: release comes before the payment is confirmed');
     expect(issues({ steps: [steps[0]!, { name: 'paid', role: 'confirm-payment' }, steps[4]!] })).toEqual([expect.stringContaining('steps.1.event: a confirm-payment step sends a signed payment event')]);
@@ -49,9 +49,44 @@ describe('escrow flow schema', () => {
   });
 });
 
+describe('flow variables resolved when the config loads', () => {
+  const [create, open, paid, deliver, complete] = checkout.steps!;
+  it('refuses a variable that cannot exist at its step, naming the step and the variable', () => {
+    // {{event_id}} exists only while a confirm step's event is built.
+    expect(issues({ steps: [{ ...create!, body: { ref: '{{event_id}}' } }, open!, paid!, complete!] }))
+      .toEqual([expect.stringMatching(/^steps\.0: step "create" uses \{\{event_id\}\}, which exists only in a confirm-payment step's event \(available here: \{\{amount\}\}/)]);
+    expect(issues({ steps: [create!, open!, paid!, { ...deliver!, path: '/orders/{{order_id}}/ship/{{tracking}}' }, complete!] }))
+      .toEqual([expect.stringMatching(/^steps\.3: step "deliver" uses \{\{tracking\}\}, which no step captures and smoke\.escrow\.vars does not set/)]);
+    expect(issues({ steps: [create!, open!, paid!, { ...deliver!, forEach: 'parcels' }, complete!] }))
+      .toEqual([expect.stringMatching(/^steps\.3: step "deliver" uses \{\{parcels\}\}, which no step captures/)]);
+    // A vars entry of the same name makes it exist everywhere.
+    expect(issues({ steps: [create!, open!, paid!, { ...deliver!, path: '/orders/{{order_id}}/ship/{{tracking}}' }, complete!], vars: { tracking: 'T1' } })).toEqual([]);
+  });
+
+  it('refuses an event whose object id no earlier step captures', () => {
+    expect(issues({ steps: [create!, { ...paid!, event: { preset: 'payment_intent.succeeded' } }, complete!] }))
+      .toEqual(['steps.1: step "paid" uses {{payment_id}}: a payment_intent.succeeded event carries it as the object id and no earlier step captures it (capture payment_id, or set event.object.id)']);
+    expect(issues({ steps: [create!, { ...paid!, event: { preset: 'payment_intent.succeeded', object: { id: 'pi_{{order_id}}' } } }, complete!] })).toEqual([]);
+  });
+
+  it('refuses order routes that use what only a step after create captures', () => {
+    expect(issues({ steps: checkout.steps, order: { get: { method: 'GET', path: '/checkout/{{session_id}}/' } } }))
+      .toEqual(['order.get.path: uses {{session_id}}, which only step "checkout" captures, after the create step: the checks read and change an order right after creating it']);
+  });
+
+  it('runs setup steps before create and lets the flow use what they capture', () => {
+    const lookup = { name: 'find-seller', role: 'setup', as: 'counterparty', method: 'GET', path: '/me/', capture: { seller_id: { from: 'body', path: 'id' } } } as const;
+    const withSeller = { ...create!, body: { seller: '{{seller_id}}', total: '{{amount}}' } };
+    expect(issues({ steps: [lookup, withSeller, open!, paid!, complete!] })).toEqual([]);
+    expect(issues({ steps: [withSeller, open!, paid!, complete!] })).toEqual([expect.stringMatching(/^steps\.0: step "create" uses \{\{seller_id\}\}, which no step captures/)]);
+    expect(issues({ steps: [create!, lookup, open!, paid!, complete!] })).toEqual(['steps.1.role: a setup step comes before the create step (it prepares what the order needs)']);
+    expect(issues({ steps: [lookup, open!, paid!, complete!] })).toEqual(expect.arrayContaining(['steps.1.role: the first step must be the create step (or setup steps, then create)']));
+  });
+});
+
 describe('payment events', () => {
   const vars = { order_id: 7, session_id: 'cs_test_abc', amount: 20000, currency: 'usd', event_id: 'evt_1', created: 1_700_000_000 };
-  const parse = (e: object) => EscrowConfig.parse({ order: ORDER, steps: [checkout.steps![0]!, { name: 'paid', role: 'confirm-payment', event: e }, checkout.steps![4]!] }).steps![1]!.event!;
+  const parse = (e: object) => EscrowConfig.parse({ order: ORDER, steps: [checkout.steps![0]!, checkout.steps![1]!, { name: 'paid', role: 'confirm-payment', event: e }, checkout.steps![4]!] }).steps![2]!.event!;
 
   it('builds a checkout.session.completed event with the session id, amount_total and metadata', () => {
     const ev = buildEvent(parse({ preset: 'checkout.session.completed' }), vars, 'step');
@@ -66,7 +101,7 @@ describe('payment events', () => {
     expect((ev.data as { object: object }).object).toMatchObject({ id: 'pi_7', object: 'payment_intent', amount: 20000, metadata: { order: 7, kind: 'escrow' } });
   });
 
-  it('names the capture an event lacks', () => {
+  it('names the capture an event lacks at run time (a step that answered without it)', () => {
     const { session_id: _omit, ...without } = vars;
     expect(() => buildEvent(parse({ preset: 'checkout.session.completed' }), without, 'smoke.escrow step "paid"')).toThrow(MissingVariable);
     expect(() => buildEvent(parse({ preset: 'checkout.session.completed' }), without, 'smoke.escrow step "paid"')).toThrow(/step "paid" .*\{\{session_id\}\}, which no earlier step captured/);
