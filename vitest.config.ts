@@ -13,7 +13,7 @@ const LONGEST_FIRST = [
   'test/reliability/concurrency.test.ts', 'test/reliability/scope.test.ts', 'test/smoke/own-platform.test.ts', 'test/reliability/interrupt.test.ts',
   'test/reliability/emails.test.ts', 'test/reliability/exit-codes.test.ts', 'test/reliability/hostile-flags.test.ts',
   'test/reliability/merge-inputs.test.ts', 'test/load/reference.test.ts', 'test/reliability/kpi-file.test.ts', 'test/reliability/report-set.test.ts',
-  'test/smoke/browser-artifacts.test.ts', 'test/html/report-layout.test.ts', 'test/reliability/suite-faults.test.ts',
+  'test/smoke/browser-artifacts.test.ts', 'test/smoke/controls.test.ts', 'test/html/report-layout.test.ts', 'test/reliability/suite-faults.test.ts',
 ];
 
 class LongestFirst extends BaseSequencer {
@@ -46,7 +46,7 @@ const SHARED_PROCESS = [
   'test/security/deps-none.test.ts', 'test/security/headers.test.ts', 'test/security/lockfiles.test.ts',
   'test/smoke/accounts.test.ts', 'test/smoke/adapter.test.ts', 'test/smoke/config.test.ts', 'test/smoke/flow.test.ts',
   'test/smoke/lib.test.ts', 'test/smoke/scope-proxy.test.ts', 'test/smoke/vocab.test.ts',
-  'test/smoke/lib/limits.test.ts', 'test/smoke/lib/lockout.test.ts', 'test/smoke/lib/ratelimit-model.test.ts', 'test/smoke/lib/rbac.test.ts',
+  'test/smoke/lib/limits.test.ts', 'test/smoke/lib/lockout.test.ts', 'test/smoke/lib/ratelimit-model.test.ts', 'test/smoke/lib/rbac.test.ts', 'test/smoke/lib/openapi.test.ts',
 ];
 
 /** The packed tarball's install-and-run test: started by `npm test` after the rest, alone (vitest.pack.config.ts). */

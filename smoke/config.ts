@@ -231,13 +231,17 @@ export const SmokeConfig = z.object({
     maxWaitS: z.number().positive().default(65),
   }).strict().prefault({}),
   health: z.object({
-    routes: z.array(path).default(['/health']),
+    routes: z.array(path).min(1).default(['/health']),
     latencyBudgetMs: z.number().positive().default(500),
   }).strict().prefault({}),
   /** OpenAPI document (URL path on the target, or a local file) for the anonymous-access sweep. */
   openapi: z.string().optional(),
+  openapiSweep: z.object({
+    /** Answers to an anonymous call that mean the auth layer refused it; anything else but 2xx leaves the operation unproven. */
+    refusedStatuses: z.array(z.number().int().min(300).max(499)).min(1).default([401, 403]),
+  }).strict().prefault({}),
   /** Requests that provoke error pages; default: an unknown route, a truncated JSON body to the login route, and a quote-laden segment under `me`'s route (see derivedDefaults). */
-  debugProbes: z.array(DebugProbe).optional(),
+  debugProbes: z.array(DebugProbe).min(1).optional(),
   /** What a debug page or stack trace looks like in a body (replaces the default list; extend it with DEFAULT_DEBUG_SIGNATURES). */
   debugSignatures: z.array(DebugSignature).default(DEFAULT_DEBUG_SIGNATURES),
   /** JSON fields that must not carry a stack-shaped value in an error body. */
@@ -247,7 +251,7 @@ export const SmokeConfig = z.object({
   docsPaths: z.array(path).default(['/docs', '/redoc', '/openapi.json', '/swagger', '/swagger-ui', '/swagger.json', '/api/docs', '/api-docs', '/api/schema', '/__debug__']),
   cors: z.object({
     /** Default: `me`'s route. */
-    paths: z.array(path).optional(),
+    paths: z.array(path).min(1).optional(),
     foreignOrigin: z.string().default('https://evil.gonogo.invalid'),
   }).strict().prefault({}),
   mailbox: Mailbox.default({ kind: 'smtp-sink' }),

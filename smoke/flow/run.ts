@@ -4,6 +4,7 @@ import type { Api, Res, Session } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { secretFromEnv } from '../lib/plan.ts';
 import { getAll, getPath } from '../lib/jsonpath.ts';
+import { withFields } from '../lib/accounts.ts';
 import { waitForVerificationMail } from '../lib/mail.ts';
 import { asControl, asProbe, control } from '../lib/outcome.ts';
 import { buildEvent } from './events.ts';
@@ -179,7 +180,31 @@ export class FlowRun {
   async state(): Promise<unknown> {
     const { res, state } = await this.read();
     control(res.status >= 200 && res.status < 300, `the owner reading its order answered ${res.status}`);
+    return this.present(state);
+  }
+
+  /** A state that is not there is no evidence: "not funded" must be read, not inferred from a missing field. */
+  present(state: unknown): unknown {
+    control(state !== undefined && state !== null, `the order as its owner reads it has no state at "${this.plan.config.escrow.order.statePath}" (smoke.escrow.order.statePath)`);
     return state;
+  }
+
+  /** The owner changes its own order's description through escrow.order.update and reads it back: the route works. */
+  async ownerUpdates(): Promise<void> {
+    const path = this.plan.config.escrow.order.descriptionPath;
+    const text = `gonogo owner edit ${randomBytes(3).toString('hex')}`;
+    const r = await this.legit(() => this.update(withFields({}, { [path]: text })));
+    control(r.status >= 200 && r.status < 300, `the owner changing its own order through smoke.escrow.order.update answered ${r.status}`);
+    const { res } = await this.legit(() => this.read());
+    control(getPath(res.json, path) === text, `after the owner's change the order's "${path}" (smoke.escrow.order.descriptionPath) is ${JSON.stringify(getPath(res.json, path))}, not the text sent`);
+  }
+
+  /** The positive control of a probe that bent the payment: the correctly signed event still funds this same order. */
+  async fundsWhenSigned(): Promise<void> {
+    const res = await this.legit(() => this.confirm());
+    control(res.status >= 200 && res.status < 300, `after the probe, a correctly signed payment event for the same order answered ${res.status}`);
+    const state = await this.legit(() => this.state());
+    control(this.isFunded(state), `after the probe, a correctly signed payment event left the same order "${String(state)}", not funded: the probe's refusal may not come from the check it makes`);
   }
 
   isFunded(state: unknown): boolean { return this.plan.config.escrow.order.states.funded.includes(String(state)); }

@@ -96,7 +96,7 @@ export const EscrowConfig = z.object({
   /** Another currency for the amount-mismatch probe (default: eur, or gbp when the flow pays in eur). */
   otherCurrency: z.string().min(3).optional(),
   /** Amounts a create step must refuse. */
-  invalidAmounts: z.array(z.number()).default([0, -100]),
+  invalidAmounts: z.array(z.number()).min(1).default([0, -100]),
   /** How the suite reads the order's state. */
   order: z.object({
     /** Route that reads one order (`{{order_id}}`); required with a flow: no route can be guessed. */

@@ -1,11 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Api } from './http.ts';
+import type { Api, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 
-type Operation = { security?: unknown[] };
-type Doc = { security?: unknown[]; paths?: Record<string, Record<string, Operation>> };
+type Operation = { security?: unknown[]; parameters?: Array<{ in?: string }> };
+type Doc = {
+  security?: unknown[];
+  paths?: Record<string, Record<string, Operation>>;
+  servers?: Array<{ url?: string; variables?: Record<string, { default?: string }> }>;
+  /** Swagger 2. */
+  basePath?: string;
+};
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 async function loadDoc(api: Api, plan: SmokePlan): Promise<Doc> {
@@ -18,10 +24,36 @@ async function loadDoc(api: Api, plan: SmokePlan): Promise<Doc> {
   return JSON.parse(await readFile(src.startsWith('file:') ? fileURLToPath(src) : src, 'utf8')) as Doc;
 }
 
-/** Calls every operation that declares security without credentials; returns those that answered 2xx and how many were called. */
-export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{ open: string[]; called: number }> {
+/**
+ * The path prefix the document's operations live under (`servers[0].url`'s path, or Swagger 2's `basePath`), unless
+ * target.baseUrl already ends with it. Only the path is taken: the sweep never leaves the configured target's host.
+ */
+export function serverPrefix(doc: Doc, baseUrl: string): string {
+  const server = doc.servers?.[0];
+  let path = doc.basePath ?? '';
+  if (server?.url) {
+    const url = server.url.replace(/\{(\w+)\}/g, (_m, k: string) => server.variables?.[k]?.default ?? '');
+    path = new URL(url, 'http://placeholder.invalid/').pathname;
+  }
+  path = path.replace(/\/+$/, '');
+  const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  return path && !base.endsWith(path) ? path : '';
+}
+
+export interface SweepCall { op: string; path: string; method: string; anonymous: number }
+
+/**
+ * Calls every operation that declares security without credentials. `open`: answered 2xx; `refused`: answered one of
+ * smoke.openapiSweep.refusedStatuses; `unproven`: anything else (404: the route is not where the document says; 400 or
+ * 422: validation answered before authentication), which shows nothing about the auth layer.
+ */
+export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{ open: string[]; refused: SweepCall[]; unproven: string[]; called: number }> {
   const doc = await loadDoc(api, plan);
+  const prefix = serverPrefix(doc, plan.baseUrl);
+  const refusing = new Set(plan.config.openapiSweep.refusedStatuses);
   const open: string[] = [];
+  const refused: SweepCall[] = [];
+  const unproven: string[] = [];
   let called = 0;
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const m of METHODS) {
@@ -30,12 +62,32 @@ export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{
       const security = op.security ?? doc.security ?? [];
       if (!Array.isArray(security) || security.length === 0) continue;
       // Path parameters get a plausible id: the point is the auth layer, which answers before any lookup.
-      const concrete = path.replace(/\{[^}]+\}/g, '1');
-      const r = await api.send({ method: m.toUpperCase(), path: concrete, ...(m === 'get' || m === 'delete' ? {} : { json: {} }) });
+      const concrete = prefix + path.replace(/\{[^}]+\}/g, '1');
+      const method = m.toUpperCase();
+      const r = await api.send({ method, path: concrete, ...(m === 'get' || m === 'delete' ? {} : { json: {} }) });
       called++;
-      if (r.status >= 200 && r.status < 300) open.push(`${m.toUpperCase()} ${path}`);
+      const name = `${method} ${path}`;
+      if (r.status >= 200 && r.status < 300) open.push(`${name} (${r.status})`);
+      else if (refusing.has(r.status)) refused.push({ op: name, path: concrete, method, anonymous: r.status });
+      else unproven.push(`${name} (${r.status})`);
     }
   }
   rec.detail('securedOperationsCalled', called);
-  return { open, called };
+  if (prefix) rec.detail('serverPrefix', prefix);
+  return { open, refused, unproven, called };
+}
+
+/**
+ * The positive control: a genuine session is let through where the anonymous call was refused, on the first GET
+ * without path parameters (then any GET), so the refusals come from the auth layer and not from a route that refuses
+ * everyone. Returns the operation and its answer, or undefined when no refused GET answers the session.
+ */
+export async function sessionPasses(api: Api, refused: readonly SweepCall[], session: Session): Promise<{ op: string; status: number } | undefined> {
+  const gets = refused.filter((c) => c.method === 'GET');
+  const ordered = [...gets.filter((c) => !c.op.includes('{')), ...gets.filter((c) => c.op.includes('{'))].slice(0, 5);
+  for (const c of ordered) {
+    const r = await api.send({ method: 'GET', path: c.path, session });
+    if (r.status >= 200 && r.status < 300) return { op: c.op, status: r.status };
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { test, check, control, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
-import { MAIN_USER, SECOND_USER, clientSession, gaveCredential, login, me, ok, readVerificationMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail, logout, refreshWith } from '../lib/auth.ts';
+import { MAIN_USER, SECOND_USER, verifiedUser, clientSession, gaveCredential, login, me, ok, readVerificationMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail, logout, refreshWith } from '../lib/auth.ts';
 import { algNone, claims, expired, isJwt, tamper, weakSecretsThatVerify } from '../lib/jwt.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
 import { counterpartyActor } from '../flow/actors.ts';
@@ -35,6 +35,10 @@ test('[auth.login-roles] each configured role can log in', async ({ api, plan, r
 
 test('[auth.login-uniform-failure] wrong password and unknown user get the same answer', async ({ api, plan, rec }) => {
   const user = await requireControl('a verified account of the suite', () => userSession(api, plan, MAIN_USER));
+  // A fresh login with the right password: the login route works now, so the two refusals below are about the credentials.
+  const known = await requireControl('a verified account of the suite', () => verifiedUser(api, plan, MAIN_USER));
+  const right = await requireControl('login with the right password', () => login(api, plan, known.email, known.password));
+  control(right.session, `the right password did not log in (${right.res.status})`);
   const wrong = await login(api, plan, user.email, strongPassword());
   const unknown = await login(api, plan, newEmail(plan, 'nobody-here'), strongPassword());
   check(!gaveCredential(wrong.res, plan) && !gaveCredential(unknown.res, plan), 'a failed login handed out a token');
@@ -85,12 +89,16 @@ test('[auth.tampered-rejected] a token with an escalated role is rejected', asyn
   test.skip(!isJwt(session.access), 'the access token is not a JWT');
   const admin = plan.config.roles.admin;
   const forged = withAccess(session, tamper(session.access!, plan.config.roleClaim, admin));
-  let adminRoute = plan.config.roleRoutes[admin]?.[0];
-  // The admin route only discriminates a forged token if it refuses anonymous callers; otherwise the "me" route does.
-  if (adminRoute && !refused(await api.send({ ...adminRoute }))) adminRoute = undefined;
-  const r = adminRoute ? await api.send({ ...adminRoute, session: forged }) : await me(api, plan, forged);
+  // Judged on the "me" route, where the genuine token just worked: a refusal there is the signature check's.
+  const r = await me(api, plan, forged);
   rec.expected = '401 or 403';
-  check(refused(r), `a token with "${plan.config.roleClaim}" changed to "${admin}" and the old signature answered ${r.status}`);
+  check(refused(r), `a token with "${plan.config.roleClaim}" changed to "${admin}" and the old signature answered ${r.status} on the "me" route`);
+  // And on the admin route, when one is mapped and refuses anonymous callers: a forged admin claim must not open it.
+  const adminRoute = plan.config.roleRoutes[admin]?.[0];
+  if (adminRoute && refused(await api.send({ method: adminRoute.method, path: adminRoute.path }))) {
+    const a = await api.send({ method: adminRoute.method, path: adminRoute.path, session: forged });
+    check(refused(a), `a token with "${plan.config.roleClaim}" changed to "${admin}" and the old signature answered ${a.status} on ${adminRoute.method} ${adminRoute.path}`);
+  }
 });
 
 test('[auth.expired-rejected] an expired token is rejected', async ({ api, plan, rec }) => {
@@ -113,11 +121,15 @@ test('[auth.expired-rejected] an expired token is rejected', async ({ api, plan,
 test('[auth.weak-secret] tokens do not verify with a known weak secret', async ({ api, plan, rec }) => {
   const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
   test.skip(!isJwt(session.access), 'the access token is not a JWT');
+  const alg = String((JSON.parse(Buffer.from(session.access!.split('.')[0]!, 'base64url').toString()) as { alg?: string }).alg);
+  // Only an HMAC secret can be guessed; an RS256 or ES256 token is signed with a private key no wordlist holds.
+  test.skip(!/^HS(256|384|512)$/.test(alg), `the access token is signed with ${alg}, not a shared HMAC secret: no wordlist applies`);
   const secrets = weakSecretList(plan.config);
+  control(secrets.length > 0, 'the weak-secret wordlist is empty (smoke.weakSecretsFile, smoke.weakSecrets)');
   const hits = weakSecretsThatVerify(session.access!, secrets);
   rec.detail('secretsTried', secrets.length);
   rec.detail('wordlist', plan.config.weakSecretsFile ?? 'shipped (smoke/vocab/weak-secrets.txt)');
-  rec.detail('alg', String((JSON.parse(Buffer.from(session.access!.split('.')[0]!, 'base64url').toString()) as { alg?: string }).alg));
+  rec.detail('alg', alg);
   check(hits.length === 0, `the access token verifies with a known weak secret (${hits.length} of ${secrets.length})`);
 });
 
@@ -278,6 +290,8 @@ test("[auth.object-ownership] another user cannot read or change a user's order"
   const counterparty = await counterpartyActor(api, plan);
   const run = new FlowRun(api, plan, { owner: { session: owner }, ...(counterparty ? { counterparty } : {}) });
   await run.create();
+  // The owner can change its own order through the same route: a route that refuses everyone proves nothing.
+  await run.ownerUpdates();
   const other = await requireControl('a second client of the suite', () => userSession(api, plan, SECOND_USER));
   const read = await run.read(other);
   // The probe writes the field the config reads back (escrow.order.descriptionPath), nested as its path says.
@@ -310,10 +324,16 @@ test('[auth.no-demo-accounts] demo accounts cannot log in', async ({ api, plan, 
 
 test('[auth.openapi-sweep] every secured OpenAPI operation refuses anonymous calls', async ({ api, plan, rec }) => {
   test.skip(!plan.config.openapi, 'no OpenAPI document configured (smoke.openapi)');
-  const { sweep } = await import('../lib/openapi.ts');
-  const { open, called } = await sweep(api, plan, rec);
+  const { sweep, sessionPasses } = await import('../lib/openapi.ts');
+  const { open, refused, unproven, called } = await sweep(api, plan, rec);
   // An empty sweep proves nothing: it is an error, not a pass.
   control(called > 0, 'the OpenAPI document declares no secured operation to call');
+  rec.actual = `${called} secured operations called anonymously: ${open.length} answered 2xx, ${refused.length} refused, ${unproven.length} neither`;
   check(open.length === 0, `secured operations answer anonymous calls: ${open.join(', ')}`);
+  const statuses = plan.config.openapiSweep.refusedStatuses.join('/');
+  control(unproven.length === 0, `${unproven.length} of ${called} secured operations answered neither 2xx nor ${statuses} (smoke.openapiSweep.refusedStatuses), which proves nothing about their auth: ${unproven.slice(0, 10).join(', ')}${unproven.length > 10 ? ', ...' : ''}`);
+  const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
+  const through = await asControl(() => sessionPasses(api, refused, session));
+  control(through, `no secured GET operation answered 2xx with a genuine session (the first five tried): the anonymous refusals may come from routes that refuse everyone`);
+  rec.detail('sessionControl', `${through.op}: ${through.status} with a session`);
 });
-

@@ -7,6 +7,9 @@ import { sharedKeysSection } from '../../lib/limit-checks.ts';
 
 /** `failures` wrong passwords, then the right one: the statuses of the wrong ones and whether the right one was refused. */
 async function failThenRight(api: Api, plan: SmokePlan, user: { email: string; password: string }, failures: number) {
+  // The control: the right password logs this account in before any failure, so a refusal after them is the lock.
+  const before = await requireControl('the right password before the failures', () => login(api, plan, user.email, user.password));
+  control(before.session, `the right password did not log the account in before any failure (${before.res.status})`);
   const wrong: number[] = [];
   for (let i = 0; i < failures; i++) {
     const { res, session } = await login(api, plan, user.email, strongPassword());
