@@ -67,6 +67,8 @@ export const DepsConfig = z.object({
   none: z.string().trim().min(1, 'a reason (e.g. "static site, no third-party code")').optional(),
   source: AdvisorySource.default({ kind: 'osv-api', url: DEPS_DEFAULTS.osvApiUrl, timeoutMs: DEPS_DEFAULTS.osvApiTimeoutMs }),
   ignore: z.array(IgnoreEntry).default([]),
+  /** How an advisory without any severity (no CVSS, no database rating) counts: high by default, so an unrated advisory blocks until judged. */
+  unratedAs: z.enum(['critical', 'high', 'medium', 'low']).default('high'),
   /** The whole dependency audit (reading lockfiles, fetching advisories) must end within this; past it deps.advisories is an error. */
   timeoutS: z.number().int().positive().default(DEPS_DEFAULTS.timeoutS),
 }).strict().refine((d) => !(d.none && d.lockfiles?.length), { path: ['none'], message: 'declares that there is no lockfile, but security.deps.lockfiles lists some: keep one of the two' });

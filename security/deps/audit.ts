@@ -55,6 +55,8 @@ export interface DepsAuditInput {
   lockfiles: Array<string | ParsedLockfile>;
   db: AdvisoryDb | Error;
   ignore: IgnoreEntry[];
+  /** How an advisory without a severity counts (security.deps.unratedAs); default high. */
+  unratedAs?: Exclude<Severity, 'unknown'>;
   today?: string;
   /** The whole audit (reading, advisory lookup, matching) must end within this; past it the check is an error. */
   timeoutS?: number;
@@ -148,8 +150,11 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
   const distinct = new Map<string, Severity>();
   for (const f of counted) distinct.set(f.advisory.id, f.advisory.severity);
   for (const s of distinct.values()) counts[s]++;
-  const blocking = counted.filter((f) => f.advisory.severity === 'critical' || f.advisory.severity === 'high');
-  const line = (f: Finding): string => `${f.advisory.id} (${f.advisory.severity}${f.advisory.score !== undefined ? ` ${f.advisory.score}` : ''}) ${f.package.name}@${f.package.version} ${f.package.direct === true ? 'direct' : f.package.direct === false ? 'transitive' : ''} in ${f.package.file}${fixText(f.advisory.fixed, '; ')}${f.expiredIgnore ? `; ignore entry expired ${f.expiredIgnore.expires}` : ''}`.replace(/\s+/g, ' ');
+  // An unrated advisory is not a harmless one: it counts as security.deps.unratedAs (high unless the team says otherwise).
+  const unratedAs = input.unratedAs ?? 'high';
+  const effective = (f: Finding): Severity => (f.advisory.severity === 'unknown' ? unratedAs : f.advisory.severity);
+  const blocking = counted.filter((f) => effective(f) === 'critical' || effective(f) === 'high');
+  const line = (f: Finding): string => `${f.advisory.id} (${f.advisory.severity === 'unknown' ? `unrated, counted as ${unratedAs}` : f.advisory.severity}${f.advisory.score !== undefined ? ` ${f.advisory.score}` : ''}) ${f.package.name}@${f.package.version} ${f.package.direct === true ? 'direct' : f.package.direct === false ? 'transitive' : ''} in ${f.package.file}${fixText(f.advisory.fixed, '; ')}${f.expiredIgnore ? `; ignore entry expired ${f.expiredIgnore.expires}` : ''}`.replace(/\s+/g, ' ');
   const ms = performance.now() - started;
   const checks = [check('deps.advisories', blocking.length ? 'fail' : 'pass', {
     expected: 'no critical or high advisory in any audited lockfile',
@@ -164,8 +169,8 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
     },
   }, ms)];
   const measurements: Measurement[] = [
-    { metric: 'deps_vulns_critical', values: { count: counts.critical }, samples: packages.length, note: `advisories from ${db.source}` },
-    { metric: 'deps_vulns_high', values: { count: counts.high }, samples: packages.length, note: `advisories from ${db.source}` },
+    { metric: 'deps_vulns_critical', values: { count: counts.critical + (unratedAs === 'critical' ? counts.unknown : 0) }, samples: packages.length, note: `advisories from ${db.source}${unratedAs === 'critical' && counts.unknown ? `, ${counts.unknown} unrated counted as critical` : ''}` },
+    { metric: 'deps_vulns_high', values: { count: counts.high + (unratedAs === 'high' ? counts.unknown : 0) }, samples: packages.length, note: `advisories from ${db.source}${unratedAs === 'high' && counts.unknown ? `, ${counts.unknown} unrated counted as high` : ''}` },
   ];
   return { ...base, findings, counts, checks, measurements };
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
@@ -88,6 +88,24 @@ describe('advisory sources', () => {
     const hit = advisories.filter((a) => a.affects(npm('lodash', '4.17.20'))).map((a) => `${a.id} ${a.severity} ${a.score}`).sort();
     expect(hit).toEqual(['GHSA-29mw-wpgm-hmr9 medium 5.3', 'GHSA-35jh-r3h4-6jhm high 7.2']);
     expect(advisories.some((a) => a.affects(npm('lodash', '4.17.21')))).toBe(false);
+  });
+
+  it('an unrated advisory counts as security.deps.unratedAs (high by default), a malicious-package entry as critical', async () => {
+    expect(severityOf({ id: 'MAL-2024-1234' })).toEqual({ severity: 'critical' });
+    const dir = await mkdtemp(join(tmpdir(), 'gonogo-osv-unrated-'));
+    const lockfile = join(dir, 'package-lock.json');
+    await writeFile(lockfile, JSON.stringify({ name: 'x', lockfileVersion: 3, packages: { '': { name: 'x', dependencies: { 'left-pad': '1.2.0' } }, 'node_modules/left-pad': { version: '1.2.0' } } }));
+    const rec = { id: 'PYSEC-like-unrated', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [range({ introduced: '0' }, { fixed: '1.3.0' })] }] };
+    await mkdir(join(dir, 'osv'));
+    await writeFile(join(dir, 'osv', 'PYSEC-like-unrated.json'), JSON.stringify(rec));
+    const db = await osvDirDb(join(dir, 'osv'));
+    const blocked = await auditDeps({ lockfiles: [lockfile], db, ignore: [] });
+    expect(blocked.checks[0]!.status).toBe('fail');
+    expect(blocked.checks[0]!.evidence.message).toContain('PYSEC-like-unrated (unrated, counted as high) left-pad@1.2.0');
+    expect(blocked.measurements.find((m) => m.metric === 'deps_vulns_high')!.values.count).toBe(1);
+    const judged = await auditDeps({ lockfiles: [lockfile], db, ignore: [], unratedAs: 'medium' });
+    expect(judged.checks[0]!.status).toBe('pass');
+    expect(judged.measurements.find((m) => m.metric === 'deps_vulns_high')!.values.count).toBe(0);
   });
 
   it('an OSV zip export reads like the directory', async () => {

@@ -69,6 +69,8 @@ export function affectedEntryMatches(entry: OsvAffected, pkg: LockedPackage): bo
 
 /** Severity from a CVSS v3 vector when there is one, else the database's own rating (GHSA's "MODERATE" = medium). */
 export function severityOf(record: OsvRecord): { severity: Severity; score?: number } {
+  // OSV's malicious-package entries (MAL-) carry no score: a package published to attack its users is critical.
+  if (record.id.startsWith('MAL-')) return { severity: 'critical' };
   for (const s of record.severity ?? []) {
     if (s.type === 'CVSS_V3') {
       const score = cvss3BaseScore(s.score);
