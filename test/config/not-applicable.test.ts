@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/load.ts';
+import { ConfigError } from '../../config/errors.ts';
+import { gonogo } from '../helpers/cli.ts';
+import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
+
+const target = { baseUrl: 'https://127.0.0.1:9' };
+const problems = (input: unknown): string[] => {
+  try {
+    parseConfig(input, 'gonogo.config.ts');
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+};
+
+describe('notApplicable in the config', () => {
+  it('defaults to no declaration and keeps each declared check with its reason', () => {
+    expect(parseConfig({ target }, 'c.ts').notApplicable).toEqual({});
+    const declared = { 'browser.login-page': 'API only: no pages', 'tls.redirect': 'no plain-http listener' };
+    expect(parseConfig({ target, notApplicable: declared }, 'c.ts').notApplicable).toEqual(declared);
+  });
+
+  it('refuses an id no check has, a pattern and an empty reason, naming the key', () => {
+    expect(problems({ target, notApplicable: { 'browser.login-pag': 'API only' } })).toEqual([
+      'notApplicable["browser.login-pag"]: no check has this id (the built-in ids are listed in reports/catalogue.ts; team specs from smoke.specsDir can add ids of their own)',
+    ]);
+    expect(problems({ target, notApplicable: { 'browser.*': 'API only' } })).toEqual([
+      'notApplicable["browser.*"]: a declaration names one check id exactly, not a pattern; list each check it covers',
+    ]);
+    expect(problems({ target, notApplicable: { 'browser.cookies': '  ' } })[0]).toMatch(/^notApplicable\.browser\.cookies: say why the check does not apply/);
+  });
+
+  it('accepts a team spec id of a known area when the config adds team specs, and nothing else', () => {
+    expect(problems({ target, smoke: { specsDir: './specs' }, notApplicable: { 'browser.orders-page': 'no orders page' } })).toEqual([]);
+    expect(problems({ target, smoke: { specsDir: './specs' }, notApplicable: { 'billing.invoices': 'x' } })[0]).toMatch(/neither a built-in check nor a possible team spec id/);
+  });
+
+  it('is a config error of gonogo run: exit 2, the file and the key named, before any suite runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-na-'));
+    const file = join(dir, 'gonogo.config.ts');
+    writeFileSync(file, `export default { target: { baseUrl: 'https://127.0.0.1:9' }, notApplicable: { 'browser.login-pag': 'API only' } };\n`);
+    copyFileSync(DEFAULT_KPI_FILE, join(dir, 'kpis.yaml'));
+    const r = await gonogo(['run', '--config', file, '--suite', 'security', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(file);
+    expect(r.err).toContain('notApplicable["browser.login-pag"]: no check has this id');
+  });
+});
