@@ -12,9 +12,9 @@ export const SKIP_KIND_LABEL: Record<SkipKind, string> = {
   'could-not-run': 'could not run',
 };
 
-/** "not applicable (declared)", "not configured"...: the kind with where a not-applicable came from. */
+/** "not applicable, declared", "not configured"...: the kind with where a not-applicable came from. */
 export function skipLabel(c: CheckResult): string {
-  const source = c.skip?.kind === 'not-applicable' && c.skip.source ? ` (${c.skip.source})` : '';
+  const source = c.skip?.kind === 'not-applicable' && c.skip.source ? `, ${c.skip.source}` : '';
   return `${SKIP_KIND_LABEL[skipKind(c)]}${source}`;
 }
 

@@ -57,7 +57,7 @@ describe('an API-only config declaring the browser checks not applicable', () =>
       expect(report.checks.find((c) => c.id === id)!.skip).toEqual({ kind: 'not-applicable', reason: REASON, source: 'declared' });
       expect(report.verdict.reasons).toContain(`not applicable: ${id} (declared): ${REASON}`);
     }
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('SKIP (not applicable (declared))');
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('SKIP (not applicable, declared)');
   });
 
   it('got the kind from the spec itself: Playwright recorded not-configured for the switched-off browser checks', () => {

@@ -110,7 +110,7 @@ describe('SARIF results', () => {
     ];
     const notes = run(r).invocations![0]!.toolExecutionNotifications!.filter((n) => n.descriptor?.id?.includes('.'));
     expect(notes.map((n) => [n.level, n.message.text])).toEqual([
-      ['note', 'browser.login-page skipped, not applicable (declared): API only: no pages'],
+      ['note', 'browser.login-page skipped, not applicable, declared: API only: no pages'],
       ['warning', 'auth.openapi-sweep skipped, not configured: no OpenAPI document configured (smoke.openapi)'],
     ]);
   });
