@@ -104,5 +104,5 @@ function skipReasons(input: VerdictInput): { incomplete: string[]; notes: string
 /** A failure of a check the config calls not applicable is still a failure; the reason says the declaration does not hold. */
 function declaredNote(id: string, declared: Record<string, string> | undefined): string {
   const reason = declared?.[id];
-  return reason === undefined ? '' : ` (declared not applicable: "${reason}"; it ran, and a declaration only explains a skip, never a failure or an error)`;
+  return reason === undefined ? '' : ` (declared not applicable: "${reason}", yet it ran: a declaration explains a skip, never a failure or an error; switch the check's feature off in the config so it skips, or fix what it found)`;
 }

@@ -50,7 +50,7 @@ function errorLine(message: string): string {
  * A skipped test's kind and reason. The kind comes from gonogo's skip helpers (smoke/lib/outcome.ts); a bare
  * `test.skip` (a team spec, a forgotten site) could not run: never not-applicable by accident.
  */
-export function skipOf(annotations: Array<z.infer<typeof Annotation>>): SkipInfo & { unknownKind?: string } {
+function skipOf(annotations: Array<z.infer<typeof Annotation>>): SkipInfo & { unknownKind?: string } {
   const reason = annotations.find((a) => a.type === 'skip')?.description ?? 'skipped';
   const declared = annotations.find((a) => a.type === SKIP_KIND_ANNOTATION)?.description;
   const kind = SkipKind.safeParse(declared);

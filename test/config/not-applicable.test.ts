@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { parseConfig } from '../../config/load.ts';
 import { ConfigError } from '../../config/errors.ts';
 import { gonogo } from '../helpers/cli.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
+import type { Report } from '../../reports/schema.ts';
 
 const target = { baseUrl: 'https://127.0.0.1:9' };
 const problems = (input: unknown): string[] => {
@@ -49,5 +50,21 @@ describe('notApplicable in the config', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(file);
     expect(r.err).toContain('notApplicable["browser.login-pag"]: no check has this id');
+  });
+
+  it('never hides what a declared check found when it ran: gonogo run keeps its error, NO-GO, the reason naming the declaration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-na-'));
+    const file = join(dir, 'gonogo.config.ts');
+    // Nothing listens on port 9: the TLS audit runs and cannot judge anything.
+    writeFileSync(file, `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500 }, notApplicable: { 'tls.protocols': 'behind a TLS terminator' } };\n`);
+    copyFileSync(DEFAULT_KPI_FILE, join(dir, 'kpis.yaml'));
+    const r = await gonogo(['run', '--config', file, '--suite', 'security', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as Report;
+    const tls = report.checks.find((c) => c.id === 'tls.protocols')!;
+    expect(tls.status).toBe('error');
+    expect(tls.skip).toBeUndefined();
+    expect(report.verdict.decision).toBe('NO-GO');
+    expect(report.verdict.reasons).toContain('blocker tls.protocols could not be checked (error): Only TLS 1.2 and 1.3 are accepted (declared not applicable: "behind a TLS terminator", yet it ran: a declaration explains a skip, never a failure or an error; switch the check\'s feature off in the config so it skips, or fix what it found)');
   });
 });

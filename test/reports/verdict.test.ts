@@ -83,8 +83,8 @@ describe('the verdict (DESIGN.md rules)', () => {
       const v = go({ notApplicable, checks: [check('browser.login-page', 'fail'), check('tls.protocols', 'error')] });
       expect(v.decision).toBe('NO-GO');
       expect(v.reasons).toEqual([
-        'blocker browser.login-page failed: The login page loads over HTTPS without console errors, CSP violations or mixed content (declared not applicable: "API only"; it ran, and a declaration only explains a skip, never a failure or an error)',
-        'blocker tls.protocols could not be checked (error): Only TLS 1.2 and 1.3 are accepted (declared not applicable: "behind a TLS terminator"; it ran, and a declaration only explains a skip, never a failure or an error)',
+        'blocker browser.login-page failed: The login page loads over HTTPS without console errors, CSP violations or mixed content (declared not applicable: "API only", yet it ran: a declaration explains a skip, never a failure or an error; switch the check\'s feature off in the config so it skips, or fix what it found)',
+        'blocker tls.protocols could not be checked (error): Only TLS 1.2 and 1.3 are accepted (declared not applicable: "behind a TLS terminator", yet it ran: a declaration explains a skip, never a failure or an error; switch the check\'s feature off in the config so it skips, or fix what it found)',
       ]);
     });
 
