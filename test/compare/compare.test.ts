@@ -191,6 +191,21 @@ describe('skips by kind in compare and trend', () => {
     expect(compareReports(older, older).checks.noLongerChecked).toEqual([]);
   });
 
+  it('reads a report written before skips had kinds: compare and trend from files, its skip as could-not-run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-skip-kinds-'));
+    const oldFile = join(dir, 'old.json'); writeFileSync(oldFile, JSON.stringify(older));
+    const newFile = join(dir, 'new.json'); writeFileSync(newFile, JSON.stringify(newer));
+    expect(JSON.parse(readFileSync(oldFile, 'utf8')).checks.find((c: { id: string }) => c.id === 'browser.cookies')).not.toHaveProperty('skip');
+    const out: string[] = [];
+    const io = { out: (t: string) => { out.push(t); }, err: (t: string) => { out.push(t); } };
+    expect(await main(['compare', oldFile, newFile], io)).toBe(0);
+    expect(out.join('\n')).toContain('## Checks');
+    expect(out.join('\n')).toContain('fail -> skip (not configured)');
+    out.length = 0;
+    expect(await main(['trend', oldFile, newFile], io)).toBe(0);
+    expect(out.join('\n')).toContain('| browser.cookies | SKIP (could not run) | SKIP (not applicable) |');
+  });
+
   it('shows the kind in the trend matrix and leaves out a check that never applied', () => {
     const t = buildTrend([older, newer]);
     expect(t.matrix.find((m) => m.id === 'browser.cookies')).toEqual({ id: 'browser.cookies', statuses: ['skip', 'skip'], skips: ['could-not-run', 'not-applicable'] });
