@@ -17,6 +17,7 @@ export type Area = z.infer<typeof Area>;
 export const CheckStatus = z.enum(['pass', 'fail', 'warn', 'skip', 'error']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 export const CheckLevel = z.enum(['blocker', 'warn']);
+export type CheckLevel = z.infer<typeof CheckLevel>;
 
 /**
  * Why a check was skipped. `not-applicable`: the platform has nothing for it to check (declared in the config's
@@ -32,7 +33,6 @@ export const SkipInfo = z.object({
   source: z.enum(['declared', 'detected']).optional(),
 }).strict();
 export type SkipInfo = z.infer<typeof SkipInfo>;
-export type CheckLevel = z.infer<typeof CheckLevel>;
 
 /** `<area>.<name>`: stable forever once released, because compare and trend match on it. */
 export const CheckId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:[-.][a-z0-9]+)*$/, 'check ids look like area.name (lowercase, dashes)');
