@@ -6,6 +6,7 @@ import { Redactor } from '../reports/redact.ts';
 import { maskEvidenceEmails } from '../reports/emails.ts';
 import { evaluateKpis, applyCheckWaivers } from '../reports/kpi-eval.ts';
 import { decide } from '../reports/verdict.ts';
+import { applyNotApplicable } from '../reports/skip.ts';
 import type { CheckResult, Report, SuiteName, LoadResult } from '../reports/schema.ts';
 import { SCHEMA_VERSION } from '../reports/schema.ts';
 import { writeReportFiles } from './write.ts';
@@ -158,7 +159,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     }
 
     const today = new Date().toISOString().slice(0, 10);
-    const waived = applyCheckWaivers(checks, kpis.waivers, today);
+    const waived = applyCheckWaivers(applyNotApplicable(checks, target.config.notApplicable), kpis.waivers, today);
     const kpiResults = evaluateKpis({ kpis: kpis.kpis, measurements, checks: waived, ranSuites: ran, waivers: kpis.waivers, today, ...(kpis.lines ? { lines: kpis.lines } : {}) });
     const draft: Report = {
       schemaVersion: SCHEMA_VERSION,
@@ -192,7 +193,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     const extra = await applyExtras(draft, kpis, target.config);
     const verdict = decide({
       checks: waived, kpis: kpiResults, selected: plan.suites, suiteErrors, interrupted: stopReason !== null,
-      regressions: extra.regressions, waivers: kpis.waivers, today,
+      regressions: extra.regressions, waivers: kpis.waivers, today, notApplicable: target.config.notApplicable,
     });
     const redacted = redactor.value({ ...draft, ...extra.fields, verdict });
     const report = target.config.report.showEmails ? redacted : { ...redacted, checks: maskEvidenceEmails(redacted.checks) };

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigSchema, type Config } from './schema.ts';
 import { ConfigError, formatZodIssues } from './errors.ts';
+import { checkNotApplicable } from './not-applicable.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
@@ -60,6 +61,7 @@ export function parseConfig(input: unknown, file: string): Config {
     throw new ConfigError(file, [`reading the exported configuration threw: ${(e as Error)?.message ?? String(e)}`], { cause: e });
   }
   if (!result.success) throw new ConfigError(file, formatZodIssues(result.error, input));
+  checkNotApplicable(result.data, file);
   return result.data;
 }
 

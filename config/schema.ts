@@ -43,6 +43,12 @@ export const ConfigSchema = z.object({
   /** Extra rules mapping checklist wording onto check and KPI ids; a rule with a built-in id replaces it. */
   checklist: z.object({ rules: z.array(ChecklistRuleConfig).default([]) }).strict().default({ rules: [] }),
   report: ReportConfig.default({ showEmails: false }),
+  /**
+   * Checks that have nothing to check on this platform, by check id, each with the reason (an API-only platform has no
+   * login page). Top level, beside the platform's description, since the ids span suites. A declared check that skips is
+   * not-applicable and leaves the report complete; one that runs keeps its outcome, a failure included.
+   */
+  notApplicable: z.record(z.string(), z.string().trim().min(1, 'say why the check does not apply to this platform')).default({}),
 }).strict();
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -11,15 +11,19 @@ import { Area, CheckId, areas } from '../reports/schema.ts';
 export function checkWaiverTargets(kpis: KpiFile, opts: { teamSpecs: boolean }): void {
   const issues: string[] = [];
   kpis.waivers.forEach((w, i) => {
-    if (w.check === undefined || catalogueEntry(w.check)) return;
-    const where = `waivers[${i}] (check ${w.check})`;
-    if (w.check.includes('*')) {
-      issues.push(`${where}: a waiver names one check id exactly, not a pattern; list each check it covers`);
-    } else if (!opts.teamSpecs) {
-      issues.push(`${where}: no check has this id (the built-in ids are listed in reports/catalogue.ts; team specs from smoke.specsDir can add ids of their own)`);
-    } else if (!CheckId.safeParse(w.check).success || !Area.safeParse(areaOf(w.check)).success) {
-      issues.push(`${where}: neither a built-in check nor a possible team spec id; team spec ids are area.name with a known area (${areas.join(', ')})`);
-    }
+    const problem = w.check === undefined ? null : checkIdProblem(w.check, 'a waiver', opts);
+    if (problem) issues.push(`waivers[${i}] (check ${w.check}): ${problem}`);
   });
   if (issues.length) throw new ConfigError(kpis.path, issues);
+}
+
+/** Why `id` names no check that can exist (what: "a waiver", "a declaration"), or null when it can. */
+export function checkIdProblem(id: string, what: string, opts: { teamSpecs: boolean }): string | null {
+  if (catalogueEntry(id)) return null;
+  if (id.includes('*')) return `${what} names one check id exactly, not a pattern; list each check it covers`;
+  if (!opts.teamSpecs) return 'no check has this id (the built-in ids are listed in reports/catalogue.ts; team specs from smoke.specsDir can add ids of their own)';
+  if (!CheckId.safeParse(id).success || !Area.safeParse(areaOf(id)).success) {
+    return `neither a built-in check nor a possible team spec id; team spec ids are area.name with a known area (${areas.join(', ')})`;
+  }
+  return null;
 }

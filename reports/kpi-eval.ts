@@ -2,6 +2,7 @@ import { holds } from '../config/threshold.ts';
 import { matchesCheck, waiverActive, type KpiDef, type Waiver } from '../config/kpis.ts';
 import type { Measurement } from '../core/suite.ts';
 import type { CheckResult, KpiResult, SuiteName } from './schema.ts';
+import { skipCountsAsCovered } from './skip.ts';
 
 export interface KpiInput {
   kpis: KpiDef[];
@@ -34,8 +35,13 @@ function judgeMetric(def: Extract<KpiDef, { kind: 'metric' }>, measurements: Mea
 }
 
 function judgeChecks(def: Extract<KpiDef, { kind: 'checks' }>, checks: CheckResult[]): Pick<KpiResult, 'measured' | 'status' | 'note'> {
-  const covered = checks.filter((c) => def.checks.some((p) => matchesCheck(p, c.id)) && c.status !== 'skip');
-  if (covered.length === 0) return { measured: null, status: 'not-measured', note: `no check matching ${def.checks.join(', ')} ran` };
+  const matched = checks.filter((c) => def.checks.some((p) => matchesCheck(p, c.id)));
+  const covered = matched.filter((c) => c.status !== 'skip');
+  if (covered.length === 0) {
+    // The KPI file's owners said it must hold; only they can drop it for a platform that has none of it.
+    const na = matched.length > 0 && matched.every(skipCountsAsCovered) ? ': every one is not applicable to this platform, so drop the KPI from the KPI file or waive it with notMeasured' : '';
+    return { measured: null, status: 'not-measured', note: `no check matching ${def.checks.join(', ')} ran${na}` };
+  }
   // A KPI that names checks means every one of them passes, whatever each check's own level.
   const bad = covered.filter((c) => (c.status === 'fail' || c.status === 'error') && !c.waiver);
   const errored = bad.filter((c) => c.status === 'error');

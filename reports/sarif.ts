@@ -7,6 +7,7 @@ import { checkFiles, displayPath, kpiFileRef, kpiNotSelected, kpiRegression, typ
 import { checkReason, figure, kpiRegressionText } from './render/evidence-text.ts';
 import { checkRule, kpiRule, kpiRuleId } from './sarif/rules.ts';
 import { visible } from './render/visible.ts';
+import { skipKind, skipLabel } from './skip.ts';
 
 /**
  * SARIF 2.1.0 for code-scanning UIs (GitHub, Azure DevOps): one rule per check id and per KPI, one result per
@@ -99,7 +100,9 @@ function notifications(report: Report): Notification[] {
   const out: Notification[] = [];
   if (report.run.interrupted) out.push({ level: 'error', message: { text: 'The run was interrupted: the report is incomplete and cannot be GO.' } });
   for (const c of report.checks.filter((x) => x.status === 'skip')) {
-    out.push({ level: 'warning', message: { text: `${c.id} skipped: ${c.evidence.message ?? 'no reason recorded'}` }, descriptor: { id: c.id } });
+    // Not applicable is no gap in the evidence; the other kinds keep the report incomplete.
+    const level = skipKind(c) === 'not-applicable' ? 'note' : 'warning';
+    out.push({ level, message: { text: `${c.id} skipped, ${skipLabel(c)}: ${c.skip?.reason ?? c.evidence.message ?? 'no reason recorded'}` }, descriptor: { id: c.id } });
   }
   for (const k of report.kpis.filter((x) => kpiNotSelected(x, report))) {
     out.push({ level: 'note', message: { text: `KPI ${k.id} not measured: the ${k.suite} suite was not selected for this run` }, descriptor: { id: kpiRuleId(k) } });

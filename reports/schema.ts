@@ -19,6 +19,21 @@ export type CheckStatus = z.infer<typeof CheckStatus>;
 export const CheckLevel = z.enum(['blocker', 'warn']);
 export type CheckLevel = z.infer<typeof CheckLevel>;
 
+/**
+ * Why a check was skipped. `not-applicable`: the platform has nothing for it to check (declared in the config's
+ * `notApplicable`, or observed by the check itself); `not-configured`: the config lacks what it needs;
+ * `could-not-run`: something on the machine or in the run was missing. Only not-applicable can leave a report complete.
+ */
+export const SkipKind = z.enum(['not-applicable', 'not-configured', 'could-not-run']);
+export type SkipKind = z.infer<typeof SkipKind>;
+export const SkipInfo = z.object({
+  kind: SkipKind,
+  reason: z.string(),
+  /** not-applicable only: `declared` in the config's notApplicable, or `detected` by the check from the platform's answers. */
+  source: z.enum(['declared', 'detected']).optional(),
+}).strict();
+export type SkipInfo = z.infer<typeof SkipInfo>;
+
 /** `<area>.<name>`: stable forever once released, because compare and trend match on it. */
 export const CheckId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:[-.][a-z0-9]+)*$/, 'check ids look like area.name (lowercase, dashes)');
 
@@ -57,7 +72,9 @@ export const CheckResult = z.object({
   durationMs: z.number().nonnegative(),
   /** Set when a waiver turned a failure into an accepted one. */
   waiver: z.object({ reason: z.string(), owner: z.string(), expires: z.string() }).optional(),
-}).strict();
+  /** Present on every `skip` written since skips carry a kind; a skip without it (an older report) reads as could-not-run. */
+  skip: SkipInfo.optional(),
+}).strict().refine((c) => !c.skip || c.status === 'skip', { message: 'skip (its kind and reason) belongs to a skipped check only', path: ['skip'] });
 export type CheckResult = z.infer<typeof CheckResult>;
 
 export const KpiStatus = z.enum(['pass', 'fail', 'not-measured', 'waived']);

@@ -1,6 +1,7 @@
 import { waiverActive, type Waiver } from '../config/kpis.ts';
 import type { CheckResult, KpiResult, SuiteName, Verdict } from './schema.ts';
 import { suiteNames } from './schema.ts';
+import { SKIP_KIND_LABEL, skipKind } from './skip.ts';
 
 export interface VerdictInput {
   checks: CheckResult[];
@@ -14,11 +15,15 @@ export interface VerdictInput {
   regressions: string[];
   waivers: Waiver[];
   today: string;
+  /** The config's notApplicable declarations (check id -> reason), so a declared check that ran is named as such. */
+  notApplicable?: Record<string, string>;
 }
 
 /** How the reasons that do not by themselves make a NO-GO begin (see decide below). */
 const NOT_RUN = 'not run: ';
-const SKIPPED_BLOCKERS = 'skipped blockers: ';
+const SKIPPED_BLOCKERS = 'skipped blockers';
+const NOT_APPLICABLE = 'not applicable: ';
+const DECLARED_BUT_RAN = 'declared not applicable but it ran: ';
 const WAIVED = 'waived: ';
 const EXPIRED_WAIVER = 'expired waiver no longer applies: ';
 /** How a --baseline regression reads among the reasons. */
@@ -27,7 +32,7 @@ export const BASELINE_REGRESSION = 'regression against the baseline: ';
 /** Whether a reason of decide() makes the run NO-GO, only makes it incomplete, or is a note. */
 export function reasonKind(reason: string): 'blocking' | 'incomplete' | 'note' {
   if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS)) return 'incomplete';
-  if (reason.startsWith(WAIVED) || reason.startsWith(EXPIRED_WAIVER)) return 'note';
+  if (reason.startsWith(WAIVED) || reason.startsWith(EXPIRED_WAIVER) || reason.startsWith(NOT_APPLICABLE) || reason.startsWith(DECLARED_BUT_RAN)) return 'note';
   return 'blocking';
 }
 
@@ -45,8 +50,8 @@ export function decide(input: VerdictInput): Verdict {
   for (const c of input.checks) {
     if (c.level !== 'blocker') continue;
     if (c.status === 'fail' && c.waiver) notes.push(`${WAIVED}${c.id} (${c.waiver.owner}, until ${c.waiver.expires}): ${c.waiver.reason}`);
-    else if (c.status === 'fail') noGo.push(`blocker ${c.id} failed: ${c.title}`);
-    else if (c.status === 'error') noGo.push(`blocker ${c.id} could not be checked (error): ${c.title}`);
+    else if (c.status === 'fail') noGo.push(`blocker ${c.id} failed: ${c.title}${declaredNote(c.id, input.notApplicable)}`);
+    else if (c.status === 'error') noGo.push(`blocker ${c.id} could not be checked (error): ${c.title}${declaredNote(c.id, input.notApplicable)}`);
   }
 
   for (const k of input.kpis) {
@@ -66,8 +71,9 @@ export function decide(input: VerdictInput): Verdict {
   const incomplete: string[] = [];
   const missing = suiteNames.filter((s) => !input.selected.includes(s));
   if (missing.length) incomplete.push(`${NOT_RUN}${missing.join(', ')} (the report is incomplete)`);
-  const skippedBlockers = input.checks.filter((c) => c.level === 'blocker' && c.status === 'skip');
-  if (skippedBlockers.length) incomplete.push(`${SKIPPED_BLOCKERS}${skippedBlockers.map((c) => c.id).join(', ')}`);
+  const skips = skipReasons(input);
+  incomplete.push(...skips.incomplete);
+  notes.push(...skips.notes);
 
   const complete = incomplete.length === 0 && !input.interrupted && input.suiteErrors.length === 0;
   return {
@@ -75,4 +81,28 @@ export function decide(input: VerdictInput): Verdict {
     complete,
     reasons: [...noGo, ...incomplete, ...notes],
   };
+}
+
+/**
+ * Skipped blockers by kind: not-configured and could-not-run leave the report incomplete; not-applicable (declared or
+ * detected) is a note, since the platform has nothing there to check. A declared check that ran and passed is a note too.
+ */
+function skipReasons(input: VerdictInput): { incomplete: string[]; notes: string[] } {
+  const incomplete: string[] = [];
+  const notes: string[] = [];
+  for (const kind of ['not-configured', 'could-not-run'] as const) {
+    const ids = input.checks.filter((c) => c.level === 'blocker' && c.status === 'skip' && skipKind(c) === kind).map((c) => c.id);
+    if (ids.length) incomplete.push(`${SKIPPED_BLOCKERS} (${SKIP_KIND_LABEL[kind]}): ${ids.join(', ')}`);
+  }
+  for (const c of input.checks) {
+    if (c.status === 'skip' && c.skip?.kind === 'not-applicable') notes.push(`${NOT_APPLICABLE}${c.id} (${c.skip.source ?? 'detected'}): ${c.skip.reason}`);
+    else if (c.status === 'pass' && input.notApplicable?.[c.id] !== undefined) notes.push(`${DECLARED_BUT_RAN}${c.id} passed; remove it from notApplicable`);
+  }
+  return { incomplete, notes };
+}
+
+/** A failure of a check the config calls not applicable is still a failure; the reason says the declaration does not hold. */
+function declaredNote(id: string, declared: Record<string, string> | undefined): string {
+  const reason = declared?.[id];
+  return reason === undefined ? '' : ` (declared not applicable: "${reason}", yet it ran: a declaration explains a skip, never a failure or an error; switch the check's feature off in the config so it skips, or fix what it found)`;
 }

@@ -1,10 +1,15 @@
 import { CATALOGUE, areaOf, type CatalogueId } from '../reports/catalogue.ts';
-import type { CheckResult, CheckStatus, Evidence } from '../reports/schema.ts';
+import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../reports/schema.ts';
 
 /** Builds a security check from the catalogue so ids, levels and titles stay the released ones. */
 export function check(id: CatalogueId, status: CheckStatus, evidence: Evidence, durationMs = 0): CheckResult {
   const entry = CATALOGUE[id];
   return { id, suite: 'security', area: areaOf(id), title: entry.title, status, level: entry.level, evidence, durationMs: Math.max(0, Math.round(durationMs)) };
+}
+
+/** A skipped security check, with its kind (reports/schema.ts SkipKind) and the reason also shown as its message. */
+export function skipped(id: CatalogueId, skip: SkipInfo, evidence: Evidence = {}, durationMs = 0): CheckResult {
+  return { ...check(id, 'skip', { message: skip.reason, ...evidence }, durationMs), skip };
 }
 
 /** Every check of an audit that could not run: an audit that throws never passes. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { CheckResult, CheckStatus, Evidence } from '../reports/schema.ts';
-import { Area, CheckId } from '../reports/schema.ts';
+import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../reports/schema.ts';
+import { Area, CheckId, SkipKind } from '../reports/schema.ts';
 import { catalogueEntry } from '../reports/catalogue.ts';
 import type { Redactor } from '../reports/redact.ts';
 import type { Measurement } from '../core/suite.ts';
 import { EVIDENCE_ATTACHMENT, MEASUREMENT_ATTACHMENT } from './lib/evidence.ts';
-import { ERROR_MARK, FAIL_MARK } from './lib/markers.ts';
+import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION } from './lib/markers.ts';
 
 /** The parts of Playwright's JSON report gonogo reads (loose: Playwright adds fields between versions). */
 const Annotation = z.looseObject({ type: z.string(), description: z.string().optional() });
@@ -44,6 +44,18 @@ function* walk(suites: SuiteT[]): Generator<z.infer<typeof Spec>> {
 function errorLine(message: string): string {
   const text = stripAnsi(message).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
   return text.split('\n\n')[0]!.split('\n').filter((l) => !/^\s*(>?\s*\d+ \||at )/.test(l)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
+/**
+ * A skipped test's kind and reason. The kind comes from gonogo's skip helpers (smoke/lib/outcome.ts); a bare
+ * `test.skip` (a team spec, a forgotten site) could not run: never not-applicable by accident.
+ */
+function skipOf(annotations: Array<z.infer<typeof Annotation>>): SkipInfo & { unknownKind?: string } {
+  const reason = annotations.find((a) => a.type === 'skip')?.description ?? 'skipped';
+  const declared = annotations.find((a) => a.type === SKIP_KIND_ANNOTATION)?.description;
+  const kind = SkipKind.safeParse(declared);
+  if (!kind.success) return { kind: 'could-not-run', reason, ...(declared !== undefined ? { unknownKind: declared } : {}) };
+  return { kind: kind.data, reason, ...(kind.data === 'not-applicable' ? { source: 'detected' as const } : {}) };
 }
 
 /** A failed test is a `fail` when an assertion said so (gonogo's check() or Playwright's expect), otherwise an `error`. */
@@ -90,6 +102,7 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
       const title = entry?.title ?? (spec.title.replace(ID_IN_TITLE, '').trim() || id);
       const evidence: Evidence = {};
       let status: CheckStatus;
+      let skip: SkipInfo | undefined;
       if (!result) {
         status = 'error';
         evidence.message = 'the test did not run';
@@ -97,8 +110,10 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
         status = 'pass';
       } else if (result.status === 'skipped') {
         status = 'skip';
-        const reason = annotations.find((a) => a.type === 'skip')?.description;
-        evidence.message = reason ?? 'skipped';
+        const { unknownKind, ...info } = skipOf(annotations);
+        if (unknownKind !== undefined) warnings.push(`test "${spec.title}" skipped with an unknown kind "${unknownKind}" (one of ${SkipKind.options.join(', ')}): read as could-not-run`);
+        skip = info;
+        evidence.message = info.reason;
       } else if (result.status === 'failed') {
         const message = result.error?.message ?? result.errors[0]?.message ?? 'failed without a message';
         status = classifyFailure(message);
@@ -129,6 +144,7 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
       const check: CheckResult = {
         id, suite: 'smoke', area: id.split('.')[0] as CheckResult['area'], title: redactor.text(title), status, level,
         evidence: redactor.value(evidence), durationMs: Math.max(0, result?.duration ?? 0),
+        ...(skip ? { skip: { ...skip, reason: redactor.text(skip.reason) } } : {}),
       };
       const prev = byId.get(id);
       if (prev) warnings.push(`check id ${id} is produced by more than one test: the worst outcome is kept`);

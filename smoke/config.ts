@@ -146,7 +146,7 @@ const Mailbox = z.discriminatedUnion('kind', [
 export type MailboxConfig = z.infer<typeof Mailbox>;
 
 const Browser = z.object({
-  /** false for an API-only platform: the browser checks skip (the report stays incomplete, as for any skipped blocker). */
+  /** false for an API-only platform: the browser checks skip as not-configured (the report stays incomplete) unless notApplicable declares them. */
   enabled: z.boolean().default(true),
   executablePath: z.string().default('/usr/bin/chromium'),
   loginPage: path.default('/login'),

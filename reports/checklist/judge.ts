@@ -5,6 +5,7 @@ import type { ChecklistResult, CheckResult, KpiResult, Report } from '../schema.
 import { parseChecklist, type ParsedClaim } from './parse.ts';
 import { BUILTIN_RULES, matchRules, type ChecklistRule } from './rules.ts';
 import { claimedNumber, describeComparison, honours, measuredValue } from './quantity.ts';
+import { skipLabel } from '../skip.ts';
 
 export type Claim = ChecklistResult['claims'][number];
 type ClaimStatus = Claim['status'];
@@ -41,7 +42,7 @@ function evidenceVerdict(report: Report, rules: ChecklistRule[], text: string, e
   }
   if (failing.length) return { status: 'contradicted', notes: failing };
   const inconclusive = [
-    ...ev.checks.filter((c) => c.status === 'error' || c.status === 'skip' || c.status === 'warn').map((c) => `${c.id} ${c.status === 'error' ? 'errored' : c.status === 'skip' ? 'was skipped' : 'was inconclusive (warn)'}`),
+    ...ev.checks.filter((c) => c.status === 'error' || c.status === 'skip' || c.status === 'warn').map((c) => `${c.id} ${c.status === 'error' ? 'errored' : c.status === 'skip' ? `was skipped (${skipLabel(c)})` : 'was inconclusive (warn)'}`),
     ...ev.kpis.filter((k) => k.status === 'not-measured').map((k) => `KPI ${k.id} not measured`),
   ];
   if (inconclusive.length) return { status: 'unverified', notes: [...inconclusive, ...notes] };

@@ -1,4 +1,5 @@
-import type { CheckResult, CheckStatus, KpiResult, KpiStatus, Report } from '../schema.ts';
+import type { CheckResult, CheckStatus, KpiResult, KpiStatus, Report, SkipKind } from '../schema.ts';
+import { skipKind } from '../skip.ts';
 import { securityDrift } from './drift.ts';
 import { directionOf, exceeds, toleranceFor } from './tolerance.ts';
 import { targetKey } from '../../core/url.ts';
@@ -43,7 +44,11 @@ function resultOf(d: KpiDelta, direction: ReturnType<typeof directionOf>): KpiCh
   return better || (d.oldStatus === 'fail' && d.newStatus === 'pass') ? 'improved' : 'within allowed change';
 }
 
-export interface CheckChange { id: string; title: string; area: string; old: CheckStatus | null; new: CheckStatus | null; level: string; detail?: string }
+export interface CheckChange {
+  id: string; title: string; area: string; old: CheckStatus | null; new: CheckStatus | null; level: string; detail?: string;
+  /** Why a side skipped (a report written before skips had kinds reads as could-not-run). */
+  oldSkip?: SkipKind; newSkip?: SkipKind;
+}
 
 export interface Comparison {
   /** false when load profile, engine, KPI file or target differ: the numbers are then not like for like. */
@@ -52,7 +57,8 @@ export interface Comparison {
   old: RunSummary;
   new: RunSummary;
   kpis: KpiDelta[];
-  checks: { newlyFailing: CheckChange[]; fixed: CheckChange[]; persisting: CheckChange[]; added: CheckChange[]; removed: CheckChange[]; unchanged: number };
+  /** `noLongerChecked`: ran before, skipped now (whatever its old outcome: a failure that now skips is not fixed). */
+  checks: { newlyFailing: CheckChange[]; fixed: CheckChange[]; persisting: CheckChange[]; noLongerChecked: CheckChange[]; added: CheckChange[]; removed: CheckChange[]; unchanged: number };
   drift: string[];
   /** Everything that makes the new run worse beyond tolerance, in words; non-empty means exit 1 / NO-GO with --baseline. */
   regressions: string[];
@@ -104,7 +110,8 @@ function change(o: CheckResult | undefined, n: CheckResult | undefined): CheckCh
   const c = (n ?? o)!;
   const ev = n?.evidence ?? o!.evidence;
   const detail = ev.actual ?? ev.message;
-  return { id: c.id, title: c.title, area: c.area, old: o?.status ?? null, new: n?.status ?? null, level: c.level, ...(detail ? { detail } : {}) };
+  const kinds = { ...(o?.status === 'skip' ? { oldSkip: skipKind(o) } : {}), ...(n?.status === 'skip' ? { newSkip: skipKind(n) } : {}) };
+  return { id: c.id, title: c.title, area: c.area, old: o?.status ?? null, new: n?.status ?? null, level: c.level, ...(detail ? { detail } : {}), ...kinds };
 }
 
 /** Compares two reports: KPIs side by side, check classification by id, security drift, regressions beyond tolerance. */
@@ -115,10 +122,11 @@ export function compareReports(oldR: Report, newR: Report, kpiTolerances: Record
 
   const oldChecks = new Map(oldR.checks.map((c) => [c.id, c]));
   const newChecks = new Map(newR.checks.map((c) => [c.id, c]));
-  const checks: Comparison['checks'] = { newlyFailing: [], fixed: [], persisting: [], added: [], removed: [], unchanged: 0 };
+  const checks: Comparison['checks'] = { newlyFailing: [], fixed: [], persisting: [], noLongerChecked: [], added: [], removed: [], unchanged: 0 };
   for (const [id, n] of newChecks) {
     const o = oldChecks.get(id);
     if (!o) checks.added.push(change(undefined, n));
+    else if (o.status !== 'skip' && n.status === 'skip') checks.noLongerChecked.push(change(o, n));
     else if (!BAD.has(o.status) && BAD.has(n.status)) checks.newlyFailing.push(change(o, n));
     else if (BAD.has(o.status) && !BAD.has(n.status)) checks.fixed.push(change(o, n));
     else if (BAD.has(o.status) && BAD.has(n.status)) checks.persisting.push(change(o, n));

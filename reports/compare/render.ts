@@ -2,6 +2,8 @@ import { esc, page } from '../html/page.ts';
 import { visible } from '../render/visible.ts';
 import { runName, type CheckChange, type Comparison, type KpiDelta, type KpiUnit } from './compare.ts';
 import { directionOf, parseTolerance } from './tolerance.ts';
+import { SKIP_KIND_LABEL } from '../skip.ts';
+import type { SkipKind } from '../schema.ts';
 
 const num = (v: number | null): string => (v === null ? '—' : Number.isInteger(v) ? String(v) : String(+v.toFixed(4)));
 const pct = (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
@@ -30,8 +32,11 @@ const KPI_HEAD = ['KPI', 'Old', 'New', 'Change', 'Allowed change', 'Result'] as 
 
 type Group = keyof Omit<Comparison['checks'], 'unchanged'>;
 const GROUPS: Array<[Group, string]> = [
-  ['newlyFailing', 'Newly failing'], ['persisting', 'Still failing'], ['fixed', 'Fixed'], ['added', 'New checks'], ['removed', 'Removed checks'],
+  ['newlyFailing', 'Newly failing'], ['persisting', 'Still failing'], ['fixed', 'Fixed'], ['noLongerChecked', 'No longer checked (skipped now)'], ['added', 'New checks'], ['removed', 'Removed checks'],
 ];
+
+/** A side of a change: the status, and for a skip its kind. */
+const side = (status: CheckChange['old'], kind: SkipKind | undefined): string => (status === null ? '—' : kind ? `${status} (${SKIP_KIND_LABEL[kind]})` : status);
 
 const cell = (s: string | undefined | null): string => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The result, then the KPI's pass/fail on each side when it changed. */
@@ -52,7 +57,7 @@ export function renderCompareMd(c: Comparison): string {
   for (const [key, title] of GROUPS) {
     const list = c.checks[key];
     if (!list.length) continue;
-    out.push(`### ${title} (${list.length})`, '', ...list.map((x) => `- \`${x.id}\` ${x.old ?? '—'} -> ${x.new ?? '—'}: ${x.title}${x.detail ? ` — ${cell(x.detail)}` : ''}`), '');
+    out.push(`### ${title} (${list.length})`, '', ...list.map((x) => `- \`${x.id}\` ${side(x.old, x.oldSkip)} -> ${side(x.new, x.newSkip)}: ${x.title}${x.detail ? ` — ${cell(x.detail)}` : ''}`), '');
   }
   return visible(out.join('\n'));
 }
@@ -62,7 +67,7 @@ export function renderCompareJson(c: Comparison): string {
 }
 
 const checkRows = (list: CheckChange[]): string => list.map((x) =>
-  `<tr><td><code>${esc(x.id)}</code></td><td class="s-${esc(x.old ?? '')}">${esc(x.old ?? '—')}</td><td class="s-${esc(x.new ?? '')}">${esc(x.new ?? '—')}</td><td>${esc(x.title)}</td><td>${esc(x.detail ?? '')}</td></tr>`).join('');
+  `<tr><td><code>${esc(x.id)}</code></td><td class="s-${esc(x.old ?? '')}">${esc(side(x.old, x.oldSkip))}</td><td class="s-${esc(x.new ?? '')}">${esc(side(x.new, x.newSkip))}</td><td>${esc(x.title)}</td><td>${esc(x.detail ?? '')}</td></tr>`).join('');
 
 export function renderCompareHtml(c: Comparison): string {
   const parts: string[] = [`<h1>gonogo compare: ${esc(runName(c.old))} &rarr; ${esc(runName(c.new))}</h1>`];

@@ -4,6 +4,7 @@ import { FINDING_CLASS, FINDING_HEADING, FINDING_ORDER, claimsOf, coverageLine, 
 import { BASELINE_REGRESSION, reasonKind } from '../verdict.ts';
 import { LOAD_CHART_SCRIPT, loadChartData } from './charts.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from '../render/load-status.ts';
+import { skipCounts, skipLabel } from '../skip.ts';
 import { esc, jsonScript, page } from './page.ts';
 
 /**
@@ -60,7 +61,7 @@ function header(r: Report): string {
     `<a href="#kpis">${kpisBad} of ${r.kpis.length} KPIs failing</a>`,
     `<a href="#warnings">${count('warn')} warnings</a>`,
     `<a href="#passing">${count('pass')} passing</a>`,
-    ...(count('skip') ? [`<a href="#skipped">${count('skip')} skipped</a>`] : []),
+    ...(count('skip') ? [`<a href="#skipped">${count('skip')} skipped${skipCounts(r.checks)}</a>`] : []),
   ];
   return `<header class="banner ${go ? 'go' : 'nogo'}" id="verdict">
 <div class="decision">${esc(r.verdict.decision)}${r.verdict.complete ? '' : ' <span class="incomplete">(incomplete)</span>'}</div>
@@ -101,7 +102,8 @@ function evidence(c: CheckResult): string {
   const lines: string[] = [];
   if (e.expected) lines.push(`<div><strong>expected</strong> ${esc(e.expected)}</div>`);
   if (e.actual) lines.push(`<div><strong>actual</strong> ${esc(e.actual)}</div>`);
-  if (e.message) lines.push(`<div>${esc(e.message)}</div>`);
+  if (c.skip) lines.push(`<div class="skip-kind" data-kind="${esc(c.skip.kind)}"><strong>${esc(skipLabel(c))}</strong> ${esc(c.skip.reason)}</div>`);
+  if (e.message && e.message !== c.skip?.reason) lines.push(`<div>${esc(e.message)}</div>`);
   lines.push(exchanges(e.requests));
   if (e.details && Object.keys(e.details).length) lines.push(`<details><summary>details</summary><pre>${esc(JSON.stringify(e.details, null, 2))}</pre></details>`);
   const files = e.artifacts ?? [];
@@ -111,7 +113,7 @@ function evidence(c: CheckResult): string {
 }
 
 function checkEntry(c: CheckResult, open: boolean): string {
-  return `<details class="check" id="${esc(anchorId('check', c.id))}"${open ? ' open' : ''}><summary><span class="badge s-${esc(c.status)}">${esc(CHECK_LABEL[c.status])}</span> <code>${esc(c.id)}</code> ${esc(c.title)} <span class="muted">${esc(c.level)} &middot; ${esc(c.area)} &middot; ${esc(c.suite)}</span></summary>
+  return `<details class="check" id="${esc(anchorId('check', c.id))}"${open ? ' open' : ''}><summary><span class="badge s-${esc(c.status)}">${esc(CHECK_LABEL[c.status])}</span>${c.status === 'skip' ? ` <span class="muted">${esc(skipLabel(c))}</span>` : ''} <code>${esc(c.id)}</code> ${esc(c.title)} <span class="muted">${esc(c.level)} &middot; ${esc(c.area)} &middot; ${esc(c.suite)}</span></summary>
 <div class="evidence">${evidence(c) || '<span class="muted">no evidence recorded</span>'}</div></details>`;
 }
 

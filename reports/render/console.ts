@@ -3,6 +3,7 @@ import { renderChecklistConsole } from '../checklist/render.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from './labels.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';
 import { visible } from './visible.ts';
+import { skipCounts, skipLabel } from '../skip.ts';
 
 /** The summary printed at the end of a run: the verdict first, then only what needs attention. */
 export function renderConsole(report: Report): string {
@@ -15,9 +16,9 @@ export function renderConsole(report: Report): string {
   }
   const attention = report.checks.filter((c) => c.status !== 'pass').sort((a, b) => CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id));
   const counts = Object.fromEntries((['pass', 'fail', 'error', 'warn', 'skip'] as const).map((s) => [s, report.checks.filter((c) => c.status === s).length]));
-  lines.push(`Checks: ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error, ${counts.warn} warn, ${counts.skip} skip`);
+  lines.push(`Checks: ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error, ${counts.warn} warn, ${counts.skip} skip${skipCounts(report.checks)}`);
   for (const c of attention) {
-    const why = c.evidence.message ?? c.evidence.actual ?? '';
+    const why = c.status === 'skip' ? `${skipLabel(c)}: ${c.skip?.reason ?? c.evidence.message ?? 'no reason recorded'}` : c.evidence.message ?? c.evidence.actual ?? '';
     lines.push(`  ${CHECK_LABEL[c.status].padEnd(5)} ${c.id}${c.level === 'warn' ? ' (warn level)' : ''}${c.waiver ? ' (waived)' : ''}${why ? ` - ${why.slice(0, 160)}` : ''}`);
   }
   const ran = (k: Report['kpis'][number]) => !k.suite || report.run.suites.includes(k.suite);

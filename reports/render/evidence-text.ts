@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { CheckResult, KpiResult, Report } from '../schema.ts';
 import { checkFiles, displayPath, kpiFileRef, kpiRegression, type FileRef } from '../where.ts';
 import { kpiRemedy, remedyFor } from '../remedies.ts';
+import { skipLabel } from '../skip.ts';
 
 const MAX_REQUESTS = 10;
 const MAX_DETAIL_LINES = 30;
@@ -37,7 +38,10 @@ export function checkEvidenceText(c: CheckResult, report: Report): string {
   const out: string[] = [];
   const bad = c.status === 'fail' || c.status === 'error' || c.status === 'warn';
   if (c.status === 'error') out.push(`Could not run: ${e.message ?? 'no reason recorded'}`);
+  else if (c.status === 'skip') out.push(`Skipped, ${skipLabel(c)}: ${c.skip?.reason ?? e.message ?? 'no reason recorded'}`);
   else if (e.message) out.push(`${bad ? 'Reason' : 'Message'}: ${e.message}`);
+  // A declared not-applicable keeps the check's own skip reason beside the team's.
+  if (c.skip && e.message && e.message !== c.skip.reason) out.push(`Message: ${e.message}`);
   if (e.expected) out.push(`Expected: ${e.expected}`);
   if (e.actual) out.push(`Actual: ${e.actual}`);
   if (c.waiver) out.push(`Waived until ${c.waiver.expires} by ${c.waiver.owner}: ${c.waiver.reason}`);

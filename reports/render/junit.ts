@@ -3,6 +3,7 @@ import type { CheckResult, KpiResult, Report } from '../schema.ts';
 import { kpiNotSelected, kpiRegression } from '../where.ts';
 import { checkEvidenceText, checkReason, figure, kpiEvidenceText, kpiRegressionText } from './evidence-text.ts';
 import { visible } from './visible.ts';
+import { skipLabel } from '../skip.ts';
 
 interface Outcome { '@_message': string; '@_type': string; '#text'?: string }
 interface TestCase { '@_name': string; '@_classname': string; '@_time': string; failure?: Outcome; error?: Outcome; skipped?: Omit<Outcome, '@_type'>; 'system-out'?: string }
@@ -16,7 +17,7 @@ function checkCase(c: CheckResult, report: Report): TestCase {
   // A warn-level failure does not block the launch: it is reported but not a JUnit failure.
   if (c.status === 'fail' && c.level === 'blocker' && !c.waiver) tc.failure = { '@_message': checkReason(c), '@_type': 'fail', '#text': body };
   else if (c.status === 'error') tc.error = { '@_message': `could not run: ${c.evidence.message ?? 'no reason recorded'}`, '@_type': 'error', '#text': body };
-  else if (c.status === 'skip') tc.skipped = { '@_message': c.evidence.message ?? 'skipped' };
+  else if (c.status === 'skip') tc.skipped = { '@_message': `${skipLabel(c)}: ${c.skip?.reason ?? c.evidence.message ?? 'no reason recorded'}` };
   else tc['system-out'] = `${c.status.toUpperCase()}${c.status === 'fail' ? ` (${c.waiver ? 'waived' : 'warn level'})` : ''}\n${body}`;
   return tc;
 }

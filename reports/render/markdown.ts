@@ -3,6 +3,7 @@ import { renderChecklistsMd } from '../checklist/render.ts';
 import { CHECK_ICON, CHECK_LABEL, CHECK_ORDER, KPI_ICON, KPI_LABEL, fmtNumber } from './labels.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';
 import { visible } from './visible.ts';
+import { skipLabel } from '../skip.ts';
 
 /** Escapes what would break a Markdown table cell or start markup. */
 function cell(text: string): string {
@@ -12,7 +13,8 @@ function cell(text: string): string {
 function evidenceLine(c: CheckResult): string {
   const e = c.evidence;
   const parts: string[] = [];
-  if (e.message) parts.push(e.message);
+  if (c.skip) parts.push(c.skip.reason);
+  if (e.message && e.message !== c.skip?.reason) parts.push(e.message);
   if (e.expected) parts.push(`expected ${e.expected}`);
   if (e.actual) parts.push(`got ${e.actual}`);
   const r = e.requests?.[0];
@@ -63,7 +65,7 @@ export function renderMarkdown(report: Report): string {
   out.push('|---|---|---|---|---|');
   const sorted = [...report.checks].sort((a, b) => CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id));
   for (const c of sorted) {
-    out.push(`| ${CHECK_ICON[c.status]} ${CHECK_LABEL[c.status]}${c.waiver ? ' (waived)' : ''} | ${cell(c.id)} | ${c.level} | ${cell(c.title)} | ${cell(evidenceLine(c))}${artifactLinks(c)} |`);
+    out.push(`| ${CHECK_ICON[c.status]} ${CHECK_LABEL[c.status]}${c.waiver ? ' (waived)' : ''}${c.status === 'skip' ? ` (${skipLabel(c)})` : ''} | ${cell(c.id)} | ${c.level} | ${cell(c.title)} | ${cell(evidenceLine(c))}${artifactLinks(c)} |`);
   }
   out.push('');
   if (report.checklist?.length) {

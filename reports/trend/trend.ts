@@ -1,4 +1,5 @@
-import type { CheckStatus, Report } from '../schema.ts';
+import type { CheckStatus, Report, SkipKind } from '../schema.ts';
+import { SKIP_KIND_LABEL, skipKind } from '../skip.ts';
 import { CHECK_LABEL, fmtNumber } from '../render/labels.ts';
 import { esc, jsonScript, page } from '../html/page.ts';
 import { sameTarget } from '../compare/compare.ts';
@@ -9,8 +10,8 @@ export interface TrendRelease {
 }
 export interface Trend {
   releases: TrendRelease[];
-  /** check id -> status per release (null: the check did not run in that release). */
-  matrix: Array<{ id: string; statuses: Array<CheckStatus | null> }>;
+  /** check id -> status per release (null: the check did not run in that release), and for a skip its kind. */
+  matrix: Array<{ id: string; statuses: Array<CheckStatus | null>; skips: Array<SkipKind | null> }>;
   warnings: string[];
 }
 
@@ -22,7 +23,10 @@ export function buildTrend(reports: Report[]): Trend {
     p95: r.load?.latencyMs.p95 ?? null, p99: r.load?.latencyMs.p99 ?? null, errorRate: r.load?.errorRate ?? null, rps: r.load?.rps ?? null,
   }));
   const ids = [...new Set(sorted.flatMap((r) => r.checks.map((c) => c.id)))].sort();
-  const matrix = ids.map((id) => ({ id, statuses: sorted.map((r) => r.checks.find((c) => c.id === id)?.status ?? null) }));
+  const matrix = ids.map((id) => {
+    const found = sorted.map((r) => r.checks.find((c) => c.id === id));
+    return { id, statuses: found.map((c) => c?.status ?? null), skips: found.map((c) => (c?.status === 'skip' ? skipKind(c) : null)) };
+  });
   const warnings: string[] = [];
   const profiles = new Set(sorted.map((r) => `${r.run.engine ?? 'none'} ${r.run.loadProfile.vus} VUs ${r.run.loadProfile.duration}`));
   if (profiles.size > 1) warnings.push(`the load runs differ (${[...profiles].join('; ')}): latency and rps are not like for like across all releases`);
@@ -30,15 +34,19 @@ export function buildTrend(reports: Report[]): Trend {
   return { releases, matrix, warnings };
 }
 
+/** A matrix cell: the status, a skip with its kind ("SKIP (not applicable)"), or a dash when the check did not exist. */
+const cellText = (s: CheckStatus | null, kind: SkipKind | null): string => (s ? `${CHECK_LABEL[s]}${kind ? ` (${SKIP_KIND_LABEL[kind]})` : ''}` : '—');
+
 const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(3)}%`);
 
 export function renderTrendMd(t: Trend): string {
   const out = ['# gonogo trend', '', ...t.warnings.map((w) => `> **Warning:** ${w}`), ...(t.warnings.length ? [''] : [])];
   out.push('| Release | Started | Verdict | p95 ms | p99 ms | Error rate | rps |', '|---|---|---|---:|---:|---:|---:|');
   for (const r of t.releases) out.push(`| ${r.name} | ${r.startedAt} | ${r.decision}${r.complete ? '' : ' (incomplete)'} | ${fmtNumber(r.p95)} | ${fmtNumber(r.p99)} | ${pct(r.errorRate)} | ${fmtNumber(r.rps)} |`);
-  const changing = t.matrix.filter((m) => m.statuses.some((s) => s !== 'pass'));
+  // A check that does not apply to the platform in any release is not worth a row.
+  const changing = t.matrix.filter((m) => m.statuses.some((s, i) => s !== 'pass' && m.skips[i] !== 'not-applicable'));
   out.push('', `## Checks that did not always pass (${changing.length} of ${t.matrix.length})`, '', `| Check | ${t.releases.map((r) => r.name).join(' | ')} |`, `|---|${t.releases.map(() => '---').join('|')}|`);
-  for (const m of changing) out.push(`| ${m.id} | ${m.statuses.map((s) => (s ? CHECK_LABEL[s] : '—')).join(' | ')} |`);
+  for (const m of changing) out.push(`| ${m.id} | ${m.statuses.map((s, i) => cellText(s, m.skips[i] ?? null)).join(' | ')} |`);
   return out.join('\n');
 }
 
@@ -78,7 +86,7 @@ export function renderTrendHtml(t: Trend): string {
     jsonScript('gonogo-trend-data', data),
     // Many releases make a wide matrix: it scrolls inside its own box, not the page.
     '<h2>Check status per release</h2>', `<div class="scroll"><table id="matrix">${head}`,
-    ...t.matrix.map((m) => `<tr><td><code>${esc(m.id)}</code></td>${m.statuses.map((s) => `<td class="s-${esc(s ?? '')}">${s ? esc(CHECK_LABEL[s]) : '—'}</td>`).join('')}</tr>`),
+    ...t.matrix.map((m) => `<tr><td><code>${esc(m.id)}</code></td>${m.statuses.map((s, i) => `<td class="s-${esc(s ?? '')}">${esc(cellText(s, m.skips[i] ?? null))}</td>`).join('')}</tr>`),
     '</table></div>',
   ].join('\n');
   return page(`gonogo trend (${t.releases.length} releases)`, body, { charts: true, script: TREND_SCRIPT });

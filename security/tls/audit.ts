@@ -1,6 +1,6 @@
 import type { CheckResult } from '../../reports/schema.ts';
 import type { Measurement } from '../../core/suite.ts';
-import { check } from '../checks.ts';
+import { check, skipped } from '../checks.ts';
 import { probeRedirect, type RedirectResult } from '../http.ts';
 import { keyWeakness } from './certificate.ts';
 import { scanTls, type TlsScanResult } from './scan.ts';
@@ -78,14 +78,17 @@ function certificateChecks(scan: TlsScanResult, certMinDays: number, ms: number)
 }
 
 export function redirectCheck(id: 'tls.redirect' | 'headers.redirection', r: RedirectResult | null | Error, ms: number): CheckResult {
-  if (r === null) return check(id, 'skip', { message: 'no plain-http URL to check: set security.tls.httpUrl (derived automatically only when the target uses port 443)' }, ms);
+  if (r === null) return skipped(id, { kind: 'not-configured', reason: 'no plain-http URL to check: set security.tls.httpUrl (derived automatically only when the target uses port 443)' }, {}, ms);
   if (r instanceof Error) return check(id, 'error', { message: `the http redirect could not be checked: ${r.message}` }, ms);
-  const ok = r.outcome === 'redirection-to-https' || r.outcome === 'redirection-not-needed-no-http';
+  const requests = r.hops.map((h) => ({ method: 'GET', url: h.url, status: h.status, excerpt: h.location ? `Location: ${h.location}` : undefined }));
+  // The port refused the connection: a TLS-only server has no plain-http service to redirect (a timeout stays an error).
+  if (r.outcome === 'redirection-not-needed-no-http') return skipped(id, { kind: 'not-applicable', reason: r.message, source: 'detected' }, { requests }, ms);
+  const ok = r.outcome === 'redirection-to-https';
   return check(id, ok ? 'pass' : 'fail', {
     expected: 'http answers with a redirect to https on the same host',
     actual: r.outcome,
     message: r.message,
-    requests: r.hops.map((h) => ({ method: 'GET', url: h.url, status: h.status, excerpt: h.location ? `Location: ${h.location}` : undefined })),
+    requests,
   }, ms);
 }
 

@@ -1,3 +1,5 @@
 /** Markers in error messages that tell the adapter a `fail` (the protection does not hold) from an `error`. */
 export const FAIL_MARK = '[gonogo:fail]';
 export const ERROR_MARK = '[gonogo:error]';
+/** Annotation type that carries a skip's kind (reports/schema.ts SkipKind) next to Playwright's own `skip` annotation. */
+export const SKIP_KIND_ANNOTATION = 'gonogo:skip-kind';

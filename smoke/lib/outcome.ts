@@ -4,7 +4,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from '@playwright/test';
-import { ERROR_MARK, FAIL_MARK } from './markers.ts';
+import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION } from './markers.ts';
+import type { SkipKind } from '../../reports/schema.ts';
 
 export { ERROR_MARK, FAIL_MARK };
 
@@ -81,6 +82,24 @@ export function pageControl(condition: unknown, message: string): asserts condit
 export function control(condition: unknown, message: string): asserts condition {
   if (!condition) throw new ControlFailed(message);
 }
+
+/** Skips the running test when `condition` holds, saying which kind of skip it is; the adapter reads the kind. */
+function skipAs(kind: SkipKind, condition: unknown, reason: string): void {
+  if (!condition) return;
+  test.info().annotations.push({ type: SKIP_KIND_ANNOTATION, description: kind });
+  test.skip(true, reason);
+}
+
+/**
+ * How a spec skips, by kind (Playwright's bare `test.skip` reads as could-not-run). `notApplicable` only for what
+ * the platform's own answers showed (an opaque token has no JWT header to forge): a missing config entry is
+ * `notConfigured`, never not-applicable, since only the team can say a feature does not exist (the config's notApplicable).
+ */
+export const skip = {
+  notApplicable: (condition: unknown, reason: string): void => skipAs('not-applicable', condition, reason),
+  notConfigured: (condition: unknown, reason: string): void => skipAs('not-configured', condition, reason),
+  couldNotRun: (condition: unknown, reason: string): void => skipAs('could-not-run', condition, reason),
+};
 
 export type RequestRole = 'control' | 'probe';
 

@@ -1,4 +1,4 @@
-import { test, check, control, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
+import { test, skip, check, control, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
 import { MAIN_USER, SECOND_USER, verifiedUser, clientSession, gaveCredential, login, me, ok, readVerificationMail, roleSession, useVerification, userSession, withAccess, strongPassword, register, newEmail, logout, refreshWith } from '../lib/auth.ts';
 import { algNone, claims, expired, isJwt, tamper, weakSecretsThatVerify } from '../lib/jwt.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
@@ -12,7 +12,7 @@ import { weakSecretList } from '../lib/wordlist.ts';
 import { demoPairs } from '../lib/demo.ts';
 import { judgeRbac, type RbacCell } from '../lib/rbac.ts';
 import { asControl } from '../lib/outcome.ts';
-import type { Res } from '../lib/http.ts';
+import type { Res, Session } from '../lib/http.ts';
 
 
 // Independent checks: spread over the workers (shared sessions and accounts are locked, see state.ts).
@@ -20,8 +20,17 @@ test.describe.configure({ mode: 'parallel' });
 
 const refused = (r: Res) => r.status >= 400 && r.status !== 429;
 
+/**
+ * For the checks that forge or mint JWTs. No token read at all is a gap in the login mapping; a token the platform
+ * returned that is not a JWT (an opaque session id) has no header, claims or signature to forge: not applicable.
+ */
+function skipUnlessJwt(session: Session): void {
+  skip.notConfigured(session.access === undefined, 'login returned no access token to read (smoke.login.token)');
+  skip.notApplicable(!isJwt(session.access), 'the access token is opaque, not a JWT: it has no header, claims or signature to forge');
+}
+
 test('[auth.login-roles] each configured role can log in', async ({ api, plan, rec }) => {
-  test.skip(plan.config.accounts.length === 0, 'no accounts configured (smoke.accounts)');
+  skip.notConfigured(plan.config.accounts.length === 0, 'no accounts configured (smoke.accounts)');
   for (const role of new Set(plan.config.accounts.map((a) => a.role))) {
     const session = await roleSession(api, plan, role).catch((e: unknown) => {
       if (e instanceof ControlFailed) throw new CheckFailed(e.message);
@@ -58,7 +67,7 @@ test('[auth.login-uniform-failure] wrong password and unknown user get the same 
 
 test('[auth.token-expiry] access token lifetime is within the KPI', async ({ api, plan, rec }) => {
   const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
-  test.skip(!isJwt(session.access), 'the access token is not a JWT: its lifetime cannot be read from exp - iat');
+  skip.couldNotRun(!isJwt(session.access), 'the access token is not a JWT: its lifetime cannot be read from exp - iat');
   const c = claims(session.access!);
   control(typeof c.exp === 'number', 'the access token has no exp claim');
   const lifetime = c.exp! - (typeof c.iat === 'number' ? c.iat : Math.floor(Date.now() / 1000));
@@ -78,7 +87,7 @@ async function tokenControl(api: Parameters<typeof me>[0], plan: Parameters<type
 
 test('[auth.alg-none-rejected] a token with alg none is rejected', async ({ api, plan, rec }) => {
   const session = await tokenControl(api, plan);
-  test.skip(!isJwt(session.access), 'the access token is not a JWT');
+  skipUnlessJwt(session);
   const r = await me(api, plan, withAccess(session, algNone(session.access!)));
   rec.expected = '401 or 403';
   check(refused(r), `an unsigned alg "none" token answered ${r.status}`);
@@ -86,7 +95,7 @@ test('[auth.alg-none-rejected] a token with alg none is rejected', async ({ api,
 
 test('[auth.tampered-rejected] a token with an escalated role is rejected', async ({ api, plan, rec }) => {
   const session = await tokenControl(api, plan);
-  test.skip(!isJwt(session.access), 'the access token is not a JWT');
+  skipUnlessJwt(session);
   const admin = plan.config.roles.admin;
   const forged = withAccess(session, tamper(session.access!, plan.config.roleClaim, admin));
   // Judged on the "me" route, where the genuine token just worked: a refusal there is the signature check's.
@@ -103,9 +112,10 @@ test('[auth.tampered-rejected] a token with an escalated role is rejected', asyn
 
 test('[auth.expired-rejected] an expired token is rejected', async ({ api, plan, rec }) => {
   const envName = plan.config.jwtSecretEnv;
-  test.skip(!envName, 'needs the signing secret (smoke.jwtSecretEnv) to mint a validly signed expired token');
+  skip.notConfigured(!envName, 'needs the signing secret (smoke.jwtSecretEnv) to mint a validly signed expired token');
   const session = await tokenControl(api, plan);
-  test.skip(!isJwt(session.access), 'the access token is not a JWT');
+  // An opaque token still expires; gonogo only cannot mint an expired one.
+  skip.couldNotRun(!isJwt(session.access), 'the access token is not a JWT: gonogo cannot mint an expired one');
   const secret = secretFromEnv(envName!);
   const now = Math.floor(Date.now() / 1000);
   const claimsNow = claims(session.access!);
@@ -120,10 +130,10 @@ test('[auth.expired-rejected] an expired token is rejected', async ({ api, plan,
 
 test('[auth.weak-secret] tokens do not verify with a known weak secret', async ({ api, plan, rec }) => {
   const { session } = await requireControl('login', () => userSession(api, plan, MAIN_USER));
-  test.skip(!isJwt(session.access), 'the access token is not a JWT');
+  skipUnlessJwt(session);
   const alg = String((JSON.parse(Buffer.from(session.access!.split('.')[0]!, 'base64url').toString()) as { alg?: string }).alg);
   // Only an HMAC secret can be guessed; an RS256 or ES256 token is signed with a private key no wordlist holds.
-  test.skip(!/^HS(256|384|512)$/.test(alg), `the access token is signed with ${alg}, not a shared HMAC secret: no wordlist applies`);
+  skip.notApplicable(!/^HS(256|384|512)$/.test(alg), `the access token is signed with ${alg}, not a shared HMAC secret: no wordlist applies`);
   const secrets = weakSecretList(plan.config);
   control(secrets.length > 0, 'the weak-secret wordlist is empty (smoke.weakSecretsFile, smoke.weakSecrets)');
   const hits = weakSecretsThatVerify(session.access!, secrets);
@@ -134,7 +144,7 @@ test('[auth.weak-secret] tokens do not verify with a known weak secret', async (
 });
 
 test('[auth.refresh-rotation] a used refresh token is rejected', async ({ api, plan, rec }) => {
-  test.skip(!plan.config.login.refreshToken, 'no refresh token mapping (smoke.login.refreshToken)');
+  skip.notConfigured(!plan.config.login.refreshToken, 'no refresh token mapping (smoke.login.refreshToken); a platform without refresh tokens declares the check in notApplicable');
   const { session } = await requireControl('login', () => userSession(api, plan, 'refresh', true));
   control(session.refresh, 'login returned no refresh token');
   const first = await refreshWith(api, plan, session.refresh, session);
@@ -253,7 +263,7 @@ test('[auth.mass-assignment] privileged fields sent at registration are ignored'
 test("[auth.rbac] the owner role cannot reach other roles' routes (smoke.roleRoutes)", async ({ api, plan, rec }) => {
   const clientRole = plan.config.roles.owner;
   const others = Object.entries(plan.config.roleRoutes).filter(([role]) => role !== clientRole);
-  test.skip(others.length === 0, 'no role-restricted routes configured (smoke.roleRoutes)');
+  skip.notConfigured(others.length === 0, 'no role-restricted routes configured (smoke.roleRoutes)');
   const client = await requireControl(`login as ${clientRole}`, () => clientSession(api, plan, MAIN_USER));
   const withAccount = new Set(plan.config.accounts.map((a) => a.role));
   const cells: RbacCell[] = [];
@@ -284,7 +294,7 @@ test("[auth.rbac] the owner role cannot reach other roles' routes (smoke.roleRou
 });
 
 test("[auth.object-ownership] another user cannot read or change a user's order", async ({ api, plan, rec }) => {
-  test.skip(!plan.config.escrow.steps, NO_FLOW);
+  skip.notConfigured(!plan.config.escrow.steps, NO_FLOW);
   const owner = await requireControl('client login', () => clientSession(api, plan, MAIN_USER));
   // A setup step may be sent by the counterparty (looking up its own id): it joins when configured.
   const counterparty = await counterpartyActor(api, plan);
@@ -323,7 +333,7 @@ test('[auth.no-demo-accounts] demo accounts cannot log in', async ({ api, plan, 
 });
 
 test('[auth.openapi-sweep] every secured OpenAPI operation refuses anonymous calls', async ({ api, plan, rec }) => {
-  test.skip(!plan.config.openapi, 'no OpenAPI document configured (smoke.openapi)');
+  skip.notConfigured(!plan.config.openapi, 'no OpenAPI document configured (smoke.openapi); a platform that publishes none declares the check in notApplicable');
   const { sweep, sessionPasses } = await import('../lib/openapi.ts');
   const { open, refused, unproven, called } = await sweep(api, plan, rec);
   // An empty sweep proves nothing: it is an error, not a pass.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
-import { test, pageCheck, pageControl } from '../lib/fixtures.ts';
+import { test, skip, pageCheck, pageControl } from '../lib/fixtures.ts';
 import { account } from '../lib/auth.ts';
 import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
 import { routeUrl } from '../../core/url.ts';
@@ -21,8 +21,8 @@ test.afterAll(async () => {
 
 async function open(plan: import('../lib/plan.ts').SmokePlan) {
   const exe = plan.config.browser.executablePath;
-  test.skip(!plan.config.browser.enabled, 'browser checks disabled in config (smoke.browser)');
-  test.skip(!existsSync(exe), `no browser at ${exe} (smoke.browser.executablePath)`);
+  skip.notConfigured(!plan.config.browser.enabled, 'browser checks disabled in config (smoke.browser.enabled: false); a platform without pages declares them in notApplicable');
+  skip.couldNotRun(!existsSync(exe), `no browser at ${exe} (smoke.browser.executablePath)`);
   // Every browser request goes through the allowlist proxy, loopback included (Chromium bypasses proxies for it by default).
   proxy ??= await startScopeProxy(plan.allowedHosts);
   browser ??= await chromium.launch({ executablePath: exe, args: [...ARGS, `--proxy-server=${proxy.url}`, '--proxy-bypass-list=<-loopback>'], headless: true });

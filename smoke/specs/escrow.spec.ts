@@ -1,4 +1,4 @@
-import { test, check, control, requireControl, ControlFailed } from '../lib/fixtures.ts';
+import { test, skip, check, control, requireControl, ControlFailed } from '../lib/fixtures.ts';
 import { MAIN_USER, SECOND_USER, account, roleSession, userSession } from '../lib/auth.ts';
 import { getPath } from '../lib/jsonpath.ts';
 import { shared } from '../lib/state.ts';
@@ -9,7 +9,7 @@ import { FlowRun, NO_FLOW, idBearing, refused, stepOk, webhookSecret, type Actor
 
 // Every check here is derived from the configured flow (smoke.escrow.steps): one walk per probe, one step bent.
 test.describe.configure({ mode: 'parallel' });
-test.beforeEach(({ plan }) => { test.skip(!plan.config.escrow.steps, NO_FLOW); });
+test.beforeEach(({ plan }) => { skip.notConfigured(!plan.config.escrow.steps, NO_FLOW); });
 
 const hasCounterparty = (plan: SmokePlan) => plan.config.accounts.some((a) => a.role === plan.config.roles.counterparty);
 
@@ -168,7 +168,7 @@ test('[escrow.release-other-client] another client cannot release the order', as
 
 test('[escrow.release-manufacturer] the counterparty cannot release the order', async ({ api, plan, rec }) => {
   const role = plan.config.roles.counterparty;
-  test.skip(!hasCounterparty(plan), `no ${role} account configured (smoke.accounts, smoke.roles.counterparty)`);
+  skip.notConfigured(!hasCounterparty(plan), `no ${role} account configured (smoke.accounts, smoke.roles.counterparty)`);
   const c = (await actors(api, plan)).counterparty!;
   const { r, state, released } = await releaseBy(api, plan, c);
   rec.actual = `release by the ${role} answered ${r.status}; order "${String(state)}"`;
@@ -184,7 +184,7 @@ test('[escrow.release-anonymous] an anonymous caller cannot release the order', 
 test('[escrow.release-needs-approval] release needs every fulfil step done', async ({ api, plan, rec }) => {
   const run = await walk(api, plan);
   const fulfil = run.afterConfirm.filter((s) => s.role === 'fulfil');
-  test.skip(fulfil.length === 0, 'the flow has no fulfil step (smoke.escrow.steps)');
+  skip.notConfigured(fulfil.length === 0, 'the flow has no fulfil step (smoke.escrow.steps); a platform that releases without approval declares the check in notApplicable');
   await requireControl('a funded order', () => run.funded());
   // Everything but the last fulfilment: the last item of a repeated step, or the last step.
   const last = fulfil[fulfil.length - 1]!;
@@ -216,7 +216,7 @@ test('[escrow.steps-other-client] another client cannot drive any step of the ow
   const paid = await run.confirm();
   control(paid.status >= 200 && paid.status < 300, `a correctly signed payment event answered ${paid.status}`);
   for (const s of run.afterConfirm) await probe(s);
-  test.skip(probed.length === 0, 'the flow has no step besides create, confirm and release that uses the order\'s ids');
+  skip.notConfigured(probed.length === 0, 'the flow has no step besides create, confirm and release that uses the order\'s ids (smoke.escrow.steps)');
   rec.actual = `another client: ${probed.join('; ')}`;
   check(passed.length === 0, `another client drove ${passed.join(', ')} on the owner's order`);
 });

@@ -7,6 +7,8 @@ import { renderCompareHtml, renderCompareJson, renderCompareMd } from '../../rep
 import { directionOf, exceeds, parseTolerance } from '../../reports/compare/tolerance.ts';
 import { main } from '../../cli/main.ts';
 import { check, makeReport } from './fixtures.ts';
+import { buildTrend, renderTrendMd } from '../../reports/trend/trend.ts';
+import type { SkipKind } from '../../reports/schema.ts';
 
 const tls = (on11: boolean) => check('tls.protocols', on11 ? 'fail' : 'pass', { actual: on11 ? 'accepted: TLSv1.1, TLSv1.2, TLSv1.3' : 'accepted: TLSv1.2, TLSv1.3', details: { protocols: { TLSv1: false, 'TLSv1.1': on11, 'TLSv1.2': true, 'TLSv1.3': true } } });
 const hsts = (age: number) => check('headers.hsts', age >= 31536000 ? 'pass' : 'fail', { actual: `https://127.0.0.1:8443/: max-age=${age}; includeSubDomains; preload` });
@@ -168,3 +170,48 @@ describe('gonogo trend', () => {
   });
 });
 
+
+describe('skips by kind in compare and trend', () => {
+  const skipped = (id: string, kind: SkipKind) => ({ ...check(id, 'skip', { message: `${kind} reason` }), skip: { kind, reason: `${kind} reason` } });
+  const older = makeReport({ label: 'v1', checks: { 'auth.openapi-sweep': 'fail', 'auth.refresh-rotation': 'pass', 'browser.cookies': check('browser.cookies', 'skip', { message: 'no Chromium' }) } });
+  const newer = makeReport({
+    label: 'v2', startedAt: '2025-03-01T10:00:00.000Z',
+    checks: { 'auth.openapi-sweep': skipped('auth.openapi-sweep', 'not-configured'), 'auth.refresh-rotation': skipped('auth.refresh-rotation', 'not-applicable'), 'browser.cookies': skipped('browser.cookies', 'not-applicable') },
+  });
+
+  it('puts a check that ran before and skips now under "no longer checked" with its kind, and never calls a skipped failure fixed', () => {
+    const c = compareReports(older, newer);
+    expect(c.checks.fixed).toEqual([]);
+    expect(c.checks.noLongerChecked.map((x) => [x.id, x.old, x.new, x.newSkip]).sort()).toEqual([
+      ['auth.openapi-sweep', 'fail', 'skip', 'not-configured'],
+      ['auth.refresh-rotation', 'pass', 'skip', 'not-applicable'],
+    ]);
+    expect(renderCompareMd(c)).toContain('- `auth.openapi-sweep` fail -> skip (not configured)');
+    // An old report's skip without a kind reads as could-not-run.
+    expect(compareReports(older, older).checks.noLongerChecked).toEqual([]);
+  });
+
+  it('reads a report written before skips had kinds: compare and trend from files, its skip as could-not-run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-skip-kinds-'));
+    const oldFile = join(dir, 'old.json'); writeFileSync(oldFile, JSON.stringify(older));
+    const newFile = join(dir, 'new.json'); writeFileSync(newFile, JSON.stringify(newer));
+    expect(JSON.parse(readFileSync(oldFile, 'utf8')).checks.find((c: { id: string }) => c.id === 'browser.cookies')).not.toHaveProperty('skip');
+    const out: string[] = [];
+    const io = { out: (t: string) => { out.push(t); }, err: (t: string) => { out.push(t); } };
+    expect(await main(['compare', oldFile, newFile], io)).toBe(0);
+    expect(out.join('\n')).toContain('## Checks');
+    expect(out.join('\n')).toContain('fail -> skip (not configured)');
+    out.length = 0;
+    expect(await main(['trend', oldFile, newFile], io)).toBe(0);
+    expect(out.join('\n')).toContain('| browser.cookies | SKIP (could not run) | SKIP (not applicable) |');
+  });
+
+  it('shows the kind in the trend matrix and leaves out a check that never applied', () => {
+    const t = buildTrend([older, newer]);
+    expect(t.matrix.find((m) => m.id === 'browser.cookies')).toEqual({ id: 'browser.cookies', statuses: ['skip', 'skip'], skips: ['could-not-run', 'not-applicable'] });
+    const md = renderTrendMd(t);
+    expect(md).toContain('| browser.cookies | SKIP (could not run) | SKIP (not applicable) |');
+    expect(md).toContain('| auth.openapi-sweep | FAIL | SKIP (not configured) |');
+    expect(renderTrendMd(buildTrend([newer]))).not.toContain('| auth.refresh-rotation |');
+  });
+});

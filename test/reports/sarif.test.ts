@@ -96,9 +96,22 @@ describe('SARIF results', () => {
     const s = run(r);
     expect(s.results!.some((x) => x.ruleId?.startsWith('kpi.http.'))).toBe(false);
     expect(s.invocations![0]!.toolExecutionNotifications!.map((n) => n.message.text)).toEqual([
-      'browser.cookies skipped: no Chromium at /usr/bin/chromium',
+      'browser.cookies skipped, could not run: no Chromium at /usr/bin/chromium',
       'KPI http.p95 not measured: the load suite was not selected for this run',
       'KPI http.errors not measured: the load suite was not selected for this run',
+    ]);
+  });
+
+  it('gives a not-applicable skip a note, and a gap in the evidence a warning', () => {
+    const r = noGoReport();
+    r.checks = [
+      check('browser.login-page', 'skip', { skip: { kind: 'not-applicable', reason: 'API only: no pages', source: 'declared' } }),
+      check('auth.openapi-sweep', 'skip', { skip: { kind: 'not-configured', reason: 'no OpenAPI document configured (smoke.openapi)' } }),
+    ];
+    const notes = run(r).invocations![0]!.toolExecutionNotifications!.filter((n) => n.descriptor?.id?.includes('.'));
+    expect(notes.map((n) => [n.level, n.message.text])).toEqual([
+      ['note', 'browser.login-page skipped, not applicable, declared: API only: no pages'],
+      ['warning', 'auth.openapi-sweep skipped, not configured: no OpenAPI document configured (smoke.openapi)'],
     ]);
   });
 });

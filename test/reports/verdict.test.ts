@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type VerdictInput } from '../../reports/verdict.ts';
+import { decide, reasonKind, type VerdictInput } from '../../reports/verdict.ts';
+import { applyNotApplicable } from '../../reports/skip.ts';
 import { evaluateKpis, applyCheckWaivers } from '../../reports/kpi-eval.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { check, kpi } from '../helpers/report.ts';
@@ -41,8 +42,74 @@ describe('the verdict (DESIGN.md rules)', () => {
     expect(v).toEqual({ decision: 'GO', complete: false, reasons: ['not run: security, load (the report is incomplete)'] });
   });
 
-  it('marks skipped blockers as incomplete', () => {
-    expect(go({ checks: [check('browser.cookies', 'skip')] })).toMatchObject({ decision: 'GO', complete: false, reasons: ['skipped blockers: browser.cookies'] });
+  it('marks skipped blockers as incomplete; a skip without a kind (an older report) could not run', () => {
+    expect(go({ checks: [check('browser.cookies', 'skip')] })).toMatchObject({ decision: 'GO', complete: false, reasons: ['skipped blockers (could not run): browser.cookies'] });
+  });
+
+  describe('skips by kind', () => {
+    const na = (id: string, source: 'declared' | 'detected', reason = 'API only: the platform serves no pages') => check(id, 'skip', { skip: { kind: 'not-applicable', reason, source } });
+    const skipped = (id: string, kind: 'not-configured' | 'could-not-run', reason: string) => check(id, 'skip', { skip: { kind, reason } });
+
+    it('is complete when the only gaps are not-applicable blockers, each named with its reason among the notes', () => {
+      const v = go({ checks: [check('auth.rbac', 'pass'), na('browser.login-page', 'declared'), na('tls.redirect', 'detected', 'nothing listens on 127.0.0.1:80')] });
+      expect(v).toEqual({
+        decision: 'GO', complete: true,
+        reasons: ['not applicable: browser.login-page (declared): API only: the platform serves no pages', 'not applicable: tls.redirect (detected): nothing listens on 127.0.0.1:80'],
+      });
+      expect(v.reasons.map(reasonKind)).toEqual(['note', 'note']);
+    });
+
+    it('keeps it incomplete for not-configured and could-not-run blockers, each kind named', () => {
+      const v = go({ checks: [
+        na('browser.login-page', 'declared'),
+        skipped('auth.openapi-sweep', 'not-configured', 'no OpenAPI document configured (smoke.openapi)'),
+        skipped('auth.refresh-rotation', 'not-configured', 'no refresh token mapping'),
+        skipped('browser.cookies', 'could-not-run', 'no browser at /usr/bin/chromium'),
+      ] });
+      expect(v.complete).toBe(false);
+      expect(v.decision).toBe('GO');
+      expect(v.reasons.filter((r) => reasonKind(r) === 'incomplete')).toEqual([
+        'skipped blockers (not configured): auth.openapi-sweep, auth.refresh-rotation',
+        'skipped blockers (could not run): browser.cookies',
+      ]);
+    });
+
+    it('leaves warn-level skips out of completeness, whatever their kind', () => {
+      expect(go({ checks: [skipped('headers.sri', 'could-not-run', 'no page to read')] })).toEqual({ decision: 'GO', complete: true, reasons: [] });
+    });
+
+    it('never lets a declaration hide a failure or an error: the check that ran is NO-GO and the reason names the declaration', () => {
+      const notApplicable = { 'browser.login-page': 'API only', 'tls.protocols': 'behind a TLS terminator' };
+      const v = go({ notApplicable, checks: [check('browser.login-page', 'fail'), check('tls.protocols', 'error')] });
+      expect(v.decision).toBe('NO-GO');
+      expect(v.reasons).toEqual([
+        'blocker browser.login-page failed: The login page loads over HTTPS without console errors, CSP violations or mixed content (declared not applicable: "API only", yet it ran: a declaration explains a skip, never a failure or an error; switch the check\'s feature off in the config so it skips, or fix what it found)',
+        'blocker tls.protocols could not be checked (error): Only TLS 1.2 and 1.3 are accepted (declared not applicable: "behind a TLS terminator", yet it ran: a declaration explains a skip, never a failure or an error; switch the check\'s feature off in the config so it skips, or fix what it found)',
+      ]);
+    });
+
+    it('notes a declared check that ran and passed, so the stale declaration can go', () => {
+      const v = go({ notApplicable: { 'auth.refresh-rotation': 'no refresh tokens' }, checks: [check('auth.refresh-rotation', 'pass')] });
+      expect(v).toEqual({ decision: 'GO', complete: true, reasons: ['declared not applicable but it ran: auth.refresh-rotation passed; remove it from notApplicable'] });
+    });
+  });
+
+  describe('applyNotApplicable (the config declarations)', () => {
+    const declared = { 'browser.login-page': 'API only: no pages', 'auth.rbac': 'one role only' };
+
+    it('turns a declared check\'s skip of any kind into not-applicable with the team\'s reason, keeping the check\'s own', () => {
+      const [page, other] = applyNotApplicable([
+        check('browser.login-page', 'skip', { skip: { kind: 'could-not-run', reason: 'no browser at /usr/bin/chromium' }, evidence: { message: 'no browser at /usr/bin/chromium' } }),
+        check('browser.cookies', 'skip', { skip: { kind: 'could-not-run', reason: 'no browser at /usr/bin/chromium' } }),
+      ], declared);
+      expect(page).toMatchObject({ status: 'skip', skip: { kind: 'not-applicable', reason: 'API only: no pages', source: 'declared' }, evidence: { message: 'no browser at /usr/bin/chromium' } });
+      expect(other!.skip).toEqual({ kind: 'could-not-run', reason: 'no browser at /usr/bin/chromium' });
+    });
+
+    it('leaves a declared check that ran exactly as it ran', () => {
+      const ran = [check('browser.login-page', 'fail'), check('auth.rbac', 'pass')];
+      expect(applyNotApplicable(ran, declared)).toEqual(ran);
+    });
   });
 
   it('is never GO for an interrupted run or a crashed suite', () => {
@@ -101,6 +168,14 @@ describe('KPI evaluation', () => {
   it('judges each threshold of a metric KPI and waives a failing one with an active waiver', () => {
     const r = evalWith([{ metric: 'http_req_duration', values: { 'p(95)': 250 } }, { metric: 'ratelimit_api_limit', values: { value: 100 } }]);
     expect(r.map((k) => [k.id, k.status, k.measured])).toEqual([['http.p95', 'waived', 250], ['rl', 'pass', 100], ['escrow', 'pass', 1]]);
+  });
+
+  it('judges a checks KPI on the checks that ran; one whose every check is not applicable stays unmeasured and says what to do', () => {
+    const na = (id: string) => check(id, 'skip', { skip: { kind: 'not-applicable' as const, reason: 'no payments on this platform', source: 'declared' as const } });
+    expect(evalWith([], [na('escrow.happy-path'), check('escrow.replay-funds-once', 'pass')])[2]).toMatchObject({ status: 'pass', measured: 1 });
+    const none = evalWith([], [na('escrow.happy-path'), na('escrow.replay-funds-once')])[2]!;
+    expect(none).toMatchObject({ status: 'not-measured', measured: null });
+    expect(none.note).toMatch(/every one is not applicable to this platform, so drop the KPI from the KPI file or waive it with notMeasured/);
   });
 
   it('fails a KPI when any of its thresholds fails', () => {

@@ -30,6 +30,28 @@ describe('adaptReport', () => {
     for (const c of out.checks) expect(CheckResult.safeParse(c).success).toBe(true);
   });
 
+  it('reads the kind of a skip from the gonogo skip helpers, and a bare test.skip as could-not-run', () => {
+    const kind = (k: string) => ({ type: 'gonogo:skip-kind', description: k });
+    const out = adaptReport(report([
+      // Playwright puts annotations added while the test runs on the result (newer releases) or on the test: both are read.
+      spec('[auth.openapi-sweep] sweep', result('skipped', { annotations: [kind('not-configured'), { type: 'skip', description: 'no OpenAPI document configured (smoke.openapi)' }] })),
+      spec('[auth.alg-none-rejected] none', result('skipped'), [kind('not-applicable'), { type: 'skip', description: 'the access token is opaque, not a JWT' }]),
+      spec('[browser.cookies] cookies', result('skipped'), [kind('could-not-run'), { type: 'skip', description: 'no browser at /usr/bin/chromium' }]),
+      spec('[browser.login-flow] flow', result('skipped'), [{ type: 'skip', description: 'a team skip without a kind' }]),
+      spec('[browser.login-page] page', result('skipped'), [kind('maybe-later'), { type: 'skip', description: 'made-up kind' }]),
+    ]), new Redactor());
+    const skips = Object.fromEntries(out.checks.map((c) => [c.id, c.skip]));
+    expect(skips).toEqual({
+      'auth.openapi-sweep': { kind: 'not-configured', reason: 'no OpenAPI document configured (smoke.openapi)' },
+      'auth.alg-none-rejected': { kind: 'not-applicable', reason: 'the access token is opaque, not a JWT', source: 'detected' },
+      'browser.cookies': { kind: 'could-not-run', reason: 'no browser at /usr/bin/chromium' },
+      'browser.login-flow': { kind: 'could-not-run', reason: 'a team skip without a kind' },
+      'browser.login-page': { kind: 'could-not-run', reason: 'made-up kind' },
+    });
+    expect(out.warnings).toEqual(['test "[browser.login-page] page" skipped with an unknown kind "maybe-later" (one of not-applicable, not-configured, could-not-run): read as could-not-run']);
+    for (const c of out.checks) expect(CheckResult.safeParse(c).success).toBe(true);
+  });
+
   it('takes level and title from the catalogue, and the suite, area and duration from the test', () => {
     const out = adaptReport(report([spec('[config.docs-hidden] whatever the spec calls it', result('passed'))]), new Redactor());
     expect(out.checks[0]).toMatchObject({ id: 'config.docs-hidden', suite: 'smoke', area: 'config', level: 'warn', title: 'API documentation is not public', durationMs: 12.5 });

@@ -23,7 +23,7 @@ describe.skipIf(!bin && !inCi)(`gonogo on a platform it was not built with${bin 
   let shop: Shop;
   let out: string;
   let run: Awaited<ReturnType<typeof gonogoChild>>;
-  let report: { verdict: { decision: string; complete: boolean; reasons: string[] }; checks: Array<{ id: string; status: string; evidence: { message?: string } }> };
+  let report: { verdict: { decision: string; complete: boolean; reasons: string[] }; checks: Array<{ id: string; status: string; evidence: { message?: string }; skip?: { kind: string } }> };
 
   beforeAll(async () => {
     if (!bin) throw new Error('mailpit is not installed but CI=true: .ci/run installs it');
@@ -57,7 +57,14 @@ describe.skipIf(!bin && !inCi)(`gonogo on a platform it was not built with${bin 
     const skipped = Object.fromEntries(report.checks.filter((c) => c.status === 'skip').map((c) => [c.id, c.evidence.message ?? '']));
     expect(Object.keys(skipped).sort()).toEqual(['auth.expired-rejected', 'auth.openapi-sweep', 'auth.refresh-rotation', 'browser.cookies', 'browser.login-flow', 'browser.login-page']);
     expect(skipped['browser.login-page']).toContain('disabled in config');
-    // Skipped blockers and unselected suites keep the report incomplete.
+    // What the config declares the shop does not have is not applicable; the one check it could run with its signing secret is a gap.
+    const kinds = Object.fromEntries(report.checks.filter((c) => c.status === 'skip').map((c) => [c.id, c.skip?.kind]));
+    expect(kinds).toEqual({
+      'auth.expired-rejected': 'not-configured', 'auth.openapi-sweep': 'not-applicable', 'auth.refresh-rotation': 'not-applicable',
+      'browser.cookies': 'not-applicable', 'browser.login-flow': 'not-applicable', 'browser.login-page': 'not-applicable',
+    });
+    expect(report.verdict.reasons).toContain('skipped blockers (not configured): auth.expired-rejected');
+    // A skipped blocker that is not merely inapplicable, and the unselected suites, keep the report incomplete.
     expect(report.verdict.complete).toBe(false);
   });
 

@@ -142,6 +142,18 @@ describe('the smoke mapping on a second route layout (form login, token in a coo
     expect(out.checks.find((c) => c.id === 'escrow.webhook-stale')!.evidence.message).toContain('smoke.escrow.steps');
   });
 
+  it('says which kind each skip is: the opaque token makes the JWT forgeries not applicable, a missing mapping or browser does not', () => {
+    const kind = (id: string) => out.checks.find((c) => c.id === id)?.skip;
+    for (const id of ['auth.alg-none-rejected', 'auth.tampered-rejected', 'auth.weak-secret']) {
+      expect(kind(id)).toEqual({ kind: 'not-applicable', source: 'detected', reason: 'the access token is opaque, not a JWT: it has no header, claims or signature to forge' });
+    }
+    // An opaque token still has a lifetime: gonogo only cannot read it.
+    expect(kind('auth.token-expiry')?.kind).toBe('could-not-run');
+    expect(kind('browser.login-page')?.kind).toBe('could-not-run');
+    expect(kind('escrow.happy-path')?.kind).toBe('not-configured');
+    expect(kind('auth.openapi-sweep')?.kind).toBe('not-configured');
+  });
+
   it('never stores the account password', () => {
     expect(JSON.stringify(out)).not.toContain(other.adminPassword);
   });
