@@ -40,10 +40,21 @@ function* walk(suites: SuiteT[]): Generator<z.infer<typeof Spec>> {
   }
 }
 
+/** What a check that ran out of time says: the setting that gives it more. */
+export function checkTimedOut(ms: number): string {
+  return `timed out after ${Math.round(ms / 1000)} s, the per-check time limit: raise smoke.checkTimeoutS (default smoke.ratelimit.maxWaitS + 60 s; twice that in the limits phase when two probes take turns)`;
+}
+
 /** First meaningful line of an error, without Playwright's code frame. */
 function errorLine(message: string): string {
-  const text = stripAnsi(message).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
+  const text = stripAnsi(message).replace(/Test timeout of (\d+)ms exceeded[^.\n]*\.?/, (_, ms: string) => checkTimedOut(Number(ms))).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
   return text.split('\n\n')[0]!.split('\n').filter((l) => !/^\s*(>?\s*\d+ \||at )/.test(l)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
+/** Playwright's own words carry the limit it applied ("Test timeout of 125000ms exceeded."); the duration is the fallback. */
+function timedOutMessage(result: z.infer<typeof Result>): string {
+  const said = [result.error, ...result.errors].map((e) => e?.message ?? '').join('\n').match(/Test timeout of (\d+)ms exceeded/);
+  return checkTimedOut(said ? Number(said[1]) : result.duration);
 }
 
 /** A failed test is a `fail` when an assertion said so (gonogo's check() or Playwright's expect), otherwise an `error`. */
@@ -105,7 +116,7 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
         evidence.message = errorLine(message);
       } else {
         status = 'error';
-        evidence.message = result.status === 'timedOut' ? `timed out after ${Math.round(result.duration)} ms` : 'interrupted before it finished';
+        evidence.message = result.status === 'timedOut' ? timedOutMessage(result) : 'interrupted before it finished';
       }
       for (const a of result?.attachments ?? []) {
         const body = a.name === EVIDENCE_ATTACHMENT || a.name === MEASUREMENT_ATTACHMENT ? decode(a) : undefined;

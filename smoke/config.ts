@@ -264,7 +264,14 @@ export const SmokeConfig = z.object({
   specsDir: z.string().optional(),
   /** Whole smoke run deadline. */
   timeoutS: z.number().int().positive().default(300),
+  /** Time limit of one check; default `ratelimit.maxWaitS` + 60 s, so a check can wait out one Retry-After and still finish. */
+  checkTimeoutS: z.number().int().positive().optional(),
   workers: z.number().int().positive().max(8).default(2),
 }).strict().transform(derivedDefaults);
 export type SmokeConfig = z.infer<typeof SmokeConfig>;
 export type SmokeConfigInput = z.input<typeof SmokeConfig>;
+
+/** The per-check time limit in seconds: `checkTimeoutS`, or long enough to wait out one Retry-After of `ratelimit.maxWaitS`. */
+export function checkTimeoutS(c: Pick<SmokeConfig, 'checkTimeoutS' | 'ratelimit'>): number {
+  return c.checkTimeoutS ?? c.ratelimit.maxWaitS + 60;
+}
