@@ -89,11 +89,13 @@ function isObjectish(schema: z.core.$ZodType): boolean {
  * defaults derived at load (the API limiter on `me`'s route) are the real ones; keys inside lists take the item's default.
  */
 export function userKeys(schema: z.ZodType, minimal: unknown): ConfigKey[] {
-  const parsed = schema.parse(minimal) as Record<string, unknown>;
+  const parsed = schema.parse(minimal);
+  const at = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined), o);
   return configKeys(schema).filter((k) => !k.section).map((k) => {
-    if (/\[\]|\*/.test(k.path)) return k;
-    const value = k.path.split('.').reduce<unknown>((o, seg) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[seg] : undefined), parsed);
-    return value === undefined ? { path: k.path } : { path: k.path, default: { value } };
+    // Keys in lists, keys the minimal config itself sets (required ones), keys of a part left out: the schema's own default.
+    if (/\[\]|\*/.test(k.path) || at(minimal, k.path) !== undefined) return { path: k.path, ...(k.default && at(minimal, k.path) === undefined ? { default: k.default } : {}) };
+    const value = at(parsed, k.path);
+    return value !== undefined ? { path: k.path, default: { value } } : k;
   });
 }
 
