@@ -14,12 +14,23 @@ const defOf = (s: z.core.$ZodType): Def => (s as unknown as { _zod: { def: Def }
 
 /** Every key of a zod schema, depth first, in declaration order; keys typed `never` (moved keys) are left out. */
 export function configKeys(schema: z.core.$ZodType, prefix = ''): ConfigKey[] {
-  const out = new Map<string, ConfigKey>();
-  walk(schema, prefix, undefined, out);
-  return [...out.values()];
+  return [...found(schema, prefix).keys.values()];
 }
 
-function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'], out: Map<string, ConfigKey>): void {
+/** Keys that were renamed or removed, kept in the schema as `never` so a config that still sets one is told where it went. */
+export function movedKeys(schema: z.core.$ZodType): Map<string, string> {
+  return found(schema, '').moved;
+}
+
+interface Found { keys: Map<string, ConfigKey>; moved: Map<string, string> }
+
+function found(schema: z.core.$ZodType, prefix: string): Found {
+  const out: Found = { keys: new Map(), moved: new Map() };
+  walk(schema, prefix, undefined, out);
+  return out;
+}
+
+function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'], out: Found): void {
   const def = defOf(schema);
   switch (def.type) {
     case 'optional': case 'nullable': case 'readonly': case 'nonoptional': case 'catch': case 'prefault':
@@ -29,16 +40,17 @@ function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'],
     case 'pipe':
       return walk(def.in as z.core.$ZodType, path, dflt, out);
     case 'never':
+      if (path) out.moved.set(path, (def.error as ((i: object) => string) | undefined)?.({}) ?? 'removed');
       return;
     case 'object':
-      if (path) out.set(path, { path, section: true });
+      if (path) out.keys.set(path, { path, section: true });
       for (const [k, v] of Object.entries(def.shape as Record<string, z.core.$ZodType>)) {
         walk(v, path ? `${path}.${k}` : k, undefined, out);
       }
       return;
     case 'union':
       // Variants share one path (e.g. a token read from the body, a cookie or a header); keys merge.
-      if (!out.has(path)) out.set(path, { path, ...(dflt ? { default: dflt } : {}) });
+      if (!out.keys.has(path)) out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}) });
       for (const o of def.options as z.core.$ZodType[]) {
         const objectish = ['object', 'pipe', 'default', 'optional'].includes(defOf(o).type);
         if (objectish) walkChildren(o, path, out);
@@ -46,22 +58,22 @@ function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'],
       return;
     case 'array':
       if (isObjectish(def.element as z.core.$ZodType)) {
-        out.set(path, { path, ...(dflt ? { default: dflt } : {}) });
+        out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}) });
         return walkChildren(def.element as z.core.$ZodType, `${path}[]`, out);
       }
       break;
     case 'record':
       if (isObjectish(def.valueType as z.core.$ZodType)) {
-        out.set(path, { path, ...(dflt ? { default: dflt } : {}) });
+        out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}) });
         return walkChildren(def.valueType as z.core.$ZodType, `${path}.*`, out);
       }
       break;
   }
-  if (!out.has(path)) out.set(path, { path, ...(dflt ? { default: dflt } : {}) });
+  if (!out.keys.has(path)) out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}) });
 }
 
 /** The keys under a container: its own entry is the container's. */
-function walkChildren(schema: z.core.$ZodType, path: string, out: Map<string, ConfigKey>): void {
+function walkChildren(schema: z.core.$ZodType, path: string, out: Found): void {
   const def = defOf(schema);
   if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type)) return walkChildren(def.innerType as z.core.$ZodType, path, out);
   if (def.type === 'pipe') return walkChildren(def.in as z.core.$ZodType, path, out);

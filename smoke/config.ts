@@ -107,6 +107,7 @@ const Webhook = z.object({
   signatureHeader: z.string().default('Stripe-Signature'),
   /** Age of the "stale" signature; Stripe's default tolerance is 300 s. */
   staleAgeS: z.number().int().positive().default(3600),
+  event: z.never({ error: 'moved to the confirm-payment step of smoke.escrow.steps: its `event` (e.g. { preset: "payment_intent.succeeded" }, docs/flows.md)' }).optional(),
 }).strict();
 
 const RoleRoutes = z.object({ method: method.default('GET'), path }).strict();
@@ -211,6 +212,7 @@ export const SmokeConfig = z.object({
   adminRole: z.never({ error: 'moved to smoke.roles.admin' }).optional(),
   /** The payment/escrow flow as data; the non-bypass checks are derived from it (smoke/flow/schema.ts). */
   escrow: EscrowConfig.prefault({}),
+  orders: z.never({ error: 'moved to smoke.escrow: the payment flow is smoke.escrow.steps (docs/flows.md); amount, currency and vars are smoke.escrow.amount, .currency and .vars; the routes get and patch are smoke.escrow.order.get and .update; statusPath is smoke.escrow.order.statePath; fundedStatus and releasedStatus are smoke.escrow.order.states; markPaidBody, descriptionPath and paidAmountPath are under smoke.escrow.order' }).optional(),
   webhook: Webhook.prefault({}),
   ratelimit: z.object({
     /** The API limiter and the route it is probed on (with a fresh account of the suite's own when keyed by user). */

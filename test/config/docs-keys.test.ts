@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigSchema } from '../../config/schema.ts';
-import { configKeys, renderDefault, userKeys } from '../../config/keys.ts';
+import { configKeys, movedKeys, renderDefault, userKeys } from '../../config/keys.ts';
 
 const CONFIG_MD = new URL('../../docs/config.md', import.meta.url);
 const MINIMAL = { target: { baseUrl: 'https://staging.example.com' } };
@@ -42,6 +42,19 @@ describe('docs/config.md documents every config key', () => {
   it('documents no key the schema does not have', () => {
     const known = new Set(keys.map((k) => k.path));
     expect([...rows.keys()].filter((p) => !known.has(p))).toEqual([]);
+  });
+});
+
+describe('docs/config.md lists every renamed key', () => {
+  it('in "Renamed keys", each with a message that names where it went', () => {
+    const text = readFileSync(CONFIG_MD, 'utf8');
+    const section = text.slice(text.indexOf('\n## Renamed keys'), text.indexOf('\n## Every key'));
+    const moved = movedKeys(ConfigSchema);
+    expect([...moved.keys()]).toEqual(expect.arrayContaining(['smoke.orders', 'smoke.webhook.event', 'smoke.escrow.counterpartyRole', 'smoke.adminRole', 'smoke.register.defaultRole']));
+    for (const [path, message] of moved) {
+      expect(section, path).toContain(`| \`${path}\` |`);
+      expect(message, path).toMatch(/^moved to .*smoke\./);
+    }
   });
 });
 
