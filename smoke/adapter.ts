@@ -45,9 +45,22 @@ export function checkTimedOut(ms: number): string {
   return `timed out after ${Math.round(ms / 1000)} s, the per-check time limit: raise smoke.checkTimeoutS (default smoke.ratelimit.maxWaitS + 60 s; twice that in the limits phase when two probes take turns)`;
 }
 
+/** Playwright's own time limits, by the object that ran out of time, and the setting gonogo gives each from. */
+const CALL_TIMEOUTS: Array<[RegExp, string]> = [
+  [/\b(apiRequestContext\.\w+): Timeout (\d+)ms exceeded\.?/, 'target.timeoutMs'],
+  [/\b((?:page|frame|locator|elementHandle|browserContext|browserType)\.\w+): Timeout (\d+)ms exceeded\.?/, 'smoke.browser.timeoutMs'],
+];
+
+/** Every timeout in a message names the setting that changes it. */
+function nameTimeouts(text: string): string {
+  let out = text.replace(/Test timeout of (\d+)ms exceeded[^.\n]*\.?/, (_, ms: string) => checkTimedOut(Number(ms)));
+  for (const [re, setting] of CALL_TIMEOUTS) out = out.replace(re, (_, call: string, ms: string) => `${call}: no answer within ${ms} ms (${setting})`);
+  return out;
+}
+
 /** First meaningful line of an error, without Playwright's code frame. */
 function errorLine(message: string): string {
-  const text = stripAnsi(message).replace(/Test timeout of (\d+)ms exceeded[^.\n]*\.?/, (_, ms: string) => checkTimedOut(Number(ms))).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
+  const text = nameTimeouts(stripAnsi(message)).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
   return text.split('\n\n')[0]!.split('\n').filter((l) => !/^\s*(>?\s*\d+ \||at )/.test(l)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 500);
 }
 
