@@ -7,6 +7,8 @@ export interface ConfigKey {
   default?: { value: unknown };
   /** A plain section (`smoke.login`): its keys are documented, not the section. */
   section?: true;
+  /** The largest number the schema accepts, when it caps one. */
+  max?: number;
 }
 
 type Def = { type: string; [k: string]: unknown };
@@ -69,7 +71,8 @@ function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'],
       }
       break;
   }
-  if (!out.keys.has(path)) out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}) });
+  const max = (def.checks as Array<{ _zod: { def: { check: string; value?: number } } }> | undefined)?.find((c) => c._zod.def.check === 'less_than')?._zod.def.value;
+  if (!out.keys.has(path)) out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}), ...(max !== undefined ? { max } : {}) });
 }
 
 /** The keys under a container: its own entry is the container's. */
@@ -105,9 +108,10 @@ export function userKeys(schema: z.ZodType, minimal: unknown): ConfigKey[] {
   const at = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined), o);
   return configKeys(schema).filter((k) => !k.section).map((k) => {
     // Keys in lists, keys the minimal config itself sets (required ones), keys of a part left out: the schema's own default.
-    if (/\[\]|\*/.test(k.path) || at(minimal, k.path) !== undefined) return { path: k.path, ...(k.default && at(minimal, k.path) === undefined ? { default: k.default } : {}) };
+    const max = k.max !== undefined ? { max: k.max } : {};
+    if (/\[\]|\*/.test(k.path) || at(minimal, k.path) !== undefined) return { path: k.path, ...(k.default && at(minimal, k.path) === undefined ? { default: k.default } : {}), ...max };
     const value = at(parsed, k.path);
-    return value !== undefined ? { path: k.path, default: { value } } : k;
+    return value !== undefined ? { path: k.path, default: { value }, ...max } : k;
   });
 }
 

@@ -39,6 +39,11 @@ describe('docs/config.md documents every config key', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('states every cap the schema puts on a number', () => {
+    const unstated = keys.filter((k) => k.max !== undefined && !rows.get(k.path)?.[1].includes(`at most ${k.max}`)).map((k) => `${k.path}: at most ${k.max}`);
+    expect(unstated).toEqual([]);
+  });
+
   it('documents no key the schema does not have', () => {
     const known = new Set(keys.map((k) => k.path));
     expect([...rows.keys()].filter((p) => !known.has(p))).toEqual([]);
