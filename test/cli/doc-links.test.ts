@@ -6,8 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-/** Files `init` copies into a user's project: their pointers into gonogo's docs must hold too. */
-const TEMPLATES = readdirSync(join(ROOT, 'config/defaults')).map((f) => `config/defaults/${f}`);
+/** Files `init` copies into a user's project, and the sources (their messages and comments): their pointers into gonogo's docs must hold too. */
+const SOURCE_DIRS = ['bin', 'cli', 'config', 'core', 'load', 'reference-app', 'reports', 'scenarios', 'security', 'smoke'];
+const TEMPLATES = [
+  ...readdirSync(join(ROOT, 'config/defaults')).map((f) => `config/defaults/${f}`),
+  ...SOURCE_DIRS.flatMap((d) => (readdirSync(join(ROOT, d), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`)),
+];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
 export function anchors(markdown: string): Set<string> {
@@ -54,10 +58,10 @@ describe('links in the README and docs/', () => {
     expect(broken).toEqual([]);
   });
 
-  it('name in the init template only docs that ship, and their sections as headed', () => {
+  it('name in the init template and the sources only docs that ship, and their sections as headed', () => {
     const broken: string[] = [];
     for (const file of TEMPLATES) {
-      for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/(docs\/[\w-]+\.md)(?:, "([^"]+)")?/g)) {
+      for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/(?<![\w/.-])(docs\/[\w-]+\.md)(?:, "([^"]+)")?/g)) {
         const [, doc, section] = m as unknown as [string, string, string | undefined];
         if (!shipped.has(doc)) { broken.push(`${file}: ${doc} is not in the package`); continue; }
         const headings = [...readFileSync(join(ROOT, doc), 'utf8').matchAll(/^#{1,6}\s+(.+)$/gm)].map((h) => h[1]!.replace(/`/g, ''));
