@@ -27,7 +27,7 @@ export const CHECK_DOCS = {
   'auth.alg-none-rejected': { control: 'the genuine token is accepted on the `me` route', keys: LOGIN },
   'auth.tampered-rejected': { control: 'the genuine token is accepted on the `me` route', keys: [...LOGIN, 'smoke.roleClaim', 'smoke.roles.admin', 'smoke.roleRoutes'] },
   'auth.expired-rejected': { control: 'a token minted with the configured secret and a future expiry is accepted (without `smoke.jwtSecretEnv` no validly signed expired token can be made: the check skips)', keys: [...LOGIN, 'smoke.jwtSecretEnv'] },
-  'auth.weak-secret': { control: 'login returns an HMAC-signed JWT (tested locally, no request sent)', keys: [...LOGIN, 'smoke.weakSecrets', 'smoke.weakSecretsFile'] },
+  'auth.weak-secret': { control: 'login returns a JWT (a token that is no JWT skips); the secrets are tried on it locally, no request is sent', keys: [...LOGIN, 'smoke.weakSecrets', 'smoke.weakSecretsFile'] },
   'auth.refresh-rotation': { control: 'a fresh refresh token works once', keys: [...LOGIN, 'smoke.login.refreshToken', 'smoke.refresh'] },
   'auth.logout-revokes': { control: 'the fresh token works before logout and logout answers 2xx (for `refresh`, a second session\'s refresh token still works)', keys: [...LOGIN, 'smoke.logout', 'smoke.refresh', 'smoke.login.refreshToken'] },
   'auth.password-policy': { control: 'a password that meets the KPI policy is accepted at registration', keys: ['smoke.register'] },
