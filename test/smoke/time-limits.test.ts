@@ -20,6 +20,7 @@ describe('a smoke suite that runs out of its time', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     const smoke = report.checks.filter((c) => c.suite === 'smoke' && c.status === 'error');
     expect(smoke.length).toBeGreaterThan(0);
-    expect(smoke[0]!.evidence.message).toMatch(/the checks phase was stopped after 2 s: the whole smoke suite must finish within smoke\.timeoutS \(2 s\); raise smoke\.timeoutS/);
+    // A loaded machine may spend part of the two seconds before Playwright starts: the phase gets what is left (at least 1 s).
+    expect(smoke[0]!.evidence.message, JSON.stringify(report.verdict.reasons)).toMatch(/the checks phase was stopped after [12] s: the whole smoke suite must finish within smoke\.timeoutS \(2 s\); raise smoke\.timeoutS/);
   });
 });
