@@ -40,7 +40,7 @@ function withinGrace<T>(work: Promise<T>, signal: AbortSignal, graceMs: number):
   let onAbort: (() => void) | undefined;
   const abandoned = new Promise<never>((_, reject) => {
     onAbort = () => {
-      timer = setTimeout(() => reject(new Error(`did not stop within ${graceMs / 1000}s of being told to, and was abandoned`)), graceMs);
+      timer = setTimeout(() => reject(new Error(`did not stop within ${graceMs / 1000}s of being told to (target.stopGraceS), and was abandoned`)), graceMs);
       timer.unref();
     };
     if (signal.aborted) onAbort();

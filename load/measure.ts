@@ -61,7 +61,7 @@ export function measurementsFor(result: LoadResult, kpis: readonly KpiDef[]): Me
         values.rate = a.ok / a.polls;
         m.samples = a.polls;
         const why = a.failed && a.ok < a.polls
-          ? ` (${[['status', 'a non-2xx status'], ['timeout', 'no answer in time'], ['network', 'a network error']].filter(([k]) => a.failed![k as keyof typeof a.failed]! > 0).map(([k, w]) => `${a.failed![k as keyof typeof a.failed]} ${w}`).join(', ')})`
+          ? ` (${[['status', 'a non-2xx status'], ['timeout', 'no answer within load.health.timeoutMs'], ['network', 'a network error']].filter(([k]) => a.failed![k as keyof typeof a.failed]! > 0).map(([k, w]) => `${a.failed![k as keyof typeof a.failed]} ${w}`).join(', ')})`
           : '';
         m.note = `${sampleNote('good', a.polls - a.ok, a.polls, thresholds, 'health polls')}${why}; availability during this run only, one run cannot prove uptime`;
       } else m.note = 'the health route was not polled';

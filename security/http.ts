@@ -16,6 +16,8 @@ export interface HttpOptions {
   ca?: string[];
   headers?: Record<string, string>;
   timeoutMs: number;
+  /** The config key `timeoutMs` comes from, named when it runs out. */
+  setting?: string;
   maxBodyBytes?: number;
 }
 
@@ -48,9 +50,9 @@ export function get(url: string, opts: HttpOptions): Promise<HttpResponse> {
       res.on('end', () => resolve({ url, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, limit).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${u.host} within ${opts.timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${u.host} within ${opts.timeoutMs} ms${opts.setting ? ` (${opts.setting})` : ''}`)));
     // The socket timeout is an idle timeout: a body dripped byte by byte would never trip it, so the whole exchange has a deadline too.
-    const deadline = setTimeout(() => req.destroy(new Error(`the response from ${u.host} did not finish within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    const deadline = setTimeout(() => req.destroy(new Error(`the response from ${u.host} did not finish within ${opts.timeoutMs} ms${opts.setting ? ` (${opts.setting})` : ''}`)), opts.timeoutMs);
     req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end();

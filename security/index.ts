@@ -60,7 +60,7 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
   const headers = isolate(HEADER_IDS, started, async () => {
     const r = await auditHeaders({
       baseUrl: target.baseUrl, pages: sec.headers.pages, apiPath: sec.headers.apiPath, errorPath: sec.headers.errorPath,
-      allowedHosts: target.allowedHosts, ca: await caP, timeoutMs: target.timeoutMs, httpUrl, minGrade: ctx.kpis.params.headersMinGrade,
+      allowedHosts: target.allowedHosts, ca: await caP, timeoutMs: target.timeoutMs, timeoutSetting: 'target.timeoutMs', httpUrl, minGrade: ctx.kpis.params.headersMinGrade,
     });
     return { checks: r.checks, measurements: r.measurements };
   });
@@ -68,7 +68,7 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
   const tls = isolate(TLS_IDS, started, async () => {
     const ep = tlsEndpoint(sec, target.baseUrl);
     const [r, testssl] = await Promise.all([
-      auditTls({ ...ep, servername: sec.tls.servername, ca: await caP, concurrency: sec.tls.concurrency, timeoutMs: sec.tls.handshakeTimeoutMs, certMinDays: ctx.kpis.params.certMinDays, httpUrl }),
+      auditTls({ ...ep, servername: sec.tls.servername, ca: await caP, concurrency: sec.tls.concurrency, timeoutMs: sec.tls.handshakeTimeoutMs, timeoutSetting: 'security.tls.handshakeTimeoutMs', certMinDays: ctx.kpis.params.certMinDays, httpUrl }),
       sec.tls.testssl ? attachTestssl(`${ep.host}:${ep.port}`, ctx.outDir) : Promise.resolve(undefined),
     ]);
     if (testssl) {

@@ -40,9 +40,27 @@ function* walk(suites: SuiteT[]): Generator<z.infer<typeof Spec>> {
   }
 }
 
+/** What a check that ran out of time says: the setting that gives it more. */
+export function checkTimedOut(ms: number): string {
+  return `timed out after ${Math.round(ms / 1000)} s, the per-check time limit: raise smoke.checkTimeoutS (default smoke.ratelimit.maxWaitS + 60 s; twice that in the limits phase when two probes take turns)`;
+}
+
+/** Playwright's own time limits, by the object that ran out of time, and the setting gonogo gives each from. */
+const CALL_TIMEOUTS: Array<[RegExp, string]> = [
+  [/\b(apiRequestContext\.\w+): Timeout (\d+)ms exceeded\.?/, 'target.timeoutMs'],
+  [/\b((?:page|frame|locator|elementHandle|browserContext|browserType)\.\w+): Timeout (\d+)ms exceeded\.?/, 'smoke.browser.timeoutMs'],
+];
+
+/** Every timeout in a message names the setting that changes it. */
+function nameTimeouts(text: string): string {
+  let out = text.replace(/Test timeout of (\d+)ms exceeded[^.\n]*\.?/, (_, ms: string) => checkTimedOut(Number(ms)));
+  for (const [re, setting] of CALL_TIMEOUTS) out = out.replace(re, (_, call: string, ms: string) => `${call}: no answer within ${ms} ms (${setting})`);
+  return out;
+}
+
 /** First meaningful line of an error, without Playwright's code frame. */
 function errorLine(message: string): string {
-  const text = stripAnsi(message).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
+  const text = nameTimeouts(stripAnsi(message)).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
   return text.split('\n\n')[0]!.split('\n').filter((l) => !/^\s*(>?\s*\d+ \||at )/.test(l)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 500);
 }
 
@@ -56,6 +74,12 @@ function skipOf(annotations: Array<z.infer<typeof Annotation>>): SkipInfo & { un
   const kind = SkipKind.safeParse(declared);
   if (!kind.success) return { kind: 'could-not-run', reason, ...(declared !== undefined ? { unknownKind: declared } : {}) };
   return { kind: kind.data, reason, ...(kind.data === 'not-applicable' ? { source: 'detected' as const } : {}) };
+}
+
+/** Playwright's own words carry the limit it applied ("Test timeout of 125000ms exceeded."); the duration is the fallback. */
+function timedOutMessage(result: z.infer<typeof Result>): string {
+  const said = [result.error, ...result.errors].map((e) => e?.message ?? '').join('\n').match(/Test timeout of (\d+)ms exceeded/);
+  return checkTimedOut(said ? Number(said[1]) : result.duration);
 }
 
 /** A failed test is a `fail` when an assertion said so (gonogo's check() or Playwright's expect), otherwise an `error`. */
@@ -120,7 +144,7 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
         evidence.message = errorLine(message);
       } else {
         status = 'error';
-        evidence.message = result.status === 'timedOut' ? `timed out after ${Math.round(result.duration)} ms` : 'interrupted before it finished';
+        evidence.message = result.status === 'timedOut' ? timedOutMessage(result) : 'interrupted before it finished';
       }
       for (const a of result?.attachments ?? []) {
         const body = a.name === EVIDENCE_ATTACHMENT || a.name === MEASUREMENT_ATTACHMENT ? decode(a) : undefined;

@@ -107,6 +107,7 @@ const Webhook = z.object({
   signatureHeader: z.string().default('Stripe-Signature'),
   /** Age of the "stale" signature; Stripe's default tolerance is 300 s. */
   staleAgeS: z.number().int().positive().default(3600),
+  event: z.never({ error: 'moved to the confirm-payment step of smoke.escrow.steps: its `event` (e.g. { preset: "payment_intent.succeeded" }, docs/flows.md)' }).optional(),
 }).strict();
 
 const RoleRoutes = z.object({
@@ -219,6 +220,7 @@ export const SmokeConfig = z.object({
   adminRole: z.never({ error: 'moved to smoke.roles.admin' }).optional(),
   /** The payment/escrow flow as data; the non-bypass checks are derived from it (smoke/flow/schema.ts). */
   escrow: EscrowConfig.prefault({}),
+  orders: z.never({ error: 'moved to smoke.escrow: the payment flow is smoke.escrow.steps (docs/flows.md); amount, currency and vars are smoke.escrow.amount, .currency and .vars; the routes get and patch are smoke.escrow.order.get and .update; statusPath is smoke.escrow.order.statePath; fundedStatus and releasedStatus are smoke.escrow.order.states; markPaidBody, descriptionPath and paidAmountPath are under smoke.escrow.order' }).optional(),
   webhook: Webhook.prefault({}),
   ratelimit: z.object({
     /** The API limiter and the route it is probed on (with a fresh account of the suite's own when keyed by user). */
@@ -276,6 +278,8 @@ export const SmokeConfig = z.object({
   specsDir: z.string().optional(),
   /** Whole smoke run deadline. */
   timeoutS: z.number().int().positive().default(300),
+  /** Time limit of one check; default `ratelimit.maxWaitS` + 60 s, so a check can wait out one Retry-After and still finish. */
+  checkTimeoutS: z.number().int().positive().optional(),
   workers: z.number().int().positive().max(8).default(2),
 }).strict().superRefine((c, ctx) => {
   // A route the probed role may reach cannot prove that it is refused it.
@@ -287,3 +291,8 @@ export const SmokeConfig = z.object({
 }).transform(derivedDefaults);
 export type SmokeConfig = z.infer<typeof SmokeConfig>;
 export type SmokeConfigInput = z.input<typeof SmokeConfig>;
+
+/** The per-check time limit in seconds: `checkTimeoutS`, or long enough to wait out one Retry-After of `ratelimit.maxWaitS`. */
+export function checkTimeoutS(c: Pick<SmokeConfig, 'checkTimeoutS' | 'ratelimit'>): number {
+  return c.checkTimeoutS ?? c.ratelimit.maxWaitS + 60;
+}

@@ -19,6 +19,7 @@ import { logSent } from './lib/history.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
 import { openMailbox, type OpenMailbox } from './mail/open.ts';
 import { preflight } from '../load/preflight.ts';
+import { checkTimeoutS } from './config.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
 
@@ -50,7 +51,7 @@ function errorCheck(id: string, message: string): CheckResult {
   return { id, suite: 'smoke', area: areaOf(id), title: entry.title, status: 'error', level: entry.level, evidence: { message }, durationMs: 0 };
 }
 
-async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, string>, timeoutMs: number): Promise<{ report?: unknown; problem?: string }> {
+async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, string>, timeoutMs: number, timeoutS: number): Promise<{ report?: unknown; problem?: string }> {
   ctx.progress({ suite: 'smoke', kind: 'info', message: `playwright: ${phase.name}` });
   const runner = execa(process.execPath, [PLAYWRIGHT_CLI, 'test', '--config', phase.configFile], {
     reject: false, timeout: timeoutMs, cancelSignal: ctx.signal, forceKillAfterDelay: 5000,
@@ -76,7 +77,7 @@ async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, str
     await writeFile(phase.reportFile, new Redactor(ctx.secrets).text(text));
   } catch { /* no report: described below */ }
   if (child.isCanceled) return { report, problem: 'the run was interrupted' };
-  if (child.timedOut) return { report, problem: `Playwright did not finish within ${Math.round(timeoutMs / 1000)} s` };
+  if (child.timedOut) return { report, problem: `the ${phase.name} phase was stopped after ${Math.round(timeoutMs / 1000)} s: the whole smoke suite must finish within smoke.timeoutS (${timeoutS} s); raise smoke.timeoutS` };
   if (!report) return { problem: `Playwright exited ${child.exitCode ?? child.signal} without a report: ${(child.all ?? '').split('\n').filter(Boolean).slice(-3).join(' ')}` };
   return { report };
 }
@@ -109,7 +110,7 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     const caFile = ctx.config.target.caFile ? resolve(ctx.configDir, ctx.config.target.caFile) : undefined;
     const env = { ...secrets, [PLAN_ENV]: planFile, [SECRET_VARS_ENV]: Object.keys(secrets).join(','), ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) };
     const teamSpecsDir = c.specsDir ? resolve(ctx.configDir, c.specsDir) : undefined;
-    const testTimeoutMs = (c.ratelimit.maxWaitS + 60) * 1000;
+    const testTimeoutMs = checkTimeoutS(c) * 1000;
 
     const checks = new Map<string, CheckResult>();
     const measurements = new Map<string, Measurement>();
@@ -126,7 +127,7 @@ export const runSmoke: SuiteRunner = async (ctx) => {
       if (ctx.signal.aborted) { problems.push('the run was interrupted'); break; }
       const limitsWorkers = c.ratelimit.api.key === 'user' ? 2 : 1;
       const phase = await writePlaywrightConfig(dir, name, { workers: c.workers, testTimeoutMs, limitsWorkers, ...(teamSpecsDir ? { teamSpecsDir } : {}) });
-      const { report, problem } = await runPhase(ctx, phase, env, Math.max(1000, deadline - Date.now()));
+      const { report, problem } = await runPhase(ctx, phase, env, Math.max(1000, deadline - Date.now()), c.timeoutS);
       if (problem) problems.push(redactor.text(problem));
       if (!report) continue;
       const adapted = adaptReport(report, redactor);

@@ -1,5 +1,6 @@
 // gonogo.config.ts: maps gonogo's flows onto your platform's routes.
 // Every key is checked by a strict schema: a typo is an error, not a silently skipped check.
+// Every key and its default: gonogo's docs/config.md, "Every key" (in node_modules/gonogo); the checks: docs/checks.md.
 // Secrets are never written here: keys ending in `Env` name environment variables (see .env.example).
 import { defineConfig } from 'gonogo';
 
@@ -36,7 +37,7 @@ export default defineConfig({
       admin: [{ path: '/api/admin/users' }],
       manufacturer: [{ path: '/api/manufacturer/orders' }],
     },
-    // The payment flow, step by step; every escrow non-bypass check is derived from it (docs/config.md, "Flows").
+    // The payment flow, step by step; every escrow non-bypass check is derived from it (gonogo's docs/flows.md).
     escrow: {
       steps: [
         { name: 'create-order', role: 'create', path: '/api/orders',
@@ -52,7 +53,7 @@ export default defineConfig({
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     health: { routes: ['/health', '/health/ready', '/health/live', '/metrics'] },
     // Verification mail: Mailpit here; or { kind: 'smtp-sink', port: 2525 } (your SMTP settings point at gonogo),
-    // 'mailhog' (url), 'maildir' (path), 'eml-dir' (path: .eml files or Django's file backend). See docs/config.md.
+    // 'mailhog' (url), 'maildir' (path), 'eml-dir' (path: .eml files or Django's file backend). See gonogo's docs/config.md, "The mailbox".
     mailbox: { kind: 'mailpit', url: 'http://127.0.0.1:8025' },
     // openapi: '/openapi.json',              // sweep every secured operation for anonymous access
   },

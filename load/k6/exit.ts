@@ -13,7 +13,7 @@ export interface ProcessOutcome {
 
 /** 0 = completed, 99 = thresholds crossed (a verdict on the target), anything else = the engine failed. */
 export function classifyExit(o: ProcessOutcome): { kind: ExitKind; message: string } {
-  if (o.timedOut) return { kind: 'error', message: 'k6 did not finish in time and was stopped' };
+  if (o.timedOut) return { kind: 'error', message: 'k6 did not finish within the duration plus load.timeouts.gracefulStopS and load.timeouts.slackS, and was stopped: raise load.timeouts.slackS' };
   if (o.isCanceled) return { kind: 'error', message: 'the load run was interrupted' };
   if (o.exitCode === 0) return { kind: 'ok', message: 'k6 completed' };
   if (o.exitCode === K6_THRESHOLDS_FAILED) return { kind: 'thresholds', message: 'k6 completed; thresholds from the KPI file were crossed' };

@@ -18,6 +18,8 @@ export interface HeadersAuditInput {
   allowedHosts: string[];
   ca?: string[];
   timeoutMs: number;
+  /** The config key `timeoutMs` comes from, named when it runs out. */
+  timeoutSetting?: string;
   httpUrl?: string;
   minGrade: Grade;
 }
@@ -48,7 +50,7 @@ export const PROBE_ORIGIN = 'https://gonogo-foreign-origin.invalid';
 async function fetchPage(url: string, input: HeadersAuditInput, hosts: Set<string>): Promise<{ res: HttpResponse; note?: string }> {
   let current = url;
   for (let hop = 0; hop <= 5; hop++) {
-    const res = await get(current, { ca: input.ca, timeoutMs: input.timeoutMs, headers: { origin: PROBE_ORIGIN } });
+    const res = await get(current, { ca: input.ca, timeoutMs: input.timeoutMs, ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}), headers: { origin: PROBE_ORIGIN } });
     const location = typeof res.headers.location === 'string' ? new URL(res.headers.location, current) : undefined;
     if (!REDIRECT_STATUSES.has(res.status) || !location) return { res };
     if (!hosts.has(location.hostname)) return { res, note: `redirects to ${location.host}, outside the target's hosts: not followed, the redirect response is graded` };
@@ -93,7 +95,7 @@ export async function auditHeaders(input: HeadersAuditInput): Promise<HeadersAud
     ...(input.apiPath ? [{ kind: 'api' as const, url: routeUrl(input.baseUrl, input.apiPath) }] : []),
     ...(input.errorPath ? [{ kind: 'error-page' as const, url: routeUrl(input.baseUrl, input.errorPath) }] : []),
   ];
-  const redirectP = input.httpUrl ? probeRedirect(input.httpUrl, { timeoutMs: input.timeoutMs }).catch((e: Error) => e) : Promise.resolve(null);
+  const redirectP = input.httpUrl ? probeRedirect(input.httpUrl, { timeoutMs: input.timeoutMs, ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}) }).catch((e: Error) => e) : Promise.resolve(null);
   const [redirect, ...fetched] = await Promise.all([
     redirectP,
     ...targets.map((t) => fetchPage(t.url, input, hosts).then((r) => ({ ok: true as const, ...r }), (e: unknown) => ({ ok: false as const, error: describe(e) }))),

@@ -12,6 +12,8 @@ export interface TlsAuditInput {
   ca: string[];
   concurrency: number;
   timeoutMs: number;
+  /** The config key `timeoutMs` comes from, named when it runs out. */
+  timeoutSetting?: string;
   certMinDays: number;
   /** Plain-http URL whose redirect to https is checked; absent = not checked (skip). */
   httpUrl?: string;
@@ -95,8 +97,8 @@ export function redirectCheck(id: 'tls.redirect' | 'headers.redirection', r: Red
 export async function auditTls(input: TlsAuditInput): Promise<TlsAuditResult> {
   const started = performance.now();
   const [scan, redirect] = await Promise.all([
-    scanTls({ host: input.host, port: input.port, servername: input.servername, timeoutMs: input.timeoutMs, ca: input.ca, concurrency: input.concurrency }),
-    input.httpUrl ? probeRedirect(input.httpUrl, { timeoutMs: input.timeoutMs }).catch((e: Error) => e) : Promise.resolve(null),
+    scanTls({ host: input.host, port: input.port, servername: input.servername, timeoutMs: input.timeoutMs, ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}), ca: input.ca, concurrency: input.concurrency }),
+    input.httpUrl ? probeRedirect(input.httpUrl, { timeoutMs: input.timeoutMs, ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}) }).catch((e: Error) => e) : Promise.resolve(null),
   ]);
   const ms = performance.now() - started;
   const checks = [protocolCheck(scan, ms), cipherCheck(scan, ms), ...certificateChecks(scan, input.certMinDays, ms), redirectCheck('tls.redirect', redirect, ms)];

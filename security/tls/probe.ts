@@ -7,6 +7,8 @@ export interface Endpoint {
   /** SNI name; never an IP address (RFC 6066). */
   servername?: string;
   timeoutMs: number;
+  /** The config key `timeoutMs` comes from, named when it runs out. */
+  setting?: string;
 }
 
 export interface HandshakeOk {
@@ -42,7 +44,7 @@ export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<Handsha
       socket?.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ ok: false, error: `no handshake within ${ep.timeoutMs} ms` }), ep.timeoutMs);
+    const timer = setTimeout(() => finish({ ok: false, error: `no handshake within ${ep.timeoutMs} ms${ep.setting ? ` (${ep.setting})` : ''}` }), ep.timeoutMs);
     try {
       const servername = ep.servername ?? (isIP(ep.host) ? undefined : ep.host);
       socket = connect({

@@ -114,6 +114,7 @@ export const EscrowConfig = z.object({
     /** Amount the order has received, when the API exposes it: the replay check then also compares it. */
     paidAmountPath: z.string().optional(),
   }).strict().prefault({}),
+  counterpartyRole: z.never({ error: 'moved to smoke.roles.counterparty' }).optional(),
 }).strict().superRefine((e, ctx) => {
   if (!e.steps) return;
   if (!e.order.get) ctx.addIssue({ code: 'custom', path: ['order', 'get'], message: 'the flow needs the route that reads an order, e.g. { method: "GET", path: "/api/orders/{{order_id}}" }' });

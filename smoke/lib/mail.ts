@@ -6,7 +6,7 @@ import { waitForMail, type ReceivedMail } from '../mail/mailbox.ts';
 export type Mail = ReceivedMail;
 
 export async function waitForVerificationMail(plan: SmokePlan, to: string, sinceMs: number): Promise<Mail> {
-  return waitForMail(plan.mailbox, { to, sinceMs, timeoutMs: plan.config.verifyEmail.timeoutMs });
+  return waitForMail(plan.mailbox, { to, sinceMs, timeoutMs: plan.config.verifyEmail.timeoutMs, setting: 'smoke.verifyEmail.timeoutMs' });
 }
 
 /** The verification link (when the mail has one matching linkPattern) and the token. */

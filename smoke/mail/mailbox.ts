@@ -99,10 +99,10 @@ function lookSummary(look: Look, to: string): string {
 
 /**
  * Waits for the newest message addressed exactly to `to` (To, Cc or Bcc) that arrived at or after `sinceMs`;
- * throws MailTimeoutError past `timeoutMs`, naming the mailbox, the recipient, the wait and what was seen.
+ * throws MailTimeoutError past `timeoutMs`, naming the mailbox, the recipient, the wait (and the `setting` that sets it) and what was seen.
  * A string is a Mailpit-compatible API URL.
  */
-export async function waitForMail(mailbox: MailboxSpec | string, o: { to: string; sinceMs: number; timeoutMs: number }): Promise<ReceivedMail> {
+export async function waitForMail(mailbox: MailboxSpec | string, o: { to: string; sinceMs: number; timeoutMs: number; setting?: string }): Promise<ReceivedMail> {
   const spec: MailboxSpec = typeof mailbox === 'string' ? { kind: 'mailpit', url: mailbox.replace(/\/+$/, '') } : mailbox;
   const reader = await readerFor(spec);
   const started = Date.now();
@@ -130,7 +130,7 @@ export async function waitForMail(mailbox: MailboxSpec | string, o: { to: string
   const survey = last && reader.survey ? await reader.survey({ ...opts, deadline: Date.now() + SURVEY_MS }).catch(() => undefined) : undefined;
   const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
   throw new MailTimeoutError(
-    `no mail to ${o.to} in mailbox ${describeMailbox(spec)} within ${o.timeoutMs} ms (waited ${waited} ms): ${seen}${survey ? `; ${survey}` : ''}${why}`,
+    `no mail to ${o.to} in mailbox ${describeMailbox(spec)} within ${o.timeoutMs} ms (waited ${waited} ms): ${seen}${survey ? `; ${survey}` : ''}${why}${o.setting ? `; the wait is ${o.setting}: raise it if the mail is only slow` : ''}`,
     { cause: lastError },
   );
 }

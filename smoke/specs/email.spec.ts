@@ -26,7 +26,7 @@ test('[email.delivery] registration sends a verification mail in bounded time', 
   } catch (e) {
     if (e instanceof ControlFailed) throw e;
     // A mailbox timeout already names the mailbox, the recipient, the wait and what it saw.
-    throw new CheckFailed(e instanceof MailTimeoutError ? e.message : `no verification mail within ${plan.config.verifyEmail.timeoutMs} ms: ${(e as Error).message}`);
+    throw new CheckFailed(e instanceof MailTimeoutError ? e.message : `no verification mail within ${plan.config.verifyEmail.timeoutMs} ms (smoke.verifyEmail.timeoutMs): ${(e as Error).message}`);
   }
   rec.measure('email_delivery_s', { value: reg.deliveryMs / 1000 });
   rec.detail('subject', reg.mail.subject);

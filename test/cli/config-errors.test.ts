@@ -78,3 +78,20 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('a renamed key is refused with the name it has now', () => {
+  it.each([
+    ['smoke.orders', `smoke: { orders: { create: { method: 'POST', path: '/api/orders' }, statusPath: 'state' } }`, /smoke\.orders: moved to smoke\.escrow: the payment flow is smoke\.escrow\.steps/],
+    ['smoke.webhook.event', `smoke: { webhook: { event: { type: 'payment_intent.succeeded' } } }`, /smoke\.webhook\.event: moved to the confirm-payment step of smoke\.escrow\.steps/],
+    ['smoke.escrow.counterpartyRole', `smoke: { escrow: { counterpartyRole: 'seller' } }`, /smoke\.escrow\.counterpartyRole: moved to smoke\.roles\.counterparty/],
+    ['smoke.adminRole', `smoke: { adminRole: 'root' }`, /smoke\.adminRole: moved to smoke\.roles\.admin/],
+    ['smoke.register.defaultRole', `smoke: { register: { defaultRole: 'member' } }`, /smoke\.register\.defaultRole: moved to smoke\.roles\.owner/],
+  ])('%s', async (_key, section, message) => {
+    const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9' }, ${section} };\n`);
+    const r = await run(['run', '--config', file, '--suite', 'smoke']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(file);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/typo/);
+  });
+});

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startAvailabilityPoller } from '../../load/availability.ts';
+import { readFileSync } from 'node:fs';
+import { measurementsFor } from '../../load/measure.ts';
+import { parseKpiText } from '../../config/kpis.ts';
+import type { LoadResult } from '../../reports/schema.ts';
 
 /** A health route whose answer is set per test: 200, 503, an answer later than the poll timeout, or a reset. */
 let mode: 'up' | 'down' | 'slow' | 'reset' = 'up';
@@ -52,5 +56,14 @@ describe('the availability poller', () => {
     const hasty = await pollFor(450, { intervalMs: 200, timeoutMs: 300 });
     expect(hasty.ok).toBe(0);
     expect(hasty.failed).toEqual({ status: 0, timeout: hasty.polls, network: 0 });
+  });
+});
+
+describe('the availability note', () => {
+  it('says which setting a poll that got no answer ran out of', () => {
+    const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml').kpis.filter((k) => k.kind === 'metric' && k.metric === 'availability');
+    const result = { availability: { polls: 10, ok: 7, url: 'http://127.0.0.1/health', failed: { status: 1, timeout: 2, network: 0 } } } as unknown as LoadResult;
+    const m = measurementsFor(result, kpis).find((x) => x.metric === 'availability')!;
+    expect(m.note).toContain('(1 a non-2xx status, 2 no answer within load.health.timeoutMs)');
   });
 });

@@ -44,7 +44,7 @@ describe('k6 exit codes', () => {
     expect(classifyExit(await run(99)).kind).toBe('thresholds');
     expect(classifyExit(await run(107)).kind).toBe('error');
     const slow = await execa(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { reject: false, timeout: 200 });
-    expect(classifyExit(slow)).toEqual({ kind: 'error', message: 'k6 did not finish in time and was stopped' });
+    expect(classifyExit(slow)).toEqual({ kind: 'error', message: 'k6 did not finish within the duration plus load.timeouts.gracefulStopS and load.timeouts.slackS, and was stopped: raise load.timeouts.slackS' });
   });
   it('keeps error lines of stderr as evidence', () => {
     expect(stderrEvidence('a\nlevel=info x\nlevel=error boom\nb')).toBe('level=error boom');

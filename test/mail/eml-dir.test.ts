@@ -76,6 +76,11 @@ describe('smoke.mailbox kind eml-dir', () => {
     }
   });
 
+  it('names the setting that sets the wait, when the caller gives it', async () => {
+    const err = await waitForMail({ kind: 'eml-dir', path: join(dir, 'missing') }, { to: 'x@customers.local', sinceMs: 0, timeoutMs: 100, setting: 'smoke.verifyEmail.timeoutMs' }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/^no mail to x@customers\.local .* within 100 ms .*; the wait is smoke\.verifyEmail\.timeoutMs: raise it if the mail is only slow$/);
+  });
+
   it('names a folder that does not exist', async () => {
     const err = await waitForMail({ kind: 'eml-dir', path: join(dir, 'missing') }, { to: 'x@customers.local', sinceMs: 0, timeoutMs: 200 }).catch((e: Error) => e);
     expect((err as Error).message).toBe(`no mail to x@customers.local in mailbox eml-dir ${join(dir, 'missing')} within 200 ms (waited ${(err as Error).message.match(/waited (\d+) ms/)![1]} ms): the mailbox could not be read at all; last error: ${join(dir, 'missing')} does not exist`);

@@ -37,7 +37,7 @@ describe('a suite that does not stop when the run is stopped', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     expect(report.run.interrupted).toBe(true);
     expect(report.verdict.decision).toBe('NO-GO');
-    expect(report.verdict.reasons.join('\n')).toContain('did not stop within 1s of being told to, and was abandoned');
+    expect(report.verdict.reasons.join('\n')).toContain('did not stop within 1s of being told to (target.stopGraceS), and was abandoned');
   }, 30_000);
 
   it('a suite that finishes before the deadline is never cut short (control)', async () => {

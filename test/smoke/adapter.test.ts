@@ -106,3 +106,28 @@ describe('classifyFailure', () => {
     expect(classifyFailure('RateLimited: [gonogo:error] rate limited by the target')).toBe('error');
   });
 });
+
+describe('a check that runs out of time', () => {
+  it('names the setting that gives it more, with the limit Playwright applied', () => {
+    const out = adaptReport(report([
+      spec('[auth.lockout] lockout', result('timedOut', { duration: 125_004, errors: [{ message: 'Test timeout of 125000ms exceeded.' }] })),
+      spec('[health.routes] health', result('timedOut', { duration: 9_800 })),
+      spec('[auth.rbac] rbac', result('failed', { error: { message: 'Error: Test timeout of 250000ms exceeded while running "beforeAll" hook.' } })),
+    ]), new Redactor());
+    const by = Object.fromEntries(out.checks.map((c) => [c.id, c]));
+    expect(by['auth.lockout']).toMatchObject({ status: 'error', evidence: { message: expect.stringMatching(/^timed out after 125 s, the per-check time limit: raise smoke\.checkTimeoutS \(default smoke\.ratelimit\.maxWaitS \+ 60 s/) } });
+    expect(by['health.routes']!.evidence.message).toMatch(/^timed out after 10 s, .*smoke\.checkTimeoutS/);
+    expect(by['auth.rbac']).toMatchObject({ status: 'error', evidence: { message: expect.stringMatching(/^timed out after 250 s, .*raise smoke\.checkTimeoutS/) } });
+  });
+
+  it('names the setting of a request or page that ran out of time', () => {
+    const out = adaptReport(report([
+      // Playwright 1.65's own words for a request with no answer, call log and all.
+      spec('[auth.rbac] rbac', result('failed', { error: { message: 'Error: apiRequestContext.fetch: Timeout 10000ms exceeded.\nCall log:\n\u001b[2m  - → GET https://127.0.0.1:4443/api/admin/users\u001b[22m\n' } })),
+      spec('[browser.login-flow] flow', result('failed', { error: { message: 'page.fill: Timeout 10000ms exceeded.\nCall log:\n  - waiting for locator(\'input[name="email"]\')\n' } })),
+    ]), new Redactor());
+    const by = Object.fromEntries(out.checks.map((c) => [c.id, c]));
+    expect(by['auth.rbac']).toMatchObject({ status: 'error', evidence: { message: expect.stringMatching(/^apiRequestContext\.fetch: no answer within 10000 ms \(target\.timeoutMs\)/) } });
+    expect(by['browser.login-flow']!.evidence.message).toMatch(/^page\.fill: no answer within 10000 ms \(smoke\.browser\.timeoutMs\)/);
+  });
+});

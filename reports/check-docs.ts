@@ -1,0 +1,90 @@
+import type { CatalogueId } from './catalogue.ts';
+
+/**
+ * What docs/checks.md says of each built-in check beyond its catalogue title: the positive control that must
+ * hold before a negative result counts (without it the check is an `error`, never a `pass`), and the config keys
+ * it reads (dot paths of the config schema). The flaws that show it failing come from reference-app/flaws.ts.
+ */
+export interface CheckDoc {
+  control: string;
+  keys: string[];
+  /** More than the title says, when the title alone would mislead. */
+  proves?: string;
+}
+
+const LOGIN = ['smoke.login', 'smoke.me'];
+const ACCOUNT = [...LOGIN, 'smoke.register', 'smoke.verifyEmail', 'smoke.mailbox'];
+const FLOW = ['smoke.escrow.steps', 'smoke.escrow.order.get', 'smoke.escrow.order.states', 'smoke.webhook.secretEnv', 'smoke.accounts'];
+const HAPPY = 'escrow.happy-path passed in this run: the whole flow worked for the owner';
+const FUNDED = `${HAPPY}, and the order this check bends was funded and released as the flow says when sent by the owner`;
+const PAGE = 'every audited page (`pages`, `apiPath`, `errorPath`) could be read';
+const HANDSHAKE = 'a TLS handshake with the endpoint succeeded';
+
+export const CHECK_DOCS = {
+  'auth.login-roles': { control: 'none: it is itself the control of every check that logs in', keys: [...LOGIN, 'smoke.accounts'] },
+  'auth.login-uniform-failure': { control: 'an account of the suite logs in with its right password', keys: [...ACCOUNT, 'smoke.debugFields'] },
+  'auth.token-expiry': { control: 'login returns a JWT access token with an `exp` claim (a token that is no JWT skips)', keys: LOGIN, proves: 'exp - iat is at most the KPI `params.tokenLifetimeMaxS`' },
+  'auth.alg-none-rejected': { control: 'the genuine token is accepted on the `me` route', keys: LOGIN },
+  'auth.tampered-rejected': { control: 'the genuine token is accepted on the `me` route', keys: [...LOGIN, 'smoke.roleClaim', 'smoke.roles.admin', 'smoke.roleRoutes'] },
+  'auth.expired-rejected': { control: 'a token minted with the configured secret and a future expiry is accepted (without `smoke.jwtSecretEnv` no validly signed expired token can be made: the check skips)', keys: [...LOGIN, 'smoke.jwtSecretEnv'] },
+  'auth.weak-secret': { control: 'login returns a JWT (a token that is no JWT skips); the secrets are tried on it locally, no request is sent', keys: [...LOGIN, 'smoke.weakSecrets', 'smoke.weakSecretsFile'] },
+  'auth.refresh-rotation': { control: 'a fresh refresh token works once', keys: [...LOGIN, 'smoke.login.refreshToken', 'smoke.refresh'] },
+  'auth.logout-revokes': { control: 'the fresh token works before logout and logout answers 2xx (for `refresh`, a second session\'s refresh token still works)', keys: [...LOGIN, 'smoke.logout', 'smoke.refresh', 'smoke.login.refreshToken'] },
+  'auth.password-policy': { control: 'a password that meets the KPI policy is accepted at registration', keys: ['smoke.register'] },
+  'auth.mass-assignment': { control: 'the same registration without the fields succeeds, verifies and logs in, and the `me` route answers for it and for a baseline account', keys: [...ACCOUNT, 'smoke.massAssignment.fields', 'smoke.massAssignment.refusalStatuses', 'smoke.roleClaim', 'smoke.roles.admin'] },
+  'auth.rbac': { control: 'the owner role logs in; when `smoke.accounts` has an account of the route\'s role, that account reaches the route', keys: [...LOGIN, 'smoke.roleRoutes', 'smoke.roles.owner', 'smoke.accounts'] },
+  'auth.object-ownership': { control: 'the owner reads its own order', keys: [...FLOW, 'smoke.escrow.order.update', 'smoke.escrow.order.descriptionPath'] },
+  'auth.no-demo-accounts': { control: 'none: a login that succeeds is the finding; the pairs not tried are named in the evidence', keys: [...LOGIN, 'smoke.demoAccounts', 'smoke.demoPasswords', 'smoke.demoAttemptsMax'] },
+  'auth.lockout': { control: 'a wrong password does not log in, and an account of the suite logs in before the failures', keys: [...ACCOUNT, 'smoke.ratelimit.login'], proves: 'after the KPI `params.lockout.attempts` failures the right password is refused' },
+  'auth.openapi-sweep': { control: 'the document declares at least one secured operation', keys: ['smoke.openapi'] },
+  'email.delivery': { control: 'none: it is itself the control of the email checks', keys: ['smoke.register', 'smoke.mailbox', 'smoke.verifyEmail.timeoutMs'] },
+  'email.unverified-blocked': { control: 'registration succeeds and its verification mail arrives', keys: [...ACCOUNT] },
+  'email.link-verifies': { control: 'registration succeeds and its verification mail arrives (it is itself the control of the token checks)', keys: ['smoke.register', 'smoke.mailbox', 'smoke.verifyEmail'] },
+  'email.token-single-use': { control: 'the token verifies the account the first time', keys: ['smoke.register', 'smoke.mailbox', 'smoke.verifyEmail'] },
+  'email.random-token-rejected': { control: 'registration succeeds and its verification mail arrives', keys: ['smoke.register', 'smoke.mailbox', 'smoke.verifyEmail'] },
+  'email.token-not-exposed': { control: 'the mail carries a token to look for', keys: ['smoke.register', 'smoke.mailbox', 'smoke.verifyEmail'] },
+  'escrow.happy-path': { control: 'none: it is the control of every other escrow check', keys: FLOW },
+  'escrow.unfunded-release-refused': { control: HAPPY, keys: FLOW },
+  'escrow.mark-paid-refused': { control: `${HAPPY}; reading the order works`, keys: [...FLOW, 'smoke.escrow.order.update', 'smoke.escrow.order.statePath', 'smoke.escrow.order.markPaidBody', 'smoke.escrow.order.paidFlags'] },
+  'escrow.webhook-bad-signature': { control: `${HAPPY}; the correctly signed event funds the order`, keys: [...FLOW, 'smoke.webhook'] },
+  'escrow.webhook-stale': { control: `${HAPPY}; the correctly signed event funds the order`, keys: [...FLOW, 'smoke.webhook.staleAgeS'] },
+  'escrow.amount-mismatch': { control: `${HAPPY}; the right payment funds the order`, keys: [...FLOW, 'smoke.escrow.amount', 'smoke.escrow.currency', 'smoke.escrow.otherCurrency'] },
+  'escrow.replay-funds-once': { control: FUNDED, keys: [...FLOW, 'smoke.escrow.order.paidAmountPath'] },
+  'escrow.release-other-client': { control: `${HAPPY}; a second client logs in and the order is ready for release`, keys: FLOW },
+  'escrow.release-manufacturer': { control: `${HAPPY}; an account of \`smoke.roles.counterparty\` logs in`, keys: [...FLOW, 'smoke.roles.counterparty'] },
+  'escrow.release-anonymous': { control: `${HAPPY}; the order is ready for release`, keys: FLOW },
+  'escrow.release-needs-approval': { control: `${HAPPY}; the order is funded`, keys: FLOW },
+  'escrow.steps-other-client': { control: `${HAPPY}; each step refused to the second client then works for the owner`, keys: FLOW },
+  'escrow.invalid-amount': { control: HAPPY, keys: [...FLOW, 'smoke.escrow.invalidAmounts'] },
+  'ratelimit.api': { control: 'the probed route answers before any limit applies', keys: ['smoke.ratelimit.api', 'smoke.ratelimit.maxWaitS'], proves: 'the 429 comes within the KPI tolerance of what the rate-limit model predicts, announces a wait, and the route answers again after it' },
+  'ratelimit.forwarded-for': { control: 'requests without credentials are limited at all, and a correct limiter could not have answered every spoofed request', keys: ['smoke.ratelimit.anonymous', 'smoke.ratelimit.maxWaitS'] },
+  'ratelimit.login': { control: 'none: no 429 within what the model allows is the finding (an undocumented limit, derived from the lockout threshold, is only judged as an upper bound)', keys: ['smoke.login', 'smoke.ratelimit.login', 'smoke.ratelimit.maxWaitS'] },
+  'health.routes': { control: 'none: a 200 within the budget is the finding', keys: ['smoke.health'] },
+  'config.debug-off': { control: 'none: a debug signature in an error answer is the finding', keys: ['smoke.debugProbes', 'smoke.debugSignatures', 'smoke.debugFields'] },
+  'config.docs-hidden': { control: 'none: a 200 that looks like documentation is the finding', keys: ['smoke.docsPaths', 'smoke.docsSignatures'] },
+  'cors.foreign-origin': { control: 'a login for the credentialed probe (when accounts are configured)', keys: ['smoke.cors', 'smoke.accounts'] },
+  'cors.credentials-wildcard': { control: 'a login for the credentialed probe (when accounts are configured)', keys: ['smoke.cors', 'smoke.accounts'] },
+  'browser.login-page': { control: 'none: a page that does not load clean is the finding (without Chromium at `executablePath`, or with `enabled: false`, it skips)', keys: ['smoke.browser.enabled', 'smoke.browser.executablePath', 'smoke.browser.loginPage'] },
+  'browser.login-flow': { control: 'an account of `smoke.roles.owner` (or the first account) is configured to log in with', keys: ['smoke.browser', 'smoke.login.path', 'smoke.accounts'] },
+  'browser.cookies': { control: 'logging in through the page succeeds and sets a session cookie', keys: ['smoke.browser', 'smoke.browser.sessionCookies', 'smoke.accounts'] },
+  'headers.grade': { control: PAGE, keys: ['security.headers'], proves: 'the Observatory-style grade of the worst graded page meets the KPI' },
+  'headers.hsts': { control: PAGE, keys: ['security.headers'] },
+  'headers.csp': { control: PAGE, keys: ['security.headers'] },
+  'headers.x-frame-options': { control: PAGE, keys: ['security.headers'] },
+  'headers.x-content-type-options': { control: PAGE, keys: ['security.headers'] },
+  'headers.referrer-policy': { control: PAGE, keys: ['security.headers'] },
+  'headers.cookies': { control: PAGE, keys: ['security.headers'] },
+  'headers.cors': { control: PAGE, keys: ['security.headers'] },
+  'headers.redirection': { control: 'none: an http answer other than a redirect to https on the same host is the finding (no http listener passes)', keys: ['security.tls.httpUrl'] },
+  'headers.sri': { control: PAGE, keys: ['security.headers'] },
+  'headers.server-leak': { control: PAGE, keys: ['security.headers'] },
+  'tls.protocols': { control: `${HANDSHAKE} on at least one protocol version`, keys: ['security.tls.endpoint', 'security.tls.servername'] },
+  'tls.ciphers': { control: 'at least one cipher suite was accepted', keys: ['security.tls.endpoint', 'security.tls.concurrency', 'security.tls.handshakeTimeoutMs'] },
+  'tls.certificate-chain': { control: 'the endpoint presents a certificate', keys: ['security.tls.endpoint', 'security.tls.caFile', 'target.caFile'] },
+  'tls.certificate-hostname': { control: 'the endpoint presents a certificate', keys: ['security.tls.servername'] },
+  'tls.certificate-expiry': { control: 'the endpoint presents a certificate', keys: ['security.tls.endpoint'], proves: 'the certificate stays valid for the KPI\'s minimum days' },
+  'tls.certificate-key': { control: 'the endpoint presents a certificate', keys: ['security.tls.endpoint'] },
+  'tls.redirect': { control: 'none: an http answer other than a redirect to https on the same host is the finding (no http listener passes)', keys: ['security.tls.httpUrl'] },
+  'deps.advisories': { control: 'every lockfile parses to at least one package and the advisory source answers', keys: ['security.deps.lockfiles', 'security.deps.none', 'security.deps.source', 'security.deps.ignore', 'security.deps.timeoutS'] },
+  'load.completed': { control: 'none: the engine ran the planned profile', keys: ['load.journeys', 'load.accounts', 'load.timeouts'] },
+} as const satisfies Record<CatalogueId, CheckDoc>;
