@@ -31,8 +31,9 @@ export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void 
   // A vendor's script pulled from its CDN as its docs suggest, with no integrity hash (the browser would load whatever it serves).
   const home = ctx.flaws.has('cdn-script-no-sri') ? HOME_HTML.replace('</head>', `${CDN_SCRIPT}</head>`) : HOME_HTML;
   app.get('/', unlimited, async (_req, reply) => {
-    // A preferences cookie set without a single attribute: readable by scripts, sent over http and cross-site.
-    if (ctx.flaws.has('home-cookie-insecure')) reply.header('Set-Cookie', 'prefs=theme%3Dlight; Path=/');
+    // A preferences cookie, as most sites set one on their home page; with the flaw without a single attribute: readable by
+    // scripts, sent over http and cross-site. Without it the header audit has no cookie to judge on the audited pages.
+    reply.header('Set-Cookie', ctx.flaws.has('home-cookie-insecure') ? 'prefs=theme%3Dlight; Path=/' : 'prefs=theme%3Dlight; Path=/; Secure; HttpOnly; SameSite=Lax');
     return reply.type('text/html; charset=utf-8').send(home);
   });
   app.get('/login', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(loginHtml));

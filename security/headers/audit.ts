@@ -1,7 +1,7 @@
 import type { CheckResult, CheckStatus } from '../../reports/schema.ts';
 import type { Measurement } from '../../core/suite.ts';
 import type { CatalogueId } from '../../reports/catalogue.ts';
-import { check, describe } from '../checks.ts';
+import { check, describe, skipped } from '../checks.ts';
 import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../http.ts';
 import { redirectCheck } from '../tls/audit.ts';
 import { routeUrl } from '../../core/url.ts';
@@ -183,7 +183,10 @@ function buildChecks(pages: PageResult[], input: HeadersAuditInput, redirect: Re
     settle('headers.x-frame-options', negative('x-frame-options'), xfoWarn, 'x-frame-options', 'X-Frame-Options', "X-Frame-Options: DENY or CSP frame-ancestors 'none'", val('x-frame-options')),
     settle('headers.x-content-type-options', negative('x-content-type-options'), [], 'x-content-type-options', 'X-Content-Type-Options', 'nosniff', val('x-content-type-options')),
     settle('headers.referrer-policy', referrerBad, [], 'referrer-policy', 'Referrer-Policy', 'no-referrer, same-origin, strict-origin or strict-origin-when-cross-origin', val('referrer-policy')),
-    settle('headers.cookies', cookieBad, [], 'cookies', 'Set-Cookie', 'every cookie Secure and SameSite=Strict|Lax, session cookies HttpOnly', val('cookies')),
+    // No audited page set a cookie: nothing was judged, which is not a pass (the login's cookies are browser.cookies').
+    !failed.length && ok.length && ok.every((p) => testOf(p, 'cookies')?.result === 'cookies-not-found')
+      ? skipped('headers.cookies', { kind: 'not-applicable', source: 'detected', reason: `no audited page set a cookie (${ok.map((p) => p.finalUrl).join(', ')}; security.headers.pages); the cookies set at login are judged by browser.cookies` }, { requests: pageEvidence(pages, 'cookies', 'Set-Cookie') }, ms)
+      : settle('headers.cookies', cookieBad, [], 'cookies', 'Set-Cookie', 'every cookie Secure and SameSite=Strict|Lax, session cookies HttpOnly', val('cookies')),
     settle('headers.cors', corsBad, [], 'cross-origin-resource-sharing', 'CORS', 'no foreign origin reflected with credentials, never * with credentials', val('cross-origin-resource-sharing')),
     redirectCheck('headers.redirection', redirect, ms),
     settle('headers.sri', negative('subresource-integrity'), [], 'subresource-integrity', 'scripts', 'scripts from other origins carry integrity= and load over https', val('subresource-integrity')),

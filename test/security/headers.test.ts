@@ -124,6 +124,23 @@ describe('header audit of a loopback server', () => {
     expect(r.measurements).toEqual([{ metric: 'headers_score', values: { value: 5 }, samples: 4 }]);
   });
 
+  it('headers.cookies judges only cookies it saw: no page setting one is a detected not-applicable, not a pass', async () => {
+    let cookie: string | undefined;
+    const base = await serve((_req, res) => {
+      if (cookie) res.setHeader('set-cookie', cookie);
+      res.setHeader('content-type', 'text/html');
+      res.end('<p>hi</p>');
+    });
+    const audit = async () => (await auditHeaders({ baseUrl: base, pages: ['/'], allowedHosts: [], timeoutMs: 2000, minGrade: 'A-' })).checks.find((c) => c.id === 'headers.cookies')!;
+    const none = await audit();
+    expect(none.status).toBe('skip');
+    expect(none.skip).toMatchObject({ kind: 'not-applicable', source: 'detected' });
+    expect(none.evidence.message).toMatch(/no audited page set a cookie .*security\.headers\.pages.*browser\.cookies/);
+    // A cookie seen is judged (over plain http no cookie can be Secure: the HTTPS case is the reference platform's).
+    cookie = 'prefs=dark; Path=/';
+    expect((await audit()).status).toBe('fail');
+  });
+
   it('an unreachable page turns would-be passes into errors', async () => {
     const r = await auditHeaders({ baseUrl: 'http://127.0.0.1:1', pages: ['/'], allowedHosts: [], timeoutMs: 1000, minGrade: 'A-' });
     expect(r.checks.filter((c) => c.status === 'pass')).toEqual([]);
