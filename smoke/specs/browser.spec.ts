@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
 import { test, skip, pageCheck, pageControl } from '../lib/fixtures.ts';
-import { account } from '../lib/auth.ts';
+import { account, gaveCredential } from '../lib/auth.ts';
+import type { SmokePlan } from '../lib/plan.ts';
 import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
 import { routeUrl } from '../../core/url.ts';
 import { credentialIn, logSent } from '../lib/history.ts';
@@ -96,9 +97,12 @@ test('[browser.login-flow] logging in through the page works', async ({ plan, re
   pageCheck(resp.status() >= 200 && resp.status() < 300, `the login form's request answered ${resp.status()}`);
   const sel = plan.config.browser.successSelector;
   const shown = sel ? await page.waitForSelector(sel, { timeout: plan.config.browser.timeoutMs }).then(() => true, () => false) : true;
+  // Without a success selector the answer itself must hand out the credential: a 2xx carrying an error is no login.
+  const credential = sel ? true : await answerGaveCredential(resp, plan);
   await context.settle();
   await context.close();
   pageCheck(shown, `after logging in the page never showed ${sel}`);
+  pageCheck(credential, `the login form's request answered ${resp.status()} without the credential smoke.login.token names (set smoke.browser.successSelector to judge by the page instead)`);
 });
 
 test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the browser', async ({ plan, rec }) => {
@@ -114,3 +118,17 @@ test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the
   rec.detail('cookies', cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite })));
   pageCheck(bad.length === 0, `session cookies without the flags: ${bad.join(', ')}`);
 });
+
+/** Whether the page's login answer carries the credential where smoke.login.token (or refreshToken) says it comes. */
+async function answerGaveCredential(resp: import('@playwright/test').Response, plan: SmokePlan): Promise<boolean> {
+  const text = await resp.text().catch(() => '');
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  const headers = await resp.allHeaders();
+  const setCookies = (await resp.headersArray()).filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => {
+    const [pair = ''] = h.value.split(';');
+    const eq = pair.indexOf('=');
+    return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs: {} };
+  });
+  return gaveCredential({ method: resp.request().method(), url: resp.url(), status: resp.status(), headers, setCookies, text, json, ms: 0 }, plan);
+}

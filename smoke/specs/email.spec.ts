@@ -1,7 +1,8 @@
 import { test, skip, check, control, controlAsFinding, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
 import { gaveCredential, login, me, ok, registerAndReadMail, useVerification, type Registered } from '../lib/auth.ts';
 import { shared, readState, writeState } from '../lib/state.ts';
-import type { Api, Res } from '../lib/http.ts';
+import type { Api, Res, Session } from '../lib/http.ts';
+import { tokenFrom } from '../lib/accounts.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { randomTokenLike } from '../lib/mail.ts';
 import { MailTimeoutError } from '../mail/mailbox.ts';
@@ -37,6 +38,12 @@ test('[email.delivery] registration sends a verification mail in bounded time', 
 test('[email.unverified-blocked] an unverified user cannot log in or act', async ({ api, plan, rec }) => {
   const reg = await requireControl('registration and mail', () => pending(api, plan));
   skip.couldNotRun(Boolean(readState('email-verified')), 'the account was already verified in this run');
+  // A credential handed out at registration must not work before verification either.
+  const early = gaveCredential(reg.registerRes, plan) ? await registrationSession(api, plan, reg) : undefined;
+  if (early) {
+    const acted = await me(api, plan, early);
+    check(!ok(acted), `the token the registration answer handed out answered ${acted.status} on the "me" route before the account was verified`);
+  }
   const { res, session } = await login(api, plan, reg.email, reg.password);
   rec.expected = 'login refused, no token';
   if (session) {
@@ -87,3 +94,9 @@ test('[email.token-not-exposed] the verification token never appears in an API r
   rec.actual = leaks.length ? `token found in ${leaks.map((r) => `${r.method} ${new URL(r.url).pathname}`).join(', ')}` : 'not found in registration, login or profile responses';
   check(leaks.length === 0, `the verification token appears in ${leaks.map((r) => `${r.method} ${new URL(r.url).pathname}`).join(', ')}`);
 });
+
+/** The session a registration answer handed out, read where login hands one out (smoke.login.token). */
+async function registrationSession(_api: Api, plan: SmokePlan, reg: Registered): Promise<Session | undefined> {
+  const access = tokenFrom(reg.registerRes, plan.config.login.token);
+  return access ? { access, cookies: Object.fromEntries(reg.registerRes.setCookies.map((c) => [c.name, c.value])) } : undefined;
+}
