@@ -19,6 +19,8 @@ export interface VerdictInput {
 /** How the reasons that do not by themselves make a NO-GO begin (see decide below). */
 const NOT_RUN = 'not run: ';
 const SKIPPED_BLOCKERS = 'skipped blockers: ';
+/** A blocker that ended `warn` covered only part of what it claims: not a pass, so never a silent GO. */
+const PARTIAL_BLOCKERS = 'blockers that covered only part of their claim (warn): ';
 const WAIVED = 'waived: ';
 const EXPIRED_WAIVER = 'expired waiver no longer applies: ';
 /** How a --baseline regression reads among the reasons. */
@@ -26,7 +28,7 @@ export const BASELINE_REGRESSION = 'regression against the baseline: ';
 
 /** Whether a reason of decide() makes the run NO-GO, only makes it incomplete, or is a note. */
 export function reasonKind(reason: string): 'blocking' | 'incomplete' | 'note' {
-  if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS)) return 'incomplete';
+  if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS) || reason.startsWith(PARTIAL_BLOCKERS)) return 'incomplete';
   if (reason.startsWith(WAIVED) || reason.startsWith(EXPIRED_WAIVER)) return 'note';
   return 'blocking';
 }
@@ -68,6 +70,8 @@ export function decide(input: VerdictInput): Verdict {
   if (missing.length) incomplete.push(`${NOT_RUN}${missing.join(', ')} (the report is incomplete)`);
   const skippedBlockers = input.checks.filter((c) => c.level === 'blocker' && c.status === 'skip');
   if (skippedBlockers.length) incomplete.push(`${SKIPPED_BLOCKERS}${skippedBlockers.map((c) => c.id).join(', ')}`);
+  const partialBlockers = input.checks.filter((c) => c.level === 'blocker' && c.status === 'warn');
+  if (partialBlockers.length) incomplete.push(`${PARTIAL_BLOCKERS}${partialBlockers.map((c) => c.id).join(', ')}`);
 
   const complete = incomplete.length === 0 && !input.interrupted && input.suiteErrors.length === 0;
   return {

@@ -1,3 +1,5 @@
 /** Markers in error messages that tell the adapter a `fail` (the protection does not hold) from an `error`. */
 export const FAIL_MARK = '[gonogo:fail]';
 export const ERROR_MARK = '[gonogo:error]';
+/** A check that could not cover what it claims (a budget ran out): `warn`, never a pass. */
+export const WARN_MARK = '[gonogo:warn]';
