@@ -1,21 +1,28 @@
-import { test, check, covered } from '../../lib/fixtures.ts';
-import { gaveCredential, login, ok } from '../../lib/auth.ts';
-import { digest, readSent } from '../../lib/history.ts';
-import { historyFor, resolveLimiters } from '../../lib/limits.ts';
-import { realClock } from '../../lib/limit-probe.ts';
-import { retryAfterS } from '../../lib/http.ts';
-import { sharedKeysSection } from '../../lib/limit-checks.ts';
-import { describeModel } from '../../lib/ratelimit-model.ts';
-import { DemoPacer, demoClaim, runDemo, type DemoPair } from '../../lib/demo.ts';
-import { DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_PASSWORDS } from '../../vocab.ts';
+import { test } from '@playwright/test';
+import { check, covered } from './outcome.ts';
+import { gaveCredential, login, ok } from './auth.ts';
+import type { Api } from './http.ts';
+import { retryAfterS } from './http.ts';
+import type { SmokePlan } from './plan.ts';
+import type { Recorder } from './evidence.ts';
+import { digest, readSent } from './history.ts';
+import { historyFor, resolveLimiters } from './limits.ts';
+import { realClock } from './limit-probe.ts';
+import { sharedKeysSection } from './limit-checks.ts';
+import { describeModel } from './ratelimit-model.ts';
+import { DemoPacer, demoClaim, runDemo, type DemoPair } from './demo.ts';
+import { DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_PASSWORDS } from '../vocab.ts';
 
 // Model edges: the target timestamps a request after the suite does, so a slot is taken a little late.
 const GRACE_MS = 500;
 const pair = (p: DemoPair) => `${p.email} / ${p.password}`;
 
-// In the limits phase, sorted after the other login probes: it holds the login key alone (sharedKeysSection) and
-// spends what the whole run left of the login limit, waiting for windows within smoke.demoWaitS.
-test('[auth.no-demo-accounts] demo accounts cannot log in', async ({ api, plan, rec }) => {
+/**
+ * auth.no-demo-accounts, run in the limit phase after the lockout probe and before the login burst: it holds the
+ * login key alone (sharedKeysSection) and spends what the whole run left of the login limit, waiting for windows
+ * within smoke.demoWaitS (see docs/config.md, The demo-account probe).
+ */
+export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder): Promise<void> {
   const c = plan.config;
   const lim = resolveLimiters(c, plan.params).login;
   const waitS = c.demoWaitS ?? 2 * lim.model.windowMs / 1000;
@@ -56,4 +63,4 @@ test('[auth.no-demo-accounts] demo accounts cannot log in', async ({ api, plan, 
     check(run.loggedIn.length === 0, `demo accounts log in: ${run.loggedIn.map((p) => `${p.email} (password "${p.password}")`).join(', ')}`);
     covered(run.untried.length === 0, `${rec.actual}; ${notTried}`);
   });
-});
+}
