@@ -17,6 +17,13 @@ import { DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_PASSWORDS } from '../vocab.ts';
 const GRACE_MS = 500;
 const pair = (p: DemoPair) => `${p.email} / ${p.password}`;
 
+/** Every pair, grouped: "a@x: p1, p2; b@x: p1". */
+function byAddress(pairs: readonly DemoPair[]): string {
+  const by = new Map<string, string[]>();
+  for (const p of pairs) by.set(p.email, [...(by.get(p.email) ?? []), p.password]);
+  return [...by].map(([email, pw]) => `${email}: ${pw.join(', ')}`).join('; ');
+}
+
 /**
  * auth.no-demo-accounts, run in the limit phase after the lockout probe and before the login burst: it holds the
  * login key alone (sharedKeysSection) and spends what the whole run left of the login limit, waiting for windows
@@ -56,9 +63,9 @@ export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder
     const why = {
       demoWaitS: `the login limit (${describeModel(lim.model)}) left no slot within smoke.demoWaitS (${waitS} s)`,
       demoAttemptsMax: `smoke.demoAttemptsMax (${c.demoAttemptsMax}) was reached`,
-      'retry-after': `a 429 announced a wait beyond what smoke.demoWaitS (${waitS} s) left`,
+      'retry-after': `a 429 announced no wait, or one beyond what smoke.demoWaitS (${waitS} s) left`,
     };
-    const notTried = run.untried.length ? `${run.untried.length} pairs not tried (${why[run.stoppedBy ?? 'demoWaitS']}): ${run.untried.slice(0, 10).map(pair).join(', ')}${run.untried.length > 10 ? ', ...' : ''}` : 'none';
+    const notTried = run.untried.length ? `${run.untried.length} pairs not tried (${why[run.stoppedBy ?? 'demoWaitS']}): ${byAddress(run.untried)}` : 'none';
     rec.detail('notTried', notTried);
     check(run.loggedIn.length === 0, `demo accounts log in: ${run.loggedIn.map((p) => `${p.email} (password "${p.password}")`).join(', ')}`);
     covered(run.untried.length === 0, `${rec.actual}; ${notTried}`);
