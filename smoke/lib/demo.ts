@@ -83,7 +83,6 @@ export async function runDemo(claim: readonly DemoPair[], pacer: DemoPacer, o: {
     const free = pacer.freeAt(pair.email, now);
     if (free - now > o.waitMs - run.waitedMs) { run.stoppedBy = 'demoWaitS'; break; }
     if (free > now) await wait(free - now);
-    const sentAt = o.clock.now();
     run.attempts++;
     const answer = await o.send(pair);
     if (answer.kind === 'limited') {
@@ -93,7 +92,8 @@ export async function runDemo(claim: readonly DemoPair[], pacer: DemoPacer, o: {
       i--;
       continue;
     }
-    pacer.record(pair.email, sentAt);
+    // Taken when the answer came: the target counted it somewhere in between, so its slot frees no earlier than that.
+    pacer.record(pair.email, o.clock.now());
     run.tried.push(pair);
     if (answer.kind === 'in') { found.add(pair.email.toLowerCase()); run.loggedIn.push(pair); }
   }
