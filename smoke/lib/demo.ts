@@ -43,9 +43,10 @@ export class DemoPacer {
     return s;
   }
 
-  /** Earliest time at or after `t` when an attempt on this address fits the model (a grace later: clock and latency). */
+  /** Earliest time at or after `t` when an attempt on this address fits the model; a slot that frees later is taken a grace after it (clock and latency). */
   freeAt(email: string, t: number): number {
-    return Math.max(t, this.state(email).nextFreeAt(t + this.graceMs) - this.graceMs);
+    const free = this.state(email).nextFreeAt(t);
+    return free <= t ? t : free + this.graceMs;
   }
 
   /** An attempt the target answered takes a slot (a 429 does not). */
