@@ -63,7 +63,11 @@ const SEEDED: Array<{ role: ReferenceAccount['role']; email: string; name: strin
   { role: 'manufacturer', email: 'maker@reference.local', name: 'Precision Parts Ltd' },
   { role: 'admin', email: 'admin@reference.local', name: 'Platform Admin' },
 ];
-export const DEMO_ACCOUNT = { email: 'client@demo.com', password: 'password123' };
+// Both use the fifth of gonogo's five most common default passwords: the last one its default budget promises to reach.
+export const DEMO_ACCOUNT = { email: 'client@demo.com', password: 'demo' };
+/** The seed script's sample accounts (development data); the example configs list them in smoke.demoAccounts. */
+export const SAMPLE_ACCOUNTS = ['sample.client@reference.local', 'sample.maker@reference.local'] as const;
+export const SEED_ACCOUNT = { email: SAMPLE_ACCOUNTS[0], password: 'demo' };
 
 /** Absolute path of the offline OSV directory shipped with gonogo's security suite. */
 export const OSV_DEMO_DIR = packageFile('security/deps/osv-demo');
@@ -130,7 +134,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     const [certs, seededHash, demoHash] = await Promise.all([
       generateCerts({ validDays: flaws.has('cert-expiring') ? 5 : 90, ...(flaws.has('cert-weak-key') ? { leafBits: 1024 } : {}) }),
       hashPassword(password),
-      flaws.has('demo-account') ? hashPassword(DEMO_ACCOUNT.password) : Promise.resolve(''),
+      flaws.has('demo-account') || flaws.has('seed-account-live') ? hashPassword(DEMO_ACCOUNT.password) : Promise.resolve(''),
     ]);
     // Any valid hash serves as the dummy for unknown users: only its cost matters.
     const dummyHash = seededHash;
@@ -144,6 +148,8 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
       id: insertUser(seeded, { email: s.email, passwordHash: seededHash, fullName: s.name, role: s.role, verified: true }),
     }));
     if (flaws.has('demo-account')) insertUser(seeded, { email: DEMO_ACCOUNT.email, passwordHash: demoHash, fullName: 'Demo Client', role: 'client', verified: true });
+    // One hash serves both: the two flaws share the password.
+    if (flaws.has('seed-account-live')) insertUser(seeded, { email: SEED_ACCOUNT.email, passwordHash: demoHash, fullName: 'Sample Client', role: 'client', verified: true });
 
     const mailDir = dialect.mail === 'file' ? join(dir, 'mail') : undefined;
     if (mailDir) await mkdir(mailDir, { recursive: true, mode: 0o700 });

@@ -24,6 +24,8 @@ const NOT_RUN = 'not run: ';
 const SKIPPED_BLOCKERS = 'skipped blockers';
 const NOT_APPLICABLE = 'not applicable: ';
 const DECLARED_BUT_RAN = 'declared not applicable but it ran: ';
+/** A blocker that ended `warn` covered only part of what it claims: not a pass, so never a silent GO. */
+const PARTIAL_BLOCKERS = 'blockers that covered only part of their claim (warn): ';
 const WAIVED = 'waived: ';
 const EXPIRED_WAIVER = 'expired waiver no longer applies: ';
 /** How a --baseline regression reads among the reasons. */
@@ -31,7 +33,7 @@ export const BASELINE_REGRESSION = 'regression against the baseline: ';
 
 /** Whether a reason of decide() makes the run NO-GO, only makes it incomplete, or is a note. */
 export function reasonKind(reason: string): 'blocking' | 'incomplete' | 'note' {
-  if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS)) return 'incomplete';
+  if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS) || reason.startsWith(PARTIAL_BLOCKERS)) return 'incomplete';
   if (reason.startsWith(WAIVED) || reason.startsWith(EXPIRED_WAIVER) || reason.startsWith(NOT_APPLICABLE) || reason.startsWith(DECLARED_BUT_RAN)) return 'note';
   return 'blocking';
 }
@@ -74,6 +76,8 @@ export function decide(input: VerdictInput): Verdict {
   const skips = skipReasons(input);
   incomplete.push(...skips.incomplete);
   notes.push(...skips.notes);
+  const partialBlockers = input.checks.filter((c) => c.level === 'blocker' && c.status === 'warn');
+  if (partialBlockers.length) incomplete.push(`${PARTIAL_BLOCKERS}${partialBlockers.map((c) => c.id).join(', ')}`);
 
   const complete = incomplete.length === 0 && !input.interrupted && input.suiteErrors.length === 0;
   return {

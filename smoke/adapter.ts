@@ -5,7 +5,7 @@ import { catalogueEntry } from '../reports/catalogue.ts';
 import type { Redactor } from '../reports/redact.ts';
 import type { Measurement } from '../core/suite.ts';
 import { EVIDENCE_ATTACHMENT, MEASUREMENT_ATTACHMENT } from './lib/evidence.ts';
-import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION } from './lib/markers.ts';
+import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION, WARN_MARK } from './lib/markers.ts';
 
 /** The parts of Playwright's JSON report gonogo reads (loose: Playwright adds fields between versions). */
 const Annotation = z.looseObject({ type: z.string(), description: z.string().optional() });
@@ -83,10 +83,11 @@ function timedOutMessage(result: z.infer<typeof Result>): string {
 }
 
 /** A failed test is a `fail` when an assertion said so (gonogo's check() or Playwright's expect), otherwise an `error`. */
-export function classifyFailure(message: string): 'fail' | 'error' {
+export function classifyFailure(message: string): 'fail' | 'error' | 'warn' {
   const m = stripAnsi(message);
   if (m.includes(ERROR_MARK)) return 'error';
   if (m.includes(FAIL_MARK)) return 'fail';
+  if (m.includes(WARN_MARK)) return 'warn';
   if (/^\w*Error: (expect|Timed out \d+ms waiting for expect)/.test(m) || m.includes('expect(')) return 'fail';
   return 'error';
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
-import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_PASSWORDS, DEFAULT_DOCS_SIGNATURES, DebugSignature, MassAssignment, Roles } from './vocab.ts';
+import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DOCS_SIGNATURES, DebugSignature, MassAssignment, Roles } from './vocab.ts';
 
 /**
  * The smoke suite's part of gonogo.config.ts: how the abstract flows (login, register, verify,
@@ -265,12 +265,16 @@ export const SmokeConfig = z.object({
   weakSecretsFile: z.string().min(1).optional(),
   /** Privileged fields the mass-assignment probe sends at registration, and the statuses that count as refusing them. */
   massAssignment: MassAssignment.prefault({}),
-  /** Demo accounts that must not log in (001 step 1.1, 000 section 4). */
-  demoAccounts: z.array(z.string().min(1)).default(DEFAULT_DEMO_ACCOUNTS),
-  /** Passwords tried on the demo accounts. */
-  demoPasswords: z.array(z.string().min(1)).default(DEFAULT_DEMO_PASSWORDS),
-  /** Login attempts the demo check may spend (each one spends the target's login limit); pairs are tried in priority order. */
-  demoAttemptsMax: z.number().int().positive().max(100).default(12),
+  /** Demo and seed addresses of the team's own (from its seed data) that must not log in (001 step 1.1, 000 section 4): tried first, then the shipped list. */
+  demoAccounts: z.array(z.string().min(1)).default([]),
+  /** Passwords of the team's own seed data: tried on every address before the shipped list's. */
+  demoPasswords: z.array(z.string().min(1)).default([]),
+  /** false: only demoAccounts and demoPasswords, without the shipped lists (smoke/vocab/demo-accounts.txt, demo-passwords.txt). */
+  demoDefaults: z.boolean().default(true),
+  /** A cap on the demo probe's login attempts under the budget the login limit and lockout allow (absent: that budget alone). */
+  demoAttemptsMax: z.number().int().positive().optional(),
+  /** Seconds the demo probe may wait for login windows to free (absent: two login windows). */
+  demoWaitS: z.number().nonnegative().optional(),
   /** Env var with the token signing secret, when the team shares it: lets the expired-token check mint a validly signed expired token. */
   jwtSecretEnv: envName.optional(),
   browser: Browser.prefault({}),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { packageFile } from '../core/files.ts';
 
@@ -85,14 +86,13 @@ export const MassAssignment = z.object({
 /** The shipped weak-secret wordlist: framework placeholders and the most common passwords. */
 export const WEAK_SECRETS_FILE = packageFile('smoke/vocab/weak-secrets.txt');
 
-/** Accounts that sample data and tutorials seed, most likely first. */
-export const DEFAULT_DEMO_ACCOUNTS = [
-  'client@demo.com', 'admin@demo.com', 'demo@demo.com', 'admin@example.com', 'test@test.com', 'manufacturer@demo.com',
-  'user@example.com', 'test@example.com', 'demo@example.com', 'admin@admin.com',
-];
-
-/** Passwords those accounts come with, most likely first. */
-export const DEFAULT_DEMO_PASSWORDS = ['password123', 'password', 'demo123', 'admin', 'admin123', 'demo', 'test', 'test123', 'changeme', '123456'];
+/** The shipped demo lists (sources inside): addresses and passwords that sample data and tutorials seed, most common first. */
+export const DEMO_ACCOUNTS_FILE = packageFile('smoke/vocab/demo-accounts.txt');
+export const DEMO_PASSWORDS_FILE = packageFile('smoke/vocab/demo-passwords.txt');
+// Same format as the weak-secret list; read once at load, so the exported defaults are plain arrays a config can inspect.
+const shippedList = (file: string) => readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('#'));
+export const DEFAULT_DEMO_ACCOUNTS: readonly string[] = shippedList(DEMO_ACCOUNTS_FILE);
+export const DEFAULT_DEMO_PASSWORDS: readonly string[] = shippedList(DEMO_PASSWORDS_FILE);
 
 /** Role names of the platform, mapped onto the suite's abstract roles. */
 export const Roles = z.object({

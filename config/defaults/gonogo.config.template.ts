@@ -21,6 +21,8 @@ export default defineConfig({
       { role: 'manufacturer', email: 'qa-maker@example.com', passwordEnv: 'GONOGO_MANUFACTURER_PASSWORD' },
       { role: 'admin', email: 'qa-admin@example.com', passwordEnv: 'GONOGO_ADMIN_PASSWORD' },
     ],
+    // The sample accounts your seed scripts create: tried first by auth.no-demo-accounts, then gonogo's shipped list.
+    demoAccounts: [],
     login: {
       path: '/api/auth/login',
       encoding: 'json',                       // 'form' for OAuth2 password forms (FastAPI's OAuth2PasswordRequestForm)

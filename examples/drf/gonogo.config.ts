@@ -75,6 +75,8 @@ export default defineConfig({
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
     // EMAIL_BACKEND = 'django.core.mail.backends.filebased.EmailBackend', EMAIL_FILE_PATH = this folder.
     mailbox: { kind: 'eml-dir', path: env('GONOGO_MAIL_DIR', './sent-mail') },
+    // The sample accounts our seed script creates for development: they must never exist in a deployed database.
+    demoAccounts: ['sample.client@reference.local', 'sample.maker@reference.local'],
     accounts: [
       { role: 'buyer', email: env('GONOGO_BUYER_EMAIL', 'qa-buyer@example.com'), passwordEnv: 'GONOGO_BUYER_PASSWORD' },
       { role: 'seller', email: env('GONOGO_SELLER_EMAIL', 'qa-seller@example.com'), passwordEnv: 'GONOGO_SELLER_PASSWORD' },

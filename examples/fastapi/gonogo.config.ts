@@ -73,6 +73,8 @@ export default defineConfig({
     cors: { paths: ['/users/me'] },
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
     mailbox: { kind: 'smtp-sink', ...(env('GONOGO_MAILBOX_URL') ? { apiUrl: env('GONOGO_MAILBOX_URL') } : {}) },
+    // The sample accounts our seed script creates for development: they must never exist in a deployed database.
+    demoAccounts: ['sample.client@reference.local', 'sample.maker@reference.local'],
     accounts: [
       { role: 'customer', email: env('GONOGO_CUSTOMER_EMAIL', 'qa-customer@example.com'), passwordEnv: 'GONOGO_CUSTOMER_PASSWORD' },
       { role: 'vendor', email: env('GONOGO_VENDOR_EMAIL', 'qa-vendor@example.com'), passwordEnv: 'GONOGO_VENDOR_PASSWORD' },

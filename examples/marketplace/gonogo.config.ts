@@ -58,6 +58,8 @@ export default defineConfig({
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
     mailbox: { kind: 'smtp-sink', ...(env('GONOGO_MAILBOX_URL') ? { apiUrl: env('GONOGO_MAILBOX_URL') } : {}) },
+    // The sample accounts our seed script creates for development: they must never exist in a deployed database.
+    demoAccounts: ['sample.client@reference.local', 'sample.maker@reference.local'],
     accounts: [
       { role: 'client', email: env('GONOGO_CLIENT_EMAIL', 'qa-client@example.com'), passwordEnv: 'GONOGO_CLIENT_PASSWORD' },
       { role: 'manufacturer', email: env('GONOGO_MANUFACTURER_EMAIL', 'qa-maker@example.com'), passwordEnv: 'GONOGO_MANUFACTURER_PASSWORD' },

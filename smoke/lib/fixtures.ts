@@ -20,4 +20,4 @@ export const test = base.extend<{ plan: SmokePlan; rec: Recorder; api: Api }>({
 });
 
 export { expect };
-export { skip, check, pageCheck, pageControl, control, controlAsFinding, requireControl, CheckFailed, ControlFailed } from './outcome.ts';
+export { skip, check, covered, pageCheck, pageControl, control, controlAsFinding, requireControl, CheckFailed, CheckIncomplete, ControlFailed } from './outcome.ts';

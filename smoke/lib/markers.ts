@@ -3,3 +3,5 @@ export const FAIL_MARK = '[gonogo:fail]';
 export const ERROR_MARK = '[gonogo:error]';
 /** Annotation type that carries a skip's kind (reports/schema.ts SkipKind) next to Playwright's own `skip` annotation. */
 export const SKIP_KIND_ANNOTATION = 'gonogo:skip-kind';
+/** A check that could not cover what it claims (a budget ran out): `warn`, never a pass. */
+export const WARN_MARK = '[gonogo:warn]';

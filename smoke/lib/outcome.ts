@@ -4,10 +4,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from '@playwright/test';
-import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION } from './markers.ts';
+import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION, WARN_MARK } from './markers.ts';
 import type { SkipKind } from '../../reports/schema.ts';
 
-export { ERROR_MARK, FAIL_MARK };
+export { ERROR_MARK, FAIL_MARK, WARN_MARK };
 
 export class CheckFailed extends Error {
   override name = 'CheckFailed';
@@ -63,6 +63,19 @@ export function check(condition: unknown, message: string): asserts condition {
   if (condition) return;
   test.fail();
   throw new CheckFailed(message);
+}
+
+/** A probe that covered only part of its claim and found nothing there: `warn` (the adapter reads the marker), never a pass. */
+export class CheckIncomplete extends Error {
+  override name = 'CheckIncomplete';
+  constructor(message: string) { super(`${WARN_MARK} ${message}`); }
+}
+
+/** Ends the check as `warn` unless the probe covered its whole claim (declared expected, like check()). */
+export function covered(condition: unknown, message: string): asserts condition {
+  if (condition) return;
+  test.fail();
+  throw new CheckIncomplete(message);
 }
 
 /**

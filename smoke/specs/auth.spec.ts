@@ -9,7 +9,6 @@ import { assignedFields, privilegedFields } from '../lib/mass-assignment.ts';
 import { fillPath } from '../lib/template.ts';
 import { secretFromEnv } from '../lib/plan.ts';
 import { weakSecretList } from '../lib/wordlist.ts';
-import { demoPairs } from '../lib/demo.ts';
 import { judgeRbac, type RbacCell } from '../lib/rbac.ts';
 import { asControl } from '../lib/outcome.ts';
 import type { Res, Session } from '../lib/http.ts';
@@ -322,25 +321,6 @@ test("[auth.object-ownership] another user cannot read or change a user's order"
   rec.actual = `other user: read ${read.res.status}, change ${patch.status}`;
   check(refused(read.res), `another user read the order (${read.res.status})`);
   check(refused(patch) && getPath(after.res.json, plan.config.escrow.order.descriptionPath) !== 'gonogo ownership probe', `another user changed the order (${patch.status})`);
-});
-
-test('[auth.no-demo-accounts] demo accounts cannot log in', async ({ api, plan, rec }) => {
-  const { demoAccounts, demoPasswords, demoAttemptsMax } = plan.config;
-  const perAccount = Math.max(1, plan.params.lockout.attempts - 1);
-  const { tried, untried } = demoPairs(demoAccounts, demoPasswords, demoAttemptsMax, perAccount);
-  const logged: string[] = [];
-  const done = new Set<string>();
-  for (const { email, password } of tried) {
-    if (done.has(email)) continue;
-    // The demo passwords are a public list, not secrets: registering them would mask words like "password" in every report.
-    const { res } = await login(api, plan, email, password, { publicPassword: true });
-    if (ok(res) || gaveCredential(res, plan)) { done.add(email); logged.push(`${email} (password "${password}")`); }
-  }
-  const pair = (p: { email: string; password: string }) => `${p.email} / ${p.password}`;
-  rec.detail('tried', tried.map(pair));
-  rec.detail('notTried', untried.length ? `${untried.length} pairs beyond smoke.demoAttemptsMax (${demoAttemptsMax}) or ${perAccount} per account: ${untried.slice(0, 10).map(pair).join(', ')}${untried.length > 10 ? ', ...' : ''}` : 'none');
-  rec.actual = `${tried.length} of ${tried.length + untried.length} account/password pairs tried`;
-  check(logged.length === 0, `demo accounts log in: ${logged.join(', ')}`);
 });
 
 test('[auth.openapi-sweep] every secured OpenAPI operation refuses anonymous calls', async ({ api, plan, rec }) => {

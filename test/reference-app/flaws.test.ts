@@ -68,7 +68,7 @@ describe('each flaw switches its own protection off', () => {
 
   it('demo-account: the demo client can act', async () => {
     await withApp(['demo-account'], async (h) => {
-      const { access } = await h.login('client@demo.com', 'password123');
+      const { access } = await h.login('client@demo.com', 'demo');
       expect((await h.call('GET', '/api/auth/me', { token: access })).json.email).toBe('client@demo.com');
     });
   });

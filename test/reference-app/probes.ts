@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { SignJWT, decodeJwt } from 'jose';
 import type { Harness, Res } from './support.ts';
+import { DEMO_ACCOUNT, SEED_ACCOUNT } from '../../reference-app/index.ts';
 
 /**
  * One probe per flaw: it answers "does this protection hold?" over HTTP (or TLS, or the audited lockfile).
@@ -186,7 +187,8 @@ export const PROBES: Record<string, Probe> = {
     const wrong = await h.login(h.account('client').email, 'Wrong-Password-1!');
     return unknown.res.status === 401 && wrong.res.status === 401 && unknown.res.text === wrong.res.text;
   },
-  'demo-account': async (h) => (await h.login('client@demo.com', 'password123')).res.status !== 200,
+  'demo-account': async (h) => (await h.login(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password)).res.status !== 200,
+  'seed-account-live': async (h) => (await h.login(SEED_ACCOUNT.email, SEED_ACCOUNT.password)).res.status !== 200,
   'anonymous-admin': async (h) => (await h.call('GET', '/api/admin/users')).status === 401,
   'client-reaches-admin': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('client') })).status === 403,
   'orders-readable-by-anyone': async (h) => {

@@ -112,6 +112,11 @@ describe('the verdict (DESIGN.md rules)', () => {
     });
   });
 
+  it('marks a blocker that ended warn (it covered only part of its claim) as incomplete, naming it: never a silent GO', () => {
+    expect(go({ checks: [check('auth.no-demo-accounts', 'warn')] })).toMatchObject({ decision: 'GO', complete: false, reasons: ['blockers that covered only part of their claim (warn): auth.no-demo-accounts'] });
+    expect(go({ checks: [check('headers.sri', 'warn')] })).toEqual({ decision: 'GO', complete: true, reasons: [] });
+  });
+
   it('is never GO for an interrupted run or a crashed suite', () => {
     expect(go({ interrupted: true })).toMatchObject({ decision: 'NO-GO', complete: false });
     expect(go({ suiteErrors: [{ suite: 'load', message: 'k6 exited with 107' }] })).toMatchObject({ decision: 'NO-GO', complete: false, reasons: ['the load suite could not finish: k6 exited with 107'] });

@@ -105,6 +105,11 @@ describe('classifyFailure', () => {
     expect(classifyFailure('Error: connect ECONNREFUSED 127.0.0.1:443')).toBe('error');
     expect(classifyFailure('RateLimited: [gonogo:error] rate limited by the target')).toBe('error');
   });
+
+  it('reads a probe that covered only part of its claim as warn, never pass, and a failure or error beside it as worse', () => {
+    expect(classifyFailure('CheckIncomplete: [gonogo:warn] 12 of 65 pairs tried')).toBe('warn');
+    expect(classifyFailure('CheckFailed: [gonogo:fail] demo accounts log in [gonogo:warn]')).toBe('fail');
+  });
 });
 
 describe('a check that runs out of time', () => {

@@ -4,7 +4,6 @@ import { SmokeConfig } from '../../smoke/config.ts';
 import { DEFAULT_DEBUG_SIGNATURES, DEFAULT_MASS_ASSIGNMENT_FIELDS } from '../../smoke/vocab.ts';
 import { debugFieldsIn, debugFindings, signatureMatchers } from '../../smoke/lib/debug.ts';
 import { parseWordlist, weakSecretList } from '../../smoke/lib/wordlist.ts';
-import { demoPairs } from '../../smoke/lib/demo.ts';
 import { assignedFields, privilegedFields } from '../../smoke/lib/mass-assignment.ts';
 import { placeholders } from '../../smoke/lib/template.ts';
 
@@ -88,18 +87,10 @@ describe('mass assignment', () => {
 });
 
 describe('demo credentials', () => {
-  it('are tried in priority order within the attempt budget and below the lockout, and the rest is named', () => {
-    const { tried, untried } = demoPairs(['a@x', 'b@x', 'c@x'], ['p1', 'p2', 'p3'], 5, 2);
-    expect(tried.map((p) => `${p.email}/${p.password}`)).toEqual(['a@x/p1', 'b@x/p1', 'c@x/p1', 'a@x/p2', 'b@x/p2']);
-    expect(untried.map((p) => `${p.email}/${p.password}`)).toEqual(['c@x/p2', 'a@x/p3', 'b@x/p3', 'c@x/p3']);
-    expect(demoPairs(['only@x'], ['p1', 'p2', 'p3', 'p4', 'p5'], 12, 4).tried).toHaveLength(4);
-  });
-
-  it('default to common demo accounts and passwords with a bounded budget', () => {
-    expect(defaults.demoAccounts).toEqual(expect.arrayContaining(['client@demo.com', 'admin@example.com', 'test@test.com', 'demo@demo.com']));
-    expect(defaults.demoPasswords).toEqual(['password123', 'password', 'demo123', 'admin', 'admin123', 'demo', 'test', 'test123', 'changeme', '123456']);
-    expect(defaults.demoAttemptsMax).toBe(12);
-    expect(demoPairs(defaults.demoAccounts, defaults.demoPasswords, 12, 4).tried[0]).toEqual({ email: 'client@demo.com', password: 'password123' });
+  it("default to the team's own lists (empty) extended by the shipped ones, with no hand-set attempt budget", () => {
+    expect(defaults).toMatchObject({ demoAccounts: [], demoPasswords: [], demoDefaults: true });
+    expect(defaults.demoAttemptsMax).toBeUndefined();
+    expect(defaults.demoWaitS).toBeUndefined();
   });
 });
 

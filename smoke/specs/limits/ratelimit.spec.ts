@@ -5,6 +5,11 @@ import { digest } from '../../lib/history.ts';
 import { resolveLimiters } from '../../lib/limits.ts';
 import { SPOOF_GRACE_MS, burstText, freeAtLimit, spoofedCount, spoofedEscapes } from '../../lib/limit-probe.ts';
 import { judgeLimiter, measureLimiter, routeRequest, sharedKeysSection } from '../../lib/limit-checks.ts';
+import { probeDemoAccounts } from '../../lib/demo-probe.ts';
+
+// First in this file, so always before the login burst and after the lockout probe: the demo logins fill the login
+// window a burst would otherwise leave it to wait out, and the burst is judged against them (they are in the history).
+test('[auth.no-demo-accounts] demo accounts cannot log in', async ({ api, plan, rec }) => probeDemoAccounts(api, plan, rec));
 
 // Bursts run last (this folder runs after the other specs), after the lockout probe, and are bounded by the model (see burstDone).
 test('[ratelimit.login] login has its own limit', async ({ api, plan, rec }) => sharedKeysSection(plan, async () => {
