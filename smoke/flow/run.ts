@@ -245,6 +245,12 @@ export class FlowRun {
 /** Variables that carry the order's amount (the invalid-amount probe bends them). */
 export const AMOUNT_VARS = ['amount', 'amount_major', 'amount_major_number', 'milestone_amount', 'milestone_amount_major', 'milestone_amount_major_number'];
 
+/** Whether a step writes the order's amount through a variable gonogo can bend (not a literal, not a capture). */
+export function sendsAmount(step: Step): boolean {
+  const used = new Set([...pathPlaceholders(step.path ?? ''), ...placeholders(step.body), ...placeholders(step.headers)]);
+  return AMOUNT_VARS.some((v) => used.has(v));
+}
+
 /** The amount variables: minor units as given, and decimal major units as text ("200.00", exact) and as a JSON number (200). */
 export function moneyVars(amount: number, milestone: number, exponent: number): FlowVars {
   const major = (minor: number) => toMajor(minor, exponent);

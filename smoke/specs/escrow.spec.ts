@@ -5,8 +5,7 @@ import { shared } from '../lib/state.ts';
 import type { Api, Res } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { exponentOf, readMinor, sameAmount, showAmount } from '../flow/money.ts';
-import { pathPlaceholders, placeholders } from '../flow/vars.ts';
-import { AMOUNT_VARS, FlowRun, NO_FLOW, idBearing, refused, stepOk, webhookSecret, type Actor, type Actors } from '../flow/run.ts';
+import { AMOUNT_VARS, FlowRun, NO_FLOW, idBearing, sendsAmount, refused, stepOk, webhookSecret, type Actor, type Actors } from '../flow/run.ts';
 
 // Every check here is derived from the configured flow (smoke.escrow.steps): one walk per probe, one step bent.
 test.describe.configure({ mode: 'parallel' });
@@ -146,16 +145,16 @@ test('[escrow.replay-funds-once] a replayed payment event funds once', async ({ 
   const e = plan.config.escrow;
   const paidPath = e.order.paidAmountPath;
   const paid = paidPath ? getPath(after.res.json, paidPath) : undefined;
+  // Read in the platform's unit: a DecimalField's "200.00" is the 20000 cents the event paid.
+  const unit = e.order.paidAmountUnit ?? 'minor';
+  const exponent = exponentOf(e.currency, e.currencyExponent);
+  const expected = `${showAmount(run.amount, unit, exponent)} (${unit} units of ${e.currency}, smoke.escrow.order.paidAmountUnit)`;
+  rec.expected = `released${paidPath ? `, ${paidPath} = ${expected}` : ''}`;
   rec.actual = `replay answered ${replay.status}; order "${String(after.state)}"${paidPath ? `, ${paidPath} = ${JSON.stringify(paid)}` : ''}`;
   check(run.isReleased(after.state), `the replayed event moved the released order to "${String(after.state)}"`);
   if (paidPath) {
-    // Read in the platform's unit: a DecimalField's "200.00" is the 20000 cents the event paid.
-    const unit = e.order.paidAmountUnit ?? 'minor';
-    const exponent = exponentOf(e.currency, e.currencyExponent);
-    const expected = `${showAmount(run.amount, unit, exponent)} (${unit} units of ${e.currency}, smoke.escrow.order.paidAmountUnit)`;
     control(paid !== undefined, `the order's answer has no ${paidPath} (smoke.escrow.order.paidAmountPath)`);
     control(readMinor(paid, unit, exponent) !== undefined, `${paidPath} is ${JSON.stringify(paid)}, not an amount (smoke.escrow.order.paidAmountPath)`);
-    rec.expected = `released, ${paidPath} = ${expected}`;
     check(sameAmount(paid, run.amount, unit, exponent), `after the replay ${paidPath} is ${JSON.stringify(paid)}, not ${expected}`);
   }
 });
@@ -231,9 +230,8 @@ test('[escrow.steps-other-client] another client cannot drive any step of the ow
 
 test('[escrow.invalid-amount] zero and negative amounts are refused', async ({ api, plan, rec }) => {
   const create = plan.config.escrow.steps![0]!;
-  const used = new Set([...pathPlaceholders(create.path ?? ''), ...placeholders(create.body), ...placeholders(create.headers)]);
   // An amount written as a literal (or taken from a product) is not gonogo's to bend: the probe would send a valid order.
-  test.skip(!AMOUNT_VARS.some((v) => used.has(v)), `the create step "${create.name}" sends none of ${AMOUNT_VARS.map((v) => `{{${v}}}`).join(', ')}: the invalid amounts cannot reach the platform`);
+  test.skip(!sendsAmount(create), `the create step "${create.name}" sends none of ${AMOUNT_VARS.map((v) => `{{${v}}}`).join(', ')}: the invalid amounts cannot reach the platform`);
   await happyControl(api, plan);
   const a = await actors(api, plan);
   const accepted: string[] = [];

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EscrowConfig, type EscrowConfigInput } from '../../smoke/flow/schema.ts';
 import { buildEvent } from '../../smoke/flow/events.ts';
 import { fill, fillPathTemplate, MissingVariable } from '../../smoke/flow/vars.ts';
-import { FlowRun, idBearing, moneyVars } from '../../smoke/flow/run.ts';
+import { FlowRun, idBearing, moneyVars, sendsAmount } from '../../smoke/flow/run.ts';
 import { SmokeConfig } from '../../smoke/config.ts';
+import { ConfigSchema } from '../../config/schema.ts';
+import { formatZodIssues } from '../../config/errors.ts';
 import type { Api } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { exponentOf, readMinor, sameAmount, showAmount, toMajor } from '../../smoke/flow/money.ts';
@@ -84,6 +86,14 @@ describe('flow variables', () => {
     expect(() => fillPathTemplate('/o/{{id}}', {}, 'step "x"')).toThrow('step "x" uses {{id}}, which no earlier step captured');
   });
 
+  it('knows whether the create step writes an amount the invalid-amount probe can bend', () => {
+    const create = EscrowConfig.parse(checkout).steps![0]!;
+    expect(sendsAmount(create)).toBe(true);
+    expect(sendsAmount({ ...create, body: { price: '{{amount_major}}' } })).toBe(true);
+    expect(sendsAmount({ ...create, body: { price: '200.00', product: '{{product_id}}' } })).toBe(false);
+    expect(sendsAmount({ ...create, body: undefined, path: '/orders/?total={{milestone_amount_major_number}}' })).toBe(true);
+  });
+
   it('knows which steps carry the ids an earlier step captured', () => {
     const steps = EscrowConfig.parse(checkout).steps!;
     expect(steps.map((s) => idBearing(s, new Set(['order_id'])))).toEqual([false, true, false, true, true]);
@@ -151,6 +161,17 @@ describe('money settings', () => {
     expect(issues(flow({ amount: 1 }))).toEqual(['amount: at least 2 minor units: the amount-mismatch probe pays a hundredth of it (at least 1), which must differ']);
     expect(issues(flow({ amount: 200.5 }))).toHaveLength(1);
     expect(issues(flow({ currencyExponent: -1 }))).toHaveLength(1);
+  });
+
+  it('says where and what, as the config loader prints it', () => {
+    const input = { target: { baseUrl: 'https://127.0.0.1:8443' }, smoke: { escrow: flow({ currency: 'USD', otherCurrency: 'usd', order: { ...ORDER, paidAmountPath: 'amount_paid', paidAmountUnit: 'cents' as 'minor' } }) } };
+    expect(formatZodIssues(ConfigSchema.safeParse(input).error!, input)).toEqual([
+      'smoke.escrow.order.paidAmountUnit: Invalid option: expected one of "minor"|"major" (received: "cents")',
+    ]);
+    const second = { target: { baseUrl: 'https://127.0.0.1:8443' }, smoke: { escrow: flow({ currency: 'USD', otherCurrency: 'usd' }) } };
+    expect(formatZodIssues(ConfigSchema.safeParse(second).error!, second)).toEqual([
+      'smoke.escrow.otherCurrency: "usd" is the flow\'s own currency ("USD"): the amount-mismatch probe needs another one (received: "usd")',
+    ]);
   });
 });
 
