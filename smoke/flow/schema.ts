@@ -125,6 +125,8 @@ export const EscrowConfig = z.object({
 }).strict().superRefine((e, ctx) => {
   // Money settings that contradict each other are refused before any request is sent.
   if (e.otherCurrency && e.otherCurrency.toLowerCase() === e.currency.toLowerCase()) ctx.addIssue({ code: 'custom', path: ['otherCurrency'], message: `"${e.otherCurrency}" is the flow's own currency ("${e.currency}"): the amount-mismatch probe needs another one` });
+  const valid = e.invalidAmounts.indexOf(e.amount);
+  if (valid >= 0) ctx.addIssue({ code: 'custom', path: ['invalidAmounts', valid], message: `${e.amount} is the flow's own amount, which the happy path pays: it cannot also be one the platform must refuse` });
   if (e.order.paidAmountUnit && !e.order.paidAmountPath) ctx.addIssue({ code: 'custom', path: ['order', 'paidAmountUnit'], message: `"${e.order.paidAmountUnit}" has no amount to read: give order.paidAmountPath too, or remove it` });
   if (!e.steps) return;
   if (!e.order.get) ctx.addIssue({ code: 'custom', path: ['order', 'get'], message: 'the flow needs the route that reads an order, e.g. { method: "GET", path: "/api/orders/{{order_id}}" }' });

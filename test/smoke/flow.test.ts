@@ -161,6 +161,7 @@ describe('money settings', () => {
     expect(issues(flow({ amount: 1 }))).toEqual(['amount: at least 2 minor units: the amount-mismatch probe pays a hundredth of it (at least 1), which must differ']);
     expect(issues(flow({ amount: 200.5 }))).toHaveLength(1);
     expect(issues(flow({ currencyExponent: -1 }))).toHaveLength(1);
+    expect(issues(flow({ amount: 5000, invalidAmounts: [0, 5000] }))).toEqual(['invalidAmounts.1: 5000 is the flow\'s own amount, which the happy path pays: it cannot also be one the platform must refuse']);
   });
 
   it('says where and what, as the config loader prints it', () => {
