@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Dialect } from './dialects.ts';
+import { amountOut, currencyOut } from './money.ts';
 
 export type Db = Database.Database;
 
@@ -100,11 +101,11 @@ export function orderJson(db: Db, o: OrderRow, d: Dialect): Record<string, unkno
   const states = { pending_payment: d.escrow.states.pending, funded: d.escrow.states.funded, delivered: d.escrow.states.delivered, released: d.escrow.states.released };
   const out: Record<string, unknown> = {
     [f.id]: o.id, client_id: o.client_id, [f.counterparty]: o.manufacturer_id, [f.state]: states[o.status],
-    [f.amount]: o.amount_cents, currency: o.currency, [f.funded]: o.funded_cents, description: o.description,
+    [f.amount]: amountOut(d, o.amount_cents), currency: currencyOut(d, o.currency), [f.funded]: amountOut(d, o.funded_cents), description: o.description,
   };
   if (d.escrow.payment === 'on-create') out.payment_intent_id = o.payment_intent_id;
   if (d.escrow.fulfil === 'approve-milestones') {
-    out.milestones = milestonesOf(db, o.id).map((m) => ({ id: m.id, title: m.title, [f.amount]: m.amount_cents, approved: m.approved === 1 }));
+    out.milestones = milestonesOf(db, o.id).map((m) => ({ id: m.id, title: m.title, [f.amount]: amountOut(d, m.amount_cents), approved: m.approved === 1 }));
   }
   return out;
 }

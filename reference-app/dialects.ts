@@ -44,6 +44,10 @@ export interface Dialect {
     fulfil: 'approve-milestones' | 'deliver';
     states: { pending: string; funded: string; delivered: string; released: string };
     fields: { id: string; state: string; amount: string; counterparty: string; funded: string };
+    /** How the API writes amounts: integer cents, or decimal major units as strings ("200.00", a DRF DecimalField). */
+    amounts: 'cents' | 'decimal';
+    /** How the API spells currency codes (stored and sent by Stripe in lower case either way); upper is an exact choice list. */
+    currencyCase: 'lower' | 'upper';
   };
   /** Status and body of a refused request. */
   errors: { validationStatus: 400 | 422; body: (status: number, message: string, field?: string) => Record<string, unknown> };
@@ -77,6 +81,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
       payment: 'on-create', fulfil: 'approve-milestones',
       states: { pending: 'pending_payment', funded: 'funded', delivered: 'funded', released: 'released' },
       fields: { id: 'id', state: 'status', amount: 'amount_cents', counterparty: 'manufacturer_id', funded: 'funded_cents' },
+      amounts: 'cents', currencyCase: 'lower',
     },
     errors: { validationStatus: 422, body: detail },
     limits: { algorithm: 'fixed', login: { key: 'address+email', max: 10 } },
@@ -85,7 +90,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
   },
   drf: {
     name: 'drf',
-    description: 'Django REST Framework style: /api/v1/ with trailing slashes, simplejwt access/refresh, Stripe Checkout, seller delivers, sliding-window throttles, file mail backend',
+    description: 'Django REST Framework style: /api/v1/ with trailing slashes, simplejwt access/refresh, Stripe Checkout, decimal amounts ("200.00") and upper-case currencies, seller delivers, sliding-window throttles, file mail backend',
     roles: { client: 'buyer', manufacturer: 'seller', admin: 'staff' },
     paths: {
       register: '/api/v1/auth/registration/', verify: '/api/v1/auth/registration/verify-email/', login: '/api/v1/auth/token/',
@@ -104,6 +109,8 @@ export const DIALECTS: Record<DialectName, Dialect> = {
       payment: 'checkout', fulfil: 'deliver',
       states: { pending: 'awaiting_payment', funded: 'paid', delivered: 'delivered', released: 'completed' },
       fields: { id: 'id', state: 'status', amount: 'amount', counterparty: 'seller', funded: 'amount_paid' },
+      // models.DecimalField(max_digits=12, decimal_places=2) and a currency ChoiceField of ISO codes, as DRF serialises them.
+      amounts: 'decimal', currencyCase: 'upper',
     },
     errors: { validationStatus: 400, body: (_s, message, field) => (field ? { [field]: [message] } : { detail: message }) },
     limits: { algorithm: 'sliding', login: { key: 'address', max: 60 } },
@@ -128,6 +135,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
       payment: 'intent-call', fulfil: 'approve-milestones',
       states: { pending: 'CREATED', funded: 'FUNDED', delivered: 'FUNDED', released: 'RELEASED' },
       fields: { id: 'order_id', state: 'state', amount: 'amount', counterparty: 'vendor_id', funded: 'amount_received' },
+      amounts: 'cents', currencyCase: 'lower',
     },
     errors: {
       validationStatus: 422,

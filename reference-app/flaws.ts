@@ -24,6 +24,7 @@ export const FLAWS: Flaw[] = [
   { name: 'webhook-replay', description: 'A replayed payment event is processed again: it funds the order twice and re-opens a released escrow', mustFail: ['escrow.replay-funds-once'] },
   { name: 'release-unauthenticated', description: 'The release route has no auth at all: anyone, signed in or not, can release a funded order', mustFail: ['escrow.release-anonymous', 'escrow.release-other-client', 'escrow.release-manufacturer'] },
   { name: 'amount-mismatch-funds', description: 'A payment funds the order whatever its amount or currency', mustFail: ['escrow.amount-mismatch'] },
+  { name: 'replay-credits-again', description: "A replayed payment event is answered as a duplicate but credited again: the order's state holds, only its paid amount grows", mustFail: ['escrow.replay-funds-once'] },
   { name: 'idor-release', description: 'Any client (not only the owner) can release a funded, approved order', mustFail: ['escrow.release-other-client'] },
   { name: 'manufacturer-release', description: "The order's manufacturer can release the escrow to itself", mustFail: ['escrow.release-manufacturer'] },
   { name: 'release-without-approval', description: 'A funded order can be released before every milestone is approved', mustFail: ['escrow.release-needs-approval'] },

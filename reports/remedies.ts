@@ -40,7 +40,7 @@ export const REMEDIES = {
   'escrow.release-anonymous': 'Require authentication on the release route.',
   'escrow.release-needs-approval': 'Release only when every milestone of the order has been approved.',
   'escrow.steps-other-client': "Check that the caller owns the order on every route that takes its id (payment, approval, delivery, refund), not only on release.",
-  'escrow.invalid-amount': 'Validate amounts on the server: positive, within limits, in the smallest currency unit.',
+  'escrow.invalid-amount': 'Validate amounts on the server: positive, within limits, and with no more decimal places than the currency has.',
   'ratelimit.api': 'Rate-limit the API at the documented limit and answer 429 with a Retry-After header past it.',
   'ratelimit.forwarded-for': 'Take the client address from a trusted proxy only (trust proxy settings); never from a client-supplied X-Forwarded-For.',
   'ratelimit.login': 'Give the login route its own, stricter limit (params.loginRateLimit).',

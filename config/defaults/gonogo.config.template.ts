@@ -45,6 +45,7 @@ export default defineConfig({
         { name: 'create-order', role: 'create', path: '/api/orders',
           body: { manufacturer_id: '{{manufacturer_id}}', amount_cents: '{{amount}}', currency: '{{currency}}' },
           capture: { order_id: { from: 'body', path: 'id' }, payment_id: { from: 'body', path: 'payment_intent_id' } } },
+        // {{amount}} is in cents; a decimal field ("200.00") takes '{{amount_major}}' instead, and currency is as your API spells it ('USD').
         // A Stripe Checkout platform: { preset: 'checkout.session.completed' } and capture session_id instead.
         { name: 'payment-succeeded', role: 'confirm-payment', event: { preset: 'payment_intent.succeeded' } },
         { name: 'release', role: 'release', path: '/api/orders/{{order_id}}/release' },

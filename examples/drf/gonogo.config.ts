@@ -2,7 +2,7 @@
  * gonogo for a Django REST Framework platform built the common way: dj-rest-auth registration with
  * allauth-style confirmation links, simplejwt (`access`/`refresh`, rotation, the token blacklist at logout),
  * Stripe Checkout (the session id only in the redirect to the hosted page, `checkout.session.completed`
- * confirming it), the seller marking delivery and the buyer confirming it, DRF sliding-window throttles
+ * confirming it), amounts in DecimalFields ("200.00") and currencies in upper case, the seller marking delivery and the buyer confirming it, DRF sliding-window throttles
  * (per user on the API, per address on login), and Django's file email backend.
  *
  * This is the config of the bundled reference platform's `drf` dialect (`gonogo run --reference --dialect drf`);
@@ -39,7 +39,8 @@ export default defineConfig({
         { name: 'find-counterparty', role: 'setup', as: 'counterparty', method: 'GET', path: '/api/v1/auth/user/', capture: { seller_id: { from: 'body', path: 'id' } } },
         {
           name: 'create-order', role: 'create', method: 'POST', path: '/api/v1/orders/',
-          body: { seller: '{{seller_id}}', amount: '{{amount}}', currency: '{{currency}}', description: '{{description}}' },
+          // A DecimalField takes decimal major units ("200.00"); gonogo keeps cents for the Stripe event.
+          body: { seller: '{{seller_id}}', amount: '{{amount_major}}', currency: '{{currency}}', description: '{{description}}' },
           capture: { order_id: { from: 'body', path: 'id' } }, expect: { status: [201] },
         },
         // Stripe Checkout: the API redirects to the hosted page; the session id is only in that URL.
@@ -51,11 +52,14 @@ export default defineConfig({
         { name: 'deliver', role: 'fulfil', as: 'counterparty', method: 'POST', path: '/api/v1/orders/{{order_id}}/deliver/' },
         { name: 'confirm-delivery', role: 'release', method: 'POST', path: '/api/v1/orders/{{order_id}}/confirm-delivery/' },
       ],
+      // The currency ChoiceField speaks upper case; the signed events carry "usd", as Stripe sends it.
+      currency: 'USD',
       order: {
         get: { method: 'GET', path: '/api/v1/orders/{{order_id}}/' },
         update: { method: 'PATCH', path: '/api/v1/orders/{{order_id}}/' },
         states: { funded: ['paid', 'delivered'], released: ['completed'] },
         paidAmountPath: 'amount_paid',
+        paidAmountUnit: 'major',
       },
     },
     webhook: { path: '/api/v1/payments/stripe/webhook/', secretEnv: 'GONOGO_WEBHOOK_SECRET' },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, requireUser, type AppContext } from '../context.ts';
 import { milestonesOf, orderById, orderJson, type OrderRow } from '../db.ts';
+import { amountIn, currencyIn, currencyOut } from '../money.ts';
 
 /** Lists are paginated, newest first (`?limit=` up to 100, `?offset=`): a list that grows with every order must not grow every response. */
 function page(query: unknown): { limit: number; offset: number } {
@@ -14,9 +15,6 @@ import type { Principal } from '../tokens.ts';
 
 const CURRENCIES = ['usd', 'eur', 'gbp'];
 
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v);
-}
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { db, flaws, dialect } = ctx;
@@ -62,15 +60,23 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     const b = (req.body ?? {}) as Record<string, unknown>;
     const withMilestones = escrow.fulfil === 'approve-milestones';
     const milestones = Array.isArray(b.milestones) ? (b.milestones as Record<string, unknown>[]) : [];
-    const currency = typeof b.currency === 'string' ? b.currency.toLowerCase() : '';
-    const positive = (v: unknown) => isInt(v) && (v > 0 || flaws.has('invalid-amount'));
-    if (!positive(b[f.amount])) throw invalid(`${f.amount} must be a positive integer`, f.amount);
-    if (!CURRENCIES.includes(currency)) throw invalid(`currency must be one of ${CURRENCIES.join(', ')}`, 'currency');
+    const currency = currencyIn(dialect, b.currency) ?? '';
+    // Cents, whatever the dialect's API writes; undefined when the amount is not a positive one.
+    const positive = (v: unknown): number | undefined => {
+      const a = amountIn(dialect, v);
+      return 'cents' in a && (a.cents > 0 || flaws.has('invalid-amount')) ? a.cents : undefined;
+    };
+    const amount = positive(b[f.amount]);
+    if (amount === undefined) {
+      const a = amountIn(dialect, b[f.amount]);
+      throw invalid(`${f.amount} ${'error' in a ? a.error : 'must be greater than zero'}`, f.amount);
+    }
+    if (!CURRENCIES.includes(currency)) throw invalid(`currency must be one of ${CURRENCIES.map((c) => currencyOut(dialect, c)).join(', ')}`, 'currency');
     if (withMilestones) {
-      if (milestones.length === 0 || milestones.some((m) => typeof m?.title !== 'string' || !positive(m[f.amount]))) {
+      if (milestones.length === 0 || milestones.some((m) => typeof m?.title !== 'string' || positive(m[f.amount]) === undefined)) {
         throw invalid(`milestones must be a non-empty list of { title, ${f.amount} > 0 }`, 'milestones');
       }
-      if (milestones.reduce((s, m) => s + (m[f.amount] as number), 0) !== b[f.amount]) throw invalid(`${f.amount} must equal the milestones' sum`, f.amount);
+      if (milestones.reduce((s, m) => s + positive(m[f.amount])!, 0) !== amount) throw invalid(`${f.amount} must equal the milestones' sum`, f.amount);
     }
     const maker = db.prepare("SELECT id FROM users WHERE id = ? AND role = 'manufacturer'").get(Number(b[f.counterparty]));
     if (!maker) throw invalid(`${f.counterparty} is not a ${dialect.roles.manufacturer}`, f.counterparty);
@@ -79,10 +85,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     const ref = escrow.payment === 'on-create' ? `pi_${randomBytes(12).toString('hex')}` : `none_${randomBytes(12).toString('hex')}`;
     const id = db.transaction(() => {
       const r = db.prepare("INSERT INTO orders (client_id, manufacturer_id, amount_cents, currency, description, status, payment_intent_id, created_at) VALUES (?, ?, ?, ?, ?, 'pending_payment', ?, ?)")
-        .run(u.id, Number(b[f.counterparty]), b[f.amount], currency, typeof b.description === 'string' ? b.description : '', ref, Date.now());
+        .run(u.id, Number(b[f.counterparty]), amount, currency, typeof b.description === 'string' ? b.description : '', ref, Date.now());
       const orderId = Number(r.lastInsertRowid);
       const ins = db.prepare('INSERT INTO milestones (order_id, title, amount_cents) VALUES (?, ?, ?)');
-      if (withMilestones) for (const m of milestones) ins.run(orderId, m.title, m[f.amount]);
+      if (withMilestones) for (const m of milestones) ins.run(orderId, m.title, positive(m[f.amount])!);
       return orderId;
     })();
     return reply.status(201).send(json(orderById(db, id)!));

@@ -8,6 +8,7 @@ import { withFields } from '../lib/accounts.ts';
 import { waitForVerificationMail } from '../lib/mail.ts';
 import { asControl, asProbe, control } from '../lib/outcome.ts';
 import { buildEvent } from './events.ts';
+import { exponentOf, stripeCurrency, toMajor } from './money.ts';
 import type { Capture, Step } from './schema.ts';
 import { fill, fillPathTemplate, MissingVariable, pathPlaceholders, placeholders, type FlowValue, type FlowVars } from './vars.ts';
 
@@ -61,10 +62,13 @@ export class FlowRun {
     const e = plan.config.escrow;
     const amount = o.amount ?? e.amount;
     this.vars = {
-      ...e.vars, amount, currency: e.currency, milestone_amount: o.milestoneAmount ?? Math.trunc(amount / 2),
+      ...e.vars, ...moneyVars(amount, o.milestoneAmount ?? Math.trunc(amount / 2), exponentOf(e.currency, e.currencyExponent)), currency: e.currency,
       description: `gonogo smoke order ${randomBytes(3).toString('hex')}`, funded_state: e.order.states.funded[0]!,
     };
   }
+
+  /** The flow's amount in minor units, as the payment events carry it. */
+  get amount(): number { return Number(this.vars.amount); }
 
   get steps(): Step[] {
     const steps = this.plan.config.escrow.steps;
@@ -150,7 +154,8 @@ export class FlowRun {
     const w = this.plan.config.webhook;
     const eventId = o.eventId ?? `evt_gonogo_${randomBytes(8).toString('hex')}`;
     const timestamp = Math.floor(Date.now() / 1000) - (o.ageS ?? 0);
-    const vars: FlowVars = { ...this.vars, event_id: eventId, created: timestamp, ...(o.amount !== undefined ? { amount: o.amount } : {}), ...(o.currency ? { currency: o.currency } : {}) };
+    // Stripe's API speaks minor units and lower-case currencies, whatever the platform's own API does.
+    const vars: FlowVars = { ...this.vars, event_id: eventId, created: timestamp, amount: o.amount ?? this.amount, currency: stripeCurrency(o.currency ?? String(this.vars.currency)) };
     const payload = JSON.stringify(buildEvent(step.event!, vars, `smoke.escrow step "${step.name}"`));
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (!o.unsigned) headers[w.signatureHeader.toLowerCase()] = Stripe.webhooks.generateTestHeaderString({ payload, secret: o.secret ?? webhookSecret(this.plan), timestamp });
@@ -276,6 +281,24 @@ export class FlowRun {
       }
     }
   }
+}
+
+/** Variables that carry the order's amount (the invalid-amount probe bends them). */
+export const AMOUNT_VARS = ['amount', 'amount_major', 'amount_major_number', 'milestone_amount', 'milestone_amount_major', 'milestone_amount_major_number'];
+
+/** Whether a step writes the order's amount through a variable gonogo can bend (not a literal, not a capture). */
+export function sendsAmount(step: Step): boolean {
+  const used = new Set([...pathPlaceholders(step.path ?? ''), ...placeholders(step.body), ...placeholders(step.headers)]);
+  return AMOUNT_VARS.some((v) => used.has(v));
+}
+
+/** The amount variables: minor units as given, and decimal major units as text ("200.00", exact) and as a JSON number (200). */
+export function moneyVars(amount: number, milestone: number, exponent: number): FlowVars {
+  const major = (minor: number) => toMajor(minor, exponent);
+  return {
+    amount, amount_major: major(amount), amount_major_number: Number(major(amount)),
+    milestone_amount: milestone, milestone_amount_major: major(milestone), milestone_amount_major_number: Number(major(milestone)),
+  };
 }
 
 function describe(c: Capture): string {

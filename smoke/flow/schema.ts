@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AMOUNT_UNITS } from './money.ts';
 import { scopeIssues } from './scope.ts';
 
 /**
@@ -12,6 +13,8 @@ const method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const pathTemplate = z.string().regex(/^\//, 'a path starting with "/" (resolved against target.baseUrl)');
 const template = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 const varName = z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a variable name (letters, digits, _)');
+/** An ISO 4217 code in one case, as the platform spells it. */
+const currencyCode = z.string().regex(/^(?:[a-z]{3}|[A-Z]{3})$/, 'a three-letter ISO 4217 code, all lower case (usd) or all upper case (USD), as the platform spells it');
 
 /** `setup` steps come before `create`: they look up what the order needs (the counterparty's id, a product, a price) and capture it. */
 export const STEP_ROLES = ['setup', 'create', 'open-payment', 'confirm-payment', 'fulfil', 'release', 'refund'] as const;
@@ -85,17 +88,21 @@ const Route = z.object({ method: method, path: pathTemplate }).strict();
 export const EscrowConfig = z.object({
   /**
    * The flow, in order; without it the escrow checks are skipped (no flow can be guessed). Variables: `{{order_id}}` and whatever earlier steps capture, `{{amount}}`, `{{currency}}`,
-   * `{{milestone_amount}}`, `{{description}}`, `{{funded_state}}`, `{{event_id}}` and `{{created}}` in a confirm-payment event, `{{item}}` in a `forEach` step, and `vars`;
+   * `{{milestone_amount}}` (and their `_major`, `_major_number` forms), `{{description}}`, `{{funded_state}}`, `{{event_id}}` and `{{created}}` in a confirm-payment event, `{{item}}` in a `forEach` step, and `vars`;
    * each use is checked when the config loads (smoke/flow/scope.ts).
    */
   steps: z.array(Step).min(2).optional(),
   /** Extra template variables, e.g. `{ manufacturer_id: 12 }`. */
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  amount: z.number().int().positive().default(20_000),
-  currency: z.string().min(3).default('usd'),
+  /** In minor units (cents), Stripe's unit: `{{amount}}` as is, `{{amount_major}}` ("200.00") and `{{amount_major_number}}` (200) in major units. At least 2, so the mismatch probe's hundredth differs. */
+  amount: z.number().int().min(2, 'at least 2 minor units: the amount-mismatch probe pays a hundredth of it (at least 1), which must differ').default(20_000),
+  /** As the platform spells it (`usd` or `USD`): `{{currency}}` sends it as written; payment events carry it in lower case, as Stripe does. */
+  currency: currencyCode.default('usd'),
+  /** Digits after the decimal point in major units (default: the currency's ISO 4217 minor unit, 2 for most, 0 for jpy, 3 for kwd). */
+  currencyExponent: z.number().int().min(0).max(8).optional(),
   /** Another currency for the amount-mismatch probe (default: eur, or gbp when the flow pays in eur). */
-  otherCurrency: z.string().min(3).optional(),
-  /** Amounts a create step must refuse. */
+  otherCurrency: currencyCode.optional(),
+  /** Amounts (minor units) a create step must refuse; sent through the same variables as `amount`. */
   invalidAmounts: z.array(z.number()).min(1).default([0, -100]),
   /** How the suite reads the order's state. */
   order: z.object({
@@ -113,9 +120,16 @@ export const EscrowConfig = z.object({
     paidFlags: z.array(z.string()).default(['paid', 'funded', 'is_paid']),
     /** Amount the order has received, when the API exposes it: the replay check then also compares it. */
     paidAmountPath: z.string().optional(),
+    /** How the platform writes that amount: `minor` (20000) or `major` (decimal major units, "200.00" or 200.0, in the currency's exponent). */
+    paidAmountUnit: z.enum(AMOUNT_UNITS).optional(),
   }).strict().prefault({}),
   counterpartyRole: z.never({ error: 'moved to smoke.roles.counterparty' }).optional(),
 }).strict().superRefine((e, ctx) => {
+  // Money settings that contradict each other are refused before any request is sent.
+  if (e.otherCurrency && e.otherCurrency.toLowerCase() === e.currency.toLowerCase()) ctx.addIssue({ code: 'custom', path: ['otherCurrency'], message: `"${e.otherCurrency}" is the flow's own currency ("${e.currency}"): the amount-mismatch probe needs another one` });
+  const valid = e.invalidAmounts.indexOf(e.amount);
+  if (valid >= 0) ctx.addIssue({ code: 'custom', path: ['invalidAmounts', valid], message: `${e.amount} is the flow's own amount, which the happy path pays: it cannot also be one the platform must refuse` });
+  if (e.order.paidAmountUnit && !e.order.paidAmountPath) ctx.addIssue({ code: 'custom', path: ['order', 'paidAmountUnit'], message: `"${e.order.paidAmountUnit}" has no amount to read: give order.paidAmountPath too, or remove it` });
   if (!e.steps) return;
   if (!e.order.get) ctx.addIssue({ code: 'custom', path: ['order', 'get'], message: 'the flow needs the route that reads an order, e.g. { method: "GET", path: "/api/orders/{{order_id}}" }' });
   if (!e.order.update) ctx.addIssue({ code: 'custom', path: ['order', 'update'], message: 'the flow needs the route the owner changes its order with, e.g. { method: "PATCH", path: "/api/orders/{{order_id}}" }' });

@@ -5,7 +5,8 @@ import { shared } from '../lib/state.ts';
 import type { Api, Res } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { counterpartyActor } from '../flow/actors.ts';
-import { FlowRun, NO_FLOW, idBearing, refused, stepOk, webhookSecret, type Actor, type Actors } from '../flow/run.ts';
+import { exponentOf, readMinor, sameAmount, showAmount } from '../flow/money.ts';
+import { AMOUNT_VARS, FlowRun, NO_FLOW, idBearing, sendsAmount, refused, stepOk, webhookSecret, type Actor, type Actors } from '../flow/run.ts';
 
 // Every check here is derived from the configured flow (smoke.escrow.steps): one walk per probe, one step bent.
 test.describe.configure({ mode: 'parallel' });
@@ -127,7 +128,7 @@ test('[escrow.amount-mismatch] a payment of another amount or currency does not 
   const e = plan.config.escrow;
   const otherCurrency = e.otherCurrency ?? (e.currency.toLowerCase() === 'eur' ? 'gbp' : 'eur');
   const { run, responses, state, moved } = await eventProbe(api, plan, async (run) => [
-    await run.confirm(undefined, { amount: Math.max(1, Math.trunc(Number(run.vars.amount) / 100)) }),
+    await run.confirm(undefined, { amount: Math.max(1, Math.trunc(run.amount / 100)) }),
     await run.confirm(undefined, { currency: otherCurrency }),
   ]);
   rec.actual = `events answered ${statuses(responses)}; order "${String(state)}"`;
@@ -145,11 +146,21 @@ test('[escrow.replay-funds-once] a replayed payment event funds once', async ({ 
   const replay = await run.confirm(undefined, { eventId });
   const after = await run.read();
   control(after.res.status >= 200 && after.res.status < 300, `reading the order answered ${after.res.status}`);
-  const paidPath = plan.config.escrow.order.paidAmountPath;
+  const e = plan.config.escrow;
+  const paidPath = e.order.paidAmountPath;
   const paid = paidPath ? getPath(after.res.json, paidPath) : undefined;
-  rec.actual = `replay answered ${replay.status}; order "${String(after.state)}"${paidPath ? `, ${paidPath} = ${String(paid)}` : ''}`;
+  // Read in the platform's unit: a DecimalField's "200.00" is the 20000 cents the event paid.
+  const unit = e.order.paidAmountUnit ?? 'minor';
+  const exponent = exponentOf(e.currency, e.currencyExponent);
+  const expected = `${showAmount(run.amount, unit, exponent)} (${unit} units of ${e.currency}, smoke.escrow.order.paidAmountUnit)`;
+  rec.expected = `released${paidPath ? `, ${paidPath} = ${expected}` : ''}`;
+  rec.actual = `replay answered ${replay.status}; order "${String(after.state)}"${paidPath ? `, ${paidPath} = ${JSON.stringify(paid)}` : ''}`;
   check(run.isReleased(after.state), `the replayed event moved the released order to "${String(after.state)}"`);
-  if (paidPath) check(paid === undefined || Number(paid) === Number(run.vars.amount), `after the replay ${paidPath} is ${String(paid)}, not ${String(run.vars.amount)}`);
+  if (paidPath) {
+    control(paid !== undefined, `the order's answer has no ${paidPath} (smoke.escrow.order.paidAmountPath)`);
+    control(readMinor(paid, unit, exponent) !== undefined, `${paidPath} is ${JSON.stringify(paid)}, not an amount (smoke.escrow.order.paidAmountPath)`);
+    check(sameAmount(paid, run.amount, unit, exponent), `after the replay ${paidPath} is ${JSON.stringify(paid)}, not ${expected}`);
+  }
 });
 
 async function releaseBy(api: Api, plan: SmokePlan, who: Actor | null) {
@@ -222,6 +233,9 @@ test('[escrow.steps-other-client] another client cannot drive any step of the ow
 });
 
 test('[escrow.invalid-amount] zero and negative amounts are refused', async ({ api, plan, rec }) => {
+  const create = plan.config.escrow.steps![0]!;
+  // An amount written as a literal (or taken from a product) is not gonogo's to bend: the probe would send a valid order.
+  test.skip(!sendsAmount(create), `the create step "${create.name}" sends none of ${AMOUNT_VARS.map((v) => `{{${v}}}`).join(', ')}: the invalid amounts cannot reach the platform`);
   await happyControl(api, plan);
   const a = await actors(api, plan);
   const accepted: string[] = [];

@@ -56,6 +56,14 @@ export const PROBES: Record<string, Probe> = {
     await h.webhook(o, { eventId: 'evt_replayed_once' });
     return (await h.order(c.access, o.id)).json.funded_cents === o.amount_cents;
   },
+  'replay-credits-again': async (h) => {
+    const c = await h.verifiedClient();
+    const o = (await h.createOrder(c.access)).json;
+    await h.webhook(o, { eventId: 'evt_credited_once' });
+    await h.webhook(o, { eventId: 'evt_credited_once' });
+    const after = (await h.order(c.access, o.id)).json;
+    return after.status === 'funded' && after.funded_cents === o.amount_cents;
+  },
   'amount-mismatch-funds': async (h) => {
     const c = await h.verifiedClient();
     const o = (await h.createOrder(c.access)).json;

@@ -34,7 +34,7 @@ export class Harness {
     this.ca = readFileSync(info.caFile);
   }
 
-  static async start(flaws: string[] = [], env: NodeJS.ProcessEnv = {}, extra: { trustedProxy?: string; limitWindowS?: number } = {}): Promise<Harness> {
+  static async start(flaws: string[] = [], env: NodeJS.ProcessEnv = {}, extra: { trustedProxy?: string; limitWindowS?: number; dialect?: string } = {}): Promise<Harness> {
     const sink = await startMailSink();
     try {
       return new Harness(await startReference({ flaws, smtp: sink.smtp, env, ...extra }), sink);
