@@ -45,7 +45,7 @@ const halves = <T>(xs: T[]): T[][] => [xs.slice(0, Math.ceil(xs.length / 2)), xs
 const whereOf = (shown: Record<string, Where[]>, keys: string[]) => [...new Set(keys.flatMap((k) => shown[k] ?? []))];
 
 /**
- * Sends the groups breadth first (every first group before any half). A refused group is halved until each refused
+ * Sends the groups level by level (every first group before any half). A refused group is halved until each refused
  * field is alone; so is an accepted one whose account showed a privileged value that none of its own fields carries
  * (is_verified turned true by email_verified), until the field behind it is alone. Within the registration bound.
  */
@@ -60,18 +60,25 @@ export async function judgeFields(fields: Record<string, unknown>, limits: Split
   const pending: Array<{ group: string[]; shown: Record<string, Where[]> }> = [];
   const showings: Array<{ group: string[]; keys: string[] }> = [];
   let sent = 0;
-  for (let group = queue.shift(); group; group = queue.shift()) {
-    if (sent >= limits.registrations) {
+  while (queue.length) {
+    // One level of halving at a time, its registrations side by side: each accepted one waits for its own mail.
+    const level = queue.splice(0);
+    const room = Math.max(0, limits.registrations - sent);
+    for (const group of level.slice(room)) {
       for (const f of group) set(f, { outcome: 'unjudged', reason: `not sent alone: ${limits.setting} (${limits.registrations}) reached` });
-      continue;
     }
-    sent++;
-    const answer = await send(Object.fromEntries(group.map((f) => [f, fields[f]])));
+    const now = level.slice(0, room);
+    sent += now.length;
+    const answers = await Promise.all(now.map((group) => send(Object.fromEntries(group.map((f) => [f, fields[f]])))));
+    now.forEach((group, i) => judge(group, answers[i]!));
+  }
+
+  function judge(group: string[], answer: GroupAnswer): void {
     if (!answer.accepted) {
       if (group.length > 1) queue.push(...halves(group));
       else if (limits.refusalStatuses.includes(answer.status)) set(group[0]!, { outcome: 'refused', status: answer.status });
       else set(group[0]!, { outcome: 'unjudged', reason: `answered ${answer.status} alone: neither accepted nor refused as invalid (${limits.refusalStatuses.join(', ')})` });
-      continue;
+      return;
     }
     showings.push({ group, keys: Object.keys(answer.shown).filter((k) => answer.shown[k]!.length) });
     const own = group.filter((f) => answer.shown[f]?.length);

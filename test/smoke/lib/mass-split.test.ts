@@ -98,6 +98,20 @@ describe('mass assignment, field by field', () => {
     expect(r.outcomes.find((o) => o.field === 'balance')!.outcome).toBe('ignored');
   });
 
+  it('sends the groups of one level side by side, and the next level only once they have answered', async () => {
+    let inFlight = 0;
+    const seen: number[] = [];
+    const send = async (group: Record<string, unknown>): Promise<GroupAnswer> => {
+      seen.push(++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return 'role' in group ? { accepted: false, status: 400 } : { accepted: true, shown: {} };
+    };
+    await judgeFields(FIELDS, limits({ groupSize: 2 }), send);
+    // Four first groups at once; the refused [role, is_admin] is then halved: two more at once.
+    expect(seen).toEqual([1, 2, 3, 4, 1, 2]);
+  });
+
   it('does not count a field answered with a status outside refusalStatuses as refused', async () => {
     const p = platform({ refuse: { permissions: 500 } });
     const r = await judgeFields({ permissions: ['*'], is_staff: true }, limits(), p.send);
