@@ -35,8 +35,8 @@ export interface SplitLimits {
   registrations: number;
   /** Statuses that mean a strict schema refused what was sent (a field refused alone with another status is unjudged). */
   refusalStatuses: readonly number[];
-  /** The setting that raises `registrations`, named in the reason of a field left unjudged. */
-  setting: string;
+  /** The settings behind `registrations` and `refusalStatuses`, named in the reason of a field left unjudged. */
+  settings: { registrations: string; refusalStatuses: string };
 }
 
 export interface Judged { outcomes: FieldOutcome[]; registrations: number }
@@ -65,7 +65,7 @@ export async function judgeFields(fields: Record<string, unknown>, limits: Split
     const level = queue.splice(0);
     const room = Math.max(0, limits.registrations - sent);
     for (const group of level.slice(room)) {
-      for (const f of group) set(f, { outcome: 'unjudged', reason: `not sent alone: ${limits.setting} (${limits.registrations}) reached` });
+      for (const f of group) set(f, { outcome: 'unjudged', reason: `not sent alone: ${limits.settings.registrations} (${limits.registrations}) reached` });
     }
     const now = level.slice(0, room);
     sent += now.length;
@@ -77,7 +77,7 @@ export async function judgeFields(fields: Record<string, unknown>, limits: Split
     if (!answer.accepted) {
       if (group.length > 1) queue.push(...halves(group));
       else if (limits.refusalStatuses.includes(answer.status)) set(group[0]!, { outcome: 'refused', status: answer.status });
-      else set(group[0]!, { outcome: 'unjudged', reason: `answered ${answer.status} alone: neither accepted nor refused as invalid (${limits.refusalStatuses.join(', ')})` });
+      else set(group[0]!, { outcome: 'unjudged', reason: `answered ${answer.status} alone: neither accepted nor refused as invalid (${limits.settings.refusalStatuses}: ${limits.refusalStatuses.join(', ')})` });
       return;
     }
     showings.push({ group, keys: Object.keys(answer.shown).filter((k) => answer.shown[k]!.length) });

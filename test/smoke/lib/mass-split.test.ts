@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeOutcome, judgeFields, type GroupAnswer, type SplitLimits, type Where } from '../../../smoke/lib/mass-split.ts';
 
 const FIELDS = { role: 'admin', is_admin: true, is_verified: true, is_staff: true, is_superuser: true, is_active: true, email_verified: true, balance: 1_000_000 };
-const limits = (o: Partial<SplitLimits> = {}): SplitLimits => ({ groupSize: 12, registrations: 23, refusalStatuses: [400, 422], setting: 'smoke.massAssignment.maxRegistrations', ...o });
+const limits = (o: Partial<SplitLimits> = {}): SplitLimits => ({ groupSize: 12, registrations: 23, refusalStatuses: [400, 422], settings: { registrations: 'smoke.massAssignment.maxRegistrations', refusalStatuses: 'smoke.massAssignment.refusalStatuses' }, ...o });
 
 /**
  * A fake registration route: `refuse` fields make any registration carrying them answer `status`; `take` fields
@@ -116,7 +116,7 @@ describe('mass assignment, field by field', () => {
     const p = platform({ refuse: { permissions: 500 } });
     const r = await judgeFields({ permissions: ['*'], is_staff: true }, limits(), p.send);
     expect(r.outcomes).toEqual([
-      { field: 'permissions', value: ['*'], outcome: 'unjudged', reason: 'answered 500 alone: neither accepted nor refused as invalid (400, 422)' },
+      { field: 'permissions', value: ['*'], outcome: 'unjudged', reason: 'answered 500 alone: neither accepted nor refused as invalid (smoke.massAssignment.refusalStatuses: 400, 422)' },
       { field: 'is_staff', value: true, outcome: 'ignored' },
     ]);
   });
