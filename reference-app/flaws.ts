@@ -49,6 +49,7 @@ export const FLAWS: Flaw[] = [
   { name: 'refresh-reuse', description: 'Refresh tokens rotate but an already used one is still accepted', mustFail: ['auth.refresh-rotation'] },
   { name: 'logout-no-revoke', description: 'Logout answers success but the token it should end keeps working (the access token; with a token blacklist, the refresh token)', mustFail: ['auth.logout-revokes'] },
   { name: 'mass-assignment', description: 'Registration honours is_verified and role sent by the caller', mustFail: ['auth.mass-assignment'] },
+  { name: 'mass-assignment-choice-field', description: 'Registration honours is_verified, and its role choice field refuses any role but the self-registration one (validation status), so a registration that sends both is refused', mustFail: ['auth.mass-assignment'] },
   { name: 'weak-passwords', description: 'Registration accepts any password (no policy)', mustFail: ['auth.password-policy'], mustFailKpis: ['auth.password-policy'] },
   { name: 'no-lockout', description: 'Failed logins never lock the account', mustFail: ['auth.lockout'], mustFailKpis: ['auth.lockout'] },
   { name: 'user-enumeration', description: 'Login answers differently for an unknown user and a wrong password', mustFail: ['auth.login-uniform-failure'] },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
-import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DOCS_SIGNATURES, DebugSignature, MassAssignment, Roles } from './vocab.ts';
+import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DOCS_SIGNATURES, DebugSignature, MassAssignment, Roles, defaultMassAssignmentFields } from './vocab.ts';
 
 /**
  * The smoke suite's part of gonogo.config.ts: how the abstract flows (login, register, verify,
@@ -187,15 +187,18 @@ const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'a
 /**
  * Defaults that follow from the routes the config names, so a platform whose routes are not the defaults gets
  * its probes on its own routes rather than on someone else's: the API limiter and the CORS preflight go to `me`,
- * the malformed-body probe to the login route, the odd-id probe under `me`'s route.
+ * the malformed-body probe to the login route, the odd-id probe under `me`'s route; the default mass-assignment
+ * list escalates the platform's own `roleClaim`.
  */
-function derivedDefaults<T extends { login: { path: string }; me: { method: z.infer<typeof method>; path: string }; ratelimit: { api?: z.infer<ReturnType<typeof LimitedRoute>> }; cors: { paths?: string[] }; debugProbes?: z.infer<typeof DebugProbe>[] }>(c: T) {
+function derivedDefaults<T extends { login: { path: string }; me: { method: z.infer<typeof method>; path: string }; ratelimit: { api?: z.infer<ReturnType<typeof LimitedRoute>> }; cors: { paths?: string[] }; debugProbes?: z.infer<typeof DebugProbe>[]; roleClaim: string; massAssignment: z.infer<typeof MassAssignment> }>(c: T) {
   const me = c.me.path.replace(/\/+$/, '');
   const slash = c.me.path.endsWith('/') ? '/' : '';
   return {
     ...c,
     ratelimit: { ...c.ratelimit, api: c.ratelimit.api ?? LimitedRoute('user', 'all').parse({ method: c.me.method, path: c.me.path }) },
     cors: { ...c.cors, paths: c.cors.paths ?? [c.me.path] },
+    // The role claim joins only the default list: a team's own list is sent as written.
+    massAssignment: { ...c.massAssignment, fields: c.massAssignment.fields ?? defaultMassAssignmentFields(c.roleClaim) },
     debugProbes: c.debugProbes ?? DebugProbe.array().parse([
       { method: 'GET', path: `/gonogo-no-such-route-404${slash}` },
       { method: 'POST', path: c.login.path, body: '{"email": ', contentType: 'application/json' },

@@ -77,11 +77,20 @@ export const DEFAULT_MASS_ASSIGNMENT_FIELDS: Record<string, unknown> = {
 };
 
 export const MassAssignment = z.object({
-  /** Field -> escalating value; `roleClaim` is added with the admin role when absent. */
-  fields: z.record(z.string().min(1), z.unknown()).default(DEFAULT_MASS_ASSIGNMENT_FIELDS),
+  /** Field -> escalating value; absent: the default list plus `roleClaim` set to the admin role (see derivedDefaults in config.ts). */
+  fields: z.record(z.string().min(1), z.unknown()).optional(),
   /** Statuses that mean a strict schema refused the fields: a correct answer once the same registration without them works. */
   refusalStatuses: z.array(z.number().int().min(400).max(499)).min(1).default([400, 422]),
+  /** Privileged fields in one registration at first; a refused group is halved until each refused field is alone. */
+  groupSize: z.number().int().positive().default(12),
+  /** Registrations the check may send, the plain one included (each may cost a registration limit slot and a mail). */
+  maxRegistrations: z.number().int().min(2).max(200).default(24),
 }).strict();
+
+/** The default privileged fields of a platform whose role travels in `roleClaim`: the claim joins the list with the admin role. */
+export function defaultMassAssignmentFields(roleClaim: string): Record<string, unknown> {
+  return roleClaim in DEFAULT_MASS_ASSIGNMENT_FIELDS ? DEFAULT_MASS_ASSIGNMENT_FIELDS : { ...DEFAULT_MASS_ASSIGNMENT_FIELDS, [roleClaim]: '{{admin_role}}' };
+}
 
 /** The shipped weak-secret wordlist: framework placeholders and the most common passwords. */
 export const WEAK_SECRETS_FILE = packageFile('smoke/vocab/weak-secrets.txt');

@@ -43,7 +43,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     // Each stack has its own privileged fields: role names of the dialect, Django's is_staff, fastapi-users' is_superuser.
     const asked = roleOf(dialect, body.role);
     const role = mass && (asked === 'manufacturer' || asked === 'admin') ? asked : mass && (body.is_staff === true || body.is_superuser === true) ? 'admin' : 'client';
-    const verified = mass && (body.is_verified === true || body.email_verified === true);
+    // A serializer whose role is a choice field: any role but the self-registration one is refused, while is_verified is honoured.
+    const choice = flaws.has('mass-assignment-choice-field');
+    if (choice && body.role !== undefined && asked !== 'client') throw invalid(`"${String(body.role)}" is not a valid choice.`, 'role');
+    const verified = (mass || choice) && (body.is_verified === true || body.email_verified === true);
     const id = insertUser(db, { email, passwordHash: await hashPassword(password), fullName, role, verified });
 
     const token = randomBytes(32).toString('base64url');

@@ -284,7 +284,8 @@ export class FlowRun {
 }
 
 /** Variables that carry the order's amount (the invalid-amount probe bends them). */
-export const AMOUNT_VARS = ['amount', 'amount_major', 'amount_major_number', 'milestone_amount', 'milestone_amount_major', 'milestone_amount_major_number'];
+export { AMOUNT_VARS } from './scope.ts';
+import { AMOUNT_VARS } from './scope.ts';
 
 /** Whether a step writes the order's amount through a variable gonogo can bend (not a literal, not a capture). */
 export function sendsAmount(step: Step): boolean {

@@ -7,8 +7,10 @@ import type { FlowEvent } from './schema.ts';
  * error naming the step and the variable, not an error of every escrow check at run time.
  */
 
+/** The amount in each unit a field may want (smoke/flow/money.ts): minor units, a decimal string, a number of major units. */
+export const AMOUNT_VARS = ['amount', 'amount_major', 'amount_major_number', 'milestone_amount', 'milestone_amount_major', 'milestone_amount_major_number'];
 /** Set by gonogo for every request of a flow (smoke/flow/run.ts builds them with these names). */
-export const BUILTIN_VARS = ['amount', 'currency', 'milestone_amount', 'description', 'funded_state'] as const;
+export const BUILTIN_VARS = [...AMOUNT_VARS, 'currency', 'description', 'funded_state'] as const;
 /** Set only while a confirm-payment step's event is built. */
 export const EVENT_VARS = ['event_id', 'created'] as const;
 

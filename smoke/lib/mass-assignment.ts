@@ -2,10 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { SmokeConfig } from '../config.ts';
 import { fillTemplate } from './template.ts';
 
-/** The privileged fields with their escalating values filled in; the configured role claim is always among them. */
-export function privilegedFields(c: Pick<SmokeConfig, 'massAssignment' | 'roleClaim' | 'roles'>): Record<string, unknown> {
-  const fields = fillTemplate(c.massAssignment.fields, { admin_role: c.roles.admin });
-  return c.roleClaim in fields ? fields : { ...fields, [c.roleClaim]: c.roles.admin };
+/** The privileged fields with their escalating values filled in (the default list carries the role claim; a team's own list is as written). */
+export function privilegedFields(c: Pick<SmokeConfig, 'massAssignment' | 'roles'>): Record<string, unknown> {
+  return fillTemplate(c.massAssignment.fields, { admin_role: c.roles.admin });
 }
 
 /** Every value stored under `key` anywhere in a JSON body (bounded depth): a body may nest the user under `user` or `data`. */

@@ -177,6 +177,11 @@ export const PROBES: Record<string, Probe> = {
     const login = await h.login(r.email, r.password);
     return r.res.json.role === 'client' && r.res.json.is_verified === false && login.res.status === 403;
   },
+  'mass-assignment-choice-field': async (h) => {
+    // The flaw's refused role is not the finding: is_verified honoured when it travels without a role is.
+    const r = await h.register({ is_verified: true });
+    return r.res.status === 201 && r.res.json.is_verified === false;
+  },
   'weak-passwords': async (h) => {
     const weak = ['password', 'Short1!', 'alllowercase1!x', 'ALLUPPERCASE1!X', 'NoDigitsHere!!x', 'NoSpecials123xY'];
     for (const password of weak) {

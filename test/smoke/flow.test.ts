@@ -237,3 +237,11 @@ describe('what a walk sends', () => {
     expect(yen.object).toMatchObject({ amount_total: 5000, currency: 'jpy' });
   });
 });
+
+describe('the variables the load-time check knows', () => {
+  it('are the amount forms a walk sets, so no amount variable is refused at load that a walk would fill', async () => {
+    const { moneyVars } = await import('../../smoke/flow/run.ts');
+    const { AMOUNT_VARS } = await import('../../smoke/flow/scope.ts');
+    expect(Object.keys(moneyVars(20000, 10000, 2)).sort()).toEqual([...AMOUNT_VARS].sort());
+  });
+});

@@ -14,7 +14,7 @@ export const smokeIds = (ids: readonly string[]) => ids.filter((id) => AREA_SUIT
 const GROUPS: string[][] = [
   ['unfunded-release', 'webhook-replay', 'idor-release', 'release-without-approval', 'invalid-amount', 'unverified-login', 'verification-any-token', 'long-lived-tokens', 'client-reaches-admin', 'debug-errors', 'health-ready-failing', 'cors-wildcard-credentials', 'login-inline-script', 'seed-account-live'],
   ['unsigned-webhook', 'replay-credits-again', 'manufacturer-release', 'patch-marks-paid', 'verification-token-reusable', 'alg-none', 'refresh-reuse', 'mass-assignment', 'user-enumeration', 'no-lockout', 'docs-exposed', 'insecure-cookies'],
-  ['stale-webhook', 'amount-mismatch-funds', 'verification-token-exposed', 'weak-jwt-secret', 'logout-no-revoke', 'weak-passwords', 'demo-account', 'orders-readable-by-anyone', 'no-login-rate-limit', 'cors-any-origin', 'tampered-token-accepted'],
+  ['stale-webhook', 'amount-mismatch-funds', 'verification-token-exposed', 'weak-jwt-secret', 'logout-no-revoke', 'weak-passwords', 'demo-account', 'orders-readable-by-anyone', 'no-login-rate-limit', 'cors-any-origin', 'tampered-token-accepted', 'mass-assignment-choice-field'],
   ['expired-token-accepted', 'no-rate-limit', 'release-unauthenticated'],
   ['xff-trusted'],
   // The broken release makes every escrow check but the happy path an error; the admin route's checks need no order,

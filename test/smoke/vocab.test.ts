@@ -72,7 +72,14 @@ describe('mass assignment', () => {
     const f = privilegedFields(SmokeConfig.parse({ roleClaim: 'user_type', roles: { admin: 'superadmin' } }));
     expect(Object.keys(f)).toEqual([...Object.keys(DEFAULT_MASS_ASSIGNMENT_FIELDS), 'user_type']);
     expect(f).toMatchObject({ role: 'superadmin', user_type: 'superadmin', is_staff: true, groups: ['superadmin'], balance: 1_000_000 });
-    expect(defaults.massAssignment.refusalStatuses).toEqual([400, 422]);
+    expect(Object.keys(privilegedFields(defaults))).toEqual(Object.keys(DEFAULT_MASS_ASSIGNMENT_FIELDS));
+    expect(defaults.massAssignment).toMatchObject({ refusalStatuses: [400, 422], groupSize: 12, maxRegistrations: 24 });
+  });
+
+  it("sends a team's own list as written: the role claim joins only the default list", () => {
+    const own = SmokeConfig.parse({ roleClaim: 'user_type', roles: { admin: 'superadmin' }, massAssignment: { fields: { is_verified: true, plan: '{{admin_role}}' } } });
+    expect(privilegedFields(own)).toEqual({ is_verified: true, plan: 'superadmin' });
+    expect(() => SmokeConfig.parse({ massAssignment: { maxRegistrations: 1 } })).toThrow();
   });
 
   it('flags a field only where the probe carries the sent value and the baseline account does not', () => {
