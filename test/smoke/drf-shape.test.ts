@@ -150,7 +150,7 @@ describe('the smoke vocabulary on a Django REST Framework shaped platform', () =
 
   it('skips the browser checks when the config turns them off; the demo probe cut short by its attempt cap is warn, never pass', () => {
     for (const id of ['browser.login-page', 'browser.login-flow', 'browser.cookies']) {
-      expect([id, result(id).status, result(id).evidence.message]).toEqual([id, 'skip', 'browser checks disabled in config (smoke.browser)']);
+      expect([id, result(id).status, result(id).evidence.message]).toEqual([id, 'skip', 'browser checks disabled in config (smoke.browser.enabled: false); a platform without pages declares them in notApplicable']);
     }
     const demo = result('auth.no-demo-accounts');
     expect(demo.status).toBe('warn');
