@@ -33,6 +33,11 @@ function protocolCheck(scan: TlsScanResult, ms: number): CheckResult {
   const details = { protocols: scan.protocols };
   if (accepted.length === 0) return check('tls.protocols', 'error', { message: `no TLS handshake with ${scan.host}:${scan.port} succeeded, so no protocol could be judged`, details }, ms);
   const weak = WEAK_PROTOCOLS.filter((p) => scan.protocols[p]);
+  // A weak protocol whose handshakes told nothing twice (a timeout) was not shown refused: no pass on it.
+  const undecided = WEAK_PROTOCOLS.filter((p) => scan.undecided[p] !== undefined);
+  if (!weak.length && undecided.length) {
+    return check('tls.protocols', 'error', { message: `could not tell whether ${undecided.map((p) => `${p} is accepted (${scan.undecided[p]})`).join(' or ')}: neither an answer nor a refusal, twice (${scan.timeoutSetting ?? 'security.tls.handshakeTimeoutMs'})`, details }, ms);
+  }
   return check('tls.protocols', weak.length ? 'fail' : 'pass', {
     expected: 'TLSv1.2 and TLSv1.3 only',
     actual: `accepted: ${accepted.join(', ')}`,
@@ -44,6 +49,11 @@ function protocolCheck(scan: TlsScanResult, ms: number): CheckResult {
 function cipherCheck(scan: TlsScanResult, ms: number): CheckResult {
   if (scan.ciphers.length === 0) return check('tls.ciphers', 'error', { message: 'no cipher suite was accepted in any protocol, so none could be judged' }, ms);
   const weak = scan.ciphers.filter((c) => c.weak);
+  // Weak suites whose elimination stopped on handshakes that told nothing were not shown refused: no pass on them.
+  const unsettledWeak = scan.unsettled.filter((s) => s.weak);
+  if (!weak.length && unsettledWeak.length) {
+    return check('tls.ciphers', 'error', { message: `${unsettledWeak.length} weak suites could not be settled (${[...new Set(unsettledWeak.map((s) => s.reason))].join('; ')}): ${unsettledWeak.slice(0, 8).map((s) => `${s.protocol} ${s.openssl}`).join(', ')}${unsettledWeak.length > 8 ? ', ...' : ''} (${scan.timeoutSetting ?? 'security.tls.handshakeTimeoutMs'})` }, ms);
+  }
   return check('tls.ciphers', weak.length ? 'fail' : 'pass', {
     expected: 'forward-secret AEAD suites only',
     actual: `${scan.ciphers.length} accepted, ${weak.length} weak`,

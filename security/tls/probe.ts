@@ -19,7 +19,18 @@ export interface HandshakeOk {
   authorizationError?: string;
   peer?: PeerCertificate;
 }
-export interface HandshakeFailed { ok: false; error: string }
+/**
+ * `refused`: the server said no (a TLS alert, a version it will not speak) or hung up on the offer. `unknown`: nothing was
+ * learnt about the server (no answer in time, a connection that could not be made, an offer this client could not make).
+ */
+export interface HandshakeFailed { ok: false; error: string; refusal: 'refused' | 'unknown' }
+
+/** Whether a failed handshake is the server's refusal or tells nothing (OpenSSL's and Node's words for each). */
+export function refusalOf(error: string): HandshakeFailed['refusal'] {
+  // The client's own limits (nothing to offer for this protocol) and the network say nothing about the server.
+  if (/no (protocols|ciphers) available|no ciphers match|no handshake within|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|ENOTFOUND/i.test(error)) return 'unknown';
+  return 'refused';
+}
 export type Handshake = HandshakeOk | HandshakeFailed;
 
 export interface HandshakeOptions {
@@ -44,7 +55,8 @@ export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<Handsha
       socket?.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ ok: false, error: `no handshake within ${ep.timeoutMs} ms${ep.setting ? ` (${ep.setting})` : ''}` }), ep.timeoutMs);
+    const failed = (error: string): void => finish({ ok: false, error, refusal: refusalOf(error) });
+    const timer = setTimeout(() => failed(`no handshake within ${ep.timeoutMs} ms${ep.setting ? ` (${ep.setting})` : ''}`), ep.timeoutMs);
     try {
       const servername = ep.servername ?? (isIP(ep.host) ? undefined : ep.host);
       socket = connect({
@@ -70,10 +82,10 @@ export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<Handsha
           peer: opts.wantPeer ? s.getPeerCertificate(true) : undefined,
         });
       });
-      socket.on('error', (e: Error) => finish({ ok: false, error: e.message }));
-      socket.on('close', () => finish({ ok: false, error: 'connection closed during the handshake' }));
+      socket.on('error', (e: Error) => failed(e.message));
+      socket.on('close', () => failed('connection closed during the handshake'));
     } catch (e) {
-      finish({ ok: false, error: (e as Error).message });
+      failed((e as Error).message);
     }
   });
 }

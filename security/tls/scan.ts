@@ -26,6 +26,12 @@ export interface TlsScanResult {
   ciphers: AcceptedCipher[];
   /** Suites in the table this Node's OpenSSL cannot offer, so their acceptance is unknown. */
   unprobed: string[];
+  /** Protocols whose handshake told nothing (a timeout, a connection not made), twice: neither accepted nor refused. */
+  undecided: Partial<Record<Protocol, string>>;
+  /** Suites whose elimination stopped on a handshake that told nothing, twice: `TLSv1.2 AES128-SHA`, with the reason. */
+  unsettled: Array<{ protocol: Protocol; openssl: string; weak: boolean; reason: string }>;
+  /** The setting the handshake time limit comes from, for the messages of handshakes that ran out of it. */
+  timeoutSetting?: string;
   certificate: CertificateInfo | null;
   certificateError: string | null;
   handshakes: number;
@@ -49,13 +55,16 @@ const negotiated = (suites: readonly Suite[], r: HandshakeOk): Suite | undefined
  * the server picks, offer the rest again, until the server refuses what is left. A server's choice from a list is one it would
  * accept alone, so this finds the same suites as one handshake per suite in (accepted + 1) handshakes instead of one per suite.
  */
-async function eliminate(ep: Endpoint, p: Protocol, group: readonly Suite[]): Promise<{ accepted: Suite[]; handshakes: number }> {
+async function eliminate(ep: Endpoint, p: Protocol, group: readonly Suite[]): Promise<{ accepted: Suite[]; handshakes: number; unsettled: Suite[]; reason?: string }> {
   const left = [...group];
   const accepted: Suite[] = [];
   let handshakes = 0;
   while (left.length) {
-    const r = await handshake(ep, listOptions(left, p));
+    let r = await handshake(ep, listOptions(left, p));
     handshakes++;
+    // A handshake that told nothing (a timeout) is tried once more; twice, the suites left are unsettled, not refused.
+    if (!r.ok && r.refusal === 'unknown') { r = await handshake(ep, listOptions(left, p)); handshakes++; }
+    if (!r.ok && r.refusal === 'unknown') return { accepted, handshakes, unsettled: left, reason: r.error };
     if (!r.ok) break;
     const s = negotiated(left, r);
     // A suite that was not offered can only come from a broken client or server: stop rather than loop on it.
@@ -63,7 +72,7 @@ async function eliminate(ep: Endpoint, p: Protocol, group: readonly Suite[]): Pr
     accepted.push(s);
     left.splice(left.indexOf(s), 1);
   }
-  return { accepted, handshakes };
+  return { accepted, handshakes, unsettled: [] };
 }
 
 /** Deals suites round-robin into at most n groups, so suites of one family (all ECDSA, all RSA) spread over the groups. */
@@ -87,8 +96,12 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
     ...PROTOCOLS.map((p) => handshake(ep, protocolOptions(p))),
   ]);
   const { probe, unprobed } = offerableSuites();
-  const [certHandshake, ...protocolResults] = await first;
+  const [certHandshake, ...firstResults] = await first;
+  // A protocol handshake that told nothing is tried once more before the protocol is called undecided.
+  const protocolResults = await Promise.all(firstResults.map((r, i) => (!r.ok && r.refusal === 'unknown' ? handshake(ep, protocolOptions(PROTOCOLS[i]!)) : r)));
   const protocols = Object.fromEntries(PROTOCOLS.map((p, i) => [p, protocolResults[i]?.ok === true])) as Record<Protocol, boolean>;
+  const undecided: Partial<Record<Protocol, string>> = {};
+  PROTOCOLS.forEach((p, i) => { const r = protocolResults[i]; if (r && !r.ok && r.refusal === 'unknown') undecided[p] = r.error; });
 
   const found = new Map<Protocol, Set<Suite>>(PROTOCOLS.map((p) => [p, new Set<Suite>()]));
   const jobs: Array<{ protocol: Protocol; group: Suite[] }> = [];
@@ -109,6 +122,7 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
   }
   const results = await mapLimit(jobs, ep.concurrency, (j) => eliminate(ep, j.protocol, j.group));
   results.forEach((r, i) => { for (const s of r.accepted) found.get(jobs[i]!.protocol)!.add(s); });
+  const unsettled = results.flatMap((r, i) => r.unsettled.map((s) => ({ protocol: jobs[i]!.protocol, openssl: s.openssl, weak: s.flags.some((f) => WEAK_FLAGS.includes(f)), reason: r.reason ?? '' })));
 
   // Listed in protocol order, then in the table's order (strongest first), whatever order the handshakes ended in.
   const ciphers: AcceptedCipher[] = [];
@@ -131,8 +145,9 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
   return {
     host: ep.host, port: ep.port, servername, protocols, ciphers,
     unprobed: unprobed.map((s) => s.openssl),
+    undecided, unsettled, ...(ep.setting ? { timeoutSetting: ep.setting } : {}),
     certificate, certificateError,
-    handshakes: 1 + PROTOCOLS.length + results.reduce((n, r) => n + r.handshakes, 0),
+    handshakes: 1 + PROTOCOLS.length + firstResults.filter((r) => !r.ok && r.refusal === 'unknown').length + results.reduce((n, r) => n + r.handshakes, 0),
     durationMs: Math.round(performance.now() - started),
   };
 }

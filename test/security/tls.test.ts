@@ -1,8 +1,10 @@
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import { createServer as createHttp } from 'node:http';
+import { connect as tcpConnect, createServer as createTcp, type Socket } from 'node:net';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTls } from '../../security/tls/audit.ts';
+import { refusalOf } from '../../security/tls/probe.ts';
 import { suiteByName } from '../../security/tls/suites.ts';
 import { main } from '../../cli/main.ts';
 import { makePki, type TestPki } from './certs.ts';
@@ -142,4 +144,38 @@ describe.skipIf(!sslscan)('agreement with sslscan (Debian package)', () => {
     expect(ours.scan.protocols).toEqual(protocols);
     expect(ours.scan.ciphers.map((c) => `${c.protocol} ${c.openssl}`).sort()).toEqual(ciphers);
   }, 60_000);
+});
+
+describe('handshakes that tell nothing are not refusals', () => {
+  it('tells a server\'s refusal from a timeout or an offer this client cannot make', () => {
+    expect(refusalOf('write EPROTO C0:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version')).toBe('refused');
+    expect(refusalOf('C0:error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure')).toBe('refused');
+    expect(refusalOf('connection closed during the handshake')).toBe('refused');
+    expect(refusalOf('no handshake within 3000 ms (security.tls.handshakeTimeoutMs)')).toBe('unknown');
+    expect(refusalOf('C0:error:0A0000BF:SSL routines:tls_setup_handshake:no protocols available')).toBe('unknown');
+    expect(refusalOf('connect ECONNREFUSED 127.0.0.1:1')).toBe('unknown');
+  });
+
+  it('a server that never answers a TLS 1.0 or 1.1 hello leaves tls.protocols an error naming the setting, not a pass', async () => {
+    const port = await serve({ ciphers: STRICT });
+    // In front of a strict server: a hello whose record offers TLS 1.0/1.1 only (client_version 0x0301/0x0302) gets no answer.
+    const silent: Socket[] = [];
+    const front = createTcp((client) => {
+      client.once('data', (hello) => {
+        const version = hello.readUInt16BE(9);
+        if (version === 0x0301 || version === 0x0302) { silent.push(client); return; }
+        const upstream = tcpConnect(port, '127.0.0.1', () => { upstream.write(hello); client.pipe(upstream).pipe(client); });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+    });
+    servers.push({ close: (cb: () => void) => { for (const c of silent) c.destroy(); front.close(cb); } });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const r = await auditTls({ host: '127.0.0.1', port: (front.address() as { port: number }).port, ca: [pki.caPem], concurrency: 16, timeoutMs: 800, timeoutSetting: 'security.tls.handshakeTimeoutMs', certMinDays: 30 });
+    expect(r.scan.protocols['TLSv1.2']).toBe(true);
+    expect(Object.keys(r.scan.undecided).sort()).toEqual(['TLSv1', 'TLSv1.1']);
+    const protocols = r.checks.find((c) => c.id === 'tls.protocols')!;
+    expect(protocols.status).toBe('error');
+    expect(protocols.evidence.message).toMatch(/could not tell whether TLSv1 is accepted \(no handshake within 800 ms.*security\.tls\.handshakeTimeoutMs/);
+  });
 });
