@@ -30,9 +30,11 @@ export class LoginPacer {
   nextAt(now: number): number {
     const t = Math.max(now, this.blockedUntil);
     if (this.login.key === 'user') return t;
-    const state = afterHistory(this.login.model, this.log.map((e) => (e.settled ? e.t : Math.max(e.t, now))));
-    const free = state.nextFreeAt(t);
-    return free === t ? t : free + this.margin;
+    // Every login counted `margin` later than known: the slots free that much later, also for a runner woken by polling.
+    const counted = this.log.map((e) => (e.settled ? e.t : Math.max(e.t, now)) + this.margin);
+    // A bucket refills from its last take; asked about an earlier time, it would count the refill from there.
+    const at = this.login.model.algorithm === 'token-bucket' ? Math.max(t, ...counted) : t;
+    return afterHistory(this.login.model, counted).nextFreeAt(at);
   }
 
   /** A login sent at `t` takes its slot; `settle` moves it to its answer's time. */
