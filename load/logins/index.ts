@@ -64,6 +64,9 @@ export async function prepareLogins(ctx: SuiteContext, cfg: LoadConfig, plan: Lo
   const smoke = ctx.config.smoke;
   plan.journeys = markLogins(plan.journeys, smoke.login);
   const spec = sessionSpec(smoke, plan.journeys, cfg.logins);
+  // VUs sharing an account share its session: a refresh token one of them rotated would be refused to the others, so they log in again.
+  const shared = accounts.length === 0 ? plan.vus > 1 : accounts.length < plan.vus;
+  if (spec && shared) delete spec.refreshStep;
   if (spec) plan.session = spec;
   const steps = cfg.accounts && cfg.logins.mode === 'setup' ? sharedOnceSteps(plan.journeys) : [];
   if (steps.length === 0 || accounts.length === 0) return { accounts, warnings: [] };

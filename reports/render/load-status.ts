@@ -52,7 +52,7 @@ export function accountsSentence(load: LoadResult): string | null {
 export function loginsSentence(load: LoadResult): string | null {
   const l = load.accounts?.logins;
   if (!l) return null;
-  const of = load.accounts!.size < load.vus ? load.accounts!.size : Math.min(load.accounts!.size, load.vus);
+  const of = Math.min(load.accounts!.size, load.vus);
   return `gonogo logged in ${l.loggedIn} of ${of} load accounts before the load in ${(l.ms / 1000).toFixed(1)} s, paced to the login model (${l.model}); ${l.throttled === 0 ? 'no login was' : `${l.throttled} of ${l.loginRequests} logins were`} answered 429.`;
 }
 
