@@ -86,6 +86,7 @@ export async function prepareLogins(ctx: SuiteContext, cfg: LoadConfig, plan: Lo
     // Journeys join their paths under the base URL, as the engines do.
     send: (r) => api.send({ method: r.method, path: plan.baseUrl + r.path, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) }),
     env: (n) => env[n], maxMs: cfg.logins.maxS * 1000, concurrency: cfg.logins.concurrency, signal: ctx.signal,
+    onStart: (ms, model) => ctx.progress({ suite: 'load', kind: 'info', message: `logging in ${used.length} load account${used.length === 1 ? '' : 's'} before the load, paced to the login model (${model}): about ${Math.ceil(ms / 1000)} s (at most load.logins.maxS, ${cfg.logins.maxS} s)` }),
   });
   if (out.failures.length) warnings.push(`${out.failures.length} of ${used.length} load accounts could not log in before the load (first: ${out.failures[0]}); their VUs log in in the journey`);
   return {

@@ -24,6 +24,8 @@ export interface LoginPhaseInput {
   signal?: AbortSignal;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told before the first login: how long the phase takes at least, at which rate (a minute of waiting should not look like a hang). */
+  onStart?: (predictedMs: number, model: string) => void;
 }
 
 export interface LoginPhaseOutcome {
@@ -65,6 +67,7 @@ export async function runLoginPhase(i: LoginPhaseInput): Promise<LoginPhaseOutco
   if (predicted > i.maxMs) {
     throw new LoginPhaseError(`logging in ${i.accounts.length} load accounts at the login model's rate (${pacer.describe()}, smoke.ratelimit.login) takes at least ${Math.ceil(predicted / 1000)} s, more than load.logins.maxS (${i.maxMs / 1000} s): raise load.logins.maxS, or use fewer accounts (load.accounts; VU i shares account i mod the pool's size)`);
   }
+  i.onStart?.(predicted, pacer.describe());
   const started = now();
   const deadline = started + i.maxMs;
   const out: PoolAccount[] = i.accounts.map((a) => ({ email: a.email, password: a.password }));

@@ -77,6 +77,8 @@ describe.each([
     expect(codes(r, 'list-orders').map((c) => c.status)).toEqual([200]);
     expect(r.errorRate).toBe(0);
     expect(loginsSentence(r)).toMatch(/^gonogo logged in 12 of 12 load accounts before the load in 2\d\.\d s, paced to the login model \(sliding 5\/10s keyed by address\); no login was answered 429\.$/);
+    // Told before the wait: 12 logins at 5 per 10 s go at 0, 10.25 and 20.5 s.
+    expect(events.map((e) => e.message)).toContain('logging in 12 load accounts before the load, paced to the login model (sliding 5/10s keyed by address): about 21 s (at most load.logins.maxS, 60 s)');
     expect(events.some((e) => /^logged in 12 load accounts before the load in /.test(e.message))).toBe(true);
     for (const s of t.secrets) expect(JSON.stringify(out)).not.toContain(s);
   }, 240_000);
