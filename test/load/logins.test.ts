@@ -11,6 +11,8 @@ import { VirtualUser } from '../../load/autocannon/vu.ts';
 import { LoadCollector } from '../../load/collector.ts';
 import { afterHistory } from '../../smoke/lib/ratelimit-model.ts';
 import type { Res } from '../../smoke/lib/http.ts';
+import type { LoadResult } from '../../reports/schema.ts';
+import { loadNotes, loginsSentence } from '../../reports/render/load-status.ts';
 
 const model = (algorithm: 'fixed' | 'sliding' | 'token-bucket', limit: number, windowS: number, key: LoginModel['key'] = 'address'): LoginModel =>
   ({ key, model: { algorithm, limit, windowMs: windowS * 1000, ...(algorithm === 'fixed' ? { windowStart: 'first-request' as const } : {}) } });
@@ -221,5 +223,19 @@ describe('a virtual user with a session (autocannon engine)', () => {
   it('without a login from the phase, logs in in its first iteration as before', () => {
     const vu = new VirtualUser(journey, new LoadCollector(Date.now()), 0, () => undefined, 1, { email: 'a@x.test', password: 'p' }, spec);
     expect(vu.nextRequest('')).toMatchObject({ method: 'POST', path: '/api/login' });
+  });
+});
+
+describe('the login phase in the report', () => {
+  const load = (throttled: number) => ({
+    engine: 'k6', vus: 50, durationS: 300, requests: 1000, rps: 3, errorRate: 0, errors: 0, endpoints: [],
+    accounts: { source: 'register', size: 50, logins: { mode: 'setup', loggedIn: 50, ms: 61_234, loginRequests: 50 + throttled, throttled, model: 'sliding 30/60s keyed by address', maxS: 300 } },
+  }) as unknown as LoadResult;
+
+  it('says how long the logins took, at which rate, and warns when the platform still answered 429', () => {
+    expect(loginsSentence(load(0))).toBe('gonogo logged in 50 of 50 load accounts before the load in 61.2 s, paced to the login model (sliding 30/60s keyed by address); no login was answered 429.');
+    expect(loadNotes(load(0)).at(-1)).toEqual({ text: loginsSentence(load(0)), warn: false });
+    expect(loadNotes(load(2)).at(-1)).toEqual({ text: 'gonogo logged in 50 of 50 load accounts before the load in 61.2 s, paced to the login model (sliding 30/60s keyed by address); 2 of 52 logins were answered 429.', warn: true });
+    expect(loginsSentence({ ...load(0), accounts: { source: 'register', size: 50 } } as LoadResult)).toBeNull();
   });
 });
