@@ -23,7 +23,7 @@ export const JourneyStep = z.object({
   capture: z.record(Name, z.string().min(1)).default({}),
   /** Variable sent as `Authorization: Bearer <value>`. */
   bearer: Name.optional(),
-  /** Runs only in a virtual user's first iteration (log in once, reuse the token). */
+  /** Runs only in a virtual user's first iteration (log in once, reuse the token); with a pool and load.logins.mode setup, once per account before the load. */
   once: z.boolean().default(false),
 }).strict();
 export type JourneyStep = z.infer<typeof JourneyStep>;
