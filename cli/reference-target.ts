@@ -3,6 +3,7 @@ import { moduleProcess } from '../core/files.ts';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from '../reference-app/user-rate-limit.ts';
+import { ACCESS_TTL_ENV, LOGIN_RATE_LIMIT_ENV, accessTtlFrom, loginRateLimitFrom } from '../reference-app/login-knobs.ts';
 import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
 
 export interface ReferenceTarget {
@@ -26,6 +27,8 @@ const STOP_TIMEOUT_MS = 10_000;
 export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<ReferenceTarget> {
   // Checked here, not only in the child: a bad value is a config error of this process (exit 2), not a failed start.
   userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
+  loginRateLimitFrom(env[LOGIN_RATE_LIMIT_ENV]);
+  accessTtlFrom(env[ACCESS_TTL_ENV]);
   const child = fork(CHILD.file, [], { execArgv: CHILD.execArgv, env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });

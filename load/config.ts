@@ -23,7 +23,7 @@ export const JourneyStep = z.object({
   capture: z.record(Name, z.string().min(1)).default({}),
   /** Variable sent as `Authorization: Bearer <value>`. */
   bearer: Name.optional(),
-  /** Runs only in a virtual user's first iteration (log in once, reuse the token). */
+  /** Runs only in a virtual user's first iteration (log in once, reuse the token); with a pool and load.logins.mode setup, once per account before the load. */
   once: z.boolean().default(false),
 }).strict();
 export type JourneyStep = z.infer<typeof JourneyStep>;
@@ -65,6 +65,23 @@ export const LoadConfig = z.object({
   journeys: z.array(Journey).default([]),
   /** Absent: every VU runs with the credentials written in the journeys (one account for all). */
   accounts: LoadAccounts.optional(),
+  /**
+   * How the pool's accounts log in. `setup`: gonogo runs the journeys' `once` steps for every account before the load,
+   * the ones on the login route (smoke.login) paced by the login model (smoke.ratelimit.login), and each VU starts
+   * with its account's token; `journey`: each VU runs them in its first iteration, all at once. Either way a token
+   * is renewed before it expires: through smoke.refresh when smoke.login.refreshToken is set, else by logging in again.
+   */
+  logins: z.object({
+    mode: z.enum(['setup', 'journey']).default('setup'),
+    /** Longest the login phase may take; a pool the model cannot log in within it is refused before any login. */
+    maxS: z.number().positive().max(3600).default(300),
+    /** Logins in flight at once during the phase (each costs the target a password hash). */
+    concurrency: z.number().int().min(1).max(16).default(4),
+    /** Lifetime of an access token that is not a JWT with `exp`; absent: such a token is never renewed. */
+    tokenLifetimeS: z.number().positive().optional(),
+    /** Renew a token this long before it expires. */
+    renewBeforeS: z.number().min(0).default(30),
+  }).strict().prefault({}),
   /** Pause at the end of each iteration, per virtual user (k6 `sleep`). */
   thinkTimeS: z.number().min(0).max(60).default(1),
   /**

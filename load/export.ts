@@ -8,6 +8,7 @@ import { ACCOUNTS_ENV } from '../scenarios/journey-core.ts';
 import { packageFile } from '../core/files.ts';
 
 const CORE = packageFile('scenarios/journey-core.ts');
+const SESSION = packageFile('scenarios/session-core.ts');
 
 /** Same pattern as renderString in scenarios/journey-core.ts: the names the journeys read as {{env.NAME}}. */
 const ENV_TEMPLATE = /\{\{\s*env\.([A-Za-z0-9_.-]+)\s*\}\}/g;
@@ -40,6 +41,7 @@ export async function exportK6Operator(plan: LoadPlan, o: { parallelism: number;
     data: {
       'journeys.ts': await readFile(SCENARIO_SCRIPT, 'utf8'),
       'journey-core.ts': await readFile(CORE, 'utf8'),
+      'session-core.ts': await readFile(SESSION, 'utf8'),
       'plan.json': `${JSON.stringify(planFile(plan), null, 2)}\n`,
     },
   };

@@ -10,6 +10,7 @@ import { resolveEngine } from './select.ts';
 import { LoadConfig } from './config.ts';
 import { preflight } from './preflight.ts';
 import { prepareAccounts, type PreparedAccounts } from './accounts/index.ts';
+import { prepareLogins, type PreparedLogins } from './logins/index.ts';
 
 export { resolveEngine } from './select.ts';
 
@@ -44,6 +45,10 @@ function poolLine(p: NonNullable<PreparedAccounts['info']>, vus: number): string
   const setup = p.setupMs !== undefined ? `, registered and verified in ${(p.setupMs / 1000).toFixed(1)} s` : '';
   if (p.source === 'journey') return `every VU logs in with the journeys' one account (no load.accounts pool)`;
   return `${p.size} load account${p.size === 1 ? '' : 's'} from load.accounts.${p.source} for ${vus} VUs${setup}`;
+}
+
+export function loginsLine(l: NonNullable<PreparedLogins['info']>): string {
+  return `logged in ${l.loggedIn} load account${l.loggedIn === 1 ? '' : 's'} before the load in ${(l.ms / 1000).toFixed(1)} s, paced to the login model (${l.model}); ${l.throttled} of ${l.loginRequests} logins answered 429`;
 }
 
 /**
@@ -104,9 +109,22 @@ export const runLoad: SuiteRunner = async (ctx) => {
   }
   for (const a of prepared.accounts) redactor.add(a.password);
   for (const w of prepared.warnings) ctx.progress({ suite: 'load', kind: 'warn', message: redactor.text(w) });
-  const pool = prepared.info;
-  if (pool) ctx.progress({ suite: 'load', kind: 'info', message: poolLine(pool, plan.vus) });
-  plan.accounts = prepared.accounts;
+  if (prepared.info) ctx.progress({ suite: 'load', kind: 'info', message: poolLine(prepared.info, plan.vus) });
+  let logins: PreparedLogins;
+  try {
+    logins = await prepareLogins(ctx, cfg, plan, prepared.accounts);
+  } catch (e) {
+    return {
+      engine: engine.name, measurements: [], provenance: engine.name === 'k6' ? { k6: version } : { autocannon: version },
+      checks: [completedCheck('error', `the load run did not start: ${(e as Error).message}`, { ...base, requests: 0, ...(prepared.info ? { accounts: prepared.info } : {}) }, started, redactor)],
+    } satisfies SuiteOutput;
+  }
+  // The tokens the login phase took (other captures, such as ids, are not secrets and would blank figures out).
+  for (const a of logins.accounts) for (const v of [plan.session && a.login?.vars[plan.session.tokenVar], a.login?.session.refresh]) if (v) redactor.add(v);
+  for (const w of logins.warnings) ctx.progress({ suite: 'load', kind: 'warn', message: redactor.text(w) });
+  const pool = prepared.info && logins.info ? { ...prepared.info, logins: logins.info } : prepared.info;
+  if (logins.info) ctx.progress({ suite: 'load', kind: 'info', message: loginsLine(logins.info) });
+  plan.accounts = logins.accounts;
   let run: EngineRun;
   try {
     run = await engine.run(plan);

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { LoadConfig } from './config.ts';
 import type { PlanFile, PlanJourney, PoolAccount } from '../scenarios/journey-core.ts';
+import type { SessionSpec } from '../scenarios/session-core.ts';
 import type { MetricKpiDef } from '../config/kpis.ts';
 import { UsageError } from '../config/errors.ts';
 import { LOAD_LIMITS, parseLoadDuration } from './limits.ts';
@@ -31,6 +32,8 @@ export interface LoadPlan {
   env: Record<string, string>;
   /** The load account pool: VU i logs in as account i mod size. Empty: the journeys' own credentials. Never written to a file. */
   accounts: PoolAccount[];
+  /** How VUs read and renew their tokens (load/logins); absent: tokens are kept as captured. */
+  session?: SessionSpec;
   signal?: AbortSignal;
   onTick?: (tick: LoadTick) => void;
 }
@@ -106,6 +109,7 @@ export function planFile(p: LoadPlan): PlanFile {
   return {
     version: 1, baseUrl: p.baseUrl, vus: p.vus, duration: p.duration, journeys: p.journeys, thinkTimeS: p.thinkTimeS,
     requestTimeoutS: p.requestTimeoutS, gracefulStopS: p.gracefulStopS, insecureTls: p.insecureTls, thresholds: p.thresholds,
+    ...(p.session ? { session: p.session } : {}),
   };
 }
 

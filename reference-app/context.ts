@@ -29,6 +29,8 @@ export interface AppContext {
   userRateLimit: UserRateLimit | null;
   /** The window of the API and login limits (60 s unless a test shortens it, see StartReferenceOptions.limitWindowS). */
   limitWindowMs: number;
+  /** Testing only: the login limit per address, for every address (see GONOGO_REFERENCE_LOGIN_LIMIT), or null for the dialect's. */
+  loginRateLimit: UserRateLimit | null;
   /** A hash of a random password, verified for unknown users so that timing does not reveal them. */
   dummyHash: string;
 }

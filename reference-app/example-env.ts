@@ -22,6 +22,8 @@ export function exampleEnv(info: ReferenceInfo, o: { mailApiUrl?: string; kpiFil
     GONOGO_WEBHOOK_SECRET: info.webhookSecret, GONOGO_JWT_SECRET: info.jwtSecret,
     // The window of the platform's limits (60 s unless a test shortened it): the configs document the same rate.
     GONOGO_RATELIMIT_WINDOW_S: String(info.limitWindowS),
+    // A testing-only login limit (GONOGO_REFERENCE_LOGIN_LIMIT): the configs document it as the platform's own.
+    ...(info.loginRateLimit ? { GONOGO_LOGIN_LIMIT: String(info.loginRateLimit.max), GONOGO_LOGIN_WINDOW_S: String(info.loginRateLimit.windowMs / 1000) } : {}),
     ...(o.mailApiUrl ? { GONOGO_MAILBOX_URL: o.mailApiUrl } : {}),
     ...(info.mailDir ? { GONOGO_MAIL_DIR: info.mailDir } : {}),
     ...(info.unlimitedAddresses[0] ? { GONOGO_LOAD_SOURCE: info.unlimitedAddresses[0] } : {}),

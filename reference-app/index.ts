@@ -9,8 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { generateCerts } from './certs.ts';
 import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from './user-rate-limit.ts';
+import { ACCESS_TTL_ENV, LOGIN_RATE_LIMIT_ENV, accessTtlFrom, loginRateLimitFrom } from './login-knobs.ts';
 
 export { USER_RATE_LIMIT_ENV } from './user-rate-limit.ts';
+export { ACCESS_TTL_ENV, LOGIN_RATE_LIMIT_ENV } from './login-knobs.ts';
 import type { AppContext, UserRateLimit } from './context.ts';
 import { insertUser, openDatabase, type Db } from './db.ts';
 import { FlawSet } from './flaws.ts';
@@ -105,6 +107,8 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
   const unlimitedAddresses = opts.unlimitedAddresses ?? ['127.0.0.2'];
   const userRateLimit = opts.userRateLimit ?? userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
   const limitWindowS = opts.limitWindowS !== undefined ? limitWindowFrom(opts.limitWindowS, 'limitWindowS') : limitWindowFrom(env[LIMIT_WINDOW_ENV], LIMIT_WINDOW_ENV);
+  const loginRateLimit = loginRateLimitFrom(env[LOGIN_RATE_LIMIT_ENV]);
+  const accessTtlS = accessTtlFrom(env[ACCESS_TTL_ENV]);
   const password = secret(env.GONOGO_REFERENCE_PASSWORD, () => `${randomBytes(12).toString('base64url')}Aa1!`);
   const jwtSecret = flaws.has('weak-jwt-secret') ? 'secret' : secret(env.GONOGO_REFERENCE_JWT_SECRET, () => randomBytes(32).toString('base64url'));
   const webhookSecret = secret(env.GONOGO_REFERENCE_WEBHOOK_SECRET, () => `whsec_${randomBytes(24).toString('base64url')}`);
@@ -157,8 +161,8 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     let port = 0;
     const baseUrl = () => `https://${host}:${port}`;
     const ctx: AppContext = {
-      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, userRateLimit, limitWindowMs: limitWindowS * 1000, dummyHash,
-      tokens: new TokenService(seeded, jwtSecret, flaws, dialect),
+      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, userRateLimit, limitWindowMs: limitWindowS * 1000, loginRateLimit, dummyHash,
+      tokens: new TokenService(seeded, jwtSecret, flaws, dialect, accessTtlS),
       baseUrl,
       allowedOrigins: () => [baseUrl(), `https://localhost:${port}`],
     };
@@ -189,7 +193,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     return {
       baseUrl: baseUrl(), httpUrl: `http://${host}:${httpPort}`, host, port, httpPort, caFile, accounts,
       jwtSecret, webhookSecret, flaws: flaws.list(), dialect: dialect.name, ...(mailDir ? { mailDir } : {}), lockfile, openapiFile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
-      unlimitedAddresses, userRateLimit, limitWindowS, stop,
+      unlimitedAddresses, userRateLimit, limitWindowS, loginRateLimit, accessLifetimeS: ctx.tokens.accessLifetimeS, stop,
     };
   } catch (e) {
     await stop();

@@ -7,7 +7,11 @@ import { HttpError } from './context.ts';
  * one slot freeing at a time). @fastify/rate-limit only has fixed windows, so these two are written here,
  * each a few lines, to make the reference platform behave like those stacks.
  */
-export interface LimitRule { max: number; timeWindow: number; keyGenerator?: (req: FastifyRequest) => string }
+export interface LimitRule {
+  max: number; timeWindow: number; keyGenerator?: (req: FastifyRequest) => string;
+  /** Counts the allowlisted addresses too (the testing-only login limit). */
+  everyAddress?: boolean;
+}
 export type Algorithm = 'sliding' | 'token-bucket';
 
 export interface Limiter { take(key: string, rule: LimitRule, now: number): { ok: true } | { ok: false; retryAfterS: number } }
@@ -55,7 +59,7 @@ export function registerLimiter(app: FastifyInstance, o: {
   app.addHook('preHandler', async (req, reply) => {
     const own = (req.routeOptions.config as { rateLimit?: LimitRule | false } | undefined)?.rateLimit;
     const rule = own === false ? false : own ?? (o.global ? o.global(req) : false);
-    if (!rule || o.skip(req)) return;
+    if (!rule || (o.skip(req) && !rule.everyAddress)) return;
     // A route's own rule counts apart from the global one, as @fastify/rate-limit does.
     const key = own ? `${req.routeOptions.url}:${(own.keyGenerator ?? o.key)(req)}` : o.key(req);
     const r = limiter.take(key, rule, Date.now());

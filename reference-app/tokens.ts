@@ -30,9 +30,9 @@ export class TokenService {
   private readonly key: Uint8Array;
   readonly accessLifetimeS: number;
 
-  constructor(private readonly db: Db, secret: string, private readonly flaws: FlawSet, private readonly dialect: Dialect) {
+  constructor(private readonly db: Db, secret: string, private readonly flaws: FlawSet, private readonly dialect: Dialect, accessTtlS?: number | null) {
     this.key = new TextEncoder().encode(secret);
-    this.accessLifetimeS = flaws.has('long-lived-tokens') ? 86_400 : 900;
+    this.accessLifetimeS = flaws.has('long-lived-tokens') ? 86_400 : accessTtlS ?? 900;
   }
 
   async issue(user: Pick<UserRow, 'id' | 'email' | 'role'>): Promise<TokenPair> {

@@ -38,5 +38,9 @@ export interface ReferenceInfo {
   userRateLimit: { max: number; windowMs: number } | null;
   /** The window of the API and login limits in seconds (60 unless shortened for tests). */
   limitWindowS: number;
+  /** The login limit per address in force for every address (testing mode, GONOGO_REFERENCE_LOGIN_LIMIT), or null for the dialect's. */
+  loginRateLimit: { max: number; windowMs: number } | null;
+  /** Lifetime of the access tokens, in seconds. */
+  accessLifetimeS: number;
   stop(): Promise<void>;
 }

@@ -122,6 +122,23 @@ export const EndpointStats = z.object({
 }).strict();
 export type EndpointStats = z.infer<typeof EndpointStats>;
 
+/** The login phase before the load (load.logins.mode setup): the pool's logins, paced by the declared login model. */
+export const LoadLogins = z.object({
+  mode: z.literal('setup'),
+  /** Accounts whose `once` steps succeeded (their VUs started with a token). */
+  loggedIn: z.number().int().nonnegative(),
+  /** How long the phase took, first login to last answer. */
+  ms: z.number().nonnegative(),
+  /** Requests sent to the login route, and how many the platform answered 429 (each waited out and retried). */
+  loginRequests: z.number().int().nonnegative(),
+  throttled: z.number().int().nonnegative(),
+  /** The model the logins were paced by, e.g. "sliding 30/60s keyed by address". */
+  model: z.string(),
+  /** load.logins.maxS in force. */
+  maxS: z.number().positive(),
+}).strict();
+export type LoadLogins = z.infer<typeof LoadLogins>;
+
 /** Whose credentials the virtual users ran with: a pool from load.accounts, or the one account written in the journeys. */
 export const LoadAccounts = z.object({
   source: z.enum(['journey', 'list', 'listEnv', 'register']),
@@ -131,6 +148,7 @@ export const LoadAccounts = z.object({
   requested: z.number().int().positive().optional(),
   /** How long gonogo spent registering and verifying the pool before the load started. */
   setupMs: z.number().nonnegative().optional(),
+  logins: LoadLogins.optional(),
 }).strict();
 export type LoadAccounts = z.infer<typeof LoadAccounts>;
 

@@ -3,6 +3,8 @@
  * autocannon engine. Pure code only (no Node or k6 APIs) so it runs in either runtime.
  */
 
+import type { Session, SessionSpec } from './session-core.ts';
+
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 export interface PlanStep {
@@ -17,6 +19,8 @@ export interface PlanStep {
   capture: Record<string, string>;
   bearer?: string;
   once: boolean;
+  /** Set by gonogo on the steps that hit the login route (smoke.login): their answer opens the VU's session. */
+  login?: boolean;
 }
 
 export interface PlanJourney {
@@ -38,12 +42,19 @@ export interface PlanFile {
   insecureTls: boolean;
   /** k6 threshold expressions per metric, from the KPI file. */
   thresholds: Record<string, string[]>;
+  /** How VUs read and renew their tokens; absent when the journeys do not log in. */
+  session?: SessionSpec;
 }
 
 export type Vars = Record<string, string>;
 
 /** One account of the load pool; reaches the engines through memory or the environment, never a file. */
-export interface PoolAccount { email: string; password: string }
+export interface PoolAccount {
+  email: string;
+  password: string;
+  /** Set by the login phase: what the account's `once` steps captured and its session; its VU skips those steps. */
+  login?: { vars: Vars; session: Session };
+}
 
 /** Env var carrying the pool to k6 as JSON (k6's setup data would land in the end-of-test summary file). */
 export const ACCOUNTS_ENV = 'GONOGO_ACCOUNTS';

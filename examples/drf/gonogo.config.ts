@@ -66,7 +66,8 @@ export default defineConfig({
     // DRF throttles keep a sliding log: UserRateThrottle 100/min on the API, a scoped 60/min per address on login.
     ratelimit: {
       api: { method: 'GET', path: '/api/v1/auth/user/', key: 'user', algorithm: 'sliding', windowS },
-      login: { key: 'address', limit: 60, windowS, algorithm: 'sliding' },
+      // GONOGO_LOGIN_LIMIT / GONOGO_LOGIN_WINDOW_S: a platform started with another login limit (the reference platform's load tests).
+      login: { key: 'address', limit: Number(env('GONOGO_LOGIN_LIMIT', '60')), windowS: Number(env('GONOGO_LOGIN_WINDOW_S', String(windowS))), algorithm: 'sliding' },
       anonymous: { method: 'GET', path: '/api/v1/auth/user/', algorithm: 'sliding', windowS },
     },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },

@@ -70,7 +70,7 @@ export class AutocannonEngine implements LoadEngine {
       const data: WorkerInput = {
         baseUrl: plan.baseUrl, connections, journeys: plan.journeys, durationS: plan.durationS,
         thinkTimeS: plan.thinkTimeS, requestTimeoutS: plan.requestTimeoutS, sourceAddress: plan.sourceAddress, env: plan.env,
-        accounts: plan.accounts, vuOffset: offsets[i]!,
+        accounts: plan.accounts, vuOffset: offsets[i]!, ...(plan.session ? { session: plan.session } : {}),
       };
       const w = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       let markReady!: () => void;

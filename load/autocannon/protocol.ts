@@ -1,4 +1,5 @@
 import type { PlanJourney, PoolAccount } from '../../scenarios/journey-core.ts';
+import type { SessionSpec } from '../../scenarios/session-core.ts';
 import type { CollectorDump } from '../collector.ts';
 
 export interface WorkerInput {
@@ -14,6 +15,8 @@ export interface WorkerInput {
   /** The whole pool; this worker's VUs are numbered from vuOffset + 1, so VU ids (and accounts) are unique across workers. */
   accounts: PoolAccount[];
   vuOffset: number;
+  /** How VUs read and renew their tokens. */
+  session?: SessionSpec;
 }
 
 export type WorkerMessage =

@@ -52,11 +52,11 @@ function runJourney(j: PlanJourney, connections: number): { instance: autocannon
     opts.setupClient = (client) => {
       const c = client as unknown as AcClient;
       vuSeq += 1;
-      const vu = new VirtualUser(j, collector, input.thinkTimeS * 1000, env, vuSeq, accountFor(input.accounts, vuSeq));
+      const vu = new VirtualUser(j, collector, input.thinkTimeS * 1000, env, vuSeq, accountFor(input.accounts, vuSeq), input.session);
       users.set(client, vu);
       c.setRequests([{
         setupRequest: (req: object) => ({ ...req, ...vu.nextRequest(prefix) }),
-        onResponse: (status: number, body: string) => vu.onResponse(status, body),
+        onResponse: (status: number, body: string, _context: unknown, headers: Record<string, string | string[]>) => vu.onResponse(status, body, headers),
       }]);
       const send = c._doRequest.bind(c);
       // autocannon has no think time: hold the connection's next request for the owed pause.

@@ -64,7 +64,7 @@ export class K6Engine implements LoadEngine {
     if (plan.accounts.length > 0) {
       // The environment, not a file and not setup() data: k6 writes setup data into its end-of-test summary.
       env[ACCOUNTS_ENV] = JSON.stringify(plan.accounts);
-      if (Buffer.byteLength(env[ACCOUNTS_ENV]) > MAX_POOL_ENV_BYTES) throw new EngineError(`the account pool (${plan.accounts.length} accounts) is too large to hand to k6 in its environment (over ${MAX_POOL_ENV_BYTES} bytes); use fewer accounts or the autocannon engine`);
+      if (Buffer.byteLength(env[ACCOUNTS_ENV]) > MAX_POOL_ENV_BYTES) throw new EngineError(`the account pool (${plan.accounts.length} accounts) is too large to hand to k6 in its environment (over ${MAX_POOL_ENV_BYTES} bytes); use fewer accounts, the autocannon engine${plan.accounts.some((a) => a.login) ? ', or load.logins.mode "journey" (the tokens the login phase took travel with the pool)' : ''}`);
     }
     if (plan.caFile && !plan.insecureTls) env.SSL_CERT_FILE = await caBundle(plan.caFile, dir);
 

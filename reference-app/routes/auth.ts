@@ -84,9 +84,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     app.post(paths.verify, async (req) => verify(str(req.body, v.field)));
   }
 
+  // Testing only: one login limit per address that no allowlist lifts (GONOGO_REFERENCE_LOGIN_LIMIT); `everyAddress` tells the dialects' own limiters.
+  const testingLoginLimit = ctx.loginRateLimit
+    ? { max: ctx.loginRateLimit.max, timeWindow: ctx.loginRateLimit.windowMs, keyGenerator: (req: { ip: string }) => `login:${req.ip}`, allowList: () => false, everyAddress: true }
+    : undefined;
   app.post(paths.login, {
     config: {
-      rateLimit: flaws.has('no-login-rate-limit') ? false : {
+      rateLimit: flaws.has('no-login-rate-limit') ? false : testingLoginLimit ?? {
         max: dialect.limits.login.max, timeWindow: ctx.limitWindowMs,
         keyGenerator: (req) => (dialect.limits.login.key === 'address' ? `login:${req.ip}` : `login:${req.ip}:${str(req.body, auth.loginEmailField).trim().toLowerCase()}`),
       },

@@ -48,6 +48,14 @@ export function accountsSentence(load: LoadResult): string | null {
   return `${load.vus} VUs shared ${a.size} accounts from ${from} (VU i used account i mod ${a.size})${setup}.`;
 }
 
+/** How the pool logged in before the load (load.logins.mode setup): how long it took, at which rate, and any 429. */
+export function loginsSentence(load: LoadResult): string | null {
+  const l = load.accounts?.logins;
+  if (!l) return null;
+  const of = Math.min(load.accounts!.size, load.vus);
+  return `gonogo logged in ${l.loggedIn} of ${of} load accounts before the load in ${(l.ms / 1000).toFixed(1)} s, paced to the login model (${l.model}); ${l.throttled === 0 ? 'no login was' : `${l.throttled} of ${l.loginRequests} logins were`} answered 429.`;
+}
+
 /** The sentence when the errors are mostly 429: the load measured the target's limiter, not the target. */
 export function throttleSentence(load: LoadResult): string | null {
   if (load.requests === 0) return null;
@@ -63,5 +71,7 @@ export function loadNotes(load: LoadResult): { text: string; warn: boolean }[] {
   if (throttled) out.push({ text: throttled, warn: true });
   const accounts = accountsSentence(load);
   if (accounts) out.push({ text: accounts, warn: Boolean(load.accounts && load.accounts.size < load.vus) });
+  const logins = loginsSentence(load);
+  if (logins) out.push({ text: logins, warn: load.accounts!.logins!.throttled > 0 });
   return out;
 }
