@@ -1,6 +1,6 @@
 import { test } from '@playwright/test';
-import { check, covered } from './outcome.ts';
-import { gaveCredential, login, ok } from './auth.ts';
+import { check, control, covered, requireControl } from './outcome.ts';
+import { MAIN_USER, gaveCredential, login, ok, verifiedUser } from './auth.ts';
 import type { Api } from './http.ts';
 import { retryAfterS } from './http.ts';
 import type { SmokePlan } from './plan.ts';
@@ -35,6 +35,11 @@ export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder
   const waitS = c.demoWaitS ?? 2 * lim.model.windowMs / 1000;
   test.setTimeout(test.info().timeout + waitS * 1000);
   await sharedKeysSection(plan, async () => {
+    // The control: an account of the suite logs in through the same mapping now, or every refusal below proves nothing
+    // (a broken login mapping, a login route down, an address already locked out refuse every pair alike).
+    const known = await requireControl('a verified account of the suite', () => verifiedUser(api, plan, MAIN_USER));
+    const right = await requireControl('login with the right password', () => login(api, plan, known.email, known.password));
+    control(right.session, `an account of the suite could not log in with its right password (${right.res.status}): the demo pairs' refusals would prove nothing`);
     // Each address gets the lockout threshold's attempts: that many failures lock, so the last one is still answered honestly.
     const perAddress = plan.params.lockout.attempts;
     const claim = demoClaim({
