@@ -18,8 +18,8 @@ const k6 = k6OnPath();
 const VUS = 12;
 /** 5 logins per 10 s per address, for every address: a burst of the pool's 12 logins is 7 over. */
 const LOGIN_LIMIT = '5/10000';
-/** Tokens live 12 s (renewed 5 s early): a 25 s run renews each one at least twice. */
-const TTL_S = 12;
+/** Tokens live 10 s (renewed 5 s early): a 15 s run renews each one at least twice. */
+const TTL_S = 10;
 
 async function ctxFor(t: ReferenceTarget, engine: 'k6' | 'autocannon', mode: 'setup' | 'journey', events: ProgressEvent[], accounts: unknown): Promise<SuiteContext> {
   const base = await loadExampleConfig(t.info, { suites: ['load'] });
@@ -36,7 +36,7 @@ async function ctxFor(t: ReferenceTarget, engine: 'k6' | 'autocannon', mode: 'se
   });
   return {
     config, configDir: process.cwd(), kpis, outDir: mkdtempSync(join(tmpdir(), 'gonogo-logins-')), signal: new AbortController().signal,
-    progress: (e) => events.push(e), reference: t.info, load: { vus: VUS, duration: '25s', engine }, secrets: new Set(t.secrets),
+    progress: (e) => events.push(e), reference: t.info, load: { vus: VUS, duration: '15s', engine }, secrets: new Set(t.secrets),
   };
 }
 

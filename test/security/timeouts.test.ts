@@ -26,6 +26,6 @@ describe('a security probe that runs out of time names the setting', () => {
 
   it('a TLS handshake: security.tls.handshakeTimeoutMs', async () => {
     const r = await handshake({ host: '127.0.0.1', port, timeoutMs: 200, setting: 'security.tls.handshakeTimeoutMs' }, { ca: [] });
-    expect(r).toEqual({ ok: false, error: 'no handshake within 200 ms (security.tls.handshakeTimeoutMs)' });
+    expect(r).toEqual({ ok: false, refusal: 'unknown', error: 'no handshake within 200 ms (security.tls.handshakeTimeoutMs)' });
   });
 });
