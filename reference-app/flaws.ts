@@ -23,7 +23,7 @@ export const FLAWS: Flaw[] = [
   { name: 'stale-webhook', description: 'Webhook signatures are verified but their timestamp age is not (no 300 s tolerance)', mustFail: ['escrow.webhook-stale'] },
   { name: 'webhook-replay', description: 'A replayed payment event is processed again: it funds the order twice and re-opens a released escrow', mustFail: ['escrow.replay-funds-once'] },
   { name: 'release-unauthenticated', description: 'The release route has no auth at all: anyone, signed in or not, can release a funded order', mustFail: ['escrow.release-anonymous', 'escrow.release-other-client', 'escrow.release-manufacturer'],
-    // The anonymous sweep reaches the release handler, which answers 409 (the order is not ready): neither open nor refused.
+    // The anonymous sweep reaches the release handler, which answers 404 for the sweep's unknown id: neither open nor refused.
     mustError: ['auth.openapi-sweep'] },
   { name: 'amount-mismatch-funds', description: 'A payment funds the order whatever its amount or currency', mustFail: ['escrow.amount-mismatch'] },
   { name: 'replay-credits-again', description: "A replayed payment event is answered as a duplicate but credited again: the order's state holds, only its paid amount grows", mustFail: ['escrow.replay-funds-once'] },

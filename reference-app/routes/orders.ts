@@ -164,7 +164,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
   app.post(paths.release, async (req) => {
     const o = orderById(db, Number(idOf(req)));
     // The flaw models a route that lost its auth dependency: no identity, so no ownership check either.
-    if (flaws.has('release-unauthenticated') && o) return releaseOrder(o);
+    if (flaws.has('release-unauthenticated')) {
+      if (!o) throw new HttpError(404, 'Order not found');
+      return releaseOrder(o);
+    }
     const u = requireUser(req.user);
     const owner = o !== undefined && o.client_id === u.id;
     const allowed = o !== undefined && (owner

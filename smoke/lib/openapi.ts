@@ -13,6 +13,8 @@ type Doc = {
   basePath?: string;
 };
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+/** The value of every path parameter in the sweep. */
+export const SWEEP_ID = '999999999';
 
 async function loadDoc(api: Api, plan: SmokePlan): Promise<Doc> {
   const src = plan.config.openapi!;
@@ -61,8 +63,9 @@ export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{
       if (!op) continue;
       const security = op.security ?? doc.security ?? [];
       if (!Array.isArray(security) || security.length === 0) continue;
-      // Path parameters get a plausible id: the point is the auth layer, which answers before any lookup.
-      const concrete = prefix + path.replace(/\{[^}]+\}/g, '1');
+      // Path parameters get an id no object has: the auth layer answers before any lookup, and a route without one
+      // answers "not found" instead of acting on a real object (the sweep never releases or deletes anything).
+      const concrete = prefix + path.replace(/\{[^}]+\}/g, SWEEP_ID);
       const method = m.toUpperCase();
       const r = await api.send({ method, path: concrete, ...(m === 'get' || m === 'delete' ? {} : { json: {} }) });
       called++;
