@@ -3,7 +3,7 @@ import { MAIN_USER, SECOND_USER, verifiedUser, clientSession, gaveCredential, lo
 import { algNone, claims, expired, isJwt, tamper, weakSecretsThatVerify } from '../lib/jwt.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
 import { counterpartyActor } from '../flow/actors.ts';
-import { tokenFrom, withFields } from '../lib/accounts.ts';
+import { withFields } from '../lib/accounts.ts';
 import { getPath } from '../lib/jsonpath.ts';
 import { privilegedFields } from '../lib/mass-assignment.ts';
 import { describeOutcome, judgeFields, type FieldOutcome } from '../lib/mass-split.ts';
