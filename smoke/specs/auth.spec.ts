@@ -44,10 +44,9 @@ test('[auth.login-roles] each configured role can log in', async ({ api, plan, r
 });
 
 test('[auth.login-uniform-failure] wrong password and unknown user get the same answer', async ({ api, plan, rec }) => {
-  const user = await requireControl('a verified account of the suite', () => userSession(api, plan, MAIN_USER));
   // A fresh login with the right password: the login route works now, so the two refusals below are about the credentials.
-  const known = await requireControl('a verified account of the suite', () => verifiedUser(api, plan, MAIN_USER));
-  const right = await requireControl('login with the right password', () => login(api, plan, known.email, known.password));
+  const user = await requireControl('a verified account of the suite', () => verifiedUser(api, plan, MAIN_USER));
+  const right = await requireControl('login with the right password', () => login(api, plan, user.email, user.password));
   control(right.session, `the right password did not log in (${right.res.status})`);
   const wrong = await login(api, plan, user.email, strongPassword());
   const unknown = await login(api, plan, newEmail(plan, 'nobody-here'), strongPassword());
