@@ -32,7 +32,7 @@ function byAddress(pairs: readonly DemoPair[]): string {
 export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder): Promise<void> {
   const c = plan.config;
   const lim = resolveLimiters(c, plan.params).login;
-  const waitS = c.demoWaitS ?? 2 * lim.model.windowMs / 1000;
+  const waitS = plan.budget.demoWaitS;
   test.setTimeout(test.info().timeout + waitS * 1000);
   await sharedKeysSection(plan, async () => {
     // The control: an account of the suite logs in through the same mapping now, or every refusal below proves nothing

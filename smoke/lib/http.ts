@@ -132,7 +132,7 @@ export class Api {
       });
       if (res.status !== 429 || req.expect429) return res;
       const wait = retryAfterS(hdrs);
-      if (attempt >= 1 || wait === undefined || wait > this.plan.config.ratelimit.maxWaitS) {
+      if (attempt >= 1 || wait === undefined || wait > this.plan.budget.maxWaitS) {
         throw new RateLimited(`${method} ${new URL(url).pathname} answered 429 (Retry-After ${hdrs['retry-after'] ?? 'absent'})`);
       }
       await sleep(wait * 1000 + 100);

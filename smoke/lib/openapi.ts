@@ -13,8 +13,6 @@ type Doc = {
   basePath?: string;
 };
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-/** The value of every path parameter in the sweep. */
-export const SWEEP_ID = '999999999';
 
 async function loadDoc(api: Api, plan: SmokePlan): Promise<Doc> {
   const src = plan.config.openapi!;
@@ -65,7 +63,7 @@ export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{
       if (!Array.isArray(security) || security.length === 0) continue;
       // Path parameters get an id no object has: the auth layer answers before any lookup, and a route without one
       // answers "not found" instead of acting on a real object (the sweep never releases or deletes anything).
-      const concrete = prefix + path.replace(/\{[^}]+\}/g, SWEEP_ID);
+      const concrete = prefix + path.replace(/\{[^}]+\}/g, encodeURIComponent(plan.config.openapiSweep.pathParamValue));
       const method = m.toUpperCase();
       const r = await api.send({ method, path: concrete, ...(m === 'get' || m === 'delete' ? {} : { json: {} }) });
       called++;

@@ -17,7 +17,7 @@ const misMapped = (c: Config): Config => {
     smoke: {
       ...s,
       // The platform answers 401, which this list does not call a refusal.
-      openapiSweep: { refusedStatuses: [403] },
+      openapiSweep: { ...s.openapiSweep, refusedStatuses: [403] },
       // A route that answers 200: no error page is provoked.
       debugProbes: [...s.debugProbes, { method: 'GET', path: s.health.routes[0]! }],
       // A route the CORS probe's session may not read: an error answer's headers prove nothing.
