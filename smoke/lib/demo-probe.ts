@@ -55,7 +55,7 @@ export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder
       waitMs: waitS * 1000, ...(c.demoAttemptsMax !== undefined ? { maxAttempts: c.demoAttemptsMax } : {}), clock: realClock,
       send: async ({ email, password }) => {
         // The demo passwords are a public list, not secrets: registering them would mask words like "password" in every report.
-        const { res } = await login(api, plan, email, password, { publicPassword: true, expect429: true });
+        const { res } = await login(api, plan, email, password, { publicPassword: true, expect429: true, paced: true });
         if (res.status === 429) return { kind: 'limited', retryAfterS: retryAfterS(res.headers) };
         return ok(res) || gaveCredential(res, plan) ? { kind: 'in' } : { kind: 'out' };
       },
