@@ -6,7 +6,7 @@ import { metricDef } from './metrics.ts';
 import { ConfigError, InputError, formatZodIssues } from './errors.ts';
 import { isMissingFile, readInputText } from './read-input.ts';
 import type { Area, SuiteName } from '../reports/schema.ts';
-import { AREA_SUITE } from '../reports/catalogue.ts';
+import { AREA_SUITE, currentCheckId } from '../reports/catalogue.ts';
 import { LOAD_LIMITS, parseLoadDuration } from '../load/limits.ts';
 
 
@@ -33,14 +33,15 @@ const KpiEntry = z.object({
   metric: z.string().min(1).optional(),
   threshold: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   /** Check ids or `area.*` patterns that must all pass. */
-  checks: z.array(z.string().min(1)).min(1).optional(),
+  // A renamed check's old id reads as its new one (reports/catalogue.ts RENAMED_CHECKS).
+  checks: z.array(z.string().min(1).transform(currentCheckId)).min(1).optional(),
 }).strict().superRefine((k, ctx) => {
   if (k.checks && (k.metric || k.threshold)) ctx.addIssue({ code: 'custom', message: 'a KPI has either metric + threshold or checks, not both' });
   else if (!k.checks && !(k.metric && k.threshold)) ctx.addIssue({ code: 'custom', message: 'a KPI needs metric + threshold (e.g. http_req_duration, p(95)<200) or a checks list' });
 });
 
 const Waiver = z.object({
-  check: z.string().optional(),
+  check: z.string().transform(currentCheckId).optional(),
   kpi: z.string().optional(),
   reason: z.string().min(1),
   owner: z.string().min(1),

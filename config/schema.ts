@@ -3,6 +3,7 @@ import { SmokeConfig } from '../smoke/config.ts';
 import { SecurityConfig } from '../security/config.ts';
 import { LoadConfig } from '../load/config.ts';
 import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
+import { currentCheckId } from '../reports/catalogue.ts';
 import { targetUrlProblem } from '../core/url.ts';
 
 /** An environment variable *name*: secrets never live in the config file itself. */
@@ -48,7 +49,9 @@ export const ConfigSchema = z.object({
    * login page). Top level, beside the platform's description, since the ids span suites. A declared check that skips is
    * not-applicable and leaves the report complete; one that runs keeps its outcome, a failure included.
    */
-  notApplicable: z.record(z.string(), z.string().trim().min(1, 'say why the check does not apply to this platform')).default({}),
+  // A renamed check's old id reads as its new one (reports/catalogue.ts RENAMED_CHECKS).
+  notApplicable: z.record(z.string(), z.string().trim().min(1, 'say why the check does not apply to this platform')).default({})
+    .transform((r) => Object.fromEntries(Object.entries(r).map(([id, why]) => [currentCheckId(id), why]))),
 }).strict();
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -22,20 +22,20 @@ export const FLAWS: Flaw[] = [
   { name: 'unsigned-webhook', description: 'Payment webhooks are accepted without verifying the Stripe signature (so stale ones pass too)', mustFail: ['escrow.webhook-bad-signature', 'escrow.webhook-stale'] },
   { name: 'stale-webhook', description: 'Webhook signatures are verified but their timestamp age is not (no 300 s tolerance)', mustFail: ['escrow.webhook-stale'] },
   { name: 'webhook-replay', description: 'A replayed payment event is processed again: it funds the order twice and re-opens a released escrow', mustFail: ['escrow.replay-funds-once'] },
-  { name: 'release-unauthenticated', description: 'The release route has no auth at all: anyone, signed in or not, can release a funded order', mustFail: ['escrow.release-anonymous', 'escrow.release-other-client', 'escrow.release-manufacturer'],
+  { name: 'release-unauthenticated', description: 'The release route has no auth at all: anyone, signed in or not, can release a funded order', mustFail: ['escrow.release-anonymous', 'escrow.release-other-client', 'escrow.release-counterparty'],
     // The anonymous sweep reaches the release handler, which answers 404 for the sweep's unknown id: neither open nor refused.
     mustError: ['auth.openapi-sweep'] },
   { name: 'amount-mismatch-funds', description: 'A payment funds the order whatever its amount or currency', mustFail: ['escrow.amount-mismatch'] },
   { name: 'replay-credits-again', description: "A replayed payment event is answered as a duplicate but credited again: the order's state holds, only its paid amount grows", mustFail: ['escrow.replay-funds-once'] },
   { name: 'idor-release', description: 'Any client (not only the owner) can release a funded, approved order', mustFail: ['escrow.release-other-client'] },
-  { name: 'manufacturer-release', description: "The order's manufacturer can release the escrow to itself", mustFail: ['escrow.release-manufacturer'] },
+  { name: 'manufacturer-release', description: "The order's manufacturer can release the escrow to itself", mustFail: ['escrow.release-counterparty'] },
   { name: 'release-without-approval', description: 'A funded order can be released before every milestone is approved', mustFail: ['escrow.release-needs-approval'] },
   { name: 'patch-marks-paid', description: 'PATCH /api/orders/:id honours status/paid/funded, so a client can mark its order paid', mustFail: ['escrow.mark-paid-refused'] },
   { name: 'invalid-amount', description: 'Orders with zero or negative amounts are accepted', mustFail: ['escrow.invalid-amount'] },
   {
     name: 'release-not-recorded', description: 'Release answers success but the order stays funded (the payout is never recorded)', mustFail: ['escrow.happy-path'],
     // Every other escrow check stands on the happy path, which is what this flaw breaks.
-    mustError: ['escrow.unfunded-release-refused', 'escrow.mark-paid-refused', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.amount-mismatch', 'escrow.replay-funds-once', 'escrow.release-other-client', 'escrow.release-manufacturer', 'escrow.release-anonymous', 'escrow.release-needs-approval', 'escrow.steps-other-client', 'escrow.invalid-amount'],
+    mustError: ['escrow.unfunded-release-refused', 'escrow.mark-paid-refused', 'escrow.webhook-bad-signature', 'escrow.webhook-stale', 'escrow.amount-mismatch', 'escrow.replay-funds-once', 'escrow.release-other-client', 'escrow.release-counterparty', 'escrow.release-anonymous', 'escrow.release-needs-approval', 'escrow.steps-other-client', 'escrow.invalid-amount'],
   },
   // email verification
   { name: 'unverified-login', description: 'Users who never verified their email can log in', mustFail: ['email.unverified-blocked'] },

@@ -51,7 +51,7 @@ export const CHECK_DOCS = {
   'escrow.amount-mismatch': { control: `${HAPPY}; after the bent events the right payment funds the same order`, keys: [...FLOW, 'smoke.escrow.amount', 'smoke.escrow.currency', 'smoke.escrow.otherCurrency'] },
   'escrow.replay-funds-once': { control: FUNDED, keys: [...FLOW, 'smoke.escrow.order.paidAmountPath'] },
   'escrow.release-other-client': { control: `${HAPPY}; a second client logs in and the order is ready for release`, keys: FLOW },
-  'escrow.release-manufacturer': { control: `${HAPPY}; an account of \`smoke.roles.counterparty\` logs in`, keys: [...FLOW, 'smoke.roles.counterparty'] },
+  'escrow.release-counterparty': { control: `${HAPPY}; an account of \`smoke.roles.counterparty\` logs in`, keys: [...FLOW, 'smoke.roles.counterparty'] },
   'escrow.release-anonymous': { control: `${HAPPY}; the order is ready for release`, keys: FLOW },
   'escrow.release-needs-approval': { control: `${HAPPY}; the order is funded`, keys: FLOW },
   'escrow.steps-other-client': { control: `${HAPPY}; each step refused to the second client then works for the owner`, keys: FLOW },

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { InputError } from '../config/errors.ts';
 import { readInputText } from '../config/read-input.ts';
 import { Report, SCHEMA_VERSION } from './schema.ts';
+import { currentCheckId } from './catalogue.ts';
 
 /** Writes via a temporary file and rename, so a reader never sees half a file and a crash never damages the old one. */
 export async function writeAtomic(path: string, content: string): Promise<void> {
@@ -50,5 +51,7 @@ export function parseReportText(text: string, path: string): Report {
     const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
     throw new InputError(`${path} does not match the report schema version ${SCHEMA_VERSION}: ${first}`);
   }
-  return parsed.data;
+  // A report written before a check was renamed reads with the new id, so compare and trend line the two up.
+  const report = parsed.data;
+  return { ...report, checks: report.checks.map((c) => (currentCheckId(c.id) === c.id ? c : { ...c, id: currentCheckId(c.id) })) };
 }

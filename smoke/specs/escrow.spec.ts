@@ -180,7 +180,7 @@ test('[escrow.release-other-client] another client cannot release the order', as
   check(refused(r) && !released, `another client released the order (${r.status}, "${String(state)}")`);
 });
 
-test('[escrow.release-manufacturer] the counterparty cannot release the order', async ({ api, plan, rec }) => {
+test('[escrow.release-counterparty] the counterparty cannot release the order', async ({ api, plan, rec }) => {
   const role = plan.config.roles.counterparty;
   skip.notConfigured(!hasCounterparty(plan), `no ${role} account configured (smoke.accounts, smoke.roles.counterparty)`);
   const c = (await actors(api, plan)).counterparty!;

@@ -15,7 +15,7 @@ describe('adaptReport', () => {
       spec('[auth.openapi-sweep] sweep', result('skipped'), [{ type: 'skip', description: 'no OpenAPI document configured' }]),
       spec('[escrow.webhook-stale] stale', result('failed', { error: { message: 'CheckFailed: [gonogo:fail] a stale webhook answered 200\n\n  12 | code frame' } })),
       spec('[escrow.release-anonymous] anon', result('failed', { error: { message: 'TypeError: Cannot read properties of undefined' } })),
-      spec('[escrow.release-manufacturer] maker', result('failed', { error: { message: 'ControlFailed: [gonogo:error] positive control failed: manufacturer login' } })),
+      spec('[escrow.release-counterparty] maker', result('failed', { error: { message: 'ControlFailed: [gonogo:error] positive control failed: manufacturer login' } })),
       spec('[health.routes] health', result('timedOut')),
     ]), new Redactor());
     const by = Object.fromEntries(out.checks.map((c) => [c.id, c]));
@@ -25,7 +25,7 @@ describe('adaptReport', () => {
     expect(by['escrow.webhook-stale']!.status).toBe('fail');
     expect(by['escrow.webhook-stale']!.evidence.message).toBe('a stale webhook answered 200');
     expect(by['escrow.release-anonymous']!.status).toBe('error');
-    expect(by['escrow.release-manufacturer']!.status).toBe('error');
+    expect(by['escrow.release-counterparty']!.status).toBe('error');
     expect(by['health.routes']!.status).toBe('error');
     for (const c of out.checks) expect(CheckResult.safeParse(c).success).toBe(true);
   });
