@@ -39,7 +39,7 @@ export function reasonKind(reason: string): 'blocking' | 'incomplete' | 'note' {
 }
 
 /**
- * The one place GO or NO-GO is decided (DESIGN.md, verdict rules). Renderers read the result and
+ * The one place GO or NO-GO is decided (the verdict rules in README.md, The report). Renderers read the result and
  * never recompute it. Anything that could not be judged pushes towards NO-GO or incomplete, never GO.
  */
 export function decide(input: VerdictInput): Verdict {

@@ -9,7 +9,7 @@ const all = ['smoke', 'security', 'load'] as const;
 const base: VerdictInput = { checks: [], kpis: [], selected: [...all], suiteErrors: [], interrupted: false, regressions: [], waivers: [], today: '2026-11-22' };
 const go = (over: Partial<VerdictInput>) => decide({ ...base, ...over });
 
-describe('the verdict (DESIGN.md rules)', () => {
+describe('the verdict (the rules in README.md, The report)', () => {
   it('is GO and complete when every check and KPI passes and all suites ran', () => {
     expect(go({ checks: [check('auth.rbac', 'pass')], kpis: [kpi('http.p95', 'pass')] })).toEqual({ decision: 'GO', complete: true, reasons: [] });
   });
