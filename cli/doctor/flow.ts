@@ -54,6 +54,11 @@ export async function walkFlow(api: DoctorSender, plan: SmokePlan, actors: Actor
       rows.push({ step, status: 'skip', sent: '-', answered: `not sent: ${broken} did not answer as mapped`, expected: '' });
       continue;
     }
+    if (s.as === 'counterparty' && s.role !== 'confirm-payment' && !actors.counterparty && plan.config.accounts.some((a) => a.role === plan.config.roles.counterparty)) {
+      rows.push({ step, status: 'skip', sent: '-', answered: `not sent: no session of the ${plan.config.roles.counterparty} account (see the logins above)`, expected: '' });
+      broken = s.name;
+      continue;
+    }
     let res: Res[];
     try {
       res = await flow.send(s);

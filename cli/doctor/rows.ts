@@ -2,8 +2,11 @@ import type { Res } from '../../smoke/lib/http.ts';
 import type { TokenSource } from '../../smoke/config.ts';
 import { pathOf } from './sender.ts';
 
-/** ok: answered as mapped; fail: did not, `key` names the setting to change; skip: not sent, `answered` says why. */
-export type RowStatus = 'ok' | 'fail' | 'skip';
+/**
+ * ok: answered as mapped; fail: did not, `key` names the setting to change; skip: not sent, because the config does not
+ * map it or an earlier step failed (`answered` says which); held: mapped but not sent, to stay within a limit's budget.
+ */
+export type RowStatus = 'ok' | 'fail' | 'skip' | 'held';
 
 export interface Row {
   step: string;

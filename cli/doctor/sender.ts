@@ -30,6 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class DoctorSender implements Sender {
   readonly sent: SentLine[] = [];
+  pacedMs = 0;
   private readonly http: LoadSender;
 
   constructor(private readonly plan: SmokePlan, o: { caFile?: string }) {
@@ -40,7 +41,10 @@ export class DoctorSender implements Sender {
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
     const { model } = resolveLimiters(this.plan.config, this.plan.params)[identity === 'anonymous' ? 'anonymous' : 'api'];
     const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(model.limit * 0.9)), model.windowMs);
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) {
+      this.pacedMs += wait;
+      await sleep(wait);
+    }
     // An absolute URL keeps a base URL's path prefix, as the smoke suite's client resolves routes.
     const { session, ...rest } = req;
     const out: Req = { ...rest, path: routeUrl(this.plan.baseUrl, req.path), headers: { ...authHeaders(this.plan, session), ...(req.headers ?? {}) } };

@@ -6,7 +6,7 @@ import { loadDoc } from '../../smoke/lib/openapi.ts';
 import { fillTemplate } from '../../smoke/lib/template.ts';
 import { workerRedactor } from '../../smoke/lib/evidence.ts';
 import type { Actor, Actors } from '../../smoke/flow/run.ts';
-import { DoctorSender, Throttled, Unreachable } from './sender.ts';
+import { DoctorSender, Throttled, Unreachable, type SentLine } from './sender.ts';
 import { loginRow, ownAccount, refreshed, SHAPE_REFUSED, type Signed } from './accounts.ts';
 import { walkFlow } from './flow.ts';
 import { excerpt, is2xx, plain, routeKeys, sentOf, type Row } from './rows.ts';
@@ -16,7 +16,11 @@ export interface DoctorResult {
   /** Why the walk ended early (a 429, an unreachable target), when it did. */
   stopped?: string;
   requests: number;
+  /** Every request sent and the status it got (0: no answer), in order; paths redacted. */
+  sent: SentLine[];
   logins: number;
+  /** Time spent waiting to stay under the API model (ms). */
+  pacedMs: number;
   /** The login model the logins were counted against. */
   loginModel: string;
   ms: number;
@@ -48,7 +52,7 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
   const loginModel = `${limiters.login.model.limit} per ${limiters.login.model.windowMs / 1000} s, ${describeKey(limiters.login.key)}`;
   const canLogin = () => (budget.shared ? logins < budget.perKey : budget.perKey >= 1);
   const overBudget = (step: string): Row => ({
-    step, status: 'skip', sent: '-', expected: '',
+    step, status: 'held', sent: '-', expected: 'a login', key: 'smoke.ratelimit.login (document the login limit), or fewer smoke.accounts',
     answered: `not sent: the login model (smoke.ratelimit.login: ${loginModel}) leaves the doctor ${budget.perKey} login${budget.perKey === 1 ? '' : 's'} (half a window)`,
   });
 
@@ -65,7 +69,8 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
         const r = await loginRow(api, plan, 'login (own account)', own.account.email, own.account.password, true);
         rows.push(r.row);
         if (r.session) mine = { email: own.account.email, session: r.session };
-        shapeRefused = SHAPE_REFUSED.has(r.status);
+        // Refused, or answered without the token where the mapping reads it: a team login would tell nothing more.
+        shapeRefused = SHAPE_REFUSED.has(r.status) || (is2xx(r.status) && !r.session);
       }
     }
 
@@ -77,7 +82,7 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
     for (const { a, i } of order) {
       const step = `login ${a.role}`;
       if (shapeRefused) {
-        rows.push({ step, status: 'skip', sent: '-', expected: '', answered: 'not sent: the login mapping was refused already; a team account would count a failed login' });
+        rows.push({ step, status: 'skip', sent: '-', expected: '', answered: 'not sent: the login mapping did not work for the doctor\'s own account (above); a team account would only spend a login, or count a failed one' });
         continue;
       }
       if (sessions.has(a.role)) {
@@ -147,7 +152,7 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
   return {
     rows: rows.map((row) => ({ ...row, answered: r.text(row.answered), sent: r.text(row.sent) })),
     ...(stopped ? { stopped: r.text(stopped) } : {}),
-    requests: api.sent.length, logins, loginModel, ms: performance.now() - started,
+    requests: api.sent.length, sent: api.sent.map((l) => ({ ...l, path: r.text(l.path) })), logins, pacedMs: api.pacedMs, loginModel, ms: performance.now() - started,
   };
 }
 
@@ -190,8 +195,8 @@ async function limitRows(api: DoctorSender, plan: SmokePlan, limiters: ReturnTyp
   }
   const login = rows.find((r) => r.step.startsWith('login') && r.sent !== '-');
   rows.push({
-    step: `limit login (${describeKey(limiters.login.key)})`, status: 'skip', sent: '-', expected: '',
-    answered: login ? `answered by "${login.step}" above (${login.answered.split(',')[0]}); no extra login sent` : 'not sent: no login was sent',
+    step: `limit login (${describeKey(limiters.login.key)})`, status: login?.status === 'ok' ? 'ok' : 'skip', sent: '-', expected: login?.status === 'ok' ? 'the logins above' : '',
+    answered: login ? `answered by "${login.step}" above (${login.answered.split(' ')[0]!.replace(/,$/, '')}); no extra login sent` : 'not sent: no login was sent',
   });
 }
 
