@@ -100,7 +100,7 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
       rows.push(r.row);
       if (r.session) sessions.set(a.role, { email: a.email, session: r.session });
       // Without a working own account, one refused team login is enough to show the mapping is refused.
-      if (!mine && SHAPE_REFUSED.has(r.status)) shapeRefused = true;
+      if (!mine && (SHAPE_REFUSED.has(r.status) || (is2xx(r.status) && !r.session))) shapeRefused = true;
     }
 
     const ownerActor = sessions.get(owner) ?? mine;
