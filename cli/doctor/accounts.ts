@@ -2,8 +2,8 @@ import { login, newEmail, register, strongPassword, tokenFrom, useVerification }
 import { readVerificationMail } from '../../smoke/lib/auth.ts';
 import type { Session } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import type { DoctorSender } from './sender.ts';
-import { bodyShape, describeToken, excerpt, is2xx, routeKeys, sentOf, type Row } from './rows.ts';
+import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
+import { bodyShape, describeToken, excerpt, is2xx, plain, routeKeys, sentOf, type Row } from './rows.ts';
 
 export interface Signed { email: string; session: Session }
 
@@ -75,7 +75,15 @@ export async function ownAccount(api: DoctorSender, plan: SmokePlan): Promise<{ 
     ...(found ? {} : { key: v.mode === 'link' ? 'smoke.verifyEmail.linkPattern' : 'smoke.verifyEmail.tokenPattern' }),
   });
   if (!found) return { rows };
-  const verified = await useVerification(api, plan, mail);
+  let verified;
+  try {
+    verified = await useVerification(api, plan, mail);
+  } catch (e) {
+    if (e instanceof Throttled || e instanceof Unreachable) throw e;
+    // A link to a host that is not the target's: the doctor does not follow it.
+    rows.push({ step: 'verify email', status: 'fail', sent: '-', answered: plain(e), expected: 'a link on the target\'s hosts', key: 'target.allowedHosts (or smoke.verifyEmail.linkPattern)' });
+    return { rows };
+  }
   const ok = is2xx(verified.status) || (v.mode === 'link' && verified.status >= 300 && verified.status < 400);
   rows.push({
     step: 'verify email', status: ok ? 'ok' : 'fail', sent: sentOf(verified), answered: ok ? String(verified.status) : `${verified.status} ${excerpt(verified, 80)}`,

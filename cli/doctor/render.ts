@@ -13,7 +13,7 @@ const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 3)}...` 
 /** The per-step table, then the count of requests and the time; each failing step names the key to change. */
 export function renderDoctor(r: DoctorResult, head: string): string {
   const w = {
-    step: Math.min(34, Math.max(4, ...r.rows.map((x) => x.step.length))),
+    step: Math.min(40, Math.max(4, ...r.rows.map((x) => x.step.length))),
     sent: Math.min(52, Math.max(4, ...r.rows.map((x) => x.sent.length))),
   };
   const lines = [head, '', `     ${pad('STEP', w.step)}  ${pad('SENT', w.sent)}  ANSWERED  (EXPECTED)`];

@@ -14,9 +14,14 @@ export class Throttled extends Error {
   }
 }
 
-/** The target could not be reached at all (refused, reset, TLS, timeout). */
+/** The target did not answer (refused, reset, TLS, timeout); `key` is the setting to look at. */
 export class Unreachable extends Error {
   override name = 'Unreachable';
+  get key(): string {
+    if (/did not answer within/.test(this.message)) return 'target.timeoutMs (or the route: it did not answer in time)';
+    if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(this.message)) return 'target.caFile';
+    return 'target.baseUrl';
+  }
 }
 
 export interface SentLine { method: string; path: string; status: number }

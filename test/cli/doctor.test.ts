@@ -113,6 +113,12 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     }
   });
 
+  it('stops at the first request when the certificate is not trusted, naming target.caFile', async () => {
+    const r = await doctorConfig(config, dir, params, { secrets: [] });
+    expect(r.requests).toBe(1);
+    expect(r.rows.at(-1)).toMatchObject({ step: 'stopped', status: 'fail', key: 'target.caFile' });
+  });
+
   it('caused no 429 and no lockout: every answer the doctor saw, and a normal login right after it', async () => {
     const statuses = seen.flatMap((r) => r.sent.map((s) => s.status));
     expect(statuses.length).toBeGreaterThan(50);
@@ -186,6 +192,6 @@ describe('gonogo doctor against a platform that throttles or does not answer', (
     const config = parseConfig({ target: { baseUrl: `http://127.0.0.1:${port}` }, smoke: { mailbox: { kind: 'eml-dir', path: dir } } }, 'inline');
     const r = await doctorConfig(config, dir, await params(), { secrets: [] });
     expect(r.requests).toBe(1);
-    expect(r.rows.at(-1)).toMatchObject({ step: 'stopped', status: 'fail', key: 'target.baseUrl (or target.caFile)' });
+    expect(r.rows.at(-1)).toMatchObject({ step: 'stopped', status: 'fail', key: 'target.baseUrl' });
   });
 });
