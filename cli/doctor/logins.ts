@@ -39,13 +39,17 @@ export class LoginBudget {
   }
 }
 
+/** A team account may take one login the mapping could get wrong only when its lockout is more than this many failures away. */
+const LOCKOUT_MARGIN = 2;
+
 /** A login that shows the mapping itself does not work: refused as a request, or answered without the token where the mapping reads it. */
 export const mappingRefused = (r: { session: Session | null; status: number }) => SHAPE_REFUSED.has(r.status) || (is2xx(r.status) && !r.session);
 
 /**
  * The team's accounts, one login each, the flow's owner and counterparty first (a tight budget still walks the flow).
  * None once the mapping showed it does not work (`refused`): another account would only spend a login, or count a
- * failed one; without a working own account, the first team login refused that way stops the others.
+ * failed one; without a working own account, the first team login refused that way stops the others, and none is
+ * tried when the KPI file's lockout threshold leaves no room for that one failure.
  */
 export async function teamLogins(api: DoctorSender, plan: SmokePlan, budget: LoginBudget, rows: Row[], o: { refused: boolean; ownWorks: boolean }): Promise<Map<string, Signed>> {
   const { owner, counterparty } = plan.config.roles;
@@ -57,14 +61,21 @@ export async function teamLogins(api: DoctorSender, plan: SmokePlan, budget: Log
     const step = `login ${a.role}`;
     const skip = (why: string) => rows.push({ step, status: 'skip', sent: '-', expected: '', answered: `not sent: ${why}` });
     if (refused) { skip('the login mapping did not work above; another account would only spend a login, or count a failed one'); continue; }
-    if (sessions.has(a.role)) { skip(`another ${a.role} account is logged in already`); continue; }
+    // Without a working own account a team login may be refused by the mapping: one failed login must stay far from the lockout.
+    if (!o.ownWorks && plan.params.lockout.attempts <= LOCKOUT_MARGIN) {
+      rows.push({
+        step, status: 'held', sent: '-', expected: 'a login', key: 'the own account above (smoke.register, smoke.mailbox), or params.lockout.attempts in the KPI file',
+        answered: `not sent: the doctor's own account could not log in, and a login the mapping gets wrong would count against this account's lockout (params.lockout.attempts: ${plan.params.lockout.attempts})`,
+      });
+      continue;
+    }
     const password = process.env[a.passwordEnv];
     if (!password) {
       rows.push({ step, status: 'fail', sent: '-', expected: 'the password in the environment', answered: `${a.passwordEnv} is not set`, key: `smoke.accounts[${i}].passwordEnv (${a.passwordEnv})` });
       continue;
     }
     const r = await budget.login(api, plan, rows, step, { email: a.email, password }, false, `smoke.accounts[${i}]`);
-    if (r?.session) sessions.set(a.role, { email: a.email, session: r.session });
+    if (r?.session && !sessions.has(a.role)) sessions.set(a.role, { email: a.email, session: r.session });
     if (r && !o.ownWorks && mappingRefused(r)) refused = true;
   }
   return sessions;

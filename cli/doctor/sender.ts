@@ -43,8 +43,10 @@ export class DoctorSender implements Sender {
   }
 
   async send(req: Req): Promise<Res> {
-    const identity = req.identity ?? req.session?.access ?? 'anonymous';
-    const { model } = resolveLimiters(this.plan.config, this.plan.params)[identity === 'anonymous' ? 'anonymous' : 'api'];
+    const limiters = resolveLimiters(this.plan.config, this.plan.params);
+    // An API limiter keyed by address counts every request from here, whichever session it carries.
+    const identity = limiters.api.key === 'address' ? 'address' : req.identity ?? req.session?.access ?? 'anonymous';
+    const { model } = limiters[identity === 'anonymous' ? 'anonymous' : 'api'];
     const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(model.limit * 0.9)), model.windowMs);
     if (wait > 0) {
       this.pacedMs += wait;

@@ -41,8 +41,8 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
   let params: KpiFile['params'];
   let saved: NodeJS.ProcessEnv;
   const seen: DoctorResult[] = [];
-  const run = async (c: Config) => {
-    const r = await doctorConfig(c, dir, params, { caFile: info.caFile, secrets: [info.webhookSecret, ...info.accounts.map((a) => a.password)] });
+  const run = async (c: Config, p: KpiFile['params'] = params) => {
+    const r = await doctorConfig(c, dir, p, { caFile: info.caFile, secrets: [info.webhookSecret, ...info.accounts.map((a) => a.password)] });
     seen.push(r);
     return r;
   };
@@ -111,6 +111,23 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     } finally {
       process.env[name] = right;
     }
+  });
+
+  it.runIf(dialect === 'drf')('sends no login beyond half the login model, and holds the rest back with exit 1', async () => {
+    const r = await run(edit(config, (c) => { c.smoke.ratelimit.login = { ...c.smoke.ratelimit.login, key: 'address', limit: 4 }; }));
+    expect(r.logins).toBe(2);
+    expect(r.sent.filter((s) => s.path === config.smoke.login.path).length).toBe(2);
+    const held = r.rows.filter((row) => row.status === 'held');
+    expect(held.map((row) => row.step)).toEqual(['login seller', 'login staff']);
+    expect(held[0]!.key).toContain('smoke.ratelimit.login');
+    expect(doctorExitCode(r)).toBe(1);
+  });
+
+  it.runIf(dialect === 'marketplace')('without its own account, tries no team login when the lockout threshold leaves no room for a failure', async () => {
+    const r = await run(edit(config, (c) => { c.smoke.register.path = '/api/gonogo-no-register'; }), { ...params, lockout: { ...params.lockout, attempts: 2 } });
+    failsOn(r, 'smoke.register.path');
+    expect(r.logins).toBe(0);
+    expect(r.rows.filter((row) => row.step.startsWith('login ')).map((row) => row.status)).toEqual(['held', 'held', 'held']);
   });
 
   it('stops at the first request when the certificate is not trusted, naming target.caFile', async () => {
