@@ -113,6 +113,15 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     }
   });
 
+  it.runIf(dialect === 'marketplace')('gonogo doctor --config: the example config against the running platform, exit 0, as JSON', async () => {
+    const r = await gonogo(['doctor', '--config', exampleConfigFile(dialect), '--json'], { GONOGO_KPI_FILE: DEFAULT_KPI_FILE });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as DoctorResult & { exitCode: number };
+    expect(out.exitCode).toBe(0);
+    expect(out.rows.every((row) => row.status === 'ok')).toBe(true);
+    seen.push(out);
+  });
+
   it.runIf(dialect === 'drf')('sends no login beyond half the login model, and holds the rest back with exit 1', async () => {
     const r = await run(edit(config, (c) => { c.smoke.ratelimit.login = { ...c.smoke.ratelimit.login, key: 'address', limit: 4 }; }));
     expect(r.logins).toBe(2);
