@@ -42,7 +42,7 @@ function* walk(suites: SuiteT[]): Generator<z.infer<typeof Spec>> {
 
 /** What a check that ran out of time says: the setting that gives it more. */
 export function checkTimedOut(ms: number): string {
-  return `timed out after ${Math.round(ms / 1000)} s, the per-check time limit: raise smoke.checkTimeoutS (default smoke.ratelimit.maxWaitS + 60 s; twice that in the limits phase when two probes take turns)`;
+  return `timed out after ${Math.round(ms / 1000)} s, the per-check time limit: raise smoke.checkTimeoutS (default smoke.ratelimit.maxWaitS + 60 s, where maxWaitS defaults to the longest limit window + 5 s; twice that in the limits phase when two probes take turns)`;
 }
 
 /** Playwright's own time limits, by the object that ran out of time, and the setting gonogo gives each from. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
-import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DOCS_SIGNATURES, DebugSignature, MassAssignment, Roles, defaultMassAssignmentFields } from './vocab.ts';
+import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DOCS_SIGNATURES, DEFAULT_REFUSAL_STATUSES, DebugSignature, MassAssignment, Roles, defaultMassAssignmentFields } from './vocab.ts';
 
 /**
  * The smoke suite's part of gonogo.config.ts: how the abstract flows (login, register, verify,
@@ -232,8 +232,18 @@ export const SmokeConfig = z.object({
     login: z.object(limitModel('address', 'route')).strict().prefault({}),
     /** The limiter anonymous clients meet, probed with a rotating X-Forwarded-For; default: `api`'s route and numbers, sent without credentials. */
     anonymous: LimitedRoute('anonymous', 'all').optional(),
-    /** Longest Retry-After the suite honours before giving up on a request (seconds). */
-    maxWaitS: z.number().positive().default(65),
+    /** Longest Retry-After the suite honours before giving up on a request (seconds); default the longest limit window + 5 s, at least 65 (smoke/lib/budget.ts). */
+    maxWaitS: z.number().positive().optional(),
+  }).strict().prefault({}),
+  /** What counts as the platform refusing a request a negative check sends (a forged token, a replayed event, another user's order). */
+  refusal: z.object({
+    /** Statuses and inclusive ranges ("400-428") within 300-599; default every 4xx but 429 (a throttled request proves nothing) and every 5xx. Add 302 for a platform that redirects refused browser requests to its login page. */
+    statuses: z.array(z.union([
+      // A 2xx is never a refusal: a platform that answers 200 to a forged request has let it through.
+      z.number().int().min(300).max(599),
+      z.string().regex(/^[3-5]\d\d-[3-5]\d\d$/, 'a status range within 300-599 such as "400-428"')
+        .refine((r) => Number(r.slice(0, 3)) <= Number(r.slice(4)), 'a range from the lower status to the higher, such as "400-428"'),
+    ])).min(1).default(DEFAULT_REFUSAL_STATUSES),
   }).strict().prefault({}),
   health: z.object({
     routes: z.array(path).min(1).default(['/health']),
@@ -244,6 +254,8 @@ export const SmokeConfig = z.object({
   openapiSweep: z.object({
     /** Answers to an anonymous call that mean the auth layer refused it; anything else but 2xx leaves the operation unproven. */
     refusedStatuses: z.array(z.number().int().min(300).max(499)).min(1).default([401, 403]),
+    /** The value of every path parameter in the sweep: an id no object has, so a route without auth answers not found rather than acting on a real object. */
+    pathParamValue: z.string().min(1).regex(/^[^/?#]+$/, 'one path segment: no "/", "?" or "#"').default('999999999'),
   }).strict().prefault({}),
   /** Requests that provoke error pages; default: an unknown route, a truncated JSON body to the login route, and a quote-laden segment under `me`'s route (see derivedDefaults). */
   debugProbes: z.array(DebugProbe).min(1).optional(),
@@ -283,8 +295,8 @@ export const SmokeConfig = z.object({
   browser: Browser.prefault({}),
   /** Folder of the team's own Playwright specs; they join the verdict (test titles carry `[area.name]`). */
   specsDir: z.string().optional(),
-  /** Whole smoke run deadline. */
-  timeoutS: z.number().int().positive().default(300),
+  /** Whole smoke run deadline; default derived from the login model (smoke/lib/budget.ts), at least 300 s. */
+  timeoutS: z.number().int().positive().optional(),
   /** Time limit of one check; default `ratelimit.maxWaitS` + 60 s, so a check can wait out one Retry-After and still finish. */
   checkTimeoutS: z.number().int().positive().optional(),
   workers: z.number().int().positive().max(8).default(2),
@@ -299,7 +311,3 @@ export const SmokeConfig = z.object({
 export type SmokeConfig = z.infer<typeof SmokeConfig>;
 export type SmokeConfigInput = z.input<typeof SmokeConfig>;
 
-/** The per-check time limit in seconds: `checkTimeoutS`, or long enough to wait out one Retry-After of `ratelimit.maxWaitS`. */
-export function checkTimeoutS(c: Pick<SmokeConfig, 'checkTimeoutS' | 'ratelimit'>): number {
-  return c.checkTimeoutS ?? c.ratelimit.maxWaitS + 60;
-}

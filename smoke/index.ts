@@ -19,7 +19,7 @@ import { logSent } from './lib/history.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
 import { openMailbox, type OpenMailbox } from './mail/open.ts';
 import { preflight } from '../load/preflight.ts';
-import { checkTimeoutS } from './config.ts';
+import { describeBudget, smokeBudget } from './lib/budget.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
 
@@ -100,9 +100,11 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     // A local document becomes a file: URL; a path starting with / stays a path on the target.
     const resolveLocal = (p: string | undefined) => (p && !p.startsWith('/') && !p.startsWith('file:') ? pathToFileURL(resolve(ctx.configDir, p)).href : p);
     const config = { ...c, ...(c.openapi ? { openapi: resolveLocal(c.openapi) } : {}), ...(c.weakSecretsFile ? { weakSecretsFile: resolve(ctx.configDir, c.weakSecretsFile) } : {}) };
+    const budget = smokeBudget(c, ctx.kpis.params);
+    ctx.progress({ suite: 'smoke', kind: 'info', message: describeBudget(budget) });
     const plan: SmokePlan = {
       baseUrl: ctx.config.target.baseUrl, allowedHosts: [base.host, ...ctx.config.target.allowedHosts], timeoutMs: ctx.config.target.timeoutMs,
-      config, params: ctx.kpis.params, mailbox: mailbox.spec, stateDir, runTag: randomBytes(4).toString('hex'), workers: c.workers,
+      config, params: ctx.kpis.params, mailbox: mailbox.spec, stateDir, runTag: randomBytes(4).toString('hex'), workers: c.workers, budget,
     };
     const planFile = join(dir, 'plan.json');
     // The plan holds env var names, never secret values; redacting it would mangle names such as "secretEnv".
@@ -110,12 +112,12 @@ export const runSmoke: SuiteRunner = async (ctx) => {
     const caFile = ctx.config.target.caFile ? resolve(ctx.configDir, ctx.config.target.caFile) : undefined;
     const env = { ...secrets, [PLAN_ENV]: planFile, [SECRET_VARS_ENV]: Object.keys(secrets).join(','), ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) };
     const teamSpecsDir = c.specsDir ? resolve(ctx.configDir, c.specsDir) : undefined;
-    const testTimeoutMs = checkTimeoutS(c) * 1000;
+    const testTimeoutMs = budget.checkTimeoutS * 1000;
 
     const checks = new Map<string, CheckResult>();
     const measurements = new Map<string, Measurement>();
     const problems: string[] = [];
-    const deadline = Date.now() + c.timeoutS * 1000;
+    const deadline = Date.now() + budget.timeoutS * 1000;
     // One verified request first, as the load suite does: a target that cannot be reached at all (refused, reset,
     // no TLS, an untrusted certificate, no answer) fails every check the same way, so it should not cost a
     // Playwright run of every check waiting out its own timeouts. Any answer, whatever its status, lets the checks run.
@@ -127,7 +129,7 @@ export const runSmoke: SuiteRunner = async (ctx) => {
       if (ctx.signal.aborted) { problems.push('the run was interrupted'); break; }
       const limitsWorkers = c.ratelimit.api.key === 'user' ? 2 : 1;
       const phase = await writePlaywrightConfig(dir, name, { workers: c.workers, testTimeoutMs, limitsWorkers, ...(teamSpecsDir ? { teamSpecsDir } : {}) });
-      const { report, problem } = await runPhase(ctx, phase, env, Math.max(1000, deadline - Date.now()), c.timeoutS);
+      const { report, problem } = await runPhase(ctx, phase, env, Math.max(1000, deadline - Date.now()), budget.timeoutS);
       if (problem) problems.push(redactor.text(problem));
       if (!report) continue;
       const adapted = adaptReport(report, redactor);

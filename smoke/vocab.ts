@@ -112,3 +112,6 @@ export const Roles = z.object({
   /** The role escalated to in tampered tokens and mass-assignment probes. */
   admin: z.string().min(1).default('admin'),
 }).strict();
+
+/** What counts as a refusal by default: every 4xx but 429, and every 5xx (the bypass did not go through; the debug checks judge 5xx bodies). */
+export const DEFAULT_REFUSAL_STATUSES: Array<number | string> = ['400-428', '430-599'];

@@ -3,6 +3,7 @@ import type { SuiteContext } from '../../core/suite.ts';
 import type { LoadAccounts as LoadAccountsInfo } from '../../reports/schema.ts';
 import type { PlanJourney, PoolAccount } from '../../scenarios/journey-core.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
+import { smokeBudget } from '../../smoke/lib/budget.ts';
 import type { LoadConfig } from '../config.ts';
 import { listedPool } from './pool.ts';
 
@@ -38,7 +39,7 @@ export async function prepareAccounts(ctx: SuiteContext, cfg: LoadConfig, journe
     baseUrl: ctx.config.target.baseUrl, allowedHosts: [base.host, ...ctx.config.target.allowedHosts], timeoutMs: ctx.config.target.timeoutMs,
     config: ctx.config.smoke, params: ctx.kpis.params, mailbox: mailbox.spec,
     // The mapping functions read only the fields above; the smoke suite's shared state is not used here.
-    stateDir: '', runTag: randomBytes(4).toString('hex'), workers: 1,
+    stateDir: '', runTag: randomBytes(4).toString('hex'), workers: 1, budget: smokeBudget(ctx.config.smoke, ctx.kpis.params),
   };
   const api = new LoadSender({
     baseUrl: plan.baseUrl, allowedHosts: plan.allowedHosts, localAddress: cfg.sourceAddress,

@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import type { Res, Session } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { secretFromEnv } from '../lib/plan.ts';
+import { isRefused } from '../lib/refusal.ts';
 import { getAll, getPath } from '../lib/jsonpath.ts';
 import { withFields, type Sender } from '../lib/accounts.ts';
 import { waitForVerificationMail } from '../lib/mail.ts';
@@ -25,8 +26,6 @@ export function stepOk(step: Step, r: Res): boolean {
   if (step.expect.status) return step.expect.status.includes(r.status);
   return r.status >= 200 && r.status < 400 && (!step.expect.contains || r.text.includes(step.expect.contains));
 }
-
-export const refused = (r: Res) => r.status >= 400 && r.status !== 429;
 
 export function webhookSecret(plan: SmokePlan): string {
   const s = secretFromEnv(plan.config.webhook.secretEnv);
@@ -242,7 +241,7 @@ export class FlowRun {
     const step = this.stepsOf('release')[0]!;
     const rs = await this.send(step, { as });
     // A release repeated per item (forEach) is judged by every answer: a probe by any that was let through, the owner by any that failed.
-    return (as === undefined ? rs.find((r) => !stepOk(step, r)) : rs.find((r) => !refused(r))) ?? rs[0]!;
+    return (as === undefined ? rs.find((r) => !stepOk(step, r)) : rs.find((r) => !isRefused(r, this.plan))) ?? rs[0]!;
   }
 
   private list(name: string, where: string): FlowValue[] {

@@ -54,11 +54,11 @@ export function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknow
   return { form: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) };
 }
 
-export async function login(api: Sender, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
+export async function login(api: Sender, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; paced?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
   const l = plan.config.login;
   if (!o.publicPassword) workerRedactor().add(password);
   const fields = withFields(fillTemplate(l.extraFields, { email }), { [l.emailField]: email, [l.passwordField]: password });
-  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), subject: email, ...(o.expect429 ? { expect429: true } : {}) });
+  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), subject: email, ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) });
   const access = ok(res) ? tokenFrom(res, l.token) : undefined;
   const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
   for (const t of [access, refresh]) workerRedactor().add(t);

@@ -32,7 +32,7 @@ function byAddress(pairs: readonly DemoPair[]): string {
 export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder): Promise<void> {
   const c = plan.config;
   const lim = resolveLimiters(c, plan.params).login;
-  const waitS = c.demoWaitS ?? 2 * lim.model.windowMs / 1000;
+  const waitS = plan.budget.demoWaitS;
   test.setTimeout(test.info().timeout + waitS * 1000);
   await sharedKeysSection(plan, async () => {
     // The control: an account of the suite logs in through the same mapping now, or every refusal below proves nothing
@@ -55,7 +55,7 @@ export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder
       waitMs: waitS * 1000, ...(c.demoAttemptsMax !== undefined ? { maxAttempts: c.demoAttemptsMax } : {}), clock: realClock,
       send: async ({ email, password }) => {
         // The demo passwords are a public list, not secrets: registering them would mask words like "password" in every report.
-        const { res } = await login(api, plan, email, password, { publicPassword: true, expect429: true });
+        const { res } = await login(api, plan, email, password, { publicPassword: true, expect429: true, paced: true });
         if (res.status === 429) return { kind: 'limited', retryAfterS: retryAfterS(res.headers) };
         return ok(res) || gaveCredential(res, plan) ? { kind: 'in' } : { kind: 'out' };
       },

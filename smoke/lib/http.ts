@@ -36,8 +36,10 @@ export interface Req {
   body?: string;
   headers?: Record<string, string>;
   session?: Session | null;
-  /** Probes that expect 429 see it instead of waiting it out. */
+  /** Probes that expect 429 see it instead of waiting it out, and skip the pacing (a burst must fill its window). */
   expect429?: boolean;
+  /** Paced even though it expects 429: a probe that spends one limiter's budget must not spend another's (the demo probe's logins on a per-address limit over all routes). */
+  paced?: boolean;
   /** Pacing bucket when not the session's (webhooks come from the payment provider, not the client). */
   identity?: string;
   /** The account a request names without a credential (a login's email): a per-user limiter keys it so. */
@@ -111,7 +113,7 @@ export class Api {
     if (req.session?.access) workerRedactor().add(req.session.access);
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
     for (let attempt = 0; ; attempt++) {
-      if (!req.expect429) await this.pace(identity);
+      if (!req.expect429 || req.paced) await this.pace(identity);
       // Our own headers decide identity: nothing from an earlier response's cookie jar may leak into a probe.
       await this.ctx.clearCookies();
       const sentAt = Date.now();
@@ -138,7 +140,7 @@ export class Api {
       });
       if (res.status !== 429 || req.expect429) return res;
       const wait = retryAfterS(hdrs);
-      if (attempt >= 1 || wait === undefined || wait > this.plan.config.ratelimit.maxWaitS) {
+      if (attempt >= 1 || wait === undefined || wait > this.plan.budget.maxWaitS) {
         throw new RateLimited(`${method} ${new URL(url).pathname} answered 429 (Retry-After ${hdrs['retry-after'] ?? 'absent'})`);
       }
       await sleep(wait * 1000 + 100);

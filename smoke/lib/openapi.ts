@@ -14,8 +14,6 @@ export type Doc = {
   basePath?: string;
 };
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-/** The value of every path parameter in the sweep. */
-export const SWEEP_ID = '999999999';
 
 /** The configured document: fetched from the target (a path) or read from a file, parsed as JSON. */
 export async function loadDoc(api: Sender, plan: SmokePlan): Promise<Doc> {
@@ -67,7 +65,7 @@ export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{
       if (!Array.isArray(security) || security.length === 0) continue;
       // Path parameters get an id no object has: the auth layer answers before any lookup, and a route without one
       // answers "not found" instead of acting on a real object (the sweep never releases or deletes anything).
-      const concrete = prefix + path.replace(/\{[^}]+\}/g, SWEEP_ID);
+      const concrete = prefix + path.replace(/\{[^}]+\}/g, encodeURIComponent(plan.config.openapiSweep.pathParamValue));
       const method = m.toUpperCase();
       const r = await api.send({ method, path: concrete, ...(m === 'get' || m === 'delete' ? {} : { json: {} }) });
       called++;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KpiFile } from '../../config/kpis.ts';
 import type { SmokeConfig } from '../config.ts';
 import type { MailboxSpec } from '../mail/mailbox.ts';
+import type { SmokeBudget } from './budget.ts';
 
 /** What runSmoke hands the Playwright child: the route mapping, the KPI numbers, where to put state. Secrets travel as env vars. */
 export interface SmokePlan {
@@ -19,6 +20,8 @@ export interface SmokePlan {
   runTag: string;
   /** Workers of the phase-one run; pacing divides the documented limit between them. */
   workers: number;
+  /** The time limits, derived from the rate-limit models where the config sets none (budget.ts). */
+  budget: SmokeBudget;
 }
 
 export const PLAN_ENV = 'GONOGO_SMOKE_PLAN';

@@ -9,17 +9,19 @@ import { privilegedFields } from '../lib/mass-assignment.ts';
 import { describeOutcome, judgeFields, type FieldOutcome } from '../lib/mass-split.ts';
 import { groupProbe } from '../lib/mass-probe.ts';
 import { fillPath } from '../lib/template.ts';
-import { secretFromEnv } from '../lib/plan.ts';
+import { loadPlan, secretFromEnv } from '../lib/plan.ts';
 import { weakSecretList } from '../lib/wordlist.ts';
 import { judgeRbac, type RbacCell } from '../lib/rbac.ts';
 import { asControl } from '../lib/outcome.ts';
+import { isRefused } from '../lib/refusal.ts';
 import type { Res, Session } from '../lib/http.ts';
 
 
 // Independent checks: spread over the workers (shared sessions and accounts are locked, see state.ts).
 test.describe.configure({ mode: 'parallel' });
 
-const refused = (r: Res) => r.status >= 400 && r.status !== 429;
+/** Refused as smoke.refusal.statuses defines it. */
+const refused = (r: Res) => isRefused(r, loadPlan());
 
 /**
  * For the checks that forge or mint JWTs. No token read at all is a gap in the login mapping; a token the platform

@@ -2,12 +2,14 @@ import { test, skip, check, control, controlAsFinding, requireControl, ControlFa
 import { gaveCredential, login, me, ok, registerAndReadMail, useVerification, type Registered } from '../lib/auth.ts';
 import { shared, readState, writeState } from '../lib/state.ts';
 import type { Api, Res, Session } from '../lib/http.ts';
+import { isRefused } from '../lib/refusal.ts';
 import { tokenFrom } from '../lib/accounts.ts';
-import type { SmokePlan } from '../lib/plan.ts';
+import { loadPlan, type SmokePlan } from '../lib/plan.ts';
 import { randomTokenLike } from '../lib/mail.ts';
 import { MailTimeoutError } from '../mail/mailbox.ts';
 
-const refused = (r: Res) => r.status >= 400 && r.status !== 429;
+/** Refused as smoke.refusal.statuses defines it. */
+const refused = (r: Res) => isRefused(r, loadPlan());
 
 /** One registration, read by every email check (a restarted worker reuses it). */
 const pending = (api: Api, plan: SmokePlan) => shared<Registered>('email-registration', () => registerAndReadMail(api, plan, 'email'));

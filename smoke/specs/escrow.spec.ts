@@ -3,10 +3,11 @@ import { MAIN_USER, SECOND_USER, account, roleSession, userSession } from '../li
 import { getPath } from '../lib/jsonpath.ts';
 import { shared } from '../lib/state.ts';
 import type { Api, Res } from '../lib/http.ts';
-import type { SmokePlan } from '../lib/plan.ts';
+import { loadPlan, type SmokePlan } from '../lib/plan.ts';
+import { isRefused } from '../lib/refusal.ts';
 import { counterpartyActor } from '../flow/actors.ts';
 import { exponentOf, readMinor, sameAmount, showAmount } from '../flow/money.ts';
-import { AMOUNT_VARS, FlowRun, NO_FLOW, idBearing, sendsAmount, refused, stepOk, webhookSecret, type Actor, type Actors } from '../flow/run.ts';
+import { AMOUNT_VARS, FlowRun, NO_FLOW, idBearing, sendsAmount, stepOk, webhookSecret, type Actor, type Actors } from '../flow/run.ts';
 
 // Every check here is derived from the configured flow (smoke.escrow.steps): one walk per probe, one step bent.
 test.describe.configure({ mode: 'parallel' });
@@ -60,6 +61,8 @@ async function walk(api: Api, plan: SmokePlan): Promise<FlowRun> {
   return new FlowRun(api, plan, await actors(api, plan));
 }
 
+/** Refused as smoke.refusal.statuses defines it. */
+const refused = (r: Res) => isRefused(r, loadPlan());
 const statuses = (rs: Res[]) => rs.map((r) => r.status).join(', ');
 
 test('[escrow.happy-path] order, signed payment event funds, fulfil, release', async ({ api, plan, rec }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SmokeConfig, checkTimeoutS } from '../../smoke/config.ts';
+import { SmokeConfig } from '../../smoke/config.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { formatZodIssues } from '../../config/errors.ts';
 
@@ -68,13 +68,5 @@ describe('SmokeConfig', () => {
     expect(issues({ mailbox: { kind: 'smtp-sink', port: 2525, apiUrl: 'http://127.0.0.1:8025' } })[0]).toMatch(/^mailbox: apiUrl names a sink that is already running; host and port are for the sink gonogo starts/);
     expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6}' } })).toEqual(['verifyEmail.tokenPattern: a valid regular expression (JavaScript syntax) (received: "code is (\\\\d{6}")']);
     expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6})' } })).toEqual([]);
-  });
-});
-
-describe('the per-check time limit', () => {
-  it('is smoke.ratelimit.maxWaitS + 60 s unless smoke.checkTimeoutS sets it', () => {
-    expect(checkTimeoutS(SmokeConfig.parse({}))).toBe(125);
-    expect(checkTimeoutS(SmokeConfig.parse({ ratelimit: { maxWaitS: 10 } }))).toBe(70);
-    expect(checkTimeoutS(SmokeConfig.parse({ ratelimit: { maxWaitS: 10 }, checkTimeoutS: 400 }))).toBe(400);
   });
 });

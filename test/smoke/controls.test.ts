@@ -17,7 +17,7 @@ const misMapped = (c: Config): Config => {
     smoke: {
       ...s,
       // The platform answers 401, which this list does not call a refusal.
-      openapiSweep: { refusedStatuses: [403] },
+      openapiSweep: { ...s.openapiSweep, refusedStatuses: [403] },
       // A route that answers 200: no error page is provoked.
       debugProbes: [...s.debugProbes, { method: 'GET', path: s.health.routes[0]! }],
       // A route the CORS probe's session may not read: an error answer's headers prove nothing.
@@ -28,6 +28,16 @@ const misMapped = (c: Config): Config => {
   };
 };
 
+/**
+ * The flawed run's config also narrows two settings, to show each one steers its checks: a refusal that is only a 5xx
+ * (the platform's 401 to an unsigned token no longer counts), and a Retry-After of at most 5 s (the limiters announce
+ * a window of 20).
+ */
+const narrowed = (c: Config): Config => {
+  const s = withoutAdmin(c).smoke;
+  return { ...c, smoke: { ...s, refusal: { statuses: ['500-599'] }, ratelimit: { ...s.ratelimit, maxWaitS: 5 } } };
+};
+
 const check = (out: SuiteOutput, id: string) => out.checks.find((c) => c.id === id)!;
 
 describe('negative checks need their positive control', () => {
@@ -36,7 +46,7 @@ describe('negative checks need their positive control', () => {
   beforeAll(async () => {
     [clean, flawed] = await Promise.all([
       smokeAgainstDialect('marketplace', [], { edit: misMapped }),
-      smokeAgainstDialect('marketplace', ['client-reaches-admin'], { edit: withoutAdmin }),
+      smokeAgainstDialect('marketplace', ['client-reaches-admin'], { edit: narrowed }),
     ]);
   }, 400_000);
 
@@ -52,6 +62,18 @@ describe('negative checks need their positive control', () => {
     const c = check(flawed, 'auth.rbac');
     expect(c.status).toBe('fail');
     expect(c.evidence.message).toContain('GET /api/admin/users (200)');
+  });
+
+  it('what counts as a refusal comes from smoke.refusal.statuses', () => {
+    const c = check(flawed, 'auth.alg-none-rejected');
+    expect(c.status).toBe('fail');
+    expect(c.evidence.message).toMatch(/an unsigned alg "none" token answered 401/);
+  });
+
+  it('a limit check that cannot afford the announced wait is warn, naming smoke.ratelimit.maxWaitS, never a pass', () => {
+    const c = check(flawed, 'ratelimit.api');
+    expect(c.status).toBe('warn');
+    expect(c.evidence.message).toMatch(/exceeds smoke\.ratelimit\.maxWaitS \(5 s\).*raise smoke\.ratelimit\.maxWaitS/);
   });
 
   it('auth.openapi-sweep is an error when the answers are not the refusals it was told to expect', () => {

@@ -11,6 +11,7 @@ import { Recorder } from '../../smoke/lib/evidence.ts';
 import { useVerification } from '../../smoke/lib/auth.ts';
 import { findVerification, randomTokenLike, waitForVerificationMail } from '../../smoke/lib/mail.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
+import { smokeBudget } from '../../smoke/lib/budget.ts';
 
 const DASHES = '-'.repeat(79);
 
@@ -46,10 +47,10 @@ describe('a numeric code in the mail, captured by verifyEmail.tokenPattern and p
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const kpis = parseKpiText(await readFile(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
+    const config = SmokeConfig.parse({ verifyEmail: { mode: 'post', path: '/accounts/confirm', tokenField: 'otp', tokenPattern: 'code is (\\d{6})', timeoutMs: 3000 } });
     plan = {
       baseUrl, allowedHosts: [new URL(baseUrl).host], timeoutMs: 5000, params: kpis.params, mailbox: { kind: 'eml-dir', path: dir },
-      config: SmokeConfig.parse({ verifyEmail: { mode: 'post', path: '/accounts/confirm', tokenField: 'otp', tokenPattern: 'code is (\\d{6})', timeoutMs: 3000 } }),
-      stateDir: join(dir, 'state'), runTag: 'test', workers: 1,
+      config, stateDir: join(dir, 'state'), runTag: 'test', workers: 1, budget: smokeBudget(config, kpis.params),
     };
     ctx = await request.newContext();
   });
