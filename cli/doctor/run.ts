@@ -9,6 +9,7 @@ import { loadKpiFile } from '../../config/kpis.ts';
 import { openMailbox } from '../../smoke/mail/open.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { workerRedactor } from '../../smoke/lib/evidence.ts';
+import { smokeBudget } from '../../smoke/lib/budget.ts';
 import { resolveTarget } from '../target.ts';
 import type { RunOptions } from '../plan.ts';
 import { walk, type DoctorResult } from './walk.ts';
@@ -27,7 +28,7 @@ export function doctorPlan(config: Config, configDir: string, params: KpiFile['p
   const openapi = c.openapi && !c.openapi.startsWith('/') && !c.openapi.startsWith('file:') ? pathToFileURL(resolve(configDir, c.openapi)).href : c.openapi;
   return {
     baseUrl: config.target.baseUrl, allowedHosts: [base.host, ...config.target.allowedHosts], timeoutMs: config.target.timeoutMs,
-    config: { ...c, ...(openapi ? { openapi } : {}) }, params, mailbox, stateDir, runTag: randomBytes(4).toString('hex'), workers: 1,
+    config: { ...c, ...(openapi ? { openapi } : {}) }, params, mailbox, stateDir, runTag: randomBytes(4).toString('hex'), workers: 1, budget: smokeBudget(c, params),
   };
 }
 
