@@ -3,6 +3,7 @@ import { readVerificationMail } from '../../smoke/lib/auth.ts';
 import type { Session } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
+import type { OpenApiSource } from './doc-fields.ts';
 import { bodyShape, describeToken, excerpt, is2xx, plain, routeKeys, sentOf, type Row } from './rows.ts';
 
 export interface Signed { email: string; session: Session }
@@ -10,9 +11,14 @@ export interface Signed { email: string; session: Session }
 /** Statuses that say the login request itself was not understood (no credential read where the mapping puts it). */
 export const SHAPE_REFUSED = new Set([400, 401, 404, 405, 415, 422]);
 
-/** The login mapping keys a refused login points at; a field named differently from the register mapping's is named first. */
-function loginFieldKeys(plan: SmokePlan): string {
+/**
+ * The login mapping keys a refused login points at: those the OpenAPI document contradicts when it declares the body,
+ * else all three, with a field named otherwise than its smoke.register counterpart pointed out.
+ */
+async function loginFieldKeys(plan: SmokePlan, docs: OpenApiSource): Promise<string> {
   const l = plan.config.login;
+  const wrong = await docs.contradictions(l.method, l.path, { encodingKey: 'smoke.login.encoding', encoding: l.encoding, fields: { 'smoke.login.emailField': l.emailField, 'smoke.login.passwordField': l.passwordField } });
+  if (wrong.length) return wrong.join('; ');
   const r = plan.config.register;
   const keys = ['smoke.login.emailField', 'smoke.login.passwordField', 'smoke.login.encoding'];
   const hints = [
@@ -23,15 +29,16 @@ function loginFieldKeys(plan: SmokePlan): string {
 }
 
 /** One login, judged: 2xx and the token (and refresh token, when mapped) where smoke.login says they come back. */
-export async function loginRow(api: DoctorSender, plan: SmokePlan, step: string, email: string, password: string, own: boolean, accountKey?: string): Promise<{ row: Row; session: Session | null; status: number }> {
+export async function loginRow(api: DoctorSender, plan: SmokePlan, docs: OpenApiSource, step: string, email: string, password: string, own: boolean, accountKey?: string): Promise<{ row: Row; session: Session | null; status: number }> {
   const l = plan.config.login;
   const expected = `2xx, token at ${describeToken(l.token)}${l.refreshToken ? `, refresh token at ${describeToken(l.refreshToken)}` : ''}`;
   const { res, session } = await login(api, plan, email, password);
   const base = { step, sent: sentOf(res), expected };
   if (!is2xx(res.status)) {
     // The doctor's own account was just registered and verified with this password: a refusal is the mapping's.
+    const fields = SHAPE_REFUSED.has(res.status) && res.status !== 404 && res.status !== 405 ? await loginFieldKeys(plan, docs) : '';
     const key = SHAPE_REFUSED.has(res.status)
-      ? routeKeys(res.status, 'smoke.login', { body: loginFieldKeys(plan), auth: own ? loginFieldKeys(plan) : `${accountKey} (email, or the password in its passwordEnv), or ${loginFieldKeys(plan)}` })
+      ? routeKeys(res.status, 'smoke.login', { body: fields, auth: own ? fields : `${accountKey} (email, or the password in its passwordEnv), or ${fields}` })
       : own ? 'smoke.login' : `${accountKey} (the account is locked, unverified or not allowed to log in)`;
     return { row: { ...base, status: 'fail', answered: `${res.status} ${excerpt(res, 80)}`, key }, session: null, status: res.status };
   }
@@ -46,7 +53,7 @@ export async function loginRow(api: DoctorSender, plan: SmokePlan, step: string,
  * The doctor's own throwaway account, as the smoke suite makes its own: register, the verification mail in the
  * configured mailbox, verify. Returns the rows and the credentials when the account is usable.
  */
-export async function ownAccount(api: DoctorSender, plan: SmokePlan): Promise<{ rows: Row[]; account?: { email: string; password: string } }> {
+export async function ownAccount(api: DoctorSender, plan: SmokePlan, docs: OpenApiSource): Promise<{ rows: Row[]; account?: { email: string; password: string } }> {
   const rows: Row[] = [];
   const r = plan.config.register;
   const v = plan.config.verifyEmail;
@@ -54,8 +61,10 @@ export async function ownAccount(api: DoctorSender, plan: SmokePlan): Promise<{ 
   const password = strongPassword();
   const since = Date.now();
   const res = await register(api, plan, email, password);
-  const fields = 'smoke.register.emailField, smoke.register.passwordField, smoke.register.extraFields, smoke.register.encoding';
   if (!is2xx(res.status)) {
+    const mapped = { 'smoke.register.emailField': r.emailField, 'smoke.register.passwordField': r.passwordField, ...Object.fromEntries(Object.keys(r.extraFields).map((k) => [`smoke.register.extraFields.${k}`, k])) };
+    const wrong = res.status === 400 || res.status === 415 || res.status === 422 ? await docs.contradictions(r.method, r.path, { encodingKey: 'smoke.register.encoding', encoding: r.encoding, fields: mapped }) : [];
+    const fields = wrong.length ? wrong.join('; ') : 'smoke.register.emailField, smoke.register.passwordField, smoke.register.extraFields, smoke.register.encoding';
     rows.push({ step: 'register (own account)', status: 'fail', sent: sentOf(res), answered: `${res.status} ${excerpt(res, 80)}`, expected: '2xx', key: routeKeys(res.status, 'smoke.register', { body: fields }) });
     return { rows };
   }

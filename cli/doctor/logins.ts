@@ -2,6 +2,7 @@ import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import type { Session } from '../../smoke/lib/http.ts';
 import { describeKey, type Limiter } from '../../smoke/lib/limits.ts';
 import type { DoctorSender } from './sender.ts';
+import type { OpenApiSource } from './doc-fields.ts';
 import { loginRow, SHAPE_REFUSED, type Signed } from './accounts.ts';
 import { is2xx, type Row } from './rows.ts';
 
@@ -24,7 +25,7 @@ export class LoginBudget {
   get left(): boolean { return this.shared ? this.spent < this.perKey : this.perKey >= 1; }
 
   /** The login and its row, or a `held` row and undefined when the budget does not allow it. */
-  async login(api: DoctorSender, plan: SmokePlan, rows: Row[], step: string, a: { email: string; password: string }, own: boolean, accountKey?: string): Promise<{ session: Session | null; status: number } | undefined> {
+  async login(api: DoctorSender, plan: SmokePlan, docs: OpenApiSource, rows: Row[], step: string, a: { email: string; password: string }, own: boolean, accountKey?: string): Promise<{ session: Session | null; status: number } | undefined> {
     if (!this.left) {
       rows.push({
         step, status: 'held', sent: '-', expected: 'a login', key: 'smoke.ratelimit.login (document the login limit), or fewer smoke.accounts',
@@ -33,7 +34,7 @@ export class LoginBudget {
       return undefined;
     }
     this.spent++;
-    const r = await loginRow(api, plan, step, a.email, a.password, own, accountKey);
+    const r = await loginRow(api, plan, docs, step, a.email, a.password, own, accountKey);
     rows.push(r.row);
     return r;
   }
@@ -51,7 +52,7 @@ export const mappingRefused = (r: { session: Session | null; status: number }) =
  * failed one; without a working own account, the first team login refused that way stops the others, and none is
  * tried when the KPI file's lockout threshold leaves no room for that one failure.
  */
-export async function teamLogins(api: DoctorSender, plan: SmokePlan, budget: LoginBudget, rows: Row[], o: { refused: boolean; ownWorks: boolean }): Promise<Map<string, Signed>> {
+export async function teamLogins(api: DoctorSender, plan: SmokePlan, docs: OpenApiSource, budget: LoginBudget, rows: Row[], o: { refused: boolean; ownWorks: boolean }): Promise<Map<string, Signed>> {
   const { owner, counterparty } = plan.config.roles;
   const rank = (role: string) => (role === owner ? 0 : role === counterparty ? 1 : 2);
   const order = plan.config.accounts.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a.role) - rank(y.a.role));
@@ -74,7 +75,7 @@ export async function teamLogins(api: DoctorSender, plan: SmokePlan, budget: Log
       rows.push({ step, status: 'fail', sent: '-', expected: 'the password in the environment', answered: `${a.passwordEnv} is not set`, key: `smoke.accounts[${i}].passwordEnv (${a.passwordEnv})` });
       continue;
     }
-    const r = await budget.login(api, plan, rows, step, { email: a.email, password }, false, `smoke.accounts[${i}]`);
+    const r = await budget.login(api, plan, docs, rows, step, { email: a.email, password }, false, `smoke.accounts[${i}]`);
     if (r?.session && !sessions.has(a.role)) sessions.set(a.role, { email: a.email, session: r.session });
     if (r && !o.ownWorks && mappingRefused(r)) refused = true;
   }

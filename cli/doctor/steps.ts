@@ -2,9 +2,9 @@ import { refreshWith, logout } from '../../smoke/lib/auth.ts';
 import type { Session } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import type { Limiter, LimiterName } from '../../smoke/lib/limits.ts';
-import { loadDoc } from '../../smoke/lib/openapi.ts';
 import { fillTemplate } from '../../smoke/lib/template.ts';
 import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
+import type { OpenApiSource } from './doc-fields.ts';
 import { refreshed } from './accounts.ts';
 import { excerpt, is2xx, plain, routeKeys, sentOf, type Row } from './rows.ts';
 
@@ -96,21 +96,20 @@ export async function limitRows(api: DoctorSender, plan: SmokePlan, limiters: Re
 
 const OPERATIONS = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** The OpenAPI document of the sweep, fetched and parsed as the sweep reads it. */
-export async function openapiRow(api: DoctorSender, plan: SmokePlan, rows: Row[]): Promise<void> {
+/** The OpenAPI document of the sweep, fetched and parsed as the sweep reads it (once per walk: a refused login may have read it already). */
+export async function openapiRow(plan: SmokePlan, docs: OpenApiSource, rows: Row[]): Promise<void> {
   const src = plan.config.openapi;
   if (!src) { rows.push({ ...notSent('openapi', ''), answered: 'not configured (smoke.openapi): the anonymous-access sweep skips' }); return; }
-  const before = api.sent.length;
   const sent = src.startsWith('/') ? `GET ${src}` : `read ${src.replace(/^file:\/\//, '')}`;
   const expected = 'a JSON OpenAPI document with operations';
   try {
-    const doc = await loadDoc(api, plan);
+    const { doc, status } = await docs.load();
     const ops = Object.values(doc.paths ?? {}).flatMap((item) => Object.entries(item ?? {}).filter(([m]) => OPERATIONS.includes(m)).map(([, op]) => op));
     const secured = ops.filter((op) => { const s = op.security ?? doc.security ?? []; return Array.isArray(s) && s.length > 0; }).length;
     const ok = ops.length > 0;
     rows.push({
       step: 'openapi', status: ok ? 'ok' : 'fail', sent, expected,
-      answered: `${api.sent.length > before ? `${api.sent.at(-1)!.status}, ` : ''}${ops.length} operations, ${secured} secured (the sweep calls those)`,
+      answered: `${status !== undefined ? `${status}, ` : ''}${ops.length} operations, ${secured} secured (the sweep calls those)`,
       ...(ok ? {} : { key: 'smoke.openapi' }),
     });
   } catch (e) {

@@ -7,6 +7,7 @@ import { DoctorSender, Throttled, Unreachable, type SentLine } from './sender.ts
 import { ownAccount, type Signed } from './accounts.ts';
 import { LoginBudget, mappingRefused, teamLogins } from './logins.ts';
 import { walkFlow } from './flow.ts';
+import { OpenApiSource } from './doc-fields.ts';
 import { sentOf, type Row } from './rows.ts';
 import { limitRows, logoutRow, meRow, openapiRow, refreshRow } from './steps.ts';
 
@@ -36,20 +37,21 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
   const rows: Row[] = [];
   const limiters = resolveLimiters(plan.config, plan.params);
   const budget = new LoginBudget(limiters.login);
+  const docs = new OpenApiSource(api, plan);
   let stopped: string | undefined;
 
   try {
     // The doctor's own account first: a login mapping that does not work is then found without a failed login on a team account.
-    const own = await ownAccount(api, plan);
+    const own = await ownAccount(api, plan, docs);
     rows.push(...own.rows);
     let mine: Signed | undefined;
     let refused = false;
     if (own.account) {
-      const r = await budget.login(api, plan, rows, 'login (own account)', own.account, true);
+      const r = await budget.login(api, plan, docs, rows, 'login (own account)', own.account, true);
       if (r?.session) mine = { email: own.account.email, session: r.session };
       refused = r !== undefined && mappingRefused(r);
     }
-    const sessions = await teamLogins(api, plan, budget, rows, { refused, ownWorks: mine !== undefined });
+    const sessions = await teamLogins(api, plan, docs, budget, rows, { refused, ownWorks: mine !== undefined });
     const { owner, counterparty } = plan.config.roles;
     const ownerActor = sessions.get(owner) ?? mine;
     let session: Session | undefined = (mine ?? ownerActor)?.session;
@@ -61,7 +63,7 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
     await walkFlow(api, plan, actors, rows, plan.config.webhook.secretEnv);
 
     await limitRows(api, plan, limiters, rows, session, own.account ?? {});
-    await openapiRow(api, plan, rows);
+    await openapiRow(plan, docs, rows);
 
     await logoutRow(api, plan, rows, session);
   } catch (e) {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
@@ -81,6 +82,21 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     const r = await run(edit(config, (c) => { c.smoke.login.emailField = 'mail'; }));
     failsOn(r, 'smoke.login.emailField');
     expect(r.rows.filter((row) => /^login (?!\(own)/.test(row.step)).every((row) => row.status === 'skip')).toBe(true);
+  });
+
+  it('names only smoke.login.emailField when the OpenAPI document declares the login body', async () => {
+    const l = config.smoke.login;
+    const media = l.encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+    const doc = {
+      openapi: '3.1.0', paths: { [l.path]: { post: { requestBody: { content: { [media]: { schema: { $ref: '#/components/schemas/Login' } } } } } } },
+      components: { schemas: { Login: { type: 'object', properties: { [l.emailField]: { type: 'string' }, [l.passwordField]: { type: 'string' } } } } },
+    };
+    const file = join(await mkdtemp(join(tmpdir(), 'gonogo-doctor-doc-')), 'openapi.json');
+    await writeFile(file, JSON.stringify(doc));
+    const r = await run(edit(config, (c) => { c.smoke.login.emailField = 'mail'; c.smoke.openapi = pathToFileURL(file).href; }));
+    const row = r.rows.find((x) => x.step === 'login (own account)')!;
+    expect(row.status).toBe('fail');
+    expect(row.key).toBe(`smoke.login.emailField ("mail"; POST ${l.path} in the OpenAPI document takes ${l.emailField}, ${l.passwordField})`);
   });
 
   it('names smoke.me.path for a wrong route', async () => {
