@@ -36,7 +36,7 @@ class LongestFirst extends BaseSequencer {
  */
 const SHARED_PROCESS = [
   'test/checklist/judge.test.ts', 'test/checklist/load.test.ts', 'test/checklist/parse.test.ts',
-  'test/cli/progress.test.ts', 'test/cli/write.test.ts',
+  'test/cli/doctor-fields.test.ts', 'test/cli/progress.test.ts', 'test/cli/write.test.ts',
   'test/compare/compare.test.ts',
   'test/config/kpis.test.ts', 'test/config/threshold.test.ts',
   'test/core/url.test.ts',
