@@ -15,6 +15,16 @@ function describeCapture(c: Capture): string {
   }
 }
 
+/** What the answer holds where a capture looked, so a wrong path or pattern shows what to write instead. */
+function held(c: Capture, res: Res): string {
+  switch (c.from) {
+    case 'body': return bodyShape(res);
+    case 'header': return res.headers[c.name.toLowerCase()] === undefined ? `the answer has no ${c.name} header` : `${c.name} is ${mask(res.headers[c.name.toLowerCase()])}`;
+    case 'redirect': return res.headers.location === undefined ? `the answer is not a redirect (status ${res.status})` : `Location is ${JSON.stringify(res.headers.location.slice(0, 100))}`;
+    case 'mail': return 'the newest mail to the step\'s sender does not match';
+  }
+}
+
 /** The setting a refused step points at, by what the refusal means. */
 function stepKey(step: Step, at: string, status: number): string {
   if (step.role === 'confirm-payment') {
@@ -25,7 +35,7 @@ function stepKey(step: Step, at: string, status: number): string {
   if (status === 405) return `${at}.method`;
   if (status === 401 || status === 403) return `${at}.as (who sends it), or smoke.login.send`;
   if (status === 400 || status === 415 || status === 422) return `${at}.body (or ${at}.encoding)`;
-  if (is2xx(status) || (status >= 300 && status < 400)) return `${at}.expect.status`;
+  if (is2xx(status) || (status >= 300 && status < 400)) return step.expect.contains && !step.expect.status ? `${at}.expect.contains` : `${at}.expect.status`;
   return at;
 }
 
@@ -70,7 +80,7 @@ export async function walkFlow(api: DoctorSender, plan: SmokePlan, actors: Actor
       broken = s.name;
       continue;
     }
-    const expected = s.role === 'confirm-payment' ? '2xx' : s.expect.status ? s.expect.status.join('/') : '2xx or 3xx';
+    const expected = s.role === 'confirm-payment' ? '2xx' : s.expect.status ? s.expect.status.join('/') : `2xx or 3xx${s.expect.contains ? ` containing "${s.expect.contains}"` : ''}`;
     const sent = `${sentOf(res[0]!)}${res.length > 1 ? ` x${res.length}` : ''}${s.role === 'confirm-payment' ? ` (signed ${s.event!.preset})` : ''}`;
     const bad = res.find((r) => (s.role === 'confirm-payment' ? !is2xx(r.status) : !stepOk(s, r)));
     const statuses = [...new Set(res.map((r) => r.status))].join(', ');
@@ -86,7 +96,7 @@ export async function walkFlow(api: DoctorSender, plan: SmokePlan, actors: Actor
     const got = Object.keys(s.capture).filter((k) => flow.vars[k] !== undefined).map((k) => `${k}=${mask(flow.vars[k])}`);
     if (missing.length) {
       const k = missing[0]!;
-      rows.push({ step, status: 'fail', sent, answered: `${statuses}, no ${k} at ${describeCapture(s.capture[k]!)}; ${bodyShape(res[0]!)}`, expected: `${expected}, ${k} captured`, key: `${at}.capture.${k}` });
+      rows.push({ step, status: 'fail', sent, answered: `${statuses}, no ${k} at ${describeCapture(s.capture[k]!)}; ${held(s.capture[k]!, res[0]!)}`, expected: `${expected}, ${k} captured`, key: `${at}.capture.${k}` });
       broken = s.name;
       continue;
     }
