@@ -94,6 +94,22 @@ export async function limitRows(api: DoctorSender, plan: SmokePlan, limiters: Re
   });
 }
 
+/**
+ * Each health route once. Only a route that is not there (404, 405) is a mapping error; any other answer is the
+ * platform's state, which health.routes judges in the run (a 503 is shown, not blamed on the config).
+ */
+export async function healthRows(api: DoctorSender, plan: SmokePlan, rows: Row[]): Promise<void> {
+  for (const [i, path] of plan.config.health.routes.entries()) {
+    const res = await api.send({ method: 'GET', path, identity: 'health-probe' });
+    const missing = res.status === 404 || res.status === 405;
+    rows.push({
+      step: `health ${path}`, status: missing ? 'fail' : 'ok', sent: sentOf(res), expected: 'the route answers (200 for health.routes to pass)',
+      answered: `${res.status}${res.status === 200 || missing ? '' : ' (the health.routes check will fail on it)'}, ${Math.round(res.ms)} ms`,
+      ...(missing ? { key: `smoke.health.routes[${i}]` } : {}),
+    });
+  }
+}
+
 const OPERATIONS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** The OpenAPI document of the sweep, fetched and parsed as the sweep reads it (once per walk: a refused login may have read it already). */

@@ -9,7 +9,7 @@ import { LoginBudget, mappingRefused, teamLogins } from './logins.ts';
 import { walkFlow } from './flow.ts';
 import { OpenApiSource } from './doc-fields.ts';
 import { sentOf, type Row } from './rows.ts';
-import { limitRows, logoutRow, meRow, openapiRow, refreshRow } from './steps.ts';
+import { healthRows, limitRows, logoutRow, meRow, openapiRow, refreshRow } from './steps.ts';
 
 export interface DoctorResult {
   rows: Row[];
@@ -63,6 +63,7 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
     await walkFlow(api, plan, actors, rows, plan.config.webhook.secretEnv);
 
     await limitRows(api, plan, limiters, rows, session, own.account ?? {});
+    await healthRows(api, plan, rows);
     await openapiRow(plan, docs, rows);
 
     await logoutRow(api, plan, rows, session);
