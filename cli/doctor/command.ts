@@ -7,7 +7,7 @@ interface RawDoctorOptions { config: string; reference?: boolean; dialect?: stri
 export const registerDoctorCommand: RegisterCommands = (program, cli) => {
   program
     .command('doctor')
-    .description('Walk each mapped step of the config once against the target (logins, register and the verification mail, me, refresh, the escrow flow, each limited route, the OpenAPI document, logout) and name the config key of each step that does not answer as mapped. Exit 0 when every step answers as mapped, 1 otherwise, 2 for a config error.')
+    .description('Walk each mapped step of the config once against the target (register and the verification mail, logins, me, refresh, the escrow flow, each limited route, the health routes, the OpenAPI document, logout) and name the config key of each step that does not answer as mapped. Exit 0 when every step answers as mapped, 1 otherwise, 2 for a config error.')
     .option('--config <file>', 'config file mapping the flows onto your platform', './gonogo.config.ts')
     .option('--reference', 'start the bundled reference platform and walk its example config (examples/<dialect>/gonogo.config.ts)')
     .option('--dialect <name>', `with --reference: the dialect to serve (${DIALECT_NAMES.join(', ')})`)
