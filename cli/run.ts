@@ -9,7 +9,7 @@ import { decide } from '../reports/verdict.ts';
 import { applyNotApplicable } from '../reports/skip.ts';
 import type { CheckResult, Report, SuiteName, LoadResult } from '../reports/schema.ts';
 import { SCHEMA_VERSION } from '../reports/schema.ts';
-import { writeReportFiles } from './write.ts';
+import { lockDownRunDir, writeReportFiles } from './write.ts';
 import { makePlan, newRunId, type RunOptions } from './plan.ts';
 import { checkWritableDir } from './out-dir.ts';
 import { createProgress } from './progress.ts';
@@ -201,6 +201,7 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     // The verdict is printed even when the report cannot be written; the write error then makes the exit 2.
     cli.out(renderConsole(report));
     await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
+    for (const m of await lockDownRunDir(outDir)) progress.event({ suite: 'run', kind: 'warn', message: m });
     cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {

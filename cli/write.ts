@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { serializeReport } from '../reports/io.ts';
@@ -68,7 +68,7 @@ export async function writeReportFiles(outDir: string, report: Report, warn: (m:
     const err = e as NodeJS.ErrnoException;
     const earlier = await earlierRunId(outDir);
     throw new ReportWriteError(
-      `could not write the report to ${outDir} (${err.code ?? 'error'}: ${err.message}). Nothing there was replaced: ${earlier ? `the report of run ${earlier} is still whole` : 'no report of this run was written'}. Free some space or pass --out to another folder, then run again.`,
+      `could not write the report to ${outDir} (${err.code && !err.message.startsWith(err.code) ? `${err.code}: ` : ''}${err.message}). Nothing there was replaced: ${earlier ? `the report of run ${earlier} is still whole` : 'no report of this run was written'}. Free some space or pass --out to another folder, then run again.`,
       { cause: e },
     );
   }
@@ -107,8 +107,29 @@ async function swapIn(outDir: string, staging: string, names: string[]): Promise
     for (const file of placed) await unlink(join(outDir, file)).catch(() => {});
     for (const file of moved) await rename(join(aside, file), join(outDir, file)).catch(() => {});
     const err = e as NodeJS.ErrnoException;
-    throw new ReportWriteError(`could not move the new report into ${outDir} (${err.code ?? 'error'}: ${err.message}); the earlier report there was put back`, { cause: e });
+    throw new ReportWriteError(`could not move the new report into ${outDir} (${err.code && !err.message.startsWith(err.code) ? `${err.code}: ` : ''}${err.message}); the earlier report there was put back`, { cause: e });
   } finally {
     await rm(aside, { recursive: true, force: true });
   }
+}
+
+/**
+ * Gives every file of a run's folder the report files' mode and every folder 0700, including what the suites wrote
+ * (Playwright traces hold request bodies, screenshots show pages) and what an earlier run left there. Symbolic links
+ * are left alone: their targets are not the run's. A file that vanished meanwhile is skipped; other errors are
+ * returned as warnings, never thrown (the report is already written).
+ */
+export async function lockDownRunDir(dir: string): Promise<string[]> {
+  const warnings: string[] = [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    warnings.push(`could not list ${dir} to restrict its files to their owner (${e.code ?? e.message})`);
+    return [];
+  });
+  for (const e of [{ path: dir, isDir: true }, ...entries.map((x) => ({ path: join(x.parentPath, x.name), isDir: x.isDirectory(), link: x.isSymbolicLink() }))]) {
+    if ('link' in e && e.link) continue;
+    await chmod(e.path, e.isDir ? 0o700 : REPORT_FILE_MODE).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') warnings.push(`could not restrict ${e.path} to its owner (${err.code ?? err.message})`);
+    });
+  }
+  return warnings;
 }

@@ -90,7 +90,13 @@ async function importConfig(path: string, env: NodeJS.ProcessEnv): Promise<{ fil
   const file = resolve(path);
   try {
     await access(file);
-  } catch {
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Only a missing file is "no config file here": a symlink loop, a file it may not read or a path through a file say so.
+    if (code === 'ELOOP') throw new ConfigError(file, ['the path is a symbolic link that loops back on itself (ELOOP); point --config at the real file'], { cause: e });
+    if (code === 'EACCES') throw new ConfigError(file, ['the config file cannot be read by this user (EACCES); fix its permissions or run as its owner'], { cause: e });
+    if (code === 'ENOTDIR') throw new ConfigError(file, ['a part of the path is a file, not a folder (ENOTDIR); check --config'], { cause: e });
+    if (code !== 'ENOENT') throw new ConfigError(file, [`the config file cannot be opened (${code ?? (e as Error).message})`], { cause: e });
     throw new ConfigError(file, ['no config file here; create one with `gonogo init`, pass --config FILE, or use --reference to test the bundled reference platform']);
   }
   // The module loader would wait forever on a FIFO or device: it must be a regular file of sane size first.

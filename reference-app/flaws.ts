@@ -58,6 +58,8 @@ export const FLAWS: Flaw[] = [
   { name: 'demo-account', description: 'A verified demo account client@demo.com / demo exists (a default address, the fifth most common default password)', mustFail: ['auth.no-demo-accounts'] },
   { name: 'seed-account-live', description: 'The seed script\'s sample account sample.client@reference.local / demo is left in the deployed data (an address the example configs list in smoke.demoAccounts)', mustFail: ['auth.no-demo-accounts'] },
   { name: 'client-reaches-admin', description: 'Any signed-in user can list all users on the admin route', mustFail: ['auth.rbac'] },
+  // The client's 403 on the admin route proves nothing when an admin gets the same: auth.rbac is unproven, never a pass.
+  { name: 'admin-route-refuses-all', description: 'The admin user list refuses everyone, its admins included (a permission check that matches no role)', mustFail: [], mustError: ['auth.rbac'] },
   { name: 'anonymous-admin', description: 'The admin user list answers without any authentication (a route the auth middleware forgot)', mustFail: ['auth.openapi-sweep', 'auth.rbac'] },
   { name: 'orders-readable-by-anyone', description: "Any signed-in user can read and edit another user's order", mustFail: ['auth.object-ownership', 'escrow.steps-other-client'] },
   // rate limits

@@ -234,6 +234,8 @@ export const SmokeConfig = z.object({
     anonymous: LimitedRoute('anonymous', 'all').optional(),
     /** Longest Retry-After the suite honours before giving up on a request (seconds); default the longest limit window + 5 s, at least 65 (smoke/lib/budget.ts). */
     maxWaitS: z.number().positive().optional(),
+    /** The longest a limit probe's burst lasts (seconds): a longer one proves nothing a shorter one does not, and the check's own time must still hold the Retry-After wait. */
+    burstS: z.number().positive().max(600).default(45),
   }).strict().prefault({}),
   /** What counts as the platform refusing a request a negative check sends (a forged token, a replayed event, another user's order). */
   refusal: z.object({

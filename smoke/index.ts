@@ -62,12 +62,18 @@ async function runPhase(ctx: SuiteContext, phase: Phase, env: Record<string, str
     // The progress reporter streams test starts and ends over IPC; the JSON report comes only at the end.
     ipc: true, serialization: 'json',
   });
+  const killGroup = () => {
+    try {
+      if (runner.pid) process.kill(-runner.pid, 'SIGKILL');
+    } catch { /* the group is already empty: every worker exited with the runner */ }
+  };
+  // gonogo may exit before the runner does (an interrupt whose wind-down outlasts target.stopGraceS): the group goes with it.
+  process.once('exit', killGroup);
   const tracker = new PhaseProgress(phase.name, (e) => ctx.progress(e));
   runner.on('message', (m) => tracker.on(m));
   const child = await runner;
-  try {
-    if (runner.pid) process.kill(-runner.pid, 'SIGKILL');
-  } catch { /* the group is already empty: every worker exited with the runner */ }
+  killGroup();
+  process.removeListener('exit', killGroup);
   await writeFile(join(ctx.outDir, `playwright-${phase.name}.log`), new Redactor(ctx.secrets).text(child.all ?? ''));
   let report: unknown;
   try {

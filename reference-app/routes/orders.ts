@@ -51,6 +51,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     if (!flaws.has('anonymous-admin')) {
       const u = requireUser(req.user);
       if (u.role !== 'admin' && !flaws.has('client-reaches-admin')) throw new HttpError(403, 'Forbidden');
+      if (flaws.has('admin-route-refuses-all')) throw new HttpError(403, 'Forbidden');
     }
     return (db.prepare('SELECT id, email, full_name, role, is_verified FROM users ORDER BY id').all() as Array<{ role: Principal['role'] }>).map((r) => ({ ...r, role: dialect.roles[r.role] }));
   });

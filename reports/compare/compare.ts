@@ -79,6 +79,7 @@ export function sameTarget(reports: Report[]): boolean {
 
 function notComparable(o: Report, n: Report): string[] {
   const w: string[] = [];
+  if (o.run.id === n.run.id) w.push(`both reports are run ${o.run.id}: there is nothing to compare (pass the older run first, then the newer)`);
   const po = o.run.loadProfile; const pn = n.run.loadProfile;
   if (po.vus !== pn.vus || po.duration !== pn.duration) w.push(`load profile differs: ${po.vus} VUs for ${po.duration} vs ${pn.vus} VUs for ${pn.duration}`);
   if ((o.run.engine ?? 'none') !== (n.run.engine ?? 'none')) w.push(`load engine differs: ${o.run.engine ?? 'none'} vs ${n.run.engine ?? 'none'}`);

@@ -31,6 +31,10 @@ export function buildTrend(reports: Report[]): Trend {
   const profiles = new Set(sorted.map((r) => `${r.run.engine ?? 'none'} ${r.run.loadProfile.vus} VUs ${r.run.loadProfile.duration}`));
   if (profiles.size > 1) warnings.push(`the load runs differ (${[...profiles].join('; ')}): latency and rps are not like for like across all releases`);
   if (!sameTarget(sorted)) warnings.push('the reports test different targets');
+  const seen = new Map<string, number>();
+  for (const r of sorted) seen.set(r.run.id, (seen.get(r.run.id) ?? 0) + 1);
+  const twice = [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id} (${n} times)`);
+  if (twice.length) warnings.push(`the same run is given more than once: ${twice.join(', ')}; each counts as a release in the trend`);
   return { releases, matrix, warnings };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, copyFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -59,6 +59,16 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
     const missing = await run(['run', '--config', '/nonexistent/gonogo.config.ts']);
     expect(missing).toMatchObject({ code: 2 });
     expect(missing.err).toMatch(/no config file here; create one with `gonogo init`/);
+  });
+
+  it('a symlink loop is named as one, not as a missing file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-cfg-'));
+    symlinkSync(join(dir, 'b.ts'), join(dir, 'a.ts'));
+    symlinkSync(join(dir, 'a.ts'), join(dir, 'b.ts'));
+    const r = await run(['run', '--config', join(dir, 'a.ts')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/symbolic link that loops back on itself \(ELOOP\)/);
+    expect(r.err).not.toMatch(/no config file here|at .*\.js:\d+/);
   });
 
   it('unknown suite, engine or flaw and bad numbers are usage errors', async () => {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReportWriteError, writeReportFiles, type WriterIo } from '../../cli/write.ts';
+import { lockDownRunDir, ReportWriteError, writeReportFiles, type WriterIo } from '../../cli/write.ts';
 import { fileRenderers } from '../../reports/render/index.ts';
 import { report } from '../helpers/report.ts';
 
@@ -40,6 +40,7 @@ describe('the report set is written as one unit', () => {
     const err = await writeReportFiles(dir, later, () => {}, fullAfter(2)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportWriteError);
     expect((err as Error).message).toMatch(/could not write the report to .*ENOSPC.*the report of run 20261121T010000Z-old111 is still whole/);
+    expect((err as Error).message).toContain('(ENOSPC: no space left on device, write)');
     expect(runIds(dir)).toEqual(Object.fromEntries(SET.map((f) => [f, 'old'])));
     expect(readdirSync(dir).sort()).toEqual(SET);
   });
@@ -65,5 +66,22 @@ describe('the report set is written as one unit', () => {
     }
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(Object.fromEntries(SET.map((f) => [f, (statSync(join(dir, f)).mode & 0o777).toString(8)]))).toEqual(Object.fromEntries(SET.map((f) => [f, '600'])));
+  });
+});
+
+describe('the run folder after the report is written', () => {
+  it('restricts every file and folder to its owner, including artifacts and files left by an earlier run, and leaves symlink targets alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lock-'));
+    const outside = mkdtempSync(join(tmpdir(), 'gonogo-lock-outside-'));
+    mkdirSync(join(dir, 'smoke', 'artifacts'), { recursive: true, mode: 0o755 });
+    await writeFile(join(dir, 'smoke', 'artifacts', 'trace.zip'), 'request bodies', { mode: 0o644 });
+    await writeFile(join(dir, 'old-notes.txt'), 'from before', { mode: 0o666 });
+    await writeFile(join(outside, 'shared.txt'), 'not ours', { mode: 0o644 });
+    symlinkSync(join(outside, 'shared.txt'), join(dir, 'smoke', 'link.txt'));
+    expect(await lockDownRunDir(dir)).toEqual([]);
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    expect([dir, join(dir, 'smoke'), join(dir, 'smoke', 'artifacts')].map(mode)).toEqual(['700', '700', '700']);
+    expect([join(dir, 'smoke', 'artifacts', 'trace.zip'), join(dir, 'old-notes.txt')].map(mode)).toEqual(['600', '600']);
+    expect(mode(join(outside, 'shared.txt'))).toBe('644');
   });
 });

@@ -90,6 +90,13 @@ describe('compareReports', () => {
     expect(compareReports(oldR, makeReport({ p95: 125, checks: { 'tls.protocols': tls(false), 'headers.hsts': hsts(31536000), 'escrow.webhook-stale': 'fail', 'cors.foreign-origin': 'fail' }, drop: ['headers.sri'] }), { 'http.p95': '30%', 'http.mean': '30%', 'http.p99': '30%' }).regressions).toEqual([]);
   });
 
+  it('says so when both sides are the same run, in compare and in trend', () => {
+    const same = compareReports(newR, newR);
+    expect(same.comparable).toBe(false);
+    expect(same.warnings).toEqual([expect.stringMatching(/^both reports are run run-v1.1.0: there is nothing to compare/)]);
+    expect(buildTrend([oldR, newR, newR]).warnings).toContainEqual(expect.stringMatching(/the same run is given more than once: run-v1.1.0 \(2 times\)/));
+  });
+
   it('says first when the runs are not comparable', () => {
     const other = makeReport({ engine: 'autocannon', vus: 10, kpiSha: 'b'.repeat(64), baseUrl: 'https://staging.test' });
     const cmp = compareReports(oldR, other);
@@ -99,7 +106,7 @@ describe('compareReports', () => {
       expect.stringMatching(/^KPI file differs/), 'target differs: https://127.0.0.1:8443 vs https://staging.test',
     ]);
     // two runs of the bundled reference platform are the same target, whatever free port each got
-    const ref = (port: number) => { const r = makeReport({ baseUrl: `https://127.0.0.1:${port}` }); r.run.provenance.reference = { flaws: [] }; return r; };
+    const ref = (port: number) => { const r = makeReport({ baseUrl: `https://127.0.0.1:${port}`, label: String(port) }); r.run.provenance.reference = { flaws: [] }; return r; };
     expect(compareReports(ref(35535), ref(32859)).warnings).toEqual([]);
     const md = renderCompareMd(cmp);
     expect(md.indexOf('Not comparable')).toBeGreaterThan(0);

@@ -4,7 +4,9 @@ import { compareReports, sameTarget } from '../../reports/compare/compare.ts';
 import { buildTrend } from '../../reports/trend/trend.ts';
 import { makeReport } from './fixtures.ts';
 
-const at = (baseUrl: string) => makeReport({ baseUrl });
+// Each report its own run: the same run given twice is a warning of its own.
+let runs = 0;
+const at = (baseUrl: string) => makeReport({ baseUrl, label: `r${++runs}` });
 
 describe('the same target spelt differently', () => {
   it.each([

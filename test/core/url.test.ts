@@ -28,6 +28,9 @@ describe('what a base URL may not carry', () => {
     ['https://user:pw@h/', /user name or password/],
     ['https://user@h/', /user name or password/],
     ['ftp://h/', /http\(s\)/],
+    ['http:///nohost', /exactly two slashes after "http:" and then the host, such as http:\/\/nohost/],
+    ['https:/h/app', /exactly two slashes.*https:\/\/h\/app/],
+    ['HTTP:\\\\h', /exactly two slashes/],
   ])('%s', (url, problem) => {
     expect(targetUrlProblem(url)).toMatch(problem);
   });

@@ -203,6 +203,7 @@ export const PROBES: Record<string, Probe> = {
   'demo-account': async (h) => (await h.login(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password)).res.status !== 200,
   'seed-account-live': async (h) => (await h.login(SEED_ACCOUNT.email, SEED_ACCOUNT.password)).res.status !== 200,
   'anonymous-admin': async (h) => (await h.call('GET', '/api/admin/users')).status === 401,
+  'admin-route-refuses-all': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('admin') })).status === 200,
   'client-reaches-admin': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('client') })).status === 403,
   'orders-readable-by-anyone': async (h) => {
     const [a, b] = [await h.verifiedClient(), await h.verifiedClient()];

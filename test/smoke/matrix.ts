@@ -1,8 +1,8 @@
 import { FLAWS } from '../../reference-app/flaws.ts';
 import { AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
 
-/** Flaws whose declared failures include smoke checks: the smoke suite must catch each. */
-export const SMOKE_FLAWS = FLAWS.filter((f) => f.mustFail.some((id) => AREA_SUITE[areaOf(id)] === 'smoke'));
+/** Flaws whose declared failures or lost controls include smoke checks: the smoke suite must catch each. */
+export const SMOKE_FLAWS = FLAWS.filter((f) => [...f.mustFail, ...(f.mustError ?? [])].some((id) => AREA_SUITE[areaOf(id)] === 'smoke'));
 
 export const smokeIds = (ids: readonly string[]) => ids.filter((id) => AREA_SUITE[areaOf(id)] === 'smoke');
 
@@ -15,7 +15,7 @@ const GROUPS: string[][] = [
   ['unfunded-release', 'webhook-replay', 'idor-release', 'release-without-approval', 'invalid-amount', 'unverified-login', 'verification-any-token', 'long-lived-tokens', 'client-reaches-admin', 'debug-errors', 'health-ready-failing', 'cors-wildcard-credentials', 'login-inline-script', 'seed-account-live'],
   ['unsigned-webhook', 'replay-credits-again', 'manufacturer-release', 'patch-marks-paid', 'verification-token-reusable', 'alg-none', 'refresh-reuse', 'mass-assignment', 'user-enumeration', 'no-lockout', 'docs-exposed', 'insecure-cookies'],
   ['stale-webhook', 'amount-mismatch-funds', 'verification-token-exposed', 'weak-jwt-secret', 'logout-no-revoke', 'weak-passwords', 'demo-account', 'orders-readable-by-anyone', 'no-login-rate-limit', 'cors-any-origin', 'tampered-token-accepted', 'mass-assignment-choice-field'],
-  ['expired-token-accepted', 'no-rate-limit', 'release-unauthenticated'],
+  ['expired-token-accepted', 'no-rate-limit', 'release-unauthenticated', 'admin-route-refuses-all'],
   ['xff-trusted'],
   // The broken release makes every escrow check but the happy path an error; the admin route's checks need no order,
   // and neither needs the login page, which the third breaks.

@@ -43,3 +43,11 @@ describe('the smoke time limits', () => {
     expect(text).toContain('the suite 425 s');
   });
 });
+
+describe('the limit probes\' burst', () => {
+  it('lasts at most smoke.ratelimit.burstS (45 s by default, at most 600)', () => {
+    expect(SmokeConfig.parse({}).ratelimit.burstS).toBe(45);
+    expect(SmokeConfig.parse({ ratelimit: { burstS: 120 } }).ratelimit.burstS).toBe(120);
+    expect(SmokeConfig.safeParse({ ratelimit: { burstS: 601 } }).success).toBe(false);
+  });
+});
