@@ -14,7 +14,7 @@ const LONGEST_FIRST = [
   'test/reliability/concurrency.test.ts', 'test/reliability/scope.test.ts', 'test/smoke/own-platform.test.ts', 'test/reliability/interrupt.test.ts',
   'test/reliability/emails.test.ts', 'test/reliability/exit-codes.test.ts', 'test/reliability/hostile-flags.test.ts',
   'test/reliability/merge-inputs.test.ts', 'test/load/reference.test.ts', 'test/reliability/kpi-file.test.ts', 'test/reliability/report-set.test.ts',
-  'test/smoke/browser-artifacts.test.ts', 'test/smoke/controls.test.ts', 'test/html/report-layout.test.ts', 'test/reliability/suite-faults.test.ts',
+  'test/cli/doctor.test.ts', 'test/smoke/browser-artifacts.test.ts', 'test/smoke/controls.test.ts', 'test/html/report-layout.test.ts', 'test/reliability/suite-faults.test.ts',
 ];
 
 class LongestFirst extends BaseSequencer {
@@ -36,7 +36,7 @@ class LongestFirst extends BaseSequencer {
  */
 const SHARED_PROCESS = [
   'test/checklist/judge.test.ts', 'test/checklist/load.test.ts', 'test/checklist/parse.test.ts',
-  'test/cli/progress.test.ts', 'test/cli/write.test.ts',
+  'test/cli/doctor-fields.test.ts', 'test/cli/progress.test.ts', 'test/cli/write.test.ts',
   'test/compare/compare.test.ts',
   'test/config/kpis.test.ts', 'test/config/threshold.test.ts',
   'test/core/url.test.ts',

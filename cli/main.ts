@@ -6,6 +6,7 @@ import { ConfigError, InputError, ReportWriteError, UsageError } from '../config
 import type { Cli } from '../core/command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerInitCommand } from './init.ts';
+import { registerDoctorCommand } from './doctor/command.ts';
 import { registerSecurityCommands } from '../security/commands.ts';
 import { registerLoadCommands } from '../load/commands.ts';
 import { registerReferenceCommands } from '../reference-app/commands.ts';
@@ -63,7 +64,7 @@ export function buildProgram(cli: Cli): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) })
     .exitOverride();
-  for (const register of [registerInitCommand, registerRunCommand, registerReferenceCommands, registerReportCommands, registerSecurityCommands, registerLoadCommands]) {
+  for (const register of [registerInitCommand, registerRunCommand, registerDoctorCommand, registerReferenceCommands, registerReportCommands, registerSecurityCommands, registerLoadCommands]) {
     register(program, cli);
   }
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) });

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import type { Api, Res, Session } from '../lib/http.ts';
+import type { Res, Session } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { secretFromEnv } from '../lib/plan.ts';
 import { isRefused } from '../lib/refusal.ts';
 import { getAll, getPath } from '../lib/jsonpath.ts';
-import { withFields } from '../lib/accounts.ts';
+import { withFields, type Sender } from '../lib/accounts.ts';
 import { waitForVerificationMail } from '../lib/mail.ts';
 import { asControl, asProbe, control } from '../lib/outcome.ts';
 import { buildEvent } from './events.ts';
@@ -56,7 +56,7 @@ export class FlowRun {
   private readonly legit: <T>(fn: () => Promise<T>) => Promise<T>;
 
   /** `judged`: the walk itself is what the check judges (escrow.happy-path), so its steps are not its controls. */
-  constructor(private readonly api: Api, private readonly plan: SmokePlan, private readonly actors: Actors, o: { amount?: number; milestoneAmount?: number; judged?: boolean } = {}) {
+  constructor(private readonly api: Sender, private readonly plan: SmokePlan, private readonly actors: Actors, o: { amount?: number; milestoneAmount?: number; judged?: boolean } = {}) {
     this.legit = o.judged ? asProbe : asControl;
     const e = plan.config.escrow;
     const amount = o.amount ?? e.amount;

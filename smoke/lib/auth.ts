@@ -2,7 +2,7 @@ import type { Api, Res, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import { secretFromEnv } from './plan.ts';
 import { fillTemplate, placeholders } from './template.ts';
-import { bodyFor, login, newEmail, ok, register, strongPassword, tokenFrom, useVerification } from './accounts.ts';
+import { bodyFor, login, newEmail, ok, register, strongPassword, tokenFrom, useVerification, type Sender } from './accounts.ts';
 import { findVerification, waitForVerificationMail, type Mail } from './mail.ts';
 import { workerRedactor } from './evidence.ts';
 import { shared } from './state.ts';
@@ -113,14 +113,14 @@ function tokenVars(session: Session, template: unknown, where: string): Record<s
 }
 
 /** Logs the session out the way the platform expects: the configured route, with the body template when one is set. */
-export async function logout(api: Api, plan: SmokePlan, session: Session): Promise<Res> {
+export async function logout(api: Sender, plan: SmokePlan, session: Session): Promise<Res> {
   const lo = plan.config.logout;
   const body = lo.body ? bodyFor(lo.encoding, fillTemplate(lo.body, tokenVars(session, lo.body, 'smoke.logout.body'))) : {};
   return api.send({ method: lo.method, path: lo.path, session, ...body });
 }
 
 /** Uses a refresh token: as the configured cookie, in the body template, or as `{ [field]: token }`. */
-export async function refreshWith(api: Api, plan: SmokePlan, token: string, session: Session): Promise<Res> {
+export async function refreshWith(api: Sender, plan: SmokePlan, token: string, session: Session): Promise<Res> {
   const rc = plan.config.refresh;
   if (rc.cookie) return api.send({ method: rc.method, path: rc.path, headers: { cookie: `${rc.cookie}=${token}` } });
   const fields = rc.body ? fillTemplate(rc.body, { ...tokenVars(session, rc.body, 'smoke.refresh.body'), refresh_token: token }) : { [rc.field]: token };

@@ -71,6 +71,16 @@ export function retryAfterS(headers: Record<string, string>, now = Date.now()): 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The headers that carry a session's access token where smoke.login.send says the platform reads it. */
+export function authHeaders(plan: Pick<SmokePlan, 'config'>, session: Session | null | undefined): Record<string, string> {
+  if (!session?.access) return {};
+  const send = plan.config.login.send;
+  if (send.as === 'bearer') return { authorization: `Bearer ${session.access}` };
+  if (send.as === 'header') return { [send.name.toLowerCase()]: `${send.prefix}${session.access}` };
+  return { cookie: `${send.name}=${session.access}` };
+}
+
+
 /** The suite's HTTP client: stays on the target's hosts, never follows redirects, paces, honours Retry-After (bounded). */
 export class Api {
   constructor(private readonly ctx: APIRequestContext, private readonly plan: SmokePlan, private readonly rec: Recorder) {}
@@ -82,11 +92,7 @@ export class Api {
   }
 
   authHeaders(session: Session | null | undefined): Record<string, string> {
-    if (!session?.access) return {};
-    const send = this.plan.config.login.send;
-    if (send.as === 'bearer') return { authorization: `Bearer ${session.access}` };
-    if (send.as === 'header') return { [send.name.toLowerCase()]: `${send.prefix}${session.access}` };
-    return { cookie: `${send.name}=${session.access}` };
+    return authHeaders(this.plan, session);
   }
 
   /**

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { Api, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
+import type { Sender } from './accounts.ts';
 
 type Operation = { security?: unknown[]; parameters?: Array<{ in?: string }> };
-type Doc = {
+export type Doc = {
   security?: unknown[];
   paths?: Record<string, Record<string, Operation>>;
   servers?: Array<{ url?: string; variables?: Record<string, { default?: string }> }>;
@@ -14,7 +15,8 @@ type Doc = {
 };
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-async function loadDoc(api: Api, plan: SmokePlan): Promise<Doc> {
+/** The configured document: fetched from the target (a path) or read from a file, parsed as JSON. */
+export async function loadDoc(api: Sender, plan: SmokePlan): Promise<Doc> {
   const src = plan.config.openapi!;
   if (src.startsWith('/')) {
     const r = await api.send({ method: 'GET', path: src });
