@@ -34,7 +34,7 @@ class LongestFirst extends BaseSequencer {
  * no state behind (the environment variables and listeners a few of them set are put back). A new file runs
  * isolated unless it is listed here.
  */
-const SHARED_PROCESS = [
+export const SHARED_PROCESS = [
   'test/checklist/judge.test.ts', 'test/checklist/load.test.ts', 'test/checklist/parse.test.ts',
   'test/cli/doctor-fields.test.ts', 'test/cli/progress.test.ts', 'test/cli/write.test.ts',
   'test/compare/compare.test.ts',
