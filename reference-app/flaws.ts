@@ -61,7 +61,9 @@ export const FLAWS: Flaw[] = [
   // The client's 403 on the admin route proves nothing when an admin gets the same: auth.rbac is unproven, never a pass.
   { name: 'admin-route-refuses-all', description: 'The admin user list refuses everyone, its admins included (a permission check that matches no role)', mustFail: [], mustError: ['auth.rbac'] },
   { name: 'anonymous-admin', description: 'The admin user list answers without any authentication (a route the auth middleware forgot)', mustFail: ['auth.openapi-sweep', 'auth.rbac'] },
-  { name: 'orders-readable-by-anyone', description: "Any signed-in user can read and edit another user's order", mustFail: ['auth.object-ownership', 'escrow.steps-other-client'] },
+  { name: 'orders-readable-by-anyone', description: "Any signed-in user can read and edit another user's order", mustFail: ['auth.object-ownership', 'escrow.steps-other-client', 'auth.authz-matrix'] },
+  // Only the list leaks: the mapped order route stays scoped, so auth.object-ownership passes and only the matrix sees it.
+  { name: 'orders-list-leaks', description: "The caller's order list returns every user's orders", mustFail: ['auth.authz-matrix'] },
   // rate limits
   { name: 'no-rate-limit', description: 'The API has no rate limit (the login limit stays)', mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'], mustError: ['ratelimit.forwarded-for'] },
   { name: 'no-login-rate-limit', description: 'Login has no rate limit of its own (the API limit stays; lockout stays)', mustFail: ['ratelimit.login'] },

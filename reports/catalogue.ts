@@ -21,6 +21,7 @@ export const CATALOGUE = {
   'auth.mass-assignment': { level: 'blocker', title: 'is_verified and role sent at registration are ignored' },
   'auth.rbac': { level: 'blocker', title: "The owner role cannot reach other roles' routes" },
   'auth.object-ownership': { level: 'blocker', title: "Another user cannot read or change a user's order" },
+  'auth.authz-matrix': { level: 'blocker', title: "No read operation of the OpenAPI document shows a user's order to another user or to an anonymous caller" },
   'auth.no-demo-accounts': { level: 'blocker', title: 'Demo accounts cannot log in' },
   'auth.lockout': { level: 'blocker', title: 'Repeated failed logins lock the account' },
   'auth.openapi-sweep': { level: 'blocker', title: 'Every secured OpenAPI operation refuses anonymous calls' },

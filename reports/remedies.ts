@@ -18,6 +18,7 @@ export const REMEDIES = {
   'auth.password-policy': 'Enforce the password policy of params.passwordPolicy at registration and password change, on the server.',
   'auth.mass-assignment': 'Accept only an explicit allow-list of fields at registration; set is_verified and role on the server.',
   'auth.rbac': 'Check the caller\'s role on every route meant for another role (smoke.roleRoutes: the platform\'s staff, partner and admin roles), on the server, not only in the UI.',
+  'auth.authz-matrix': 'Scope every read by id and every list to the caller: filter querysets and queries by the signed-in user (or the objects it may see), on every route the document lists, not only the main one.',
   'auth.object-ownership': 'Check that the caller owns (or may act on) the object on every read and write by id.',
   'auth.no-demo-accounts': 'Delete or disable demo and seed accounts in production data, and keep seeding out of production deploys.',
   'auth.lockout': 'Lock or throttle an account after params.lockout.attempts failed logins for params.lockout.durationS seconds.',

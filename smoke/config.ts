@@ -237,6 +237,17 @@ export const SmokeConfig = z.object({
     /** The longest a limit probe's burst lasts (seconds): a longer one proves nothing a shorter one does not, and the check's own time must still hold the Retry-After wait. */
     burstS: z.number().positive().max(600).default(45),
   }).strict().prefault({}),
+  /** The object-level authorization matrix over the OpenAPI document's read operations (auth.authz-matrix). */
+  authzMatrix: z.object({
+    /** Path parameter name -> the flow variable that fills it, where neither the same name nor the collection rule finds one. */
+    params: z.record(z.string().min(1), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a flow variable name such as order_id')).default({}),
+    /** Parameter names that stand for "the id of the collection before it" (`/orders/{id}` -> order_id). */
+    genericParams: z.array(z.string().min(1)).default(['id', 'pk', 'uuid', 'slug']),
+    /** Fields that carry an object's id in an answer, besides the field the flow captures order_id from. */
+    idFields: z.array(z.string().min(1)).min(1).default(['id', 'pk', 'uuid']),
+    /** Read operations called at most (each costs three requests); past it the check is warn, naming the rest. */
+    maxOperations: z.number().int().positive().max(500).default(60),
+  }).strict().prefault({}),
   /** What counts as the platform refusing a request a negative check sends (a forged token, a replayed event, another user's order). */
   refusal: z.object({
     /** Statuses and inclusive ranges ("400-428") within 300-599; default every 4xx but 429 (a throttled request proves nothing) and every 5xx. Add 302 for a platform that redirects refused browser requests to its login page. */

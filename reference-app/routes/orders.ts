@@ -98,7 +98,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get(paths.orders, async (req) => {
     const u = requireUser(req.user);
     const { limit, offset } = page(req.query);
-    const rows = u.role === 'admin'
+    // orders-list-leaks: the list forgets to filter by the caller (a queryset without .filter(owner=request.user)).
+    const rows = u.role === 'admin' || flaws.has('orders-list-leaks')
       ? db.prepare('SELECT * FROM orders ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset)
       : db.prepare('SELECT * FROM orders WHERE client_id = ? OR manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(u.id, u.id, limit, offset);
     return (rows as OrderRow[]).map(json);

@@ -205,6 +205,12 @@ export const PROBES: Record<string, Probe> = {
   'anonymous-admin': async (h) => (await h.call('GET', '/api/admin/users')).status === 401,
   'admin-route-refuses-all': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('admin') })).status === 200,
   'client-reaches-admin': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('client') })).status === 403,
+  'orders-list-leaks': async (h) => {
+    const [a, b] = [await h.verifiedClient(), await h.verifiedClient()];
+    const o = (await h.createOrder(a.access)).json as { id: number };
+    const list = (await h.call('GET', '/api/orders', { token: b.access })).json as Array<{ id: number }>;
+    return !list.some((x) => x.id === o.id);
+  },
   'orders-readable-by-anyone': async (h) => {
     const [a, b] = [await h.verifiedClient(), await h.verifiedClient()];
     const o = (await h.createOrder(a.access)).json;

@@ -16,7 +16,7 @@ const GROUPS: string[][] = [
   ['unsigned-webhook', 'replay-credits-again', 'manufacturer-release', 'patch-marks-paid', 'verification-token-reusable', 'alg-none', 'refresh-reuse', 'mass-assignment', 'user-enumeration', 'no-lockout', 'docs-exposed', 'insecure-cookies'],
   ['stale-webhook', 'amount-mismatch-funds', 'verification-token-exposed', 'weak-jwt-secret', 'logout-no-revoke', 'weak-passwords', 'demo-account', 'orders-readable-by-anyone', 'no-login-rate-limit', 'cors-any-origin', 'tampered-token-accepted', 'mass-assignment-choice-field'],
   ['expired-token-accepted', 'no-rate-limit', 'release-unauthenticated', 'admin-route-refuses-all'],
-  ['xff-trusted'],
+  ['xff-trusted', 'orders-list-leaks'],
   // The broken release makes every escrow check but the happy path an error; the admin route's checks need no order,
   // and neither needs the login page, which the third breaks.
   ['anonymous-admin', 'release-not-recorded', 'login-form-wrong-field'],
