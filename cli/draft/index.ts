@@ -1,0 +1,107 @@
+import { dirname, relative } from 'node:path';
+import { parseConfig } from '../../config/load.ts';
+import type { ApiDocument, DocumentSource } from './document.ts';
+import { draftAuth } from './auth.ts';
+import { draftFlow } from './flow.ts';
+import { code, noted, plain, render } from './render.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+export interface Draft {
+  /** gonogo.config.ts */
+  config: string;
+  /** .env.example */
+  env: string;
+  /** One line per decision left to the team. */
+  todos: string[];
+}
+
+const envVar = (role: string): string => role.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
+/** The base URL: --target, else the document's first absolute server URL, else a TODO. */
+function baseUrlOf(doc: ApiDocument, target: string | undefined, todos: string[]): { url: string; comment: string } {
+  if (target) return { url: target, comment: 'target: as given with --target' };
+  if (doc.server && /^https?:\/\//i.test(doc.server)) return { url: doc.server.replace(/\/+$/, ''), comment: 'target: the document\'s first server' };
+  todos.push('target.baseUrl');
+  return { url: 'https://staging.example.com', comment: `TODO: the document names no absolute server URL${doc.server ? ` (only "${doc.server}")` : ''}; set the platform's base URL (or GONOGO_BASE_URL)` };
+}
+
+/** Drafts gonogo.config.ts and .env.example from a dereferenced document; the draft is checked by the config schema before it is returned. */
+export function draftConfig(v: Vocabulary, doc: ApiDocument, src: DocumentSource, o: { outFile: string; target?: string }): Draft {
+  const auth = draftAuth(v, doc);
+  const flow = draftFlow(v, doc, auth.picks.me?.best?.op);
+  const todos = [...auth.todos, ...flow.todos];
+  const base = baseUrlOf(doc, o.target, todos);
+
+  // The document itself for the anonymous-access sweep: a file by its path from the config, a URL on the target by its path.
+  let openapi: unknown;
+  if (!src.isUrl) openapi = noted(relative(dirname(o.outFile), src.location) || src.location, 'openapi: the document this draft was made from, for the anonymous-access sweep (auth.openapi-sweep)');
+  else if (new URL(src.location).origin === new URL(base.url).origin) {
+    openapi = noted(new URL(src.location).pathname, 'openapi: the document on the target; a document served publicly fails config.docs-hidden: keep a copy in the repository and name the file here instead');
+  }
+
+  const roles = auth.roles;
+  const roleNotes = [
+    'roles: the names the document uses (the role field of `me`\'s answer, the role names secured operations require)',
+    ...(!roles.owner ? ['TODO: roles.owner: the role a self-registered account gets; the document does not say it'] : []),
+    ...(!roles.counterparty ? ['TODO: roles.counterparty: the other party of an order; the document does not say it'] : []),
+    ...(!roles.admin ? ['TODO: roles.admin; the document does not say it'] : []),
+  ];
+  for (const r of ['owner', 'counterparty', 'admin'] as const) if (!roles[r]) todos.push(`roles.${r}`);
+  const r = { owner: roles.owner ?? 'client', counterparty: roles.counterparty ?? 'manufacturer', admin: roles.admin ?? 'admin' };
+  const accounts = [r.owner, r.counterparty, r.admin].map((role) => ({
+    role, email: code(`env('GONOGO_${envVar(role)}_EMAIL', 'qa-${role.toLowerCase()}@example.com')`, `qa-${role.toLowerCase()}@example.com`), passwordEnv: `GONOGO_${envVar(role)}_PASSWORD`,
+  }));
+  if (!auth.roleRoutes) todos.push('roleRoutes');
+
+  const smoke = {
+    ...auth.sections,
+    roles: noted(r, ...roleNotes),
+    roleRoutes: auth.roleRoutes
+      ? noted(auth.roleRoutes, 'roleRoutes: the GET operations whose security requirement names a role (an OAuth2 scope, an OpenAPI 3.1 role)')
+      : noted({}, 'TODO: roleRoutes: no operation of the document names the role it requires; list routes only a role may reach, e.g. { admin: [{ path: \'/api/admin/users\' }] }'),
+    escrow: flow.escrow,
+    ...(flow.webhook ? { webhook: flow.webhook } : {}),
+    ...(openapi ? { openapi } : {}),
+    mailbox: noted({ kind: 'smtp-sink' }, 'TODO: where the verification mail lands (a Mailpit or MailHog URL, a maildir, a folder of .eml files, or gonogo\'s own SMTP sink): docs/config.md, "The mailbox"'),
+    accounts: noted(accounts, 'QA accounts, one per role: their passwords come from the environment (.env.example); never used for destructive probes'),
+  };
+  const config = {
+    target: noted({ baseUrl: code(`env('GONOGO_BASE_URL', '${base.url}')`, base.url), '...ca': code("(env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {})", {}) }, base.comment),
+    kpis: './kpis.yaml',
+    smoke,
+  };
+  // The schema is the judge: a draft it refuses would be a drafting bug, never the user's problem.
+  parseConfig(plain(config), o.outFile);
+
+  const header = [
+    '/**',
+    ` * Drafted by \`gonogo init --from-openapi\` from ${src.source}`,
+    ` * ("${doc.title}", ${doc.version}). Each mapping says which operation it took and why; each TODO (${todos.length} here)`,
+    ' * is a decision the document could not make. Check them (docs/init.md, docs/config.md, docs/flows.md), export the',
+    ' * secrets .env.example names, then `npx gonogo run --suite smoke`. security and load keep their defaults: see docs/config.md.',
+    ' */',
+    "import { defineConfig } from 'gonogo';",
+    '',
+    "const env = (name: string, fallback = ''): string => process.env[name] ?? fallback;",
+    '',
+    `export default defineConfig(${render(config)});`,
+    '',
+  ].join('\n');
+
+  const env = [
+    '# Secrets gonogo reads from the environment (never from gonogo.config.ts), as the drafted config names them.',
+    '# Copy to .env for local runs (do not commit it) or set them as CI secrets.',
+    '',
+    '# Where the platform runs (default: the document\'s server) and a private CA for its certificate, if any.',
+    'GONOGO_BASE_URL=',
+    'GONOGO_CA_FILE=',
+    '',
+    '# The QA accounts of smoke.accounts: their addresses and passwords.',
+    ...accounts.flatMap((a) => [`GONOGO_${envVar(a.role)}_EMAIL=`, `${a.passwordEnv}=`]),
+    '',
+    '# Stripe webhook signing secret of the TEST-mode endpoint (whsec_...); live keys (sk_live_) are refused.',
+    'GONOGO_WEBHOOK_SECRET=',
+    '',
+  ].join('\n');
+  return { config: header, env, todos };
+}
