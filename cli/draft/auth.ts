@@ -7,7 +7,8 @@ import { fieldKey, pickField, type FieldKind, type Vocabulary } from './vocabula
 export interface AuthDraft {
   sections: Record<string, Noted>;
   picks: Partial<Record<'login' | 'register' | 'verifyEmail' | 'refresh' | 'logout' | 'me', Pick>>;
-  roles: { owner?: string; counterparty?: string; admin?: string };
+  /** Role names the secured operations require, and those `me`'s role field lists. */
+  roleNames: { required: string[]; listed: string[] };
   roleRoutes?: Record<string, Array<{ method: string; path: string }>>;
   todos: string[];
 }
@@ -36,7 +37,7 @@ export function why(v: Vocabulary, p: Pick, what: string, todos: string[]): stri
     lines.push(`TODO: no operation of the document looks like ${what} (config/defaults/openapi-vocabulary.yaml); the value below is gonogo's default`);
     todos.push(`${what}: no operation found`);
   } else if (p.ambiguous) {
-    lines.push(`TODO: ambiguous: ${p.runnersUp.filter((r) => p.best!.score - r.score <= v.ambiguousMargin).slice(0, 2).map((r) => opName(r.op)).join(', ')} score close to ${opName(p.best.op)}; check which one is ${what}`);
+    lines.push(`TODO: ambiguous: ${p.runnersUp.filter((r) => r.op.path !== p.best!.op.path && p.best!.score - r.score <= v.ambiguousMargin).slice(0, 2).map((r) => opName(r.op)).join(', ')} score close to ${opName(p.best.op)}; check which one is ${what}`);
     todos.push(`${what}: ambiguous`);
   }
   return lines;
@@ -192,14 +193,9 @@ export function draftAuth(v: Vocabulary, doc: ApiDocument): AuthDraft {
     const f = pickField(v, 'role', Object.keys(propsOf(me)));
     return (f ? propsOf(me)[f]?.enum ?? [] : []).map(String);
   })();
-  const isAdmin = (r: string) => v.roles.admin.some((w) => fieldKey(w) === fieldKey(r));
-  const named = [...required.keys()];
-  const admin = [...named, ...roleEnum].find(isAdmin);
-  const counterparty = named.find((r) => r !== admin);
-  const owner = roleEnum.find((r) => r !== admin && r !== counterparty && !named.includes(r));
   return {
     sections, picks, todos,
-    roles: { ...(owner ? { owner } : {}), ...(counterparty ? { counterparty } : {}), ...(admin ? { admin } : {}) },
+    roleNames: { required: [...required.keys()], listed: roleEnum },
     ...(required.size ? { roleRoutes: Object.fromEntries(required) } : {}),
   };
 }

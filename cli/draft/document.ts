@@ -123,6 +123,14 @@ export function flatten(s: Schema | undefined): Schema | undefined {
   return { ...s, properties: Object.assign({}, s.properties, ...flat.map((p) => p?.properties ?? {})), required: [...(s.required ?? []), ...flat.flatMap((p) => p?.required ?? [])] };
 }
 
+/** The fields one side sees: a request does not send readOnly fields, an answer does not carry writeOnly ones (drf-spectacular's single components). */
+function side(s: Schema | undefined, drop: 'readOnly' | 'writeOnly'): Schema | undefined {
+  if (!s?.properties) return s;
+  const kept = Object.entries(s.properties).filter(([, p]) => !p?.[drop]);
+  const names = new Set(kept.map(([k]) => k));
+  return { ...s, properties: Object.fromEntries(kept), ...(s.required ? { required: s.required.filter((r) => names.has(r)) } : {}) };
+}
+
 function contentSchema(content: Raw | undefined, prefer: 'json' | 'any'): { contentType: string; schema: Schema } | undefined {
   if (!content) return undefined;
   const types = Object.keys(content);
@@ -153,19 +161,19 @@ function normalise(api: Raw): ApiDocument {
       if (swagger2) {
         const inBody = allParams.find((p) => p.in === 'body');
         const form = allParams.filter((p) => p.in === 'formData');
-        if (inBody) body = { encoding: 'json', contentType: 'application/json', schema: flatten(inBody.schema ?? {})! };
+        if (inBody) body = { encoding: 'json', contentType: 'application/json', schema: side(flatten(inBody.schema ?? {}), 'readOnly')! };
         else if (form.length) {
           body = { encoding: 'form', contentType: 'application/x-www-form-urlencoded', schema: { type: 'object', properties: Object.fromEntries(form.map((p) => [p.name, { type: p.type }])), required: form.filter((p) => p.required).map((p) => p.name) } };
         }
       } else {
         const c = contentSchema(op.requestBody?.content, 'any');
-        if (c) body = { ...c, encoding: /json/i.test(c.contentType) ? 'json' : 'form' };
+        if (c) body = { ...c, schema: side(c.schema, 'readOnly')!, encoding: /json/i.test(c.contentType) ? 'json' : 'form' };
       }
       const responses = Object.entries((op.responses ?? {}) as Record<string, Raw>)
         .filter(([s]) => /^[23]\d\d$/.test(s))
         .map(([s, r]) => ({
           status: Number(s),
-          schema: swagger2 ? flatten(r.schema) : contentSchema(r.content, 'json')?.schema,
+          schema: side(swagger2 ? flatten(r.schema) : contentSchema(r.content, 'json')?.schema, 'writeOnly'),
           headers: Object.keys(r.headers ?? {}),
         }));
       operations.push({

@@ -7,6 +7,8 @@ import { fieldKey, pickField, wordsOf, type Vocabulary } from './vocabulary.ts';
 
 export interface FlowDraft {
   escrow: Noted;
+  /** The order body's counterparty field (`seller`, `vendor_id`), which may name the counterparty's role. */
+  party?: string;
   webhook?: Noted;
   todos: string[];
 }
@@ -141,7 +143,8 @@ export function draftFlow(v: Vocabulary, doc: ApiDocument, me: Operation | undef
     const byCounterparty = v.counterpartyActs.some((w) => wordsOf(op.path).includes(w));
     notes.push(`fulfil: ${explain(fulfil)}`, byCounterparty ? 'fulfil is sent by the counterparty (the vocabulary\'s counterpartyActs)' : 'TODO: who sends the fulfil step: the owner (as written) or the counterparty (as: \'counterparty\')');
     if (!byCounterparty) todos.push('escrow fulfil: who sends it');
-    steps.push({ name: wordsOf(op.path.split('/').at(-1) ?? 'fulfil').join('-') || 'fulfil', role: 'fulfil', ...(byCounterparty ? { as: 'counterparty' } : {}), method: op.method, path: template(op.path), ...(perItem ? { forEach: 'milestones' } : {}) });
+    const leaf = op.path.split('/').filter((x) => x && !x.startsWith('{')).at(-1) ?? '';
+    steps.push({ name: wordsOf(leaf).join('-') || 'fulfil', role: 'fulfil', ...(byCounterparty ? { as: 'counterparty' } : {}), method: op.method, path: template(op.path), ...(perItem ? { forEach: 'milestones' } : {}) });
   }
   const release = scoped('release');
   if (release.best) {
@@ -173,7 +176,7 @@ export function draftFlow(v: Vocabulary, doc: ApiDocument, me: Operation | undef
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     todos.push('escrow: the skeleton does not validate');
-    return { escrow: noted({}, ...notes, `TODO: the drafted flow does not validate (${issue.path.join('.')}: ${issue.message}); it is left out:`, ...JSON.stringify(escrow, null, 2).split('\n')), ...(webhook ? { webhook } : {}), todos };
+    return { escrow: noted({}, ...notes, `TODO: the drafted flow does not validate (${issue.path.join('.')}: ${issue.message}); it is left out:`, ...JSON.stringify(escrow, null, 2).split('\n')), ...(webhook ? { webhook } : {}), ...(party ? { party } : {}), todos };
   }
-  return { escrow: noted(escrow, ...notes), ...(webhook ? { webhook } : {}), todos };
+  return { escrow: noted(escrow, ...notes), ...(webhook ? { webhook } : {}), ...(party ? { party } : {}), todos };
 }

@@ -4,7 +4,7 @@ import type { ApiDocument, DocumentSource } from './document.ts';
 import { draftAuth } from './auth.ts';
 import { draftFlow } from './flow.ts';
 import { code, noted, plain, render } from './render.ts';
-import type { Vocabulary } from './vocabulary.ts';
+import { fieldKey, type Vocabulary } from './vocabulary.ts';
 
 export interface Draft {
   /** gonogo.config.ts */
@@ -25,6 +25,20 @@ function baseUrlOf(doc: ApiDocument, target: string | undefined, todos: string[]
   return { url: 'https://staging.example.com', comment: `TODO: the document names no absolute server URL${doc.server ? ` (only "${doc.server}")` : ''}; set the platform's base URL (or GONOGO_BASE_URL)` };
 }
 
+/**
+ * The platform's names for the suite's abstract roles: admin is the name the vocabulary knows, the counterparty the
+ * other role a secured route requires (else the role the order body names its counterparty by: `seller`), the owner
+ * the one role left in `me`'s role field.
+ */
+function resolveRoles(v: Vocabulary, names: { required: string[]; listed: string[] }, party: string | undefined): { owner?: string; counterparty?: string; admin?: string } {
+  const all = [...new Set([...names.required, ...names.listed])];
+  const admin = all.find((r) => v.roles.admin.some((w) => fieldKey(w) === fieldKey(r)));
+  const byParty = party ? all.find((r) => r !== admin && fieldKey(r) === fieldKey(party).replace(/id$/, '')) : undefined;
+  const counterparty = names.required.find((r) => r !== admin) ?? byParty;
+  const left = names.listed.filter((r) => r !== admin && r !== counterparty);
+  return { ...(left.length === 1 ? { owner: left[0] } : {}), ...(counterparty ? { counterparty } : {}), ...(admin ? { admin } : {}) };
+}
+
 /** Drafts gonogo.config.ts and .env.example from a dereferenced document; the draft is checked by the config schema before it is returned. */
 export function draftConfig(v: Vocabulary, doc: ApiDocument, src: DocumentSource, o: { outFile: string; target?: string }): Draft {
   const auth = draftAuth(v, doc);
@@ -39,7 +53,7 @@ export function draftConfig(v: Vocabulary, doc: ApiDocument, src: DocumentSource
     openapi = noted(new URL(src.location).pathname, 'openapi: the document on the target; a document served publicly fails config.docs-hidden: keep a copy in the repository and name the file here instead');
   }
 
-  const roles = auth.roles;
+  const roles = resolveRoles(v, auth.roleNames, flow.party);
   const roleNotes = [
     'roles: the names the document uses (the role field of `me`\'s answer, the role names secured operations require)',
     ...(!roles.owner ? ['TODO: roles.owner: the role a self-registered account gets; the document does not say it'] : []),

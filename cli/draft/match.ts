@@ -72,7 +72,9 @@ export function pick(v: Vocabulary, doc: ApiDocument, kind: OperationKind, exclu
     .sort((a, b) => b.score - a.score || a.op.path.length - b.op.path.length);
   const [best, ...rest] = ranked;
   const runnersUp = rest.slice(0, 3);
-  return { kind, ...(best ? { best } : {}), runnersUp, ambiguous: !!best && runnersUp.some((r) => best.score - r.score <= v.ambiguousMargin) };
+  // Another method on the same route is no rival (a verification link's GET beside its POST).
+  const rivals = runnersUp.filter((r) => best && r.op.path !== best.op.path && best.score - r.score <= v.ambiguousMargin);
+  return { kind, ...(best ? { best } : {}), runnersUp, ambiguous: rivals.length > 0 };
 }
 
 /** One line for the draft: which operation was picked and why, and the close runners-up. */
