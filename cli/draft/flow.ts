@@ -171,6 +171,7 @@ export function draftFlow(v: Vocabulary, doc: ApiDocument, me: Operation | undef
     ...(paid ? { paidAmountPath: paid, ...(isString(gprops[paid]) ? { paidAmountUnit: 'major' } : {}) } : {}),
   };
   notes.push('TODO: the flow\'s semantics (step order, who sends each step, the amounts and states) are a reading of the document: check them against docs/flows.md');
+  todos.push('escrow: check the flow\'s semantics');
   const escrow = { steps, ...(currencyCode ? { currency: currencyCode } : {}), order };
   const checked = EscrowConfig.safeParse(escrow);
   if (!checked.success) {

@@ -66,6 +66,7 @@ export function draftConfig(v: Vocabulary, doc: ApiDocument, src: DocumentSource
     role, email: code(`env('GONOGO_${envVar(role)}_EMAIL', 'qa-${role.toLowerCase()}@example.com')`, `qa-${role.toLowerCase()}@example.com`), passwordEnv: `GONOGO_${envVar(role)}_PASSWORD`,
   }));
   if (!auth.roleRoutes) todos.push('roleRoutes');
+  todos.push('ratelimit models', 'mailbox');
 
   const smoke = {
     ...auth.sections,
@@ -76,8 +77,10 @@ export function draftConfig(v: Vocabulary, doc: ApiDocument, src: DocumentSource
     escrow: flow.escrow,
     ...(flow.webhook ? { webhook: flow.webhook } : {}),
     ...(openapi ? { openapi } : {}),
+    ratelimit: noted({}, 'TODO: ratelimit: a document states no limits; the models default to the KPI file\'s numbers, the login limit keyed by address and the API\'s by user: say how your limiters count (docs/config.md, "The rate-limit model")'),
     mailbox: noted({ kind: 'smtp-sink' }, 'TODO: where the verification mail lands (a Mailpit or MailHog URL, a maildir, a folder of .eml files, or gonogo\'s own SMTP sink): docs/config.md, "The mailbox"'),
-    accounts: noted(accounts, 'QA accounts, one per role: their passwords come from the environment (.env.example); never used for destructive probes'),
+    accounts: noted(accounts, 'QA accounts, one per role: their passwords come from the environment (.env.example); never used for destructive probes',
+      'jwtSecretEnv (not set): the variable holding the token signing secret, if the team shares it, lets auth.expired-rejected mint an expired token; without it that check skips'),
   };
   const config = {
     target: noted({ baseUrl: code(`env('GONOGO_BASE_URL', '${base.url}')`, base.url), '...ca': code("(env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {})", {}) }, base.comment),
