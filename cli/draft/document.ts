@@ -112,7 +112,8 @@ export async function readDocument(source: string, o: { targetHost?: string; caF
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The dereferenced document is untyped JSON: each field is checked where it is read.
+type Raw = Record<string, any>;
 
 /** The object schema with allOf parts merged (a generator's inheritance), so its properties can be read. */
 export function flatten(s: Schema | undefined): Schema | undefined {

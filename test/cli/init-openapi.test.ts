@@ -92,6 +92,17 @@ describe('gonogo init --from-openapi on other documents', () => {
     expect(config.smoke.accounts.map((a) => a.passwordEnv)).toEqual(['GONOGO_CLIENT_PASSWORD', 'GONOGO_MANUFACTURER_PASSWORD', 'GONOGO_ADMIN_PASSWORD']);
   });
 
+  it('recognises operations with the words of --vocabulary, not with words in its code', async () => {
+    const dir = tmp();
+    const vocab = readFileSync(join(import.meta.dirname, '../../config/defaults/openapi-vocabulary.yaml'), 'utf8')
+      .replace(/(  login:\n    methods: \[POST\]\n    words: )\[[^\]]*\]/, '$1[anmelden]');
+    writeFileSync(join(dir, 'vocab.yaml'), vocab);
+    const doc = { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/konto/anmelden': { post: { responses: { 200: { description: 'ok' } } } }, '/auth/login': { post: { responses: { 200: { description: 'ok' } } } } } };
+    writeFileSync(join(dir, 'doc.json'), JSON.stringify(doc));
+    expect((await draft(join(dir, 'doc.json'))).config.smoke.login.path).toBe('/auth/login');
+    expect((await draft(join(dir, 'doc.json'), ['--vocabulary', join(dir, 'vocab.yaml')])).config.smoke.login.path).toBe('/konto/anmelden');
+  });
+
   it('fetches a document from loopback and refers to it by its path on the target', async () => {
     const body = JSON.stringify(openApiDocument('http://127.0.0.1:1', DIALECTS.fastapi));
     const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
