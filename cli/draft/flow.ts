@@ -98,7 +98,7 @@ export function draftFlow(v: Vocabulary, doc: ApiDocument, me: Operation | undef
   const capture: Record<string, unknown> = { order_id: { from: 'body', path: idPath ?? 'id' } };
   if (!idPath) { notes.push('TODO: the create answer declares no id field; assumed "id"'); todos.push('escrow order_id'); }
   const pay = findPath(v, 'paymentId', res);
-  if (pay) capture.payment_id = { from: 'body', path: pay };
+  if (pay) { capture.payment_id = { from: 'body', path: pay }; notes.push(`create: the payment exists with the order: payment_id from the answer's "${pay}"`); }
   const itemsField = pickField(v, 'items', Object.keys(propsOf(res)));
   const itemId = itemsField ? pickField(v, 'id', Object.keys(propsOf(propsOf(res)[itemsField]?.items))) : undefined;
   if (itemsField && itemId) capture.milestones = { from: 'body', path: `${itemsField}[*].${itemId}`, all: true };
