@@ -71,6 +71,16 @@ describe('gonogo init --from-openapi on each reference dialect\'s document', () 
   });
 });
 
+describe('the reference dialects\' documents', () => {
+  it.each(DIALECT_NAMES)('%s: valid against the OpenAPI schema, and printed by gonogo reference --openapi', async (name) => {
+    const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+    await SwaggerParser.validate(openApiDocument('https://127.0.0.1:8443', DIALECTS[name]) as never);
+    const r = await run(['reference', '--openapi', '--dialect', name, '--base-url', 'https://staging.example.test/']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual(openApiDocument('https://staging.example.test', DIALECTS[name]));
+  });
+});
+
 describe('gonogo init --from-openapi on other documents', () => {
   it('reads a Swagger 2 document: form login, a nested token, an API key header, the basePath', async () => {
     const { config, text } = await draft(join(FIXTURES, 'swagger2-shop.yaml'));
