@@ -147,6 +147,7 @@ function normalise(api: Raw): ApiDocument {
   const schemes: Record<string, SecurityScheme> = (swagger2 ? api.securityDefinitions : api.components?.securitySchemes) ?? {};
   let server: string | undefined;
   if (swagger2 && api.host) server = `${(api.schemes?.[0] as string | undefined) ?? 'https'}://${api.host}${api.basePath ?? ''}`;
+  else if (swagger2 && typeof api.basePath === 'string') server = api.basePath;
   else if (!swagger2 && api.servers?.[0]?.url) {
     const s = api.servers[0] as { url: string; variables?: Record<string, { default?: string }> };
     server = s.url.replace(/\{(\w+)\}/g, (_m, k: string) => s.variables?.[k]?.default ?? '');

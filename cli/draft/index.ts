@@ -19,7 +19,12 @@ const envVar = (role: string): string => role.toUpperCase().replace(/[^A-Z0-9]/g
 
 /** The base URL: --target, else the document's first absolute server URL, else a TODO. */
 function baseUrlOf(doc: ApiDocument, target: string | undefined, todos: string[]): { url: string; comment: string } {
-  if (target) return { url: target, comment: 'target: as given with --target' };
+  // The routes are the document's paths: they live under the server's path (`/api/v1`), on whatever host.
+  const prefix = doc.server ? new URL(doc.server, 'http://placeholder.invalid/').pathname.replace(/\/+$/, '') : '';
+  if (target) {
+    const url = prefix && !new URL(target).pathname.replace(/\/+$/, '').endsWith(prefix) ? `${target}${prefix}` : target;
+    return { url, comment: `target: as given with --target${url !== target ? `, under the document's server path ${prefix}` : ''}` };
+  }
   if (doc.server && /^https?:\/\//i.test(doc.server)) return { url: doc.server.replace(/\/+$/, ''), comment: 'target: the document\'s first server' };
   todos.push('target.baseUrl');
   return { url: 'https://staging.example.com', comment: `TODO: the document names no absolute server URL${doc.server ? ` (only "${doc.server}")` : ''}; set the platform's base URL (or GONOGO_BASE_URL)` };
@@ -50,8 +55,14 @@ export function draftConfig(v: Vocabulary, doc: ApiDocument, src: DocumentSource
   let openapi: unknown;
   if (!src.isUrl) openapi = noted(relative(dirname(o.outFile), src.location) || src.location, 'openapi: the document this draft was made from, for the anonymous-access sweep (auth.openapi-sweep)');
   else if (new URL(src.location).origin === new URL(base.url).origin) {
-    openapi = noted(new URL(src.location).pathname, 'openapi: the document on the target; a document served publicly fails config.docs-hidden: keep a copy in the repository and name the file here instead');
+    // Routes are joined under the base URL's path, so the document's path is taken from under it.
+    const under = new URL(base.url).pathname.replace(/\/+$/, '');
+    const path = new URL(src.location).pathname;
+    openapi = path.startsWith(`${under}/`) || !under
+      ? noted(path.slice(under.length), 'openapi: the document on the target; a document served publicly fails config.docs-hidden: keep a copy in the repository and name the file here instead')
+      : undefined;
   }
+  if (!openapi) todos.push('openapi: save the document and name the file');
 
   const roles = resolveRoles(v, auth.roleNames, flow.party);
   const roleNotes = [

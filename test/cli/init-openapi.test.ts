@@ -93,6 +93,11 @@ describe('gonogo init --from-openapi on other documents', () => {
     expect(text).toMatch(/TODO: no operation creates an order/);
   });
 
+  it('keeps the document\'s server path under --target', async () => {
+    const { config } = await draft(join(FIXTURES, 'swagger2-shop.yaml'), ['--target', 'https://127.0.0.1:9443']);
+    expect(config.target.baseUrl).toBe('https://127.0.0.1:9443/v1');
+  });
+
   it('makes an ambiguous login a TODO that names both candidates, and never writes a secret', async () => {
     const { config, text, dir } = await draft(join(FIXTURES, 'ambiguous-login.json'));
     expect(text).toMatch(/TODO: ambiguous: POST \/(api|admin-panel)\/login score close to POST \/(api|admin-panel)\/login; check which one is login/);
