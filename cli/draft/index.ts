@@ -87,7 +87,7 @@ export function draftConfig(v: Vocabulary, doc: ApiDocument, src: DocumentSource
       : noted({}, 'TODO: roleRoutes: no operation of the document names the role it requires; list routes only a role may reach, e.g. { admin: [{ path: \'/api/admin/users\' }] }'),
     escrow: flow.escrow,
     ...(flow.webhook ? { webhook: flow.webhook } : {}),
-    ...(openapi ? { openapi } : {}),
+    ...(openapi ? { openapi } : { openapiSweep: noted({}, 'TODO: openapi: the document was fetched from outside the target\'s base URL; save it in the repository and name the file here as `openapi` for the anonymous-access sweep') }),
     ratelimit: noted({}, 'TODO: ratelimit: a document states no limits; the models default to the KPI file\'s numbers, the login limit keyed by address and the API\'s by user: say how your limiters count (docs/config.md, "The rate-limit model")'),
     mailbox: noted({ kind: 'smtp-sink' }, 'TODO: where the verification mail lands (a Mailpit or MailHog URL, a maildir, a folder of .eml files, or gonogo\'s own SMTP sink): docs/config.md, "The mailbox"'),
     accounts: noted(accounts, 'QA accounts, one per role: their passwords come from the environment (.env.example); never used for destructive probes',
