@@ -1,7 +1,7 @@
 import { flatten, isSecured, type ApiDocument, type Operation, type Schema } from './document.ts';
 import { explain, hasPathParams, opName, pick, type Pick } from './match.ts';
 import { noted, type Noted } from './render.ts';
-import { fieldKey, pickField, type FieldKind, type Vocabulary } from './vocabulary.ts';
+import { pickField, type FieldKind, type Vocabulary } from './vocabulary.ts';
 
 /** What the auth part of the draft needs from the rest, and gives back to it. */
 export interface AuthDraft {
