@@ -26,10 +26,17 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
     .option('--dialect <name>', `serve the marketplace the way another stack builds it: ${DIALECT_NAMES.join(', ')} (see --list-dialects)`)
     .option('--list-dialects', 'list the dialects and their example configs')
     .option('--list-flaws', 'list the flaws and the checks each must make fail')
+    .option('--openapi', 'print the dialect\'s OpenAPI document (the one its team keeps; the platform serves it only with docs-exposed) and exit')
+    .option('--base-url <url>', 'with --openapi: the server URL the document names', 'https://127.0.0.1:8443')
     .option('--json', 'machine-readable output')
-    .action(async (o: { flaws?: string; dialect?: string; listFlaws?: boolean; listDialects?: boolean; json?: boolean }) => {
+    .action(async (o: { flaws?: string; dialect?: string; listFlaws?: boolean; listDialects?: boolean; json?: boolean; openapi?: boolean; baseUrl: string }) => {
       const flaws = o.flaws ? parseFlaws(o.flaws) : [];
       const dialect = dialectByName(o.dialect);
+      if (o.openapi) {
+        const { openApiDocument } = await import('./openapi.ts');
+        cli.out(JSON.stringify(openApiDocument(o.baseUrl.replace(/\/+$/, ''), dialect), null, 2));
+        return;
+      }
       if (o.listDialects) {
         const rows = DIALECT_NAMES.map((n) => ({ name: n, description: DIALECTS[n].description, example: `examples/${n}/gonogo.config.ts` }));
         cli.out(o.json ? JSON.stringify(rows, null, 2) : rows.map((r) => `${r.name.padEnd(12)} ${r.description}\n${' '.repeat(13)}config: ${r.example}`).join('\n'));
@@ -61,6 +68,7 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
             `  CA file    ${info.caFile}`,
             info.mailDir ? `  mail       written to ${info.mailDir} (Django file backend)` : `  SMTP sink  ${info.smtp.host}:${info.smtp.port}   mailbox API (Mailpit-compatible): ${platform.mailApiUrl}`,
             `  lockfile   ${info.lockfile}`,
+            `  OpenAPI    ${info.openapiFile}   (gonogo init --from-openapi ${info.openapiFile} --target ${info.baseUrl})`,
             '  accounts (this run only):',
             ...info.accounts.map((a) => `    ${a.role.padEnd(12)} ${a.email.padEnd(30)} ${a.password}`),
             'Press Ctrl+C to stop.',
