@@ -7,12 +7,15 @@ import { reserveSlot } from './pace.ts';
 import { resolveLimiters } from './limits.ts';
 import { digest, logSent } from './history.ts';
 import { routeUrl } from '../../core/url.ts';
+import { csrfParts, isStateChanging, type CsrfToken } from './csrf.ts';
 
 export interface Session {
   access?: string;
   refresh?: string;
   /** Cookies the target set at login (name -> value). */
   cookies: Record<string, string>;
+  /** The CSRF token of a cookie session (smoke.login.csrf): sent on every state-changing request of the session. */
+  csrf?: CsrfToken;
 }
 
 export interface SetCookie { name: string; value: string; attrs: Record<string, string | true> }
@@ -44,6 +47,8 @@ export interface Req {
   subject?: string;
   /** How the evidence labels this request; by default `control` inside requireControl, else `probe`. */
   role?: RequestRole;
+  /** The CSRF probes: `false` sends the session's cookies without its token, a string sends that token instead. */
+  csrf?: false | string;
 }
 
 function parseSetCookie(line: string): SetCookie {
@@ -82,9 +87,24 @@ export class Api {
   authHeaders(session: Session | null | undefined): Record<string, string> {
     if (!session?.access) return {};
     const send = this.plan.config.login.send;
-    if (send.as === 'bearer') return { authorization: `Bearer ${session.access}` };
-    if (send.as === 'header') return { [send.name.toLowerCase()]: `${send.prefix}${session.access}` };
-    return { cookie: `${send.name}=${session.access}` };
+    // A double-submit check compares the token with its cookie: the cookie travels with the session, as a browser's would.
+    const csrfCookie = session.csrf?.cookie ? `${session.csrf.cookie.name}=${session.csrf.cookie.value}` : '';
+    const withCsrf = (h: Record<string, string>) => (csrfCookie ? { ...h, cookie: h.cookie ? `${h.cookie}; ${csrfCookie}` : csrfCookie } : h);
+    if (send.as === 'bearer') return withCsrf({ authorization: `Bearer ${session.access}` });
+    if (send.as === 'header') return withCsrf({ [send.name.toLowerCase()]: `${send.prefix}${session.access}` });
+    return withCsrf({ cookie: `${send.name}=${session.access}` });
+  }
+
+  /** The session's CSRF token (or the probe's stand-in) on a state-changing request: its header or body field, and a same-site Origin. */
+  private withCsrf(method: string, req: Req): Pick<Req, 'headers' | 'json' | 'form'> {
+    const t = req.session?.csrf;
+    if (!t || !isStateChanging(method)) return {};
+    const parts = csrfParts(this.plan, t, req.csrf === false ? undefined : req.csrf ?? t.token);
+    const out: Pick<Req, 'headers' | 'json' | 'form'> = { headers: parts.headers };
+    if (!parts.field) return out;
+    const [name, value] = parts.field;
+    if (req.json && typeof req.json === 'object' && !Array.isArray(req.json)) return { ...out, json: { ...req.json, [name]: value } };
+    return { ...out, form: { ...(req.form ?? {}), [name]: value } };
   }
 
   /**
@@ -101,8 +121,11 @@ export class Api {
   async send(req: Req): Promise<Res> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = this.url(req.path);
+    const csrf = this.withCsrf(method, req);
+    req = { ...req, ...csrf, headers: { ...csrf.headers, ...(req.headers ?? {}) } };
     const headers: Record<string, string> = { ...this.authHeaders(req.session), ...(req.headers ?? {}) };
     if (req.session?.access) workerRedactor().add(req.session.access);
+    if (req.session?.csrf) workerRedactor().add(req.session.csrf.token);
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
     for (let attempt = 0; ; attempt++) {
       if (!req.expect429) await this.pace(identity);
