@@ -8,7 +8,11 @@ document.getElementById('login-form').addEventListener('submit', async (event) =
   const fields = { [api.emailField]: document.getElementById('email').value, password: document.getElementById('password').value };
   const form = api.encoding === 'form';
   const body = form ? new URLSearchParams(fields).toString() : JSON.stringify(fields);
-  const res = await fetch(api.login, { method: 'POST', headers: { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' }, body });
+  const headers = { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' };
+  // Session auth: the CSRF cookie the page came with goes back in the header the platform reads.
+  const csrf = api.csrfCookie && document.cookie.split('; ').find((c) => c.startsWith(`${api.csrfCookie}=`));
+  if (csrf) headers[api.csrfHeader] = decodeURIComponent(csrf.slice(api.csrfCookie.length + 1));
+  const res = await fetch(api.login, { method: 'POST', headers, body });
   if (!res.ok) {
     const data = await res.json().catch(() => ({}));
     status.textContent = `Sign-in failed: ${data.detail || res.status}`;

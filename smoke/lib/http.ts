@@ -123,7 +123,8 @@ export class Api {
     const url = this.url(req.path);
     const csrf = this.withCsrf(method, req);
     req = { ...req, ...csrf, headers: { ...csrf.headers, ...(req.headers ?? {}) } };
-    const headers: Record<string, string> = { ...this.authHeaders(req.session), ...(req.headers ?? {}) };
+    // A header set to '' is left out: a probe that must not carry the Origin a session's requests do.
+    const headers: Record<string, string> = Object.fromEntries(Object.entries({ ...this.authHeaders(req.session), ...(req.headers ?? {}) }).filter(([, v]) => v !== ''));
     if (req.session?.access) workerRedactor().add(req.session.access);
     if (req.session?.csrf) workerRedactor().add(req.session.csrf.token);
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
