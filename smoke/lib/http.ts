@@ -85,11 +85,11 @@ export class Api {
   }
 
   authHeaders(session: Session | null | undefined): Record<string, string> {
-    if (!session?.access) return {};
-    const send = this.plan.config.login.send;
     // A double-submit check compares the token with its cookie: the cookie travels with the session, as a browser's would.
-    const csrfCookie = session.csrf?.cookie ? `${session.csrf.cookie.name}=${session.csrf.cookie.value}` : '';
+    const csrfCookie = session?.csrf?.cookie ? `${session.csrf.cookie.name}=${session.csrf.cookie.value}` : '';
     const withCsrf = (h: Record<string, string>) => (csrfCookie ? { ...h, cookie: h.cookie ? `${h.cookie}; ${csrfCookie}` : csrfCookie } : h);
+    if (!session?.access) return withCsrf({});
+    const send = this.plan.config.login.send;
     if (send.as === 'bearer') return withCsrf({ authorization: `Bearer ${session.access}` });
     if (send.as === 'header') return withCsrf({ [send.name.toLowerCase()]: `${send.prefix}${session.access}` });
     return withCsrf({ cookie: `${send.name}=${session.access}` });
@@ -124,7 +124,10 @@ export class Api {
     const csrf = this.withCsrf(method, req);
     req = { ...req, ...csrf, headers: { ...csrf.headers, ...(req.headers ?? {}) } };
     // A header set to '' is left out: a probe that must not carry the Origin a session's requests do.
-    const headers: Record<string, string> = Object.fromEntries(Object.entries({ ...this.authHeaders(req.session), ...(req.headers ?? {}) }).filter(([, v]) => v !== ''));
+    const auth = this.authHeaders(req.session);
+    // A request's own cookie (a refresh cookie) joins the session's rather than replacing it.
+    const cookie = [auth.cookie, req.headers?.cookie].filter(Boolean).join('; ');
+    const headers: Record<string, string> = Object.fromEntries(Object.entries({ ...auth, ...(req.headers ?? {}), ...(cookie ? { cookie } : {}) }).filter(([, v]) => v !== ''));
     if (req.session?.access) workerRedactor().add(req.session.access);
     if (req.session?.csrf) workerRedactor().add(req.session.csrf.token);
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
