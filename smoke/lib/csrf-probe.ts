@@ -4,9 +4,9 @@
  */
 import type { Api, Req, Res, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
-import { bodyFor, me, ok } from './auth.ts';
+import { MAIN_USER, bodyFor, clientSession, me, ok } from './auth.ts';
 import { fillTemplate } from './template.ts';
-import { control, skip } from './outcome.ts';
+import { control, requireControl, skip } from './outcome.ts';
 
 /** The request the checks bend: the configured probe, or logout with its body template. */
 export function probeRequest(plan: SmokePlan, session: Session): Req {
@@ -16,15 +16,16 @@ export function probeRequest(plan: SmokePlan, session: Session): Req {
 }
 
 /**
- * Skips unless the config maps a CSRF token. A credential sent in a header is not applicable (the mapping's own
- * answer: login handed out a token the session sends itself); a cookie credential without a mapping is a gap in the config.
+ * Skips unless the config maps a CSRF token. A cookie credential without a mapping is a gap in the config; a credential
+ * sent in a header is not applicable once login has handed one out (the platform's own answer, not only the mapping).
  */
-export function requireCsrfMapping(plan: SmokePlan): void {
+export async function requireCsrfMapping(api: Api, plan: SmokePlan): Promise<void> {
   if (plan.config.login.csrf) return;
   const send = plan.config.login.send;
   const where = send.as === 'bearer' ? 'the Authorization header' : `the ${send.name} ${send.as}`;
-  skip.notApplicable(send.as !== 'cookie', `the session's credential travels in ${where}, which a browser never attaches to a cross-site request by itself: there is no CSRF to check`);
-  skip.notConfigured(true, `the session travels in the ${where} but smoke.login.csrf is not set: map where the platform hands out its CSRF token`);
+  skip.notConfigured(send.as === 'cookie', `the session travels in ${where} but smoke.login.csrf is not set: map where the platform hands out its CSRF token`);
+  const session = await requireControl('login', () => clientSession(api, plan, MAIN_USER));
+  skip.notApplicable(session.access, `login handed out a token the session sends in ${where}, which a browser never attaches to a cross-site request by itself: there is no CSRF to check`);
 }
 
 const label = (r: Req) => `${r.method} ${r.path}`;

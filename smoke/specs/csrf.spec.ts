@@ -20,7 +20,7 @@ async function freshSessions(api: Api, plan: SmokePlan, n: number): Promise<Sess
 }
 
 test('[csrf.token-required] a state-changing request without the CSRF token is refused', async ({ api, plan, rec }) => {
-  requireCsrfMapping(plan);
+  await requireCsrfMapping(api, plan);
   const [own, victim] = await freshSessions(api, plan, 2);
   await sendControl(api, plan, own!);
   rec.expected = `one of ${plan.config.login.csrf!.refusedStatuses.join(', ')}, the session still working after it`;
@@ -29,7 +29,7 @@ test('[csrf.token-required] a state-changing request without the CSRF token is r
 });
 
 test('[csrf.token-bound] a CSRF token of another session is refused', async ({ api, plan, rec }) => {
-  requireCsrfMapping(plan);
+  await requireCsrfMapping(api, plan);
   const [other, victim] = await freshSessions(api, plan, 2);
   control(other!.csrf!.token !== victim!.csrf!.token, 'two sessions of the account got the same CSRF token: another session\'s token cannot be told from the session\'s own');
   rec.expected = `one of ${plan.config.login.csrf!.refusedStatuses.join(', ')}, the session still working after it`;
@@ -40,7 +40,7 @@ test('[csrf.token-bound] a CSRF token of another session is refused', async ({ a
 });
 
 test('[csrf.origin-checked] a state-changing request from a foreign Origin or Referer is refused', async ({ api, plan, rec }) => {
-  requireCsrfMapping(plan);
+  await requireCsrfMapping(api, plan);
   const [own, victim] = await freshSessions(api, plan, 2);
   await sendControl(api, plan, own!);
   const foreign = plan.config.cors.foreignOrigin;
