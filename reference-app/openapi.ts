@@ -10,7 +10,7 @@ function operations(d: Dialect): Op[] {
     ['post', p.register, 'Register a client account', false],
     ['post', p.verify, 'Verify an email address', false],
     ['post', p.login, 'Log in', false],
-    ['post', p.refresh, 'Rotate a refresh token', false],
+    !d.auth.session && ['post', p.refresh, 'Rotate a refresh token', false],
     ['post', p.logout, 'Log out', true],
     ['get', p.me, 'The signed-in user', true],
     ['get', p.manufacturers, `List ${d.roles.manufacturer}s`, true],
@@ -31,13 +31,19 @@ function operations(d: Dialect): Op[] {
 }
 
 export function openApiDocument(baseUrl: string, d: Dialect): Record<string, unknown> {
+  // Session auth documents its cookie as an API key in a cookie, as drf-spectacular does for SessionAuthentication.
+  const s = d.auth.session;
+  const scheme = s ? 'cookieAuth' : 'bearerAuth';
+  const schemes = s
+    ? { cookieAuth: { type: 'apiKey', in: 'cookie', name: s.cookie, description: `State-changing requests also need the ${s.csrfCookie} cookie's value in ${s.csrfHeader} and a same-site Origin` } }
+    : { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [method, path, summary, secured] of operations(d)) {
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'integer' } }));
     (paths[path] ??= {})[method] = {
       summary,
       ...(params.length ? { parameters: params } : {}),
-      ...(secured ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+      ...(secured ? { security: [{ [scheme]: [] }] } : { security: [] }),
       responses: { 200: { description: 'OK' }, ...(secured ? { 401: { description: 'Not authenticated' } } : {}) },
     };
   }
@@ -45,8 +51,8 @@ export function openApiDocument(baseUrl: string, d: Dialect): Record<string, unk
     openapi: '3.1.0',
     info: { title: 'Reference marketplace API', version: '1.0.0' },
     servers: [{ url: baseUrl }],
-    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    security: [{ bearerAuth: [] }],
+    components: { securitySchemes: schemes },
+    security: [{ [scheme]: [] }],
     paths,
   };
 }

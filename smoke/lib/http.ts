@@ -123,13 +123,13 @@ export class Api {
     const url = this.url(req.path);
     const csrf = this.withCsrf(method, req);
     req = { ...req, ...csrf, headers: { ...csrf.headers, ...(req.headers ?? {}) } };
-    // A header set to '' is left out: a probe that must not carry the Origin a session's requests do.
     const auth = this.authHeaders(req.session);
     // A request's own cookie (a refresh cookie) joins the session's rather than replacing it.
     const cookie = [auth.cookie, req.headers?.cookie].filter(Boolean).join('; ');
+    // A header set to '' is left out: a probe that must not carry the Origin a session's requests do.
     const headers: Record<string, string> = Object.fromEntries(Object.entries({ ...auth, ...(req.headers ?? {}), ...(cookie ? { cookie } : {}) }).filter(([, v]) => v !== ''));
     if (req.session?.access) workerRedactor().add(req.session.access);
-    if (req.session?.csrf) workerRedactor().add(req.session.csrf.token);
+    for (const t of [req.session?.csrf?.token, req.session?.csrf?.cookie?.value]) workerRedactor().add(t);
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
     for (let attempt = 0; ; attempt++) {
       if (!req.expect429) await this.pace(identity);
