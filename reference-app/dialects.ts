@@ -152,7 +152,7 @@ export const DIALECTS: Record<DialectName, Dialect> = {
   },
   session: {
     name: 'session',
-    description: 'Django session auth: a form login at /accounts/login/ sets a `sessionid` cookie and rotates the `csrftoken` cookie; every state-changing request of a session needs X-CSRFToken and a same-site Origin (or Referer); no refresh token; the marketplace\'s JSON API otherwise',
+    description: 'Django session auth: a form login at /accounts/login/ sets a `sessionid` cookie and rotates the (HttpOnly) `csrftoken` cookie; every state-changing request of a session needs X-CSRFToken and a same-site Origin (or Referer); no refresh token; the marketplace\'s JSON API otherwise',
     roles: { client: 'client', manufacturer: 'manufacturer', admin: 'admin' },
     paths: {
       register: '/api/auth/register', verify: '/api/auth/verify-email', login: '/accounts/login/', refresh: '/api/auth/refresh',

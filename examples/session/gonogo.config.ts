@@ -62,7 +62,7 @@ export default defineConfig({
       { role: 'admin', email: env('GONOGO_ADMIN_EMAIL', 'qa-admin@example.com'), passwordEnv: 'GONOGO_ADMIN_PASSWORD' },
     ],
     jwtSecretEnv: 'GONOGO_JWT_SECRET',
-    // csrftoken is read by the page's script, so it is not HttpOnly by design: only the session cookie is judged.
+    // The session cookie is judged; a CSRF cookie that scripts read is not HttpOnly by design (this one is: the page's form carries the token).
     browser: { loginPage: '/login', successSelector: '#status[data-state="signed-in"]', sessionCookies: ['sessionid'] },
   },
   notApplicable: { 'auth.refresh-rotation': 'session auth: the session cookie is the only credential, there is no refresh token' },

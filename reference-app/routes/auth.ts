@@ -135,7 +135,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   const sessionBody = (reply: FastifyReply, pair: TokenPair, s: NonNullable<typeof auth.session>) => {
     const jti = decodeJwt(pair.access_token).jti ?? '';
     reply.setCookie(s.cookie, pair.access_token, { ...sessionCookieFlags(), path: '/', maxAge: pair.expires_in });
-    reply.setCookie(s.csrfCookie, ctx.csrf.forSession(jti), { secure: true, sameSite: 'lax', path: '/' });
+    reply.setCookie(s.csrfCookie, ctx.csrf.forSession(jti), { secure: true, httpOnly: true, sameSite: 'lax', path: '/' });
     return { detail: 'Signed in', expires_in: pair.expires_in };
   };
   // SESSION_COOKIE_SECURE, _HTTPONLY and _SAMESITE as a deployment sets them; the two flaws are the usual misconfigurations.

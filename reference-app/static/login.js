@@ -9,9 +9,9 @@ document.getElementById('login-form').addEventListener('submit', async (event) =
   const form = api.encoding === 'form';
   const body = form ? new URLSearchParams(fields).toString() : JSON.stringify(fields);
   const headers = { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' };
-  // Session auth: the CSRF cookie the page came with goes back in the header the platform reads.
-  const csrf = api.csrfCookie && document.cookie.split('; ').find((c) => c.startsWith(`${api.csrfCookie}=`));
-  if (csrf) headers[api.csrfHeader] = decodeURIComponent(csrf.slice(api.csrfCookie.length + 1));
+  // Session auth: the form's CSRF token goes back in the header the platform reads (its cookie is HttpOnly).
+  const csrf = api.csrfField && document.querySelector(`input[name="${api.csrfField}"]`);
+  if (csrf) headers[api.csrfHeader] = csrf.value;
   const res = await fetch(api.login, { method: 'POST', headers, body });
   if (!res.ok) {
     const data = await res.json().catch(() => ({}));

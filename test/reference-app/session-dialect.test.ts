@@ -12,13 +12,14 @@ describe('the session dialect with no flaw: Django session auth with CSRF', () =
     expect(await SESSION_PROBES[flaw]!(h)).toBe(true);
   });
 
-  it('login answers without a token in the body, sets the session cookie and rotates the CSRF cookie, which scripts may read', async () => {
+  it('login answers without a token in the body, sets the session cookie and rotates the CSRF cookie; the page hands the token to its script in the form', async () => {
     const page = await h.call('GET', '/login');
     const { res, session, csrf } = await sessionLogin(h);
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.json)).not.toContain(session);
     expect(csrf).not.toBe(setCookie(page, 'csrftoken').split(';')[0]!.slice('csrftoken='.length));
-    expect(setCookie(res, 'csrftoken')).not.toMatch(/HttpOnly/);
+    for (const flag of [/; Secure/, /; HttpOnly/, /; SameSite=Lax/]) expect(setCookie(res, 'csrftoken')).toMatch(flag);
+    expect(page.text).toContain(`<input type="hidden" name="csrfmiddlewaretoken" value="${setCookie(page, 'csrftoken').split(';')[0]!.slice('csrftoken='.length)}">`);
     expect((await h.call('GET', '/api/auth/me', { headers: { cookie: `sessionid=${session}` } })).json).toMatchObject({ role: 'client' });
   });
 
