@@ -5,6 +5,7 @@ import { ConfigError, formatZodIssues } from './errors.ts';
 import { checkNotApplicable } from './not-applicable.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
+import { cookieSessionProblem } from '../load/config.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
 import { checkInputFile, readCaFile } from './read-input.ts';
 import { moduleFile } from '../core/files.ts';
@@ -124,5 +125,7 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   await resolveCaFiles(config, file);
   const secrets = resolveSecrets(config, file, env, suites);
   if (suites.includes('load')) checkAccountPool(config.load.accounts, env, file);
+  const cookieSession = suites.includes('load') ? cookieSessionProblem(config.smoke.login, config.load.journeys) : undefined;
+  if (cookieSession) throw new ConfigError(file, [cookieSession]);
   return { config, file, dir: dirname(file), secrets };
 }

@@ -116,3 +116,14 @@ export const LoadConfig = z.object({
 });
 export type LoadConfig = z.infer<typeof LoadConfig>;
 export type LoadConfigInput = z.input<typeof LoadConfig>;
+
+/**
+ * The journeys carry a token only as `bearer`: a cookie session with a CSRF token (smoke.login.csrf) would load the
+ * target as an anonymous client. The message names the settings, for a config error and for the load run alike.
+ */
+export function cookieSessionProblem(login: { method: string; path: string; csrf?: unknown }, journeys: ReadonlyArray<{ name: string; steps: ReadonlyArray<{ name: string; method: string; path: string; bearer?: string | undefined }> }>): string | undefined {
+  if (!login.csrf) return undefined;
+  const signedIn = journeys.flatMap((j) => j.steps.filter((s) => s.bearer || (s.method === login.method.toUpperCase() && s.path === login.path)).map((s) => `${j.name}.${s.name}`));
+  if (signedIn.length === 0) return undefined;
+  return `load.journeys: ${signedIn.join(', ')} log in or send a token, but smoke.login.csrf is set (a cookie session with a CSRF token), which the load journeys do not carry yet: they would load the target as an anonymous client. Keep anonymous journeys only, or leave load out (--suite smoke,security)`;
+}

@@ -10,6 +10,8 @@ export const CHECKS_DOC_FILE = packageFile('docs/checks.md');
 
 const code = (s: string) => `\`${s}\``;
 const list = (xs: readonly string[]) => xs.map(code).join(', ');
+/** A flaw's name, with the dialects it applies to when it does not apply to every one (`--dialect`). */
+const flawName = (f: (typeof FLAWS)[number]) => (f.dialects ? `${code(f.name)} (${f.dialects.map((d) => `--dialect ${d}`).join(', ')})` : code(f.name));
 
 /** docs/checks.md, generated (here, above reports/: it joins the catalogue with the flaws that prove each check) from the catalogue, its docs and the reference platform's flaws so the three cannot disagree. */
 export function checksDoc(): string {
@@ -32,14 +34,14 @@ export function checksDoc(): string {
     for (const id of ids.filter((i) => areaOf(i) === area)) {
       const entry = CATALOGUE[id];
       const doc: { control: string; keys: readonly string[]; proves?: string } = CHECK_DOCS[id];
-      const failing = FLAWS.filter((f) => f.mustFail.includes(id)).map((f) => f.name);
-      const erring = FLAWS.filter((f) => f.mustError?.includes(id)).map((f) => f.name);
+      const failing = FLAWS.filter((f) => f.mustFail.includes(id)).map(flawName);
+      const erring = FLAWS.filter((f) => f.mustError?.includes(id)).map(flawName);
       out.push(`### ${code(id)}`, '', `${entry.title}${doc.proves ? `: ${doc.proves}` : ''}.`, '');
       out.push(`- Level: ${code(entry.level)}`);
       out.push(`- Positive control: ${doc.control}`);
       out.push(`- Config keys: ${doc.keys.length ? list([...new Set(doc.keys)]) : 'none'}`);
-      out.push(`- Shown failing by: ${failing.length ? list(failing) : 'no flaw of the reference platform'}`);
-      if (erring.length) out.push(`- Made an error by: ${list(erring)}`);
+      out.push(`- Shown failing by: ${failing.length ? failing.join(', ') : 'no flaw of the reference platform'}`);
+      if (erring.length) out.push(`- Made an error by: ${erring.join(', ')}`);
       out.push('');
     }
   }

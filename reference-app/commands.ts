@@ -44,10 +44,10 @@ export const registerReferenceCommands: RegisterCommands = (program, cli) => {
       }
       if (o.listFlaws) {
         if (o.json) {
-          cli.out(JSON.stringify(FLAWS.map((f) => ({ name: f.name, description: f.description, mustFail: f.mustFail, ...(f.mustFailKpis ? { mustFailKpis: f.mustFailKpis } : {}), ...(f.mustError ? { mustError: f.mustError } : {}) })), null, 2));
+          cli.out(JSON.stringify(FLAWS.map((f) => ({ name: f.name, description: f.description, mustFail: f.mustFail, ...(f.mustFailKpis ? { mustFailKpis: f.mustFailKpis } : {}), ...(f.mustError ? { mustError: f.mustError } : {}), ...(f.dialects ? { dialects: f.dialects } : {}) })), null, 2));
         } else {
           const width = Math.max(...FLAWS.map((f) => f.name.length));
-          for (const f of FLAWS) cli.out(`${f.name.padEnd(width)}  ${f.description}\n${' '.repeat(width)}  must fail: ${[...f.mustFail, ...(f.mustFailKpis ?? []).map((k) => `KPI ${k}`)].join(', ') || '(none)'}${f.mustError ? `; must error: ${f.mustError.join(', ')}` : ''}`);
+          for (const f of FLAWS) cli.out(`${f.name.padEnd(width)}  ${f.description}${f.dialects ? ` (--dialect ${f.dialects.join(', ')} only)` : ''}\n${' '.repeat(width)}  must fail: ${[...f.mustFail, ...(f.mustFailKpis ?? []).map((k) => `KPI ${k}`)].join(', ') || '(none)'}${f.mustError ? `; must error: ${f.mustError.join(', ')}` : ''}`);
         }
         return;
       }

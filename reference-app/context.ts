@@ -3,6 +3,7 @@ import type { Dialect } from './dialects.ts';
 import type { FlawSet } from './flaws.ts';
 import type { Mailer } from './mailer.ts';
 import type { Principal, TokenService } from './tokens.ts';
+import type { CsrfTokens } from './csrf.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,6 +20,8 @@ export interface AppContext {
   dialect: Dialect;
   flaws: FlawSet;
   tokens: TokenService;
+  /** The session dialect's CSRF tokens (unused by the bearer dialects). */
+  csrf: CsrfTokens;
   mailer: Mailer;
   webhookSecret: string;
   /** Known once the HTTPS server listens (port 0 picks a free port). */

@@ -37,6 +37,11 @@ export interface Dialect {
     /** Logout blacklists the refresh token sent in the body (simplejwt's token blacklist). */
     logoutBodyField?: string;
     registerFields: { email: string; password: string; name: string };
+    /**
+     * Session auth instead of a bearer token: login sets the session cookie (the signed access token, as Django's
+     * signed_cookies backend keeps a session) and rotates the CSRF cookie; the token goes back in the header or form field.
+     */
+    session?: { cookie: string; csrfCookie: string; csrfHeader: string; csrfField: string };
   };
   escrow: {
     /** on-create: the payment id comes back with the order; intent-call: a separate call opens it; checkout: a hosted checkout session. */
@@ -57,7 +62,7 @@ export interface Dialect {
   debug: 'json' | 'django' | 'starlette';
 }
 
-export const DIALECT_NAMES = ['marketplace', 'drf', 'fastapi'] as const;
+export const DIALECT_NAMES = ['marketplace', 'drf', 'fastapi', 'session'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
 const detail = (_status: number, message: string) => ({ detail: message });
@@ -144,6 +149,32 @@ export const DIALECTS: Record<DialectName, Dialect> = {
     limits: { algorithm: 'token-bucket', login: { key: 'address+email', max: 10 } },
     mail: 'smtp',
     debug: 'starlette',
+  },
+  session: {
+    name: 'session',
+    description: 'Django session auth: a form login at /accounts/login/ sets a `sessionid` cookie and rotates the (HttpOnly) `csrftoken` cookie; every state-changing request of a session needs X-CSRFToken and a same-site Origin (or Referer); no refresh token; the marketplace\'s JSON API otherwise',
+    roles: { client: 'client', manufacturer: 'manufacturer', admin: 'admin' },
+    paths: {
+      register: '/api/auth/register', verify: '/api/auth/verify-email', login: '/accounts/login/', refresh: '/api/auth/refresh',
+      logout: '/accounts/logout/', me: '/api/auth/me', manufacturers: '/api/manufacturers', manufacturerOrders: '/api/manufacturer/orders',
+      adminUsers: '/api/admin/users', orders: '/api/orders', order: '/api/orders/:id', approve: '/api/orders/:id/milestones/:mid/approve',
+      release: '/api/orders/:id/release', webhook: '/api/webhooks/stripe',
+    },
+    auth: {
+      loginEncoding: 'form', loginEmailField: 'username', accessField: 'access_token',
+      verify: { kind: 'link-query', param: 'token' }, registerFields: { email: 'email', password: 'password', name: 'full_name' },
+      session: { cookie: 'sessionid', csrfCookie: 'csrftoken', csrfHeader: 'X-CSRFToken', csrfField: 'csrfmiddlewaretoken' },
+    },
+    escrow: {
+      payment: 'on-create', fulfil: 'approve-milestones',
+      states: { pending: 'pending_payment', funded: 'funded', delivered: 'funded', released: 'released' },
+      fields: { id: 'id', state: 'status', amount: 'amount_cents', counterparty: 'manufacturer_id', funded: 'funded_cents' },
+      amounts: 'cents', currencyCase: 'lower',
+    },
+    errors: { validationStatus: 422, body: detail },
+    limits: { algorithm: 'fixed', login: { key: 'address+email', max: 10 } },
+    mail: 'smtp',
+    debug: 'json',
   },
 };
 

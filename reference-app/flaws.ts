@@ -1,5 +1,6 @@
 import type { CatalogueId } from '../reports/catalogue.ts';
 import { UsageError } from '../config/errors.ts';
+import type { DialectName } from './dialects.ts';
 
 /**
  * One switchable flaw of the reference platform: it turns exactly one protection off.
@@ -14,6 +15,8 @@ export interface Flaw {
   mustFail: CatalogueId[];
   mustFailKpis?: string[];
   mustError?: CatalogueId[];
+  /** The dialects whose surface has the protection (absent: every dialect); the others refuse the flaw. */
+  dialects?: DialectName[];
 }
 
 export const FLAWS: Flaw[] = [
@@ -75,6 +78,11 @@ export const FLAWS: Flaw[] = [
   { name: 'cors-wildcard-credentials', description: 'CORS answers Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true', mustFail: ['cors.credentials-wildcard', 'headers.cors'] },
   { name: 'insecure-cookies', description: 'The session cookie set at login lacks Secure, HttpOnly and SameSite (the audited pages set no cookie)', mustFail: ['browser.cookies'] },
   { name: 'login-form-wrong-field', description: "The login page sends the email under a field the login route does not read, so signing in through the page fails", mustFail: ['browser.login-flow'], mustError: ['browser.cookies'] },
+  // session cookie and CSRF (the session dialect: the bearer dialects send no credential a browser attaches by itself)
+  { name: 'csrf-not-enforced', description: 'State-changing requests of a session are accepted without a CSRF token and from any Origin (the CSRF middleware is off)', mustFail: ['csrf.token-required', 'csrf.token-bound', 'csrf.origin-checked'], dialects: ['session'] },
+  { name: 'csrf-token-unbound', description: 'Any CSRF token the platform ever issued is accepted, not only the session\'s own', mustFail: ['csrf.token-bound'], dialects: ['session'] },
+  { name: 'csrf-origin-unchecked', description: 'The CSRF token is checked but Origin and Referer are not', mustFail: ['csrf.origin-checked'], dialects: ['session'] },
+  { name: 'session-cookie-no-samesite', description: 'The session cookie is HttpOnly but has neither Secure nor SameSite (sent over http and on cross-site requests)', mustFail: ['browser.cookies'], dialects: ['session'] },
   { name: 'login-inline-script', description: 'The login page carries an inline script that its CSP blocks (a console CSP violation)', mustFail: ['browser.login-page'] },
   // headers
   { name: 'missing-hsts', description: 'No Strict-Transport-Security header', mustFail: ['headers.hsts', 'headers.grade'], mustFailKpis: ['headers.grade'] },
@@ -104,6 +112,14 @@ export function assertKnownFlaws(names: readonly string[]): void {
   const unknown = names.filter((n) => !FLAW_NAMES.includes(n));
   if (unknown.length > 0) {
     throw new UsageError(`unknown flaw${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; known flaws: ${FLAW_NAMES.join(', ')}`);
+  }
+}
+
+/** Throws a UsageError for a flaw whose protection the dialect does not have (a flaw that would switch nothing off). */
+export function assertFlawsFitDialect(names: readonly string[], dialect: DialectName): void {
+  const misfit = FLAWS.filter((f) => names.includes(f.name) && f.dialects && !f.dialects.includes(dialect));
+  if (misfit.length > 0) {
+    throw new UsageError(misfit.map((f) => `flaw "${f.name}" applies to the ${f.dialects!.join(', ')} dialect only (--dialect), not to ${dialect}`).join('; '));
   }
 }
 

@@ -15,8 +15,9 @@ export { USER_RATE_LIMIT_ENV } from './user-rate-limit.ts';
 export { ACCESS_TTL_ENV, LOGIN_RATE_LIMIT_ENV } from './login-knobs.ts';
 import type { AppContext, UserRateLimit } from './context.ts';
 import { insertUser, openDatabase, type Db } from './db.ts';
-import { FlawSet } from './flaws.ts';
+import { FlawSet, assertFlawsFitDialect } from './flaws.ts';
 import { dialectByName } from './dialects.ts';
+import { CsrfTokens } from './csrf.ts';
 import { UsageError } from '../config/errors.ts';
 import { Mailer } from './mailer.ts';
 import { hashPassword } from './passwords.ts';
@@ -102,6 +103,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startReference(opts: StartReferenceOptions): Promise<ReferenceInfo> {
   const flaws = new FlawSet(opts.flaws ?? []);
   const dialect = dialectByName(opts.dialect);
+  assertFlawsFitDialect(flaws.list(), dialect.name);
   const env = opts.env ?? process.env;
   const host = opts.host ?? '127.0.0.1';
   const unlimitedAddresses = opts.unlimitedAddresses ?? ['127.0.0.2'];
@@ -162,7 +164,7 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     const baseUrl = () => `https://${host}:${port}`;
     const ctx: AppContext = {
       db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, userRateLimit, limitWindowMs: limitWindowS * 1000, loginRateLimit, dummyHash,
-      tokens: new TokenService(seeded, jwtSecret, flaws, dialect, accessTtlS),
+      tokens: new TokenService(seeded, jwtSecret, flaws, dialect, accessTtlS), csrf: new CsrfTokens(),
       baseUrl,
       allowedOrigins: () => [baseUrl(), `https://localhost:${port}`],
     };

@@ -43,7 +43,7 @@ function operations(d: Dialect): Op[] {
     { method: 'post', path: p.verify, name: 'verify', summary: 'Verify an email address', tag: 'auth', secured: false, body: { schema: 'VerifyEmail' }, answer: 'Detail' },
     a.verify.kind === 'link-query' && { method: 'get', path: p.verify, name: 'verify_link', summary: 'Verify an email address (the link in the mail)', tag: 'auth', secured: false, query: [a.verify.param], answer: 'Detail' },
     { method: 'post', path: p.login, name: 'login', summary: 'Log in', tag: 'auth', secured: false, body: { schema: 'Login', form: a.loginEncoding === 'form' }, answer: d.name === 'drf' ? 'Login' : 'Tokens' },
-    { method: 'post', path: p.refresh, name: 'refresh', summary: 'Rotate a refresh token', tag: 'auth', secured: false, ...(a.refreshCookie ? { cookie: [a.refreshCookie] } : { body: { schema: 'Refresh' } }), answer: 'Tokens' },
+    !d.auth.session && { method: 'post', path: p.refresh, name: 'refresh', summary: 'Rotate a refresh token', tag: 'auth', secured: false, ...(a.refreshCookie ? { cookie: [a.refreshCookie] } : { body: { schema: 'Refresh' } }), answer: 'Tokens' },
     { method: 'post', path: p.logout, name: 'logout', summary: 'Log out', tag: 'auth', secured: true, ...(a.logoutBodyField ? { body: { schema: 'Logout' }, answer: 'Detail' } : { status: 204 }) },
     { method: 'get', path: p.me, name: 'me', summary: 'The signed-in user', tag: 'users', secured: true, answer: 'User' },
     { method: 'get', path: p.manufacturers, name: 'counterparties', summary: `List ${d.roles.manufacturer}s`, tag: 'users', secured: true, answer: 'Counterparty[]' },
@@ -79,7 +79,9 @@ function operationId(d: Dialect, o: Op): string {
 const ref = (name: string) => (name.endsWith('[]') ? { type: 'array', items: { $ref: `#/components/schemas/${name.slice(0, -2)}` } } : { $ref: `#/components/schemas/${name}` });
 
 export function openApiDocument(baseUrl: string, d: Dialect): Record<string, unknown> {
-  const scheme = d.name === 'fastapi' ? 'OAuth2PasswordBearer' : d.name === 'drf' ? 'jwtAuth' : 'bearerAuth';
+  // Session auth documents its cookie as an API key in a cookie, as drf-spectacular does for SessionAuthentication.
+  const session = d.auth.session;
+  const scheme = session ? 'cookieAuth' : d.name === 'fastapi' ? 'OAuth2PasswordBearer' : d.name === 'drf' ? 'jwtAuth' : 'bearerAuth';
   const paths: Record<string, Record<string, unknown>> = {};
   for (const o of operations(d)) {
     const params = [
@@ -104,14 +106,16 @@ export function openApiDocument(baseUrl: string, d: Dialect): Record<string, unk
       responses: { ...ok, ...(o.secured ? { 401: { description: 'Not authenticated' } } : {}), [d.errors.validationStatus]: { description: 'Validation error' } },
     };
   }
-  const securitySchemes = d.name === 'fastapi'
-    ? { [scheme]: { type: 'oauth2', flows: { password: { tokenUrl: d.paths.login.replace(/^\//, ''), scopes: { [d.roles.manufacturer]: `The ${d.roles.manufacturer}'s routes`, [d.roles.admin]: 'Administration' } } } } }
-    : { [scheme]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
+  const securitySchemes = session
+    ? { [scheme]: { type: 'apiKey', in: 'cookie', name: session.cookie, description: `State-changing requests also need the ${session.csrfCookie} cookie's value in ${session.csrfHeader} and a same-site Origin` } }
+    : d.name === 'fastapi'
+      ? { [scheme]: { type: 'oauth2', flows: { password: { tokenUrl: d.paths.login.replace(/^\//, ''), scopes: { [d.roles.manufacturer]: `The ${d.roles.manufacturer}'s routes`, [d.roles.admin]: 'Administration' } } } } }
+      : { [scheme]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
   return {
     openapi: d.name === 'drf' ? '3.0.3' : '3.1.0',
     info: { title: 'Reference marketplace API', version: '1.0.0' },
     servers: [{ url: baseUrl }],
-    ...(d.name === 'marketplace' ? { security: [{ [scheme]: [] }] } : {}),
+    ...(d.name === 'marketplace' || session ? { security: [{ [scheme]: [] }] } : {}),
     paths,
     components: { schemas: schemas(d), securitySchemes },
   };

@@ -13,6 +13,7 @@ import { registerOrderRoutes } from './routes/orders.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerPageRoutes } from './routes/pages.ts';
+import { registerCsrf } from './csrf.ts';
 import { createMetrics } from './metrics.ts';
 
 export interface TlsSettings {
@@ -80,9 +81,11 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
   });
   await app.register(cookie);
 
+  const session = ctx.dialect.auth.session;
   app.addHook('onRequest', async (req) => {
     const header = req.headers.authorization;
-    const token = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : req.cookies.access_token;
+    // Session auth reads its cookie only, as Django's SessionAuthentication does.
+    const token = session ? req.cookies[session.cookie] : header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : req.cookies.access_token;
     req.user = token ? await ctx.tokens.verify(token) : null;
   });
   if (flaws.has('slow')) {
@@ -90,6 +93,7 @@ export async function buildApp(ctx: AppContext, tls: TlsSettings, trustProxy: st
   }
 
   await app.register(formbody);
+  registerCsrf(app, ctx);
   // After authentication, so the API limit can be keyed per user.
   const limitKey = (req: { user: { id: number } | null; ip: string }) => (req.user ? `user:${req.user.id}` : `addr:${req.ip}`);
   const perUser = (key: string): boolean => ctx.userRateLimit !== null && key.startsWith('user:');

@@ -59,6 +59,10 @@ export const CATALOGUE = {
   'browser.login-page': { level: 'blocker', title: 'The login page loads over HTTPS without console errors, CSP violations or mixed content' },
   'browser.login-flow': { level: 'blocker', title: 'Logging in through the page works' },
   'browser.cookies': { level: 'blocker', title: 'Session cookies are Secure, HttpOnly and SameSite in the browser' },
+  // csrf (smoke): cookie sessions
+  'csrf.token-required': { level: 'blocker', title: 'A state-changing request of a cookie session without its CSRF token is refused' },
+  'csrf.token-bound': { level: 'blocker', title: "Another session's CSRF token is refused" },
+  'csrf.origin-checked': { level: 'blocker', title: 'A state-changing request from a foreign Origin or Referer is refused, even with the right token' },
   // headers (security)
   'headers.grade': { level: 'blocker', title: 'Security headers grade meets the KPI (Observatory scoring)' },
   'headers.hsts': { level: 'blocker', title: 'Strict-Transport-Security max-age >= 1 year, includeSubDomains, preload' },
@@ -112,7 +116,7 @@ export function areaOf(id: string): Area {
 /** Which suite produces the checks of each area. */
 export const AREA_SUITE: Record<Area, SuiteName> = {
   auth: 'smoke', escrow: 'smoke', email: 'smoke', ratelimit: 'smoke', health: 'smoke',
-  config: 'smoke', cors: 'smoke', browser: 'smoke',
+  config: 'smoke', cors: 'smoke', browser: 'smoke', csrf: 'smoke',
   headers: 'security', tls: 'security', deps: 'security',
   load: 'load',
 };

@@ -19,6 +19,8 @@ const HAPPY = 'escrow.happy-path passed in this run: the whole flow worked for t
 const FUNDED = `${HAPPY}, and the order this check bends was funded and released as the flow says when sent by the owner`;
 const PAGE = 'every audited page (`pages`, `apiPath`, `errorPath`) could be read';
 const HANDSHAKE = 'a TLS handshake with the endpoint succeeded';
+const CSRF = [...LOGIN, 'smoke.login.csrf', 'smoke.login.csrf.probe', 'smoke.login.csrf.refusedStatuses', 'smoke.logout'];
+const CSRF_CONTROL = 'a fresh session of the suite sends the state-changing request (`smoke.login.csrf.probe`, default `smoke.logout`) with its token and a same-site Origin and gets a 2xx; without `smoke.login.csrf` a credential that travels in a header skips as not applicable (a browser never attaches it to a cross-site request), a cookie credential as not configured'
 
 export const CHECK_DOCS = {
   'auth.login-roles': { control: 'none: it is itself the control of every check that logs in', keys: [...LOGIN, 'smoke.accounts'] },
@@ -68,6 +70,9 @@ export const CHECK_DOCS = {
   'browser.login-page': { control: 'none: a page that does not load clean is the finding (without Chromium at `executablePath`, or with `enabled: false`, it skips)', keys: ['smoke.browser.enabled', 'smoke.browser.executablePath', 'smoke.browser.loginPage'] },
   'browser.login-flow': { control: 'an account of `smoke.roles.owner` (or the first account) is configured to log in with; without `smoke.browser.successSelector` the login answer must carry the credential `smoke.login.token` names', keys: ['smoke.browser', 'smoke.login.path', 'smoke.accounts'] },
   'browser.cookies': { control: 'logging in through the page succeeds and sets a session cookie', keys: ['smoke.browser', 'smoke.browser.sessionCookies', 'smoke.accounts'] },
+  'csrf.token-required': { control: CSRF_CONTROL, keys: CSRF, proves: 'the same request with the session\'s cookies and a same-site Origin but no token is refused (one of `refusedStatuses`) and the session still works after it' },
+  'csrf.token-bound': { control: CSRF_CONTROL, keys: CSRF, proves: 'the request with the session\'s cookies and the token of another live session of the same account is refused, and the session still works after it' },
+  'csrf.origin-checked': { control: CSRF_CONTROL, keys: [...CSRF, 'smoke.cors.foreignOrigin'], proves: 'the request with the right token is refused from `smoke.cors.foreignOrigin` (as Origin), and again without Origin and with a Referer on that origin; the session still works after them' },
   'headers.grade': { control: PAGE, keys: ['security.headers'], proves: 'the Observatory-style grade of the worst graded page meets the KPI' },
   'headers.hsts': { control: PAGE, keys: ['security.headers'] },
   'headers.csp': { control: PAGE, keys: ['security.headers'] },

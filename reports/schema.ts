@@ -8,7 +8,7 @@ export const SuiteName = z.enum(suiteNames);
 export type SuiteName = z.infer<typeof SuiteName>;
 
 export const areas = [
-  'auth', 'escrow', 'email', 'ratelimit', 'health', 'config', 'cors', 'browser',
+  'auth', 'escrow', 'email', 'ratelimit', 'health', 'config', 'cors', 'browser', 'csrf',
   'headers', 'tls', 'deps', 'load',
 ] as const;
 export const Area = z.enum(areas);

@@ -37,6 +37,43 @@ const SendToken = z.union([
 const Route = z.object({ method: method.default('POST'), path }).strict();
 const route = (m: z.infer<typeof method>, p: string) => Route.prefault({ method: m, path: p });
 
+/** Where a CSRF token is read: a cookie, a `<meta name>` tag, a hidden form field, a JSON path of the body, or a response header. */
+const CsrfSource = z.union([
+  z.object({ from: z.literal('cookie'), name: z.string().min(1) }).strict(),
+  z.object({ from: z.literal('meta'), name: z.string().min(1) }).strict(),
+  z.object({ from: z.literal('field'), name: z.string().min(1) }).strict(),
+  z.object({ from: z.literal('body'), path: jsonPath }).strict(),
+  z.object({ from: z.literal('header'), name: z.string().min(1) }).strict(),
+]);
+export type CsrfSource = z.infer<typeof CsrfSource>;
+/** The conventions of Django, Laravel/Angular, Rails, csurf and Spring, tried in this order. */
+export const DEFAULT_CSRF_SOURCES: CsrfSource[] = [
+  { from: 'cookie', name: 'csrftoken' }, { from: 'cookie', name: 'XSRF-TOKEN' }, { from: 'meta', name: 'csrf-token' },
+  { from: 'field', name: 'csrfmiddlewaretoken' }, { from: 'field', name: 'authenticity_token' }, { from: 'field', name: '_token' },
+  { from: 'field', name: '_csrf' }, { from: 'body', path: 'csrfToken' }, { from: 'body', path: 'csrf_token' }, { from: 'header', name: 'X-CSRF-Token' },
+];
+
+/**
+ * A login that first fetches a CSRF token and sends it back, on the login and on every state-changing request
+ * (not GET/HEAD/OPTIONS) of the session, together with the target's own Origin. Django, Rails, Laravel, csurf.
+ */
+const Csrf = z.object({
+  /** GET that hands out the token before login; default: smoke.browser.loginPage. */
+  path: path.optional(),
+  /** Where the token is read, first found wins; the login's answer is read again (a token rotated at login replaces it). */
+  sources: z.array(CsrfSource).min(1).default(DEFAULT_CSRF_SOURCES),
+  /** How it goes back; default: the header named after the source that matched (csrftoken: X-CSRFToken, XSRF-TOKEN: X-XSRF-TOKEN, else X-CSRF-Token). */
+  send: z.union([
+    z.object({ as: z.literal('header'), name: z.string().min(1) }).strict(),
+    z.object({ as: z.literal('field'), name: z.string().min(1) }).strict(),
+  ]).optional(),
+  /** The state-changing request the csrf.* checks send; default: smoke.logout's route and body. */
+  probe: z.object({ method: method.default('POST'), path, encoding: z.enum(['json', 'form']).default('json'), body: template.optional() }).strict().optional(),
+  /** Answers that mean the CSRF protection refused a request (Django and csurf 403, Laravel 419, Rails 422); other non-2xx answers prove nothing. */
+  refusedStatuses: z.array(z.number().int().min(400).max(499)).min(1).default([403, 419, 422, 400]),
+}).strict();
+export type CsrfConfig = z.infer<typeof Csrf>;
+
 const Login = z.object({
   method: method.default('POST'),
   path: path.default('/api/auth/login'),
@@ -47,6 +84,8 @@ const Login = z.object({
   token: TokenSource.default({ from: 'body', path: 'access_token' }),
   refreshToken: TokenSource.optional(),
   send: SendToken.default({ as: 'bearer' }),
+  /** A cookie session with a CSRF token (absent: no token is fetched or sent; the csrf.* checks are not applicable to a credential sent in a header). */
+  csrf: Csrf.optional(),
 }).strict();
 
 const Register = z.object({

@@ -4,7 +4,7 @@ import type { PlanJourney, PlanStep, PoolAccount } from '../../scenarios/journey
 import { REFRESH_STEP_NAME, REFRESH_VAR, type SessionSpec } from '../../scenarios/session-core.ts';
 import type { SmokeConfig } from '../../smoke/config.ts';
 import { resolveLimiters } from '../../smoke/lib/limits.ts';
-import type { LoadConfig } from '../config.ts';
+import { cookieSessionProblem, type LoadConfig } from '../config.ts';
 import type { LoadPlan } from '../plan.ts';
 import { LoginPhaseError, runLoginPhase } from './phase.ts';
 
@@ -62,6 +62,8 @@ export interface PreparedLogins { accounts: PoolAccount[]; info?: LoadLogins; wa
  */
 export async function prepareLogins(ctx: SuiteContext, cfg: LoadConfig, plan: LoadPlan, accounts: PoolAccount[]): Promise<PreparedLogins> {
   const smoke = ctx.config.smoke;
+  const cookieSession = cookieSessionProblem(smoke.login, plan.journeys);
+  if (cookieSession) throw new LoginPhaseError(cookieSession);
   plan.journeys = markLogins(plan.journeys, smoke.login);
   const spec = sessionSpec(smoke, plan.journeys, cfg.logins);
   // VUs sharing an account share its session: a refresh token one of them rotated would be refused to the others, so they log in again.

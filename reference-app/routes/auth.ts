@@ -5,6 +5,7 @@ import { insertUser, userByEmail, userById } from '../db.ts';
 import { hashPassword, passwordPolicyViolation, verifyPassword } from '../passwords.ts';
 import { sha256, type TokenPair } from '../tokens.ts';
 import { roleOf } from '../dialects.ts';
+import { decodeJwt } from 'jose';
 
 const VERIFY_TOKEN_LIFETIME_MS = 24 * 3_600_000;
 const LOCKOUT_ATTEMPTS = 5;
@@ -122,12 +123,23 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   /** The dialect's token response: field names, and the refresh token in the body or an HttpOnly cookie. */
   const tokenBody = (reply: FastifyReply, pair: TokenPair) => {
+    if (auth.session) return sessionBody(reply, pair, auth.session);
     setSession(reply, pair, flaws.has('insecure-cookies'));
     const out: Record<string, unknown> = { [auth.accessField]: pair.access_token, token_type: 'bearer', expires_in: pair.expires_in };
     if (auth.refreshField) out[auth.refreshField] = pair.refresh_token;
     if (auth.refreshCookie) reply.setCookie(auth.refreshCookie, pair.refresh_token, { secure: true, httpOnly: true, sameSite: 'strict', path: paths.refresh });
     return out;
   };
+
+  /** Session auth: the credential only in its cookie, and a CSRF token bound to the new session (Django rotates it at login). */
+  const sessionBody = (reply: FastifyReply, pair: TokenPair, s: NonNullable<typeof auth.session>) => {
+    const jti = decodeJwt(pair.access_token).jti ?? '';
+    reply.setCookie(s.cookie, pair.access_token, { ...sessionCookieFlags(), path: '/', maxAge: pair.expires_in });
+    reply.setCookie(s.csrfCookie, ctx.csrf.forSession(jti), { secure: true, httpOnly: true, sameSite: 'lax', path: '/' });
+    return { detail: 'Signed in', expires_in: pair.expires_in };
+  };
+  // SESSION_COOKIE_SECURE, _HTTPONLY and _SAMESITE as a deployment sets them; the two flaws are the usual misconfigurations.
+  const sessionCookieFlags = () => (flaws.has('insecure-cookies') ? {} : flaws.has('session-cookie-no-samesite') ? { httpOnly: true } : { secure: true, httpOnly: true, sameSite: 'lax' as const });
 
   app.post(paths.refresh, async (req, reply) => {
     const sent = auth.refreshCookie ? req.cookies[auth.refreshCookie] ?? '' : str(req.body, auth.refreshField ?? 'refresh_token');
@@ -146,7 +158,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (blacklisted) tokens.revokeRefresh(blacklisted);
       else tokens.revoke(user);
     }
-    reply.clearCookie('access_token', { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
+    reply.clearCookie(auth.session?.cookie ?? 'access_token', { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
     return auth.logoutBodyField ? reply.status(200).send({}) : reply.status(204).send();
   });
 

@@ -25,7 +25,8 @@ export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void 
   const { paths, auth } = ctx.dialect;
   // A front end left behind by an API rename: the page still sends the email under a field the login route no longer reads.
   const emailField = ctx.flaws.has('login-form-wrong-field') ? 'user_email' : auth.loginEmailField;
-  const attrs = `data-login="${paths.login}" data-me="${paths.me}" data-encoding="${auth.loginEncoding}" data-email-field="${emailField}"`;
+  const csrf = auth.session ? ` data-csrf-field="${auth.session.csrfField}" data-csrf-header="${auth.session.csrfHeader}"` : '';
+  const attrs = `data-login="${paths.login}" data-me="${paths.me}" data-encoding="${auth.loginEncoding}" data-email-field="${emailField}"${csrf}`;
   const page = files.html.replace('<body>', `<body ${attrs}>`);
   const loginHtml = ctx.flaws.has('login-inline-script') ? page.replace('</head>', `  ${INLINE_SNIPPET}</head>`) : page;
   // A vendor's script pulled from its CDN as its docs suggest, with no integrity hash (the browser would load whatever it serves).
@@ -36,7 +37,14 @@ export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void 
     reply.header('Set-Cookie', ctx.flaws.has('home-cookie-insecure') ? 'prefs=theme%3Dlight; Path=/' : 'prefs=theme%3Dlight; Path=/; Secure; HttpOnly; SameSite=Lax');
     return reply.type('text/html; charset=utf-8').send(home);
   });
-  app.get('/login', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(loginHtml));
+  app.get('/login', unlimited, async (_req, reply) => {
+    const s = auth.session;
+    if (!s) return reply.type('text/html; charset=utf-8').send(loginHtml);
+    // Django's login page with CSRF_COOKIE_HTTPONLY: the cookie scripts cannot read, its value in the form's hidden field.
+    const token = ctx.csrf.anonymous();
+    reply.setCookie(s.csrfCookie, token, { secure: true, httpOnly: true, sameSite: 'lax', path: '/' });
+    return reply.type('text/html; charset=utf-8').send(loginHtml.replace('<form id="login-form">', `<form id="login-form">\n      <input type="hidden" name="${s.csrfField}" value="${token}">`));
+  });
   app.get('/static/login.js', unlimited, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(files.js));
   app.get('/static/login.css', unlimited, async (_req, reply) => reply.type('text/css; charset=utf-8').send(files.css));
 }

@@ -8,7 +8,11 @@ document.getElementById('login-form').addEventListener('submit', async (event) =
   const fields = { [api.emailField]: document.getElementById('email').value, password: document.getElementById('password').value };
   const form = api.encoding === 'form';
   const body = form ? new URLSearchParams(fields).toString() : JSON.stringify(fields);
-  const res = await fetch(api.login, { method: 'POST', headers: { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' }, body });
+  const headers = { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' };
+  // Session auth: the form's CSRF token goes back in the header the platform reads (its cookie is HttpOnly).
+  const csrf = api.csrfField && document.querySelector(`input[name="${api.csrfField}"]`);
+  if (csrf) headers[api.csrfHeader] = csrf.value;
+  const res = await fetch(api.login, { method: 'POST', headers, body });
   if (!res.ok) {
     const data = await res.json().catch(() => ({}));
     status.textContent = `Sign-in failed: ${data.detail || res.status}`;

@@ -88,6 +88,8 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   r('sri', [/subresource integrity|\bsri\b/i], ['headers.sri']),
   r('security-headers', [/security headers|headers? (hardening|configured)/i], ['headers.*'], ['headers.grade']),
   r('cookies', [/cookies?.{0,30}(secure|httponly|samesite)|(secure|httponly) cookies|SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE/i], ['headers.cookies', 'browser.cookies']),
+  // The CSRF cookie's own flags are a cookie claim (above); the protection is the csrf checks'.
+  r('csrf', [/\bc?xsrf\b|\bcsrf\b|cross.site request forgery/i], ['csrf.*'], [], { unless: [/CSRF_COOKIE_(SECURE|HTTPONLY|SAMESITE)/i] }),
   r('https-redirect', [/ssl.?redirect|force https|https (enforce|redirect|only)|http\s*(->|→|to)\s*https|redirect\w* to https/i], ['tls.redirect', 'headers.redirection']),
   r('tls-protocols', [/tls\s*v?1\.[0-3]|ssl_protocols|tls (versions?|protocols?)/i], ['tls.protocols'], ['tls.protocols']),
   r('tls-ciphers', [/cipher/i], ['tls.ciphers'], ['tls.ciphers']),

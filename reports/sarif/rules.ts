@@ -9,7 +9,7 @@ export const MAX_TAGS = 20;
 /** Which kind of finding each area produces: GitHub lists rules tagged `security` as security alerts. */
 const CATEGORY: Record<Area, 'security' | 'reliability' | 'performance'> = {
   auth: 'security', escrow: 'security', email: 'security', ratelimit: 'security', config: 'security', cors: 'security',
-  browser: 'security', headers: 'security', tls: 'security', deps: 'security', health: 'reliability', load: 'performance',
+  browser: 'security', csrf: 'security', headers: 'security', tls: 'security', deps: 'security', health: 'reliability', load: 'performance',
 };
 
 /** GitHub's security-severity scale (0-10): blockers rank as high, warn-level checks as medium. */

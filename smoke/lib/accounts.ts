@@ -9,6 +9,8 @@ import type { SmokePlan } from './plan.ts';
 import { getPath } from './jsonpath.ts';
 import { fillTemplate } from './template.ts';
 import { workerRedactor } from './evidence.ts';
+import { cookieHeader, csrfFrom, csrfParts, csrfPath, type CsrfToken } from './csrf.ts';
+import type { CsrfConfig } from '../config.ts';
 
 /** What the mapping needs of an HTTP client (the smoke suite's Api is one). */
 export interface Sender { send(req: Req): Promise<Res> }
@@ -54,16 +56,39 @@ export function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknow
   return { form: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) };
 }
 
+/** A CSRF token fetched before login (smoke.login.csrf), with the cookies that came with it. */
+export async function fetchCsrf(api: Sender, plan: SmokePlan, c: CsrfConfig): Promise<{ token: CsrfToken; cookies: Record<string, string> }> {
+  const path = csrfPath(plan);
+  const res = await api.send({ method: 'GET', path });
+  const token = csrfFrom(res, c);
+  if (!token) {
+    const tried = c.sources.map((s) => `${s.from} ${'name' in s ? s.name : s.path}`).join(', ');
+    throw new Error(`GET ${path} answered ${res.status} with no CSRF token in any of smoke.login.csrf.sources (${tried}); set smoke.login.csrf.path to the route that hands it out, or add its source`);
+  }
+  workerRedactor().add(token.token);
+  return { token, cookies: Object.fromEntries(res.setCookies.map((x) => [x.name, x.value])) };
+}
+
 export async function login(api: Sender, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; paced?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
   const l = plan.config.login;
   if (!o.publicPassword) workerRedactor().add(password);
-  const fields = withFields(fillTemplate(l.extraFields, { email }), { [l.emailField]: email, [l.passwordField]: password });
-  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), subject: email, ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) });
+  const pre = l.csrf ? await fetchCsrf(api, plan, l.csrf) : undefined;
+  let fields = withFields(fillTemplate(l.extraFields, { email }), { [l.emailField]: email, [l.passwordField]: password });
+  const headers: Record<string, string> = {};
+  if (l.csrf && pre) {
+    const parts = csrfParts(plan, pre.token, pre.token.token);
+    Object.assign(headers, parts.headers, { cookie: cookieHeader(pre.cookies) });
+    if (parts.field) fields = { ...fields, [parts.field[0]]: parts.field[1] };
+  }
+  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), headers, subject: email, ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) });
   const access = ok(res) ? tokenFrom(res, l.token) : undefined;
   const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
   for (const t of [access, refresh]) workerRedactor().add(t);
   const cookies = Object.fromEntries(res.setCookies.map((c) => [c.name, c.value]));
-  return { res, session: access ? { access, ...(refresh ? { refresh } : {}), cookies } : null };
+  // A token rotated at login (Django, Rails) replaces the one fetched before it.
+  const csrf = l.csrf && ok(res) ? csrfFrom(res, l.csrf) ?? pre?.token : undefined;
+  workerRedactor().add(csrf?.token);
+  return { res, session: access ? { access, ...(refresh ? { refresh } : {}), cookies, ...(csrf ? { csrf } : {}) } : null };
 }
 
 

@@ -122,7 +122,9 @@ export async function logout(api: Sender, plan: SmokePlan, session: Session): Pr
 /** Uses a refresh token: as the configured cookie, in the body template, or as `{ [field]: token }`. */
 export async function refreshWith(api: Sender, plan: SmokePlan, token: string, session: Session): Promise<Res> {
   const rc = plan.config.refresh;
-  if (rc.cookie) return api.send({ method: rc.method, path: rc.path, headers: { cookie: `${rc.cookie}=${token}` } });
+  // A cookie session's refresh is a state-changing request too: its CSRF token goes along, its access token does not.
+  const csrf = session.csrf ? { session: { cookies: {}, csrf: session.csrf } } : {};
+  if (rc.cookie) return api.send({ method: rc.method, path: rc.path, headers: { cookie: `${rc.cookie}=${token}` }, ...csrf });
   const fields = rc.body ? fillTemplate(rc.body, { ...tokenVars(session, rc.body, 'smoke.refresh.body'), refresh_token: token }) : { [rc.field]: token };
-  return api.send({ method: rc.method, path: rc.path, ...bodyFor(rc.encoding, fields) });
+  return api.send({ method: rc.method, path: rc.path, ...bodyFor(rc.encoding, fields), ...csrf });
 }

@@ -7,12 +7,15 @@ import { reserveSlot } from './pace.ts';
 import { resolveLimiters } from './limits.ts';
 import { digest, logSent } from './history.ts';
 import { routeUrl } from '../../core/url.ts';
+import { csrfParts, isStateChanging, type CsrfToken } from './csrf.ts';
 
 export interface Session {
   access?: string;
   refresh?: string;
   /** Cookies the target set at login (name -> value). */
   cookies: Record<string, string>;
+  /** The CSRF token of a cookie session (smoke.login.csrf): sent on every state-changing request of the session. */
+  csrf?: CsrfToken;
 }
 
 export interface SetCookie { name: string; value: string; attrs: Record<string, string | true> }
@@ -46,6 +49,8 @@ export interface Req {
   subject?: string;
   /** How the evidence labels this request; by default `control` inside requireControl, else `probe`. */
   role?: RequestRole;
+  /** The CSRF probes: `false` sends the session's cookies without its token, a string sends that token instead. */
+  csrf?: false | string;
 }
 
 function parseSetCookie(line: string): SetCookie {
@@ -73,11 +78,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The headers that carry a session's access token where smoke.login.send says the platform reads it. */
 export function authHeaders(plan: Pick<SmokePlan, 'config'>, session: Session | null | undefined): Record<string, string> {
-  if (!session?.access) return {};
+  // A double-submit check compares the token with its cookie: the cookie travels with the session, as a browser's would.
+  const csrfCookie = session?.csrf?.cookie ? `${session.csrf.cookie.name}=${session.csrf.cookie.value}` : '';
+  const withCsrf = (h: Record<string, string>) => (csrfCookie ? { ...h, cookie: h.cookie ? `${h.cookie}; ${csrfCookie}` : csrfCookie } : h);
+  if (!session?.access) return withCsrf({});
   const send = plan.config.login.send;
-  if (send.as === 'bearer') return { authorization: `Bearer ${session.access}` };
-  if (send.as === 'header') return { [send.name.toLowerCase()]: `${send.prefix}${session.access}` };
-  return { cookie: `${send.name}=${session.access}` };
+  if (send.as === 'bearer') return withCsrf({ authorization: `Bearer ${session.access}` });
+  if (send.as === 'header') return withCsrf({ [send.name.toLowerCase()]: `${send.prefix}${session.access}` });
+  return withCsrf({ cookie: `${send.name}=${session.access}` });
 }
 
 
@@ -95,6 +103,18 @@ export class Api {
     return authHeaders(this.plan, session);
   }
 
+  /** The session's CSRF token (or the probe's stand-in) on a state-changing request: its header or body field, and a same-site Origin. */
+  private withCsrf(method: string, req: Req): Pick<Req, 'headers' | 'json' | 'form'> {
+    const t = req.session?.csrf;
+    if (!t || !isStateChanging(method)) return {};
+    const parts = csrfParts(this.plan, t, req.csrf === false ? undefined : req.csrf ?? t.token);
+    const out: Pick<Req, 'headers' | 'json' | 'form'> = { headers: parts.headers };
+    if (!parts.field) return out;
+    const [name, value] = parts.field;
+    if (req.json && typeof req.json === 'object' && !Array.isArray(req.json)) return { ...out, json: { ...req.json, [name]: value } };
+    return { ...out, form: { ...(req.form ?? {}), [name]: value } };
+  }
+
   /**
    * Stays under 90% of the documented limit per identity, counted across workers (see pace.ts): the API
    * limiter's for a signed-in caller, the anonymous one's otherwise, as smoke.ratelimit sets them (the KPI
@@ -109,8 +129,15 @@ export class Api {
   async send(req: Req): Promise<Res> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = this.url(req.path);
-    const headers: Record<string, string> = { ...this.authHeaders(req.session), ...(req.headers ?? {}) };
+    const csrf = this.withCsrf(method, req);
+    req = { ...req, ...csrf, headers: { ...csrf.headers, ...(req.headers ?? {}) } };
+    const auth = this.authHeaders(req.session);
+    // A request's own cookie (a refresh cookie) joins the session's rather than replacing it.
+    const cookie = [auth.cookie, req.headers?.cookie].filter(Boolean).join('; ');
+    // A header set to '' is left out: a probe that must not carry the Origin a session's requests do.
+    const headers: Record<string, string> = Object.fromEntries(Object.entries({ ...auth, ...(req.headers ?? {}), ...(cookie ? { cookie } : {}) }).filter(([, v]) => v !== ''));
     if (req.session?.access) workerRedactor().add(req.session.access);
+    for (const t of [req.session?.csrf?.token, req.session?.csrf?.cookie?.value]) workerRedactor().add(t);
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
     for (let attempt = 0; ; attempt++) {
       if (!req.expect429 || req.paced) await this.pace(identity);

@@ -227,7 +227,8 @@ describe('renderers and the command', () => {
     const doc = join(DIR, FOURTH);
     const csrf = () => (JSON.parse(out[out.length - 1]!) as ChecklistResult[])[0]!.claims.find((c) => c.text === 'CSRF protection enabled')!;
     expect(await main(['checklist', doc, '--report', good, '--format', 'json'], io)).toBe(0);
-    expect(csrf()).toMatchObject({ status: 'unverified', rules: [] });
+    // The built-in rule maps the claim to the csrf checks; the config's rule of the same id replaces it.
+    expect(csrf()).toMatchObject({ status: 'confirmed', rules: ['csrf'], evidence: ['csrf.token-required', 'csrf.token-bound', 'csrf.origin-checked'] });
     expect(await main(['checklist', doc, '--report', good, '--format', 'json', '--config', cfg], io), err.join('')).toBe(0);
     expect(csrf()).toMatchObject({ status: 'confirmed', rules: ['csrf'], evidence: ['headers.cookies'] });
     const bad = join(dir, 'bad.config.ts');

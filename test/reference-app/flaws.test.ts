@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FLAWS } from '../../reference-app/flaws.ts';
 import { Harness } from './support.ts';
 import { PROBES, slowRouteMs } from './probes.ts';
+import { SESSION_PROBES } from './session-probes.ts';
 
 async function withApp<T>(flaws: string[], fn: (h: Harness) => Promise<T>): Promise<T> {
   const h = await Harness.start(flaws);
@@ -14,7 +15,7 @@ async function withApp<T>(flaws: string[], fn: (h: Harness) => Promise<T>): Prom
 
 describe('each flaw switches its own protection off', () => {
   it('every flaw has a probe (or, for slow, its own test)', () => {
-    expect([...Object.keys(PROBES), 'slow'].sort()).toEqual(FLAWS.map((f) => f.name).sort());
+    expect([...Object.keys(PROBES), ...Object.keys(SESSION_PROBES), 'slow'].sort()).toEqual(FLAWS.map((f) => f.name).sort());
   });
 
   it.each(Object.keys(PROBES))('%s: the protection no longer holds', async (flaw) => {

@@ -21,7 +21,7 @@ const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
  * error); a token bucket (fastapi) refills five slots a second at this rate, which the forwarded-for probe's
  * spoofed requests outnumber (smoke/lib/limit-probe.ts, spoofedCount).
  */
-export const TEST_LIMIT_WINDOW_S: Record<string, number> = { marketplace: 20, drf: 20, fastapi: 20 };
+export const TEST_LIMIT_WINDOW_S: Record<string, number> = { marketplace: 20, drf: 20, fastapi: 20, session: 20 };
 
 /** Starts sink + reference app with the given flaws, runs the smoke suite through examples/marketplace/gonogo.config.ts, stops everything. */
 export async function smokeAgainstReference(flaws: string[], o: { outDir?: string; limitWindowS?: number } = {}): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
