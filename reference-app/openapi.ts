@@ -42,7 +42,7 @@ function operations(d: Dialect): Op[] {
     { method: 'post', path: p.register, name: 'register', summary: 'Register a client account', tag: 'auth', secured: false, body: { schema: 'Register' }, status: 201, answer: 'Registered' },
     { method: 'post', path: p.verify, name: 'verify', summary: 'Verify an email address', tag: 'auth', secured: false, body: { schema: 'VerifyEmail' }, answer: 'Detail' },
     a.verify.kind === 'link-query' && { method: 'get', path: p.verify, name: 'verify_link', summary: 'Verify an email address (the link in the mail)', tag: 'auth', secured: false, query: [a.verify.param], answer: 'Detail' },
-    { method: 'post', path: p.login, name: 'login', summary: 'Log in', tag: 'auth', secured: false, body: { schema: 'Login', form: a.loginEncoding === 'form' }, answer: d.name === 'drf' ? 'Login' : 'Tokens' },
+    { method: 'post', path: p.login, name: 'login', summary: 'Log in', tag: 'auth', secured: false, body: { schema: 'Login', form: a.loginEncoding === 'form' }, answer: d.auth.session ? 'Detail' : d.name === 'drf' ? 'Login' : 'Tokens' },
     !d.auth.session && { method: 'post', path: p.refresh, name: 'refresh', summary: 'Rotate a refresh token', tag: 'auth', secured: false, ...(a.refreshCookie ? { cookie: [a.refreshCookie] } : { body: { schema: 'Refresh' } }), answer: 'Tokens' },
     { method: 'post', path: p.logout, name: 'logout', summary: 'Log out', tag: 'auth', secured: true, ...(a.logoutBodyField ? { body: { schema: 'Logout' }, answer: 'Detail' } : { status: 204 }) },
     { method: 'get', path: p.me, name: 'me', summary: 'The signed-in user', tag: 'users', secured: true, answer: 'User' },

@@ -118,7 +118,9 @@ export function draftAuth(v: Vocabulary, doc: ApiDocument): AuthDraft {
     emailField: emailField ?? 'email', passwordField: passwordField ?? 'password',
     ...(lreq.length ? { extraFields: lextra.fields } : {}),
     token, ...(refreshToken ? { refreshToken } : {}), send: send.send,
-  }, ...lc);
+    // A session cookie is sent by browsers on their own: such platforms guard state changes with a CSRF token.
+    ...(send.cookie ? { csrf: {} } : {}),
+  }, ...lc, ...(send.cookie ? ['csrf: the session travels in a cookie, so the CSRF token is fetched before login from smoke.login.csrf.path (default: the browser login page) by the default sources; `gonogo doctor` shows whether it was found'] : []));
 
   // register
   const rp = picks.register!;

@@ -19,8 +19,8 @@ export default defineConfig({
   target: { baseUrl: base, ...ca },
   kpis: env('GONOGO_KPI_FILE', './kpis.yaml'),
   smoke: {
-    // The login page sets the csrftoken cookie; the default sources find it and the default header for it is X-CSRFToken.
-    login: { path: '/accounts/login/', encoding: 'form', emailField: 'username', token: { from: 'cookie', name: 'sessionid' }, send: { as: 'cookie', name: 'sessionid' }, csrf: { path: '/login' } },
+    // The login page (browser.loginPage, csrf.path's default) sets the csrftoken cookie; the default sources find it and the default header for it is X-CSRFToken.
+    login: { path: '/accounts/login/', encoding: 'form', emailField: 'username', token: { from: 'cookie', name: 'sessionid' }, send: { as: 'cookie', name: 'sessionid' }, csrf: {} },
     register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo smoke {{name}}' } },
     roles: { owner: 'client', counterparty: 'manufacturer', admin: 'admin' },
     verifyEmail: { mode: 'link', linkPattern: 'verify-email' },
