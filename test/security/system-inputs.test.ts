@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLockfile } from '../../security/deps/lockfiles/index.ts';
 import { parseOsRelease } from '../../security/deps/lockfiles/debian-release.ts';
 import { auditDeps } from '../../security/deps/audit.ts';
-import { osvDirDb } from '../../security/deps/osv/sources.ts';
+import { osvApiDb, osvDirDb } from '../../security/deps/osv/sources.ts';
 import { gonogo } from '../helpers/cli.ts';
 
 const fx = (p: string): string => resolve(import.meta.dirname, 'fixtures', p);
@@ -114,6 +115,33 @@ describe('dpkg status files', () => {
       ...(OS_RELEASE.VERSION_ID === '12' && below(installed('glibc'), '2.36-9+deb12u3') ? [`DSA-5514-1 glibc@${installed('glibc')}`] : []),
     ].sort();
     expect(r.findings.map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}`).sort()).toEqual(expected);
+  });
+});
+
+describe('the OSV API (a local stand-in)', () => {
+  it('is asked about Debian packages under OSV\'s ecosystem name with the release, "Debian:12", and PyPI ones as "PyPI"', async () => {
+    const asked: string[] = [];
+    const record = JSON.parse(readFileSync(join(OSV, 'DEBIAN-CVE-2023-48795.json'), 'utf8')) as unknown;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        if (req.url === '/v1/querybatch') {
+          const q = JSON.parse(body) as { queries: Array<{ package: { ecosystem: string; name: string }; version: string }> };
+          asked.push(...q.queries.map((x) => `${x.package.ecosystem} ${x.package.name}@${x.version}`));
+          res.end(JSON.stringify({ results: q.queries.map((x) => (x.package.name === 'libssh2' ? { vulns: [{ id: 'DEBIAN-CVE-2023-48795' }] } : {})) }));
+        } else res.end(JSON.stringify(record));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const r = await auditDeps({ lockfiles: [fx('machine/dpkg-status'), fx('machine/pip-list.json')], db: osvApiDb(`http://127.0.0.1:${port}`, 2000), ignore: [] });
+      expect(asked).toEqual(expect.arrayContaining(['Debian:12 libssh2@1.10.0-3', 'Debian:12 openssh@1:9.2p1-2+deb12u6', 'PyPI pip@23.2.1']));
+      expect(findings(r)).toEqual(['DEBIAN-CVE-2023-48795 unknown libssh2@1.10.0-3']);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
