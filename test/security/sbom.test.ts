@@ -65,6 +65,11 @@ describe('SBOMs checked against their published schemas', () => {
     delete doc.dataLicense;
     await expect(readLockfile(write('bad.spdx.json', JSON.stringify(doc)))).rejects.toThrow(/is not a valid SPDX-2\.3 document \(its published JSON schema\): \/ must have required property 'dataLicense'/);
   });
+
+  it('CycloneDX XML and SPDX tag-value are named as such, with the option that writes JSON', async () => {
+    await expect(readLockfile(write('bom.xml', '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"></bom>\n'))).rejects.toThrow(/is a CycloneDX XML SBOM: gonogo reads CycloneDX JSON; write it as JSON \(syft -o cyclonedx-json/);
+    await expect(readLockfile(write('sbom.spdx', 'SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n'))).rejects.toThrow(/is an SPDX tag-value document: gonogo reads SPDX JSON/);
+  });
 });
 
 describe('package URLs', () => {

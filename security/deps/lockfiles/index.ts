@@ -83,6 +83,9 @@ async function parseInput(file: string, opts: ReadOptions): Promise<ParsedLockfi
   if (/^\[\[package\]\]$/m.test(text) && /^\[metadata\]$/m.test(text)) return parsePoetryLock(text, file, await sibling(file, 'pyproject.toml'));
   if (name.endsWith('.txt')) return readRequirementsTree(file, async (f) => nonEmpty(f, await readLock(f)));
   if (looksLikePipFreeze(text)) return parsePipFreeze(text, file);
+  // Two SBOM formats gonogo does not read, named so the fix is obvious: the same tools write JSON.
+  if (/^\s*(<\?xml[^>]*>\s*)?<bom\b[^>]*cyclonedx/i.test(text)) throw new LockfileError(`${file} is a CycloneDX XML SBOM: gonogo reads CycloneDX JSON; write it as JSON (syft -o cyclonedx-json, cdxgen --format json, npm sbom --sbom-format cyclonedx, cyclonedx-py --of JSON)`);
+  if (/^SPDXVersion:\s*SPDX-/m.test(text)) throw new LockfileError(`${file} is an SPDX tag-value document: gonogo reads SPDX JSON; write it as JSON (syft -o spdx-json, npm sbom --sbom-format spdx)`);
   throw new LockfileError(`${file}: unknown lockfile type: it is none of the kinds gonogo reads, whatever their file name: ${INPUT_KINDS}. Point security.deps.lockfiles (or gonogo audit deps) at one of those`);
 }
 
