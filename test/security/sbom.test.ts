@@ -52,6 +52,20 @@ describe('SBOMs made by npm sbom on this machine', () => {
   });
 });
 
+describe('an SBOM of this machine\'s Python made by cyclonedx-py 7.5.0 (cyclonedx-py environment --of JSON --sv 1.6)', () => {
+  it('reads the same packages pip list names, and finds pip 23.2.1\'s and setuptools 65.5.0\'s true advisories, not requests\' fixed one', async () => {
+    const fx = (p: string): string => resolve(import.meta.dirname, 'fixtures/machine', p);
+    const l = await readLockfile(fx('python-env.cdx.json'));
+    expect([l.format, l.detail, l.ecosystem]).toEqual(['cyclonedx', 'CycloneDX 1.6', 'PyPI']);
+    const list = await readLockfile(fx('pip-list.json'));
+    const names = (x: ParsedLockfile) => x.packages.map((p) => `${p.name}@${p.version}`).sort();
+    expect(names(l)).toEqual(names(list));
+    const r = await auditDeps({ lockfiles: [l], db: await osvDirDb(MACHINE_OSV), ignore: [] });
+    expect(findings(r)).toEqual(['GHSA-cx63-2mw6-8hw5 high setuptools@65.5.0', 'GHSA-mq26-g339-26xf medium pip@23.2.1']);
+    expect(l.packages.find((p) => p.name === 'requests')?.version).toBe('2.34.2');
+  });
+});
+
 describe('SBOMs checked against their published schemas', () => {
   it('a CycloneDX document its schema refuses is an error naming the field, not a short package list', async () => {
     const f = write('bad.cdx.json', bom({ components: [{ type: 'nonsense', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20' }] }));
