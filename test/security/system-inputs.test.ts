@@ -9,6 +9,9 @@ import { parseOsRelease } from '../../security/deps/lockfiles/debian-release.ts'
 import { auditDeps } from '../../security/deps/audit.ts';
 import { osvApiDb, osvDirDb } from '../../security/deps/osv/sources.ts';
 import { gonogo } from '../helpers/cli.ts';
+import { SecurityConfig } from '../../security/config.ts';
+import { runSecurity } from '../../security/index.ts';
+import { securityContext } from './support.ts';
 
 const fx = (p: string): string => resolve(import.meta.dirname, 'fixtures', p);
 const OSV = fx('osv-machine');
@@ -171,4 +174,22 @@ describe('gonogo audit deps on inputs without a lockfile', () => {
     writeFileSync(join(dir, 'py.lock.json'), readFileSync(fx('pipenv/Pipfile.lock')));
     expect([(await readLockfile(join(dir, 'npm.lock.json'))).format, (await readLockfile(join(dir, 'py.lock.json'))).format]).toEqual(['package-lock-v3', 'pipfile']);
   });
+
+  it('a run reads them from security.deps.lockfiles, relative to the config file, with security.deps.debianRelease', async () => {
+    expect(SecurityConfig.safeParse({ deps: { debianRelease: 'bookworm' } }).error!.issues[0]).toMatchObject({ path: ['deps', 'debianRelease'], message: 'a Debian release number, e.g. "12" for bookworm' });
+    const server = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const deps = async (extra: Record<string, unknown>) => (await runSecurity(await securityContext(url, { deps: { lockfiles: ['machine/dpkg-status', 'machine/pip-freeze.out'], source: { kind: 'osv-dir', path: 'osv-machine' }, ...extra } }, fx('.')))).checks.find((c) => c.id === 'deps.advisories')!;
+      const twelve = await deps({});
+      expect([twelve.status, twelve.evidence.message]).toEqual(['fail', expect.stringContaining('DEBIAN-CVE-2023-48795 (unrated, counted as high) libssh2@1.10.0-3')]);
+      expect((twelve.evidence.details!.lockfiles as Array<{ format: string }>).map((l) => l.format)).toEqual(['dpkg-status', 'pip-freeze']);
+      const eleven = await deps({ debianRelease: '11', ignore: [{ id: 'CVE-2024-6345', reason: 'setuptools is not used at run time', owner: 'sec@example.com', expires: '2099-01-01' }] });
+      expect([eleven.status, (eleven.evidence.details!.lockfiles as Array<{ detail?: string }>)[0]!.detail]).toEqual(['pass', expect.stringMatching(/^Debian 11 \(security\.deps\.debianRelease\)/)]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
 });
+
