@@ -37,7 +37,7 @@ async function manifestOf(file: string): Promise<Record<string, Record<string, s
   try { return JSON.parse(text) as Record<string, Record<string, string>>; } catch { return undefined; }
 }
 
-/** What `security.deps.lockfiles` and `gonogo audit deps` read besides lockfiles, each recognised by its content. */
+/** Every kind of input `security.deps.lockfiles` and `gonogo audit deps` read, for the error that names them. */
 export const INPUT_KINDS = 'lockfiles (package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock, Pipfile.lock, requirements*.txt), a CycloneDX JSON SBOM ("bomFormat": "CycloneDX"), an SPDX 2.2/2.3 JSON SBOM ("spdxVersion"), a dpkg status file (stanzas with Package:, Version: and Status:, like /var/lib/dpkg/status), pip freeze output (name==version lines) or pip list --format=json output (an array of {"name", "version"})';
 
 export interface ReadOptions {
