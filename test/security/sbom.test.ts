@@ -111,6 +111,11 @@ describe('package URLs', () => {
     expect(findings(r)).toEqual(['DEBIAN-CVE-2023-48795 unknown libssh2@1.10.0-3', 'GHSA-cx63-2mw6-8hw5 high setuptools@65.5.0']);
   });
 
+  it('an SBOM of nothing gonogo audits (only apk packages) reads as zero packages: an error naming what was skipped, never a pass', async () => {
+    const f = write('alpine.cdx.json', bom({ components: [{ type: 'library', name: 'busybox', version: '1.36.1-r0', purl: 'pkg:apk/alpine/busybox@1.36.1-r0?distro=3.18.0' }] }));
+    await expect(readLockfile(f)).rejects.toThrow(/alpine\.cdx\.json was read as zero packages \(format cyclonedx, 1 entry skipped as not auditable \(pkg:apk\/alpine\/busybox@1\.36\.1-r0\?distro=3\.18\.0 \(apk packages are not audited\)\)\): an audit of nothing would pass/);
+  });
+
   it('a deb purl without a distro needs security.deps.debianRelease: never matched against no release', async () => {
     const f = write('nodistro.cdx.json', bom({ components: [{ type: 'library', name: 'openssh-client', version: '1:9.2p1-2', purl: 'pkg:deb/debian/openssh-client@1%3A9.2p1-2?upstream=openssh' }] }));
     await expect(readLockfile(f)).rejects.toThrow(/1 Debian package of this CycloneDX SBOM name no Debian release .*set security\.deps\.debianRelease \(or --debian-release\)/);

@@ -8,6 +8,7 @@ import { readLockfile } from '../../security/deps/lockfiles/index.ts';
 import { parseOsRelease } from '../../security/deps/lockfiles/debian-release.ts';
 import { auditDeps } from '../../security/deps/audit.ts';
 import { osvApiDb, osvDirDb } from '../../security/deps/osv/sources.ts';
+import { npmAuditDb } from '../../security/deps/osv/npm-audit.ts';
 import { gonogo } from '../helpers/cli.ts';
 import { SecurityConfig } from '../../security/config.ts';
 import { runSecurity } from '../../security/index.ts';
@@ -79,6 +80,11 @@ describe('dpkg status files', () => {
     expect(thirteen.checks[0]!.evidence.message).toMatch(/holds no advisory for Debian:13 \(\d+ packages\): those packages would pass unjudged/);
     const npmOnly = await auditDeps({ lockfiles: [fx('machine/dpkg-status'), fx('machine/pip-freeze.out')], db: await osvDirDb(DEMO), ignore: [] });
     expect(npmOnly.checks[0]!.evidence.message).toMatch(/osv-demo \(4 advisories\) holds no advisory for Debian:12 \(\d+ packages\)/);
+    // npm audit's output only ever speaks of npm packages: pip's would pass unjudged against it.
+    const audit = join(tmp(), 'npm-audit.json');
+    writeFileSync(audit, JSON.stringify({ auditReportVersion: 2, vulnerabilities: {} }));
+    const pipAgainstNpm = await auditDeps({ lockfiles: [fx('machine/pip-list.json')], db: await npmAuditDb(audit), ignore: [] });
+    expect([pipAgainstNpm.checks[0]!.status, pipAgainstNpm.checks[0]!.evidence.message]).toEqual(['error', expect.stringMatching(/holds no advisory for PyPI \(\d+ packages\): those packages would pass unjudged/)]);
   });
 
   it('the release of a status file under <root>/var/lib/dpkg comes from <root>/etc/os-release; another distribution is an error', async () => {
