@@ -92,10 +92,11 @@ describe('dpkg status files', () => {
     mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
     mkdirSync(join(root, 'etc'));
     // Versions without +debNNuN suffixes: only the os-release can name the release.
-    writeFileSync(join(root, 'var/lib/dpkg/status'), 'Package: libssh2-1\nStatus: install ok installed\nSource: libssh2 (1.10.0-3)\nVersion: 1.10.0-3+b1\n\nPackage: old\nStatus: deinstall ok config-files\nVersion: 1.0-1\n');
+    writeFileSync(join(root, 'var/lib/dpkg/status'), 'Package: libssh2-1\nStatus: install ok installed\nSource: libssh2 (1.10.0-3)\nVersion: 1.10.0-3+b1\n\nPackage: old\nStatus: deinstall ok config-files\nVersion: 1.0-1\n\nPackage: openssh-client\nStatus: install ok half-configured\nSource: openssh\nVersion: 1:9.2p1-2\n');
     writeFileSync(join(root, 'etc/os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n');
     const l = await readLockfile(join(root, 'var/lib/dpkg/status'));
-    expect([l.detail, l.packages.map((p) => `${p.name}@${p.version} Debian:${p.release}`), l.skipped]).toEqual([`Debian 12 (VERSION_ID in ${join(root, 'etc/os-release')}); 1 installed binary packages from 1 source packages`, ['libssh2@1.10.0-3 Debian:12'], ['old (status deinstall ok config-files)']]);
+    // A half-configured package's files are on disk: audited; a removed one's configuration files are not code.
+    expect([l.detail, l.packages.map((p) => `${p.name}@${p.version} Debian:${p.release}`), l.skipped]).toEqual([`Debian 12 (VERSION_ID in ${join(root, 'etc/os-release')}); 2 installed binary packages from 2 source packages`, ['libssh2@1.10.0-3 Debian:12', 'openssh@1:9.2p1-2 Debian:12'], ['old (status deinstall ok config-files)']]);
     writeFileSync(join(root, 'etc/os-release'), 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nID=ubuntu\nVERSION_ID="22.04"\n');
     await expect(readLockfile(join(root, 'var/lib/dpkg/status'))).rejects.toThrow(/belongs to Ubuntu 22\.04\.4 LTS \(ID=ubuntu in .*\): gonogo audits Debian's packages only/);
     const bare = join(tmp(), 'status');
@@ -110,7 +111,7 @@ describe('dpkg status files', () => {
     // dpkg-query names the same source packages and versions.
     const query = run('dpkg-query', ['-W', '-f', '${db:Status-Status} ${source:Package} ${source:Version}\\n']);
     if (query) {
-      const expected = [...new Set(query.trim().split('\n').filter((x) => x.startsWith('installed ')).map((x) => x.split(' ').slice(1).join('@')))].sort();
+      const expected = [...new Set(query.trim().split('\n').filter((x) => !/^(config-files|not-installed) /.test(x)).map((x) => x.split(' ').slice(1).join('@')))].sort();
       expect(l.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected);
     }
     const r = await auditDeps({ lockfiles: [DPKG_STATUS], db: await osvDirDb(OSV), ignore: [] });

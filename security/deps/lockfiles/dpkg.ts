@@ -27,7 +27,8 @@ export function looksLikeDpkgStatus(text: string): boolean {
 }
 
 /**
- * /var/lib/dpkg/status: the packages dpkg has installed (Status "... installed"). OSV's Debian advisories name
+ * /var/lib/dpkg/status: the packages whose files are on disk (Status "... installed", or unpacked, half-configured,
+ * awaiting triggers; not "config-files" or "not-installed"). OSV's Debian advisories name
  * source packages, so each is audited under its source (the `Source:` field, with the source version when it
  * differs: "glibc (2.36-9+deb12u4)"); the binaries of one source count once. `release` is the Debian release
  * ("12") the caller established.
@@ -39,8 +40,9 @@ export function parseDpkgStatus(text: string, file: string, release: string, how
   for (const s of stanzas(text)) {
     const name = s.package;
     if (!name) continue;
+    // Only config-files and not-installed leave no code on disk; an unpacked or half-configured package's files are there.
     const state = (s.status ?? '').split(/\s+/)[2];
-    if (state !== 'installed') { skipped.push(`${name} (${s.status ? `status ${s.status}` : 'no Status field'})`); continue; }
+    if (!state || state === 'config-files' || state === 'not-installed') { skipped.push(`${name} (${s.status ? `status ${s.status}` : 'no Status field'})`); continue; }
     if (!s.version) { skipped.push(`${name} (no Version field)`); continue; }
     installed++;
     const src = /^(\S+)(?:\s+\(([^)]+)\))?/.exec(s.source ?? '');
