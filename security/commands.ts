@@ -128,7 +128,7 @@ function registerDeps(audit: Command, cli: Cli): void {
       if (opts.json) cli.out(JSON.stringify({ source: r.source, date: r.date, lockfiles: r.lockfiles, counts: r.counts, findings: r.findings, checks: r.checks, measurements: r.measurements }, null, 2));
       else {
         const lines = r.findings.map((f) => `  ${f.advisory.severity.padEnd(8)} ${f.advisory.id} ${f.package.name}@${f.package.version}${f.package.direct === true ? ' (direct)' : f.package.direct === false ? ' (transitive)' : ''} ${f.advisory.summary}${fixText(f.advisory.fixed, '; ')}`);
-        cli.out(`Dependency audit against ${r.source}${r.date ? ` (data as of ${r.date})` : ''}\n${r.lockfiles.map((l) => `  ${l.file}: ${l.format}${l.detail ? ` (${l.detail})` : ''}, ${l.packages} packages (${l.direct} direct)`).join('\n')}\n${lines.join('\n') || (r.checks[0]?.status === 'error' ? '  (no advisories: see the error below)' : '  no advisory matches')}\n${summary(r.checks)}`);
+        cli.out(`Dependency audit against ${r.source}${r.date ? ` (data as of ${r.date})` : ''}\n${r.lockfiles.map((l) => `  ${l.file}: ${l.format}${l.detail ? ` (${l.detail})` : ''}, ${l.packages} packages (${l.direct} direct)${l.skipped.length ? `, ${l.skipped.length} entries not audited (e.g. ${l.skipped[0]})` : ''}`).join('\n')}\n${lines.join('\n') || (r.checks[0]?.status === 'error' ? '  (no advisories: see the error below)' : '  no advisory matches')}\n${summary(r.checks)}`);
       }
       verdict(cli, r.checks);
     });

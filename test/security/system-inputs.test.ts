@@ -162,6 +162,12 @@ describe('gonogo audit deps on inputs without a lockfile', () => {
     expect(r.out).toMatch(/machine\/pip-freeze\.out: pip-freeze, \d+ packages/);
     expect(r.out).toMatch(/machine\/dpkg-status: dpkg-status \(Debian 12 .*\), 5 packages/);
     expect(r.out).toContain('DEBIAN-CVE-2023-48795 libssh2@1.10.0-3');
+    // What could not be audited is said, not dropped: an SBOM's apk packages, a direct reference in pip freeze.
+    const dir = tmp();
+    writeFileSync(join(dir, 'image.json'), JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, components: [
+      { type: 'library', name: 'pip', version: '23.2.1', purl: 'pkg:pypi/pip@23.2.1' }, { type: 'library', name: 'busybox', version: '1.36.1-r0', purl: 'pkg:apk/alpine/busybox@1.36.1-r0' }] }));
+    const sbom = await gonogo(['audit', 'deps', join(dir, 'image.json'), '--osv-db', OSV]);
+    expect(sbom.out).toMatch(/image\.json: cyclonedx \(CycloneDX 1\.5\), 1 packages \(0 direct\), 1 entries not audited \(e\.g\. pkg:apk\/alpine\/busybox@1\.36\.1-r0 \(apk packages are not audited\)\)/);
     const eleven = await gonogo(['audit', 'deps', fx('machine/dpkg-status'), '--osv-db', OSV, '--debian-release', '11', '--json']);
     expect([eleven.code, (JSON.parse(eleven.out) as { lockfiles: Array<{ detail: string }> }).lockfiles[0]!.detail]).toEqual([0, expect.stringMatching(/^Debian 11 \(security\.deps\.debianRelease\)/)]);
   });
