@@ -127,6 +127,18 @@ describe('package URLs', () => {
     await expect(readLockfile(f)).rejects.toThrow(/alpine\.cdx\.json was read as zero packages \(format cyclonedx, 1 entry skipped as not auditable \(pkg:apk\/alpine\/busybox@1\.36\.1-r0\?distro=3\.18\.0 \(apk packages are not audited\)\)\): an audit of nothing would pass/);
   });
 
+  it('SPDX 2.2 (syft\'s older output): PACKAGE_MANAGER references, checked against the 2.2 schema', async () => {
+    const pkg = (name: string, purl: string) => ({ SPDXID: `SPDXRef-${name}`, name, versionInfo: purl.split('@')[1], downloadLocation: 'NOASSERTION', copyrightText: 'NOASSERTION', licenseConcluded: 'NOASSERTION', licenseDeclared: 'NOASSERTION',
+      externalRefs: [{ referenceCategory: 'PACKAGE_MANAGER', referenceType: 'purl', referenceLocator: purl }] });
+    const f = write('syft-2.2.spdx.json', JSON.stringify({
+      spdxVersion: 'SPDX-2.2', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: 'image', documentNamespace: 'https://example.com/image',
+      creationInfo: { created: '2024-01-01T00:00:00Z', creators: ['Tool: syft-0.90.0'] },
+      packages: [pkg('setuptools', 'pkg:pypi/setuptools@65.5.0'), pkg('libssh2-1', 'pkg:deb/debian/libssh2-1@1.10.0-3+b1?arch=amd64&upstream=libssh2%401.10.0-3&distro=debian-12')],
+    }));
+    const l = await readLockfile(f);
+    expect([l.detail, table(l)]).toEqual(['SPDX-2.2', ['Debian:12 libssh2@1.10.0-3 ?', 'PyPI setuptools@65.5.0 ?']]);
+  });
+
   it('a deb purl without a distro needs security.deps.debianRelease: never matched against no release', async () => {
     const f = write('nodistro.cdx.json', bom({ components: [{ type: 'library', name: 'openssh-client', version: '1:9.2p1-2', purl: 'pkg:deb/debian/openssh-client@1%3A9.2p1-2?upstream=openssh' }] }));
     await expect(readLockfile(f)).rejects.toThrow(/1 Debian package of this CycloneDX SBOM name no Debian release .*set security\.deps\.debianRelease \(or --debian-release\)/);
