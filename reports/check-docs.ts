@@ -91,6 +91,6 @@ export const CHECK_DOCS = {
   'tls.certificate-expiry': { control: 'the endpoint presents a certificate', keys: ['security.tls.endpoint'], proves: 'the certificate stays valid for the KPI\'s minimum days' },
   'tls.certificate-key': { control: 'the endpoint presents a certificate', keys: ['security.tls.endpoint'] },
   'tls.redirect': { control: 'none: an http answer other than a redirect to https on the same host is the finding (no http listener passes)', keys: ['security.tls.httpUrl'] },
-  'deps.advisories': { control: 'every lockfile parses to at least one package and the advisory source answers', keys: ['security.deps.lockfiles', 'security.deps.none', 'security.deps.source', 'security.deps.ignore', 'security.deps.timeoutS', 'security.deps.unratedAs'] },
+  'deps.advisories': { control: 'every input (lockfile, SBOM, dpkg status file, pip output) is of a known kind and parses to at least one package, and the advisory source answers and holds advisories for each ecosystem audited', keys: ['security.deps.lockfiles', 'security.deps.none', 'security.deps.source', 'security.deps.ignore', 'security.deps.timeoutS', 'security.deps.unratedAs', 'security.deps.debianRelease'] },
   'load.completed': { control: 'none: the engine ran the planned profile', keys: ['load.journeys', 'load.accounts', 'load.timeouts'] },
 } as const satisfies Record<CatalogueId, CheckDoc>;

@@ -74,7 +74,7 @@ export const REMEDIES = {
   'tls.certificate-expiry': 'Renew the certificate (automate it, e.g. ACME) before fewer than params.certMinDays days are left.',
   'tls.certificate-key': 'Reissue the certificate with RSA >= 2048 bits or EC >= 256 bits and a SHA-2 signature.',
   'tls.redirect': 'Redirect plain http to https for every path.',
-  'deps.advisories': 'Upgrade the packages the evidence lists to a fixed version and commit the updated lockfile; waive an advisory only with a reason, an owner and an expiry.',
+  'deps.advisories': 'Upgrade the packages the evidence lists to a fixed version and commit the updated lockfile (or rebuild the host or image whose SBOM, dpkg status or pip output was audited); waive an advisory only with a reason, an owner and an expiry.',
   'load.completed': 'Look at the load engine\'s output in load/: fix what stopped the run (target errors, account pool, engine crash) and run the load suite again.',
 } as const satisfies Record<CatalogueId, string>;
 

@@ -105,20 +105,22 @@ function registerHeaders(audit: Command, cli: Cli): void {
 
 function registerDeps(audit: Command, cli: Cli): void {
   audit.command('deps')
-    .description('Match lockfiles against OSV advisories (OSV API by default, or an offline OSV directory/zip)')
-    .argument('<lockfile...>', 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, Pipfile.lock')
+    .description('Match lockfiles, SBOMs, dpkg status files and pip output against OSV advisories (OSV API by default, or an offline OSV directory/zip)')
+    .argument('<lockfile...>', 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, Pipfile.lock; CycloneDX or SPDX JSON SBOMs, a dpkg status file, pip freeze or pip list --format=json output (recognised by content)')
     .option('--osv-db <path>', 'offline OSV directory or zip instead of the OSV API')
+    .option('--debian-release <n>', 'Debian release of a dpkg status file or of deb purls without a distro (default: its os-release, else its +debNNuN version suffixes)')
     .option('--timeout <s>', 'seconds the whole audit may take; past it the audit is an error', String(DEPS_DEFAULTS.timeoutS))
     .option('--json', 'print the raw result as JSON')
-    .action(async (files: string[], opts: { osvDb?: string; timeout: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { osvDb?: string; timeout: string; json?: boolean; debianRelease?: string }) => {
       const timeoutS = Number(opts.timeout);
       if (!Number.isInteger(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a whole number of seconds (received "${opts.timeout}")`);
+      if (opts.debianRelease !== undefined && !/^\d+$/.test(opts.debianRelease)) throw new UsageError(`--debian-release must be a Debian release number, e.g. 12 for bookworm (received "${opts.debianRelease}")`);
       const [{ readLockfile }, { osvApiDb, osvDirDb }, { auditDeps, fixText }] = await Promise.all([import('./deps/lockfiles/index.ts'), import('./deps/osv/sources.ts'), import('./deps/audit.ts')]);
       // Every lockfile is read before anything else: a missing, malformed or non-regular file is exit 2, not a NO-GO.
       const parsed: ParsedLockfile[] = [];
       const problems: string[] = [];
       for (const f of files) {
-        try { parsed.push(await readLockfile(resolve(f))); } catch (e) { if (e instanceof InputError) problems.push(e.message); else throw e; }
+        try { parsed.push(await readLockfile(resolve(f), { debianRelease: opts.debianRelease })); } catch (e) { if (e instanceof InputError) problems.push(e.message); else throw e; }
       }
       if (problems.length) throw new InputError(problems.join('; '));
       const db = await (opts.osvDb ? osvDirDb(resolve(opts.osvDb)) : Promise.resolve(osvApiDb(DEPS_DEFAULTS.osvApiUrl, DEPS_DEFAULTS.osvApiTimeoutMs))).catch((e: Error) => { throw new InputError(e.message); });
@@ -126,7 +128,7 @@ function registerDeps(audit: Command, cli: Cli): void {
       if (opts.json) cli.out(JSON.stringify({ source: r.source, date: r.date, lockfiles: r.lockfiles, counts: r.counts, findings: r.findings, checks: r.checks, measurements: r.measurements }, null, 2));
       else {
         const lines = r.findings.map((f) => `  ${f.advisory.severity.padEnd(8)} ${f.advisory.id} ${f.package.name}@${f.package.version}${f.package.direct === true ? ' (direct)' : f.package.direct === false ? ' (transitive)' : ''} ${f.advisory.summary}${fixText(f.advisory.fixed, '; ')}`);
-        cli.out(`Dependency audit against ${r.source}${r.date ? ` (data as of ${r.date})` : ''}\n${r.lockfiles.map((l) => `  ${l.file}: ${l.format}, ${l.packages} packages (${l.direct} direct)`).join('\n')}\n${lines.join('\n') || (r.checks[0]?.status === 'error' ? '  (no advisories: see the error below)' : '  no advisory matches')}\n${summary(r.checks)}`);
+        cli.out(`Dependency audit against ${r.source}${r.date ? ` (data as of ${r.date})` : ''}\n${r.lockfiles.map((l) => `  ${l.file}: ${l.format}${l.detail ? ` (${l.detail})` : ''}, ${l.packages} packages (${l.direct} direct)${l.skipped.length ? `, ${l.skipped.length} entries not audited (e.g. ${l.skipped[0]})` : ''}`).join('\n')}\n${lines.join('\n') || (r.checks[0]?.status === 'error' ? '  (no advisories: see the error below)' : '  no advisory matches')}\n${summary(r.checks)}`);
       }
       verdict(cli, r.checks);
     });

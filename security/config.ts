@@ -61,8 +61,18 @@ export const TlsConfig = z.object({
 }).strict();
 
 export const DepsConfig = z.object({
-  /** Lockfiles to audit, relative to the config file; default: the known lockfile names found beside it. */
+  /**
+   * Lockfiles to audit, relative to the config file; default: the known lockfile names found beside it. SBOMs
+   * (CycloneDX, SPDX JSON), dpkg status files and pip freeze / pip list --format=json output are read too,
+   * recognised by their content whatever their name.
+   */
   lockfiles: z.array(z.string().min(1)).optional(),
+  /**
+   * The Debian release ("12") of a dpkg status file, and of deb purls in an SBOM that name none; default: the
+   * VERSION_ID of the os-release beside the status file (/etc/os-release for the machine's own), else the release
+   * its packages' "+debNNuN" suffixes name. OSV judges each release apart ("Debian:12").
+   */
+  debianRelease: z.string().regex(/^\d+$/, 'a Debian release number, e.g. "12" for bookworm').optional(),
   /** The platform has no lockfile to audit, and why: deps.advisories then fails with this reason until a waiver in kpis.yaml accepts it. */
   none: z.string().trim().min(1, 'a reason (e.g. "static site, no third-party code")').optional(),
   source: AdvisorySource.default({ kind: 'osv-api', url: DEPS_DEFAULTS.osvApiUrl, timeoutMs: DEPS_DEFAULTS.osvApiTimeoutMs }),

@@ -82,7 +82,7 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
     if (sec.deps.none) return { checks: [noLockfileCheck(sec.deps.none, performance.now() - started)], measurements: [], provenance: { advisories: { source: 'none (security.deps.none)', date: null } } };
     const lockfiles = sec.deps.lockfiles ? sec.deps.lockfiles.map(at) : await findLockfiles(ctx.configDir);
     const db = await openAdvisoryDb(sec.deps.source, ctx.configDir).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-    const r = await auditDeps({ lockfiles, db, ignore: sec.deps.ignore, unratedAs: sec.deps.unratedAs, timeoutS: sec.deps.timeoutS, signal: ctx.signal });
+    const r = await auditDeps({ lockfiles, db, ignore: sec.deps.ignore, unratedAs: sec.deps.unratedAs, timeoutS: sec.deps.timeoutS, signal: ctx.signal, debianRelease: sec.deps.debianRelease });
     return { checks: r.checks, measurements: r.measurements, provenance: { advisories: { source: r.source, date: r.date } } };
   });
 

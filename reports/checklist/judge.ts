@@ -24,10 +24,12 @@ function gather(report: Report, rules: ChecklistRule[]): Evidence {
 /** Reads what the evidence says, before the claim is taken into account. */
 function evidenceVerdict(report: Report, rules: ChecklistRule[], text: string, ev: Evidence): { status: Exclude<ClaimStatus, 'open'>; notes: string[] } {
   const notes: string[] = [];
-  const failedChecks = ev.checks.filter((c) => c.status === 'fail');
+  // A failure that measured nothing (deps.advisories under security.deps.none), or a KPI waived as not measured, is no evidence either way.
+  const unmeasured = (c: CheckResult): boolean => c.status === 'fail' && c.evidence.details?.measured === false;
+  const failedChecks = ev.checks.filter((c) => c.status === 'fail' && !unmeasured(c));
   const failing = [
     ...failedChecks.map((c) => `${c.id} failed${c.waiver ? ' (waived)' : ''}${c.evidence.actual ? `: ${c.evidence.actual}` : ''}`),
-    ...ev.kpis.filter((k) => k.status === 'fail' || k.status === 'waived').map((k) => `KPI ${k.id} ${k.status === 'waived' ? 'failed (waived)' : 'failed'}: ${k.threshold}, measured ${k.measured ?? 'nothing'}`),
+    ...ev.kpis.filter((k) => k.status === 'fail' || (k.status === 'waived' && k.measured !== null)).map((k) => `KPI ${k.id} ${k.status === 'waived' ? 'failed (waived)' : 'failed'}: ${k.threshold}, measured ${k.measured ?? 'nothing'}`),
   ];
   // A stated number that the measurement does not honour contradicts the claim even when the checks pass;
   // once a check failed, its gauge (e.g. "no 429 within 114 requests") is no measured limit to compare with.
@@ -43,7 +45,8 @@ function evidenceVerdict(report: Report, rules: ChecklistRule[], text: string, e
   if (failing.length) return { status: 'contradicted', notes: failing };
   const inconclusive = [
     ...ev.checks.filter((c) => c.status === 'error' || c.status === 'skip' || c.status === 'warn').map((c) => `${c.id} ${c.status === 'error' ? 'errored' : c.status === 'skip' ? `was skipped (${skipLabel(c)})` : 'was inconclusive (warn)'}`),
-    ...ev.kpis.filter((k) => k.status === 'not-measured').map((k) => `KPI ${k.id} not measured`),
+    ...ev.checks.filter(unmeasured).map((c) => `${c.id} measured nothing${c.waiver ? ' (waived)' : ''}${c.evidence.actual ? `: ${c.evidence.actual}` : ''}`),
+    ...ev.kpis.filter((k) => k.status === 'not-measured' || (k.status === 'waived' && k.measured === null)).map((k) => `KPI ${k.id} not measured${k.status === 'waived' ? ' (waived)' : ''}`),
   ];
   if (inconclusive.length) return { status: 'unverified', notes: [...inconclusive, ...notes] };
   if (notes.some((n) => n.startsWith('the claim states'))) return { status: 'unverified', notes };

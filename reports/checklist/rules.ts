@@ -95,8 +95,9 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   r('tls-ciphers', [/cipher/i], ['tls.ciphers'], ['tls.ciphers']),
   r('tls-certificate', [/(ssl|tls)?\s*certificates?/i], ['tls.certificate-chain', 'tls.certificate-hostname', 'tls.certificate-expiry', 'tls.certificate-key'], ['tls.certificate'], { unless: [/cipher/i] }),
   r('tls-config', [/ssl\/tls|tls\/ssl|(ssl|tls) config/i], ['tls.*'], ['tls.protocols', 'tls.ciphers', 'tls.certificate']),
-  // A disclosure process is a policy; the advisories check measures the lockfiles.
-  r('vulnerabilities', [/vulnerabilit|npm audit|\bsafety\b|advisor(y|ies)|dependency (audit|scan)|security patches/i], ['deps.advisories'], ['deps.critical', 'deps.high'], { unless: [/disclosure/i] }),
+  // A disclosure process is a policy; the advisories check measures the lockfiles, SBOMs, dpkg status and pip output it reads.
+  r('vulnerabilities', [/vulnerabilit|npm audit|pip-audit|osv-scanner|\btrivy\b|\bgrype\b|\bsafety\b|advisor(y|ies)|dependency (audit|scan)|security (patches|updates)|(os|system|debian|apt|base image) packages? (are )?(patched|up.to.date|updated)|(container|image) (vulnerability )?scan/i],
+    ['deps.advisories'], ['deps.critical', 'deps.high'], { unless: [/disclosure/i] }),
   // "Readiness" alone is the document's own word ("production readiness"); only the probe is a health route.
   r('health', [/health.?(check|endpoint|route)s?|\/health|\((liveness|readiness)\)|(liveness|readiness) (probe|check|endpoint|route)s?|metrics endpoint|monitoring endpoints?|\/metrics\b/i], ['health.routes'], ['health'],
     { unless: [/database health|external (services|api)/i] }),

@@ -3,7 +3,7 @@ import type { Measurement } from '../../core/suite.ts';
 import type { IgnoreEntry } from '../config.ts';
 import { check, describe } from '../checks.ts';
 import { readLockfile } from './lockfiles/index.ts';
-import type { Advisory, AdvisoryDb, LockedPackage, ParsedLockfile, Severity } from './types.ts';
+import { osvEcosystem, type Advisory, type AdvisoryDb, type LockedPackage, type ParsedLockfile, type Severity } from './types.ts';
 
 export interface Finding {
   advisory: { id: string; aliases: string[]; summary: string; severity: Severity; score?: number; url?: string; fixed?: string[] };
@@ -14,7 +14,7 @@ export interface Finding {
 }
 
 export interface DepsAuditResult {
-  lockfiles: Array<{ file: string; format: string; packages: number; direct: number; skipped: string[] }>;
+  lockfiles: Array<{ file: string; format: string; detail?: string; packages: number; direct: number; skipped: string[] }>;
   source: string;
   date: string | null;
   findings: Finding[];
@@ -46,7 +46,8 @@ export function noLockfileCheck(reason: string, durationMs = 0): CheckResult {
     expected: 'no critical or high advisory in any audited lockfile',
     actual: 'no lockfile audited',
     message: `no lockfile to audit, as declared in security.deps.none: "${reason}"; accept it with a waiver of deps.advisories and of the deps.critical and deps.high KPIs with notMeasured: true, in kpis.yaml`,
-    details: { none: reason },
+    // measured: false tells a checklist that this failure is no evidence about vulnerabilities, only their absence.
+    details: { none: reason, measured: false },
   }, durationMs);
 }
 
@@ -62,6 +63,20 @@ export interface DepsAuditInput {
   timeoutS?: number;
   /** The run's own stop (an interrupt): the advisory lookup ends with it. */
   signal?: AbortSignal;
+  /** The Debian release of a dpkg status file or deb purls that do not name one (security.deps.debianRelease). */
+  debianRelease?: string;
+}
+
+/** An OSV ecosystem the source holds no advisory for, with how many packages it would leave unjudged. */
+function uncovered(db: AdvisoryDb, packages: LockedPackage[]): Map<string, number> {
+  const missing = new Map<string, number>();
+  const held = db.ecosystems;
+  if (!held) return missing;
+  for (const p of packages) {
+    const e = osvEcosystem(p);
+    if (!held.has(e) && !(p.ecosystem === 'Debian' && held.has('Debian'))) missing.set(e, (missing.get(e) ?? 0) + 1);
+  }
+  return missing;
 }
 
 /**
@@ -107,10 +122,10 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
   const errors: string[] = [];
   for (const f of input.lockfiles) {
     if (typeof f !== 'string') { parsed.push(f); continue; }
-    try { parsed.push(await readLockfile(f)); } catch (e) { errors.push(describe(e)); }
+    try { parsed.push(await readLockfile(f, { debianRelease: input.debianRelease })); } catch (e) { errors.push(describe(e)); }
   }
   const db = input.db;
-  const summary = parsed.map((p) => ({ file: p.file, format: p.format, packages: p.packages.length, direct: p.packages.filter((x) => x.direct).length, skipped: p.skipped }));
+  const summary = parsed.map((p) => ({ file: p.file, format: p.format, ...(p.detail ? { detail: p.detail } : {}), packages: p.packages.length, direct: p.packages.filter((x) => x.direct).length, skipped: p.skipped }));
   const base = { lockfiles: summary, source: db instanceof Error ? 'none' : db.source, date: db instanceof Error ? null : db.date };
   const empty: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
   const fail = (message: string): DepsAuditResult => ({ ...base, findings: [], counts: empty, checks: [check('deps.advisories', 'error', { message, details: { lockfiles: summary } }, performance.now() - started)], measurements: [] });
@@ -120,6 +135,12 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
   if (db instanceof Error) return fail(`no advisory source: ${describe(db)}`);
 
   const packages: LockedPackage[] = parsed.flatMap((p) => p.packages);
+  // The source must answer for every ecosystem audited: an npm-only export says nothing about Debian packages.
+  const missing = uncovered(db, packages);
+  if (missing.size) {
+    const list = [...missing].map(([e, n]) => `${e} (${n} package${n === 1 ? '' : 's'})`).join(', ');
+    return fail(`the advisory source ${db.source} holds no advisory for ${list}: those packages would pass unjudged. Use an OSV export that covers them (https://osv-vulnerabilities.storage.googleapis.com/<ecosystem>/all.zip, e.g. Debian/all.zip) or the OSV API (security.deps.source)`);
+  }
   let advisories: Advisory[];
   try {
     advisories = await db.lookup(packages, signal);

@@ -1,6 +1,6 @@
 import { InputError } from '../../config/errors.ts';
 
-export type Ecosystem = 'npm' | 'PyPI';
+export type Ecosystem = 'npm' | 'PyPI' | 'Debian';
 
 /** One resolved package from a lockfile. */
 export interface LockedPackage {
@@ -10,14 +10,20 @@ export interface LockedPackage {
   /** true = declared by the project, false = pulled in by another package, null = the format cannot tell. */
   direct: boolean | null;
   dev?: boolean;
+  /** Debian only: the release the package was built for ("12"); OSV names the ecosystem "Debian:12". */
+  release?: string;
   /** The lockfile the package came from. */
   file: string;
 }
 
 export interface ParsedLockfile {
   file: string;
-  format: 'package-lock-v1' | 'package-lock-v2' | 'package-lock-v3' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'requirements' | 'poetry' | 'pipfile';
-  ecosystem: Ecosystem;
+  format: 'package-lock-v1' | 'package-lock-v2' | 'package-lock-v3' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'requirements' | 'poetry' | 'pipfile'
+    | 'cyclonedx' | 'spdx' | 'dpkg-status' | 'pip-freeze' | 'pip-list';
+  /** The one ecosystem of its packages; an SBOM may hold several. */
+  ecosystem: Ecosystem | 'mixed';
+  /** What the reader learnt beside the packages, for the evidence: "CycloneDX 1.5", "Debian 12 (from /etc/os-release)". */
+  detail?: string;
   packages: LockedPackage[];
   /** Entries that could not be audited (unpinned requirements, git or file dependencies). */
   skipped: string[];
@@ -47,6 +53,11 @@ export interface AdvisoryDb {
   source: string;
   /** How fresh the data is: newest `modified` among the advisories, or the export's date. */
   date: string | null;
+  /**
+   * The OSV ecosystems ("npm", "Debian:12") the source holds advisories for; absent when it answers for every one
+   * (the OSV API). A package of an ecosystem the source does not hold cannot be judged against it.
+   */
+  ecosystems?: ReadonlySet<string>;
   /** Advisories that may concern these packages; `signal` ends the lookup early (the audit's deadline). */
   lookup(pkgs: LockedPackage[], signal?: AbortSignal): Promise<Advisory[]>;
 }
@@ -58,6 +69,11 @@ export class LockfileError extends InputError {
 
 export class AdvisorySourceError extends Error {
   override name = 'AdvisorySourceError';
+}
+
+/** The ecosystem name OSV uses for a package: Debian's carries the release ("Debian:12"). */
+export function osvEcosystem(pkg: Pick<LockedPackage, 'ecosystem' | 'release'>): string {
+  return pkg.ecosystem === 'Debian' && pkg.release ? `Debian:${pkg.release}` : pkg.ecosystem;
 }
 
 /** PEP 503 name normalisation: PyPI names compare case- and separator-insensitively. */

@@ -157,6 +157,13 @@ describe('every claim, ticked or not, against the evidence', () => {
     expect(ids('User authentication')).toEqual(['authentication']);
     expect(ids('Can access frontend')).toEqual(['frontend-loads']);
     expect(ids('server_tokens off')).toEqual(['server-leak']);
+    // what the dependency audit reads without a lockfile: the system's own packages, an image's SBOM, pip output
+    expect(ids('System packages patched (apt upgrade in the Dockerfile)')).toEqual(['vulnerabilities']);
+    expect(ids('Debian packages up to date')).toEqual(['vulnerabilities']);
+    expect(ids('Container image scan clean (Trivy)')).toEqual(['vulnerabilities']);
+    expect(ids('pip-audit passes')).toEqual(['vulnerabilities']);
+    expect(ids('Security updates applied')).toEqual(['vulnerabilities']);
+    expect(ids('SBOM generated and archived')).toEqual([]);
     // a flaw elsewhere in the escrow flow says nothing about payment verification; a forged webhook does
     const doc = '- [x] Payment Verification: Eliminated mock payment verification';
     const amountFlaw = makeReport({ checks: { 'escrow.invalid-amount': 'fail' } });

@@ -75,6 +75,13 @@ describe('severity', () => {
     expect(severityOf({ id: 'x', severity: [{ type: 'CVSS_V4', score: 'CVSS:4.0/AV:N' }], database_specific: { severity: 'MODERATE' } })).toEqual({ severity: 'medium' });
     expect(severityOf({ id: 'x' })).toEqual({ severity: 'unknown' });
   });
+
+  it('a Debian entry rated only by the security tracker\'s urgency counts as that urgency; "not yet assigned" stays unrated', () => {
+    const deb = (urgency: string) => severityOf({ id: 'DEBIAN-CVE-x', affected: [{ package: { ecosystem: 'Debian:12', name: 'x' }, ecosystem_specific: { urgency } }] }).severity;
+    expect(['unimportant', 'low', 'low**', 'medium', 'high', 'not yet assigned', 'end-of-life'].map(deb)).toEqual(['low', 'low', 'low', 'medium', 'high', 'unknown', 'unknown']);
+    // A CVSS vector, when the record has one, comes first.
+    expect(severityOf({ id: 'DSA-x', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }], affected: [{ ecosystem_specific: { urgency: 'low' } }] })).toEqual({ severity: 'critical', score: 9.8 });
+  });
 });
 
 describe('advisory sources', () => {

@@ -2,6 +2,7 @@ import semver from 'semver';
 import * as pep440 from '@renovatebot/pep440';
 import { normalizePypiName, type Advisory, type Ecosystem, type LockedPackage, type Severity } from '../types.ts';
 import { cvss3BaseScore, ratingOf } from './cvss.ts';
+import { compareDebianVersions, parseDebianVersion } from './dpkg-version.ts';
 import type { OsvAffected, OsvRange, OsvRecord } from './schema.ts';
 
 interface VersionOrder {
@@ -10,7 +11,7 @@ interface VersionOrder {
   equal(a: string, b: string): boolean;
 }
 
-/** Each ecosystem's own version order: semver for npm, PEP 440 for PyPI (epochs, pre/post/dev releases). */
+/** Each ecosystem's own version order: semver for npm, PEP 440 for PyPI (epochs, pre/post/dev releases), dpkg's for Debian. */
 export const ORDERS: Record<Ecosystem, VersionOrder> = {
   npm: {
     valid: (v) => semver.valid(v) !== null,
@@ -22,12 +23,26 @@ export const ORDERS: Record<Ecosystem, VersionOrder> = {
     compare: (a, b) => pep440.compare(a, b),
     equal: (a, b) => pep440.eq(a, b),
   },
+  Debian: {
+    valid: (v) => parseDebianVersion(v) !== null,
+    compare: (a, b) => compareDebianVersions(a, b),
+    equal: (a, b) => compareDebianVersions(a, b) === 0,
+  },
 };
 
 export function ecosystemOf(osvEcosystem: string): Ecosystem | null {
-  // OSV ecosystems may carry a suffix (e.g. "Debian:12"); only npm and PyPI are audited.
+  // OSV ecosystems may carry a suffix ("Debian:12"); npm, PyPI and Debian are audited.
   const base = osvEcosystem.split(':')[0];
-  return base === 'npm' ? 'npm' : base === 'PyPI' ? 'PyPI' : null;
+  return base === 'npm' ? 'npm' : base === 'PyPI' ? 'PyPI' : base === 'Debian' ? 'Debian' : null;
+}
+
+/** Does an OSV `affected` entry name this package: same ecosystem, same name, and for Debian the same release? */
+function concerns(entry: OsvAffected, pkg: LockedPackage): boolean {
+  const eco = entry.package ? ecosystemOf(entry.package.ecosystem) : null;
+  if (!eco || eco !== pkg.ecosystem || !samePackage(eco, entry.package!.name, pkg.name)) return false;
+  // "Debian:12" concerns bookworm's packages only: the same source version may be fixed in one release and not another.
+  const release = entry.package!.ecosystem.split(':')[1];
+  return eco !== 'Debian' || release === undefined || release === pkg.release;
 }
 
 export function samePackage(eco: Ecosystem, a: string, b: string): boolean {
@@ -59,9 +74,8 @@ export function inRange(version: string, range: OsvRange, order: VersionOrder): 
 }
 
 export function affectedEntryMatches(entry: OsvAffected, pkg: LockedPackage): boolean {
-  const eco = entry.package ? ecosystemOf(entry.package.ecosystem) : null;
-  if (!eco || eco !== pkg.ecosystem || !samePackage(eco, entry.package!.name, pkg.name)) return false;
-  const order = ORDERS[eco];
+  if (!concerns(entry, pkg)) return false;
+  const order = ORDERS[pkg.ecosystem];
   if (!order.valid(pkg.version)) return false;
   if (entry.versions?.some((v) => order.valid(v) && order.equal(v, pkg.version))) return true;
   return (entry.ranges ?? []).some((r) => inRange(pkg.version, r, order));
@@ -83,7 +97,11 @@ export function severityOf(record: OsvRecord): { severity: Severity; score?: num
   const named = [record.database_specific?.severity, ...(record.affected ?? []).flatMap((a) => [a.database_specific?.severity, a.ecosystem_specific?.severity])]
     .find((v): v is string => typeof v === 'string');
   const map: Record<string, Severity> = { critical: 'critical', high: 'high', moderate: 'medium', medium: 'medium', low: 'low' };
-  return { severity: (named && map[named.toLowerCase()]) || 'unknown' };
+  if (named && map[named.toLowerCase()]) return { severity: map[named.toLowerCase()]! };
+  // Debian's security tracker rates by urgency ("low**" marks a guess); "unimportant" means its packages are barely affected.
+  const urgency = (record.affected ?? []).map((a) => a.ecosystem_specific?.urgency).find((v): v is string => typeof v === 'string');
+  const debian: Record<string, Severity> = { unimportant: 'low', low: 'low', medium: 'medium', high: 'high' };
+  return { severity: (urgency && debian[urgency.toLowerCase().replace(/\*+$/, '')]) || 'unknown' };
 }
 
 function fixedVersions(record: OsvRecord): string[] {
@@ -100,7 +118,7 @@ export function fixedFor(record: OsvRecord, pkg: LockedPackage): string[] {
   const order = ORDERS[eco];
   if (!order.valid(pkg.version)) return [];
   const fixes = (record.affected ?? [])
-    .filter((a) => a.package && ecosystemOf(a.package.ecosystem) === eco && samePackage(eco, a.package.name, pkg.name))
+    .filter((a) => concerns(a, pkg))
     .flatMap((a) => (a.ranges ?? []).filter((r) => inRange(pkg.version, r, order)))
     // In a range of several intervals, the fix of the interval the version is in is the first one above it.
     .flatMap((r) => r.events.map((e) => e.fixed).filter((f): f is string => f !== undefined && order.valid(f) && order.compare(f, pkg.version) > 0).sort((x, y) => order.compare(x, y)).slice(0, 1));

@@ -51,5 +51,5 @@ export async function npmAuditDb(file: string): Promise<AdvisoryDb> {
     throw new AdvisorySourceError(`${file} has neither "vulnerabilities" nor "advisories": not npm audit --json output`);
   }
   const date = (await stat(file)).mtime.toISOString();
-  return { source: `npm audit output ${file} (${list.length} advisories)`, date, lookup: async () => list };
+  return { source: `npm audit output ${file} (${list.length} advisories)`, date, ecosystems: new Set(['npm']), lookup: async () => list };
 }

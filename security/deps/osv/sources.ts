@@ -1,7 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimit } from '../../checks.ts';
-import { AdvisorySourceError, normalizePypiName, type Advisory, type AdvisoryDb, type LockedPackage } from '../types.ts';
+import { AdvisorySourceError, normalizePypiName, osvEcosystem, type Advisory, type AdvisoryDb, type LockedPackage } from '../types.ts';
+import { ecosystemOf } from './match.ts';
 import { packagesOf, toAdvisory } from './match.ts';
 import { OsvRecord } from './schema.ts';
 
@@ -15,7 +16,9 @@ function newest(records: OsvRecord[]): string | null {
 /** An in-memory OSV database indexed by package, shared by the directory and zip readers. */
 export function memoryDb(records: OsvRecord[], source: string, date: string | null = newest(records)): AdvisoryDb {
   const index = new Map<string, OsvRecord[]>();
+  const ecosystems = new Set<string>();
   for (const r of records) {
+    for (const a of r.affected ?? []) if (a.package && ecosystemOf(a.package.ecosystem)) ecosystems.add(a.package.ecosystem);
     for (const p of packagesOf(r)) {
       const k = keyOf(p.ecosystem, p.name);
       const list = index.get(k) ?? [];
@@ -26,6 +29,7 @@ export function memoryDb(records: OsvRecord[], source: string, date: string | nu
   return {
     source,
     date,
+    ecosystems,
     async lookup(pkgs) {
       const seen = new Set<OsvRecord>();
       for (const p of pkgs) for (const r of index.get(keyOf(p.ecosystem, p.name)) ?? []) seen.add(r);
@@ -100,11 +104,11 @@ export function osvApiDb(baseUrl: string, timeoutMs: number): AdvisoryDb {
     source: `OSV API ${api}`,
     date: new Date().toISOString(),
     async lookup(pkgs: LockedPackage[], signal?: AbortSignal) {
-      const unique = [...new Map(pkgs.map((p) => [`${p.ecosystem}:${p.name}@${p.version}`, p])).values()];
+      const unique = [...new Map(pkgs.map((p) => [`${osvEcosystem(p)}:${p.name}@${p.version}`, p])).values()];
       const ids = new Set<string>();
       for (let i = 0; i < unique.length; i += 1000) {
         const chunk = unique.slice(i, i + 1000);
-        const out = await call('/v1/querybatch', { queries: chunk.map((p) => ({ package: { ecosystem: p.ecosystem, name: p.name }, version: p.version })) }, signal) as { results?: Array<{ vulns?: Array<{ id: string }> }> };
+        const out = await call('/v1/querybatch', { queries: chunk.map((p) => ({ package: { ecosystem: osvEcosystem(p), name: p.name }, version: p.version })) }, signal) as { results?: Array<{ vulns?: Array<{ id: string }> }> };
         if (!Array.isArray(out.results) || out.results.length !== chunk.length) throw new AdvisorySourceError(`the OSV API at ${api} returned a malformed querybatch answer`);
         for (const r of out.results) for (const v of r.vulns ?? []) ids.add(v.id);
       }
