@@ -9,7 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const LONGEST_FIRST = [
   'test/smoke/flaw-matrix.test.ts', 'test/smoke/flaw-matrix-drf.test.ts', 'test/reliability/faults.test.ts', 'test/smoke/flaw-matrix-fastapi.test.ts', 'test/smoke/flaw-matrix-session.test.ts',
-  'test/load/logins-reference.test.ts', 'test/smoke/second-layout.test.ts', 'test/cli/not-applicable-run.test.ts', 'test/smoke/drf-shape.test.ts',
+  'test/load/logins-reference.test.ts', 'test/cli/first-go.test.ts', 'test/smoke/second-layout.test.ts', 'test/cli/not-applicable-run.test.ts', 'test/smoke/drf-shape.test.ts',
   'test/reliability/secrets.test.ts', 'test/reliability/engines.test.ts', 'test/reliability/prefix.test.ts', 'test/load/throttle.test.ts',
   'test/reliability/concurrency.test.ts', 'test/reliability/scope.test.ts', 'test/smoke/own-platform.test.ts', 'test/reliability/interrupt.test.ts',
   'test/reliability/emails.test.ts', 'test/reliability/exit-codes.test.ts', 'test/reliability/hostile-flags.test.ts',
