@@ -99,20 +99,20 @@ describe.each(STORE_KINDS)('the history store on %s', (kind) => {
 
 describe('a database that is not a gonogo store is refused, never written', () => {
   it('SQLite: a corrupt file and a foreign database are refused and left byte for byte', async () => {
-    const text = await s.fresh('sqlite') as { file: string };
+    const text = await s.fresh('sqlite') as { kind: 'sqlite'; file: string };
     mkdirSync(dirname(text.file), { recursive: true });
     writeFileSync(text.file, '{"schemaVersion":1}\n');
     await expect(HistoryStore.open(text)).rejects.toThrow(/is not an SQLite database .*leaves it untouched.*history\.file/);
     expect(readFileSync(text.file, 'utf8')).toBe('{"schemaVersion":1}\n');
 
-    const damaged = await s.fresh('sqlite') as { file: string };
+    const damaged = await s.fresh('sqlite') as { kind: 'sqlite'; file: string };
     mkdirSync(dirname(damaged.file), { recursive: true });
     writeFileSync(damaged.file, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4080, 7)]));
     const before = readFileSync(damaged.file);
     await expect(HistoryStore.open(damaged)).rejects.toThrow(/history\.file/);
     expect(readFileSync(damaged.file).equals(before)).toBe(true);
 
-    const foreign = await s.fresh('sqlite') as { file: string };
+    const foreign = await s.fresh('sqlite') as { kind: 'sqlite'; file: string };
     mkdirSync(dirname(foreign.file), { recursive: true });
     const db = new Database(foreign.file);
     db.exec('create table users (id integer primary key, email text)');
