@@ -202,6 +202,11 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     cli.out(renderConsole(report));
     await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
     cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
+    if (opts.record || target.config.history.record) {
+      // Loaded on use: the store's drivers are needed only when a run is recorded.
+      const { recordRun } = await import('../history/record.ts');
+      cli.out(await recordRun(report, target.config.history, {}, env));
+    }
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {
     progress.close();
