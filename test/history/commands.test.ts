@@ -19,7 +19,7 @@ afterAll(async () => { await s?.stop(); rmSync(dir, { recursive: true, force: tr
 /** The CLI against a store of the given kind: SQLite through --db, PostgreSQL through GONOGO_HISTORY_URL. */
 async function cli(kind: Kind) {
   const loc = await s.fresh(kind);
-  const env = loc.kind === 'postgres' ? { GONOGO_HISTORY_URL: loc.url } : {};
+  const env: Record<string, string> = loc.kind === 'postgres' ? { GONOGO_HISTORY_URL: loc.url } : {};
   const db = loc.kind === 'sqlite' ? ['--db', loc.file] : [];
   return (args: string[]) => gonogo([...args, ...db], env);
 }
