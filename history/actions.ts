@@ -5,7 +5,7 @@ import { readReport, writeAtomic } from '../reports/io.ts';
 import type { Report } from '../reports/schema.ts';
 import { compareReports } from '../reports/compare/compare.ts';
 import { compareRenderers, type CompareFormat } from '../reports/compare/render.ts';
-import { buildTrend, renderTrendHtml, renderTrendMd } from '../reports/trend/trend.ts';
+import { renderTrendHtml, renderTrendMd } from '../reports/trend/trend.ts';
 import { renderMarkdown } from '../reports/render/markdown.ts';
 import { renderHtml } from '../reports/html/report.ts';
 import { fmtNumber } from '../reports/render/labels.ts';
@@ -80,9 +80,8 @@ export async function showAction(run: string, o: StoreFlags & { project?: string
 export async function trendAction(o: StoreFlags & FilterFlags & { html?: string }, cli: Cli): Promise<void> {
   const filter = filterOf(o);
   await withStore(o, async (store) => {
-    const reports = await store.reports(filter);
-    if (!reports.length) throw new UsageError(`no runs in ${store.where} match the filter; gonogo history list shows the stored runs`);
-    const trend = buildTrend(reports);
+    const trend = await store.trend(filter);
+    if (!trend.releases.length) throw new UsageError(`no runs in ${store.where} match the filter; gonogo history list shows the stored runs`);
     cli.out(renderTrendMd(trend));
     if (o.html) {
       await writeAtomic(o.html, renderTrendHtml(trend));

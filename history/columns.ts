@@ -1,4 +1,6 @@
 import type { Report, SuiteName } from '../reports/schema.ts';
+import { targetKey } from '../core/url.ts';
+import { skipKind } from '../reports/skip.ts';
 import type { RunChecksTable, RunKpisTable, RunsTable } from './tables.ts';
 
 /** Where a run came from, beside what the report itself says. */
@@ -42,9 +44,11 @@ export function rowsOf(report: Report, who: RunIdentity, text: string, recordedA
     failing_checks: report.checks.filter((c) => BAD.has(c.status)).length,
     report: text,
     report_bytes: Buffer.byteLength(text),
+    target_key: targetKey(report.run.target.baseUrl),
+    reference: report.run.provenance.reference ? 1 : 0,
   };
   const kpis = uniqueBy(report.kpis, (k) => k.id).map((k) => ({ run_id: run.id, kpi_id: k.id, value: finite(k.measured), status: k.status, threshold: k.threshold }));
-  const checks = uniqueBy(report.checks, (c) => c.id).map((c) => ({ run_id: run.id, check_id: c.id, status: c.status, level: c.level }));
+  const checks = uniqueBy(report.checks, (c) => c.id).map((c) => ({ run_id: run.id, check_id: c.id, status: c.status, level: c.level, skip_kind: c.status === 'skip' ? skipKind(c) : null }));
   return { run, kpis, checks };
 }
 

@@ -1,4 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { targetKey } from '../core/url.ts';
+import { skipKind } from '../reports/skip.ts';
+import type { CheckResult } from '../reports/schema.ts';
 import type { Migration } from 'kysely/migration';
 
 /**
@@ -65,6 +68,28 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('token_sha256', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0003-trend-columns': {
+    async up(db: Kysely<unknown>) {
+      // What `history trend` needs besides the load figures, so it reads columns instead of whole reports.
+      await db.schema.alterTable('runs').addColumn('target_key', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('reference', 'integer').execute();
+      await db.schema.alterTable('run_checks').addColumn('skip_kind', 'text').execute();
+      // Runs stored before this step get the columns from their own reports, a page at a time.
+      let after = '';
+      for (;;) {
+        const page = (await sql<{ id: string; report: string }>`select id, report from runs where id > ${after} order by id limit 200`.execute(db)).rows;
+        if (!page.length) break;
+        for (const row of page) {
+          const r = JSON.parse(row.report) as { run: { target: { baseUrl: string }; provenance: { reference?: unknown } }; checks: CheckResult[] };
+          await sql`update runs set target_key = ${targetKey(r.run.target.baseUrl)}, reference = ${r.run.provenance.reference ? 1 : 0} where id = ${row.id}`.execute(db);
+          for (const c of r.checks.filter((x) => x.status === 'skip')) {
+            await sql`update run_checks set skip_kind = ${skipKind(c)} where run_id = ${row.id} and check_id = ${c.id}`.execute(db);
+          }
+        }
+        after = page.at(-1)!.id;
+      }
     },
   },
 };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { parseReportText, serializeReport } from '../reports/io.ts';
-import type { Report } from '../reports/schema.ts';
+import type { CheckStatus, Report, SkipKind } from '../reports/schema.ts';
+import { buildTrendOf, profileOf, type Trend, type TrendRun } from '../reports/trend/trend.ts';
 import { isoOf, rowsOf, type RunIdentity } from './columns.ts';
 import { openDb, type StoreKind, type StoreLocation } from './open.ts';
 import type { HistoryDb, RunsTable } from './tables.ts';
@@ -15,7 +16,7 @@ export type RunRow = Omit<RunsTable, 'report'>;
 export interface CheckPoint { runId: string; label: string | null; commit: string | null; startedAt: string; status: string }
 
 const LISTED = ['id', 'project', 'branch', 'commit_sha', 'label', 'started_at', 'finished_at', 'recorded_at', 'verdict', 'complete', 'engine', 'vus', 'duration',
-  'p50', 'p95', 'p99', 'rps', 'error_rate', 'smoke_ms', 'security_ms', 'load_ms', 'failing_checks', 'report_bytes'] as const;
+  'p50', 'p95', 'p99', 'rps', 'error_rate', 'smoke_ms', 'security_ms', 'load_ms', 'failing_checks', 'report_bytes', 'target_key', 'reference'] as const;
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -65,6 +66,25 @@ export class HistoryStore {
       for (const id of ids.slice(i, i + 500)) out.push(parseReportText(byId.get(id)!, `run ${id} in the history store`));
     }
     return out;
+  }
+
+  /**
+   * The trend of the runs matching the filter, from the indexed columns alone (no report is read): what buildTrend
+   * gives for their reports, in a fraction of the time.
+   */
+  async trend(f: RunFilter = {}): Promise<Trend> {
+    const runs = await this.list(f);
+    const checks = new Map<string, TrendRun['checks']>(runs.map((r) => [r.id, []]));
+    for (let i = 0; i < runs.length; i += 500) {
+      const rows = await this.db.selectFrom('run_checks').select(['run_id', 'check_id', 'status', 'skip_kind']).where('run_id', 'in', runs.slice(i, i + 500).map((r) => r.id)).execute();
+      for (const c of rows) checks.get(c.run_id)!.push({ id: c.check_id, status: c.status as CheckStatus, skip: (c.skip_kind as SkipKind | null) ?? null });
+    }
+    return buildTrendOf(runs.map((r) => ({
+      release: { name: r.label ?? r.id, runId: r.id, startedAt: r.started_at, decision: r.verdict, complete: r.complete === 1, p95: r.p95, p99: r.p99, errorRate: r.error_rate, rps: r.rps },
+      checks: checks.get(r.id)!,
+      profile: profileOf(r.engine, r.vus, r.duration),
+      target: { reference: r.reference === 1, key: r.target_key ?? '' },
+    })));
   }
 
   /** One run by its id, or by its label (the newest run with that label). */
@@ -139,7 +159,7 @@ export class HistoryStore {
 
 /** PostgreSQL's integer and double columns come back as numbers already; a driver that gave text would be caught here. */
 function numeric<T extends Partial<RunRow>>(row: T): T {
-  for (const k of ['complete', 'vus', 'failing_checks', 'report_bytes', 'p50', 'p95', 'p99', 'rps', 'error_rate', 'smoke_ms', 'security_ms', 'load_ms'] as const) {
+  for (const k of ['complete', 'vus', 'failing_checks', 'report_bytes', 'reference', 'p50', 'p95', 'p99', 'rps', 'error_rate', 'smoke_ms', 'security_ms', 'load_ms'] as const) {
     const v = row[k];
     if (typeof v === 'string') (row as Record<string, unknown>)[k] = Number(v);
   }

@@ -28,10 +28,13 @@ export interface RunsTable {
   /** The whole report.json, validated against the report schema when written and when read. */
   report: string;
   report_bytes: number;
+  /** targetKey of the report's baseUrl, and 1 when it tested the bundled reference platform: trend's like-for-like warnings. */
+  target_key: string | null;
+  reference: number | null;
 }
 
 export interface RunKpisTable { run_id: string; kpi_id: string; value: number | null; status: string; threshold: string }
-export interface RunChecksTable { run_id: string; check_id: string; status: string; level: string }
+export interface RunChecksTable { run_id: string; check_id: string; status: string; level: string; skip_kind: string | null }
 export interface TokensTable { project: string; token_sha256: string; created_at: string }
 
 export interface HistoryDb {

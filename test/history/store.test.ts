@@ -5,6 +5,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../history/store.ts';
 import { LATEST_MIGRATION, MIGRATIONS } from '../../history/migrations.ts';
+import { rowsOf } from '../../history/columns.ts';
+import { serializeReport } from '../../reports/io.ts';
+import { buildTrend } from '../../reports/trend/trend.ts';
+import type { Report } from '../../reports/schema.ts';
 import { seriesReport, stores, STORE_KINDS, type Stores } from './stores.ts';
 
 let s: Stores;
@@ -80,22 +84,50 @@ describe.each(STORE_KINDS)('the history store on %s', (kind) => {
     } finally { await store.close(); }
   });
 
-  it('migrates forward from the previous schema version, keeping its runs', async () => {
+  it('migrates forward from the previous schema version: its runs stay, and the new columns are filled from their reports', async () => {
     const loc = await s.fresh(kind);
     const versions = Object.keys(MIGRATIONS);
     const old = await HistoryStore.open(loc, { upTo: versions.at(-2)! });
-    await old.record(seriesReport(1), who);
-    await expect(old.setToken('shop', 'x')).rejects.toThrow();
+    const r = skipping(seriesReport(1));
+    // A run as the previous version stored it: the columns it knew, nothing of the last step's.
+    const { run, kpis, checks } = rowsOf(r, who, serializeReport(r), new Date());
+    const { target_key: _t, reference: _r, ...oldRun } = run;
+    await old.db.insertInto('runs').values(oldRun as never).execute();
+    await old.db.insertInto('run_kpis').values(kpis).execute();
+    await old.db.insertInto('run_checks').values(checks.map(({ skip_kind: _s, ...c }) => c) as never).execute();
     await old.close();
     const store = await HistoryStore.open(loc);
     try {
       expect(await store.counts()).toEqual({ runs: 1 });
-      await store.setToken('shop', 'secret-token');
-      expect(await store.projectOfToken('secret-token')).toBe('shop');
+      expect((await store.find(r.run.id))!.row).toMatchObject({ target_key: run.target_key, reference: 1 });
+      expect(await store.trend()).toEqual(buildTrend([r]));
       expect(LATEST_MIGRATION).toBe(versions.at(-1));
     } finally { await store.close(); }
   });
+
+  it('builds the trend from its columns exactly as buildTrend does from the reports: skips by kind, targets and load profiles that differ', async () => {
+    const store = await HistoryStore.open(await s.fresh(kind));
+    try {
+      const reports = [seriesReport(0), skipping(seriesReport(1)), seriesReport(2, { checks: { 'auth.rbac': 'error' } })];
+      reports[2]!.run.provenance = { ...reports[2]!.run.provenance, reference: undefined };
+      reports[2]!.run.target.baseUrl = 'https://staging.example.com';
+      reports[1]!.run.loadProfile = { vus: 10, duration: '1m' };
+      for (const r of reports) await store.record(r, who);
+      const trend = await store.trend({ project: 'shop' });
+      expect(trend).toEqual(buildTrend(reports));
+      expect(trend.warnings).toHaveLength(2);
+      expect(trend.matrix.find((m) => m.id === 'browser.cookies')!.skips).toEqual([null, 'not-applicable', null]);
+    } finally { await store.close(); }
+  });
 });
+
+/** The report with one check skipped as not applicable. */
+function skipping(r: Report): Report {
+  const c = r.checks.find((x) => x.id === 'browser.cookies')!;
+  c.status = 'skip';
+  c.skip = { kind: 'not-applicable', reason: 'API only', source: 'declared' };
+  return r;
+}
 
 describe('a database that is not a gonogo store is refused, never written', () => {
   it('SQLite: a corrupt file and a foreign database are refused and left byte for byte', async () => {
