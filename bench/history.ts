@@ -97,6 +97,6 @@ try {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`| store | runs stored | \`history import\` of ${IMPORTS} reports (CLI, one process) | recording the other runs | `history trend` of one branch's last 100 runs (median of 10: query, build, render) | dashboard \`/\` ready in Chromium (median of 5) | branch page (30 runs, 26 charts) | size |`);
+console.log(`| store | runs stored | \`history import\` of ${IMPORTS} reports (CLI, one process) | recording the other runs | \`history trend\` of one branch's last 100 runs (median of 10: query, build, render) | dashboard \`/\` ready in Chromium (median of 5) | branch page (30 runs, 26 charts) | size |`);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [name, r] of rows) console.log(`| ${name} | ${r.runs} | ${r.import} | ${r.fill} | ${r.trend} | ${r.home} | ${r.branch} | ${r.size} |`);
