@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -45,6 +45,8 @@ async function dialectFor(loc: StoreLocation): Promise<Dialect> {
   }
   checkSqliteFile(loc.file);
   mkdirSync(dirname(resolve(loc.file)), { recursive: true, mode: 0o700 });
+  // Owner-only like the report files: the store holds every report. SQLite gives its -wal and -shm files the same mode.
+  try { writeFileSync(loc.file, '', { flag: 'wx', mode: 0o600 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
   const { default: Database } = await import('better-sqlite3');
   const database = new Database(loc.file);
   try {

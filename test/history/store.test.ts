@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -32,6 +32,7 @@ describe.each(STORE_KINDS)('the history store on %s', (kind) => {
         load_ms: Math.max(30_000, r.checks.filter((c) => c.suite === 'load').reduce((t, c) => t + c.durationMs, 0)), started_at: '2026-11-02T03:00:00.000Z',
       });
       expect(found!.row.smoke_ms).toBeGreaterThan(0);
+      if (kind === 'sqlite') expect(statSync((store as unknown as { where: string }).where.replace(/^SQLite /, '')).mode & 0o777).toBe(0o600);
       expect(found!.row.security_ms).toBeGreaterThan(0);
       expect((await store.find('v1.1.0'))!.row.id).toBe(r.run.id);
       const kpis = (await store.kpiValues([r.run.id])).get(r.run.id)!;
