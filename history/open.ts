@@ -56,6 +56,8 @@ async function dialectFor(loc: StoreLocation): Promise<Dialect> {
     // WAL lets the dashboard read while a run records; the busy timeout lets two gonogo processes take turns.
     database.pragma('busy_timeout = 5000');
     database.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL cannot corrupt the store; a power cut may lose the last runs recorded, a crash does not.
+    database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
   } catch (e) {
     database.close();

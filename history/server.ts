@@ -111,8 +111,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const run = /^\/run\/([^/]+)$/.exec(url.pathname);
     if (run) {
-      const found = await store.find(decodeURIComponent(run[1]!));
-      if (!found || found.row.id !== decodeURIComponent(run[1]!)) throw new HttpError(404, `no run ${decodeURIComponent(run[1]!)}`);
+      let id: string;
+      try { id = decodeURIComponent(run[1]!); } catch { throw new HttpError(400, 'a run id in the path is percent-encoded text'); }
+      const found = await store.find(id);
+      if (!found || found.row.id !== id) throw new HttpError(404, `no run ${id}`);
       return renderHtml(found.report);
     }
     throw new HttpError(404, `nothing at ${url.pathname}`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { parseReportText, serializeReport } from '../reports/io.ts';
-import type { CheckStatus, Report, SkipKind } from '../reports/schema.ts';
+import { parseReportText } from '../reports/io.ts';
+import { Report, type CheckStatus, type SkipKind } from '../reports/schema.ts';
 import { buildTrendOf, profileOf, type Trend, type TrendRun } from '../reports/trend/trend.ts';
 import { isoOf, rowsOf, type RunIdentity } from './columns.ts';
 import { openDb, type StoreKind, type StoreLocation } from './open.ts';
@@ -33,7 +33,8 @@ export class HistoryStore {
 
   /** Stores one run in one transaction (a crash leaves all of it or none); a run id already stored is left as it was. */
   async record(report: Report, who: RunIdentity, now = new Date()): Promise<{ stored: boolean }> {
-    const text = serializeReport(report);
+    // Validated like every report gonogo writes; kept compact (the files are indented for people, the store is not).
+    const text = JSON.stringify(Report.parse(report));
     const { run, kpis, checks } = rowsOf(report, who, text, now);
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx.insertInto('runs').values(run).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
