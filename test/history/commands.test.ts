@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gonogo } from '../helpers/cli.ts';
 import { seriesReport, stores, STORE_KINDS, type Kind, type Stores } from './stores.ts';
@@ -61,6 +62,20 @@ describe.each(STORE_KINDS)('gonogo history on %s', (kind) => {
     expect(since.out).toContain('| feature |');
     const shown = await h(['history', 'show', 'v1.2.0', '--format', 'json']);
     expect(JSON.parse(shown.out)).toEqual(seriesReport(2, { p95: 260, checks: { 'escrow.webhook-stale': 'fail' } }));
+  });
+});
+
+describe.each(STORE_KINDS)('three real quick runs, the third with the slow flaw, on %s', (kind) => {
+  it('history trend shows the p95 regression and history compare names it', async () => {
+    const nights = [1, 2, 3].map((i) => fileURLToPath(new URL(`../fixtures/reports/slow-night/night-${i}.json`, import.meta.url)));
+    const h = await cli(kind);
+    expect((await h(['history', 'import', ...nights, '--branch', 'nightly'])).code).toBe(0);
+    const trend = await h(['history', 'trend', '--branch', 'nightly']);
+    expect(trend.out).toMatch(/\| night-3 \| [^|]+ \| NO-GO \(incomplete\) \| 312 \|/);
+    expect(trend.out).toBe((await gonogo(['trend', ...nights])).out);
+    const compare = await h(['history', 'compare', '--branch', 'nightly']);
+    expect(compare.code).toBe(1);
+    expect(compare.out).toMatch(/Regressions beyond the allowed change[\s\S]*- KPI http\.p95 21\.135 -> 311\.551/);
   });
 });
 

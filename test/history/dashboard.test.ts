@@ -6,7 +6,10 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { HistoryConfig } from '../../history/config.ts';
 import { startServer, type RunningServer } from '../../history/server.ts';
 import { HistoryStore } from '../../history/store.ts';
+import { gonogo } from '../helpers/cli.ts';
 import { seriesReport, stores, STORE_KINDS, type Stores } from './stores.ts';
+
+const NIGHTS = [1, 2, 3].map((i) => fileURLToPath(new URL(`../fixtures/reports/slow-night/night-${i}.json`, import.meta.url)));
 
 /** The dashboard in Debian's Chromium at 1280x800, over a store of nine nightly runs; screenshots are kept in test-results/. */
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'];
@@ -47,13 +50,16 @@ describe.each(STORE_KINDS)('the history dashboard on %s, in Chromium at 1280x800
     const store = await HistoryStore.open(loc);
     await fill(store);
     await store.close();
+    // Three real quick runs of the bundled platform, the third with its slow-response flaw on, imported by the CLI.
+    const cli = await gonogo(['history', 'import', ...NIGHTS, '--project', 'reference', '--branch', 'nightly', ...(loc.kind === 'sqlite' ? ['--db', loc.file] : [])], loc.kind === 'postgres' ? { GONOGO_HISTORY_URL: loc.url } : {});
+    expect(cli.code, cli.err).toBe(0);
     server = await startServer({ location: loc, config: HistoryConfig.parse({}), host: '127.0.0.1', port: 0, log: () => undefined });
   }, 60_000);
   afterAll(async () => { await server?.close(); });
 
   it('open, filter, click through to the branch: the p95 chart shows the slow night against its threshold line; compare two runs; open a full report', async () => {
     const { page, errors } = await open(server.url);
-    expect(await page.locator('#branches tr[data-project]').count()).toBe(2);
+    expect(await page.locator('#branches tr[data-project]').count()).toBe(3);
     await page.selectOption('#filter-project', 'shop');
     await Promise.all([page.waitForURL(/project=shop/), page.click('form.filters button')]);
     const rows = page.locator('#branches tr[data-project]');
@@ -100,6 +106,32 @@ describe.each(STORE_KINDS)('the history dashboard on %s, in Chromium at 1280x800
     await Promise.all([page.waitForURL(/\/run\//), page.click('#runs a:has-text("v1.8.0")')]);
     expect(await page.textContent('.banner')).toMatch(/NO-GO/);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('three real quick runs, the third with the slow flaw: the p95 chart shows its point above the 200 ms threshold line', async () => {
+    const { page, errors } = await open(new URL('branch?project=reference&branch=nightly', server.url).href);
+    const latency = await page.evaluate(() => {
+      const c = (window as unknown as { gonogoCharts: Record<string, { series: Array<{ label: string }>; data: Array<Array<number | null>> }> }).gonogoCharts['chart-latency']!;
+      return { labels: c.series.map((x) => x.label), data: c.data };
+    });
+    const p95 = latency.data[1]!;
+    expect(p95).toHaveLength(3);
+    expect(p95[0]!).toBeLessThan(200);
+    expect(p95[1]!).toBeLessThan(200);
+    expect(p95[2]!).toBeGreaterThan(300);
+    const line = latency.labels.findIndex((l) => /p\(95\) < 200 ms/.test(l));
+    expect(latency.data[line]).toEqual([200, 200, 200]);
+    // The point is drawn where the chart puts 312 ms: above the line's pixel row.
+    const [pointY, lineY] = await page.evaluate((i) => {
+      const c = (window as unknown as { gonogoCharts: Record<string, { valToPos(v: number, scale: string): number; data: number[][] }> }).gonogoCharts['chart-latency']!;
+      return [c.valToPos(c.data[1]![2]!, 'y'), c.valToPos(c.data[i]![2]!, 'y')];
+    }, line);
+    expect(pointY).toBeLessThan(lineY);
+    expect(await page.locator('#runs').textContent()).toMatch(/night-3.*NO-GO/);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, `${kind}-slow-night.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
