@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadKpiFile } from '../config/kpis.ts';
 import { checkWaiverTargets } from '../config/waivers.ts';
 import { Redactor } from '../reports/redact.ts';
@@ -205,7 +205,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     if (opts.record || target.config.history.record) {
       // Loaded on use: the store's drivers are needed only when a run is recorded.
       const { recordRun } = await import('../history/record.ts');
-      cli.out(await recordRun(report, target.config.history, {}, env));
+      // history.file is relative to the config file; a --reference run has none and keeps it in the working folder.
+      cli.out(await recordRun(report, target.config.history, {}, env, opts.reference ? process.cwd() : dirname(resolve(opts.config))));
     }
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {

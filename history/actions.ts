@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../config/errors.ts';
 import type { Cli } from '../core/command.ts';
 import { readReport, writeAtomic } from '../reports/io.ts';
@@ -17,17 +18,18 @@ import { HistoryStore, type RunRow } from './store.ts';
 
 interface StoreFlags { config?: string; db?: string }
 
-async function historyConfig(flags: StoreFlags): Promise<HistoryConfig> {
-  if (!flags.config) return HISTORY_DEFAULTS;
+/** The history section of --config (its paths relative to that file), or the defaults relative to the working folder. */
+async function historyConfig(flags: StoreFlags): Promise<{ history: HistoryConfig; baseDir: string }> {
+  if (!flags.config) return { history: HISTORY_DEFAULTS, baseDir: process.cwd() };
   const { loadConfigWithoutSecrets } = await import('../config/load.ts');
-  return (await loadConfigWithoutSecrets(flags.config)).history;
+  return { history: (await loadConfigWithoutSecrets(flags.config)).history, baseDir: dirname(resolve(flags.config)) };
 }
 
 async function withStore<T>(flags: StoreFlags, work: (store: HistoryStore, config: HistoryConfig) => Promise<T>): Promise<T> {
-  const config = await historyConfig(flags);
-  const store = await HistoryStore.open(storeLocation(config, process.env, flags.db));
+  const { history, baseDir } = await historyConfig(flags);
+  const store = await HistoryStore.open(storeLocation(history, process.env, flags.db, baseDir));
   try {
-    return await work(store, config);
+    return await work(store, history);
   } finally {
     await store.close();
   }
@@ -137,9 +139,9 @@ export async function pushAction(files: string[], o: IdentityFlags & { server: s
 
 export async function serveAction(o: StoreFlags & { port: string; host: string }, cli: Cli): Promise<void> {
   const port = portOf(o.port);
-  const config = await historyConfig(o);
+  const { history, baseDir } = await historyConfig(o);
   const { startServer } = await import('./server.ts');
-  const server = await startServer({ location: storeLocation(config, process.env, o.db), config, host: o.host, port, log: (m) => cli.err(m) });
+  const server = await startServer({ location: storeLocation(history, process.env, o.db, baseDir), config: history, host: o.host, port, log: (m) => cli.err(m) });
   cli.out(`gonogo serve: the history dashboard at ${server.url} (store: ${server.where}); Ctrl+C stops it`);
   await new Promise<void>((resolve) => {
     const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };

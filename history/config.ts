@@ -16,7 +16,7 @@ const ServerConfig = z.object({
 export const HistoryConfig = z.object({
   /** Every `gonogo run` records its report in the store, as if `--record` were given. */
   record: z.boolean().default(false),
-  /** The embedded SQLite database, relative to the folder gonogo runs in. */
+  /** The embedded SQLite database, relative to the config file (the working folder when no config is read). */
   file: z.string().min(1).default('.gonogo/history.sqlite'),
   /** The environment variable holding a PostgreSQL URL; when it is set, the store is that database instead of `file`. */
   urlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (the URL carries a password: it is read from the environment, never written in the file)').default('GONOGO_HISTORY_URL'),
