@@ -10,6 +10,11 @@ function serverUrl(raw: string): URL {
   try { url = new URL(raw); } catch { throw new UsageError(`--server must be the server's http(s) URL, e.g. https://gonogo.example.com (got "${raw}")`); }
   if (!/^https?:$/.test(url.protocol)) throw new UsageError(`--server must be an http(s) URL (got "${raw}")`);
   if (url.username || url.password) throw new UsageError(`--server must not carry credentials; the token comes from ${TOKEN_ENV}`);
+  // The token would cross the network readable by anyone on the path; plain http is for a server on this machine.
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol === 'http:' && !(host === 'localhost' || host === '::1' || /^127\./.test(host))) {
+    throw new UsageError(`--server ${url.origin} is plain http to another machine: the upload token would cross the network in clear. Serve gonogo behind https (a reverse proxy with TLS) and push to the https URL`);
+  }
   return url;
 }
 

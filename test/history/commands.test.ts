@@ -90,9 +90,11 @@ describe('bad input to gonogo history is one paragraph and exit 2', () => {
     [['history', 'show', 'x', '--format', 'pdf'], /--format must be one of md, json, html/],
     [['history', 'import', '/nonexistent/report.json'], /Input error: .*report/],
     [['serve', '--port', 'eighty'], /--port takes a port number/],
+    [['history', 'push', 'r.json', '--server', 'http://gonogo.example.com'], /plain http to another machine: the upload token would cross the network in clear/],
+    [['history', 'push', 'r.json', '--server', 'ftp://x'], /--server must be an http\(s\) URL/],
   ])('%j', async (args, message) => {
     const db = join(dir, `bad-${Math.random().toString(36).slice(2)}.sqlite`);
-    const r = await gonogo([...args, '--db', db]);
+    const r = await gonogo(args[1] === 'push' ? args : [...args, '--db', db]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
