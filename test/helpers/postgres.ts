@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 
 /** Debian's PostgreSQL server binaries (the `postgresql` package; .ci/run installs it). */
-const BIN = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find((d) => existsSync(join(d, 'initdb')));
+export const POSTGRES_BIN = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find((d) => existsSync(join(d, 'initdb')));
 
 export interface Postgres { url: string; stop(): Promise<void> }
 
@@ -23,6 +23,7 @@ async function freePort(): Promise<number> {
  * and deleted by stop(). PostgreSQL refuses to run as root, so as root it runs as `nobody`.
  */
 export async function startPostgres(): Promise<Postgres> {
+  const BIN = POSTGRES_BIN;
   if (!BIN) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install Debian\'s postgresql package');
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-pg-'));
   const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--'] : [];

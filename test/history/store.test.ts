@@ -9,7 +9,7 @@ import { rowsOf } from '../../history/columns.ts';
 import { serializeReport } from '../../reports/io.ts';
 import { buildTrend } from '../../reports/trend/trend.ts';
 import type { Report } from '../../reports/schema.ts';
-import { seriesReport, stores, STORE_KINDS, type Stores } from './stores.ts';
+import { HAS_POSTGRES, POSTGRES_SKIPPED, seriesReport, stores, STORE_KINDS, type Stores } from './stores.ts';
 
 let s: Stores;
 beforeAll(async () => { s = await stores(); }, 60_000);
@@ -17,7 +17,7 @@ afterAll(async () => { await s?.stop(); });
 
 const who = { project: 'shop', branch: 'main', commit: 'abc123' };
 
-describe.each(STORE_KINDS)('the history store on %s', (kind) => {
+describe.each(STORE_KINDS)(`the history store on %s${POSTGRES_SKIPPED}`, (kind) => {
   it('keeps the whole report, validated, with its indexed columns; a run id already stored is left as it was', async () => {
     const store = await HistoryStore.open(await s.fresh(kind));
     try {
@@ -155,7 +155,7 @@ describe('a database that is not a gonogo store is refused, never written', () =
     expect(readFileSync(foreign.file).equals(bytes)).toBe(true);
   });
 
-  it('PostgreSQL: a database with another application\'s tables is refused and left as it was', async () => {
+  it.skipIf(!HAS_POSTGRES)('PostgreSQL: a database with another application\'s tables is refused and left as it was', async () => {
     const loc = await s.fresh('postgres') as { url: string };
     const c = new pg.Client({ connectionString: loc.url });
     await c.connect();
