@@ -41,7 +41,10 @@ async function dialectFor(loc: StoreLocation): Promise<Dialect> {
   if (loc.kind === 'postgres') {
     const { default: pg } = await import('pg');
     // Percentiles and rates are double precision; pg returns bigint (count) as text, so counts are cast where read.
-    return new PostgresDialect({ pool: new pg.Pool({ connectionString: loc.url, max: 10, connectionTimeoutMillis: 10_000 }) });
+    const pool = new pg.Pool({ connectionString: loc.url, max: 10, connectionTimeoutMillis: 10_000 });
+    // An idle connection the server drops (a restart) must not end `gonogo serve`: the next query reconnects or fails with a message.
+    pool.on('error', () => undefined);
+    return new PostgresDialect({ pool });
   }
   checkSqliteFile(loc.file);
   mkdirSync(dirname(resolve(loc.file)), { recursive: true, mode: 0o700 });
