@@ -53,8 +53,10 @@ const BRANCH_SCRIPT = `(function () {
       series: [xSeries].concat(series, lines.map(function (l) { return l.s; })), axes: [xAxis, { label: unit }] },
       [d.x].concat(data, lines.map(function (l) { return l.data; })), el);
   }
-  chart('chart-latency', 'p95 and p99 per release', [{ label: 'p95 ms', stroke: '#cf222e', width: 2, points: pts }, { label: 'p99 ms', stroke: '#8250df', width: 2, points: pts }],
-    [d.p95, d.p99], 'ms', d.latencyLines.map(function (t) { return line(t.label, t.ms); }));
+  // One chart per percentile, each with its own thresholds: a p99 bound ten times the p95 one would flatten the p95 line.
+  function lines(p) { return d.latencyLines.filter(function (t) { return t.percentile === p; }).map(function (t) { return line(t.label, t.ms); }); }
+  chart('chart-latency', 'p95 per release', [{ label: 'p95 ms', stroke: '#cf222e', width: 2, points: pts }], [d.p95], 'ms', lines(95));
+  chart('chart-p99', 'p99 per release', [{ label: 'p99 ms', stroke: '#8250df', width: 2, points: pts }], [d.p99], 'ms', lines(99));
   chart('chart-errors', 'Error rate per release', [{ label: 'error %', stroke: '#9a6700', width: 2, points: pts }], [d.errorPct], '%', d.errorLines.map(function (v) { return line('threshold ' + v + ' %', v); }));
   chart('chart-rps', 'Requests per second per release', [{ label: 'rps', stroke: '#0969da', width: 2, points: pts }], [d.rps], 'rps');
   chart('chart-failing', 'Failing checks per release', [{ label: 'failing checks', stroke: '#cf222e', width: 2, points: pts }], [d.failing], 'checks');
@@ -80,7 +82,7 @@ export function branchPage(v: BranchView): string {
     EXTRA_STYLE, nav,
     `<h1>${esc(v.project)} / ${esc(v.branch)}: ${runs.length} run${runs.length === 1 ? '' : 's'}</h1>`,
     `<form class="filters" method="get" action="/branch"><input type="hidden" name="project" value="${esc(v.project)}"><input type="hidden" name="branch" value="${esc(v.branch)}"><label>Last runs<input type="number" name="last" id="filter-last" min="1" max="1000" value="${v.last}"></label><button type="submit">Show</button></form>`,
-    '<div class="charts"><div class="chart" id="chart-latency"></div><div class="chart" id="chart-errors"></div><div class="chart" id="chart-rps"></div><div class="chart" id="chart-failing"></div></div>',
+    '<div class="charts"><div class="chart" id="chart-latency"></div><div class="chart" id="chart-p99"></div><div class="chart" id="chart-errors"></div><div class="chart" id="chart-rps"></div><div class="chart" id="chart-failing"></div></div>',
     `<form class="filters" method="get" action="/compare" id="compare-form"><label>Old run<select name="a" id="compare-a">${options(runs.at(-2))}</select></label><label>New run<select name="b" id="compare-b">${options(runs.at(-1))}</select></label><button type="submit">Compare side by side</button></form>`,
     `<h2>Failing now (${v.failing.length})</h2>`,
     v.failing.length ? `<table id="failing"><tr><th>Check</th><th>Status</th><th>Failing since</th><th>Commit</th><th>Runs in a row</th></tr>${v.failing.map((f) => `<tr><td>${checkLink(f.id)}</td><td class="s-${esc(f.status)}">${esc(f.status)}</td><td><a href="/run/${encodeURIComponent(f.since.id)}">${esc(runName(f.since))}</a> ${esc(f.since.started_at)}</td><td><code>${esc(f.since.commit_sha?.slice(0, 12) ?? '—')}</code></td><td class="num">${f.runs}</td></tr>`).join('')}</table>` : '<p class="muted">No check fails in the latest run.</p>',
