@@ -15,6 +15,7 @@ const LONGEST_FIRST = [
   'test/reliability/emails.test.ts', 'test/reliability/exit-codes.test.ts', 'test/reliability/hostile-flags.test.ts',
   'test/reliability/merge-inputs.test.ts', 'test/load/reference.test.ts', 'test/reliability/kpi-file.test.ts', 'test/reliability/report-set.test.ts',
   'test/cli/doctor.test.ts', 'test/smoke/browser-artifacts.test.ts', 'test/smoke/controls.test.ts', 'test/html/report-layout.test.ts', 'test/reliability/suite-faults.test.ts',
+  'test/history/dashboard.test.ts',
 ];
 
 class LongestFirst extends BaseSequencer {

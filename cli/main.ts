@@ -11,6 +11,7 @@ import { registerSecurityCommands } from '../security/commands.ts';
 import { registerLoadCommands } from '../load/commands.ts';
 import { registerReferenceCommands } from '../reference-app/commands.ts';
 import { registerReportCommands } from '../reports/commands.ts';
+import { registerHistoryCommands } from '../history/commands.ts';
 import { VERSION } from './version.ts';
 
 /**
@@ -64,7 +65,7 @@ export function buildProgram(cli: Cli): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) })
     .exitOverride();
-  for (const register of [registerInitCommand, registerRunCommand, registerDoctorCommand, registerReferenceCommands, registerReportCommands, registerSecurityCommands, registerLoadCommands]) {
+  for (const register of [registerInitCommand, registerRunCommand, registerDoctorCommand, registerReferenceCommands, registerReportCommands, registerSecurityCommands, registerLoadCommands, registerHistoryCommands]) {
     register(program, cli);
   }
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) });

@@ -25,6 +25,8 @@ export interface RunOptions {
   out?: string;
   /** A merged LoadResult (gonogo merge) judged as this run's load suite instead of running the load here. */
   fromMerged?: string;
+  /** Record the report in the history store (history.record in the config does the same). */
+  record?: boolean;
 }
 
 export interface Plan {

@@ -24,6 +24,7 @@ export const registerRunCommand: RegisterCommands = (program, cli) => {
     .option('--baseline <file>', 'an earlier report.json; regressions beyond the KPI tolerances fail the verdict')
     .option('--checklist <file.md>', "judge a team's readiness checklist against the evidence (repeatable)", collect, [])
     .option('--out <dir>', 'output directory (default results/<run-id>)')
+    .option('--record', 'also record the report in the history store (history.file, or the PostgreSQL URL in GONOGO_HISTORY_URL); see gonogo history')
     .option('--from-merged <file>', 'judge the merged output of a distributed run (gonogo merge) as the load suite instead of running the load here; give the --vus and --duration it ran with')
     .action(async (raw: RawRunOptions) => {
       // Loaded on use: the run's modules are most of gonogo, and every other command would pay for them at start.

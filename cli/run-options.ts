@@ -20,6 +20,7 @@ export interface RawRunOptions {
   checklist: string[];
   out?: string;
   fromMerged?: string;
+  record?: boolean;
 }
 
 /** Prefixes a usage error with the flag it came from, so the message says where to look. */
@@ -58,6 +59,7 @@ export function toRunOptions(raw: RawRunOptions): RunOptions {
     checklists: raw.checklist,
     ...(raw.out !== undefined ? { out: raw.out } : {}),
     ...(raw.fromMerged !== undefined ? { fromMerged: raw.fromMerged } : {}),
+    ...(raw.record ? { record: true } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadKpiFile } from '../config/kpis.ts';
 import { checkWaiverTargets } from '../config/waivers.ts';
 import { Redactor } from '../reports/redact.ts';
@@ -203,6 +203,12 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     await writeReportFiles(outDir, report, (m) => progress.event({ suite: 'run', kind: 'warn', message: m }));
     for (const m of await lockDownRunDir(outDir)) progress.event({ suite: 'run', kind: 'warn', message: m });
     cli.out(`Report: ${join(outDir, 'report.md')} (also report.json, junit.xml, report.html)`);
+    if (opts.record || target.config.history.record) {
+      // Loaded on use: the store's drivers are needed only when a run is recorded.
+      const { recordRun } = await import('../history/record.ts');
+      // history.file is relative to the config file; a --reference run has none and keeps it in the working folder.
+      cli.out(await recordRun(report, target.config.history, {}, env, opts.reference ? process.cwd() : dirname(resolve(opts.config))));
+    }
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {
     progress.close();

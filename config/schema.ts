@@ -5,6 +5,7 @@ import { LoadConfig } from '../load/config.ts';
 import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
 import { currentCheckId } from '../reports/catalogue.ts';
 import { targetUrlProblem } from '../core/url.ts';
+import { HistoryConfig } from '../history/config.ts';
 
 /** An environment variable *name*: secrets never live in the config file itself. */
 export const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets are read from the environment, never written in the file)');
@@ -44,6 +45,8 @@ export const ConfigSchema = z.object({
   /** Extra rules mapping checklist wording onto check and KPI ids; a rule with a built-in id replaces it. */
   checklist: z.object({ rules: z.array(ChecklistRuleConfig).default([]) }).strict().default({ rules: [] }),
   report: ReportConfig.default({ showEmails: false }),
+  /** The run store that `gonogo run --record`, `gonogo history` and `gonogo serve` use. */
+  history: HistoryConfig.default(HistoryConfig.parse({})),
   /**
    * Checks that have nothing to check on this platform, by check id, each with the reason (an API-only platform has no
    * login page). Top level, beside the platform's description, since the ids span suites. A declared check that skips is

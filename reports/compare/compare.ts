@@ -73,8 +73,13 @@ export const runName = (r: RunSummary): string => r.label ?? r.id;
  * reference platform, which listens on a free port each run and is the same target whatever the port.
  */
 export function sameTarget(reports: Report[]): boolean {
-  if (reports.every((r) => r.run.provenance.reference)) return true;
-  return new Set(reports.map((r) => targetKey(r.run.target.baseUrl))).size <= 1;
+  return sameTargetKeys(reports.map((r) => ({ reference: Boolean(r.run.provenance.reference), key: targetKey(r.run.target.baseUrl) })));
+}
+
+/** sameTarget over what a run store keeps of each run: whether it tested the reference platform, and its targetKey. */
+export function sameTargetKeys(runs: Array<{ reference: boolean; key: string }>): boolean {
+  if (runs.every((r) => r.reference)) return true;
+  return new Set(runs.map((r) => r.key)).size <= 1;
 }
 
 function notComparable(o: Report, n: Report): string[] {

@@ -2,7 +2,8 @@ import type { CheckStatus, Report, SkipKind } from '../schema.ts';
 import { SKIP_KIND_LABEL, skipKind } from '../skip.ts';
 import { CHECK_LABEL, fmtNumber } from '../render/labels.ts';
 import { esc, jsonScript, page } from '../html/page.ts';
-import { sameTarget } from '../compare/compare.ts';
+import { sameTargetKeys } from '../compare/compare.ts';
+import { targetKey } from '../../core/url.ts';
 
 export interface TrendRelease {
   name: string; runId: string; startedAt: string; decision: 'GO' | 'NO-GO'; complete: boolean;
@@ -15,24 +16,51 @@ export interface Trend {
   warnings: string[];
 }
 
+/** What the trend needs of one run: a report gives it (buildTrend), and so do the indexed columns of the run store. */
+export interface TrendRun {
+  release: TrendRelease;
+  checks: Array<{ id: string; status: CheckStatus; skip: SkipKind | null }>;
+  /** Engine and load profile, as the warning names them. */
+  profile: string;
+  target: { reference: boolean; key: string };
+}
+
+export const profileOf = (engine: string | null, vus: number, duration: string): string => `${engine ?? 'none'} ${vus} VUs ${duration}`;
+
+export function trendRunOf(r: Report): TrendRun {
+  return {
+    release: {
+      name: r.run.label ?? r.run.id, runId: r.run.id, startedAt: r.run.startedAt, decision: r.verdict.decision, complete: r.verdict.complete,
+      p95: r.load?.latencyMs.p95 ?? null, p99: r.load?.latencyMs.p99 ?? null, errorRate: r.load?.errorRate ?? null, rps: r.load?.rps ?? null,
+    },
+    checks: r.checks.map((c) => ({ id: c.id, status: c.status, skip: c.status === 'skip' ? skipKind(c) : null })),
+    profile: profileOf(r.run.engine, r.run.loadProfile.vus, r.run.loadProfile.duration),
+    target: { reference: Boolean(r.run.provenance.reference), key: targetKey(r.run.target.baseUrl) },
+  };
+}
+
 /** Releases in the order they ran; one column per report. */
 export function buildTrend(reports: Report[]): Trend {
-  const sorted = [...reports].sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
-  const releases = sorted.map((r) => ({
-    name: r.run.label ?? r.run.id, runId: r.run.id, startedAt: r.run.startedAt, decision: r.verdict.decision, complete: r.verdict.complete,
-    p95: r.load?.latencyMs.p95 ?? null, p99: r.load?.latencyMs.p99 ?? null, errorRate: r.load?.errorRate ?? null, rps: r.load?.rps ?? null,
-  }));
+  return buildTrendOf(reports.map(trendRunOf));
+}
+
+/** The trend of runs in any order (sorted by start time). */
+export function buildTrendOf(runs: TrendRun[]): Trend {
+  const sorted = [...runs].sort((a, b) => a.release.startedAt.localeCompare(b.release.startedAt));
+  const releases = sorted.map((r) => r.release);
   const ids = [...new Set(sorted.flatMap((r) => r.checks.map((c) => c.id)))].sort();
+  // The first result of an id counts, as a report reader finds it.
+  const byRun = sorted.map((r) => new Map([...r.checks].reverse().map((c) => [c.id, c])));
   const matrix = ids.map((id) => {
-    const found = sorted.map((r) => r.checks.find((c) => c.id === id));
-    return { id, statuses: found.map((c) => c?.status ?? null), skips: found.map((c) => (c?.status === 'skip' ? skipKind(c) : null)) };
+    const found = byRun.map((m) => m.get(id));
+    return { id, statuses: found.map((c) => c?.status ?? null), skips: found.map((c) => (c?.status === 'skip' ? c.skip : null)) };
   });
   const warnings: string[] = [];
-  const profiles = new Set(sorted.map((r) => `${r.run.engine ?? 'none'} ${r.run.loadProfile.vus} VUs ${r.run.loadProfile.duration}`));
+  const profiles = new Set(sorted.map((r) => r.profile));
   if (profiles.size > 1) warnings.push(`the load runs differ (${[...profiles].join('; ')}): latency and rps are not like for like across all releases`);
-  if (!sameTarget(sorted)) warnings.push('the reports test different targets');
+  if (!sameTargetKeys(sorted.map((r) => r.target))) warnings.push('the reports test different targets');
   const seen = new Map<string, number>();
-  for (const r of sorted) seen.set(r.run.id, (seen.get(r.run.id) ?? 0) + 1);
+  for (const r of sorted) seen.set(r.release.runId, (seen.get(r.release.runId) ?? 0) + 1);
   const twice = [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id} (${n} times)`);
   if (twice.length) warnings.push(`the same run is given more than once: ${twice.join(', ')}; each counts as a release in the trend`);
   return { releases, matrix, warnings };

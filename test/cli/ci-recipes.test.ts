@@ -16,7 +16,7 @@ function yamlBlocks(): Array<{ name: string; text: string; workflow: Record<stri
   const blocks: Array<{ name: string; text: string; workflow: Record<string, unknown> }> = [];
   for (const m of doc.matchAll(/```ya?ml\n([\s\S]*?)```/g)) {
     const before = doc.slice(0, m.index);
-    const name = [...before.matchAll(/`(\.github\/workflows\/[\w.-]+\.ya?ml)`/g)].at(-1)?.[1] ?? `block-${blocks.length + 1}.yml`;
+    const name = [...before.matchAll(/`(\.github\/workflows\/[\w.-]+\.ya?ml|\.gitlab-ci\.yml)`/g)].at(-1)?.[1] ?? `block-${blocks.length + 1}.yml`;
     blocks.push({ name, text: m[1]!, workflow: parse(m[1]!) as Record<string, unknown> });
   }
   return blocks;

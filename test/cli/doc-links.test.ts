@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 /** Files `init` copies into a user's project, and the sources (their messages and comments): their pointers into gonogo's docs must hold too. */
-const SOURCE_DIRS = ['bin', 'cli', 'config', 'core', 'load', 'reference-app', 'reports', 'scenarios', 'security', 'smoke'];
+const SOURCE_DIRS = ['bin', 'cli', 'config', 'core', 'history', 'load', 'reference-app', 'reports', 'scenarios', 'security', 'smoke'];
 const TEMPLATES = [
   ...readdirSync(join(ROOT, 'config/defaults')).map((f) => `config/defaults/${f}`),
   ...SOURCE_DIRS.flatMap((d) => (readdirSync(join(ROOT, d), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`)),

@@ -154,7 +154,7 @@ const HEAVY = ['@playwright/test', 'playwright', 'playwright-core', 'autocannon'
 
 describe('start-up loads only what a command uses', () => {
   it('--version and --help load the command line parser and no engine, browser driver, server or schema library', async () => {
-    for (const args of [['--version'], ['--help'], ['audit', 'tls', '--help'], ['audit', 'headers', '--help']]) {
+    for (const args of [['--version'], ['--help'], ['audit', 'tls', '--help'], ['audit', 'headers', '--help'], ['history', '--help'], ['serve', '--help']]) {
       const r = await loadedBy(args);
       expect(r.exitCode, args.join(' ')).toBe(0);
       expect(packagesOf(r.modules), args.join(' ')).toEqual(['commander']);
