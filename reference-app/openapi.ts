@@ -102,7 +102,7 @@ export function openApiDocument(baseUrl: string, d: Dialect): Record<string, unk
       ...(params.length ? { parameters: params } : {}),
       ...(o.body ? { requestBody: { required: true, content: Object.fromEntries(types.map((t) => [t, { schema: ref(o.body!.schema) }])) } } : {}),
       // A hand-kept document states both; the generators state only the secured views' requirement.
-      ...(o.secured ? { security: [requirement] } : d.name === 'marketplace' ? { security: [] } : {}),
+      ...(o.secured ? { security: [requirement] } : d.name === 'marketplace' || session ? { security: [] } : {}),
       responses: { ...ok, ...(o.secured ? { 401: { description: 'Not authenticated' } } : {}), [d.errors.validationStatus]: { description: 'Validation error' } },
     };
   }

@@ -57,9 +57,10 @@ export function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknow
 }
 
 /** A CSRF token fetched before login (smoke.login.csrf), with the cookies that came with it. */
-export async function fetchCsrf(api: Sender, plan: SmokePlan, c: CsrfConfig): Promise<{ token: CsrfToken; cookies: Record<string, string> }> {
+export async function fetchCsrf(api: Sender, plan: SmokePlan, c: CsrfConfig, o: Pick<Req, 'expect429' | 'paced'> = {}): Promise<{ token: CsrfToken; cookies: Record<string, string> }> {
   const path = csrfPath(plan);
-  const res = await api.send({ method: 'GET', path });
+  // Paced as the login it precedes: a burst's token fetches must not wait for windows its logins do not.
+  const res = await api.send({ method: 'GET', path, ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) });
   const token = csrfFrom(res, c);
   if (!token) {
     const tried = c.sources.map((s) => `${s.from} ${'name' in s ? s.name : s.path}`).join(', ');
@@ -72,7 +73,7 @@ export async function fetchCsrf(api: Sender, plan: SmokePlan, c: CsrfConfig): Pr
 export async function login(api: Sender, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; paced?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
   const l = plan.config.login;
   if (!o.publicPassword) workerRedactor().add(password);
-  const pre = l.csrf ? await fetchCsrf(api, plan, l.csrf) : undefined;
+  const pre = l.csrf ? await fetchCsrf(api, plan, l.csrf, { ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) }) : undefined;
   let fields = withFields(fillTemplate(l.extraFields, { email }), { [l.emailField]: email, [l.passwordField]: password });
   const headers: Record<string, string> = {};
   if (l.csrf && pre) {
