@@ -1,6 +1,6 @@
 import { LoadSender } from '../../load/accounts/http.ts';
 import type { Sender } from '../../smoke/lib/accounts.ts';
-import { authHeaders, type Req, type Res } from '../../smoke/lib/http.ts';
+import { sessionRequest, type Req, type Res } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { resolveLimiters } from '../../smoke/lib/limits.ts';
 import { reserveSlot } from '../../smoke/lib/pace.ts';
@@ -54,7 +54,7 @@ export class DoctorSender implements Sender {
     }
     // An absolute URL keeps a base URL's path prefix, as the smoke suite's client resolves routes.
     const { session, ...rest } = req;
-    const out: Req = { ...rest, path: routeUrl(this.plan.baseUrl, req.path), headers: { ...authHeaders(this.plan, session), ...(req.headers ?? {}) } };
+    const out: Req = { ...rest, ...sessionRequest(this.plan, (req.method ?? 'GET').toUpperCase(), req), path: routeUrl(this.plan.baseUrl, req.path) };
     let res: Res;
     try {
       res = await this.http.send(out);

@@ -89,6 +89,33 @@ export function authHeaders(plan: Pick<SmokePlan, 'config'>, session: Session | 
 }
 
 
+/** The session's CSRF token (or the probe's stand-in) on a state-changing request: its header or body field, and a same-site Origin. */
+function withCsrf(plan: Pick<SmokePlan, 'config'>, method: string, req: Req): Pick<Req, 'headers' | 'json' | 'form'> {
+  const t = req.session?.csrf;
+  if (!t || !isStateChanging(method)) return {};
+  const parts = csrfParts(plan as SmokePlan, t, req.csrf === false ? undefined : req.csrf ?? t.token);
+  const out: Pick<Req, 'headers' | 'json' | 'form'> = { headers: parts.headers };
+  if (!parts.field) return out;
+  const [name, value] = parts.field;
+  if (req.json && typeof req.json === 'object' && !Array.isArray(req.json)) return { ...out, json: { ...req.json, [name]: value } };
+  return { ...out, form: { ...(req.form ?? {}), [name]: value } };
+}
+
+/**
+ * What a request made with a session carries, for any client (the smoke suite's, the doctor's): the credential, the
+ * CSRF token of a state-changing request, the request's own headers over those, one cookie header joining the
+ * session's and the request's own (a refresh cookie), and no header set to '' (a probe that must not carry the
+ * Origin a session's requests do).
+ */
+export function sessionRequest(plan: Pick<SmokePlan, 'config'>, method: string, req: Req): { headers: Record<string, string> } & Pick<Req, 'json' | 'form'> {
+  const csrf = withCsrf(plan, method, req);
+  const own = { ...csrf.headers, ...(req.headers ?? {}) };
+  const auth = authHeaders(plan, req.session);
+  const cookie = [auth.cookie, own.cookie].filter(Boolean).join('; ');
+  const headers = Object.fromEntries(Object.entries({ ...auth, ...own, ...(cookie ? { cookie } : {}) }).filter(([, v]) => v !== ''));
+  return { headers, ...(csrf.json !== undefined ? { json: csrf.json } : {}), ...(csrf.form !== undefined ? { form: csrf.form } : {}) };
+}
+
 /** The suite's HTTP client: stays on the target's hosts, never follows redirects, paces, honours Retry-After (bounded). */
 export class Api {
   constructor(private readonly ctx: APIRequestContext, private readonly plan: SmokePlan, private readonly rec: Recorder) {}
@@ -103,17 +130,6 @@ export class Api {
     return authHeaders(this.plan, session);
   }
 
-  /** The session's CSRF token (or the probe's stand-in) on a state-changing request: its header or body field, and a same-site Origin. */
-  private withCsrf(method: string, req: Req): Pick<Req, 'headers' | 'json' | 'form'> {
-    const t = req.session?.csrf;
-    if (!t || !isStateChanging(method)) return {};
-    const parts = csrfParts(this.plan, t, req.csrf === false ? undefined : req.csrf ?? t.token);
-    const out: Pick<Req, 'headers' | 'json' | 'form'> = { headers: parts.headers };
-    if (!parts.field) return out;
-    const [name, value] = parts.field;
-    if (req.json && typeof req.json === 'object' && !Array.isArray(req.json)) return { ...out, json: { ...req.json, [name]: value } };
-    return { ...out, form: { ...(req.form ?? {}), [name]: value } };
-  }
 
   /**
    * Stays under 90% of the documented limit per identity, counted across workers (see pace.ts): the API
@@ -129,13 +145,9 @@ export class Api {
   async send(req: Req): Promise<Res> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = this.url(req.path);
-    const csrf = this.withCsrf(method, req);
-    req = { ...req, ...csrf, headers: { ...csrf.headers, ...(req.headers ?? {}) } };
-    const auth = this.authHeaders(req.session);
-    // A request's own cookie (a refresh cookie) joins the session's rather than replacing it.
-    const cookie = [auth.cookie, req.headers?.cookie].filter(Boolean).join('; ');
-    // A header set to '' is left out: a probe that must not carry the Origin a session's requests do.
-    const headers: Record<string, string> = Object.fromEntries(Object.entries({ ...auth, ...(req.headers ?? {}), ...(cookie ? { cookie } : {}) }).filter(([, v]) => v !== ''));
+    const prepared = sessionRequest(this.plan, method, req);
+    req = { ...req, ...prepared };
+    const { headers } = prepared;
     if (req.session?.access) workerRedactor().add(req.session.access);
     for (const t of [req.session?.csrf?.token, req.session?.csrf?.cookie?.value]) workerRedactor().add(t);
     const identity = req.identity ?? req.session?.access ?? 'anonymous';
