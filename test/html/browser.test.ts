@@ -51,7 +51,7 @@ describe('self-contained HTML in headless Chromium', () => {
       { method: 'GET', url: `https://127.0.0.1:8443/api/orders?token=[redacted]&filter=${'x'.repeat(400)}`, status: 429, excerpt: JSON.stringify({ detail: 'y'.repeat(600) }), role: 'probe' },
     ] }) } });
   flawed.verdict = { decision: 'NO-GO', complete: true, reasons: ['blocker ratelimit.api failed: The API answers 429 with Retry-After past the documented limit'] };
-  flawed.checklist = [judgeChecklist('004.md', '## Security\n- [x] Rate limiting configured (100 req/min)\n- [x] HSTS with preload\n- [ ] CSRF\n- [ ] Check rate limiting', flawed)];
+  flawed.checklist = [judgeChecklist('004.md', '## Security\n- [x] Rate limiting configured (100 req/min)\n- [x] HSTS with preload\n- [ ] Marketing copy proofread\n- [ ] Check rate limiting', flawed)];
 
   it('the run report renders the verdict header, KPIs, checks by outcome, three load charts; no console error, no network', async () => {
     const { page, errors, foreign } = await open('report', renderHtml(flawed));

@@ -55,12 +55,12 @@ describe.skipIf(!bin && !inCi)(`gonogo on a platform it was not built with${bin 
 
   it('skips only what this platform does not have, each with its reason', () => {
     const skipped = Object.fromEntries(report.checks.filter((c) => c.status === 'skip').map((c) => [c.id, c.evidence.message ?? '']));
-    expect(Object.keys(skipped).sort()).toEqual(['auth.expired-rejected', 'auth.openapi-sweep', 'auth.refresh-rotation', 'browser.cookies', 'browser.login-flow', 'browser.login-page', 'csrf.origin-checked', 'csrf.token-bound', 'csrf.token-required']);
+    expect(Object.keys(skipped).sort()).toEqual(['auth.authz-matrix', 'auth.expired-rejected', 'auth.openapi-sweep', 'auth.refresh-rotation', 'browser.cookies', 'browser.login-flow', 'browser.login-page', 'csrf.origin-checked', 'csrf.token-bound', 'csrf.token-required']);
     expect(skipped['browser.login-page']).toContain('disabled in config');
     // What the config declares the shop does not have is not applicable; the one check it could run with its signing secret is a gap.
     const kinds = Object.fromEntries(report.checks.filter((c) => c.status === 'skip').map((c) => [c.id, c.skip?.kind]));
     expect(kinds).toEqual({
-      'auth.expired-rejected': 'not-configured', 'auth.openapi-sweep': 'not-applicable', 'auth.refresh-rotation': 'not-applicable',
+      'auth.authz-matrix': 'not-applicable', 'auth.expired-rejected': 'not-configured', 'auth.openapi-sweep': 'not-applicable', 'auth.refresh-rotation': 'not-applicable',
       'browser.cookies': 'not-applicable', 'browser.login-flow': 'not-applicable', 'browser.login-page': 'not-applicable',
       // Devise-JWT's token travels in the Authorization header: nothing for a forged cross-site request to ride.
       'csrf.origin-checked': 'not-applicable', 'csrf.token-bound': 'not-applicable', 'csrf.token-required': 'not-applicable',
