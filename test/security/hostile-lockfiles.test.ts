@@ -173,3 +173,24 @@ describe('pnpm-lock.yaml at scale', () => {
     expect(b.ms / a.ms, `${a.ms.toFixed(0)} ms for 1k, ${b.ms.toFixed(0)} ms for 10k`).toBeLessThan(30);
   }, 120_000);
 });
+
+describe('package-lock.json at the edges', () => {
+  it('a v1 lockfile nested 2,000 deep is read whole, without running out of stack', async () => {
+    // Written as text: JSON.stringify itself recurses as deep as the object.
+    const N = 2000;
+    const open = Array.from({ length: N }, (_, i) => `"pkg-${i}":{"version":"1.0.0","dependencies":{`).join('');
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-deep-'));
+    const file = join(dir, 'package-lock.json');
+    writeFileSync(file, `{"lockfileVersion":1,"dependencies":{${open}${'}}'.repeat(N)}}}`);
+    const parsed = await readLockfile(file);
+    expect(parsed.packages).toHaveLength(N);
+    expect(parsed.packages.filter((p) => p.name === `pkg-${N - 1}`)).toHaveLength(1);
+  });
+
+  it('a lockfileVersion gonogo does not know is refused, naming the versions it reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-lockv-'));
+    const file = join(dir, 'package-lock.json');
+    writeFileSync(file, JSON.stringify({ lockfileVersion: 99, packages: { '': {}, 'node_modules/a': { version: '1.0.0' } } }));
+    await expect(readLockfile(file)).rejects.toThrow(/lockfileVersion.*reads package-lock versions 1, 2 and 3/);
+  });
+});

@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
 import { parseJson, shaped, StringMap } from './shape.ts';
 
-interface V1Dep { version?: string | undefined; dev?: boolean | undefined; dependencies?: Record<string, V1Dep> | undefined }
-const V1Dep: z.ZodType<V1Dep> = z.lazy(() => z.object({ version: z.string().optional(), dev: z.boolean().optional(), dependencies: z.record(z.string(), V1Dep).optional() }));
+// One level at a time: a recursive schema would recurse as deep as the file nests (1,000 levels overflowed the stack).
+interface V1Dep { version?: string | undefined; dev?: boolean | undefined; dependencies?: Record<string, unknown> | undefined }
+const V1Dep = z.object({ version: z.string().optional(), dev: z.boolean().optional(), dependencies: z.record(z.string(), z.unknown()).optional() });
 const V2Pkg = z.object({
   name: z.string().optional(), version: z.string().optional(), dev: z.boolean().optional(), link: z.boolean().optional(),
   dependencies: StringMap.optional(), devDependencies: StringMap.optional(), optionalDependencies: StringMap.optional(), peerDependencies: StringMap.optional(),
 });
-const PackageLock = z.object({ lockfileVersion: z.number().int().min(1).optional(), dependencies: z.record(z.string(), V1Dep).optional(), packages: z.record(z.string(), V2Pkg).optional() });
+const PackageLock = z.object({
+  lockfileVersion: z.number().int().min(1).max(3, 'gonogo reads package-lock versions 1, 2 and 3; a newer npm wrote this one, so regenerate it with npm 7-10 or audit an SBOM of it (npm sbom)').optional(),
+  dependencies: z.record(z.string(), z.unknown()).optional(), packages: z.record(z.string(), V2Pkg).optional() });
 
 const isRegistryVersion = (v: string | undefined): v is string => !!v && /^\d+\.\d+\.\d+/.test(v);
 
@@ -35,16 +38,19 @@ export function parsePackageLock(text: string, file: string, manifest?: { depend
   }
   if (!lock.dependencies) throw new LockfileError(`${file} has neither "packages" nor "dependencies": not an npm lockfile`);
   const declared = manifest ? new Set(Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.optionalDependencies })) : null;
-  const walk = (deps: Record<string, V1Dep>, depth: number): void => {
-    for (const [name, dep] of Object.entries(deps)) {
+  // Breadth first with an explicit queue: no recursion, whatever the nesting.
+  const queue: Array<{ deps: Record<string, unknown>; depth: number; at: string }> = [{ deps: lock.dependencies, depth: 0, at: 'dependencies' }];
+  for (let i = 0; i < queue.length; i++) {
+    const { deps, depth, at } = queue[i]!;
+    for (const [name, raw] of Object.entries(deps)) {
+      const dep: V1Dep = shaped(V1Dep, raw, file, `package-lock.json (${at}.${name})`);
       if (isRegistryVersion(dep.version)) {
         packages.push({ ecosystem: 'npm', name, version: dep.version, direct: declared ? depth === 0 && declared.has(name) : null, dev: dep.dev === true, file });
       } else {
         skipped.push(`${name}@${dep.version ?? '?'}`);
       }
-      if (dep.dependencies) walk(dep.dependencies, depth + 1);
+      if (dep.dependencies) queue.push({ deps: dep.dependencies, depth: depth + 1, at: `${at}.${name}.dependencies` });
     }
-  };
-  walk(lock.dependencies, 0);
+  }
   return { file, format: 'package-lock-v1', ecosystem: 'npm', packages, skipped };
 }
