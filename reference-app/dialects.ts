@@ -67,32 +67,34 @@ export type DialectName = (typeof DIALECT_NAMES)[number];
 
 const detail = (_status: number, message: string) => ({ detail: message });
 
-export const DIALECTS: Record<DialectName, Dialect> = {
-  marketplace: {
-    name: 'marketplace',
-    description: 'JSON API under /api, PaymentIntent created with the order, milestones approved by the client (the default)',
-    roles: { client: 'client', manufacturer: 'manufacturer', admin: 'admin' },
-    paths: {
-      register: '/api/auth/register', verify: '/api/auth/verify-email', login: '/api/auth/login', refresh: '/api/auth/refresh',
-      logout: '/api/auth/logout', me: '/api/auth/me', manufacturers: '/api/manufacturers', manufacturerOrders: '/api/manufacturer/orders',
-      adminUsers: '/api/admin/users', orders: '/api/orders', order: '/api/orders/:id', approve: '/api/orders/:id/milestones/:mid/approve',
-      release: '/api/orders/:id/release', webhook: '/api/webhooks/stripe',
-    },
-    auth: {
-      loginEncoding: 'json', loginEmailField: 'email', accessField: 'access_token', refreshField: 'refresh_token',
-      verify: { kind: 'link-query', param: 'token' }, registerFields: { email: 'email', password: 'password', name: 'full_name' },
-    },
-    escrow: {
-      payment: 'on-create', fulfil: 'approve-milestones',
-      states: { pending: 'pending_payment', funded: 'funded', delivered: 'funded', released: 'released' },
-      fields: { id: 'id', state: 'status', amount: 'amount_cents', counterparty: 'manufacturer_id', funded: 'funded_cents' },
-      amounts: 'cents', currencyCase: 'lower',
-    },
-    errors: { validationStatus: 422, body: detail },
-    limits: { algorithm: 'fixed', login: { key: 'address+email', max: 10 } },
-    mail: 'smtp',
-    debug: 'json',
+const MARKETPLACE: Dialect = {
+  name: 'marketplace',
+  description: 'JSON API under /api, PaymentIntent created with the order, milestones approved by the client (the default)',
+  roles: { client: 'client', manufacturer: 'manufacturer', admin: 'admin' },
+  paths: {
+    register: '/api/auth/register', verify: '/api/auth/verify-email', login: '/api/auth/login', refresh: '/api/auth/refresh',
+    logout: '/api/auth/logout', me: '/api/auth/me', manufacturers: '/api/manufacturers', manufacturerOrders: '/api/manufacturer/orders',
+    adminUsers: '/api/admin/users', orders: '/api/orders', order: '/api/orders/:id', approve: '/api/orders/:id/milestones/:mid/approve',
+    release: '/api/orders/:id/release', webhook: '/api/webhooks/stripe',
   },
+  auth: {
+    loginEncoding: 'json', loginEmailField: 'email', accessField: 'access_token', refreshField: 'refresh_token',
+    verify: { kind: 'link-query', param: 'token' }, registerFields: { email: 'email', password: 'password', name: 'full_name' },
+  },
+  escrow: {
+    payment: 'on-create', fulfil: 'approve-milestones',
+    states: { pending: 'pending_payment', funded: 'funded', delivered: 'funded', released: 'released' },
+    fields: { id: 'id', state: 'status', amount: 'amount_cents', counterparty: 'manufacturer_id', funded: 'funded_cents' },
+    amounts: 'cents', currencyCase: 'lower',
+  },
+  errors: { validationStatus: 422, body: detail },
+  limits: { algorithm: 'fixed', login: { key: 'address+email', max: 10 } },
+  mail: 'smtp',
+  debug: 'json',
+};
+
+export const DIALECTS: Record<DialectName, Dialect> = {
+  marketplace: MARKETPLACE,
   drf: {
     name: 'drf',
     description: 'Django REST Framework style: /api/v1/ with trailing slashes, simplejwt access/refresh, Stripe Checkout, decimal amounts ("200.00") and upper-case currencies, seller delivers, sliding-window throttles, file mail backend',
@@ -150,31 +152,17 @@ export const DIALECTS: Record<DialectName, Dialect> = {
     mail: 'smtp',
     debug: 'starlette',
   },
+  // The marketplace with Django's session login instead of tokens: only the sign-in differs.
   session: {
+    ...MARKETPLACE,
     name: 'session',
     description: 'Django session auth: a form login at /accounts/login/ sets a `sessionid` cookie and rotates the (HttpOnly) `csrftoken` cookie; every state-changing request of a session needs X-CSRFToken and a same-site Origin (or Referer); no refresh token; the marketplace\'s JSON API otherwise',
-    roles: { client: 'client', manufacturer: 'manufacturer', admin: 'admin' },
-    paths: {
-      register: '/api/auth/register', verify: '/api/auth/verify-email', login: '/accounts/login/', refresh: '/api/auth/refresh',
-      logout: '/accounts/logout/', me: '/api/auth/me', manufacturers: '/api/manufacturers', manufacturerOrders: '/api/manufacturer/orders',
-      adminUsers: '/api/admin/users', orders: '/api/orders', order: '/api/orders/:id', approve: '/api/orders/:id/milestones/:mid/approve',
-      release: '/api/orders/:id/release', webhook: '/api/webhooks/stripe',
-    },
+    paths: { ...MARKETPLACE.paths, login: '/accounts/login/', logout: '/accounts/logout/' },
     auth: {
       loginEncoding: 'form', loginEmailField: 'username', accessField: 'access_token',
       verify: { kind: 'link-query', param: 'token' }, registerFields: { email: 'email', password: 'password', name: 'full_name' },
       session: { cookie: 'sessionid', csrfCookie: 'csrftoken', csrfHeader: 'X-CSRFToken', csrfField: 'csrfmiddlewaretoken' },
     },
-    escrow: {
-      payment: 'on-create', fulfil: 'approve-milestones',
-      states: { pending: 'pending_payment', funded: 'funded', delivered: 'funded', released: 'released' },
-      fields: { id: 'id', state: 'status', amount: 'amount_cents', counterparty: 'manufacturer_id', funded: 'funded_cents' },
-      amounts: 'cents', currencyCase: 'lower',
-    },
-    errors: { validationStatus: 422, body: detail },
-    limits: { algorithm: 'fixed', login: { key: 'address+email', max: 10 } },
-    mail: 'smtp',
-    debug: 'json',
   },
 };
 
