@@ -8,13 +8,36 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * the suite fills the other worker while they run. Files not listed keep vitest's own order after these.
  */
 const LONGEST_FIRST = [
-  'test/smoke/flaw-matrix.test.ts', 'test/smoke/flaw-matrix-drf.test.ts', 'test/reliability/faults.test.ts', 'test/smoke/flaw-matrix-fastapi.test.ts', 'test/smoke/flaw-matrix-session.test.ts',
-  'test/load/logins-reference.test.ts', 'test/cli/first-go.test.ts', 'test/smoke/second-layout.test.ts', 'test/cli/not-applicable-run.test.ts', 'test/smoke/drf-shape.test.ts',
-  'test/reliability/secrets.test.ts', 'test/reliability/engines.test.ts', 'test/reliability/prefix.test.ts', 'test/load/throttle.test.ts',
-  'test/reliability/concurrency.test.ts', 'test/reliability/scope.test.ts', 'test/smoke/own-platform.test.ts', 'test/reliability/interrupt.test.ts',
-  'test/reliability/emails.test.ts', 'test/reliability/exit-codes.test.ts', 'test/reliability/hostile-flags.test.ts',
-  'test/reliability/merge-inputs.test.ts', 'test/load/reference.test.ts', 'test/reliability/kpi-file.test.ts', 'test/reliability/report-set.test.ts',
-  'test/cli/doctor.test.ts', 'test/smoke/browser-artifacts.test.ts', 'test/smoke/controls.test.ts', 'test/html/report-layout.test.ts', 'test/reliability/suite-faults.test.ts',
+  'test/smoke/flaw-matrix.test.ts',
+  'test/smoke/flaw-matrix-drf.test.ts',
+  'test/reliability/faults.test.ts',
+  'test/smoke/flaw-matrix-fastapi.test.ts',
+  'test/smoke/flaw-matrix-session.test.ts',
+  'test/load/logins-reference.test.ts',
+  'test/cli/first-go.test.ts',
+  'test/smoke/second-layout.test.ts',
+  'test/cli/not-applicable-run.test.ts',
+  'test/smoke/drf-shape.test.ts',
+  'test/reliability/secrets.test.ts',
+  'test/reliability/engines.test.ts',
+  'test/reliability/prefix.test.ts',
+  'test/load/throttle.test.ts',
+  'test/reliability/concurrency.test.ts',
+  'test/reliability/scope.test.ts',
+  'test/smoke/own-platform.test.ts',
+  'test/reliability/interrupt.test.ts',
+  'test/reliability/emails.test.ts',
+  'test/reliability/exit-codes.test.ts',
+  'test/reliability/hostile-flags.test.ts',
+  'test/reliability/merge-inputs.test.ts',
+  'test/load/reference.test.ts',
+  'test/reliability/kpi-file.test.ts',
+  'test/reliability/report-set.test.ts',
+  'test/cli/doctor.test.ts',
+  'test/smoke/browser-artifacts.test.ts',
+  'test/smoke/controls.test.ts',
+  'test/html/report-layout.test.ts',
+  'test/reliability/suite-faults.test.ts',
   'test/history/dashboard.test.ts',
 ];
 
@@ -25,7 +48,10 @@ class LongestFirst extends BaseSequencer {
       return i < 0 ? LONGEST_FIRST.length : i;
     };
     const sorted = await super.sort(files);
-    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
+    return sorted
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+      .map((x) => x.f);
   }
 }
 
@@ -36,19 +62,40 @@ class LongestFirst extends BaseSequencer {
  * isolated unless it is listed here.
  */
 export const SHARED_PROCESS = [
-  'test/checklist/judge.test.ts', 'test/checklist/load.test.ts', 'test/checklist/parse.test.ts',
-  'test/cli/doctor-fields.test.ts', 'test/cli/progress.test.ts', 'test/cli/write.test.ts',
+  'test/checklist/judge.test.ts',
+  'test/checklist/load.test.ts',
+  'test/checklist/parse.test.ts',
+  'test/cli/doctor-fields.test.ts',
+  'test/cli/progress.test.ts',
+  'test/cli/write.test.ts',
   'test/compare/compare.test.ts',
-  'test/config/kpis.test.ts', 'test/config/threshold.test.ts',
+  'test/config/kpis.test.ts',
+  'test/config/threshold.test.ts',
   'test/core/url.test.ts',
-  'test/load/accounts.test.ts', 'test/load/core.test.ts',
+  'test/load/accounts.test.ts',
+  'test/load/core.test.ts',
   'test/reference-app/commands.test.ts',
-  'test/reports/emails.test.ts', 'test/reports/junit.test.ts', 'test/reports/load-status.test.ts', 'test/reports/redact.test.ts',
-  'test/reports/render.test.ts', 'test/reports/verdict.test.ts',
-  'test/security/deps-none.test.ts', 'test/security/headers.test.ts', 'test/security/lockfiles.test.ts',
-  'test/smoke/accounts.test.ts', 'test/smoke/adapter.test.ts', 'test/smoke/config.test.ts', 'test/smoke/flow.test.ts',
-  'test/smoke/lib.test.ts', 'test/smoke/scope-proxy.test.ts', 'test/smoke/vocab.test.ts',
-  'test/smoke/lib/limits.test.ts', 'test/smoke/lib/lockout.test.ts', 'test/smoke/lib/ratelimit-model.test.ts', 'test/smoke/lib/rbac.test.ts', 'test/smoke/lib/openapi.test.ts',
+  'test/reports/emails.test.ts',
+  'test/reports/junit.test.ts',
+  'test/reports/load-status.test.ts',
+  'test/reports/redact.test.ts',
+  'test/reports/render.test.ts',
+  'test/reports/verdict.test.ts',
+  'test/security/deps-none.test.ts',
+  'test/security/headers.test.ts',
+  'test/security/lockfiles.test.ts',
+  'test/smoke/accounts.test.ts',
+  'test/smoke/adapter.test.ts',
+  'test/smoke/config.test.ts',
+  'test/smoke/flow.test.ts',
+  'test/smoke/lib.test.ts',
+  'test/smoke/scope-proxy.test.ts',
+  'test/smoke/vocab.test.ts',
+  'test/smoke/lib/limits.test.ts',
+  'test/smoke/lib/lockout.test.ts',
+  'test/smoke/lib/ratelimit-model.test.ts',
+  'test/smoke/lib/rbac.test.ts',
+  'test/smoke/lib/openapi.test.ts',
 ];
 
 /** The packed tarball's install-and-run test: started by `npm test` after the rest, alone (vitest.pack.config.ts). */
@@ -71,7 +118,14 @@ export default defineConfig({
     },
     projects: [
       { extends: true, test: { name: 'unit', include: SHARED_PROCESS, isolate: false } },
-      { extends: true, test: { name: 'system', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...SHARED_PROCESS, PACK_TEST] } },
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...SHARED_PROCESS, PACK_TEST],
+        },
+      },
     ],
   },
 });

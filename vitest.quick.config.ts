@@ -7,9 +7,15 @@ import { SHARED_PROCESS } from './vitest.config.ts';
  * load engine or mail server. About a minute on two cores; `npm test` stays the whole suite, which CI runs.
  */
 const FAST_SYSTEM = [
-  'test/smoke/lib/*.test.ts', 'test/smoke/demo.test.ts', 'test/core/*.test.ts',
-  'test/config/docs-keys.test.ts', 'test/reports/checks-doc.test.ts', 'test/reports/renamed-ids.test.ts',
-  'test/cli/doc-links.test.ts', 'test/cli/doctor-fields.test.ts', 'test/checklist/coverage.test.ts',
+  'test/smoke/lib/*.test.ts',
+  'test/smoke/demo.test.ts',
+  'test/core/*.test.ts',
+  'test/config/docs-keys.test.ts',
+  'test/reports/checks-doc.test.ts',
+  'test/reports/renamed-ids.test.ts',
+  'test/cli/doc-links.test.ts',
+  'test/cli/doctor-fields.test.ts',
+  'test/checklist/coverage.test.ts',
 ];
 
 export default defineConfig({
@@ -20,7 +26,10 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       { extends: true, test: { name: 'unit', include: SHARED_PROCESS, isolate: false } },
-      { extends: true, test: { name: 'fast', include: FAST_SYSTEM, exclude: ['**/node_modules/**', ...SHARED_PROCESS] } },
+      {
+        extends: true,
+        test: { name: 'fast', include: FAST_SYSTEM, exclude: ['**/node_modules/**', ...SHARED_PROCESS] },
+      },
     ],
   },
 });

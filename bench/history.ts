@@ -39,14 +39,22 @@ async function bench(loc: StoreLocation): Promise<Record<string, string>> {
   const env = { ...process.env, ...(loc.kind === 'postgres' ? { GONOGO_HISTORY_URL: loc.url } : {}) };
   const db = loc.kind === 'sqlite' ? ['--db', loc.file] : [];
   const t0 = performance.now();
-  const imp = await execa('node', [BIN, 'history', 'import', ...files, '--project', 'bench', '--branch', 'imported', ...db], { env, reject: false });
+  const imp = await execa(
+    'node',
+    [BIN, 'history', 'import', ...files, '--project', 'bench', '--branch', 'imported', ...db],
+    { env, reject: false },
+  );
   const importS = (performance.now() - t0) / 1000;
   if (imp.exitCode !== 0) throw new Error(imp.stderr);
 
   const store = await HistoryStore.open(loc);
   const t1 = performance.now();
   for (let i = 0; i < RUNS - IMPORTS; i++) {
-    await store.record(seriesReport(Math.floor(i / BRANCHES), { p95: 60 + (i % 50), day0: i % BRANCHES }), { project: 'bench', branch: `b${i % BRANCHES}`, commit: `c${i}` });
+    await store.record(seriesReport(Math.floor(i / BRANCHES), { p95: 60 + (i % 50), day0: i % BRANCHES }), {
+      project: 'bench',
+      branch: `b${i % BRANCHES}`,
+      commit: `c${i}`,
+    });
   }
   const fillS = (performance.now() - t1) / 1000;
   const total = (await store.counts()).runs;
@@ -60,12 +68,22 @@ async function bench(loc: StoreLocation): Promise<Record<string, string>> {
     const trend = await store.trend({ project: 'bench', branch: 'b3', last: 100 });
     renderTrendMd(trend);
     trendMs.push(performance.now() - t);
-    if (trend.releases.length !== Math.min(100, (RUNS - IMPORTS) / BRANCHES)) throw new Error(`trend read ${trend.releases.length} runs`);
+    if (trend.releases.length !== Math.min(100, (RUNS - IMPORTS) / BRANCHES))
+      throw new Error(`trend read ${trend.releases.length} runs`);
   }
   await store.close();
 
-  const server = await startServer({ location: loc, config: HistoryConfig.parse({}), host: '127.0.0.1', port: 0, log: () => undefined });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const server = await startServer({
+    location: loc,
+    config: HistoryConfig.parse({}),
+    host: '127.0.0.1',
+    port: 0,
+    log: () => undefined,
+  });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageMs = async (url: string): Promise<number> => {
     const xs: number[] = [];
@@ -82,8 +100,13 @@ async function bench(loc: StoreLocation): Promise<Record<string, string>> {
   await server.close();
   const size = loc.kind === 'sqlite' ? `${fmt(statSync(loc.file).size / 1e6, 0)} MB file` : 'n/a';
   return {
-    runs: String(total), import: `${fmt(importS)} s (${fmt((importS * 1000) / IMPORTS, 1)} ms/report)`, fill: `${fmt(fillS)} s (${fmt((fillS * 1000) / (RUNS - IMPORTS), 2)} ms/run)`,
-    trend: `${fmt(median(trendMs))} ms (max ${fmt(Math.max(...trendMs.slice(1)))})`, home: `${fmt(home, 0)} ms`, branch: `${fmt(branch, 0)} ms`, size,
+    runs: String(total),
+    import: `${fmt(importS)} s (${fmt((importS * 1000) / IMPORTS, 1)} ms/report)`,
+    fill: `${fmt(fillS)} s (${fmt((fillS * 1000) / (RUNS - IMPORTS), 2)} ms/run)`,
+    trend: `${fmt(median(trendMs))} ms (max ${fmt(Math.max(...trendMs.slice(1)))})`,
+    home: `${fmt(home, 0)} ms`,
+    branch: `${fmt(branch, 0)} ms`,
+    size,
   };
 }
 
@@ -96,11 +119,17 @@ try {
   await c.connect();
   await c.query('create database bench');
   await c.end();
-  rows.push(['PostgreSQL 15 (loopback)', await bench({ kind: 'postgres', url: server.url.replace(/\/postgres$/, '/bench'), from: 'GONOGO_HISTORY_URL' })]);
+  rows.push([
+    'PostgreSQL 15 (loopback)',
+    await bench({ kind: 'postgres', url: server.url.replace(/\/postgres$/, '/bench'), from: 'GONOGO_HISTORY_URL' }),
+  ]);
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`| store | runs stored | \`history import\` of ${IMPORTS} reports (CLI, one process) | recording the other runs | \`history trend\` of one branch's last 100 runs (median of 10: query, build, render) | dashboard \`/\` ready in Chromium (median of 5) | branch page (30 runs, 26 charts) | size |`);
+console.log(
+  `| store | runs stored | \`history import\` of ${IMPORTS} reports (CLI, one process) | recording the other runs | \`history trend\` of one branch's last 100 runs (median of 10: query, build, render) | dashboard \`/\` ready in Chromium (median of 5) | branch page (30 runs, 26 charts) | size |`,
+);
 console.log('|---|---|---|---|---|---|---|---|');
-for (const [name, r] of rows) console.log(`| ${name} | ${r.runs} | ${r.import} | ${r.fill} | ${r.trend} | ${r.home} | ${r.branch} | ${r.size} |`);
+for (const [name, r] of rows)
+  console.log(`| ${name} | ${r.runs} | ${r.import} | ${r.fill} | ${r.trend} | ${r.home} | ${r.branch} | ${r.size} |`);

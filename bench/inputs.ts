@@ -31,16 +31,22 @@ function timed(fn: () => unknown): { cpuMs: number; wallMs: number } {
 
 console.log(`# gonogo input-file benchmark (node ${process.version})\n`);
 console.log('## pnpm-lock.yaml (v9, packages + snapshots), parse time\n');
-console.log('| packages | file MB | gonogo reader CPU ms | wall ms | ms per 1k packages | yaml parse() with its duplicate-key check, CPU ms |');
+console.log(
+  '| packages | file MB | gonogo reader CPU ms | wall ms | ms per 1k packages | yaml parse() with its duplicate-key check, CPU ms |',
+);
 console.log('|---|---|---|---|---|---|');
 parsePnpmLock(pnpmLockOf(1000), 'warm-up');
 for (const n of SIZES) {
   const text = pnpmLockOf(n);
   let count = 0;
-  const ours = timed(() => { count = parsePnpmLock(text, 'pnpm-lock.yaml').packages.length; });
+  const ours = timed(() => {
+    count = parsePnpmLock(text, 'pnpm-lock.yaml').packages.length;
+  });
   if (count !== n) throw new Error(`read ${count} packages of ${n}`);
   const theirs = n <= QUADRATIC_MAX ? `${fmt(timed(() => parse(text)).cpuMs)}` : 'not run (minutes)';
-  console.log(`| ${n} | ${fmt(text.length / 1e6, 1)} | ${fmt(ours.cpuMs)} | ${fmt(ours.wallMs)} | ${fmt(ours.cpuMs / (n / 1000), 1)} | ${theirs} |`);
+  console.log(
+    `| ${n} | ${fmt(text.length / 1e6, 1)} | ${fmt(ours.cpuMs)} | ${fmt(ours.wallMs)} | ${fmt(ours.cpuMs / (n / 1000), 1)} | ${theirs} |`,
+  );
 }
 
 console.log('\n## gonogo checklist: peak resident memory of the whole process by checklist size\n');
@@ -48,15 +54,41 @@ const dir = mkdtempSync(join(tmpdir(), 'gonogo-bench-inputs-'));
 const reportFile = join(dir, 'report.json');
 writeFileSync(reportFile, serializeReport(report()));
 const fixtures = fileURLToPath(new URL('../test/fixtures/checklists', import.meta.url));
-const real = readFileSync(join(fixtures, readdirSync(fixtures).sort().find((f) => f.startsWith('002'))!), 'utf8');
+const real = readFileSync(
+  join(
+    fixtures,
+    readdirSync(fixtures)
+      .sort()
+      .find((f) => f.startsWith('002'))!,
+  ),
+  'utf8',
+);
 console.log('| checklist | bytes | exit | peak RSS MB | wall s |');
 console.log('|---|---|---|---|---|');
-for (const [name, bytes] of [['real (002, 198 claims)', 0], ['at the maximum', CHECKLIST_MAX_BYTES], ['20 MB', 20 * 1024 * 1024]] as const) {
+for (const [name, bytes] of [
+  ['real (002, 198 claims)', 0],
+  ['at the maximum', CHECKLIST_MAX_BYTES],
+  ['20 MB', 20 * 1024 * 1024],
+] as const) {
   const text = bytes ? real.repeat(Math.floor(bytes / Buffer.byteLength(real))) : real;
   const file = join(dir, `${bytes}.md`);
   writeFileSync(file, text);
   const t = performance.now();
-  const r = await execa('node', [fileURLToPath(new URL('./peak-rss.mjs', import.meta.url)), 'checklist', file, '--report', reportFile, '--format', 'json'], { reject: false, stdout: 'ignore' });
+  const r = await execa(
+    'node',
+    [
+      fileURLToPath(new URL('./peak-rss.mjs', import.meta.url)),
+      'checklist',
+      file,
+      '--report',
+      reportFile,
+      '--format',
+      'json',
+    ],
+    { reject: false, stdout: 'ignore' },
+  );
   const kb = Number(/peak-rss-kb (\d+)/.exec(r.stderr)?.[1]);
-  console.log(`| ${name} | ${Buffer.byteLength(text)} | ${r.exitCode} | ${fmt(kb / 1024)} | ${fmt((performance.now() - t) / 1000, 1)} |`);
+  console.log(
+    `| ${name} | ${Buffer.byteLength(text)} | ${r.exitCode} | ${fmt(kb / 1024)} | ${fmt((performance.now() - t) / 1000, 1)} |`,
+  );
 }

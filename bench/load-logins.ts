@@ -26,35 +26,77 @@ const TTL_S = process.env[ACCESS_TTL_ENV] ?? '300';
 const k6 = k6OnPath();
 if (engine === 'k6' && k6) process.env.PATH = `${k6.replace(/\/k6$/, '')}:${process.env.PATH}`;
 const kpis = parseKpiText(readFileSync(new URL('../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
-const t = await startReferenceTarget([], { ...process.env, [LOGIN_RATE_LIMIT_ENV]: LOGIN_LIMIT, [ACCESS_TTL_ENV]: TTL_S }, 'drf');
+const t = await startReferenceTarget(
+  [],
+  { ...process.env, [LOGIN_RATE_LIMIT_ENV]: LOGIN_LIMIT, [ACCESS_TTL_ENV]: TTL_S },
+  'drf',
+);
 try {
   const base = await loadExampleConfig(t.info, { suites: ['load'] });
   const config = ConfigSchema.parse({
     ...base,
     load: {
       ...base.load,
-      journeys: [{ name: 'orders', steps: [
-        { name: 'login', method: 'POST', path: '/api/v1/auth/token/', once: true, body: { email: '{{account.email}}', password: '{{account.password}}' }, capture: { token: 'access' } },
-        { name: 'list-orders', path: '/api/v1/orders/', bearer: 'token' },
-      ] }],
+      journeys: [
+        {
+          name: 'orders',
+          steps: [
+            {
+              name: 'login',
+              method: 'POST',
+              path: '/api/v1/auth/token/',
+              once: true,
+              body: { email: '{{account.email}}', password: '{{account.password}}' },
+              capture: { token: 'access' },
+            },
+            { name: 'list-orders', path: '/api/v1/orders/', bearer: 'token' },
+          ],
+        },
+      ],
       accounts: { register: { count: vus } },
     },
   });
   const started = Date.now();
   const out = await runLoad({
-    config, configDir: process.cwd(), kpis, outDir: mkdtempSync(join(tmpdir(), 'gonogo-bench-logins-')), signal: new AbortController().signal,
-    progress: (e) => { if (e.kind !== 'tick') console.error(`[load] ${e.message}`); }, reference: t.info, load: { vus, duration, engine }, secrets: new Set(t.secrets),
+    config,
+    configDir: process.cwd(),
+    kpis,
+    outDir: mkdtempSync(join(tmpdir(), 'gonogo-bench-logins-')),
+    signal: new AbortController().signal,
+    progress: (e) => {
+      if (e.kind !== 'tick') console.error(`[load] ${e.message}`);
+    },
+    reference: t.info,
+    load: { vus, duration, engine },
+    secrets: new Set(t.secrets),
   });
   const r = out.load;
   const codes = (name: string) => r?.endpoints.find((e) => e.name === name)?.statusCodes ?? [];
   const login429InLoad = codes('login').find((c) => c.status === 429)?.count ?? 0;
-  console.log(JSON.stringify({
-    engine, vus, duration, loginLimit: LOGIN_LIMIT, accessTtlS: Number(TTL_S), check: out.checks[0]?.status, message: out.checks[0]?.evidence.message,
-    requests: r?.requests, errorRate: r?.errorRate, accounts: r?.accounts,
-    loginPhaseS: r?.accounts?.logins ? r.accounts.logins.ms / 1000 : null,
-    login429: (r?.accounts?.logins?.throttled ?? 0) + login429InLoad, loginInLoad: codes('login'), refresh: codes('token-refresh'), listOrders: codes('list-orders'),
-    wallS: (Date.now() - started) / 1000,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        engine,
+        vus,
+        duration,
+        loginLimit: LOGIN_LIMIT,
+        accessTtlS: Number(TTL_S),
+        check: out.checks[0]?.status,
+        message: out.checks[0]?.evidence.message,
+        requests: r?.requests,
+        errorRate: r?.errorRate,
+        accounts: r?.accounts,
+        loginPhaseS: r?.accounts?.logins ? r.accounts.logins.ms / 1000 : null,
+        login429: (r?.accounts?.logins?.throttled ?? 0) + login429InLoad,
+        loginInLoad: codes('login'),
+        refresh: codes('token-refresh'),
+        listOrders: codes('list-orders'),
+        wallS: (Date.now() - started) / 1000,
+      },
+      null,
+      2,
+    ),
+  );
   if (r) for (const n of loadNotes(r)) console.log(n.text);
 } finally {
   await t.stop();

@@ -45,17 +45,47 @@ async function raw(url: string): Promise<{ rps: number; requests: number; cpuUsP
   return { rps: requests / SECONDS, requests, cpuUsPerReq: (cpuMs(cpu) * 1000) / requests, meanMs: r.latency.mean };
 }
 
-async function gonogo(url: string, path: string, engine: 'autocannon' | 'k6', workers = 0, o: { vus?: number; caFile?: string; sourceAddress?: string } = {}) {
-  const load = LoadConfig.parse({ thinkTimeS: 0, health: { path: null }, workers, sourceAddress: o.sourceAddress, journeys: [{ name: 'get', steps: [{ name: 'get', path }] }] });
-  const plan = buildPlan({ baseUrl: url, load, vus: o.vus ?? CONNS, duration: `${SECONDS}s`, kpis: [], caFile: o.caFile, outDir: mkdtempSync(join(tmpdir(), 'gonogo-bench-')) });
+async function gonogo(
+  url: string,
+  path: string,
+  engine: 'autocannon' | 'k6',
+  workers = 0,
+  o: { vus?: number; caFile?: string; sourceAddress?: string } = {},
+) {
+  const load = LoadConfig.parse({
+    thinkTimeS: 0,
+    health: { path: null },
+    workers,
+    sourceAddress: o.sourceAddress,
+    journeys: [{ name: 'get', steps: [{ name: 'get', path }] }],
+  });
+  const plan = buildPlan({
+    baseUrl: url,
+    load,
+    vus: o.vus ?? CONNS,
+    duration: `${SECONDS}s`,
+    kpis: [],
+    caFile: o.caFile,
+    outDir: mkdtempSync(join(tmpdir(), 'gonogo-bench-')),
+  });
   const cpu = process.cpuUsage();
   const run = await (engine === 'k6' ? new K6Engine() : new AutocannonEngine()).run(plan);
   const r = run.result;
-  return { rps: r.requests / r.durationS, requests: r.requests, cpuUsPerReq: (cpuMs(cpu) * 1000) / r.requests, latency: r.latencyMs, errors: r.errors };
+  return {
+    rps: r.requests / r.durationS,
+    requests: r.requests,
+    cpuUsPerReq: (cpuMs(cpu) * 1000) / r.requests,
+    latency: r.latencyMs,
+    errors: r.errors,
+  };
 }
 
 async function wrk(url: string): Promise<{ rps: number; meanMs: number; p95Ms: number } | null> {
-  const r = await execa('wrk', ['-t2', `-c${CONNS}`, `-d${SECONDS}s`, '-s', fileURLToPath(new URL('./wrk-p95.lua', import.meta.url)), url], { reject: false, timeout: (SECONDS + 30) * 1000 });
+  const r = await execa(
+    'wrk',
+    ['-t2', `-c${CONNS}`, `-d${SECONDS}s`, '-s', fileURLToPath(new URL('./wrk-p95.lua', import.meta.url)), url],
+    { reject: false, timeout: (SECONDS + 30) * 1000 },
+  );
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
   if (r.exitCode !== 0 || !line) return null;
   const j = JSON.parse(line) as { requests: number; durationUs: number; meanUs: number; p95Us: number };
@@ -80,13 +110,16 @@ try {
   const chosen = defaultWorkers(server.url);
   const dflt = (n: number): string => (n === chosen ? ' (the default for this loopback target)' : '');
   const rawMedian = median(rounds.raw.map((x) => x.rps));
-  console.log('| generator | median req/s | vs raw autocannon (median) | each round vs raw autocannon\'s same round | generator CPU per request (median) |');
+  console.log(
+    "| generator | median req/s | vs raw autocannon (median) | each round vs raw autocannon's same round | generator CPU per request (median) |",
+  );
   console.log('|---|---|---|---|---|');
   const line = (name: string, rows: Row[]): void => {
     if (rows.length === 0) return;
     const m = median(rows.map((x) => x.rps));
     const each = rows.map((x, i) => `${fmt((x.rps / rounds.raw[i]!.rps) * 100)}%`).join(', ');
-    const cpu = rows[0]!.cpuUsPerReq === null ? '(separate process)' : `${fmt(median(rows.map((x) => x.cpuUsPerReq!)))} µs`;
+    const cpu =
+      rows[0]!.cpuUsPerReq === null ? '(separate process)' : `${fmt(median(rows.map((x) => x.cpuUsPerReq!)))} µs`;
     console.log(`| ${name} | ${fmt(m, 0)} | ${fmt((m / rawMedian) * 100)}% | ${each} | ${cpu} |`);
   };
   line('wrk -t2', rounds.wrk);
@@ -98,11 +131,15 @@ try {
   const ws = await wrk(`${server.url}/slow`);
   const gs = await gonogo(server.url, '/slow', 'autocannon');
   const k6 = (await findK6()) ? await gonogo(server.url, '/slow', 'k6') : null;
-  console.log('| generator | req/s | 50/mean latency | throughput vs 50/mean | mean ms | p95 ms | p95 vs wrk | p95 vs 50 ms |');
+  console.log(
+    '| generator | req/s | 50/mean latency | throughput vs 50/mean | mean ms | p95 ms | p95 vs wrk | p95 vs 50 ms |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   const row = (name: string, rps: number, mean: number, p95: number): void => {
     const ideal = CONNS / (mean / 1000);
-    console.log(`| ${name} | ${fmt(rps)} | ${fmt(ideal)} | ${fmt(((rps - ideal) / ideal) * 100, 2)}% | ${fmt(mean, 2)} | ${fmt(p95, 2)} | ${ws ? `${p95 - ws.p95Ms >= 0 ? '+' : ''}${fmt(p95 - ws.p95Ms, 2)} ms` : 'n/a'} | ${fmt(((p95 - 50) / 50) * 100, 1)}% |`);
+    console.log(
+      `| ${name} | ${fmt(rps)} | ${fmt(ideal)} | ${fmt(((rps - ideal) / ideal) * 100, 2)}% | ${fmt(mean, 2)} | ${fmt(p95, 2)} | ${ws ? `${p95 - ws.p95Ms >= 0 ? '+' : ''}${fmt(p95 - ws.p95Ms, 2)} ms` : 'n/a'} | ${fmt(((p95 - 50) / 50) * 100, 1)}% |`,
+    );
   };
   if (ws) row('wrk -t2', ws.rps, ws.meanMs, ws.p95Ms);
   row('gonogo autocannon', gs.rps, gs.latency.mean, gs.latency.p95);
@@ -118,17 +155,24 @@ const ref = await startReferenceTarget([], process.env);
 try {
   const k6 = await findK6();
   console.log(`\n## Reference platform, fixed 50 ms route (GET /api/slow over HTTPS), both engines\n`);
-  console.log('| round | VUs | engine | requests | errors | mean ms | p95 ms | p95 vs 50 ms | engines\' p95 apart |');
+  console.log("| round | VUs | engine | requests | errors | mean ms | p95 ms | p95 vs 50 ms | engines' p95 apart |");
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (let round = 1; round <= ROUNDS; round++) {
     for (const vus of [10, CONNS]) {
       const o = { vus, caFile: ref.info.caFile, sourceAddress: ref.info.unlimitedAddresses[0] };
       const ac = await gonogo(ref.info.baseUrl, '/api/slow', 'autocannon', 0, o);
       const kk = k6 ? await gonogo(ref.info.baseUrl, '/api/slow', 'k6', 0, o) : null;
-      const apart = kk ? `${fmt((Math.abs(kk.latency.p95 - ac.latency.p95) / Math.min(kk.latency.p95, ac.latency.p95)) * 100, 2)}%` : 'n/a (no k6)';
-      for (const [name, r] of [['autocannon', ac], ['k6', kk]] as const) {
+      const apart = kk
+        ? `${fmt((Math.abs(kk.latency.p95 - ac.latency.p95) / Math.min(kk.latency.p95, ac.latency.p95)) * 100, 2)}%`
+        : 'n/a (no k6)';
+      for (const [name, r] of [
+        ['autocannon', ac],
+        ['k6', kk],
+      ] as const) {
         if (!r) continue;
-        console.log(`| ${round} | ${vus} | ${name} | ${r.requests} | ${r.errors} | ${fmt(r.latency.mean, 2)} | ${fmt(r.latency.p95, 2)} | ${fmt(((r.latency.p95 - 50) / 50) * 100, 1)}% | ${apart} |`);
+        console.log(
+          `| ${round} | ${vus} | ${name} | ${r.requests} | ${r.errors} | ${fmt(r.latency.mean, 2)} | ${fmt(r.latency.p95, 2)} | ${fmt(((r.latency.p95 - 50) / 50) * 100, 1)}% | ${apart} |`,
+        );
       }
     }
   }

@@ -2,7 +2,10 @@
 import http from 'node:http';
 
 const server = http.createServer((req, res) => {
-  if (req.url === '/slow') { setTimeout(() => res.end('slow'), 50); return; }
+  if (req.url === '/slow') {
+    setTimeout(() => res.end('slow'), 50);
+    return;
+  }
   res.end('hello world');
 });
 server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));

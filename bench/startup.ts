@@ -40,9 +40,24 @@ const hyperfine = spawnSync('hyperfine', ['--version'], { encoding: 'utf8' });
 if (hyperfine.status === 0) {
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-bench-startup-'));
   const out = join(dir, 'startup.json');
-  const r = spawnSync('hyperfine', ['-N', '--warmup', '2', '--runs', String(RUNS), '--export-json', out, ...commands.map(([, argv]) => argv.map(quote).join(' '))], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(
+    'hyperfine',
+    [
+      '-N',
+      '--warmup',
+      '2',
+      '--runs',
+      String(RUNS),
+      '--export-json',
+      out,
+      ...commands.map(([, argv]) => argv.map(quote).join(' ')),
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
-  const results = (JSON.parse(readFileSync(out, 'utf8')) as { results: Array<{ median: number; user: number; system: number }> }).results;
+  const results = (
+    JSON.parse(readFileSync(out, 'utf8')) as { results: Array<{ median: number; user: number; system: number }> }
+  ).results;
   rmSync(dir, { recursive: true, force: true });
   console.log(`measured with ${hyperfine.stdout.trim()}\n`);
   console.log('| command | median wall | mean CPU (user + system) |\n| --- | ---: | ---: |');

@@ -35,7 +35,10 @@ async function freePort(): Promise<number> {
 async function listening(port: number, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((r) => {
-      const c = connect(port, '127.0.0.1', () => { c.destroy(); r(true); });
+      const c = connect(port, '127.0.0.1', () => {
+        c.destroy();
+        r(true);
+      });
       c.on('error', () => r(false));
     });
     if (ok) return;
@@ -52,7 +55,9 @@ async function startNginx(): Promise<{ port: number; stop(): void }> {
   writeFileSync(join(dir, 'key.pem'), certs.keyPem);
   const port = await freePort();
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp;`).join(' ');
-  writeFileSync(join(dir, 'nginx.conf'), `daemon off;
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log;
 worker_processes 1;
@@ -68,15 +73,27 @@ http {
     location / { return 200 "ok\\n"; }
   }
 }
-`);
+`,
+  );
   const child = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`nginx exited (${code}); see ${dir}/error.log`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`nginx exited (${code}); see ${dir}/error.log`))),
+  );
   await Promise.race([listening(port, Date.now() + 10_000), exited]);
   exited.catch(() => {});
-  return { port, stop: () => { child.kill(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    port,
+    stop: () => {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
-interface Findings { protocols: string[]; ciphers: string[] }
+interface Findings {
+  protocols: string[];
+  ciphers: string[];
+}
 
 const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
@@ -96,9 +113,15 @@ function sslscanFindings(xml: string): Findings {
   return { protocols: protocols.sort(), ciphers: ciphers.sort() };
 }
 
-function gonogoFindings(json: { protocols: Record<string, boolean>; ciphers: Array<{ protocol: string; openssl: string }> }): Findings {
+function gonogoFindings(json: {
+  protocols: Record<string, boolean>;
+  ciphers: Array<{ protocol: string; openssl: string }>;
+}): Findings {
   return {
-    protocols: Object.entries(json.protocols).filter(([, ok]) => ok).map(([p]) => p).sort(),
+    protocols: Object.entries(json.protocols)
+      .filter(([, ok]) => ok)
+      .map(([p]) => p)
+      .sort(),
     ciphers: json.ciphers.map((c) => `${c.protocol} ${c.openssl}`).sort(),
   };
 }
@@ -122,28 +145,49 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 async function main(): Promise<number> {
   for (const tool of ['nginx', 'sslscan']) {
-    const found = await execa(tool, [tool === 'nginx' ? '-v' : '--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
+    const found = await execa(tool, [tool === 'nginx' ? '-v' : '--version'], { reject: false }).then(
+      (r) => r.exitCode === 0,
+      () => false,
+    );
     if (!found) {
       console.log(`TLS bench skipped: ${tool} is not installed (Debian: apt-get install -y nginx sslscan)`);
       return 0;
     }
   }
-  const sslscanVersion = (await execa('sslscan', ['--version', '--no-colour'])).stdout.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(', ');
+  const sslscanVersion = (await execa('sslscan', ['--version', '--no-colour'])).stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(', ');
   const nginx = await startNginx();
   const target = `127.0.0.1:${nginx.port}`;
   try {
-    const runs = { gonogo: [] as number[], inside: [] as number[], sslscan: [] as number[], version: [] as number[], handshakes: 0 };
+    const runs = {
+      gonogo: [] as number[],
+      inside: [] as number[],
+      sslscan: [] as number[],
+      version: [] as number[],
+      handshakes: 0,
+    };
     let ours: Findings | undefined;
     let theirs: Findings | undefined;
     const problems: string[] = [];
     // In turn, so load from other processes on the machine falls on both tools alike.
     for (let i = 0; i < RUNS; i++) {
-      const g = await timed(() => execa('node', [GONOGO, 'audit', 'tls', target, '--json'], { reject: false, timeout: 60_000 }));
-      const json = JSON.parse(g.value.stdout) as Parameters<typeof gonogoFindings>[0] & { durationMs: number; handshakes: number };
+      const g = await timed(() =>
+        execa('node', [GONOGO, 'audit', 'tls', target, '--json'], { reject: false, timeout: 60_000 }),
+      );
+      const json = JSON.parse(g.value.stdout) as Parameters<typeof gonogoFindings>[0] & {
+        durationMs: number;
+        handshakes: number;
+      };
       runs.gonogo.push(g.ms);
       runs.inside.push(json.durationMs);
       runs.handshakes = json.handshakes;
-      const s = await timed(() => execa('sslscan', ['--no-colour', '--xml=-', target], { reject: false, timeout: 60_000 }));
+      const s = await timed(() =>
+        execa('sslscan', ['--no-colour', '--xml=-', target], { reject: false, timeout: 60_000 }),
+      );
       if (s.value.exitCode !== 0) throw new Error(`sslscan exited ${s.value.exitCode}: ${s.value.stderr}`);
       runs.sslscan.push(s.ms);
       const v = await timed(() => execa('node', [GONOGO, '--version'], { timeout: 60_000 }));
@@ -152,25 +196,44 @@ async function main(): Promise<number> {
       const t = sslscanFindings(s.value.stdout);
       const diff = difference(o, t);
       if (diff.length) problems.push(`run ${i + 1}: ${diff.join('; ')}`);
-      if (ours && JSON.stringify(ours) !== JSON.stringify(o)) problems.push(`run ${i + 1}: gonogo's findings changed between runs`);
+      if (ours && JSON.stringify(ours) !== JSON.stringify(o))
+        problems.push(`run ${i + 1}: gonogo's findings changed between runs`);
       ours = o;
       theirs = t;
     }
-    const m = { gonogo: median(runs.gonogo), inside: median(runs.inside), sslscan: median(runs.sslscan), version: median(runs.version) };
+    const m = {
+      gonogo: median(runs.gonogo),
+      inside: median(runs.inside),
+      sslscan: median(runs.sslscan),
+      version: median(runs.version),
+    };
     const ratio = m.gonogo / m.sslscan;
     const insideRatio = m.inside / m.sslscan;
     const ms = (x: number) => `${x.toFixed(0)} ms`;
-    console.log(`TLS audit vs sslscan: nginx ${target}, TLS 1.2 + 1.3, self-signed RSA 2048; ${RUNS} runs each, in turn; ${sslscanVersion}; Node ${process.versions.node}`);
+    console.log(
+      `TLS audit vs sslscan: nginx ${target}, TLS 1.2 + 1.3, self-signed RSA 2048; ${RUNS} runs each, in turn; ${sslscanVersion}; Node ${process.versions.node}`,
+    );
     console.log('| measure | median | min | max | vs sslscan (median) |');
     console.log('|---|---|---|---|---|');
-    const row = (name: string, xs: number[], med: number) => console.log(`| ${name} | ${ms(med)} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} | ${(med / m.sslscan).toFixed(2)}x |`);
+    const row = (name: string, xs: number[], med: number) =>
+      console.log(
+        `| ${name} | ${ms(med)} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} | ${(med / m.sslscan).toFixed(2)}x |`,
+      );
     row('sslscan (whole scan, end to end)', runs.sslscan, m.sslscan);
     row('`node dist/bin/gonogo.js audit tls` end to end', runs.gonogo, m.gonogo);
     row(`gonogo scan inside the process (${runs.handshakes} handshakes)`, runs.inside, m.inside);
     row('`node dist/bin/gonogo.js --version` (start-up alone)', runs.version, m.version);
-    console.log(`protocols found: ${ours?.protocols.join(', ')}; accepted suites: ${ours?.ciphers.length} (gonogo), ${theirs?.ciphers.length} (sslscan)`);
-    console.log(problems.length ? `findings DIFFER:\n  ${problems.join('\n  ')}` : 'findings: identical protocols and accepted suites in every run');
-    console.log(`target ${TARGET_RATIO}x sslscan: end to end ${ratio.toFixed(2)}x (${ratio <= TARGET_RATIO ? 'met' : 'missed'}), scan inside the process ${insideRatio.toFixed(2)}x (${insideRatio <= TARGET_RATIO ? 'met' : 'missed'})`);
+    console.log(
+      `protocols found: ${ours?.protocols.join(', ')}; accepted suites: ${ours?.ciphers.length} (gonogo), ${theirs?.ciphers.length} (sslscan)`,
+    );
+    console.log(
+      problems.length
+        ? `findings DIFFER:\n  ${problems.join('\n  ')}`
+        : 'findings: identical protocols and accepted suites in every run',
+    );
+    console.log(
+      `target ${TARGET_RATIO}x sslscan: end to end ${ratio.toFixed(2)}x (${ratio <= TARGET_RATIO ? 'met' : 'missed'}), scan inside the process ${insideRatio.toFixed(2)}x (${insideRatio <= TARGET_RATIO ? 'met' : 'missed'})`,
+    );
     return problems.length ? 1 : 0;
   } finally {
     nginx.stop();

@@ -8,7 +8,9 @@ const exit = process.exit.bind(process);
 let finished = false;
 process.exit = ((code?: number | string | null) => {
   if (finished) exit();
-  process.stderr.write(`Error: process.exit(${code ?? ''}) was called while gonogo was running (by code in the config file?); a run that is cut off has no verdict, so gonogo exits 2.\n`);
+  process.stderr.write(
+    `Error: process.exit(${code ?? ''}) was called while gonogo was running (by code in the config file?); a run that is cut off has no verdict, so gonogo exits 2.\n`,
+  );
   exit(2);
 }) as typeof process.exit;
 

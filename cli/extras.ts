@@ -36,14 +36,27 @@ export async function prepareExtras(opts: RunOptions): Promise<ApplyExtras> {
         comparable: comparison.comparable,
         warnings: comparison.warnings,
         regressions: comparison.regressions,
-        kpiRegressions: comparison.kpis.filter((k) => k.regression).map((k) => ({ id: k.id, baseline: k.old, measured: k.new, tolerance: k.tolerance, ...(k.note ? { note: k.note } : {}) })),
+        kpiRegressions: comparison.kpis
+          .filter((k) => k.regression)
+          .map((k) => ({
+            id: k.id,
+            baseline: k.old,
+            measured: k.new,
+            tolerance: k.tolerance,
+            ...(k.note ? { note: k.note } : {}),
+          })),
         drift: comparison.drift,
         newlyFailing: comparison.checks.newlyFailing.map((c) => c.id),
         fixed: comparison.checks.fixed.map((c) => c.id),
       };
     }
     if (checklists.length) {
-      const rules = mergeRules(BUILTIN_RULES, config.checklist.rules, 'checklist.rules', opts.reference ? undefined : opts.config);
+      const rules = mergeRules(
+        BUILTIN_RULES,
+        config.checklist.rules,
+        'checklist.rules',
+        opts.reference ? undefined : opts.config,
+      );
       out.fields.checklist = checklists.map((c) => judgeClaims(c, draft, rules));
     }
     return out;

@@ -10,7 +10,10 @@ const ENV_EXAMPLE = packageFile('config/defaults/env.example');
 const NAMES = ['gonogo.config.ts', 'kpis.yaml', '.env.example'];
 
 async function exists(p: string): Promise<boolean> {
-  return access(p).then(() => true, () => false);
+  return access(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function refuseClashes(dir: string, force: boolean): Promise<void> {
@@ -45,7 +48,10 @@ export interface FromOpenApiOptions {
 }
 
 /** Drafts the three files from an OpenAPI document; everything is drafted and checked before a file is written. */
-export async function scaffoldFromOpenApi(source: string, o: FromOpenApiOptions): Promise<{ written: string[]; todos: string[] }> {
+export async function scaffoldFromOpenApi(
+  source: string,
+  o: FromOpenApiOptions,
+): Promise<{ written: string[]; todos: string[] }> {
   if (o.target) {
     const problem = targetUrlProblem(o.target);
     if (problem) throw new UsageError(`--target ${o.target}: ${problem}`);
@@ -56,9 +62,15 @@ export async function scaffoldFromOpenApi(source: string, o: FromOpenApiOptions)
   const { loadVocabulary } = await import('./draft/vocabulary.ts');
   const { draftConfig } = await import('./draft/index.ts');
   const vocabulary = await loadVocabulary(o.vocabulary ? resolve(o.vocabulary) : undefined);
-  const { doc, src } = await readDocument(source, { ...(o.target ? { targetHost: new URL(o.target).host } : {}), ...(o.ca ? { caFile: resolve(o.ca) } : {}) });
+  const { doc, src } = await readDocument(source, {
+    ...(o.target ? { targetHost: new URL(o.target).host } : {}),
+    ...(o.ca ? { caFile: resolve(o.ca) } : {}),
+  });
   const outFile = join(o.dir, 'gonogo.config.ts');
-  const draft = draftConfig(vocabulary, doc, src, { outFile, ...(o.target ? { target: o.target.replace(/\/+$/, '') } : {}) });
+  const draft = draftConfig(vocabulary, doc, src, {
+    outFile,
+    ...(o.target ? { target: o.target.replace(/\/+$/, '') } : {}),
+  });
   await mkdir(o.dir, { recursive: true });
   await writeFile(outFile, draft.config);
   await copyFile(DEFAULT_KPI_FILE, join(o.dir, 'kpis.yaml'));
@@ -69,26 +81,56 @@ export async function scaffoldFromOpenApi(source: string, o: FromOpenApiOptions)
 export const registerInitCommand: RegisterCommands = (program, cli) => {
   program
     .command('init')
-    .description('Scaffold a commented gonogo.config.ts, kpis.yaml (the documented default KPIs) and .env.example; with --from-openapi, draft the config from the platform\'s OpenAPI document')
+    .description(
+      "Scaffold a commented gonogo.config.ts, kpis.yaml (the documented default KPIs) and .env.example; with --from-openapi, draft the config from the platform's OpenAPI document",
+    )
     .option('--dir <dir>', 'where to write them', '.')
     .option('--force', 'overwrite existing files')
-    .option('--from-openapi <file|url>', 'draft gonogo.config.ts from an OpenAPI 3.x or Swagger 2 document (a file, or a URL on loopback or on --target)')
-    .option('--target <url>', 'with --from-openapi: the platform\'s base URL (default: the document\'s first server)')
+    .option(
+      '--from-openapi <file|url>',
+      'draft gonogo.config.ts from an OpenAPI 3.x or Swagger 2 document (a file, or a URL on loopback or on --target)',
+    )
+    .option('--target <url>', "with --from-openapi: the platform's base URL (default: the document's first server)")
     .option('--ca <file>', 'with --from-openapi: a PEM CA to trust when fetching the document over https')
-    .option('--vocabulary <file>', 'with --from-openapi: the words that recognise operations and fields (default: config/defaults/openapi-vocabulary.yaml)')
-    .action(async (o: { dir: string; force?: boolean; fromOpenapi?: string; target?: string; ca?: string; vocabulary?: string }) => {
-      const dir = resolve(o.dir);
-      if (!o.fromOpenapi) {
-        if (o.target || o.ca || o.vocabulary) throw new UsageError('--target, --ca and --vocabulary go with --from-openapi');
-        const written = await scaffold(dir, Boolean(o.force));
-        cli.out(`Wrote ${written.join(', ')} in ${dir}.\nNext: map your routes in gonogo.config.ts, export the secrets named in .env.example, then run \`npx gonogo run\`.`);
-        return;
-      }
-      const { written, todos } = await scaffoldFromOpenApi(o.fromOpenapi, { dir, force: Boolean(o.force), ...(o.target ? { target: o.target } : {}), ...(o.ca ? { ca: o.ca } : {}), ...(o.vocabulary ? { vocabulary: o.vocabulary } : {}) });
-      cli.out([
-        `Wrote ${written.join(', ')} in ${dir}, drafted from ${o.fromOpenapi}.`,
-        todos.length ? `${todos.length} TODO(s) in gonogo.config.ts: ${todos.join('; ')}.` : 'No TODO left in gonogo.config.ts.',
-        'Next: review the TODOs and the picks (each says which operation it took and why), export the secrets named in .env.example, then run `npx gonogo run --suite smoke`.',
-      ].join('\n'));
-    });
+    .option(
+      '--vocabulary <file>',
+      'with --from-openapi: the words that recognise operations and fields (default: config/defaults/openapi-vocabulary.yaml)',
+    )
+    .action(
+      async (o: {
+        dir: string;
+        force?: boolean;
+        fromOpenapi?: string;
+        target?: string;
+        ca?: string;
+        vocabulary?: string;
+      }) => {
+        const dir = resolve(o.dir);
+        if (!o.fromOpenapi) {
+          if (o.target || o.ca || o.vocabulary)
+            throw new UsageError('--target, --ca and --vocabulary go with --from-openapi');
+          const written = await scaffold(dir, Boolean(o.force));
+          cli.out(
+            `Wrote ${written.join(', ')} in ${dir}.\nNext: map your routes in gonogo.config.ts, export the secrets named in .env.example, then run \`npx gonogo run\`.`,
+          );
+          return;
+        }
+        const { written, todos } = await scaffoldFromOpenApi(o.fromOpenapi, {
+          dir,
+          force: Boolean(o.force),
+          ...(o.target ? { target: o.target } : {}),
+          ...(o.ca ? { ca: o.ca } : {}),
+          ...(o.vocabulary ? { vocabulary: o.vocabulary } : {}),
+        });
+        cli.out(
+          [
+            `Wrote ${written.join(', ')} in ${dir}, drafted from ${o.fromOpenapi}.`,
+            todos.length
+              ? `${todos.length} TODO(s) in gonogo.config.ts: ${todos.join('; ')}.`
+              : 'No TODO left in gonogo.config.ts.',
+            'Next: review the TODOs and the picks (each says which operation it took and why), export the secrets named in .env.example, then run `npx gonogo run --suite smoke`.',
+          ].join('\n'),
+        );
+      },
+    );
 };

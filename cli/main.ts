@@ -30,7 +30,11 @@ export function describeError(e: unknown): { message: string; code: 0 | 1 | 2 } 
   if (e instanceof UsageError) return { message: `Usage error: ${e.message} (see gonogo --help)`, code: 2 };
   if (e instanceof InputError) return { message: `Input error: ${e.message}`, code: 2 };
   if (e instanceof ReportWriteError) return { message: `Report not written: ${e.message}`, code: 2 };
-  if (isZodError(e)) return { message: `Invalid input: ${e.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`, code: 2 };
+  if (isZodError(e))
+    return {
+      message: `Invalid input: ${e.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`,
+      code: 2,
+    };
   const err = e as Error;
   const cause = err?.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
   const message = `Harness error: ${err?.message ?? String(e)}${cause}. This is a gonogo problem, not a verdict on the target; set GONOGO_DEBUG=1 to see the stack.`;
@@ -52,23 +56,41 @@ export async function checkTmpdir(env: NodeJS.ProcessEnv): Promise<void> {
     // A real probe: access(W_OK) says yes on file systems that refuse every write (sysfs, some overlays, root).
     else await rm(await mkdtemp(join(dir, 'gonogo-probe-')), { recursive: true, force: true });
   } catch (e) {
-    why ??= (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'a folder that does not exist' : `not writable (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    why ??=
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'a folder that does not exist'
+        : `not writable (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
   }
   if (why === 'not a directory') why = 'a file, not a directory';
-  if (why) throw new InputError(`${from ? `the environment variable ${from} names ${JSON.stringify(dir)}` : `the temporary folder ${dir}`}, which is ${why}; gonogo writes its scratch files there: point ${from ?? 'TMPDIR'} at a writable directory${from ? ' or unset it' : ''}`);
+  if (why)
+    throw new InputError(
+      `${from ? `the environment variable ${from} names ${JSON.stringify(dir)}` : `the temporary folder ${dir}`}, which is ${why}; gonogo writes its scratch files there: point ${from ?? 'TMPDIR'} at a writable directory${from ? ' or unset it' : ''}`,
+    );
 }
 
 export function buildProgram(cli: Cli): Command {
   const program = new Command('gonogo')
-    .description('Launch-readiness gate: smoke tests, load scenarios and security audits judged against your documented KPIs, in one go/no-go report.\nExit codes: 0 GO, 1 NO-GO, 2 usage, config or harness error.')
+    .description(
+      'Launch-readiness gate: smoke tests, load scenarios and security audits judged against your documented KPIs, in one go/no-go report.\nExit codes: 0 GO, 1 NO-GO, 2 usage, config or harness error.',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) })
     .exitOverride();
-  for (const register of [registerInitCommand, registerRunCommand, registerDoctorCommand, registerReferenceCommands, registerReportCommands, registerSecurityCommands, registerLoadCommands, registerHistoryCommands]) {
+  for (const register of [
+    registerInitCommand,
+    registerRunCommand,
+    registerDoctorCommand,
+    registerReferenceCommands,
+    registerReportCommands,
+    registerSecurityCommands,
+    registerLoadCommands,
+    registerHistoryCommands,
+  ]) {
     register(program, cli);
   }
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) });
+  for (const c of program.commands)
+    c.exitOverride().configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) });
   program.hook('preAction', () => checkTmpdir(process.env));
   return program;
 }
@@ -80,7 +102,9 @@ export async function main(argv: string[], io?: Partial<Cli>): Promise<number> {
     out: io?.out ?? ((s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`)),
     err: io?.err ?? ((s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`)),
     isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
-    exit: (c) => { code = c; },
+    exit: (c) => {
+      code = c;
+    },
   };
   const program = buildProgram(cli);
   try {

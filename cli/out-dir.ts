@@ -12,19 +12,25 @@ export async function checkWritableDir(dir: string, flag = '--out'): Promise<voi
   for (;;) {
     try {
       const st = await stat(probe);
-      if (!st.isDirectory()) throw new UsageError(`${flag} ${dir}: ${probe === dir ? 'this is' : `${probe} is`} a file, not a directory; choose a directory for the report`);
+      if (!st.isDirectory())
+        throw new UsageError(
+          `${flag} ${dir}: ${probe === dir ? 'this is' : `${probe} is`} a file, not a directory; choose a directory for the report`,
+        );
       break;
     } catch (e) {
       if (e instanceof UsageError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       const up = dirname(probe);
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || up === probe) throw new UsageError(`${flag} ${dir}: cannot use this directory (${code ?? String(e)})`);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || up === probe)
+        throw new UsageError(`${flag} ${dir}: cannot use this directory (${code ?? String(e)})`);
       probe = up;
     }
   }
   try {
     await rm(await mkdtemp(join(probe, '.gonogo-write-test-')), { recursive: true, force: true });
   } catch (e) {
-    throw new UsageError(`${flag} ${dir}: ${probe} is not writable (${(e as NodeJS.ErrnoException).code ?? String(e)}); choose a directory gonogo may write the report to`);
+    throw new UsageError(
+      `${flag} ${dir}: ${probe} is not writable (${(e as NodeJS.ErrnoException).code ?? String(e)}); choose a directory gonogo may write the report to`,
+    );
   }
 }

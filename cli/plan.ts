@@ -36,18 +36,23 @@ export interface Plan {
   load: { vus: number; duration: string; engine: EngineName; shards?: number };
 }
 
-
 export function parseSuites(list: string): SuiteName[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(suiteNames as readonly string[]).includes(n));
   if (unknown.length || names.length === 0) {
-    throw new UsageError(`--suite: unknown suite ${unknown.map((u) => `"${u}"`).join(', ') || '(empty list)'}; choose from ${suiteNames.join(', ')}`);
+    throw new UsageError(
+      `--suite: unknown suite ${unknown.map((u) => `"${u}"`).join(', ') || '(empty list)'}; choose from ${suiteNames.join(', ')}`,
+    );
   }
   return [...new Set(names)] as SuiteName[];
 }
 
 export function parseEngine(name: string): EngineName {
-  if (!(ENGINES as readonly string[]).includes(name)) throw new UsageError(`--engine: unknown engine "${name}"; choose k6, autocannon or auto`);
+  if (!(ENGINES as readonly string[]).includes(name))
+    throw new UsageError(`--engine: unknown engine "${name}"; choose k6, autocannon or auto`);
   return name as EngineName;
 }
 
@@ -63,7 +68,10 @@ export function parsePositiveInt(v: string, flag: string, max: number = LOAD_LIM
 }
 
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -72,7 +80,8 @@ export function makePlan(opts: RunOptions, kpis: KpiFile, runId = newRunId()): P
   const order: SuiteName[] = ['security', 'smoke', 'load'];
   const base = opts.quick ? kpis.profile.quick : kpis.profile;
   const vus = opts.vus ?? base.vus;
-  if (opts.shards && opts.suites.includes('load') && opts.shards > vus) throw new UsageError(`--shards: ${opts.shards} shards for ${vus} VUs; every shard needs at least one VU`);
+  if (opts.shards && opts.suites.includes('load') && opts.shards > vus)
+    throw new UsageError(`--shards: ${opts.shards} shards for ${vus} VUs; every shard needs at least one VU`);
   return {
     runId,
     suites: order.filter((s) => opts.suites.includes(s)),

@@ -21,7 +21,12 @@ export const HEARTBEAT_MS = 10_000;
  * only update what runs (the live line, the heartbeat); they print no line of their own in a log.
  * Both go to stderr so stdout stays parseable.
  */
-export function createProgress(write: (s: string) => void, isTTY: boolean, now: () => number = Date.now, o: ProgressOptions = {}): ProgressSink {
+export function createProgress(
+  write: (s: string) => void,
+  isTTY: boolean,
+  now: () => number = Date.now,
+  o: ProgressOptions = {},
+): ProgressSink {
   const started = now();
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
   const elapsed = () => secs(now() - started);
@@ -36,7 +41,9 @@ export function createProgress(write: (s: string) => void, isTTY: boolean, now: 
   const heartbeat = () => {
     if (closed) return;
     const r = running;
-    const what = r ? `${r.suite}${r.count}${r.current ? `, running ${r.current}` : ''} (${secs(now() - r.since)} in ${r.suite})` : 'starting';
+    const what = r
+      ? `${r.suite}${r.count}${r.current ? `, running ${r.current}` : ''} (${secs(now() - r.since)} in ${r.suite})`
+      : 'starting';
     out(`[${elapsed()}] still running: ${what}\n`);
   };
   // Every line written pushes the heartbeat back: at most heartbeatMs between two lines.
@@ -62,11 +69,16 @@ export function createProgress(write: (s: string) => void, isTTY: boolean, now: 
     event(ev) {
       if (closed) return;
       // Suites pass on what the target said; it must not drive the terminal.
-      const e: ProgressEvent = { ...ev, message: visible(ev.message), ...(ev.current !== undefined ? { current: visible(ev.current) } : {}) };
+      const e: ProgressEvent = {
+        ...ev,
+        message: visible(ev.message),
+        ...(ev.current !== undefined ? { current: visible(ev.current) } : {}),
+      };
       track(e);
       const count = countOf(e);
       if (!isTTY) {
-        if (e.kind !== 'state') out(`[${elapsed()}] ${e.suite}${count} ${e.kind === 'warn' ? 'warning: ' : ''}${e.message}\n`);
+        if (e.kind !== 'state')
+          out(`[${elapsed()}] ${e.suite}${count} ${e.kind === 'warn' ? 'warning: ' : ''}${e.message}\n`);
         return;
       }
       if (e.kind === 'warn' || e.kind === 'info') {

@@ -3,7 +3,12 @@ import { moduleProcess } from '../core/files.ts';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';
 import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from '../reference-app/user-rate-limit.ts';
-import { ACCESS_TTL_ENV, LOGIN_RATE_LIMIT_ENV, accessTtlFrom, loginRateLimitFrom } from '../reference-app/login-knobs.ts';
+import {
+  ACCESS_TTL_ENV,
+  LOGIN_RATE_LIMIT_ENV,
+  accessTtlFrom,
+  loginRateLimitFrom,
+} from '../reference-app/login-knobs.ts';
 import type { ChildMessage, ParentMessage } from '../reference-app/child.ts';
 
 export interface ReferenceTarget {
@@ -24,14 +29,25 @@ const STOP_TIMEOUT_MS = 10_000;
  * and the memory it holds are not counted as the harness's, and the harness's own work (parsing k6's
  * output, the autocannon workers) does not slow the target it measures.
  */
-export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<ReferenceTarget> {
+export async function startReferenceTarget(
+  flaws: string[],
+  env: NodeJS.ProcessEnv,
+  dialect?: string,
+): Promise<ReferenceTarget> {
   // Checked here, not only in the child: a bad value is a config error of this process (exit 2), not a failed start.
   userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
   loginRateLimitFrom(env[LOGIN_RATE_LIMIT_ENV]);
   accessTtlFrom(env[ACCESS_TTL_ENV]);
-  const child = fork(CHILD.file, [], { execArgv: CHILD.execArgv, env: { ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  const child = fork(CHILD.file, [], {
+    execArgv: CHILD.execArgv,
+    env: { ...env },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-4000); });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -43,7 +59,10 @@ export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessE
   let ready: Extract<ChildMessage, { type: 'ready' }>;
   try {
     ready = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the reference platform did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`the reference platform did not start within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
       child.once('message', (m: ChildMessage) => {
         clearTimeout(timer);
         if (m.type === 'ready') resolve(m);
@@ -51,7 +70,11 @@ export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessE
       });
       void exited.then((code) => {
         clearTimeout(timer);
-        reject(new Error(`the reference platform exited (code ${code}) before it started${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`));
+        reject(
+          new Error(
+            `the reference platform exited (code ${code}) before it started${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+          ),
+        );
       });
       child.send({ type: 'start', flaws, ...(dialect ? { dialect } : {}) } satisfies ParentMessage);
     });
@@ -62,7 +85,8 @@ export async function startReferenceTarget(flaws: string[], env: NodeJS.ProcessE
   const info: ReferenceInfo = { ...ready.info, stop };
   // The platform is tested as a team tests its own: through its example config, written with the public options only,
   // and pointed at it by environment variables (the example reads process.env when it loads, as a team's reads its CI's).
-  for (const target of new Set([env, process.env])) Object.assign(target, exampleEnv(info, { mailApiUrl: ready.mailApiUrl }));
+  for (const target of new Set([env, process.env]))
+    Object.assign(target, exampleEnv(info, { mailApiUrl: ready.mailApiUrl }));
   return {
     info,
     configFile: exampleConfigFile(info.dialect),

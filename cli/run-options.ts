@@ -37,11 +37,14 @@ function withFlag<T>(flag: string, parse: () => T): T {
 export function toRunOptions(raw: RawRunOptions): RunOptions {
   const flaws = raw.flaws ? withFlag('--flaws', () => parseFlaws(raw.flaws!)) : [];
   if (flaws.length && !raw.reference) throw new UsageError('--flaws only applies together with --reference');
-  if (raw.dialect !== undefined && !raw.reference) throw new UsageError('--dialect only applies together with --reference');
+  if (raw.dialect !== undefined && !raw.reference)
+    throw new UsageError('--dialect only applies together with --reference');
   const dialect = raw.dialect !== undefined ? withFlag('--dialect', () => dialectByName(raw.dialect).name) : undefined;
   if (raw.fromMerged !== undefined) {
-    if (!parseSuites(raw.suite).includes('load')) throw new UsageError('--from-merged gives the load suite its results: keep load in --suite (e.g. --suite load)');
-    if (raw.shards !== undefined) throw new UsageError('--from-merged judges shards that already ran; --shards does not apply');
+    if (!parseSuites(raw.suite).includes('load'))
+      throw new UsageError('--from-merged gives the load suite its results: keep load in --suite (e.g. --suite load)');
+    if (raw.shards !== undefined)
+      throw new UsageError('--from-merged judges shards that already ran; --shards does not apply');
   }
   return {
     config: raw.config,
@@ -62,4 +65,3 @@ export function toRunOptions(raw: RawRunOptions): RunOptions {
     ...(raw.record ? { record: true } : {}),
   };
 }
-

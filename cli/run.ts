@@ -40,7 +40,13 @@ function withinGrace<T>(work: Promise<T>, signal: AbortSignal, graceMs: number):
   let onAbort: (() => void) | undefined;
   const abandoned = new Promise<never>((_, reject) => {
     onAbort = () => {
-      timer = setTimeout(() => reject(new Error(`did not stop within ${graceMs / 1000}s of being told to (target.stopGraceS), and was abandoned`)), graceMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`did not stop within ${graceMs / 1000}s of being told to (target.stopGraceS), and was abandoned`),
+          ),
+        graceMs,
+      );
       timer.unref();
     };
     if (signal.aborted) onAbort();
@@ -98,7 +104,13 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     merged = opts.fromMerged ? { path: opts.fromMerged, result: await readShard(opts.fromMerged) } : undefined;
     target = await resolveTarget(opts, env, (m) => progress.event({ suite: 'run', kind: 'info', message: m }));
     // A bad checklist rule is a config error now, not after the suites ran.
-    if (opts.checklists.length) mergeRules(BUILTIN_RULES, target.config.checklist.rules, 'checklist.rules', opts.reference ? undefined : opts.config);
+    if (opts.checklists.length)
+      mergeRules(
+        BUILTIN_RULES,
+        target.config.checklist.rules,
+        'checklist.rules',
+        opts.reference ? undefined : opts.config,
+      );
   } catch (e) {
     stops.dispose();
     throw e;
@@ -106,7 +118,8 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
   stops.setDeadline(target.config.target.deadlineS);
   try {
     // `--engine k6` without k6 is a usage error now, not after the other suites ran.
-    if (opts.suites.includes('load') && opts.engine === 'k6' && !merged) await resolveEngine('k6', target.config.load.k6Path);
+    if (opts.suites.includes('load') && opts.engine === 'k6' && !merged)
+      await resolveEngine('k6', target.config.load.k6Path);
     const kpis = await loadKpiFile(target.kpiFile);
     checkWaiverTargets(kpis, { teamSpecs: Boolean(target.config.smoke.specsDir) });
     const plan = makePlan(opts, kpis, runId);
@@ -151,7 +164,11 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
         if (controller.signal.aborted) suiteErrors.push({ suite, message: `cut short: ${stopReason}` });
         else ran.push(suite);
         const failed = out.checks.filter((c) => c.status === 'fail' || c.status === 'error').length;
-        progress.event({ suite, kind: 'info', message: `done: ${out.checks.length} checks, ${failed} failing or in error` });
+        progress.event({
+          suite,
+          kind: 'info',
+          message: `done: ${out.checks.length} checks, ${failed} failing or in error`,
+        });
       } catch (e) {
         suiteErrors.push({ suite, message: (e as Error).message ?? String(e) });
         progress.event({ suite, kind: 'warn', message: `crashed: ${(e as Error).message}` });
@@ -160,7 +177,15 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
 
     const today = new Date().toISOString().slice(0, 10);
     const waived = applyCheckWaivers(applyNotApplicable(checks, target.config.notApplicable), kpis.waivers, today);
-    const kpiResults = evaluateKpis({ kpis: kpis.kpis, measurements, checks: waived, ranSuites: ran, waivers: kpis.waivers, today, ...(kpis.lines ? { lines: kpis.lines } : {}) });
+    const kpiResults = evaluateKpis({
+      kpis: kpis.kpis,
+      measurements,
+      checks: waived,
+      ranSuites: ran,
+      waivers: kpis.waivers,
+      today,
+      ...(kpis.lines ? { lines: kpis.lines } : {}),
+    });
     const draft: Report = {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'gonogo', version: VERSION },
@@ -192,11 +217,20 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
     };
     const extra = await applyExtras(draft, kpis, target.config);
     const verdict = decide({
-      checks: waived, kpis: kpiResults, selected: plan.suites, suiteErrors, interrupted: stopReason !== null,
-      regressions: extra.regressions, waivers: kpis.waivers, today, notApplicable: target.config.notApplicable,
+      checks: waived,
+      kpis: kpiResults,
+      selected: plan.suites,
+      suiteErrors,
+      interrupted: stopReason !== null,
+      regressions: extra.regressions,
+      waivers: kpis.waivers,
+      today,
+      notApplicable: target.config.notApplicable,
     });
     const redacted = redactor.value({ ...draft, ...extra.fields, verdict });
-    const report = target.config.report.showEmails ? redacted : { ...redacted, checks: maskEvidenceEmails(redacted.checks) };
+    const report = target.config.report.showEmails
+      ? redacted
+      : { ...redacted, checks: maskEvidenceEmails(redacted.checks) };
     progress.close();
     // The verdict is printed even when the report cannot be written; the write error then makes the exit 2.
     cli.out(renderConsole(report));
@@ -207,7 +241,15 @@ export async function runGonogo(opts: RunOptions, cli: Cli, env: NodeJS.ProcessE
       // Loaded on use: the store's drivers are needed only when a run is recorded.
       const { recordRun } = await import('../history/record.ts');
       // history.file is relative to the config file; a --reference run has none and keeps it in the working folder.
-      cli.out(await recordRun(report, target.config.history, {}, env, opts.reference ? process.cwd() : dirname(resolve(opts.config))));
+      cli.out(
+        await recordRun(
+          report,
+          target.config.history,
+          {},
+          env,
+          opts.reference ? process.cwd() : dirname(resolve(opts.config)),
+        ),
+      );
     }
     return { report, outDir, exitCode: report.verdict.decision === 'GO' ? 0 : 1 };
   } finally {

@@ -23,7 +23,10 @@ export function guardStdio(streams: { stdout: NodeJS.WriteStream; stderr: NodeJS
       if (lost) return;
       lost = `${name}: ${e.code ?? e.message}`;
       process.exitCode = 2;
-      if (!other.destroyed) other.write(`Output error: cannot write to ${name} (${e.code ?? e.message}); what gonogo printed there is incomplete, so it exits 2.\n`);
+      if (!other.destroyed)
+        other.write(
+          `Output error: cannot write to ${name} (${e.code ?? e.message}); what gonogo printed there is incomplete, so it exits 2.\n`,
+        );
     });
   };
   watch(streams.stdout, 'standard output', streams.stderr);

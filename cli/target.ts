@@ -20,10 +20,16 @@ export interface Target {
 export { DEFAULT_KPI_FILE };
 
 /** The team's own platform from gonogo.config.ts, or the bundled reference platform started for this run. */
-export async function resolveTarget(opts: RunOptions, env: NodeJS.ProcessEnv, info: (m: string) => void): Promise<Target> {
+export async function resolveTarget(
+  opts: RunOptions,
+  env: NodeJS.ProcessEnv,
+  info: (m: string) => void,
+): Promise<Target> {
   if (opts.reference) {
     const ref = await startReferenceTarget(opts.flaws, env, opts.dialect);
-    info(`reference platform${ref.info.dialect !== 'marketplace' ? ` (${ref.info.dialect} dialect)` : ''} at ${ref.info.baseUrl}${opts.flaws.length ? ` with flaws ${opts.flaws.join(', ')}` : ''}`);
+    info(
+      `reference platform${ref.info.dialect !== 'marketplace' ? ` (${ref.info.dialect} dialect)` : ''} at ${ref.info.baseUrl}${opts.flaws.length ? ` with flaws ${opts.flaws.join(', ')}` : ''}`,
+    );
     try {
       const { config } = await loadConfigFile(ref.configFile, env, opts.suites);
       return {

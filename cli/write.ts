@@ -48,7 +48,12 @@ async function earlierRunId(outDir: string): Promise<string | null> {
  * a file of the earlier set that this run does not produce (its renderer threw) goes too, so the
  * folder never mixes two runs. A renderer that throws is reported through warn.
  */
-export async function writeReportFiles(outDir: string, report: Report, warn: (m: string) => void, io: WriterIo = defaultIo): Promise<string[]> {
+export async function writeReportFiles(
+  outDir: string,
+  report: Report,
+  warn: (m: string) => void,
+  io: WriterIo = defaultIo,
+): Promise<string[]> {
   const files = new Map<string, string>([['report.json', serializeReport(report)]]);
   for (const [file, render] of Object.entries(fileRenderers)) {
     if (file === 'report.json') continue;
@@ -107,7 +112,10 @@ async function swapIn(outDir: string, staging: string, names: string[]): Promise
     for (const file of placed) await unlink(join(outDir, file)).catch(() => {});
     for (const file of moved) await rename(join(aside, file), join(outDir, file)).catch(() => {});
     const err = e as NodeJS.ErrnoException;
-    throw new ReportWriteError(`could not move the new report into ${outDir} (${err.code && !err.message.startsWith(err.code) ? `${err.code}: ` : ''}${err.message}); the earlier report there was put back`, { cause: e });
+    throw new ReportWriteError(
+      `could not move the new report into ${outDir} (${err.code && !err.message.startsWith(err.code) ? `${err.code}: ` : ''}${err.message}); the earlier report there was put back`,
+      { cause: e },
+    );
   } finally {
     await rm(aside, { recursive: true, force: true });
   }
@@ -125,10 +133,14 @@ export async function lockDownRunDir(dir: string): Promise<string[]> {
     warnings.push(`could not list ${dir} to restrict its files to their owner (${e.code ?? e.message})`);
     return [];
   });
-  for (const e of [{ path: dir, isDir: true }, ...entries.map((x) => ({ path: join(x.parentPath, x.name), isDir: x.isDirectory(), link: x.isSymbolicLink() }))]) {
+  for (const e of [
+    { path: dir, isDir: true },
+    ...entries.map((x) => ({ path: join(x.parentPath, x.name), isDir: x.isDirectory(), link: x.isSymbolicLink() })),
+  ]) {
     if ('link' in e && e.link) continue;
     await chmod(e.path, e.isDir ? 0o700 : REPORT_FILE_MODE).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') warnings.push(`could not restrict ${e.path} to its owner (${err.code ?? err.message})`);
+      if (err.code !== 'ENOENT')
+        warnings.push(`could not restrict ${e.path} to its owner (${err.code ?? err.message})`);
     });
   }
   return warnings;

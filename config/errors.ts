@@ -4,7 +4,11 @@ import { redactUserinfo } from '../core/url.ts';
 /** A problem in a file the user wrote: the CLI prints it as one paragraph and exits 2. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(readonly file: string, readonly issues: string[], options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    readonly issues: string[],
+    options?: { cause?: unknown },
+  ) {
     super(`${file}: ${issues.join('; ')}`, options);
   }
 
@@ -35,7 +39,10 @@ function received(value: unknown): string {
 
 function dotPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+  return path.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    '',
+  );
 }
 
 /** Each zod issue as `dot.path: rule (received: value)`: what to fix and where. */

@@ -9,7 +9,9 @@ export function configLoadTimeoutS(env: NodeJS.ProcessEnv): number {
   if (v === undefined || v === '') return DEFAULT_CONFIG_TIMEOUT_S;
   // Bounded above: past 2^31 ms Node fires a timer at once, so a huge value would fail every config load.
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_CONFIG_TIMEOUT_S) {
-    throw new ConfigError('GONOGO_CONFIG_TIMEOUT_S', [`a whole number of seconds from 1 to ${MAX_CONFIG_TIMEOUT_S} (received: ${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)})`]);
+    throw new ConfigError('GONOGO_CONFIG_TIMEOUT_S', [
+      `a whole number of seconds from 1 to ${MAX_CONFIG_TIMEOUT_S} (received: ${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)})`,
+    ]);
   }
   return Number(v);
 }
@@ -38,9 +40,18 @@ export async function guardedImport(file: string, load: () => Promise<unknown>, 
     const mod = await new Promise<unknown>((resolve, reject) => {
       const fail = (issue: string) => reject(new ConfigError(file, [issue]));
       // Unref'd: the deadline alone must not keep the process alive; beforeExit covers a loop with nothing left.
-      timer = setTimeout(() => fail(`loading the file did not finish within ${timeoutS}s (a top-level await that does not settle?); make the file export its configuration promptly, or raise GONOGO_CONFIG_TIMEOUT_S`), timeoutS * 1000);
+      timer = setTimeout(
+        () =>
+          fail(
+            `loading the file did not finish within ${timeoutS}s (a top-level await that does not settle?); make the file export its configuration promptly, or raise GONOGO_CONFIG_TIMEOUT_S`,
+          ),
+        timeoutS * 1000,
+      );
       timer.unref();
-      onBeforeExit = () => fail('loading the file waits on a top-level await that can never settle (nothing is left that could resolve it); make the file export its configuration');
+      onBeforeExit = () =>
+        fail(
+          'loading the file waits on a top-level await that can never settle (nothing is left that could resolve it); make the file export its configuration',
+        );
       process.once('beforeExit', onBeforeExit);
       load().then(resolve, reject);
     });
@@ -48,7 +59,10 @@ export async function guardedImport(file: string, load: () => Promise<unknown>, 
     return mod;
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    if (exitCall) throw new ConfigError(file, [`the file called ${exitCall.message} while loading; a config file only exports its configuration, it never ends gonogo`]);
+    if (exitCall)
+      throw new ConfigError(file, [
+        `the file called ${exitCall.message} while loading; a config file only exports its configuration, it never ends gonogo`,
+      ]);
     const msg = (e as Error)?.message?.split('\n')[0] ?? String(e);
     throw new ConfigError(file, [`the file could not be loaded: ${msg}`], { cause: e });
   } finally {

@@ -24,7 +24,10 @@ export function movedKeys(schema: z.core.$ZodType): Map<string, string> {
   return found(schema, '').moved;
 }
 
-interface Found { keys: Map<string, ConfigKey>; moved: Map<string, string> }
+interface Found {
+  keys: Map<string, ConfigKey>;
+  moved: Map<string, string>;
+}
 
 function found(schema: z.core.$ZodType, prefix: string): Found {
   const out: Found = { keys: new Map(), moved: new Map() };
@@ -35,7 +38,12 @@ function found(schema: z.core.$ZodType, prefix: string): Found {
 function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'], out: Found): void {
   const def = defOf(schema);
   switch (def.type) {
-    case 'optional': case 'nullable': case 'readonly': case 'nonoptional': case 'catch': case 'prefault':
+    case 'optional':
+    case 'nullable':
+    case 'readonly':
+    case 'nonoptional':
+    case 'catch':
+    case 'prefault':
       return walk(def.innerType as z.core.$ZodType, path, dflt, out);
     case 'default':
       return walk(def.innerType as z.core.$ZodType, path, dflt ?? { value: def.defaultValue }, out);
@@ -71,17 +79,22 @@ function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'],
       }
       break;
   }
-  const max = (def.checks as Array<{ _zod: { def: { check: string; value?: number } } }> | undefined)?.find((c) => c._zod.def.check === 'less_than')?._zod.def.value;
-  if (!out.keys.has(path)) out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}), ...(max !== undefined ? { max } : {}) });
+  const max = (def.checks as Array<{ _zod: { def: { check: string; value?: number } } }> | undefined)?.find(
+    (c) => c._zod.def.check === 'less_than',
+  )?._zod.def.value;
+  if (!out.keys.has(path))
+    out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}), ...(max !== undefined ? { max } : {}) });
 }
 
 /** The keys under a container: its own entry is the container's. */
 function walkChildren(schema: z.core.$ZodType, path: string, out: Found): void {
   const def = defOf(schema);
-  if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type)) return walkChildren(def.innerType as z.core.$ZodType, path, out);
+  if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type))
+    return walkChildren(def.innerType as z.core.$ZodType, path, out);
   if (def.type === 'pipe') return walkChildren(def.in as z.core.$ZodType, path, out);
   if (def.type === 'object') {
-    for (const [k, v] of Object.entries(def.shape as Record<string, z.core.$ZodType>)) walk(v, `${path}.${k}`, undefined, out);
+    for (const [k, v] of Object.entries(def.shape as Record<string, z.core.$ZodType>))
+      walk(v, `${path}.${k}`, undefined, out);
     return;
   }
   if (def.type === 'union') {
@@ -93,7 +106,8 @@ function walkChildren(schema: z.core.$ZodType, path: string, out: Found): void {
 
 function isObjectish(schema: z.core.$ZodType): boolean {
   const def = defOf(schema);
-  if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type)) return isObjectish(def.innerType as z.core.$ZodType);
+  if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type))
+    return isObjectish(def.innerType as z.core.$ZodType);
   if (def.type === 'pipe') return isObjectish(def.in as z.core.$ZodType);
   if (def.type === 'union') return (def.options as z.core.$ZodType[]).some(isObjectish);
   return def.type === 'object';
@@ -105,14 +119,24 @@ function isObjectish(schema: z.core.$ZodType): boolean {
  */
 export function userKeys(schema: z.ZodType, minimal: unknown): ConfigKey[] {
   const parsed = schema.parse(minimal);
-  const at = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined), o);
-  return configKeys(schema).filter((k) => !k.section).map((k) => {
-    // Keys in lists, keys the minimal config itself sets (required ones), keys of a part left out: the schema's own default.
-    const max = k.max !== undefined ? { max: k.max } : {};
-    if (/\[\]|\*/.test(k.path) || at(minimal, k.path) !== undefined) return { path: k.path, ...(k.default && at(minimal, k.path) === undefined ? { default: k.default } : {}), ...max };
-    const value = at(parsed, k.path);
-    return value !== undefined ? { path: k.path, default: { value }, ...max } : k;
-  });
+  const at = (o: unknown, path: string) =>
+    path
+      .split('.')
+      .reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined), o);
+  return configKeys(schema)
+    .filter((k) => !k.section)
+    .map((k) => {
+      // Keys in lists, keys the minimal config itself sets (required ones), keys of a part left out: the schema's own default.
+      const max = k.max !== undefined ? { max: k.max } : {};
+      if (/\[\]|\*/.test(k.path) || at(minimal, k.path) !== undefined)
+        return {
+          path: k.path,
+          ...(k.default && at(minimal, k.path) === undefined ? { default: k.default } : {}),
+          ...max,
+        };
+      const value = at(parsed, k.path);
+      return value !== undefined ? { path: k.path, default: { value }, ...max } : k;
+    });
 }
 
 /** How docs/config.md writes a default: the JSON value in a code span, or for a long one its size. */

@@ -28,17 +28,27 @@ async function openRegular(path: string, { what, maxBytes }: InputFileOptions): 
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      cause: e,
+    });
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new InputError(`the ${what} ${path} is ${kindOf(st)}, not a regular file; gonogo only reads regular files (a pipe or device may never end)`);
-    if (st.size > maxBytes) throw new InputError(`the ${what} ${path} is ${mib(st.size)} (${st.size} bytes); the largest ${what} gonogo reads is ${mib(maxBytes)} (${maxBytes} bytes)`);
+    if (!st.isFile())
+      throw new InputError(
+        `the ${what} ${path} is ${kindOf(st)}, not a regular file; gonogo only reads regular files (a pipe or device may never end)`,
+      );
+    if (st.size > maxBytes)
+      throw new InputError(
+        `the ${what} ${path} is ${mib(st.size)} (${st.size} bytes); the largest ${what} gonogo reads is ${mib(maxBytes)} (${maxBytes} bytes)`,
+      );
     return handle;
   } catch (e) {
     await handle.close();
     if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -67,12 +77,17 @@ export async function readInputBytes(path: string, { what, maxBytes }: InputFile
       if (bytesRead === 0) break;
       chunks.push(buf.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > maxBytes) throw new InputError(`the ${what} ${path} grew past ${mib(maxBytes)} while it was read; the largest ${what} gonogo reads is ${mib(maxBytes)}`);
+      if (total > maxBytes)
+        throw new InputError(
+          `the ${what} ${path} grew past ${mib(maxBytes)} while it was read; the largest ${what} gonogo reads is ${mib(maxBytes)}`,
+        );
     }
     return Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      cause: e,
+    });
   } finally {
     await handle.close();
   }
@@ -89,11 +104,15 @@ function lineAt(bytes: Uint8Array, offset: number): number {
 
 /** Offset of the first byte that breaks UTF-8 (checked by hand: TextDecoder only says that it failed). */
 function firstBadUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
     const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (len === 0) return i;
-    try { strictUtf8.decode(bytes.subarray(i, i + len)); } catch { return i; }
+    try {
+      strictUtf8.decode(bytes.subarray(i, i + len));
+    } catch {
+      return i;
+    }
     i += len;
   }
   return -1;
@@ -104,7 +123,11 @@ function utf16Guess(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | null {
   const n = Math.min(bytes.length, 512) & ~1;
   let even = 0;
   let odd = 0;
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) { if (i % 2) odd++; else even++; }
+  for (let i = 0; i < n; i++)
+    if (bytes[i] === 0) {
+      if (i % 2) odd++;
+      else even++;
+    }
   if (odd > n / 4 && even === 0) return 'UTF-16LE';
   if (even > n / 4 && odd === 0) return 'UTF-16BE';
   return null;
@@ -123,21 +146,30 @@ export function decodeInput(bytes: Uint8Array, path: string, what: string): stri
   }
   if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
     const encoding = a === 0xff ? 'utf-16le' : 'utf-16be';
-    if (bytes.length % 2) throw new InputError(`the ${what} ${path} is ${encoding.toUpperCase()} but has an odd number of bytes: it is truncated`);
+    if (bytes.length % 2)
+      throw new InputError(
+        `the ${what} ${path} is ${encoding.toUpperCase()} but has an odd number of bytes: it is truncated`,
+      );
     // Loaded only for UTF-16 files (CommonJS, a few MB of the harness's memory); Node 20's TextDecoder lacks UTF-16BE without full ICU.
     const iconv = createRequire(import.meta.url)('iconv-lite') as typeof import('iconv-lite');
     return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding, { stripBOM: true });
   }
   const body = a === 0xef && b === 0xbb && c === 0xbf ? bytes.subarray(3) : bytes;
   const guess = utf16Guess(body);
-  if (guess) throw new InputError(`the ${what} ${path} looks like ${guess} without a byte-order mark; ${resave} (or UTF-16 with a BOM)`);
+  if (guess)
+    throw new InputError(
+      `the ${what} ${path} looks like ${guess} without a byte-order mark; ${resave} (or UTF-16 with a BOM)`,
+    );
   const nul = body.indexOf(0);
-  if (nul >= 0) throw new InputError(`the ${what} ${path} contains a NUL byte on line ${lineAt(body, nul)}: it is not a text file`);
+  if (nul >= 0)
+    throw new InputError(`the ${what} ${path} contains a NUL byte on line ${lineAt(body, nul)}: it is not a text file`);
   try {
     return strictUtf8.decode(body);
   } catch {
     const at = firstBadUtf8(body);
-    throw new InputError(`the ${what} ${path} is not valid UTF-8 (byte 0x${(body[at] ?? 0).toString(16).padStart(2, '0')} on line ${lineAt(body, at)}); ${resave}`);
+    throw new InputError(
+      `the ${what} ${path} is not valid UTF-8 (byte 0x${(body[at] ?? 0).toString(16).padStart(2, '0')} on line ${lineAt(body, at)}); ${resave}`,
+    );
   }
 }
 
@@ -162,7 +194,9 @@ export const CA_FILE_MAX_BYTES = 16 * 1024 * 1024;
 export async function readCaFile(path: string): Promise<string> {
   const bytes = await readInputBytes(path, { what: 'CA file', maxBytes: CA_FILE_MAX_BYTES });
   if (!bytes.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new InputError(`the CA file ${path} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"); give the CA bundle in PEM form (a DER file converts with \`openssl x509 -inform der -in FILE -out ca.pem\`)`);
+    throw new InputError(
+      `the CA file ${path} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"); give the CA bundle in PEM form (a DER file converts with \`openssl x509 -inform der -in FILE -out ca.pem\`)`,
+    );
   }
   return decodeInput(bytes, path, 'CA file');
 }

@@ -30,7 +30,8 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PERCENTILE = /^p\(((?:\d+(?:\.\d*)?|\.\d+))\)$/;
 /** Go's strings.TrimSpace on ASCII: k6 trims both sides of the operator and nothing inside them. */
 const trim = (s: string): string => s.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
-const FORM = 'expected AGGREGATION OPERATOR NUMBER with a lower-case aggregation (avg, min, med, max, p(N), rate, count, value) and one of < <= > >= == === !=, e.g. "p(95)<200", "rate<0.001", "avg<=500", "value>=30"';
+const FORM =
+  'expected AGGREGATION OPERATOR NUMBER with a lower-case aggregation (avg, min, med, max, p(N), rate, count, value) and one of < <= > >= == === !=, e.g. "p(95)<200", "rate<0.001", "avg<=500", "value>=30"';
 
 export class ThresholdError extends Error {
   override name = 'ThresholdError';
@@ -39,7 +40,8 @@ export class ThresholdError extends Error {
 /** Parses exactly what k6 parses (k6 would refuse anything else at start), so one string drives both. */
 export function parseThreshold(expr: string): Threshold {
   const operator = OPERATORS.find((o) => expr.includes(o));
-  if (!operator) throw new ThresholdError(`"${expr}" is not a k6 threshold expression: it has no comparison operator; ${FORM}`);
+  if (!operator)
+    throw new ThresholdError(`"${expr}" is not a k6 threshold expression: it has no comparison operator; ${FORM}`);
   const at = expr.indexOf(operator);
   const method = trim(expr.slice(0, at));
   const number = trim(expr.slice(at + operator.length));
@@ -53,18 +55,27 @@ export function parseThreshold(expr: string): Threshold {
   } else if ((METHODS as readonly string[]).includes(method)) {
     aggregation = method as Aggregation;
   } else {
-    throw new ThresholdError(`"${expr}" is not a k6 threshold expression: "${method}" is not an aggregation (k6 reads them case-sensitively, with nothing inside p(...) but the number); ${FORM}`);
+    throw new ThresholdError(
+      `"${expr}" is not a k6 threshold expression: "${method}" is not an aggregation (k6 reads them case-sensitively, with nothing inside p(...) but the number); ${FORM}`,
+    );
   }
-  if (!NUMBER.test(number)) throw new ThresholdError(`"${expr}" is not a k6 threshold expression: "${number}" is not a number; ${FORM}`);
+  if (!NUMBER.test(number))
+    throw new ThresholdError(`"${expr}" is not a k6 threshold expression: "${number}" is not a number; ${FORM}`);
   return { source: trim(expr), aggregation, operator, value: Number(number) };
 }
 
 /** `http_req_duration{name:login}` -> base metric + tags (k6 submetric syntax). */
 export function splitMetric(metric: string): { base: string; tags: Record<string, string> } {
   const m = /^([a-z_][a-z0-9_]*)(?:\{([^}]*)\})?$/i.exec(metric.trim());
-  if (!m) throw new ThresholdError(`"${metric}" is not a metric name (letters, digits, _ and an optional {tag:value} filter)`);
+  if (!m)
+    throw new ThresholdError(
+      `"${metric}" is not a metric name (letters, digits, _ and an optional {tag:value} filter)`,
+    );
   const tags: Record<string, string> = {};
-  for (const pair of (m[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of (m[2] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = pair.indexOf(':');
     if (i <= 0) throw new ThresholdError(`"${metric}": tag filter "${pair}" must look like name:value`);
     tags[pair.slice(0, i).trim()] = pair.slice(i + 1).trim();
@@ -88,12 +99,18 @@ export function validateMetricThreshold(metric: string, t: Threshold): void {
 
 export function holds(t: Threshold, measured: number): boolean {
   switch (t.operator) {
-    case '<': return measured < t.value;
-    case '<=': return measured <= t.value;
-    case '>': return measured > t.value;
-    case '>=': return measured >= t.value;
+    case '<':
+      return measured < t.value;
+    case '<=':
+      return measured <= t.value;
+    case '>':
+      return measured > t.value;
+    case '>=':
+      return measured >= t.value;
     case '==':
-    case '===': return measured === t.value;
-    case '!=': return measured !== t.value;
+    case '===':
+      return measured === t.value;
+    case '!=':
+      return measured !== t.value;
   }
 }

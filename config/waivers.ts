@@ -21,7 +21,8 @@ export function checkWaiverTargets(kpis: KpiFile, opts: { teamSpecs: boolean }):
 export function checkIdProblem(id: string, what: string, opts: { teamSpecs: boolean }): string | null {
   if (catalogueEntry(id)) return null;
   if (id.includes('*')) return `${what} names one check id exactly, not a pattern; list each check it covers`;
-  if (!opts.teamSpecs) return 'no check has this id (the built-in ids are listed in reports/catalogue.ts; team specs from smoke.specsDir can add ids of their own)';
+  if (!opts.teamSpecs)
+    return 'no check has this id (the built-in ids are listed in reports/catalogue.ts; team specs from smoke.specsDir can add ids of their own)';
   if (!CheckId.safeParse(id).success || !Area.safeParse(areaOf(id)).success) {
     return `neither a built-in check nor a possible team spec id; team spec ids are area.name with a known area (${areas.join(', ')})`;
   }

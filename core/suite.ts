@@ -42,7 +42,10 @@ export interface SuiteContext {
   /** Present when gonogo started the bundled reference app for this run. */
   reference?: ReferenceInfo;
   load: {
-    vus: number; duration: string; engine: 'k6' | 'autocannon' | 'auto'; shards?: number;
+    vus: number;
+    duration: string;
+    engine: 'k6' | 'autocannon' | 'auto';
+    shards?: number;
     /** `run --from-merged`: the merged output of a distributed run, judged instead of running the load here. */
     merged?: { path: string; result: LoadResult };
   };

@@ -22,8 +22,10 @@ export function targetUrlProblem(raw: string, o: { page?: boolean } = {}): strin
     return 'no query string or fragment: routes are joined under the base URL, so a "?..." or "#..." here would be dropped or land in the middle of every URL; put query parameters in the routes themselves';
   }
   // WHATWG URL parsing reads "http:///host" and "http:/host" as host "host": a slash too many or too few is a typo, not a host.
-  if (!/^https?:\/\/[^/]/i.test(raw.trim())) return `exactly two slashes after "${u.protocol}" and then the host, such as ${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  if (u.port === '0') return 'port 0 is not a port a server listens on; give the real port or leave it out for the scheme default';
+  if (!/^https?:\/\/[^/]/i.test(raw.trim()))
+    return `exactly two slashes after "${u.protocol}" and then the host, such as ${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  if (u.port === '0')
+    return 'port 0 is not a port a server listens on; give the real port or leave it out for the scheme default';
   return null;
 }
 
@@ -57,6 +59,9 @@ export function targetKey(baseUrl: string): string {
     const u = new URL(baseUrl.trim());
     return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}`;
   } catch {
-    return redactUserinfo(baseUrl.trim()).replace(/^([a-z][a-z0-9+.-]*:\/\/)\[redacted\]@/i, '$1').replace(/\/+$/, '').toLowerCase();
+    return redactUserinfo(baseUrl.trim())
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/)\[redacted\]@/i, '$1')
+      .replace(/\/+$/, '')
+      .toLowerCase();
   }
 }

@@ -4,7 +4,11 @@ import { skipKind } from '../reports/skip.ts';
 import type { RunChecksTable, RunKpisTable, RunsTable } from './tables.ts';
 
 /** Where a run came from, beside what the report itself says. */
-export interface RunIdentity { project: string; branch: string; commit: string | null }
+export interface RunIdentity {
+  project: string;
+  branch: string;
+  commit: string | null;
+}
 
 const BAD = new Set(['fail', 'error']);
 
@@ -16,7 +20,12 @@ function suiteMs(report: Report, suite: SuiteName): number | null {
 }
 
 /** The indexed columns of one run, taken from its report; `text` is the report as stored. */
-export function rowsOf(report: Report, who: RunIdentity, text: string, recordedAt: Date): { run: RunsTable; kpis: RunKpisTable[]; checks: RunChecksTable[] } {
+export function rowsOf(
+  report: Report,
+  who: RunIdentity,
+  text: string,
+  recordedAt: Date,
+): { run: RunsTable; kpis: RunKpisTable[]; checks: RunChecksTable[] } {
   const load = report.load;
   const run: RunsTable = {
     id: report.run.id,
@@ -47,8 +56,20 @@ export function rowsOf(report: Report, who: RunIdentity, text: string, recordedA
     target_key: targetKey(report.run.target.baseUrl),
     reference: report.run.provenance.reference ? 1 : 0,
   };
-  const kpis = uniqueBy(report.kpis, (k) => k.id).map((k) => ({ run_id: run.id, kpi_id: k.id, value: finite(k.measured), status: k.status, threshold: k.threshold }));
-  const checks = uniqueBy(report.checks, (c) => c.id).map((c) => ({ run_id: run.id, check_id: c.id, status: c.status, level: c.level, skip_kind: c.status === 'skip' ? skipKind(c) : null }));
+  const kpis = uniqueBy(report.kpis, (k) => k.id).map((k) => ({
+    run_id: run.id,
+    kpi_id: k.id,
+    value: finite(k.measured),
+    status: k.status,
+    threshold: k.threshold,
+  }));
+  const checks = uniqueBy(report.checks, (c) => c.id).map((c) => ({
+    run_id: run.id,
+    check_id: c.id,
+    status: c.status,
+    level: c.level,
+    skip_kind: c.status === 'skip' ? skipKind(c) : null,
+  }));
   return { run, kpis, checks };
 }
 

@@ -11,7 +11,8 @@ import type { Migration } from 'kysely/migration';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-runs': {
     async up(db: Kysely<unknown>) {
-      await db.schema.createTable('runs')
+      await db.schema
+        .createTable('runs')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('project', 'text', (c) => c.notNull())
         .addColumn('branch', 'text', (c) => c.notNull())
@@ -38,10 +39,15 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('report_bytes', 'integer', (c) => c.notNull())
         .execute();
       // What the dashboard and `history trend` ask for: one branch's runs in time order.
-      await db.schema.createIndex('runs_branch_started').on('runs').columns(['project', 'branch', 'started_at']).execute();
+      await db.schema
+        .createIndex('runs_branch_started')
+        .on('runs')
+        .columns(['project', 'branch', 'started_at'])
+        .execute();
       await db.schema.createIndex('runs_started').on('runs').column('started_at').execute();
       await db.schema.createIndex('runs_label').on('runs').column('label').execute();
-      await db.schema.createTable('run_kpis')
+      await db.schema
+        .createTable('run_kpis')
         .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
         .addColumn('kpi_id', 'text', (c) => c.notNull())
         .addColumn('value', 'double precision')
@@ -50,7 +56,8 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('run_kpis_pk', ['run_id', 'kpi_id'])
         .execute();
       await db.schema.createIndex('run_kpis_kpi').on('run_kpis').columns(['kpi_id', 'status']).execute();
-      await db.schema.createTable('run_checks')
+      await db.schema
+        .createTable('run_checks')
         .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
         .addColumn('check_id', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
@@ -63,7 +70,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-tokens': {
     async up(db: Kysely<unknown>) {
       // Upload tokens, one per project, kept as the SHA-256 of a random 32-byte token (history/tokens.ts says why not scrypt).
-      await db.schema.createTable('tokens')
+      await db.schema
+        .createTable('tokens')
         .addColumn('project', 'text', (c) => c.primaryKey())
         .addColumn('token_sha256', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'text', (c) => c.notNull())
@@ -79,13 +87,25 @@ export const MIGRATIONS: Record<string, Migration> = {
       // Runs stored before this step get the columns from their own reports, a page at a time.
       let after = '';
       for (;;) {
-        const page = (await sql<{ id: string; report: string }>`select id, report from runs where id > ${after} order by id limit 200`.execute(db)).rows;
+        const page = (
+          await sql<{
+            id: string;
+            report: string;
+          }>`select id, report from runs where id > ${after} order by id limit 200`.execute(db)
+        ).rows;
         if (!page.length) break;
         for (const row of page) {
-          const r = JSON.parse(row.report) as { run: { target: { baseUrl: string }; provenance: { reference?: unknown } }; checks: CheckResult[] };
-          await sql`update runs set target_key = ${targetKey(r.run.target.baseUrl)}, reference = ${r.run.provenance.reference ? 1 : 0} where id = ${row.id}`.execute(db);
+          const r = JSON.parse(row.report) as {
+            run: { target: { baseUrl: string }; provenance: { reference?: unknown } };
+            checks: CheckResult[];
+          };
+          await sql`update runs set target_key = ${targetKey(r.run.target.baseUrl)}, reference = ${r.run.provenance.reference ? 1 : 0} where id = ${row.id}`.execute(
+            db,
+          );
           for (const c of r.checks.filter((x) => x.status === 'skip')) {
-            await sql`update run_checks set skip_kind = ${skipKind(c)} where run_id = ${row.id} and check_id = ${c.id}`.execute(db);
+            await sql`update run_checks set skip_kind = ${skipKind(c)} where run_id = ${row.id} and check_id = ${c.id}`.execute(
+              db,
+            );
           }
         }
         after = page.at(-1)!.id;

@@ -5,7 +5,13 @@ import { storeLocation } from './location.ts';
 import { HistoryStore } from './store.ts';
 
 /** Records one finished run (`gonogo run --record`) and says where, in one line. */
-export async function recordRun(report: Report, history: HistoryConfig, flags: IdentityFlags, env: NodeJS.ProcessEnv, baseDir: string): Promise<string> {
+export async function recordRun(
+  report: Report,
+  history: HistoryConfig,
+  flags: IdentityFlags,
+  env: NodeJS.ProcessEnv,
+  baseDir: string,
+): Promise<string> {
   const store = await HistoryStore.open(storeLocation(history, env, undefined, baseDir));
   try {
     const who = await resolveIdentity(flags, history.project, env, process.cwd());

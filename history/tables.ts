@@ -33,9 +33,25 @@ export interface RunsTable {
   reference: number | null;
 }
 
-export interface RunKpisTable { run_id: string; kpi_id: string; value: number | null; status: string; threshold: string }
-export interface RunChecksTable { run_id: string; check_id: string; status: string; level: string; skip_kind: string | null }
-export interface TokensTable { project: string; token_sha256: string; created_at: string }
+export interface RunKpisTable {
+  run_id: string;
+  kpi_id: string;
+  value: number | null;
+  status: string;
+  threshold: string;
+}
+export interface RunChecksTable {
+  run_id: string;
+  check_id: string;
+  status: string;
+  level: string;
+  skip_kind: string | null;
+}
+export interface TokensTable {
+  project: string;
+  token_sha256: string;
+  created_at: string;
+}
 
 export interface HistoryDb {
   runs: RunsTable;

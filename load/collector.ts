@@ -1,19 +1,46 @@
-import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, recordMs, summarize, type Histogram } from './histogram.ts';
+import {
+  decodeHistogram,
+  encodeHistogram,
+  newHistogram,
+  percentileMs,
+  recordMs,
+  summarize,
+  type Histogram,
+} from './histogram.ts';
 import type { LoadResult } from '../reports/schema.ts';
 import { StatusTally, type StatusDump } from './status.ts';
 
 /** One engine's raw tallies, serializable so worker threads and shards can hand them over. */
 export interface CollectorDump {
   histogram: string;
-  endpoints: { name: string; method: string; requests: number; errors: number; histogram: string; statuses: StatusDump }[];
+  endpoints: {
+    name: string;
+    method: string;
+    requests: number;
+    errors: number;
+    histogram: string;
+    statuses: StatusDump;
+  }[];
   seconds: { t: number; requests: number; errors: number; histogram: string }[];
   checks: { passes: number; fails: number };
   iterations: number;
 }
 
-interface Endpoint { name: string; method: string; requests: number; errors: number; hist: Histogram; statuses: StatusTally }
+interface Endpoint {
+  name: string;
+  method: string;
+  requests: number;
+  errors: number;
+  hist: Histogram;
+  statuses: StatusTally;
+}
 /** A past second keeps its histogram encoded (about 100 bytes instead of 10 KB), so a long run's memory stays flat. */
-interface Second { requests: number; errors: number; hist: Histogram | null; packed: string | null }
+interface Second {
+  requests: number;
+  errors: number;
+  hist: Histogram | null;
+  packed: string | null;
+}
 
 /** Seconds this far behind the newest sample are packed; samples can still arrive that late (k6 flushes in batches). */
 const PACK_AFTER_S = 3;
@@ -24,7 +51,10 @@ function peek(s: Second): Histogram {
 }
 
 function histOf(s: Second): Histogram {
-  if (!s.hist) { s.hist = decodeHistogram(s.packed!); s.packed = null; }
+  if (!s.hist) {
+    s.hist = decodeHistogram(s.packed!);
+    s.packed = null;
+  }
   return s.hist;
 }
 
@@ -46,7 +76,11 @@ export class LoadCollector {
   private endpoint(name: string, method: string): Endpoint {
     const key = `${method} ${name}`;
     let e = this.endpoints.get(key);
-    if (!e) this.endpoints.set(key, (e = { name, method, requests: 0, errors: 0, hist: newHistogram(), statuses: new StatusTally() }));
+    if (!e)
+      this.endpoints.set(
+        key,
+        (e = { name, method, requests: 0, errors: 0, hist: newHistogram(), statuses: new StatusTally() }),
+      );
     return e;
   }
 
@@ -81,8 +115,14 @@ export class LoadCollector {
     recordMs(e.hist, latencyMs);
     recordMs(s.hist, latencyMs);
     e.statuses.add(status);
-    e.requests += 1; s.requests += 1; this.requests += 1;
-    if (failed) { e.errors += 1; s.errors += 1; this.errors += 1; }
+    e.requests += 1;
+    s.requests += 1;
+    this.requests += 1;
+    if (failed) {
+      e.errors += 1;
+      s.errors += 1;
+      this.errors += 1;
+    }
   }
 
   /** Seconds holding a live (unpacked) histogram: bounded, however long the run. */
@@ -91,7 +131,8 @@ export class LoadCollector {
   }
 
   check(ok: boolean): void {
-    if (ok) this.checks.passes += 1; else this.checks.fails += 1;
+    if (ok) this.checks.passes += 1;
+    else this.checks.fails += 1;
   }
 
   /** The latest complete second, for live progress. */
@@ -105,8 +146,20 @@ export class LoadCollector {
   dump(): CollectorDump {
     return {
       histogram: encodeHistogram(this.all),
-      endpoints: [...this.endpoints.values()].map((e) => ({ name: e.name, method: e.method, requests: e.requests, errors: e.errors, histogram: encodeHistogram(e.hist), statuses: e.statuses.dump() })),
-      seconds: [...this.seconds.entries()].map(([t, s]) => ({ t, requests: s.requests, errors: s.errors, histogram: s.packed ?? encodeHistogram(s.hist!) })),
+      endpoints: [...this.endpoints.values()].map((e) => ({
+        name: e.name,
+        method: e.method,
+        requests: e.requests,
+        errors: e.errors,
+        histogram: encodeHistogram(e.hist),
+        statuses: e.statuses.dump(),
+      })),
+      seconds: [...this.seconds.entries()].map(([t, s]) => ({
+        t,
+        requests: s.requests,
+        errors: s.errors,
+        histogram: s.packed ?? encodeHistogram(s.hist!),
+      })),
       checks: { ...this.checks },
       iterations: this.iterations,
     };
@@ -117,21 +170,36 @@ export class LoadCollector {
     this.all.add(decodeHistogram(d.histogram));
     for (const e of d.endpoints) {
       const mine = this.endpoint(e.name, e.method);
-      mine.requests += e.requests; mine.errors += e.errors; mine.hist.add(decodeHistogram(e.histogram)); mine.statuses.absorb(e.statuses);
-      this.requests += e.requests; this.errors += e.errors;
+      mine.requests += e.requests;
+      mine.errors += e.errors;
+      mine.hist.add(decodeHistogram(e.histogram));
+      mine.statuses.absorb(e.statuses);
+      this.requests += e.requests;
+      this.errors += e.errors;
     }
     for (const s of d.seconds) {
       const mine = this.second(s.t);
-      mine.requests += s.requests; mine.errors += s.errors; mine.hist.add(decodeHistogram(s.histogram));
+      mine.requests += s.requests;
+      mine.errors += s.errors;
+      mine.hist.add(decodeHistogram(s.histogram));
     }
-    this.checks.passes += d.checks.passes; this.checks.fails += d.checks.fails;
+    this.checks.passes += d.checks.passes;
+    this.checks.fails += d.checks.fails;
     this.iterations += d.iterations;
   }
 
-  toResult(meta: { engine: string; vus: number; durationS: number; availability?: LoadResult['availability']; shards?: number }): LoadResult {
+  toResult(meta: {
+    engine: string;
+    vus: number;
+    durationS: number;
+    availability?: LoadResult['availability'];
+    shards?: number;
+  }): LoadResult {
     const durationS = meta.durationS > 0 ? meta.durationS : 1;
     // A trailing partial second would show a false dip in throughput.
-    const timeline = [...this.seconds.entries()].filter(([t]) => t < Math.max(1, Math.floor(durationS))).sort((a, b) => a[0] - b[0])
+    const timeline = [...this.seconds.entries()]
+      .filter(([t]) => t < Math.max(1, Math.floor(durationS)))
+      .sort((a, b) => a[0] - b[0])
       .map(([t, s]) => ({ t, rps: s.requests, p95: percentileMs(peek(s), 95), errors: s.errors }));
     return {
       engine: meta.engine,
@@ -143,9 +211,17 @@ export class LoadCollector {
       errors: this.errors,
       latencyMs: summarize(this.all),
       histogram: encodeHistogram(this.all),
-      endpoints: [...this.endpoints.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({
-        name: e.name, method: e.method, requests: e.requests, errors: e.errors, latencyMs: summarize(e.hist), histogram: encodeHistogram(e.hist), ...e.statuses.fields(),
-      })),
+      endpoints: [...this.endpoints.values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((e) => ({
+          name: e.name,
+          method: e.method,
+          requests: e.requests,
+          errors: e.errors,
+          latencyMs: summarize(e.hist),
+          histogram: encodeHistogram(e.hist),
+          ...e.statuses.fields(),
+        })),
       timeline,
       checks: { ...this.checks },
       iterations: this.iterations,

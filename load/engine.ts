@@ -4,7 +4,11 @@ import type { LoadPlan } from './plan.ts';
 /** Why an engine run did not yield a full result: the report shows it as evidence of an `error`. */
 export class EngineError extends Error {
   override name = 'EngineError';
-  constructor(message: string, readonly details: { exitCode?: number | null; stderr?: string; partial?: LoadResult } = {}, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly details: { exitCode?: number | null; stderr?: string; partial?: LoadResult } = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

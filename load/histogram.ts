@@ -5,7 +5,12 @@ export type { Histogram };
 
 /** Latencies are recorded in whole microseconds, 3 significant digits (0.1%), auto-resizing past 60 s. */
 export function newHistogram(digits: 2 | 3 = 3): Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: digits, autoResize: true });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: digits,
+    autoResize: true,
+  });
 }
 
 export function recordMs(h: Histogram, ms: number): void {
@@ -21,7 +26,14 @@ export function decodeHistogram(base64: string): Histogram {
   return hdr.decodeFromCompressedBase64(base64, 32, false);
 }
 
-export interface LatencySummaryMs { mean: number; p50: number; p90: number; p95: number; p99: number; max: number }
+export interface LatencySummaryMs {
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 

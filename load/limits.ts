@@ -26,13 +26,15 @@ export function parseLoadDuration(d: string, flag = '--duration'): number {
     throw new UsageError(`${flag}: "${d}" is not a k6 duration (e.g. 30s, 5m, 1m30s)`);
   }
   if (!(s > 0)) throw new UsageError(`${flag}: "${d}" is no time at all; a load run needs a duration above zero`);
-  if (s > LOAD_LIMITS.maxDurationS) throw new UsageError(`${flag}: "${d}" is longer than the maximum of 24h (${LOAD_LIMITS.maxDurationS}s)`);
+  if (s > LOAD_LIMITS.maxDurationS)
+    throw new UsageError(`${flag}: "${d}" is longer than the maximum of 24h (${LOAD_LIMITS.maxDurationS}s)`);
   return s;
 }
 
 /** A count given on the command line: plain decimal digits only (no 1e3, 0x10, spaces or signs), from 1 to max. */
 export function parseCount(v: string, flag: string, max: number): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`${flag}: "${v}" is not a whole number written in decimal digits (e.g. 50)`);
+  if (!/^\d+$/.test(v))
+    throw new UsageError(`${flag}: "${v}" is not a whole number written in decimal digits (e.g. 50)`);
   const n = Number(v);
   if (n < 1) throw new UsageError(`${flag}: "${v}" must be at least 1`);
   if (n > max) throw new UsageError(`${flag}: "${v}" is above the maximum of ${max}`);

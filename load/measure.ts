@@ -20,19 +20,30 @@ function trendValue(h: Histogram, agg: string): number | undefined {
  * Whether n observations back a rate claim. Zero bad events in n supports "bad rate < 3/n" at 95%
  * confidence (rule of three); anything short of that is stated, not silently accepted.
  */
-export function sampleNote(kind: 'bad' | 'good', bad: number, n: number, thresholds: Threshold[], what: string): string {
+export function sampleNote(
+  kind: 'bad' | 'good',
+  bad: number,
+  n: number,
+  thresholds: Threshold[],
+  what: string,
+): string {
   if (n === 0) return `no ${what} observed: nothing supports the claim`;
   const limit = thresholds.map((t) => (kind === 'bad' ? t.value : 1 - t.value)).reduce((a, b) => Math.min(a, b), 1);
   const bound = 3 / n;
-  if (bad > 0) return `${bad} of ${n} ${what} ${kind === 'bad' ? 'failed' : 'did not hold'} (${((bad / n) * 100).toPrecision(3)}%)`;
+  if (bad > 0)
+    return `${bad} of ${n} ${what} ${kind === 'bad' ? 'failed' : 'did not hold'} (${((bad / n) * 100).toPrecision(3)}%)`;
   return bound <= limit
     ? `0 of ${n} ${what} failed: supports a rate below ${bound.toPrecision(2)} at 95% confidence (rule of three), within the KPI`
     : `0 of ${n} ${what} failed, but ${n} is too few to support the KPI at 95% confidence (needs at least ${Math.ceil(3 / limit)})`;
 }
 
-function histogramFor(result: LoadResult, tags: Record<string, string>): { h: Histogram; requests: number; errors: number } | null {
+function histogramFor(
+  result: LoadResult,
+  tags: Record<string, string>,
+): { h: Histogram; requests: number; errors: number } | null {
   const keys = Object.keys(tags);
-  if (keys.length === 0) return { h: decodeHistogram(result.histogram), requests: result.requests, errors: result.errors };
+  if (keys.length === 0)
+    return { h: decodeHistogram(result.histogram), requests: result.requests, errors: result.errors };
   if (keys.length === 1 && keys[0] === 'name') {
     const eps = result.endpoints.filter((e) => e.name === tags.name && e.histogram);
     if (eps.length === 0) return null;
@@ -60,15 +71,27 @@ export function measurementsFor(result: LoadResult, kpis: readonly KpiDef[]): Me
       if (a && a.polls > 0) {
         values.rate = a.ok / a.polls;
         m.samples = a.polls;
-        const why = a.failed && a.ok < a.polls
-          ? ` (${[['status', 'a non-2xx status'], ['timeout', 'no answer within load.health.timeoutMs'], ['network', 'a network error']].filter(([k]) => a.failed![k as keyof typeof a.failed]! > 0).map(([k, w]) => `${a.failed![k as keyof typeof a.failed]} ${w}`).join(', ')})`
-          : '';
+        const why =
+          a.failed && a.ok < a.polls
+            ? ` (${[
+                ['status', 'a non-2xx status'],
+                ['timeout', 'no answer within load.health.timeoutMs'],
+                ['network', 'a network error'],
+              ]
+                .filter(([k]) => a.failed![k as keyof typeof a.failed]! > 0)
+                .map(([k, w]) => `${a.failed![k as keyof typeof a.failed]} ${w}`)
+                .join(', ')})`
+            : '';
         m.note = `${sampleNote('good', a.polls - a.ok, a.polls, thresholds, 'health polls')}${why}; availability during this run only, one run cannot prove uptime`;
       } else m.note = 'the health route was not polled';
     } else if (base === 'checks' && Object.keys(tags).length === 0) {
       const c = result.checks;
       const n = c ? c.passes + c.fails : 0;
-      if (c && n > 0) { values.rate = c.passes / n; m.samples = n; m.note = sampleNote('good', c.fails, n, thresholds, 'checks'); }
+      if (c && n > 0) {
+        values.rate = c.passes / n;
+        m.samples = n;
+        m.note = sampleNote('good', c.fails, n, thresholds, 'checks');
+      }
     } else if (base === 'iterations') {
       if (result.iterations !== undefined) values.count = result.iterations;
     } else {

@@ -24,10 +24,16 @@ export async function readDistinctShards(paths: readonly string[], out: string):
   for (const p of paths) {
     const id = await identity(p);
     const first = files.get(id);
-    if (first !== undefined) throw new UsageError(`the shard ${p} is named twice${first === p ? '' : ` (also as ${first})`}; merging a shard twice would double its counts`);
+    if (first !== undefined)
+      throw new UsageError(
+        `the shard ${p} is named twice${first === p ? '' : ` (also as ${first})`}; merging a shard twice would double its counts`,
+      );
     files.set(id, p);
   }
-  if (files.has(await identity(out))) throw new UsageError(`--out ${out} is one of the shards being merged; writing the result there would overwrite an input`);
+  if (files.has(await identity(out)))
+    throw new UsageError(
+      `--out ${out} is one of the shards being merged; writing the result there would overwrite an input`,
+    );
   const parts: LoadResult[] = [];
   const contents = new Map<string, string>();
   for (const p of paths) {
@@ -35,7 +41,10 @@ export async function readDistinctShards(paths: readonly string[], out: string):
     // Two runners never record byte-identical histograms and timelines; identical results are one shard copied.
     const digest = createHash('sha256').update(JSON.stringify(part)).digest('hex');
     const same = contents.get(digest);
-    if (same !== undefined && part.requests > 0) throw new UsageError(`${p} and ${same} hold the same load result (one shard copied?); merging it twice would double its counts`);
+    if (same !== undefined && part.requests > 0)
+      throw new UsageError(
+        `${p} and ${same} hold the same load result (one shard copied?); merging it twice would double its counts`,
+      );
     contents.set(digest, p);
     parts.push(part);
   }

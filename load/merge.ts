@@ -16,13 +16,33 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
   const all = newHistogram();
   for (const p of parts) all.add(decodeHistogram(p.histogram));
   // statuses: null once a shard's endpoint has no breakdown (an older report): a partial sum would mislead.
-  const endpoints = new Map<string, { name: string; method: string; requests: number; errors: number; hist: ReturnType<typeof newHistogram>; statuses: StatusTally | null }>();
+  const endpoints = new Map<
+    string,
+    {
+      name: string;
+      method: string;
+      requests: number;
+      errors: number;
+      hist: ReturnType<typeof newHistogram>;
+      statuses: StatusTally | null;
+    }
+  >();
   for (const p of parts) {
     for (const e of p.endpoints) {
-      if (!e.histogram) throw new InputError(`endpoint "${e.name}" of a shard carries no histogram; it cannot be merged exactly`);
+      if (!e.histogram)
+        throw new InputError(`endpoint "${e.name}" of a shard carries no histogram; it cannot be merged exactly`);
       const key = `${e.method} ${e.name}`;
-      const m = endpoints.get(key) ?? { name: e.name, method: e.method, requests: 0, errors: 0, hist: newHistogram(), statuses: new StatusTally() };
-      m.requests += e.requests; m.errors += e.errors; m.hist.add(decodeHistogram(e.histogram));
+      const m = endpoints.get(key) ?? {
+        name: e.name,
+        method: e.method,
+        requests: 0,
+        errors: 0,
+        hist: newHistogram(),
+        statuses: new StatusTally(),
+      };
+      m.requests += e.requests;
+      m.errors += e.errors;
+      m.hist.add(decodeHistogram(e.histogram));
       const theirs = StatusTally.fromEndpoint(e);
       if (theirs && m.statuses) m.statuses.absorb(theirs.dump());
       else m.statuses = null;
@@ -53,20 +73,39 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
     errors,
     latencyMs: summarize(all),
     histogram: encodeHistogram(all),
-    endpoints: [...endpoints.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({
-      name: e.name, method: e.method, requests: e.requests, errors: e.errors, latencyMs: summarize(e.hist), histogram: encodeHistogram(e.hist),
-      ...(e.statuses ? e.statuses.fields() : {}),
-    })),
+    endpoints: [...endpoints.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => ({
+        name: e.name,
+        method: e.method,
+        requests: e.requests,
+        errors: e.errors,
+        latencyMs: summarize(e.hist),
+        histogram: encodeHistogram(e.hist),
+        ...(e.statuses ? e.statuses.fields() : {}),
+      })),
     timeline: [...seconds.entries()].sort((a, b) => a[0] - b[0]).map(([t, s]) => ({ t, ...s })),
     checks: { passes: sum((p) => p.checks?.passes), fails: sum((p) => p.checks?.fails) },
     iterations: sum((p) => p.iterations),
     // Every shard polls the same health route: the availability KPI uses the pooled polls.
-    ...(avail.length > 0 ? { availability: {
-      polls: sum((p) => p.availability?.polls), ok: sum((p) => p.availability?.ok), url: avail[0]!.availability!.url,
-      ...(avail.every((p) => p.availability!.failed) ? { failed: {
-        status: sum((p) => p.availability?.failed?.status), timeout: sum((p) => p.availability?.failed?.timeout), network: sum((p) => p.availability?.failed?.network),
-      } } : {}),
-    } } : {}),
+    ...(avail.length > 0
+      ? {
+          availability: {
+            polls: sum((p) => p.availability?.polls),
+            ok: sum((p) => p.availability?.ok),
+            url: avail[0]!.availability!.url,
+            ...(avail.every((p) => p.availability!.failed)
+              ? {
+                  failed: {
+                    status: sum((p) => p.availability?.failed?.status),
+                    timeout: sum((p) => p.availability?.failed?.timeout),
+                    network: sum((p) => p.availability?.failed?.network),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
     shards: sum((p) => p.shards ?? 1),
     ...mergedAccounts(parts),
   });
@@ -75,7 +114,8 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
 /** Shards of one run share one pool: kept when every shard reports the same, dropped when they disagree. */
 function mergedAccounts(parts: readonly LoadResult[]): Pick<LoadResult, 'accounts'> {
   const first = parts[0]!.accounts;
-  if (!first || !parts.every((p) => p.accounts && p.accounts.source === first.source && p.accounts.size === first.size)) return {};
+  if (!first || !parts.every((p) => p.accounts && p.accounts.source === first.source && p.accounts.size === first.size))
+    return {};
   return { accounts: first };
 }
 
@@ -89,7 +129,10 @@ async function fileHead(path: string): Promise<string> {
     const buf = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     // A UTF-8 byte-order mark is skipped, as readInputText does.
-    return buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    return buf
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
   } finally {
     await handle.close();
   }
@@ -110,7 +153,13 @@ export async function readShard(path: string, vus = 1): Promise<LoadResult> {
     }
     const candidate = (data as { load?: unknown })?.load ?? data;
     const parsed = LoadResult.safeParse(candidate);
-    if (!parsed.success) throw new InputError(`${path} is not a gonogo load result: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InputError(
+        `${path} is not a gonogo load result: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`)
+          .join('; ')}`,
+      );
     try {
       decodeHistogram(parsed.data.histogram);
     } catch (e) {
@@ -122,12 +171,23 @@ export async function readShard(path: string, vus = 1): Promise<LoadResult> {
     const start = await firstSampleTime(openK6JsonFile(path));
     const collector = new LoadCollector(start ?? Number.NaN);
     const { parsed, bad, firstBadLine, cutOff, maxVus } = await streamK6Json(openK6JsonFile(path), collector);
-    if (parsed === 0) throw new InputError(`${path} holds no k6 http_req_duration samples${bad ? ` (${bad} unreadable lines)` : ''}`);
+    if (parsed === 0)
+      throw new InputError(`${path} holds no k6 http_req_duration samples${bad ? ` (${bad} unreadable lines)` : ''}`);
     // A shard that lost samples would undercount the merged load without a trace: refused, not merged in part.
-    if (cutOff) throw new InputError(`${path} ends in the middle of a record (no newline after its last line): a copy taken while k6 was still writing, or a k6 that was killed? Merge the complete file`);
-    if (bad) throw new InputError(`${path}: ${bad} k6 record${bad === 1 ? ' is' : 's are'} not valid JSON (the first on line ${firstBadLine}); a shard with lost samples would undercount the load`);
+    if (cutOff)
+      throw new InputError(
+        `${path} ends in the middle of a record (no newline after its last line): a copy taken while k6 was still writing, or a k6 that was killed? Merge the complete file`,
+      );
+    if (bad)
+      throw new InputError(
+        `${path}: ${bad} k6 record${bad === 1 ? ' is' : 's are'} not valid JSON (the first on line ${firstBadLine}); a shard with lost samples would undercount the load`,
+      );
     const times = [...collector.seconds.keys()];
-    return collector.toResult({ engine: 'k6', vus: maxVus > 0 ? maxVus : vus, durationS: times.length ? Math.max(...times) + 1 : 0 });
+    return collector.toResult({
+      engine: 'k6',
+      vus: maxVus > 0 ? maxVus : vus,
+      durationS: times.length ? Math.max(...times) + 1 : 0,
+    });
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`cannot read k6 output ${path}: ${(e as Error).message}`, { cause: e });

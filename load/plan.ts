@@ -38,7 +38,14 @@ export interface LoadPlan {
   onTick?: (tick: LoadTick) => void;
 }
 
-export interface LoadTick { elapsedS: number; remainingS: number; rps: number; p95: number; errors: number; requests: number }
+export interface LoadTick {
+  elapsedS: number;
+  remainingS: number;
+  rps: number;
+  p95: number;
+  errors: number;
+  requests: number;
+}
 
 export { durationToS } from './limits.ts';
 
@@ -55,7 +62,15 @@ export function thresholdsFromKpis(kpis: readonly { kind: string }[]): Record<st
 }
 
 export function defaultJourneys(): PlanJourney[] {
-  return [{ name: 'get', weight: 1, steps: [{ name: 'get', method: 'GET', path: '/', form: false, headers: {}, expect: [200], capture: {}, once: false }] }];
+  return [
+    {
+      name: 'get',
+      weight: 1,
+      steps: [
+        { name: 'get', method: 'GET', path: '/', form: false, headers: {}, expect: [200], capture: {}, once: false },
+      ],
+    },
+  ];
 }
 
 export interface PlanInput {
@@ -75,10 +90,14 @@ export function buildPlan(i: PlanInput): LoadPlan {
   // Journeys join their paths under it (scenarios/journeys.ts, the autocannon worker) exactly as routeUrl does.
   const baseUrl = normalizeBaseUrl(i.baseUrl);
   // The last guard for profiles that did not come through the CLI flags (the KPI file, code).
-  if (!Number.isInteger(i.vus) || i.vus < 1 || i.vus > LOAD_LIMITS.maxVus) throw new UsageError(`--vus must be a whole number from 1 to ${LOAD_LIMITS.maxVus} (received: ${i.vus})`);
+  if (!Number.isInteger(i.vus) || i.vus < 1 || i.vus > LOAD_LIMITS.maxVus)
+    throw new UsageError(`--vus must be a whole number from 1 to ${LOAD_LIMITS.maxVus} (received: ${i.vus})`);
   const durationS = parseLoadDuration(i.duration);
   const shards = i.shards ?? 1;
-  if (!Number.isInteger(shards) || shards < 1 || shards > Math.min(i.vus, LOAD_LIMITS.maxShards)) throw new UsageError(`--shards must be between 1 and the number of VUs (${i.vus}), at most ${LOAD_LIMITS.maxShards}; received ${shards}`);
+  if (!Number.isInteger(shards) || shards < 1 || shards > Math.min(i.vus, LOAD_LIMITS.maxShards))
+    throw new UsageError(
+      `--shards must be between 1 and the number of VUs (${i.vus}), at most ${LOAD_LIMITS.maxShards}; received ${shards}`,
+    );
   return {
     baseUrl,
     vus: i.vus,
@@ -107,8 +126,16 @@ export function buildPlan(i: PlanInput): LoadPlan {
 
 export function planFile(p: LoadPlan): PlanFile {
   return {
-    version: 1, baseUrl: p.baseUrl, vus: p.vus, duration: p.duration, journeys: p.journeys, thinkTimeS: p.thinkTimeS,
-    requestTimeoutS: p.requestTimeoutS, gracefulStopS: p.gracefulStopS, insecureTls: p.insecureTls, thresholds: p.thresholds,
+    version: 1,
+    baseUrl: p.baseUrl,
+    vus: p.vus,
+    duration: p.duration,
+    journeys: p.journeys,
+    thinkTimeS: p.thinkTimeS,
+    requestTimeoutS: p.requestTimeoutS,
+    gracefulStopS: p.gracefulStopS,
+    insecureTls: p.insecureTls,
+    thresholds: p.thresholds,
     ...(p.session ? { session: p.session } : {}),
   };
 }

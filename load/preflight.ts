@@ -5,7 +5,10 @@ import { get, trustAnchors } from '../security/http.ts';
  * Returns why the target cannot be loaded (unreachable, TLS untrusted), or null when it answered at all; `answered`
  * hears the status of an answer and when its request was sent.
  */
-export async function preflight(baseUrl: string, o: { caFile?: string; insecure: boolean; timeoutMs: number; answered?: (status: number, sentAt: number) => void }): Promise<string | null> {
+export async function preflight(
+  baseUrl: string,
+  o: { caFile?: string; insecure: boolean; timeoutMs: number; answered?: (status: number, sentAt: number) => void },
+): Promise<string | null> {
   if (o.insecure) return null;
   try {
     const ca = new URL(baseUrl).protocol === 'https:' ? await trustAnchors(o.caFile) : undefined;

@@ -5,7 +5,10 @@ export function isHttpStatus(status: number): boolean {
   return Number.isInteger(status) && status >= 100 && status <= 599;
 }
 
-export interface StatusDump { codes: [number, number][]; network: number }
+export interface StatusDump {
+  codes: [number, number][];
+  network: number;
+}
 
 /** Responses of one endpoint by status code: exact counts, so worker threads and shards add up exactly. */
 export class StatusTally {
@@ -28,13 +31,16 @@ export class StatusTally {
 
   classes(): StatusClasses {
     const c: StatusClasses = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, network: this.network };
-    for (const [status, n] of this.codes) c[`${Math.floor(status / 100)}xx` as Exclude<keyof StatusClasses, 'network'>] += n;
+    for (const [status, n] of this.codes)
+      c[`${Math.floor(status / 100)}xx` as Exclude<keyof StatusClasses, 'network'>] += n;
     return c;
   }
 
   /** Most frequent first; ties by code, so the order is the same however the counts were added up. */
   list(): { status: number; count: number }[] {
-    return [...this.codes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([status, count]) => ({ status, count }));
+    return [...this.codes.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .map(([status, count]) => ({ status, count }));
   }
 
   /** The report fields of an endpoint. */

@@ -13,7 +13,10 @@ export interface GeneratedCerts {
 
 const DAY_MS = 86_400_000;
 
-interface KeyPair { publicKey: forge.pki.rsa.PublicKey; keyPem: string }
+interface KeyPair {
+  publicKey: forge.pki.rsa.PublicKey;
+  keyPem: string;
+}
 
 // Native key generation: node-forge's pure-JS RSA keygen would take seconds and break the 2 s start budget.
 async function rsaKeys(bits = 2048): Promise<KeyPair> {
@@ -30,7 +33,9 @@ function signNatively(cert: forge.pki.Certificate, issuerKeyPem: string): void {
   cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
   cert.signatureOid = forge.pki.oids.sha256WithRSAEncryption!;
   // getTBSCertificate is public in node-forge but missing from its type definitions.
-  cert.tbsCertificate = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  cert.tbsCertificate = (
+    forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }
+  ).getTBSCertificate(cert);
   const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
   cert.signature = sign('sha256', tbs, issuerKeyPem).toString('binary');
 }
@@ -39,7 +44,9 @@ let keys: Promise<[KeyPair, KeyPair]> | undefined;
 // Keys (not certificates) are generated once per process: prime search dominates start time, and every start still gets fresh certificates.
 function processKeys() {
   keys ??= Promise.all([rsaKeys(), rsaKeys()]);
-  keys.catch(() => { keys = undefined; });
+  keys.catch(() => {
+    keys = undefined;
+  });
   return keys;
 }
 
@@ -52,7 +59,11 @@ function serial(): string {
  * A fresh CA and a server certificate for 127.0.0.1/localhost signed by it (SHA-256, RSA 2048; `leafBits` gives the
  * server key another size, generated afresh, for the flaw that weakens it).
  */
-export async function generateCerts(opts: { validDays: number; now?: Date; leafBits?: number }): Promise<GeneratedCerts> {
+export async function generateCerts(opts: {
+  validDays: number;
+  now?: Date;
+  leafBits?: number;
+}): Promise<GeneratedCerts> {
   const now = opts.now ?? new Date();
   const [ca, shared] = await processKeys();
   const leaf = opts.leafBits && opts.leafBits !== 2048 ? await rsaKeys(opts.leafBits) : shared;
@@ -62,7 +73,10 @@ export async function generateCerts(opts: { validDays: number; now?: Date; leafB
   caCert.serialNumber = serial();
   caCert.validity.notBefore = new Date(now.getTime() - DAY_MS);
   caCert.validity.notAfter = new Date(now.getTime() + 3650 * DAY_MS);
-  const caName = [{ name: 'commonName', value: 'gonogo reference CA' }, { name: 'organizationName', value: 'gonogo' }];
+  const caName = [
+    { name: 'commonName', value: 'gonogo reference CA' },
+    { name: 'organizationName', value: 'gonogo' },
+  ];
   caCert.setSubject(caName);
   caCert.setIssuer(caName);
   caCert.setExtensions([
@@ -78,17 +92,31 @@ export async function generateCerts(opts: { validDays: number; now?: Date; leafB
   cert.validity.notBefore = new Date(now.getTime() - 3_600_000);
   const notAfter = new Date(now.getTime() + opts.validDays * DAY_MS);
   cert.validity.notAfter = notAfter;
-  cert.setSubject([{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'gonogo reference platform' }]);
+  cert.setSubject([
+    { name: 'commonName', value: 'localhost' },
+    { name: 'organizationName', value: 'gonogo reference platform' },
+  ]);
   cert.setIssuer(caName);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+      ],
+    },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   signNatively(cert, ca.keyPem);
 
-  return { caPem: forge.pki.certificateToPem(caCert), certPem: forge.pki.certificateToPem(cert), keyPem: leaf.keyPem, notAfter };
+  return {
+    caPem: forge.pki.certificateToPem(caCert),
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem: leaf.keyPem,
+    notAfter,
+  };
 }

@@ -11,7 +11,8 @@ export const CHECKS_DOC_FILE = packageFile('docs/checks.md');
 const code = (s: string) => `\`${s}\``;
 const list = (xs: readonly string[]) => xs.map(code).join(', ');
 /** A flaw's name, with the dialects it applies to when it does not apply to every one (`--dialect`). */
-const flawName = (f: (typeof FLAWS)[number]) => (f.dialects ? `${code(f.name)} (${f.dialects.map((d) => `--dialect ${d}`).join(', ')})` : code(f.name));
+const flawName = (f: (typeof FLAWS)[number]) =>
+  f.dialects ? `${code(f.name)} (${f.dialects.map((d) => `--dialect ${d}`).join(', ')})` : code(f.name);
 
 /** docs/checks.md, generated (here, above reports/: it joins the catalogue with the flaws that prove each check) from the catalogue, its docs and the reference platform's flaws so the three cannot disagree. */
 export function checksDoc(): string {

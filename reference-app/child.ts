@@ -22,21 +22,31 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   // A stop during the start waits for it, so no server or temporary directory is left behind.
-  try { await (await starting)?.stop(); } finally { process.exit(0); }
+  try {
+    await (await starting)?.stop();
+  } finally {
+    process.exit(0);
+  }
 }
 
 const send = (m: ChildMessage) => process.send?.(m);
 process.on('disconnect', () => void stop());
 process.on('message', (m: ParentMessage) => {
-  if (m.type === 'stop') { void stop(); return; }
+  if (m.type === 'stop') {
+    void stop();
+    return;
+  }
   if (m.type !== 'start' || starting) return;
-  starting = startPlatform(m.flaws, process.env, m.dialect).then((p) => {
-    const { stop: _stop, ...info } = p.info;
-    if (!stopping) send({ type: 'ready', info, mailApiUrl: p.mailApiUrl });
-    return p;
-  }, (e: unknown) => {
-    send({ type: 'error', message: (e as Error).message });
-    setImmediate(() => process.exit(1));
-    return undefined;
-  });
+  starting = startPlatform(m.flaws, process.env, m.dialect).then(
+    (p) => {
+      const { stop: _stop, ...info } = p.info;
+      if (!stopping) send({ type: 'ready', info, mailApiUrl: p.mailApiUrl });
+      return p;
+    },
+    (e: unknown) => {
+      send({ type: 'error', message: (e as Error).message });
+      setImmediate(() => process.exit(1));
+      return undefined;
+    },
+  );
 });

@@ -12,7 +12,10 @@ declare module 'fastify' {
   }
 }
 
-export interface UserRateLimit { max: number; windowMs: number }
+export interface UserRateLimit {
+  max: number;
+  windowMs: number;
+}
 
 /** What every route of the platform needs; one per running app, no module-level state. */
 export interface AppContext {
@@ -41,7 +44,12 @@ export interface AppContext {
 /** An error whose status and message are safe to show the caller. */
 export class HttpError extends Error {
   override name = 'HttpError';
-  constructor(readonly statusCode: number, message: string, readonly headers: Record<string, string> = {}, readonly field?: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly field?: string,
+  ) {
     super(message);
   }
 }

@@ -40,7 +40,11 @@ function checkOrigin(req: FastifyRequest, allowed: string[]): void {
   const referer = req.headers.referer;
   if (!referer) refuse('Referer checking failed - no Referer.');
   let from = '';
-  try { from = new URL(referer).origin; } catch { /* an unreadable Referer is refused below */ }
+  try {
+    from = new URL(referer).origin;
+  } catch {
+    /* an unreadable Referer is refused below */
+  }
   if (!allowed.includes(from)) refuse(`Referer checking failed - ${referer} does not match any trusted origins.`);
 }
 

@@ -73,8 +73,14 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-export function insertUser(db: Db, u: { email: string; passwordHash: string; fullName: string; role: string; verified: boolean }): number {
-  const r = db.prepare('INSERT INTO users (email, password_hash, full_name, role, is_verified, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+export function insertUser(
+  db: Db,
+  u: { email: string; passwordHash: string; fullName: string; role: string; verified: boolean },
+): number {
+  const r = db
+    .prepare(
+      'INSERT INTO users (email, password_hash, full_name, role, is_verified, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     .run(u.email, u.passwordHash, u.fullName, u.role, u.verified ? 1 : 0, Date.now());
   return Number(r.lastInsertRowid);
 }
@@ -98,14 +104,30 @@ export function milestonesOf(db: Db, orderId: number): MilestoneRow[] {
 /** The public shape of an order, in the dialect's field names and state words. */
 export function orderJson(db: Db, o: OrderRow, d: Dialect): Record<string, unknown> {
   const f = d.escrow.fields;
-  const states = { pending_payment: d.escrow.states.pending, funded: d.escrow.states.funded, delivered: d.escrow.states.delivered, released: d.escrow.states.released };
+  const states = {
+    pending_payment: d.escrow.states.pending,
+    funded: d.escrow.states.funded,
+    delivered: d.escrow.states.delivered,
+    released: d.escrow.states.released,
+  };
   const out: Record<string, unknown> = {
-    [f.id]: o.id, client_id: o.client_id, [f.counterparty]: o.manufacturer_id, [f.state]: states[o.status],
-    [f.amount]: amountOut(d, o.amount_cents), currency: currencyOut(d, o.currency), [f.funded]: amountOut(d, o.funded_cents), description: o.description,
+    [f.id]: o.id,
+    client_id: o.client_id,
+    [f.counterparty]: o.manufacturer_id,
+    [f.state]: states[o.status],
+    [f.amount]: amountOut(d, o.amount_cents),
+    currency: currencyOut(d, o.currency),
+    [f.funded]: amountOut(d, o.funded_cents),
+    description: o.description,
   };
   if (d.escrow.payment === 'on-create') out.payment_intent_id = o.payment_intent_id;
   if (d.escrow.fulfil === 'approve-milestones') {
-    out.milestones = milestonesOf(db, o.id).map((m) => ({ id: m.id, title: m.title, [f.amount]: amountOut(d, m.amount_cents), approved: m.approved === 1 }));
+    out.milestones = milestonesOf(db, o.id).map((m) => ({
+      id: m.id,
+      title: m.title,
+      [f.amount]: amountOut(d, m.amount_cents),
+      approved: m.approved === 1,
+    }));
   }
   return out;
 }

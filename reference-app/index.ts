@@ -88,7 +88,10 @@ export const DEFAULT_LIMIT_WINDOW_S = 60;
 function limitWindowFrom(value: number | string | undefined, where: string): number {
   if (value === undefined || value === '') return DEFAULT_LIMIT_WINDOW_S;
   const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < MIN_LIMIT_WINDOW_S) throw new UsageError(`${where} must be a whole number of seconds, at least ${MIN_LIMIT_WINDOW_S} (received: ${value})`);
+  if (!Number.isInteger(n) || n < MIN_LIMIT_WINDOW_S)
+    throw new UsageError(
+      `${where} must be a whole number of seconds, at least ${MIN_LIMIT_WINDOW_S} (received: ${value})`,
+    );
   return n;
 }
 
@@ -108,12 +111,20 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
   const host = opts.host ?? '127.0.0.1';
   const unlimitedAddresses = opts.unlimitedAddresses ?? ['127.0.0.2'];
   const userRateLimit = opts.userRateLimit ?? userRateLimitFrom(env[USER_RATE_LIMIT_ENV]);
-  const limitWindowS = opts.limitWindowS !== undefined ? limitWindowFrom(opts.limitWindowS, 'limitWindowS') : limitWindowFrom(env[LIMIT_WINDOW_ENV], LIMIT_WINDOW_ENV);
+  const limitWindowS =
+    opts.limitWindowS !== undefined
+      ? limitWindowFrom(opts.limitWindowS, 'limitWindowS')
+      : limitWindowFrom(env[LIMIT_WINDOW_ENV], LIMIT_WINDOW_ENV);
   const loginRateLimit = loginRateLimitFrom(env[LOGIN_RATE_LIMIT_ENV]);
   const accessTtlS = accessTtlFrom(env[ACCESS_TTL_ENV]);
   const password = secret(env.GONOGO_REFERENCE_PASSWORD, () => `${randomBytes(12).toString('base64url')}Aa1!`);
-  const jwtSecret = flaws.has('weak-jwt-secret') ? 'secret' : secret(env.GONOGO_REFERENCE_JWT_SECRET, () => randomBytes(32).toString('base64url'));
-  const webhookSecret = secret(env.GONOGO_REFERENCE_WEBHOOK_SECRET, () => `whsec_${randomBytes(24).toString('base64url')}`);
+  const jwtSecret = flaws.has('weak-jwt-secret')
+    ? 'secret'
+    : secret(env.GONOGO_REFERENCE_JWT_SECRET, () => randomBytes(32).toString('base64url'));
+  const webhookSecret = secret(
+    env.GONOGO_REFERENCE_WEBHOOK_SECRET,
+    () => `whsec_${randomBytes(24).toString('base64url')}`,
+  );
 
   const dir = await mkdtemp(join(tmpdir(), 'gonogo-reference-'));
   let db: Db | undefined;
@@ -138,9 +149,14 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     // Key generation and password hashing both run off the event loop, so they overlap.
     // One hash for the seeded accounts (they share one password by design) keeps the start well under 2 s.
     const [certs, seededHash, demoHash] = await Promise.all([
-      generateCerts({ validDays: flaws.has('cert-expiring') ? 5 : 90, ...(flaws.has('cert-weak-key') ? { leafBits: 1024 } : {}) }),
+      generateCerts({
+        validDays: flaws.has('cert-expiring') ? 5 : 90,
+        ...(flaws.has('cert-weak-key') ? { leafBits: 1024 } : {}),
+      }),
       hashPassword(password),
-      flaws.has('demo-account') || flaws.has('seed-account-live') ? hashPassword(DEMO_ACCOUNT.password) : Promise.resolve(''),
+      flaws.has('demo-account') || flaws.has('seed-account-live')
+        ? hashPassword(DEMO_ACCOUNT.password)
+        : Promise.resolve(''),
     ]);
     // Any valid hash serves as the dummy for unknown users: only its cost matters.
     const dummyHash = seededHash;
@@ -150,12 +166,34 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     db = openDatabase(join(dir, 'reference.sqlite'));
     const seeded = db;
     const accounts: ReferenceAccount[] = SEEDED.map((s) => ({
-      role: s.role, email: s.email, password,
-      id: insertUser(seeded, { email: s.email, passwordHash: seededHash, fullName: s.name, role: s.role, verified: true }),
+      role: s.role,
+      email: s.email,
+      password,
+      id: insertUser(seeded, {
+        email: s.email,
+        passwordHash: seededHash,
+        fullName: s.name,
+        role: s.role,
+        verified: true,
+      }),
     }));
-    if (flaws.has('demo-account')) insertUser(seeded, { email: DEMO_ACCOUNT.email, passwordHash: demoHash, fullName: 'Demo Client', role: 'client', verified: true });
+    if (flaws.has('demo-account'))
+      insertUser(seeded, {
+        email: DEMO_ACCOUNT.email,
+        passwordHash: demoHash,
+        fullName: 'Demo Client',
+        role: 'client',
+        verified: true,
+      });
     // One hash serves both: the two flaws share the password.
-    if (flaws.has('seed-account-live')) insertUser(seeded, { email: SEED_ACCOUNT.email, passwordHash: demoHash, fullName: 'Sample Client', role: 'client', verified: true });
+    if (flaws.has('seed-account-live'))
+      insertUser(seeded, {
+        email: SEED_ACCOUNT.email,
+        passwordHash: demoHash,
+        fullName: 'Sample Client',
+        role: 'client',
+        verified: true,
+      });
 
     const mailDir = dialect.mail === 'file' ? join(dir, 'mail') : undefined;
     if (mailDir) await mkdir(mailDir, { recursive: true, mode: 0o700 });
@@ -163,15 +201,31 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     let port = 0;
     const baseUrl = () => `https://${host}:${port}`;
     const ctx: AppContext = {
-      db: seeded, dialect, flaws, mailer, webhookSecret, unlimitedAddresses, userRateLimit, limitWindowMs: limitWindowS * 1000, loginRateLimit, dummyHash,
-      tokens: new TokenService(seeded, jwtSecret, flaws, dialect, accessTtlS), csrf: new CsrfTokens(),
+      db: seeded,
+      dialect,
+      flaws,
+      mailer,
+      webhookSecret,
+      unlimitedAddresses,
+      userRateLimit,
+      limitWindowMs: limitWindowS * 1000,
+      loginRateLimit,
+      dummyHash,
+      tokens: new TokenService(seeded, jwtSecret, flaws, dialect, accessTtlS),
+      csrf: new CsrfTokens(),
       baseUrl,
       allowedOrigins: () => [baseUrl(), `https://localhost:${port}`],
     };
     const legacy = flaws.has('tls-legacy');
-    const ciphers = [TLS12_AEAD, flaws.has('weak-cipher') ? 'AES128-SHA' : '', legacy ? LEGACY_CBC : ''].filter(Boolean).join(':');
-    const trustProxy = flaws.has('xff-trusted') ? true : opts.trustedProxy ?? false;
-    app = await buildApp(ctx, { key: certs.keyPem, cert: certs.certPem, minVersion: legacy ? 'TLSv1' : 'TLSv1.2', ciphers }, trustProxy);
+    const ciphers = [TLS12_AEAD, flaws.has('weak-cipher') ? 'AES128-SHA' : '', legacy ? LEGACY_CBC : '']
+      .filter(Boolean)
+      .join(':');
+    const trustProxy = flaws.has('xff-trusted') ? true : (opts.trustedProxy ?? false);
+    app = await buildApp(
+      ctx,
+      { key: certs.keyPem, cert: certs.certPem, minVersion: legacy ? 'TLSv1' : 'TLSv1.2', ciphers },
+      trustProxy,
+    );
     await app.listen({ host, port: opts.port ?? 0 });
     port = (app.server.address() as AddressInfo).port;
 
@@ -191,11 +245,35 @@ export async function startReference(opts: StartReferenceOptions): Promise<Refer
     // The document the team keeps in its repository (served publicly only with docs-exposed): the smoke suite sweeps it.
     const openapiFile = join(dir, 'openapi.json');
     await writeFile(openapiFile, JSON.stringify(openApiDocument(baseUrl(), dialect), null, 2));
-    const lockfile = fileURLToPath(new URL(flaws.has('vulnerable-dependency') ? 'vulnerable/package-lock.json' : 'clean/package-lock.json', FIXTURES));
+    const lockfile = fileURLToPath(
+      new URL(
+        flaws.has('vulnerable-dependency') ? 'vulnerable/package-lock.json' : 'clean/package-lock.json',
+        FIXTURES,
+      ),
+    );
     return {
-      baseUrl: baseUrl(), httpUrl: `http://${host}:${httpPort}`, host, port, httpPort, caFile, accounts,
-      jwtSecret, webhookSecret, flaws: flaws.list(), dialect: dialect.name, ...(mailDir ? { mailDir } : {}), lockfile, openapiFile, osvDb: OSV_DEMO_DIR, smtp: { ...opts.smtp },
-      unlimitedAddresses, userRateLimit, limitWindowS, loginRateLimit, accessLifetimeS: ctx.tokens.accessLifetimeS, stop,
+      baseUrl: baseUrl(),
+      httpUrl: `http://${host}:${httpPort}`,
+      host,
+      port,
+      httpPort,
+      caFile,
+      accounts,
+      jwtSecret,
+      webhookSecret,
+      flaws: flaws.list(),
+      dialect: dialect.name,
+      ...(mailDir ? { mailDir } : {}),
+      lockfile,
+      openapiFile,
+      osvDb: OSV_DEMO_DIR,
+      smtp: { ...opts.smtp },
+      unlimitedAddresses,
+      userRateLimit,
+      limitWindowS,
+      loginRateLimit,
+      accessLifetimeS: ctx.tokens.accessLifetimeS,
+      stop,
     };
   } catch (e) {
     await stop();

@@ -10,7 +10,11 @@ export interface RunningPlatform {
 }
 
 /** The mail sink and the reference platform delivering to it, in this process (`gonogo reference`, the platform child). */
-export async function startPlatform(flaws: string[], env: NodeJS.ProcessEnv, dialect?: string): Promise<RunningPlatform> {
+export async function startPlatform(
+  flaws: string[],
+  env: NodeJS.ProcessEnv,
+  dialect?: string,
+): Promise<RunningPlatform> {
   const sink = await startMailSink({ host: '127.0.0.1' });
   let info: ReferenceInfo;
   try {

@@ -8,13 +8,17 @@ import { HttpError } from './context.ts';
  * each a few lines, to make the reference platform behave like those stacks.
  */
 export interface LimitRule {
-  max: number; timeWindow: number; keyGenerator?: (req: FastifyRequest) => string;
+  max: number;
+  timeWindow: number;
+  keyGenerator?: (req: FastifyRequest) => string;
   /** Counts the allowlisted addresses too (the testing-only login limit). */
   everyAddress?: boolean;
 }
 export type Algorithm = 'sliding' | 'token-bucket';
 
-export interface Limiter { take(key: string, rule: LimitRule, now: number): { ok: true } | { ok: false; retryAfterS: number } }
+export interface Limiter {
+  take(key: string, rule: LimitRule, now: number): { ok: true } | { ok: false; retryAfterS: number };
+}
 
 export function slidingLog(): Limiter {
   const history = new Map<string, number[]>();
@@ -52,18 +56,27 @@ export function tokenBucket(): Limiter {
  * Registers the limiter as a preHandler (after authentication, so keys can be per user). Routes opt out or set
  * their own rule with the same `config.rateLimit` option @fastify/rate-limit reads.
  */
-export function registerLimiter(app: FastifyInstance, o: {
-  algorithm: Algorithm; global: ((req: FastifyRequest) => LimitRule) | false; key: (req: FastifyRequest) => string; skip: (req: FastifyRequest) => boolean;
-}): void {
+export function registerLimiter(
+  app: FastifyInstance,
+  o: {
+    algorithm: Algorithm;
+    global: ((req: FastifyRequest) => LimitRule) | false;
+    key: (req: FastifyRequest) => string;
+    skip: (req: FastifyRequest) => boolean;
+  },
+): void {
   const limiter = o.algorithm === 'sliding' ? slidingLog() : tokenBucket();
   app.addHook('preHandler', async (req, reply) => {
     const own = (req.routeOptions.config as { rateLimit?: LimitRule | false } | undefined)?.rateLimit;
-    const rule = own === false ? false : own ?? (o.global ? o.global(req) : false);
+    const rule = own === false ? false : (own ?? (o.global ? o.global(req) : false));
     if (!rule || (o.skip(req) && !rule.everyAddress)) return;
     // A route's own rule counts apart from the global one, as @fastify/rate-limit does.
     const key = own ? `${req.routeOptions.url}:${(own.keyGenerator ?? o.key)(req)}` : o.key(req);
     const r = limiter.take(key, rule, Date.now());
     if (o.algorithm === 'token-bucket') reply.header('X-RateLimit-Limit', String(rule.max));
-    if (!r.ok) throw new HttpError(429, `Request was throttled. Expected available in ${r.retryAfterS} seconds.`, { 'Retry-After': String(r.retryAfterS) });
+    if (!r.ok)
+      throw new HttpError(429, `Request was throttled. Expected available in ${r.retryAfterS} seconds.`, {
+        'Retry-After': String(r.retryAfterS),
+      });
   });
 }

@@ -17,13 +17,18 @@ export function loginRateLimitFrom(value: string | undefined): UserRateLimit | n
   try {
     return userRateLimitFrom(value);
   } catch {
-    throw new ConfigError(LOGIN_RATE_LIMIT_ENV, [`the environment variable must look like MAX/WINDOW_MS, e.g. 30/60000 (received: ${JSON.stringify(String(value).slice(0, 40))})`]);
+    throw new ConfigError(LOGIN_RATE_LIMIT_ENV, [
+      `the environment variable must look like MAX/WINDOW_MS, e.g. 30/60000 (received: ${JSON.stringify(String(value).slice(0, 40))})`,
+    ]);
   }
 }
 
 export function accessTtlFrom(value: string | undefined): number | null {
   if (value === undefined || value === '') return null;
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < MIN_ACCESS_TTL_S) throw new ConfigError(ACCESS_TTL_ENV, [`the environment variable must be a whole number of seconds, at least ${MIN_ACCESS_TTL_S} (received: ${JSON.stringify(value.slice(0, 40))})`]);
+  if (!Number.isInteger(n) || n < MIN_ACCESS_TTL_S)
+    throw new ConfigError(ACCESS_TTL_ENV, [
+      `the environment variable must be a whole number of seconds, at least ${MIN_ACCESS_TTL_S} (received: ${JSON.stringify(value.slice(0, 40))})`,
+    ]);
   return n;
 }

@@ -15,15 +15,31 @@ export class Mailer {
 
   constructor(private readonly delivery: MailDelivery) {
     // Plain SMTP on loopback: the sink offers no STARTTLS, and opportunistic upgrade must not be attempted.
-    this.transport = delivery.kind === 'smtp'
-      ? nodemailer.createTransport({ host: delivery.host, port: delivery.port, secure: false, ignoreTLS: true, connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 })
-      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    this.transport =
+      delivery.kind === 'smtp'
+        ? nodemailer.createTransport({
+            host: delivery.host,
+            port: delivery.port,
+            secure: false,
+            ignoreTLS: true,
+            connectionTimeout: 3000,
+            greetingTimeout: 3000,
+            socketTimeout: 5000,
+          })
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
   async sendVerification(to: string, v: { link: string } | { code: string }): Promise<void> {
-    const how = 'link' in v
-      ? { text: `Verify your email address by opening this link within 24 hours:\n${v.link}\n`, html: `<p><a href="${v.link}">Verify your email address</a> within 24 hours.</p>` }
-      : { text: `Your verification code is: ${v.code}\nIt expires in 24 hours.\n`, html: `<p>Your verification code is: <b>${v.code}</b></p><p>It expires in 24 hours.</p>` };
+    const how =
+      'link' in v
+        ? {
+            text: `Verify your email address by opening this link within 24 hours:\n${v.link}\n`,
+            html: `<p><a href="${v.link}">Verify your email address</a> within 24 hours.</p>`,
+          }
+        : {
+            text: `Your verification code is: ${v.code}\nIt expires in 24 hours.\n`,
+            html: `<p>Your verification code is: <b>${v.code}</b></p><p>It expires in 24 hours.</p>`,
+          };
     const info = await this.transport.sendMail({
       from: '"Reference Marketplace" <no-reply@reference.local>',
       to,
@@ -35,7 +51,10 @@ export class Mailer {
       // One file per message, named as Django names them (timestamp and a random part), written whole.
       await mkdir(this.delivery.dir, { recursive: true });
       const name = `${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(6).toString('hex')}.log`;
-      await writeFile(join(this.delivery.dir, `.${name}`), `${String((info as { message: Buffer }).message)}\n${DJANGO_SEPARATOR}\n`);
+      await writeFile(
+        join(this.delivery.dir, `.${name}`),
+        `${String((info as { message: Buffer }).message)}\n${DJANGO_SEPARATOR}\n`,
+      );
       await rename(join(this.delivery.dir, `.${name}`), join(this.delivery.dir, name));
     }
   }

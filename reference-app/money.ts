@@ -10,12 +10,16 @@ const DECIMAL = /^(-?)(\d{1,10})(?:\.(\d+))?$/;
 
 /** The cents of an amount the client sent, or a reason it is not one. */
 export function amountIn(d: Dialect, v: unknown): { cents: number } | { error: string } {
-  if (d.escrow.amounts === 'cents') return typeof v === 'number' && Number.isSafeInteger(v) ? { cents: v } : { error: 'must be an integer number of cents' };
+  if (d.escrow.amounts === 'cents')
+    return typeof v === 'number' && Number.isSafeInteger(v)
+      ? { cents: v }
+      : { error: 'must be an integer number of cents' };
   // DRF's DecimalField takes a JSON number or a numeric string, and refuses more places than the field has.
   const m = typeof v === 'number' || typeof v === 'string' ? DECIMAL.exec(String(v).trim()) : null;
   if (!m) return { error: 'A valid number is required.' };
   const frac = m[3] ?? '';
-  if (frac.length > DECIMAL_PLACES) return { error: `Ensure that there are no more than ${DECIMAL_PLACES} decimal places.` };
+  if (frac.length > DECIMAL_PLACES)
+    return { error: `Ensure that there are no more than ${DECIMAL_PLACES} decimal places.` };
   const cents = Number(m[2]) * 10 ** DECIMAL_PLACES + Number(frac.padEnd(DECIMAL_PLACES, '0'));
   return { cents: m[1] ? -cents : cents };
 }
@@ -35,4 +39,5 @@ export function currencyIn(d: Dialect, v: unknown): string | undefined {
   return v.toLowerCase();
 }
 
-export const currencyOut = (d: Dialect, stored: string): string => (d.escrow.currencyCase === 'upper' ? stored.toUpperCase() : stored);
+export const currencyOut = (d: Dialect, stored: string): string =>
+  d.escrow.currencyCase === 'upper' ? stored.toUpperCase() : stored;

@@ -30,9 +30,15 @@ export class TokenService {
   private readonly key: Uint8Array;
   readonly accessLifetimeS: number;
 
-  constructor(private readonly db: Db, secret: string, private readonly flaws: FlawSet, private readonly dialect: Dialect, accessTtlS?: number | null) {
+  constructor(
+    private readonly db: Db,
+    secret: string,
+    private readonly flaws: FlawSet,
+    private readonly dialect: Dialect,
+    accessTtlS?: number | null,
+  ) {
     this.key = new TextEncoder().encode(secret);
-    this.accessLifetimeS = flaws.has('long-lived-tokens') ? 86_400 : accessTtlS ?? 900;
+    this.accessLifetimeS = flaws.has('long-lived-tokens') ? 86_400 : (accessTtlS ?? 900);
   }
 
   async issue(user: Pick<UserRow, 'id' | 'email' | 'role'>): Promise<TokenPair> {
@@ -40,10 +46,14 @@ export class TokenService {
     const now = Math.floor(Date.now() / 1000);
     const access = await new SignJWT({ email: user.email, role: this.dialect.roles[user.role], typ: 'access' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(String(user.id)).setJti(jti).setIssuedAt(now).setExpirationTime(now + this.accessLifetimeS)
+      .setSubject(String(user.id))
+      .setJti(jti)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.accessLifetimeS)
       .sign(this.key);
     const refresh = randomBytes(32).toString('base64url');
-    this.db.prepare('INSERT INTO refresh_tokens (token_hash, user_id, access_jti, expires_at) VALUES (?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO refresh_tokens (token_hash, user_id, access_jti, expires_at) VALUES (?, ?, ?, ?)')
       .run(sha256(refresh), user.id, jti, Date.now() + REFRESH_LIFETIME_S * 1000);
     return { access_token: access, refresh_token: refresh, token_type: 'bearer', expires_in: this.accessLifetimeS };
   }
@@ -71,7 +81,13 @@ export class TokenService {
     if (this.db.prepare('SELECT 1 FROM revoked_jti WHERE jti = ?').get(payload.jti)) return null;
     const role = roleOf(this.dialect, payload.role);
     if (!role) return null;
-    return { id: Number(payload.sub), email: String(payload.email ?? ''), role, jti: payload.jti, exp: payload.exp ?? 0 };
+    return {
+      id: Number(payload.sub),
+      email: String(payload.email ?? ''),
+      role,
+      jti: payload.jti,
+      exp: payload.exp ?? 0,
+    };
   }
 
   /** Rotates a refresh token: the new pair, or null when it is unknown, expired, revoked or already used. */

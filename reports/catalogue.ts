@@ -4,47 +4,83 @@ import type { Area, CheckLevel, SuiteName } from './schema.ts';
  * Every built-in check: id -> level and title. Ids never change meaning once released (compare and
  * trend match on them); a new meaning gets a new id. Team specs may add ids of their own.
  */
-interface CatalogueEntry { level: CheckLevel; title: string }
+interface CatalogueEntry {
+  level: CheckLevel;
+  title: string;
+}
 
 export const CATALOGUE = {
   // auth (smoke)
   'auth.login-roles': { level: 'blocker', title: 'Each configured role can log in (positive control)' },
-  'auth.login-uniform-failure': { level: 'blocker', title: 'Wrong password and unknown user get the same answer and no token' },
+  'auth.login-uniform-failure': {
+    level: 'blocker',
+    title: 'Wrong password and unknown user get the same answer and no token',
+  },
   'auth.token-expiry': { level: 'blocker', title: 'Access token lifetime is within the KPI' },
   'auth.alg-none-rejected': { level: 'blocker', title: 'A token with alg "none" is rejected' },
   'auth.tampered-rejected': { level: 'blocker', title: 'A token with a tampered payload (role escalated) is rejected' },
   'auth.expired-rejected': { level: 'blocker', title: 'An expired token is rejected' },
   'auth.weak-secret': { level: 'blocker', title: 'Tokens do not verify with a known weak or placeholder secret' },
   'auth.refresh-rotation': { level: 'blocker', title: 'A used refresh token is rejected' },
-  'auth.logout-revokes': { level: 'blocker', title: 'Logout ends the session\'s tokens' },
+  'auth.logout-revokes': { level: 'blocker', title: "Logout ends the session's tokens" },
   'auth.password-policy': { level: 'blocker', title: 'Weak passwords are refused at registration' },
   'auth.mass-assignment': { level: 'blocker', title: 'is_verified and role sent at registration are ignored' },
   'auth.rbac': { level: 'blocker', title: "The owner role cannot reach other roles' routes" },
   'auth.object-ownership': { level: 'blocker', title: "Another user cannot read or change a user's order" },
-  'auth.authz-matrix': { level: 'blocker', title: "No read operation of the OpenAPI document shows a user's order to another user or to an anonymous caller" },
+  'auth.authz-matrix': {
+    level: 'blocker',
+    title: "No read operation of the OpenAPI document shows a user's order to another user or to an anonymous caller",
+  },
   'auth.no-demo-accounts': { level: 'blocker', title: 'Demo accounts cannot log in' },
   'auth.lockout': { level: 'blocker', title: 'Repeated failed logins lock the account' },
   'auth.openapi-sweep': { level: 'blocker', title: 'Every secured OpenAPI operation refuses anonymous calls' },
   // email (smoke)
-  'email.delivery': { level: 'blocker', title: 'Registration sends a verification mail in bounded time (positive control)' },
+  'email.delivery': {
+    level: 'blocker',
+    title: 'Registration sends a verification mail in bounded time (positive control)',
+  },
   'email.unverified-blocked': { level: 'blocker', title: 'An unverified user cannot log in or act' },
   'email.link-verifies': { level: 'blocker', title: 'The verification link verifies the account (positive control)' },
   'email.token-single-use': { level: 'blocker', title: 'A verification token works once' },
   'email.random-token-rejected': { level: 'blocker', title: 'A random verification token is rejected' },
   'email.token-not-exposed': { level: 'blocker', title: 'The verification token never appears in an API response' },
   // escrow (smoke)
-  'escrow.happy-path': { level: 'blocker', title: 'The configured payment flow (order, signed payment event, fulfil, release) succeeds (positive control)' },
+  'escrow.happy-path': {
+    level: 'blocker',
+    title: 'The configured payment flow (order, signed payment event, fulfil, release) succeeds (positive control)',
+  },
   'escrow.unfunded-release-refused': { level: 'blocker', title: 'An unfunded order cannot be released' },
-  'escrow.mark-paid-refused': { level: 'blocker', title: 'No request marks an order paid (status/paid fields ignored)' },
-  'escrow.webhook-bad-signature': { level: 'blocker', title: 'A webhook with a bad signature is rejected and changes nothing' },
-  'escrow.webhook-stale': { level: 'blocker', title: 'A webhook with a stale timestamp is rejected and changes nothing' },
-  'escrow.amount-mismatch': { level: 'blocker', title: 'A payment with another amount or currency does not fund the order' },
+  'escrow.mark-paid-refused': {
+    level: 'blocker',
+    title: 'No request marks an order paid (status/paid fields ignored)',
+  },
+  'escrow.webhook-bad-signature': {
+    level: 'blocker',
+    title: 'A webhook with a bad signature is rejected and changes nothing',
+  },
+  'escrow.webhook-stale': {
+    level: 'blocker',
+    title: 'A webhook with a stale timestamp is rejected and changes nothing',
+  },
+  'escrow.amount-mismatch': {
+    level: 'blocker',
+    title: 'A payment with another amount or currency does not fund the order',
+  },
   'escrow.replay-funds-once': { level: 'blocker', title: 'A replayed payment event funds once' },
   'escrow.release-other-client': { level: 'blocker', title: 'Another client cannot release the order' },
-  'escrow.release-counterparty': { level: 'blocker', title: 'The counterparty (the party paid) cannot release the order' },
+  'escrow.release-counterparty': {
+    level: 'blocker',
+    title: 'The counterparty (the party paid) cannot release the order',
+  },
   'escrow.release-anonymous': { level: 'blocker', title: 'An anonymous caller cannot release the order' },
-  'escrow.release-needs-approval': { level: 'blocker', title: 'Release needs every fulfil step (milestone approval) done' },
-  'escrow.steps-other-client': { level: 'blocker', title: "Another client cannot drive any id-bearing step of the owner's order" },
+  'escrow.release-needs-approval': {
+    level: 'blocker',
+    title: 'Release needs every fulfil step (milestone approval) done',
+  },
+  'escrow.steps-other-client': {
+    level: 'blocker',
+    title: "Another client cannot drive any id-bearing step of the owner's order",
+  },
   'escrow.invalid-amount': { level: 'blocker', title: 'Zero and negative amounts are refused' },
   // ratelimit (smoke)
   'ratelimit.api': { level: 'blocker', title: 'The API answers 429 with Retry-After past the documented limit' },
@@ -56,16 +92,28 @@ export const CATALOGUE = {
   'config.docs-hidden': { level: 'warn', title: 'API documentation is not public' },
   'cors.foreign-origin': { level: 'blocker', title: 'A foreign Origin is not reflected' },
   'cors.credentials-wildcard': { level: 'blocker', title: 'Never * together with credentials' },
-  'browser.login-page': { level: 'blocker', title: 'The login page loads over HTTPS without console errors, CSP violations or mixed content' },
+  'browser.login-page': {
+    level: 'blocker',
+    title: 'The login page loads over HTTPS without console errors, CSP violations or mixed content',
+  },
   'browser.login-flow': { level: 'blocker', title: 'Logging in through the page works' },
   'browser.cookies': { level: 'blocker', title: 'Session cookies are Secure, HttpOnly and SameSite in the browser' },
   // csrf (smoke): cookie sessions
-  'csrf.token-required': { level: 'blocker', title: 'A state-changing request of a cookie session without its CSRF token is refused' },
+  'csrf.token-required': {
+    level: 'blocker',
+    title: 'A state-changing request of a cookie session without its CSRF token is refused',
+  },
   'csrf.token-bound': { level: 'blocker', title: "Another session's CSRF token is refused" },
-  'csrf.origin-checked': { level: 'blocker', title: 'A state-changing request from a foreign Origin or Referer is refused, even with the right token' },
+  'csrf.origin-checked': {
+    level: 'blocker',
+    title: 'A state-changing request from a foreign Origin or Referer is refused, even with the right token',
+  },
   // headers (security)
   'headers.grade': { level: 'blocker', title: 'Security headers grade meets the KPI (Observatory scoring)' },
-  'headers.hsts': { level: 'blocker', title: 'Strict-Transport-Security max-age >= 1 year, includeSubDomains, preload' },
+  'headers.hsts': {
+    level: 'blocker',
+    title: 'Strict-Transport-Security max-age >= 1 year, includeSubDomains, preload',
+  },
   'headers.csp': { level: 'blocker', title: 'Content-Security-Policy is set and restrictive' },
   'headers.x-frame-options': { level: 'blocker', title: 'Framing is denied (X-Frame-Options or frame-ancestors)' },
   'headers.x-content-type-options': { level: 'blocker', title: 'X-Content-Type-Options: nosniff' },
@@ -115,8 +163,17 @@ export function areaOf(id: string): Area {
 
 /** Which suite produces the checks of each area. */
 export const AREA_SUITE: Record<Area, SuiteName> = {
-  auth: 'smoke', escrow: 'smoke', email: 'smoke', ratelimit: 'smoke', health: 'smoke',
-  config: 'smoke', cors: 'smoke', browser: 'smoke', csrf: 'smoke',
-  headers: 'security', tls: 'security', deps: 'security',
+  auth: 'smoke',
+  escrow: 'smoke',
+  email: 'smoke',
+  ratelimit: 'smoke',
+  health: 'smoke',
+  config: 'smoke',
+  cors: 'smoke',
+  browser: 'smoke',
+  csrf: 'smoke',
+  headers: 'security',
+  tls: 'security',
+  deps: 'security',
   load: 'load',
 };

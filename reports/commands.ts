@@ -15,19 +15,38 @@ function formatOf(value: string, allowed: readonly string[]): string {
 
 /** `gonogo checklist`, `gonogo compare`, `gonogo trend`. */
 export const registerReportCommands: RegisterCommands = (program, cli) => {
-  program.command('checklist')
-    .description('Judge readiness checklists (Markdown) claim by claim against the evidence in a report. Exit 1 when a claim is contradicted.')
+  program
+    .command('checklist')
+    .description(
+      'Judge readiness checklists (Markdown) claim by claim against the evidence in a report. Exit 1 when a claim is contradicted.',
+    )
     .argument('<files...>', 'checklist documents (Markdown; double-encoded emoji are repaired)')
     .requiredOption('--report <file>', 'a report.json written by gonogo run')
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'console')
-    .option('--config <file>', "a gonogo.config.ts whose checklist.rules extend the built-in ones (as in `run --checklist`); no secret is read")
+    .option(
+      '--config <file>',
+      'a gonogo.config.ts whose checklist.rules extend the built-in ones (as in `run --checklist`); no secret is read',
+    )
     .action(async (files: string[], opts: { report: string; format: string; config?: string }) => {
       const format = formatOf(opts.format, FORMATS);
-      const [{ readReport }, { judgeChecklists }, { renderChecklistConsole, renderChecklistsMd }, { BUILTIN_RULES, mergeRules }] = await Promise.all([
-        import('./io.ts'), import('./checklist/judge.ts'), import('./checklist/render.ts'), import('./checklist/rules.ts'),
+      const [
+        { readReport },
+        { judgeChecklists },
+        { renderChecklistConsole, renderChecklistsMd },
+        { BUILTIN_RULES, mergeRules },
+      ] = await Promise.all([
+        import('./io.ts'),
+        import('./checklist/judge.ts'),
+        import('./checklist/render.ts'),
+        import('./checklist/rules.ts'),
       ]);
       const rules = opts.config
-        ? mergeRules(BUILTIN_RULES, (await (await import('../config/load.ts')).loadConfigWithoutSecrets(opts.config)).checklist.rules, 'checklist.rules', opts.config)
+        ? mergeRules(
+            BUILTIN_RULES,
+            (await (await import('../config/load.ts')).loadConfigWithoutSecrets(opts.config)).checklist.rules,
+            'checklist.rules',
+            opts.config,
+          )
         : BUILTIN_RULES;
       const report = await readReport(opts.report);
       const results = await judgeChecklists(files, report, rules);
@@ -37,8 +56,11 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
       cli.exit(results.some((r) => r.claims.some((c) => c.status === 'contradicted')) ? 1 : 0);
     });
 
-  program.command('compare')
-    .description('Compare two reports: KPIs side by side, checks newly failing/fixed, security drift. Exit 1 when a regression exceeds its tolerance.')
+  program
+    .command('compare')
+    .description(
+      'Compare two reports: KPIs side by side, checks newly failing/fixed, security drift. Exit 1 when a regression exceeds its tolerance.',
+    )
     .argument('<old>', 'the earlier report.json (the baseline)')
     .argument('<new>', 'the later report.json')
     .option('--format <format>', `output: ${COMPARE_FORMATS.join(', ')}`, 'md')
@@ -46,22 +68,33 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
     .action(async (oldPath: string, newPath: string, opts: { format: string; kpis?: string }) => {
       const format = formatOf(opts.format, COMPARE_FORMATS) as CompareFormat;
       const [{ readReport }, { loadKpiFile }, { compareReports }, { compareRenderers }] = await Promise.all([
-        import('./io.ts'), import('../config/kpis.ts'), import('./compare/compare.ts'), import('./compare/render.ts'),
+        import('./io.ts'),
+        import('../config/kpis.ts'),
+        import('./compare/compare.ts'),
+        import('./compare/render.ts'),
       ]);
       const [oldR, newR] = [await readReport(oldPath), await readReport(newPath)];
-      const tolerances = opts.kpis ? Object.fromEntries((await loadKpiFile(opts.kpis)).kpis.filter((k) => k.tolerance).map((k) => [k.id, k.tolerance!])) : {};
+      const tolerances = opts.kpis
+        ? Object.fromEntries(
+            (await loadKpiFile(opts.kpis)).kpis.filter((k) => k.tolerance).map((k) => [k.id, k.tolerance!]),
+          )
+        : {};
       const comparison = compareReports(oldR, newR, tolerances);
       cli.out(compareRenderers[format](comparison));
       if (!comparison.comparable) cli.err(`Warning: the runs are not comparable: ${comparison.warnings.join('; ')}`);
       cli.exit(comparison.regressions.length ? 1 : 0);
     });
 
-  program.command('trend')
+  program
+    .command('trend')
     .description('p95/p99, error rate, rps, verdict and check status per release, from several reports.')
     .argument('<reports...>', 'report.json files, in any order (sorted by start time)')
     .option('--html <file>', 'also write the trend page (self-contained HTML with charts)')
     .action(async (paths: string[], opts: { html?: string }) => {
-      const [{ readReport, writeAtomic }, { buildTrend, renderTrendHtml, renderTrendMd }] = await Promise.all([import('./io.ts'), import('./trend/trend.ts')]);
+      const [{ readReport, writeAtomic }, { buildTrend, renderTrendHtml, renderTrendMd }] = await Promise.all([
+        import('./io.ts'),
+        import('./trend/trend.ts'),
+      ]);
       const reports = [];
       for (const p of paths) reports.push(await readReport(p));
       const trend = buildTrend(reports);

@@ -11,7 +11,8 @@ export function maskEmails(text: string): string {
 function deep<T>(value: T): T {
   if (typeof value === 'string') return maskEmails(value) as T;
   if (Array.isArray(value)) return value.map(deep) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [maskEmails(k), deep(v)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [maskEmails(k), deep(v)])) as T;
   return value;
 }
 

@@ -37,21 +37,31 @@ export function parseReportText(text: string, path: string): Report {
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new InputError(`${path} is not valid JSON (${(e as Error).message}); is it truncated? Use a report.json written by gonogo run.`);
+    throw new InputError(
+      `${path} is not valid JSON (${(e as Error).message}); is it truncated? Use a report.json written by gonogo run.`,
+    );
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof data !== 'object' || data === null || version === undefined) {
     throw new InputError(`${path} is not a gonogo report (no schemaVersion field)`);
   }
   if (version !== SCHEMA_VERSION) {
-    throw new InputError(`${path} has schemaVersion ${JSON.stringify(version)}; this gonogo reads version ${SCHEMA_VERSION}. Use the gonogo release that wrote it, or re-run.`);
+    throw new InputError(
+      `${path} has schemaVersion ${JSON.stringify(version)}; this gonogo reads version ${SCHEMA_VERSION}. Use the gonogo release that wrote it, or re-run.`,
+    );
   }
   const parsed = Report.safeParse(data);
   if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+    const first = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`)
+      .join('; ');
     throw new InputError(`${path} does not match the report schema version ${SCHEMA_VERSION}: ${first}`);
   }
   // A report written before a check was renamed reads with the new id, so compare and trend line the two up.
   const report = parsed.data;
-  return { ...report, checks: report.checks.map((c) => (currentCheckId(c.id) === c.id ? c : { ...c, id: currentCheckId(c.id) })) };
+  return {
+    ...report,
+    checks: report.checks.map((c) => (currentCheckId(c.id) === c.id ? c : { ...c, id: currentCheckId(c.id) })),
+  };
 }

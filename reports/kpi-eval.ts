@@ -18,28 +18,40 @@ export interface KpiInput {
 }
 
 function thresholdText(def: KpiDef): string {
-  return def.kind === 'metric' ? `${def.metric}: ${def.thresholds.map((t) => t.source).join(' and ')}` : `all of ${def.checks.join(', ')} pass`;
+  return def.kind === 'metric'
+    ? `${def.metric}: ${def.thresholds.map((t) => t.source).join(' and ')}`
+    : `all of ${def.checks.join(', ')} pass`;
 }
 
-function judgeMetric(def: Extract<KpiDef, { kind: 'metric' }>, measurements: Measurement[]): Pick<KpiResult, 'measured' | 'status' | 'note'> {
+function judgeMetric(
+  def: Extract<KpiDef, { kind: 'metric' }>,
+  measurements: Measurement[],
+): Pick<KpiResult, 'measured' | 'status' | 'note'> {
   const m = measurements.find((x) => x.metric === def.metric);
   if (!m) return { measured: null, status: 'not-measured', note: `no measurement of ${def.metric}` };
   let first: number | null = null;
   for (const t of def.thresholds) {
     const v = m.values[t.aggregation];
-    if (v === undefined || !Number.isFinite(v)) return { measured: null, status: 'not-measured', note: `${def.metric} has no ${t.aggregation}` };
+    if (v === undefined || !Number.isFinite(v))
+      return { measured: null, status: 'not-measured', note: `${def.metric} has no ${t.aggregation}` };
     first ??= v;
     if (!holds(t, v)) return { measured: v, status: 'fail', note: m.note };
   }
   return { measured: first, status: 'pass', note: m.note };
 }
 
-function judgeChecks(def: Extract<KpiDef, { kind: 'checks' }>, checks: CheckResult[]): Pick<KpiResult, 'measured' | 'status' | 'note'> {
+function judgeChecks(
+  def: Extract<KpiDef, { kind: 'checks' }>,
+  checks: CheckResult[],
+): Pick<KpiResult, 'measured' | 'status' | 'note'> {
   const matched = checks.filter((c) => def.checks.some((p) => matchesCheck(p, c.id)));
   const covered = matched.filter((c) => c.status !== 'skip');
   if (covered.length === 0) {
     // The KPI file's owners said it must hold; only they can drop it for a platform that has none of it.
-    const na = matched.length > 0 && matched.every(skipCountsAsCovered) ? ': every one is not applicable to this platform, so drop the KPI from the KPI file or waive it with notMeasured' : '';
+    const na =
+      matched.length > 0 && matched.every(skipCountsAsCovered)
+        ? ': every one is not applicable to this platform, so drop the KPI from the KPI file or waive it with notMeasured'
+        : '';
     return { measured: null, status: 'not-measured', note: `no check matching ${def.checks.join(', ')} ran${na}` };
   }
   // A KPI that names checks means every one of them passes, whatever each check's own level.
@@ -47,15 +59,32 @@ function judgeChecks(def: Extract<KpiDef, { kind: 'checks' }>, checks: CheckResu
   const errored = bad.filter((c) => c.status === 'error');
   const passing = covered.filter((c) => c.status === 'pass').length;
   const measured = passing / covered.length;
-  if (bad.some((c) => c.status === 'fail')) return { measured, status: 'fail', note: `failing: ${bad.filter((c) => c.status === 'fail').map((c) => c.id).join(', ')}` };
-  if (errored.length) return { measured, status: 'not-measured', note: `could not run: ${errored.map((c) => c.id).join(', ')}` };
+  if (bad.some((c) => c.status === 'fail'))
+    return {
+      measured,
+      status: 'fail',
+      note: `failing: ${bad
+        .filter((c) => c.status === 'fail')
+        .map((c) => c.id)
+        .join(', ')}`,
+    };
+  if (errored.length)
+    return { measured, status: 'not-measured', note: `could not run: ${errored.map((c) => c.id).join(', ')}` };
   return { measured, status: 'pass', note: `${passing}/${covered.length} checks pass` };
 }
 
 /** Judges every KPI against what the suites measured; pure. */
 export function evaluateKpis(input: KpiInput): KpiResult[] {
   return input.kpis.map((def) => {
-    const base = { id: def.id, description: def.description, threshold: thresholdText(def), source: def.source, suite: def.suite, ...(def.kind === 'metric' ? { metric: def.metric } : {}), ...(input.lines?.[def.id] ? { line: input.lines[def.id] } : {}) };
+    const base = {
+      id: def.id,
+      description: def.description,
+      threshold: thresholdText(def),
+      source: def.source,
+      suite: def.suite,
+      ...(def.kind === 'metric' ? { metric: def.metric } : {}),
+      ...(input.lines?.[def.id] ? { line: input.lines[def.id] } : {}),
+    };
     if (!input.ranSuites.includes(def.suite)) {
       return { ...base, measured: null, status: 'not-measured' as const, note: `the ${def.suite} suite did not run` };
     }
@@ -65,9 +94,18 @@ export function evaluateKpis(input: KpiInput): KpiResult[] {
     if ((judged.status === 'fail' || (judged.status === 'not-measured' && waiver?.notMeasured)) && waiver) {
       if (waiverActive(waiver, input.today)) {
         const unmeasured = judged.status === 'not-measured' ? `not measured (${judged.note ?? 'no value'}); ` : '';
-        return { ...base, ...judged, status: 'waived' as const, note: `${unmeasured}waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}` };
+        return {
+          ...base,
+          ...judged,
+          status: 'waived' as const,
+          note: `${unmeasured}waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}`,
+        };
       }
-      return { ...base, ...judged, note: `waiver expired on ${waiver.expires} (${waiver.owner}); ${judged.note ?? ''}`.trim() };
+      return {
+        ...base,
+        ...judged,
+        note: `waiver expired on ${waiver.expires} (${waiver.owner}); ${judged.note ?? ''}`.trim(),
+      };
     }
     const { note, ...rest } = judged;
     return note ? { ...base, ...rest, note } : { ...base, ...rest };

@@ -8,7 +8,10 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
   [/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]+/g, '$1_$2_[redacted]'],
   [/\bwhsec_[A-Za-z0-9+/=]+/g, 'whsec_[redacted]'],
-  [/("(?:password|passwd|secret|token|access_token|refresh_token|api_key|apikey|client_secret|verification_token)"\s*:\s*")[^"]*"/gi, '$1[redacted]"'],
+  [
+    /("(?:password|passwd|secret|token|access_token|refresh_token|api_key|apikey|client_secret|verification_token)"\s*:\s*")[^"]*"/gi,
+    '$1[redacted]"',
+  ],
   [/((?:^|[?&;\s])(?:password|token|access_token|refresh_token|secret|code)=)[^&\s;"]+/gi, '$1[redacted]'],
   [/((?:set-cookie|cookie)"?\s*[:=]\s*"?[^=;\s"]+=)[^;"\s]+/gi, '$1[redacted]'],
   [/(Stripe-Signature"?\s*[:=]\s*"?)[^"\n]+/gi, '$1[redacted]'],
@@ -35,7 +38,17 @@ function shortTokenPatterns(secret: string): Array<[RegExp, string]> {
 }
 
 /** Keys whose values are identifiers or enumerations, never free text. */
-const STRUCTURAL_KEYS = new Set(['id', 'suite', 'area', 'status', 'level', 'schemaVersion', 'decision', 'metric', 'method']);
+const STRUCTURAL_KEYS = new Set([
+  'id',
+  'suite',
+  'area',
+  'status',
+  'level',
+  'schemaVersion',
+  'decision',
+  'metric',
+  'method',
+]);
 
 export class Redactor {
   private readonly values = new Set<string>();
@@ -75,11 +88,13 @@ export class Redactor {
     if (key !== undefined && STRUCTURAL_KEYS.has(key)) return input;
     if (typeof input === 'string') return this.text(input) as T;
     // Checklist evidence and the suite list hold check ids and suite names.
-    if (Array.isArray(input)) return (key === 'evidence' || key === 'suites' ? input : input.map((v) => this.value(v))) as T;
+    if (Array.isArray(input))
+      return (key === 'evidence' || key === 'suites' ? input : input.map((v) => this.value(v))) as T;
     if (input && typeof input === 'object') {
-      return Object.fromEntries(Object.entries(input).map(([k, v]) => [STRUCTURAL_KEYS.has(k) ? k : this.text(k), this.value(v, k)])) as T;
+      return Object.fromEntries(
+        Object.entries(input).map(([k, v]) => [STRUCTURAL_KEYS.has(k) ? k : this.text(k), this.value(v, k)]),
+      ) as T;
     }
     return input;
   }
 }
-

@@ -21,7 +21,9 @@ export function skipLabel(c: CheckResult): string {
 /** " (2 not applicable, 1 could not run)" for a list of checks, '' when none skipped. */
 export function skipCounts(checks: CheckResult[]): string {
   const skipped = checks.filter((c) => c.status === 'skip');
-  const parts = (Object.keys(SKIP_KIND_LABEL) as SkipKind[]).map((k) => [k, skipped.filter((c) => skipKind(c) === k).length] as const).filter(([, n]) => n > 0);
+  const parts = (Object.keys(SKIP_KIND_LABEL) as SkipKind[])
+    .map((k) => [k, skipped.filter((c) => skipKind(c) === k).length] as const)
+    .filter(([, n]) => n > 0);
   return parts.length ? ` (${parts.map(([k, n]) => `${n} ${SKIP_KIND_LABEL[k]}`).join(', ')})` : '';
 }
 

@@ -33,8 +33,15 @@ export const BASELINE_REGRESSION = 'regression against the baseline: ';
 
 /** Whether a reason of decide() makes the run NO-GO, only makes it incomplete, or is a note. */
 export function reasonKind(reason: string): 'blocking' | 'incomplete' | 'note' {
-  if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS) || reason.startsWith(PARTIAL_BLOCKERS)) return 'incomplete';
-  if (reason.startsWith(WAIVED) || reason.startsWith(EXPIRED_WAIVER) || reason.startsWith(NOT_APPLICABLE) || reason.startsWith(DECLARED_BUT_RAN)) return 'note';
+  if (reason.startsWith(NOT_RUN) || reason.startsWith(SKIPPED_BLOCKERS) || reason.startsWith(PARTIAL_BLOCKERS))
+    return 'incomplete';
+  if (
+    reason.startsWith(WAIVED) ||
+    reason.startsWith(EXPIRED_WAIVER) ||
+    reason.startsWith(NOT_APPLICABLE) ||
+    reason.startsWith(DECLARED_BUT_RAN)
+  )
+    return 'note';
   return 'blocking';
 }
 
@@ -51,21 +58,27 @@ export function decide(input: VerdictInput): Verdict {
 
   for (const c of input.checks) {
     if (c.level !== 'blocker') continue;
-    if (c.status === 'fail' && c.waiver) notes.push(`${WAIVED}${c.id} (${c.waiver.owner}, until ${c.waiver.expires}): ${c.waiver.reason}`);
-    else if (c.status === 'fail') noGo.push(`blocker ${c.id} failed: ${c.title}${declaredNote(c.id, input.notApplicable)}`);
-    else if (c.status === 'error') noGo.push(`blocker ${c.id} could not be checked (error): ${c.title}${declaredNote(c.id, input.notApplicable)}`);
+    if (c.status === 'fail' && c.waiver)
+      notes.push(`${WAIVED}${c.id} (${c.waiver.owner}, until ${c.waiver.expires}): ${c.waiver.reason}`);
+    else if (c.status === 'fail')
+      noGo.push(`blocker ${c.id} failed: ${c.title}${declaredNote(c.id, input.notApplicable)}`);
+    else if (c.status === 'error')
+      noGo.push(`blocker ${c.id} could not be checked (error): ${c.title}${declaredNote(c.id, input.notApplicable)}`);
   }
 
   for (const k of input.kpis) {
     if (k.status === 'fail') noGo.push(`KPI ${k.id} failed: ${k.threshold}, measured ${k.measured ?? 'nothing'}`);
     else if (k.status === 'waived') notes.push(`${WAIVED}KPI ${k.id}${k.note ? ` (${k.note})` : ''}`);
     else if (k.status === 'not-measured' && k.suite && input.selected.includes(k.suite)) {
-      noGo.push(`KPI ${k.id} could not be measured although the ${k.suite} suite was selected${k.note ? ` (${k.note})` : ''}`);
+      noGo.push(
+        `KPI ${k.id} could not be measured although the ${k.suite} suite was selected${k.note ? ` (${k.note})` : ''}`,
+      );
     }
   }
 
   for (const w of input.waivers) {
-    if (!waiverActive(w, input.today)) notes.push(`${EXPIRED_WAIVER}${w.check ?? `KPI ${w.kpi}`} (${w.owner}, expired ${w.expires})`);
+    if (!waiverActive(w, input.today))
+      notes.push(`${EXPIRED_WAIVER}${w.check ?? `KPI ${w.kpi}`} (${w.owner}, expired ${w.expires})`);
   }
 
   noGo.push(...input.regressions.map((r) => `${BASELINE_REGRESSION}${r}`));
@@ -95,12 +108,16 @@ function skipReasons(input: VerdictInput): { incomplete: string[]; notes: string
   const incomplete: string[] = [];
   const notes: string[] = [];
   for (const kind of ['not-configured', 'could-not-run'] as const) {
-    const ids = input.checks.filter((c) => c.level === 'blocker' && c.status === 'skip' && skipKind(c) === kind).map((c) => c.id);
+    const ids = input.checks
+      .filter((c) => c.level === 'blocker' && c.status === 'skip' && skipKind(c) === kind)
+      .map((c) => c.id);
     if (ids.length) incomplete.push(`${SKIPPED_BLOCKERS} (${SKIP_KIND_LABEL[kind]}): ${ids.join(', ')}`);
   }
   for (const c of input.checks) {
-    if (c.status === 'skip' && c.skip?.kind === 'not-applicable') notes.push(`${NOT_APPLICABLE}${c.id} (${c.skip.source ?? 'detected'}): ${c.skip.reason}`);
-    else if (c.status === 'pass' && input.notApplicable?.[c.id] !== undefined) notes.push(`${DECLARED_BUT_RAN}${c.id} passed; remove it from notApplicable`);
+    if (c.status === 'skip' && c.skip?.kind === 'not-applicable')
+      notes.push(`${NOT_APPLICABLE}${c.id} (${c.skip.source ?? 'detected'}): ${c.skip.reason}`);
+    else if (c.status === 'pass' && input.notApplicable?.[c.id] !== undefined)
+      notes.push(`${DECLARED_BUT_RAN}${c.id} passed; remove it from notApplicable`);
   }
   return { incomplete, notes };
 }
@@ -108,5 +125,7 @@ function skipReasons(input: VerdictInput): { incomplete: string[]; notes: string
 /** A failure of a check the config calls not applicable is still a failure; the reason says the declaration does not hold. */
 function declaredNote(id: string, declared: Record<string, string> | undefined): string {
   const reason = declared?.[id];
-  return reason === undefined ? '' : ` (declared not applicable: "${reason}", yet it ran: a declaration explains a skip, never a failure or an error; switch the check's feature off in the config so it skips, or fix what it found)`;
+  return reason === undefined
+    ? ''
+    : ` (declared not applicable: "${reason}", yet it ran: a declaration explains a skip, never a failure or an error; switch the check's feature off in the config so it skips, or fix what it found)`;
 }

@@ -2,7 +2,11 @@ import { isAbsolute, relative, sep } from 'node:path';
 import type { CheckResult, KpiResult, Report } from './schema.ts';
 
 /** A file a result can be traced to: the lockfile of an advisory, the KPI's line, the config that mapped the check. */
-export interface FileRef { path: string; line?: number; role: 'lockfile' | 'kpis' | 'config' }
+export interface FileRef {
+  path: string;
+  line?: number;
+  role: 'lockfile' | 'kpis' | 'config';
+}
 
 /** The path relative to the directory the run started in, when it lies inside it; otherwise as recorded. */
 export function displayPath(path: string, report: Report): string {
@@ -16,7 +20,8 @@ function strings(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.flatMap(strings);
   // Lockfile summaries are objects ({ file, format, packages }).
-  if (v && typeof v === 'object' && typeof (v as { file?: unknown }).file === 'string') return [(v as { file: string }).file];
+  if (v && typeof v === 'object' && typeof (v as { file?: unknown }).file === 'string')
+    return [(v as { file: string }).file];
   return [];
 }
 
@@ -48,7 +53,10 @@ export function requestUrls(c: CheckResult): string[] {
 }
 
 /** The baseline regression of a KPI, when --baseline found one. */
-export function kpiRegression(k: KpiResult, report: Report): NonNullable<NonNullable<Report['baseline']>['kpiRegressions']>[number] | undefined {
+export function kpiRegression(
+  k: KpiResult,
+  report: Report,
+): NonNullable<NonNullable<Report['baseline']>['kpiRegressions']>[number] | undefined {
   return report.baseline?.kpiRegressions?.find((r) => r.id === k.id);
 }
 

@@ -129,7 +129,8 @@ export function render(value: unknown, vars: Vars, env: (name: string) => string
 /** Dot path into parsed JSON (`access_token`, `data.items.0.id`); hand-written because it is three lines. */
 export function pick(body: unknown, path: string): unknown {
   let cur: unknown = body;
-  for (const key of path.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  for (const key of path.split('.'))
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
   return cur;
 }
 
@@ -149,7 +150,9 @@ export function buildRequest(step: PlanStep, vars: Vars, env: (name: string) => 
   if (step.body !== undefined) {
     const filled = render(step.body, vars, env);
     if (step.form && filled !== null && typeof filled === 'object') {
-      body = Object.entries(filled).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+      body = Object.entries(filled)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .join('&');
       headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
     } else {
       body = typeof filled === 'string' ? filled : JSON.stringify(filled);

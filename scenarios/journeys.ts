@@ -6,8 +6,28 @@ import http from 'k6/http';
 import { check, sleep } from 'k6';
 import execution from 'k6/execution';
 import type { Options, Scenario } from 'k6/options';
-import { ACCOUNTS_ENV, accountFor, accountVars, allocateVus, buildRequest, captureVars, checkName, stepsFor, type PlanFile, type PoolAccount, type Vars } from './journey-core.ts';
-import { afterRefresh, canRefresh, readSession, refreshRequest, renewDue, type Answer, type Session } from './session-core.ts';
+import {
+  ACCOUNTS_ENV,
+  accountFor,
+  accountVars,
+  allocateVus,
+  buildRequest,
+  captureVars,
+  checkName,
+  stepsFor,
+  type PlanFile,
+  type PoolAccount,
+  type Vars,
+} from './journey-core.ts';
+import {
+  afterRefresh,
+  canRefresh,
+  readSession,
+  refreshRequest,
+  renewDue,
+  type Answer,
+  type Session,
+} from './session-core.ts';
 
 const plan = JSON.parse(open(__ENV.GONOGO_PLAN ?? 'plan.json')) as PlanFile;
 const allocation = allocateVus(plan.journeys, plan.vus);
@@ -16,7 +36,13 @@ const scenarios: Record<string, Scenario> = {};
 plan.journeys.forEach((j, i) => {
   const vus = allocation[i] ?? 0;
   if (vus > 0) {
-    scenarios[j.name] = { executor: 'constant-vus', vus, duration: plan.duration, gracefulStop: `${plan.gracefulStopS}s`, exec: 'journey' };
+    scenarios[j.name] = {
+      executor: 'constant-vus',
+      vus,
+      duration: plan.duration,
+      gracefulStop: `${plan.gracefulStopS}s`,
+      exec: 'journey',
+    };
   }
 });
 
@@ -38,8 +64,12 @@ let started = false;
 
 function answer(res: http.RefinedResponse<http.ResponseType | undefined>): Answer {
   return {
-    status: res.status, body: typeof res.body === 'string' ? res.body : null,
-    header: (name) => { const k = Object.keys(res.headers).find((h) => h.toLowerCase() === name.toLowerCase()); return k ? res.headers[k] : undefined; },
+    status: res.status,
+    body: typeof res.body === 'string' ? res.body : null,
+    header: (name) => {
+      const k = Object.keys(res.headers).find((h) => h.toLowerCase() === name.toLowerCase());
+      return k ? res.headers[k] : undefined;
+    },
     cookie: (name) => res.cookies[name]?.[0]?.value,
   };
 }
@@ -49,8 +79,11 @@ function refresh(journeyName: string): boolean {
   const req = refreshRequest(spec!, session!, vars, env);
   const step = spec!.refreshStep!;
   const res = http.request(req.method, plan.baseUrl + req.path, req.body ?? null, {
-    headers: req.headers, tags: { name: step.name, journey: journeyName }, responseCallback: http.expectedStatuses(...step.expect),
-    timeout: `${plan.requestTimeoutS}s`, responseType: 'text',
+    headers: req.headers,
+    tags: { name: step.name, journey: journeyName },
+    responseCallback: http.expectedStatuses(...step.expect),
+    timeout: `${plan.requestTimeoutS}s`,
+    responseType: 'text',
   });
   const renewed = afterRefresh(spec!, answer(res), vars, Date.now());
   check(res, { [checkName(step)]: () => renewed !== null }, { name: step.name });
@@ -66,13 +99,20 @@ export function journey(): void {
   if (!started) {
     started = true;
     // Logged in by gonogo's login phase: start with the account's token and skip the `once` steps.
-    if (logsIn && account?.login) { Object.assign(vars, account.login.vars); session = account.login.session; firstIteration = false; }
+    if (logsIn && account?.login) {
+      Object.assign(vars, account.login.vars);
+      session = account.login.session;
+      firstIteration = false;
+    }
   }
   vars.vu = String(execution.vu.idInTest);
   vars.iter = String(execution.vu.iterationInScenario);
   Object.assign(vars, accountVars(account));
   if (logsIn && renewDue(session, spec, Date.now())) {
-    if (!(canRefresh(spec, session) && refresh(j.name))) { session = undefined; firstIteration = true; }
+    if (!(canRefresh(spec, session) && refresh(j.name))) {
+      session = undefined;
+      firstIteration = true;
+    }
   }
   for (const step of stepsFor(j, firstIteration)) {
     const req = buildRequest(step, vars, env);
@@ -85,10 +125,18 @@ export function journey(): void {
       responseType: wantsBody ? 'text' : 'none',
     });
     const captured = wantsBody ? captureVars(step, typeof res.body === 'string' ? res.body : null, vars) : true;
-    const ok = check(res, { [checkName(step)]: (r) => step.expect.includes(r.status) && captured }, { name: step.name });
+    const ok = check(
+      res,
+      { [checkName(step)]: (r) => step.expect.includes(r.status) && captured },
+      { name: step.name },
+    );
     if (!ok) {
       // A failed step ends the iteration (later steps would only fail for the same reason); log in again next time.
-      if (step.once) { firstIteration = true; vars = {}; session = undefined; }
+      if (step.once) {
+        firstIteration = true;
+        vars = {};
+        session = undefined;
+      }
       if (plan.thinkTimeS > 0) sleep(plan.thinkTimeS);
       return;
     }

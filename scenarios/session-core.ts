@@ -5,7 +5,10 @@
 import { buildRequest, pick, type BuiltRequest, type PlanStep, type Vars } from './journey-core.ts';
 
 /** Where a login or refresh answer carries a token (smoke.login.token / smoke.login.refreshToken). */
-export type TokenFrom = { from: 'body'; path: string } | { from: 'cookie'; name: string } | { from: 'header'; name: string; prefix: string };
+export type TokenFrom =
+  | { from: 'body'; path: string }
+  | { from: 'cookie'; name: string }
+  | { from: 'header'; name: string; prefix: string };
 
 /** How sessions are read and renewed; written to the plan (no secret in it). */
 export interface SessionSpec {
@@ -21,10 +24,18 @@ export interface SessionSpec {
 }
 
 /** A logged-in account's session: handed from gonogo's login phase to the engines, or read in the journey. */
-export interface Session { refresh?: string; expiresAtMs?: number }
+export interface Session {
+  refresh?: string;
+  expiresAtMs?: number;
+}
 
 /** One answer as both engines can show it. */
-export interface Answer { status: number; body: string | null; header(name: string): string | undefined; cookie(name: string): string | undefined }
+export interface Answer {
+  status: number;
+  body: string | null;
+  header(name: string): string | undefined;
+  cookie(name: string): string | undefined;
+}
 
 /** The variable names a refresh body template reads, as in smoke.refresh.body. */
 export const REFRESH_VAR = 'refresh_token';
@@ -74,7 +85,11 @@ export function tokenExpiryMs(token: string, spec: Pick<SessionSpec, 'lifetimeMs
 export function readToken(from: TokenFrom, a: Answer): string | undefined {
   let v: unknown;
   if (from.from === 'body') {
-    try { v = a.body ? pick(JSON.parse(a.body), from.path) : undefined; } catch { v = undefined; }
+    try {
+      v = a.body ? pick(JSON.parse(a.body), from.path) : undefined;
+    } catch {
+      v = undefined;
+    }
   } else if (from.from === 'cookie') {
     v = a.cookie(from.name);
   } else {
@@ -98,7 +113,11 @@ export function readSession(spec: SessionSpec, a: Answer, vars: Vars, nowMs: num
 }
 
 /** The token is due for renewal: within `renewBeforeMs` of its expiry. */
-export function renewDue(session: Session | undefined, spec: Pick<SessionSpec, 'renewBeforeMs'> | undefined, nowMs: number): boolean {
+export function renewDue(
+  session: Session | undefined,
+  spec: Pick<SessionSpec, 'renewBeforeMs'> | undefined,
+  nowMs: number,
+): boolean {
   return Boolean(spec && session?.expiresAtMs !== undefined && nowMs >= session.expiresAtMs - spec.renewBeforeMs);
 }
 
@@ -108,8 +127,17 @@ export function canRefresh(spec: SessionSpec | undefined, session: Session | und
 }
 
 /** The refresh request, its templates filled with the session's tokens ({{refresh_token}}, {{access_token}}). */
-export function refreshRequest(spec: SessionSpec, session: Session, vars: Vars, env: (name: string) => string | undefined): BuiltRequest {
-  return buildRequest(spec.refreshStep!, { ...vars, [REFRESH_VAR]: session.refresh ?? '', [ACCESS_VAR]: vars[spec.tokenVar] ?? '' }, env);
+export function refreshRequest(
+  spec: SessionSpec,
+  session: Session,
+  vars: Vars,
+  env: (name: string) => string | undefined,
+): BuiltRequest {
+  return buildRequest(
+    spec.refreshStep!,
+    { ...vars, [REFRESH_VAR]: session.refresh ?? '', [ACCESS_VAR]: vars[spec.tokenVar] ?? '' },
+    env,
+  );
 }
 
 /** A refresh answer: the renewed session, or null when the refresh failed (the VU then logs in again). */

@@ -4,7 +4,16 @@ import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../reports/sc
 /** Builds a security check from the catalogue so ids, levels and titles stay the released ones. */
 export function check(id: CatalogueId, status: CheckStatus, evidence: Evidence, durationMs = 0): CheckResult {
   const entry = CATALOGUE[id];
-  return { id, suite: 'security', area: areaOf(id), title: entry.title, status, level: entry.level, evidence, durationMs: Math.max(0, Math.round(durationMs)) };
+  return {
+    id,
+    suite: 'security',
+    area: areaOf(id),
+    title: entry.title,
+    status,
+    level: entry.level,
+    evidence,
+    durationMs: Math.max(0, Math.round(durationMs)),
+  };
 }
 
 /** A skipped security check, with its kind (reports/schema.ts SkipKind) and the reason also shown as its message. */

@@ -12,12 +12,17 @@ import { findTestssl, runTestssl } from './tls/testssl.ts';
 import { auditDeps, findLockfiles, noLockfileCheck, openAdvisoryDb } from './deps/index.ts';
 import type { SecurityConfig } from './config.ts';
 
-const idsOf = (area: string): CatalogueId[] => (Object.keys(CATALOGUE) as CatalogueId[]).filter((id) => id.startsWith(`${area}.`));
+const idsOf = (area: string): CatalogueId[] =>
+  (Object.keys(CATALOGUE) as CatalogueId[]).filter((id) => id.startsWith(`${area}.`));
 export const HEADER_IDS = idsOf('headers');
 export const TLS_IDS = idsOf('tls');
 export const DEPS_IDS = idsOf('deps');
 
-interface AuditOutput { checks: CheckResult[]; measurements: Measurement[]; provenance?: Record<string, unknown> }
+interface AuditOutput {
+  checks: CheckResult[];
+  measurements: Measurement[];
+  provenance?: Record<string, unknown>;
+}
 
 /** host:port of the TLS endpoint: configured, or the target's own (https only). */
 export function tlsEndpoint(sec: SecurityConfig, baseUrl: string): { host: string; port: number } {
@@ -26,7 +31,10 @@ export function tlsEndpoint(sec: SecurityConfig, baseUrl: string): { host: strin
     return { host: sec.tls.endpoint.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(sec.tls.endpoint.slice(i + 1)) };
   }
   const u = new URL(baseUrl);
-  if (u.protocol !== 'https:') throw new Error(`the target ${u.origin} is plain http: there is no TLS endpoint to audit (set security.tls.endpoint if TLS is served elsewhere)`);
+  if (u.protocol !== 'https:')
+    throw new Error(
+      `the target ${u.origin} is plain http: there is no TLS endpoint to audit (set security.tls.endpoint if TLS is served elsewhere)`,
+    );
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 443) };
 }
 
@@ -59,8 +67,16 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
 
   const headers = isolate(HEADER_IDS, started, async () => {
     const r = await auditHeaders({
-      baseUrl: target.baseUrl, pages: sec.headers.pages, apiPath: sec.headers.apiPath, errorPath: sec.headers.errorPath,
-      allowedHosts: target.allowedHosts, ca: await caP, timeoutMs: target.timeoutMs, timeoutSetting: 'target.timeoutMs', httpUrl, minGrade: ctx.kpis.params.headersMinGrade,
+      baseUrl: target.baseUrl,
+      pages: sec.headers.pages,
+      apiPath: sec.headers.apiPath,
+      errorPath: sec.headers.errorPath,
+      allowedHosts: target.allowedHosts,
+      ca: await caP,
+      timeoutMs: target.timeoutMs,
+      timeoutSetting: 'target.timeoutMs',
+      httpUrl,
+      minGrade: ctx.kpis.params.headersMinGrade,
     });
     return { checks: r.checks, measurements: r.measurements };
   });
@@ -68,7 +84,16 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
   const tls = isolate(TLS_IDS, started, async () => {
     const ep = tlsEndpoint(sec, target.baseUrl);
     const [r, testssl] = await Promise.all([
-      auditTls({ ...ep, servername: sec.tls.servername, ca: await caP, concurrency: sec.tls.concurrency, timeoutMs: sec.tls.handshakeTimeoutMs, timeoutSetting: 'security.tls.handshakeTimeoutMs', certMinDays: ctx.kpis.params.certMinDays, httpUrl }),
+      auditTls({
+        ...ep,
+        servername: sec.tls.servername,
+        ca: await caP,
+        concurrency: sec.tls.concurrency,
+        timeoutMs: sec.tls.handshakeTimeoutMs,
+        timeoutSetting: 'security.tls.handshakeTimeoutMs',
+        certMinDays: ctx.kpis.params.certMinDays,
+        httpUrl,
+      }),
       sec.tls.testssl ? attachTestssl(`${ep.host}:${ep.port}`, ctx.outDir) : Promise.resolve(undefined),
     ]);
     if (testssl) {
@@ -79,17 +104,38 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
   });
 
   const deps = isolate(DEPS_IDS, started, async () => {
-    if (sec.deps.none) return { checks: [noLockfileCheck(sec.deps.none, performance.now() - started)], measurements: [], provenance: { advisories: { source: 'none (security.deps.none)', date: null } } };
+    if (sec.deps.none)
+      return {
+        checks: [noLockfileCheck(sec.deps.none, performance.now() - started)],
+        measurements: [],
+        provenance: { advisories: { source: 'none (security.deps.none)', date: null } },
+      };
     const lockfiles = sec.deps.lockfiles ? sec.deps.lockfiles.map(at) : await findLockfiles(ctx.configDir);
-    const db = await openAdvisoryDb(sec.deps.source, ctx.configDir).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-    const r = await auditDeps({ lockfiles, db, ignore: sec.deps.ignore, unratedAs: sec.deps.unratedAs, timeoutS: sec.deps.timeoutS, signal: ctx.signal, debianRelease: sec.deps.debianRelease });
-    return { checks: r.checks, measurements: r.measurements, provenance: { advisories: { source: r.source, date: r.date } } };
+    const db = await openAdvisoryDb(sec.deps.source, ctx.configDir).catch((e: unknown) =>
+      e instanceof Error ? e : new Error(String(e)),
+    );
+    const r = await auditDeps({
+      lockfiles,
+      db,
+      ignore: sec.deps.ignore,
+      unratedAs: sec.deps.unratedAs,
+      timeoutS: sec.deps.timeoutS,
+      signal: ctx.signal,
+      debianRelease: sec.deps.debianRelease,
+    });
+    return {
+      checks: r.checks,
+      measurements: r.measurements,
+      provenance: { advisories: { source: r.source, date: r.date } },
+    };
   });
 
   const outputs = await Promise.all([headers, tls, deps]);
   const checks = outputs.flatMap((o) => o.checks);
   for (const c of checks) ctx.progress({ suite: 'security', kind: 'check', message: `${c.id} ${c.status}` });
-  const provenance = outputs.find((o) => o.provenance)?.provenance ?? { advisories: { source: 'none (the dependency audit did not run)', date: null } };
+  const provenance = outputs.find((o) => o.provenance)?.provenance ?? {
+    advisories: { source: 'none (the dependency audit did not run)', date: null },
+  };
   return { checks: redactor.value(checks), measurements: outputs.flatMap((o) => o.measurements), provenance };
 };
 
@@ -107,4 +153,3 @@ async function attachTestssl(hostPort: string, outDir: string): Promise<Record<s
     return { ran: false, message: describe(e) };
   }
 }
-

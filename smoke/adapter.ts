@@ -9,7 +9,12 @@ import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION, WARN_MARK } from './lib/ma
 
 /** The parts of Playwright's JSON report gonogo reads (loose: Playwright adds fields between versions). */
 const Annotation = z.looseObject({ type: z.string(), description: z.string().optional() });
-const Attachment = z.looseObject({ name: z.string(), contentType: z.string().optional(), body: z.string().optional(), path: z.string().optional() });
+const Attachment = z.looseObject({
+  name: z.string(),
+  contentType: z.string().optional(),
+  body: z.string().optional(),
+  path: z.string().optional(),
+});
 const TestError = z.looseObject({ message: z.string().optional(), value: z.string().optional() });
 const Result = z.looseObject({
   status: z.enum(['passed', 'failed', 'timedOut', 'skipped', 'interrupted']),
@@ -19,17 +24,40 @@ const Result = z.looseObject({
   attachments: z.array(Attachment).default([]),
   annotations: z.array(Annotation).default([]),
 });
-const Test = z.looseObject({ annotations: z.array(Annotation).default([]), projectName: z.string().optional(), results: z.array(Result).default([]) });
+const Test = z.looseObject({
+  annotations: z.array(Annotation).default([]),
+  projectName: z.string().optional(),
+  results: z.array(Result).default([]),
+});
 const Spec = z.looseObject({ title: z.string(), file: z.string().optional(), tests: z.array(Test).default([]) });
-interface SuiteT { title: string; specs: z.infer<typeof Spec>[]; suites?: SuiteT[] }
-const Suite: z.ZodType<SuiteT> = z.lazy(() => z.looseObject({ title: z.string(), specs: z.array(Spec).default([]), suites: z.array(Suite).optional() })) as z.ZodType<SuiteT>;
-export const PlaywrightJsonReport = z.looseObject({ suites: z.array(Suite).default([]), errors: z.array(TestError).default([]) });
+interface SuiteT {
+  title: string;
+  specs: z.infer<typeof Spec>[];
+  suites?: SuiteT[];
+}
+const Suite: z.ZodType<SuiteT> = z.lazy(() =>
+  z.looseObject({ title: z.string(), specs: z.array(Spec).default([]), suites: z.array(Suite).optional() }),
+) as z.ZodType<SuiteT>;
+export const PlaywrightJsonReport = z.looseObject({
+  suites: z.array(Suite).default([]),
+  errors: z.array(TestError).default([]),
+});
 export type PlaywrightJsonReport = z.infer<typeof PlaywrightJsonReport>;
 
-export interface Adapted { checks: CheckResult[]; measurements: Measurement[]; warnings: string[]; harnessErrors: string[] }
+export interface Adapted {
+  checks: CheckResult[];
+  measurements: Measurement[];
+  warnings: string[];
+  harnessErrors: string[];
+}
 
 export const ID_IN_TITLE = /\[([a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:[-.][a-z0-9]+)*)\]/;
-const MeasurementBody = z.object({ metric: z.string(), values: z.record(z.string(), z.number()), samples: z.number().optional(), note: z.string().optional() });
+const MeasurementBody = z.object({
+  metric: z.string(),
+  values: z.record(z.string(), z.number()),
+  samples: z.number().optional(),
+  note: z.string().optional(),
+});
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 const SEVERITY: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3, error: 4 };
 
@@ -48,20 +76,35 @@ export function checkTimedOut(ms: number): string {
 /** Playwright's own time limits, by the object that ran out of time, and the setting gonogo gives each from. */
 const CALL_TIMEOUTS: Array<[RegExp, string]> = [
   [/\b(apiRequestContext\.\w+): Timeout (\d+)ms exceeded\.?/, 'target.timeoutMs'],
-  [/\b((?:page|frame|locator|elementHandle|browserContext|browserType)\.\w+): Timeout (\d+)ms exceeded\.?/, 'smoke.browser.timeoutMs'],
+  [
+    /\b((?:page|frame|locator|elementHandle|browserContext|browserType)\.\w+): Timeout (\d+)ms exceeded\.?/,
+    'smoke.browser.timeoutMs',
+  ],
 ];
 
 /** Every timeout in a message names the setting that changes it. */
 function nameTimeouts(text: string): string {
   let out = text.replace(/Test timeout of (\d+)ms exceeded[^.\n]*\.?/, (_, ms: string) => checkTimedOut(Number(ms)));
-  for (const [re, setting] of CALL_TIMEOUTS) out = out.replace(re, (_, call: string, ms: string) => `${call}: no answer within ${ms} ms (${setting})`);
+  for (const [re, setting] of CALL_TIMEOUTS)
+    out = out.replace(re, (_, call: string, ms: string) => `${call}: no answer within ${ms} ms (${setting})`);
   return out;
 }
 
 /** First meaningful line of an error, without Playwright's code frame. */
 function errorLine(message: string): string {
-  const text = nameTimeouts(stripAnsi(message)).replace(FAIL_MARK, '').replace(ERROR_MARK, '').replace(/^\w*Error:\s*/, '').replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
-  return text.split('\n\n')[0]!.split('\n').filter((l) => !/^\s*(>?\s*\d+ \||at )/.test(l)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+  const text = nameTimeouts(stripAnsi(message))
+    .replace(FAIL_MARK, '')
+    .replace(ERROR_MARK, '')
+    .replace(/^\w*Error:\s*/, '')
+    .replace(/^(CheckFailed|ControlFailed|RateLimited):\s*/, '');
+  return text
+    .split('\n\n')[0]!
+    .split('\n')
+    .filter((l) => !/^\s*(>?\s*\d+ \||at )/.test(l))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 500);
 }
 
 /**
@@ -72,13 +115,17 @@ function skipOf(annotations: Array<z.infer<typeof Annotation>>): SkipInfo & { un
   const reason = annotations.find((a) => a.type === 'skip')?.description ?? 'skipped';
   const declared = annotations.find((a) => a.type === SKIP_KIND_ANNOTATION)?.description;
   const kind = SkipKind.safeParse(declared);
-  if (!kind.success) return { kind: 'could-not-run', reason, ...(declared !== undefined ? { unknownKind: declared } : {}) };
+  if (!kind.success)
+    return { kind: 'could-not-run', reason, ...(declared !== undefined ? { unknownKind: declared } : {}) };
   return { kind: kind.data, reason, ...(kind.data === 'not-applicable' ? { source: 'detected' as const } : {}) };
 }
 
 /** Playwright's own words carry the limit it applied ("Test timeout of 125000ms exceeded."); the duration is the fallback. */
 function timedOutMessage(result: z.infer<typeof Result>): string {
-  const said = [result.error, ...result.errors].map((e) => e?.message ?? '').join('\n').match(/Test timeout of (\d+)ms exceeded/);
+  const said = [result.error, ...result.errors]
+    .map((e) => e?.message ?? '')
+    .join('\n')
+    .match(/Test timeout of (\d+)ms exceeded/);
   return checkTimedOut(said ? Number(said[1]) : result.duration);
 }
 
@@ -103,7 +150,9 @@ const ARTIFACT_KINDS: Record<string, 'screenshot' | 'trace'> = { screenshot: 'sc
 function browserArtifacts(attachments: Array<z.infer<typeof Attachment>>): NonNullable<Evidence['artifacts']> {
   return attachments.flatMap((a) => {
     const kind = ARTIFACT_KINDS[a.name];
-    return kind && a.path ? [{ kind, path: a.path, contentType: a.contentType ?? (kind === 'trace' ? 'application/zip' : 'image/png') }] : [];
+    return kind && a.path
+      ? [{ kind, path: a.path, contentType: a.contentType ?? (kind === 'trace' ? 'application/zip' : 'image/png') }]
+      : [];
   });
 }
 
@@ -119,11 +168,14 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
       const annotations = [...t.annotations, ...(result?.annotations ?? [])];
       const id = annotations.find((a) => a.type === 'check')?.description ?? ID_IN_TITLE.exec(spec.title)?.[1];
       if (!id || !CheckId.safeParse(id).success || !Area.safeParse(id.split('.')[0]).success) {
-        warnings.push(`test "${spec.title}" names no check id of a known area ([area.name] in the title or a "check" annotation): ignored`);
+        warnings.push(
+          `test "${spec.title}" names no check id of a known area ([area.name] in the title or a "check" annotation): ignored`,
+        );
         continue;
       }
       const entry = catalogueEntry(id);
-      const level = entry?.level ?? (annotations.find((a) => a.type === 'level')?.description === 'warn' ? 'warn' : 'blocker');
+      const level =
+        entry?.level ?? (annotations.find((a) => a.type === 'level')?.description === 'warn' ? 'warn' : 'blocker');
       const title = entry?.title ?? (spec.title.replace(ID_IN_TITLE, '').trim() || id);
       const evidence: Evidence = {};
       let status: CheckStatus;
@@ -136,7 +188,10 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
       } else if (result.status === 'skipped') {
         status = 'skip';
         const { unknownKind, ...info } = skipOf(annotations);
-        if (unknownKind !== undefined) warnings.push(`test "${spec.title}" skipped with an unknown kind "${unknownKind}" (one of ${SkipKind.options.join(', ')}): read as could-not-run`);
+        if (unknownKind !== undefined)
+          warnings.push(
+            `test "${spec.title}" skipped with an unknown kind "${unknownKind}" (one of ${SkipKind.options.join(', ')}): read as could-not-run`,
+          );
         skip = info;
         evidence.message = info.reason;
       } else if (result.status === 'failed') {
@@ -156,7 +211,12 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
             Object.assign(evidence, { ...e, ...(evidence.message ? { message: evidence.message } : {}) });
           } else {
             const m = MeasurementBody.parse(JSON.parse(body));
-            measurements.set(m.metric, { metric: m.metric, values: m.values, ...(m.samples !== undefined ? { samples: m.samples } : {}), ...(m.note ? { note: m.note } : {}) });
+            measurements.set(m.metric, {
+              metric: m.metric,
+              values: m.values,
+              ...(m.samples !== undefined ? { samples: m.samples } : {}),
+              ...(m.note ? { note: m.note } : {}),
+            });
           }
         } catch {
           warnings.push(`unreadable ${a.name} attachment on ${id}`);
@@ -167,8 +227,14 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
         if (artifacts.length) evidence.artifacts = artifacts;
       }
       const check: CheckResult = {
-        id, suite: 'smoke', area: id.split('.')[0] as CheckResult['area'], title: redactor.text(title), status, level,
-        evidence: redactor.value(evidence), durationMs: Math.max(0, result?.duration ?? 0),
+        id,
+        suite: 'smoke',
+        area: id.split('.')[0] as CheckResult['area'],
+        title: redactor.text(title),
+        status,
+        level,
+        evidence: redactor.value(evidence),
+        durationMs: Math.max(0, result?.duration ?? 0),
         ...(skip ? { skip: { ...skip, reason: redactor.text(skip.reason) } } : {}),
       };
       const prev = byId.get(id);
@@ -177,5 +243,10 @@ export function adaptReport(raw: unknown, redactor: Redactor): Adapted {
     }
   }
   const harnessErrors = report.errors.map((e) => redactor.text(errorLine(e.message ?? e.value ?? 'unknown error')));
-  return { checks: [...byId.values()], measurements: [...measurements.values()], warnings: warnings.map((w) => redactor.text(w)), harnessErrors };
+  return {
+    checks: [...byId.values()],
+    measurements: [...measurements.values()],
+    warnings: warnings.map((w) => redactor.text(w)),
+    harnessErrors,
+  };
 }

@@ -20,7 +20,9 @@ export async function redactTrace(file: string, redactor: Redactor): Promise<voi
     let text: string | undefined;
     try {
       text = UTF8.decode(bytes);
-    } catch { /* binary entry: kept as it is */ }
+    } catch {
+      /* binary entry: kept as it is */
+    }
     out[name] = text === undefined ? bytes : new TextEncoder().encode(redactor.text(text));
   }
   await writeFile(file, zipSync(out, { level: 6 }), { mode: 0o600 });
@@ -50,12 +52,18 @@ export async function redactOutputDir(dir: string, redactor: Redactor): Promise<
  * Turns the screenshot and trace paths Playwright reported into paths relative to the report folder,
  * once each file is known to exist (a trace scrubbed first); a file that is missing is said so in the result.
  */
-export async function keepArtifacts(checks: CheckResult[], o: { reportDir: string; redactor: Redactor }): Promise<{ checks: CheckResult[]; warnings: string[] }> {
+export async function keepArtifacts(
+  checks: CheckResult[],
+  o: { reportDir: string; redactor: Redactor },
+): Promise<{ checks: CheckResult[]; warnings: string[] }> {
   const warnings: string[] = [];
   const out: CheckResult[] = [];
   for (const c of checks) {
     const list = c.evidence.artifacts;
-    if (!list?.length) { out.push(c); continue; }
+    if (!list?.length) {
+      out.push(c);
+      continue;
+    }
     const kept: NonNullable<CheckResult['evidence']['artifacts']> = [];
     for (const a of list) {
       try {
@@ -63,7 +71,9 @@ export async function keepArtifacts(checks: CheckResult[], o: { reportDir: strin
         if (a.kind === 'trace') await redactTrace(a.path, o.redactor);
         kept.push({ ...a, path: relative(o.reportDir, a.path).split(sep).join('/') });
       } catch (e) {
-        warnings.push(`${c.id}: the ${a.kind} Playwright reported at ${a.path} could not be kept (${(e as Error).message})`);
+        warnings.push(
+          `${c.id}: the ${a.kind} Playwright reported at ${a.path} could not be kept (${(e as Error).message})`,
+        );
       }
     }
     const evidence = { ...c.evidence };

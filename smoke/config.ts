@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
-import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DOCS_SIGNATURES, DEFAULT_REFUSAL_STATUSES, DebugSignature, MassAssignment, Roles, defaultMassAssignmentFields } from './vocab.ts';
+import {
+  DEFAULT_DEBUG_FIELDS,
+  DEFAULT_DEBUG_SIGNATURES,
+  DEFAULT_DOCS_SIGNATURES,
+  DEFAULT_REFUSAL_STATUSES,
+  DebugSignature,
+  MassAssignment,
+  Roles,
+  defaultMassAssignmentFields,
+} from './vocab.ts';
 
 /**
  * The smoke suite's part of gonogo.config.ts: how the abstract flows (login, register, verify,
@@ -8,13 +17,28 @@ import { DEFAULT_DEBUG_FIELDS, DEFAULT_DEBUG_SIGNATURES, DEFAULT_DOCS_SIGNATURES
  * `{}` parses; the defaults describe a common JSON API and teams override what differs.
  * Secrets are never written here: accounts and the webhook secret name environment variables.
  */
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets are read from the environment, never written in the file)');
+const envName = z
+  .string()
+  .regex(
+    /^[A-Z_][A-Z0-9_]*$/,
+    'an environment variable name (secrets are read from the environment, never written in the file)',
+  );
 const path = z.string().regex(/^\//, 'a path starting with "/" (resolved against target.baseUrl)');
 const method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 /** A dot path into a JSON body: `access_token`, `data.token`, `milestones[0].id`, `items[*].id`. */
 const jsonPath = z.string().min(1);
 /** A regular expression, checked here so a typo is a config error and not a failed check. */
-const regex = z.string().min(1).refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression (JavaScript syntax)');
+const regex = z
+  .string()
+  .min(1)
+  .refine((p) => {
+    try {
+      new RegExp(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a valid regular expression (JavaScript syntax)');
 /** JSON body template: string values "{{name}}" are replaced by the named variable (typed), "a{{b}}c" by text. */
 const template = z.record(z.string(), z.unknown());
 
@@ -48,133 +72,182 @@ const CsrfSource = z.union([
 export type CsrfSource = z.infer<typeof CsrfSource>;
 /** The conventions of Django, Laravel/Angular, Rails, csurf and Spring, tried in this order. */
 export const DEFAULT_CSRF_SOURCES: CsrfSource[] = [
-  { from: 'cookie', name: 'csrftoken' }, { from: 'cookie', name: 'XSRF-TOKEN' }, { from: 'meta', name: 'csrf-token' },
-  { from: 'field', name: 'csrfmiddlewaretoken' }, { from: 'field', name: 'authenticity_token' }, { from: 'field', name: '_token' },
-  { from: 'field', name: '_csrf' }, { from: 'body', path: 'csrfToken' }, { from: 'body', path: 'csrf_token' }, { from: 'header', name: 'X-CSRF-Token' },
+  { from: 'cookie', name: 'csrftoken' },
+  { from: 'cookie', name: 'XSRF-TOKEN' },
+  { from: 'meta', name: 'csrf-token' },
+  { from: 'field', name: 'csrfmiddlewaretoken' },
+  { from: 'field', name: 'authenticity_token' },
+  { from: 'field', name: '_token' },
+  { from: 'field', name: '_csrf' },
+  { from: 'body', path: 'csrfToken' },
+  { from: 'body', path: 'csrf_token' },
+  { from: 'header', name: 'X-CSRF-Token' },
 ];
 
 /**
  * A login that first fetches a CSRF token and sends it back, on the login and on every state-changing request
  * (not GET/HEAD/OPTIONS) of the session, together with the target's own Origin. Django, Rails, Laravel, csurf.
  */
-const Csrf = z.object({
-  /** GET that hands out the token before login; default: smoke.browser.loginPage. */
-  path: path.optional(),
-  /** Where the token is read, first found wins; the login's answer is read again (a token rotated at login replaces it). */
-  sources: z.array(CsrfSource).min(1).default(DEFAULT_CSRF_SOURCES),
-  /** How it goes back; default: the header named after the source that matched (csrftoken: X-CSRFToken, XSRF-TOKEN: X-XSRF-TOKEN, else X-CSRF-Token). */
-  send: z.union([
-    z.object({ as: z.literal('header'), name: z.string().min(1) }).strict(),
-    z.object({ as: z.literal('field'), name: z.string().min(1) }).strict(),
-  ]).optional(),
-  /** The state-changing request the csrf.* checks send; default: smoke.logout's route and body. */
-  probe: z.object({ method: method.default('POST'), path, encoding: z.enum(['json', 'form']).default('json'), body: template.optional() }).strict().optional(),
-  /** Answers that mean the CSRF protection refused a request (Django and csurf 403, Laravel 419, Rails 422); other non-2xx answers prove nothing. */
-  refusedStatuses: z.array(z.number().int().min(400).max(499)).min(1).default([403, 419, 422, 400]),
-}).strict();
+const Csrf = z
+  .object({
+    /** GET that hands out the token before login; default: smoke.browser.loginPage. */
+    path: path.optional(),
+    /** Where the token is read, first found wins; the login's answer is read again (a token rotated at login replaces it). */
+    sources: z.array(CsrfSource).min(1).default(DEFAULT_CSRF_SOURCES),
+    /** How it goes back; default: the header named after the source that matched (csrftoken: X-CSRFToken, XSRF-TOKEN: X-XSRF-TOKEN, else X-CSRF-Token). */
+    send: z
+      .union([
+        z.object({ as: z.literal('header'), name: z.string().min(1) }).strict(),
+        z.object({ as: z.literal('field'), name: z.string().min(1) }).strict(),
+      ])
+      .optional(),
+    /** The state-changing request the csrf.* checks send; default: smoke.logout's route and body. */
+    probe: z
+      .object({
+        method: method.default('POST'),
+        path,
+        encoding: z.enum(['json', 'form']).default('json'),
+        body: template.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Answers that mean the CSRF protection refused a request (Django and csurf 403, Laravel 419, Rails 422); other non-2xx answers prove nothing. */
+    refusedStatuses: z.array(z.number().int().min(400).max(499)).min(1).default([403, 419, 422, 400]),
+  })
+  .strict();
 export type CsrfConfig = z.infer<typeof Csrf>;
 
-const Login = z.object({
-  method: method.default('POST'),
-  path: path.default('/api/auth/login'),
-  encoding: z.enum(['json', 'form']).default('json'),
-  emailField: z.string().default('email'),
-  passwordField: z.string().default('password'),
-  extraFields: template.default({}),
-  token: TokenSource.default({ from: 'body', path: 'access_token' }),
-  refreshToken: TokenSource.optional(),
-  send: SendToken.default({ as: 'bearer' }),
-  /** A cookie session with a CSRF token (absent: no token is fetched or sent; the csrf.* checks are not applicable to a credential sent in a header). */
-  csrf: Csrf.optional(),
-}).strict();
+const Login = z
+  .object({
+    method: method.default('POST'),
+    path: path.default('/api/auth/login'),
+    encoding: z.enum(['json', 'form']).default('json'),
+    emailField: z.string().default('email'),
+    passwordField: z.string().default('password'),
+    extraFields: template.default({}),
+    token: TokenSource.default({ from: 'body', path: 'access_token' }),
+    refreshToken: TokenSource.optional(),
+    send: SendToken.default({ as: 'bearer' }),
+    /** A cookie session with a CSRF token (absent: no token is fetched or sent; the csrf.* checks are not applicable to a credential sent in a header). */
+    csrf: Csrf.optional(),
+  })
+  .strict();
 
-const Register = z.object({
-  method: method.default('POST'),
-  path: path.default('/api/auth/register'),
-  encoding: z.enum(['json', 'form']).default('json'),
-  emailField: z.string().default('email'),
-  passwordField: z.string().default('password'),
-  /** Other required fields; "{{email}}" and "{{name}}" are available. */
-  extraFields: template.default({ full_name: 'gonogo smoke {{name}}' }),
-  /** Domain of the addresses the suite registers (its own throwaway accounts; mail goes to the configured mailbox). */
-  emailDomain: z.string().default('gonogo.test'),
-  defaultRole: z.never({ error: 'moved to smoke.roles.owner' }).optional(),
-}).strict();
+const Register = z
+  .object({
+    method: method.default('POST'),
+    path: path.default('/api/auth/register'),
+    encoding: z.enum(['json', 'form']).default('json'),
+    emailField: z.string().default('email'),
+    passwordField: z.string().default('password'),
+    /** Other required fields; "{{email}}" and "{{name}}" are available. */
+    extraFields: template.default({ full_name: 'gonogo smoke {{name}}' }),
+    /** Domain of the addresses the suite registers (its own throwaway accounts; mail goes to the configured mailbox). */
+    emailDomain: z.string().default('gonogo.test'),
+    defaultRole: z.never({ error: 'moved to smoke.roles.owner' }).optional(),
+  })
+  .strict();
 
-const VerifyEmail = z.object({
-  /** link: GET the link found in the mail; post: POST the token to `path`. */
-  mode: z.enum(['link', 'post']).default('link'),
-  method: method.default('POST'),
-  path: path.default('/api/auth/verify-email'),
-  tokenField: z.string().default('token'),
-  /** Regex whose first capture group (or whole match) finds the token or code in the mail's text, then its HTML, e.g. `code is (\\d{6})`; default: the link's `token` query parameter. */
-  tokenPattern: regex.optional(),
-  /** Regex a link must match to count as the verification link. */
-  linkPattern: regex.default('verif'),
-  /** How long to wait for the mail. */
-  timeoutMs: z.number().int().positive().default(15_000),
-}).strict();
+const VerifyEmail = z
+  .object({
+    /** link: GET the link found in the mail; post: POST the token to `path`. */
+    mode: z.enum(['link', 'post']).default('link'),
+    method: method.default('POST'),
+    path: path.default('/api/auth/verify-email'),
+    tokenField: z.string().default('token'),
+    /** Regex whose first capture group (or whole match) finds the token or code in the mail's text, then its HTML, e.g. `code is (\\d{6})`; default: the link's `token` query parameter. */
+    tokenPattern: regex.optional(),
+    /** Regex a link must match to count as the verification link. */
+    linkPattern: regex.default('verif'),
+    /** How long to wait for the mail. */
+    timeoutMs: z.number().int().positive().default(15_000),
+  })
+  .strict();
 
-const Refresh = z.object({
-  method: method.default('POST'),
-  path: path.default('/api/auth/refresh'),
-  encoding: z.enum(['json', 'form']).default('json'),
-  field: z.string().default('refresh_token'),
-  /** Send the refresh token as a cookie of this name instead of a body field. */
-  cookie: z.string().optional(),
-  /** Body template replacing `{ [field]: token }`; "{{refresh_token}}" and "{{access_token}}" are the session's tokens. */
-  body: template.optional(),
-}).strict();
+const Refresh = z
+  .object({
+    method: method.default('POST'),
+    path: path.default('/api/auth/refresh'),
+    encoding: z.enum(['json', 'form']).default('json'),
+    field: z.string().default('refresh_token'),
+    /** Send the refresh token as a cookie of this name instead of a body field. */
+    cookie: z.string().optional(),
+    /** Body template replacing `{ [field]: token }`; "{{refresh_token}}" and "{{access_token}}" are the session's tokens. */
+    body: template.optional(),
+  })
+  .strict();
 
-const Logout = z.object({
-  method: method.default('POST'),
-  path: path.default('/api/auth/logout'),
-  encoding: z.enum(['json', 'form']).default('json'),
-  /** Body template, e.g. `{ refresh: '{{refresh_token}}' }` for a token blacklist; "{{access_token}}" is available too. */
-  body: template.optional(),
-  /**
-   * What logout must end: the access token (a session store or a revocation list), and/or the refresh token
-   * (a token blacklist such as simplejwt's, where the short-lived access token is stateless and lives on).
-   */
-  revokes: z.array(z.enum(['access', 'refresh'])).min(1).default(['access']),
-}).strict();
+const Logout = z
+  .object({
+    method: method.default('POST'),
+    path: path.default('/api/auth/logout'),
+    encoding: z.enum(['json', 'form']).default('json'),
+    /** Body template, e.g. `{ refresh: '{{refresh_token}}' }` for a token blacklist; "{{access_token}}" is available too. */
+    body: template.optional(),
+    /**
+     * What logout must end: the access token (a session store or a revocation list), and/or the refresh token
+     * (a token blacklist such as simplejwt's, where the short-lived access token is stateless and lives on).
+     */
+    revokes: z
+      .array(z.enum(['access', 'refresh']))
+      .min(1)
+      .default(['access']),
+  })
+  .strict();
 
-const Webhook = z.object({
-  path: path.default('/api/webhooks/stripe'),
-  /** Env var holding the webhook signing secret (whsec_...). */
-  secretEnv: envName.default('GONOGO_WEBHOOK_SECRET'),
-  signatureHeader: z.string().default('Stripe-Signature'),
-  /** Age of the "stale" signature; Stripe's default tolerance is 300 s. */
-  staleAgeS: z.number().int().positive().default(3600),
-  event: z.never({ error: 'moved to the confirm-payment step of smoke.escrow.steps: its `event` (e.g. { preset: "payment_intent.succeeded" }, docs/flows.md)' }).optional(),
-}).strict();
+const Webhook = z
+  .object({
+    path: path.default('/api/webhooks/stripe'),
+    /** Env var holding the webhook signing secret (whsec_...). */
+    secretEnv: envName.default('GONOGO_WEBHOOK_SECRET'),
+    signatureHeader: z.string().default('Stripe-Signature'),
+    /** Age of the "stale" signature; Stripe's default tolerance is 300 s. */
+    staleAgeS: z.number().int().positive().default(3600),
+    event: z
+      .never({
+        error:
+          'moved to the confirm-payment step of smoke.escrow.steps: its `event` (e.g. { preset: "payment_intent.succeeded" }, docs/flows.md)',
+      })
+      .optional(),
+  })
+  .strict();
 
-const RoleRoutes = z.object({
-  method: method.default('GET'),
-  path,
-  /**
-   * Other roles that may reach the route (e.g. an admin on a seller's route). The check needs a positive control per
-   * route: an account of the route's role, or of one of these, that reaches it; without one the route is unproven.
-   */
-  allowedRoles: z.array(z.string().min(1)).default([]),
-}).strict();
+const RoleRoutes = z
+  .object({
+    method: method.default('GET'),
+    path,
+    /**
+     * Other roles that may reach the route (e.g. an admin on a seller's route). The check needs a positive control per
+     * route: an account of the route's role, or of one of these, that reaches it; without one the route is unproven.
+     */
+    allowedRoles: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
 
-const Account = z.object({
-  role: z.string().min(1),
-  email: z.string().min(3),
-  /** Env var holding this account's password. */
-  passwordEnv: envName,
-}).strict();
+const Account = z
+  .object({
+    role: z.string().min(1),
+    email: z.string().min(3),
+    /** Env var holding this account's password. */
+    passwordEnv: envName,
+  })
+  .strict();
 
 /** Where the verification mail is read; docs/config.md has an example of each kind. */
 const Mailbox = z.discriminatedUnion('kind', [
   /** gonogo's own SMTP sink on host:port (default: a free loopback port); `apiUrl` is set by gonogo when it runs the sink itself. */
-  z.object({
-    kind: z.literal('smtp-sink'),
-    host: z.string().min(1).optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-    apiUrl: z.url().optional(),
-  }).strict().refine((m) => !(m.apiUrl && (m.host || m.port)), 'apiUrl names a sink that is already running; host and port are for the sink gonogo starts: set one or the other'),
+  z
+    .object({
+      kind: z.literal('smtp-sink'),
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      apiUrl: z.url().optional(),
+    })
+    .strict()
+    .refine(
+      (m) => !(m.apiUrl && (m.host || m.port)),
+      'apiUrl names a sink that is already running; host and port are for the sink gonogo starts: set one or the other',
+    ),
   z.object({ kind: z.literal('mailpit'), url: z.url() }).strict(),
   /** MailHog's API v2 (`/api/v2/search`). */
   z.object({ kind: z.literal('mailhog'), url: z.url() }).strict(),
@@ -185,22 +258,26 @@ const Mailbox = z.discriminatedUnion('kind', [
 ]);
 export type MailboxConfig = z.infer<typeof Mailbox>;
 
-const Browser = z.object({
-  /** false for an API-only platform: the browser checks skip as not-configured (the report stays incomplete) unless notApplicable declares them. */
-  enabled: z.boolean().default(true),
-  executablePath: z.string().default('/usr/bin/chromium'),
-  loginPage: path.default('/login'),
-  emailSelector: z.string().default('input[name="email"]'),
-  passwordSelector: z.string().default('input[name="password"]'),
-  submitSelector: z.string().default('button[type="submit"]'),
-  /** Shown after a successful login; when unset, success is the login route answering 2xx. */
-  successSelector: z.string().optional(),
-  /** Cookies that carry the session; default: every cookie the target set during login. */
-  sessionCookies: z.array(z.string()).default([]),
-  timeoutMs: z.number().int().positive().default(10_000),
-}).strict();
+const Browser = z
+  .object({
+    /** false for an API-only platform: the browser checks skip as not-configured (the report stays incomplete) unless notApplicable declares them. */
+    enabled: z.boolean().default(true),
+    executablePath: z.string().default('/usr/bin/chromium'),
+    loginPage: path.default('/login'),
+    emailSelector: z.string().default('input[name="email"]'),
+    passwordSelector: z.string().default('input[name="password"]'),
+    submitSelector: z.string().default('button[type="submit"]'),
+    /** Shown after a successful login; when unset, success is the login route answering 2xx. */
+    successSelector: z.string().optional(),
+    /** Cookies that carry the session; default: every cookie the target set during login. */
+    sessionCookies: z.array(z.string()).default([]),
+    timeoutMs: z.number().int().positive().default(10_000),
+  })
+  .strict();
 
-const DebugProbe = z.object({ method: method.default('GET'), path, body: z.string().optional(), contentType: z.string().optional() }).strict();
+const DebugProbe = z
+  .object({ method: method.default('GET'), path, body: z.string().optional(), contentType: z.string().optional() })
+  .strict();
 
 /**
  * How a limiter counts, for the model the probes judge against. `limit` and `windowS` default to the KPI
@@ -215,13 +292,16 @@ const limitModel = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'all
   windowStart: z.enum(['first-request', 'clock']).default('first-request'),
   scope: z.enum(['route', 'all']).default(scope),
 });
-const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'all') => z.object({
-  method: method.default('POST'),
-  path,
-  /** JSON body template; "{{email}}" and "{{password}}" are filled with a throwaway account's. */
-  body: template.optional(),
-  ...limitModel(key, scope),
-}).strict();
+const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'all') =>
+  z
+    .object({
+      method: method.default('POST'),
+      path,
+      /** JSON body template; "{{email}}" and "{{password}}" are filled with a throwaway account's. */
+      body: template.optional(),
+      ...limitModel(key, scope),
+    })
+    .strict();
 
 /**
  * Defaults that follow from the routes the config names, so a platform whose routes are not the defaults gets
@@ -229,137 +309,218 @@ const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'a
  * the malformed-body probe to the login route, the odd-id probe under `me`'s route; the default mass-assignment
  * list escalates the platform's own `roleClaim`.
  */
-function derivedDefaults<T extends { login: { path: string }; me: { method: z.infer<typeof method>; path: string }; ratelimit: { api?: z.infer<ReturnType<typeof LimitedRoute>> }; cors: { paths?: string[] }; debugProbes?: z.infer<typeof DebugProbe>[]; roleClaim: string; massAssignment: z.infer<typeof MassAssignment> }>(c: T) {
+function derivedDefaults<
+  T extends {
+    login: { path: string };
+    me: { method: z.infer<typeof method>; path: string };
+    ratelimit: { api?: z.infer<ReturnType<typeof LimitedRoute>> };
+    cors: { paths?: string[] };
+    debugProbes?: z.infer<typeof DebugProbe>[];
+    roleClaim: string;
+    massAssignment: z.infer<typeof MassAssignment>;
+  },
+>(c: T) {
   const me = c.me.path.replace(/\/+$/, '');
   const slash = c.me.path.endsWith('/') ? '/' : '';
   return {
     ...c,
-    ratelimit: { ...c.ratelimit, api: c.ratelimit.api ?? LimitedRoute('user', 'all').parse({ method: c.me.method, path: c.me.path }) },
+    ratelimit: {
+      ...c.ratelimit,
+      api: c.ratelimit.api ?? LimitedRoute('user', 'all').parse({ method: c.me.method, path: c.me.path }),
+    },
     cors: { ...c.cors, paths: c.cors.paths ?? [c.me.path] },
     // The role claim joins only the default list: a team's own list is sent as written.
-    massAssignment: { ...c.massAssignment, fields: c.massAssignment.fields ?? defaultMassAssignmentFields(c.roleClaim) },
-    debugProbes: c.debugProbes ?? DebugProbe.array().parse([
-      { method: 'GET', path: `/gonogo-no-such-route-404${slash}` },
-      { method: 'POST', path: c.login.path, body: '{"email": ', contentType: 'application/json' },
-      { method: 'GET', path: `${me}/%27%22%3Cgonogo${slash}` },
-    ]),
+    massAssignment: {
+      ...c.massAssignment,
+      fields: c.massAssignment.fields ?? defaultMassAssignmentFields(c.roleClaim),
+    },
+    debugProbes:
+      c.debugProbes ??
+      DebugProbe.array().parse([
+        { method: 'GET', path: `/gonogo-no-such-route-404${slash}` },
+        { method: 'POST', path: c.login.path, body: '{"email": ', contentType: 'application/json' },
+        { method: 'GET', path: `${me}/%27%22%3Cgonogo${slash}` },
+      ]),
   };
 }
 
-export const SmokeConfig = z.object({
-  login: Login.prefault({}),
-  register: Register.prefault({}),
-  verifyEmail: VerifyEmail.prefault({}),
-  refresh: Refresh.prefault({}),
-  logout: Logout.prefault({}),
-  me: route('GET', '/api/auth/me'),
-  /** Routes only a role may reach, keyed by role: `{ admin: [{ path: '/api/admin/users' }] }`. */
-  roleRoutes: z.record(z.string(), z.array(RoleRoutes)).default({}),
-  /** JWT claim holding the role (the tampered-token check escalates it). */
-  roleClaim: z.string().default('role'),
-  /** The platform's role names for the suite's abstract roles. */
-  roles: Roles.prefault({}),
-  adminRole: z.never({ error: 'moved to smoke.roles.admin' }).optional(),
-  /** The payment/escrow flow as data; the non-bypass checks are derived from it (smoke/flow/schema.ts). */
-  escrow: EscrowConfig.prefault({}),
-  orders: z.never({ error: 'moved to smoke.escrow: the payment flow is smoke.escrow.steps (docs/flows.md); amount, currency and vars are smoke.escrow.amount, .currency and .vars; the routes get and patch are smoke.escrow.order.get and .update; statusPath is smoke.escrow.order.statePath; fundedStatus and releasedStatus are smoke.escrow.order.states; markPaidBody, descriptionPath and paidAmountPath are under smoke.escrow.order' }).optional(),
-  webhook: Webhook.prefault({}),
-  ratelimit: z.object({
-    /** The API limiter and the route it is probed on (with a fresh account of the suite's own when keyed by user). */
-    api: LimitedRoute('user', 'all').optional(),
-    /** The login route's own limiter (the route is `login`'s). */
-    login: z.object(limitModel('address', 'route')).strict().prefault({}),
-    /** The limiter anonymous clients meet, probed with a rotating X-Forwarded-For; default: `api`'s route and numbers, sent without credentials. */
-    anonymous: LimitedRoute('anonymous', 'all').optional(),
-    /** Longest Retry-After the suite honours before giving up on a request (seconds); default the longest limit window + 5 s, at least 65 (smoke/lib/budget.ts). */
-    maxWaitS: z.number().positive().optional(),
-    /** The longest a limit probe's burst lasts (seconds): a longer one proves nothing a shorter one does not, and the check's own time must still hold the Retry-After wait. */
-    burstS: z.number().positive().max(600).default(45),
-  }).strict().prefault({}),
-  /** The object-level authorization matrix over the OpenAPI document's read operations (auth.authz-matrix). */
-  authzMatrix: z.object({
-    /** Path parameter name -> the flow variable that fills it, where neither the same name nor the collection rule finds one. */
-    params: z.record(z.string().min(1), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a flow variable name such as order_id')).default({}),
-    /** Parameter names that stand for "the id of the collection before it" (`/orders/{id}` -> order_id). */
-    genericParams: z.array(z.string().min(1)).default(['id', 'pk', 'uuid', 'slug']),
-    /** Fields that carry an object's id in an answer, besides the field the flow captures order_id from. */
-    idFields: z.array(z.string().min(1)).min(1).default(['id', 'pk', 'uuid']),
-    /** Read operations called at most (each costs three requests); past it the check is warn, naming the rest. */
-    maxOperations: z.number().int().positive().max(500).default(60),
-  }).strict().prefault({}),
-  /** What counts as the platform refusing a request a negative check sends (a forged token, a replayed event, another user's order). */
-  refusal: z.object({
-    /** Statuses and inclusive ranges ("400-428") within 300-599; default every 4xx but 429 (a throttled request proves nothing) and every 5xx. Add 302 for a platform that redirects refused browser requests to its login page. */
-    statuses: z.array(z.union([
-      // A 2xx is never a refusal: a platform that answers 200 to a forged request has let it through.
-      z.number().int().min(300).max(599),
-      z.string().regex(/^[3-5]\d\d-[3-5]\d\d$/, 'a status range within 300-599 such as "400-428"')
-        .refine((r) => Number(r.slice(0, 3)) <= Number(r.slice(4)), 'a range from the lower status to the higher, such as "400-428"'),
-    ])).min(1).default(DEFAULT_REFUSAL_STATUSES),
-  }).strict().prefault({}),
-  health: z.object({
-    routes: z.array(path).min(1).default(['/health']),
-    latencyBudgetMs: z.number().positive().default(500),
-  }).strict().prefault({}),
-  /** OpenAPI document (URL path on the target, or a local file) for the anonymous-access sweep. */
-  openapi: z.string().optional(),
-  openapiSweep: z.object({
-    /** Answers to an anonymous call that mean the auth layer refused it; anything else but 2xx leaves the operation unproven. */
-    refusedStatuses: z.array(z.number().int().min(300).max(499)).min(1).default([401, 403]),
-    /** The value of every path parameter in the sweep: an id no object has, so a route without auth answers not found rather than acting on a real object. */
-    pathParamValue: z.string().min(1).regex(/^[^/?#]+$/, 'one path segment: no "/", "?" or "#"').default('999999999'),
-  }).strict().prefault({}),
-  /** Requests that provoke error pages; default: an unknown route, a truncated JSON body to the login route, and a quote-laden segment under `me`'s route (see derivedDefaults). */
-  debugProbes: z.array(DebugProbe).min(1).optional(),
-  /** What a debug page or stack trace looks like in a body (replaces the default list; extend it with DEFAULT_DEBUG_SIGNATURES). */
-  debugSignatures: z.array(DebugSignature).default(DEFAULT_DEBUG_SIGNATURES),
-  /** JSON fields that must not carry a stack-shaped value in an error body. */
-  debugFields: z.array(z.string().min(1)).default(DEFAULT_DEBUG_FIELDS),
-  /** What counts as documentation on a docs path that answers 200. */
-  docsSignatures: z.array(DebugSignature).default(DEFAULT_DOCS_SIGNATURES),
-  docsPaths: z.array(path).default(['/docs', '/redoc', '/openapi.json', '/swagger', '/swagger-ui', '/swagger.json', '/api/docs', '/api-docs', '/api/schema', '/__debug__']),
-  cors: z.object({
-    /** Default: `me`'s route. */
-    paths: z.array(path).min(1).optional(),
-    foreignOrigin: z.string().default('https://evil.gonogo.invalid'),
-  }).strict().prefault({}),
-  mailbox: Mailbox.default({ kind: 'smtp-sink' }),
-  /** The team's QA accounts, one or more per role (never used for destructive probes). */
-  accounts: z.array(Account).default([]),
-  /** Signing secrets tried besides the shipped wordlist (smoke/vocab/weak-secrets.txt). */
-  weakSecrets: z.array(z.string().min(1)).default([]),
-  /** A wordlist (one secret a line, "#" comments) that replaces the shipped one; relative to the config file. */
-  weakSecretsFile: z.string().min(1).optional(),
-  /** Privileged fields the mass-assignment probe sends at registration, and the statuses that count as refusing them. */
-  massAssignment: MassAssignment.prefault({}),
-  /** Demo and seed addresses of the team's own (from its seed data) that must not log in (001 step 1.1, 000 section 4): tried first, then the shipped list. */
-  demoAccounts: z.array(z.string().min(1)).default([]),
-  /** Passwords of the team's own seed data: tried on every address before the shipped list's. */
-  demoPasswords: z.array(z.string().min(1)).default([]),
-  /** false: only demoAccounts and demoPasswords, without the shipped lists (smoke/vocab/demo-accounts.txt, demo-passwords.txt). */
-  demoDefaults: z.boolean().default(true),
-  /** A cap on the demo probe's login attempts under the budget the login limit and lockout allow (absent: that budget alone). */
-  demoAttemptsMax: z.number().int().positive().optional(),
-  /** Seconds the demo probe may wait for login windows to free (absent: two login windows). */
-  demoWaitS: z.number().nonnegative().optional(),
-  /** Env var with the token signing secret, when the team shares it: lets the expired-token check mint a validly signed expired token. */
-  jwtSecretEnv: envName.optional(),
-  browser: Browser.prefault({}),
-  /** Folder of the team's own Playwright specs; they join the verdict (test titles carry `[area.name]`). */
-  specsDir: z.string().optional(),
-  /** Whole smoke run deadline; default derived from the login model (smoke/lib/budget.ts), at least 300 s. */
-  timeoutS: z.number().int().positive().optional(),
-  /** Time limit of one check; default `ratelimit.maxWaitS` + 60 s, so a check can wait out one Retry-After and still finish. */
-  checkTimeoutS: z.number().int().positive().optional(),
-  workers: z.number().int().positive().max(8).default(2),
-}).strict().superRefine((c, ctx) => {
-  // A route the probed role may reach cannot prove that it is refused it.
-  for (const [role, routes] of Object.entries(c.roleRoutes)) {
-    routes.forEach((r, i) => {
-      if (r.allowedRoles.includes(c.roles.owner)) ctx.addIssue({ code: 'custom', path: ['roleRoutes', role, i, 'allowedRoles'], message: `names "${c.roles.owner}", the role auth.rbac probes (smoke.roles.owner): a route that role may reach is not restricted from it` });
-    });
-  }
-}).transform(derivedDefaults);
+export const SmokeConfig = z
+  .object({
+    login: Login.prefault({}),
+    register: Register.prefault({}),
+    verifyEmail: VerifyEmail.prefault({}),
+    refresh: Refresh.prefault({}),
+    logout: Logout.prefault({}),
+    me: route('GET', '/api/auth/me'),
+    /** Routes only a role may reach, keyed by role: `{ admin: [{ path: '/api/admin/users' }] }`. */
+    roleRoutes: z.record(z.string(), z.array(RoleRoutes)).default({}),
+    /** JWT claim holding the role (the tampered-token check escalates it). */
+    roleClaim: z.string().default('role'),
+    /** The platform's role names for the suite's abstract roles. */
+    roles: Roles.prefault({}),
+    adminRole: z.never({ error: 'moved to smoke.roles.admin' }).optional(),
+    /** The payment/escrow flow as data; the non-bypass checks are derived from it (smoke/flow/schema.ts). */
+    escrow: EscrowConfig.prefault({}),
+    orders: z
+      .never({
+        error:
+          'moved to smoke.escrow: the payment flow is smoke.escrow.steps (docs/flows.md); amount, currency and vars are smoke.escrow.amount, .currency and .vars; the routes get and patch are smoke.escrow.order.get and .update; statusPath is smoke.escrow.order.statePath; fundedStatus and releasedStatus are smoke.escrow.order.states; markPaidBody, descriptionPath and paidAmountPath are under smoke.escrow.order',
+      })
+      .optional(),
+    webhook: Webhook.prefault({}),
+    ratelimit: z
+      .object({
+        /** The API limiter and the route it is probed on (with a fresh account of the suite's own when keyed by user). */
+        api: LimitedRoute('user', 'all').optional(),
+        /** The login route's own limiter (the route is `login`'s). */
+        login: z.object(limitModel('address', 'route')).strict().prefault({}),
+        /** The limiter anonymous clients meet, probed with a rotating X-Forwarded-For; default: `api`'s route and numbers, sent without credentials. */
+        anonymous: LimitedRoute('anonymous', 'all').optional(),
+        /** Longest Retry-After the suite honours before giving up on a request (seconds); default the longest limit window + 5 s, at least 65 (smoke/lib/budget.ts). */
+        maxWaitS: z.number().positive().optional(),
+        /** The longest a limit probe's burst lasts (seconds): a longer one proves nothing a shorter one does not, and the check's own time must still hold the Retry-After wait. */
+        burstS: z.number().positive().max(600).default(45),
+      })
+      .strict()
+      .prefault({}),
+    /** The object-level authorization matrix over the OpenAPI document's read operations (auth.authz-matrix). */
+    authzMatrix: z
+      .object({
+        /** Path parameter name -> the flow variable that fills it, where neither the same name nor the collection rule finds one. */
+        params: z
+          .record(
+            z.string().min(1),
+            z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a flow variable name such as order_id'),
+          )
+          .default({}),
+        /** Parameter names that stand for "the id of the collection before it" (`/orders/{id}` -> order_id). */
+        genericParams: z.array(z.string().min(1)).default(['id', 'pk', 'uuid', 'slug']),
+        /** Fields that carry an object's id in an answer, besides the field the flow captures order_id from. */
+        idFields: z.array(z.string().min(1)).min(1).default(['id', 'pk', 'uuid']),
+        /** Read operations called at most (each costs three requests); past it the check is warn, naming the rest. */
+        maxOperations: z.number().int().positive().max(500).default(60),
+      })
+      .strict()
+      .prefault({}),
+    /** What counts as the platform refusing a request a negative check sends (a forged token, a replayed event, another user's order). */
+    refusal: z
+      .object({
+        /** Statuses and inclusive ranges ("400-428") within 300-599; default every 4xx but 429 (a throttled request proves nothing) and every 5xx. Add 302 for a platform that redirects refused browser requests to its login page. */
+        statuses: z
+          .array(
+            z.union([
+              // A 2xx is never a refusal: a platform that answers 200 to a forged request has let it through.
+              z.number().int().min(300).max(599),
+              z
+                .string()
+                .regex(/^[3-5]\d\d-[3-5]\d\d$/, 'a status range within 300-599 such as "400-428"')
+                .refine(
+                  (r) => Number(r.slice(0, 3)) <= Number(r.slice(4)),
+                  'a range from the lower status to the higher, such as "400-428"',
+                ),
+            ]),
+          )
+          .min(1)
+          .default(DEFAULT_REFUSAL_STATUSES),
+      })
+      .strict()
+      .prefault({}),
+    health: z
+      .object({
+        routes: z.array(path).min(1).default(['/health']),
+        latencyBudgetMs: z.number().positive().default(500),
+      })
+      .strict()
+      .prefault({}),
+    /** OpenAPI document (URL path on the target, or a local file) for the anonymous-access sweep. */
+    openapi: z.string().optional(),
+    openapiSweep: z
+      .object({
+        /** Answers to an anonymous call that mean the auth layer refused it; anything else but 2xx leaves the operation unproven. */
+        refusedStatuses: z.array(z.number().int().min(300).max(499)).min(1).default([401, 403]),
+        /** The value of every path parameter in the sweep: an id no object has, so a route without auth answers not found rather than acting on a real object. */
+        pathParamValue: z
+          .string()
+          .min(1)
+          .regex(/^[^/?#]+$/, 'one path segment: no "/", "?" or "#"')
+          .default('999999999'),
+      })
+      .strict()
+      .prefault({}),
+    /** Requests that provoke error pages; default: an unknown route, a truncated JSON body to the login route, and a quote-laden segment under `me`'s route (see derivedDefaults). */
+    debugProbes: z.array(DebugProbe).min(1).optional(),
+    /** What a debug page or stack trace looks like in a body (replaces the default list; extend it with DEFAULT_DEBUG_SIGNATURES). */
+    debugSignatures: z.array(DebugSignature).default(DEFAULT_DEBUG_SIGNATURES),
+    /** JSON fields that must not carry a stack-shaped value in an error body. */
+    debugFields: z.array(z.string().min(1)).default(DEFAULT_DEBUG_FIELDS),
+    /** What counts as documentation on a docs path that answers 200. */
+    docsSignatures: z.array(DebugSignature).default(DEFAULT_DOCS_SIGNATURES),
+    docsPaths: z
+      .array(path)
+      .default([
+        '/docs',
+        '/redoc',
+        '/openapi.json',
+        '/swagger',
+        '/swagger-ui',
+        '/swagger.json',
+        '/api/docs',
+        '/api-docs',
+        '/api/schema',
+        '/__debug__',
+      ]),
+    cors: z
+      .object({
+        /** Default: `me`'s route. */
+        paths: z.array(path).min(1).optional(),
+        foreignOrigin: z.string().default('https://evil.gonogo.invalid'),
+      })
+      .strict()
+      .prefault({}),
+    mailbox: Mailbox.default({ kind: 'smtp-sink' }),
+    /** The team's QA accounts, one or more per role (never used for destructive probes). */
+    accounts: z.array(Account).default([]),
+    /** Signing secrets tried besides the shipped wordlist (smoke/vocab/weak-secrets.txt). */
+    weakSecrets: z.array(z.string().min(1)).default([]),
+    /** A wordlist (one secret a line, "#" comments) that replaces the shipped one; relative to the config file. */
+    weakSecretsFile: z.string().min(1).optional(),
+    /** Privileged fields the mass-assignment probe sends at registration, and the statuses that count as refusing them. */
+    massAssignment: MassAssignment.prefault({}),
+    /** Demo and seed addresses of the team's own (from its seed data) that must not log in (001 step 1.1, 000 section 4): tried first, then the shipped list. */
+    demoAccounts: z.array(z.string().min(1)).default([]),
+    /** Passwords of the team's own seed data: tried on every address before the shipped list's. */
+    demoPasswords: z.array(z.string().min(1)).default([]),
+    /** false: only demoAccounts and demoPasswords, without the shipped lists (smoke/vocab/demo-accounts.txt, demo-passwords.txt). */
+    demoDefaults: z.boolean().default(true),
+    /** A cap on the demo probe's login attempts under the budget the login limit and lockout allow (absent: that budget alone). */
+    demoAttemptsMax: z.number().int().positive().optional(),
+    /** Seconds the demo probe may wait for login windows to free (absent: two login windows). */
+    demoWaitS: z.number().nonnegative().optional(),
+    /** Env var with the token signing secret, when the team shares it: lets the expired-token check mint a validly signed expired token. */
+    jwtSecretEnv: envName.optional(),
+    browser: Browser.prefault({}),
+    /** Folder of the team's own Playwright specs; they join the verdict (test titles carry `[area.name]`). */
+    specsDir: z.string().optional(),
+    /** Whole smoke run deadline; default derived from the login model (smoke/lib/budget.ts), at least 300 s. */
+    timeoutS: z.number().int().positive().optional(),
+    /** Time limit of one check; default `ratelimit.maxWaitS` + 60 s, so a check can wait out one Retry-After and still finish. */
+    checkTimeoutS: z.number().int().positive().optional(),
+    workers: z.number().int().positive().max(8).default(2),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    // A route the probed role may reach cannot prove that it is refused it.
+    for (const [role, routes] of Object.entries(c.roleRoutes)) {
+      routes.forEach((r, i) => {
+        if (r.allowedRoles.includes(c.roles.owner))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['roleRoutes', role, i, 'allowedRoles'],
+            message: `names "${c.roles.owner}", the role auth.rbac probes (smoke.roles.owner): a route that role may reach is not restricted from it`,
+          });
+      });
+    }
+  })
+  .transform(derivedDefaults);
 export type SmokeConfig = z.infer<typeof SmokeConfig>;
 export type SmokeConfigInput = z.input<typeof SmokeConfig>;
-

@@ -3,10 +3,15 @@ import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
 
 /** What the OpenAPI document declares of an operation's request body: its top-level fields and the encodings it takes. */
-export interface DeclaredBody { op: string; fields: string[]; encodings: Array<'json' | 'form'> }
+export interface DeclaredBody {
+  op: string;
+  fields: string[];
+  encodings: Array<'json' | 'form'>;
+}
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? v as Json : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 
 /** Follows local `$ref`s (`#/components/schemas/Login`, Swagger 2's `#/definitions/Login`), a few levels deep. */
 function deref(doc: Doc, v: unknown, depth = 0): Json | undefined {
@@ -35,7 +40,12 @@ const encodingOf = (mediaType: string): 'json' | 'form' | undefined =>
  * The request body the document declares for `method path` (a route as the config names it, under the document's
  * server prefix), or undefined when the document does not describe one: then it says nothing about field names.
  */
-export function declaredBody(document: object, method: string, path: string, baseUrl: string): DeclaredBody | undefined {
+export function declaredBody(
+  document: object,
+  method: string,
+  path: string,
+  baseUrl: string,
+): DeclaredBody | undefined {
   // The sweep's Doc type knows only what the sweep reads; bodies are read here as plain JSON.
   const doc = document as Doc;
   const prefix = serverPrefix(doc, baseUrl);
@@ -49,10 +59,14 @@ export function declaredBody(document: object, method: string, path: string, bas
   if (content) {
     const media = Object.entries(content).filter(([m]) => encodingOf(m));
     const fields = [...new Set(media.flatMap(([, c]) => properties(doc, obj(c)?.schema)))];
-    return fields.length ? { op: name, fields, encodings: [...new Set(media.map(([m]) => encodingOf(m)!))] } : undefined;
+    return fields.length
+      ? { op: name, fields, encodings: [...new Set(media.map(([m]) => encodingOf(m)!))] }
+      : undefined;
   }
   // Swagger 2: a `body` parameter with a schema, or `formData` parameters.
-  const params = (Array.isArray(op.parameters) ? op.parameters : []).map((p) => deref(doc, p)).filter((p): p is Json => Boolean(p));
+  const params = (Array.isArray(op.parameters) ? op.parameters : [])
+    .map((p) => deref(doc, p))
+    .filter((p): p is Json => Boolean(p));
   const inBody = params.find((p) => p.in === 'body');
   if (inBody) {
     const fields = properties(doc, inBody.schema);
@@ -66,10 +80,16 @@ export function declaredBody(document: object, method: string, path: string, bas
  * The mapping keys whose values the declared body contradicts: a top-level field name it does not declare, or an
  * encoding it does not take. Empty when the document agrees with the mapping (the refusal has another cause).
  */
-export function contradicted(declared: DeclaredBody, mapping: { encodingKey: string; encoding: 'json' | 'form'; fields: Record<string, string> }): string[] {
+export function contradicted(
+  declared: DeclaredBody,
+  mapping: { encodingKey: string; encoding: 'json' | 'form'; fields: Record<string, string> },
+): string[] {
   const out: string[] = [];
   const takes = `${declared.op} in the OpenAPI document takes ${declared.fields.join(', ')}`;
-  if (!declared.encodings.includes(mapping.encoding)) out.push(`${mapping.encodingKey} ("${mapping.encoding}"; ${declared.op} in the OpenAPI document takes ${declared.encodings.join(' or ')})`);
+  if (!declared.encodings.includes(mapping.encoding))
+    out.push(
+      `${mapping.encodingKey} ("${mapping.encoding}"; ${declared.op} in the OpenAPI document takes ${declared.encodings.join(' or ')})`,
+    );
   for (const [key, name] of Object.entries(mapping.fields)) {
     const top = name.split('.')[0]!;
     if (!declared.fields.includes(top)) out.push(`${key} ("${name}"; ${takes})`);
@@ -81,9 +101,14 @@ export function contradicted(declared: DeclaredBody, mapping: { encodingKey: str
 export class OpenApiSource {
   private loaded?: Promise<{ doc: Doc; status?: number }>;
 
-  constructor(private readonly api: DoctorSender, private readonly plan: SmokePlan) {}
+  constructor(
+    private readonly api: DoctorSender,
+    private readonly plan: SmokePlan,
+  ) {}
 
-  get configured(): boolean { return Boolean(this.plan.config.openapi); }
+  get configured(): boolean {
+    return Boolean(this.plan.config.openapi);
+  }
 
   /** The document and, when it was fetched from the target, the status it came with. */
   load(): Promise<{ doc: Doc; status?: number }> {

@@ -22,13 +22,28 @@ export class LoginBudget {
     this.model = `${l.model.limit} per ${l.model.windowMs / 1000} s, ${describeKey(l.key)}`;
   }
 
-  get left(): boolean { return this.shared ? this.spent < this.perKey : this.perKey >= 1; }
+  get left(): boolean {
+    return this.shared ? this.spent < this.perKey : this.perKey >= 1;
+  }
 
   /** The login and its row, or a `held` row and undefined when the budget does not allow it. */
-  async login(api: DoctorSender, plan: SmokePlan, docs: OpenApiSource, rows: Row[], step: string, a: { email: string; password: string }, own: boolean, accountKey?: string): Promise<{ session: Session | null; status: number } | undefined> {
+  async login(
+    api: DoctorSender,
+    plan: SmokePlan,
+    docs: OpenApiSource,
+    rows: Row[],
+    step: string,
+    a: { email: string; password: string },
+    own: boolean,
+    accountKey?: string,
+  ): Promise<{ session: Session | null; status: number } | undefined> {
     if (!this.left) {
       rows.push({
-        step, status: 'held', sent: '-', expected: 'a login', key: 'smoke.ratelimit.login (document the login limit), or fewer smoke.accounts',
+        step,
+        status: 'held',
+        sent: '-',
+        expected: 'a login',
+        key: 'smoke.ratelimit.login (document the login limit), or fewer smoke.accounts',
         answered: `not sent: the login model (smoke.ratelimit.login: ${this.model}) leaves the doctor ${this.perKey} login${this.perKey === 1 ? '' : 's'} (half a window)`,
       });
       return undefined;
@@ -44,7 +59,8 @@ export class LoginBudget {
 const LOCKOUT_MARGIN = 2;
 
 /** A login that shows the mapping itself does not work: refused as a request, or answered without the token where the mapping reads it. */
-export const mappingRefused = (r: { session: Session | null; status: number }) => SHAPE_REFUSED.has(r.status) || (is2xx(r.status) && !r.session);
+export const mappingRefused = (r: { session: Session | null; status: number }) =>
+  SHAPE_REFUSED.has(r.status) || (is2xx(r.status) && !r.session);
 
 /**
  * The team's accounts, one login each, the flow's owner and counterparty first (a tight budget still walks the flow).
@@ -52,7 +68,14 @@ export const mappingRefused = (r: { session: Session | null; status: number }) =
  * failed one; without a working own account, the first team login refused that way stops the others, and none is
  * tried when the KPI file's lockout threshold leaves no room for that one failure.
  */
-export async function teamLogins(api: DoctorSender, plan: SmokePlan, docs: OpenApiSource, budget: LoginBudget, rows: Row[], o: { refused: boolean; ownWorks: boolean }): Promise<Map<string, Signed>> {
+export async function teamLogins(
+  api: DoctorSender,
+  plan: SmokePlan,
+  docs: OpenApiSource,
+  budget: LoginBudget,
+  rows: Row[],
+  o: { refused: boolean; ownWorks: boolean },
+): Promise<Map<string, Signed>> {
   const { owner, counterparty } = plan.config.roles;
   const rank = (role: string) => (role === owner ? 0 : role === counterparty ? 1 : 2);
   const order = plan.config.accounts.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a.role) - rank(y.a.role));
@@ -60,22 +83,46 @@ export async function teamLogins(api: DoctorSender, plan: SmokePlan, docs: OpenA
   let refused = o.refused;
   for (const { a, i } of order) {
     const step = `login ${a.role}`;
-    const skip = (why: string) => rows.push({ step, status: 'skip', sent: '-', expected: '', answered: `not sent: ${why}` });
-    if (refused) { skip('the login mapping did not work above; another account would only spend a login, or count a failed one'); continue; }
+    const skip = (why: string) =>
+      rows.push({ step, status: 'skip', sent: '-', expected: '', answered: `not sent: ${why}` });
+    if (refused) {
+      skip('the login mapping did not work above; another account would only spend a login, or count a failed one');
+      continue;
+    }
     // Without a working own account a team login may be refused by the mapping: one failed login must stay far from the lockout.
     if (!o.ownWorks && plan.params.lockout.attempts <= LOCKOUT_MARGIN) {
       rows.push({
-        step, status: 'held', sent: '-', expected: 'a login', key: 'the own account above (smoke.register, smoke.mailbox), or params.lockout.attempts in the KPI file',
+        step,
+        status: 'held',
+        sent: '-',
+        expected: 'a login',
+        key: 'the own account above (smoke.register, smoke.mailbox), or params.lockout.attempts in the KPI file',
         answered: `not sent: the doctor's own account could not log in, and a login the mapping gets wrong would count against this account's lockout (params.lockout.attempts: ${plan.params.lockout.attempts})`,
       });
       continue;
     }
     const password = process.env[a.passwordEnv];
     if (!password) {
-      rows.push({ step, status: 'fail', sent: '-', expected: 'the password in the environment', answered: `${a.passwordEnv} is not set`, key: `smoke.accounts[${i}].passwordEnv (${a.passwordEnv})` });
+      rows.push({
+        step,
+        status: 'fail',
+        sent: '-',
+        expected: 'the password in the environment',
+        answered: `${a.passwordEnv} is not set`,
+        key: `smoke.accounts[${i}].passwordEnv (${a.passwordEnv})`,
+      });
       continue;
     }
-    const r = await budget.login(api, plan, docs, rows, step, { email: a.email, password }, false, `smoke.accounts[${i}]`);
+    const r = await budget.login(
+      api,
+      plan,
+      docs,
+      rows,
+      step,
+      { email: a.email, password },
+      false,
+      `smoke.accounts[${i}]`,
+    );
     if (r?.session && !sessions.has(a.role)) sessions.set(a.role, { email: a.email, session: r.session });
     if (r && !o.ownWorks && mappingRefused(r)) refused = true;
   }

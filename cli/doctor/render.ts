@@ -18,16 +18,25 @@ export function renderDoctor(r: DoctorResult, head: string): string {
   };
   const lines = [head, '', `     ${pad('STEP', w.step)}  ${pad('SENT', w.sent)}  ANSWERED  (EXPECTED)`];
   for (const row of r.rows) {
-    lines.push(`${MARK[row.status]} ${pad(row.step, w.step)}  ${pad(row.sent, w.sent)}  ${row.answered}${row.expected && row.status !== 'skip' ? `  (expected ${row.expected})` : ''}`);
-    if ((row.status === 'fail' || row.status === 'held') && row.key) lines.push(`     ${' '.repeat(w.step)}  -> change ${row.key}`);
+    lines.push(
+      `${MARK[row.status]} ${pad(row.step, w.step)}  ${pad(row.sent, w.sent)}  ${row.answered}${row.expected && row.status !== 'skip' ? `  (expected ${row.expected})` : ''}`,
+    );
+    if ((row.status === 'fail' || row.status === 'held') && row.key)
+      lines.push(`     ${' '.repeat(w.step)}  -> change ${row.key}`);
   }
   const count = (s: RowStatus) => r.rows.filter((x: Row) => x.status === s).length;
   lines.push('');
   if (r.stopped) lines.push(`Stopped: ${r.stopped}`);
   const fails = count('fail');
   const held = count('held');
-  const verdict = fails ? `NOT AS MAPPED: ${fails} step${fails === 1 ? '' : 's'} to fix` : held ? `NOT PROVEN: ${held} step${held === 1 ? '' : 's'} held back to stay within a limit` : 'Every mapped step answered as mapped';
+  const verdict = fails
+    ? `NOT AS MAPPED: ${fails} step${fails === 1 ? '' : 's'} to fix`
+    : held
+      ? `NOT PROVEN: ${held} step${held === 1 ? '' : 's'} held back to stay within a limit`
+      : 'Every mapped step answered as mapped';
   lines.push(`${verdict} (${count('ok')} ok, ${fails} failing, ${held} held, ${count('skip')} not sent).`);
-  lines.push(`Sent ${r.requests} request${r.requests === 1 ? '' : 's'} (${r.logins} login${r.logins === 1 ? '' : 's'}; login model ${r.loginModel}) in ${(r.ms / 1000).toFixed(1)} s${r.pacedMs > 0 ? `, ${(r.pacedMs / 1000).toFixed(1)} s of it waiting to stay under the API model (smoke.ratelimit.api)` : ''}.`);
+  lines.push(
+    `Sent ${r.requests} request${r.requests === 1 ? '' : 's'} (${r.logins} login${r.logins === 1 ? '' : 's'}; login model ${r.loginModel}) in ${(r.ms / 1000).toFixed(1)} s${r.pacedMs > 0 ? `, ${(r.pacedMs / 1000).toFixed(1)} s of it waiting to stay under the API model (smoke.ratelimit.api)` : ''}.`,
+  );
   return lines.join('\n');
 }

@@ -25,7 +25,8 @@ export const sentOf = (r: Res) => `${r.method} ${pathOf(r.url)}`;
 
 /** A captured value as the table shows it: short scalars as they are, longer text cut to its first characters and its length. */
 export function mask(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.length} value${v.length === 1 ? '' : 's'}${v.length ? `: ${mask(v[0])}${v.length > 1 ? ', ...' : ''}` : ''}]`;
+  if (Array.isArray(v))
+    return `[${v.length} value${v.length === 1 ? '' : 's'}${v.length ? `: ${mask(v[0])}${v.length > 1 ? ', ...' : ''}` : ''}]`;
   if (typeof v !== 'string') return JSON.stringify(v) ?? String(v);
   return v.length <= 8 ? JSON.stringify(v) : `"${v.slice(0, 4)}..." (${v.length} chars)`;
 }
@@ -41,7 +42,8 @@ export function bodyShape(res: Res): string {
   const j = res.json;
   if (j === undefined) return res.text ? 'the answer is not JSON' : 'the answer has no body';
   if (Array.isArray(j)) return `the answer is a list of ${j.length}`;
-  if (j && typeof j === 'object') return `the answer has ${Object.keys(j).slice(0, 8).join(', ') || 'no keys'}${Object.keys(j).length > 8 ? ', ...' : ''}`;
+  if (j && typeof j === 'object')
+    return `the answer has ${Object.keys(j).slice(0, 8).join(', ') || 'no keys'}${Object.keys(j).length > 8 ? ', ...' : ''}`;
   return `the answer is ${typeof j}`;
 }
 
@@ -64,5 +66,7 @@ export function routeKeys(status: number, at: string, o: { body?: string; auth?:
 
 /** An error's message without the smoke suite's outcome markers, which mean nothing outside a check. */
 export function plain(e: unknown): string {
-  return String((e as Error)?.message ?? e).replace(/\[gonogo:\w+\]\s*/g, '').replace(/^positive control failed:\s*/, '');
+  return String((e as Error)?.message ?? e)
+    .replace(/\[gonogo:\w+\]\s*/g, '')
+    .replace(/^positive control failed:\s*/, '');
 }

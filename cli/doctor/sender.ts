@@ -10,7 +10,9 @@ import { routeUrl } from '../../core/url.ts';
 export class Throttled extends Error {
   override name = 'Throttled';
   constructor(readonly res: Res) {
-    super(`${res.method} ${new URL(res.url).pathname} answered 429${res.headers['retry-after'] ? ` (Retry-After ${res.headers['retry-after']} s)` : ''}`);
+    super(
+      `${res.method} ${new URL(res.url).pathname} answered 429${res.headers['retry-after'] ? ` (Retry-After ${res.headers['retry-after']} s)` : ''}`,
+    );
   }
 }
 
@@ -24,7 +26,11 @@ export class Unreachable extends Error {
   }
 }
 
-export interface SentLine { method: string; path: string; status: number }
+export interface SentLine {
+  method: string;
+  path: string;
+  status: number;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,14 +44,23 @@ export class DoctorSender implements Sender {
   pacedMs = 0;
   private readonly http: LoadSender;
 
-  constructor(private readonly plan: SmokePlan, o: { caFile?: string }) {
-    this.http = new LoadSender({ baseUrl: plan.baseUrl, allowedHosts: plan.allowedHosts, ...(o.caFile ? { caFile: o.caFile } : {}), insecure: false, timeoutMs: plan.timeoutMs });
+  constructor(
+    private readonly plan: SmokePlan,
+    o: { caFile?: string },
+  ) {
+    this.http = new LoadSender({
+      baseUrl: plan.baseUrl,
+      allowedHosts: plan.allowedHosts,
+      ...(o.caFile ? { caFile: o.caFile } : {}),
+      insecure: false,
+      timeoutMs: plan.timeoutMs,
+    });
   }
 
   async send(req: Req): Promise<Res> {
     const limiters = resolveLimiters(this.plan.config, this.plan.params);
     // An API limiter keyed by address counts every request from here, whichever session it carries.
-    const identity = limiters.api.key === 'address' ? 'address' : req.identity ?? req.session?.access ?? 'anonymous';
+    const identity = limiters.api.key === 'address' ? 'address' : (req.identity ?? req.session?.access ?? 'anonymous');
     const { model } = limiters[identity === 'anonymous' ? 'anonymous' : 'api'];
     const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(model.limit * 0.9)), model.windowMs);
     if (wait > 0) {
@@ -54,7 +69,11 @@ export class DoctorSender implements Sender {
     }
     // An absolute URL keeps a base URL's path prefix, as the smoke suite's client resolves routes.
     const { session, ...rest } = req;
-    const out: Req = { ...rest, ...sessionRequest(this.plan, (req.method ?? 'GET').toUpperCase(), req), path: routeUrl(this.plan.baseUrl, req.path) };
+    const out: Req = {
+      ...rest,
+      ...sessionRequest(this.plan, (req.method ?? 'GET').toUpperCase(), req),
+      path: routeUrl(this.plan.baseUrl, req.path),
+    };
     let res: Res;
     try {
       res = await this.http.send(out);

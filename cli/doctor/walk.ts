@@ -59,7 +59,12 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
 
     session = await refreshRow(api, plan, rows, session);
 
-    const actors: Actors | undefined = ownerActor ? { owner: actor(ownerActor), ...(sessions.get(counterparty) ? { counterparty: actor(sessions.get(counterparty)!) } : {}) } : undefined;
+    const actors: Actors | undefined = ownerActor
+      ? {
+          owner: actor(ownerActor),
+          ...(sessions.get(counterparty) ? { counterparty: actor(sessions.get(counterparty)!) } : {}),
+        }
+      : undefined;
     await walkFlow(api, plan, actors, rows, plan.config.webhook.secretEnv);
 
     await limitRows(api, plan, limiters, rows, session, own.account ?? {});
@@ -70,7 +75,14 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
   } catch (e) {
     if (e instanceof Throttled) {
       stopped = `${e.message}: the doctor stops at a 429 and sends nothing more; the limit was spent before it came (another client, an earlier run, or a limit lower than smoke.ratelimit documents). Run it again after the window.`;
-      rows.push({ step: 'stopped', status: 'fail', sent: sentOf(e.res), answered: `429${e.res.headers['retry-after'] ? `, Retry-After ${e.res.headers['retry-after']}` : ''}`, expected: 'no 429', key: 'smoke.ratelimit (the documented limits), or wait out the window' });
+      rows.push({
+        step: 'stopped',
+        status: 'fail',
+        sent: sentOf(e.res),
+        answered: `429${e.res.headers['retry-after'] ? `, Retry-After ${e.res.headers['retry-after']}` : ''}`,
+        expected: 'no 429',
+        key: 'smoke.ratelimit (the documented limits), or wait out the window',
+      });
     } else if (e instanceof Unreachable) {
       stopped = e.message;
       rows.push({ step: 'stopped', status: 'fail', sent: '-', answered: e.message, expected: 'an answer', key: e.key });
@@ -80,7 +92,12 @@ export async function walk(plan: SmokePlan, o: { caFile?: string; secretEnv: str
   return {
     rows: rows.map((row) => ({ ...row, answered: r.text(row.answered), sent: r.text(row.sent) })),
     ...(stopped ? { stopped: r.text(stopped) } : {}),
-    requests: api.sent.length, sent: api.sent.map((l) => ({ ...l, path: r.text(l.path) })), logins: budget.spent, pacedMs: api.pacedMs, loginModel: budget.model, ms: performance.now() - started,
+    requests: api.sent.length,
+    sent: api.sent.map((l) => ({ ...l, path: r.text(l.path) })),
+    logins: budget.spent,
+    pacedMs: api.pacedMs,
+    loginModel: budget.model,
+    ms: performance.now() - started,
   };
 }
 

@@ -18,7 +18,8 @@ export interface Pick {
 }
 
 export const opName = (op: Operation): string => `${op.method} ${op.path}`;
-const staticSegments = (path: string): string[] => path.split('/').filter((s) => s && !/^\{.*\}$/.test(s) && !/^:/.test(s));
+const staticSegments = (path: string): string[] =>
+  path.split('/').filter((s) => s && !/^\{.*\}$/.test(s) && !/^:/.test(s));
 export const hasPathParams = (op: Operation): boolean => /\{[^}]+\}/.test(op.path);
 
 /** The same path without a trailing slash, for comparing a tokenUrl ("auth/jwt/login") with a path. */
@@ -57,7 +58,7 @@ function score(v: Vocabulary, kind: OperationKind, op: Operation, urls: string[]
   }
   if (kind === 'login' && urls.includes(bare(op.path))) {
     total += v.weights.tokenUrl;
-    reasons.push('it is the oauth2 password flow\'s tokenUrl');
+    reasons.push("it is the oauth2 password flow's tokenUrl");
   }
   return total > 0 ? { op, score: total, reasons } : undefined;
 }
@@ -73,7 +74,9 @@ export function pick(v: Vocabulary, doc: ApiDocument, kind: OperationKind, exclu
   const [best, ...rest] = ranked;
   const runnersUp = rest.slice(0, 3);
   // Another method on the same route is no rival (a verification link's GET beside its POST).
-  const rivals = runnersUp.filter((r) => best && r.op.path !== best.op.path && best.score - r.score <= v.ambiguousMargin);
+  const rivals = runnersUp.filter(
+    (r) => best && r.op.path !== best.op.path && best.score - r.score <= v.ambiguousMargin,
+  );
   return { kind, ...(best ? { best } : {}), runnersUp, ambiguous: rivals.length > 0 };
 }
 
@@ -82,6 +85,8 @@ export function explain(p: Pick): string {
   if (!p.best) return `no operation looks like ${p.kind}`;
   const b = p.best;
   const id = b.op.operationId ? ` (${b.op.operationId})` : '';
-  const others = p.runnersUp.length ? `; runners-up: ${p.runnersUp.map((r) => `${opName(r.op)} ${r.score}`).join(', ')}` : '';
+  const others = p.runnersUp.length
+    ? `; runners-up: ${p.runnersUp.map((r) => `${opName(r.op)} ${r.score}`).join(', ')}`
+    : '';
   return `${opName(b.op)}${id}, score ${b.score}: ${b.reasons.join(', ')}${others}`;
 }

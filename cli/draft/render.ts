@@ -3,12 +3,22 @@
  * TypeScript expression (an `env(...)` lookup) in the file while the drafter checks the draft with its value.
  */
 export class Noted {
-  constructor(readonly value: unknown, readonly comments: string[]) {}
+  constructor(
+    readonly value: unknown,
+    readonly comments: string[],
+  ) {}
 }
 export class Code {
-  constructor(readonly code: string, readonly value: unknown) {}
+  constructor(
+    readonly code: string,
+    readonly value: unknown,
+  ) {}
 }
-export const noted = (value: unknown, ...comments: Array<string | undefined | false>): Noted => new Noted(value, comments.filter((c): c is string => !!c));
+export const noted = (value: unknown, ...comments: Array<string | undefined | false>): Noted =>
+  new Noted(
+    value,
+    comments.filter((c): c is string => !!c),
+  );
 export const code = (expr: string, value: unknown): Code => new Code(expr, value);
 
 /** The value the config loader would see: the wrappers taken off. */
@@ -32,7 +42,8 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
 const str = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 const key = (k: string): string => (IDENT.test(k) ? k : str(k));
 /** A `...name` key spreads its Code value (`...(cond ? { a } : {})`). */
-const entry = (k: string, rendered: string): string => (k.startsWith('...') ? `...${rendered}` : `${key(k)}: ${rendered}`);
+const entry = (k: string, rendered: string): string =>
+  k.startsWith('...') ? `...${rendered}` : `${key(k)}: ${rendered}`;
 
 /** Short enough for one line: scalars and small objects without comments. */
 function inline(v: unknown): string | undefined {
@@ -49,7 +60,10 @@ function inline(v: unknown): string | undefined {
   if (v && typeof v === 'object') {
     const entries = Object.entries(v).filter(([, x]) => x !== undefined);
     if (!entries.length) return '{}';
-    const parts = entries.map(([k, x]) => { const i = inline(x); return i === undefined ? undefined : entry(k, i); });
+    const parts = entries.map(([k, x]) => {
+      const i = inline(x);
+      return i === undefined ? undefined : entry(k, i);
+    });
     if (parts.some((p) => p === undefined)) return undefined;
     const s = `{ ${parts.join(', ')} }`;
     return s.length <= 100 ? s : undefined;
@@ -57,7 +71,11 @@ function inline(v: unknown): string | undefined {
   return undefined;
 }
 
-const comment = (lines: string[], pad: string): string => lines.flatMap((l) => l.split('\n')).map((l) => `${pad}// ${l}\n`).join('');
+const comment = (lines: string[], pad: string): string =>
+  lines
+    .flatMap((l) => l.split('\n'))
+    .map((l) => `${pad}// ${l}\n`)
+    .join('');
 
 /** TypeScript source of a value at an indentation depth. */
 export function render(v: unknown, depth = 0): string {

@@ -25,13 +25,13 @@ export default defineConfig({
     demoAccounts: [],
     login: {
       path: '/api/auth/login',
-      encoding: 'json',                       // 'form' for OAuth2 password forms (FastAPI's OAuth2PasswordRequestForm)
-      emailField: 'email',                    // 'username' for OAuth2 forms
+      encoding: 'json', // 'form' for OAuth2 password forms (FastAPI's OAuth2PasswordRequestForm)
+      emailField: 'email', // 'username' for OAuth2 forms
       token: { from: 'body', path: 'access_token' }, // or { from: 'cookie', name: 'sessionid' }
       refreshToken: { from: 'body', path: 'refresh_token' },
     },
     register: { path: '/api/auth/register', extraFields: { full_name: 'gonogo {{name}}' } },
-    verifyEmail: { mode: 'link' },            // follow the link in the mail; or mode: 'post' with path + tokenField
+    verifyEmail: { mode: 'link' }, // follow the link in the mail; or mode: 'post' with path + tokenField
     refresh: { path: '/api/auth/refresh', field: 'refresh_token' },
     logout: { method: 'POST', path: '/api/auth/logout' },
     me: { method: 'GET', path: '/api/auth/me' },
@@ -42,16 +42,24 @@ export default defineConfig({
     // The payment flow, step by step; every escrow non-bypass check is derived from it (gonogo's docs/flows.md).
     escrow: {
       steps: [
-        { name: 'create-order', role: 'create', path: '/api/orders',
+        {
+          name: 'create-order',
+          role: 'create',
+          path: '/api/orders',
           body: { manufacturer_id: '{{manufacturer_id}}', amount_cents: '{{amount}}', currency: '{{currency}}' },
-          capture: { order_id: { from: 'body', path: 'id' }, payment_id: { from: 'body', path: 'payment_intent_id' } } },
+          capture: { order_id: { from: 'body', path: 'id' }, payment_id: { from: 'body', path: 'payment_intent_id' } },
+        },
         // {{amount}} is in cents; a decimal field ("200.00") takes '{{amount_major}}' instead, and currency is as your API spells it ('USD').
         // A Stripe Checkout platform: { preset: 'checkout.session.completed' } and capture session_id instead.
         { name: 'payment-succeeded', role: 'confirm-payment', event: { preset: 'payment_intent.succeeded' } },
         { name: 'release', role: 'release', path: '/api/orders/{{order_id}}/release' },
       ],
       vars: { manufacturer_id: 2 },
-      order: { get: { method: 'GET', path: '/api/orders/{{order_id}}' }, update: { method: 'PATCH', path: '/api/orders/{{order_id}}' }, states: { funded: ['funded'], released: ['released'] } },
+      order: {
+        get: { method: 'GET', path: '/api/orders/{{order_id}}' },
+        update: { method: 'PATCH', path: '/api/orders/{{order_id}}' },
+        states: { funded: ['funded'], released: ['released'] },
+      },
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     health: { routes: ['/health', '/health/ready', '/health/live', '/metrics'] },
@@ -65,7 +73,7 @@ export default defineConfig({
     headers: { pages: ['/', '/login'] },
     deps: {
       lockfiles: ['../backend/poetry.lock', '../frontend/package-lock.json'],
-      source: { kind: 'osv-api' },            // or { kind: 'osv-dir', path: './osv' } offline
+      source: { kind: 'osv-api' }, // or { kind: 'osv-dir', path: './osv' } offline
     },
   },
 
@@ -75,8 +83,14 @@ export default defineConfig({
       {
         name: 'orders',
         steps: [
-          { name: 'login', method: 'POST', path: '/api/auth/login', once: true,
-            body: { email: 'qa-client@example.com', password: '{{env.GONOGO_CLIENT_PASSWORD}}' }, capture: { token: 'access_token' } },
+          {
+            name: 'login',
+            method: 'POST',
+            path: '/api/auth/login',
+            once: true,
+            body: { email: 'qa-client@example.com', password: '{{env.GONOGO_CLIENT_PASSWORD}}' },
+            capture: { token: 'access_token' },
+          },
           { name: 'list-orders', path: '/api/orders', bearer: 'token' },
         ],
       },

@@ -19,14 +19,22 @@ export default defineConfig({
   kpis: env('GONOGO_KPI_FILE', './kpis.yaml'),
   smoke: {
     login: {
-      path: '/auth/jwt/login', encoding: 'form', emailField: 'username', passwordField: 'password',
+      path: '/auth/jwt/login',
+      encoding: 'form',
+      emailField: 'username',
+      passwordField: 'password',
       token: { from: 'body', path: 'access_token' },
       refreshToken: { from: 'cookie', name: 'refresh_token' },
     },
     register: { path: '/auth/register', extraFields: { full_name: 'gonogo {{name}}' } },
     roles: { owner: 'customer', counterparty: 'vendor', admin: 'superuser' },
     // The mail carries a code, not a link: it is posted back.
-    verifyEmail: { mode: 'post', path: '/auth/verify', tokenField: 'token', tokenPattern: 'verification code is: ([A-Za-z0-9_-]+)' },
+    verifyEmail: {
+      mode: 'post',
+      path: '/auth/verify',
+      tokenField: 'token',
+      tokenPattern: 'verification code is: ([A-Za-z0-9_-]+)',
+    },
     refresh: { path: '/auth/jwt/refresh', cookie: 'refresh_token' },
     logout: { method: 'POST', path: '/auth/jwt/logout' },
     me: { method: 'GET', path: '/users/me' },
@@ -34,19 +42,47 @@ export default defineConfig({
     escrow: {
       steps: [
         // The order names its counterparty by id: the counterparty account looks its own id up first.
-        { name: 'find-counterparty', role: 'setup', as: 'counterparty', method: 'GET', path: '/users/me', capture: { vendor_id: { from: 'body', path: 'id' } } },
         {
-          name: 'create-order', role: 'create', path: '/orders',
+          name: 'find-counterparty',
+          role: 'setup',
+          as: 'counterparty',
+          method: 'GET',
+          path: '/users/me',
+          capture: { vendor_id: { from: 'body', path: 'id' } },
+        },
+        {
+          name: 'create-order',
+          role: 'create',
+          path: '/orders',
           body: {
-            vendor_id: '{{vendor_id}}', amount: '{{amount}}', currency: '{{currency}}', description: '{{description}}',
-            milestones: [{ title: 'Design', amount: '{{milestone_amount}}' }, { title: 'Delivery', amount: '{{milestone_amount}}' }],
+            vendor_id: '{{vendor_id}}',
+            amount: '{{amount}}',
+            currency: '{{currency}}',
+            description: '{{description}}',
+            milestones: [
+              { title: 'Design', amount: '{{milestone_amount}}' },
+              { title: 'Delivery', amount: '{{milestone_amount}}' },
+            ],
           },
-          capture: { order_id: { from: 'body', path: 'order_id' }, milestones: { from: 'body', path: 'milestones[*].id', all: true } },
+          capture: {
+            order_id: { from: 'body', path: 'order_id' },
+            milestones: { from: 'body', path: 'milestones[*].id', all: true },
+          },
         },
         // The payment is opened by its own call; its id is what the Stripe event names.
-        { name: 'payment-intent', role: 'open-payment', path: '/orders/{{order_id}}/payment-intent', capture: { payment_id: { from: 'body', path: 'payment_intent_id' } } },
+        {
+          name: 'payment-intent',
+          role: 'open-payment',
+          path: '/orders/{{order_id}}/payment-intent',
+          capture: { payment_id: { from: 'body', path: 'payment_intent_id' } },
+        },
         { name: 'payment-succeeded', role: 'confirm-payment', event: { preset: 'payment_intent.succeeded' } },
-        { name: 'approve-milestone', role: 'fulfil', path: '/orders/{{order_id}}/milestones/{{item}}/approve', forEach: 'milestones' },
+        {
+          name: 'approve-milestone',
+          role: 'fulfil',
+          path: '/orders/{{order_id}}/milestones/{{item}}/approve',
+          forEach: 'milestones',
+        },
         { name: 'release', role: 'release', path: '/orders/{{order_id}}/release' },
       ],
       order: {
@@ -76,16 +112,36 @@ export default defineConfig({
     // The sample accounts our seed script creates for development: they must never exist in a deployed database.
     demoAccounts: ['sample.client@reference.local', 'sample.maker@reference.local'],
     accounts: [
-      { role: 'customer', email: env('GONOGO_CUSTOMER_EMAIL', 'qa-customer@example.com'), passwordEnv: 'GONOGO_CUSTOMER_PASSWORD' },
-      { role: 'vendor', email: env('GONOGO_VENDOR_EMAIL', 'qa-vendor@example.com'), passwordEnv: 'GONOGO_VENDOR_PASSWORD' },
-      { role: 'superuser', email: env('GONOGO_SUPERUSER_EMAIL', 'qa-admin@example.com'), passwordEnv: 'GONOGO_SUPERUSER_PASSWORD' },
+      {
+        role: 'customer',
+        email: env('GONOGO_CUSTOMER_EMAIL', 'qa-customer@example.com'),
+        passwordEnv: 'GONOGO_CUSTOMER_PASSWORD',
+      },
+      {
+        role: 'vendor',
+        email: env('GONOGO_VENDOR_EMAIL', 'qa-vendor@example.com'),
+        passwordEnv: 'GONOGO_VENDOR_PASSWORD',
+      },
+      {
+        role: 'superuser',
+        email: env('GONOGO_SUPERUSER_EMAIL', 'qa-admin@example.com'),
+        passwordEnv: 'GONOGO_SUPERUSER_PASSWORD',
+      },
     ],
     jwtSecretEnv: 'GONOGO_JWT_SECRET',
-    browser: { loginPage: '/login', successSelector: '#status[data-state="signed-in"]', sessionCookies: ['access_token'] },
+    browser: {
+      loginPage: '/login',
+      successSelector: '#status[data-state="signed-in"]',
+      sessionCookies: ['access_token'],
+    },
   },
   security: {
     headers: { pages: ['/', '/login'], apiPath: '/users/me', errorPath: '/gonogo-missing-page-404' },
-    tls: { endpoint: new URL(base).host, ...(env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {}), ...(env('GONOGO_HTTP_URL') ? { httpUrl: env('GONOGO_HTTP_URL') } : {}) },
+    tls: {
+      endpoint: new URL(base).host,
+      ...(env('GONOGO_CA_FILE') ? { caFile: env('GONOGO_CA_FILE') } : {}),
+      ...(env('GONOGO_HTTP_URL') ? { httpUrl: env('GONOGO_HTTP_URL') } : {}),
+    },
     deps: {
       lockfiles: [env('GONOGO_LOCKFILE', './package-lock.json')],
       source: env('GONOGO_OSV_DIR') ? { kind: 'osv-dir', path: env('GONOGO_OSV_DIR') } : { kind: 'osv-api' },
@@ -93,12 +149,33 @@ export default defineConfig({
   },
   load: {
     journeys: [
-      { name: 'browse', weight: 2, steps: [{ name: 'health', path: '/health' }, { name: 'login-page', path: '/login' }] },
-      { name: 'orders', weight: 2, steps: [
-        { name: 'login', method: 'POST', path: '/auth/jwt/login', form: true, once: true,
-          body: { username: env('GONOGO_CUSTOMER_EMAIL', 'qa-customer@example.com'), password: '{{env.GONOGO_CUSTOMER_PASSWORD}}' }, capture: { token: 'access_token' } },
-        { name: 'list-orders', path: '/orders', bearer: 'token' },
-      ] },
+      {
+        name: 'browse',
+        weight: 2,
+        steps: [
+          { name: 'health', path: '/health' },
+          { name: 'login-page', path: '/login' },
+        ],
+      },
+      {
+        name: 'orders',
+        weight: 2,
+        steps: [
+          {
+            name: 'login',
+            method: 'POST',
+            path: '/auth/jwt/login',
+            form: true,
+            once: true,
+            body: {
+              username: env('GONOGO_CUSTOMER_EMAIL', 'qa-customer@example.com'),
+              password: '{{env.GONOGO_CUSTOMER_PASSWORD}}',
+            },
+            capture: { token: 'access_token' },
+          },
+          { name: 'list-orders', path: '/orders', bearer: 'token' },
+        ],
+      },
     ],
     ...(env('GONOGO_LOAD_SOURCE') ? { sourceAddress: env('GONOGO_LOAD_SOURCE') } : {}),
   },

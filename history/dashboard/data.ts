@@ -8,20 +8,43 @@ export function thresholdValues(threshold: string): number[] {
   const exprs = threshold.includes(': ') ? threshold.slice(threshold.indexOf(': ') + 2) : threshold;
   const out: number[] = [];
   for (const e of exprs.split(' and ')) {
-    try { out.push(parseThreshold(e.trim()).value); } catch { /* a threshold without a number ("all of auth.* pass") gets no line */ }
+    try {
+      out.push(parseThreshold(e.trim()).value);
+    } catch {
+      /* a threshold without a number ("all of auth.* pass") gets no line */
+    }
   }
   return out;
 }
 
-export interface KpiSeries { id: string; threshold: string; lines: number[]; values: Array<number | null>; statuses: Array<string | null> }
+export interface KpiSeries {
+  id: string;
+  threshold: string;
+  lines: number[];
+  values: Array<number | null>;
+  statuses: Array<string | null>;
+}
 
 /** Each KPI's value per run (oldest first) with its threshold lines, as of the newest run that had it. */
-export function kpiSeries(runs: RunRow[], kpis: Map<string, Array<{ kpi_id: string; value: number | null; status: string; threshold: string }>>): KpiSeries[] {
+export function kpiSeries(
+  runs: RunRow[],
+  kpis: Map<string, Array<{ kpi_id: string; value: number | null; status: string; threshold: string }>>,
+): KpiSeries[] {
   const byId = new Map<string, KpiSeries>();
   runs.forEach((run, i) => {
     for (const k of kpis.get(run.id) ?? []) {
       let s = byId.get(k.kpi_id);
-      if (!s) byId.set(k.kpi_id, s = { id: k.kpi_id, threshold: k.threshold, lines: [], values: runs.map(() => null), statuses: runs.map(() => null) });
+      if (!s)
+        byId.set(
+          k.kpi_id,
+          (s = {
+            id: k.kpi_id,
+            threshold: k.threshold,
+            lines: [],
+            values: runs.map(() => null),
+            statuses: runs.map(() => null),
+          }),
+        );
       s.values[i] = k.value;
       s.statuses[i] = k.status;
       s.threshold = k.threshold;
@@ -31,7 +54,12 @@ export function kpiSeries(runs: RunRow[], kpis: Map<string, Array<{ kpi_id: stri
   return [...byId.values()].filter((s) => s.values.some((v) => v !== null)).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-export interface Flaky { id: string; flips: number; runs: number; statuses: Array<string | null> }
+export interface Flaky {
+  id: string;
+  flips: number;
+  runs: number;
+  statuses: Array<string | null>;
+}
 
 /**
  * Checks whose outcome flips between consecutive runs of one branch: pass <-> fail/error, counted over the runs it ran
@@ -51,7 +79,12 @@ export function flakyChecks(runs: RunRow[], statuses: Map<string, Map<string, st
   return out.sort((a, b) => b.flips - a.flips || a.id.localeCompare(b.id));
 }
 
-export interface FailingSince { id: string; status: string; since: RunRow; runs: number }
+export interface FailingSince {
+  id: string;
+  status: string;
+  since: RunRow;
+  runs: number;
+}
 
 /** Checks failing in the newest run, each with the run its current failing streak started on (commit, label). */
 export function failingSince(runs: RunRow[], statuses: Map<string, Map<string, string>>): FailingSince[] {

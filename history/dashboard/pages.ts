@@ -6,12 +6,15 @@ import type { FailingSince, Flaky, KpiSeries } from './data.ts';
 /** The dashboard's pages: pure functions of what the store returned, drawn with the same inlined uPlot as the reports. */
 
 const q = (params: Record<string, string>): string => new URLSearchParams(params).toString();
-const branchLink = (project: string, branch: string, text = `${project} / ${branch}`): string => `<a href="/branch?${esc(q({ project, branch }))}">${esc(text)}</a>`;
+const branchLink = (project: string, branch: string, text = `${project} / ${branch}`): string =>
+  `<a href="/branch?${esc(q({ project, branch }))}">${esc(text)}</a>`;
 const runName = (r: Pick<RunRow, 'label' | 'id'>): string => r.label ?? r.id;
 const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(3)}%`);
-const verdictCell = (r: RunRow): string => `<td class="s-${esc(r.verdict)}">${esc(r.verdict)}${r.complete ? '' : ' (incomplete)'}</td>`;
+const verdictCell = (r: RunRow): string =>
+  `<td class="s-${esc(r.verdict)}">${esc(r.verdict)}${r.complete ? '' : ' (incomplete)'}</td>`;
 const nav = '<p class="muted"><a href="/">All projects</a></p>';
-const EXTRA_STYLE = '<style>.filters{display:flex;gap:12px;align-items:end;flex-wrap:wrap;margin:8px 0}.filters label{display:flex;flex-direction:column;font-size:12px}</style>';
+const EXTRA_STYLE =
+  '<style>.filters{display:flex;gap:12px;align-items:end;flex-wrap:wrap;margin:8px 0}.filters label{display:flex;flex-direction:column;font-size:12px}</style>';
 
 export function homePage(rows: RunRow[], projects: string[], project: string | undefined): string {
   const shown = project ? rows.filter((r) => r.project === project) : rows;
@@ -20,15 +23,26 @@ export function homePage(rows: RunRow[], projects: string[], project: string | u
     '<h1>gonogo history</h1>',
     `<form class="filters" method="get" action="/"><label>Project<select name="project" id="filter-project"><option value="">all projects</option>${projects.map((p) => `<option${p === project ? ' selected' : ''}>${esc(p)}</option>`).join('')}</select></label><button type="submit">Filter</button></form>`,
     `<table id="branches"><tr><th>Project / branch</th><th>Latest run</th><th>Started</th><th>Commit</th><th>Verdict</th><th>p95 ms</th><th>Error rate</th><th>Failing checks</th></tr>`,
-    ...shown.map((r) => `<tr data-project="${esc(r.project)}"><td>${branchLink(r.project, r.branch)}</td><td><a href="/run/${encodeURIComponent(r.id)}">${esc(runName(r))}</a></td><td>${esc(r.started_at)}</td><td><code>${esc(r.commit_sha?.slice(0, 12) ?? '—')}</code></td>${verdictCell(r)}<td class="num">${fmtNumber(r.p95)}</td><td class="num">${pct(r.error_rate)}</td><td class="num">${r.failing_checks}</td></tr>`),
+    ...shown.map(
+      (r) =>
+        `<tr data-project="${esc(r.project)}"><td>${branchLink(r.project, r.branch)}</td><td><a href="/run/${encodeURIComponent(r.id)}">${esc(runName(r))}</a></td><td>${esc(r.started_at)}</td><td><code>${esc(r.commit_sha?.slice(0, 12) ?? '—')}</code></td>${verdictCell(r)}<td class="num">${fmtNumber(r.p95)}</td><td class="num">${pct(r.error_rate)}</td><td class="num">${r.failing_checks}</td></tr>`,
+    ),
     '</table>',
-    shown.length ? '' : '<p class="muted">No runs recorded yet: <code>gonogo run --record</code> or <code>gonogo history import results/*/report.json</code>.</p>',
+    shown.length
+      ? ''
+      : '<p class="muted">No runs recorded yet: <code>gonogo run --record</code> or <code>gonogo history import results/*/report.json</code>.</p>',
   ].join('\n');
   return page('gonogo history', body);
 }
 
 export interface BranchView {
-  project: string; branch: string; last: number; runs: RunRow[]; kpis: KpiSeries[]; flaky: Flaky[]; failing: FailingSince[];
+  project: string;
+  branch: string;
+  last: number;
+  runs: RunRow[];
+  kpis: KpiSeries[];
+  flaky: Flaky[];
+  failing: FailingSince[];
   /** The latency KPIs' thresholds on p95 and p99, for the lines on the latency chart. */
   latencyLines: Array<{ label: string; percentile: number; ms: number }>;
 }
@@ -69,27 +83,54 @@ export function branchPage(v: BranchView): string {
   const runs = v.runs;
   const errorKpi = v.kpis.find((k) => /^http_req_failed: rate/.test(k.threshold));
   const data = {
-    x: runs.map((_, i) => i), names: runs.map(runName), ids: runs.map((r) => r.id),
-    p95: runs.map((r) => r.p95), p99: runs.map((r) => r.p99), rps: runs.map((r) => r.rps),
-    errorPct: runs.map((r) => (r.error_rate === null ? null : r.error_rate * 100)), failing: runs.map((r) => r.failing_checks),
+    x: runs.map((_, i) => i),
+    names: runs.map(runName),
+    ids: runs.map((r) => r.id),
+    p95: runs.map((r) => r.p95),
+    p99: runs.map((r) => r.p99),
+    rps: runs.map((r) => r.rps),
+    errorPct: runs.map((r) => (r.error_rate === null ? null : r.error_rate * 100)),
+    failing: runs.map((r) => r.failing_checks),
     latencyLines: v.latencyLines.filter((l) => l.percentile === 95 || l.percentile === 99),
     errorLines: (errorKpi?.lines ?? []).map((x) => x * 100),
     kpis: v.kpis.map((k) => ({ id: k.id, threshold: k.threshold, lines: k.lines, values: k.values })),
   };
-  const options = (selected: RunRow | undefined) => [...runs].reverse().map((r) => `<option value="${esc(r.id)}"${r === selected ? ' selected' : ''}>${esc(runName(r))} (${esc(r.started_at.slice(0, 16))})</option>`).join('');
-  const checkLink = (id: string) => `<a href="/check?${esc(q({ project: v.project, branch: v.branch, id }))}"><code>${esc(id)}</code></a>`;
+  const options = (selected: RunRow | undefined) =>
+    [...runs]
+      .reverse()
+      .map(
+        (r) =>
+          `<option value="${esc(r.id)}"${r === selected ? ' selected' : ''}>${esc(runName(r))} (${esc(r.started_at.slice(0, 16))})</option>`,
+      )
+      .join('');
+  const checkLink = (id: string) =>
+    `<a href="/check?${esc(q({ project: v.project, branch: v.branch, id }))}"><code>${esc(id)}</code></a>`;
   const body = [
-    EXTRA_STYLE, nav,
+    EXTRA_STYLE,
+    nav,
     `<h1>${esc(v.project)} / ${esc(v.branch)}: ${runs.length} run${runs.length === 1 ? '' : 's'}</h1>`,
     `<form class="filters" method="get" action="/branch"><input type="hidden" name="project" value="${esc(v.project)}"><input type="hidden" name="branch" value="${esc(v.branch)}"><label>Last runs<input type="number" name="last" id="filter-last" min="1" max="1000" value="${v.last}"></label><button type="submit">Show</button></form>`,
     '<div class="charts"><div class="chart" id="chart-latency"></div><div class="chart" id="chart-p99"></div><div class="chart" id="chart-errors"></div><div class="chart" id="chart-rps"></div><div class="chart" id="chart-failing"></div></div>',
     `<form class="filters" method="get" action="/compare" id="compare-form"><label>Old run<select name="a" id="compare-a">${options(runs.at(-2))}</select></label><label>New run<select name="b" id="compare-b">${options(runs.at(-1))}</select></label><button type="submit">Compare side by side</button></form>`,
     `<h2>Failing now (${v.failing.length})</h2>`,
-    v.failing.length ? `<table id="failing"><tr><th>Check</th><th>Status</th><th>Failing since</th><th>Commit</th><th>Runs in a row</th></tr>${v.failing.map((f) => `<tr><td>${checkLink(f.id)}</td><td class="s-${esc(f.status)}">${esc(f.status)}</td><td><a href="/run/${encodeURIComponent(f.since.id)}">${esc(runName(f.since))}</a> ${esc(f.since.started_at)}</td><td><code>${esc(f.since.commit_sha?.slice(0, 12) ?? '—')}</code></td><td class="num">${f.runs}</td></tr>`).join('')}</table>` : '<p class="muted">No check fails in the latest run.</p>',
-    `<h2>Flaky checks (${v.flaky.length})</h2>`, '<p class="muted">A check is flaky here when its outcome flipped between pass and fail (or error) at least twice over these runs.</p>',
-    v.flaky.length ? `<table id="flaky"><tr><th>Check</th><th>Flips</th><th>Runs judged</th></tr>${v.flaky.map((f) => `<tr><td>${checkLink(f.id)}</td><td class="num">${f.flips}</td><td class="num">${f.runs}</td></tr>`).join('')}</table>` : '<p class="muted">None.</p>',
+    v.failing.length
+      ? `<table id="failing"><tr><th>Check</th><th>Status</th><th>Failing since</th><th>Commit</th><th>Runs in a row</th></tr>${v.failing.map((f) => `<tr><td>${checkLink(f.id)}</td><td class="s-${esc(f.status)}">${esc(f.status)}</td><td><a href="/run/${encodeURIComponent(f.since.id)}">${esc(runName(f.since))}</a> ${esc(f.since.started_at)}</td><td><code>${esc(f.since.commit_sha?.slice(0, 12) ?? '—')}</code></td><td class="num">${f.runs}</td></tr>`).join('')}</table>`
+      : '<p class="muted">No check fails in the latest run.</p>',
+    `<h2>Flaky checks (${v.flaky.length})</h2>`,
+    '<p class="muted">A check is flaky here when its outcome flipped between pass and fail (or error) at least twice over these runs.</p>',
+    v.flaky.length
+      ? `<table id="flaky"><tr><th>Check</th><th>Flips</th><th>Runs judged</th></tr>${v.flaky.map((f) => `<tr><td>${checkLink(f.id)}</td><td class="num">${f.flips}</td><td class="num">${f.runs}</td></tr>`).join('')}</table>`
+      : '<p class="muted">None.</p>',
     '<h2>Runs</h2>',
-    `<div class="scroll"><table id="runs"><tr><th>Run</th><th>Started</th><th>Commit</th><th>Verdict</th><th>p95 ms</th><th>p99 ms</th><th>Error rate</th><th>rps</th><th>Failing checks</th></tr>${[...runs].reverse().map((r) => `<tr><td><a href="/run/${encodeURIComponent(r.id)}">${esc(runName(r))}</a></td><td>${esc(r.started_at)}</td><td><code>${esc(r.commit_sha?.slice(0, 12) ?? '—')}</code></td>${verdictCell(r)}<td class="num">${fmtNumber(r.p95)}</td><td class="num">${fmtNumber(r.p99)}</td><td class="num">${pct(r.error_rate)}</td><td class="num">${fmtNumber(r.rps)}</td><td class="num">${r.failing_checks}</td></tr>`).join('')}</table></div>`,
+    `<div class="scroll"><table id="runs"><tr><th>Run</th><th>Started</th><th>Commit</th><th>Verdict</th><th>p95 ms</th><th>p99 ms</th><th>Error rate</th><th>rps</th><th>Failing checks</th></tr>${[
+      ...runs,
+    ]
+      .reverse()
+      .map(
+        (r) =>
+          `<tr><td><a href="/run/${encodeURIComponent(r.id)}">${esc(runName(r))}</a></td><td>${esc(r.started_at)}</td><td><code>${esc(r.commit_sha?.slice(0, 12) ?? '—')}</code></td>${verdictCell(r)}<td class="num">${fmtNumber(r.p95)}</td><td class="num">${fmtNumber(r.p99)}</td><td class="num">${pct(r.error_rate)}</td><td class="num">${fmtNumber(r.rps)}</td><td class="num">${r.failing_checks}</td></tr>`,
+      )
+      .join('')}</table></div>`,
     `<h2>KPIs against their thresholds (${v.kpis.length})</h2>`,
     `<div class="charts">${v.kpis.map((_, i) => `<div class="chart" id="chart-kpi-${i}"></div>`).join('')}</div>`,
     jsonScript('gonogo-branch-data', data),
@@ -97,15 +138,28 @@ export function branchPage(v: BranchView): string {
   return page(`gonogo history: ${v.project} / ${v.branch}`, body, { charts: true, script: BRANCH_SCRIPT });
 }
 
-export function checkPage(project: string, branch: string, id: string, points: CheckPoint[], streak: number | null): string {
+export function checkPage(
+  project: string,
+  branch: string,
+  id: string,
+  points: CheckPoint[],
+  streak: number | null,
+): string {
   const since = streak === null ? null : points[streak]!;
   const body = [
-    nav, `<p class="muted">${branchLink(project, branch)}</p>`,
+    nav,
+    `<p class="muted">${branchLink(project, branch)}</p>`,
     `<h1>Check <code>${esc(id)}</code> on ${esc(project)} / ${esc(branch)}</h1>`,
     since
       ? `<p id="since" class="s-fail">Failing since ${esc(since.label ?? since.runId)} (${esc(since.startedAt)}), commit <code>${esc(since.commit ?? 'unknown')}</code>: ${points.length - streak!} run${points.length - streak! === 1 ? '' : 's'} in a row.</p>`
       : `<p id="since" class="s-pass">${points.length ? 'Not failing in the latest run.' : 'This check has not run on this branch.'}</p>`,
-    `<table id="check-history"><tr><th>Run</th><th>Started</th><th>Commit</th><th>Status</th></tr>${[...points].reverse().map((p) => `<tr><td><a href="/run/${encodeURIComponent(p.runId)}">${esc(p.label ?? p.runId)}</a></td><td>${esc(p.startedAt)}</td><td><code>${esc(p.commit?.slice(0, 12) ?? '—')}</code></td><td class="s-${esc(p.status)}">${esc(p.status)}</td></tr>`).join('')}</table>`,
+    `<table id="check-history"><tr><th>Run</th><th>Started</th><th>Commit</th><th>Status</th></tr>${[...points]
+      .reverse()
+      .map(
+        (p) =>
+          `<tr><td><a href="/run/${encodeURIComponent(p.runId)}">${esc(p.label ?? p.runId)}</a></td><td>${esc(p.startedAt)}</td><td><code>${esc(p.commit?.slice(0, 12) ?? '—')}</code></td><td class="s-${esc(p.status)}">${esc(p.status)}</td></tr>`,
+      )
+      .join('')}</table>`,
   ].join('\n');
   return page(`gonogo history: ${id}`, body);
 }

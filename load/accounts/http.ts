@@ -39,17 +39,29 @@ export class LoadSender implements Sender {
 
   send(req: Req): Promise<Res> {
     const url = new URL(req.path, this.o.baseUrl);
-    if (!this.o.allowedHosts.includes(url.host)) return Promise.reject(new Error(`refusing to contact ${url.host}: not one of the target's hosts`));
+    if (!this.o.allowedHosts.includes(url.host))
+      return Promise.reject(new Error(`refusing to contact ${url.host}: not one of the target's hosts`));
     if (req.session) return Promise.reject(new Error('the load setup client sends no session'));
     const method = (req.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = { accept: 'application/json', ...(req.headers ?? {}) };
     let body: string | undefined = req.body;
-    if (req.json !== undefined) { body = JSON.stringify(req.json); headers['content-type'] ??= 'application/json'; }
-    if (req.form !== undefined) { body = new URLSearchParams(Object.entries(req.form).map(([k, v]) => [k, String(v)])).toString(); headers['content-type'] ??= 'application/x-www-form-urlencoded'; }
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (req.form !== undefined) {
+      body = new URLSearchParams(Object.entries(req.form).map(([k, v]) => [k, String(v)])).toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    }
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     // tls.connect takes `secureContext`; https.request passes it through, though its type does not list it.
     const options: RequestOptions & { secureContext?: SecureContext } = {
-      method, headers, localAddress: this.o.localAddress, secureContext: this.secureContext, rejectUnauthorized: !this.o.insecure, agent: false,
+      method,
+      headers,
+      localAddress: this.o.localAddress,
+      secureContext: this.secureContext,
+      rejectUnauthorized: !this.o.insecure,
+      agent: false,
     };
     const started = performance.now();
     return new Promise<Res>((resolve, reject) => {
@@ -60,13 +72,31 @@ export class LoadSender implements Sender {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
-          try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-          const flat = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
-          resolve({ method, url: url.href, status: res.statusCode ?? 0, headers: flat, setCookies: setCookies(res), text, json, ms: performance.now() - started });
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          const flat = Object.fromEntries(
+            Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]),
+          );
+          resolve({
+            method,
+            url: url.href,
+            status: res.statusCode ?? 0,
+            headers: flat,
+            setCookies: setCookies(res),
+            text,
+            json,
+            ms: performance.now() - started,
+          });
         });
       });
       // A hard deadline: an idle timeout never trips on a body dripped byte by byte.
-      const deadline = setTimeout(() => r.destroy(new Error(`${method} ${url.pathname} did not answer within ${this.o.timeoutMs} ms`)), this.o.timeoutMs);
+      const deadline = setTimeout(
+        () => r.destroy(new Error(`${method} ${url.pathname} did not answer within ${this.o.timeoutMs} ms`)),
+        this.o.timeoutMs,
+      );
       r.on('close', () => clearTimeout(deadline));
       r.on('error', reject);
       r.end(body);

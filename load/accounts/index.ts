@@ -19,40 +19,81 @@ export function journeysAuthenticate(journeys: readonly PlanJourney[]): boolean 
   return journeys.some((j) => j.steps.some((s) => s.bearer !== undefined || Object.keys(s.capture).length > 0));
 }
 
-
 /**
  * The pool the VUs log in with: read from the environment (list, listEnv) or registered now (register),
  * through the load generator's address like the load itself. Throws when no account could be had.
  */
-export async function prepareAccounts(ctx: SuiteContext, cfg: LoadConfig, journeys: readonly PlanJourney[], env: Record<string, string | undefined>): Promise<PreparedAccounts> {
+export async function prepareAccounts(
+  ctx: SuiteContext,
+  cfg: LoadConfig,
+  journeys: readonly PlanJourney[],
+  env: Record<string, string | undefined>,
+): Promise<PreparedAccounts> {
   const a = cfg.accounts;
-  if (!a) return { accounts: [], ...(journeysAuthenticate(journeys) ? { info: { source: 'journey', size: 1 } } : {}), warnings: [] };
+  if (!a)
+    return {
+      accounts: [],
+      ...(journeysAuthenticate(journeys) ? { info: { source: 'journey', size: 1 } } : {}),
+      warnings: [],
+    };
   const listed = listedPool(a, env);
-  if (listed) return { accounts: listed, info: { source: a.list ? 'list' : 'listEnv', size: listed.length }, warnings: [] };
+  if (listed)
+    return { accounts: listed, info: { source: a.list ? 'list' : 'listEnv', size: listed.length }, warnings: [] };
   const reg = a.register!;
   const base = new URL(ctx.config.target.baseUrl);
   // Loaded on use: a run without a registered pool never loads the smoke mapping or a mailbox.
-  const [{ LoadSender }, { registerPool }, { openMailbox }] = await Promise.all([import('./http.ts'), import('./register.ts'), import('../../smoke/mail/open.ts')]);
+  const [{ LoadSender }, { registerPool }, { openMailbox }] = await Promise.all([
+    import('./http.ts'),
+    import('./register.ts'),
+    import('../../smoke/mail/open.ts'),
+  ]);
   // The same mailbox the smoke suite reads (smoke.mailbox), opened for the registrations only.
-  const mailbox = await openMailbox(ctx.config.smoke.mailbox, ctx.configDir, (message) => ctx.progress({ suite: 'load', kind: 'info', message }));
+  const mailbox = await openMailbox(ctx.config.smoke.mailbox, ctx.configDir, (message) =>
+    ctx.progress({ suite: 'load', kind: 'info', message }),
+  );
   const plan: SmokePlan = {
-    baseUrl: ctx.config.target.baseUrl, allowedHosts: [base.host, ...ctx.config.target.allowedHosts], timeoutMs: ctx.config.target.timeoutMs,
-    config: ctx.config.smoke, params: ctx.kpis.params, mailbox: mailbox.spec,
+    baseUrl: ctx.config.target.baseUrl,
+    allowedHosts: [base.host, ...ctx.config.target.allowedHosts],
+    timeoutMs: ctx.config.target.timeoutMs,
+    config: ctx.config.smoke,
+    params: ctx.kpis.params,
+    mailbox: mailbox.spec,
     // The mapping functions read only the fields above; the smoke suite's shared state is not used here.
-    stateDir: '', runTag: randomBytes(4).toString('hex'), workers: 1, budget: smokeBudget(ctx.config.smoke, ctx.kpis.params),
+    stateDir: '',
+    runTag: randomBytes(4).toString('hex'),
+    workers: 1,
+    budget: smokeBudget(ctx.config.smoke, ctx.kpis.params),
   };
   const api = new LoadSender({
-    baseUrl: plan.baseUrl, allowedHosts: plan.allowedHosts, localAddress: cfg.sourceAddress,
-    caFile: ctx.config.target.caFile ?? ctx.reference?.caFile, insecure: cfg.insecureTls, timeoutMs: plan.timeoutMs,
+    baseUrl: plan.baseUrl,
+    allowedHosts: plan.allowedHosts,
+    localAddress: cfg.sourceAddress,
+    caFile: ctx.config.target.caFile ?? ctx.reference?.caFile,
+    insecure: cfg.insecureTls,
+    timeoutMs: plan.timeoutMs,
   });
-  const out = await registerPool(api, plan, { count: reg.count, concurrency: reg.concurrency, signal: ctx.signal }).finally(() => mailbox.stop());
-  if (out.accounts.length === 0) throw new Error(`no load account could be registered (${out.failures.length} attempts): ${out.failures[0] ?? 'unknown reason'}`);
+  const out = await registerPool(api, plan, {
+    count: reg.count,
+    concurrency: reg.concurrency,
+    signal: ctx.signal,
+  }).finally(() => mailbox.stop());
+  if (out.accounts.length === 0)
+    throw new Error(
+      `no load account could be registered (${out.failures.length} attempts): ${out.failures[0] ?? 'unknown reason'}`,
+    );
   const warnings = out.failures.length
-    ? [`${out.failures.length} of ${reg.count} load accounts could not be registered (first: ${out.failures[0]}); the VUs share the ${out.accounts.length} that were`]
+    ? [
+        `${out.failures.length} of ${reg.count} load accounts could not be registered (first: ${out.failures[0]}); the VUs share the ${out.accounts.length} that were`,
+      ]
     : [];
   return {
     accounts: out.accounts,
-    info: { source: 'register', size: out.accounts.length, ...(out.accounts.length < reg.count ? { requested: reg.count } : {}), setupMs: out.ms },
+    info: {
+      source: 'register',
+      size: out.accounts.length,
+      ...(out.accounts.length < reg.count ? { requested: reg.count } : {}),
+      setupMs: out.ms,
+    },
     warnings,
   };
 }

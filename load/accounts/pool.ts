@@ -21,7 +21,9 @@ export function parsePoolText(text: string, where: string): PoolAccount[] {
     const parsed = JsonPool.safeParse(data);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
-      throw new Error(`${where}: ${i.path.length ? `entry ${i.path.join('.')}` : 'the list'}: ${i.message} (expected [{"email": ..., "password": ...}])`);
+      throw new Error(
+        `${where}: ${i.path.length ? `entry ${i.path.join('.')}` : 'the list'}: ${i.message} (expected [{"email": ..., "password": ...}])`,
+      );
     }
     return parsed.data.map((a) => ({ email: a.email, password: a.password }));
   }
@@ -37,7 +39,8 @@ export function parsePoolText(text: string, where: string): PoolAccount[] {
     if (!email.includes('@') || !password) throw new Error(`${where}: line ${i + 1} is not "email,password"`);
     out.push({ email, password });
   });
-  if (out.length === 0) throw new Error(`${where} holds no account (JSON [{"email","password"}] or CSV lines email,password)`);
+  if (out.length === 0)
+    throw new Error(`${where} holds no account (JSON [{"email","password"}] or CSV lines email,password)`);
   return out;
 }
 
@@ -46,7 +49,8 @@ export function listedPool(a: LoadAccounts, env: Record<string, string | undefin
   if (a.list) {
     return a.list.map((x, i) => {
       const password = env[x.passwordEnv];
-      if (!password) throw new Error(`load.accounts.list[${i}].passwordEnv: environment variable ${x.passwordEnv} is not set`);
+      if (!password)
+        throw new Error(`load.accounts.list[${i}].passwordEnv: environment variable ${x.passwordEnv} is not set`);
       return { email: x.email, password };
     });
   }
@@ -59,7 +63,11 @@ export function listedPool(a: LoadAccounts, env: Record<string, string | undefin
 }
 
 /** Reads the listed pool when the config is loaded, so a malformed list is a config error (exit 2), not a failed run. */
-export function checkAccountPool(a: LoadAccounts | undefined, env: Record<string, string | undefined>, file: string): void {
+export function checkAccountPool(
+  a: LoadAccounts | undefined,
+  env: Record<string, string | undefined>,
+  file: string,
+): void {
   if (!a) return;
   try {
     listedPool(a, env);

@@ -27,7 +27,11 @@ async function registerOne(api: Sender, plan: SmokePlan, tag: string): Promise<P
  * Registers and verifies `count` accounts, at most `concurrency` at a time (each costs the target a
  * password hash and a mail). The pool keeps the order of the tags, so VU i always gets the same account.
  */
-export async function registerPool(api: Sender, plan: SmokePlan, o: { count: number; concurrency: number; signal?: AbortSignal }): Promise<RegisterOutcome> {
+export async function registerPool(
+  api: Sender,
+  plan: SmokePlan,
+  o: { count: number; concurrency: number; signal?: AbortSignal },
+): Promise<RegisterOutcome> {
   const started = Date.now();
   const slots: (PoolAccount | null)[] = Array.from({ length: o.count }, () => null);
   const failures: string[] = [];

@@ -27,7 +27,9 @@ export function bundleWorker(): Promise<URL> {
   if (!fromSources(import.meta.url)) return Promise.resolve(pathToFileURL(entry));
   if (!shared) {
     shared = buildOnce(entry);
-    shared.catch(() => { shared = undefined; }); // a failed build is tried again by the next run
+    shared.catch(() => {
+      shared = undefined;
+    }); // a failed build is tried again by the next run
   }
   return shared;
 }
@@ -42,12 +44,18 @@ async function buildOnce(entry: string): Promise<URL> {
     target: 'node20',
     write: false,
     logLevel: 'silent',
-    plugins: [{
-      name: 'pin-packages',
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) => (isBuiltin(args.path) ? { path: args.path, external: true } : { path: pathToFileURL(require.resolve(args.path)).href, external: true }));
+    plugins: [
+      {
+        name: 'pin-packages',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            isBuiltin(args.path)
+              ? { path: args.path, external: true }
+              : { path: pathToFileURL(require.resolve(args.path)).href, external: true },
+          );
+        },
       },
-    }],
+    ],
   }).finally(() => stop()); // esbuild's service process would otherwise stay for the whole run; no other build shares it
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-autocannon-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));

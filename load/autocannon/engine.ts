@@ -30,7 +30,11 @@ const WORKER_YOUNG_GENERATION_MB = 4;
  */
 export function defaultWorkers(baseUrl: string, cores = availableParallelism()): number {
   const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
-  const local = host === 'localhost' || host.endsWith('.localhost') || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+  const local =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    (isIP(host) === 4 && host.startsWith('127.'));
   return Math.max(1, Math.min(2, local ? cores - 1 : cores));
 }
 
@@ -39,7 +43,12 @@ export function splitConnections(plan: Pick<LoadPlan, 'journeys' | 'vus'>, worke
   const perJourney = allocateVus(plan.journeys, plan.vus);
   const out: number[][] = Array.from({ length: workers }, () => plan.journeys.map(() => 0));
   perJourney.forEach((n, j) => {
-    allocateVus(out.map(() => ({ weight: 1 })), n).forEach((c, w) => { out[w]![j] = c; });
+    allocateVus(
+      out.map(() => ({ weight: 1 })),
+      n,
+    ).forEach((c, w) => {
+      out[w]![j] = c;
+    });
   });
   return out.filter((w) => w.some((c) => c > 0));
 }
@@ -65,16 +74,34 @@ export class AutocannonEngine implements LoadEngine {
     let totalRequests = 0;
     let totalErrors = 0;
     const split = splitConnections(plan, workers);
-    const offsets = split.map((_, i) => split.slice(0, i).flat().reduce((s, n) => s + n, 0));
+    const offsets = split.map((_, i) =>
+      split
+        .slice(0, i)
+        .flat()
+        .reduce((s, n) => s + n, 0),
+    );
     const threads = split.map((connections, i) => {
       const data: WorkerInput = {
-        baseUrl: plan.baseUrl, connections, journeys: plan.journeys, durationS: plan.durationS,
-        thinkTimeS: plan.thinkTimeS, requestTimeoutS: plan.requestTimeoutS, sourceAddress: plan.sourceAddress, env: plan.env,
-        accounts: plan.accounts, vuOffset: offsets[i]!, ...(plan.session ? { session: plan.session } : {}),
+        baseUrl: plan.baseUrl,
+        connections,
+        journeys: plan.journeys,
+        durationS: plan.durationS,
+        thinkTimeS: plan.thinkTimeS,
+        requestTimeoutS: plan.requestTimeoutS,
+        sourceAddress: plan.sourceAddress,
+        env: plan.env,
+        accounts: plan.accounts,
+        vuOffset: offsets[i]!,
+        ...(plan.session ? { session: plan.session } : {}),
       };
-      const w = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      const w = new Worker(workerUrl, {
+        workerData: data,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      });
       let markReady!: () => void;
-      const ready = new Promise<Worker>((r) => { markReady = () => r(w); });
+      const ready = new Promise<Worker>((r) => {
+        markReady = () => r(w);
+      });
       const done = new Promise<void>((resolve, reject) => {
         let finished = false;
         w.on('message', (m: WorkerMessage) => {
@@ -96,8 +123,13 @@ export class AutocannonEngine implements LoadEngine {
             reject(new EngineError(`autocannon worker failed: ${m.message}`));
           }
         });
-        w.on('error', (e) => { finished = true; reject(new EngineError(`autocannon worker crashed: ${e.message}`, {}, { cause: e })); });
-        w.on('exit', (code) => { if (!finished) reject(new EngineError(`autocannon worker exited with code ${code} before reporting`)); });
+        w.on('error', (e) => {
+          finished = true;
+          reject(new EngineError(`autocannon worker crashed: ${e.message}`, {}, { cause: e }));
+        });
+        w.on('exit', (code) => {
+          if (!finished) reject(new EngineError(`autocannon worker exited with code ${code} before reporting`));
+        });
         plan.signal?.addEventListener('abort', () => w.postMessage({ type: 'stop' }), { once: true });
       });
       done.catch(markReady);
@@ -109,17 +141,25 @@ export class AutocannonEngine implements LoadEngine {
     collector = new LoadCollector(startedAtMs);
     for (const t of threads) void t.ready.then((w) => w.postMessage({ type: 'go', startedAtMs }));
     const poller = plan.healthUrl
-      ? startAvailabilityPoller(plan.healthUrl, { intervalMs: plan.healthIntervalMs, timeoutMs: plan.healthTimeoutMs, caFile: plan.caFile, insecure: plan.insecureTls, localAddress: plan.sourceAddress })
+      ? startAvailabilityPoller(plan.healthUrl, {
+          intervalMs: plan.healthIntervalMs,
+          timeoutMs: plan.healthTimeoutMs,
+          caFile: plan.caFile,
+          insecure: plan.insecureTls,
+          localAddress: plan.sourceAddress,
+        })
       : null;
     const ticker = setInterval(() => {
       const elapsedS = (Date.now() - startedAtMs) / 1000;
       const ticks = [...live.values()];
       plan.onTick?.({
-        elapsedS: Math.round(elapsedS), remainingS: Math.max(0, Math.round(plan.durationS - elapsedS)),
+        elapsedS: Math.round(elapsedS),
+        remainingS: Math.max(0, Math.round(plan.durationS - elapsedS)),
         rps: ticks.reduce((s, t) => s + t.requests, 0),
         // Live only: the larger worker p95 (exact percentiles come from the merged histograms at the end).
         p95: Math.max(0, ...ticks.map((t) => t.p95)),
-        errors: totalErrors, requests: totalRequests,
+        errors: totalErrors,
+        requests: totalRequests,
       });
     }, 1000);
     const settled = await Promise.allSettled(threads.map((t) => t.done));

@@ -1,5 +1,24 @@
-import { accountVars, buildRequest, captureVars, stepsFor, type PlanJourney, type PlanStep, type PoolAccount, type Vars } from '../../scenarios/journey-core.ts';
-import { afterRefresh, canRefresh, cookieFrom, readSession, refreshRequest, renewDue, type Answer, type Session, type SessionSpec } from '../../scenarios/session-core.ts';
+import {
+  accountVars,
+  buildRequest,
+  captureVars,
+  stepsFor,
+  type PlanJourney,
+  type PlanStep,
+  type PoolAccount,
+  type Vars,
+} from '../../scenarios/journey-core.ts';
+import {
+  afterRefresh,
+  canRefresh,
+  cookieFrom,
+  readSession,
+  refreshRequest,
+  renewDue,
+  type Answer,
+  type Session,
+  type SessionSpec,
+} from '../../scenarios/session-core.ts';
 import type { LoadCollector } from '../collector.ts';
 
 /**
@@ -20,7 +39,15 @@ export class VirtualUser {
   private session: Session | undefined;
   private readonly logsIn: boolean;
 
-  constructor(private readonly journey: PlanJourney, private readonly collector: LoadCollector, private readonly thinkMs: number, private readonly env: (n: string) => string | undefined, vuId: number, account?: PoolAccount, private readonly spec?: SessionSpec) {
+  constructor(
+    private readonly journey: PlanJourney,
+    private readonly collector: LoadCollector,
+    private readonly thinkMs: number,
+    private readonly env: (n: string) => string | undefined,
+    vuId: number,
+    account?: PoolAccount,
+    private readonly spec?: SessionSpec,
+  ) {
     this.own = { vu: String(vuId), ...accountVars(account) };
     this.vars = { ...this.own, iter: '0' };
     this.logsIn = journey.steps.some((s) => s.once);
@@ -51,7 +78,10 @@ export class VirtualUser {
   nextRequest(prefix: string): { method: string; path: string; headers: Record<string, string>; body?: string } {
     if (this.index === 0) this.beginIteration();
     this.inflight = this.steps[this.index]!;
-    const r = this.inflight === this.spec?.refreshStep ? refreshRequest(this.spec, this.session!, this.vars, this.env) : buildRequest(this.inflight, this.vars, this.env);
+    const r =
+      this.inflight === this.spec?.refreshStep
+        ? refreshRequest(this.spec, this.session!, this.vars, this.env)
+        : buildRequest(this.inflight, this.vars, this.env);
     return { method: r.method, path: prefix + r.path, headers: r.headers, body: r.body };
   }
 
@@ -67,7 +97,8 @@ export class VirtualUser {
       ok = renewed !== null;
     } else {
       ok = statusOk && (Object.keys(step.capture).length === 0 || captureVars(step, body, this.vars));
-      if (ok && step.login && this.spec) this.session = readSession(this.spec, answerOf(status, body, headers), this.vars, Date.now()) ?? undefined;
+      if (ok && step.login && this.spec)
+        this.session = readSession(this.spec, answerOf(status, body, headers), this.vars, Date.now()) ?? undefined;
     }
     this.last = { step, failed: !statusOk, status };
     this.collector.check(ok);
@@ -84,7 +115,11 @@ export class VirtualUser {
   private advance(ok: boolean): void {
     const step = this.inflight;
     if (!ok) {
-      if (step.once) { this.first = true; this.session = undefined; this.vars = { ...this.own, iter: this.vars.iter! }; }
+      if (step.once) {
+        this.first = true;
+        this.session = undefined;
+        this.vars = { ...this.own, iter: this.vars.iter! };
+      }
       this.endIteration(false);
       return;
     }

@@ -9,7 +9,9 @@ import type { MainMessage, WorkerInput, WorkerMessage } from './protocol.ts';
 const input = workerData as WorkerInput;
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
 const go = new Promise<number>((resolve) => {
-  parentPort!.on('message', (m: MainMessage) => { if (m.type === 'go') resolve(m.startedAtMs); });
+  parentPort!.on('message', (m: MainMessage) => {
+    if (m.type === 'go') resolve(m.startedAtMs);
+  });
 });
 post({ type: 'ready' });
 const collector = new LoadCollector(await go);
@@ -29,7 +31,8 @@ interface AcClient {
 if (input.sourceAddress && url.protocol === 'http:') {
   // autocannon binds a source address only through tlsOptions; plain http gets it here (this worker's own net module).
   const connect = net.connect.bind(net) as (o: net.NetConnectOpts) => net.Socket;
-  (net as { connect: unknown }).connect = (port: number, host: string) => connect({ port, host, localAddress: input.sourceAddress });
+  (net as { connect: unknown }).connect = (port: number, host: string) =>
+    connect({ port, host, localAddress: input.sourceAddress });
 }
 
 let vuSeq = input.vuOffset;
@@ -52,17 +55,31 @@ function runJourney(j: PlanJourney, connections: number): { instance: autocannon
     opts.setupClient = (client) => {
       const c = client as unknown as AcClient;
       vuSeq += 1;
-      const vu = new VirtualUser(j, collector, input.thinkTimeS * 1000, env, vuSeq, accountFor(input.accounts, vuSeq), input.session);
+      const vu = new VirtualUser(
+        j,
+        collector,
+        input.thinkTimeS * 1000,
+        env,
+        vuSeq,
+        accountFor(input.accounts, vuSeq),
+        input.session,
+      );
       users.set(client, vu);
-      c.setRequests([{
-        setupRequest: (req: object) => ({ ...req, ...vu.nextRequest(prefix) }),
-        onResponse: (status: number, body: string, _context: unknown, headers: Record<string, string | string[]>) => vu.onResponse(status, body, headers),
-      }]);
+      c.setRequests([
+        {
+          setupRequest: (req: object) => ({ ...req, ...vu.nextRequest(prefix) }),
+          onResponse: (status: number, body: string, _context: unknown, headers: Record<string, string | string[]>) =>
+            vu.onResponse(status, body, headers),
+        },
+      ]);
       const send = c._doRequest.bind(c);
       // autocannon has no think time: hold the connection's next request for the owed pause.
       c._doRequest = () => {
         const ms = vu.takeSleep();
-        if (ms > 0) setTimeout(() => { if (!c.destroyed) send(); }, ms).unref();
+        if (ms > 0)
+          setTimeout(() => {
+            if (!c.destroyed) send();
+          }, ms).unref();
         else send();
       };
       c.on('timeout', () => vu.onError(input.requestTimeoutS * 1000));
@@ -70,7 +87,9 @@ function runJourney(j: PlanJourney, connections: number): { instance: autocannon
     };
   }
   let resolve!: () => void;
-  const done = new Promise<void>((r) => { resolve = r; });
+  const done = new Promise<void>((r) => {
+    resolve = r;
+  });
   const instance = autocannon(opts, (err) => {
     if (err) warnings.push(`${j.name}: ${err.message}`);
     resolve();
@@ -96,7 +115,9 @@ function runJourney(j: PlanJourney, connections: number): { instance: autocannon
 }
 
 try {
-  const runs = input.journeys.flatMap((j, i) => ((input.connections[i] ?? 0) > 0 ? [runJourney(j, input.connections[i]!)] : []));
+  const runs = input.journeys.flatMap((j, i) =>
+    (input.connections[i] ?? 0) > 0 ? [runJourney(j, input.connections[i]!)] : [],
+  );
   const ticker = setInterval(() => {
     const s = collector.lastSecond(Date.now());
     if (s) post({ type: 'tick', requests: s.rps, errors: s.errors, p95: s.p95 });

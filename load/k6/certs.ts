@@ -15,7 +15,9 @@ export async function caBundle(caFile: string, dir: string): Promise<string> {
     try {
       parts.push(await readFile(f, 'utf8'));
       break;
-    } catch { /* try the next distribution's path */ }
+    } catch {
+      /* try the next distribution's path */
+    }
   }
   parts.push(await readCaFile(caFile));
   const out = join(dir, K6_FILES.caBundle);

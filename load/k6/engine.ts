@@ -27,17 +27,33 @@ export function segmentArgs(i: number, n: number): string[] {
   return ['--execution-segment', `${seq[i]}:${seq[i + 1]}`, '--execution-segment-sequence', seq.join(',')];
 }
 
-export function k6Args(opts: { script: string; sourceAddress?: string; shard: number; shards: number; jsonOut?: string }): string[] {
+export function k6Args(opts: {
+  script: string;
+  sourceAddress?: string;
+  shard: number;
+  shards: number;
+  jsonOut?: string;
+}): string[] {
   return [
-    'run', '--quiet', '--no-usage-report', '--new-machine-readable-summary',
-    '--out', `json=${opts.jsonOut ?? '-'}`,
+    'run',
+    '--quiet',
+    '--no-usage-report',
+    '--new-machine-readable-summary',
+    '--out',
+    `json=${opts.jsonOut ?? '-'}`,
     ...(opts.sourceAddress ? ['--local-ips', opts.sourceAddress] : []),
     ...segmentArgs(opts.shard, opts.shards),
     opts.script,
   ];
 }
 
-interface ShardOutcome { kind: 'ok' | 'thresholds' | 'error'; message: string; exitCode?: number; stderr: string; summary?: K6Summary }
+interface ShardOutcome {
+  kind: 'ok' | 'thresholds' | 'error';
+  message: string;
+  exitCode?: number;
+  stderr: string;
+  summary?: K6Summary;
+}
 
 /** Runs `k6 run` with the TypeScript scenario script; thresholds come from the KPI file via the plan. */
 export class K6Engine implements LoadEngine {
@@ -64,34 +80,63 @@ export class K6Engine implements LoadEngine {
     if (plan.accounts.length > 0) {
       // The environment, not a file and not setup() data: k6 writes setup data into its end-of-test summary.
       env[ACCOUNTS_ENV] = JSON.stringify(plan.accounts);
-      if (Buffer.byteLength(env[ACCOUNTS_ENV]) > MAX_POOL_ENV_BYTES) throw new EngineError(`the account pool (${plan.accounts.length} accounts) is too large to hand to k6 in its environment (over ${MAX_POOL_ENV_BYTES} bytes); use fewer accounts, the autocannon engine${plan.accounts.some((a) => a.login) ? ', or load.logins.mode "journey" (the tokens the login phase took travel with the pool)' : ''}`);
+      if (Buffer.byteLength(env[ACCOUNTS_ENV]) > MAX_POOL_ENV_BYTES)
+        throw new EngineError(
+          `the account pool (${plan.accounts.length} accounts) is too large to hand to k6 in its environment (over ${MAX_POOL_ENV_BYTES} bytes); use fewer accounts, the autocannon engine${plan.accounts.some((a) => a.login) ? ', or load.logins.mode "journey" (the tokens the login phase took travel with the pool)' : ''}`,
+        );
     }
     if (plan.caFile && !plan.insecureTls) env.SSL_CERT_FILE = await caBundle(plan.caFile, dir);
 
     const collector = new LoadCollector(Number.NaN);
     const poller = plan.healthUrl
-      ? startAvailabilityPoller(plan.healthUrl, { intervalMs: plan.healthIntervalMs, timeoutMs: plan.healthTimeoutMs, caFile: plan.caFile, insecure: plan.insecureTls, localAddress: plan.sourceAddress })
+      ? startAvailabilityPoller(plan.healthUrl, {
+          intervalMs: plan.healthIntervalMs,
+          timeoutMs: plan.healthTimeoutMs,
+          caFile: plan.caFile,
+          insecure: plan.insecureTls,
+          localAddress: plan.sourceAddress,
+        })
       : null;
     const t0 = Date.now();
     const ticker = setInterval(() => {
       const s = collector.lastSecond(Date.now());
       const elapsedS = Number.isNaN(collector.startedAtMs) ? 0 : (Date.now() - collector.startedAtMs) / 1000;
-      plan.onTick?.({ elapsedS: Math.round(elapsedS), remainingS: Math.max(0, Math.round(plan.durationS - elapsedS)), rps: s?.rps ?? 0, p95: s?.p95 ?? 0, errors: collector.errors, requests: collector.requests });
+      plan.onTick?.({
+        elapsedS: Math.round(elapsedS),
+        remainingS: Math.max(0, Math.round(plan.durationS - elapsedS)),
+        rps: s?.rps ?? 0,
+        p95: s?.p95 ?? 0,
+        errors: collector.errors,
+        requests: collector.requests,
+      });
     }, 1000);
     const timeoutMs = (plan.durationS + plan.gracefulStopS + plan.slackS) * 1000;
     let outcomes: ShardOutcome[];
     try {
-      outcomes = await Promise.all(Array.from({ length: plan.shards }, (_, i) => this.runShard(bin, plan, env, dir, i, collector, timeoutMs)));
+      outcomes = await Promise.all(
+        Array.from({ length: plan.shards }, (_, i) => this.runShard(bin, plan, env, dir, i, collector, timeoutMs)),
+      );
     } finally {
       clearInterval(ticker);
     }
     const availability = poller ? await poller.stop() : undefined;
     const summaries = outcomes.map((o) => o.summary).filter((s): s is K6Summary => Boolean(s));
-    const durationS = summaries.length > 0 ? Math.max(...summaries.map((s) => s.durationS ?? 0)) : (Date.now() - t0) / 1000;
-    const result = collector.toResult({ engine: 'k6', vus: plan.vus, durationS: Math.min(durationS, plan.durationS + plan.gracefulStopS), availability, shards: plan.shards > 1 ? plan.shards : undefined });
+    const durationS =
+      summaries.length > 0 ? Math.max(...summaries.map((s) => s.durationS ?? 0)) : (Date.now() - t0) / 1000;
+    const result = collector.toResult({
+      engine: 'k6',
+      vus: plan.vus,
+      durationS: Math.min(durationS, plan.durationS + plan.gracefulStopS),
+      availability,
+      shards: plan.shards > 1 ? plan.shards : undefined,
+    });
     const failed = outcomes.find((o) => o.kind === 'error');
     if (failed) {
-      throw new EngineError(`${failed.message}${failed.stderr ? `: ${failed.stderr.split('\n').at(-1)}` : ''}`, { exitCode: failed.exitCode, stderr: failed.stderr, partial: result });
+      throw new EngineError(`${failed.message}${failed.stderr ? `: ${failed.stderr.split('\n').at(-1)}` : ''}`, {
+        exitCode: failed.exitCode,
+        stderr: failed.stderr,
+        partial: result,
+      });
     }
     const warnings: string[] = [];
     const sumRequests = summaries.reduce((s, x) => s + (x.requests ?? 0), 0);
@@ -99,17 +144,41 @@ export class K6Engine implements LoadEngine {
       warnings.push(`k6's summary counts ${sumRequests} requests, the streamed samples ${result.requests}`);
     }
     const crossed = outcomes.some((o) => o.kind === 'thresholds');
-    if (crossed) warnings.push(...new Set(outcomes.filter((o) => o.kind === 'thresholds').map((o) => o.stderr).filter(Boolean)));
+    if (crossed)
+      warnings.push(
+        ...new Set(
+          outcomes
+            .filter((o) => o.kind === 'thresholds')
+            .map((o) => o.stderr)
+            .filter(Boolean),
+        ),
+      );
     return { result, thresholdsCrossed: crossed, version, warnings };
   }
 
-  private async runShard(bin: string, plan: LoadPlan, env: Record<string, string>, dir: string, shard: number, collector: LoadCollector, timeoutMs: number): Promise<ShardOutcome> {
+  private async runShard(
+    bin: string,
+    plan: LoadPlan,
+    env: Record<string, string>,
+    dir: string,
+    shard: number,
+    collector: LoadCollector,
+    timeoutMs: number,
+  ): Promise<ShardOutcome> {
     const summaryPath = join(dir, K6_FILES.summary(shard, plan.shards));
-    const proc = execa(bin, k6Args({ script: SCENARIO_SCRIPT, sourceAddress: plan.sourceAddress, shard, shards: plan.shards }), {
-      env: { ...env, GONOGO_SUMMARY: summaryPath }, reject: false, timeout: timeoutMs, cancelSignal: plan.signal,
-      // Streams, not buffers: a long run's metric output is gigabytes, and k6 logs a line per failed request.
-      buffer: false, stdin: 'ignore',
-    });
+    const proc = execa(
+      bin,
+      k6Args({ script: SCENARIO_SCRIPT, sourceAddress: plan.sourceAddress, shard, shards: plan.shards }),
+      {
+        env: { ...env, GONOGO_SUMMARY: summaryPath },
+        reject: false,
+        timeout: timeoutMs,
+        cancelSignal: plan.signal,
+        // Streams, not buffers: a long run's metric output is gigabytes, and k6 logs a line per failed request.
+        buffer: false,
+        stdin: 'ignore',
+      },
+    );
     const tail: string[] = [];
     const errors: string[] = [];
     const stderrDone = (async () => {
@@ -122,11 +191,18 @@ export class K6Engine implements LoadEngine {
     const streamed = streamK6Json(proc.stdout!, collector);
     const [res] = await Promise.all([proc, streamed, stderrDone]);
     const stderr = stderrEvidence([...errors, ...tail.filter((l) => !errors.includes(l))].join('\n'));
-    const c = classifyExit({ exitCode: res.exitCode, signal: res.signal, timedOut: res.timedOut, isCanceled: res.isCanceled });
+    const c = classifyExit({
+      exitCode: res.exitCode,
+      signal: res.signal,
+      timedOut: res.timedOut,
+      isCanceled: res.isCanceled,
+    });
     let summary: K6Summary | undefined;
     try {
       summary = parseK6Summary(JSON.parse(await readFile(summaryPath, 'utf8')));
-    } catch { /* no summary: k6 failed before the end of the test; the exit code says why */ }
+    } catch {
+      /* no summary: k6 failed before the end of the test; the exit code says why */
+    }
     return { ...c, exitCode: res.exitCode, stderr, summary };
   }
 }

@@ -18,11 +18,14 @@ export interface K6Summary {
 const Values = z.record(z.string(), z.number());
 // handleSummary(data) and --summary-export in k6 < 1.0 and in 1.x without --new-machine-readable-summary.
 const LegacyHandle = z.object({
-  metrics: z.record(z.string(), z.object({
-    type: z.string(),
-    values: Values,
-    thresholds: z.record(z.string(), z.object({ ok: z.boolean() })).optional(),
-  })),
+  metrics: z.record(
+    z.string(),
+    z.object({
+      type: z.string(),
+      values: Values,
+      thresholds: z.record(z.string(), z.object({ ok: z.boolean() })).optional(),
+    }),
+  ),
   state: z.object({ testRunDurationMs: z.number() }).partial().optional(),
 });
 const LegacyExport = z.object({
@@ -36,10 +39,12 @@ const V1 = z.object({
   config: z.object({ duration: z.number() }).partial().optional(),
   results: z.object({
     metrics: z.array(z.object({ name: z.string(), type: z.string(), values: Values })),
-    checks: z.object({
-      metrics: z.array(z.object({ name: z.string(), values: Values })),
-      results: z.array(z.object({ name: z.string(), passes: z.number(), fails: z.number() })).optional(),
-    }).optional(),
+    checks: z
+      .object({
+        metrics: z.array(z.object({ name: z.string(), values: Values })),
+        results: z.array(z.object({ name: z.string(), passes: z.number(), fails: z.number() })).optional(),
+      })
+      .optional(),
   }),
 });
 
@@ -102,8 +107,10 @@ export function parseK6Summary(data: unknown): K6Summary {
     const duration: Record<string, number> = {};
     for (const [name, x] of Object.entries(exp.data.metrics)) {
       // In this shape a threshold maps to true when it was CROSSED (k6's historical inversion).
-      if (typeof x.thresholds === 'object') thresholds[name] = Object.fromEntries(Object.entries(x.thresholds).map(([e, crossed]) => [e, !crossed]));
-      if (name === 'http_req_duration') for (const [k, v] of Object.entries(x)) if (typeof v === 'number') duration[k] = v;
+      if (typeof x.thresholds === 'object')
+        thresholds[name] = Object.fromEntries(Object.entries(x.thresholds).map(([e, crossed]) => [e, !crossed]));
+      if (name === 'http_req_duration')
+        for (const [k, v] of Object.entries(x)) if (typeof v === 'number') duration[k] = v;
     }
     const passes = num('checks', 'passes');
     const fails = num('checks', 'fails');
@@ -118,5 +125,7 @@ export function parseK6Summary(data: unknown): K6Summary {
       thresholds,
     };
   }
-  throw new SummaryShapeError('not a k6 summary: expected handleSummary data (metrics.*.values), a --summary-export file, or the versioned machine-readable summary (version, results)');
+  throw new SummaryShapeError(
+    'not a k6 summary: expected handleSummary data (metrics.*.values), a --summary-export file, or the versioned machine-readable summary (version, results)',
+  );
 }

@@ -24,7 +24,10 @@ export class LoginPacer {
   private readonly log: { t: number; settled: boolean }[] = [];
   private blockedUntil = 0;
 
-  constructor(private readonly login: LoginModel, private readonly margin = marginMs(login.model)) {}
+  constructor(
+    private readonly login: LoginModel,
+    private readonly margin = marginMs(login.model),
+  ) {}
 
   /** The earliest time (ms) at or after `now` to send the next login. */
   nextAt(now: number): number {
@@ -41,7 +44,12 @@ export class LoginPacer {
   take(t: number): { settle(answeredAt: number): void } {
     const e = { t, settled: false };
     this.log.push(e);
-    return { settle: (answeredAt) => { e.t = Math.max(e.t, answeredAt); e.settled = true; } };
+    return {
+      settle: (answeredAt) => {
+        e.t = Math.max(e.t, answeredAt);
+        e.settled = true;
+      },
+    };
   }
 
   /** The platform answered 429 (its window held more than the model knew, e.g. earlier logins from this address): wait as told. */

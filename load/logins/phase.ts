@@ -1,4 +1,12 @@
-import { buildRequest, captureVars, type BuiltRequest, type PlanStep, type PoolAccount, type Vars, accountVars } from '../../scenarios/journey-core.ts';
+import {
+  buildRequest,
+  captureVars,
+  type BuiltRequest,
+  type PlanStep,
+  type PoolAccount,
+  type Vars,
+  accountVars,
+} from '../../scenarios/journey-core.ts';
 import { readSession, type Answer, type Session, type SessionSpec } from '../../scenarios/session-core.ts';
 import type { Res } from '../../smoke/lib/http.ts';
 import { LoginPacer, predictedPhaseMs, retryAfterMs, type LoginModel } from './pace.ts';
@@ -46,7 +54,8 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function answerOf(res: Res): Answer {
   return {
-    status: res.status, body: res.text,
+    status: res.status,
+    body: res.text,
     header: (name) => res.headers[name.toLowerCase()],
     cookie: (name) => res.setCookies.find((c) => c.name === name)?.value,
   };
@@ -65,7 +74,9 @@ export async function runLoginPhase(i: LoginPhaseInput): Promise<LoginPhaseOutco
   const perAccount = Math.max(1, i.steps.filter(i.isLogin).length);
   const predicted = predictedPhaseMs(i.login, i.accounts.length, perAccount);
   if (predicted > i.maxMs) {
-    throw new LoginPhaseError(`logging in ${i.accounts.length} load accounts at the login model's rate (${pacer.describe()}, smoke.ratelimit.login) takes at least ${Math.ceil(predicted / 1000)} s, more than load.logins.maxS (${i.maxMs / 1000} s): raise load.logins.maxS, or use fewer accounts (load.accounts; VU i shares account i mod the pool's size)`);
+    throw new LoginPhaseError(
+      `logging in ${i.accounts.length} load accounts at the login model's rate (${pacer.describe()}, smoke.ratelimit.login) takes at least ${Math.ceil(predicted / 1000)} s, more than load.logins.maxS (${i.maxMs / 1000} s): raise load.logins.maxS, or use fewer accounts (load.accounts; VU i shares account i mod the pool's size)`,
+    );
   }
   i.onStart?.(predicted, pacer.describe());
   const started = now();
@@ -98,7 +109,10 @@ export async function runLoginPhase(i: LoginPhaseInput): Promise<LoginPhaseOutco
       for (;;) {
         if (i.signal?.aborted) throw new Error('interrupted');
         const taken = login ? await slot() : undefined;
-        if (taken === null) { overrun = true; throw new Error('the login phase reached load.logins.maxS'); }
+        if (taken === null) {
+          overrun = true;
+          throw new Error('the login phase reached load.logins.maxS');
+        }
         const res = await i.send(buildRequest(step, vars, i.env)).finally(() => taken?.settle(now()));
         if (login) loginRequests += 1;
         if (res.status === 429 && login) {
@@ -106,13 +120,19 @@ export async function runLoginPhase(i: LoginPhaseInput): Promise<LoginPhaseOutco
           pacer.throttled(now(), retryAfterMs(res.headers['retry-after'], i.login.model.windowMs));
           continue;
         }
-        if (!step.expect.includes(res.status)) throw new Error(`${step.name} answered ${res.status} for ${account.email}`);
-        if (!captureVars(step, res.text, vars)) throw new Error(`${step.name} answered ${res.status} for ${account.email} without ${Object.values(step.capture).join(', ')}`);
+        if (!step.expect.includes(res.status))
+          throw new Error(`${step.name} answered ${res.status} for ${account.email}`);
+        if (!captureVars(step, res.text, vars))
+          throw new Error(
+            `${step.name} answered ${res.status} for ${account.email} without ${Object.values(step.capture).join(', ')}`,
+          );
         if (login && i.session) session = readSession(i.session, answerOf(res), vars, now()) ?? session;
         break;
       }
     }
-    const captured = Object.fromEntries(Object.entries(vars).filter(([k]) => k !== 'vu' && k !== 'iter' && !k.startsWith('account.')));
+    const captured = Object.fromEntries(
+      Object.entries(vars).filter(([k]) => k !== 'vu' && k !== 'iter' && !k.startsWith('account.')),
+    );
     out[index] = { ...out[index]!, login: { vars: captured, session } };
   };
 
@@ -131,9 +151,14 @@ export async function runLoginPhase(i: LoginPhaseInput): Promise<LoginPhaseOutco
   const ms = now() - started;
   const loggedIn = out.filter((a) => a.login).length;
   if (overrun) {
-    throw new LoginPhaseError(`the login phase logged in ${loggedIn} of ${i.accounts.length} load accounts within load.logins.maxS (${i.maxMs / 1000} s); the platform answered ${throttled} of ${loginRequests} logins 429, so its window held more than the login model (${pacer.describe()}, smoke.ratelimit.login) says: check the model, or raise load.logins.maxS`);
+    throw new LoginPhaseError(
+      `the login phase logged in ${loggedIn} of ${i.accounts.length} load accounts within load.logins.maxS (${i.maxMs / 1000} s); the platform answered ${throttled} of ${loginRequests} logins 429, so its window held more than the login model (${pacer.describe()}, smoke.ratelimit.login) says: check the model, or raise load.logins.maxS`,
+    );
   }
   if (i.signal?.aborted) throw new LoginPhaseError('the login phase was interrupted');
-  if (loggedIn === 0) throw new LoginPhaseError(`no load account could log in (${failures.length} tried): ${failures[0] ?? 'unknown reason'}`);
+  if (loggedIn === 0)
+    throw new LoginPhaseError(
+      `no load account could log in (${failures.length} tried): ${failures[0] ?? 'unknown reason'}`,
+    );
   return { accounts: out, loggedIn, failures, ms, loginRequests, throttled, model: pacer.describe() };
 }

@@ -26,7 +26,8 @@ function setSession(reply: FastifyReply, pair: TokenPair, insecure: boolean): To
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { db, flaws, tokens, dialect } = ctx;
   const { paths, auth } = dialect;
-  const invalid = (message: string, field: string) => new HttpError(dialect.errors.validationStatus, message, {}, field);
+  const invalid = (message: string, field: string) =>
+    new HttpError(dialect.errors.validationStatus, message, {}, field);
   const f = auth.registerFields;
 
   app.post(paths.register, async (req, reply) => {
@@ -43,34 +44,49 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const mass = flaws.has('mass-assignment');
     // Each stack has its own privileged fields: role names of the dialect, Django's is_staff, fastapi-users' is_superuser.
     const asked = roleOf(dialect, body.role);
-    const role = mass && (asked === 'manufacturer' || asked === 'admin') ? asked : mass && (body.is_staff === true || body.is_superuser === true) ? 'admin' : 'client';
+    const role =
+      mass && (asked === 'manufacturer' || asked === 'admin')
+        ? asked
+        : mass && (body.is_staff === true || body.is_superuser === true)
+          ? 'admin'
+          : 'client';
     // A serializer whose role is a choice field: any role but the self-registration one is refused, while is_verified is honoured.
     const choice = flaws.has('mass-assignment-choice-field');
-    if (choice && body.role !== undefined && asked !== 'client') throw invalid(`"${String(body.role)}" is not a valid choice.`, 'role');
+    if (choice && body.role !== undefined && asked !== 'client')
+      throw invalid(`"${String(body.role)}" is not a valid choice.`, 'role');
     const verified = (mass || choice) && (body.is_verified === true || body.email_verified === true);
     const id = insertUser(db, { email, passwordHash: await hashPassword(password), fullName, role, verified });
 
     const token = randomBytes(32).toString('base64url');
-    db.prepare('INSERT INTO verification_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)').run(sha256(token), id, Date.now() + VERIFY_TOKEN_LIFETIME_MS);
+    db.prepare('INSERT INTO verification_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)').run(
+      sha256(token),
+      id,
+      Date.now() + VERIFY_TOKEN_LIFETIME_MS,
+    );
     try {
       const v = auth.verify;
-      if (v.kind === 'link-query') await ctx.mailer.sendVerification(email, { link: `${ctx.baseUrl()}${paths.verify}?${v.param}=${token}` });
-      else if (v.kind === 'post-key') await ctx.mailer.sendVerification(email, { link: `${ctx.baseUrl()}${v.linkPath}${token}/` });
+      if (v.kind === 'link-query')
+        await ctx.mailer.sendVerification(email, { link: `${ctx.baseUrl()}${paths.verify}?${v.param}=${token}` });
+      else if (v.kind === 'post-key')
+        await ctx.mailer.sendVerification(email, { link: `${ctx.baseUrl()}${v.linkPath}${token}/` });
       else await ctx.mailer.sendVerification(email, { code: token });
     } catch {
       // The account exists either way; the user can ask again, and /health/ready reports the SMTP outage.
     }
     const out: Record<string, unknown> = { id, email, is_verified: verified, role: dialect.roles[role] };
-    if (flaws.has('verification-token-exposed')) out[auth.verify.kind === 'post-key' ? 'key' : 'verification_token'] = token;
+    if (flaws.has('verification-token-exposed'))
+      out[auth.verify.kind === 'post-key' ? 'key' : 'verification_token'] = token;
     return reply.status(201).send(out);
   });
 
   const verify = (token: string) => {
     const row = db.prepare('SELECT * FROM verification_tokens WHERE token_hash = ?').get(sha256(token)) as
-      | { token_hash: string; user_id: number; expires_at: number; used_at: number | null } | undefined;
+      | { token_hash: string; user_id: number; expires_at: number; used_at: number | null }
+      | undefined;
     const reusable = flaws.has('verification-token-reusable');
     if (!row && flaws.has('verification-any-token')) return { detail: 'Email verified' };
-    if (!row || row.expires_at < Date.now() || (row.used_at !== null && !reusable)) throw new HttpError(400, 'Invalid or expired verification token');
+    if (!row || row.expires_at < Date.now() || (row.used_at !== null && !reusable))
+      throw new HttpError(400, 'Invalid or expired verification token');
     db.transaction(() => {
       db.prepare('UPDATE verification_tokens SET used_at = ? WHERE token_hash = ?').run(Date.now(), row.token_hash);
       db.prepare('UPDATE users SET is_verified = 1 WHERE id = ?').run(row.user_id);
@@ -87,47 +103,79 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   // Testing only: one login limit per address that no allowlist lifts (GONOGO_REFERENCE_LOGIN_LIMIT); `everyAddress` tells the dialects' own limiters.
   const testingLoginLimit = ctx.loginRateLimit
-    ? { max: ctx.loginRateLimit.max, timeWindow: ctx.loginRateLimit.windowMs, keyGenerator: (req: { ip: string }) => `login:${req.ip}`, allowList: () => false, everyAddress: true }
+    ? {
+        max: ctx.loginRateLimit.max,
+        timeWindow: ctx.loginRateLimit.windowMs,
+        keyGenerator: (req: { ip: string }) => `login:${req.ip}`,
+        allowList: () => false,
+        everyAddress: true,
+      }
     : undefined;
-  app.post(paths.login, {
-    config: {
-      rateLimit: flaws.has('no-login-rate-limit') ? false : testingLoginLimit ?? {
-        max: dialect.limits.login.max, timeWindow: ctx.limitWindowMs,
-        keyGenerator: (req) => (dialect.limits.login.key === 'address' ? `login:${req.ip}` : `login:${req.ip}:${str(req.body, auth.loginEmailField).trim().toLowerCase()}`),
+  app.post(
+    paths.login,
+    {
+      config: {
+        rateLimit: flaws.has('no-login-rate-limit')
+          ? false
+          : (testingLoginLimit ?? {
+              max: dialect.limits.login.max,
+              timeWindow: ctx.limitWindowMs,
+              keyGenerator: (req) =>
+                dialect.limits.login.key === 'address'
+                  ? `login:${req.ip}`
+                  : `login:${req.ip}:${str(req.body, auth.loginEmailField).trim().toLowerCase()}`,
+            }),
       },
     },
-  }, async (req, reply) => {
-    const email = str(req.body, auth.loginEmailField).trim().toLowerCase();
-    const password = str(req.body, 'password');
-    const enumerable = flaws.has('user-enumeration');
-    const user = email ? userByEmail(db, email) : undefined;
-    if (!user) {
-      await verifyPassword(password, ctx.dummyHash);
-      throw enumerable ? new HttpError(404, 'No account with this email') : new HttpError(401, 'Invalid credentials');
-    }
-    const lockout = !flaws.has('no-lockout');
-    const now = Date.now();
-    if (lockout && user.locked_until > now) {
-      throw new HttpError(423, 'Account locked after repeated failed logins', { 'Retry-After': String(Math.ceil((user.locked_until - now) / 1000)) });
-    }
-    if (!(await verifyPassword(password, user.password_hash))) {
-      const failed = user.failed_logins + 1;
-      if (lockout && failed >= LOCKOUT_ATTEMPTS) db.prepare('UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?').run(now + LOCKOUT_MS, user.id);
-      else db.prepare('UPDATE users SET failed_logins = ? WHERE id = ?').run(failed, user.id);
-      throw new HttpError(401, enumerable ? 'Incorrect password' : 'Invalid credentials');
-    }
-    db.prepare('UPDATE users SET failed_logins = 0 WHERE id = ?').run(user.id);
-    if (!user.is_verified && !flaws.has('unverified-login')) throw new HttpError(403, 'Email not verified');
-    return tokenBody(reply, await tokens.issue(user));
-  });
+    async (req, reply) => {
+      const email = str(req.body, auth.loginEmailField).trim().toLowerCase();
+      const password = str(req.body, 'password');
+      const enumerable = flaws.has('user-enumeration');
+      const user = email ? userByEmail(db, email) : undefined;
+      if (!user) {
+        await verifyPassword(password, ctx.dummyHash);
+        throw enumerable ? new HttpError(404, 'No account with this email') : new HttpError(401, 'Invalid credentials');
+      }
+      const lockout = !flaws.has('no-lockout');
+      const now = Date.now();
+      if (lockout && user.locked_until > now) {
+        throw new HttpError(423, 'Account locked after repeated failed logins', {
+          'Retry-After': String(Math.ceil((user.locked_until - now) / 1000)),
+        });
+      }
+      if (!(await verifyPassword(password, user.password_hash))) {
+        const failed = user.failed_logins + 1;
+        if (lockout && failed >= LOCKOUT_ATTEMPTS)
+          db.prepare('UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?').run(
+            now + LOCKOUT_MS,
+            user.id,
+          );
+        else db.prepare('UPDATE users SET failed_logins = ? WHERE id = ?').run(failed, user.id);
+        throw new HttpError(401, enumerable ? 'Incorrect password' : 'Invalid credentials');
+      }
+      db.prepare('UPDATE users SET failed_logins = 0 WHERE id = ?').run(user.id);
+      if (!user.is_verified && !flaws.has('unverified-login')) throw new HttpError(403, 'Email not verified');
+      return tokenBody(reply, await tokens.issue(user));
+    },
+  );
 
   /** The dialect's token response: field names, and the refresh token in the body or an HttpOnly cookie. */
   const tokenBody = (reply: FastifyReply, pair: TokenPair) => {
     if (auth.session) return sessionBody(reply, pair, auth.session);
     setSession(reply, pair, flaws.has('insecure-cookies'));
-    const out: Record<string, unknown> = { [auth.accessField]: pair.access_token, token_type: 'bearer', expires_in: pair.expires_in };
+    const out: Record<string, unknown> = {
+      [auth.accessField]: pair.access_token,
+      token_type: 'bearer',
+      expires_in: pair.expires_in,
+    };
     if (auth.refreshField) out[auth.refreshField] = pair.refresh_token;
-    if (auth.refreshCookie) reply.setCookie(auth.refreshCookie, pair.refresh_token, { secure: true, httpOnly: true, sameSite: 'strict', path: paths.refresh });
+    if (auth.refreshCookie)
+      reply.setCookie(auth.refreshCookie, pair.refresh_token, {
+        secure: true,
+        httpOnly: true,
+        sameSite: 'strict',
+        path: paths.refresh,
+      });
     return out;
   };
 
@@ -135,14 +183,26 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   const sessionBody = (reply: FastifyReply, pair: TokenPair, s: NonNullable<typeof auth.session>) => {
     const jti = decodeJwt(pair.access_token).jti ?? '';
     reply.setCookie(s.cookie, pair.access_token, { ...sessionCookieFlags(), path: '/', maxAge: pair.expires_in });
-    reply.setCookie(s.csrfCookie, ctx.csrf.forSession(jti), { secure: true, httpOnly: true, sameSite: 'lax', path: '/' });
+    reply.setCookie(s.csrfCookie, ctx.csrf.forSession(jti), {
+      secure: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+    });
     return { detail: 'Signed in', expires_in: pair.expires_in };
   };
   // SESSION_COOKIE_SECURE, _HTTPONLY and _SAMESITE as a deployment sets them; the two flaws are the usual misconfigurations.
-  const sessionCookieFlags = () => (flaws.has('insecure-cookies') ? {} : flaws.has('session-cookie-no-samesite') ? { httpOnly: true } : { secure: true, httpOnly: true, sameSite: 'lax' as const });
+  const sessionCookieFlags = () =>
+    flaws.has('insecure-cookies')
+      ? {}
+      : flaws.has('session-cookie-no-samesite')
+        ? { httpOnly: true }
+        : { secure: true, httpOnly: true, sameSite: 'lax' as const };
 
   app.post(paths.refresh, async (req, reply) => {
-    const sent = auth.refreshCookie ? req.cookies[auth.refreshCookie] ?? '' : str(req.body, auth.refreshField ?? 'refresh_token');
+    const sent = auth.refreshCookie
+      ? (req.cookies[auth.refreshCookie] ?? '')
+      : str(req.body, auth.refreshField ?? 'refresh_token');
     const pair = await tokens.rotate(sent, (id) => userById(db, id));
     if (!pair) throw new HttpError(401, 'Invalid refresh token');
     return tokenBody(reply, pair);
@@ -158,7 +218,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (blacklisted) tokens.revokeRefresh(blacklisted);
       else tokens.revoke(user);
     }
-    reply.clearCookie(auth.session?.cookie ?? 'access_token', { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
+    reply.clearCookie(auth.session?.cookie ?? 'access_token', {
+      path: '/',
+      secure: true,
+      httpOnly: true,
+      sameSite: 'strict',
+    });
     return auth.logoutBodyField ? reply.status(200).send({}) : reply.status(204).send();
   });
 
@@ -166,6 +231,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const p = requireUser(req.user);
     const u = userById(db, p.id);
     if (!u) throw new HttpError(401, 'Not authenticated');
-    return { id: u.id, email: u.email, role: dialect.roles[u.role], is_verified: u.is_verified === 1, full_name: u.full_name };
+    return {
+      id: u.id,
+      email: u.email,
+      role: dialect.roles[u.role],
+      is_verified: u.is_verified === 1,
+      full_name: u.full_name,
+    };
   });
 }

@@ -33,9 +33,13 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: AppContext, metrics
 
   if (ctx.flaws.has('docs-exposed')) {
     app.get('/openapi.json', unlimited, async () => openApiDocument(ctx.baseUrl(), ctx.dialect));
-    app.get('/docs', unlimited, async (_req, reply) => reply.type('text/html; charset=utf-8').send(
-      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Reference marketplace API</title></head>'
-      + '<body><h1>Reference marketplace API</h1><p>OpenAPI document: <a href="/openapi.json">/openapi.json</a></p></body></html>',
-    ));
+    app.get('/docs', unlimited, async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Reference marketplace API</title></head>' +
+            '<body><h1>Reference marketplace API</h1><p>OpenAPI document: <a href="/openapi.json">/openapi.json</a></p></body></html>',
+        ),
+    );
   }
 }

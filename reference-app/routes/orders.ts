@@ -15,13 +15,13 @@ import type { Principal } from '../tokens.ts';
 
 const CURRENCIES = ['usd', 'eur', 'gbp'];
 
-
 export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { db, flaws, dialect } = ctx;
   const { paths, escrow } = dialect;
   const f = escrow.fields;
   const json = (o: OrderRow) => orderJson(db, o, dialect);
-  const invalid = (message: string, field: string) => new HttpError(dialect.errors.validationStatus, message, {}, field);
+  const invalid = (message: string, field: string) =>
+    new HttpError(dialect.errors.validationStatus, message, {}, field);
   const idOf = (req: { params: unknown }) => (req.params as { id: string }).id;
 
   const canView = (u: Principal, o: OrderRow) =>
@@ -33,7 +33,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     return o;
   };
   const ownerOnly = (u: Principal, o: OrderRow) => {
-    if (o.client_id !== u.id && !(flaws.has('orders-readable-by-anyone') && u.role === 'client')) throw new HttpError(403, 'Only the client who placed the order can do this');
+    if (o.client_id !== u.id && !(flaws.has('orders-readable-by-anyone') && u.role === 'client'))
+      throw new HttpError(403, 'Only the client who placed the order can do this');
   };
 
   app.get(paths.manufacturers, async (req) => {
@@ -44,7 +45,11 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get(paths.manufacturerOrders, async (req) => {
     const u = requireUser(req.user, 'manufacturer');
     const { limit, offset } = page(req.query);
-    return (db.prepare('SELECT * FROM orders WHERE manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(u.id, limit, offset) as OrderRow[]).map(json);
+    return (
+      db
+        .prepare('SELECT * FROM orders WHERE manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?')
+        .all(u.id, limit, offset) as OrderRow[]
+    ).map(json);
   });
 
   app.get(paths.adminUsers, async (req) => {
@@ -53,7 +58,11 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
       if (u.role !== 'admin' && !flaws.has('client-reaches-admin')) throw new HttpError(403, 'Forbidden');
       if (flaws.has('admin-route-refuses-all')) throw new HttpError(403, 'Forbidden');
     }
-    return (db.prepare('SELECT id, email, full_name, role, is_verified FROM users ORDER BY id').all() as Array<{ role: Principal['role'] }>).map((r) => ({ ...r, role: dialect.roles[r.role] }));
+    return (
+      db.prepare('SELECT id, email, full_name, role, is_verified FROM users ORDER BY id').all() as Array<{
+        role: Principal['role'];
+      }>
+    ).map((r) => ({ ...r, role: dialect.roles[r.role] }));
   });
 
   app.post(paths.orders, async (req, reply) => {
@@ -72,21 +81,42 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
       const a = amountIn(dialect, b[f.amount]);
       throw invalid(`${f.amount} ${'error' in a ? a.error : 'must be greater than zero'}`, f.amount);
     }
-    if (!CURRENCIES.includes(currency)) throw invalid(`currency must be one of ${CURRENCIES.map((c) => currencyOut(dialect, c)).join(', ')}`, 'currency');
+    if (!CURRENCIES.includes(currency))
+      throw invalid(`currency must be one of ${CURRENCIES.map((c) => currencyOut(dialect, c)).join(', ')}`, 'currency');
     if (withMilestones) {
-      if (milestones.length === 0 || milestones.some((m) => typeof m?.title !== 'string' || positive(m[f.amount]) === undefined)) {
+      if (
+        milestones.length === 0 ||
+        milestones.some((m) => typeof m?.title !== 'string' || positive(m[f.amount]) === undefined)
+      ) {
         throw invalid(`milestones must be a non-empty list of { title, ${f.amount} > 0 }`, 'milestones');
       }
-      if (milestones.reduce((s, m) => s + positive(m[f.amount])!, 0) !== amount) throw invalid(`${f.amount} must equal the milestones' sum`, f.amount);
+      if (milestones.reduce((s, m) => s + positive(m[f.amount])!, 0) !== amount)
+        throw invalid(`${f.amount} must equal the milestones' sum`, f.amount);
     }
-    const maker = db.prepare("SELECT id FROM users WHERE id = ? AND role = 'manufacturer'").get(Number(b[f.counterparty]));
+    const maker = db
+      .prepare("SELECT id FROM users WHERE id = ? AND role = 'manufacturer'")
+      .get(Number(b[f.counterparty]));
     if (!maker) throw invalid(`${f.counterparty} is not a ${dialect.roles.manufacturer}`, f.counterparty);
 
     // The payment reference is known at once (on-create) or only once a payment is opened for the order.
-    const ref = escrow.payment === 'on-create' ? `pi_${randomBytes(12).toString('hex')}` : `none_${randomBytes(12).toString('hex')}`;
+    const ref =
+      escrow.payment === 'on-create'
+        ? `pi_${randomBytes(12).toString('hex')}`
+        : `none_${randomBytes(12).toString('hex')}`;
     const id = db.transaction(() => {
-      const r = db.prepare("INSERT INTO orders (client_id, manufacturer_id, amount_cents, currency, description, status, payment_intent_id, created_at) VALUES (?, ?, ?, ?, ?, 'pending_payment', ?, ?)")
-        .run(u.id, Number(b[f.counterparty]), amount, currency, typeof b.description === 'string' ? b.description : '', ref, Date.now());
+      const r = db
+        .prepare(
+          "INSERT INTO orders (client_id, manufacturer_id, amount_cents, currency, description, status, payment_intent_id, created_at) VALUES (?, ?, ?, ?, ?, 'pending_payment', ?, ?)",
+        )
+        .run(
+          u.id,
+          Number(b[f.counterparty]),
+          amount,
+          currency,
+          typeof b.description === 'string' ? b.description : '',
+          ref,
+          Date.now(),
+        );
       const orderId = Number(r.lastInsertRowid);
       const ins = db.prepare('INSERT INTO milestones (order_id, title, amount_cents) VALUES (?, ?, ?)');
       if (withMilestones) for (const m of milestones) ins.run(orderId, m.title, positive(m[f.amount])!);
@@ -99,9 +129,14 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     const u = requireUser(req.user);
     const { limit, offset } = page(req.query);
     // orders-list-leaks: the list forgets to filter by the caller (a queryset without .filter(owner=request.user)).
-    const rows = u.role === 'admin' || flaws.has('orders-list-leaks')
-      ? db.prepare('SELECT * FROM orders ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset)
-      : db.prepare('SELECT * FROM orders WHERE client_id = ? OR manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(u.id, u.id, limit, offset);
+    const rows =
+      u.role === 'admin' || flaws.has('orders-list-leaks')
+        ? db.prepare('SELECT * FROM orders ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset)
+        : db
+            .prepare(
+              'SELECT * FROM orders WHERE client_id = ? OR manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?',
+            )
+            .all(u.id, u.id, limit, offset);
     return (rows as OrderRow[]).map(json);
   });
 
@@ -112,12 +147,28 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     const o = load(u, idOf(req));
     ownerOnly(u, o);
     const b = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof b.description === 'string') db.prepare('UPDATE orders SET description = ? WHERE id = ?').run(b.description, o.id);
+    if (typeof b.description === 'string')
+      db.prepare('UPDATE orders SET description = ? WHERE id = ?').run(b.description, o.id);
     if (flaws.has('patch-marks-paid')) {
-      const words: Record<string, OrderRow['status']> = { [escrow.states.pending]: 'pending_payment', [escrow.states.funded]: 'funded', [escrow.states.released]: 'released', pending_payment: 'pending_payment', funded: 'funded', released: 'released' };
+      const words: Record<string, OrderRow['status']> = {
+        [escrow.states.pending]: 'pending_payment',
+        [escrow.states.funded]: 'funded',
+        [escrow.states.released]: 'released',
+        pending_payment: 'pending_payment',
+        funded: 'funded',
+        released: 'released',
+      };
       const asked = b[f.state];
-      const status = typeof asked === 'string' && words[asked] ? words[asked] : b.paid === true || b.funded === true ? 'funded' : null;
-      if (status) db.prepare('UPDATE orders SET status = ?, funded_cents = CASE WHEN ? = \'pending_payment\' THEN 0 ELSE amount_cents END WHERE id = ?').run(status, status, o.id);
+      const status =
+        typeof asked === 'string' && words[asked]
+          ? words[asked]
+          : b.paid === true || b.funded === true
+            ? 'funded'
+            : null;
+      if (status)
+        db.prepare(
+          "UPDATE orders SET status = ?, funded_cents = CASE WHEN ? = 'pending_payment' THEN 0 ELSE amount_cents END WHERE id = ?",
+        ).run(status, status, o.id);
     }
     return json(orderById(db, o.id)!);
   });
@@ -131,7 +182,13 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
       const checkout = escrow.payment === 'checkout';
       const ref = `${checkout ? 'cs_test_' : 'pi_'}${randomBytes(16).toString('hex')}`;
       db.prepare('UPDATE orders SET payment_intent_id = ? WHERE id = ?').run(ref, o.id);
-      if (!checkout) return { payment_intent_id: ref, client_secret: `${ref}_secret_${randomBytes(8).toString('hex')}`, amount: o.amount_cents, currency: o.currency };
+      if (!checkout)
+        return {
+          payment_intent_id: ref,
+          client_secret: `${ref}_secret_${randomBytes(8).toString('hex')}`,
+          amount: o.amount_cents,
+          currency: o.currency,
+        };
       // A hosted Checkout page: the client is sent there, the session id only in the URL.
       const url = `https://checkout.stripe.com/c/pay/${ref}`;
       return reply.status(303).header('Location', url).send({ url });
@@ -156,7 +213,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     app.post(paths.deliver, async (req) => {
       const u = requireUser(req.user);
       const o = load(u, idOf(req));
-      if (o.manufacturer_id !== u.id) throw new HttpError(403, `Only the order's ${dialect.roles.manufacturer} can mark it delivered`);
+      if (o.manufacturer_id !== u.id)
+        throw new HttpError(403, `Only the order's ${dialect.roles.manufacturer} can mark it delivered`);
       if (o.status !== 'funded') throw new HttpError(409, 'Only a paid order can be delivered');
       db.prepare("UPDATE orders SET status = 'delivered' WHERE id = ?").run(o.id);
       return json(orderById(db, o.id)!);
@@ -172,9 +230,11 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     }
     const u = requireUser(req.user);
     const owner = o !== undefined && o.client_id === u.id;
-    const allowed = o !== undefined && (owner
-      || (flaws.has('idor-release') && u.role === 'client')
-      || (flaws.has('manufacturer-release') && u.role === 'manufacturer' && o.manufacturer_id === u.id));
+    const allowed =
+      o !== undefined &&
+      (owner ||
+        (flaws.has('idor-release') && u.role === 'client') ||
+        (flaws.has('manufacturer-release') && u.role === 'manufacturer' && o.manufacturer_id === u.id));
     if (!o || !allowed) {
       if (o && canView(u, o)) throw new HttpError(403, 'Only the client who placed the order can release it');
       throw new HttpError(404, 'Order not found');
@@ -187,9 +247,15 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     const unfundedBypass = o.status === 'pending_payment' && flaws.has('unfunded-release');
     if (o.status === 'pending_payment' && !unfundedBypass) throw new HttpError(409, 'Order is not funded');
     // Fulfilment first: every milestone approved, or the delivery marked by the counterparty.
-    const fulfilled = escrow.fulfil === 'deliver' ? o.status === 'delivered' : milestonesOf(db, o.id).every((m) => m.approved === 1);
+    const fulfilled =
+      escrow.fulfil === 'deliver' ? o.status === 'delivered' : milestonesOf(db, o.id).every((m) => m.approved === 1);
     if (!unfundedBypass && !fulfilled && !flaws.has('release-without-approval')) {
-      throw new HttpError(409, escrow.fulfil === 'deliver' ? 'The order has not been delivered' : 'Every milestone must be approved before release');
+      throw new HttpError(
+        409,
+        escrow.fulfil === 'deliver'
+          ? 'The order has not been delivered'
+          : 'Every milestone must be approved before release',
+      );
     }
     if (flaws.has('release-not-recorded')) return json({ ...o, status: 'released' });
     db.prepare("UPDATE orders SET status = 'released' WHERE id = ?").run(o.id);

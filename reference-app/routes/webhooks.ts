@@ -37,7 +37,12 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
       if (typeof signature !== 'string') throw new HttpError(400, 'Missing Stripe-Signature header');
       try {
         // Tolerance 0 makes the stripe package skip the timestamp age check.
-        event = Stripe.webhooks.constructEvent(raw, signature, ctx.webhookSecret, flaws.has('stale-webhook') ? 0 : TOLERANCE_S) as EventLike;
+        event = Stripe.webhooks.constructEvent(
+          raw,
+          signature,
+          ctx.webhookSecret,
+          flaws.has('stale-webhook') ? 0 : TOLERANCE_S,
+        ) as EventLike;
       } catch {
         throw new HttpError(400, 'Invalid or stale webhook signature');
       }
@@ -53,7 +58,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
       if (!replayable) {
         if (typeof event.id !== 'string' || db.prepare('SELECT 1 FROM webhook_events WHERE id = ?').get(event.id)) {
           // A ledger credited before the idempotency check: the state holds, only the paid amount shows the replay.
-          if (flaws.has('replay-credits-again') && typeof paid === 'number') db.prepare('UPDATE orders SET funded_cents = funded_cents + ? WHERE id = ?').run(paid, order.id);
+          if (flaws.has('replay-credits-again') && typeof paid === 'number')
+            db.prepare('UPDATE orders SET funded_cents = funded_cents + ? WHERE id = ?').run(paid, order.id);
           return { received: true, status: 'duplicate' };
         }
         db.prepare('INSERT INTO webhook_events (id, received_at) VALUES (?, ?)').run(event.id, Date.now());
@@ -64,7 +70,10 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
       if (order.status !== 'pending_payment' && !replayable) return { received: true, status: 'already_funded' };
       const amount = typeof paid === 'number' ? paid : 0;
       // With replays let through, the event re-opens the escrow as a naive handler would: funded again, paid twice.
-      db.prepare("UPDATE orders SET funded_cents = funded_cents + ?, status = 'funded' WHERE id = ?").run(amount, order.id);
+      db.prepare("UPDATE orders SET funded_cents = funded_cents + ?, status = 'funded' WHERE id = ?").run(
+        amount,
+        order.id,
+      );
       return { received: true, status: 'funded' };
     })();
   });

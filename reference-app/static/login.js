@@ -5,7 +5,10 @@ document.getElementById('login-form').addEventListener('submit', async (event) =
   status.textContent = 'Signing in...';
   // The platform's own routes and login encoding, written into the page by the server.
   const api = document.body.dataset;
-  const fields = { [api.emailField]: document.getElementById('email').value, password: document.getElementById('password').value };
+  const fields = {
+    [api.emailField]: document.getElementById('email').value,
+    password: document.getElementById('password').value,
+  };
   const form = api.encoding === 'form';
   const body = form ? new URLSearchParams(fields).toString() : JSON.stringify(fields);
   const headers = { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' };

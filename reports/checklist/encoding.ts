@@ -55,7 +55,9 @@ function roundTrip(text: string, table: Map<number, number>): string | null {
 /** A UTF-8 lead byte followed only by continuation bytes: a character whose last byte was lost (cp1252 has no 0x8D, 0x8F, 0x90, 0x9D). */
 function isTruncatedSequence(bytes: number[]): boolean {
   const [lead, ...rest] = bytes;
-  return lead !== undefined && lead >= 0xc2 && lead <= 0xf4 && rest.length >= 1 && rest.every((b) => b >= 0x80 && b <= 0xbf);
+  return (
+    lead !== undefined && lead >= 0xc2 && lead <= 0xf4 && rest.length >= 1 && rest.every((b) => b >= 0x80 && b <= 0xbf)
+  );
 }
 
 /** Second chance for lossy lines: repair each run of non-ASCII characters on its own. */
@@ -63,9 +65,15 @@ function repairRuns(line: string, table: Map<number, number>): string | null {
   let changed = false;
   const out = line.replace(/[^\x00-\x7f]+/g, (run) => {
     const fixed = roundTrip(run, table);
-    if (fixed !== null) { changed = changed || fixed !== run; return fixed; }
+    if (fixed !== null) {
+      changed = changed || fixed !== run;
+      return fixed;
+    }
     const bytes = toBytes(run, table);
-    if (bytes && isTruncatedSequence(bytes)) { changed = true; return '\uFFFD'; }
+    if (bytes && isTruncatedSequence(bytes)) {
+      changed = true;
+      return '\uFFFD';
+    }
     return run;
   });
   return changed ? out : null;

@@ -33,8 +33,10 @@ const FENCE_RE = /^\s*(```|~~~)/;
 const ENDS_WITH_COLON_RE = /:\s*(\*\*)?\s*$/;
 const TABLE_SEPARATOR_RE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 const STATUS_HEADER_RE = /^(status|state|done|complete[d]?|result|ready)$/i;
-const POSITIVE_WORD_RE = /^(complete[d]?|done|yes|y|pass(ed)?|ok|ready|resolved|implemented|exceeds|met|achieved|fixed|green)\b|^100\s*%/i;
-const NEGATIVE_WORD_RE = /^(no|n|todo|to do|pending|not started|not done|in progress|wip|fail(ed)?|missing|blocked|partial|open|planned|red)\b|^0\s*%/i;
+const POSITIVE_WORD_RE =
+  /^(complete[d]?|done|yes|y|pass(ed)?|ok|ready|resolved|implemented|exceeds|met|achieved|fixed|green)\b|^100\s*%/i;
+const NEGATIVE_WORD_RE =
+  /^(no|n|todo|to do|pending|not started|not done|in progress|wip|fail(ed)?|missing|blocked|partial|open|planned|red)\b|^0\s*%/i;
 
 /** Strips markers, emphasis and decoration so the claim reads as plain text. */
 export function cleanText(text: string): string {
@@ -56,7 +58,12 @@ function markerState(text: string): boolean | null {
 }
 
 function splitRow(line: string): string[] {
-  return line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
 }
 
 function statusCellState(cell: string): boolean | null {
@@ -68,7 +75,10 @@ function statusCellState(cell: string): boolean | null {
   return null;
 }
 
-interface Table { header: string[]; statusIdx: number }
+interface Table {
+  header: string[];
+  statusIdx: number;
+}
 
 /** Parses a Markdown launch checklist (any of the shapes teams write) into claims, in document order. */
 export function parseChecklist(raw: string): ParsedClaim[] {
@@ -90,8 +100,14 @@ export function parseChecklist(raw: string): ParsedClaim[] {
   lines.forEach((line, i) => {
     const lineNo = i + 1;
     const fenceMatch = FENCE_RE.exec(line);
-    if (fence) { if (fenceMatch && line.trim().startsWith(fence)) fence = null; return; }
-    if (fenceMatch) { fence = fenceMatch[1]!; return; }
+    if (fence) {
+      if (fenceMatch && line.trim().startsWith(fence)) fence = null;
+      return;
+    }
+    if (fenceMatch) {
+      fence = fenceMatch[1]!;
+      return;
+    }
 
     const heading = HEADING_RE.exec(line);
     if (heading) {
@@ -117,12 +133,19 @@ export function parseChecklist(raw: string): ParsedClaim[] {
       const state = statusCell !== undefined ? statusCellState(statusCell) : markerState(line);
       if (state === null) return;
       const described = cells
-        .map((c, idx) => ({ c: cleanText(c), h: t?.header[idx] ?? '' , idx }))
+        .map((c, idx) => ({ c: cleanText(c), h: t?.header[idx] ?? '', idx }))
         .filter(({ c, idx }) => c && idx !== t?.statusIdx);
       const [first, ...rest] = described;
       if (!first) return;
       const text = [first.c, ...rest.map(({ c, h }) => (h ? `${h.toLowerCase()} ${c}` : c))].join(', ');
-      claims.push({ text, line: lineNo, claimed: state, section: section(), shape: 'table', note: statusCell !== undefined ? `status "${cleanText(statusCell) || statusCell.trim()}"` : undefined });
+      claims.push({
+        text,
+        line: lineNo,
+        claimed: state,
+        section: section(),
+        shape: 'table',
+        note: statusCell !== undefined ? `status "${cleanText(statusCell) || statusCell.trim()}"` : undefined,
+      });
       return;
     }
     table = null;
@@ -136,7 +159,13 @@ export function parseChecklist(raw: string): ParsedClaim[] {
       const mark = markerState(task[3]!);
       const text = cleanText(task[3]!);
       if (!text) return;
-      const claim: ParsedClaim = { text, line: lineNo, claimed: ticked || mark === true, section: section(), shape: 'task' };
+      const claim: ParsedClaim = {
+        text,
+        line: lineNo,
+        claimed: ticked || mark === true,
+        section: section(),
+        shape: 'task',
+      };
       if (!ticked && mark === true) claim.note = 'box not ticked, but marked done';
       claims.push(claim);
       if (ENDS_WITH_COLON_RE.test(task[3]!)) listContext = { indent, text, claimed: claim.claimed };
@@ -159,13 +188,30 @@ export function parseChecklist(raw: string): ParsedClaim[] {
     if (!list) return;
     const parent = listContext;
     if (parent?.claimed !== undefined && indent > parent.indent && text && !ENDS_WITH_COLON_RE.test(body)) {
-      claims.push({ text, line: lineNo, claimed: parent.claimed, section: section(), shape: 'item', note: `unmarked item under "${parent.text}", ${parent.claimed ? 'marked done' : 'not done'}` });
+      claims.push({
+        text,
+        line: lineNo,
+        claimed: parent.claimed,
+        section: section(),
+        shape: 'item',
+        note: `unmarked item under "${parent.text}", ${parent.claimed ? 'marked done' : 'not done'}`,
+      });
       return;
     }
-    if (ENDS_WITH_COLON_RE.test(body)) { listContext = { indent, text }; return; }
+    if (ENDS_WITH_COLON_RE.test(body)) {
+      listContext = { indent, text };
+      return;
+    }
     const nearest = headings[headings.length - 1];
     if (indent === 0 && !listContext && nearest?.ticked && text) {
-      claims.push({ text, line: lineNo, claimed: true, section: section(), shape: 'heading', note: 'unmarked item under a heading marked done' });
+      claims.push({
+        text,
+        line: lineNo,
+        claimed: true,
+        section: section(),
+        shape: 'heading',
+        note: 'unmarked item under a heading marked done',
+      });
     }
   });
   return claims;

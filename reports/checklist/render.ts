@@ -10,7 +10,8 @@ export { FINDING_ORDER };
 export const FINDING_HEADING: Record<Finding, string> = {
   'claimed-failing': 'Contradicted (claimed but failing): ticked done, the evidence says no',
   'open-failing': 'Open and failing: not ticked, and the evidence says it does not hold',
-  unverified: 'Unverified: claimed, but no automated evidence decides it (needs a human sign-off; never counted as confirmed)',
+  unverified:
+    'Unverified: claimed, but no automated evidence decides it (needs a human sign-off; never counted as confirmed)',
   confirmed: 'Confirmed by the evidence',
   'done-not-ticked': 'Done but not ticked: not claimed, yet the evidence says it holds',
   open: 'Open: not claimed, and no evidence in this report decides it',
@@ -18,20 +19,34 @@ export const FINDING_HEADING: Record<Finding, string> = {
 
 /** Short labels for summary lines. */
 export const FINDING_LABEL: Record<Finding, string> = {
-  'claimed-failing': 'claimed but failing', 'open-failing': 'open and failing', unverified: 'unverified',
-  confirmed: 'confirmed', 'done-not-ticked': 'done but not ticked', open: 'open',
+  'claimed-failing': 'claimed but failing',
+  'open-failing': 'open and failing',
+  unverified: 'unverified',
+  confirmed: 'confirmed',
+  'done-not-ticked': 'done but not ticked',
+  open: 'open',
 };
 
 /** The HTML class of each finding's heading (page.ts colours them). */
 export const FINDING_CLASS: Record<Finding, string> = {
-  'claimed-failing': 's-contradicted', 'open-failing': 's-fail', unverified: 's-unverified',
-  confirmed: 's-confirmed', 'done-not-ticked': 's-pass', open: 's-open',
+  'claimed-failing': 's-contradicted',
+  'open-failing': 's-fail',
+  unverified: 's-unverified',
+  confirmed: 's-confirmed',
+  'done-not-ticked': 's-pass',
+  open: 's-open',
 };
 
-const CONSOLE_MARK: Record<Finding, string> = Object.fromEntries(Object.entries({
-  'claimed-failing': 'CONTRADICTED', 'open-failing': 'OPEN+FAILING', unverified: 'unverified',
-  confirmed: 'confirmed', 'done-not-ticked': 'done-unticked', open: 'open',
-}).map(([k, v]) => [k, v.padEnd(12)])) as Record<Finding, string>;
+const CONSOLE_MARK: Record<Finding, string> = Object.fromEntries(
+  Object.entries({
+    'claimed-failing': 'CONTRADICTED',
+    'open-failing': 'OPEN+FAILING',
+    unverified: 'unverified',
+    confirmed: 'confirmed',
+    'done-not-ticked': 'done-unticked',
+    open: 'open',
+  }).map(([k, v]) => [k, v.padEnd(12)]),
+) as Record<Finding, string>;
 
 const cell = (s: string | undefined): string => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -48,17 +63,32 @@ export function summaryLine(result: ChecklistResult): string {
   return `${result.claims.length} claims: ${FINDING_ORDER.map((f) => `${n[f]} ${FINDING_LABEL[f]}`).join(', ')}`;
 }
 
-export const claimsOf = (result: ChecklistResult, finding: Finding): Claim[] => result.claims.filter((c) => findingOf(c) === finding);
+export const claimsOf = (result: ChecklistResult, finding: Finding): Claim[] =>
+  result.claims.filter((c) => findingOf(c) === finding);
 
 /** Markdown section for one checklist, failing claims first. */
 export function renderChecklistMd(result: ChecklistResult): string {
-  const out = [`## Checklist ${result.file}`, '', summaryLine(result), '', `Evidence coverage: ${coverageLine(result)}.`, ''];
+  const out = [
+    `## Checklist ${result.file}`,
+    '',
+    summaryLine(result),
+    '',
+    `Evidence coverage: ${coverageLine(result)}.`,
+    '',
+  ];
   for (const finding of FINDING_ORDER) {
     const claims = claimsOf(result, finding);
     if (!claims.length) continue;
-    out.push(`### ${FINDING_HEADING[finding]} (${claims.length})`, '', '| Line | Claim | Section | Evidence | Notes |', '|---:|---|---|---|---|');
+    out.push(
+      `### ${FINDING_HEADING[finding]} (${claims.length})`,
+      '',
+      '| Line | Claim | Section | Evidence | Notes |',
+      '|---:|---|---|---|---|',
+    );
     for (const c of claims) {
-      out.push(`| ${c.line} | ${cell(c.text)} | ${cell(c.section)} | ${cell(c.evidence.join(', ') || '—')} | ${cell(c.note)} |`);
+      out.push(
+        `| ${c.line} | ${cell(c.text)} | ${cell(c.section)} | ${cell(c.evidence.join(', ') || '—')} | ${cell(c.note)} |`,
+      );
     }
     out.push('');
   }
@@ -79,7 +109,8 @@ export function renderChecklistConsole(result: ChecklistResult, limit = 8): stri
       const why = c.note ? ` — ${c.note}` : '';
       out.push(`  ${CONSOLE_MARK[finding]} line ${c.line}: ${c.text}${finding === 'open' ? '' : why}`);
     }
-    if (shown.length < claims.length) out.push(`  ... and ${claims.length - shown.length} more ${FINDING_LABEL[finding]} (see report.md)`);
+    if (shown.length < claims.length)
+      out.push(`  ... and ${claims.length - shown.length} more ${FINDING_LABEL[finding]} (see report.md)`);
   }
   return visible(out.join('\n'));
 }

@@ -5,7 +5,13 @@ type Drift = (o: Report, n: Report) => string[];
 
 const checkOf = (r: Report, id: string): CheckResult | undefined => r.checks.find((c) => c.id === id);
 const kpiByMetric = (r: Report, metric: string): KpiResult | undefined => r.kpis.find((k) => k.metric === metric);
-const PROTOCOL_NAMES: Record<string, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3', SSLv3: 'SSL 3.0' };
+const PROTOCOL_NAMES: Record<string, string> = {
+  TLSv1: 'TLS 1.0',
+  'TLSv1.1': 'TLS 1.1',
+  'TLSv1.2': 'TLS 1.2',
+  'TLSv1.3': 'TLS 1.3',
+  SSLv3: 'SSL 3.0',
+};
 
 function protocols(c: CheckResult | undefined): Record<string, boolean> | null {
   const p = c?.evidence.details?.protocols;
@@ -28,19 +34,32 @@ const tlsProtocols: Drift = (o, n) => {
 
 function weakCiphers(c: CheckResult | undefined): Set<string> {
   const w = c?.evidence.details?.weak;
-  return new Set(Array.isArray(w) ? w.map((x) => (typeof x === 'object' && x && 'openssl' in x ? String((x as { openssl: unknown }).openssl) : String(x))) : []);
+  return new Set(
+    Array.isArray(w)
+      ? w.map((x) =>
+          typeof x === 'object' && x && 'openssl' in x ? String((x as { openssl: unknown }).openssl) : String(x),
+        )
+      : [],
+  );
 }
 
 const tlsCiphers: Drift = (o, n) => {
   const a = weakCiphers(checkOf(o, 'tls.ciphers'));
   const added = [...weakCiphers(checkOf(n, 'tls.ciphers'))].filter((x) => !a.has(x));
-  return added.length ? [`${added.length} weak cipher suite${added.length > 1 ? 's' : ''} newly accepted: ${added.join(', ')}`] : [];
+  return added.length
+    ? [`${added.length} weak cipher suite${added.length > 1 ? 's' : ''} newly accepted: ${added.join(', ')}`]
+    : [];
 };
 
 function hstsMaxAge(c: CheckResult | undefined): number | null {
   if (!c) return null;
   // Header values may sit in the message, the details or the request excerpts, depending on the audit.
-  const text = [c.evidence.actual, c.evidence.message, JSON.stringify(c.evidence.details ?? {}), ...(c.evidence.requests ?? []).map((r) => r.excerpt ?? '')].join(' ');
+  const text = [
+    c.evidence.actual,
+    c.evidence.message,
+    JSON.stringify(c.evidence.details ?? {}),
+    ...(c.evidence.requests ?? []).map((r) => r.excerpt ?? ''),
+  ].join(' ');
   const ages = [...text.matchAll(/max-age\s*=\s*"?(\d+)/gi)].map((m) => Number(m[1]));
   if (ages.length) return Math.min(...ages);
   return /missing|not set|absent|no strict-transport/i.test(text) ? 0 : null;
@@ -53,27 +72,37 @@ const hsts: Drift = (o, n) => {
   return [b === 0 ? `HSTS removed (was max-age ${a})` : `HSTS max-age dropped from ${a} to ${b}`];
 };
 
-const countDelta = (metric: string, one: string, many: string): Drift => (o, n) => {
-  const a = kpiByMetric(o, metric)?.measured;
-  const b = kpiByMetric(n, metric)?.measured;
-  if (a == null || b == null || b <= a) return [];
-  return [`${b - a} new ${b - a === 1 ? one : many}`];
-};
+const countDelta =
+  (metric: string, one: string, many: string): Drift =>
+  (o, n) => {
+    const a = kpiByMetric(o, metric)?.measured;
+    const b = kpiByMetric(n, metric)?.measured;
+    if (a == null || b == null || b <= a) return [];
+    return [`${b - a} new ${b - a === 1 ? one : many}`];
+  };
 
-const scoreDrop = (metric: string, what: string, unit: string): Drift => (o, n) => {
-  const a = kpiByMetric(o, metric)?.measured;
-  const b = kpiByMetric(n, metric)?.measured;
-  return a != null && b != null && b < a ? [`${what} dropped from ${a} to ${b}${unit}`] : [];
-};
+const scoreDrop =
+  (metric: string, what: string, unit: string): Drift =>
+  (o, n) => {
+    const a = kpiByMetric(o, metric)?.measured;
+    const b = kpiByMetric(n, metric)?.measured;
+    return a != null && b != null && b < a ? [`${what} dropped from ${a} to ${b}${unit}`] : [];
+  };
 
 /** Any security check that held before and fails now, with what it saw. */
-const newlyFailingSecurity: Drift = (o, n) => n.checks
-  .filter((c) => c.suite === 'security' && c.status === 'fail' && checkOf(o, c.id)?.status === 'pass')
-  .filter((c) => !['tls.protocols', 'tls.ciphers', 'headers.hsts'].includes(c.id))
-  .map((c) => `${c.id} no longer holds${c.evidence.actual ? `: ${c.evidence.actual}` : c.evidence.message ? `: ${c.evidence.message}` : ''}`);
+const newlyFailingSecurity: Drift = (o, n) =>
+  n.checks
+    .filter((c) => c.suite === 'security' && c.status === 'fail' && checkOf(o, c.id)?.status === 'pass')
+    .filter((c) => !['tls.protocols', 'tls.ciphers', 'headers.hsts'].includes(c.id))
+    .map(
+      (c) =>
+        `${c.id} no longer holds${c.evidence.actual ? `: ${c.evidence.actual}` : c.evidence.message ? `: ${c.evidence.message}` : ''}`,
+    );
 
 const DRIFTS: Drift[] = [
-  tlsProtocols, tlsCiphers, hsts,
+  tlsProtocols,
+  tlsCiphers,
+  hsts,
   countDelta('deps_vulns_critical', 'critical advisory', 'critical advisories'),
   countDelta('deps_vulns_high', 'high advisory', 'high advisories'),
   scoreDrop('headers_score', 'security headers score', ' points'),

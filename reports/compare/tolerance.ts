@@ -1,7 +1,11 @@
 import type { KpiResult } from '../schema.ts';
 
 /** A KPI's baseline tolerance: relative ("10%") or absolute ("+0.0005"), as written in the KPI file. */
-export interface Tolerance { kind: 'relative' | 'absolute'; value: number; text: string }
+export interface Tolerance {
+  kind: 'relative' | 'absolute';
+  value: number;
+  text: string;
+}
 
 /** Which way is worse for a KPI, read from its threshold (`p(95)<200`: up is worse; `rate>0.99`: down is worse). */
 export type Direction = 'lower-is-better' | 'higher-is-better' | 'band';

@@ -9,12 +9,21 @@ const CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97, 99, 99.5, 99.9, 99
 /** The metric the latency charts draw: the run's whole-run request latency (timeline p95 and histogram). */
 const LATENCY_METRIC: keyof typeof METRICS = 'http_req_duration';
 
-export interface ThresholdLine { label: string; percentile: number; ms: number }
+export interface ThresholdLine {
+  label: string;
+  percentile: number;
+  ms: number;
+}
 
 export interface LoadChartData {
-  t: number[]; p95: number[]; rps: number[]; errors: number[];
+  t: number[];
+  p95: number[];
+  rps: number[];
+  errors: number[];
   /** x: -log10(1 - p) ("nines", capped), y: latency in ms at that percentile. */
-  curveX: number[]; curveY: number[]; curveP: number[];
+  curveX: number[];
+  curveY: number[];
+  curveP: number[];
   /** The KPIs' latency thresholds (whole run, upper bounds on a percentile), drawn as lines on the latency charts. */
   thresholds: ThresholdLine[];
 }
@@ -30,7 +39,11 @@ export function latencyThresholds(kpis: readonly KpiResult[]): ThresholdLine[] {
   for (const k of kpis) {
     if (!k.metric) continue;
     let metric: ReturnType<typeof splitMetric>;
-    try { metric = splitMetric(k.metric); } catch { continue; }
+    try {
+      metric = splitMetric(k.metric);
+    } catch {
+      continue;
+    }
     if (metric.base !== LATENCY_METRIC || Object.keys(metric.tags).length) continue;
     // The KPI's threshold text is "<metric>: <expr> and <expr>" (reports/kpi-eval.ts).
     const prefix = `${k.metric}: `;
@@ -67,8 +80,13 @@ export function percentileCurve(histogramB64: string): { p: number[]; ms: number
 export function loadChartData(load: LoadResult, kpis: readonly KpiResult[] = []): LoadChartData {
   const curve = percentileCurve(load.histogram);
   return {
-    t: load.timeline.map((x) => x.t), p95: load.timeline.map((x) => x.p95), rps: load.timeline.map((x) => x.rps), errors: load.timeline.map((x) => x.errors),
-    curveX: curve.p.map(nines), curveY: curve.ms, curveP: curve.p,
+    t: load.timeline.map((x) => x.t),
+    p95: load.timeline.map((x) => x.p95),
+    rps: load.timeline.map((x) => x.rps),
+    errors: load.timeline.map((x) => x.errors),
+    curveX: curve.p.map(nines),
+    curveY: curve.ms,
+    curveP: curve.p,
     thresholds: latencyThresholds(kpis),
   };
 }

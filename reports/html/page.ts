@@ -4,7 +4,10 @@ import { visible } from '../render/visible.ts';
 
 /** Shared pieces of gonogo's self-contained HTML pages: escaping, the stylesheet, the inlined uPlot bundle. */
 export function esc(value: unknown): string {
-  return visible(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return visible(String(value ?? '')).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** JSON for a <script type="application/json"> block: "</" must not end the script element early. */

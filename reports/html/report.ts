@@ -1,6 +1,13 @@
 import type { CheckResult, CheckStatus, Evidence, KpiResult, Report } from '../schema.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from '../render/labels.ts';
-import { FINDING_CLASS, FINDING_HEADING, FINDING_ORDER, claimsOf, coverageLine, summaryLine } from '../checklist/render.ts';
+import {
+  FINDING_CLASS,
+  FINDING_HEADING,
+  FINDING_ORDER,
+  claimsOf,
+  coverageLine,
+  summaryLine,
+} from '../checklist/render.ts';
 import { BASELINE_REGRESSION, reasonKind } from '../verdict.ts';
 import { LOAD_CHART_SCRIPT, loadChartData } from './charts.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from '../render/load-status.ts';
@@ -29,7 +36,8 @@ function reasonTarget(reason: string, r: Report): string | null {
   const kpi = hit(r.kpis.map((k) => k.id));
   const regression = reason.startsWith(BASELINE_REGRESSION);
   const namesKpi = kpi !== undefined && (reason.includes(`KPI ${kpi} `) || !check);
-  if (namesKpi && r.baseline?.kpiRegressions?.some((k) => k.id === kpi) && regression) return `baseline-${anchorId('kpi', kpi)}`;
+  if (namesKpi && r.baseline?.kpiRegressions?.some((k) => k.id === kpi) && regression)
+    return `baseline-${anchorId('kpi', kpi)}`;
   if (namesKpi) return anchorId('kpi', kpi);
   if (check) return anchorId('check', check);
   return regression && r.baseline ? 'baseline' : null;
@@ -54,7 +62,9 @@ function header(r: Report): string {
     `target <code>${esc(r.run.target.baseUrl)}</code>`,
     `started ${esc(r.run.startedAt)}`,
     `suites ${esc(r.run.suites.join(', '))}`,
-    ...(r.run.engine ? [`${esc(r.run.engine)} ${r.run.loadProfile.vus} VUs for ${esc(r.run.loadProfile.duration)}`] : []),
+    ...(r.run.engine
+      ? [`${esc(r.run.engine)} ${r.run.loadProfile.vus} VUs for ${esc(r.run.loadProfile.duration)}`]
+      : []),
   ];
   const summary = [
     `<a href="#failing">${count('fail')} failing, ${count('error')} in error</a>`,
@@ -91,7 +101,10 @@ const EXCHANGES_SHOWN = 8;
 
 function exchanges(list: readonly Exchange[] | undefined): string {
   if (!list?.length) return '';
-  const rows = collapseExchanges(list).map(({ exchange: q, count }) => `<li class="exchange">${q.role ? `<span class="role role-${esc(q.role)}">${esc(q.role)}</span> ` : ''}<code class="req">${esc(q.method)} ${esc(q.url)} &rarr; ${esc(q.status ?? 'no response')}</code>${count > 1 ? ` <span class="count">&times;${count}</span>` : ''}${q.excerpt ? `<pre>${esc(q.excerpt)}</pre>` : ''}</li>`);
+  const rows = collapseExchanges(list).map(
+    ({ exchange: q, count }) =>
+      `<li class="exchange">${q.role ? `<span class="role role-${esc(q.role)}">${esc(q.role)}</span> ` : ''}<code class="req">${esc(q.method)} ${esc(q.url)} &rarr; ${esc(q.status ?? 'no response')}</code>${count > 1 ? ` <span class="count">&times;${count}</span>` : ''}${q.excerpt ? `<pre>${esc(q.excerpt)}</pre>` : ''}</li>`,
+  );
   const shown = rows.slice(0, EXCHANGES_SHOWN).join('');
   const rest = rows.slice(EXCHANGES_SHOWN);
   return `<ul class="exchanges">${shown}</ul>${rest.length ? `<details><summary>${rest.length} more exchanges</summary><ul class="exchanges">${rest.join('')}</ul></details>` : ''}`;
@@ -102,13 +115,23 @@ function evidence(c: CheckResult): string {
   const lines: string[] = [];
   if (e.expected) lines.push(`<div><strong>expected</strong> ${esc(e.expected)}</div>`);
   if (e.actual) lines.push(`<div><strong>actual</strong> ${esc(e.actual)}</div>`);
-  if (c.skip) lines.push(`<div class="skip-kind" data-kind="${esc(c.skip.kind)}"><strong>${esc(skipLabel(c))}</strong> ${esc(c.skip.reason)}</div>`);
+  if (c.skip)
+    lines.push(
+      `<div class="skip-kind" data-kind="${esc(c.skip.kind)}"><strong>${esc(skipLabel(c))}</strong> ${esc(c.skip.reason)}</div>`,
+    );
   if (e.message && e.message !== c.skip?.reason) lines.push(`<div>${esc(e.message)}</div>`);
   lines.push(exchanges(e.requests));
-  if (e.details && Object.keys(e.details).length) lines.push(`<details><summary>details</summary><pre>${esc(JSON.stringify(e.details, null, 2))}</pre></details>`);
+  if (e.details && Object.keys(e.details).length)
+    lines.push(`<details><summary>details</summary><pre>${esc(JSON.stringify(e.details, null, 2))}</pre></details>`);
   const files = e.artifacts ?? [];
-  if (files.length) lines.push(`<div class="artifacts">${files.map((a) => `<a href="${esc(encodeURI(a.path))}" data-kind="${esc(a.kind)}">${esc(a.kind === 'trace' ? 'trace (npx playwright show-trace)' : a.kind)}</a>`).join(' &middot; ')}</div>`);
-  if (c.waiver) lines.push(`<div class="s-waived">waived by ${esc(c.waiver.owner)} until ${esc(c.waiver.expires)}: ${esc(c.waiver.reason)}</div>`);
+  if (files.length)
+    lines.push(
+      `<div class="artifacts">${files.map((a) => `<a href="${esc(encodeURI(a.path))}" data-kind="${esc(a.kind)}">${esc(a.kind === 'trace' ? 'trace (npx playwright show-trace)' : a.kind)}</a>`).join(' &middot; ')}</div>`,
+    );
+  if (c.waiver)
+    lines.push(
+      `<div class="s-waived">waived by ${esc(c.waiver.owner)} until ${esc(c.waiver.expires)}: ${esc(c.waiver.reason)}</div>`,
+    );
   return lines.join('');
 }
 
@@ -117,7 +140,8 @@ function checkEntry(c: CheckResult, open: boolean): string {
 <div class="evidence">${evidence(c) || '<span class="muted">no evidence recorded</span>'}</div></details>`;
 }
 
-const byOrder = (a: CheckResult, b: CheckResult) => CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id);
+const byOrder = (a: CheckResult, b: CheckResult) =>
+  CHECK_ORDER[a.status] - CHECK_ORDER[b.status] || a.id.localeCompare(b.id);
 
 function checkGroup(id: string, title: string, list: CheckResult[], open: boolean, empty: string): string {
   const sorted = [...list].sort(byOrder);
@@ -129,7 +153,10 @@ const KPI_ORDER: Record<KpiResult['status'], number> = { fail: 0, 'not-measured'
 function kpiTable(r: Report): string {
   if (!r.kpis.length) return '';
   const sorted = [...r.kpis].sort((a, b) => KPI_ORDER[a.status] - KPI_ORDER[b.status]);
-  const rows = sorted.map((k) => `<tr id="${esc(anchorId('kpi', k.id))}"><td><code>${esc(k.id)}</code></td><td>${esc(k.description)}</td><td><code>${esc(k.threshold)}</code></td><td class="num">${esc(fmtNumber(k.measured))}</td><td class="s-${esc(k.status)}">${esc(KPI_LABEL[k.status])}</td><td class="muted">${esc(k.source)}${k.note ? `<br>${esc(k.note)}` : ''}</td></tr>`);
+  const rows = sorted.map(
+    (k) =>
+      `<tr id="${esc(anchorId('kpi', k.id))}"><td><code>${esc(k.id)}</code></td><td>${esc(k.description)}</td><td><code>${esc(k.threshold)}</code></td><td class="num">${esc(fmtNumber(k.measured))}</td><td class="s-${esc(k.status)}">${esc(KPI_LABEL[k.status])}</td><td class="muted">${esc(k.source)}${k.note ? `<br>${esc(k.note)}` : ''}</td></tr>`,
+  );
   return `<section><h2>KPIs</h2><table id="kpis"><tr><th>KPI</th><th>Description</th><th>Threshold</th><th>Measured</th><th>Status</th><th>Source</th></tr>${rows.join('')}</table></section>`;
 }
 
@@ -137,10 +164,18 @@ function baselineSection(r: Report): string {
   const b = r.baseline;
   if (!b) return '';
   const kpiIds = new Set((b.kpiRegressions ?? []).map((k) => k.id));
-  const kpiRows = (b.kpiRegressions ?? []).map((k) => `<tr id="${esc(`baseline-${anchorId('kpi', k.id)}`)}"><td><a href="#${esc(anchorId('kpi', k.id))}"><code>${esc(k.id)}</code></a></td><td class="num">${esc(fmtNumber(k.baseline))}</td><td class="num">${esc(fmtNumber(k.measured))}</td><td>${esc(k.tolerance ?? 'pass then fail')}</td><td>${esc(k.note ?? '')}</td></tr>`).join('');
+  const kpiRows = (b.kpiRegressions ?? [])
+    .map(
+      (k) =>
+        `<tr id="${esc(`baseline-${anchorId('kpi', k.id)}`)}"><td><a href="#${esc(anchorId('kpi', k.id))}"><code>${esc(k.id)}</code></a></td><td class="num">${esc(fmtNumber(k.baseline))}</td><td class="num">${esc(fmtNumber(k.measured))}</td><td>${esc(k.tolerance ?? 'pass then fail')}</td><td>${esc(k.note ?? '')}</td></tr>`,
+    )
+    .join('');
   // The KPI regressions have their own table; the other regressions (checks) are listed in words.
   const others = b.regressions.filter((x) => ![...kpiIds].some((id) => x.startsWith(`KPI ${id} `)));
-  const checkLink = (id: string) => (r.checks.some((c) => c.id === id) ? `<a href="#${esc(anchorId('check', id))}"><code>${esc(id)}</code></a>` : `<code>${esc(id)}</code>`);
+  const checkLink = (id: string) =>
+    r.checks.some((c) => c.id === id)
+      ? `<a href="#${esc(anchorId('check', id))}"><code>${esc(id)}</code></a>`
+      : `<code>${esc(id)}</code>`;
   const list = (title: string, items: string[]) => (items.length ? `<h3>${esc(title)} (${items.length})</h3>` : '');
   return `<section id="baseline"><h2>Against the baseline ${esc(b.label ?? b.runId)}</h2>
 <p>Judged against run <code>${esc(b.runId)}</code>${b.file ? ` (<code>${esc(b.file)}</code>)` : ''}: ${b.regressions.length ? `<strong class="s-fail">${b.regressions.length} regression${b.regressions.length > 1 ? 's' : ''}</strong>` : '<strong class="s-pass">no regression</strong>'}.</p>
@@ -156,9 +191,17 @@ function loadSection(r: Report): string {
   const l = r.load;
   if (!l) return '';
   const lat = l.latencyMs;
-  const classes = (e: (typeof l.endpoints)[number]) => STATUS_CLASS_ORDER.map((k) => `<td class="num">${e.statusClasses ? e.statusClasses[k] : '—'}</td>`).join('');
-  const endpoints = l.endpoints.map((e) => `<tr><td>${esc(e.method)} ${esc(e.name)}</td><td class="num">${e.requests}</td><td class="num">${e.errors}</td>${classes(e)}<td>${esc(topStatuses(e) || '—')}</td><td class="num">${fmtNumber(e.latencyMs.p50)}</td><td class="num">${fmtNumber(e.latencyMs.p95)}</td><td class="num">${fmtNumber(e.latencyMs.p99)}</td></tr>`).join('');
-  const notes = loadNotes(l).map((n) => (n.warn ? `<div class="warning">${esc(n.text)}</div>` : `<p>${esc(n.text)}</p>`)).join('');
+  const classes = (e: (typeof l.endpoints)[number]) =>
+    STATUS_CLASS_ORDER.map((k) => `<td class="num">${e.statusClasses ? e.statusClasses[k] : '—'}</td>`).join('');
+  const endpoints = l.endpoints
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.method)} ${esc(e.name)}</td><td class="num">${e.requests}</td><td class="num">${e.errors}</td>${classes(e)}<td>${esc(topStatuses(e) || '—')}</td><td class="num">${fmtNumber(e.latencyMs.p50)}</td><td class="num">${fmtNumber(e.latencyMs.p95)}</td><td class="num">${fmtNumber(e.latencyMs.p99)}</td></tr>`,
+    )
+    .join('');
+  const notes = loadNotes(l)
+    .map((n) => (n.warn ? `<div class="warning">${esc(n.text)}</div>` : `<p>${esc(n.text)}</p>`))
+    .join('');
   return `<section id="load"><h2>Load</h2><p>${esc(l.engine)}, ${l.vus} VUs, ${fmtNumber(l.durationS)} s: ${l.requests} requests, ${fmtNumber(l.rps)} rps, error rate ${(l.errorRate * 100).toFixed(3)}%.
  Latency ms: mean ${fmtNumber(lat.mean)}, p50 ${fmtNumber(lat.p50)}, p90 ${fmtNumber(lat.p90)}, p95 ${fmtNumber(lat.p95)}, p99 ${fmtNumber(lat.p99)}, max ${fmtNumber(lat.max)}.</p>
 ${notes}
@@ -171,13 +214,22 @@ function checklistSection(r: Report): string {
   if (!r.checklist?.length) return '';
   const out = ['<section id="checklists"><h2>Checklists</h2>'];
   for (const cl of r.checklist) {
-    out.push(`<h3>${esc(cl.file)}</h3>`, `<p>${esc(summaryLine(cl))}.<br>Evidence coverage: ${esc(coverageLine(cl))}.</p>`);
+    out.push(
+      `<h3>${esc(cl.file)}</h3>`,
+      `<p>${esc(summaryLine(cl))}.<br>Evidence coverage: ${esc(coverageLine(cl))}.</p>`,
+    );
     for (const finding of FINDING_ORDER) {
       const claims = claimsOf(cl, finding);
       if (!claims.length) continue;
       const open = finding === 'claimed-failing' || finding === 'open-failing';
-      out.push(`<details${open ? ' open' : ''}><summary class="${FINDING_CLASS[finding]}">${esc(FINDING_HEADING[finding])} (${claims.length})</summary><table><tr><th>Line</th><th>Claim</th><th>Section</th><th>Evidence</th><th>Notes</th></tr>`,
-        ...claims.map((c) => `<tr><td class="num">${c.line}</td><td>${esc(c.text)}</td><td class="muted">${esc(c.section ?? '')}</td><td>${esc(c.evidence.join(', '))}</td><td>${esc(c.note ?? '')}</td></tr>`), '</table></details>');
+      out.push(
+        `<details${open ? ' open' : ''}><summary class="${FINDING_CLASS[finding]}">${esc(FINDING_HEADING[finding])} (${claims.length})</summary><table><tr><th>Line</th><th>Claim</th><th>Section</th><th>Evidence</th><th>Notes</th></tr>`,
+        ...claims.map(
+          (c) =>
+            `<tr><td class="num">${c.line}</td><td>${esc(c.text)}</td><td class="muted">${esc(c.section ?? '')}</td><td>${esc(c.evidence.join(', '))}</td><td>${esc(c.note ?? '')}</td></tr>`,
+        ),
+        '</table></details>',
+      );
     }
   }
   out.push('</section>');
@@ -203,16 +255,47 @@ export function renderHtml(report: Report): string {
   const body = [
     `<h1>gonogo report: ${esc(report.run.label ?? report.run.id)}</h1>`,
     header(report),
-    checkGroup('failing', 'Failing and in error', checks.filter((c) => BAD.has(c.status)), true, 'No check fails or is in error.'),
+    checkGroup(
+      'failing',
+      'Failing and in error',
+      checks.filter((c) => BAD.has(c.status)),
+      true,
+      'No check fails or is in error.',
+    ),
     kpiTable(report),
     baselineSection(report),
-    checkGroup('warnings', 'Warnings', checks.filter((c) => c.status === 'warn'), true, 'No warnings.'),
+    checkGroup(
+      'warnings',
+      'Warnings',
+      checks.filter((c) => c.status === 'warn'),
+      true,
+      'No warnings.',
+    ),
     loadSection(report),
-    checkGroup('passing', 'Passing', checks.filter((c) => c.status === 'pass'), false, 'No check passed.'),
-    ...(checks.some((c) => c.status === 'skip') ? [checkGroup('skipped', 'Skipped', checks.filter((c) => c.status === 'skip'), false, '')] : []),
+    checkGroup(
+      'passing',
+      'Passing',
+      checks.filter((c) => c.status === 'pass'),
+      false,
+      'No check passed.',
+    ),
+    ...(checks.some((c) => c.status === 'skip')
+      ? [
+          checkGroup(
+            'skipped',
+            'Skipped',
+            checks.filter((c) => c.status === 'skip'),
+            false,
+            '',
+          ),
+        ]
+      : []),
     checklistSection(report),
     `<footer class="muted">gonogo ${esc(report.tool.version)} &middot; run ${esc(report.run.id)} &middot; finished ${esc(report.run.finishedAt)} &middot; KPI file sha256 ${esc(report.run.provenance.kpiFileSha256.slice(0, 12))}</footer>`,
   ].join('\n');
   const script = [OPEN_TARGET_SCRIPT, ...(report.load ? [LOAD_CHART_SCRIPT] : [])].join('\n');
-  return page(`gonogo ${report.verdict.decision}: ${report.run.label ?? report.run.id}`, body, { charts: Boolean(report.load), script });
+  return page(`gonogo ${report.verdict.decision}: ${report.run.label ?? report.run.id}`, body, {
+    charts: Boolean(report.load),
+    script,
+  });
 }

@@ -16,7 +16,9 @@ const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}
 /** One line saying why a check did not pass, for messages and attributes. */
 export function checkReason(c: CheckResult): string {
   const e = c.evidence;
-  const parts = [e.message, e.expected ? `expected ${e.expected}` : '', e.actual ? `actual ${e.actual}` : ''].filter(Boolean);
+  const parts = [e.message, e.expected ? `expected ${e.expected}` : '', e.actual ? `actual ${e.actual}` : ''].filter(
+    Boolean,
+  );
   if (parts.length) return parts.join('; ');
   return c.status === 'error' ? 'the check could not run and recorded no reason' : 'no evidence recorded';
 }
@@ -38,7 +40,8 @@ export function checkEvidenceText(c: CheckResult, report: Report): string {
   const out: string[] = [];
   const bad = c.status === 'fail' || c.status === 'error' || c.status === 'warn';
   if (c.status === 'error') out.push(`Could not run: ${e.message ?? 'no reason recorded'}`);
-  else if (c.status === 'skip') out.push(`Skipped, ${skipLabel(c)}: ${c.skip?.reason ?? e.message ?? 'no reason recorded'}`);
+  else if (c.status === 'skip')
+    out.push(`Skipped, ${skipLabel(c)}: ${c.skip?.reason ?? e.message ?? 'no reason recorded'}`);
   else if (e.message) out.push(`${bad ? 'Reason' : 'Message'}: ${e.message}`);
   // A declared not-applicable keeps the check's own skip reason beside the team's.
   if (c.skip && e.message && e.message !== c.skip.reason) out.push(`Message: ${e.message}`);
@@ -55,8 +58,15 @@ export function checkEvidenceText(c: CheckResult, report: Report): string {
     if (requests.length > MAX_REQUESTS) out.push(`  … ${requests.length - MAX_REQUESTS} more in report.json`);
   }
   if (e.details && Object.keys(e.details).length) out.push('Details:', ...detailLines(e.details).map((l) => `  ${l}`));
-  const files = (e.artifacts ?? []).map((a) => `${a.kind} ${a.path}${a.kind === 'trace' ? ' (open with npx playwright show-trace)' : ''}`);
-  const where = [...files, ...checkFiles(c, report).map((f) => fileText(f, report)), `report.json (checks, id ${c.id})`, `${c.suite}/ beside this report (raw ${c.suite} output)`];
+  const files = (e.artifacts ?? []).map(
+    (a) => `${a.kind} ${a.path}${a.kind === 'trace' ? ' (open with npx playwright show-trace)' : ''}`,
+  );
+  const where = [
+    ...files,
+    ...checkFiles(c, report).map((f) => fileText(f, report)),
+    `report.json (checks, id ${c.id})`,
+    `${c.suite}/ beside this report (raw ${c.suite} output)`,
+  ];
   out.push(`Where to look: ${where.join('; ')}`);
   if (bad) out.push(`Remedy: ${remedyFor(c.id)}`);
   return out.join('\n');
@@ -77,7 +87,11 @@ export function kpiEvidenceText(k: KpiResult, report: Report): string {
   if (regression) out.push(`Baseline: ${regression}`);
   out.push(`Source: ${k.source}`);
   const ref = kpiFileRef(k, report);
-  const where = [...(ref ? [fileText(ref, report)] : []), `report.json (kpis, id ${k.id})`, ...(k.suite ? [`${k.suite}/ beside this report (raw ${k.suite} output)`] : [])];
+  const where = [
+    ...(ref ? [fileText(ref, report)] : []),
+    `report.json (kpis, id ${k.id})`,
+    ...(k.suite ? [`${k.suite}/ beside this report (raw ${k.suite} output)`] : []),
+  ];
   out.push(`Where to look: ${where.join('; ')}`);
   if (k.status !== 'pass' || regression) out.push(`Remedy: ${kpiRemedy(k)}`);
   return out.join('\n');

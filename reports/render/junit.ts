@@ -5,20 +5,46 @@ import { checkEvidenceText, checkReason, figure, kpiEvidenceText, kpiRegressionT
 import { visible } from './visible.ts';
 import { skipLabel } from '../skip.ts';
 
-interface Outcome { '@_message': string; '@_type': string; '#text'?: string }
-interface TestCase { '@_name': string; '@_classname': string; '@_time': string; failure?: Outcome; error?: Outcome; skipped?: Omit<Outcome, '@_type'>; 'system-out'?: string }
+interface Outcome {
+  '@_message': string;
+  '@_type': string;
+  '#text'?: string;
+}
+interface TestCase {
+  '@_name': string;
+  '@_classname': string;
+  '@_time': string;
+  failure?: Outcome;
+  error?: Outcome;
+  skipped?: Omit<Outcome, '@_type'>;
+  'system-out'?: string;
+}
 
 /** XML 1.0 cannot carry most control characters, even escaped: they are shown as visible escapes first, any left replaced. */
-const xmlSafe = (s: string): string => visible(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
+const xmlSafe = (s: string): string =>
+  visible(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
 
 function checkCase(c: CheckResult, report: Report): TestCase {
-  const tc: TestCase = { '@_name': `${c.id}: ${c.title}`, '@_classname': `gonogo.${c.suite}.${c.area}`, '@_time': (c.durationMs / 1000).toFixed(3) };
+  const tc: TestCase = {
+    '@_name': `${c.id}: ${c.title}`,
+    '@_classname': `gonogo.${c.suite}.${c.area}`,
+    '@_time': (c.durationMs / 1000).toFixed(3),
+  };
   const body = checkEvidenceText(c, report);
   // A warn-level failure does not block the launch: it is reported but not a JUnit failure.
-  if (c.status === 'fail' && c.level === 'blocker' && !c.waiver) tc.failure = { '@_message': checkReason(c), '@_type': 'fail', '#text': body };
-  else if (c.status === 'error') tc.error = { '@_message': `could not run: ${c.evidence.message ?? 'no reason recorded'}`, '@_type': 'error', '#text': body };
-  else if (c.status === 'skip') tc.skipped = { '@_message': `${skipLabel(c)}: ${c.skip?.reason ?? c.evidence.message ?? 'no reason recorded'}` };
-  else tc['system-out'] = `${c.status.toUpperCase()}${c.status === 'fail' ? ` (${c.waiver ? 'waived' : 'warn level'})` : ''}\n${body}`;
+  if (c.status === 'fail' && c.level === 'blocker' && !c.waiver)
+    tc.failure = { '@_message': checkReason(c), '@_type': 'fail', '#text': body };
+  else if (c.status === 'error')
+    tc.error = {
+      '@_message': `could not run: ${c.evidence.message ?? 'no reason recorded'}`,
+      '@_type': 'error',
+      '#text': body,
+    };
+  else if (c.status === 'skip')
+    tc.skipped = { '@_message': `${skipLabel(c)}: ${c.skip?.reason ?? c.evidence.message ?? 'no reason recorded'}` };
+  else
+    tc['system-out'] =
+      `${c.status.toUpperCase()}${c.status === 'fail' ? ` (${c.waiver ? 'waived' : 'warn level'})` : ''}\n${body}`;
   return tc;
 }
 
@@ -31,12 +57,20 @@ function kpiCase(k: KpiResult, report: Report): TestCase {
     // Not a failure of the target: the suite was left out of this run, and the report says it is incomplete.
     tc.skipped = { '@_message': `not measured: the ${k.suite} suite was not selected for this run` };
   } else if (k.status === 'fail') {
-    tc.failure = { '@_message': `${measured}${regression ? `; ${regression}` : ''}`, '@_type': regression ? 'kpi-regression' : 'kpi', '#text': body };
+    tc.failure = {
+      '@_message': `${measured}${regression ? `; ${regression}` : ''}`,
+      '@_type': regression ? 'kpi-regression' : 'kpi',
+      '#text': body,
+    };
   } else if (k.status === 'not-measured') {
     tc.error = { '@_message': `not measured: ${k.note ?? 'no measurement'}`, '@_type': 'not-measured', '#text': body };
   } else if (kpiRegression(k, report)) {
     // Within its threshold but worse than the baseline beyond tolerance: --baseline makes that a NO-GO.
-    tc.failure = { '@_message': `${regression}; ${measured}, still within the threshold`, '@_type': 'kpi-regression', '#text': body };
+    tc.failure = {
+      '@_message': `${regression}; ${measured}, still within the threshold`,
+      '@_type': 'kpi-regression',
+      '#text': body,
+    };
   } else {
     tc['system-out'] = `${k.status.toUpperCase()}\n${body}`;
   }
@@ -67,7 +101,9 @@ export function renderJunit(report: Report): string {
   // Loaded when the report is written, not with the CLI (CommonJS build, several MB of memory).
   const { XMLBuilder } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
   const builder = new XMLBuilder({
-    ignoreAttributes: false, format: true, suppressEmptyNode: true,
+    ignoreAttributes: false,
+    format: true,
+    suppressEmptyNode: true,
     tagValueProcessor: (_name: string, v: unknown) => (typeof v === 'string' ? xmlSafe(v) : v),
     attributeValueProcessor: (_name: string, v: unknown) => (typeof v === 'string' ? xmlSafe(v) : v),
   });

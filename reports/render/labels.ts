@@ -1,9 +1,20 @@
 import type { CheckStatus, KpiStatus } from '../schema.ts';
 
 /** Exhaustive maps: a new status cannot be added without deciding how every renderer shows it. */
-export const CHECK_LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERROR' };
+export const CHECK_LABEL: Record<CheckStatus, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  warn: 'WARN',
+  skip: 'SKIP',
+  error: 'ERROR',
+};
 export const CHECK_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️', error: '💥' };
-export const KPI_LABEL: Record<KpiStatus, string> = { pass: 'PASS', fail: 'FAIL', 'not-measured': 'NOT MEASURED', waived: 'WAIVED' };
+export const KPI_LABEL: Record<KpiStatus, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  'not-measured': 'NOT MEASURED',
+  waived: 'WAIVED',
+};
 export const KPI_ICON: Record<KpiStatus, string> = { pass: '✅', fail: '❌', 'not-measured': '❔', waived: '🟡' };
 
 /** Order in which results are listed: what blocks the launch first. */

@@ -13,7 +13,10 @@ export function statusName(status: number): string {
 
 /** `429 ×780, 200 ×400`: the top codes of an endpoint; empty when it predates the breakdown. */
 export function topStatuses(e: EndpointStats, n = 5): string {
-  return (e.statusCodes ?? []).slice(0, n).map((c) => `${c.status} ×${c.count}`).join(', ');
+  return (e.statusCodes ?? [])
+    .slice(0, n)
+    .map((c) => `${c.status} ×${c.count}`)
+    .join(', ');
 }
 
 export function pct(share: number): string {
@@ -27,7 +30,10 @@ function count(load: LoadResult, status: number): number {
 
 /** Non-2xx/3xx outcomes of the run (4xx, 5xx, network, 1xx), from the endpoints that carry a breakdown. */
 function unsuccessful(load: LoadResult): number {
-  return load.endpoints.reduce((s, e) => s + (e.statusClasses ? e.requests - e.statusClasses['2xx'] - e.statusClasses['3xx'] : 0), 0);
+  return load.endpoints.reduce(
+    (s, e) => s + (e.statusClasses ? e.requests - e.statusClasses['2xx'] - e.statusClasses['3xx'] : 0),
+    0,
+  );
 }
 
 function throttleAdvice(load: LoadResult): string {
@@ -41,10 +47,20 @@ function throttleAdvice(load: LoadResult): string {
 export function accountsSentence(load: LoadResult): string | null {
   const a = load.accounts;
   if (!a) return null;
-  const setup = a.setupMs !== undefined ? ` (registered and verified by gonogo in ${(a.setupMs / 1000).toFixed(1)} s${a.requested ? `; ${a.requested} were asked for` : ''})` : '';
-  const from = a.source === 'journey' ? 'the one account written in the journeys (no load.accounts pool)' : `load.accounts.${a.source}`;
-  if (a.size >= load.vus) return load.vus === 1 ? `The one VU logged in as ${a.source === 'journey' ? from : `an account from ${from}`}${setup}.` : `Each of the ${load.vus} VUs logged in as its own account from ${from}${setup}.`;
-  if (a.size === 1) return `All ${load.vus} VUs logged in as ${a.source === 'journey' ? from : `one account from ${from}`}${setup}: a target that limits per user throttles them together.`;
+  const setup =
+    a.setupMs !== undefined
+      ? ` (registered and verified by gonogo in ${(a.setupMs / 1000).toFixed(1)} s${a.requested ? `; ${a.requested} were asked for` : ''})`
+      : '';
+  const from =
+    a.source === 'journey'
+      ? 'the one account written in the journeys (no load.accounts pool)'
+      : `load.accounts.${a.source}`;
+  if (a.size >= load.vus)
+    return load.vus === 1
+      ? `The one VU logged in as ${a.source === 'journey' ? from : `an account from ${from}`}${setup}.`
+      : `Each of the ${load.vus} VUs logged in as its own account from ${from}${setup}.`;
+  if (a.size === 1)
+    return `All ${load.vus} VUs logged in as ${a.source === 'journey' ? from : `one account from ${from}`}${setup}: a target that limits per user throttles them together.`;
   return `${load.vus} VUs shared ${a.size} accounts from ${from} (VU i used account i mod ${a.size})${setup}.`;
 }
 

@@ -8,8 +8,19 @@ export const MAX_TAGS = 20;
 
 /** Which kind of finding each area produces: GitHub lists rules tagged `security` as security alerts. */
 const CATEGORY: Record<Area, 'security' | 'reliability' | 'performance'> = {
-  auth: 'security', escrow: 'security', email: 'security', ratelimit: 'security', config: 'security', cors: 'security',
-  browser: 'security', csrf: 'security', headers: 'security', tls: 'security', deps: 'security', health: 'reliability', load: 'performance',
+  auth: 'security',
+  escrow: 'security',
+  email: 'security',
+  ratelimit: 'security',
+  config: 'security',
+  cors: 'security',
+  browser: 'security',
+  csrf: 'security',
+  headers: 'security',
+  tls: 'security',
+  deps: 'security',
+  health: 'reliability',
+  load: 'performance',
 };
 
 /** GitHub's security-severity scale (0-10): blockers rank as high, warn-level checks as medium. */
@@ -24,7 +35,11 @@ function uniqueTags(tags: string[]): string[] {
 
 /** `escrow.webhook-bad-signature` -> `EscrowWebhookBadSignature`: SARIF's name is an identifier-like label. */
 function pascal(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }
 
 const LEVEL_TEXT = {
@@ -63,7 +78,9 @@ export function kpiRule(k: KpiResult, report: Report): ReportingDescriptor {
     id: kpiRuleId(k),
     name: `Kpi${pascal(k.id)}`,
     shortDescription: { text: `KPI ${k.id}: ${k.description}` },
-    fullDescription: { text: `${k.description}: ${k.threshold}. Documented in ${file} (source: ${k.source}). A failing KPI, or one that could not be measured in a suite that ran, makes the launch NO-GO.` },
+    fullDescription: {
+      text: `${k.description}: ${k.threshold}. Documented in ${file} (source: ${k.source}). A failing KPI, or one that could not be measured in a suite that ran, makes the launch NO-GO.`,
+    },
     help: {
       text: `${remedy} Threshold: ${k.threshold}. Source: ${k.source}.`,
       markdown: `**KPI ${k.id}**: ${k.description}\n\n- threshold: \`${k.threshold}\`\n- source: ${k.source}\n\n${remedy}`,

@@ -3,10 +3,25 @@ import type { Measurement } from '../../core/suite.ts';
 import type { IgnoreEntry } from '../config.ts';
 import { check, describe } from '../checks.ts';
 import { readLockfile } from './lockfiles/index.ts';
-import { osvEcosystem, type Advisory, type AdvisoryDb, type LockedPackage, type ParsedLockfile, type Severity } from './types.ts';
+import {
+  osvEcosystem,
+  type Advisory,
+  type AdvisoryDb,
+  type LockedPackage,
+  type ParsedLockfile,
+  type Severity,
+} from './types.ts';
 
 export interface Finding {
-  advisory: { id: string; aliases: string[]; summary: string; severity: Severity; score?: number; url?: string; fixed?: string[] };
+  advisory: {
+    id: string;
+    aliases: string[];
+    summary: string;
+    severity: Severity;
+    score?: number;
+    url?: string;
+    fixed?: string[];
+  };
   package: { name: string; version: string; ecosystem: string; direct: boolean | null; file: string };
   ignored?: IgnoreEntry;
   /** An ignore entry that expired: the finding counts again. */
@@ -14,7 +29,14 @@ export interface Finding {
 }
 
 export interface DepsAuditResult {
-  lockfiles: Array<{ file: string; format: string; detail?: string; packages: number; direct: number; skipped: string[] }>;
+  lockfiles: Array<{
+    file: string;
+    format: string;
+    detail?: string;
+    packages: number;
+    direct: number;
+    skipped: string[];
+  }>;
   source: string;
   date: string | null;
   findings: Finding[];
@@ -42,13 +64,18 @@ function ignoreFor(a: Advisory, ignore: IgnoreEntry[]): IgnoreEntry | undefined 
  * kpis.yaml turns into an accepted one (the deps KPIs stay unmeasured until waived too).
  */
 export function noLockfileCheck(reason: string, durationMs = 0): CheckResult {
-  return check('deps.advisories', 'fail', {
-    expected: 'no critical or high advisory in any audited lockfile',
-    actual: 'no lockfile audited',
-    message: `no lockfile to audit, as declared in security.deps.none: "${reason}"; accept it with a waiver of deps.advisories and of the deps.critical and deps.high KPIs with notMeasured: true, in kpis.yaml`,
-    // measured: false tells a checklist that this failure is no evidence about vulnerabilities, only their absence.
-    details: { none: reason, measured: false },
-  }, durationMs);
+  return check(
+    'deps.advisories',
+    'fail',
+    {
+      expected: 'no critical or high advisory in any audited lockfile',
+      actual: 'no lockfile audited',
+      message: `no lockfile to audit, as declared in security.deps.none: "${reason}"; accept it with a waiver of deps.advisories and of the deps.critical and deps.high KPIs with notMeasured: true, in kpis.yaml`,
+      // measured: false tells a checklist that this failure is no evidence about vulnerabilities, only their absence.
+      details: { none: reason, measured: false },
+    },
+    durationMs,
+  );
 }
 
 export interface DepsAuditInput {
@@ -94,7 +121,10 @@ export async function auditDeps(input: DepsAuditInput): Promise<DepsAuditResult>
   const signal = input.signal ? AbortSignal.any([stop.signal, input.signal]) : stop.signal;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<DepsAuditResult>((resolve) => {
-    timer = setTimeout(() => { stop.abort(new Error(`deadline of ${timeoutS}s`)); resolve(late()); }, timeoutS * 1000);
+    timer = setTimeout(() => {
+      stop.abort(new Error(`deadline of ${timeoutS}s`));
+      resolve(late());
+    }, timeoutS * 1000);
   });
   try {
     const r = await Promise.race([audit(input, started, signal), deadline]);
@@ -109,9 +139,13 @@ function timedOut(input: DepsAuditInput, timeoutS: number, started: number): Dep
   const n = input.lockfiles.length;
   const message = `the dependency audit of ${n} lockfile${n === 1 ? '' : 's'} did not finish within its deadline of ${timeoutS}s (security.deps.timeoutS); nothing was judged, raise the deadline or audit fewer lockfiles at once`;
   return {
-    lockfiles: [], source: input.db instanceof Error ? 'none' : input.db.source, date: null, findings: [],
+    lockfiles: [],
+    source: input.db instanceof Error ? 'none' : input.db.source,
+    date: null,
+    findings: [],
     counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 },
-    checks: [check('deps.advisories', 'error', { message }, performance.now() - started)], measurements: [],
+    checks: [check('deps.advisories', 'error', { message }, performance.now() - started)],
+    measurements: [],
   };
 }
 
@@ -121,16 +155,45 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
   const parsed: ParsedLockfile[] = [];
   const errors: string[] = [];
   for (const f of input.lockfiles) {
-    if (typeof f !== 'string') { parsed.push(f); continue; }
-    try { parsed.push(await readLockfile(f, { debianRelease: input.debianRelease })); } catch (e) { errors.push(describe(e)); }
+    if (typeof f !== 'string') {
+      parsed.push(f);
+      continue;
+    }
+    try {
+      parsed.push(await readLockfile(f, { debianRelease: input.debianRelease }));
+    } catch (e) {
+      errors.push(describe(e));
+    }
   }
   const db = input.db;
-  const summary = parsed.map((p) => ({ file: p.file, format: p.format, ...(p.detail ? { detail: p.detail } : {}), packages: p.packages.length, direct: p.packages.filter((x) => x.direct).length, skipped: p.skipped }));
-  const base = { lockfiles: summary, source: db instanceof Error ? 'none' : db.source, date: db instanceof Error ? null : db.date };
+  const summary = parsed.map((p) => ({
+    file: p.file,
+    format: p.format,
+    ...(p.detail ? { detail: p.detail } : {}),
+    packages: p.packages.length,
+    direct: p.packages.filter((x) => x.direct).length,
+    skipped: p.skipped,
+  }));
+  const base = {
+    lockfiles: summary,
+    source: db instanceof Error ? 'none' : db.source,
+    date: db instanceof Error ? null : db.date,
+  };
   const empty: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
-  const fail = (message: string): DepsAuditResult => ({ ...base, findings: [], counts: empty, checks: [check('deps.advisories', 'error', { message, details: { lockfiles: summary } }, performance.now() - started)], measurements: [] });
+  const fail = (message: string): DepsAuditResult => ({
+    ...base,
+    findings: [],
+    counts: empty,
+    checks: [
+      check('deps.advisories', 'error', { message, details: { lockfiles: summary } }, performance.now() - started),
+    ],
+    measurements: [],
+  });
 
-  if (input.lockfiles.length === 0) return fail('no lockfile to audit: set security.deps.lockfiles (no known lockfile was found beside the config file), or declare security.deps.none with the reason when the platform has none');
+  if (input.lockfiles.length === 0)
+    return fail(
+      'no lockfile to audit: set security.deps.lockfiles (no known lockfile was found beside the config file), or declare security.deps.none with the reason when the platform has none',
+    );
   if (errors.length) return fail(`lockfiles could not be read: ${errors.join('; ')}`);
   if (db instanceof Error) return fail(`no advisory source: ${describe(db)}`);
 
@@ -139,7 +202,9 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
   const missing = uncovered(db, packages);
   if (missing.size) {
     const list = [...missing].map(([e, n]) => `${e} (${n} package${n === 1 ? '' : 's'})`).join(', ');
-    return fail(`the advisory source ${db.source} holds no advisory for ${list}: those packages would pass unjudged. Use an OSV export that covers them (https://osv-vulnerabilities.storage.googleapis.com/<ecosystem>/all.zip, e.g. Debian/all.zip) or the OSV API (security.deps.source)`);
+    return fail(
+      `the advisory source ${db.source} holds no advisory for ${list}: those packages would pass unjudged. Use an OSV export that covers them (https://osv-vulnerabilities.storage.googleapis.com/<ecosystem>/all.zip, e.g. Debian/all.zip) or the OSV API (security.deps.source)`,
+    );
   }
   let advisories: Advisory[];
   try {
@@ -159,7 +224,15 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
       const entry = ignoreFor(a, input.ignore);
       const active = entry && entry.expires >= today ? entry : undefined;
       findings.push({
-        advisory: { id: a.id, aliases: a.aliases, summary: a.summary, severity: a.severity, score: a.score, url: a.url, fixed: a.fixedFor ? a.fixedFor(pkg) : a.fixed },
+        advisory: {
+          id: a.id,
+          aliases: a.aliases,
+          summary: a.summary,
+          severity: a.severity,
+          score: a.score,
+          url: a.url,
+          fixed: a.fixedFor ? a.fixedFor(pkg) : a.fixed,
+        },
         package: { name: pkg.name, version: pkg.version, ecosystem: pkg.ecosystem, direct: pkg.direct, file: pkg.file },
         ...(active ? { ignored: active } : {}),
         ...(entry && !active ? { expiredIgnore: entry } : {}),
@@ -175,23 +248,49 @@ async function audit(input: DepsAuditInput, started: number, signal?: AbortSigna
   const unratedAs = input.unratedAs ?? 'high';
   const effective = (f: Finding): Severity => (f.advisory.severity === 'unknown' ? unratedAs : f.advisory.severity);
   const blocking = counted.filter((f) => effective(f) === 'critical' || effective(f) === 'high');
-  const line = (f: Finding): string => `${f.advisory.id} (${f.advisory.severity === 'unknown' ? `unrated, counted as ${unratedAs}` : f.advisory.severity}${f.advisory.score !== undefined ? ` ${f.advisory.score}` : ''}) ${f.package.name}@${f.package.version} ${f.package.direct === true ? 'direct' : f.package.direct === false ? 'transitive' : ''} in ${f.package.file}${fixText(f.advisory.fixed, '; ')}${f.expiredIgnore ? `; ignore entry expired ${f.expiredIgnore.expires}` : ''}`.replace(/\s+/g, ' ');
+  const line = (f: Finding): string =>
+    `${f.advisory.id} (${f.advisory.severity === 'unknown' ? `unrated, counted as ${unratedAs}` : f.advisory.severity}${f.advisory.score !== undefined ? ` ${f.advisory.score}` : ''}) ${f.package.name}@${f.package.version} ${f.package.direct === true ? 'direct' : f.package.direct === false ? 'transitive' : ''} in ${f.package.file}${fixText(f.advisory.fixed, '; ')}${f.expiredIgnore ? `; ignore entry expired ${f.expiredIgnore.expires}` : ''}`.replace(
+      /\s+/g,
+      ' ',
+    );
   const ms = performance.now() - started;
-  const checks = [check('deps.advisories', blocking.length ? 'fail' : 'pass', {
-    expected: 'no critical or high advisory in any audited lockfile',
-    actual: `${counts.critical} critical, ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.unknown} unrated (${packages.length} packages in ${parsed.length} lockfile${parsed.length === 1 ? '' : 's'})`,
-    message: blocking.length ? blocking.map(line).join('; ') : undefined,
-    details: {
-      source: db.source,
-      date: db.date,
-      lockfiles: summary,
-      findings: counted.map(line),
-      ignored: findings.filter((f) => f.ignored).map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}: ${f.ignored!.reason} (${f.ignored!.owner}, until ${f.ignored!.expires})`),
-    },
-  }, ms)];
+  const checks = [
+    check(
+      'deps.advisories',
+      blocking.length ? 'fail' : 'pass',
+      {
+        expected: 'no critical or high advisory in any audited lockfile',
+        actual: `${counts.critical} critical, ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.unknown} unrated (${packages.length} packages in ${parsed.length} lockfile${parsed.length === 1 ? '' : 's'})`,
+        message: blocking.length ? blocking.map(line).join('; ') : undefined,
+        details: {
+          source: db.source,
+          date: db.date,
+          lockfiles: summary,
+          findings: counted.map(line),
+          ignored: findings
+            .filter((f) => f.ignored)
+            .map(
+              (f) =>
+                `${f.advisory.id} ${f.package.name}@${f.package.version}: ${f.ignored!.reason} (${f.ignored!.owner}, until ${f.ignored!.expires})`,
+            ),
+        },
+      },
+      ms,
+    ),
+  ];
   const measurements: Measurement[] = [
-    { metric: 'deps_vulns_critical', values: { count: counts.critical + (unratedAs === 'critical' ? counts.unknown : 0) }, samples: packages.length, note: `advisories from ${db.source}${unratedAs === 'critical' && counts.unknown ? `, ${counts.unknown} unrated counted as critical` : ''}` },
-    { metric: 'deps_vulns_high', values: { count: counts.high + (unratedAs === 'high' ? counts.unknown : 0) }, samples: packages.length, note: `advisories from ${db.source}${unratedAs === 'high' && counts.unknown ? `, ${counts.unknown} unrated counted as high` : ''}` },
+    {
+      metric: 'deps_vulns_critical',
+      values: { count: counts.critical + (unratedAs === 'critical' ? counts.unknown : 0) },
+      samples: packages.length,
+      note: `advisories from ${db.source}${unratedAs === 'critical' && counts.unknown ? `, ${counts.unknown} unrated counted as critical` : ''}`,
+    },
+    {
+      metric: 'deps_vulns_high',
+      values: { count: counts.high + (unratedAs === 'high' ? counts.unknown : 0) },
+      samples: packages.length,
+      note: `advisories from ${db.source}${unratedAs === 'high' && counts.unknown ? `, ${counts.unknown} unrated counted as high` : ''}`,
+    },
   ];
   return { ...base, findings, counts, checks, measurements };
 }

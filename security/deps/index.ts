@@ -12,8 +12,11 @@ const at = (dir: string, p: string): string => (isAbsolute(p) ? p : resolve(dir,
 /** Opens the configured advisory source; paths are relative to the config file's directory. */
 export async function openAdvisoryDb(source: AdvisorySource, baseDir: string): Promise<AdvisoryDb> {
   switch (source.kind) {
-    case 'osv-api': return osvApiDb(source.url, source.timeoutMs);
-    case 'osv-dir': return osvDirDb(at(baseDir, source.path));
-    case 'npm-audit': return npmAuditDb(at(baseDir, source.file));
+    case 'osv-api':
+      return osvApiDb(source.url, source.timeoutMs);
+    case 'osv-dir':
+      return osvDirDb(at(baseDir, source.path));
+    case 'npm-audit':
+      return npmAuditDb(at(baseDir, source.file));
   }
 }

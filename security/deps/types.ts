@@ -18,8 +18,21 @@ export interface LockedPackage {
 
 export interface ParsedLockfile {
   file: string;
-  format: 'package-lock-v1' | 'package-lock-v2' | 'package-lock-v3' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'requirements' | 'poetry' | 'pipfile'
-    | 'cyclonedx' | 'spdx' | 'dpkg-status' | 'pip-freeze' | 'pip-list';
+  format:
+    | 'package-lock-v1'
+    | 'package-lock-v2'
+    | 'package-lock-v3'
+    | 'yarn-classic'
+    | 'yarn-berry'
+    | 'pnpm'
+    | 'requirements'
+    | 'poetry'
+    | 'pipfile'
+    | 'cyclonedx'
+    | 'spdx'
+    | 'dpkg-status'
+    | 'pip-freeze'
+    | 'pip-list';
   /** The one ecosystem of its packages; an SBOM may hold several. */
   ecosystem: Ecosystem | 'mixed';
   /** What the reader learnt beside the packages, for the evidence: "CycloneDX 1.5", "Debian 12 (from /etc/os-release)". */

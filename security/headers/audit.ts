@@ -6,7 +6,23 @@ import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type Redirect
 import { redirectCheck } from '../tls/audit.ts';
 import { routeUrl } from '../../core/url.ts';
 import { cookiesTest, sriTest } from './content.ts';
-import { corsTest, cspTest, header, hstsTest, minScoreFor, parseHsts, referrerTest, score, test, xctoTest, xfoTest, type Grade, type Graded, type TestName, type TestResult } from './grade.ts';
+import {
+  corsTest,
+  cspTest,
+  header,
+  hstsTest,
+  minScoreFor,
+  parseHsts,
+  referrerTest,
+  score,
+  test,
+  xctoTest,
+  xfoTest,
+  type Grade,
+  type Graded,
+  type TestName,
+  type TestResult,
+} from './grade.ts';
 
 export interface HeadersAuditInput {
   baseUrl: string;
@@ -47,13 +63,26 @@ export interface HeadersAuditResult {
 // A header test sends this Origin to see whether CORS reflects foreign origins; it is only a header, never contacted.
 export const PROBE_ORIGIN = 'https://gonogo-foreign-origin.invalid';
 
-async function fetchPage(url: string, input: HeadersAuditInput, hosts: Set<string>): Promise<{ res: HttpResponse; note?: string }> {
+async function fetchPage(
+  url: string,
+  input: HeadersAuditInput,
+  hosts: Set<string>,
+): Promise<{ res: HttpResponse; note?: string }> {
   let current = url;
   for (let hop = 0; hop <= 5; hop++) {
-    const res = await get(current, { ca: input.ca, timeoutMs: input.timeoutMs, ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}), headers: { origin: PROBE_ORIGIN } });
+    const res = await get(current, {
+      ca: input.ca,
+      timeoutMs: input.timeoutMs,
+      ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}),
+      headers: { origin: PROBE_ORIGIN },
+    });
     const location = typeof res.headers.location === 'string' ? new URL(res.headers.location, current) : undefined;
     if (!REDIRECT_STATUSES.has(res.status) || !location) return { res };
-    if (!hosts.has(location.hostname)) return { res, note: `redirects to ${location.host}, outside the target's hosts: not followed, the redirect response is graded` };
+    if (!hosts.has(location.hostname))
+      return {
+        res,
+        note: `redirects to ${location.host}, outside the target's hosts: not followed, the redirect response is graded`,
+      };
     current = location.href;
   }
   throw new Error(`more than 5 redirects from ${url}`);
@@ -95,22 +124,44 @@ export async function auditHeaders(input: HeadersAuditInput): Promise<HeadersAud
     ...(input.apiPath ? [{ kind: 'api' as const, url: routeUrl(input.baseUrl, input.apiPath) }] : []),
     ...(input.errorPath ? [{ kind: 'error-page' as const, url: routeUrl(input.baseUrl, input.errorPath) }] : []),
   ];
-  const redirectP = input.httpUrl ? probeRedirect(input.httpUrl, { timeoutMs: input.timeoutMs, ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}) }).catch((e: Error) => e) : Promise.resolve(null);
+  const redirectP = input.httpUrl
+    ? probeRedirect(input.httpUrl, {
+        timeoutMs: input.timeoutMs,
+        ...(input.timeoutSetting ? { setting: input.timeoutSetting } : {}),
+      }).catch((e: Error) => e)
+    : Promise.resolve(null);
   const [redirect, ...fetched] = await Promise.all([
     redirectP,
-    ...targets.map((t) => fetchPage(t.url, input, hosts).then((r) => ({ ok: true as const, ...r }), (e: unknown) => ({ ok: false as const, error: describe(e) }))),
+    ...targets.map((t) =>
+      fetchPage(t.url, input, hosts).then(
+        (r) => ({ ok: true as const, ...r }),
+        (e: unknown) => ({ ok: false as const, error: describe(e) }),
+      ),
+    ),
   ]);
   const redirectResult = redirect instanceof Error || redirect === null ? null : redirect;
   const pages: PageResult[] = targets.map((t, i) => {
     const f = fetched[i]!;
-    if (!f.ok) return { kind: t.kind, url: t.url, finalUrl: t.url, status: null, graded: null, serverLeak: [], error: f.error };
-    return { kind: t.kind, url: t.url, finalUrl: f.res.url, status: f.res.status, graded: gradePage(f.res, redirectResult, hosts), serverLeak: serverLeak(f.res), note: f.note };
+    if (!f.ok)
+      return { kind: t.kind, url: t.url, finalUrl: t.url, status: null, graded: null, serverLeak: [], error: f.error };
+    return {
+      kind: t.kind,
+      url: t.url,
+      finalUrl: f.res.url,
+      status: f.res.status,
+      graded: gradePage(f.res, redirectResult, hosts),
+      serverLeak: serverLeak(f.res),
+      note: f.note,
+    };
   });
   const ms = performance.now() - started;
   const graded = pages.filter((p) => p.graded);
   const worst = graded.length ? Math.min(...graded.map((p) => p.graded!.score)) : null;
   const checks = buildChecks(pages, input, redirect, worst, ms);
-  const measurements: Measurement[] = worst !== null && graded.length === pages.length ? [{ metric: 'headers_score', values: { value: worst }, samples: pages.length }] : [];
+  const measurements: Measurement[] =
+    worst !== null && graded.length === pages.length
+      ? [{ metric: 'headers_score', values: { value: worst }, samples: pages.length }]
+      : [];
   const grade = worst === null ? null : graded.find((p) => p.graded!.score === worst)!.graded!.grade;
   return { pages, redirect: redirectResult, score: worst, grade, checks, measurements };
 }
@@ -120,29 +171,60 @@ function testOf(p: PageResult, name: TestName): TestResult | undefined {
 }
 
 function pageEvidence(pages: PageResult[], name: TestName, label: string) {
-  return pages.filter((p) => p.graded).map((p) => {
-    const t = testOf(p, name);
-    return { method: 'GET', url: p.finalUrl, status: p.status, excerpt: `${label}: ${t?.value ?? '(absent)'} -> ${t?.result ?? 'n/a'}` };
-  });
+  return pages
+    .filter((p) => p.graded)
+    .map((p) => {
+      const t = testOf(p, name);
+      return {
+        method: 'GET',
+        url: p.finalUrl,
+        status: p.status,
+        excerpt: `${label}: ${t?.value ?? '(absent)'} -> ${t?.result ?? 'n/a'}`,
+      };
+    });
 }
 
-function buildChecks(pages: PageResult[], input: HeadersAuditInput, redirect: RedirectResult | Error | null, worst: number | null, ms: number): CheckResult[] {
+function buildChecks(
+  pages: PageResult[],
+  input: HeadersAuditInput,
+  redirect: RedirectResult | Error | null,
+  worst: number | null,
+  ms: number,
+): CheckResult[] {
   const failed = pages.filter((p) => !p.graded);
   const unreachable = failed.map((p) => `${p.url}: ${p.error}`).join('; ');
   // A header check passes only when every page could be read (its positive control); otherwise it is an error.
-  const settle = (id: CatalogueId, bad: PageResult[], warn: PageResult[], name: TestName | null, label: string, expected: string, explain: (p: PageResult) => string): CheckResult => {
+  const settle = (
+    id: CatalogueId,
+    bad: PageResult[],
+    warn: PageResult[],
+    name: TestName | null,
+    label: string,
+    expected: string,
+    explain: (p: PageResult) => string,
+  ): CheckResult => {
     let status: CheckStatus = bad.length ? 'fail' : warn.length ? 'warn' : 'pass';
     if (status !== 'fail' && failed.length) status = 'error';
-    return check(id, status, {
-      expected,
-      actual: bad.length ? bad.map(explain).join('; ') : warn.length ? warn.map(explain).join('; ') : 'every audited page complies',
-      message: failed.length ? `pages that could not be read: ${unreachable}` : undefined,
-      requests: name ? pageEvidence(pages, name, label) : undefined,
-    }, ms);
+    return check(
+      id,
+      status,
+      {
+        expected,
+        actual: bad.length
+          ? bad.map(explain).join('; ')
+          : warn.length
+            ? warn.map(explain).join('; ')
+            : 'every audited page complies',
+        message: failed.length ? `pages that could not be read: ${unreachable}` : undefined,
+        requests: name ? pageEvidence(pages, name, label) : undefined,
+      },
+      ms,
+    );
   };
   const ok = pages.filter((p) => p.graded);
   const negative = (name: TestName) => ok.filter((p) => (testOf(p, name)?.modifier ?? 0) < 0);
-  const val = (name: TestName) => (p: PageResult) => `${p.finalUrl}: ${testOf(p, name)?.value ?? '(absent)'} (${testOf(p, name)?.result})`;
+  const val = (name: TestName) => (p: PageResult) =>
+    `${p.finalUrl}: ${testOf(p, name)?.value ?? '(absent)'} (${testOf(p, name)?.result})`;
 
   const hstsBad = ok.filter((p) => {
     const v = testOf(p, 'strict-transport-security')?.value;
@@ -168,28 +250,122 @@ function buildChecks(pages: PageResult[], input: HeadersAuditInput, redirect: Re
   const leaks = ok.filter((p) => p.serverLeak.length);
   const minScore = minScoreFor(input.minGrade);
 
-  const gradeCheck = worst === null || failed.length
-    ? check('headers.grade', 'error', { message: `no grade: ${unreachable || 'no page could be read'}` }, ms)
-    : check('headers.grade', worst >= minScore ? 'pass' : 'fail', {
-      expected: `${input.minGrade} or better (>= ${minScore} points) on every audited page`,
-      actual: ok.map((p) => `${p.finalUrl}: ${p.graded!.score} (${p.graded!.grade})`).join('; '),
-      details: Object.fromEntries(ok.map((p) => [p.finalUrl, p.graded!.tests.filter((t) => t.modifier !== 0).map((t) => `${t.modifier > 0 ? '+' : ''}${t.modifier} ${t.result}`)])),
-    }, ms);
+  const gradeCheck =
+    worst === null || failed.length
+      ? check('headers.grade', 'error', { message: `no grade: ${unreachable || 'no page could be read'}` }, ms)
+      : check(
+          'headers.grade',
+          worst >= minScore ? 'pass' : 'fail',
+          {
+            expected: `${input.minGrade} or better (>= ${minScore} points) on every audited page`,
+            actual: ok.map((p) => `${p.finalUrl}: ${p.graded!.score} (${p.graded!.grade})`).join('; '),
+            details: Object.fromEntries(
+              ok.map((p) => [
+                p.finalUrl,
+                p
+                  .graded!.tests.filter((t) => t.modifier !== 0)
+                  .map((t) => `${t.modifier > 0 ? '+' : ''}${t.modifier} ${t.result}`),
+              ]),
+            ),
+          },
+          ms,
+        );
 
   return [
     gradeCheck,
-    settle('headers.hsts', hstsBad, [], 'strict-transport-security', 'Strict-Transport-Security', 'max-age >= 31536000; includeSubDomains; preload', val('strict-transport-security')),
-    settle('headers.csp', negative('content-security-policy'), [], 'content-security-policy', 'Content-Security-Policy', "a CSP without 'unsafe-inline'/'unsafe-eval' in script-src and with object-src restricted", val('content-security-policy')),
-    settle('headers.x-frame-options', negative('x-frame-options'), xfoWarn, 'x-frame-options', 'X-Frame-Options', "X-Frame-Options: DENY or CSP frame-ancestors 'none'", val('x-frame-options')),
-    settle('headers.x-content-type-options', negative('x-content-type-options'), [], 'x-content-type-options', 'X-Content-Type-Options', 'nosniff', val('x-content-type-options')),
-    settle('headers.referrer-policy', referrerBad, [], 'referrer-policy', 'Referrer-Policy', 'no-referrer, same-origin, strict-origin or strict-origin-when-cross-origin', val('referrer-policy')),
+    settle(
+      'headers.hsts',
+      hstsBad,
+      [],
+      'strict-transport-security',
+      'Strict-Transport-Security',
+      'max-age >= 31536000; includeSubDomains; preload',
+      val('strict-transport-security'),
+    ),
+    settle(
+      'headers.csp',
+      negative('content-security-policy'),
+      [],
+      'content-security-policy',
+      'Content-Security-Policy',
+      "a CSP without 'unsafe-inline'/'unsafe-eval' in script-src and with object-src restricted",
+      val('content-security-policy'),
+    ),
+    settle(
+      'headers.x-frame-options',
+      negative('x-frame-options'),
+      xfoWarn,
+      'x-frame-options',
+      'X-Frame-Options',
+      "X-Frame-Options: DENY or CSP frame-ancestors 'none'",
+      val('x-frame-options'),
+    ),
+    settle(
+      'headers.x-content-type-options',
+      negative('x-content-type-options'),
+      [],
+      'x-content-type-options',
+      'X-Content-Type-Options',
+      'nosniff',
+      val('x-content-type-options'),
+    ),
+    settle(
+      'headers.referrer-policy',
+      referrerBad,
+      [],
+      'referrer-policy',
+      'Referrer-Policy',
+      'no-referrer, same-origin, strict-origin or strict-origin-when-cross-origin',
+      val('referrer-policy'),
+    ),
     // No audited page set a cookie: nothing was judged, which is not a pass (the login's cookies are browser.cookies').
     !failed.length && ok.length && ok.every((p) => testOf(p, 'cookies')?.result === 'cookies-not-found')
-      ? skipped('headers.cookies', { kind: 'not-applicable', source: 'detected', reason: `no audited page set a cookie (${ok.map((p) => p.finalUrl).join(', ')}; security.headers.pages); the cookies set at login are judged by browser.cookies` }, { requests: pageEvidence(pages, 'cookies', 'Set-Cookie') }, ms)
-      : settle('headers.cookies', cookieBad, [], 'cookies', 'Set-Cookie', 'every cookie Secure and SameSite=Strict|Lax, session cookies HttpOnly', val('cookies')),
-    settle('headers.cors', corsBad, [], 'cross-origin-resource-sharing', 'CORS', 'no foreign origin reflected with credentials, never * with credentials', val('cross-origin-resource-sharing')),
+      ? skipped(
+          'headers.cookies',
+          {
+            kind: 'not-applicable',
+            source: 'detected',
+            reason: `no audited page set a cookie (${ok.map((p) => p.finalUrl).join(', ')}; security.headers.pages); the cookies set at login are judged by browser.cookies`,
+          },
+          { requests: pageEvidence(pages, 'cookies', 'Set-Cookie') },
+          ms,
+        )
+      : settle(
+          'headers.cookies',
+          cookieBad,
+          [],
+          'cookies',
+          'Set-Cookie',
+          'every cookie Secure and SameSite=Strict|Lax, session cookies HttpOnly',
+          val('cookies'),
+        ),
+    settle(
+      'headers.cors',
+      corsBad,
+      [],
+      'cross-origin-resource-sharing',
+      'CORS',
+      'no foreign origin reflected with credentials, never * with credentials',
+      val('cross-origin-resource-sharing'),
+    ),
     redirectCheck('headers.redirection', redirect, ms),
-    settle('headers.sri', negative('subresource-integrity'), [], 'subresource-integrity', 'scripts', 'scripts from other origins carry integrity= and load over https', val('subresource-integrity')),
-    settle('headers.server-leak', leaks, [], null, '', 'no X-Powered-By, no version in Server', (p) => `${p.finalUrl}: ${p.serverLeak.join(', ')}`),
+    settle(
+      'headers.sri',
+      negative('subresource-integrity'),
+      [],
+      'subresource-integrity',
+      'scripts',
+      'scripts from other origins carry integrity= and load over https',
+      val('subresource-integrity'),
+    ),
+    settle(
+      'headers.server-leak',
+      leaks,
+      [],
+      null,
+      '',
+      'no X-Powered-By, no version in Server',
+      (p) => `${p.finalUrl}: ${p.serverLeak.join(', ')}`,
+    ),
   ];
 }

@@ -22,7 +22,11 @@ export function parseCsp(header: string): Policy {
     if (!/^[a-z-]+$/i.test(name!)) throw new Error(`invalid directive name "${name}"`);
     const key = name!.toLowerCase();
     // Browsers ignore a repeated directive; the first one wins.
-    if (!policy.has(key)) policy.set(key, sources.map((s) => s.toLowerCase()));
+    if (!policy.has(key))
+      policy.set(
+        key,
+        sources.map((s) => s.toLowerCase()),
+      );
   }
   if (policy.size === 0) throw new Error('empty policy');
   return policy;
@@ -51,16 +55,23 @@ export function gradeCsp(header: string | undefined): { outcome: CspOutcome; pol
   const style = effective(policy, 'style-src');
   const hasNonceOrHash = (script ?? []).some((s) => /^'(nonce-|sha256-|sha384-|sha512-)/.test(s));
   const strictDynamic = (script ?? []).includes("'strict-dynamic'");
-  const scriptUnsafe = !script
-    || (script.includes("'unsafe-inline'") && !hasNonceOrHash)
-    || (!strictDynamic && script.some((s) => BROAD.has(s)));
+  const scriptUnsafe =
+    !script ||
+    (script.includes("'unsafe-inline'") && !hasNonceOrHash) ||
+    (!strictDynamic && script.some((s) => BROAD.has(s)));
   const objectUnsafe = !object || (!object.includes("'none'") && object.some((s) => BROAD.has(s)));
   if (scriptUnsafe || objectUnsafe) return { outcome: 'csp-implemented-with-unsafe-inline', policy };
   const active = [...policy.entries()].filter(([d]) => !PASSIVE.includes(d) && d !== 'report-uri' && d !== 'report-to');
-  if (active.some(([, sources]) => sources.some(isInsecure))) return { outcome: 'csp-implemented-with-insecure-scheme', policy };
+  if (active.some(([, sources]) => sources.some(isInsecure)))
+    return { outcome: 'csp-implemented-with-insecure-scheme', policy };
   if (script!.includes("'unsafe-eval'")) return { outcome: 'csp-implemented-with-unsafe-eval', policy };
-  if (PASSIVE.some((d) => (effective(policy, d) ?? []).some(isInsecure))) return { outcome: 'csp-implemented-with-insecure-scheme-in-passive-content-only', policy };
-  if (style && (style.includes("'unsafe-inline'") || style.some((s) => BROAD.has(s)))) return { outcome: 'csp-implemented-with-unsafe-inline-in-style-src-only', policy };
+  if (PASSIVE.some((d) => (effective(policy, d) ?? []).some(isInsecure)))
+    return { outcome: 'csp-implemented-with-insecure-scheme-in-passive-content-only', policy };
+  if (style && (style.includes("'unsafe-inline'") || style.some((s) => BROAD.has(s))))
+    return { outcome: 'csp-implemented-with-unsafe-inline-in-style-src-only', policy };
   const defaultNone = (policy.get('default-src') ?? []).join(' ') === "'none'";
-  return { outcome: defaultNone ? 'csp-implemented-with-no-unsafe-default-src-none' : 'csp-implemented-with-no-unsafe', policy };
+  return {
+    outcome: defaultNone ? 'csp-implemented-with-no-unsafe-default-src-none' : 'csp-implemented-with-no-unsafe',
+    policy,
+  };
 }

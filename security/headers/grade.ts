@@ -66,7 +66,21 @@ export const MODIFIERS: Record<string, number> = {
 
 export const GRADES = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
 export type Grade = (typeof GRADES)[number];
-const GRADE_FLOOR: Array<[number, Grade]> = [[100, 'A+'], [90, 'A'], [85, 'A-'], [80, 'B+'], [70, 'B'], [65, 'B-'], [60, 'C+'], [50, 'C'], [45, 'C-'], [40, 'D+'], [30, 'D'], [25, 'D-'], [0, 'F']];
+const GRADE_FLOOR: Array<[number, Grade]> = [
+  [100, 'A+'],
+  [90, 'A'],
+  [85, 'A-'],
+  [80, 'B+'],
+  [70, 'B'],
+  [65, 'B-'],
+  [60, 'C+'],
+  [50, 'C'],
+  [45, 'C-'],
+  [40, 'D+'],
+  [30, 'D'],
+  [25, 'D-'],
+  [0, 'F'],
+];
 
 export function gradeOf(score: number): Grade {
   return GRADE_FLOOR.find(([floor]) => score >= floor)![1];
@@ -77,8 +91,16 @@ export function minScoreFor(grade: Grade): number {
   return GRADE_FLOOR.find(([, g]) => g === grade)![0];
 }
 
-export type TestName = 'content-security-policy' | 'cookies' | 'cross-origin-resource-sharing' | 'redirection' | 'referrer-policy'
-  | 'strict-transport-security' | 'subresource-integrity' | 'x-content-type-options' | 'x-frame-options';
+export type TestName =
+  | 'content-security-policy'
+  | 'cookies'
+  | 'cross-origin-resource-sharing'
+  | 'redirection'
+  | 'referrer-policy'
+  | 'strict-transport-security'
+  | 'subresource-integrity'
+  | 'x-content-type-options'
+  | 'x-frame-options';
 
 export interface TestResult {
   test: TestName;
@@ -126,7 +148,11 @@ export function cspTest(h: IncomingHttpHeaders): TestResult {
   return test('content-security-policy', r.outcome, value, r.error);
 }
 
-export interface Hsts { maxAge: number; includeSubDomains: boolean; preload: boolean }
+export interface Hsts {
+  maxAge: number;
+  includeSubDomains: boolean;
+  preload: boolean;
+}
 
 export function parseHsts(value: string): Hsts | null {
   // Several headers arrive joined by ", "; browsers use the first.
@@ -135,10 +161,15 @@ export function parseHsts(value: string): Hsts | null {
   let includeSubDomains = false;
   let preload = false;
   for (const part of first.split(';')) {
-    const [k, v] = part.trim().split('=').map((s) => s.trim().replace(/^"|"$/g, ''));
+    const [k, v] = part
+      .trim()
+      .split('=')
+      .map((s) => s.trim().replace(/^"|"$/g, ''));
     const key = (k ?? '').toLowerCase();
-    if (key === 'max-age') { if (!/^\d+$/.test(v ?? '')) return null; maxAge = Number(v); }
-    else if (key === 'includesubdomains') includeSubDomains = true;
+    if (key === 'max-age') {
+      if (!/^\d+$/.test(v ?? '')) return null;
+      maxAge = Number(v);
+    } else if (key === 'includesubdomains') includeSubDomains = true;
     else if (key === 'preload') preload = true;
   }
   return maxAge === null ? null : { maxAge: maxAge as number, includeSubDomains, preload };
@@ -150,20 +181,37 @@ export function hstsTest(h: IncomingHttpHeaders, https: boolean): TestResult {
   if (value === undefined) return test('strict-transport-security', 'hsts-not-implemented', value);
   const parsed = parseHsts(value);
   if (!parsed) return test('strict-transport-security', 'hsts-header-invalid', value);
-  return test('strict-transport-security', parsed.maxAge >= 15_768_000 ? 'hsts-implemented-max-age-at-least-six-months' : 'hsts-implemented-max-age-less-than-six-months', value);
+  return test(
+    'strict-transport-security',
+    parsed.maxAge >= 15_768_000
+      ? 'hsts-implemented-max-age-at-least-six-months'
+      : 'hsts-implemented-max-age-less-than-six-months',
+    value,
+  );
 }
 
 export function xctoTest(h: IncomingHttpHeaders): TestResult {
   const value = header(h, 'x-content-type-options');
   if (value === undefined) return test('x-content-type-options', 'x-content-type-options-not-implemented', value);
-  return test('x-content-type-options', value.trim().toLowerCase() === 'nosniff' ? 'x-content-type-options-nosniff' : 'x-content-type-options-header-invalid', value);
+  return test(
+    'x-content-type-options',
+    value.trim().toLowerCase() === 'nosniff'
+      ? 'x-content-type-options-nosniff'
+      : 'x-content-type-options-header-invalid',
+    value,
+  );
 }
 
 export function xfoTest(h: IncomingHttpHeaders): TestResult {
   const value = header(h, 'x-frame-options');
   const csp = gradeCsp(header(h, 'content-security-policy'));
   const ancestors = csp.policy?.get('frame-ancestors');
-  if (ancestors && !ancestors.includes('*')) return test('x-frame-options', 'x-frame-options-implemented-via-csp', `frame-ancestors ${ancestors.join(' ')}${value ? `; X-Frame-Options: ${value}` : ''}`);
+  if (ancestors && !ancestors.includes('*'))
+    return test(
+      'x-frame-options',
+      'x-frame-options-implemented-via-csp',
+      `frame-ancestors ${ancestors.join(' ')}${value ? `; X-Frame-Options: ${value}` : ''}`,
+    );
   if (value === undefined) return test('x-frame-options', 'x-frame-options-not-implemented', value);
   const v = value.trim().toLowerCase();
   if (v === 'deny' || v === 'sameorigin') return test('x-frame-options', 'x-frame-options-sameorigin-or-deny', value);
@@ -179,7 +227,10 @@ export function referrerTest(h: IncomingHttpHeaders): TestResult {
   const value = header(h, 'referrer-policy');
   if (value === undefined) return test('referrer-policy', 'referrer-policy-not-implemented', value);
   // Browsers apply the last policy token they understand.
-  const tokens = value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => KNOWN.has(t));
+  const tokens = value
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => KNOWN.has(t));
   const last = tokens.at(-1);
   if (!last) return test('referrer-policy', 'referrer-policy-header-invalid', value);
   if (PRIVATE.has(last)) return test('referrer-policy', 'referrer-policy-private', value);
@@ -190,10 +241,30 @@ export function referrerTest(h: IncomingHttpHeaders): TestResult {
 export function corsTest(h: IncomingHttpHeaders, probeOrigin: string): TestResult {
   const acao = header(h, 'access-control-allow-origin');
   const acac = header(h, 'access-control-allow-credentials');
-  const value = acao === undefined ? undefined : `Access-Control-Allow-Origin: ${acao}${acac ? `; Access-Control-Allow-Credentials: ${acac}` : ''}`;
-  if (acao === undefined) return test('cross-origin-resource-sharing', 'cross-origin-resource-sharing-not-implemented', value);
+  const value =
+    acao === undefined
+      ? undefined
+      : `Access-Control-Allow-Origin: ${acao}${acac ? `; Access-Control-Allow-Credentials: ${acac}` : ''}`;
+  if (acao === undefined)
+    return test('cross-origin-resource-sharing', 'cross-origin-resource-sharing-not-implemented', value);
   const credentials = acac?.trim().toLowerCase() === 'true';
-  if (acao.trim() === probeOrigin && credentials) return test('cross-origin-resource-sharing', 'cross-origin-resource-sharing-implemented-with-universal-access', value, `a foreign Origin (${probeOrigin}) is reflected with credentials`);
-  if (acao.trim() === '*') return test('cross-origin-resource-sharing', 'cross-origin-resource-sharing-implemented-with-public-access', value, credentials ? '* together with credentials' : undefined);
-  return test('cross-origin-resource-sharing', 'cross-origin-resource-sharing-implemented-with-restricted-access', value);
+  if (acao.trim() === probeOrigin && credentials)
+    return test(
+      'cross-origin-resource-sharing',
+      'cross-origin-resource-sharing-implemented-with-universal-access',
+      value,
+      `a foreign Origin (${probeOrigin}) is reflected with credentials`,
+    );
+  if (acao.trim() === '*')
+    return test(
+      'cross-origin-resource-sharing',
+      'cross-origin-resource-sharing-implemented-with-public-access',
+      value,
+      credentials ? '* together with credentials' : undefined,
+    );
+  return test(
+    'cross-origin-resource-sharing',
+    'cross-origin-resource-sharing-implemented-with-restricted-access',
+    value,
+  );
 }

@@ -61,7 +61,13 @@ function chainOf(peer: PeerCertificate): string[] {
   return out;
 }
 
-export function describeCertificate(peer: PeerCertificate, host: string, trusted: boolean, trustError: string | null, now = Date.now()): CertificateInfo {
+export function describeCertificate(
+  peer: PeerCertificate,
+  host: string,
+  trusted: boolean,
+  trustError: string | null,
+  now = Date.now(),
+): CertificateInfo {
   const x = new X509Certificate(peer.raw);
   const key = x.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
@@ -93,7 +99,8 @@ function curveBits(curve: string): number | null {
 
 /** Why a key or signature is weak, or null when it is strong (RSA >= 2048, EC >= 256, no MD5/SHA-1). */
 export function keyWeakness(c: CertificateInfo): string | null {
-  if ((c.keyType === 'rsa' || c.keyType === 'rsa-pss' || c.keyType === 'dsa') && (c.keyBits ?? 0) < 2048) return `${c.keyType} key of ${c.keyBits} bits (< 2048)`;
+  if ((c.keyType === 'rsa' || c.keyType === 'rsa-pss' || c.keyType === 'dsa') && (c.keyBits ?? 0) < 2048)
+    return `${c.keyType} key of ${c.keyBits} bits (< 2048)`;
   if (c.keyType === 'ec' && (c.keyBits ?? 0) < 256) return `EC key on ${c.curve} (< 256 bits)`;
   if (/md5|sha1/i.test(c.signatureAlgorithm)) return `signature algorithm ${c.signatureAlgorithm}`;
   return null;

@@ -23,12 +23,21 @@ export interface HandshakeOk {
  * `refused`: the server said no (a TLS alert, a version it will not speak) or hung up on the offer. `unknown`: nothing was
  * learnt about the server (no answer in time, a connection that could not be made, an offer this client could not make).
  */
-export interface HandshakeFailed { ok: false; error: string; refusal: 'refused' | 'unknown' }
+export interface HandshakeFailed {
+  ok: false;
+  error: string;
+  refusal: 'refused' | 'unknown';
+}
 
 /** Whether a failed handshake is the server's refusal or tells nothing (OpenSSL's and Node's words for each). */
 export function refusalOf(error: string): HandshakeFailed['refusal'] {
   // The client's own limits (nothing to offer for this protocol) and the network say nothing about the server.
-  if (/no (protocols|ciphers) available|no ciphers match|no handshake within|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|ENOTFOUND/i.test(error)) return 'unknown';
+  if (
+    /no (protocols|ciphers) available|no ciphers match|no handshake within|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|ENOTFOUND/i.test(
+      error,
+    )
+  )
+    return 'unknown';
   return 'refused';
 }
 export type Handshake = HandshakeOk | HandshakeFailed;
@@ -56,32 +65,38 @@ export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<Handsha
       resolve(r);
     };
     const failed = (error: string): void => finish({ ok: false, error, refusal: refusalOf(error) });
-    const timer = setTimeout(() => failed(`no handshake within ${ep.timeoutMs} ms${ep.setting ? ` (${ep.setting})` : ''}`), ep.timeoutMs);
+    const timer = setTimeout(
+      () => failed(`no handshake within ${ep.timeoutMs} ms${ep.setting ? ` (${ep.setting})` : ''}`),
+      ep.timeoutMs,
+    );
     try {
       const servername = ep.servername ?? (isIP(ep.host) ? undefined : ep.host);
-      socket = connect({
-        host: ep.host,
-        port: ep.port,
-        ...(servername ? { servername } : {}),
-        minVersion: opts.minVersion,
-        maxVersion: opts.maxVersion,
-        ciphers: opts.ciphers,
-        ca: opts.ca,
-        rejectUnauthorized: false,
-        // The probe judges the certificate itself; Node's identity check would only abort the handshake.
-        checkServerIdentity: () => undefined,
-      }, () => {
-        const s = socket!;
-        const c = s.getCipher();
-        finish({
-          ok: true,
-          protocol: s.getProtocol(),
-          cipher: { name: c.name, standardName: c.standardName, version: c.version },
-          authorized: s.authorized,
-          authorizationError: s.authorizationError ? String(s.authorizationError) : undefined,
-          peer: opts.wantPeer ? s.getPeerCertificate(true) : undefined,
-        });
-      });
+      socket = connect(
+        {
+          host: ep.host,
+          port: ep.port,
+          ...(servername ? { servername } : {}),
+          minVersion: opts.minVersion,
+          maxVersion: opts.maxVersion,
+          ciphers: opts.ciphers,
+          ca: opts.ca,
+          rejectUnauthorized: false,
+          // The probe judges the certificate itself; Node's identity check would only abort the handshake.
+          checkServerIdentity: () => undefined,
+        },
+        () => {
+          const s = socket!;
+          const c = s.getCipher();
+          finish({
+            ok: true,
+            protocol: s.getProtocol(),
+            cipher: { name: c.name, standardName: c.standardName, version: c.version },
+            authorized: s.authorized,
+            authorizationError: s.authorizationError ? String(s.authorizationError) : undefined,
+            peer: opts.wantPeer ? s.getPeerCertificate(true) : undefined,
+          });
+        },
+      );
       socket.on('error', (e: Error) => failed(e.message));
       socket.on('close', () => failed('connection closed during the handshake'));
     } catch (e) {

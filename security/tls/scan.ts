@@ -3,7 +3,8 @@ import { handshake, type Endpoint, type HandshakeOk } from './probe.ts';
 import { offerableSuites, PROTOCOLS, WEAK_FLAGS, type Protocol, type Suite, type SuiteFlag } from './suites.ts';
 import { describeCertificate, type CertificateInfo } from './certificate.ts';
 
-const TLS13_ALL = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
+const TLS13_ALL =
+  'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
 // SECLEVEL=0: OpenSSL 3 refuses to even offer TLS 1.0/1.1 and SHA-1 suites at its default security level.
 const LEGACY_ALL = 'ALL:COMPLEMENTOFALL:@SECLEVEL=0';
 
@@ -42,7 +43,10 @@ function protocolOptions(p: Protocol): { minVersion: Protocol; maxVersion: Proto
   return { minVersion: p, maxVersion: p, ciphers: p === 'TLSv1.3' ? TLS13_ALL : LEGACY_ALL };
 }
 
-function listOptions(suites: readonly Suite[], p: Protocol): { minVersion: Protocol; maxVersion: Protocol; ciphers: string } {
+function listOptions(
+  suites: readonly Suite[],
+  p: Protocol,
+): { minVersion: Protocol; maxVersion: Protocol; ciphers: string } {
   const names = suites.map((s) => s.openssl).join(':');
   return { minVersion: p, maxVersion: p, ciphers: p === 'TLSv1.3' ? names : `${names}:@SECLEVEL=0` };
 }
@@ -55,7 +59,11 @@ const negotiated = (suites: readonly Suite[], r: HandshakeOk): Suite | undefined
  * the server picks, offer the rest again, until the server refuses what is left. A server's choice from a list is one it would
  * accept alone, so this finds the same suites as one handshake per suite in (accepted + 1) handshakes instead of one per suite.
  */
-async function eliminate(ep: Endpoint, p: Protocol, group: readonly Suite[]): Promise<{ accepted: Suite[]; handshakes: number; unsettled: Suite[]; reason?: string }> {
+async function eliminate(
+  ep: Endpoint,
+  p: Protocol,
+  group: readonly Suite[],
+): Promise<{ accepted: Suite[]; handshakes: number; unsettled: Suite[]; reason?: string }> {
   const left = [...group];
   const accepted: Suite[] = [];
   let handshakes = 0;
@@ -63,7 +71,10 @@ async function eliminate(ep: Endpoint, p: Protocol, group: readonly Suite[]): Pr
     let r = await handshake(ep, listOptions(left, p));
     handshakes++;
     // A handshake that told nothing (a timeout) is tried once more; twice, the suites left are unsettled, not refused.
-    if (!r.ok && r.refusal === 'unknown') { r = await handshake(ep, listOptions(left, p)); handshakes++; }
+    if (!r.ok && r.refusal === 'unknown') {
+      r = await handshake(ep, listOptions(left, p));
+      handshakes++;
+    }
     if (!r.ok && r.refusal === 'unknown') return { accepted, handshakes, unsettled: left, reason: r.error };
     if (!r.ok) break;
     const s = negotiated(left, r);
@@ -98,10 +109,18 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
   const { probe, unprobed } = offerableSuites();
   const [certHandshake, ...firstResults] = await first;
   // A protocol handshake that told nothing is tried once more before the protocol is called undecided.
-  const protocolResults = await Promise.all(firstResults.map((r, i) => (!r.ok && r.refusal === 'unknown' ? handshake(ep, protocolOptions(PROTOCOLS[i]!)) : r)));
-  const protocols = Object.fromEntries(PROTOCOLS.map((p, i) => [p, protocolResults[i]?.ok === true])) as Record<Protocol, boolean>;
+  const protocolResults = await Promise.all(
+    firstResults.map((r, i) => (!r.ok && r.refusal === 'unknown' ? handshake(ep, protocolOptions(PROTOCOLS[i]!)) : r)),
+  );
+  const protocols = Object.fromEntries(PROTOCOLS.map((p, i) => [p, protocolResults[i]?.ok === true])) as Record<
+    Protocol,
+    boolean
+  >;
   const undecided: Partial<Record<Protocol, string>> = {};
-  PROTOCOLS.forEach((p, i) => { const r = protocolResults[i]; if (r && !r.ok && r.refusal === 'unknown') undecided[p] = r.error; });
+  PROTOCOLS.forEach((p, i) => {
+    const r = protocolResults[i];
+    if (r && !r.ok && r.refusal === 'unknown') undecided[p] = r.error;
+  });
 
   const found = new Map<Protocol, Set<Suite>>(PROTOCOLS.map((p) => [p, new Set<Suite>()]));
   const jobs: Array<{ protocol: Protocol; group: Suite[] }> = [];
@@ -121,8 +140,17 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
     for (const group of deal(rest, groups)) jobs.push({ protocol: p, group });
   }
   const results = await mapLimit(jobs, ep.concurrency, (j) => eliminate(ep, j.protocol, j.group));
-  results.forEach((r, i) => { for (const s of r.accepted) found.get(jobs[i]!.protocol)!.add(s); });
-  const unsettled = results.flatMap((r, i) => r.unsettled.map((s) => ({ protocol: jobs[i]!.protocol, openssl: s.openssl, weak: s.flags.some((f) => WEAK_FLAGS.includes(f)), reason: r.reason ?? '' })));
+  results.forEach((r, i) => {
+    for (const s of r.accepted) found.get(jobs[i]!.protocol)!.add(s);
+  });
+  const unsettled = results.flatMap((r, i) =>
+    r.unsettled.map((s) => ({
+      protocol: jobs[i]!.protocol,
+      openssl: s.openssl,
+      weak: s.flags.some((f) => WEAK_FLAGS.includes(f)),
+      reason: r.reason ?? '',
+    })),
+  );
 
   // Listed in protocol order, then in the table's order (strongest first), whatever order the handshakes ended in.
   const ciphers: AcceptedCipher[] = [];
@@ -130,7 +158,16 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
     for (const suite of probe) {
       if (!found.get(p)!.has(suite)) continue;
       const weak = suite.flags.some((f) => WEAK_FLAGS.includes(f));
-      ciphers.push({ openssl: suite.openssl, iana: suite.iana, protocol: p, id: suite.id, kx: suite.kx, enc: suite.enc, flags: suite.flags, weak });
+      ciphers.push({
+        openssl: suite.openssl,
+        iana: suite.iana,
+        protocol: p,
+        id: suite.id,
+        kx: suite.kx,
+        enc: suite.enc,
+        flags: suite.flags,
+        weak,
+      });
     }
   }
 
@@ -143,11 +180,22 @@ export async function scanTls(ep: Endpoint & { ca: string[]; concurrency: number
     certificateError = certHandshake.ok ? 'the server sent no certificate' : certHandshake.error;
   }
   return {
-    host: ep.host, port: ep.port, servername, protocols, ciphers,
+    host: ep.host,
+    port: ep.port,
+    servername,
+    protocols,
+    ciphers,
     unprobed: unprobed.map((s) => s.openssl),
-    undecided, unsettled, ...(ep.setting ? { timeoutSetting: ep.setting } : {}),
-    certificate, certificateError,
-    handshakes: 1 + PROTOCOLS.length + firstResults.filter((r) => !r.ok && r.refusal === 'unknown').length + results.reduce((n, r) => n + r.handshakes, 0),
+    undecided,
+    unsettled,
+    ...(ep.setting ? { timeoutSetting: ep.setting } : {}),
+    certificate,
+    certificateError,
+    handshakes:
+      1 +
+      PROTOCOLS.length +
+      firstResults.filter((r) => !r.ok && r.refusal === 'unknown').length +
+      results.reduce((n, r) => n + r.handshakes, 0),
     durationMs: Math.round(performance.now() - started),
   };
 }

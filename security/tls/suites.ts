@@ -20,7 +20,16 @@ export interface Suite {
 export type SuiteFlag = 'no-fs' | 'non-aead' | 'cbc' | 'rc4' | '3des' | 'null' | 'export' | 'anonymous';
 
 /** Flags that make a suite weak for the tls.ciphers check and the tls_weak_ciphers metric. */
-export const WEAK_FLAGS: readonly SuiteFlag[] = ['no-fs', 'non-aead', 'cbc', 'rc4', '3des', 'null', 'export', 'anonymous'];
+export const WEAK_FLAGS: readonly SuiteFlag[] = [
+  'no-fs',
+  'non-aead',
+  'cbc',
+  'rc4',
+  '3des',
+  'null',
+  'export',
+  'anonymous',
+];
 
 function flagsOf(row: SuiteRow): SuiteFlag[] {
   const [, iana, , minProtocol, kx, au, enc, mac] = row;
@@ -52,7 +61,10 @@ function toSuite(row: SuiteRow): Suite {
 export const ALL_SUITES: readonly Suite[] = [...SUITES, ...LEGACY_SUITES].map(toSuite);
 
 const byName = new Map<string, Suite>();
-for (const s of ALL_SUITES) { byName.set(s.openssl, s); byName.set(s.iana, s); }
+for (const s of ALL_SUITES) {
+  byName.set(s.openssl, s);
+  byName.set(s.iana, s);
+}
 
 /** Looks a suite up by its OpenSSL or IANA name. */
 export function suiteByName(name: string): Suite | undefined {
@@ -68,7 +80,11 @@ export function offerableSuites(): { probe: Suite[]; unprobed: Suite[] } {
   const unprobed: Suite[] = [];
   for (const s of ALL_SUITES) {
     try {
-      createSecureContext(s.protocols[0] === 'TLSv1.3' ? { ciphers: s.openssl, minVersion: 'TLSv1.3' } : { ciphers: `${s.openssl}:@SECLEVEL=0` });
+      createSecureContext(
+        s.protocols[0] === 'TLSv1.3'
+          ? { ciphers: s.openssl, minVersion: 'TLSv1.3' }
+          : { ciphers: `${s.openssl}:@SECLEVEL=0` },
+      );
       probe.push(s);
     } catch {
       unprobed.push(s);

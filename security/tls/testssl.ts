@@ -13,13 +13,26 @@ export async function findTestssl(): Promise<string | null> {
 }
 
 /** Runs testssl against host:port and returns its JSON findings (it takes about a minute per host). */
-export async function runTestssl(bin: string, hostPort: string, timeoutMs = 300_000): Promise<{ ok: boolean; findings: unknown; message: string }> {
+export async function runTestssl(
+  bin: string,
+  hostPort: string,
+  timeoutMs = 300_000,
+): Promise<{ ok: boolean; findings: unknown; message: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'gonogo-testssl-'));
   const out = join(dir, 'testssl.json');
   try {
-    const r = await execa(bin, ['--quiet', '--warnings', 'off', '--protocols', '--std', '--each-cipher', '--jsonfile', out, hostPort], { reject: false, timeout: timeoutMs });
+    const r = await execa(
+      bin,
+      ['--quiet', '--warnings', 'off', '--protocols', '--std', '--each-cipher', '--jsonfile', out, hostPort],
+      { reject: false, timeout: timeoutMs },
+    );
     const text = await readFile(out, 'utf8').catch(() => null);
-    if (!text) return { ok: false, findings: null, message: `testssl produced no JSON (exit ${r.exitCode}${r.timedOut ? ', timed out' : ''})` };
+    if (!text)
+      return {
+        ok: false,
+        findings: null,
+        message: `testssl produced no JSON (exit ${r.exitCode}${r.timedOut ? ', timed out' : ''})`,
+      };
     return { ok: true, findings: JSON.parse(text) as unknown, message: `testssl exit ${r.exitCode}` };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -8,5 +8,8 @@ import type { Actor } from './run.ts';
 export async function counterpartyActor(api: Api, plan: SmokePlan): Promise<Actor | undefined> {
   const role = plan.config.roles.counterparty;
   if (!plan.config.accounts.some((a) => a.role === role)) return undefined;
-  return { session: await requireControl(`login as ${role}`, () => roleSession(api, plan, role)), email: account(plan, role).email };
+  return {
+    session: await requireControl(`login as ${role}`, () => roleSession(api, plan, role)),
+    email: account(plan, role).email,
+  };
 }

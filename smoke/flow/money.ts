@@ -10,9 +10,32 @@
  * (CLDR shows HUF, IQD, AFN and MGA with 0 digits; ISO gives them 2, 3, 2 and 2). `escrow.currencyExponent` overrides it.
  */
 const ISO_4217_EXPONENTS: Record<string, number> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 /** How a platform writes an amount it stores: integer minor units (20000), or decimal major units ("200.00", 200.0). */
@@ -38,11 +61,16 @@ function shifted(value: unknown, shift: number): string | undefined {
   const text = decimalText(value);
   if (text === undefined) return undefined;
   const m = DECIMAL.exec(text)!;
-  const sign = m[1]!, int = m[2]!, frac = m[3] ?? '';
+  const sign = m[1]!,
+    int = m[2]!,
+    frac = m[3] ?? '';
   let digits = int + frac;
   let point = int.length + shift;
   if (point > digits.length) digits = digits.padEnd(point, '0');
-  if (point < 0) { digits = '0'.repeat(-point) + digits; point = 0; }
+  if (point < 0) {
+    digits = '0'.repeat(-point) + digits;
+    point = 0;
+  }
   const whole = digits.slice(0, point).replace(/^0+/, '') || '0';
   const part = digits.slice(point).replace(/0+$/, '');
   const out = part ? `${whole}.${part}` : whole;

@@ -8,7 +8,14 @@ import type { FlowEvent } from './schema.ts';
  */
 
 /** The amount in each unit a field may want (smoke/flow/money.ts): minor units, a decimal string, a number of major units. */
-export const AMOUNT_VARS = ['amount', 'amount_major', 'amount_major_number', 'milestone_amount', 'milestone_amount_major', 'milestone_amount_major_number'];
+export const AMOUNT_VARS = [
+  'amount',
+  'amount_major',
+  'amount_major_number',
+  'milestone_amount',
+  'milestone_amount_major',
+  'milestone_amount_major_number',
+];
 /** Set by gonogo for every request of a flow (smoke/flow/run.ts builds them with these names). */
 export const BUILTIN_VARS = [...AMOUNT_VARS, 'currency', 'description', 'funded_state'] as const;
 /** Set only while a confirm-payment step's event is built. */
@@ -27,9 +34,16 @@ interface StepLike {
 interface FlowLike {
   steps: StepLike[];
   vars: Record<string, unknown>;
-  order: { get?: { path: string } | undefined; update?: { path: string } | undefined; markPaidBody: Record<string, unknown> };
+  order: {
+    get?: { path: string } | undefined;
+    update?: { path: string } | undefined;
+    markPaidBody: Record<string, unknown>;
+  };
 }
-export interface ScopeIssue { path: (string | number)[]; message: string }
+export interface ScopeIssue {
+  path: (string | number)[];
+  message: string;
+}
 
 const list = (names: Iterable<string>) => [...names].map((n) => `{{${n}}}`).join(', ') || 'none';
 
@@ -37,23 +51,41 @@ const list = (names: Iterable<string>) => [...names].map((n) => `{{${n}}}`).join
 export function scopeIssues(f: FlowLike): ScopeIssue[] {
   const out: ScopeIssue[] = [];
   const capturedAt = new Map<string, number>();
-  f.steps.forEach((s, i) => { for (const k of Object.keys(s.capture)) if (!capturedAt.has(k)) capturedAt.set(k, i); });
+  f.steps.forEach((s, i) => {
+    for (const k of Object.keys(s.capture)) if (!capturedAt.has(k)) capturedAt.set(k, i);
+  });
   const given = new Set([...BUILTIN_VARS, ...Object.keys(f.vars)]);
 
   f.steps.forEach((s, i) => {
-    const templates = new Set([...pathPlaceholders(s.path ?? ''), ...placeholders(s.body), ...placeholders(s.headers), ...placeholders(s.event?.object), ...placeholders(s.event?.metadata)]);
+    const templates = new Set([
+      ...pathPlaceholders(s.path ?? ''),
+      ...placeholders(s.body),
+      ...placeholders(s.headers),
+      ...placeholders(s.event?.object),
+      ...placeholders(s.event?.metadata),
+    ]);
     const needed = new Set(templates);
     if (s.event) for (const k of eventRequires(s.event)) needed.add(k);
     if (s.forEach) needed.add(s.forEach);
-    const here = new Set([...given, ...[...capturedAt].filter(([, at]) => at < i).map(([k]) => k), ...(s.event ? EVENT_VARS : []), ...(s.forEach ? ['item'] : [])]);
+    const here = new Set([
+      ...given,
+      ...[...capturedAt].filter(([, at]) => at < i).map(([k]) => k),
+      ...(s.event ? EVENT_VARS : []),
+      ...(s.forEach ? ['item'] : []),
+    ]);
     for (const k of needed) {
       if (here.has(k)) continue;
       const at = capturedAt.get(k);
-      const why = k === 'item' ? ' without forEach'
-        : at !== undefined ? `, which only step "${f.steps[at]!.name}" captures, ${at === i ? 'from its own answer' : 'later'}`
-          : (EVENT_VARS as readonly string[]).includes(k) ? `, which exists only in a confirm-payment step's event (available here: ${list(here)})`
-            : !templates.has(k) && s.event ? `: a ${s.event.preset} event carries it as the object id and no earlier step captures it (capture ${k}, or set event.object.id)`
-              : `, which no step captures and smoke.escrow.vars does not set (available here: ${list(here)})`;
+      const why =
+        k === 'item'
+          ? ' without forEach'
+          : at !== undefined
+            ? `, which only step "${f.steps[at]!.name}" captures, ${at === i ? 'from its own answer' : 'later'}`
+            : (EVENT_VARS as readonly string[]).includes(k)
+              ? `, which exists only in a confirm-payment step's event (available here: ${list(here)})`
+              : !templates.has(k) && s.event
+                ? `: a ${s.event.preset} event carries it as the object id and no earlier step captures it (capture ${k}, or set event.object.id)`
+                : `, which no step captures and smoke.escrow.vars does not set (available here: ${list(here)})`;
       out.push({ path: ['steps', i], message: `step "${s.name}" uses {{${k}}}${why}` });
     }
   });
@@ -70,9 +102,13 @@ export function scopeIssues(f: FlowLike): ScopeIssue[] {
     for (const k of used) {
       if (afterCreate.has(k)) continue;
       const at = capturedAt.get(k);
-      out.push({ path, message: at !== undefined
-        ? `uses {{${k}}}, which only step "${f.steps[at]!.name}" captures, after the create step: the checks read and change an order right after creating it`
-        : `uses {{${k}}}, which no step captures and smoke.escrow.vars does not set (available: ${list(afterCreate)})` });
+      out.push({
+        path,
+        message:
+          at !== undefined
+            ? `uses {{${k}}}, which only step "${f.steps[at]!.name}" captures, after the create step: the checks read and change an order right after creating it`
+            : `uses {{${k}}}, which no step captures and smoke.escrow.vars does not set (available: ${list(afterCreate)})`,
+      });
     }
   }
   return out;

@@ -40,7 +40,8 @@ export function fill(value: unknown, vars: FlowVars, where: string): unknown {
     return value.replace(ANY, (_m, k: string) => String(lookup(vars, k, where)));
   }
   if (Array.isArray(value)) return value.map((v) => fill(v, vars, where));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars, where)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars, where)]));
   return value;
 }
 

@@ -13,7 +13,9 @@ import { cookieHeader, csrfFrom, csrfParts, csrfPath, type CsrfToken } from './c
 import type { CsrfConfig } from '../config.ts';
 
 /** What the mapping needs of an HTTP client (the smoke suite's Api is one). */
-export interface Sender { send(req: Req): Promise<Res> }
+export interface Sender {
+  send(req: Req): Promise<Res>;
+}
 
 /**
  * Sets the credential fields into a body; a dotted name nests (`user.email` -> `{ user: { email } }`, as Rails
@@ -45,67 +47,126 @@ export function tokenFrom(res: Res, source: SmokePlan['config']['login']['token'
   if (source.from === 'cookie') return res.setCookies.find((c) => c.name === source.name && c.value)?.value;
   if (source.from === 'header') {
     const v = res.headers[source.name.toLowerCase()];
-    return v && v.startsWith(source.prefix) && v.length > source.prefix.length ? v.slice(source.prefix.length).trim() : undefined;
+    return v && v.startsWith(source.prefix) && v.length > source.prefix.length
+      ? v.slice(source.prefix.length).trim()
+      : undefined;
   }
   const v = getPath(res.json, source.path);
   return typeof v === 'string' && v ? v : undefined;
 }
 
-export function bodyFor(encoding: 'json' | 'form', fields: Record<string, unknown>): { json?: unknown; form?: Record<string, string> } {
+export function bodyFor(
+  encoding: 'json' | 'form',
+  fields: Record<string, unknown>,
+): { json?: unknown; form?: Record<string, string> } {
   if (encoding === 'json') return { json: fields };
-  return { form: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) };
+  return {
+    form: Object.fromEntries(
+      Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    ),
+  };
 }
 
 /** A CSRF token fetched before login (smoke.login.csrf), with the cookies that came with it. */
-export async function fetchCsrf(api: Sender, plan: SmokePlan, c: CsrfConfig, o: Pick<Req, 'expect429' | 'paced'> = {}): Promise<{ token: CsrfToken; cookies: Record<string, string> }> {
+export async function fetchCsrf(
+  api: Sender,
+  plan: SmokePlan,
+  c: CsrfConfig,
+  o: Pick<Req, 'expect429' | 'paced'> = {},
+): Promise<{ token: CsrfToken; cookies: Record<string, string> }> {
   const path = csrfPath(plan);
   // Paced as the login it precedes: a burst's token fetches must not wait for windows its logins do not.
-  const res = await api.send({ method: 'GET', path, ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) });
+  const res = await api.send({
+    method: 'GET',
+    path,
+    ...(o.expect429 ? { expect429: true } : {}),
+    ...(o.paced ? { paced: true } : {}),
+  });
   const token = csrfFrom(res, c);
   if (!token) {
     const tried = c.sources.map((s) => `${s.from} ${'name' in s ? s.name : s.path}`).join(', ');
-    throw new Error(`GET ${path} answered ${res.status} with no CSRF token in any of smoke.login.csrf.sources (${tried}); set smoke.login.csrf.path to the route that hands it out, or add its source`);
+    throw new Error(
+      `GET ${path} answered ${res.status} with no CSRF token in any of smoke.login.csrf.sources (${tried}); set smoke.login.csrf.path to the route that hands it out, or add its source`,
+    );
   }
   workerRedactor().add(token.token);
   return { token, cookies: Object.fromEntries(res.setCookies.map((x) => [x.name, x.value])) };
 }
 
-export async function login(api: Sender, plan: SmokePlan, email: string, password: string, o: { expect429?: boolean; paced?: boolean; publicPassword?: boolean } = {}): Promise<{ res: Res; session: Session | null }> {
+export async function login(
+  api: Sender,
+  plan: SmokePlan,
+  email: string,
+  password: string,
+  o: { expect429?: boolean; paced?: boolean; publicPassword?: boolean } = {},
+): Promise<{ res: Res; session: Session | null }> {
   const l = plan.config.login;
   if (!o.publicPassword) workerRedactor().add(password);
-  const pre = l.csrf ? await fetchCsrf(api, plan, l.csrf, { ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) }) : undefined;
-  let fields = withFields(fillTemplate(l.extraFields, { email }), { [l.emailField]: email, [l.passwordField]: password });
+  const pre = l.csrf
+    ? await fetchCsrf(api, plan, l.csrf, {
+        ...(o.expect429 ? { expect429: true } : {}),
+        ...(o.paced ? { paced: true } : {}),
+      })
+    : undefined;
+  let fields = withFields(fillTemplate(l.extraFields, { email }), {
+    [l.emailField]: email,
+    [l.passwordField]: password,
+  });
   const headers: Record<string, string> = {};
   if (l.csrf && pre) {
     const parts = csrfParts(plan, pre.token, pre.token.token);
     Object.assign(headers, parts.headers, { cookie: cookieHeader(pre.cookies) });
     if (parts.field) fields = { ...fields, [parts.field[0]]: parts.field[1] };
   }
-  const res = await api.send({ method: l.method, path: l.path, ...bodyFor(l.encoding, fields), headers, subject: email, ...(o.expect429 ? { expect429: true } : {}), ...(o.paced ? { paced: true } : {}) });
+  const res = await api.send({
+    method: l.method,
+    path: l.path,
+    ...bodyFor(l.encoding, fields),
+    headers,
+    subject: email,
+    ...(o.expect429 ? { expect429: true } : {}),
+    ...(o.paced ? { paced: true } : {}),
+  });
   const access = ok(res) ? tokenFrom(res, l.token) : undefined;
   const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
   for (const t of [access, refresh]) workerRedactor().add(t);
   const cookies = Object.fromEntries(res.setCookies.map((c) => [c.name, c.value]));
   // A token rotated at login (Django, Rails) replaces the one fetched before it.
-  const csrf = l.csrf && ok(res) ? csrfFrom(res, l.csrf) ?? pre?.token : undefined;
+  const csrf = l.csrf && ok(res) ? (csrfFrom(res, l.csrf) ?? pre?.token) : undefined;
   workerRedactor().add(csrf?.token);
-  return { res, session: access ? { access, ...(refresh ? { refresh } : {}), cookies, ...(csrf ? { csrf } : {}) } : null };
+  return {
+    res,
+    session: access ? { access, ...(refresh ? { refresh } : {}), cookies, ...(csrf ? { csrf } : {}) } : null,
+  };
 }
-
 
 export function newEmail(plan: SmokePlan, tag: string): string {
   return `gonogo-${plan.runTag}-${tag}@${plan.config.register.emailDomain}`.toLowerCase();
 }
 
-export async function register(api: Sender, plan: SmokePlan, email: string, password: string, extra: Record<string, unknown> = {}): Promise<Res> {
+export async function register(
+  api: Sender,
+  plan: SmokePlan,
+  email: string,
+  password: string,
+  extra: Record<string, unknown> = {},
+): Promise<Res> {
   const r = plan.config.register;
   workerRedactor().add(password);
-  const fields = withFields(fillTemplate(r.extraFields, { email, name: email.split('@')[0]! }), { ...extra, [r.emailField]: email, [r.passwordField]: password });
+  const fields = withFields(fillTemplate(r.extraFields, { email, name: email.split('@')[0]! }), {
+    ...extra,
+    [r.emailField]: email,
+    [r.passwordField]: password,
+  });
   return api.send({ method: r.method, path: r.path, ...bodyFor(r.encoding, fields) });
 }
 
 /** Uses the verification token the way the platform expects (link GET or token POST). */
-export async function useVerification(api: Sender, plan: SmokePlan, v: { link?: string; token?: string }): Promise<Res> {
+export async function useVerification(
+  api: Sender,
+  plan: SmokePlan,
+  v: { link?: string; token?: string },
+): Promise<Res> {
   const c = plan.config.verifyEmail;
   if (c.mode === 'link') {
     if (!v.link) throw new Error('the verification mail has no link matching verifyEmail.linkPattern');

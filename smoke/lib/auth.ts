@@ -2,7 +2,17 @@ import type { Api, Res, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import { secretFromEnv } from './plan.ts';
 import { fillTemplate, placeholders } from './template.ts';
-import { bodyFor, login, newEmail, ok, register, strongPassword, tokenFrom, useVerification, type Sender } from './accounts.ts';
+import {
+  bodyFor,
+  login,
+  newEmail,
+  ok,
+  register,
+  strongPassword,
+  tokenFrom,
+  useVerification,
+  type Sender,
+} from './accounts.ts';
 import { findVerification, waitForVerificationMail, type Mail } from './mail.ts';
 import { workerRedactor } from './evidence.ts';
 import { shared } from './state.ts';
@@ -42,11 +52,23 @@ export const MAIN_USER = 'main';
 /** A second client, for checks that need another user than the owner. */
 export const SECOND_USER = 'second';
 
-
-export interface Registered { email: string; password: string; mail: Mail; link?: string; token?: string; registerRes: Res; deliveryMs: number }
+export interface Registered {
+  email: string;
+  password: string;
+  mail: Mail;
+  link?: string;
+  token?: string;
+  registerRes: Res;
+  deliveryMs: number;
+}
 
 /** Registers an account of the suite's own and waits for its verification mail. */
-export async function registerAndReadMail(api: Api, plan: SmokePlan, tag: string, extra: Record<string, unknown> = {}): Promise<Registered> {
+export async function registerAndReadMail(
+  api: Api,
+  plan: SmokePlan,
+  tag: string,
+  extra: Record<string, unknown> = {},
+): Promise<Registered> {
   const email = newEmail(plan, tag);
   const password = strongPassword();
   const since = Date.now();
@@ -56,7 +78,11 @@ export async function registerAndReadMail(api: Api, plan: SmokePlan, tag: string
 }
 
 /** Waits for the verification mail of an address registered at `since` (epoch ms) and finds its link and token. */
-export async function readVerificationMail(plan: SmokePlan, email: string, since: number): Promise<{ mail: Mail; link?: string; token?: string; deliveryMs: number }> {
+export async function readVerificationMail(
+  plan: SmokePlan,
+  email: string,
+  since: number,
+): Promise<{ mail: Mail; link?: string; token?: string; deliveryMs: number }> {
   const mail = await waitForVerificationMail(plan, email, since - 1000);
   const deliveryMs = Date.now() - since;
   const v = findVerification(plan, mail);
@@ -65,7 +91,11 @@ export async function readVerificationMail(plan: SmokePlan, email: string, since
 }
 
 /** A verified account of the suite's own, registered once per run per tag. */
-export async function verifiedUser(api: Api, plan: SmokePlan, tag: string): Promise<{ email: string; password: string }> {
+export async function verifiedUser(
+  api: Api,
+  plan: SmokePlan,
+  tag: string,
+): Promise<{ email: string; password: string }> {
   const u = await shared(`user-${tag}`, async () => {
     const reg = await registerAndReadMail(api, plan, tag);
     const res = await useVerification(api, plan, reg);
@@ -77,7 +107,12 @@ export async function verifiedUser(api: Api, plan: SmokePlan, tag: string): Prom
 }
 
 /** A session of a verified account of the suite's own (shared by workers unless `fresh`). */
-export async function userSession(api: Api, plan: SmokePlan, tag: string, fresh = false): Promise<{ email: string; session: Session }> {
+export async function userSession(
+  api: Api,
+  plan: SmokePlan,
+  tag: string,
+  fresh = false,
+): Promise<{ email: string; session: Session }> {
   const u = await verifiedUser(api, plan, tag);
   const make = async () => {
     const { res, session } = await login(api, plan, u.email, u.password);
@@ -107,7 +142,10 @@ export async function clientSession(api: Api, plan: SmokePlan, tag: string): Pro
 function tokenVars(session: Session, template: unknown, where: string): Record<string, string | undefined> {
   const vars = { refresh_token: session.refresh, access_token: session.access };
   for (const name of placeholders(template)) {
-    control(!(name in vars) || vars[name as keyof typeof vars], `${where} sends {{${name}}} but login returned no ${name === 'refresh_token' ? 'refresh token (map it in smoke.login.refreshToken)' : 'access token'}`);
+    control(
+      !(name in vars) || vars[name as keyof typeof vars],
+      `${where} sends {{${name}}} but login returned no ${name === 'refresh_token' ? 'refresh token (map it in smoke.login.refreshToken)' : 'access token'}`,
+    );
   }
   return vars;
 }
@@ -115,7 +153,9 @@ function tokenVars(session: Session, template: unknown, where: string): Record<s
 /** Logs the session out the way the platform expects: the configured route, with the body template when one is set. */
 export async function logout(api: Sender, plan: SmokePlan, session: Session): Promise<Res> {
   const lo = plan.config.logout;
-  const body = lo.body ? bodyFor(lo.encoding, fillTemplate(lo.body, tokenVars(session, lo.body, 'smoke.logout.body'))) : {};
+  const body = lo.body
+    ? bodyFor(lo.encoding, fillTemplate(lo.body, tokenVars(session, lo.body, 'smoke.logout.body')))
+    : {};
   return api.send({ method: lo.method, path: lo.path, session, ...body });
 }
 
@@ -124,7 +164,10 @@ export async function refreshWith(api: Sender, plan: SmokePlan, token: string, s
   const rc = plan.config.refresh;
   // A cookie session's refresh is a state-changing request too: its CSRF token goes along, its access token does not.
   const csrf = session.csrf ? { session: { cookies: {}, csrf: session.csrf } } : {};
-  if (rc.cookie) return api.send({ method: rc.method, path: rc.path, headers: { cookie: `${rc.cookie}=${token}` }, ...csrf });
-  const fields = rc.body ? fillTemplate(rc.body, { ...tokenVars(session, rc.body, 'smoke.refresh.body'), refresh_token: token }) : { [rc.field]: token };
+  if (rc.cookie)
+    return api.send({ method: rc.method, path: rc.path, headers: { cookie: `${rc.cookie}=${token}` }, ...csrf });
+  const fields = rc.body
+    ? fillTemplate(rc.body, { ...tokenVars(session, rc.body, 'smoke.refresh.body'), refresh_token: token })
+    : { [rc.field]: token };
   return api.send({ method: rc.method, path: rc.path, ...bodyFor(rc.encoding, fields), ...csrf });
 }

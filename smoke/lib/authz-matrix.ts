@@ -8,7 +8,11 @@
  */
 import type { FlowVars } from '../flow/vars.ts';
 
-export interface MatrixOperation { method: string; path: string; secured: boolean }
+export interface MatrixOperation {
+  method: string;
+  path: string;
+  secured: boolean;
+}
 
 export type Fingerprint = { idField: string; id: string | number; others: Record<string, string | number | boolean> };
 
@@ -30,20 +34,32 @@ export function singular(word: string): string {
  * named after the collection before it (`/orders/{id}` -> `order_id`, `orderId`). Undefined names the first parameter
  * nothing fills.
  */
-export function fillParams(path: string, vars: FlowVars, o: { params: Record<string, string>; genericParams: readonly string[] }): { path: string } | { missing: string } {
+export function fillParams(
+  path: string,
+  vars: FlowVars,
+  o: { params: Record<string, string>; genericParams: readonly string[] },
+): { path: string } | { missing: string } {
   const segments = path.split('/');
   let missing: string | undefined;
-  const filled = segments.map((seg, i) => seg.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-    const prev = segments.slice(0, i).reverse().find((s) => s && !s.includes('{'));
-    const candidates = [o.params[name], name];
-    if (o.genericParams.includes(name.toLowerCase()) && prev) {
-      const base = singular(prev).replace(/-/g, '_');
-      candidates.push(`${base}_id`, `${base}Id`, `${base}_${name}`);
-    }
-    const hit = candidates.find((c) => c !== undefined && isScalar(vars[c] as Json));
-    if (hit === undefined) { missing ??= name; return ''; }
-    return encodeURIComponent(String(vars[hit]));
-  }));
+  const filled = segments.map((seg, i) =>
+    seg.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      const prev = segments
+        .slice(0, i)
+        .reverse()
+        .find((s) => s && !s.includes('{'));
+      const candidates = [o.params[name], name];
+      if (o.genericParams.includes(name.toLowerCase()) && prev) {
+        const base = singular(prev).replace(/-/g, '_');
+        candidates.push(`${base}_id`, `${base}Id`, `${base}_${name}`);
+      }
+      const hit = candidates.find((c) => c !== undefined && isScalar(vars[c] as Json));
+      if (hit === undefined) {
+        missing ??= name;
+        return '';
+      }
+      return encodeURIComponent(String(vars[hit]));
+    }),
+  );
   return missing !== undefined ? { missing } : { path: filled.join('/') };
 }
 
@@ -52,7 +68,9 @@ export function fingerprint(object: Json, idFields: readonly string[]): Fingerpr
   if (!isObject(object)) return undefined;
   const idField = idFields.find((f) => isScalar(object[f]) && typeof object[f] !== 'boolean');
   if (!idField) return undefined;
-  const others = Object.fromEntries(Object.entries(object).filter(([k, v]) => k !== idField && !idFields.includes(k) && isScalar(v) && v !== '')) as Fingerprint['others'];
+  const others = Object.fromEntries(
+    Object.entries(object).filter(([k, v]) => k !== idField && !idFields.includes(k) && isScalar(v) && v !== ''),
+  ) as Fingerprint['others'];
   return { idField, id: object[idField] as string | number, others };
 }
 
@@ -61,7 +79,8 @@ export function holds(answer: Json, fp: Fingerprint, depth = 0): boolean {
   if (depth > 8) return false;
   if (Array.isArray(answer)) return answer.some((x) => holds(x, fp, depth + 1));
   if (!isObject(answer)) return false;
-  if (String(answer[fp.idField]) === String(fp.id) && Object.entries(fp.others).some(([k, v]) => answer[k] === v)) return true;
+  if (String(answer[fp.idField]) === String(fp.id) && Object.entries(fp.others).some(([k, v]) => answer[k] === v))
+    return true;
   return Object.values(answer).some((x) => typeof x === 'object' && x !== null && holds(x, fp, depth + 1));
 }
 
@@ -90,8 +109,15 @@ export function judgeCell(a: CellAnswers, fp: Fingerprint, objectRoute: boolean)
   const ownerHolds = ok2xx(a.owner.status) && holds(a.owner.json, fp);
   if (!objectRoute && !ownerHolds) return { kind: 'not-about-the-object', owner: a.owner.status };
   if (objectRoute && !ok2xx(a.owner.status)) return { kind: 'unproven', owner: a.owner.status };
-  const leaks = (x: { status: number; json: Json; text: string }) => ok2xx(x.status) && (holds(x.json, fp) || (objectRoute && x.text === a.owner.text && x.text.length > 0));
+  const leaks = (x: { status: number; json: Json; text: string }) =>
+    ok2xx(x.status) && (holds(x.json, fp) || (objectRoute && x.text === a.owner.text && x.text.length > 0));
   if (leaks(a.other)) return { kind: 'leak', owner: a.owner.status, who: 'other', status: a.other.status };
-  if (a.anonymous && leaks(a.anonymous)) return { kind: 'leak', owner: a.owner.status, who: 'anonymous', status: a.anonymous.status };
-  return { kind: 'kept', owner: a.owner.status, other: a.other.status, ...(a.anonymous ? { anonymous: a.anonymous.status } : {}) };
+  if (a.anonymous && leaks(a.anonymous))
+    return { kind: 'leak', owner: a.owner.status, who: 'anonymous', status: a.anonymous.status };
+  return {
+    kind: 'kept',
+    owner: a.owner.status,
+    other: a.other.status,
+    ...(a.anonymous ? { anonymous: a.anonymous.status } : {}),
+  };
 }

@@ -45,20 +45,32 @@ export function smokeBudget(c: SmokeConfig, params: KpiFile['params']): SmokeBud
   const timeoutS = c.timeoutS ?? derived;
   const set = (key: string) => `set by smoke.${key}`;
   return {
-    timeoutS, checkTimeoutS, maxWaitS, demoWaitS,
+    timeoutS,
+    checkTimeoutS,
+    maxWaitS,
+    demoWaitS,
     why: {
-      maxWaitS: c.ratelimit.maxWaitS !== undefined ? set('ratelimit.maxWaitS') : `the longest limit window (${longest} s) + 5 s, at least ${MIN_MAX_WAIT_S} s`,
-      checkTimeoutS: c.checkTimeoutS !== undefined ? set('checkTimeoutS') : `smoke.ratelimit.maxWaitS (${maxWaitS} s) + ${CHECK_WORK_S} s`,
+      maxWaitS:
+        c.ratelimit.maxWaitS !== undefined
+          ? set('ratelimit.maxWaitS')
+          : `the longest limit window (${longest} s) + 5 s, at least ${MIN_MAX_WAIT_S} s`,
+      checkTimeoutS:
+        c.checkTimeoutS !== undefined
+          ? set('checkTimeoutS')
+          : `smoke.ratelimit.maxWaitS (${maxWaitS} s) + ${CHECK_WORK_S} s`,
       demoWaitS: c.demoWaitS !== undefined ? set('demoWaitS') : `two login windows (2 x ${loginS} s)`,
-      timeoutS: c.timeoutS !== undefined
-        ? set('timeoutS')
-        : `${CHECKS_WORK_S} s of checks + the login key's probes (demo wait ${demoWaitS} s + 2 login windows of ${loginS} s + one Retry-After of ${maxWaitS} s), at least ${MIN_TIMEOUT_S} s`,
+      timeoutS:
+        c.timeoutS !== undefined
+          ? set('timeoutS')
+          : `${CHECKS_WORK_S} s of checks + the login key's probes (demo wait ${demoWaitS} s + 2 login windows of ${loginS} s + one Retry-After of ${maxWaitS} s), at least ${MIN_TIMEOUT_S} s`,
     },
   };
 }
 
 /** The progress line a run prints before the smoke suite starts. */
 export function describeBudget(b: SmokeBudget): string {
-  return `time limits: the suite ${b.timeoutS} s (smoke.timeoutS: ${b.why.timeoutS}); one check ${b.checkTimeoutS} s (smoke.checkTimeoutS: ${b.why.checkTimeoutS}); `
-    + `a Retry-After up to ${b.maxWaitS} s (smoke.ratelimit.maxWaitS: ${b.why.maxWaitS}); demo probe wait ${b.demoWaitS} s (smoke.demoWaitS: ${b.why.demoWaitS})`;
+  return (
+    `time limits: the suite ${b.timeoutS} s (smoke.timeoutS: ${b.why.timeoutS}); one check ${b.checkTimeoutS} s (smoke.checkTimeoutS: ${b.why.checkTimeoutS}); ` +
+    `a Retry-After up to ${b.maxWaitS} s (smoke.ratelimit.maxWaitS: ${b.why.maxWaitS}); demo probe wait ${b.demoWaitS} s (smoke.demoWaitS: ${b.why.demoWaitS})`
+  );
 }

@@ -8,7 +8,11 @@ import type { SmokePlan } from './plan.ts';
 import { getPath } from './jsonpath.ts';
 
 /** A session's CSRF token, and the cookie it came in when it came in one (a double-submit check compares the two). */
-export interface CsrfToken { token: string; cookie?: { name: string; value: string }; source: CsrfSource }
+export interface CsrfToken {
+  token: string;
+  cookie?: { name: string; value: string };
+  source: CsrfSource;
+}
 
 export const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 export const isStateChanging = (method: string) => !SAFE_METHODS.includes(method.toUpperCase());
@@ -18,24 +22,37 @@ const unescape = (v: string) => v.replace(/&(amp|quot|apos|lt|gt|#39|#x27);/g, (
 
 /** The attributes of every `<tag ...>` in an HTML text (names lower-cased). */
 function tags(html: string, tag: string): Array<Record<string, string>> {
-  return [...html.matchAll(new RegExp(`<${tag}\\b([^>]*)>`, 'gi'))].map((m) => Object.fromEntries(
-    [...m[1]!.matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g)].map((a) => [a[1]!.toLowerCase(), unescape(a[2] ?? a[3] ?? a[4] ?? '')]),
-  ));
+  return [...html.matchAll(new RegExp(`<${tag}\\b([^>]*)>`, 'gi'))].map((m) =>
+    Object.fromEntries(
+      [...m[1]!.matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g)].map((a) => [
+        a[1]!.toLowerCase(),
+        unescape(a[2] ?? a[3] ?? a[4] ?? ''),
+      ]),
+    ),
+  );
 }
 
 function cookieValue(cookies: SetCookie[], name: string): string | undefined {
   const v = cookies.find((c) => c.name === name && c.value)?.value;
   if (v === undefined) return undefined;
-  try { return decodeURIComponent(v); } catch { return v; }
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }
 
 /** The token of one source in an answer, or undefined. */
 export function readCsrf(res: Res, source: CsrfSource): string | undefined {
   switch (source.from) {
-    case 'cookie': return cookieValue(res.setCookies, source.name);
-    case 'header': return res.headers[source.name.toLowerCase()] || undefined;
-    case 'meta': return tags(res.text, 'meta').find((t) => t.name === source.name)?.content || undefined;
-    case 'field': return tags(res.text, 'input').find((t) => t.name === source.name)?.value || undefined;
+    case 'cookie':
+      return cookieValue(res.setCookies, source.name);
+    case 'header':
+      return res.headers[source.name.toLowerCase()] || undefined;
+    case 'meta':
+      return tags(res.text, 'meta').find((t) => t.name === source.name)?.content || undefined;
+    case 'field':
+      return tags(res.text, 'input').find((t) => t.name === source.name)?.value || undefined;
     case 'body': {
       const v = getPath(res.json, source.path);
       return typeof v === 'string' && v ? v : undefined;
@@ -71,11 +88,17 @@ export function csrfPath(plan: SmokePlan): string {
 
 /** `a=1; b=2` for a cookie header. */
 export function cookieHeader(cookies: Record<string, string>): string {
-  return Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
+  return Object.entries(cookies)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
 }
 
 /** The header or field that carries `token` on a state-changing request, and the same-site Origin a browser would send. */
-export function csrfParts(plan: SmokePlan, t: CsrfToken, token: string | undefined): { headers: Record<string, string>; field?: [string, string] } {
+export function csrfParts(
+  plan: SmokePlan,
+  t: CsrfToken,
+  token: string | undefined,
+): { headers: Record<string, string>; field?: [string, string] } {
   const c = plan.config.login.csrf;
   const headers: Record<string, string> = { origin: new URL(plan.baseUrl).origin };
   if (!c || token === undefined) return { headers };

@@ -1,7 +1,9 @@
 import type { DebugSignature } from '../vocab.ts';
 
 /** Compiles the configured signatures once: a literal `text` is matched as it is, a `pattern` as a regex. */
-export function signatureMatchers(signatures: readonly DebugSignature[]): Array<{ name: string; test: (text: string) => boolean }> {
+export function signatureMatchers(
+  signatures: readonly DebugSignature[],
+): Array<{ name: string; test: (text: string) => boolean }> {
   return signatures.map((s) => {
     if ('text' in s) return { name: s.name, test: (t: string) => t.includes(s.text) };
     const re = new RegExp(s.pattern, s.flags ?? '');
@@ -30,7 +32,12 @@ export function debugFieldsIn(json: unknown, fields: readonly string[], depth = 
 }
 
 /** Every sign of debug output in one response: signature names, then `field <path>` for stack-shaped fields. */
-export function debugFindings(text: string, json: unknown, matchers: ReturnType<typeof signatureMatchers>, fields: readonly string[]): string[] {
+export function debugFindings(
+  text: string,
+  json: unknown,
+  matchers: ReturnType<typeof signatureMatchers>,
+  fields: readonly string[],
+): string[] {
   const names = [...new Set(matchers.filter((m) => m.test(text)).map((m) => m.name))];
   return [...names, ...debugFieldsIn(json, fields).map((p) => `field ${p}`)];
 }

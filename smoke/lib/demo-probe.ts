@@ -38,21 +38,38 @@ export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder
     // The control: an account of the suite logs in through the same mapping now, or every refusal below proves nothing
     // (a broken login mapping, a login route down, an address already locked out refuse every pair alike).
     const known = await requireControl('a verified account of the suite', () => verifiedUser(api, plan, MAIN_USER));
-    const right = await requireControl('login with the right password', () => login(api, plan, known.email, known.password));
-    control(right.session, `an account of the suite could not log in with its right password (${right.res.status}): the demo pairs' refusals would prove nothing`);
+    const right = await requireControl('login with the right password', () =>
+      login(api, plan, known.email, known.password),
+    );
+    control(
+      right.session,
+      `an account of the suite could not log in with its right password (${right.res.status}): the demo pairs' refusals would prove nothing`,
+    );
     // Each address gets the lockout threshold's attempts: that many failures lock, so the last one is still answered honestly.
     const perAddress = plan.params.lockout.attempts;
     const claim = demoClaim({
-      own: c.demoAccounts, ownPasswords: c.demoPasswords, perAddress,
-      defaults: c.demoDefaults ? DEFAULT_DEMO_ACCOUNTS : [], defaultPasswords: c.demoDefaults ? DEFAULT_DEMO_PASSWORDS : [],
+      own: c.demoAccounts,
+      ownPasswords: c.demoPasswords,
+      perAddress,
+      defaults: c.demoDefaults ? DEFAULT_DEMO_ACCOUNTS : [],
+      defaultPasswords: c.demoDefaults ? DEFAULT_DEMO_PASSWORDS : [],
     });
     const log = readSent(plan.stateDir);
     const all = Object.values(resolveLimiters(c, plan.params));
     const perKey = lim.key === 'user';
-    const pacer = new DemoPacer({ model: lim.model, perAddress: perKey, history: (email) => historyFor(log, lim, all, perKey ? { subject: digest(email.toLowerCase()) } : {}) }, GRACE_MS);
+    const pacer = new DemoPacer(
+      {
+        model: lim.model,
+        perAddress: perKey,
+        history: (email) => historyFor(log, lim, all, perKey ? { subject: digest(email.toLowerCase()) } : {}),
+      },
+      GRACE_MS,
+    );
     const started = Date.now();
     const run = await runDemo(claim, pacer, {
-      waitMs: waitS * 1000, ...(c.demoAttemptsMax !== undefined ? { maxAttempts: c.demoAttemptsMax } : {}), clock: realClock,
+      waitMs: waitS * 1000,
+      ...(c.demoAttemptsMax !== undefined ? { maxAttempts: c.demoAttemptsMax } : {}),
+      clock: realClock,
       send: async ({ email, password }) => {
         // The demo passwords are a public list, not secrets: registering them would mask words like "password" in every report.
         const { res } = await login(api, plan, email, password, { publicPassword: true, expect429: true, paced: true });
@@ -64,15 +81,28 @@ export async function probeDemoAccounts(api: Api, plan: SmokePlan, rec: Recorder
     rec.expected = `no address of the list logs in with any of its ${perAddress} most likely passwords (smoke.demoAccounts first, then ${c.demoDefaults ? 'the shipped list' : 'nothing: smoke.demoDefaults is false'}; ${perAddress} per address: KPI params.lockout.attempts)`;
     rec.actual = `${run.tried.length} of ${claim.length} address/password pairs tried in ${run.attempts} attempts and ${seconds} s (${Math.round(run.waitedMs / 1000)} s waiting for the login limit, ${describeModel(lim.model)} ${perKey ? 'per address' : 'for the whole probe'})`;
     rec.detail('tried', run.tried.map(pair));
-    rec.detail('budget', { attempts: run.attempts, waitedS: Math.round(run.waitedMs / 1000), waitS, seconds, perAddress, pairs: claim.length, loginModel: { ...lim.model, key: lim.key } });
+    rec.detail('budget', {
+      attempts: run.attempts,
+      waitedS: Math.round(run.waitedMs / 1000),
+      waitS,
+      seconds,
+      perAddress,
+      pairs: claim.length,
+      loginModel: { ...lim.model, key: lim.key },
+    });
     const why = {
       demoWaitS: `the login limit (${describeModel(lim.model)}) left no slot within smoke.demoWaitS (${waitS} s)`,
       demoAttemptsMax: `smoke.demoAttemptsMax (${c.demoAttemptsMax}) was reached`,
       'retry-after': `a 429 announced no wait, or one beyond what smoke.demoWaitS (${waitS} s) left`,
     };
-    const notTried = run.untried.length ? `${run.untried.length} pairs not tried (${why[run.stoppedBy ?? 'demoWaitS']}): ${byAddress(run.untried)}` : 'none';
+    const notTried = run.untried.length
+      ? `${run.untried.length} pairs not tried (${why[run.stoppedBy ?? 'demoWaitS']}): ${byAddress(run.untried)}`
+      : 'none';
     rec.detail('notTried', notTried);
-    check(run.loggedIn.length === 0, `demo accounts log in: ${run.loggedIn.map((p) => `${p.email} (password "${p.password}")`).join(', ')}`);
+    check(
+      run.loggedIn.length === 0,
+      `demo accounts log in: ${run.loggedIn.map((p) => `${p.email} (password "${p.password}")`).join(', ')}`,
+    );
     covered(run.untried.length === 0, `${rec.actual}; ${notTried}`);
   });
 }

@@ -18,7 +18,13 @@ export function workerRedactor(): Redactor {
   return redactor;
 }
 
-export interface RecordedRequest { method: string; url: string; status: number | null; excerpt?: string; role?: 'control' | 'probe' }
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  status: number | null;
+  excerpt?: string;
+  role?: 'control' | 'probe';
+}
 
 /** Collects what one check saw; attached to the test at teardown whatever its outcome. */
 export class Recorder {
@@ -26,12 +32,23 @@ export class Recorder {
   private readonly details: Record<string, unknown> = {};
   expected?: string;
   actual?: string;
-  private readonly measurements: Array<{ metric: string; values: Record<string, number>; samples?: number; note?: string }> = [];
+  private readonly measurements: Array<{
+    metric: string;
+    values: Record<string, number>;
+    samples?: number;
+    note?: string;
+  }> = [];
 
   request(method: string, url: string, status: number | null, body?: string, role?: 'control' | 'probe'): void {
     const r = workerRedactor();
     const excerpt = body ? r.text(body.replace(/\s+/g, ' ').trim()).slice(0, EXCERPT) : undefined;
-    this.requests.push({ method, url: r.text(url), status, ...(excerpt ? { excerpt } : {}), ...(role ? { role } : {}) });
+    this.requests.push({
+      method,
+      url: r.text(url),
+      status,
+      ...(excerpt ? { excerpt } : {}),
+      ...(role ? { role } : {}),
+    });
   }
 
   detail(key: string, value: unknown): void {
@@ -45,13 +62,19 @@ export class Recorder {
   evidence(): Evidence {
     const r = workerRedactor();
     // Long probes (bursts) keep the first and last requests: enough to show the pattern, small enough to read.
-    const reqs = this.requests.length > 24 ? [...this.requests.slice(0, 12), ...this.requests.slice(-12)] : this.requests;
+    const reqs =
+      this.requests.length > 24 ? [...this.requests.slice(0, 12), ...this.requests.slice(-12)] : this.requests;
     return {
       ...(reqs.length ? { requests: reqs } : {}),
       ...(this.expected ? { expected: r.text(this.expected) } : {}),
       ...(this.actual ? { actual: r.text(this.actual) } : {}),
       ...(Object.keys(this.details).length || this.requests.length > reqs.length
-        ? { details: { ...this.details, ...(this.requests.length > reqs.length ? { requestsSent: this.requests.length } : {}) } }
+        ? {
+            details: {
+              ...this.details,
+              ...(this.requests.length > reqs.length ? { requestsSent: this.requests.length } : {}),
+            },
+          }
         : {}),
     };
   }

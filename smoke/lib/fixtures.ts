@@ -10,14 +10,33 @@ import { loadPlan, type SmokePlan } from './plan.ts';
  */
 export const test = base.extend<{ plan: SmokePlan; rec: Recorder; api: Api }>({
   // eslint-disable-next-line no-empty-pattern
-  plan: async ({}, use) => { await use(loadPlan()); },
-  rec: [async ({}, use, info) => {
-    const rec = new Recorder();
-    await use(rec);
-    await rec.attach(info);
-  }, { auto: true }],
-  api: async ({ request, plan, rec }, use) => { await use(new Api(request, plan, rec)); },
+  plan: async ({}, use) => {
+    await use(loadPlan());
+  },
+  rec: [
+    async ({}, use, info) => {
+      const rec = new Recorder();
+      await use(rec);
+      await rec.attach(info);
+    },
+    { auto: true },
+  ],
+  api: async ({ request, plan, rec }, use) => {
+    await use(new Api(request, plan, rec));
+  },
 });
 
 export { expect };
-export { skip, check, covered, pageCheck, pageControl, control, controlAsFinding, requireControl, CheckFailed, CheckIncomplete, ControlFailed } from './outcome.ts';
+export {
+  skip,
+  check,
+  covered,
+  pageCheck,
+  pageControl,
+  control,
+  controlAsFinding,
+  requireControl,
+  CheckFailed,
+  CheckIncomplete,
+  ControlFailed,
+} from './outcome.ts';

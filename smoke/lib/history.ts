@@ -29,19 +29,36 @@ export const digest = (v: string) => createHash('sha256').update(v).digest('hex'
 
 export function logSent(stateDir: string, e: Sent): void {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  appendFileSync(join(stateDir, FILE), `${JSON.stringify([e.t, e.method, e.path, e.status, e.credential, e.subject])}\n`, { mode: 0o600 });
+  appendFileSync(
+    join(stateDir, FILE),
+    `${JSON.stringify([e.t, e.method, e.path, e.status, e.credential, e.subject])}\n`,
+    { mode: 0o600 },
+  );
 }
 
 export function readSent(stateDir: string): Sent[] {
   let text = '';
-  try { text = readFileSync(join(stateDir, FILE), 'utf8'); } catch { return []; }
+  try {
+    text = readFileSync(join(stateDir, FILE), 'utf8');
+  } catch {
+    return [];
+  }
   const out: Sent[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      const [t, method, path, status, credential, subject] = JSON.parse(line) as [number, string, string, number, string, string];
+      const [t, method, path, status, credential, subject] = JSON.parse(line) as [
+        number,
+        string,
+        string,
+        number,
+        string,
+        string,
+      ];
       out.push({ t, method, path, status, credential, subject });
-    } catch { /* a line cut by a killed worker carries nothing usable */ }
+    } catch {
+      /* a line cut by a killed worker carries nothing usable */
+    }
   }
   return out;
 }
@@ -57,7 +74,10 @@ export function credentialIn(plan: SmokePlan, headers: Record<string, string>): 
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   let token: string | undefined;
   if (send.as === 'bearer') token = /^bearer\s+(.+)$/i.exec(h.authorization ?? '')?.[1]?.trim();
-  else if (send.as === 'header') token = h[send.name.toLowerCase()]?.startsWith(send.prefix) ? h[send.name.toLowerCase()]!.slice(send.prefix.length) : undefined;
+  else if (send.as === 'header')
+    token = h[send.name.toLowerCase()]?.startsWith(send.prefix)
+      ? h[send.name.toLowerCase()]!.slice(send.prefix.length)
+      : undefined;
   // Raw values, not URI-decoded: the hash must match the one of the token as the suite's own client sent it.
   else token = parseCookie(h.cookie ?? '', { decode: (v) => v })[send.name];
   return token ? digest(token) : '';

@@ -18,7 +18,11 @@ export interface Session {
   csrf?: CsrfToken;
 }
 
-export interface SetCookie { name: string; value: string; attrs: Record<string, string | true> }
+export interface SetCookie {
+  name: string;
+  value: string;
+  attrs: Record<string, string | true>;
+}
 
 export interface Res {
   method: string;
@@ -77,10 +81,14 @@ export function retryAfterS(headers: Record<string, string>, now = Date.now()): 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The headers that carry a session's access token where smoke.login.send says the platform reads it. */
-export function authHeaders(plan: Pick<SmokePlan, 'config'>, session: Session | null | undefined): Record<string, string> {
+export function authHeaders(
+  plan: Pick<SmokePlan, 'config'>,
+  session: Session | null | undefined,
+): Record<string, string> {
   // A double-submit check compares the token with its cookie: the cookie travels with the session, as a browser's would.
   const csrfCookie = session?.csrf?.cookie ? `${session.csrf.cookie.name}=${session.csrf.cookie.value}` : '';
-  const withCsrf = (h: Record<string, string>) => (csrfCookie ? { ...h, cookie: h.cookie ? `${h.cookie}; ${csrfCookie}` : csrfCookie } : h);
+  const withCsrf = (h: Record<string, string>) =>
+    csrfCookie ? { ...h, cookie: h.cookie ? `${h.cookie}; ${csrfCookie}` : csrfCookie } : h;
   if (!session?.access) return withCsrf({});
   const send = plan.config.login.send;
   if (send.as === 'bearer') return withCsrf({ authorization: `Bearer ${session.access}` });
@@ -88,16 +96,16 @@ export function authHeaders(plan: Pick<SmokePlan, 'config'>, session: Session | 
   return withCsrf({ cookie: `${send.name}=${session.access}` });
 }
 
-
 /** The session's CSRF token (or the probe's stand-in) on a state-changing request: its header or body field, and a same-site Origin. */
 function withCsrf(plan: Pick<SmokePlan, 'config'>, method: string, req: Req): Pick<Req, 'headers' | 'json' | 'form'> {
   const t = req.session?.csrf;
   if (!t || !isStateChanging(method)) return {};
-  const parts = csrfParts(plan as SmokePlan, t, req.csrf === false ? undefined : req.csrf ?? t.token);
+  const parts = csrfParts(plan as SmokePlan, t, req.csrf === false ? undefined : (req.csrf ?? t.token));
   const out: Pick<Req, 'headers' | 'json' | 'form'> = { headers: parts.headers };
   if (!parts.field) return out;
   const [name, value] = parts.field;
-  if (req.json && typeof req.json === 'object' && !Array.isArray(req.json)) return { ...out, json: { ...req.json, [name]: value } };
+  if (req.json && typeof req.json === 'object' && !Array.isArray(req.json))
+    return { ...out, json: { ...req.json, [name]: value } };
   return { ...out, form: { ...(req.form ?? {}), [name]: value } };
 }
 
@@ -107,22 +115,37 @@ function withCsrf(plan: Pick<SmokePlan, 'config'>, method: string, req: Req): Pi
  * session's and the request's own (a refresh cookie), and no header set to '' (a probe that must not carry the
  * Origin a session's requests do).
  */
-export function sessionRequest(plan: Pick<SmokePlan, 'config'>, method: string, req: Req): { headers: Record<string, string> } & Pick<Req, 'json' | 'form'> {
+export function sessionRequest(
+  plan: Pick<SmokePlan, 'config'>,
+  method: string,
+  req: Req,
+): { headers: Record<string, string> } & Pick<Req, 'json' | 'form'> {
   const csrf = withCsrf(plan, method, req);
   const own = { ...csrf.headers, ...(req.headers ?? {}) };
   const auth = authHeaders(plan, req.session);
   const cookie = [auth.cookie, own.cookie].filter(Boolean).join('; ');
-  const headers = Object.fromEntries(Object.entries({ ...auth, ...own, ...(cookie ? { cookie } : {}) }).filter(([, v]) => v !== ''));
-  return { headers, ...(csrf.json !== undefined ? { json: csrf.json } : {}), ...(csrf.form !== undefined ? { form: csrf.form } : {}) };
+  const headers = Object.fromEntries(
+    Object.entries({ ...auth, ...own, ...(cookie ? { cookie } : {}) }).filter(([, v]) => v !== ''),
+  );
+  return {
+    headers,
+    ...(csrf.json !== undefined ? { json: csrf.json } : {}),
+    ...(csrf.form !== undefined ? { form: csrf.form } : {}),
+  };
 }
 
 /** The suite's HTTP client: stays on the target's hosts, never follows redirects, paces, honours Retry-After (bounded). */
 export class Api {
-  constructor(private readonly ctx: APIRequestContext, private readonly plan: SmokePlan, private readonly rec: Recorder) {}
+  constructor(
+    private readonly ctx: APIRequestContext,
+    private readonly plan: SmokePlan,
+    private readonly rec: Recorder,
+  ) {}
 
   url(path: string): string {
     const u = new URL(routeUrl(this.plan.baseUrl, path));
-    if (!this.plan.allowedHosts.includes(u.host)) throw new Error(`refusing to contact ${u.host}: not one of the target's hosts`);
+    if (!this.plan.allowedHosts.includes(u.host))
+      throw new Error(`refusing to contact ${u.host}: not one of the target's hosts`);
     return u.href;
   }
 
@@ -130,14 +153,15 @@ export class Api {
     return authHeaders(this.plan, session);
   }
 
-
   /**
    * Stays under 90% of the documented limit per identity, counted across workers (see pace.ts): the API
    * limiter's for a signed-in caller, the anonymous one's otherwise, as smoke.ratelimit sets them (the KPI
    * file's numbers where it sets none).
    */
   private async pace(identity: string): Promise<void> {
-    const { model } = resolveLimiters(this.plan.config, this.plan.params)[identity === 'anonymous' ? 'anonymous' : 'api'];
+    const { model } = resolveLimiters(this.plan.config, this.plan.params)[
+      identity === 'anonymous' ? 'anonymous' : 'api'
+    ];
     const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(model.limit * 0.9)), model.windowMs);
     if (wait > 0) await sleep(wait);
   }
@@ -158,7 +182,11 @@ export class Api {
       const sentAt = Date.now();
       const started = performance.now();
       const resp = await this.ctx.fetch(url, {
-        method, headers, maxRedirects: 0, failOnStatusCode: false, timeout: this.plan.timeoutMs,
+        method,
+        headers,
+        maxRedirects: 0,
+        failOnStatusCode: false,
+        timeout: this.plan.timeoutMs,
         ...(req.json !== undefined ? { data: req.json } : {}),
         ...(req.form !== undefined ? { form: req.form } : {}),
         ...(req.body !== undefined ? { data: req.body } : {}),
@@ -166,21 +194,40 @@ export class Api {
       const ms = performance.now() - started;
       const text = await resp.text().catch(() => '');
       let json: unknown;
-      try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
       const hdrs = resp.headers();
       const res: Res = {
-        method, url, status: resp.status(), headers: hdrs, text, json, ms,
-        setCookies: resp.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => parseSetCookie(h.value)),
+        method,
+        url,
+        status: resp.status(),
+        headers: hdrs,
+        text,
+        json,
+        ms,
+        setCookies: resp
+          .headersArray()
+          .filter((h) => h.name.toLowerCase() === 'set-cookie')
+          .map((h) => parseSetCookie(h.value)),
       };
       this.rec.request(method, url, res.status, text, req.role ?? requestRole());
       logSent(this.plan.stateDir, {
-        t: sentAt, method, path: new URL(url).pathname, status: res.status,
-        credential: req.session?.access ? digest(req.session.access) : '', subject: req.subject ? digest(req.subject.toLowerCase()) : '',
+        t: sentAt,
+        method,
+        path: new URL(url).pathname,
+        status: res.status,
+        credential: req.session?.access ? digest(req.session.access) : '',
+        subject: req.subject ? digest(req.subject.toLowerCase()) : '',
       });
       if (res.status !== 429 || req.expect429) return res;
       const wait = retryAfterS(hdrs);
       if (attempt >= 1 || wait === undefined || wait > this.plan.budget.maxWaitS) {
-        throw new RateLimited(`${method} ${new URL(url).pathname} answered 429 (Retry-After ${hdrs['retry-after'] ?? 'absent'})`);
+        throw new RateLimited(
+          `${method} ${new URL(url).pathname} answered 429 (Retry-After ${hdrs['retry-after'] ?? 'absent'})`,
+        );
       }
       await sleep(wait * 1000 + 100);
     }

@@ -7,7 +7,10 @@ function tokens(path: string): Array<string | number | '*'> {
   for (const part of path.replace(/^\$\.?/, '').split('.')) {
     if (!part) continue;
     const m = /^([^[\]]*)((?:\[(?:\d+|\*)\])*)$/.exec(part);
-    if (!m) { out.push(part); continue; }
+    if (!m) {
+      out.push(part);
+      continue;
+    }
     if (m[1]) out.push(m[1]);
     for (const idx of m[2]!.matchAll(/\[(\d+|\*)\]/g)) out.push(idx[1] === '*' ? '*' : Number(idx[1]));
   }
@@ -20,7 +23,10 @@ export function getAll(value: unknown, path: string): unknown[] {
     const next: unknown[] = [];
     for (const v of current) {
       if (v == null || typeof v !== 'object') continue;
-      if (t === '*') { if (Array.isArray(v)) next.push(...v); continue; }
+      if (t === '*') {
+        if (Array.isArray(v)) next.push(...v);
+        continue;
+      }
       const child = (v as Record<string | number, unknown>)[t];
       if (child !== undefined) next.push(child);
     }

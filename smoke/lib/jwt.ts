@@ -3,11 +3,21 @@ import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT, type JWTPayloa
 
 export function isJwt(token: string | undefined): token is string {
   if (!token || token.split('.').length !== 3) return false;
-  try { decodeProtectedHeader(token); decodeJwt(token); return true; } catch { return false; }
+  try {
+    decodeProtectedHeader(token);
+    decodeJwt(token);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-export function claims(token: string): JWTPayload { return decodeJwt(token); }
-export function header(token: string): Record<string, unknown> { return decodeProtectedHeader(token) as Record<string, unknown>; }
+export function claims(token: string): JWTPayload {
+  return decodeJwt(token);
+}
+export function header(token: string): Record<string, unknown> {
+  return decodeProtectedHeader(token) as Record<string, unknown>;
+}
 
 /** Same claims, `alg: none`, no signature. */
 export function algNone(token: string): string {
@@ -22,11 +32,19 @@ export function tamper(token: string, claim: string, value: unknown): string {
 }
 
 /** A token signed with the given secret, same claims, exp an hour in the past unless `times` says otherwise. */
-export async function expired(token: string, secret: string, times?: { iat: number; exp: number; base?: JWTPayload }): Promise<string> {
+export async function expired(
+  token: string,
+  secret: string,
+  times?: { iat: number; exp: number; base?: JWTPayload },
+): Promise<string> {
   const alg = String(header(token).alg ?? 'HS256');
   const now = Math.floor(Date.now() / 1000);
   const { exp: _e, iat: _i, nbf: _n, ...rest } = times?.base ?? claims(token);
-  return new SignJWT(rest).setProtectedHeader({ alg, typ: 'JWT' }).setIssuedAt(times?.iat ?? now - 7200).setExpirationTime(times?.exp ?? now - 3600).sign(new TextEncoder().encode(secret));
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg, typ: 'JWT' })
+    .setIssuedAt(times?.iat ?? now - 7200)
+    .setExpirationTime(times?.exp ?? now - 3600)
+    .sign(new TextEncoder().encode(secret));
 }
 
 /** Secrets from the list that verify the token's signature (HMAC tokens only; others cannot be checked this way). */

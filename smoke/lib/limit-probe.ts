@@ -1,16 +1,42 @@
 import { retryAfterS } from './http.ts';
 import { describeKey, type Limiter } from './limits.ts';
-import { admissible, burstDone, describeModel, judgeBurst, modelState, type BurstJudgement, type LimitModel } from './ratelimit-model.ts';
+import {
+  admissible,
+  burstDone,
+  describeModel,
+  judgeBurst,
+  modelState,
+  type BurstJudgement,
+  type LimitModel,
+} from './ratelimit-model.ts';
 
 /** The probes' view of a response and of time: injected, so the unit tests drive them without sleeping. */
-export interface Answer { status: number; headers: Record<string, string> }
-export interface Clock { now(): number; sleep(ms: number): Promise<void> }
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+}
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
-export interface Burst<R extends Answer> { sends: number[]; limitedAt?: number; limited?: R; first?: R }
+export interface Burst<R extends Answer> {
+  sends: number[];
+  limitedAt?: number;
+  limited?: R;
+  first?: R;
+}
 
 /** Sends until the first 429, until the model says enough (see burstDone), or until `deadlineMs` has passed: bounded by construction. */
-export async function probeBurst<R extends Answer>(o: { model: LimitModel; history: readonly number[]; tolerance: number; send: () => Promise<R>; clock: Clock; deadlineMs?: number }): Promise<Burst<R>> {
+export async function probeBurst<R extends Answer>(o: {
+  model: LimitModel;
+  history: readonly number[];
+  tolerance: number;
+  send: () => Promise<R>;
+  clock: Clock;
+  deadlineMs?: number;
+}): Promise<Burst<R>> {
   // `history` here is what the limiter counts for certain: the burst goes on until the latest 429 a correct one may give.
   const sends: number[] = [];
   let first: R | undefined;
@@ -25,10 +51,20 @@ export async function probeBurst<R extends Answer>(o: { model: LimitModel; histo
   return { sends, ...(first ? { first } : {}) };
 }
 
-export type Honour = { kind: 'honoured'; waitS: number } | { kind: 'refused'; waitS: number; status: number } | { kind: 'not-waited'; waitS: number } | { kind: 'absent' };
+export type Honour =
+  | { kind: 'honoured'; waitS: number }
+  | { kind: 'refused'; waitS: number; status: number }
+  | { kind: 'not-waited'; waitS: number }
+  | { kind: 'absent' };
 
 /** Waits the 429's Retry-After (or RateLimit-Reset), when within `maxWaitS`, and sends once more: a correct limiter answers it. */
-export async function probeRetryAfter<R extends Answer>(o: { limited: R; send: () => Promise<R>; clock: Clock; maxWaitS: number; marginMs?: number }): Promise<Honour> {
+export async function probeRetryAfter<R extends Answer>(o: {
+  limited: R;
+  send: () => Promise<R>;
+  clock: Clock;
+  maxWaitS: number;
+  marginMs?: number;
+}): Promise<Honour> {
   const waitS = retryAfterS(o.limited.headers, o.clock.now());
   if (waitS === undefined) return { kind: 'absent' };
   if (waitS > o.maxWaitS) return { kind: 'not-waited', waitS };
@@ -39,10 +75,14 @@ export async function probeRetryAfter<R extends Answer>(o: { limited: R; send: (
 
 export function honourText(h: Honour, maxWaitS: number): string {
   switch (h.kind) {
-    case 'honoured': return `after waiting the announced ${h.waitS} s the next request was answered`;
-    case 'refused': return `after waiting the announced ${h.waitS} s the next request still got 429`;
-    case 'not-waited': return `the announced wait of ${h.waitS} s exceeds smoke.ratelimit.maxWaitS (${maxWaitS} s), so it was not waited out`;
-    case 'absent': return 'the 429 announced no wait (no Retry-After, RateLimit-Reset or RateLimit reset)';
+    case 'honoured':
+      return `after waiting the announced ${h.waitS} s the next request was answered`;
+    case 'refused':
+      return `after waiting the announced ${h.waitS} s the next request still got 429`;
+    case 'not-waited':
+      return `the announced wait of ${h.waitS} s exceeds smoke.ratelimit.maxWaitS (${maxWaitS} s), so it was not waited out`;
+    case 'absent':
+      return 'the 429 announced no wait (no Retry-After, RateLimit-Reset or RateLimit reset)';
   }
 }
 
@@ -55,7 +95,9 @@ export function burstText(lim: Limiter, j: BurstJudgement, noun = 'requests'): s
 }
 
 export function expectedText(lim: Limiter, tolerance: number, atMost: boolean, noun = 'requests'): string {
-  const band = atMost ? `at most ${tolerance} more than the model predicts` : `within ±${tolerance} of the model's prediction`;
+  const band = atMost
+    ? `at most ${tolerance} more than the model predicts`
+    : `within ±${tolerance} of the model's prediction`;
   return `429 ${band} (${describeModel(lim.model)} ${describeKey(lim.key)}, counting the suite's earlier ${noun}), announcing when to retry, and answered again after that wait`;
 }
 
@@ -78,7 +120,8 @@ export function spoofedCount(model: LimitModel, graceMs = SPOOF_GRACE_MS, free =
 /** Replays the history and the burst's answered requests: the model's state right after the burst. */
 function afterBurst(model: LimitModel, history: readonly number[], burst: Burst<Answer>) {
   const s = modelState(model);
-  for (const t of [...history, ...burst.sends.slice(0, burst.limitedAt ?? burst.sends.length)].sort((a, b) => a - b)) s.record(t);
+  for (const t of [...history, ...burst.sends.slice(0, burst.limitedAt ?? burst.sends.length)].sort((a, b) => a - b))
+    s.record(t);
   return s;
 }
 
@@ -86,10 +129,17 @@ function afterBurst(model: LimitModel, history: readonly number[], burst: Burst<
  * The slots the model still finds free when the burst got its 429, at either end of the history (see historyFor):
  * a window that the suite's uncertain history overfills or underfills shows here. The probe sends that many more.
  */
-export function freeAtLimit(o: { model: LimitModel; history: readonly number[]; certain?: readonly number[]; burst: Burst<Answer> }): number {
+export function freeAtLimit(o: {
+  model: LimitModel;
+  history: readonly number[];
+  certain?: readonly number[];
+  burst: Burst<Answer>;
+}): number {
   const at = o.burst.limitedAt === undefined ? undefined : o.burst.sends[o.burst.limitedAt];
   if (at === undefined) return 0;
-  return Math.max(...[o.history, ...(o.certain ? [o.certain] : [])].map((h) => afterBurst(o.model, h, o.burst).remaining(at)));
+  return Math.max(
+    ...[o.history, ...(o.certain ? [o.certain] : [])].map((h) => afterBurst(o.model, h, o.burst).remaining(at)),
+  );
 }
 
 /**
@@ -98,8 +148,20 @@ export function freeAtLimit(o: { model: LimitModel; history: readonly number[]; 
  * The window held at least `certain` and at most `history` (see historyFor): the explanation is the larger of
  * the two ends, since which earlier requests free a slot during the probe depends on which of them were counted.
  */
-export function spoofedEscapes(o: { model: LimitModel; history: readonly number[]; certain?: readonly number[]; burst: Burst<Answer>; spoofed: ReadonlyArray<{ t: number; status: number }>; graceMs: number }): { answered: number; explained: number } {
-  const explainedBy = (history: readonly number[]) => admissible(afterBurst(o.model, history, o.burst), o.spoofed.map((x) => x.t), o.graceMs);
+export function spoofedEscapes(o: {
+  model: LimitModel;
+  history: readonly number[];
+  certain?: readonly number[];
+  burst: Burst<Answer>;
+  spoofed: ReadonlyArray<{ t: number; status: number }>;
+  graceMs: number;
+}): { answered: number; explained: number } {
+  const explainedBy = (history: readonly number[]) =>
+    admissible(
+      afterBurst(o.model, history, o.burst),
+      o.spoofed.map((x) => x.t),
+      o.graceMs,
+    );
   const explained = Math.max(explainedBy(o.history), o.certain ? explainedBy(o.certain) : 0);
   return { answered: o.spoofed.filter((x) => x.status !== 429).length, explained };
 }

@@ -22,33 +22,61 @@ export interface Limiter {
 /** Resolves `smoke.ratelimit` against the KPI params: every number not configured comes from the KPI file. */
 export function resolveLimiters(config: SmokeConfig, params: KpiFile['params']): Record<LimiterName, Limiter> {
   const r = config.ratelimit;
-  const model = (m: { algorithm: LimitModel['algorithm']; windowStart: 'first-request' | 'clock' }, limit: number, windowS: number): LimitModel =>
-    ({ algorithm: m.algorithm, limit, windowMs: windowS * 1000, ...(m.algorithm === 'fixed' ? { windowStart: m.windowStart } : {}) });
+  const model = (
+    m: { algorithm: LimitModel['algorithm']; windowStart: 'first-request' | 'clock' },
+    limit: number,
+    windowS: number,
+  ): LimitModel => ({
+    algorithm: m.algorithm,
+    limit,
+    windowMs: windowS * 1000,
+    ...(m.algorithm === 'fixed' ? { windowStart: m.windowStart } : {}),
+  });
   const api: Limiter = {
-    name: 'api', method: r.api.method, path: r.api.path, ...(r.api.body ? { body: r.api.body } : {}), key: r.api.key, scope: r.api.scope,
-    model: model(r.api, r.api.limit ?? params.rateLimit.requests, r.api.windowS ?? params.rateLimit.windowS), documented: true,
+    name: 'api',
+    method: r.api.method,
+    path: r.api.path,
+    ...(r.api.body ? { body: r.api.body } : {}),
+    key: r.api.key,
+    scope: r.api.scope,
+    model: model(r.api, r.api.limit ?? params.rateLimit.requests, r.api.windowS ?? params.rateLimit.windowS),
+    documented: true,
   };
   // Without a documented login limit, "its own" means at most twice the lockout threshold per window.
   const loginLimit = r.login.limit ?? params.loginRateLimit?.requests ?? params.lockout.attempts * 2;
   const login: Limiter = {
-    name: 'login', method: config.login.method, path: config.login.path, key: r.login.key, scope: r.login.scope,
+    name: 'login',
+    method: config.login.method,
+    path: config.login.path,
+    key: r.login.key,
+    scope: r.login.scope,
     model: model(r.login, loginLimit, r.login.windowS ?? params.loginRateLimit?.windowS ?? params.rateLimit.windowS),
     documented: r.login.limit !== undefined || params.loginRateLimit !== undefined,
   };
   const a = r.anonymous;
   const anonymous: Limiter = a
     ? {
-      name: 'anonymous', method: a.method, path: a.path, ...(a.body ? { body: a.body } : {}), key: a.key, scope: a.scope,
-      model: model(a, a.limit ?? params.rateLimit.requests, a.windowS ?? params.rateLimit.windowS), documented: true,
-    }
+        name: 'anonymous',
+        method: a.method,
+        path: a.path,
+        ...(a.body ? { body: a.body } : {}),
+        key: a.key,
+        scope: a.scope,
+        model: model(a, a.limit ?? params.rateLimit.requests, a.windowS ?? params.rateLimit.windowS),
+        documented: true,
+      }
     : { ...api, name: 'anonymous', key: 'anonymous' };
   return { api, login, anonymous };
 }
 
 /** Who a probe is, as the history records it (hashes, see history.ts). */
-export interface Who { credentials?: readonly string[]; subject?: string }
+export interface Who {
+  credentials?: readonly string[];
+  subject?: string;
+}
 
-const sameRoute = (e: Sent, l: { method: string; path: string }) => e.method === l.method.toUpperCase() && e.path === l.path;
+const sameRoute = (e: Sent, l: { method: string; path: string }) =>
+  e.method === l.method.toUpperCase() && e.path === l.path;
 
 /**
  * The times of the suite's answered requests that count on this limiter's key for `who`: on its route
@@ -60,14 +88,16 @@ const sameRoute = (e: Sent, l: { method: string; path: string }) => e.method ===
  */
 export function historyFor(log: readonly Sent[], lim: Limiter, all: readonly Limiter[], who: Who): number[] {
   const own = all.filter((o) => o.scope === 'route' && !(o.method === lim.method && o.path === lim.path));
-  return log.filter((e) => {
-    if (e.status === 429 || e.status === 0) return false;
-    if (lim.scope === 'route' ? !sameRoute(e, lim) : own.some((o) => sameRoute(e, o))) return false;
-    if (lim.key === 'address') return true;
-    // 401 by its HTTP meaning (RFC 9110 15.5.2: no valid credentials), as 429 above: not a platform's choice of status.
-    if (lim.key === 'anonymous') return e.credential === '' || e.status === 401;
-    return (who.credentials ?? []).includes(e.credential) || (who.subject !== undefined && e.subject === who.subject);
-  }).map((e) => e.t);
+  return log
+    .filter((e) => {
+      if (e.status === 429 || e.status === 0) return false;
+      if (lim.scope === 'route' ? !sameRoute(e, lim) : own.some((o) => sameRoute(e, o))) return false;
+      if (lim.key === 'address') return true;
+      // 401 by its HTTP meaning (RFC 9110 15.5.2: no valid credentials), as 429 above: not a platform's choice of status.
+      if (lim.key === 'anonymous') return e.credential === '' || e.status === 401;
+      return (who.credentials ?? []).includes(e.credential) || (who.subject !== undefined && e.subject === who.subject);
+    })
+    .map((e) => e.t);
 }
 
 /**
@@ -81,4 +111,5 @@ export function certainHistoryFor(log: readonly Sent[], lim: Limiter, all: reado
   return historyFor(lim.key === 'anonymous' ? onRoute.filter((e) => e.credential === '') : onRoute, lim, all, who);
 }
 
-export const describeKey = (k: LimitKey) => (k === 'user' ? 'keyed by user' : k === 'address' ? 'keyed by address' : 'keyed by address (anonymous)');
+export const describeKey = (k: LimitKey) =>
+  k === 'user' ? 'keyed by user' : k === 'address' ? 'keyed by address' : 'keyed by address (anonymous)';

@@ -12,7 +12,7 @@ export interface LockoutObservation {
 }
 
 export type LockoutFinding =
-  | { locked: false; /** Lower bound: not locked after this many failures. */ notLockedAfter: number }
+  | { locked: false /** Lower bound: not locked after this many failures. */; notLockedAfter: number }
   | { locked: true; after: number; exact: boolean };
 
 /** 1-based index of the first wrong attempt answered differently from the first, if any. */
@@ -36,10 +36,14 @@ export function refineWith(o: LockoutObservation): number | undefined {
  * The threshold from the first account and, when `refineWith` asked for it, a second account that took
  * `refined.failures` failures before its right password.
  */
-export function lockoutFinding(o: LockoutObservation, refined?: { failures: number; rightRefused: boolean }): LockoutFinding {
+export function lockoutFinding(
+  o: LockoutObservation,
+  refined?: { failures: number; rightRefused: boolean },
+): LockoutFinding {
   if (!o.rightRefused) return { locked: false, notLockedAfter: o.wrong.length };
   const change = firstChange(o.wrong);
-  if (!refined) return { locked: true, after: o.wrong.length === 1 ? 1 : change ?? o.wrong.length, exact: o.wrong.length === 1 };
+  if (!refined)
+    return { locked: true, after: o.wrong.length === 1 ? 1 : (change ?? o.wrong.length), exact: o.wrong.length === 1 };
   // Refused after k failures: the lock holds by k. With a change at k + 1 that is exact (the lock answers differ);
   // with no change seen it is only a bound (a lock that answers like a failure hides where it began).
   if (refined.rightRefused) return { locked: true, after: refined.failures, exact: change !== undefined };

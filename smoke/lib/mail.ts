@@ -6,7 +6,12 @@ import { waitForMail, type ReceivedMail } from '../mail/mailbox.ts';
 export type Mail = ReceivedMail;
 
 export async function waitForVerificationMail(plan: SmokePlan, to: string, sinceMs: number): Promise<Mail> {
-  return waitForMail(plan.mailbox, { to, sinceMs, timeoutMs: plan.config.verifyEmail.timeoutMs, setting: 'smoke.verifyEmail.timeoutMs' });
+  return waitForMail(plan.mailbox, {
+    to,
+    sinceMs,
+    timeoutMs: plan.config.verifyEmail.timeoutMs,
+    setting: 'smoke.verifyEmail.timeoutMs',
+  });
 }
 
 /** The verification link (when the mail has one matching linkPattern) and the token. */
@@ -22,7 +27,9 @@ export function findVerification(plan: SmokePlan, mail: Mail): { link?: string; 
   for (const l of link ? [link, ...mail.links] : mail.links) {
     try {
       token = new URL(l).searchParams.get('token') ?? undefined;
-    } catch { /* not a URL */ }
+    } catch {
+      /* not a URL */
+    }
     if (token) break;
   }
   return { link, token };

@@ -23,8 +23,10 @@ function carries(stored: unknown, sent: unknown): boolean {
   if (isDeepStrictEqual(stored, sent)) return true;
   if (typeof sent === 'string') return typeof stored === 'string' && stored.toLowerCase() === sent.toLowerCase();
   if (typeof sent === 'boolean') return stored === (sent ? 1 : 0) || stored === String(sent);
-  if (typeof sent === 'number') return (typeof stored === 'number' || typeof stored === 'string') && stored !== '' && Number(stored) === sent;
-  if (Array.isArray(sent)) return Array.isArray(stored) && sent.length > 0 && sent.every((s) => stored.some((x) => carries(x, s)));
+  if (typeof sent === 'number')
+    return (typeof stored === 'number' || typeof stored === 'string') && stored !== '' && Number(stored) === sent;
+  if (Array.isArray(sent))
+    return Array.isArray(stored) && sent.length > 0 && sent.every((s) => stored.some((x) => carries(x, s)));
   return false;
 }
 
@@ -34,6 +36,8 @@ function carries(stored: unknown, sent: unknown): boolean {
  */
 export function assignedFields(probe: unknown, baseline: unknown, sent: Record<string, unknown>): string[] {
   return Object.entries(sent)
-    .filter(([k, v]) => valuesOf(probe, k).some((x) => carries(x, v)) && !valuesOf(baseline, k).some((x) => carries(x, v)))
+    .filter(
+      ([k, v]) => valuesOf(probe, k).some((x) => carries(x, v)) && !valuesOf(baseline, k).some((x) => carries(x, v)),
+    )
     .map(([k]) => k);
 }

@@ -1,6 +1,17 @@
 import type { Api, Res } from './http.ts';
 import type { SmokePlan } from './plan.ts';
-import { MAIN_USER, login, me, newEmail, ok, readVerificationMail, register, strongPassword, useVerification, userSession } from './auth.ts';
+import {
+  MAIN_USER,
+  login,
+  me,
+  newEmail,
+  ok,
+  readVerificationMail,
+  register,
+  strongPassword,
+  useVerification,
+  userSession,
+} from './auth.ts';
 import { claims, isJwt } from './jwt.ts';
 import { assignedFields } from './mass-assignment.ts';
 import type { GroupAnswer, Where } from './mass-split.ts';
@@ -12,14 +23,20 @@ import { RateLimited, requireControl } from './outcome.ts';
  * the suite's main account). Every field of `all` is looked for, so a value shown under another privileged
  * name counts. An account that cannot be verified or signed in leaves what it did not show unjudged, with the reason.
  */
-export function groupProbe(api: Api, plan: SmokePlan, baseline: Res, all: Record<string, unknown>): (group: Record<string, unknown>) => Promise<GroupAnswer> {
+export function groupProbe(
+  api: Api,
+  plan: SmokePlan,
+  baseline: Res,
+  all: Record<string, unknown>,
+): (group: Record<string, unknown>) => Promise<GroupAnswer> {
   let mainView: Promise<{ who: unknown; token: unknown }> | undefined;
-  const main = () => (mainView ??= requireControl('a verified account of the suite', async () => {
-    const { session } = await userSession(api, plan, MAIN_USER);
-    const who = await me(api, plan, session);
-    if (!ok(who)) throw new Error(`the "me" route answered ${who.status} to the suite's main account`);
-    return { who: who.json, token: isJwt(session.access) ? claims(session.access) : undefined };
-  }));
+  const main = () =>
+    (mainView ??= requireControl('a verified account of the suite', async () => {
+      const { session } = await userSession(api, plan, MAIN_USER);
+      const who = await me(api, plan, session);
+      if (!ok(who)) throw new Error(`the "me" route answered ${who.status} to the suite's main account`);
+      return { who: who.json, token: isJwt(session.access) ? claims(session.access) : undefined };
+    }));
 
   let n = 0;
   return async (group) => {
@@ -29,7 +46,9 @@ export function groupProbe(api: Api, plan: SmokePlan, baseline: Res, all: Record
     const probe = await register(api, plan, email, password, group);
     if (!ok(probe)) return { accepted: false, status: probe.status };
     const shown: Record<string, Where[]> = {};
-    const add = (where: Where, fields: string[]) => { for (const f of fields) (shown[f] ??= []).push(where); };
+    const add = (where: Where, fields: string[]) => {
+      for (const f of fields) (shown[f] ??= []).push(where);
+    };
     add('registration response', assignedFields(probe.json, baseline.json, all));
     const incomplete = (why: string): GroupAnswer => ({ accepted: true, shown, incomplete: why });
     // The account is verified before `me` is read: a platform may hide an unverified account's view.

@@ -39,7 +39,10 @@ export interface SplitLimits {
   settings: { registrations: string; refusalStatuses: string };
 }
 
-export interface Judged { outcomes: FieldOutcome[]; registrations: number }
+export interface Judged {
+  outcomes: FieldOutcome[];
+  registrations: number;
+}
 
 const halves = <T>(xs: T[]): T[][] => [xs.slice(0, Math.ceil(xs.length / 2)), xs.slice(Math.ceil(xs.length / 2))];
 const whereOf = (shown: Record<string, Where[]>, keys: string[]) => [...new Set(keys.flatMap((k) => shown[k] ?? []))];
@@ -49,7 +52,11 @@ const whereOf = (shown: Record<string, Where[]>, keys: string[]) => [...new Set(
  * field is alone; so is an accepted one whose account showed a privileged value that none of its own fields carries
  * (is_verified turned true by email_verified), until the field behind it is alone. Within the registration bound.
  */
-export async function judgeFields(fields: Record<string, unknown>, limits: SplitLimits, send: (group: Record<string, unknown>) => Promise<GroupAnswer>): Promise<Judged> {
+export async function judgeFields(
+  fields: Record<string, unknown>,
+  limits: SplitLimits,
+  send: (group: Record<string, unknown>) => Promise<GroupAnswer>,
+): Promise<Judged> {
   const names = Object.keys(fields);
   const size = Math.max(1, limits.groupSize);
   const queue: string[][] = [];
@@ -65,7 +72,11 @@ export async function judgeFields(fields: Record<string, unknown>, limits: Split
     const level = queue.splice(0);
     const room = Math.max(0, limits.registrations - sent);
     for (const group of level.slice(room)) {
-      for (const f of group) set(f, { outcome: 'unjudged', reason: `not sent alone: ${limits.settings.registrations} (${limits.registrations}) reached` });
+      for (const f of group)
+        set(f, {
+          outcome: 'unjudged',
+          reason: `not sent alone: ${limits.settings.registrations} (${limits.registrations}) reached`,
+        });
     }
     const now = level.slice(0, room);
     sent += now.length;
@@ -76,8 +87,13 @@ export async function judgeFields(fields: Record<string, unknown>, limits: Split
   function judge(group: string[], answer: GroupAnswer): void {
     if (!answer.accepted) {
       if (group.length > 1) queue.push(...halves(group));
-      else if (limits.refusalStatuses.includes(answer.status)) set(group[0]!, { outcome: 'refused', status: answer.status });
-      else set(group[0]!, { outcome: 'unjudged', reason: `answered ${answer.status} alone: neither accepted nor refused as invalid (${limits.settings.refusalStatuses}: ${limits.refusalStatuses.join(', ')})` });
+      else if (limits.refusalStatuses.includes(answer.status))
+        set(group[0]!, { outcome: 'refused', status: answer.status });
+      else
+        set(group[0]!, {
+          outcome: 'unjudged',
+          reason: `answered ${answer.status} alone: neither accepted nor refused as invalid (${limits.settings.refusalStatuses}: ${limits.refusalStatuses.join(', ')})`,
+        });
       return;
     }
     showings.push({ group, keys: Object.keys(answer.shown).filter((k) => answer.shown[k]!.length) });
@@ -91,7 +107,8 @@ export async function judgeFields(fields: Record<string, unknown>, limits: Split
     } else if (other.length && rest.length === 1) {
       set(rest[0]!, { outcome: 'taken', where: whereOf(answer.shown, other), as: other });
     } else {
-      for (const f of rest) set(f, answer.incomplete ? { outcome: 'unjudged', reason: answer.incomplete } : { outcome: 'ignored' });
+      for (const f of rest)
+        set(f, answer.incomplete ? { outcome: 'unjudged', reason: answer.incomplete } : { outcome: 'ignored' });
     }
   }
   for (const { group, shown } of pending) {
@@ -101,7 +118,8 @@ export async function judgeFields(fields: Record<string, unknown>, limits: Split
     if (!unexplained.length) continue;
     for (const f of group) {
       const o = byField.get(f)?.outcome;
-      if (o !== 'taken' && o !== 'refused') set(f, { outcome: 'taken', where: whereOf(shown, unexplained), as: unexplained, together: group });
+      if (o !== 'taken' && o !== 'refused')
+        set(f, { outcome: 'taken', where: whereOf(shown, unexplained), as: unexplained, together: group });
     }
   }
   return { outcomes: names.map((f) => byField.get(f)!), registrations: sent };
@@ -116,8 +134,11 @@ export function describeOutcome(o: FieldOutcome): string {
       const together = o.together ? `, sent together with ${o.together.filter((f) => f !== o.field).join(', ')}` : '';
       return `${head}: taken (${o.where.join(', ')}${as}${together})`;
     }
-    case 'ignored': return `${head}: ignored`;
-    case 'refused': return `${head}: refused with ${o.status}`;
-    case 'unjudged': return `${head}: not judged (${o.reason})`;
+    case 'ignored':
+      return `${head}: ignored`;
+    case 'refused':
+      return `${head}: refused with ${o.status}`;
+    case 'unjudged':
+      return `${head}: not judged (${o.reason})`;
   }
 }

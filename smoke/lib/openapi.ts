@@ -42,14 +42,23 @@ export function serverPrefix(doc: Doc, baseUrl: string): string {
   return path && !base.endsWith(path) ? path : '';
 }
 
-export interface SweepCall { op: string; path: string; method: string; anonymous: number }
+export interface SweepCall {
+  op: string;
+  path: string;
+  method: string;
+  anonymous: number;
+}
 
 /**
  * Calls every operation that declares security without credentials. `open`: answered 2xx; `refused`: answered one of
  * smoke.openapiSweep.refusedStatuses; `unproven`: anything else (404: the route is not where the document says; 400 or
  * 422: validation answered before authentication), which shows nothing about the auth layer.
  */
-export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{ open: string[]; refused: SweepCall[]; unproven: string[]; called: number }> {
+export async function sweep(
+  api: Api,
+  plan: SmokePlan,
+  rec: Recorder,
+): Promise<{ open: string[]; refused: SweepCall[]; unproven: string[]; called: number }> {
   const doc = await loadDoc(api, plan);
   const prefix = serverPrefix(doc, plan.baseUrl);
   const refusing = new Set(plan.config.openapiSweep.refusedStatuses);
@@ -85,7 +94,11 @@ export async function sweep(api: Api, plan: SmokePlan, rec: Recorder): Promise<{
  * without path parameters (then any GET), so the refusals come from the auth layer and not from a route that refuses
  * everyone. Returns the operation and its answer, or undefined when no refused GET answers the session.
  */
-export async function sessionPasses(api: Api, refused: readonly SweepCall[], session: Session): Promise<{ op: string; status: number } | undefined> {
+export async function sessionPasses(
+  api: Api,
+  refused: readonly SweepCall[],
+  session: Session,
+): Promise<{ op: string; status: number } | undefined> {
   const gets = refused.filter((c) => c.method === 'GET');
   const ordered = [...gets.filter((c) => !c.op.includes('{')), ...gets.filter((c) => c.op.includes('{'))].slice(0, 5);
   for (const c of ordered) {

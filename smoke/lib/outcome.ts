@@ -11,15 +11,23 @@ export { ERROR_MARK, FAIL_MARK, WARN_MARK };
 
 export class CheckFailed extends Error {
   override name = 'CheckFailed';
-  constructor(message: string) { super(`${FAIL_MARK} ${message}`); }
+  constructor(message: string) {
+    super(`${FAIL_MARK} ${message}`);
+  }
 }
 
 /** A positive control did not hold, so the negative check that depends on it proves nothing. */
 export class ControlFailed extends Error {
   override name = 'ControlFailed';
   /** `declare: false` leaves it a real failure to Playwright, which then keeps the page's screenshot and trace (see pageControl). */
-  constructor(readonly detail: string, options?: { cause?: unknown; declare?: boolean }) {
-    super(`${ERROR_MARK} positive control failed: ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    readonly detail: string,
+    options?: { cause?: unknown; declare?: boolean },
+  ) {
+    super(
+      `${ERROR_MARK} positive control failed: ${detail}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     if (options?.declare !== false) keepWorker();
   }
 }
@@ -68,7 +76,9 @@ export function check(condition: unknown, message: string): asserts condition {
 /** A probe that covered only part of its claim and found nothing there: `warn` (the adapter reads the marker), never a pass. */
 export class CheckIncomplete extends Error {
   override name = 'CheckIncomplete';
-  constructor(message: string) { super(`${WARN_MARK} ${message}`); }
+  constructor(message: string) {
+    super(`${WARN_MARK} ${message}`);
+  }
 }
 
 /** Ends the check as `warn` unless the probe covered its whole claim (declared expected, like check()). */

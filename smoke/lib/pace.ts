@@ -11,7 +11,11 @@ export function reserveSlot(stateDir: string, identity: string, cap: number, win
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = join(stateDir, `pace-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}.log`);
   let times: number[] = [];
-  try { times = readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number); } catch { /* first request */ }
+  try {
+    times = readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    /* first request */
+  }
   const now = Date.now();
   const recent = times.filter((t) => now - t < windowMs).sort((a, b) => a - b);
   const wait = recent.length >= cap ? windowMs - (now - recent[recent.length - cap]!) + 50 : 0;

@@ -30,29 +30,60 @@ function fixedState(m: LimitModel): ModelState {
   const roll = (t: number) => {
     if (m.windowStart === 'clock') {
       const s = Math.floor(t / m.windowMs) * m.windowMs;
-      if (s !== start) { start = s; count = 0; }
+      if (s !== start) {
+        start = s;
+        count = 0;
+      }
     } else if (start !== undefined && t >= start + m.windowMs) {
       start = undefined;
       count = 0;
     }
   };
   return {
-    admits: (t) => { roll(t); return count < m.limit; },
-    record: (t) => { roll(t); if (start === undefined) start = t; count++; },
-    remaining: (t) => { roll(t); return Math.max(0, m.limit - count); },
-    nextFreeAt: (t) => { roll(t); return count < m.limit || start === undefined ? t : start + m.windowMs; },
+    admits: (t) => {
+      roll(t);
+      return count < m.limit;
+    },
+    record: (t) => {
+      roll(t);
+      if (start === undefined) start = t;
+      count++;
+    },
+    remaining: (t) => {
+      roll(t);
+      return Math.max(0, m.limit - count);
+    },
+    nextFreeAt: (t) => {
+      roll(t);
+      return count < m.limit || start === undefined ? t : start + m.windowMs;
+    },
   };
 }
 
 /** A sliding log (DRF's SimpleRateThrottle, the `limits` library's moving window): the last `windowMs` hold at most `limit` answered requests. */
 function slidingState(m: LimitModel): ModelState {
   const times: number[] = [];
-  const expire = (t: number) => { while (times.length && times[0]! + m.windowMs <= t) times.shift(); };
+  const expire = (t: number) => {
+    while (times.length && times[0]! + m.windowMs <= t) times.shift();
+  };
   return {
-    admits: (t) => { expire(t); return times.length < m.limit; },
-    record: (t) => { expire(t); times.push(t); times.sort((a, b) => a - b); },
-    remaining: (t) => { expire(t); return Math.max(0, m.limit - times.length); },
-    nextFreeAt: (t) => { expire(t); return times.length < m.limit ? t : times[times.length - m.limit]! + m.windowMs; },
+    admits: (t) => {
+      expire(t);
+      return times.length < m.limit;
+    },
+    record: (t) => {
+      expire(t);
+      times.push(t);
+      times.sort((a, b) => a - b);
+    },
+    remaining: (t) => {
+      expire(t);
+      return Math.max(0, m.limit - times.length);
+    },
+    nextFreeAt: (t) => {
+      expire(t);
+      return times.length < m.limit ? t : times[times.length - m.limit]! + m.windowMs;
+    },
   };
 }
 
@@ -68,10 +99,22 @@ function bucketState(m: LimitModel): ModelState {
   // Float refill must not turn an exact token into 0.9999...
   const EPS = 1e-9;
   return {
-    admits: (t) => { refill(t); return tokens >= 1 - EPS; },
-    record: (t) => { refill(t); tokens = Math.max(0, tokens - 1); },
-    remaining: (t) => { refill(t); return Math.floor(tokens + EPS); },
-    nextFreeAt: (t) => { refill(t); return tokens >= 1 - EPS ? t : t + Math.ceil((1 - tokens) / rate); },
+    admits: (t) => {
+      refill(t);
+      return tokens >= 1 - EPS;
+    },
+    record: (t) => {
+      refill(t);
+      tokens = Math.max(0, tokens - 1);
+    },
+    remaining: (t) => {
+      refill(t);
+      return Math.floor(tokens + EPS);
+    },
+    nextFreeAt: (t) => {
+      refill(t);
+      return tokens >= 1 - EPS ? t : t + Math.ceil((1 - tokens) / rate);
+    },
   };
 }
 
@@ -109,7 +152,13 @@ export function predictAnswered(m: LimitModel, history: readonly number[], sends
 
 /** Requests of the history that still hold a slot at `t` (what "the window already held" means for this algorithm). */
 export function usedAt(m: LimitModel, history: readonly number[], t: number): number {
-  return m.limit - afterHistory(m, history.filter((h) => h <= t)).remaining(t);
+  return (
+    m.limit -
+    afterHistory(
+      m,
+      history.filter((h) => h <= t),
+    ).remaining(t)
+  );
 }
 
 /** Absolute tolerance on a count: the KPI tolerance of the limit, at least one request. */
@@ -145,7 +194,12 @@ export interface BurstJudgement {
  * `atMost` judges only the upper side (an undocumented limit: stricter is fine).
  */
 export function judgeBurst(o: {
-  model: LimitModel; history: readonly number[]; sends: readonly number[]; limitedAt: number | undefined; tolerance: number; atMost?: boolean;
+  model: LimitModel;
+  history: readonly number[];
+  sends: readonly number[];
+  limitedAt: number | undefined;
+  tolerance: number;
+  atMost?: boolean;
   /** The part of `history` the limiter counts for certain (default: all of it); the rest may be exempt. */
   certain?: readonly number[];
 }): BurstJudgement {
@@ -158,18 +212,50 @@ export function judgeBurst(o: {
   const heldBefore = o.sends.length ? usedAt(o.model, o.history, o.sends[0]!) : 0;
   const observedLimit = o.model.limit + measured - Math.min(Math.max(measured, predicted), latest);
   const range = latest > predicted ? `${predicted} to ${latest}` : `${predicted}`;
-  const base = { measured, predicted, ...(latest > predicted ? { predictedAtMost: latest } : {}), limited, observedLimit, heldBefore };
-  if (!limited && measured <= latest + o.tolerance) return { ...base, ok: false, inconclusive: true, problem: `the burst ended after ${measured} requests, before the model's 429 after ${range} was due` };
-  if (!limited) return { ...base, ok: false, problem: `never limited within ${measured} requests (the model predicted a 429 after ${range})` };
-  if (measured > latest + o.tolerance) return { ...base, ok: false, problem: `limited only after ${measured} requests, ${measured - latest} more than the model's ${range} (tolerance ${o.tolerance})` };
-  if (!o.atMost && measured < predicted - o.tolerance) return { ...base, ok: false, problem: `limited after ${measured} requests, ${predicted - measured} fewer than the model's ${predicted} (tolerance ${o.tolerance})` };
+  const base = {
+    measured,
+    predicted,
+    ...(latest > predicted ? { predictedAtMost: latest } : {}),
+    limited,
+    observedLimit,
+    heldBefore,
+  };
+  if (!limited && measured <= latest + o.tolerance)
+    return {
+      ...base,
+      ok: false,
+      inconclusive: true,
+      problem: `the burst ended after ${measured} requests, before the model's 429 after ${range} was due`,
+    };
+  if (!limited)
+    return {
+      ...base,
+      ok: false,
+      problem: `never limited within ${measured} requests (the model predicted a 429 after ${range})`,
+    };
+  if (measured > latest + o.tolerance)
+    return {
+      ...base,
+      ok: false,
+      problem: `limited only after ${measured} requests, ${measured - latest} more than the model's ${range} (tolerance ${o.tolerance})`,
+    };
+  if (!o.atMost && measured < predicted - o.tolerance)
+    return {
+      ...base,
+      ok: false,
+      problem: `limited after ${measured} requests, ${predicted - measured} fewer than the model's ${predicted} (tolerance ${o.tolerance})`,
+    };
   return { ...base, ok: true };
 }
 
 /** Of the requests sent at `times` after the state so far, how many a correct limiter may answer (each checked `graceMs` late: edges of clock and latency). */
 export function admissible(state: ModelState, times: readonly number[], graceMs: number): number {
   let n = 0;
-  for (const t of times) if (state.admits(t + graceMs)) { state.record(t + graceMs); n++; }
+  for (const t of times)
+    if (state.admits(t + graceMs)) {
+      state.record(t + graceMs);
+      n++;
+    }
   return n;
 }
 

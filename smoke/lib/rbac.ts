@@ -23,9 +23,16 @@ export type RbacVerdict =
 export function judgeRbac(cells: readonly RbacCell[]): RbacVerdict {
   const reached = cells.filter((c) => !c.owner.refused).map((c) => `${c.route} (${c.owner.status})`);
   if (reached.length) return { outcome: 'fail', reached };
-  const unproven = cells.filter((c) => !c.control?.ok).map((c) => (c.control
-    ? `${c.route}: the ${c.control.role} account itself answered ${c.control.status}, so the refusal proves nothing (a route that refuses everyone, or does not exist, refuses the owner too)`
-    : `${c.route}: no account of ${c.roles.map((r) => `"${r}"`).join(' or ')} is configured to show that the route answers anyone (add one to smoke.accounts, or name a role that has one in this route's allowedRoles)`));
+  const unproven = cells
+    .filter((c) => !c.control?.ok)
+    .map((c) =>
+      c.control
+        ? `${c.route}: the ${c.control.role} account itself answered ${c.control.status}, so the refusal proves nothing (a route that refuses everyone, or does not exist, refuses the owner too)`
+        : `${c.route}: no account of ${c.roles.map((r) => `"${r}"`).join(' or ')} is configured to show that the route answers anyone (add one to smoke.accounts, or name a role that has one in this route's allowedRoles)`,
+    );
   if (unproven.length) return { outcome: 'unproven', unproven };
-  return { outcome: 'pass', proven: cells.map((c) => `${c.route}: ${c.control!.role} ${c.control!.status}, owner ${c.owner.status}`) };
+  return {
+    outcome: 'pass',
+    proven: cells.map((c) => `${c.route}: ${c.control!.role} ${c.control!.status}, owner ${c.owner.status}`),
+  };
 }

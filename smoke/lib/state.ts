@@ -34,7 +34,10 @@ const FAILURE = '__gonogoFailure';
 
 /** A remembered failure is thrown again; anything else is the memoised value. */
 function settled<T>(v: unknown): T | undefined {
-  if (v && typeof v === 'object' && FAILURE in v) throw new Error(`${String((v as Record<string, unknown>)[FAILURE])} (remembered from an earlier attempt in this run)`);
+  if (v && typeof v === 'object' && FAILURE in v)
+    throw new Error(
+      `${String((v as Record<string, unknown>)[FAILURE])} (remembered from an earlier attempt in this run)`,
+    );
   return v as T | undefined;
 }
 
@@ -50,11 +53,20 @@ export async function shared<T>(key: string, make: () => Promise<T>): Promise<T>
   mkdirSync(loadPlan().stateDir, { recursive: true, mode: 0o700 });
   const lock = `${file(key)}.lock`;
   for (;;) {
-    try { mkdirSync(lock); break; } catch { /* another worker holds it */ }
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      /* another worker holds it */
+    }
     await sleep(50);
     const value = settled<T>(readState(key));
     if (value !== undefined) return value;
-    try { if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true }); } catch { /* released meanwhile */ }
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+    } catch {
+      /* released meanwhile */
+    }
   }
   try {
     const again = settled<T>(readState(key));
@@ -81,9 +93,18 @@ export async function exclusive<T>(key: string, fn: () => Promise<T>, staleMs = 
   mkdirSync(loadPlan().stateDir, { recursive: true, mode: 0o700 });
   const lock = `${file(key)}.lock`;
   for (;;) {
-    try { mkdirSync(lock); break; } catch { /* another worker holds it */ }
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      /* another worker holds it */
+    }
     await sleep(100);
-    try { if (Date.now() - statSync(lock).mtimeMs > staleMs) rmSync(lock, { recursive: true, force: true }); } catch { /* released meanwhile */ }
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > staleMs) rmSync(lock, { recursive: true, force: true });
+    } catch {
+      /* released meanwhile */
+    }
   }
   try {
     return await fn();

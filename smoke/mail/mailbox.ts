@@ -37,7 +37,11 @@ export interface Look {
   candidates: Candidate[];
 }
 
-export interface LookOptions { to: string; sinceMs: number; deadline: number }
+export interface LookOptions {
+  to: string;
+  sinceMs: number;
+  deadline: number;
+}
 export interface Reader {
   pollMs: number;
   look(o: LookOptions): Promise<Look>;
@@ -51,19 +55,30 @@ export class MailTimeoutError extends Error {
 
 export function describeMailbox(spec: MailboxSpec): string {
   switch (spec.kind) {
-    case 'smtp-sink': return `smtp-sink (${spec.smtp ? `SMTP ${spec.smtp.host}:${spec.smtp.port}, ` : ''}API ${spec.url})`;
+    case 'smtp-sink':
+      return `smtp-sink (${spec.smtp ? `SMTP ${spec.smtp.host}:${spec.smtp.port}, ` : ''}API ${spec.url})`;
     case 'mailpit':
-    case 'mailhog': return `${spec.kind} ${spec.url}`;
+    case 'mailhog':
+      return `${spec.kind} ${spec.url}`;
     case 'maildir':
-    case 'eml-dir': return `${spec.kind} ${spec.path}`;
+    case 'eml-dir':
+      return `${spec.kind} ${spec.path}`;
   }
 }
 
-const decodeEntities = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+const decodeEntities = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 
 /** Every http(s) link of a message: HTML hrefs first, then URLs in the text part, without duplicates. */
 export function extractLinks(text: string, html: string): string[] {
-  const hrefs = [...html.matchAll(/href\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)].map((m) => decodeEntities(m[1] ?? m[2] ?? ''));
+  const hrefs = [...html.matchAll(/href\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)].map((m) =>
+    decodeEntities(m[1] ?? m[2] ?? ''),
+  );
   const bare = [...`${text}\n`.matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((m) => m[0].replace(/[.,;:!?]+$/, ''));
   return [...new Set([...hrefs, ...bare].filter((l) => /^https?:\/\//i.test(l)))];
 }
@@ -72,10 +87,14 @@ export function extractLinks(text: string, html: string): string[] {
 async function readerFor(spec: MailboxSpec): Promise<Reader> {
   switch (spec.kind) {
     case 'smtp-sink':
-    case 'mailpit': return (await import('./readers/mailpit.ts')).mailpitReader(spec.url);
-    case 'mailhog': return (await import('./readers/mailhog.ts')).mailhogReader(spec.url);
-    case 'maildir': return (await import('./readers/maildir.ts')).maildirReader(spec.path);
-    case 'eml-dir': return (await import('./readers/eml-dir.ts')).emlDirReader(spec.path);
+    case 'mailpit':
+      return (await import('./readers/mailpit.ts')).mailpitReader(spec.url);
+    case 'mailhog':
+      return (await import('./readers/mailhog.ts')).mailhogReader(spec.url);
+    case 'maildir':
+      return (await import('./readers/maildir.ts')).maildirReader(spec.path);
+    case 'eml-dir':
+      return (await import('./readers/eml-dir.ts')).emlDirReader(spec.path);
   }
 }
 
@@ -102,8 +121,12 @@ function lookSummary(look: Look, to: string): string {
  * throws MailTimeoutError past `timeoutMs`, naming the mailbox, the recipient, the wait (and the `setting` that sets it) and what was seen.
  * A string is a Mailpit-compatible API URL.
  */
-export async function waitForMail(mailbox: MailboxSpec | string, o: { to: string; sinceMs: number; timeoutMs: number; setting?: string }): Promise<ReceivedMail> {
-  const spec: MailboxSpec = typeof mailbox === 'string' ? { kind: 'mailpit', url: mailbox.replace(/\/+$/, '') } : mailbox;
+export async function waitForMail(
+  mailbox: MailboxSpec | string,
+  o: { to: string; sinceMs: number; timeoutMs: number; setting?: string },
+): Promise<ReceivedMail> {
+  const spec: MailboxSpec =
+    typeof mailbox === 'string' ? { kind: 'mailpit', url: mailbox.replace(/\/+$/, '') } : mailbox;
   const reader = await readerFor(spec);
   const started = Date.now();
   const deadline = started + o.timeoutMs;
@@ -127,7 +150,10 @@ export async function waitForMail(mailbox: MailboxSpec | string, o: { to: string
   }
   const waited = Date.now() - started;
   const seen = last ? lookSummary(last, o.to) : 'the mailbox could not be read at all';
-  const survey = last && reader.survey ? await reader.survey({ ...opts, deadline: Date.now() + SURVEY_MS }).catch(() => undefined) : undefined;
+  const survey =
+    last && reader.survey
+      ? await reader.survey({ ...opts, deadline: Date.now() + SURVEY_MS }).catch(() => undefined)
+      : undefined;
   const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
   throw new MailTimeoutError(
     `no mail to ${o.to} in mailbox ${describeMailbox(spec)} within ${o.timeoutMs} ms (waited ${waited} ms): ${seen}${survey ? `; ${survey}` : ''}${why}${o.setting ? `; the wait is ${o.setting}: raise it if the mail is only slow` : ''}`,

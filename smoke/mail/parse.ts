@@ -15,8 +15,11 @@ export interface ParsedMessage {
 function addressesOf(a: AddressObject | AddressObject[] | undefined): string[] {
   const list = Array.isArray(a) ? a : a ? [a] : [];
   // Group syntax ("team: a@x, b@y;") nests addresses one level down.
-  return list.flatMap((o) => o.value).flatMap((v) => [v.address ?? '', ...(v.group ?? []).map((g) => g.address ?? '')])
-    .filter(Boolean).map((x) => x.toLowerCase());
+  return list
+    .flatMap((o) => o.value)
+    .flatMap((v) => [v.address ?? '', ...(v.group ?? []).map((g) => g.address ?? '')])
+    .filter(Boolean)
+    .map((x) => x.toLowerCase());
 }
 
 /** Parses one RFC 5322 message (a file's bytes, or a mailbox API's raw source) with mailparser. */

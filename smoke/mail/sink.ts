@@ -5,7 +5,10 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type AddressObject } from 'mailparser';
 
 /** Mailpit's address shape. */
-export interface MailAddress { Name: string; Address: string }
+export interface MailAddress {
+  Name: string;
+  Address: string;
+}
 
 /** A received message, kept in memory, with Mailpit's field names. */
 export interface StoredMessage {
@@ -42,8 +45,20 @@ function addresses(a: AddressObject | AddressObject[] | undefined): MailAddress[
 
 function summary(m: StoredMessage) {
   return {
-    ID: m.ID, MessageID: m.MessageID, Read: m.Read, From: m.From, To: m.To, Cc: m.Cc, Bcc: m.Bcc, ReplyTo: m.ReplyTo,
-    Subject: m.Subject, Created: m.Created, Tags: [], Size: m.Size, Attachments: 0, Snippet: m.Text.replace(/\s+/g, ' ').trim().slice(0, 250),
+    ID: m.ID,
+    MessageID: m.MessageID,
+    Read: m.Read,
+    From: m.From,
+    To: m.To,
+    Cc: m.Cc,
+    Bcc: m.Bcc,
+    ReplyTo: m.ReplyTo,
+    Subject: m.Subject,
+    Created: m.Created,
+    Tags: [],
+    Size: m.Size,
+    Attachments: 0,
+    Snippet: m.Text.replace(/\s+/g, ' ').trim().slice(0, 250),
   };
 }
 
@@ -53,20 +68,27 @@ function matches(m: StoredMessage, query: string): boolean {
   return terms.every((term) => {
     const [, field, rawValue] = /^(?:(\w+):)?(.*)$/.exec(term) ?? [];
     const value = (rawValue ?? '').replace(/^"|"$/g, '').toLowerCase();
-    const has = (list: MailAddress[]) => list.some((a) => a.Address.toLowerCase().includes(value) || a.Name.toLowerCase().includes(value));
+    const has = (list: MailAddress[]) =>
+      list.some((a) => a.Address.toLowerCase().includes(value) || a.Name.toLowerCase().includes(value));
     switch (field?.toLowerCase()) {
       case 'to':
-      case 'addressed': return has(m.To) || has(m.Cc) || has(m.Bcc);
-      case 'from': return has([m.From]);
-      case 'subject': return m.Subject.toLowerCase().includes(value);
-      default: return `${m.Subject}\n${m.Text}\n${m.HTML}`.toLowerCase().includes(value);
+      case 'addressed':
+        return has(m.To) || has(m.Cc) || has(m.Bcc);
+      case 'from':
+        return has([m.From]);
+      case 'subject':
+        return m.Subject.toLowerCase().includes(value);
+      default:
+        return `${m.Subject}\n${m.Text}\n${m.HTML}`.toLowerCase().includes(value);
     }
   });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' }).end(text);
+  res
+    .writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' })
+    .end(text);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -86,7 +108,12 @@ const LISTEN_REASONS: Record<string, string> = {
 export class SinkListenError extends Error {
   override name = 'SinkListenError';
   readonly code: string | undefined;
-  constructor(readonly what: 'SMTP' | 'HTTP API', readonly host: string, readonly port: number, cause: unknown) {
+  constructor(
+    readonly what: 'SMTP' | 'HTTP API',
+    readonly host: string,
+    readonly port: number,
+    cause: unknown,
+  ) {
     const code = (cause as NodeJS.ErrnoException).code;
     const reason = (code && LISTEN_REASONS[code]) ?? (cause as Error).message;
     super(`cannot listen for ${what} on ${host}:${port || '(a free port)'}: ${reason}`, { cause });
@@ -98,7 +125,9 @@ export class SinkListenError extends Error {
  * gonogo's SMTP sink: accepts any mail on loopback, parses it, keeps it in memory, and serves a subset of
  * Mailpit's HTTP API, so the same mailbox client reads the sink and a real Mailpit alike.
  */
-export async function startMailSink(opts: { host?: string; smtpPort?: number; httpPort?: number } = {}): Promise<MailSink> {
+export async function startMailSink(
+  opts: { host?: string; smtpPort?: number; httpPort?: number } = {},
+): Promise<MailSink> {
   const host = opts.host ?? '127.0.0.1';
   let store: StoredMessage[] = [];
 
@@ -111,22 +140,38 @@ export async function startMailSink(opts: { host?: string; smtpPort?: number; ht
     closeTimeout: 1000,
     onData(stream, _session, callback) {
       let size = 0;
-      stream.on('data', (chunk: Buffer) => { size += chunk.length; });
-      simpleParser(stream).then((parsed) => {
-        const now = new Date();
-        store.push({
-          ID: randomBytes(11).toString('base64url'), MessageID: parsed.messageId?.replace(/^<|>$/g, '') ?? '',
-          From: addresses(parsed.from)[0] ?? { Name: '', Address: '' },
-          To: addresses(parsed.to), Cc: addresses(parsed.cc), Bcc: addresses(parsed.bcc), ReplyTo: addresses(parsed.replyTo),
-          Subject: parsed.subject ?? '', Created: now.toISOString(), Date: (parsed.date ?? now).toISOString(),
-          Text: parsed.text ?? '', HTML: typeof parsed.html === 'string' ? parsed.html : '', Size: size, Read: false,
-        });
-        if (store.length > MAX_MESSAGES) store = store.slice(-MAX_MESSAGES);
-        callback();
-      }, (err: Error) => callback(err));
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+      });
+      simpleParser(stream).then(
+        (parsed) => {
+          const now = new Date();
+          store.push({
+            ID: randomBytes(11).toString('base64url'),
+            MessageID: parsed.messageId?.replace(/^<|>$/g, '') ?? '',
+            From: addresses(parsed.from)[0] ?? { Name: '', Address: '' },
+            To: addresses(parsed.to),
+            Cc: addresses(parsed.cc),
+            Bcc: addresses(parsed.bcc),
+            ReplyTo: addresses(parsed.replyTo),
+            Subject: parsed.subject ?? '',
+            Created: now.toISOString(),
+            Date: (parsed.date ?? now).toISOString(),
+            Text: parsed.text ?? '',
+            HTML: typeof parsed.html === 'string' ? parsed.html : '',
+            Size: size,
+            Read: false,
+          });
+          if (store.length > MAX_MESSAGES) store = store.slice(-MAX_MESSAGES);
+          callback();
+        },
+        (err: Error) => callback(err),
+      );
     },
   });
-  smtp.on('error', () => { /* a broken client connection must not take the sink down */ });
+  smtp.on('error', () => {
+    /* a broken client connection must not take the sink down */
+  });
 
   const api = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sink');
@@ -135,8 +180,13 @@ export async function startMailSink(opts: { host?: string; smtpPort?: number; ht
       const start = Number(url.searchParams.get('start') ?? 0) || 0;
       const limit = Number(url.searchParams.get('limit') ?? 50) || 50;
       return {
-        total: store.length, unread: store.filter((m) => !m.Read).length, count: Math.min(limit, Math.max(0, list.length - start)),
-        messages_count: list.length, messages_unread: list.filter((m) => !m.Read).length, start, tags: [],
+        total: store.length,
+        unread: store.filter((m) => !m.Read).length,
+        count: Math.min(limit, Math.max(0, list.length - start)),
+        messages_count: list.length,
+        messages_unread: list.filter((m) => !m.Read).length,
+        start,
+        tags: [],
         messages: list.slice(start, start + limit).map(summary),
       };
     };
@@ -145,11 +195,13 @@ export async function startMailSink(opts: { host?: string; smtpPort?: number; ht
       return send(res, 200, page(newestFirst().filter((m) => matches(m, url.searchParams.get('query') ?? ''))));
     }
     if (url.pathname === '/api/v1/messages' && req.method === 'DELETE') {
-      return void readBody(req).then((text) => {
-        const ids = text.trim() ? ((JSON.parse(text) as { IDs?: string[] }).IDs ?? []) : [];
-        store = ids.length ? store.filter((m) => !ids.includes(m.ID)) : [];
-        send(res, 200, 'ok');
-      }).catch(() => send(res, 400, 'invalid JSON body'));
+      return void readBody(req)
+        .then((text) => {
+          const ids = text.trim() ? ((JSON.parse(text) as { IDs?: string[] }).IDs ?? []) : [];
+          store = ids.length ? store.filter((m) => !ids.includes(m.ID)) : [];
+          send(res, 200, 'ok');
+        })
+        .catch(() => send(res, 400, 'invalid JSON body'));
     }
     const one = /^\/api\/v1\/message\/([^/]+)$/.exec(url.pathname);
     if (one && req.method === 'GET') {
@@ -158,7 +210,14 @@ export async function startMailSink(opts: { host?: string; smtpPort?: number; ht
       if (!m) return send(res, 404, 'message not found');
       m.Read = true;
       const { Read: _read, ...rest } = m;
-      return send(res, 200, { ...rest, ReturnPath: m.From.Address, Tags: [], Inline: [], Attachments: [], ListUnsubscribe: {} });
+      return send(res, 200, {
+        ...rest,
+        ReturnPath: m.From.Address,
+        Tags: [],
+        Inline: [],
+        Attachments: [],
+        ListUnsubscribe: {},
+      });
     }
     return send(res, 404, 'not found');
   });

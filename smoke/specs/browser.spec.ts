@@ -8,7 +8,14 @@ import { routeUrl } from '../../core/url.ts';
 import { credentialIn, logSent } from '../lib/history.ts';
 
 /** Debian's Chromium, never a downloaded browser; the args keep it quiet and off the network. */
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 // A failed check keeps a Playwright trace (the screenshot comes from the run's config); gonogo scrubs it afterwards.
 test.use({ trace: { mode: 'retain-on-failure', sources: false } });
@@ -22,16 +29,25 @@ test.afterAll(async () => {
 
 async function open(plan: import('../lib/plan.ts').SmokePlan) {
   const exe = plan.config.browser.executablePath;
-  skip.notConfigured(!plan.config.browser.enabled, 'browser checks disabled in config (smoke.browser.enabled: false); a platform without pages declares them in notApplicable');
+  skip.notConfigured(
+    !plan.config.browser.enabled,
+    'browser checks disabled in config (smoke.browser.enabled: false); a platform without pages declares them in notApplicable',
+  );
   skip.couldNotRun(!existsSync(exe), `no browser at ${exe} (smoke.browser.executablePath)`);
   // Every browser request goes through the allowlist proxy, loopback included (Chromium bypasses proxies for it by default).
   proxy ??= await startScopeProxy(plan.allowedHosts);
-  browser ??= await chromium.launch({ executablePath: exe, args: [...ARGS, `--proxy-server=${proxy.url}`, '--proxy-bypass-list=<-loopback>'], headless: true });
+  browser ??= await chromium.launch({
+    executablePath: exe,
+    args: [...ARGS, `--proxy-server=${proxy.url}`, '--proxy-bypass-list=<-loopback>'],
+    headless: true,
+  });
   // The target's CA is trusted by the API client; the browser is only asked about what the page does.
   // No baseURL: Playwright would resolve '/login' against it and drop the base URL's path prefix; pages go through routeUrl.
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const hosts = new Set(plan.allowedHosts);
-  await context.route('**/*', (route) => (hosts.has(new URL(route.request().url()).host) ? route.continue() : route.abort()));
+  await context.route('**/*', (route) =>
+    hosts.has(new URL(route.request().url()).host) ? route.continue() : route.abort(),
+  );
   // The page's requests reach the platform's limiters as the suite's own do, so they join the history the limit
   // probes read (smoke/lib/history.ts): a window that also held them frees its slots when they age out.
   const target = new URL(plan.baseUrl).host;
@@ -43,19 +59,38 @@ async function open(plan: import('../lib/plan.ts').SmokePlan) {
     const started = req.timing().startTime;
     const t = Number.isFinite(started) && started > 0 ? Math.round(started) : Date.now();
     // Headers that can no longer be read (the page went away) count as anonymous.
-    const logged = req.allHeaders().catch(() => ({}))
-      .then((headers) => logSent(plan.stateDir, { t, method: req.method(), path: url.pathname, status: resp.status(), credential: credentialIn(plan, headers), subject: '' }))
+    const logged = req
+      .allHeaders()
+      .catch(() => ({}))
+      .then((headers) =>
+        logSent(plan.stateDir, {
+          t,
+          method: req.method(),
+          path: url.pathname,
+          status: resp.status(),
+          credential: credentialIn(plan, headers),
+          subject: '',
+        }),
+      )
       .finally(() => logging.delete(logged));
     logging.add(logged);
   });
-  return Object.assign(context, { settle: async () => { await Promise.all([...logging]); } });
+  return Object.assign(context, {
+    settle: async () => {
+      await Promise.all([...logging]);
+    },
+  });
 }
 
-async function loginThroughPage(plan: import('../lib/plan.ts').SmokePlan, context: import('@playwright/test').BrowserContext) {
+async function loginThroughPage(
+  plan: import('../lib/plan.ts').SmokePlan,
+  context: import('@playwright/test').BrowserContext,
+) {
   const b = plan.config.browser;
   const page = await context.newPage();
   await page.goto(routeUrl(plan.baseUrl, b.loginPage), { timeout: b.timeoutMs });
-  const role = plan.config.accounts.find((a) => a.role === plan.config.roles.owner)?.role ?? plan.config.accounts[0]?.role;
+  const role =
+    plan.config.accounts.find((a) => a.role === plan.config.roles.owner)?.role ?? plan.config.accounts[0]?.role;
   pageControl(role, 'no account configured to log in with (smoke.accounts)');
   const { email, password } = account(plan, role);
   await page.fill(b.emailSelector, email, { timeout: b.timeoutMs });
@@ -68,18 +103,30 @@ async function loginThroughPage(plan: import('../lib/plan.ts').SmokePlan, contex
   return { page, resp };
 }
 
-test('[browser.login-page] the login page loads over HTTPS without console errors, CSP violations or mixed content', async ({ plan, rec }) => {
+test('[browser.login-page] the login page loads over HTTPS without console errors, CSP violations or mixed content', async ({
+  plan,
+  rec,
+}) => {
   const context = await open(plan);
   const page = await context.newPage();
   const problems: string[] = [];
   // Whole messages: a CSP report names the directive and the blocked source at its end.
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => { if (r.url().startsWith('http:')) problems.push(`mixed content: ${r.url()}`); });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
-  const resp = await page.goto(routeUrl(plan.baseUrl, plan.config.browser.loginPage), { timeout: plan.config.browser.timeoutMs, waitUntil: 'load' });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    if (r.url().startsWith('http:')) problems.push(`mixed content: ${r.url()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const resp = await page.goto(routeUrl(plan.baseUrl, plan.config.browser.loginPage), {
+    timeout: plan.config.browser.timeoutMs,
+    waitUntil: 'load',
+  });
   await page.waitForTimeout(200);
   rec.request('GET', page.url(), resp?.status() ?? null);
   if (problems.length) rec.detail('browserProblems', problems);
@@ -96,13 +143,21 @@ test('[browser.login-flow] logging in through the page works', async ({ plan, re
   rec.request(resp.request().method(), resp.url(), resp.status());
   pageCheck(resp.status() >= 200 && resp.status() < 300, `the login form's request answered ${resp.status()}`);
   const sel = plan.config.browser.successSelector;
-  const shown = sel ? await page.waitForSelector(sel, { timeout: plan.config.browser.timeoutMs }).then(() => true, () => false) : true;
+  const shown = sel
+    ? await page.waitForSelector(sel, { timeout: plan.config.browser.timeoutMs }).then(
+        () => true,
+        () => false,
+      )
+    : true;
   // Without a success selector the answer itself must hand out the credential: a 2xx carrying an error is no login.
   const credential = sel ? true : await answerGaveCredential(resp, plan);
   await context.settle();
   await context.close();
   pageCheck(shown, `after logging in the page never showed ${sel}`);
-  pageCheck(credential, `the login form's request answered ${resp.status()} without the credential smoke.login.token names (set smoke.browser.successSelector to judge by the page instead)`);
+  pageCheck(
+    credential,
+    `the login form's request answered ${resp.status()} without the credential smoke.login.token names (set smoke.browser.successSelector to judge by the page instead)`,
+  );
 });
 
 test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the browser', async ({ plan, rec }) => {
@@ -114,8 +169,13 @@ test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the
   await context.settle();
   await context.close();
   pageControl(cookies.length > 0, 'no session cookie was set by logging in');
-  const bad = cookies.filter((c) => !c.secure || !c.httpOnly || !['Strict', 'Lax'].includes(c.sameSite)).map((c) => `${c.name} (secure=${c.secure}, httpOnly=${c.httpOnly}, sameSite=${c.sameSite})`);
-  rec.detail('cookies', cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite })));
+  const bad = cookies
+    .filter((c) => !c.secure || !c.httpOnly || !['Strict', 'Lax'].includes(c.sameSite))
+    .map((c) => `${c.name} (secure=${c.secure}, httpOnly=${c.httpOnly}, sameSite=${c.sameSite})`);
+  rec.detail(
+    'cookies',
+    cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite })),
+  );
   pageCheck(bad.length === 0, `session cookies without the flags: ${bad.join(', ')}`);
 });
 
@@ -123,12 +183,21 @@ test('[browser.cookies] session cookies are Secure, HttpOnly and SameSite in the
 async function answerGaveCredential(resp: import('@playwright/test').Response, plan: SmokePlan): Promise<boolean> {
   const text = await resp.text().catch(() => '');
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   const headers = await resp.allHeaders();
-  const setCookies = (await resp.headersArray()).filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => {
-    const [pair = ''] = h.value.split(';');
-    const eq = pair.indexOf('=');
-    return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs: {} };
-  });
-  return gaveCredential({ method: resp.request().method(), url: resp.url(), status: resp.status(), headers, setCookies, text, json, ms: 0 }, plan);
+  const setCookies = (await resp.headersArray())
+    .filter((h) => h.name.toLowerCase() === 'set-cookie')
+    .map((h) => {
+      const [pair = ''] = h.value.split(';');
+      const eq = pair.indexOf('=');
+      return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs: {} };
+    });
+  return gaveCredential(
+    { method: resp.request().method(), url: resp.url(), status: resp.status(), headers, setCookies, text, json, ms: 0 },
+    plan,
+  );
 }

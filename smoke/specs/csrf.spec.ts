@@ -8,7 +8,7 @@ import type { SmokePlan } from '../lib/plan.ts';
 const TAG = 'csrf';
 
 async function freshSessions(api: Api, plan: SmokePlan, n: number): Promise<Session[]> {
-  return requireControl('fresh sessions of the suite\'s own account', async () => {
+  return requireControl("fresh sessions of the suite's own account", async () => {
     const out: Session[] = [];
     for (let i = 0; i < n; i++) {
       const { session } = await userSession(api, plan, TAG, true);
@@ -24,29 +24,42 @@ test('[csrf.token-required] a state-changing request without the CSRF token is r
   const [own, victim] = await freshSessions(api, plan, 2);
   await sendControl(api, plan, own!);
   rec.expected = `one of ${plan.config.login.csrf!.refusedStatuses.join(', ')}, the session still working after it`;
-  const wrong = await bent(api, plan, victim!, 'with the session\'s cookies but no CSRF token', { csrf: false });
+  const wrong = await bent(api, plan, victim!, "with the session's cookies but no CSRF token", { csrf: false });
   check(!wrong, wrong ?? '');
 });
 
 test('[csrf.token-bound] a CSRF token of another session is refused', async ({ api, plan, rec }) => {
   await requireCsrfMapping(api, plan);
   const [other, victim] = await freshSessions(api, plan, 2);
-  control(other!.csrf!.token !== victim!.csrf!.token, 'two sessions of the account got the same CSRF token: another session\'s token cannot be told from the session\'s own');
+  control(
+    other!.csrf!.token !== victim!.csrf!.token,
+    "two sessions of the account got the same CSRF token: another session's token cannot be told from the session's own",
+  );
   rec.expected = `one of ${plan.config.login.csrf!.refusedStatuses.join(', ')}, the session still working after it`;
   // The other session stays alive while its token is tried: a platform may accept only live sessions' tokens.
-  const wrong = await bent(api, plan, victim!, 'with the session\'s cookies and another live session\'s CSRF token', { csrf: other!.csrf!.token });
+  const wrong = await bent(api, plan, victim!, "with the session's cookies and another live session's CSRF token", {
+    csrf: other!.csrf!.token,
+  });
   await sendControl(api, plan, other!);
   check(!wrong, wrong ?? '');
 });
 
-test('[csrf.origin-checked] a state-changing request from a foreign Origin or Referer is refused', async ({ api, plan, rec }) => {
+test('[csrf.origin-checked] a state-changing request from a foreign Origin or Referer is refused', async ({
+  api,
+  plan,
+  rec,
+}) => {
   await requireCsrfMapping(api, plan);
   const [own, victim] = await freshSessions(api, plan, 2);
   await sendControl(api, plan, own!);
   const foreign = plan.config.cors.foreignOrigin;
   rec.expected = `refused from ${foreign} as Origin, and as Referer without an Origin`;
-  const byOrigin = await bent(api, plan, victim!, `with the right token from Origin ${foreign}`, { headers: { origin: foreign } });
+  const byOrigin = await bent(api, plan, victim!, `with the right token from Origin ${foreign}`, {
+    headers: { origin: foreign },
+  });
   check(!byOrigin, byOrigin ?? '');
-  const byReferer = await bent(api, plan, victim!, `with the right token, no Origin and Referer ${foreign}/`, { headers: { origin: '', referer: `${foreign}/` } });
+  const byReferer = await bent(api, plan, victim!, `with the right token, no Origin and Referer ${foreign}/`, {
+    headers: { origin: '', referer: `${foreign}/` },
+  });
   check(!byReferer, byReferer ?? '');
 });

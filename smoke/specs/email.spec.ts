@@ -1,4 +1,13 @@
-import { test, skip, check, control, controlAsFinding, requireControl, ControlFailed, CheckFailed } from '../lib/fixtures.ts';
+import {
+  test,
+  skip,
+  check,
+  control,
+  controlAsFinding,
+  requireControl,
+  ControlFailed,
+  CheckFailed,
+} from '../lib/fixtures.ts';
 import { gaveCredential, login, me, ok, registerAndReadMail, useVerification, type Registered } from '../lib/auth.ts';
 import { shared, readState, writeState } from '../lib/state.ts';
 import type { Api, Res, Session } from '../lib/http.ts';
@@ -12,7 +21,8 @@ import { MailTimeoutError } from '../mail/mailbox.ts';
 const refused = (r: Res) => isRefused(r, loadPlan());
 
 /** One registration, read by every email check (a restarted worker reuses it). */
-const pending = (api: Api, plan: SmokePlan) => shared<Registered>('email-registration', () => registerAndReadMail(api, plan, 'email'));
+const pending = (api: Api, plan: SmokePlan) =>
+  shared<Registered>('email-registration', () => registerAndReadMail(api, plan, 'email'));
 
 /** The link-verifies result: verified once, remembered for the checks after it. */
 async function verified(api: Api, plan: SmokePlan, reg: Registered): Promise<void> {
@@ -29,7 +39,11 @@ test('[email.delivery] registration sends a verification mail in bounded time', 
   } catch (e) {
     if (e instanceof ControlFailed) throw e;
     // A mailbox timeout already names the mailbox, the recipient, the wait and what it saw.
-    throw new CheckFailed(e instanceof MailTimeoutError ? e.message : `no verification mail within ${plan.config.verifyEmail.timeoutMs} ms (smoke.verifyEmail.timeoutMs): ${(e as Error).message}`);
+    throw new CheckFailed(
+      e instanceof MailTimeoutError
+        ? e.message
+        : `no verification mail within ${plan.config.verifyEmail.timeoutMs} ms (smoke.verifyEmail.timeoutMs): ${(e as Error).message}`,
+    );
   }
   rec.measure('email_delivery_s', { value: reg.deliveryMs / 1000 });
   rec.detail('subject', reg.mail.subject);
@@ -44,7 +58,10 @@ test('[email.unverified-blocked] an unverified user cannot log in or act', async
   const early = gaveCredential(reg.registerRes, plan) ? await registrationSession(api, plan, reg) : undefined;
   if (early) {
     const acted = await me(api, plan, early);
-    check(!ok(acted), `the token the registration answer handed out answered ${acted.status} on the "me" route before the account was verified`);
+    check(
+      !ok(acted),
+      `the token the registration answer handed out answered ${acted.status} on the "me" route before the account was verified`,
+    );
   }
   const { res, session } = await login(api, plan, reg.email, reg.password);
   rec.expected = 'login refused, no token';
@@ -57,7 +74,9 @@ test('[email.unverified-blocked] an unverified user cannot log in or act', async
 
 test('[email.link-verifies] the verification link verifies the account', async ({ api, plan, rec }) => {
   const reg = await requireControl('registration and mail', () => pending(api, plan));
-  try { await verified(api, plan, reg); } catch (e) {
+  try {
+    await verified(api, plan, reg);
+  } catch (e) {
     throw controlAsFinding(e);
   }
   const { res, session } = await login(api, plan, reg.email, reg.password);
@@ -85,20 +104,33 @@ test('[email.random-token-rejected] a random verification token is rejected', as
   check(refused(r), `a random token answered ${r.status}`);
 });
 
-test('[email.token-not-exposed] the verification token never appears in an API response', async ({ api, plan, rec }) => {
+test('[email.token-not-exposed] the verification token never appears in an API response', async ({
+  api,
+  plan,
+  rec,
+}) => {
   const reg = await requireControl('registration and mail', () => pending(api, plan));
   control(reg.token, 'no verification token found in the mail to look for');
   const seen: Res[] = [reg.registerRes];
   const { res, session } = await login(api, plan, reg.email, reg.password);
   seen.push(res);
   if (session) seen.push(await me(api, plan, session));
-  const leaks = seen.filter((r) => r.text.includes(reg.token!) || Object.values(r.headers).some((h) => h.includes(reg.token!)));
-  rec.actual = leaks.length ? `token found in ${leaks.map((r) => `${r.method} ${new URL(r.url).pathname}`).join(', ')}` : 'not found in registration, login or profile responses';
-  check(leaks.length === 0, `the verification token appears in ${leaks.map((r) => `${r.method} ${new URL(r.url).pathname}`).join(', ')}`);
+  const leaks = seen.filter(
+    (r) => r.text.includes(reg.token!) || Object.values(r.headers).some((h) => h.includes(reg.token!)),
+  );
+  rec.actual = leaks.length
+    ? `token found in ${leaks.map((r) => `${r.method} ${new URL(r.url).pathname}`).join(', ')}`
+    : 'not found in registration, login or profile responses';
+  check(
+    leaks.length === 0,
+    `the verification token appears in ${leaks.map((r) => `${r.method} ${new URL(r.url).pathname}`).join(', ')}`,
+  );
 });
 
 /** The session a registration answer handed out, read where login hands one out (smoke.login.token). */
 async function registrationSession(_api: Api, plan: SmokePlan, reg: Registered): Promise<Session | undefined> {
   const access = tokenFrom(reg.registerRes, plan.config.login.token);
-  return access ? { access, cookies: Object.fromEntries(reg.registerRes.setCookies.map((c) => [c.name, c.value])) } : undefined;
+  return access
+    ? { access, cookies: Object.fromEntries(reg.registerRes.setCookies.map((c) => [c.name, c.value])) }
+    : undefined;
 }

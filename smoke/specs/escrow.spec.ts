@@ -7,13 +7,26 @@ import { loadPlan, type SmokePlan } from '../lib/plan.ts';
 import { isRefused } from '../lib/refusal.ts';
 import { counterpartyActor } from '../flow/actors.ts';
 import { exponentOf, readMinor, sameAmount, showAmount } from '../flow/money.ts';
-import { AMOUNT_VARS, FlowRun, NO_FLOW, idBearing, sendsAmount, stepOk, webhookSecret, type Actor, type Actors } from '../flow/run.ts';
+import {
+  AMOUNT_VARS,
+  FlowRun,
+  NO_FLOW,
+  idBearing,
+  sendsAmount,
+  stepOk,
+  webhookSecret,
+  type Actor,
+  type Actors,
+} from '../flow/run.ts';
 
 // Every check here is derived from the configured flow (smoke.escrow.steps): one walk per probe, one step bent.
 test.describe.configure({ mode: 'parallel' });
-test.beforeEach(({ plan }) => { skip.notConfigured(!plan.config.escrow.steps, NO_FLOW); });
+test.beforeEach(({ plan }) => {
+  skip.notConfigured(!plan.config.escrow.steps, NO_FLOW);
+});
 
-const hasCounterparty = (plan: SmokePlan) => plan.config.accounts.some((a) => a.role === plan.config.roles.counterparty);
+const hasCounterparty = (plan: SmokePlan) =>
+  plan.config.accounts.some((a) => a.role === plan.config.roles.counterparty);
 
 async function actors(api: Api, plan: SmokePlan): Promise<Actors> {
   const owner = await requireControl('login of the order owner', () => userSession(api, plan, MAIN_USER));
@@ -21,7 +34,8 @@ async function actors(api: Api, plan: SmokePlan): Promise<Actors> {
   return { owner, ...(counterparty ? { counterparty } : {}) };
 }
 
-const other = (api: Api, plan: SmokePlan) => requireControl('a second client', () => userSession(api, plan, SECOND_USER));
+const other = (api: Api, plan: SmokePlan) =>
+  requireControl('a second client', () => userSession(api, plan, SECOND_USER));
 
 /** What the happy path found: released, or the step that did not hold (a finding, not an error). */
 type Happy = { released: true } | { released: false; why: string };
@@ -37,7 +51,10 @@ async function happyPath(api: Api, plan: SmokePlan, judged: boolean): Promise<Ha
   try {
     await run.ready();
     const r = await run.release();
-    control(stepOk(run.stepsOf('release')[0]!, r), `the owner releasing a funded order with every step done answered ${r.status}`);
+    control(
+      stepOk(run.stepsOf('release')[0]!, r),
+      `the owner releasing a funded order with every step done answered ${r.status}`,
+    );
     const state = await run.state();
     control(run.isReleased(state), `after release the order is "${String(state)}"`);
     return { released: true };
@@ -48,7 +65,8 @@ async function happyPath(api: Api, plan: SmokePlan, judged: boolean): Promise<Ha
 }
 
 /** Walked once per run, by whichever check needs it first. */
-const happy = (api: Api, plan: SmokePlan, judged: boolean) => shared<Happy>('escrow-happy', () => happyPath(api, plan, judged));
+const happy = (api: Api, plan: SmokePlan, judged: boolean) =>
+  shared<Happy>('escrow-happy', () => happyPath(api, plan, judged));
 
 /** Negative escrow checks prove something only once the legitimate path works. */
 async function happyControl(api: Api, plan: SmokePlan): Promise<void> {
@@ -109,21 +127,37 @@ async function eventProbe(api: Api, plan: SmokePlan, send: (run: FlowRun) => Pro
   return { run, responses, state, moved: run.moved(state) };
 }
 
-test('[escrow.webhook-bad-signature] a payment event with a bad or no signature is rejected and changes nothing', async ({ api, plan, rec }) => {
+test('[escrow.webhook-bad-signature] a payment event with a bad or no signature is rejected and changes nothing', async ({
+  api,
+  plan,
+  rec,
+}) => {
   const { run, responses, state, moved } = await eventProbe(api, plan, async (run) => [
     await run.confirm(undefined, { secret: `whsec_gonogo_wrong_${Date.now()}` }),
     await run.confirm(undefined, { unsigned: true }),
   ]);
   rec.actual = `wrong secret answered ${responses[0]!.status}, no signature ${responses[1]!.status}; order "${String(state)}"`;
-  check(responses.every(refused) && !moved, `a payment event signed with the wrong secret or unsigned answered ${statuses(responses)} and the order is "${String(state)}"`);
+  check(
+    responses.every(refused) && !moved,
+    `a payment event signed with the wrong secret or unsigned answered ${statuses(responses)} and the order is "${String(state)}"`,
+  );
   await run.fundsWhenSigned();
 });
 
-test('[escrow.webhook-stale] a payment event with a stale timestamp is rejected and changes nothing', async ({ api, plan, rec }) => {
+test('[escrow.webhook-stale] a payment event with a stale timestamp is rejected and changes nothing', async ({
+  api,
+  plan,
+  rec,
+}) => {
   const age = plan.config.webhook.staleAgeS;
-  const { run, responses, state, moved } = await eventProbe(api, plan, async (run) => [await run.confirm(undefined, { ageS: age })]);
+  const { run, responses, state, moved } = await eventProbe(api, plan, async (run) => [
+    await run.confirm(undefined, { ageS: age }),
+  ]);
   rec.actual = `an event signed ${age} s ago answered ${responses[0]!.status}; order "${String(state)}"`;
-  check(refused(responses[0]!) && !moved, `a correctly signed event ${age} s old answered ${responses[0]!.status} and the order is "${String(state)}"`);
+  check(
+    refused(responses[0]!) && !moved,
+    `a correctly signed event ${age} s old answered ${responses[0]!.status} and the order is "${String(state)}"`,
+  );
   await run.fundsWhenSigned();
 });
 
@@ -161,8 +195,14 @@ test('[escrow.replay-funds-once] a replayed payment event funds once', async ({ 
   check(run.isReleased(after.state), `the replayed event moved the released order to "${String(after.state)}"`);
   if (paidPath) {
     control(paid !== undefined, `the order's answer has no ${paidPath} (smoke.escrow.order.paidAmountPath)`);
-    control(readMinor(paid, unit, exponent) !== undefined, `${paidPath} is ${JSON.stringify(paid)}, not an amount (smoke.escrow.order.paidAmountPath)`);
-    check(sameAmount(paid, run.amount, unit, exponent), `after the replay ${paidPath} is ${JSON.stringify(paid)}, not ${expected}`);
+    control(
+      readMinor(paid, unit, exponent) !== undefined,
+      `${paidPath} is ${JSON.stringify(paid)}, not an amount (smoke.escrow.order.paidAmountPath)`,
+    );
+    check(
+      sameAmount(paid, run.amount, unit, exponent),
+      `after the replay ${paidPath} is ${JSON.stringify(paid)}, not ${expected}`,
+    );
   }
 });
 
@@ -182,7 +222,10 @@ test('[escrow.release-other-client] another client cannot release the order', as
 
 test('[escrow.release-counterparty] the counterparty cannot release the order', async ({ api, plan, rec }) => {
   const role = plan.config.roles.counterparty;
-  skip.notConfigured(!hasCounterparty(plan), `no ${role} account configured (smoke.accounts, smoke.roles.counterparty)`);
+  skip.notConfigured(
+    !hasCounterparty(plan),
+    `no ${role} account configured (smoke.accounts, smoke.roles.counterparty)`,
+  );
   const c = (await actors(api, plan)).counterparty!;
   const { r, state, released } = await releaseBy(api, plan, c);
   rec.actual = `release by the ${role} answered ${r.status}; order "${String(state)}"`;
@@ -198,7 +241,10 @@ test('[escrow.release-anonymous] an anonymous caller cannot release the order', 
 test('[escrow.release-needs-approval] release needs every fulfil step done', async ({ api, plan, rec }) => {
   const run = await walk(api, plan);
   const fulfil = run.afterConfirm.filter((s) => s.role === 'fulfil');
-  skip.notConfigured(fulfil.length === 0, 'the flow has no fulfil step (smoke.escrow.steps); a platform that releases without approval declares the check in notApplicable');
+  skip.notConfigured(
+    fulfil.length === 0,
+    'the flow has no fulfil step (smoke.escrow.steps); a platform that releases without approval declares the check in notApplicable',
+  );
   await requireControl('a funded order', () => run.funded());
   // Everything but the last fulfilment: the last item of a repeated step, or the last step.
   const last = fulfil[fulfil.length - 1]!;
@@ -212,7 +258,11 @@ test('[escrow.release-needs-approval] release needs every fulfil step done', asy
   check(refused(r) && !run.isReleased(state), `an order with "${last.name}" not done was released (${r.status})`);
 });
 
-test('[escrow.steps-other-client] another client cannot drive any step of the owner\'s order', async ({ api, plan, rec }) => {
+test("[escrow.steps-other-client] another client cannot drive any step of the owner's order", async ({
+  api,
+  plan,
+  rec,
+}) => {
   const run = await walk(api, plan);
   const intruder = await other(api, plan);
   await run.create();
@@ -230,7 +280,10 @@ test('[escrow.steps-other-client] another client cannot drive any step of the ow
   const paid = await run.confirm();
   control(paid.status >= 200 && paid.status < 300, `a correctly signed payment event answered ${paid.status}`);
   for (const s of run.afterConfirm) await probe(s);
-  skip.notConfigured(probed.length === 0, 'the flow has no step besides create, confirm and release that uses the order\'s ids (smoke.escrow.steps)');
+  skip.notConfigured(
+    probed.length === 0,
+    "the flow has no step besides create, confirm and release that uses the order's ids (smoke.escrow.steps)",
+  );
   rec.actual = `another client: ${probed.join('; ')}`;
   check(passed.length === 0, `another client drove ${passed.join(', ')} on the owner's order`);
 });
@@ -238,7 +291,10 @@ test('[escrow.steps-other-client] another client cannot drive any step of the ow
 test('[escrow.invalid-amount] zero and negative amounts are refused', async ({ api, plan, rec }) => {
   const create = plan.config.escrow.steps!.find((s) => s.role === 'create')!;
   // An amount written as a literal (or taken from a product) is not gonogo's to bend: the probe would send a valid order.
-  skip.notApplicable(!sendsAmount(create), `the create step "${create.name}" sends none of ${AMOUNT_VARS.map((v) => `{{${v}}}`).join(', ')}: the invalid amounts cannot reach the platform`);
+  skip.notApplicable(
+    !sendsAmount(create),
+    `the create step "${create.name}" sends none of ${AMOUNT_VARS.map((v) => `{{${v}}}`).join(', ')}: the invalid amounts cannot reach the platform`,
+  );
   await happyControl(api, plan);
   const a = await actors(api, plan);
   const accepted: string[] = [];
@@ -250,6 +306,8 @@ test('[escrow.invalid-amount] zero and negative amounts are refused', async ({ a
   }
   // The same check creates a valid order: the refusals are about the amounts, not a create route refusing now.
   await requireControl('an order with the configured amount', () => new FlowRun(api, plan, a).create());
-  rec.actual = accepted.length ? `accepted: ${accepted.join(', ')}` : `refused: ${plan.config.escrow.invalidAmounts.join(', ')}`;
+  rec.actual = accepted.length
+    ? `accepted: ${accepted.join(', ')}`
+    : `refused: ${plan.config.escrow.invalidAmounts.join(', ')}`;
   check(accepted.length === 0, `orders with amount ${accepted.join(', ')} were accepted`);
 });

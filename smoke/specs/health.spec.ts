@@ -13,7 +13,17 @@ test('[health.routes] every health route answers 200 within the latency budget',
   const sorted = [...times].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
   if (sorted.length) {
-    rec.measure('health_latency_ms', { avg: times.reduce((a, b) => a + b, 0) / times.length, min: sorted[0]!, med: q(50), max: sorted[sorted.length - 1]!, 'p(95)': q(95) }, { samples: times.length });
+    rec.measure(
+      'health_latency_ms',
+      {
+        avg: times.reduce((a, b) => a + b, 0) / times.length,
+        min: sorted[0]!,
+        med: q(50),
+        max: sorted[sorted.length - 1]!,
+        'p(95)': q(95),
+      },
+      { samples: times.length },
+    );
   }
   rec.expected = `200 within ${latencyBudgetMs} ms`;
   check(bad.length === 0, bad.join('; '));

@@ -13,20 +13,39 @@ import { main } from '../../cli/main.ts';
 import { check, makeReport } from '../compare/fixtures.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
-const FOURTH = readdirSync(DIR).sort().find((f) => f.startsWith('004'))!;
+const FOURTH = readdirSync(DIR)
+  .sort()
+  .find((f) => f.startsWith('004'))!;
 const fourth = readFileSync(join(DIR, FOURTH), 'utf8');
 const RATE_CLAIM = 'Rate limiting configured (100 req/min)';
 const byText = (r: ChecklistResult, text: string) => r.claims.find((c) => c.text === text)!;
 
 describe('numbers in claims', () => {
   it('reads rate limits, latencies with their percentile, percentages and lifetimes', () => {
-    expect(claimedNumber('Rate limiting configured (100 req/min)', 'rate-limit')).toMatchObject({ value: 100, bound: 'about' });
+    expect(claimedNumber('Rate limiting configured (100 req/min)', 'rate-limit')).toMatchObject({
+      value: 100,
+      bound: 'about',
+    });
     expect(claimedNumber('limit of 5 requests per second', 'rate-limit')).toMatchObject({ value: 300 });
-    expect(claimedNumber('Response time < 200ms (p95)', 'latency')).toMatchObject({ value: 200, bound: 'max', aggregate: 'p95' });
-    expect(claimedNumber('Average Response Time, current 0.018s, target <0.5s', 'latency')).toMatchObject({ value: 500, bound: 'max', aggregate: 'mean' });
-    expect(claimedNumber('API Success Rate, current 100%, target >95%', 'success-rate')).toMatchObject({ value: 0.95, bound: 'min' });
+    expect(claimedNumber('Response time < 200ms (p95)', 'latency')).toMatchObject({
+      value: 200,
+      bound: 'max',
+      aggregate: 'p95',
+    });
+    expect(claimedNumber('Average Response Time, current 0.018s, target <0.5s', 'latency')).toMatchObject({
+      value: 500,
+      bound: 'max',
+      aggregate: 'mean',
+    });
+    expect(claimedNumber('API Success Rate, current 100%, target >95%', 'success-rate')).toMatchObject({
+      value: 0.95,
+      bound: 'min',
+    });
     expect(claimedNumber('Error rate < 0.1%', 'error-rate')).toMatchObject({ value: 0.001, bound: 'max' });
-    expect(claimedNumber('Token expiry configured (15 minutes)', 'token-lifetime')).toMatchObject({ value: 900, bound: 'max' });
+    expect(claimedNumber('Token expiry configured (15 minutes)', 'token-lifetime')).toMatchObject({
+      value: 900,
+      bound: 'max',
+    });
     expect(claimedNumber('Rate limiting functional', 'rate-limit')).toBeNull();
   });
   it('maps claims by meaning, the specific rule shadowing the general one', () => {
@@ -44,15 +63,30 @@ describe('numbers in claims', () => {
 
 describe('judging the fourth checklist (004) against evidence', () => {
   it('"Rate limiting configured (100 req/min)" is contradicted when ratelimit.api failed and no limit was measured', () => {
-    const report = makeReport({ rateLimit: null, checks: { 'ratelimit.api': check('ratelimit.api', 'fail', { expected: '429 after 100 requests', actual: 'no 429 after 150 requests' }) } });
+    const report = makeReport({
+      rateLimit: null,
+      checks: {
+        'ratelimit.api': check('ratelimit.api', 'fail', {
+          expected: '429 after 100 requests',
+          actual: 'no 429 after 150 requests',
+        }),
+      },
+    });
     const result = judgeChecklist(FOURTH, fourth, report);
     const claim = byText(result, RATE_CLAIM);
-    expect(claim).toMatchObject({ status: 'contradicted', claimed: true, line: 30, section: 'Production Readiness Checklist > Pre-Deployment Verification > Security' });
+    expect(claim).toMatchObject({
+      status: 'contradicted',
+      claimed: true,
+      line: 30,
+      section: 'Production Readiness Checklist > Pre-Deployment Verification > Security',
+    });
     expect(claim.evidence).toEqual(['ratelimit.api', 'ratelimit.forwarded-for', 'kpi:ratelimit.api']);
     expect(claim.note).toContain('ratelimit.api failed: no 429 after 150 requests');
     // contradicted claims come first
     expect(result.claims[0]!.status).toBe('contradicted');
-    expect(result.claims.findIndex((c) => c.status !== 'contradicted')).toBe(result.claims.filter((c) => c.status === 'contradicted').length);
+    expect(result.claims.findIndex((c) => c.status !== 'contradicted')).toBe(
+      result.claims.filter((c) => c.status === 'contradicted').length,
+    );
     expect(ChecklistResult.parse(result)).toEqual(result);
   });
 
@@ -70,7 +104,9 @@ describe('judging the fourth checklist (004) against evidence', () => {
   });
 
   it('compares "Response time < 200ms (p95)" with the measured p95', () => {
-    expect(byText(judgeChecklist(FOURTH, fourth, makeReport({ p95: 150 })), 'Response time < 200ms (p95)').status).toBe('confirmed');
+    expect(byText(judgeChecklist(FOURTH, fourth, makeReport({ p95: 150 })), 'Response time < 200ms (p95)').status).toBe(
+      'confirmed',
+    );
     const slow = byText(judgeChecklist(FOURTH, fourth, makeReport({ p95: 340 })), 'Response time < 200ms (p95)');
     expect(slow.status).toBe('contradicted');
     expect(slow.note).toContain('measured 340 ms (load p95)');
@@ -78,7 +114,10 @@ describe('judging the fourth checklist (004) against evidence', () => {
 
   it('evidence that errored or did not run leaves a claim unverified, never confirmed', () => {
     const errored = makeReport({ checks: { 'headers.hsts': 'error' } });
-    expect(byText(judgeChecklist(FOURTH, fourth, errored), 'HSTS with preload')).toMatchObject({ status: 'unverified', note: 'headers.hsts errored' });
+    expect(byText(judgeChecklist(FOURTH, fourth, errored), 'HSTS with preload')).toMatchObject({
+      status: 'unverified',
+      note: 'headers.hsts errored',
+    });
     const noSecurity = makeReport({ drop: ['headers.hsts'] });
     expect(byText(judgeChecklist(FOURTH, fourth, noSecurity), 'HSTS with preload').status).toBe('unverified');
     const noLoad = makeReport({ load: false });
@@ -97,31 +136,76 @@ describe('judging the fourth checklist (004) against evidence', () => {
 describe('every claim, ticked or not, against the evidence', () => {
   it('an unticked item whose evidence holds is "done but not ticked"; one whose evidence fails is "open and failing"', () => {
     const holds = byText(judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: 100 })), 'Check rate limiting');
-    expect(holds).toMatchObject({ status: 'open', claimed: false, evidenceVerdict: 'holds', finding: 'done-not-ticked', rules: ['ratelimit-api'] });
-    expect(holds.note).toMatch(/^done but not ticked: the evidence says it holds; ratelimit\.api, ratelimit\.forwarded-for, KPI ratelimit\.api passed/);
-    const fails = byText(judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: null, checks: { 'ratelimit.api': 'fail' } })), 'Check rate limiting');
+    expect(holds).toMatchObject({
+      status: 'open',
+      claimed: false,
+      evidenceVerdict: 'holds',
+      finding: 'done-not-ticked',
+      rules: ['ratelimit-api'],
+    });
+    expect(holds.note).toMatch(
+      /^done but not ticked: the evidence says it holds; ratelimit\.api, ratelimit\.forwarded-for, KPI ratelimit\.api passed/,
+    );
+    const fails = byText(
+      judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: null, checks: { 'ratelimit.api': 'fail' } })),
+      'Check rate limiting',
+    );
     expect(fails).toMatchObject({ status: 'open', evidenceVerdict: 'fails', finding: 'open-failing' });
     expect(fails.note).toMatch(/^open and failing: the evidence says it does not hold; ratelimit\.api failed/);
   });
 
   it('ticked and failing stays the strongest finding; no matching evidence stays unverified or open, never inferred', () => {
     const result = judgeChecklist(FOURTH, fourth, makeReport({ rateLimit: null, checks: { 'ratelimit.api': 'fail' } }));
-    expect(byText(result, RATE_CLAIM)).toMatchObject({ status: 'contradicted', finding: 'claimed-failing', evidenceVerdict: 'fails' });
+    expect(byText(result, RATE_CLAIM)).toMatchObject({
+      status: 'contradicted',
+      finding: 'claimed-failing',
+      evidenceVerdict: 'fails',
+    });
     expect(result.claims[0]!.finding).toBe('claimed-failing');
-    expect(byText(result, 'Configure DNS records')).toMatchObject({ status: 'open', evidenceVerdict: 'none', finding: 'open', evidence: [], rules: [] });
-    expect(byText(result, 'Code formatted with Black')).toMatchObject({ status: 'unverified', evidenceVerdict: 'none', finding: 'unverified' });
+    expect(byText(result, 'Configure DNS records')).toMatchObject({
+      status: 'open',
+      evidenceVerdict: 'none',
+      finding: 'open',
+      evidence: [],
+      rules: [],
+    });
+    expect(byText(result, 'Code formatted with Black')).toMatchObject({
+      status: 'unverified',
+      evidenceVerdict: 'none',
+      finding: 'unverified',
+    });
     // A rule that matches, but a run that did not produce its evidence: still no evidence, not a pass.
-    const noTls = judgeChecklist(FOURTH, fourth, makeReport({ drop: ['tls.certificate-chain', 'tls.certificate-hostname', 'tls.certificate-expiry', 'tls.certificate-key'] }));
-    noTls.claims.forEach((c) => { if (c.rules?.includes('tls-certificate') && c.evidence.length === 0) expect(c.evidenceVerdict).toBe('none'); });
+    const noTls = judgeChecklist(
+      FOURTH,
+      fourth,
+      makeReport({
+        drop: ['tls.certificate-chain', 'tls.certificate-hostname', 'tls.certificate-expiry', 'tls.certificate-key'],
+      }),
+    );
+    noTls.claims.forEach((c) => {
+      if (c.rules?.includes('tls-certificate') && c.evidence.length === 0) expect(c.evidenceVerdict).toBe('none');
+    });
     expect(byText(noTls, 'Obtain SSL certificates')).toMatchObject({ status: 'open', finding: 'open' });
   });
 
   it('sub-items of a ticked settings block are judged one by one, with the unit a setting name carries', () => {
-    const doc = ['## Hardening', '- ✅ Production settings:', '  - `DEBUG: bool = False`', '  - `ACCESS_TOKEN_EXPIRE_MINUTES: int = 15`', '  - `ENABLE_RADAR: bool = True`'].join('\n');
-    expect(claimedNumber('ACCESS_TOKEN_EXPIRE_MINUTES: int = 15', 'token-lifetime')).toMatchObject({ value: 900, bound: 'max' });
+    const doc = [
+      '## Hardening',
+      '- ✅ Production settings:',
+      '  - `DEBUG: bool = False`',
+      '  - `ACCESS_TOKEN_EXPIRE_MINUTES: int = 15`',
+      '  - `ENABLE_RADAR: bool = True`',
+    ].join('\n');
+    expect(claimedNumber('ACCESS_TOKEN_EXPIRE_MINUTES: int = 15', 'token-lifetime')).toMatchObject({
+      value: 900,
+      bound: 'max',
+    });
     const ok = judgeChecklist('s.md', doc, makeReport());
     expect(ok.claims.map((c) => [c.text, c.finding])).toEqual([
-      ['Production settings', 'unverified'], ['DEBUG: bool = False', 'confirmed'], ['ACCESS_TOKEN_EXPIRE_MINUTES: int = 15', 'confirmed'], ['ENABLE_RADAR: bool = True', 'unverified'],
+      ['Production settings', 'unverified'],
+      ['DEBUG: bool = False', 'confirmed'],
+      ['ACCESS_TOKEN_EXPIRE_MINUTES: int = 15', 'confirmed'],
+      ['ENABLE_RADAR: bool = True', 'unverified'],
     ]);
     const long = makeReport();
     long.kpis = long.kpis.map((k) => (k.id === 'auth.token-expiry' ? { ...k, measured: 3600 } : k));
@@ -167,25 +251,39 @@ describe('every claim, ticked or not, against the evidence', () => {
     // a flaw elsewhere in the escrow flow says nothing about payment verification; a forged webhook does
     const doc = '- [x] Payment Verification: Eliminated mock payment verification';
     const amountFlaw = makeReport({ checks: { 'escrow.invalid-amount': 'fail' } });
-    amountFlaw.kpis = amountFlaw.kpis.map((k) => (k.id === 'escrow.non-bypass' ? { ...k, status: 'fail' as const } : k));
+    amountFlaw.kpis = amountFlaw.kpis.map((k) =>
+      k.id === 'escrow.non-bypass' ? { ...k, status: 'fail' as const } : k,
+    );
     expect(judgeChecklist('p.md', doc, amountFlaw).claims[0]!.finding).toBe('confirmed');
-    expect(judgeChecklist('p.md', doc, makeReport({ checks: { 'escrow.webhook-bad-signature': 'fail' } })).claims[0]!.finding).toBe('claimed-failing');
+    expect(
+      judgeChecklist('p.md', doc, makeReport({ checks: { 'escrow.webhook-bad-signature': 'fail' } })).claims[0]!
+        .finding,
+    ).toBe('claimed-failing');
     // every rule names evidence gonogo produces: a check in the catalogue (or its area) or a default KPI
     const report = makeReport();
     for (const rule of BUILTIN_RULES) {
-      for (const c of rule.checks) expect(report.checks.some((x) => (c.endsWith('.*') ? x.id.startsWith(c.slice(0, -1)) : x.id === c)), `${rule.id}: ${c}`).toBe(true);
+      for (const c of rule.checks)
+        expect(
+          report.checks.some((x) => (c.endsWith('.*') ? x.id.startsWith(c.slice(0, -1)) : x.id === c)),
+          `${rule.id}: ${c}`,
+        ).toBe(true);
     }
   });
 });
 
 describe('rules from config', () => {
   it('team rules come first and replace a built-in with the same id; bad patterns are config errors', () => {
-    const rules = mergeRules(BUILTIN_RULES, [{ id: 'csrf', match: ['csrf'], checks: ['headers.cookies'] }, { id: 'debug-off', match: ['DJANGO_DEBUG'], checks: ['config.debug-off'] }]);
+    const rules = mergeRules(BUILTIN_RULES, [
+      { id: 'csrf', match: ['csrf'], checks: ['headers.cookies'] },
+      { id: 'debug-off', match: ['DJANGO_DEBUG'], checks: ['config.debug-off'] },
+    ]);
     expect(rules[0]!.id).toBe('csrf');
     expect(rules.filter((r) => r.id === 'debug-off')).toHaveLength(1);
     const result = judgeChecklist('x.md', '- [x] CSRF protection enabled\n- [x] DEBUG off', makeReport(), rules);
     expect(result.claims.map((c) => c.status)).toEqual(['confirmed', 'unverified']);
-    expect(() => mergeRules(BUILTIN_RULES, [{ id: 'bad', match: ['(unclosed'], checks: ['x.y'] }])).toThrow(ConfigError);
+    expect(() => mergeRules(BUILTIN_RULES, [{ id: 'bad', match: ['(unclosed'], checks: ['x.y'] }])).toThrow(
+      ConfigError,
+    );
   });
 });
 
@@ -204,11 +302,22 @@ describe('renderers and the command', () => {
 
   it('gonogo checklist exits 1 on a contradicted claim, 0 without, 2 on a corrupt report or missing file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-checklist-'));
-    const bad = join(dir, 'bad.json'); writeFileSync(bad, JSON.stringify(report));
-    const good = join(dir, 'good.json'); writeFileSync(good, JSON.stringify(makeReport()));
-    const corrupt = join(dir, 'corrupt.json'); writeFileSync(corrupt, '{"schemaVersion":1,');
-    const out: string[] = []; const err: string[] = [];
-    const io = { out: (s: string) => { out.push(s); }, err: (s: string) => { err.push(s); } };
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify(report));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify(makeReport()));
+    const corrupt = join(dir, 'corrupt.json');
+    writeFileSync(corrupt, '{"schemaVersion":1,');
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (s: string) => {
+        out.push(s);
+      },
+      err: (s: string) => {
+        err.push(s);
+      },
+    };
     const doc = join(DIR, FOURTH);
     expect(await main(['checklist', doc, '--report', bad], io)).toBe(1);
     expect(out.join('')).toContain('CONTRADICTED line 30');
@@ -220,31 +329,58 @@ describe('renderers and the command', () => {
     expect(await main(['checklist', doc], io)).toBe(2);
   });
 
-  it('gonogo checklist --config applies the config\'s checklist rules, without reading its secrets', async () => {
+  it("gonogo checklist --config applies the config's checklist rules, without reading its secrets", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-checklist-'));
-    const good = join(dir, 'good.json'); writeFileSync(good, JSON.stringify(makeReport()));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify(makeReport()));
     const cfg = join(dir, 'gonogo.config.ts');
-    writeFileSync(cfg, `export default {
+    writeFileSync(
+      cfg,
+      `export default {
   target: { baseUrl: 'https://127.0.0.1:8443' },
   smoke: { accounts: [{ role: 'client', email: 'c@x.test', passwordEnv: 'GONOGO_NEVER_SET_IN_THIS_TEST' }] },
   checklist: { rules: [{ id: 'csrf', match: ['csrf protection'], checks: ['headers.cookies'] }] },
-};\n`);
-    const out: string[] = []; const err: string[] = [];
-    const io = { out: (s: string) => { out.push(s); }, err: (s: string) => { err.push(s); } };
+};\n`,
+    );
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (s: string) => {
+        out.push(s);
+      },
+      err: (s: string) => {
+        err.push(s);
+      },
+    };
     const doc = join(DIR, FOURTH);
-    const csrf = () => (JSON.parse(out[out.length - 1]!) as ChecklistResult[])[0]!.claims.find((c) => c.text === 'CSRF protection enabled')!;
+    const csrf = () =>
+      (JSON.parse(out[out.length - 1]!) as ChecklistResult[])[0]!.claims.find(
+        (c) => c.text === 'CSRF protection enabled',
+      )!;
     expect(await main(['checklist', doc, '--report', good, '--format', 'json'], io)).toBe(0);
     // The built-in rule maps the claim to the csrf checks; the config's rule of the same id replaces it.
-    expect(csrf()).toMatchObject({ status: 'confirmed', rules: ['csrf'], evidence: ['csrf.token-required', 'csrf.token-bound', 'csrf.origin-checked'] });
-    expect(await main(['checklist', doc, '--report', good, '--format', 'json', '--config', cfg], io), err.join('')).toBe(0);
+    expect(csrf()).toMatchObject({
+      status: 'confirmed',
+      rules: ['csrf'],
+      evidence: ['csrf.token-required', 'csrf.token-bound', 'csrf.origin-checked'],
+    });
+    expect(
+      await main(['checklist', doc, '--report', good, '--format', 'json', '--config', cfg], io),
+      err.join(''),
+    ).toBe(0);
     expect(csrf()).toMatchObject({ status: 'confirmed', rules: ['csrf'], evidence: ['headers.cookies'] });
     const bad = join(dir, 'bad.config.ts');
-    writeFileSync(bad, `export default { target: { baseUrl: 'https://127.0.0.1:8443' }, checklist: { rules: [{ id: 'x', match: ['(unclosed'], checks: ['headers.cookies'] }] } };\n`);
+    writeFileSync(
+      bad,
+      `export default { target: { baseUrl: 'https://127.0.0.1:8443' }, checklist: { rules: [{ id: 'x', match: ['(unclosed'], checks: ['headers.cookies'] }] } };\n`,
+    );
     expect(await main(['checklist', doc, '--report', good, '--config', bad], io)).toBe(2);
     expect(err.join('')).toContain('checklist.rules[0].match[0]');
     // run --checklist finds the bad rule before any suite starts, and writes nothing
     err.length = 0;
-    expect(await main(['run', '--config', bad, '--suite', 'security', '--checklist', doc, '--out', join(dir, 'out')], io)).toBe(2);
+    expect(
+      await main(['run', '--config', bad, '--suite', 'security', '--checklist', doc, '--out', join(dir, 'out')], io),
+    ).toBe(2);
     expect(err.join('')).toContain(`Config error in ${bad}: checklist.rules[0].match[0]: Invalid regular expression`);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   }, 60_000);

@@ -5,7 +5,8 @@ import { parseChecklist } from '../../reports/checklist/parse.ts';
 import { repairLine, repairText } from '../../reports/checklist/encoding.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
-const pick = (claims: ReturnType<typeof parseChecklist>) => claims.map(({ text, line, claimed, section, shape }) => ({ text, line, claimed, section, shape }));
+const pick = (claims: ReturnType<typeof parseChecklist>) =>
+  claims.map(({ text, line, claimed, section, shape }) => ({ text, line, claimed, section, shape }));
 
 describe('double-encoded emoji', () => {
   it('repairs UTF-8 read as windows-1252 and as Mac Roman, and leaves good text alone', () => {
@@ -23,7 +24,18 @@ describe('double-encoded emoji', () => {
 
 describe('claim shapes', () => {
   it('task boxes, ticked and not, with nested headings as the section', () => {
-    const doc = ['# Launch', '## Security', '### Headers', '- [x] HSTS with preload', '- [ ] CSP', '* [X] CORS configured', '1. [ ] Rotate keys', '', '## Perf', '- [x] p95 < 200ms'].join('\n');
+    const doc = [
+      '# Launch',
+      '## Security',
+      '### Headers',
+      '- [x] HSTS with preload',
+      '- [ ] CSP',
+      '* [X] CORS configured',
+      '1. [ ] Rotate keys',
+      '',
+      '## Perf',
+      '- [x] p95 < 200ms',
+    ].join('\n');
     expect(pick(parseChecklist(doc))).toEqual([
       { text: 'HSTS with preload', line: 4, claimed: true, section: 'Launch > Security > Headers', shape: 'task' },
       { text: 'CSP', line: 5, claimed: false, section: 'Launch > Security > Headers', shape: 'task' },
@@ -34,7 +46,16 @@ describe('claim shapes', () => {
   });
 
   it('check-mark emoji on list items and plain lines, positive and negative, double-encoded or not', () => {
-    const doc = ['## Status', '- ✅ Rate limiting on', '- âœ… **DEBUG** off', '- ‚úÖ Demo data removed', '- ❌ Lockout', '**Security**: ✔️ hardened', '⬜ Backups', '- no marker here'].join('\n');
+    const doc = [
+      '## Status',
+      '- ✅ Rate limiting on',
+      '- âœ… **DEBUG** off',
+      '- ‚úÖ Demo data removed',
+      '- ❌ Lockout',
+      '**Security**: ✔️ hardened',
+      '⬜ Backups',
+      '- no marker here',
+    ].join('\n');
     expect(pick(parseChecklist(doc))).toEqual([
       { text: 'Rate limiting on', line: 2, claimed: true, section: 'Status', shape: 'emoji' },
       { text: 'DEBUG off', line: 3, claimed: true, section: 'Status', shape: 'emoji' },
@@ -46,8 +67,16 @@ describe('claim shapes', () => {
   });
 
   it('a Status column in a Markdown table: emoji, words and percentages', () => {
-    const doc = ['## Metrics', '| Metric | Target | Status |', '|---|---|---|', '| Response time p95 | <200ms | ✅ Done |', '| Error rate | <0.1% | Complete |',
-      '| Uptime | 99.9% | 100% |', '| Lockout | 5 tries | Pending |', '| Notes | — | |'].join('\n');
+    const doc = [
+      '## Metrics',
+      '| Metric | Target | Status |',
+      '|---|---|---|',
+      '| Response time p95 | <200ms | ✅ Done |',
+      '| Error rate | <0.1% | Complete |',
+      '| Uptime | 99.9% | 100% |',
+      '| Lockout | 5 tries | Pending |',
+      '| Notes | — | |',
+    ].join('\n');
     expect(pick(parseChecklist(doc))).toEqual([
       { text: 'Response time p95, target <200ms', line: 4, claimed: true, section: 'Metrics', shape: 'table' },
       { text: 'Error rate, target <0.1%', line: 5, claimed: true, section: 'Metrics', shape: 'table' },
@@ -57,7 +86,16 @@ describe('claim shapes', () => {
   });
 
   it('unmarked items under a heading marked done are claims; code blocks and sub-bullets are not', () => {
-    const doc = ['## Done ✅', '- Escrow cannot be bypassed', '  - detail', '```', '- [x] inside code', '```', '## Later', '- plain item'].join('\n');
+    const doc = [
+      '## Done ✅',
+      '- Escrow cannot be bypassed',
+      '  - detail',
+      '```',
+      '- [x] inside code',
+      '```',
+      '## Later',
+      '- plain item',
+    ].join('\n');
     expect(pick(parseChecklist(doc))).toEqual([
       { text: 'Escrow cannot be bypassed', line: 2, claimed: true, section: 'Done', shape: 'heading' },
     ]);
@@ -72,12 +110,34 @@ describe('claim shapes', () => {
   });
 
   it('unmarked sub-items of a claim ending in a colon are claims with its state; of other items they are not', () => {
-    const doc = ['## Settings', '- ✅ Hardened production settings:', '  - `DEBUG = False`', '  - **RATE_LIMIT_ENABLED = True**', '- [ ] Still to set:', '  - ALLOWED_HOSTS',
-      '- ✅ Escrow enforced', '  - detail', '- Notes:', '  - not a claim'].join('\n');
+    const doc = [
+      '## Settings',
+      '- ✅ Hardened production settings:',
+      '  - `DEBUG = False`',
+      '  - **RATE_LIMIT_ENABLED = True**',
+      '- [ ] Still to set:',
+      '  - ALLOWED_HOSTS',
+      '- ✅ Escrow enforced',
+      '  - detail',
+      '- Notes:',
+      '  - not a claim',
+    ].join('\n');
     expect(pick(parseChecklist(doc))).toEqual([
       { text: 'Hardened production settings', line: 2, claimed: true, section: 'Settings', shape: 'emoji' },
-      { text: 'DEBUG = False', line: 3, claimed: true, section: 'Settings > Hardened production settings', shape: 'item' },
-      { text: 'RATE_LIMIT_ENABLED = True', line: 4, claimed: true, section: 'Settings > Hardened production settings', shape: 'item' },
+      {
+        text: 'DEBUG = False',
+        line: 3,
+        claimed: true,
+        section: 'Settings > Hardened production settings',
+        shape: 'item',
+      },
+      {
+        text: 'RATE_LIMIT_ENABLED = True',
+        line: 4,
+        claimed: true,
+        section: 'Settings > Hardened production settings',
+        shape: 'item',
+      },
       { text: 'Still to set', line: 5, claimed: false, section: 'Settings', shape: 'task' },
       { text: 'ALLOWED_HOSTS', line: 6, claimed: false, section: 'Settings > Still to set', shape: 'item' },
       { text: 'Escrow enforced', line: 7, claimed: true, section: 'Settings', shape: 'emoji' },
@@ -101,7 +161,9 @@ describe('the real checklists', () => {
     '003': { total: 54, claimed: 54 },
     '004': { total: 171, claimed: 89 },
   };
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   it('finds all five', () => expect(files.map((f) => f.slice(0, 3))).toEqual(Object.keys(expected)));
   for (const f of files) {
     it(`${f} parses with the stated number of claims and no mojibake left`, () => {
@@ -113,7 +175,13 @@ describe('the real checklists', () => {
   }
   it('finds "Rate limiting configured (100 req/min)" in 004 as a ticked claim under Security', () => {
     const f = files.find((x) => x.startsWith('004'))!;
-    const claim = parseChecklist(readFileSync(`${DIR}/${f}`, 'utf8')).find((c) => c.text === 'Rate limiting configured (100 req/min)');
-    expect(claim).toMatchObject({ line: 30, claimed: true, section: 'Production Readiness Checklist > Pre-Deployment Verification > Security' });
+    const claim = parseChecklist(readFileSync(`${DIR}/${f}`, 'utf8')).find(
+      (c) => c.text === 'Rate limiting configured (100 req/min)',
+    );
+    expect(claim).toMatchObject({
+      line: 30,
+      claimed: true,
+      section: 'Production Readiness Checklist > Pre-Deployment Verification > Security',
+    });
   });
 });

@@ -15,7 +15,6 @@ function project(config: string): string {
   return join(dir, 'gonogo.config.ts');
 }
 
-
 describe('config errors exit 2 naming the file and the dot-path', () => {
   it('a typo in a key', async () => {
     const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMS: 5000 } };\n`);
@@ -40,7 +39,9 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
   });
 
   it('a missing secret variable, named with where the config asks for it', async () => {
-    const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9' }, smoke: { accounts: [{ role: 'client', email: 'qa@example.com', passwordEnv: 'GONOGO_TEST_UNSET_PW' }] } };\n`);
+    const file = project(
+      `export default { target: { baseUrl: 'https://127.0.0.1:9' }, smoke: { accounts: [{ role: 'client', email: 'qa@example.com', passwordEnv: 'GONOGO_TEST_UNSET_PW' }] } };\n`,
+    );
     const r = await run(['run', '--config', file]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(file);
@@ -49,7 +50,9 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
 
   it('a live payment key is refused', async () => {
     const { resolveSecrets } = await import('../../config/load.ts');
-    expect(() => resolveSecrets({ smoke: { webhookSecretEnv: 'K' } } as never, 'gonogo.config.ts', { K: 'sk_live_abc123' })).toThrow(/live Stripe key/);
+    expect(() =>
+      resolveSecrets({ smoke: { webhookSecretEnv: 'K' } } as never, 'gonogo.config.ts', { K: 'sk_live_abc123' }),
+    ).toThrow(/live Stripe key/);
   });
 
   it('a config file that does not load (syntax error) and one that does not exist', async () => {
@@ -72,7 +75,13 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
   });
 
   it('unknown suite, engine or flaw and bad numbers are usage errors', async () => {
-    for (const argv of [['--suite', 'smoke,perf'], ['--engine', 'jmeter'], ['--vus', '0'], ['--duration', '5 minutes'], ['--flaws', 'no-such-flaw']]) {
+    for (const argv of [
+      ['--suite', 'smoke,perf'],
+      ['--engine', 'jmeter'],
+      ['--vus', '0'],
+      ['--duration', '5 minutes'],
+      ['--flaws', 'no-such-flaw'],
+    ]) {
       const r = await run(['run', '--reference', ...argv]);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toMatch(/^Usage error: --/);
@@ -91,11 +100,27 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
 
 describe('a renamed key is refused with the name it has now', () => {
   it.each([
-    ['smoke.orders', `smoke: { orders: { create: { method: 'POST', path: '/api/orders' }, statusPath: 'state' } }`, /smoke\.orders: moved to smoke\.escrow: the payment flow is smoke\.escrow\.steps/],
-    ['smoke.webhook.event', `smoke: { webhook: { event: { type: 'payment_intent.succeeded' } } }`, /smoke\.webhook\.event: moved to the confirm-payment step of smoke\.escrow\.steps/],
-    ['smoke.escrow.counterpartyRole', `smoke: { escrow: { counterpartyRole: 'seller' } }`, /smoke\.escrow\.counterpartyRole: moved to smoke\.roles\.counterparty/],
+    [
+      'smoke.orders',
+      `smoke: { orders: { create: { method: 'POST', path: '/api/orders' }, statusPath: 'state' } }`,
+      /smoke\.orders: moved to smoke\.escrow: the payment flow is smoke\.escrow\.steps/,
+    ],
+    [
+      'smoke.webhook.event',
+      `smoke: { webhook: { event: { type: 'payment_intent.succeeded' } } }`,
+      /smoke\.webhook\.event: moved to the confirm-payment step of smoke\.escrow\.steps/,
+    ],
+    [
+      'smoke.escrow.counterpartyRole',
+      `smoke: { escrow: { counterpartyRole: 'seller' } }`,
+      /smoke\.escrow\.counterpartyRole: moved to smoke\.roles\.counterparty/,
+    ],
     ['smoke.adminRole', `smoke: { adminRole: 'root' }`, /smoke\.adminRole: moved to smoke\.roles\.admin/],
-    ['smoke.register.defaultRole', `smoke: { register: { defaultRole: 'member' } }`, /smoke\.register\.defaultRole: moved to smoke\.roles\.owner/],
+    [
+      'smoke.register.defaultRole',
+      `smoke: { register: { defaultRole: 'member' } }`,
+      /smoke\.register\.defaultRole: moved to smoke\.roles\.owner/,
+    ],
   ])('%s', async (_key, section, message) => {
     const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9' }, ${section} };\n`);
     const r = await run(['run', '--config', file, '--suite', 'smoke']);

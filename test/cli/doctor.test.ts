@@ -43,7 +43,10 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
   let saved: NodeJS.ProcessEnv;
   const seen: DoctorResult[] = [];
   const run = async (c: Config, p: KpiFile['params'] = params) => {
-    const r = await doctorConfig(c, dir, p, { caFile: info.caFile, secrets: [info.webhookSecret, ...info.accounts.map((a) => a.password)] });
+    const r = await doctorConfig(c, dir, p, {
+      caFile: info.caFile,
+      secrets: [info.webhookSecret, ...info.accounts.map((a) => a.password)],
+    });
     seen.push(r);
     return r;
   };
@@ -70,7 +73,18 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     expect(r.rows.filter((row) => row.status === 'fail' || row.status === 'held')).toEqual([]);
     expect(doctorExitCode(r)).toBe(0);
     const steps = r.rows.map((row) => row.step);
-    for (const s of ['register (own account)', 'verification mail', 'verify email', 'login (own account)', 'me', 'refresh', 'order funded', 'order released', 'openapi']) expect(steps).toContain(s);
+    for (const s of [
+      'register (own account)',
+      'verification mail',
+      'verify email',
+      'login (own account)',
+      'me',
+      'refresh',
+      'order funded',
+      'order released',
+      'openapi',
+    ])
+      expect(steps).toContain(s);
     expect(steps.filter((s) => s.startsWith('login ')).length).toBe(1 + config.smoke.accounts.length);
     expect(steps.filter((s) => s.startsWith('flow ')).length).toBe(config.smoke.escrow.steps!.length);
     expect(steps.at(-1)).toBe('logout');
@@ -79,7 +93,11 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
   });
 
   it('names smoke.login.emailField for a wrong login field, and sends no team account a failing login', async () => {
-    const r = await run(edit(config, (c) => { c.smoke.login.emailField = 'mail'; }));
+    const r = await run(
+      edit(config, (c) => {
+        c.smoke.login.emailField = 'mail';
+      }),
+    );
     failsOn(r, 'smoke.login.emailField');
     expect(r.rows.filter((row) => /^login (?!\(own)/.test(row.step)).every((row) => row.status === 'skip')).toBe(true);
   });
@@ -88,33 +106,65 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     const l = config.smoke.login;
     const media = l.encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
     const doc = {
-      openapi: '3.1.0', paths: { [l.path]: { post: { requestBody: { content: { [media]: { schema: { $ref: '#/components/schemas/Login' } } } } } } },
-      components: { schemas: { Login: { type: 'object', properties: { [l.emailField]: { type: 'string' }, [l.passwordField]: { type: 'string' } } } } },
+      openapi: '3.1.0',
+      paths: {
+        [l.path]: {
+          post: { requestBody: { content: { [media]: { schema: { $ref: '#/components/schemas/Login' } } } } },
+        },
+      },
+      components: {
+        schemas: {
+          Login: {
+            type: 'object',
+            properties: { [l.emailField]: { type: 'string' }, [l.passwordField]: { type: 'string' } },
+          },
+        },
+      },
     };
     const file = join(await mkdtemp(join(tmpdir(), 'gonogo-doctor-doc-')), 'openapi.json');
     await writeFile(file, JSON.stringify(doc));
-    const r = await run(edit(config, (c) => { c.smoke.login.emailField = 'mail'; c.smoke.openapi = pathToFileURL(file).href; }));
+    const r = await run(
+      edit(config, (c) => {
+        c.smoke.login.emailField = 'mail';
+        c.smoke.openapi = pathToFileURL(file).href;
+      }),
+    );
     const row = r.rows.find((x) => x.step === 'login (own account)')!;
     expect(row.status).toBe('fail');
-    expect(row.key).toBe(`smoke.login.emailField ("mail"; POST ${l.path} in the OpenAPI document takes ${l.emailField}, ${l.passwordField})`);
+    expect(row.key).toBe(
+      `smoke.login.emailField ("mail"; POST ${l.path} in the OpenAPI document takes ${l.emailField}, ${l.passwordField})`,
+    );
   });
 
   it('names smoke.me.path for a wrong route', async () => {
-    failsOn(await run(edit(config, (c) => { c.smoke.me.path = '/api/gonogo-no-such-me'; })), 'smoke.me.path');
+    failsOn(
+      await run(
+        edit(config, (c) => {
+          c.smoke.me.path = '/api/gonogo-no-such-me';
+        }),
+      ),
+      'smoke.me.path',
+    );
   });
 
   it('names the capture of the create step for a wrong capture path', async () => {
     const i = config.smoke.escrow.steps!.findIndex((s) => s.role === 'create');
-    const r = await run(edit(config, (c) => { c.smoke.escrow.steps![i]!.capture.order_id = { from: 'body', path: 'order.identifier', all: false }; }));
+    const r = await run(
+      edit(config, (c) => {
+        c.smoke.escrow.steps![i]!.capture.order_id = { from: 'body', path: 'order.identifier', all: false };
+      }),
+    );
     failsOn(r, `smoke.escrow.steps[${i}].capture.order_id`);
   });
 
   it('names smoke.mailbox when the verification mail is not where the config reads it', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'gonogo-doctor-mail-'));
-    const r = await run(edit(config, (c) => {
-      c.smoke.mailbox = { kind: 'eml-dir', path: empty };
-      c.smoke.verifyEmail.timeoutMs = 1500;
-    }));
+    const r = await run(
+      edit(config, (c) => {
+        c.smoke.mailbox = { kind: 'eml-dir', path: empty };
+        c.smoke.verifyEmail.timeoutMs = 1500;
+      }),
+    );
     failsOn(r, 'smoke.mailbox');
   });
 
@@ -129,31 +179,55 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     }
   });
 
-  it.runIf(dialect === 'marketplace')('gonogo doctor --config: the example config against the running platform, exit 0, as JSON', async () => {
-    const r = await gonogo(['doctor', '--config', exampleConfigFile(dialect), '--json'], { GONOGO_KPI_FILE: DEFAULT_KPI_FILE });
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.out) as DoctorResult & { exitCode: number };
-    expect(out.exitCode).toBe(0);
-    expect(out.rows.every((row) => row.status === 'ok')).toBe(true);
-    seen.push(out);
-  });
+  it.runIf(dialect === 'marketplace')(
+    'gonogo doctor --config: the example config against the running platform, exit 0, as JSON',
+    async () => {
+      const r = await gonogo(['doctor', '--config', exampleConfigFile(dialect), '--json'], {
+        GONOGO_KPI_FILE: DEFAULT_KPI_FILE,
+      });
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.out) as DoctorResult & { exitCode: number };
+      expect(out.exitCode).toBe(0);
+      expect(out.rows.every((row) => row.status === 'ok')).toBe(true);
+      seen.push(out);
+    },
+  );
 
-  it.runIf(dialect === 'drf')('sends no login beyond half the login model, and holds the rest back with exit 1', async () => {
-    const r = await run(edit(config, (c) => { c.smoke.ratelimit.login = { ...c.smoke.ratelimit.login, key: 'address', limit: 4 }; }));
-    expect(r.logins).toBe(2);
-    expect(r.sent.filter((s) => s.path === config.smoke.login.path).length).toBe(2);
-    const held = r.rows.filter((row) => row.status === 'held');
-    expect(held.map((row) => row.step)).toEqual(['login seller', 'login staff']);
-    expect(held[0]!.key).toContain('smoke.ratelimit.login');
-    expect(doctorExitCode(r)).toBe(1);
-  });
+  it.runIf(dialect === 'drf')(
+    'sends no login beyond half the login model, and holds the rest back with exit 1',
+    async () => {
+      const r = await run(
+        edit(config, (c) => {
+          c.smoke.ratelimit.login = { ...c.smoke.ratelimit.login, key: 'address', limit: 4 };
+        }),
+      );
+      expect(r.logins).toBe(2);
+      expect(r.sent.filter((s) => s.path === config.smoke.login.path).length).toBe(2);
+      const held = r.rows.filter((row) => row.status === 'held');
+      expect(held.map((row) => row.step)).toEqual(['login seller', 'login staff']);
+      expect(held[0]!.key).toContain('smoke.ratelimit.login');
+      expect(doctorExitCode(r)).toBe(1);
+    },
+  );
 
-  it.runIf(dialect === 'marketplace')('without its own account, tries no team login when the lockout threshold leaves no room for a failure', async () => {
-    const r = await run(edit(config, (c) => { c.smoke.register.path = '/api/gonogo-no-register'; }), { ...params, lockout: { ...params.lockout, attempts: 2 } });
-    failsOn(r, 'smoke.register.path');
-    expect(r.logins).toBe(0);
-    expect(r.rows.filter((row) => row.step.startsWith('login ')).map((row) => row.status)).toEqual(['held', 'held', 'held']);
-  });
+  it.runIf(dialect === 'marketplace')(
+    'without its own account, tries no team login when the lockout threshold leaves no room for a failure',
+    async () => {
+      const r = await run(
+        edit(config, (c) => {
+          c.smoke.register.path = '/api/gonogo-no-register';
+        }),
+        { ...params, lockout: { ...params.lockout, attempts: 2 } },
+      );
+      failsOn(r, 'smoke.register.path');
+      expect(r.logins).toBe(0);
+      expect(r.rows.filter((row) => row.step.startsWith('login ')).map((row) => row.status)).toEqual([
+        'held',
+        'held',
+        'held',
+      ]);
+    },
+  );
 
   it('stops at the first request when the certificate is not trusted, naming target.caFile', async () => {
     const r = await doctorConfig(config, dir, params, { secrets: [] });
@@ -168,8 +242,19 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     expect(seen.every((r) => r.stopped === undefined)).toBe(true);
     // One login per account and run at most, well under the login model.
     const a = config.smoke.accounts[0]!;
-    const plan = doctorPlan(config, dir, params, { kind: 'smtp-sink', url: sink.apiUrl }, await mkdtemp(join(tmpdir(), 'gonogo-doctor-state-')));
-    const { res, session } = await login(new DoctorSender(plan, { caFile: info.caFile }), plan, a.email, process.env[a.passwordEnv]!);
+    const plan = doctorPlan(
+      config,
+      dir,
+      params,
+      { kind: 'smtp-sink', url: sink.apiUrl },
+      await mkdtemp(join(tmpdir(), 'gonogo-doctor-state-')),
+    );
+    const { res, session } = await login(
+      new DoctorSender(plan, { caFile: info.caFile }),
+      plan,
+      a.email,
+      process.env[a.passwordEnv]!,
+    );
     expect(res.status).toBe(200);
     expect(session?.access).toBeTruthy();
   });
@@ -189,7 +274,10 @@ describe('gonogo doctor from the command line', () => {
   it('exits 2 for a config error, naming the key, before sending anything', async () => {
     const d = await mkdtemp(join(tmpdir(), 'gonogo-doctor-config-'));
     const file = join(d, 'gonogo.config.ts');
-    await writeFile(file, `export default { target: { baseUrl: 'https://127.0.0.1:9' }, smoke: { login: { emailFeld: 'mail' } } };\n`);
+    await writeFile(
+      file,
+      `export default { target: { baseUrl: 'https://127.0.0.1:9' }, smoke: { login: { emailFeld: 'mail' } } };\n`,
+    );
     const r = await gonogo(['doctor', '--config', file]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('smoke.login');
@@ -205,7 +293,10 @@ describe('gonogo doctor against a platform that throttles or does not answer', (
   let server: Server;
   let hits = 0;
   beforeAll(async () => {
-    server = createServer((_req, res) => { hits++; res.writeHead(429, { 'retry-after': '30', 'content-type': 'application/json' }).end('{"detail":"slow down"}'); });
+    server = createServer((_req, res) => {
+      hits++;
+      res.writeHead(429, { 'retry-after': '30', 'content-type': 'application/json' }).end('{"detail":"slow down"}');
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
@@ -214,7 +305,13 @@ describe('gonogo doctor against a platform that throttles or does not answer', (
 
   it('stops at the first 429 without waiting out its Retry-After or retrying', async () => {
     const dir = await empty();
-    const config = parseConfig({ target: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, smoke: { mailbox: { kind: 'eml-dir', path: dir } } }, 'inline');
+    const config = parseConfig(
+      {
+        target: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+        smoke: { mailbox: { kind: 'eml-dir', path: dir } },
+      },
+      'inline',
+    );
     const started = performance.now();
     const r = await doctorConfig(config, dir, await params(), { secrets: [] });
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -231,7 +328,10 @@ describe('gonogo doctor against a platform that throttles or does not answer', (
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const dir = await empty();
-    const config = parseConfig({ target: { baseUrl: `http://127.0.0.1:${port}` }, smoke: { mailbox: { kind: 'eml-dir', path: dir } } }, 'inline');
+    const config = parseConfig(
+      { target: { baseUrl: `http://127.0.0.1:${port}` }, smoke: { mailbox: { kind: 'eml-dir', path: dir } } },
+      'inline',
+    );
     const r = await doctorConfig(config, dir, await params(), { secrets: [] });
     expect(r.requests).toBe(1);
     expect(r.rows.at(-1)).toMatchObject({ step: 'stopped', status: 'fail', key: 'target.baseUrl' });

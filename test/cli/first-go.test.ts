@@ -21,8 +21,15 @@ function walkthrough(): { commands: string[][]; filled: string[] } {
   const sh = blocks.find((b) => b[1] === 'sh')![2]!;
   const ts = blocks.find((b) => b[1] === 'ts')![2]!;
   return {
-    commands: sh.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('npx gonogo ')).map((l) => l.split(/\s+/).slice(2)),
-    filled: ts.split('\n').map((l) => l.trim()).filter(Boolean),
+    commands: sh
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('npx gonogo '))
+      .map((l) => l.split(/\s+/).slice(2)),
+    filled: ts
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
   };
 }
 
@@ -58,13 +65,25 @@ describe('the README walkthrough, as written, against the fastapi dialect', () =
     copyFileSync(info.openapiFile, join(dir, 'openapi.json'));
     // The team's environment: what .env.example names, filled with the platform's accounts and secrets.
     const env = { ...exampleEnv(info, { mailApiUrl: sink.apiUrl }), GONOGO_MAILBOX_URL: sink.apiUrl };
-    const run = (args: string[]) => execa('node', [BIN, ...args.map((a) => a.replace('https://staging.example.com', info.baseUrl))], { cwd: dir, env, reject: false, all: true });
+    const run = (args: string[]) =>
+      execa('node', [BIN, ...args.map((a) => a.replace('https://staging.example.com', info.baseUrl))], {
+        cwd: dir,
+        env,
+        reject: false,
+        all: true,
+      });
 
     const init = await run(commands[0]!);
     expect(init.exitCode, init.all).toBe(0);
     const draft = readFileSync(join(dir, 'gonogo.config.ts'), 'utf8');
-    const names = readFileSync(join(dir, '.env.example'), 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.slice(0, l.indexOf('=')));
-    expect(names.filter((n) => !(n in env)), 'every variable .env.example names is one the team can set').toEqual([]);
+    const names = readFileSync(join(dir, '.env.example'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.slice(0, l.indexOf('=')));
+    expect(
+      names.filter((n) => !(n in env)),
+      'every variable .env.example names is one the team can set',
+    ).toEqual([]);
     writeFileSync(join(dir, 'gonogo.config.ts'), fillTodos(draft, filled));
     // The team's KPI file states its platform's limits: this one counts them over WINDOW_S.
     const kpis = readFileSync(join(dir, 'kpis.yaml'), 'utf8');
@@ -77,7 +96,9 @@ describe('the README walkthrough, as written, against the fastapi dialect', () =
 
     const full = await run([...commands[2]!, '--out', join(dir, 'results')]);
     const report = JSON.parse(readFileSync(join(dir, 'results', 'report.json'), 'utf8')) as Report;
-    const notPassing = report.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip').map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`);
+    const notPassing = report.checks
+      .filter((c) => c.status !== 'pass' && c.status !== 'skip')
+      .map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`);
     expect(notPassing, full.all).toEqual([]);
     expect(report.verdict.decision).toBe('GO');
     expect(full.exitCode).toBe(0);

@@ -14,8 +14,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const BIN = join(DIST, 'bin/gonogo.js');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  bin: Record<string, string>; exports: Record<string, string | { types: string; default: string }>; types: string; files: string[];
-  dependencies: Record<string, string>; devDependencies: Record<string, string>;
+  bin: Record<string, string>;
+  exports: Record<string, string | { types: string; default: string }>;
+  types: string;
+  files: string[];
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 
 /** What `npm pack` would put in the tarball, from npm itself (the `files` list, .npmignore rules and npm's own always/never lists). */
@@ -25,8 +29,10 @@ beforeAll(async () => {
   packed = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
 }, 120_000);
 
-const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true, recursive: true })
-  .filter((e) => e.isFile()).map((e) => relative(ROOT, join(e.parentPath, e.name)));
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
 
 describe('the package layout', () => {
   it('bin, exports and types point at compiled JavaScript in dist/ with declarations, and those are packed', () => {
@@ -71,12 +77,22 @@ describe('the package layout', () => {
     const literal = /packageFile\(\s*(['"`])([^'"`$]+)(\$\{[^}]*\})?([^'"`]*)\1\s*\)/g;
     const wanted: Array<{ from: string; path: string; template: boolean }> = [];
     for (const js of walk(DIST).filter((p) => p.endsWith('.js'))) {
-      for (const m of readFileSync(join(ROOT, js), 'utf8').matchAll(literal)) wanted.push({ from: js, path: m[2]!, template: Boolean(m[3]) });
+      for (const m of readFileSync(join(ROOT, js), 'utf8').matchAll(literal))
+        wanted.push({ from: js, path: m[2]!, template: Boolean(m[3]) });
     }
-    expect(wanted.map((w) => w.path)).toEqual(expect.arrayContaining(['config/defaults/kpis.yaml', 'reports/report.schema.json', 'scenarios/journeys.ts', 'reference-app/static/']));
+    expect(wanted.map((w) => w.path)).toEqual(
+      expect.arrayContaining([
+        'config/defaults/kpis.yaml',
+        'reports/report.schema.json',
+        'scenarios/journeys.ts',
+        'reference-app/static/',
+      ]),
+    );
     for (const w of wanted) {
       // A file, a folder (with or without its slash) or the fixed start of a templated path.
-      const hit = packed.includes(w.path) || packed.some((p) => p.startsWith(w.template || w.path.endsWith('/') ? w.path : `${w.path}/`));
+      const hit =
+        packed.includes(w.path) ||
+        packed.some((p) => p.startsWith(w.template || w.path.endsWith('/') ? w.path : `${w.path}/`));
       expect(hit, `${w.path} (used by ${w.from})`).toBe(true);
     }
     // The dialects' example configs, named through a template.
@@ -113,7 +129,11 @@ describe('the package layout', () => {
 describe('finding files from the sources and from dist/', () => {
   it('the package root is the folder of package.json, from a source and from a compiled module', async () => {
     expect(PACKAGE_ROOT).toBe(ROOT.replace(/\/$/, ''));
-    const r = await execa('node', ['--input-type=module', '-e', `import { PACKAGE_ROOT } from ${JSON.stringify(pathToFileURL(join(DIST, 'core/files.js')).href)}; console.log(PACKAGE_ROOT);`]);
+    const r = await execa('node', [
+      '--input-type=module',
+      '-e',
+      `import { PACKAGE_ROOT } from ${JSON.stringify(pathToFileURL(join(DIST, 'core/files.js')).href)}; console.log(PACKAGE_ROOT);`,
+    ]);
     expect(r.stdout).toBe(PACKAGE_ROOT);
     expect(packageFile('config/defaults/kpis.yaml')).toBe(join(ROOT, 'config/defaults/kpis.yaml'));
   });
@@ -123,9 +143,19 @@ describe('finding files from the sources and from dist/', () => {
     const built = pathToFileURL(join(DIST, 'cli/reference-target.js')).href;
     expect(fromSources(src)).toBe(true);
     expect(fromSources(built)).toBe(false);
-    expect(moduleProcess(src, '../reference-app/child.ts')).toEqual({ file: join(ROOT, 'reference-app/child.ts'), execArgv: ['--import', 'tsx'] });
-    expect(moduleProcess(built, '../reference-app/child.ts')).toEqual({ file: join(DIST, 'reference-app/child.js'), execArgv: [] });
-    for (const [from, rel] of [['cli/reference-target', '../reference-app/child.ts'], ['load/autocannon/bundle', './worker.ts'], ['config/load', '../index.ts']] as const) {
+    expect(moduleProcess(src, '../reference-app/child.ts')).toEqual({
+      file: join(ROOT, 'reference-app/child.ts'),
+      execArgv: ['--import', 'tsx'],
+    });
+    expect(moduleProcess(built, '../reference-app/child.ts')).toEqual({
+      file: join(DIST, 'reference-app/child.js'),
+      execArgv: [],
+    });
+    for (const [from, rel] of [
+      ['cli/reference-target', '../reference-app/child.ts'],
+      ['load/autocannon/bundle', './worker.ts'],
+      ['config/load', '../index.ts'],
+    ] as const) {
       expect(existsSync(moduleFile(pathToFileURL(join(DIST, `${from}.js`)).href, rel)), `${from} -> ${rel}`).toBe(true);
       expect(existsSync(moduleFile(pathToFileURL(join(ROOT, `${from}.ts`)).href, rel)), `${from} -> ${rel}`).toBe(true);
     }
@@ -139,49 +169,101 @@ async function loadedBy(args: string[]): Promise<{ exitCode: number | undefined;
   const log = join(traceDir, `${args.join('_').replace(/\W+/g, '_')}.txt`);
   const hooks = join(traceDir, 'hooks.mjs');
   const register = join(traceDir, 'register.mjs');
-  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function load(url, ctx, next) { appendFileSync(process.env.TRACE_LOG, url + '\\n'); return next(url, ctx); }\n`);
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';\nexport async function load(url, ctx, next) { appendFileSync(process.env.TRACE_LOG, url + '\\n'); return next(url, ctx); }\n`,
+  );
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
   writeFileSync(log, '');
-  const r = await execa('node', ['--import', register, BIN, ...args], { reject: false, env: { TRACE_LOG: log }, timeout: 60_000 });
+  const r = await execa('node', ['--import', register, BIN, ...args], {
+    reject: false,
+    env: { TRACE_LOG: log },
+    timeout: 60_000,
+  });
   // CommonJS packages required from ESM appear by their entry; their own requires do not, so packages are named by their folder.
   return { exitCode: r.exitCode, stdout: r.stdout, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
-const packagesOf = (modules: string[]) => [...new Set(modules.flatMap((u) => {
-  const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
-  return m ? [m[1]!] : [];
-}))];
-const HEAVY = ['@playwright/test', 'playwright', 'playwright-core', 'autocannon', 'fastify', 'better-sqlite3', 'mailparser', 'smtp-server', 'stripe', 'yaml', 'zod', 'execa', 'jiti', 'hdr-histogram-js', 'node-forge'];
+const packagesOf = (modules: string[]) => [
+  ...new Set(
+    modules.flatMap((u) => {
+      const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
+      return m ? [m[1]!] : [];
+    }),
+  ),
+];
+const HEAVY = [
+  '@playwright/test',
+  'playwright',
+  'playwright-core',
+  'autocannon',
+  'fastify',
+  'better-sqlite3',
+  'mailparser',
+  'smtp-server',
+  'stripe',
+  'yaml',
+  'zod',
+  'execa',
+  'jiti',
+  'hdr-histogram-js',
+  'node-forge',
+];
 
 describe('start-up loads only what a command uses', () => {
   it('--version and --help load the command line parser and no engine, browser driver, server or schema library', async () => {
-    for (const args of [['--version'], ['--help'], ['audit', 'tls', '--help'], ['audit', 'headers', '--help'], ['history', '--help'], ['serve', '--help']]) {
+    for (const args of [
+      ['--version'],
+      ['--help'],
+      ['audit', 'tls', '--help'],
+      ['audit', 'headers', '--help'],
+      ['history', '--help'],
+      ['serve', '--help'],
+    ]) {
       const r = await loadedBy(args);
       expect(r.exitCode, args.join(' ')).toBe(0);
       expect(packagesOf(r.modules), args.join(' ')).toEqual(['commander']);
       expect(r.modules.filter((u) => u.includes('/dist/')).length, args.join(' ')).toBeLessThan(30);
     }
-    expect((await loadedBy(['--version'])).stdout).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    expect((await loadedBy(['--version'])).stdout).toBe(
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
+    );
   });
 
   it('audit tls and audit headers load their own modules and none of the other suites', async () => {
     const atStart = new Set((await loadedBy(['--help'])).modules);
-    for (const args of [['audit', 'tls', '127.0.0.1:1'], ['audit', 'headers', 'http://127.0.0.1:1/']]) {
+    for (const args of [
+      ['audit', 'tls', '127.0.0.1:1'],
+      ['audit', 'headers', 'http://127.0.0.1:1/'],
+    ]) {
       const r = await loadedBy(args);
       const added = r.modules.filter((u) => !atStart.has(u));
       expect(r.exitCode, args.join(' ')).not.toBe(0); // nothing listens there: the audit ran and judged
       const heavy = packagesOf(r.modules).filter((p) => HEAVY.includes(p) && p !== 'node-forge');
       expect(heavy, args.join(' ')).toEqual([]);
-      expect(added.filter((u) => /\/dist\/(smoke|load|reference-app)\//.test(u)), args.join(' ')).toEqual([]);
-      expect(added.some((u) => u.includes(`/dist/security/${args[1]}/`)), args.join(' ')).toBe(true);
+      expect(
+        added.filter((u) => /\/dist\/(smoke|load|reference-app)\//.test(u)),
+        args.join(' '),
+      ).toEqual([]);
+      expect(
+        added.some((u) => u.includes(`/dist/security/${args[1]}/`)),
+        args.join(' '),
+      ).toBe(true);
     }
   });
 
-  it('the defaults the ad hoc audits use are the config schema\'s defaults', () => {
+  it("the defaults the ad hoc audits use are the config schema's defaults", () => {
     const tls = TlsConfig.parse({});
     expect({ concurrency: tls.concurrency, handshakeTimeoutMs: tls.handshakeTimeoutMs }).toEqual(TLS_DEFAULTS);
     const deps = DepsConfig.parse({});
     expect(deps.timeoutS).toBe(DEPS_DEFAULTS.timeoutS);
-    expect(deps.source).toEqual({ kind: 'osv-api', url: DEPS_DEFAULTS.osvApiUrl, timeoutMs: DEPS_DEFAULTS.osvApiTimeoutMs });
+    expect(deps.source).toEqual({
+      kind: 'osv-api',
+      url: DEPS_DEFAULTS.osvApiUrl,
+      timeoutMs: DEPS_DEFAULTS.osvApiTimeoutMs,
+    });
     expect([...COMPARE_FORMATS].sort()).toEqual(Object.keys(compareRenderers).sort());
   });
 });

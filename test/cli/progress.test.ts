@@ -8,7 +8,11 @@ describe('progress lines', () => {
   it('show escape characters and bidi overrides from a suite message instead of sending them to the terminal', () => {
     for (const tty of [false, true]) {
       const out: string[] = [];
-      const p = createProgress((s) => out.push(s), tty, () => 0);
+      const p = createProgress(
+        (s) => out.push(s),
+        tty,
+        () => 0,
+      );
       p.event({ suite: 'smoke', kind: 'warn', message: 'target said \u001b[2J\u001b[31mGO\u202E' });
       p.close();
       const text = out.join('');
@@ -20,14 +24,25 @@ describe('progress lines', () => {
 });
 
 describe('the heartbeat in a CI log (non-TTY)', () => {
-  beforeEach(() => { vi.useFakeTimers({ now: 0 }); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('names the suite, its counter and what runs while a suite is busy, and stops when the run is done', () => {
     const out: string[] = [];
     const p = createProgress((s) => out.push(s), false, Date.now, { heartbeatMs: 1000 });
     p.event({ suite: 'smoke', kind: 'info', message: 'starting' });
-    p.event({ suite: 'smoke', kind: 'state', message: 'playwright checks: 3 of 42 tests done', done: 3, total: 42, current: 'auth.login, browser.login-page' });
+    p.event({
+      suite: 'smoke',
+      kind: 'state',
+      message: 'playwright checks: 3 of 42 tests done',
+      done: 3,
+      total: 42,
+      current: 'auth.login, browser.login-page',
+    });
     // a state event prints nothing of its own
     expect(out).toEqual(['[0.0s] smoke starting\n']);
     vi.advanceTimersByTime(2500);
@@ -53,7 +68,14 @@ describe('the heartbeat in a CI log (non-TTY)', () => {
   it('writes no heartbeat on a terminal, where the live line shows the same', () => {
     const out: string[] = [];
     const p = createProgress((s) => out.push(s), true, Date.now, { heartbeatMs: 1000 });
-    p.event({ suite: 'smoke', kind: 'state', message: 'playwright checks: 1 of 2 tests done', done: 1, total: 2, current: 'auth.login' });
+    p.event({
+      suite: 'smoke',
+      kind: 'state',
+      message: 'playwright checks: 1 of 2 tests done',
+      done: 1,
+      total: 2,
+      current: 'auth.login',
+    });
     vi.advanceTimersByTime(5000);
     expect(out.join('')).not.toContain('still running');
     expect(out.join('')).toContain('smoke 1/2');
@@ -62,13 +84,18 @@ describe('the heartbeat in a CI log (non-TTY)', () => {
 });
 
 describe('counters never pass their totals', () => {
-  it('a smoke test that ends twice (a retry) counts once; the total is the runner\'s own count', () => {
+  it("a smoke test that ends twice (a retry) counts once; the total is the runner's own count", () => {
     const events: ProgressEvent[] = [];
     const t = new PhaseProgress('checks', (e) => events.push(e));
     t.on({ gonogo: 'progress', type: 'begin', total: 2 });
     t.on({ gonogo: 'progress', type: 'test-begin', id: 'a', title: '[auth.login] logs in' });
     t.on({ gonogo: 'progress', type: 'test-begin', id: 'b', title: '[health.routes] health' });
-    expect(events.at(-1)).toMatchObject({ kind: 'state', done: 0, total: 2, current: 'auth.login, health.routes in the checks phase' });
+    expect(events.at(-1)).toMatchObject({
+      kind: 'state',
+      done: 0,
+      total: 2,
+      current: 'auth.login, health.routes in the checks phase',
+    });
     t.on({ gonogo: 'progress', type: 'test-end', id: 'a', title: '[auth.login] logs in', status: 'failed' });
     t.on({ gonogo: 'progress', type: 'test-begin', id: 'a', title: '[auth.login] logs in' });
     t.on({ gonogo: 'progress', type: 'test-end', id: 'a', title: '[auth.login] logs in', status: 'passed' });
@@ -80,14 +107,28 @@ describe('counters never pass their totals', () => {
   });
 
   it('a load tick past the planned duration says the engine is finishing, not 31/30', () => {
-    const tick = (elapsedS: number) => ({ elapsedS, remainingS: Math.max(0, 30 - elapsedS), rps: 40, p95: 12, errors: 0, requests: 1200 });
+    const tick = (elapsedS: number) => ({
+      elapsedS,
+      remainingS: Math.max(0, 30 - elapsedS),
+      rps: 40,
+      p95: 12,
+      errors: 0,
+      requests: 1200,
+    });
     expect(tickProgress(tick(30), 30, 30)).toMatchObject({ done: 30, total: 30 });
     const late = tickProgress(tick(31), 30, 30);
     expect(late.done).toBeUndefined();
     expect(late.total).toBeUndefined();
-    expect(late.message).toBe('the 30s duration is over; finishing the requests in flight (1s past it, up to 30s): 0 errors of 1200');
+    expect(late.message).toBe(
+      'the 30s duration is over; finishing the requests in flight (1s past it, up to 30s): 0 errors of 1200',
+    );
     const out: string[] = [];
-    const p = createProgress((s) => out.push(s), false, () => 0, { heartbeatMs: 1_000_000 });
+    const p = createProgress(
+      (s) => out.push(s),
+      false,
+      () => 0,
+      { heartbeatMs: 1_000_000 },
+    );
     for (const s of [29, 30, 31, 32]) p.event(tickProgress(tick(s), 30, 30));
     p.close();
     expect(out.join('')).not.toMatch(/3[1-9]\/30/);

@@ -8,15 +8,22 @@ import { fileRenderers } from '../../reports/render/index.ts';
 import { report } from '../helpers/report.ts';
 
 const SET = ['junit.xml', 'report.html', 'report.json', 'report.md', 'report.sarif'];
-const earlier = report({ run: { ...report().run, id: '20261121T010000Z-old111' }, verdict: { decision: 'GO', complete: true, reasons: [] } });
+const earlier = report({
+  run: { ...report().run, id: '20261121T010000Z-old111' },
+  verdict: { decision: 'GO', complete: true, reasons: [] },
+});
 const later = report({ run: { ...report().run, id: '20261122T030000Z-new222' } });
 
 /** Which run each file of the folder belongs to, by the run id it mentions. */
 function runIds(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).filter((f) => SET.includes(f)).map((f) => {
-    const text = readFileSync(join(dir, f), 'utf8');
-    return [f, text.includes('old111') ? 'old' : text.includes('new222') ? 'new' : 'neither'];
-  }));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => SET.includes(f))
+      .map((f) => {
+        const text = readFileSync(join(dir, f), 'utf8');
+        return [f, text.includes('old111') ? 'old' : text.includes('new222') ? 'new' : 'neither'];
+      }),
+  );
 }
 
 /** A disk that fills up after `n` files. */
@@ -32,14 +39,18 @@ const fullAfter = (n: number): WriterIo => {
 
 describe('the report set is written as one unit', () => {
   const saved = fileRenderers['report.sarif']!;
-  afterEach(() => { fileRenderers['report.sarif'] = saved; });
+  afterEach(() => {
+    fileRenderers['report.sarif'] = saved;
+  });
 
   it('a disk that fills after two files leaves the earlier set whole and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-write-'));
     await writeReportFiles(dir, earlier, () => {});
     const err = await writeReportFiles(dir, later, () => {}, fullAfter(2)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportWriteError);
-    expect((err as Error).message).toMatch(/could not write the report to .*ENOSPC.*the report of run 20261121T010000Z-old111 is still whole/);
+    expect((err as Error).message).toMatch(
+      /could not write the report to .*ENOSPC.*the report of run 20261121T010000Z-old111 is still whole/,
+    );
     expect((err as Error).message).toContain('(ENOSPC: no space left on device, write)');
     expect(runIds(dir)).toEqual(Object.fromEntries(SET.map((f) => [f, 'old'])));
     expect(readdirSync(dir).sort()).toEqual(SET);
@@ -48,7 +59,9 @@ describe('the report set is written as one unit', () => {
   it('a renderer that throws takes its earlier file away with the rest of the earlier set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-write-'));
     await writeReportFiles(dir, earlier, () => {});
-    fileRenderers['report.sarif'] = () => { throw new Error('renderer bug'); };
+    fileRenderers['report.sarif'] = () => {
+      throw new Error('renderer bug');
+    };
     const warnings: string[] = [];
     const written = await writeReportFiles(dir, later, (m) => warnings.push(m));
     expect(warnings).toEqual(['could not render report.sarif: renderer bug']);
@@ -65,7 +78,9 @@ describe('the report set is written as one unit', () => {
       process.umask(umask);
     }
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(Object.fromEntries(SET.map((f) => [f, (statSync(join(dir, f)).mode & 0o777).toString(8)]))).toEqual(Object.fromEntries(SET.map((f) => [f, '600'])));
+    expect(Object.fromEntries(SET.map((f) => [f, (statSync(join(dir, f)).mode & 0o777).toString(8)]))).toEqual(
+      Object.fromEntries(SET.map((f) => [f, '600'])),
+    );
   });
 });
 
@@ -81,7 +96,10 @@ describe('the run folder after the report is written', () => {
     expect(await lockDownRunDir(dir)).toEqual([]);
     const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
     expect([dir, join(dir, 'smoke'), join(dir, 'smoke', 'artifacts')].map(mode)).toEqual(['700', '700', '700']);
-    expect([join(dir, 'smoke', 'artifacts', 'trace.zip'), join(dir, 'old-notes.txt')].map(mode)).toEqual(['600', '600']);
+    expect([join(dir, 'smoke', 'artifacts', 'trace.zip'), join(dir, 'old-notes.txt')].map(mode)).toEqual([
+      '600',
+      '600',
+    ]);
     expect(mode(join(outside, 'shared.txt'))).toBe('644');
   });
 });

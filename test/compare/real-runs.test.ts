@@ -16,7 +16,18 @@ describe('comparing real runs of the reference platform', () => {
   beforeAll(async () => {
     const [clean, flawed] = await Promise.all([
       gonogo('run', '--reference', '--suite', 'security', '--label', 'v1.0.0', '--out', join(dir, 'clean')),
-      gonogo('run', '--reference', '--suite', 'security', '--label', 'v1.1.0', '--flaws', 'missing-hsts,tls-legacy', '--out', join(dir, 'flawed')),
+      gonogo(
+        'run',
+        '--reference',
+        '--suite',
+        'security',
+        '--label',
+        'v1.1.0',
+        '--flaws',
+        'missing-hsts,tls-legacy',
+        '--out',
+        join(dir, 'flawed'),
+      ),
     ]);
     expect([clean.exitCode, flawed.exitCode]).toEqual([0, 1]);
   }, 120_000);
@@ -30,24 +41,53 @@ describe('comparing real runs of the reference platform', () => {
   });
 
   it('classifies the newly failing checks, names the drift in words and exits 1', async () => {
-    const r = await gonogo('compare', join(dir, 'clean', 'report.json'), join(dir, 'flawed', 'report.json'), '--format', 'json');
+    const r = await gonogo(
+      'compare',
+      join(dir, 'clean', 'report.json'),
+      join(dir, 'flawed', 'report.json'),
+      '--format',
+      'json',
+    );
     expect(r.exitCode).toBe(1);
     const c = JSON.parse(r.stdout);
-    expect(c.checks.newlyFailing.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining(['headers.hsts', 'tls.protocols', 'tls.ciphers']));
+    expect(c.checks.newlyFailing.map((x: { id: string }) => x.id)).toEqual(
+      expect.arrayContaining(['headers.hsts', 'tls.protocols', 'tls.ciphers']),
+    );
     expect(c.checks.fixed).toEqual([]);
-    expect(c.drift).toEqual(expect.arrayContaining(['TLS 1.0 re-enabled', 'TLS 1.1 re-enabled', 'HSTS removed (was max-age 63072000)']));
+    expect(c.drift).toEqual(
+      expect.arrayContaining(['TLS 1.0 re-enabled', 'TLS 1.1 re-enabled', 'HSTS removed (was max-age 63072000)']),
+    );
     expect(c.drift.join('\n')).toMatch(/weak cipher suites? newly accepted/);
     expect(c.regressions.length).toBeGreaterThan(0);
   });
 
   it('the same comparison run the other way finds the fix and exits 0', async () => {
-    const r = await gonogo('compare', join(dir, 'flawed', 'report.json'), join(dir, 'clean', 'report.json'), '--format', 'json');
+    const r = await gonogo(
+      'compare',
+      join(dir, 'flawed', 'report.json'),
+      join(dir, 'clean', 'report.json'),
+      '--format',
+      'json',
+    );
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout).checks.fixed.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining(['headers.hsts']));
+    expect(JSON.parse(r.stdout).checks.fixed.map((x: { id: string }) => x.id)).toEqual(
+      expect.arrayContaining(['headers.hsts']),
+    );
   });
 
   it('run --baseline makes the regression part of the verdict', async () => {
-    const r = await gonogo('run', '--reference', '--suite', 'security', '--flaws', 'missing-hsts', '--baseline', join(dir, 'clean', 'report.json'), '--out', join(dir, 'gated'));
+    const r = await gonogo(
+      'run',
+      '--reference',
+      '--suite',
+      'security',
+      '--flaws',
+      'missing-hsts',
+      '--baseline',
+      join(dir, 'clean', 'report.json'),
+      '--out',
+      join(dir, 'gated'),
+    );
     expect(r.exitCode).toBe(1);
     const report = await readReport(join(dir, 'gated', 'report.json'));
     expect(report.verdict.reasons.some((x) => x.startsWith('regression against the baseline'))).toBe(true);

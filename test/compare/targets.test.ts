@@ -35,8 +35,14 @@ describe('the same target spelt differently', () => {
   });
 
   it('runs of the bundled reference platform are one target whatever port each got; a team target beside them is not', () => {
-    const ref = (port: number) => { const r = at(`https://127.0.0.1:${port}`); r.run.provenance.reference = { flaws: [] }; return r; };
+    const ref = (port: number) => {
+      const r = at(`https://127.0.0.1:${port}`);
+      r.run.provenance.reference = { flaws: [] };
+      return r;
+    };
     expect(buildTrend([ref(35535), ref(32859)]).warnings).toEqual([]);
-    expect(buildTrend([ref(35535), at('https://127.0.0.1:32859')]).warnings).toEqual(['the reports test different targets']);
+    expect(buildTrend([ref(35535), at('https://127.0.0.1:32859')]).warnings).toEqual([
+      'the reports test different targets',
+    ]);
   });
 });

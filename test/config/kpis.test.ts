@@ -22,10 +22,22 @@ describe('the KPI file', () => {
     const file = parseKpiText(defaults, 'kpis.yaml');
     const lines = defaults.split('\n');
     expect(Object.keys(file.lines!)).toEqual(file.kpis.map((k) => k.id));
-    for (const [id, n] of Object.entries(file.lines!)) expect(lines[n - 1], id).toMatch(new RegExp(`^\\s*- id: ${id.replace(/\./g, '\\.')}\\s*$`));
-    const flow = parseKpiText(defaults.replace(/^kpis:\n/m, 'kpis:\n  - { id: first.kpi, description: d, source: s, checks: [auth.*] }\n'), 'kpis.yaml');
+    for (const [id, n] of Object.entries(file.lines!))
+      expect(lines[n - 1], id).toMatch(new RegExp(`^\\s*- id: ${id.replace(/\./g, '\\.')}\\s*$`));
+    const flow = parseKpiText(
+      defaults.replace(/^kpis:\n/m, 'kpis:\n  - { id: first.kpi, description: d, source: s, checks: [auth.*] }\n'),
+      'kpis.yaml',
+    );
     expect(flow.lines!['first.kpi']).toBe(defaults.split('\n').findIndex((l) => l === 'kpis:') + 2);
-    const [result] = evaluateKpis({ kpis: file.kpis.slice(0, 1), measurements: [], checks: [], ranSuites: [], waivers: [], today: '2026-01-01', lines: file.lines! });
+    const [result] = evaluateKpis({
+      kpis: file.kpis.slice(0, 1),
+      measurements: [],
+      checks: [],
+      ranSuites: [],
+      waivers: [],
+      today: '2026-01-01',
+      lines: file.lines!,
+    });
     expect(result!.line).toBe(file.lines![file.kpis[0]!.id]);
   });
 
@@ -35,14 +47,25 @@ describe('the KPI file', () => {
     expect(file.kpis.length).toBeGreaterThanOrEqual(20);
     for (const k of file.kpis) expect(k.source.length).toBeGreaterThan(5);
     const p95 = file.kpis.find((k) => k.id === 'http.p95');
-    expect(p95).toMatchObject({ kind: 'metric', metric: 'http_req_duration', suite: 'load', thresholds: [{ aggregation: 'p(95)', operator: '<', value: 200 }] });
-    expect(file.kpis.find((k) => k.id === 'escrow.non-bypass')).toMatchObject({ kind: 'checks', suite: 'smoke', checks: ['escrow.*'] });
+    expect(p95).toMatchObject({
+      kind: 'metric',
+      metric: 'http_req_duration',
+      suite: 'load',
+      thresholds: [{ aggregation: 'p(95)', operator: '<', value: 200 }],
+    });
+    expect(file.kpis.find((k) => k.id === 'escrow.non-bypass')).toMatchObject({
+      kind: 'checks',
+      suite: 'smoke',
+      checks: ['escrow.*'],
+    });
     expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('names the KPI and the problem for an unknown metric', () => {
     const e = errorOf(defaults.replace('metric: http_req_failed', 'metric: http_req_fail'));
-    expect(e.format()).toMatch(/kpis\.yaml.*kpis\[3\] \(http\.errors\)\.threshold: no suite measures a metric named "http_req_fail"/);
+    expect(e.format()).toMatch(
+      /kpis\.yaml.*kpis\[3\] \(http\.errors\)\.threshold: no suite measures a metric named "http_req_fail"/,
+    );
   });
 
   it('names the KPI for a bad expression', () => {
@@ -63,7 +86,9 @@ describe('the KPI file', () => {
     expect(defaults).toMatch(tlsSource);
     expect(errorOf(defaults.replace(tlsSource, '')).format()).toMatch(/kpis\[\d+\]\.source/);
     expect(errorOf(defaults.replace('- id: http.mean', '- id: http.p95')).format()).toMatch(/"http.p95" is used twice/);
-    expect(errorOf(defaults.replace('checks: [cors.*]', 'checks: [kors.*]')).format()).toMatch(/kors\.\* names no known area/);
+    expect(errorOf(defaults.replace('checks: [cors.*]', 'checks: [kors.*]')).format()).toMatch(
+      /kors\.\* names no known area/,
+    );
   });
 
   it('reports broken YAML as a config error', () => {
@@ -72,24 +97,44 @@ describe('the KPI file', () => {
 
   it('validates waivers: exactly one of check or kpi, a real date', () => {
     const w = (body: string) => defaults.replace('waivers: []', `waivers:\n${body}`);
-    expect(parseKpiText(w('  - { check: headers.csp, reason: rollout, owner: alice, expires: 2026-12-31 }'), 'k').waivers).toHaveLength(1);
-    expect(errorOf(w('  - { reason: r, owner: o, expires: 2026-12-31 }')).format()).toMatch(/exactly one of check or kpi/);
-    expect(errorOf(w('  - { check: a.b, reason: r, owner: o, expires: 31/12/2026 }')).format()).toMatch(/waivers\[0\]\.expires/);
+    expect(
+      parseKpiText(w('  - { check: headers.csp, reason: rollout, owner: alice, expires: 2026-12-31 }'), 'k').waivers,
+    ).toHaveLength(1);
+    expect(errorOf(w('  - { reason: r, owner: o, expires: 2026-12-31 }')).format()).toMatch(
+      /exactly one of check or kpi/,
+    );
+    expect(errorOf(w('  - { check: a.b, reason: r, owner: o, expires: 31/12/2026 }')).format()).toMatch(
+      /waivers\[0\]\.expires/,
+    );
   });
 
   it('treats a waiver as active up to and including its expiry date', () => {
     const w = { check: 'a.b', reason: 'r', owner: 'o', expires: '2026-11-22' };
-    expect([waiverActive(w, '2026-11-21'), waiverActive(w, '2026-11-22'), waiverActive(w, '2026-11-23')]).toEqual([true, true, false]);
+    expect([waiverActive(w, '2026-11-21'), waiverActive(w, '2026-11-22'), waiverActive(w, '2026-11-23')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('matches check patterns', () => {
-    expect([matchesCheck('escrow.*', 'escrow.happy-path'), matchesCheck('escrow.*', 'auth.rbac'), matchesCheck('auth.rbac', 'auth.rbac'), matchesCheck('auth.r', 'auth.rbac')]).toEqual([true, false, true, false]);
+    expect([
+      matchesCheck('escrow.*', 'escrow.happy-path'),
+      matchesCheck('escrow.*', 'auth.rbac'),
+      matchesCheck('auth.rbac', 'auth.rbac'),
+      matchesCheck('auth.r', 'auth.rbac'),
+    ]).toEqual([true, false, true, false]);
   });
 });
 
 const CHECKLISTS = new URL('../fixtures/checklists/', import.meta.url);
 /** Headings and lines of one source checklist with markup and the double-encoded emoji taken out, as a reader sees them. */
-const plain = (line: string): string => line.replace(/\*\*/g, '').replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
+const plain = (line: string): string =>
+  line
+    .replace(/\*\*/g, '')
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 function checklist(no: string): string[] {
   const file = readdirSync(CHECKLISTS).find((f) => f.startsWith(`${no}_`));
   if (!file) throw new Error(`no launch checklist ${no} in test/fixtures/checklists`);
@@ -102,7 +147,10 @@ function sectionsOf(lines: string[], lineNo: number): string[] {
   for (const line of lines.slice(0, lineNo)) {
     if (line.trim().startsWith('```')) code = !code;
     const m = !code && /^(#{2,6})\s+(.*)$/.exec(line);
-    if (m) { while (stack.length && stack.at(-1)![0] >= m[1]!.length) stack.pop(); stack.push([m[1]!.length, plain(m[2]!)]); }
+    if (m) {
+      while (stack.length && stack.at(-1)![0] >= m[1]!.length) stack.pop();
+      stack.push([m[1]!.length, plain(m[2]!)]);
+    }
   }
   return stack.map(([, h]) => h);
 }
@@ -125,8 +173,13 @@ describe('KPI sources a reader can follow', () => {
         const [, no, section, line, quoted, code] = m;
         const lines = checklist(no!);
         const at = Number(line);
-        expect(plain(lines[at - 1] ?? ''), `${k.id}: launch checklist ${no} line ${at}`).toContain(plain(quoted ?? code!));
-        expect(sectionsOf(lines, at).some((h) => h.includes(section!)), `${k.id}: launch checklist ${no} line ${at} is under ${JSON.stringify(sectionsOf(lines, at))}, not "${section}"`).toBe(true);
+        expect(plain(lines[at - 1] ?? ''), `${k.id}: launch checklist ${no} line ${at}`).toContain(
+          plain(quoted ?? code!),
+        );
+        expect(
+          sectionsOf(lines, at).some((h) => h.includes(section!)),
+          `${k.id}: launch checklist ${no} line ${at} is under ${JSON.stringify(sectionsOf(lines, at))}, not "${section}"`,
+        ).toBe(true);
       }
     }
   });

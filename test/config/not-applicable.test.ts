@@ -33,18 +33,27 @@ describe('notApplicable in the config', () => {
     expect(problems({ target, notApplicable: { 'browser.*': 'API only' } })).toEqual([
       'notApplicable["browser.*"]: a declaration names one check id exactly, not a pattern; list each check it covers',
     ]);
-    expect(problems({ target, notApplicable: { 'browser.cookies': '  ' } })[0]).toMatch(/^notApplicable\.browser\.cookies: say why the check does not apply/);
+    expect(problems({ target, notApplicable: { 'browser.cookies': '  ' } })[0]).toMatch(
+      /^notApplicable\.browser\.cookies: say why the check does not apply/,
+    );
   });
 
   it('accepts a team spec id of a known area when the config adds team specs, and nothing else', () => {
-    expect(problems({ target, smoke: { specsDir: './specs' }, notApplicable: { 'browser.orders-page': 'no orders page' } })).toEqual([]);
-    expect(problems({ target, smoke: { specsDir: './specs' }, notApplicable: { 'billing.invoices': 'x' } })[0]).toMatch(/neither a built-in check nor a possible team spec id/);
+    expect(
+      problems({ target, smoke: { specsDir: './specs' }, notApplicable: { 'browser.orders-page': 'no orders page' } }),
+    ).toEqual([]);
+    expect(problems({ target, smoke: { specsDir: './specs' }, notApplicable: { 'billing.invoices': 'x' } })[0]).toMatch(
+      /neither a built-in check nor a possible team spec id/,
+    );
   });
 
   it('is a config error of gonogo run: exit 2, the file and the key named, before any suite runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-na-'));
     const file = join(dir, 'gonogo.config.ts');
-    writeFileSync(file, `export default { target: { baseUrl: 'https://127.0.0.1:9' }, notApplicable: { 'browser.login-pag': 'API only' } };\n`);
+    writeFileSync(
+      file,
+      `export default { target: { baseUrl: 'https://127.0.0.1:9' }, notApplicable: { 'browser.login-pag': 'API only' } };\n`,
+    );
     copyFileSync(DEFAULT_KPI_FILE, join(dir, 'kpis.yaml'));
     const r = await gonogo(['run', '--config', file, '--suite', 'security', '--out', join(dir, 'out')]);
     expect(r.code).toBe(2);
@@ -56,7 +65,10 @@ describe('notApplicable in the config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-na-'));
     const file = join(dir, 'gonogo.config.ts');
     // Nothing listens on port 9: the TLS audit runs and cannot judge anything.
-    writeFileSync(file, `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500 }, notApplicable: { 'tls.protocols': 'behind a TLS terminator' } };\n`);
+    writeFileSync(
+      file,
+      `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500 }, notApplicable: { 'tls.protocols': 'behind a TLS terminator' } };\n`,
+    );
     copyFileSync(DEFAULT_KPI_FILE, join(dir, 'kpis.yaml'));
     const r = await gonogo(['run', '--config', file, '--suite', 'security', '--out', join(dir, 'out')]);
     expect(r.code).toBe(1);
@@ -65,6 +77,8 @@ describe('notApplicable in the config', () => {
     expect(tls.status).toBe('error');
     expect(tls.skip).toBeUndefined();
     expect(report.verdict.decision).toBe('NO-GO');
-    expect(report.verdict.reasons).toContain('blocker tls.protocols could not be checked (error): Only TLS 1.2 and 1.3 are accepted (declared not applicable: "behind a TLS terminator", yet it ran: a declaration explains a skip, never a failure or an error; switch the check\'s feature off in the config so it skips, or fix what it found)');
+    expect(report.verdict.reasons).toContain(
+      'blocker tls.protocols could not be checked (error): Only TLS 1.2 and 1.3 are accepted (declared not applicable: "behind a TLS terminator", yet it ran: a declaration explains a skip, never a failure or an error; switch the check\'s feature off in the config so it skips, or fix what it found)',
+    );
   });
 });

@@ -9,7 +9,9 @@ import { HistoryStore } from '../../history/store.ts';
 import { gonogo } from '../helpers/cli.ts';
 import { seriesReport, stores, STORE_KINDS, type Stores } from './stores.ts';
 
-const NIGHTS = [1, 2, 3].map((i) => fileURLToPath(new URL(`../fixtures/reports/slow-night/night-${i}.json`, import.meta.url)));
+const NIGHTS = [1, 2, 3].map((i) =>
+  fileURLToPath(new URL(`../fixtures/reports/slow-night/night-${i}.json`, import.meta.url)),
+);
 
 /** The dashboard in Debian's Chromium at 1280x800, over a store of nine nightly runs; screenshots are kept in test-results/. */
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'];
@@ -21,14 +23,21 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [s, browser] = await Promise.all([stores(), chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS })]);
 }, 60_000);
-afterAll(async () => { await browser?.close(); await s?.stop(); });
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
 
 /** Nine nights of shop/main: escrow.webhook-stale fails from the seventh (commit c6), ratelimit.login flips, the last night is slow. */
 async function fill(store: HistoryStore): Promise<void> {
   for (let i = 0; i < 9; i++) {
     const checks: Record<string, 'pass' | 'fail'> = { 'ratelimit.login': i % 2 ? 'fail' : 'pass' };
     if (i >= 6) checks['escrow.webhook-stale'] = 'fail';
-    await store.record(seriesReport(i, { p95: i === 8 ? 320 : 70 + i, checks }), { project: 'shop', branch: 'main', commit: `c${i}` });
+    await store.record(seriesReport(i, { p95: i === 8 ? 320 : 70 + i, checks }), {
+      project: 'shop',
+      branch: 'main',
+      commit: `c${i}`,
+    });
   }
   await store.record(seriesReport(0, { day0: 20 }), { project: 'blog', branch: 'main', commit: 'b0' });
 }
@@ -36,12 +45,15 @@ async function fill(store: HistoryStore): Promise<void> {
 async function open(url: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url, { waitUntil: 'load' });
   return { page, errors };
 }
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 describe.each(STORE_KINDS)('the history dashboard on %s, in Chromium at 1280x800', (kind) => {
   let server: RunningServer;
@@ -51,11 +63,31 @@ describe.each(STORE_KINDS)('the history dashboard on %s, in Chromium at 1280x800
     await fill(store);
     await store.close();
     // Three real quick runs of the bundled platform, the third with its slow-response flaw on, imported by the CLI.
-    const cli = await gonogo(['history', 'import', ...NIGHTS, '--project', 'reference', '--branch', 'nightly', ...(loc.kind === 'sqlite' ? ['--db', loc.file] : [])], loc.kind === 'postgres' ? { GONOGO_HISTORY_URL: loc.url } : {});
+    const cli = await gonogo(
+      [
+        'history',
+        'import',
+        ...NIGHTS,
+        '--project',
+        'reference',
+        '--branch',
+        'nightly',
+        ...(loc.kind === 'sqlite' ? ['--db', loc.file] : []),
+      ],
+      loc.kind === 'postgres' ? { GONOGO_HISTORY_URL: loc.url } : {},
+    );
     expect(cli.code, cli.err).toBe(0);
-    server = await startServer({ location: loc, config: HistoryConfig.parse({}), host: '127.0.0.1', port: 0, log: () => undefined });
+    server = await startServer({
+      location: loc,
+      config: HistoryConfig.parse({}),
+      host: '127.0.0.1',
+      port: 0,
+      log: () => undefined,
+    });
   }, 60_000);
-  afterAll(async () => { await server?.close(); });
+  afterAll(async () => {
+    await server?.close();
+  });
 
   it('open, filter, click through to the branch: the p95 chart shows the slow night against its threshold line; compare two runs; open a full report', async () => {
     const { page, errors } = await open(server.url);
@@ -70,13 +102,21 @@ describe.each(STORE_KINDS)('the history dashboard on %s, in Chromium at 1280x800
 
     await Promise.all([page.waitForURL(/\/branch\?/), page.click('text=shop / main')]);
     const latency = await page.evaluate(() => {
-      const c = (window as unknown as { gonogoCharts: Record<string, { series: Array<{ label: string }>; data: Array<Array<number | null>> }> }).gonogoCharts['chart-latency']!;
+      const c = (
+        window as unknown as {
+          gonogoCharts: Record<string, { series: Array<{ label: string }>; data: Array<Array<number | null>> }>;
+        }
+      ).gonogoCharts['chart-latency']!;
       return { labels: c.series.map((x) => x.label), data: c.data };
     });
     expect(latency.labels).toEqual(['release', 'p95 ms', 'http.p95: p(95) < 200 ms']);
     expect(latency.data[1]).toEqual([70, 71, 72, 73, 74, 75, 76, 77, 320]);
     expect(latency.data[2]).toEqual(Array(9).fill(200));
-    const p99 = await page.evaluate(() => (window as unknown as { gonogoCharts: Record<string, { series: Array<{ label: string }> }> }).gonogoCharts['chart-p99']!.series.map((x) => x.label));
+    const p99 = await page.evaluate(() =>
+      (window as unknown as { gonogoCharts: Record<string, { series: Array<{ label: string }> }> }).gonogoCharts[
+        'chart-p99'
+      ]!.series.map((x) => x.label),
+    );
     expect(p99).toEqual(['release', 'p99 ms', 'http.p99: p(99) < 2000 ms']);
     const charts = await page.evaluate(() => Object.keys((window as unknown as { gonogoCharts: object }).gonogoCharts));
     expect(charts).toEqual(expect.arrayContaining(['chart-errors', 'chart-rps', 'chart-failing', 'chart-kpi-0']));
@@ -113,7 +153,11 @@ describe.each(STORE_KINDS)('the history dashboard on %s, in Chromium at 1280x800
   it('three real quick runs, the third with the slow flaw: the p95 chart shows its point above the 200 ms threshold line', async () => {
     const { page, errors } = await open(new URL('branch?project=reference&branch=nightly', server.url).href);
     const latency = await page.evaluate(() => {
-      const c = (window as unknown as { gonogoCharts: Record<string, { series: Array<{ label: string }>; data: Array<Array<number | null>> }> }).gonogoCharts['chart-latency']!;
+      const c = (
+        window as unknown as {
+          gonogoCharts: Record<string, { series: Array<{ label: string }>; data: Array<Array<number | null>> }>;
+        }
+      ).gonogoCharts['chart-latency']!;
       return { labels: c.series.map((x) => x.label), data: c.data };
     });
     const p95 = latency.data[1]!;
@@ -125,7 +169,11 @@ describe.each(STORE_KINDS)('the history dashboard on %s, in Chromium at 1280x800
     expect(latency.data[line]).toEqual([200, 200, 200]);
     // The point is drawn where the chart puts 312 ms: above the line's pixel row.
     const [pointY, lineY] = await page.evaluate((i) => {
-      const c = (window as unknown as { gonogoCharts: Record<string, { valToPos(v: number, scale: string): number; data: number[][] }> }).gonogoCharts['chart-latency']!;
+      const c = (
+        window as unknown as {
+          gonogoCharts: Record<string, { valToPos(v: number, scale: string): number; data: number[][] }>;
+        }
+      ).gonogoCharts['chart-latency']!;
       return [c.valToPos(c.data[1]![2]!, 'y'), c.valToPos(c.data[i]![2]!, 'y')];
     }, line);
     expect(pointY).toBeLessThan(lineY);

@@ -12,11 +12,15 @@ import { POSTGRES_BIN, startPostgres, type Postgres } from '../helpers/postgres.
  * postgresql the PostgreSQL half is skipped, saying so, except in CI (.ci/run installs it), where it must run.
  */
 export const HAS_POSTGRES = Boolean(POSTGRES_BIN) || process.env.CI === 'true';
-export const POSTGRES_SKIPPED = HAS_POSTGRES ? '' : ' (PostgreSQL skipped: install Debian\'s postgresql package)';
+export const POSTGRES_SKIPPED = HAS_POSTGRES ? '' : " (PostgreSQL skipped: install Debian's postgresql package)";
 export type Kind = 'sqlite' | 'postgres';
 export const STORE_KINDS: Kind[] = HAS_POSTGRES ? ['sqlite', 'postgres'] : ['sqlite'];
 
-export interface Stores { fresh(kind: Kind): Promise<StoreLocation>; stop(): Promise<void>; pgUrl(): string }
+export interface Stores {
+  fresh(kind: Kind): Promise<StoreLocation>;
+  stop(): Promise<void>;
+  pgUrl(): string;
+}
 
 /** Fresh, empty stores on demand: a new file, or a new database on one PostgreSQL cluster started for the test file. */
 export async function stores(): Promise<Stores> {
@@ -43,13 +47,19 @@ export async function stores(): Promise<Stores> {
 }
 
 // As gonogo reads it: the fixture predates a check rename, which the reader applies (reports/catalogue.ts RENAMED_CHECKS).
-const FIXTURE = parseReportText(readFileSync(new URL('../fixtures/reports/reference-quick-run.json', import.meta.url), 'utf8'), 'reference-quick-run.json');
+const FIXTURE = parseReportText(
+  readFileSync(new URL('../fixtures/reports/reference-quick-run.json', import.meta.url), 'utf8'),
+  'reference-quick-run.json',
+);
 
 /**
  * A real report (a quick run of the bundled platform) made into run `i` of a series: its own id and start time (a day
  * apart), a given p95 (its KPI judged against the 200 ms threshold) and chosen check statuses.
  */
-export function seriesReport(i: number, o: { p95?: number; label?: string; checks?: Record<string, Report['checks'][number]['status']>; day0?: number } = {}): Report {
+export function seriesReport(
+  i: number,
+  o: { p95?: number; label?: string; checks?: Record<string, Report['checks'][number]['status']>; day0?: number } = {},
+): Report {
   const r = structuredClone(FIXTURE);
   const start = Date.UTC(2026, 10, 1 + (o.day0 ?? 0) + i, 3, 0, 0);
   r.run.id = `20261101T030000Z-${String(i).padStart(6, '0')}${o.day0 ? `-${o.day0}` : ''}`;
@@ -65,7 +75,11 @@ export function seriesReport(i: number, o: { p95?: number; label?: string; check
     const c = r.checks.find((x) => x.id === id)!;
     c.status = status;
   }
-  const failing = r.kpis.some((x) => x.status === 'fail') || r.checks.some((c) => c.level === 'blocker' && (c.status === 'fail' || c.status === 'error'));
-  r.verdict = failing ? { decision: 'NO-GO', complete: true, reasons: ['synthetic regression'] } : { decision: 'GO', complete: true, reasons: [] };
+  const failing =
+    r.kpis.some((x) => x.status === 'fail') ||
+    r.checks.some((c) => c.level === 'blocker' && (c.status === 'fail' || c.status === 'error'));
+  r.verdict = failing
+    ? { decision: 'NO-GO', complete: true, reasons: ['synthetic regression'] }
+    : { decision: 'GO', complete: true, reasons: [] };
   return r;
 }

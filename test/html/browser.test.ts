@@ -11,14 +11,23 @@ import { judgeChecklist } from '../../reports/checklist/judge.ts';
 import { check, makeReport } from '../compare/fixtures.ts';
 
 const OUT = resolve('test-results/html');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 });
-afterAll(async () => { await browser?.close(); });
+afterAll(async () => {
+  await browser?.close();
+});
 
 /** Opens a page from disk with every request routed: anything but the file itself or data: fails the test. */
 async function open(name: string, html: string) {
@@ -28,9 +37,13 @@ async function open(name: string, html: string) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   const foreign: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => { if (r.url() !== url && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url() !== url && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
   await page.route('**/*', (route) => {
     const u = route.request().url();
     if (u === url || u.startsWith('data:')) return route.continue();
@@ -44,14 +57,48 @@ async function open(name: string, html: string) {
 
 describe('self-contained HTML in headless Chromium', () => {
   const clean = makeReport({ label: 'v1.0.0', p95: 110 });
-  const flawed = makeReport({ label: 'v1.1.0', p95: 260, errorRate: 0.002, rateLimit: null, startedAt: '2025-02-10T10:00:00.000Z',
-    checks: { 'ratelimit.api': check('ratelimit.api', 'fail', { expected: '429 after 100 requests', actual: 'no 429 after 150 requests', requests: [
-      { method: 'POST', url: 'https://127.0.0.1:8443/api/auth/login', status: 200, role: 'control' },
-      ...Array.from({ length: 100 }, () => ({ method: 'GET', url: 'https://127.0.0.1:8443/api/orders', status: 200, excerpt: '<script>alert(1)</script>', role: 'probe' as const })),
-      { method: 'GET', url: `https://127.0.0.1:8443/api/orders?token=[redacted]&filter=${'x'.repeat(400)}`, status: 429, excerpt: JSON.stringify({ detail: 'y'.repeat(600) }), role: 'probe' },
-    ] }) } });
-  flawed.verdict = { decision: 'NO-GO', complete: true, reasons: ['blocker ratelimit.api failed: The API answers 429 with Retry-After past the documented limit'] };
-  flawed.checklist = [judgeChecklist('004.md', '## Security\n- [x] Rate limiting configured (100 req/min)\n- [x] HSTS with preload\n- [ ] Marketing copy proofread\n- [ ] Check rate limiting', flawed)];
+  const flawed = makeReport({
+    label: 'v1.1.0',
+    p95: 260,
+    errorRate: 0.002,
+    rateLimit: null,
+    startedAt: '2025-02-10T10:00:00.000Z',
+    checks: {
+      'ratelimit.api': check('ratelimit.api', 'fail', {
+        expected: '429 after 100 requests',
+        actual: 'no 429 after 150 requests',
+        requests: [
+          { method: 'POST', url: 'https://127.0.0.1:8443/api/auth/login', status: 200, role: 'control' },
+          ...Array.from({ length: 100 }, () => ({
+            method: 'GET',
+            url: 'https://127.0.0.1:8443/api/orders',
+            status: 200,
+            excerpt: '<script>alert(1)</script>',
+            role: 'probe' as const,
+          })),
+          {
+            method: 'GET',
+            url: `https://127.0.0.1:8443/api/orders?token=[redacted]&filter=${'x'.repeat(400)}`,
+            status: 429,
+            excerpt: JSON.stringify({ detail: 'y'.repeat(600) }),
+            role: 'probe',
+          },
+        ],
+      }),
+    },
+  });
+  flawed.verdict = {
+    decision: 'NO-GO',
+    complete: true,
+    reasons: ['blocker ratelimit.api failed: The API answers 429 with Retry-After past the documented limit'],
+  };
+  flawed.checklist = [
+    judgeChecklist(
+      '004.md',
+      '## Security\n- [x] Rate limiting configured (100 req/min)\n- [x] HSTS with preload\n- [ ] Marketing copy proofread\n- [ ] Check rate limiting',
+      flawed,
+    ),
+  ];
 
   it('the run report renders the verdict header, KPIs, checks by outcome, three load charts; no console error, no network', async () => {
     const { page, errors, foreign } = await open('report', renderHtml(flawed));
@@ -90,14 +137,24 @@ describe('self-contained HTML in headless Chromium', () => {
     expect(await page.locator('.uplot').count()).toBe(3);
     expect(await page.locator('#matrix tr').count()).toBe(flawed.checks.length + 1);
     // Rates and latencies are drawn from zero; the three reports test one target, so no warning says otherwise.
-    const mins = await page.evaluate(() => Object.values((window as unknown as { gonogoCharts: Record<string, { scales: { y: { min: number } } }> }).gonogoCharts).map((u) => u.scales.y.min));
+    const mins = await page.evaluate(() =>
+      Object.values(
+        (window as unknown as { gonogoCharts: Record<string, { scales: { y: { min: number } } }> }).gonogoCharts,
+      ).map((u) => u.scales.y.min),
+    );
     expect(mins).toEqual([0, 0, 0]);
     expect(await page.locator('.warning').count()).toBe(0);
     await page.close();
   });
 
   it('the trend page of thirty releases does not scroll sideways at 1280 px', async () => {
-    const many = Array.from({ length: 30 }, (_, i) => makeReport({ label: `v1.${i}.0-rc.${i}`, p95: 100 + i, startedAt: `2025-01-${String(i + 1).padStart(2, '0')}T10:00:00.000Z` }));
+    const many = Array.from({ length: 30 }, (_, i) =>
+      makeReport({
+        label: `v1.${i}.0-rc.${i}`,
+        p95: 100 + i,
+        startedAt: `2025-01-${String(i + 1).padStart(2, '0')}T10:00:00.000Z`,
+      }),
+    );
     const { page, errors } = await open('trend-many', renderTrendHtml(buildTrend(many)));
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);

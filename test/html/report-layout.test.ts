@@ -30,17 +30,51 @@ beforeAll(async () => {
   // A clean platform (GO), then the same with its CSP switched off: once with a short load (charts, KPIs), once judged against the clean run.
   await Promise.all([
     run('go', ['--suite', 'security', '--label', 'v1.0.0'], 0),
-    run('nogo', ['--suite', 'security,load', '--flaws', 'missing-csp', '--engine', 'autocannon', '--vus', '2', '--duration', '3s', '--label', 'v1.1.0'], 1),
+    run(
+      'nogo',
+      [
+        '--suite',
+        'security,load',
+        '--flaws',
+        'missing-csp',
+        '--engine',
+        'autocannon',
+        '--vus',
+        '2',
+        '--duration',
+        '3s',
+        '--label',
+        'v1.1.0',
+      ],
+      1,
+    ),
   ]);
-  await run('baseline', ['--suite', 'security', '--flaws', 'missing-csp', '--label', 'v1.1.0', '--baseline', join(runs.go.dir, 'report.json')], 1);
+  await run(
+    'baseline',
+    [
+      '--suite',
+      'security',
+      '--flaws',
+      'missing-csp',
+      '--label',
+      'v1.1.0',
+      '--baseline',
+      join(runs.go.dir, 'report.json'),
+    ],
+    1,
+  );
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 }, 400_000);
-afterAll(async () => { await browser?.close(); });
+afterAll(async () => {
+  await browser?.close();
+});
 
 async function open(name: keyof typeof runs): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(pathToFileURL(join(runs[name].dir, 'report.html')).href, { waitUntil: 'load' });
   return { page, errors };
@@ -48,8 +82,10 @@ async function open(name: keyof typeof runs): Promise<{ page: Page; errors: stri
 
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 /** The element's top edge relative to the window, after whatever scrolling happened. */
-const topOf = (page: Page, id: string) => page.evaluate((x) => document.getElementById(x)!.getBoundingClientRect().top, id);
-const inWindow = (box: { y: number; height: number } | null) => box !== null && box.y >= 0 && box.y + box.height <= VIEWPORT.height;
+const topOf = (page: Page, id: string) =>
+  page.evaluate((x) => document.getElementById(x)!.getBoundingClientRect().top, id);
+const inWindow = (box: { y: number; height: number } | null) =>
+  box !== null && box.y >= 0 && box.y + box.height <= VIEWPORT.height;
 
 describe('report.html of a NO-GO run at 1280x800', () => {
   it('shows the first blocking reason without scrolling; its link brings its check into view; no sideways scroll', async () => {
@@ -85,14 +121,19 @@ describe('report.html of a NO-GO run at 1280x800', () => {
     const { page } = await open('nogo');
     const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'error');
     const passing = report.checks.filter((c) => c.status === 'pass');
-    expect(await page.locator('#failing details.check').evaluateAll((els) => els.map((e) => e.id))).toEqual(expect.arrayContaining(bad.map((c) => anchorId('check', c.id))));
+    expect(await page.locator('#failing details.check').evaluateAll((els) => els.map((e) => e.id))).toEqual(
+      expect.arrayContaining(bad.map((c) => anchorId('check', c.id))),
+    );
     expect(await page.locator('#failing details.check:not([open])').count()).toBe(0);
     expect(await page.locator('#passing details.check').count()).toBe(passing.length);
     expect(await page.locator('#passing details.check[open]').count()).toBe(0);
-    const order = await page.evaluate(() => ['failing', 'passing'].map((id) => document.getElementById(id)!.getBoundingClientRect().top));
+    const order = await page.evaluate(() =>
+      ['failing', 'passing'].map((id) => document.getElementById(id)!.getBoundingClientRect().top),
+    );
     expect(order[0]).toBeLessThan(order[1]!);
     // Every failing KPI has its anchor (the KPI reasons link to it).
-    for (const k of report.kpis.filter((x) => x.status === 'fail')) expect(await page.locator(`#${anchorId('kpi', k.id)}`).count()).toBe(1);
+    for (const k of report.kpis.filter((x) => x.status === 'fail'))
+      expect(await page.locator(`#${anchorId('kpi', k.id)}`).count()).toBe(1);
     await page.close();
   });
 
@@ -103,9 +144,21 @@ describe('report.html of a NO-GO run at 1280x800', () => {
     expect(p95Kpi).toBeDefined();
     const limit = Number(/p\(95\)<(\d+(?:\.\d+)?)/.exec(p95Kpi.threshold)![1]);
     const drawn = await page.evaluate(() => {
-      const charts = (window as unknown as { gonogoCharts: Record<string, { series: Array<{ label: string }>; data: number[][]; scales: Record<string, { min: number }> }> }).gonogoCharts;
+      const charts = (
+        window as unknown as {
+          gonogoCharts: Record<
+            string,
+            { series: Array<{ label: string }>; data: number[][]; scales: Record<string, { min: number }> }
+          >;
+        }
+      ).gonogoCharts;
       const lat = charts['chart-latency']!;
-      return { labels: lat.series.map((s) => s.label), data: lat.data, rpsMin: charts['chart-rps']!.scales.y!.min, latMin: lat.scales.y!.min };
+      return {
+        labels: lat.series.map((s) => s.label),
+        data: lat.data,
+        rpsMin: charts['chart-rps']!.scales.y!.min,
+        latMin: lat.scales.y!.min,
+      };
     });
     const i = drawn.labels.findIndex((l) => l.startsWith(`${p95Kpi.id}:`));
     expect(i).toBeGreaterThan(0);
@@ -125,8 +178,12 @@ describe('report.html of a GO run', () => {
     expect(await page.locator('#blocking').count()).toBe(0);
     expect(inWindow(await page.locator('#no-blocking').boundingBox())).toBe(true);
     expect(await page.locator('#failing details.check').count()).toBe(0);
-    expect(await page.locator('#passing details.check').count()).toBe(report.checks.filter((c) => c.status === 'pass').length);
-    expect(await page.locator('details.check[open]').count()).toBe(report.checks.filter((c) => c.status === 'warn').length);
+    expect(await page.locator('#passing details.check').count()).toBe(
+      report.checks.filter((c) => c.status === 'pass').length,
+    );
+    expect(await page.locator('details.check[open]').count()).toBe(
+      report.checks.filter((c) => c.status === 'warn').length,
+    );
     expect(await scrollWidth(page)).toBeLessThanOrEqual(VIEWPORT.width);
     expect(errors).toEqual([]);
     await page.close();
@@ -144,7 +201,8 @@ describe('report.html of a run judged against --baseline', () => {
       const cells = await page.locator(`#baseline-${anchorId('kpi', k.id)} td`).allTextContents();
       expect(cells.slice(0, 3)).toEqual([k.id, String(k.baseline ?? '—'), String(k.measured ?? '—')]);
     }
-    for (const id of report.baseline!.newlyFailing) expect(await page.locator(`#baseline a[href="#${anchorId('check', id)}"]`).count()).toBe(1);
+    for (const id of report.baseline!.newlyFailing)
+      expect(await page.locator(`#baseline a[href="#${anchorId('check', id)}"]`).count()).toBe(1);
     // The reason that says "regression against the baseline" links into this section and scrolls there.
     const link = page.locator('#blocking a', { hasText: 'regression against the baseline' }).first();
     const href = (await link.getAttribute('href'))!;

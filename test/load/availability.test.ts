@@ -15,14 +15,19 @@ let url: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (mode === 'up') res.end('ok');
-    else if (mode === 'down') { res.statusCode = 503; res.end('down'); }
-    else if (mode === 'slow') setTimeout(() => res.end('late'), 1500).unref();
+    else if (mode === 'down') {
+      res.statusCode = 503;
+      res.end('down');
+    } else if (mode === 'slow') setTimeout(() => res.end('late'), 1500).unref();
     else req.socket.destroy();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
 });
-afterAll(async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); });
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
 
 const pollFor = async (ms: number, o: { intervalMs: number; timeoutMs: number }) => {
   const p = startAvailabilityPoller(url, { ...o, insecure: false });
@@ -61,8 +66,13 @@ describe('the availability poller', () => {
 
 describe('the availability note', () => {
   it('says which setting a poll that got no answer ran out of', () => {
-    const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml').kpis.filter((k) => k.kind === 'metric' && k.metric === 'availability');
-    const result = { availability: { polls: 10, ok: 7, url: 'http://127.0.0.1/health', failed: { status: 1, timeout: 2, network: 0 } } } as unknown as LoadResult;
+    const kpis = parseKpiText(
+      readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'),
+      'kpis.yaml',
+    ).kpis.filter((k) => k.kind === 'metric' && k.metric === 'availability');
+    const result = {
+      availability: { polls: 10, ok: 7, url: 'http://127.0.0.1/health', failed: { status: 1, timeout: 2, network: 0 } },
+    } as unknown as LoadResult;
     const m = measurementsFor(result, kpis).find((x) => x.metric === 'availability')!;
     expect(m.note).toContain('(1 a non-2xx status, 2 no answer within load.health.timeoutMs)');
   });

@@ -13,25 +13,58 @@ import { LoadResult } from '../../reports/schema.ts';
 import { decodeHistogram } from '../../load/histogram.ts';
 import { k6OnPath, startTarget } from './helpers.ts';
 
-const kpis = parseKpiText(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
+const kpis = parseKpiText(
+  readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'),
+  'kpis.yaml',
+);
 const k6 = k6OnPath();
 let target: Awaited<ReturnType<typeof startTarget>>;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.stop(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.stop();
+});
 
 const journeys: LoadConfigInput = {
   thinkTimeS: 0.05,
   journeys: [
-    { name: 'browse', weight: 1, steps: [{ name: 'home', path: '/' }, { name: 'missing', path: '/missing', expect: [200] }] },
-    { name: 'orders', weight: 2, steps: [
-      { name: 'login', method: 'POST', path: '/login', body: { password: '{{env.TARGET_PASSWORD}}' }, capture: { token: 'access_token' }, once: true },
-      { name: 'list', path: '/orders', bearer: 'token' },
-    ] },
+    {
+      name: 'browse',
+      weight: 1,
+      steps: [
+        { name: 'home', path: '/' },
+        { name: 'missing', path: '/missing', expect: [200] },
+      ],
+    },
+    {
+      name: 'orders',
+      weight: 2,
+      steps: [
+        {
+          name: 'login',
+          method: 'POST',
+          path: '/login',
+          body: { password: '{{env.TARGET_PASSWORD}}' },
+          capture: { token: 'access_token' },
+          once: true,
+        },
+        { name: 'list', path: '/orders', bearer: 'token' },
+      ],
+    },
   ],
 };
 
 function planFor(vus: number) {
-  const plan = buildPlan({ baseUrl: target.url, load: LoadConfig.parse(journeys), vus, duration: '2s', kpis: kpis.kpis, outDir: mkdtempSync(join(tmpdir(), 'gonogo-load-')), env: { TARGET_PASSWORD: 'correct-horse' } });
+  const plan = buildPlan({
+    baseUrl: target.url,
+    load: LoadConfig.parse(journeys),
+    vus,
+    duration: '2s',
+    kpis: kpis.kpis,
+    outDir: mkdtempSync(join(tmpdir(), 'gonogo-load-')),
+    env: { TARGET_PASSWORD: 'correct-horse' },
+  });
   const ticks: LoadTick[] = [];
   plan.onTick = (t) => ticks.push(t);
   return { plan, ticks };
@@ -43,11 +76,22 @@ const pooled = (size: number) => {
   plan.journeys = LoadConfig.parse({
     ...journeys,
     accounts: { listEnv: 'UNUSED_IN_THIS_TEST' },
-    journeys: journeys.journeys!.map((j) => (j.name !== 'orders' ? j : {
-      ...j, steps: [{ ...j.steps[0]!, body: { email: '{{account.email}}', password: '{{account.password}}' } }, j.steps[1]!],
-    })),
+    journeys: journeys.journeys!.map((j) =>
+      j.name !== 'orders'
+        ? j
+        : {
+            ...j,
+            steps: [
+              { ...j.steps[0]!, body: { email: '{{account.email}}', password: '{{account.password}}' } },
+              j.steps[1]!,
+            ],
+          },
+    ),
   }).journeys;
-  plan.accounts = Array.from({ length: size }, (_, i) => ({ email: `load-${i + 1}@example.test`, password: `pw:load-${i + 1}@example.test` }));
+  plan.accounts = Array.from({ length: size }, (_, i) => ({
+    email: `load-${i + 1}@example.test`,
+    password: `pw:load-${i + 1}@example.test`,
+  }));
   return plan;
 };
 
@@ -57,73 +101,88 @@ const engines: [string, () => LoadEngine, string | false][] = [
 ];
 
 describe.each(engines)('%s engine against a local server', (name, make, skip) => {
-  it.skipIf(Boolean(skip))(`runs the journeys: login once per VU, token reused, unexpected statuses counted as failures${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-    target.hits.clear();
-    const { plan, ticks } = planFor(6);
-    const run = await make().run(plan);
-    const r = LoadResult.parse(run.result);
-    const ep = Object.fromEntries(r.endpoints.map((e) => [e.name, e]));
-    // 6 VUs by weight 1:2 -> 2 browse, 4 orders; each orders VU logs in exactly once.
-    expect(ep.login?.requests).toBe(4);
-    expect(ep.login?.errors).toBe(0);
-    expect(ep.list!.requests).toBeGreaterThan(4);
-    expect(ep.list!.errors).toBe(0);
-    expect(ep.missing!.errors).toBe(ep.missing!.requests);
-    expect(ep.home!.requests).toBeGreaterThanOrEqual(ep.missing!.requests);
-    expect(r.errors).toBe(ep.missing!.requests);
-    expect(r.requests).toBe(r.endpoints.reduce((s, e) => s + e.requests, 0));
-    // Every response counted by status: the 404s of /missing, 200s elsewhere, nothing lost between the two tallies.
-    expect(ep.missing!.statusCodes).toEqual([{ status: 404, count: ep.missing!.requests }]);
-    expect(ep.missing!.statusClasses).toEqual({ '1xx': 0, '2xx': 0, '3xx': 0, '4xx': ep.missing!.requests, '5xx': 0, network: 0 });
-    expect(ep.login!.statusCodes).toEqual([{ status: 200, count: 4 }]);
-    expect(ep.list!.statusClasses!['2xx']).toBe(ep.list!.requests);
-    expect(r.checks!.fails).toBe(ep.missing!.requests);
-    expect(r.availability!.polls).toBeGreaterThanOrEqual(2);
-    expect(r.availability!.ok).toBe(r.availability!.polls);
-    expect(r.latencyMs.p95).toBeGreaterThan(0);
-    expect(r.timeline.length).toBeGreaterThanOrEqual(1);
-    expect(ticks.length).toBeGreaterThanOrEqual(1);
-    expect(run.thresholdsCrossed).toBe(name === 'k6' ? run.result.errorRate >= 0.001 : false);
+  it.skipIf(Boolean(skip))(
+    `runs the journeys: login once per VU, token reused, unexpected statuses counted as failures${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      target.hits.clear();
+      const { plan, ticks } = planFor(6);
+      const run = await make().run(plan);
+      const r = LoadResult.parse(run.result);
+      const ep = Object.fromEntries(r.endpoints.map((e) => [e.name, e]));
+      // 6 VUs by weight 1:2 -> 2 browse, 4 orders; each orders VU logs in exactly once.
+      expect(ep.login?.requests).toBe(4);
+      expect(ep.login?.errors).toBe(0);
+      expect(ep.list!.requests).toBeGreaterThan(4);
+      expect(ep.list!.errors).toBe(0);
+      expect(ep.missing!.errors).toBe(ep.missing!.requests);
+      expect(ep.home!.requests).toBeGreaterThanOrEqual(ep.missing!.requests);
+      expect(r.errors).toBe(ep.missing!.requests);
+      expect(r.requests).toBe(r.endpoints.reduce((s, e) => s + e.requests, 0));
+      // Every response counted by status: the 404s of /missing, 200s elsewhere, nothing lost between the two tallies.
+      expect(ep.missing!.statusCodes).toEqual([{ status: 404, count: ep.missing!.requests }]);
+      expect(ep.missing!.statusClasses).toEqual({
+        '1xx': 0,
+        '2xx': 0,
+        '3xx': 0,
+        '4xx': ep.missing!.requests,
+        '5xx': 0,
+        network: 0,
+      });
+      expect(ep.login!.statusCodes).toEqual([{ status: 200, count: 4 }]);
+      expect(ep.list!.statusClasses!['2xx']).toBe(ep.list!.requests);
+      expect(r.checks!.fails).toBe(ep.missing!.requests);
+      expect(r.availability!.polls).toBeGreaterThanOrEqual(2);
+      expect(r.availability!.ok).toBe(r.availability!.polls);
+      expect(r.latencyMs.p95).toBeGreaterThan(0);
+      expect(r.timeline.length).toBeGreaterThanOrEqual(1);
+      expect(ticks.length).toBeGreaterThanOrEqual(1);
+      expect(run.thresholdsCrossed).toBe(name === 'k6' ? run.result.errorRate >= 0.001 : false);
 
-    const m = Object.fromEntries(measurementsFor(r, kpis.kpis).map((x) => [x.metric, x]));
-    expect(Object.keys(m).sort()).toEqual(['availability', 'checks', 'http_req_duration', 'http_req_failed']);
-    expect(Object.keys(m.http_req_duration!.values).sort()).toEqual(['avg', 'p(95)', 'p(99)']);
-    expect(m.http_req_failed!.values.rate).toBeCloseTo(r.errorRate, 10);
-    expect(m.http_req_failed!.samples).toBe(r.requests);
-    expect(m.availability!.note).toMatch(/too few to support the KPI/);
-  });
+      const m = Object.fromEntries(measurementsFor(r, kpis.kpis).map((x) => [x.metric, x]));
+      expect(Object.keys(m).sort()).toEqual(['availability', 'checks', 'http_req_duration', 'http_req_failed']);
+      expect(Object.keys(m.http_req_duration!.values).sort()).toEqual(['avg', 'p(95)', 'p(99)']);
+      expect(m.http_req_failed!.values.rate).toBeCloseTo(r.errorRate, 10);
+      expect(m.http_req_failed!.samples).toBe(r.requests);
+      expect(m.availability!.note).toMatch(/too few to support the KPI/);
+    },
+  );
 });
 
-
 describe.each(engines)('%s engine with an account pool', (_name, make, skip) => {
-  it.skipIf(Boolean(skip))(`logs each VU in as account i mod pool size, with its own password${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-    target.logins.length = 0;
-    const r = (await make().run(pooled(6))).result;
-    // Four orders VUs, six accounts: four logins, four different accounts, all accepted.
-    expect(r.endpoints.find((e) => e.name === 'login')).toMatchObject({ requests: 4, errors: 0 });
-    expect(new Set(target.logins).size).toBe(4);
-    for (const email of target.logins) expect(email).toMatch(/^load-[1-6]@example\.test$/);
+  it.skipIf(Boolean(skip))(
+    `logs each VU in as account i mod pool size, with its own password${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      target.logins.length = 0;
+      const r = (await make().run(pooled(6))).result;
+      // Four orders VUs, six accounts: four logins, four different accounts, all accepted.
+      expect(r.endpoints.find((e) => e.name === 'login')).toMatchObject({ requests: 4, errors: 0 });
+      expect(new Set(target.logins).size).toBe(4);
+      for (const email of target.logins) expect(email).toMatch(/^load-[1-6]@example\.test$/);
 
-    target.logins.length = 0;
-    await make().run(pooled(2));
-    // A pool of two for four VUs: VU i takes account i-1 mod 2. Which four of the six VU ids the orders journey
-    // gets is k6's choice (its scenarios draw VUs from one pool), but any four of 1..6 hold both parities.
-    expect(target.logins).toHaveLength(4);
-    expect(new Set(target.logins)).toEqual(new Set(['load-1@example.test', 'load-2@example.test']));
-  });
+      target.logins.length = 0;
+      await make().run(pooled(2));
+      // A pool of two for four VUs: VU i takes account i-1 mod 2. Which four of the six VU ids the orders journey
+      // gets is k6's choice (its scenarios draw VUs from one pool), but any four of 1..6 hold both parities.
+      expect(target.logins).toHaveLength(4);
+      expect(new Set(target.logins)).toEqual(new Set(['load-1@example.test', 'load-2@example.test']));
+    },
+  );
 });
 
 describe('k6 engine in two shards with an account pool', () => {
-  it.skipIf(!k6)(`numbers VUs across the shards, so no two VUs share an account of a large enough pool${k6 ? '' : ' (skipped: k6 not on PATH)'}`, async () => {
-    target.logins.length = 0;
-    // Eight accounts for six VUs: VU i takes account i-1, whichever shard runs it.
-    const plan = pooled(8);
-    plan.shards = 2;
-    await new K6Engine().run(plan);
-    // Four orders VUs over two execution segments: k6 gives each VU its id in the whole test, not in its segment.
-    expect(target.logins).toHaveLength(4);
-    expect(new Set(target.logins).size).toBe(4);
-  });
+  it.skipIf(!k6)(
+    `numbers VUs across the shards, so no two VUs share an account of a large enough pool${k6 ? '' : ' (skipped: k6 not on PATH)'}`,
+    async () => {
+      target.logins.length = 0;
+      // Eight accounts for six VUs: VU i takes account i-1, whichever shard runs it.
+      const plan = pooled(8);
+      plan.shards = 2;
+      await new K6Engine().run(plan);
+      // Four orders VUs over two execution segments: k6 gives each VU its id in the whole test, not in its segment.
+      expect(target.logins).toHaveLength(4);
+      expect(new Set(target.logins).size).toBe(4);
+    },
+  );
 });
 
 describe('autocannon engine with two worker threads', () => {
@@ -140,9 +199,11 @@ describe('autocannon engine with two worker threads', () => {
     expect(r.requests).toBe(r.endpoints.reduce((s, e) => s + e.requests, 0));
     expect(decodeHistogram(r.histogram).totalCount).toBe(r.requests);
     for (const e of r.endpoints) expect(decodeHistogram(e.histogram!).totalCount, e.name).toBe(e.requests);
-    for (const e of r.endpoints) expect(e.statusCodes!.reduce((n, c) => n + c.count, 0) + e.statusClasses!.network, e.name).toBe(e.requests);
+    for (const e of r.endpoints)
+      expect(e.statusCodes!.reduce((n, c) => n + c.count, 0) + e.statusClasses!.network, e.name).toBe(e.requests);
     // The target served at least what was counted; only requests still in flight at the stop may be missing.
-    const served = (target.hits.get('/') ?? 0) + (target.hits.get('/missing') ?? 0) + (target.hits.get('/orders') ?? 0) + 4;
+    const served =
+      (target.hits.get('/') ?? 0) + (target.hits.get('/missing') ?? 0) + (target.hits.get('/orders') ?? 0) + 4;
     expect(r.requests).toBeLessThanOrEqual(served);
     expect(r.requests).toBeGreaterThanOrEqual(served - 6);
   });

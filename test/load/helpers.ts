@@ -8,7 +8,12 @@ import { homedir } from 'node:os';
  * A small target: /login issues a token (password "correct-horse", or "pw:<email>" for pool accounts; every
  * login's email is kept in `logins`), /orders needs it, /health, /slow waits 20 ms, anything else answers at once.
  */
-export async function startTarget(): Promise<{ url: string; stop(): Promise<void>; hits: Map<string, number>; logins: string[] }> {
+export async function startTarget(): Promise<{
+  url: string;
+  stop(): Promise<void>;
+  hits: Map<string, number>;
+  logins: string[];
+}> {
   const hits = new Map<string, number>();
   const logins: string[] = [];
   const server = http.createServer((req, res) => {
@@ -16,7 +21,9 @@ export async function startTarget(): Promise<{ url: string; stop(): Promise<void
     hits.set(path, (hits.get(path) ?? 0) + 1);
     if (path === '/login' && req.method === 'POST') {
       let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       req.on('end', () => {
         const { email, password } = JSON.parse(body || '{}') as { email?: string; password?: string };
         const ok = password === 'correct-horse' || (email !== undefined && password === `pw:${email}`);
@@ -32,8 +39,15 @@ export async function startTarget(): Promise<{ url: string; stop(): Promise<void
       res.end('[]');
       return;
     }
-    if (path === '/slow') { setTimeout(() => res.end('slow'), 20); return; }
-    if (path === '/missing') { res.statusCode = 404; res.end('no'); return; }
+    if (path === '/slow') {
+      setTimeout(() => res.end('slow'), 20);
+      return;
+    }
+    if (path === '/missing') {
+      res.statusCode = 404;
+      res.end('no');
+      return;
+    }
     res.end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -42,7 +56,11 @@ export async function startTarget(): Promise<{ url: string; stop(): Promise<void
     url: `http://127.0.0.1:${port}`,
     hits,
     logins,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

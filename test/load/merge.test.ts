@@ -20,7 +20,9 @@ function samples(n: number): number[] {
 
 function resultOf(values: number[], t0 = 0): ReturnType<LoadCollector['toResult']> {
   const c = new LoadCollector(t0);
-  values.forEach((v, i) => c.record(i % 3 === 0 ? 'login' : 'list', 'GET', v, i % 97 === 0, t0 + (i % 10) * 1000, i % 97 === 0 ? 429 : 200));
+  values.forEach((v, i) =>
+    c.record(i % 3 === 0 ? 'login' : 'list', 'GET', v, i % 97 === 0, t0 + (i % 10) * 1000, i % 97 === 0 ? 429 : 200),
+  );
   return c.toResult({ engine: 'autocannon', vus: 5, durationS: 10 });
 }
 
@@ -30,7 +32,12 @@ describe('exact merge', () => {
     const whole = resultOf(all);
     const shards = [0, 1, 2, 3].map((k) => resultOf(all.filter((_, i) => i % 4 === k)));
     // Sharding by index changes which endpoint and second a sample lands in; rebuild the whole the same way.
-    const wholeSame = mergeResults([resultOf(all.filter((_, i) => i % 4 === 0)), resultOf(all.filter((_, i) => i % 4 === 1)), resultOf(all.filter((_, i) => i % 4 === 2)), resultOf(all.filter((_, i) => i % 4 === 3))]);
+    const wholeSame = mergeResults([
+      resultOf(all.filter((_, i) => i % 4 === 0)),
+      resultOf(all.filter((_, i) => i % 4 === 1)),
+      resultOf(all.filter((_, i) => i % 4 === 2)),
+      resultOf(all.filter((_, i) => i % 4 === 3)),
+    ]);
     const merged = mergeResults(shards);
     expect(merged.latencyMs).toEqual(whole.latencyMs);
     expect(merged.requests).toBe(20_000);
@@ -58,22 +65,61 @@ describe('exact merge', () => {
   it('reads k6 --out json shards, gzip too, and report.json files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-merge-'));
     const t = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-    const line = (v: number, s: number, ok = true): string => JSON.stringify({ metric: 'http_req_duration', type: 'Point', data: { time: t(s), value: v, tags: { name: 'home', method: 'GET', status: ok ? '200' : '503', expected_response: String(ok) } } });
-    const text = [
-      '{"type":"Metric","data":{"name":"http_req_duration","type":"trend"},"metric":"http_req_duration"}',
-      line(10, 0), line(20, 0), line(30, 1, false),
-      // A request that got no response: k6 tags it status "0".
-      JSON.stringify({ metric: 'http_req_duration', type: 'Point', data: { time: t(1), value: 0, tags: { name: 'home', method: 'GET', status: '0', expected_response: 'false' } } }),
-      JSON.stringify({ metric: 'checks', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
-      JSON.stringify({ metric: 'iterations', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
-    ].join('\n') + '\n'; // k6 ends every record with a newline
+    const line = (v: number, s: number, ok = true): string =>
+      JSON.stringify({
+        metric: 'http_req_duration',
+        type: 'Point',
+        data: {
+          time: t(s),
+          value: v,
+          tags: { name: 'home', method: 'GET', status: ok ? '200' : '503', expected_response: String(ok) },
+        },
+      });
+    const text =
+      [
+        '{"type":"Metric","data":{"name":"http_req_duration","type":"trend"},"metric":"http_req_duration"}',
+        line(10, 0),
+        line(20, 0),
+        line(30, 1, false),
+        // A request that got no response: k6 tags it status "0".
+        JSON.stringify({
+          metric: 'http_req_duration',
+          type: 'Point',
+          data: {
+            time: t(1),
+            value: 0,
+            tags: { name: 'home', method: 'GET', status: '0', expected_response: 'false' },
+          },
+        }),
+        JSON.stringify({ metric: 'checks', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
+        JSON.stringify({ metric: 'iterations', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
+      ].join('\n') + '\n'; // k6 ends every record with a newline
     writeFileSync(join(dir, 'a.json'), text);
     writeFileSync(join(dir, 'b.json.gz'), gzipSync(text));
     writeFileSync(join(dir, 'report.json'), JSON.stringify({ schemaVersion: 1, load: resultOf([5, 6]) }));
     const a = await readShard(join(dir, 'a.json'));
-    expect(a).toMatchObject({ requests: 4, errors: 2, checks: { passes: 1, fails: 0 }, iterations: 1, timeline: [{ t: 0, rps: 2, errors: 0 }, { t: 1, rps: 2, errors: 2 }] });
-    expect(a.endpoints[0]).toMatchObject({ statusCodes: [{ status: 200, count: 2 }, { status: 503, count: 1 }], statusClasses: { '2xx': 2, '5xx': 1, network: 1 } });
-    const merged = mergeResults([a, await readShard(join(dir, 'b.json.gz')), await readShard(join(dir, 'report.json'))]);
+    expect(a).toMatchObject({
+      requests: 4,
+      errors: 2,
+      checks: { passes: 1, fails: 0 },
+      iterations: 1,
+      timeline: [
+        { t: 0, rps: 2, errors: 0 },
+        { t: 1, rps: 2, errors: 2 },
+      ],
+    });
+    expect(a.endpoints[0]).toMatchObject({
+      statusCodes: [
+        { status: 200, count: 2 },
+        { status: 503, count: 1 },
+      ],
+      statusClasses: { '2xx': 2, '5xx': 1, network: 1 },
+    });
+    const merged = mergeResults([
+      a,
+      await readShard(join(dir, 'b.json.gz')),
+      await readShard(join(dir, 'report.json')),
+    ]);
     expect(merged.requests).toBe(10);
     expect(merged.errors).toBe(5);
     expect(merged.latencyMs.max).toBeCloseTo(30, 1);
@@ -98,7 +144,11 @@ describe('collector memory over a long run', () => {
     for (const s of timeline) {
       const own = new LoadCollector(0);
       for (const v of perSecond.get(s.t)!) own.record('/x', 'GET', v, false, s.t * 1000 + 500, 200);
-      expect({ t: s.t, rps: s.rps, p95: s.p95 }).toEqual({ t: s.t, rps: perSecond.get(s.t)!.length, p95: own.toResult({ engine: 'autocannon', vus: 1, durationS: 600 }).timeline.find((x) => x.t === s.t)!.p95 });
+      expect({ t: s.t, rps: s.rps, p95: s.p95 }).toEqual({
+        t: s.t,
+        rps: perSecond.get(s.t)!.length,
+        p95: own.toResult({ engine: 'autocannon', vus: 1, durationS: 600 }).timeline.find((x) => x.t === s.t)!.p95,
+      });
     }
     // A packed second absorbed from another collector (a worker's dump) adds up exactly.
     const twice = new LoadCollector(0);

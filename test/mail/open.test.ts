@@ -15,7 +15,9 @@ describe('smoke.mailbox kind smtp-sink on a port the platform is configured to d
     port = await freePort();
     box = await openMailbox({ kind: 'smtp-sink', host: '127.0.0.1', port }, '/nowhere', (m) => said.push(m));
   });
-  afterAll(async () => { await box?.stop(); });
+  afterAll(async () => {
+    await box?.stop();
+  });
 
   it('listens for SMTP on exactly that host and port, and says so', () => {
     expect(box.spec).toMatchObject({ kind: 'smtp-sink', smtp: { host: '127.0.0.1', port } });
@@ -32,8 +34,8 @@ describe('smoke.mailbox kind smtp-sink on a port the platform is configured to d
       const err = await openMailbox({ kind: 'smtp-sink', port: taken }, '/nowhere', () => {}).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).format()).toBe(
-        `Config error in smoke.mailbox: the smtp-sink mailbox cannot listen for SMTP on 127.0.0.1:${taken}: the port is already in use `
-        + '(another mail server, or an earlier run still holding it); free that port, or set smoke.mailbox.port to one the platform can deliver to',
+        `Config error in smoke.mailbox: the smtp-sink mailbox cannot listen for SMTP on 127.0.0.1:${taken}: the port is already in use ` +
+          '(another mail server, or an earlier run still holding it); free that port, or set smoke.mailbox.port to one the platform can deliver to',
       );
     } finally {
       await new Promise<void>((r) => holder.close(() => r()));
@@ -49,7 +51,9 @@ describe('smoke.mailbox kind smtp-sink on a port the platform is configured to d
       expect(smtp.port).not.toBe(port);
       const since = Date.now();
       await sendSmtp(smtp, { to: 'free@customers.local', subject: 'Free port', text: 'ok' });
-      expect((await waitForMail(other.spec, { to: 'free@customers.local', sinceMs: since, timeoutMs: 3000 })).subject).toBe('Free port');
+      expect(
+        (await waitForMail(other.spec, { to: 'free@customers.local', sinceMs: since, timeoutMs: 3000 })).subject,
+      ).toBe('Free port');
     } finally {
       await other.stop();
     }
@@ -58,10 +62,24 @@ describe('smoke.mailbox kind smtp-sink on a port the platform is configured to d
 
 describe('openMailbox for the other kinds', () => {
   it('passes API URLs through and resolves folders against the config file directory', async () => {
-    expect((await openMailbox({ kind: 'mailpit', url: 'http://127.0.0.1:8025/' }, '/srv/app', () => {})).spec).toEqual({ kind: 'mailpit', url: 'http://127.0.0.1:8025' });
-    expect((await openMailbox({ kind: 'mailhog', url: 'http://127.0.0.1:8025' }, '/srv/app', () => {})).spec).toEqual({ kind: 'mailhog', url: 'http://127.0.0.1:8025' });
-    expect((await openMailbox({ kind: 'maildir', path: 'var/mail/qa' }, '/srv/app', () => {})).spec).toEqual({ kind: 'maildir', path: '/srv/app/var/mail/qa' });
-    expect((await openMailbox({ kind: 'eml-dir', path: '/tmp/app-messages' }, '/srv/app', () => {})).spec).toEqual({ kind: 'eml-dir', path: '/tmp/app-messages' });
-    expect((await openMailbox({ kind: 'smtp-sink', apiUrl: 'http://127.0.0.1:9/' }, '/srv/app', () => {})).spec).toEqual({ kind: 'smtp-sink', url: 'http://127.0.0.1:9' });
+    expect((await openMailbox({ kind: 'mailpit', url: 'http://127.0.0.1:8025/' }, '/srv/app', () => {})).spec).toEqual({
+      kind: 'mailpit',
+      url: 'http://127.0.0.1:8025',
+    });
+    expect((await openMailbox({ kind: 'mailhog', url: 'http://127.0.0.1:8025' }, '/srv/app', () => {})).spec).toEqual({
+      kind: 'mailhog',
+      url: 'http://127.0.0.1:8025',
+    });
+    expect((await openMailbox({ kind: 'maildir', path: 'var/mail/qa' }, '/srv/app', () => {})).spec).toEqual({
+      kind: 'maildir',
+      path: '/srv/app/var/mail/qa',
+    });
+    expect((await openMailbox({ kind: 'eml-dir', path: '/tmp/app-messages' }, '/srv/app', () => {})).spec).toEqual({
+      kind: 'eml-dir',
+      path: '/tmp/app-messages',
+    });
+    expect(
+      (await openMailbox({ kind: 'smtp-sink', apiUrl: 'http://127.0.0.1:9/' }, '/srv/app', () => {})).spec,
+    ).toEqual({ kind: 'smtp-sink', url: 'http://127.0.0.1:9' });
   });
 });

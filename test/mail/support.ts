@@ -2,7 +2,14 @@ import { createServer } from 'node:net';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import nodemailer from 'nodemailer';
 
-export interface Outgoing { to: string; cc?: string; subject: string; text: string; html?: string; date?: Date }
+export interface Outgoing {
+  to: string;
+  cc?: string;
+  subject: string;
+  text: string;
+  html?: string;
+  date?: Date;
+}
 
 /** A free loopback port (the OS picks it; closed again before use, so a race is possible but rare). */
 export async function freePort(): Promise<number> {
@@ -14,8 +21,13 @@ export async function freePort(): Promise<number> {
 }
 
 const options = (m: Outgoing) => ({
-  from: '"Platform" <no-reply@platform.local>', to: m.to, subject: m.subject, text: m.text,
-  ...(m.cc ? { cc: m.cc } : {}), ...(m.html ? { html: m.html } : {}), ...(m.date ? { date: m.date } : {}),
+  from: '"Platform" <no-reply@platform.local>',
+  to: m.to,
+  subject: m.subject,
+  text: m.text,
+  ...(m.cc ? { cc: m.cc } : {}),
+  ...(m.html ? { html: m.html } : {}),
+  ...(m.date ? { date: m.date } : {}),
 });
 
 /** The message as its RFC 5322 source, the way nodemailer would send it. */
@@ -25,7 +37,9 @@ export async function compose(m: Outgoing): Promise<Buffer> {
 
 /** Sends over SMTP, as a platform would. */
 export async function sendSmtp(smtp: { host: string; port: number }, m: Outgoing): Promise<void> {
-  await nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true }).sendMail(options(m));
+  await nodemailer
+    .createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true })
+    .sendMail(options(m));
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,15 @@ import { FLAWS } from '../../reference-app/flaws.ts';
 async function run(argv: string[]) {
   let out = '';
   let err = '';
-  const code = await main(argv, { out: (s) => { out += s.endsWith('\n') ? s : `${s}\n`; }, err: (s) => { err += s; }, isTTY: false });
+  const code = await main(argv, {
+    out: (s) => {
+      out += s.endsWith('\n') ? s : `${s}\n`;
+    },
+    err: (s) => {
+      err += s;
+    },
+    isTTY: false,
+  });
   return { code, out, err };
 }
 
@@ -15,7 +23,13 @@ describe('gonogo reference', () => {
     expect(r.code).toBe(0);
     const listed = JSON.parse(r.out) as Array<{ name: string; description: string; mustFail: string[] }>;
     expect(listed.map((f) => f.name)).toEqual(FLAWS.map((f) => f.name));
-    expect(listed.find((f) => f.name === 'no-rate-limit')).toEqual({ name: 'no-rate-limit', description: expect.any(String), mustFail: ['ratelimit.api'], mustFailKpis: ['ratelimit.api'], mustError: ['ratelimit.forwarded-for'] });
+    expect(listed.find((f) => f.name === 'no-rate-limit')).toEqual({
+      name: 'no-rate-limit',
+      description: expect.any(String),
+      mustFail: ['ratelimit.api'],
+      mustFailKpis: ['ratelimit.api'],
+      mustError: ['ratelimit.forwarded-for'],
+    });
     expect(listed.find((f) => f.name === 'weak-jwt-secret')?.mustFail).toEqual(['auth.weak-secret']);
   });
 

@@ -15,7 +15,9 @@ async function withApp<T>(flaws: string[], fn: (h: Harness) => Promise<T>): Prom
 
 describe('each flaw switches its own protection off', () => {
   it('every flaw has a probe (or, for slow, its own test)', () => {
-    expect([...Object.keys(PROBES), ...Object.keys(SESSION_PROBES), 'slow'].sort()).toEqual(FLAWS.map((f) => f.name).sort());
+    expect([...Object.keys(PROBES), ...Object.keys(SESSION_PROBES), 'slow'].sort()).toEqual(
+      FLAWS.map((f) => f.name).sort(),
+    );
   });
 
   it.each(Object.keys(PROBES))('%s: the protection no longer holds', async (flaw) => {
@@ -30,22 +32,28 @@ describe('each flaw switches its own protection off', () => {
   });
 
   it('the flawed variants carry the evidence the audits look for', async () => {
-    await withApp(['docs-exposed', 'debug-errors', 'x-powered-by', 'cors-any-origin', 'weak-jwt-secret', 'health-ready-failing'], async (h) => {
-      const doc = (await h.call('GET', '/openapi.json')).json;
-      expect(doc.openapi).toBe('3.1.0');
-      expect(doc.paths['/api/orders/{id}/release'].post.security).toEqual([{ bearerAuth: [] }]);
-      // The documented secured operations really refuse anonymous calls (the sweep's positive case).
-      expect((await h.call('POST', '/api/orders/1/release')).status).toBe(401);
-      const bad = await h.call('POST', '/api/auth/login', { raw: '{' });
-      expect(bad.json.stack.join('\n')).toMatch(/at .+:\d+:\d+/);
-      expect((await h.call('GET', '/nope')).json.routes.join('\n')).toContain('/api/orders');
-      expect((await h.call('GET', '/login')).headers['x-powered-by']).toMatch(/^Fastify\/\d+\.\d+/);
-      const cors = await h.call('GET', '/api/slow', { headers: { origin: 'https://evil.example' } });
-      expect(cors.headers['access-control-allow-origin']).toBe('https://evil.example');
-      expect(cors.headers['access-control-allow-credentials']).toBe('true');
-      expect(h.info.jwtSecret).toBe('secret');
-      expect((await h.call('GET', '/health/ready')).json).toEqual({ status: 'unavailable', checks: { database: 'ok', smtp: 'down' } });
-    });
+    await withApp(
+      ['docs-exposed', 'debug-errors', 'x-powered-by', 'cors-any-origin', 'weak-jwt-secret', 'health-ready-failing'],
+      async (h) => {
+        const doc = (await h.call('GET', '/openapi.json')).json;
+        expect(doc.openapi).toBe('3.1.0');
+        expect(doc.paths['/api/orders/{id}/release'].post.security).toEqual([{ bearerAuth: [] }]);
+        // The documented secured operations really refuse anonymous calls (the sweep's positive case).
+        expect((await h.call('POST', '/api/orders/1/release')).status).toBe(401);
+        const bad = await h.call('POST', '/api/auth/login', { raw: '{' });
+        expect(bad.json.stack.join('\n')).toMatch(/at .+:\d+:\d+/);
+        expect((await h.call('GET', '/nope')).json.routes.join('\n')).toContain('/api/orders');
+        expect((await h.call('GET', '/login')).headers['x-powered-by']).toMatch(/^Fastify\/\d+\.\d+/);
+        const cors = await h.call('GET', '/api/slow', { headers: { origin: 'https://evil.example' } });
+        expect(cors.headers['access-control-allow-origin']).toBe('https://evil.example');
+        expect(cors.headers['access-control-allow-credentials']).toBe('true');
+        expect(h.info.jwtSecret).toBe('secret');
+        expect((await h.call('GET', '/health/ready')).json).toEqual({
+          status: 'unavailable',
+          checks: { database: 'ok', smtp: 'down' },
+        });
+      },
+    );
   });
 
   it('webhook-replay: a replay after release re-opens the escrow and doubles the paid amount', async () => {
@@ -55,7 +63,10 @@ describe('each flaw switches its own protection off', () => {
       expect((await h.call('POST', `/api/orders/${o.id}/release`, { token: c.access })).json.status).toBe('released');
       await h.webhook(o, { eventId: 'evt_same' });
       await h.webhook(o, { eventId: 'evt_same' });
-      expect((await h.order(c.access, o.id)).json).toMatchObject({ status: 'funded', funded_cents: 3 * o.amount_cents });
+      expect((await h.order(c.access, o.id)).json).toMatchObject({
+        status: 'funded',
+        funded_cents: 3 * o.amount_cents,
+      });
     });
   });
 

@@ -12,7 +12,10 @@ import { Harness } from './support.ts';
 
 function connectable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
   });
 }
@@ -53,7 +56,11 @@ describe('reference platform lifecycle', () => {
   });
 
   it('secrets are random per start unless set by the environment', async () => {
-    const env = { GONOGO_REFERENCE_PASSWORD: 'Known-Password-123!', GONOGO_REFERENCE_JWT_SECRET: 'known-jwt-secret-for-redaction-tests', GONOGO_REFERENCE_WEBHOOK_SECRET: 'whsec_known' };
+    const env = {
+      GONOGO_REFERENCE_PASSWORD: 'Known-Password-123!',
+      GONOGO_REFERENCE_JWT_SECRET: 'known-jwt-secret-for-redaction-tests',
+      GONOGO_REFERENCE_WEBHOOK_SECRET: 'whsec_known',
+    };
     const [a, b, c] = [await Harness.start(), await Harness.start(), await Harness.start([], env)];
     try {
       expect(a.info.jwtSecret).not.toBe(b.info.jwtSecret);
@@ -73,7 +80,10 @@ describe('reference platform lifecycle', () => {
     try {
       const burst = async (from: string) => {
         for (let i = 0; i < 105; i++) {
-          const r = await h.call('GET', '/api/manufacturers', { from, headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+          const r = await h.call('GET', '/api/manufacturers', {
+            from,
+            headers: { 'x-forwarded-for': `198.51.100.${i}` },
+          });
           if (r.status === 429) return true;
         }
         return false;
@@ -86,22 +96,37 @@ describe('reference platform lifecycle', () => {
   });
 
   it('limits count over a shorter window when a test asks (option or environment), at the same sizes; by default a minute', async () => {
-    const [short, fromEnv, demo] = [await Harness.start([], {}, { limitWindowS: 4 }), await Harness.start([], { GONOGO_REFERENCE_LIMIT_WINDOW_S: '5' }), await Harness.start()];
+    const [short, fromEnv, demo] = [
+      await Harness.start([], {}, { limitWindowS: 4 }),
+      await Harness.start([], { GONOGO_REFERENCE_LIMIT_WINDOW_S: '5' }),
+      await Harness.start(),
+    ];
     // Not the load generator's address: that one is exempt from the API limit.
     const from = '127.0.0.8';
     /** Requests until the first 429: how many were answered and the wait it announced. */
-    const burst = async (h: Harness, send: () => Promise<{ status: number; headers: Record<string, unknown> }>, max: number) => {
+    const burst = async (
+      h: Harness,
+      send: () => Promise<{ status: number; headers: Record<string, unknown> }>,
+      max: number,
+    ) => {
       for (let i = 0; i <= max; i++) {
         const r = await send();
         if (r.status === 429) return { answered: i, retryAfterS: Number(r.headers['retry-after']) };
       }
       return { answered: max + 1, retryAfterS: Number.NaN };
     };
-    const login = (h: Harness) => () => h.call('POST', '/api/auth/login', { from, body: { email: 'nobody@reference.local', password: 'Wrong-password-1!' } });
+    const login = (h: Harness) => () =>
+      h.call('POST', '/api/auth/login', {
+        from,
+        body: { email: 'nobody@reference.local', password: 'Wrong-password-1!' },
+      });
     const api = (h: Harness) => () => h.call('GET', '/api/manufacturers', { from });
     try {
       expect([short.info.limitWindowS, fromEnv.info.limitWindowS, demo.info.limitWindowS]).toEqual([4, 5, 60]);
-      for (const [h, windowS] of [[short, 4], [fromEnv, 5]] as const) {
+      for (const [h, windowS] of [
+        [short, 4],
+        [fromEnv, 5],
+      ] as const) {
         const l = await burst(h, login(h), 11);
         expect(l.answered).toBe(10);
         expect(l.retryAfterS).toBeGreaterThanOrEqual(1);
@@ -125,9 +150,13 @@ describe('reference platform lifecycle', () => {
 
   it('a limit window under 3 s or not in whole seconds is a usage error naming where it came from, before anything starts', async () => {
     const smtp = { host: '127.0.0.1', port: 9 };
-    await expect(startReference({ smtp, env: { GONOGO_REFERENCE_LIMIT_WINDOW_S: '2' } })).rejects.toThrow(/^GONOGO_REFERENCE_LIMIT_WINDOW_S must be a whole number of seconds, at least 3 \(received: 2\)$/);
+    await expect(startReference({ smtp, env: { GONOGO_REFERENCE_LIMIT_WINDOW_S: '2' } })).rejects.toThrow(
+      /^GONOGO_REFERENCE_LIMIT_WINDOW_S must be a whole number of seconds, at least 3 \(received: 2\)$/,
+    );
     await expect(startReference({ smtp, env: { GONOGO_REFERENCE_LIMIT_WINDOW_S: '10s' } })).rejects.toThrow(UsageError);
-    await expect(startReference({ smtp, env: {}, limitWindowS: 4.5 })).rejects.toThrow(/^limitWindowS must be a whole number of seconds, at least 3 \(received: 4\.5\)$/);
+    await expect(startReference({ smtp, env: {}, limitWindowS: 4.5 })).rejects.toThrow(
+      /^limitWindowS must be a whole number of seconds, at least 3 \(received: 4\.5\)$/,
+    );
   });
 
   it('the vulnerable-dependency flaw points at the lockfile pinning lodash 4.17.20', async () => {
@@ -145,20 +174,30 @@ describe('reference platform lifecycle', () => {
   });
 
   it('an unknown flaw is a usage error naming the known flaws, before anything starts', async () => {
-    await expect(startReference({ flaws: ['no-such-flaw'], smtp: { host: '127.0.0.1', port: 9 } })).rejects.toThrow(UsageError);
+    await expect(startReference({ flaws: ['no-such-flaw'], smtp: { host: '127.0.0.1', port: 9 } })).rejects.toThrow(
+      UsageError,
+    );
     expect(() => parseFlaws('alg-none,nope')).toThrow(/unknown flaw "nope"; known flaws: unfunded-release, /);
     expect(parseFlaws(' alg-none, slow,alg-none,')).toEqual(['alg-none', 'slow']);
   });
 });
 
 describe('the flaw catalogue', () => {
-  const kpiIds = new Set((parse(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8')) as { kpis: Array<{ id: string; metric?: string }> })
-    .kpis.filter((k) => k.metric).map((k) => k.id));
+  const kpiIds = new Set(
+    (
+      parse(readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8')) as {
+        kpis: Array<{ id: string; metric?: string }>;
+      }
+    ).kpis
+      .filter((k) => k.metric)
+      .map((k) => k.id),
+  );
 
-  it('has at least 20 uniquely named flaws, each failing something or removing a check\'s control', () => {
+  it("has at least 20 uniquely named flaws, each failing something or removing a check's control", () => {
     expect(FLAWS.length).toBeGreaterThanOrEqual(20);
     expect(new Set(FLAWS.map((f) => f.name)).size).toBe(FLAWS.length);
-    for (const f of FLAWS) expect(f.mustFail.length + (f.mustFailKpis?.length ?? 0) + (f.mustError?.length ?? 0), f.name).toBeGreaterThan(0);
+    for (const f of FLAWS)
+      expect(f.mustFail.length + (f.mustFailKpis?.length ?? 0) + (f.mustError?.length ?? 0), f.name).toBeGreaterThan(0);
   });
 
   /**
@@ -167,12 +206,20 @@ describe('the flaw catalogue', () => {
    * only by saying which.
    */
   const SHOWN_ELSEWHERE: Record<string, { file: string; how: string } | { none: string }> = {
-    'tls.certificate-chain': { file: 'test/security/tls.test.ts', how: 'a certificate from a CA gonogo does not trust fails it' },
+    'tls.certificate-chain': {
+      file: 'test/security/tls.test.ts',
+      how: 'a certificate from a CA gonogo does not trust fails it',
+    },
     'tls.certificate-hostname': { file: 'test/security/tls.test.ts', how: "another host's certificate fails it" },
-    'load.completed': { file: 'test/reliability/engines.test.ts', how: 'pass or error by design: a missing or crashing engine makes it an error' },
+    'load.completed': {
+      file: 'test/reliability/engines.test.ts',
+      how: 'pass or error by design: a missing or crashing engine makes it an error',
+    },
     'auth.login-roles': { none: 'a role that cannot log in takes every check standing on that role with it' },
-    'email.delivery': { none: 'no mail leaves every check on the suite\'s own accounts without its control' },
-    'email.link-verifies': { none: 'a link that does not verify leaves every check on the suite\'s own accounts without its control' },
+    'email.delivery': { none: "no mail leaves every check on the suite's own accounts without its control" },
+    'email.link-verifies': {
+      none: "a link that does not verify leaves every check on the suite's own accounts without its control",
+    },
   };
 
   it('fails every catalogue check with some flaw, or names the test that shows it not passing', () => {
@@ -180,23 +227,39 @@ describe('the flaw catalogue', () => {
     const uncovered = Object.keys(CATALOGUE).filter((id) => !failed.has(id));
     expect(uncovered.sort()).toEqual(Object.keys(SHOWN_ELSEWHERE).sort());
     for (const [id, where] of Object.entries(SHOWN_ELSEWHERE)) {
-      if ('file' in where) expect(readFileSync(new URL(`../../${where.file}`, import.meta.url), 'utf8'), `${id} in ${where.file}`).toContain(`'${id}'`);
+      if ('file' in where)
+        expect(
+          readFileSync(new URL(`../../${where.file}`, import.meta.url), 'utf8'),
+          `${id} in ${where.file}`,
+        ).toContain(`'${id}'`);
     }
   });
 
   it('every --flaws of the README and docs/ names flaws that exist', () => {
     const root = new URL('../../', import.meta.url);
-    const files = ['README.md', ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const files = [
+      'README.md',
+      ...readdirSync(new URL('docs/', root))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     const names = new Set(FLAWS.map((f) => f.name));
-    const used = files.flatMap((f) => [...readFileSync(new URL(f, root), 'utf8').matchAll(/--flaws ([a-z0-9][a-z0-9,-]*)/g)]
-      .flatMap((m) => m[1]!.split(',').filter((n) => n && n !== 'a' && n !== 'b').map((n) => `${f}: ${n}`)));
+    const used = files.flatMap((f) =>
+      [...readFileSync(new URL(f, root), 'utf8').matchAll(/--flaws ([a-z0-9][a-z0-9,-]*)/g)].flatMap((m) =>
+        m[1]!
+          .split(',')
+          .filter((n) => n && n !== 'a' && n !== 'b')
+          .map((n) => `${f}: ${n}`),
+      ),
+    );
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((u) => !names.has(u.split(': ')[1]!))).toEqual([]);
   });
 
   it('names only catalogue checks and metric KPIs of the default KPI file', () => {
     for (const f of FLAWS) {
-      for (const id of [...f.mustFail, ...(f.mustError ?? [])]) expect(CATALOGUE, `${f.name}: ${id}`).toHaveProperty([id]);
+      for (const id of [...f.mustFail, ...(f.mustError ?? [])])
+        expect(CATALOGUE, `${f.name}: ${id}`).toHaveProperty([id]);
       for (const id of f.mustFailKpis ?? []) expect(kpiIds.has(id), `${f.name}: KPI ${id}`).toBe(true);
     }
   });

@@ -14,7 +14,10 @@ const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 
 async function tlsAccepts(h: Harness, o: ConnectionOptions): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca, ...o }, () => { socket.end(); resolve(true); });
+    const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca, ...o }, () => {
+      socket.end();
+      resolve(true);
+    });
     socket.on('error', () => resolve(false));
   });
 }
@@ -28,7 +31,8 @@ async function limited(count: number, send: (i: number) => Promise<Res>): Promis
   return false;
 }
 
-const nonFunded = async (h: Harness, token: string, id: number) => (await h.order(token, id)).json.status === 'pending_payment';
+const nonFunded = async (h: Harness, token: string, id: number) =>
+  (await h.order(token, id)).json.status === 'pending_payment';
 
 export const PROBES: Record<string, Probe> = {
   'unfunded-release': async (h) => {
@@ -104,14 +108,33 @@ export const PROBES: Record<string, Probe> = {
   'patch-marks-paid': async (h) => {
     const c = await h.verifiedClient();
     const o = (await h.createOrder(c.access)).json;
-    const r = await h.call('PATCH', `/api/orders/${o.id}`, { token: c.access, body: { description: 'rush', status: 'funded', paid: true, funded: true } });
+    const r = await h.call('PATCH', `/api/orders/${o.id}`, {
+      token: c.access,
+      body: { description: 'rush', status: 'funded', paid: true, funded: true },
+    });
     return r.status === 200 && r.json.description === 'rush' && (await nonFunded(h, c.access, o.id));
   },
   'invalid-amount': async (h) => {
     const token = await h.loginAs('client');
     const maker = h.account('manufacturer').id;
-    const zero = await h.call('POST', '/api/orders', { token, body: { manufacturer_id: maker, amount_cents: 0, currency: 'usd', milestones: [{ title: 'All', amount_cents: 0 }] } });
-    const negative = await h.call('POST', '/api/orders', { token, body: { manufacturer_id: maker, amount_cents: -500, currency: 'usd', milestones: [{ title: 'All', amount_cents: -500 }] } });
+    const zero = await h.call('POST', '/api/orders', {
+      token,
+      body: {
+        manufacturer_id: maker,
+        amount_cents: 0,
+        currency: 'usd',
+        milestones: [{ title: 'All', amount_cents: 0 }],
+      },
+    });
+    const negative = await h.call('POST', '/api/orders', {
+      token,
+      body: {
+        manufacturer_id: maker,
+        amount_cents: -500,
+        currency: 'usd',
+        milestones: [{ title: 'All', amount_cents: -500 }],
+      },
+    });
     return zero.status === 422 && negative.status === 422;
   },
   'unverified-login': async (h) => {
@@ -127,7 +150,9 @@ export const PROBES: Record<string, Probe> = {
     return first.status === 200 && second.status === 400;
   },
   'verification-any-token': async (h) => {
-    const r = await h.call('POST', '/api/auth/verify-email', { body: { token: 'gonogo-not-a-token-0123456789abcdef' } });
+    const r = await h.call('POST', '/api/auth/verify-email', {
+      body: { token: 'gonogo-not-a-token-0123456789abcdef' },
+    });
     return r.status === 400;
   },
   'verification-token-exposed': async (h) => {
@@ -145,7 +170,9 @@ export const PROBES: Record<string, Probe> = {
   },
   'weak-jwt-secret': async (h) => {
     const claims = decodeJwt(await h.loginAs('client'));
-    const forged = await new SignJWT({ ...claims, role: 'admin' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode('secret'));
+    const forged = await new SignJWT({ ...claims, role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode('secret'));
     return (await h.call('GET', '/api/admin/users', { token: forged })).status === 401;
   },
   'tampered-token-accepted': async (h) => {
@@ -157,7 +184,9 @@ export const PROBES: Record<string, Probe> = {
   'expired-token-accepted': async (h) => {
     const claims = decodeJwt(await h.loginAs('client'));
     const past = Math.floor(Date.now() / 1000) - 3600;
-    const expired = await new SignJWT({ ...claims, iat: past - 900, exp: past }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(h.info.jwtSecret));
+    const expired = await new SignJWT({ ...claims, iat: past - 900, exp: past })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(h.info.jwtSecret));
     return (await h.call('GET', '/api/auth/me', { token: expired })).status === 401;
   },
   'refresh-reuse': async (h) => {
@@ -165,7 +194,12 @@ export const PROBES: Record<string, Probe> = {
     const { refresh } = await h.login(a.email, a.password);
     const first = await h.call('POST', '/api/auth/refresh', { body: { refresh_token: refresh } });
     const reuse = await h.call('POST', '/api/auth/refresh', { body: { refresh_token: refresh } });
-    return first.status === 200 && Boolean(first.json.refresh_token) && first.json.refresh_token !== refresh && reuse.status === 401;
+    return (
+      first.status === 200 &&
+      Boolean(first.json.refresh_token) &&
+      first.json.refresh_token !== refresh &&
+      reuse.status === 401
+    );
   },
   'logout-no-revoke': async (h) => {
     const token = await h.loginAs('client');
@@ -185,7 +219,9 @@ export const PROBES: Record<string, Probe> = {
   'weak-passwords': async (h) => {
     const weak = ['password', 'Short1!', 'alllowercase1!x', 'ALLUPPERCASE1!X', 'NoDigitsHere!!x', 'NoSpecials123xY'];
     for (const password of weak) {
-      const r = await h.call('POST', '/api/auth/register', { body: { email: `w${Math.random().toString(36).slice(2)}@customers.reference.local`, password, full_name: 'W' } });
+      const r = await h.call('POST', '/api/auth/register', {
+        body: { email: `w${Math.random().toString(36).slice(2)}@customers.reference.local`, password, full_name: 'W' },
+      });
       if (r.status !== 422) return false;
     }
     return true;
@@ -203,8 +239,10 @@ export const PROBES: Record<string, Probe> = {
   'demo-account': async (h) => (await h.login(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password)).res.status !== 200,
   'seed-account-live': async (h) => (await h.login(SEED_ACCOUNT.email, SEED_ACCOUNT.password)).res.status !== 200,
   'anonymous-admin': async (h) => (await h.call('GET', '/api/admin/users')).status === 401,
-  'admin-route-refuses-all': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('admin') })).status === 200,
-  'client-reaches-admin': async (h) => (await h.call('GET', '/api/admin/users', { token: await h.loginAs('client') })).status === 403,
+  'admin-route-refuses-all': async (h) =>
+    (await h.call('GET', '/api/admin/users', { token: await h.loginAs('admin') })).status === 200,
+  'client-reaches-admin': async (h) =>
+    (await h.call('GET', '/api/admin/users', { token: await h.loginAs('client') })).status === 403,
   'orders-list-leaks': async (h) => {
     const [a, b] = [await h.verifiedClient(), await h.verifiedClient()];
     const o = (await h.createOrder(a.access)).json as { id: number };
@@ -222,15 +260,34 @@ export const PROBES: Record<string, Probe> = {
     const c = await h.verifiedClient();
     return limited(105, () => h.call('GET', '/api/auth/me', { token: c.access, from: '127.0.0.3' }));
   },
-  'no-login-rate-limit': async (h) => limited(12, () => h.call('POST', '/api/auth/login', { from: '127.0.0.4', body: { email: 'limit@customers.reference.local', password: 'Wrong-Password-1!' } })),
-  'xff-trusted': async (h) => limited(105, (i) => h.call('GET', '/api/manufacturers', { from: '127.0.0.5', headers: { 'x-forwarded-for': `203.0.113.${i % 250}` } })),
+  'no-login-rate-limit': async (h) =>
+    limited(12, () =>
+      h.call('POST', '/api/auth/login', {
+        from: '127.0.0.4',
+        body: { email: 'limit@customers.reference.local', password: 'Wrong-Password-1!' },
+      }),
+    ),
+  'xff-trusted': async (h) =>
+    limited(105, (i) =>
+      h.call('GET', '/api/manufacturers', {
+        from: '127.0.0.5',
+        headers: { 'x-forwarded-for': `203.0.113.${i % 250}` },
+      }),
+    ),
   'debug-errors': async (h) => {
     const bad = await h.call('POST', '/api/auth/login', { raw: '{"email": ' });
     const missing = await h.call('GET', '/api/no-such-route');
     const leaks = (r: Res) => /\bat .+:\d+:\d+|stack|routes/i.test(r.text);
-    return bad.status === 400 && missing.status === 404 && !leaks(bad) && !leaks(missing) && Object.keys(bad.json).join() === 'detail';
+    return (
+      bad.status === 400 &&
+      missing.status === 404 &&
+      !leaks(bad) &&
+      !leaks(missing) &&
+      Object.keys(bad.json).join() === 'detail'
+    );
   },
-  'docs-exposed': async (h) => (await h.call('GET', '/docs')).status === 404 && (await h.call('GET', '/openapi.json')).status === 404,
+  'docs-exposed': async (h) =>
+    (await h.call('GET', '/docs')).status === 404 && (await h.call('GET', '/openapi.json')).status === 404,
   'cors-any-origin': async (h) => {
     const r = await h.call('GET', '/api/slow', { headers: { origin: 'https://evil.example' } });
     return r.headers['access-control-allow-origin'] === undefined;
@@ -242,31 +299,44 @@ export const PROBES: Record<string, Probe> = {
   'insecure-cookies': async (h) => {
     const a = h.account('client');
     const cookie = String((await h.login(a.email, a.password)).res.headers['set-cookie']?.[0] ?? '');
-    return /^access_token=/.test(cookie) && /; Secure/.test(cookie) && /; HttpOnly/.test(cookie) && /; SameSite=Strict/.test(cookie);
+    return (
+      /^access_token=/.test(cookie) &&
+      /; Secure/.test(cookie) &&
+      /; HttpOnly/.test(cookie) &&
+      /; SameSite=Strict/.test(cookie)
+    );
   },
   'login-inline-script': async (h) => {
     const page = await h.call('GET', '/login');
     return page.status === 200 && !/<script(?![^>]*\bsrc=)[^>]*>/i.test(page.text);
   },
   'missing-referrer-policy': async (h) => (await h.call('GET', '/login')).headers['referrer-policy'] === 'no-referrer',
-  'missing-hsts': async (h) => /max-age=(\d+)/.exec(String((await h.call('GET', '/login')).headers['strict-transport-security'] ?? ''))?.[1] === '63072000',
-  'missing-csp': async (h) => /default-src 'none'/.test(String((await h.call('GET', '/login')).headers['content-security-policy'] ?? '')),
+  'missing-hsts': async (h) =>
+    /max-age=(\d+)/.exec(String((await h.call('GET', '/login')).headers['strict-transport-security'] ?? ''))?.[1] ===
+    '63072000',
+  'missing-csp': async (h) =>
+    /default-src 'none'/.test(String((await h.call('GET', '/login')).headers['content-security-policy'] ?? '')),
   'missing-xfo': async (h) => {
     const r = await h.call('GET', '/login');
-    return r.headers['x-frame-options'] === 'DENY' || /frame-ancestors 'none'/.test(String(r.headers['content-security-policy'] ?? ''));
+    return (
+      r.headers['x-frame-options'] === 'DENY' ||
+      /frame-ancestors 'none'/.test(String(r.headers['content-security-policy'] ?? ''))
+    );
   },
   'missing-nosniff': async (h) => (await h.call('GET', '/login')).headers['x-content-type-options'] === 'nosniff',
   'x-powered-by': async (h) => (await h.call('GET', '/login')).headers['x-powered-by'] === undefined,
-  'tls-legacy': async (h) => !(await tlsAccepts(h, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })),
+  'tls-legacy': async (h) =>
+    !(await tlsAccepts(h, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })),
   'weak-cipher': async (h) => !(await tlsAccepts(h, { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA:@SECLEVEL=0' })),
-  'cert-expiring': async (h) => new Promise((resolve, reject) => {
-    const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca }, () => {
-      const days = (Date.parse(socket.getPeerCertificate().valid_to) - Date.now()) / 86_400_000;
-      socket.end();
-      resolve(days >= 30);
-    });
-    socket.on('error', reject);
-  }),
+  'cert-expiring': async (h) =>
+    new Promise((resolve, reject) => {
+      const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca }, () => {
+        const days = (Date.parse(socket.getPeerCertificate().valid_to) - Date.now()) / 86_400_000;
+        socket.end();
+        resolve(days >= 30);
+      });
+      socket.on('error', reject);
+    }),
   'login-form-wrong-field': async (h) => {
     const page = (await h.call('GET', '/login')).text;
     return page.includes('data-email-field="email"');
@@ -279,14 +349,15 @@ export const PROBES: Record<string, Probe> = {
     const page = (await h.call('GET', '/')).text;
     return [...page.matchAll(/<script\b[^>]*\bsrc="https?:\/\/[^"]+"[^>]*>/g)].every((m) => /\bintegrity=/.test(m[0]));
   },
-  'cert-weak-key': async (h) => new Promise((resolve, reject) => {
-    const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca }, () => {
-      const bits = socket.getPeerCertificate().bits ?? 0;
-      socket.end();
-      resolve(bits >= 2048);
-    });
-    socket.on('error', reject);
-  }),
+  'cert-weak-key': async (h) =>
+    new Promise((resolve, reject) => {
+      const socket = connect({ host: h.info.host, port: h.info.port, ca: h.ca }, () => {
+        const bits = socket.getPeerCertificate().bits ?? 0;
+        socket.end();
+        resolve(bits >= 2048);
+      });
+      socket.on('error', reject);
+    }),
   'no-https-redirect': async (h) => {
     const r = await h.plain('/login?x=1');
     return r.status === 301 && r.headers.location === `${h.info.baseUrl}/login?x=1`;

@@ -4,8 +4,12 @@ import { PROBES, slowRouteMs } from './probes.ts';
 
 describe('reference platform with no flaw: every protection holds', () => {
   let h: Harness;
-  beforeAll(async () => { h = await Harness.start(); });
-  afterAll(async () => { await h?.stop(); });
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   it.each(Object.keys(PROBES))('protection against %s holds', async (flaw) => {
     expect(await PROBES[flaw]!(h)).toBe(true);
@@ -63,7 +67,8 @@ describe('reference platform with no flaw: every protection holds', () => {
 
   it('the load generator address is exempt from the API limit', async () => {
     const c = await h.verifiedClient();
-    for (let i = 0; i < 105; i++) expect((await h.call('GET', '/api/auth/me', { token: c.access, from: '127.0.0.2' })).status).toBe(200);
+    for (let i = 0; i < 105; i++)
+      expect((await h.call('GET', '/api/auth/me', { token: c.access, from: '127.0.0.2' })).status).toBe(200);
   });
 
   it('login page: no inline script, strict CSP, script served from self', async () => {
@@ -87,7 +92,8 @@ describe('reference platform with no flaw: every protection holds', () => {
   });
 
   it('health, readiness, liveness and Prometheus metrics answer', async () => {
-    for (const path of ['/health', '/health/live', '/health/ready']) expect((await h.call('GET', path)).status).toBe(200);
+    for (const path of ['/health', '/health/live', '/health/ready'])
+      expect((await h.call('GET', path)).status).toBe(200);
     const metrics = await h.call('GET', '/metrics');
     expect(metrics.headers['content-type']).toMatch(/text\/plain/);
     expect(metrics.text).toMatch(/^http_requests_total\{/m);
@@ -100,9 +106,25 @@ describe('reference platform with no flaw: every protection holds', () => {
 
   it('orders with mismatched milestones or unknown manufacturers are refused', async () => {
     const token = await h.loginAs('client');
-    const r = await h.call('POST', '/api/orders', { token, body: { manufacturer_id: h.account('manufacturer').id, amount_cents: 100, currency: 'usd', milestones: [{ title: 'x', amount_cents: 99 }] } });
+    const r = await h.call('POST', '/api/orders', {
+      token,
+      body: {
+        manufacturer_id: h.account('manufacturer').id,
+        amount_cents: 100,
+        currency: 'usd',
+        milestones: [{ title: 'x', amount_cents: 99 }],
+      },
+    });
     expect(r.status).toBe(422);
-    const s = await h.call('POST', '/api/orders', { token, body: { manufacturer_id: h.account('admin').id, amount_cents: 100, currency: 'usd', milestones: [{ title: 'x', amount_cents: 100 }] } });
+    const s = await h.call('POST', '/api/orders', {
+      token,
+      body: {
+        manufacturer_id: h.account('admin').id,
+        amount_cents: 100,
+        currency: 'usd',
+        milestones: [{ title: 'x', amount_cents: 100 }],
+      },
+    });
     expect(s.status).toBe(422);
   });
 });

@@ -5,8 +5,12 @@ import { logout, sessionLogin, setCookie } from './session-probes.ts';
 
 describe('the session dialect with no flaw: Django session auth with CSRF', () => {
   let h: Harness;
-  beforeAll(async () => { h = await Harness.start([], {}, { dialect: 'session' }); });
-  afterAll(async () => { await h?.stop(); });
+  beforeAll(async () => {
+    h = await Harness.start([], {}, { dialect: 'session' });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   it.each(Object.keys(SESSION_PROBES))('protection against %s holds', async (flaw) => {
     expect(await SESSION_PROBES[flaw]!(h)).toBe(true);
@@ -19,13 +23,20 @@ describe('the session dialect with no flaw: Django session auth with CSRF', () =
     expect(JSON.stringify(res.json)).not.toContain(session);
     expect(csrf).not.toBe(setCookie(page, 'csrftoken').split(';')[0]!.slice('csrftoken='.length));
     for (const flag of [/; Secure/, /; HttpOnly/, /; SameSite=Lax/]) expect(setCookie(res, 'csrftoken')).toMatch(flag);
-    expect(page.text).toContain(`<input type="hidden" name="csrfmiddlewaretoken" value="${setCookie(page, 'csrftoken').split(';')[0]!.slice('csrftoken='.length)}">`);
-    expect((await h.call('GET', '/api/auth/me', { headers: { cookie: `sessionid=${session}` } })).json).toMatchObject({ role: 'client' });
+    expect(page.text).toContain(
+      `<input type="hidden" name="csrfmiddlewaretoken" value="${setCookie(page, 'csrftoken').split(';')[0]!.slice('csrftoken='.length)}">`,
+    );
+    expect((await h.call('GET', '/api/auth/me', { headers: { cookie: `sessionid=${session}` } })).json).toMatchObject({
+      role: 'client',
+    });
   });
 
-  it('refuses a login without the page\'s token, and a bearer token in place of the cookie', async () => {
+  it("refuses a login without the page's token, and a bearer token in place of the cookie", async () => {
     const a = h.account('client');
-    const form = { raw: new URLSearchParams({ username: a.email, password: a.password }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: h.info.baseUrl } };
+    const form = {
+      raw: new URLSearchParams({ username: a.email, password: a.password }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: h.info.baseUrl },
+    };
     expect((await h.call('POST', '/accounts/login/', form)).status).toBe(403);
     const { session } = await sessionLogin(h);
     expect((await h.call('GET', '/api/auth/me', { token: session })).status).toBe(401);
@@ -37,7 +48,11 @@ describe('the session dialect with no flaw: Django session auth with CSRF', () =
     expect((await logout(h, a, { 'x-csrftoken': a.csrf, referer: 'https://evil.example/' })).status).toBe(403);
     const field = await h.call('POST', '/accounts/logout/', {
       raw: `csrfmiddlewaretoken=${a.csrf}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', referer: `${h.info.baseUrl}/login`, cookie: `sessionid=${a.session}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        referer: `${h.info.baseUrl}/login`,
+        cookie: `sessionid=${a.session}`,
+      },
     });
     expect(field.status).toBe(204);
     expect((await h.call('GET', '/api/auth/me', { headers: { cookie: `sessionid=${a.session}` } })).status).toBe(401);
@@ -61,6 +76,8 @@ describe.each(Object.keys(SESSION_PROBES))('the session dialect with %s on', (fl
 
 describe('a flaw of the session surface on another dialect', () => {
   it('is refused: it would switch nothing off', async () => {
-    await expect(Harness.start(['csrf-token-unbound'])).rejects.toThrow('flaw "csrf-token-unbound" applies to the session dialect only (--dialect), not to marketplace');
+    await expect(Harness.start(['csrf-token-unbound'])).rejects.toThrow(
+      'flaw "csrf-token-unbound" applies to the session dialect only (--dialect), not to marketplace',
+    );
   });
 });

@@ -30,11 +30,18 @@ export class Harness {
   private readonly agents = new Map<string, Agent>();
   readonly ca: Buffer;
 
-  private constructor(readonly info: ReferenceInfo, readonly sink: MailSink) {
+  private constructor(
+    readonly info: ReferenceInfo,
+    readonly sink: MailSink,
+  ) {
     this.ca = readFileSync(info.caFile);
   }
 
-  static async start(flaws: string[] = [], env: NodeJS.ProcessEnv = {}, extra: { trustedProxy?: string; limitWindowS?: number; dialect?: string } = {}): Promise<Harness> {
+  static async start(
+    flaws: string[] = [],
+    env: NodeJS.ProcessEnv = {},
+    extra: { trustedProxy?: string; limitWindowS?: number; dialect?: string } = {},
+  ): Promise<Harness> {
     const sink = await startMailSink();
     try {
       return new Harness(await startReference({ flaws, smtp: sink.smtp, env, ...extra }), sink);
@@ -61,19 +68,32 @@ export class Harness {
 
   call(method: string, path: string, o: CallOptions = {}): Promise<Res> {
     const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
-    const headers: Record<string, string> = { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers };
+    const headers: Record<string, string> = {
+      ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...o.headers,
+    };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     return new Promise((resolve, reject) => {
-      const req = request(`${this.info.baseUrl}${path}`, { method, headers, agent: this.agent(o.from ?? '127.0.0.2') }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => { text += c; });
-        res.on('end', () => {
-          let json: unknown;
-          try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      });
+      const req = request(
+        `${this.info.baseUrl}${path}`,
+        { method, headers, agent: this.agent(o.from ?? '127.0.0.2') },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            text += c;
+          });
+          res.on('end', () => {
+            let json: unknown;
+            try {
+              json = text ? JSON.parse(text) : undefined;
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          });
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -84,9 +104,13 @@ export class Harness {
     return new Promise((resolve, reject) => {
       httpRequest(`${this.info.httpUrl}${path}`, { agent: false }, (res) => {
         let text = '';
-        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: undefined }));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
   }
 
@@ -109,11 +133,15 @@ export class Harness {
   }
 
   /** Registers a fresh client and returns its credentials and the token from its verification mail. */
-  async register(extra: Record<string, unknown> = {}): Promise<{ email: string; password: string; res: Res; mailToken: () => Promise<string> }> {
+  async register(
+    extra: Record<string, unknown> = {},
+  ): Promise<{ email: string; password: string; res: Res; mailToken: () => Promise<string> }> {
     const email = `u${randomBytes(6).toString('hex')}@customers.reference.local`;
     const password = 'Correct-Horse-42!';
     const since = Date.now();
-    const res = await this.call('POST', '/api/auth/register', { body: { email, password, full_name: 'Test User', ...extra } });
+    const res = await this.call('POST', '/api/auth/register', {
+      body: { email, password, full_name: 'Test User', ...extra },
+    });
     const mailToken = async () => {
       const mail = await waitForMail(this.sink.apiUrl, { to: email, sinceMs: since, timeoutMs: 5000 });
       const link = mail.links.find((l) => l.includes('/verify-email'));
@@ -139,19 +167,42 @@ export class Harness {
     return this.call('POST', '/api/orders', {
       token,
       body: {
-        manufacturer_id: maker.id, amount_cents: amount, currency: 'usd', description: 'CNC brackets',
-        milestones: [{ title: 'Prototype', amount_cents: amount - Math.floor(amount / 2) }, { title: 'Batch', amount_cents: Math.floor(amount / 2) }],
+        manufacturer_id: maker.id,
+        amount_cents: amount,
+        currency: 'usd',
+        description: 'CNC brackets',
+        milestones: [
+          { title: 'Prototype', amount_cents: amount - Math.floor(amount / 2) },
+          { title: 'Batch', amount_cents: Math.floor(amount / 2) },
+        ],
       },
     });
   }
 
   /** Sends a payment_intent.succeeded event for the order, signed as Stripe signs (or with the given secret/timestamp). */
-  webhook(order: { id: number; payment_intent_id: string; amount_cents: number; currency: string }, o: { amount?: number; currency?: string; secret?: string; timestamp?: number; eventId?: string } = {}): Promise<Res> {
+  webhook(
+    order: { id: number; payment_intent_id: string; amount_cents: number; currency: string },
+    o: { amount?: number; currency?: string; secret?: string; timestamp?: number; eventId?: string } = {},
+  ): Promise<Res> {
     const payload = JSON.stringify({
-      id: o.eventId ?? `evt_${randomBytes(12).toString('hex')}`, object: 'event', type: 'payment_intent.succeeded',
-      data: { object: { id: order.payment_intent_id, object: 'payment_intent', amount: o.amount ?? order.amount_cents, currency: o.currency ?? order.currency, metadata: { order_id: String(order.id) } } },
+      id: o.eventId ?? `evt_${randomBytes(12).toString('hex')}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: {
+        object: {
+          id: order.payment_intent_id,
+          object: 'payment_intent',
+          amount: o.amount ?? order.amount_cents,
+          currency: o.currency ?? order.currency,
+          metadata: { order_id: String(order.id) },
+        },
+      },
     });
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: o.secret ?? this.info.webhookSecret, ...(o.timestamp ? { timestamp: o.timestamp } : {}) });
+    const header = Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: o.secret ?? this.info.webhookSecret,
+      ...(o.timestamp ? { timestamp: o.timestamp } : {}),
+    });
     return this.call('POST', '/api/webhooks/stripe', { raw: payload, headers: { 'stripe-signature': header } });
   }
 
@@ -170,6 +221,12 @@ export class Harness {
         if (r.status !== 200) throw new Error(`approve answered ${r.status}`);
       }
     }
-    return order as { id: number; payment_intent_id: string; amount_cents: number; currency: string; milestones: Array<{ id: number }> };
+    return order as {
+      id: number;
+      payment_intent_id: string;
+      amount_cents: number;
+      currency: string;
+      milestones: Array<{ id: number }>;
+    };
   }
 }

@@ -13,11 +13,42 @@ describe('gonogo audit deps with a lockfile that cannot be read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-deps-in-'));
   const text = readFileSync(CLEAN, 'utf8');
   const cases: Array<[string, () => string]> = [
-    ['a truncated package-lock.json', () => { const f = join(dir, 't', 'package-lock.json'); mkdirSync(join(dir, 't')); writeFileSync(f, text.slice(0, text.length / 2)); return f; }],
-    ['an empty package-lock.json', () => { const f = join(dir, 'e', 'package-lock.json'); mkdirSync(join(dir, 'e')); writeFileSync(f, ''); return f; }],
-    ['binary garbage as package-lock.json', () => { const f = join(dir, 'g', 'package-lock.json'); mkdirSync(join(dir, 'g')); writeFileSync(f, Buffer.from([0, 1, 2, 255, 254, 0x7b])); return f; }],
+    [
+      'a truncated package-lock.json',
+      () => {
+        const f = join(dir, 't', 'package-lock.json');
+        mkdirSync(join(dir, 't'));
+        writeFileSync(f, text.slice(0, text.length / 2));
+        return f;
+      },
+    ],
+    [
+      'an empty package-lock.json',
+      () => {
+        const f = join(dir, 'e', 'package-lock.json');
+        mkdirSync(join(dir, 'e'));
+        writeFileSync(f, '');
+        return f;
+      },
+    ],
+    [
+      'binary garbage as package-lock.json',
+      () => {
+        const f = join(dir, 'g', 'package-lock.json');
+        mkdirSync(join(dir, 'g'));
+        writeFileSync(f, Buffer.from([0, 1, 2, 255, 254, 0x7b]));
+        return f;
+      },
+    ],
     ['a missing file', () => join(dir, 'nowhere', 'package-lock.json')],
-    ['a directory named like a lockfile', () => { const f = join(dir, 'd', 'package-lock.json'); mkdirSync(f, { recursive: true }); return f; }],
+    [
+      'a directory named like a lockfile',
+      () => {
+        const f = join(dir, 'd', 'package-lock.json');
+        mkdirSync(f, { recursive: true });
+        return f;
+      },
+    ],
   ];
   it.each(cases)('%s -> exit 2 naming the file', async (_, make) => {
     const file = make();
@@ -28,7 +59,15 @@ describe('gonogo audit deps with a lockfile that cannot be read', () => {
   });
 
   it('one unreadable lockfile among good ones is still exit 2', async () => {
-    const r = await gonogoChild(['audit', 'deps', CLEAN, join(dir, 'nowhere', 'yarn.lock'), '--osv-db', OSV_DEMO_DIR, '--json']);
+    const r = await gonogoChild([
+      'audit',
+      'deps',
+      CLEAN,
+      join(dir, 'nowhere', 'yarn.lock'),
+      '--osv-db',
+      OSV_DEMO_DIR,
+      '--json',
+    ]);
     expect(r.code, r.err).toBe(2);
     expect(r.err).toContain(join(dir, 'nowhere', 'yarn.lock'));
   });

@@ -22,12 +22,21 @@ describe('concurrent runs and earlier reports', () => {
 
   it('a run that dies half-way never damages the report already in its folder', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gonogo-keep-')), 'run');
-    const first = await execa('node', [BIN, 'run', '--reference', '--suite', 'security', '--out', out], { reject: false });
+    const first = await execa('node', [BIN, 'run', '--reference', '--suite', 'security', '--out', out], {
+      reject: false,
+    });
     expect(first.exitCode).toBe(0);
     const before = await readReport(join(out, 'report.json'));
     // Second run into the same folder, killed hard (no chance to clean up) while its suite runs.
-    const second = execa('node', [BIN, 'run', '--reference', '--suite', 'security,smoke', '--out', out], { reject: false, all: true });
-    await new Promise<void>((resolve) => second.all!.on('data', (d: Buffer) => { if (d.toString().includes('starting')) resolve(); }));
+    const second = execa('node', [BIN, 'run', '--reference', '--suite', 'security,smoke', '--out', out], {
+      reject: false,
+      all: true,
+    });
+    await new Promise<void>((resolve) =>
+      second.all!.on('data', (d: Buffer) => {
+        if (d.toString().includes('starting')) resolve();
+      }),
+    );
     second.kill('SIGKILL');
     await second;
     const after = await readReport(join(out, 'report.json'));

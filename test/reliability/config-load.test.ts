@@ -14,17 +14,35 @@ const EXPORT = `export default { target: { baseUrl: 'https://127.0.0.1:9', timeo
 async function runConfig(config: string, env: Record<string, string> = {}) {
   const p = closedPortProject({ config });
   const out = join(p.dir, 'out');
-  const r = await gonogoChild(['run', '--config', p.config, '--suite', 'security', '--out', out], { env, timeoutMs: 45_000 });
+  const r = await gonogoChild(['run', '--config', p.config, '--suite', 'security', '--out', out], {
+    env,
+    timeoutMs: 45_000,
+  });
   return { ...r, file: p.config, out };
 }
 
 describe('loading the config file', () => {
   it.each([
     ['a top-level await that can never settle', `await new Promise(() => {});\n${EXPORT}`, {}, 'top-level await'],
-    ['a top-level await kept pending by a live timer, past GONOGO_CONFIG_TIMEOUT_S', `await new Promise(() => { setInterval(() => {}, 1000); });\n${EXPORT}`, { GONOGO_CONFIG_TIMEOUT_S: '2' }, 'did not finish within 2s'],
+    [
+      'a top-level await kept pending by a live timer, past GONOGO_CONFIG_TIMEOUT_S',
+      `await new Promise(() => { setInterval(() => {}, 1000); });\n${EXPORT}`,
+      { GONOGO_CONFIG_TIMEOUT_S: '2' },
+      'did not finish within 2s',
+    ],
     ['process.exit(0) at the top', `process.exit(0);\n${EXPORT}`, {}, 'called process.exit(0) while loading'],
-    ['process.exit(0) whose throw the file swallows', `try { process.exit(0); } catch {}\n${EXPORT}`, {}, 'called process.exit(0) while loading'],
-    ['process.exit() after an await', `await new Promise((r) => setTimeout(r, 10));\nprocess.exit();\n${EXPORT}`, {}, 'called process.exit() while loading'],
+    [
+      'process.exit(0) whose throw the file swallows',
+      `try { process.exit(0); } catch {}\n${EXPORT}`,
+      {},
+      'called process.exit(0) while loading',
+    ],
+    [
+      'process.exit() after an await',
+      `await new Promise((r) => setTimeout(r, 10));\nprocess.exit();\n${EXPORT}`,
+      {},
+      'called process.exit() while loading',
+    ],
   ])('%s -> exit 2 with a config error naming the file, no report', async (_, config, env, needle) => {
     const r = await runConfig(config, env);
     expect(r.timedOut).toBe(false);
@@ -47,11 +65,15 @@ describe('code a config file leaves running', () => {
     // timer fires. A port that accepts and never answers keeps every check waiting for its 10 s timeout,
     // so the timer fires while the run is under way on any machine.
     const held: Socket[] = [];
-    const silent = createServer((s) => { held.push(s); });
+    const silent = createServer((s) => {
+      held.push(s);
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     try {
-      const r = await runConfig(`setTimeout(() => process.exit(0), 200);\nexport default { target: { baseUrl: 'https://127.0.0.1:${port}', timeoutMs: 10000 } };`);
+      const r = await runConfig(
+        `setTimeout(() => process.exit(0), 200);\nexport default { target: { baseUrl: 'https://127.0.0.1:${port}', timeoutMs: 10000 } };`,
+      );
       expect(r.code, r.err).toBe(2);
       expect(r.err).toContain('process.exit(0) was called while gonogo was running');
       expect(existsSync(join(r.out, 'report.json'))).toBe(false);

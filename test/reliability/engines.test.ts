@@ -13,19 +13,28 @@ const NO_K6_PATH = '/usr/local/bin:/usr/bin:/bin';
 function fakeK6(behaviour: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-fake-k6-'));
   const file = join(dir, 'k6');
-  writeFileSync(file, `#!/bin/sh
+  writeFileSync(
+    file,
+    `#!/bin/sh
 if [ "$1" = "version" ]; then echo "k6 v1.8.1 (fake, linux/amd64)"; exit 0; fi
 ${behaviour}
-`);
+`,
+  );
   chmodSync(file, 0o755);
   return dir;
 }
 
 function loadRun(env: Record<string, string>, extra: string[] = []) {
   const out = join(mkdtempSync(join(tmpdir(), 'gonogo-eng-')), 'run');
-  const run = execa('node', [BIN, 'run', '--reference', '--suite', 'load', '--vus', '2', '--duration', '2s', '--out', out, ...extra], {
-    reject: false, env: { ...env, GONOGO_DEBUG: '' }, extendEnv: true,
-  });
+  const run = execa(
+    'node',
+    [BIN, 'run', '--reference', '--suite', 'load', '--vus', '2', '--duration', '2s', '--out', out, ...extra],
+    {
+      reject: false,
+      env: { ...env, GONOGO_DEBUG: '' },
+      extendEnv: true,
+    },
+  );
   return { out, run };
 }
 
@@ -44,12 +53,19 @@ describe('engine faults', () => {
     const r = await run;
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/go install go\.k6\.io\/k6/);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('Usage error'))).toHaveLength(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('Usage error')),
+    ).toHaveLength(1);
     await expect(readReport(join(out, 'report.json'))).rejects.toThrow(/cannot read/);
   });
 
   it('k6 crashing mid-run is an engine error: load.completed errors, NO-GO, never a pass', async () => {
-    const dir = fakeK6('echo \'{"type":"Point","metric":"http_req_duration","data":{"time":"2026-11-22T04:00:00Z","value":12.5,"tags":{"name":"health","status":"200"}}}\'\necho "panic: runtime error: invalid memory address" >&2\nkill -SEGV $$');
+    const dir = fakeK6(
+      'echo \'{"type":"Point","metric":"http_req_duration","data":{"time":"2026-11-22T04:00:00Z","value":12.5,"tags":{"name":"health","status":"200"}}}\'\necho "panic: runtime error: invalid memory address" >&2\nkill -SEGV $$',
+    );
     const { out, run } = loadRun({ PATH: `${dir}:${NO_K6_PATH}` }, ['--engine', 'k6']);
     const r = await run;
     expect(r.exitCode).toBe(1);
@@ -82,7 +98,11 @@ describe('bad files given to compare, trend and merge exit 2 with a clear messag
 
   it.each(Object.keys(files))('%s', async (kind) => {
     const file = join(dir, files[kind as keyof typeof files][0]);
-    for (const argv of [['compare', file, file], ['trend', file], ['merge', file, '--out', join(dir, 'merged.json')]]) {
+    for (const argv of [
+      ['compare', file, file],
+      ['trend', file],
+      ['merge', file, '--out', join(dir, 'merged.json')],
+    ]) {
       const r = await execa('node', [BIN, ...argv], { reject: false });
       expect(r.exitCode, `${argv[0]} ${kind}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(file);

@@ -18,7 +18,10 @@ async function run(config: string, env: Record<string, string>, suite = 'securit
   const p = closedPortProject({ config });
   const out = join(p.dir, 'out');
   const extra = suite === 'load' ? ['--engine', 'autocannon', '--vus', '1', '--duration', '1s'] : [];
-  const r = await gonogoChild(['run', '--config', p.config, '--suite', suite, '--out', out, ...extra], { env, timeoutMs: 45_000 });
+  const r = await gonogoChild(['run', '--config', p.config, '--suite', suite, '--out', out, ...extra], {
+    env,
+    timeoutMs: 45_000,
+  });
   return { ...r, file: p.config, report: existsSync(join(out, 'report.json')) };
 }
 
@@ -27,7 +30,15 @@ const JOURNEY = `[{ name: 'login', steps: [{ name: 'login', method: 'POST', path
 const PLAIN = `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500 } };\n`;
 
 describe('GONOGO_CONFIG_TIMEOUT_S', () => {
-  it.each([['0', '0'], ['-1', '-1'], ['5s', '5s'], [' 5', ' 5'], ['1e3', '1e3'], ['past the 2^31 ms timer', '99999999999'], ['100 KB of x', HUGE]])('%s -> exit 2 naming the variable and its bounds', async (_, value) => {
+  it.each([
+    ['0', '0'],
+    ['-1', '-1'],
+    ['5s', '5s'],
+    [' 5', ' 5'],
+    ['1e3', '1e3'],
+    ['past the 2^31 ms timer', '99999999999'],
+    ['100 KB of x', HUGE],
+  ])('%s -> exit 2 naming the variable and its bounds', async (_, value) => {
     const r = await run(PLAIN, { GONOGO_CONFIG_TIMEOUT_S: value });
     expect({ code: r.code, report: r.report }, r.err).toEqual({ code: 2, report: false });
     expect(r.err).toContain('Config error in GONOGO_CONFIG_TIMEOUT_S: a whole number of seconds from 1 to 3600');
@@ -79,7 +90,11 @@ describe('secrets the config names', () => {
   it.each([
     ['JSON cut short', '[{"email": "a@example.com", "password": "Pool-Secret-1"', 'is not valid JSON'],
     ['an empty JSON list', '[]', 'the list'],
-    ['a CSV line without a password', 'email,password\na@example.com,Pool-Secret-1\nb@example.com', 'line 3 is not "email,password"'],
+    [
+      'a CSV line without a password',
+      'email,password\na@example.com,Pool-Secret-1\nb@example.com',
+      'line 3 is not "email,password"',
+    ],
     ['blank lines only', '\n\n\n', 'holds only whitespace'],
   ])('listEnv holding %s -> exit 2 naming the variable, never the passwords', async (_, value, needle) => {
     const r = await run(listEnv, { GONOGO_ENV_TEST_POOL: value }, 'load');
@@ -91,7 +106,11 @@ describe('secrets the config names', () => {
   });
 
   it('a CSV pool in listEnv is accepted (positive control)', async () => {
-    const r = await run(listEnv, { GONOGO_ENV_TEST_POOL: 'email,password\na@example.com,Pool-Secret-1\nb@example.com,Pool-Secret-2\n' }, 'load');
+    const r = await run(
+      listEnv,
+      { GONOGO_ENV_TEST_POOL: 'email,password\na@example.com,Pool-Secret-1\nb@example.com,Pool-Secret-2\n' },
+      'load',
+    );
     expect(r.code, r.err).toBe(1);
     expect(r.report).toBe(true);
   });
@@ -130,35 +149,53 @@ describe('TMPDIR', () => {
     ['a folder no one may write', '/sys', 'not writable'],
   ])('naming %s -> exit 2 before anything starts, for load and run', async (_, value, needle) => {
     const p = closedPortProject();
-    for (const args of [['load', 'http://127.0.0.1:9/', '--engine', 'autocannon', '--duration', '1s'], ['run', '--config', p.config, '--suite', 'security', '--out', join(p.dir, 'out')]]) {
+    for (const args of [
+      ['load', 'http://127.0.0.1:9/', '--engine', 'autocannon', '--duration', '1s'],
+      ['run', '--config', p.config, '--suite', 'security', '--out', join(p.dir, 'out')],
+    ]) {
       const r = await gonogoChild(args, { env: { TMPDIR: value } });
       expect(r.code, `${args[0]}: ${r.err}`).toBe(2);
-      expect(r.err).toContain(`Input error: the environment variable TMPDIR names ${JSON.stringify(value)}, which is ${needle}`);
+      expect(r.err).toContain(
+        `Input error: the environment variable TMPDIR names ${JSON.stringify(value)}, which is ${needle}`,
+      );
       expect(r.err).not.toMatch(/starting|requests/);
       noTrace(r.err);
     }
   });
 
   it('a writable folder is used (positive control)', async () => {
-    const r = await gonogoChild(['load', 'http://127.0.0.1:9/', '--engine', 'autocannon', '--duration', '1s', '--vus', '1'], { env: { TMPDIR: mkdtempSync(join(scratch, 't-')) } });
+    const r = await gonogoChild(
+      ['load', 'http://127.0.0.1:9/', '--engine', 'autocannon', '--duration', '1s', '--vus', '1'],
+      { env: { TMPDIR: mkdtempSync(join(scratch, 't-')) } },
+    );
     expect(r.code, r.err).toBe(1);
     expect(r.err).toContain('NO-GO: every one of the');
   });
 });
 
 describe('GONOGO_REFERENCE_USER_RATE_LIMIT', () => {
-  it.each(['abc', '0/1000', '100/', '100/10s'])('%j -> exit 2 naming the variable, the platform never started', async (value) => {
-    const out = join(scratch, `ref-${value.replace(/\W/g, '_')}`);
-    const r = await gonogoChild(['run', '--reference', '--suite', 'security', '--out', out], { env: { GONOGO_REFERENCE_USER_RATE_LIMIT: value } });
-    expect({ code: r.code, report: existsSync(join(out, 'report.json')) }, r.err).toEqual({ code: 2, report: false });
-    expect(r.err).toContain('Config error in GONOGO_REFERENCE_USER_RATE_LIMIT: the environment variable must look like MAX/WINDOW_MS');
-    expect(r.err).not.toMatch(/reference platform at/);
-    noTrace(r.err);
-  });
+  it.each(['abc', '0/1000', '100/', '100/10s'])(
+    '%j -> exit 2 naming the variable, the platform never started',
+    async (value) => {
+      const out = join(scratch, `ref-${value.replace(/\W/g, '_')}`);
+      const r = await gonogoChild(['run', '--reference', '--suite', 'security', '--out', out], {
+        env: { GONOGO_REFERENCE_USER_RATE_LIMIT: value },
+      });
+      expect({ code: r.code, report: existsSync(join(out, 'report.json')) }, r.err).toEqual({ code: 2, report: false });
+      expect(r.err).toContain(
+        'Config error in GONOGO_REFERENCE_USER_RATE_LIMIT: the environment variable must look like MAX/WINDOW_MS',
+      );
+      expect(r.err).not.toMatch(/reference platform at/);
+      noTrace(r.err);
+    },
+  );
 
   it('a well-formed value starts the platform and the run judges it (positive control)', async () => {
     const out = join(scratch, 'ref-ok');
-    const r = await gonogoChild(['run', '--reference', '--suite', 'security', '--out', out], { env: { GONOGO_REFERENCE_USER_RATE_LIMIT: '1000/10000' }, timeoutMs: 120_000 });
+    const r = await gonogoChild(['run', '--reference', '--suite', 'security', '--out', out], {
+      env: { GONOGO_REFERENCE_USER_RATE_LIMIT: '1000/10000' },
+      timeoutMs: 120_000,
+    });
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/reference platform at/);
   }, 150_000);

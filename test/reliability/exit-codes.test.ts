@@ -12,9 +12,16 @@ const CLEAN = new URL('../../reference-app/fixtures/clean/package-lock.json', im
 const VULNERABLE = new URL('../../reference-app/fixtures/vulnerable/package-lock.json', import.meta.url).pathname;
 const out = () => join(mkdtempSync(join(tmpdir(), 'gonogo-exit-')), 'run');
 const scratch = mkdtempSync(join(tmpdir(), 'gonogo-exit-files-'));
-const file = (name: string, text: string): string => { const f = join(scratch, name); writeFileSync(f, text); return f; };
+const file = (name: string, text: string): string => {
+  const f = join(scratch, name);
+  writeFileSync(f, text);
+  return f;
+};
 const CLEAN_REPORT = file('clean.json', JSON.stringify(makeReport({ label: 'v1' })));
-const FLAWED_REPORT = file('flawed.json', JSON.stringify(makeReport({ label: 'v2', rateLimit: null, checks: { 'ratelimit.api': 'fail' } })));
+const FLAWED_REPORT = file(
+  'flawed.json',
+  JSON.stringify(makeReport({ label: 'v2', rateLimit: null, checks: { 'ratelimit.api': 'fail' } })),
+);
 const KPIS = readFileSync(closedPortProject().kpis, 'utf8');
 
 /** The commands of docs/exit-codes.md, one per code, through the real CLI. */
@@ -48,7 +55,16 @@ describe('exit codes (docs/exit-codes.md)', () => {
   });
 
   it('1: gonogo load whose every request failed (nothing listens)', async () => {
-    const r = await gonogoChild(['load', 'http://127.0.0.1:9/', '--engine', 'autocannon', '--vus', '1', '--duration', '1s']);
+    const r = await gonogoChild([
+      'load',
+      'http://127.0.0.1:9/',
+      '--engine',
+      'autocannon',
+      '--vus',
+      '1',
+      '--duration',
+      '1s',
+    ]);
     expect(r.code, r.err).toBe(1);
     expect(r.err).toMatch(/NO-GO: every one of the \d+ requests failed \(network errors ×\d+\)/);
   });
@@ -56,11 +72,16 @@ describe('exit codes (docs/exit-codes.md)', () => {
   it('1: a run cut off by its target.deadlineS deadline writes a report marked interrupted', async () => {
     // Accepts connections and never answers: the audits would wait out their own timeouts, the deadline comes first.
     const sockets = new Set<Socket>();
-    const server = createServer((s) => { sockets.add(s); s.on('error', () => {}); });
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => {});
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const port = (server.address() as { port: number }).port;
-      const p = closedPortProject({ config: `export default { target: { baseUrl: 'https://127.0.0.1:${port}', timeoutMs: 8000, deadlineS: 2 }, security: { tls: { handshakeTimeoutMs: 8000 } } };\n` });
+      const p = closedPortProject({
+        config: `export default { target: { baseUrl: 'https://127.0.0.1:${port}', timeoutMs: 8000, deadlineS: 2 }, security: { tls: { handshakeTimeoutMs: 8000 } } };\n`,
+      });
       const dir = join(p.dir, 'out');
       const r = await gonogoChild(['run', '--config', p.config, '--suite', 'security', '--out', dir]);
       expect(r.code, r.err).toBe(1);
@@ -75,7 +96,10 @@ describe('exit codes (docs/exit-codes.md)', () => {
 
   it('1 NO-GO: the reference platform without HSTS', async () => {
     const dir = out();
-    const r = await gonogoChild(['run', '--reference', '--suite', 'security', '--flaws', 'missing-hsts', '--out', dir], { timeoutMs: 120_000 });
+    const r = await gonogoChild(
+      ['run', '--reference', '--suite', 'security', '--flaws', 'missing-hsts', '--out', dir],
+      { timeoutMs: 120_000 },
+    );
     expect(r.code, r.out + r.err).toBe(1);
     expect(r.out).toContain('blocker headers.hsts failed');
   }, 150_000);
@@ -88,7 +112,10 @@ describe('exit codes (docs/exit-codes.md)', () => {
 
   it.each([
     [['run', '--vus', '1e9'], 'Usage error: --vus: "1e9"'],
-    [['load', 'http://127.0.0.1:9', '--duration', '100000h'], 'Usage error: --duration: "100000h" is longer than the maximum of 24h'],
+    [
+      ['load', 'http://127.0.0.1:9', '--duration', '100000h'],
+      'Usage error: --duration: "100000h" is longer than the maximum of 24h',
+    ],
     [['run', '--out', '/sys/report'], 'Usage error: --out /sys/report: /sys is not writable'],
     [['nosuchcommand'], "unknown command 'nosuchcommand'"],
     [['audit', 'deps', '/nonexistent/package-lock.json', '--osv-db', OSV_DEMO_DIR], 'Input error: '],
@@ -99,16 +126,23 @@ describe('exit codes (docs/exit-codes.md)', () => {
   });
 
   it('2: the documented refusals of merge, the KPI file and its waivers', async () => {
-    const shard = file('shard-1.json', readFileSync(new URL('../../reference-app/fixtures/clean/package-lock.json', import.meta.url), 'utf8'));
+    const shard = file(
+      'shard-1.json',
+      readFileSync(new URL('../../reference-app/fixtures/clean/package-lock.json', import.meta.url), 'utf8'),
+    );
     const twice = await gonogoChild(['merge', shard, shard, '--out', join(scratch, 'merged.json')]);
     expect(twice.code).toBe(2);
     expect(twice.err).toContain(`Usage error: the shard ${shard} is named twice`);
     const overwrite = await gonogoChild(['merge', shard, '--out', shard]);
     expect(overwrite.code).toBe(2);
     expect(overwrite.err).toContain(`Usage error: --out ${shard} is one of the shards being merged`);
-    const waiver = (w: string) => `${KPIS.replace(/^waivers: \[\]$/m, '')}\nwaivers:\n  - { ${w}, reason: r, owner: o@example.com }\n`;
+    const waiver = (w: string) =>
+      `${KPIS.replace(/^waivers: \[\]$/m, '')}\nwaivers:\n  - { ${w}, reason: r, owner: o@example.com }\n`;
     for (const [kpis, needle] of [
-      [KPIS.replace('threshold: p(95)<200', 'threshold: "P(95)<200"'), 'kpis[0] (http.p95).threshold: "P(95)<200" is not a k6 threshold expression'],
+      [
+        KPIS.replace('threshold: p(95)<200', 'threshold: "P(95)<200"'),
+        'kpis[0] (http.p95).threshold: "P(95)<200" is not a k6 threshold expression',
+      ],
       [waiver('check: headers.csp, expires: 2026-12-99'), 'waivers[0].expires'],
       [waiver('check: headers.no-such-check, expires: 2099-12-31'), 'waivers[0] (check headers.no-such-check)'],
       [waiver('kpi: http.p96, expires: 2099-12-31'), 'waivers[0] (kpi http.p96)'],
@@ -122,7 +156,9 @@ describe('exit codes (docs/exit-codes.md)', () => {
   });
 
   it('2: a config error names the file and the key', async () => {
-    const p = closedPortProject({ config: `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMS: 5000 } };\n` });
+    const p = closedPortProject({
+      config: `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMS: 5000 } };\n`,
+    });
     const r = await gonogoChild(['run', '--suite', 'security'], { cwd: p.dir });
     expect(r.code, r.err).toBe(2);
     expect(r.err).toContain(`Config error in ${p.config}: target: unknown key "timeoutMS"`);

@@ -15,7 +15,15 @@ const SUITES = ['security', 'load', 'smoke'] as const;
 const SIDE_BY_SIDE = 3;
 const RUN_TIMEOUT = 180_000;
 /** Faults where no HTTP answer ever arrives (or none over a verified connection). */
-const UNREACHABLE = new Set<Fault>(['refused', 'reset', 'not-tls', 'untrusted-cert', 'hang', 'close-mid-body', 'slow-body']);
+const UNREACHABLE = new Set<Fault>([
+  'refused',
+  'reset',
+  'not-tls',
+  'untrusted-cert',
+  'hang',
+  'close-mid-body',
+  'slow-body',
+]);
 
 describe.each(SUITES)('the %s suite against a faulty target', (suite) => {
   const servers = new Map<Fault, FaultServer>();
@@ -28,30 +36,42 @@ describe.each(SUITES)('the %s suite against a faulty target', (suite) => {
   });
   afterAll(async () => {
     await Promise.all([...servers.values()].map((s) => s.stop()));
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   });
 
   // A run's timeout covers its wait for a slot.
   const timeout = RUN_TIMEOUT * Math.ceil(FAULTS.length / SIDE_BY_SIDE);
-  it.concurrent.for([...FAULTS])('%s -> NO-GO with a reason, never GO, never a crash', { timeout }, async (fault, { expect }) => slot(async () => {
-    const server = servers.get(fault)!;
-    const config = faultProject(server.baseUrl, server.caFile);
-    const out = join(config, '..', 'results');
-    const extra = suite === 'load' ? ['--vus', '2', '--duration', '2s', '--engine', 'autocannon'] : [];
-    const r = await gonogo(['run', '--config', config, '--suite', suite, '--out', out, ...extra], FAULT_ENV);
-    expect(r.code, r.err).toBe(1);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
-    expect(report.verdict.decision).toBe('NO-GO');
-    expect(report.verdict.reasons.length).toBeGreaterThan(0);
-    // Whatever could not be judged is visible as error/fail/not-measured, never as a pass of the target's protections.
-    const judged = report.checks.filter((c) => c.area !== 'deps');
-    expect(judged.length).toBeGreaterThan(0);
-    expect(judged.every((c) => c.status !== 'pass') || report.kpis.some((k) => k.suite === suite && k.status !== 'pass')).toBe(true);
-    if (suite === 'smoke') {
-      // A target that gives no answer at all stops the smoke suite at its first request; any answer lets the checks run.
-      const stopped = report.checks.filter((c) => c.suite === 'smoke' && c.evidence.message?.includes('the smoke checks did not start'));
-      if (UNREACHABLE.has(fault)) expect(stopped.length).toBe(report.checks.filter((c) => c.suite === 'smoke').length);
-      else expect(stopped).toEqual([]);
-    }
-  }));
+  it.concurrent.for([...FAULTS])(
+    '%s -> NO-GO with a reason, never GO, never a crash',
+    { timeout },
+    async (fault, { expect }) =>
+      slot(async () => {
+        const server = servers.get(fault)!;
+        const config = faultProject(server.baseUrl, server.caFile);
+        const out = join(config, '..', 'results');
+        const extra = suite === 'load' ? ['--vus', '2', '--duration', '2s', '--engine', 'autocannon'] : [];
+        const r = await gonogo(['run', '--config', config, '--suite', suite, '--out', out, ...extra], FAULT_ENV);
+        expect(r.code, r.err).toBe(1);
+        const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+        expect(report.verdict.decision).toBe('NO-GO');
+        expect(report.verdict.reasons.length).toBeGreaterThan(0);
+        // Whatever could not be judged is visible as error/fail/not-measured, never as a pass of the target's protections.
+        const judged = report.checks.filter((c) => c.area !== 'deps');
+        expect(judged.length).toBeGreaterThan(0);
+        expect(
+          judged.every((c) => c.status !== 'pass') || report.kpis.some((k) => k.suite === suite && k.status !== 'pass'),
+        ).toBe(true);
+        if (suite === 'smoke') {
+          // A target that gives no answer at all stops the smoke suite at its first request; any answer lets the checks run.
+          const stopped = report.checks.filter(
+            (c) => c.suite === 'smoke' && c.evidence.message?.includes('the smoke checks did not start'),
+          );
+          if (UNREACHABLE.has(fault))
+            expect(stopped.length).toBe(report.checks.filter((c) => c.suite === 'smoke').length);
+          else expect(stopped).toEqual([]);
+        }
+      }),
+  );
 });

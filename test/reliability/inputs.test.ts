@@ -18,17 +18,43 @@ import { report } from '../helpers/report.ts';
  */
 const BIN = fileURLToPath(new URL('../../dist/bin/gonogo.js', import.meta.url));
 const CHECKLISTS = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
-const FOURTH = readFileSync(join(CHECKLISTS, readdirSync(CHECKLISTS).sort().find((f) => f.startsWith('004'))!), 'utf8');
+const FOURTH = readFileSync(
+  join(
+    CHECKLISTS,
+    readdirSync(CHECKLISTS)
+      .sort()
+      .find((f) => f.startsWith('004'))!,
+  ),
+  'utf8',
+);
 const root = mkdtempSync(join(tmpdir(), 'gonogo-inputs-'));
 let n = 0;
-const dir = (): string => { const d = join(root, String(n++)); mkdirSync(d); return d; };
+const dir = (): string => {
+  const d = join(root, String(n++));
+  mkdirSync(d);
+  return d;
+};
 const utf16le = (s: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
 // A bound on each child: what used to hang fails here instead of stalling the suite.
-const gonogo = (args: string[], cwd = root) => execa('node', [BIN, ...args], { cwd, reject: false, timeout: 45_000, env: { GONOGO_DEBUG: '' } });
-const mkfifo = async (path: string): Promise<string> => { await execa('mkfifo', [path]); return path; };
+const gonogo = (args: string[], cwd = root) =>
+  execa('node', [BIN, ...args], { cwd, reject: false, timeout: 45_000, env: { GONOGO_DEBUG: '' } });
+const mkfifo = async (path: string): Promise<string> => {
+  await execa('mkfifo', [path]);
+  return path;
+};
 const auditJson = async (file: string) => {
   const r = await gonogo(['audit', 'deps', file, '--osv-db', OSV_DEMO_DIR, '--json']);
-  return { ...r, json: r.exitCode === 2 ? null : JSON.parse(r.stdout) as { lockfiles: Array<{ packages: number }>; findings: Array<{ advisory: { id: string }; package: { name: string; version: string; file: string } }>; checks: Array<{ status: string }> } };
+  return {
+    ...r,
+    json:
+      r.exitCode === 2
+        ? null
+        : (JSON.parse(r.stdout) as {
+            lockfiles: Array<{ packages: number }>;
+            findings: Array<{ advisory: { id: string }; package: { name: string; version: string; file: string } }>;
+            checks: Array<{ status: string }>;
+          }),
+  };
 };
 
 describe('gonogo audit deps on hostile lockfiles', () => {
@@ -47,7 +73,9 @@ describe('gonogo audit deps on hostile lockfiles', () => {
     const r = await auditJson(file);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.json!.lockfiles.map((l) => l.packages)).toEqual([2]);
-    expect(r.json!.findings.map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}`)).toEqual(['GHSA-j8r2-6x86-q33q requests@2.28.1']);
+    expect(r.json!.findings.map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}`)).toEqual([
+      'GHSA-j8r2-6x86-q33q requests@2.28.1',
+    ]);
   }, 60_000);
 
   it('packages only in -r / -c includes are found, in the file that pins them', async () => {
@@ -63,43 +91,78 @@ describe('gonogo audit deps on hostile lockfiles', () => {
   }, 60_000);
 
   it.each([
-    ['Pipfile.lock', '{"_meta": {}, "default": "garbage"}', /Pipfile.lock is not a well-formed Pipfile.lock: default: /],
+    [
+      'Pipfile.lock',
+      '{"_meta": {}, "default": "garbage"}',
+      /Pipfile.lock is not a well-formed Pipfile.lock: default: /,
+    ],
     ['Pipfile.lock', '{"_meta": {}, "default": {}}', /Pipfile.lock was read as zero packages/],
-    ['yarn.lock', '# yarn lockfile v1\n\n"lodash@^4.17.20":\n  version "4.17', /yarn.lock: line 4 has a string that is never closed; is the file truncated\?/],
-    ['package-lock.json', '{"lockfileVersion": 3, "packages": {"": {}, "node_modules/lodash": {"vers', /package-lock.json is not valid JSON .*is it truncated\?/],
-    ['pnpm-lock.yaml', "lockfileVersion: '9.0'\npackages:\n  lodash@4.17.20: {}\n  lodash@4.17.20: {}\n", /pnpm-lock.yaml: the key "lodash@4.17.20" appears twice/],
+    [
+      'yarn.lock',
+      '# yarn lockfile v1\n\n"lodash@^4.17.20":\n  version "4.17',
+      /yarn.lock: line 4 has a string that is never closed; is the file truncated\?/,
+    ],
+    [
+      'package-lock.json',
+      '{"lockfileVersion": 3, "packages": {"": {}, "node_modules/lodash": {"vers',
+      /package-lock.json is not valid JSON .*is it truncated\?/,
+    ],
+    [
+      'pnpm-lock.yaml',
+      "lockfileVersion: '9.0'\npackages:\n  lodash@4.17.20: {}\n  lodash@4.17.20: {}\n",
+      /pnpm-lock.yaml: the key "lodash@4.17.20" appears twice/,
+    ],
     ['poetry.lock', '', /the lockfile .*poetry.lock is empty/],
-    ['requirements.txt', Buffer.from('requests==2.28.1\n', 'utf16le'), /requirements.txt looks like UTF-16LE without a byte-order mark/],
-  ])('a malformed %s: exit 2 with the file named, never a pass', async (name, body, message) => {
-    const file = join(dir(), name);
-    writeFileSync(file, body);
-    const r = await gonogo(['audit', 'deps', file, '--osv-db', OSV_DEMO_DIR]);
-    expect({ code: r.exitCode, timedOut: r.timedOut }, r.stdout).toEqual({ code: 2, timedOut: false });
-    expect(r.stderr).toMatch(/^Input error: /);
-    expect(r.stderr).toContain(file);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+    [
+      'requirements.txt',
+      Buffer.from('requests==2.28.1\n', 'utf16le'),
+      /requirements.txt looks like UTF-16LE without a byte-order mark/,
+    ],
+  ])(
+    'a malformed %s: exit 2 with the file named, never a pass',
+    async (name, body, message) => {
+      const file = join(dir(), name);
+      writeFileSync(file, body);
+      const r = await gonogo(['audit', 'deps', file, '--osv-db', OSV_DEMO_DIR]);
+      expect({ code: r.exitCode, timedOut: r.timedOut }, r.stdout).toEqual({ code: 2, timedOut: false });
+      expect(r.stderr).toMatch(/^Input error: /);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
 });
 
 describe('gonogo run: an unusable lockfile and a stuck advisory source are errors, never a pass', () => {
   let stuck: Server | undefined;
-  afterAll(() => new Promise<void>((r) => (stuck ? stuck.closeAllConnections() : undefined, stuck ? stuck.close(() => r()) : r())));
+  afterAll(
+    () =>
+      new Promise<void>((r) => (stuck ? stuck.closeAllConnections() : undefined, stuck ? stuck.close(() => r()) : r())),
+  );
 
   const project = (deps: string): string => {
     const d = dir();
     writeFileSync(join(d, 'kpis.yaml'), readFileSync(DEFAULT_KPI_FILE, 'utf8'));
-    writeFileSync(join(d, 'gonogo.config.ts'), `export default {\n  target: { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000 },\n  security: { tls: { handshakeTimeoutMs: 500 }, deps: ${deps} },\n};\n`);
+    writeFileSync(
+      join(d, 'gonogo.config.ts'),
+      `export default {\n  target: { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000 },\n  security: { tls: { handshakeTimeoutMs: 500 }, deps: ${deps} },\n};\n`,
+    );
     return d;
   };
   const depsCheck = async (d: string) => {
-    const r = await gonogo(['run', '--config', join(d, 'gonogo.config.ts'), '--suite', 'security', '--out', join(d, 'out')], d);
+    const r = await gonogo(
+      ['run', '--config', join(d, 'gonogo.config.ts'), '--suite', 'security', '--out', join(d, 'out')],
+      d,
+    );
     expect({ code: r.exitCode, timedOut: r.timedOut }, r.stderr).toEqual({ code: 1, timedOut: false });
     return (await readReport(join(d, 'out', 'report.json'))).checks.find((c) => c.id === 'deps.advisories')!;
   };
 
   it('a FIFO lockfile makes deps.advisories an error naming it', async () => {
-    const d = project(`{ lockfiles: ['yarn.lock'], source: { kind: 'osv-dir', path: ${JSON.stringify(OSV_DEMO_DIR)} } }`);
+    const d = project(
+      `{ lockfiles: ['yarn.lock'], source: { kind: 'osv-dir', path: ${JSON.stringify(OSV_DEMO_DIR)} } }`,
+    );
     await mkfifo(join(d, 'yarn.lock'));
     const c = await depsCheck(d);
     expect(c.status).toBe('error');
@@ -107,11 +170,15 @@ describe('gonogo run: an unusable lockfile and a stuck advisory source are error
   }, 90_000);
 
   it('an advisory source that never answers ends at security.deps.timeoutS as an error', async () => {
-    stuck = createServer(() => { /* never answers */ });
+    stuck = createServer(() => {
+      /* never answers */
+    });
     await new Promise<void>((r) => stuck!.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}`;
     const lock = fileURLToPath(new URL('../security/fixtures/npm-v3-package-lock.json', import.meta.url));
-    const d = project(`{ lockfiles: [${JSON.stringify(lock)}], source: { kind: 'osv-api', url: ${JSON.stringify(url)}, timeoutMs: 600000 }, timeoutS: 2 }`);
+    const d = project(
+      `{ lockfiles: [${JSON.stringify(lock)}], source: { kind: 'osv-api', url: ${JSON.stringify(url)}, timeoutMs: 600000 }, timeoutS: 2 }`,
+    );
     const c = await depsCheck(d);
     expect(c.status).toBe('error');
     expect(c.evidence.message).toMatch(/did not finish within its deadline of 2s \(security.deps.timeoutS\)/);
@@ -138,20 +205,34 @@ describe('gonogo checklist and run --checklist on hostile checklists', () => {
   }, 60_000);
 
   it.each([
-    ['without a claim', 'notes.md', '# Launch\n\nAll good, ship it.\n', /Input error: no claim found in the checklist .*notes.md/],
-    ['of 20 MB', 'big.md', `- [x] HSTS\n${'filler line of a pasted log\n'.repeat(750_000)}`, /Input error: the checklist .*big.md is 20.03 MiB \(\d+ bytes\); the largest checklist gonogo reads is 1 MiB/],
-  ])('a checklist %s: exit 2 naming the file, from gonogo checklist and before run --checklist starts anything', async (_, name, body, message) => {
-    const file = join(dir(), name);
-    writeFileSync(file, body);
-    const direct = await gonogo(['checklist', file, '--report', reportFile]);
-    expect({ code: direct.exitCode, timedOut: direct.timedOut }).toEqual({ code: 2, timedOut: false });
-    expect(direct.stderr).toMatch(message);
-    const out = join(dir(), 'out');
-    const run = await gonogo(['run', '--reference', '--suite', 'security', '--checklist', file, '--out', out]);
-    expect({ code: run.exitCode, timedOut: run.timedOut }).toEqual({ code: 2, timedOut: false });
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr).not.toMatch(/reference platform at/);
-  }, 90_000);
+    [
+      'without a claim',
+      'notes.md',
+      '# Launch\n\nAll good, ship it.\n',
+      /Input error: no claim found in the checklist .*notes.md/,
+    ],
+    [
+      'of 20 MB',
+      'big.md',
+      `- [x] HSTS\n${'filler line of a pasted log\n'.repeat(750_000)}`,
+      /Input error: the checklist .*big.md is 20.03 MiB \(\d+ bytes\); the largest checklist gonogo reads is 1 MiB/,
+    ],
+  ])(
+    'a checklist %s: exit 2 naming the file, from gonogo checklist and before run --checklist starts anything',
+    async (_, name, body, message) => {
+      const file = join(dir(), name);
+      writeFileSync(file, body);
+      const direct = await gonogo(['checklist', file, '--report', reportFile]);
+      expect({ code: direct.exitCode, timedOut: direct.timedOut }).toEqual({ code: 2, timedOut: false });
+      expect(direct.stderr).toMatch(message);
+      const out = join(dir(), 'out');
+      const run = await gonogo(['run', '--reference', '--suite', 'security', '--checklist', file, '--out', out]);
+      expect({ code: run.exitCode, timedOut: run.timedOut }).toEqual({ code: 2, timedOut: false });
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/reference platform at/);
+    },
+    90_000,
+  );
 
   it('a FIFO as a checklist: exit 2 at once', async () => {
     const fifo = await mkfifo(join(dir(), 'checklist.md'));

@@ -21,9 +21,15 @@ describe.each([
 ] as const)('interrupting the %s suite with %s', (suite, signal, settleTicks) => {
   it('stops every child, writes an incomplete NO-GO report and frees the ports', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gonogo-int-')), 'run');
-    const child = execa('node', [BIN, 'run', '--reference', '--suite', suite, '--quick', '--duration', '30s', '--vus', '5', '--out', out], {
-      reject: false, all: true, env: { GONOGO_DEBUG: '' },
-    });
+    const child = execa(
+      'node',
+      [BIN, 'run', '--reference', '--suite', suite, '--quick', '--duration', '30s', '--vus', '5', '--out', out],
+      {
+        reject: false,
+        all: true,
+        env: { GONOGO_DEBUG: '' },
+      },
+    );
     const seen = new Map<string, Proc>();
     const see = (pid: number): void => {
       const p = identify(pid);
@@ -57,7 +63,10 @@ describe.each([
     expect(report.verdict.reasons[0]).toMatch(/interrupted/);
 
     await new Promise((r) => setTimeout(r, 300));
-    expect([...seen.values()].filter(stillRunning).map((p) => `${p.pid} ${p.cmd}`), 'processes left behind').toEqual([]);
+    expect(
+      [...seen.values()].filter(stillRunning).map((p) => `${p.pid} ${p.cmd}`),
+      'processes left behind',
+    ).toEqual([]);
     const port = Number(new URL(report.run.target.baseUrl).port);
     expect(await listening(port), `port ${port} still open`).toBe(false);
   });

@@ -31,24 +31,55 @@ async function refused(kpis: string, ...needles: string[]) {
 
 describe('KPI thresholds: exactly k6 grammar', () => {
   it.each([
-    'P(95)<200', 'AVG<500', 'Avg<500', 'p( 95 )<200', 'p(95 )<200', 'p(95)<<200', 'p(95)=<200', 'p(95) = 200', 'p(95)<200ms',
-    'p(95)<Infinity', 'p(95)<0x10', 'p(95)<1_000', 'p95<200', 'p<200', 'p(95)', 'avg<5 5', 'p(101)<3', 'p(-1)<3', 'p()<3', 'mean<5', '',
+    'P(95)<200',
+    'AVG<500',
+    'Avg<500',
+    'p( 95 )<200',
+    'p(95 )<200',
+    'p(95)<<200',
+    'p(95)=<200',
+    'p(95) = 200',
+    'p(95)<200ms',
+    'p(95)<Infinity',
+    'p(95)<0x10',
+    'p(95)<1_000',
+    'p95<200',
+    'p<200',
+    'p(95)',
+    'avg<5 5',
+    'p(101)<3',
+    'p(-1)<3',
+    'p()<3',
+    'mean<5',
+    '',
   ])('%j -> exit 2 naming the KPI and the file', async (expr) => {
-    await refused(DEFAULTS.replace(P95, `threshold: ${JSON.stringify(expr)}`), expr === '' ? 'kpis[0]' : 'kpis[0] (http.p95).threshold', 'http.p95');
+    await refused(
+      DEFAULTS.replace(P95, `threshold: ${JSON.stringify(expr)}`),
+      expr === '' ? 'kpis[0]' : 'kpis[0] (http.p95).threshold',
+      'http.p95',
+    );
   });
 
-  it.each(['p(95) < 200', ' p(95)<=200.5 ', 'p(95)===200', 'avg!=1e3'])('%j, which k6 accepts, is accepted (positive control)', async (expr) => {
-    const r = await runWith(DEFAULTS.replace(P95, `threshold: ${JSON.stringify(expr)}`));
-    expect(r.code, r.err).toBe(1);
-    const report = JSON.parse(readFileSync(join(r.out, 'report.json'), 'utf8')) as Report;
-    expect(report.kpis.find((k) => k.id === 'http.p95')?.threshold).toBe(`http_req_duration: ${expr.trim()}`);
-  });
+  it.each(['p(95) < 200', ' p(95)<=200.5 ', 'p(95)===200', 'avg!=1e3'])(
+    '%j, which k6 accepts, is accepted (positive control)',
+    async (expr) => {
+      const r = await runWith(DEFAULTS.replace(P95, `threshold: ${JSON.stringify(expr)}`));
+      expect(r.code, r.err).toBe(1);
+      const report = JSON.parse(readFileSync(join(r.out, 'report.json'), 'utf8')) as Report;
+      expect(report.kpis.find((k) => k.id === 'http.p95')?.threshold).toBe(`http_req_duration: ${expr.trim()}`);
+    },
+  );
 });
 
 describe('KPI file YAML and profile', () => {
   it('a billion-laughs alias bomb is an input error naming the file, not a harness error', async () => {
     const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     await refused(`${levels.join('\n')}\n${DEFAULTS}`, 'alias');
   });
 

@@ -19,13 +19,35 @@ describe('target.baseUrl with a path prefix', () => {
     server = await startPrefixServer('/app/v1');
     config = faultProject(`${server.origin}${server.prefix}`, server.caFile);
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   const run = async (suite: string) => {
     server.seen.length = 0;
-    const r = await execa('node', [BIN, 'run', '--config', config, '--suite', suite, '--vus', '2', '--duration', '2s', '--engine', 'autocannon', '--out', join(config, '..', `out-${suite}`)], {
-      reject: false, env: { ...FAULT_ENV, GONOGO_DEBUG: '' },
-    });
+    const r = await execa(
+      'node',
+      [
+        BIN,
+        'run',
+        '--config',
+        config,
+        '--suite',
+        suite,
+        '--vus',
+        '2',
+        '--duration',
+        '2s',
+        '--engine',
+        'autocannon',
+        '--out',
+        join(config, '..', `out-${suite}`),
+      ],
+      {
+        reject: false,
+        env: { ...FAULT_ENV, GONOGO_DEBUG: '' },
+      },
+    );
     expect([0, 1], r.stderr).toContain(r.exitCode);
     const paths = server.seen.map((s) => `${s.method} ${s.path.split('?')[0]}`);
     return { paths, outside: paths.filter((p) => !/^\/app\/v1(\/|$)/.test(p.split(' ')[1]!)), seen: [...server.seen] };
@@ -44,12 +66,16 @@ describe('target.baseUrl with a path prefix', () => {
   it('security grades the pages under the prefix', async () => {
     const { paths, outside } = await run('security');
     expect(outside).toEqual([]);
-    expect(paths).toEqual(expect.arrayContaining(['GET /app/v1/', 'GET /app/v1/api/', 'GET /app/v1/gonogo-missing-page-404']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['GET /app/v1/', 'GET /app/v1/api/', 'GET /app/v1/gonogo-missing-page-404']),
+    );
   }, 120_000);
 
   it('load sends its journeys and health polls under the prefix', async () => {
     const { paths, outside } = await run('load');
     expect(outside).toEqual([]);
-    expect(paths).toEqual(expect.arrayContaining(['POST /app/v1/api/auth/login', 'GET /app/v1/api/orders', 'GET /app/v1/health']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['POST /app/v1/api/auth/login', 'GET /app/v1/api/orders', 'GET /app/v1/health']),
+    );
   }, 120_000);
 });

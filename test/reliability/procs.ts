@@ -16,14 +16,22 @@ export function descendants(root: number): number[] {
   }
   const out: number[] = [];
   const walk = (p: number) => {
-    for (const [child, pp] of parent) if (pp === p) { out.push(child); walk(child); }
+    for (const [child, pp] of parent)
+      if (pp === p) {
+        out.push(child);
+        walk(child);
+      }
   };
   walk(root);
   return out;
 }
 
 /** A process by pid and start time (a pid can be reused by another process later), with its command line. */
-export interface Proc { pid: number; start: string; cmd: string }
+export interface Proc {
+  pid: number;
+  start: string;
+  cmd: string;
+}
 
 export function identify(pid: number): Proc | null {
   try {
@@ -47,7 +55,10 @@ export function stillRunning(p: Proc): boolean {
 export function listening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, host);
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }

@@ -13,7 +13,9 @@ describe('traffic stays on the configured target', () => {
   let target: FaultServer;
   beforeAll(async () => {
     other = await startFaultServer('empty');
-    target = await startFaultServer('foreign-redirect', { redirectTo: other.baseUrl.replace('127.0.0.1', 'localhost') + '/followed' });
+    target = await startFaultServer('foreign-redirect', {
+      redirectTo: other.baseUrl.replace('127.0.0.1', 'localhost') + '/followed',
+    });
   });
   afterAll(async () => {
     await target.stop();
@@ -22,7 +24,24 @@ describe('traffic stays on the configured target', () => {
 
   it('never follows a redirect to another host', async () => {
     const config = faultProject(target.baseUrl, target.caFile);
-    const r = await gonogo(['run', '--config', config, '--suite', 'smoke,security,load', '--vus', '2', '--duration', '2s', '--engine', 'autocannon', '--out', join(config, '..', 'out')], FAULT_ENV);
+    const r = await gonogo(
+      [
+        'run',
+        '--config',
+        config,
+        '--suite',
+        'smoke,security,load',
+        '--vus',
+        '2',
+        '--duration',
+        '2s',
+        '--engine',
+        'autocannon',
+        '--out',
+        join(config, '..', 'out'),
+      ],
+      FAULT_ENV,
+    );
     expect(r.code).toBe(1);
     expect(target.hits()).toBeGreaterThan(0);
     expect(other.hits(), 'requests that reached the other host').toBe(0);

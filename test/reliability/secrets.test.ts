@@ -25,13 +25,22 @@ describe('secrets never leak', () => {
       GONOGO_REFERENCE_WEBHOOK_SECRET: 'whsec_leakcanary6b2e9f04d3c1',
     };
     const out = join(mkdtempSync(join(tmpdir(), 'gonogo-leak-')), 'run');
-    const r = await execa('node', [BIN, 'run', '--reference', '--quick', '--duration', '3s', '--vus', '3', '--out', out], {
-      reject: false, env: { ...secrets, GONOGO_DEBUG: '' },
-    });
+    const r = await execa(
+      'node',
+      [BIN, 'run', '--reference', '--quick', '--duration', '3s', '--vus', '3', '--out', out],
+      {
+        reject: false,
+        env: { ...secrets, GONOGO_DEBUG: '' },
+      },
+    );
     expect([0, 1]).toContain(r.exitCode);
     const all = files(out);
     expect(all.length).toBeGreaterThan(5);
-    const sources = [['stdout', r.stdout], ['stderr', r.stderr], ...all.map((f) => [f, readFileSync(f).toString('latin1')])] as const;
+    const sources = [
+      ['stdout', r.stdout],
+      ['stderr', r.stderr],
+      ...all.map((f) => [f, readFileSync(f).toString('latin1')]),
+    ] as const;
     const leaks: string[] = [];
     for (const [where, text] of sources) {
       for (const [name, value] of Object.entries(secrets)) if (text.includes(value)) leaks.push(`${name} in ${where}`);
@@ -42,7 +51,9 @@ describe('secrets never leak', () => {
     expect(leaks).toEqual([]);
 
     // Addresses in the evidence and on the console are masked (c***@reference.local) by default.
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { checks: Array<{ evidence: unknown }> };
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      checks: Array<{ evidence: unknown }>;
+    };
     const evidence = JSON.stringify(report.checks.map((c) => c.evidence));
     expect(evidence).toMatch(/[a-z]\*\*\*@reference\.local/);
     const email = /[A-Za-z0-9._%+-]{2,}@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/g;
@@ -50,7 +61,18 @@ describe('secrets never leak', () => {
 
     // The report set is owner-only, inside an owner-only folder.
     expect((statSync(out).mode & 0o777).toString(8)).toBe('700');
-    const modes = Object.fromEntries(['report.json', 'report.md', 'report.html', 'junit.xml', 'report.sarif'].map((f) => [f, (statSync(join(out, f)).mode & 0o777).toString(8)]));
-    expect(modes).toEqual({ 'report.json': '600', 'report.md': '600', 'report.html': '600', 'junit.xml': '600', 'report.sarif': '600' });
+    const modes = Object.fromEntries(
+      ['report.json', 'report.md', 'report.html', 'junit.xml', 'report.sarif'].map((f) => [
+        f,
+        (statSync(join(out, f)).mode & 0o777).toString(8),
+      ]),
+    );
+    expect(modes).toEqual({
+      'report.json': '600',
+      'report.md': '600',
+      'report.html': '600',
+      'junit.xml': '600',
+      'report.sarif': '600',
+    });
   }, 240_000);
 });

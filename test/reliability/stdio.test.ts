@@ -33,12 +33,26 @@ describe('a reader that stops reading (EPIPE)', () => {
     ['stderr', ['run', '--vus', '1e9'], 2],
   ])('%s closed: gonogo %j exits %i, quietly', async (stream, args, expected) => {
     const r = await withClosed(stream, args);
-    expect({ code: r.code, signal: r.signal, timedOut: r.timedOut }).toEqual({ code: expected, signal: undefined, timedOut: false });
+    expect({ code: r.code, signal: r.signal, timedOut: r.timedOut }).toEqual({
+      code: expected,
+      signal: undefined,
+      timedOut: false,
+    });
     expect(r.other).not.toMatch(/EPIPE|Unhandled 'error' event|\n\s+at /);
   });
 
   it('stdout closed: gonogo load keeps its verdict (every request failed: 1)', async () => {
-    const r = await withClosed('stdout', ['load', 'http://127.0.0.1:9/', '--engine', 'autocannon', '--vus', '1', '--duration', '1s', '--json']);
+    const r = await withClosed('stdout', [
+      'load',
+      'http://127.0.0.1:9/',
+      '--engine',
+      'autocannon',
+      '--vus',
+      '1',
+      '--duration',
+      '1s',
+      '--json',
+    ]);
     expect(r.code).toBe(1);
     expect(r.other).toContain('NO-GO: every one of the');
     expect(r.other).not.toMatch(/EPIPE|\n\s+at /);
@@ -46,7 +60,12 @@ describe('a reader that stops reading (EPIPE)', () => {
 
   it('stdout and stderr closed: a run goes to its end, writes its report and exits with its verdict', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gonogo-epipe-')), 'run');
-    const child = execa('node', [BIN, 'run', '--reference', '--suite', 'security', '--out', out], { reject: false, stdin: 'ignore', timeout: 120_000, env: { GONOGO_DEBUG: '' } });
+    const child = execa('node', [BIN, 'run', '--reference', '--suite', 'security', '--out', out], {
+      reject: false,
+      stdin: 'ignore',
+      timeout: 120_000,
+      env: { GONOGO_DEBUG: '' },
+    });
     child.stdout!.destroy();
     child.stderr!.destroy();
     const r = await child;
@@ -61,17 +80,28 @@ describe('a stdout that cannot be written (ENOSPC)', () => {
     // node:child_process, because the child itself must hold /dev/full as its stdout (execa would pipe it through the parent).
     const fd = openSync('/dev/full', 'w');
     const r = await new Promise<{ exitCode: number | null; stderr: string }>((resolve) => {
-      const child = spawn('node', [BIN, 'reference', '--list-flaws'], { stdio: ['ignore', fd, 'pipe'], env: { ...process.env, GONOGO_DEBUG: '' } });
+      const child = spawn('node', [BIN, 'reference', '--list-flaws'], {
+        stdio: ['ignore', fd, 'pipe'],
+        env: { ...process.env, GONOGO_DEBUG: '' },
+      });
       let stderr = '';
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
       child.on('close', (exitCode) => resolve({ exitCode, stderr }));
     }).finally(() => closeSync(fd));
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe('Output error: cannot write to standard output (ENOSPC); what gonogo printed there is incomplete, so it exits 2.');
+    expect(r.stderr.trim()).toBe(
+      'Output error: cannot write to standard output (ENOSPC); what gonogo printed there is incomplete, so it exits 2.',
+    );
   });
 
   it('the same command with a working stdout exits 0 (positive control)', async () => {
-    const r = await execa('node', [BIN, 'reference', '--list-flaws'], { reject: false, stdin: 'ignore', env: { GONOGO_DEBUG: '' } });
+    const r = await execa('node', [BIN, 'reference', '--list-flaws'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { GONOGO_DEBUG: '' },
+    });
     expect(r.exitCode).toBe(0);
     expect(String(r.stdout).split('\n').length).toBeGreaterThan(5);
     expect(String(r.stderr)).toBe('');

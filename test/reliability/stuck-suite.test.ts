@@ -13,16 +13,21 @@ import { gonogo } from '../helpers/cli.ts';
  */
 describe('a suite that does not stop when the run is stopped', () => {
   const original = SUITES.security;
-  afterEach(() => { SUITES.security = original; });
-
-  const project = (deadlineS: number) => closedPortProject({
-    config: `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500, deadlineS: ${deadlineS}, stopGraceS: 1 } };\n`,
+  afterEach(() => {
+    SUITES.security = original;
   });
+
+  const project = (deadlineS: number) =>
+    closedPortProject({
+      config: `export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500, deadlineS: ${deadlineS}, stopGraceS: 1 } };\n`,
+    });
 
   it('is abandoned after target.stopGraceS past the deadline: NO-GO, report written, the reason says so', async () => {
     let told = false;
     const stuck: SuiteRunner = async (ctx) => {
-      ctx.signal.addEventListener('abort', () => { told = true; });
+      ctx.signal.addEventListener('abort', () => {
+        told = true;
+      });
       return new Promise(() => {}); // never settles, whatever the signal says
     };
     SUITES.security = stuck;
@@ -37,7 +42,9 @@ describe('a suite that does not stop when the run is stopped', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     expect(report.run.interrupted).toBe(true);
     expect(report.verdict.decision).toBe('NO-GO');
-    expect(report.verdict.reasons.join('\n')).toContain('did not stop within 1s of being told to (target.stopGraceS), and was abandoned');
+    expect(report.verdict.reasons.join('\n')).toContain(
+      'did not stop within 1s of being told to (target.stopGraceS), and was abandoned',
+    );
   }, 30_000);
 
   it('a suite that finishes before the deadline is never cut short (control)', async () => {

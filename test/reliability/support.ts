@@ -19,7 +19,9 @@ export const FAULT_ENV = {
 export function faultProject(baseUrl: string, caFile: string, extra = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-fault-'));
   writeFileSync(join(dir, 'kpis.yaml'), readFileSync(DEFAULT_KPI_FILE, 'utf8'));
-  writeFileSync(join(dir, 'gonogo.config.ts'), `export default {
+  writeFileSync(
+    join(dir, 'gonogo.config.ts'),
+    `export default {
   target: { baseUrl: ${JSON.stringify(baseUrl)}, caFile: ${JSON.stringify(caFile)}, timeoutMs: 1500, deadlineS: 120 },
   smoke: {
     accounts: [
@@ -50,7 +52,8 @@ export function faultProject(baseUrl: string, caFile: string, extra = ''): strin
   },
   ${extra}
 };
-`);
+`,
+  );
   return join(dir, 'gonogo.config.ts');
 }
 

@@ -15,12 +15,16 @@ describe('docs/checks.md', () => {
     const doc = checksDoc();
     for (const id of Object.keys(CATALOGUE)) expect(doc).toContain(`### \`${id}\``);
     expect(doc).toMatch(/### `auth\.rbac`[\s\S]*?Shown failing by: `client-reaches-admin`, `anonymous-admin`/);
-    expect(doc).toMatch(/### `ratelimit\.forwarded-for`[\s\S]*?Shown failing by: `xff-trusted`\n- Made an error by: `no-rate-limit`/);
+    expect(doc).toMatch(
+      /### `ratelimit\.forwarded-for`[\s\S]*?Shown failing by: `xff-trusted`\n- Made an error by: `no-rate-limit`/,
+    );
   });
 
   it('names only config keys the schema has', () => {
     const known = new Set(configKeys(ConfigSchema).map((k) => k.path));
-    const unknown = Object.entries(CHECK_DOCS).flatMap(([id, d]) => d.keys.filter((k) => !known.has(k)).map((k) => `${id}: ${k}`));
+    const unknown = Object.entries(CHECK_DOCS).flatMap(([id, d]) =>
+      d.keys.filter((k) => !known.has(k)).map((k) => `${id}: ${k}`),
+    );
     expect(unknown).toEqual([]);
   });
 });

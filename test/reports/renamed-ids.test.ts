@@ -20,7 +20,11 @@ describe('renamed check ids', () => {
   });
 
   it('no check id names a role of one dialect of the reference platform', () => {
-    const roles = new Set(Object.values(DIALECTS).flatMap((d) => Object.values(d.roles)).filter((r) => !['admin', 'client', 'user'].includes(r)));
+    const roles = new Set(
+      Object.values(DIALECTS)
+        .flatMap((d) => Object.values(d.roles))
+        .filter((r) => !['admin', 'client', 'user'].includes(r)),
+    );
     const named = Object.keys(CATALOGUE).filter((id) => [...roles].some((r) => id.split(/[.-]/).includes(r)));
     expect(named).toEqual([]);
   });
@@ -31,18 +35,36 @@ describe('renamed check ids', () => {
     const old = parseReportText(text, 'old.json');
     expect(old.checks.map((c) => c.id)).toContain('escrow.release-counterparty');
     expect(old.checks.map((c) => c.id)).not.toContain('escrow.release-manufacturer');
-    const parsed = parseReportText(text.replaceAll('escrow.release-manufacturer', 'escrow.release-counterparty'), 'new.json');
+    const parsed = parseReportText(
+      text.replaceAll('escrow.release-manufacturer', 'escrow.release-counterparty'),
+      'new.json',
+    );
     const now = { ...parsed, run: { ...parsed.run, id: `${parsed.run.id}-new` } };
     const cmp = compareReports(old, now);
-    const all = [...cmp.checks.newlyFailing, ...cmp.checks.fixed, ...cmp.checks.added, ...cmp.checks.removed].map((c) => c.id);
+    const all = [...cmp.checks.newlyFailing, ...cmp.checks.fixed, ...cmp.checks.added, ...cmp.checks.removed].map(
+      (c) => c.id,
+    );
     expect(all).not.toContain('escrow.release-counterparty');
-    expect(buildTrend([old, now]).matrix.filter((r) => r.id.startsWith('escrow.release-')).map((r) => r.id)).not.toContain('escrow.release-manufacturer');
+    expect(
+      buildTrend([old, now])
+        .matrix.filter((r) => r.id.startsWith('escrow.release-'))
+        .map((r) => r.id),
+    ).not.toContain('escrow.release-manufacturer');
   });
 
   it('a waiver, a KPI check list and a notApplicable declaration that name the old id apply to the new one', () => {
-    const kpis = parseKpiText(KPI_TEXT.replace(/^waivers: \[\]$/m, 'waivers:\n  - check: escrow.release-manufacturer\n    reason: tracked in JIRA-1\n    owner: qa\n    expires: 2099-01-01'), 'kpis.yaml');
+    const kpis = parseKpiText(
+      KPI_TEXT.replace(
+        /^waivers: \[\]$/m,
+        'waivers:\n  - check: escrow.release-manufacturer\n    reason: tracked in JIRA-1\n    owner: qa\n    expires: 2099-01-01',
+      ),
+      'kpis.yaml',
+    );
     expect(kpis.waivers[0]!.check).toBe('escrow.release-counterparty');
-    const config = ConfigSchema.parse({ target: { baseUrl: 'https://127.0.0.1:8443' }, notApplicable: { 'escrow.release-manufacturer': 'no counterparty role on this platform' } });
+    const config = ConfigSchema.parse({
+      target: { baseUrl: 'https://127.0.0.1:8443' },
+      notApplicable: { 'escrow.release-manufacturer': 'no counterparty role on this platform' },
+    });
     expect(Object.keys(config.notApplicable)).toEqual(['escrow.release-counterparty']);
   });
 });

@@ -41,11 +41,13 @@ function githubViolations(log: Log): string[] {
       if (!res.ruleId) out.push(`results[${j}]: no ruleId`);
       if (!res.message?.text) out.push(`results[${j}]: no message.text`);
       if ((res.locations?.length ?? 0) > 1000) out.push(`results[${j}]: ${res.locations!.length} locations > 1,000`);
-      if (!res.partialFingerprints || !Object.keys(res.partialFingerprints).length) out.push(`results[${j}]: no partialFingerprints`);
+      if (!res.partialFingerprints || !Object.keys(res.partialFingerprints).length)
+        out.push(`results[${j}]: no partialFingerprints`);
       for (const l of res.locations ?? []) {
         const u = uri(l)?.uri;
         // RFC 3986: brackets only in an IP-literal host, spaces never; and it must resolve as a reference.
-        if (u !== undefined && (/[\s[\]{}<>"\\^`|]/.test(u) || /%(?![0-9A-Fa-f]{2})/.test(u))) out.push(`results[${j}]: invalid URI ${u}`);
+        if (u !== undefined && (/[\s[\]{}<>"\\^`|]/.test(u) || /%(?![0-9A-Fa-f]{2})/.test(u)))
+          out.push(`results[${j}]: invalid URI ${u}`);
         if (u !== undefined) expect(() => new URL(u, 'file:///root/')).not.toThrow();
       }
     }
@@ -55,7 +57,9 @@ function githubViolations(log: Log): string[] {
 
 describe('SARIF results', () => {
   it('one result per failing, erroring or warning check and per failing KPI, at the right level', () => {
-    const results = run(noGoReport()).results!.map((x) => [x.ruleId, x.level]).sort();
+    const results = run(noGoReport())
+      .results!.map((x) => [x.ruleId, x.level])
+      .sort();
     expect(results).toEqual([
       ['config.docs-hidden', 'warning'],
       ['deps.advisories', 'error'],
@@ -68,8 +72,16 @@ describe('SARIF results', () => {
     ]);
     const r = run(noGoReport());
     for (const res of r.results!) expect(r.tool.driver.rules![res.ruleIndex!]!.id).toBe(res.ruleId);
-    expect(byRule(noGoReport(), 'headers.csp').suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'CSP rollout tracked in SEC-142 (alice@example.com, until 2099-12-31)' }]);
-    expect(byRule(noGoReport(), 'kpi.http.p95').message.text).toMatch(/^KPI http\.p95 failed: http_req_duration: p\(95\)<200, measured 312\./);
+    expect(byRule(noGoReport(), 'headers.csp').suppressions).toEqual([
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'CSP rollout tracked in SEC-142 (alice@example.com, until 2099-12-31)',
+      },
+    ]);
+    expect(byRule(noGoReport(), 'kpi.http.p95').message.text).toMatch(
+      /^KPI http\.p95 failed: http_req_duration: p\(95\)<200, measured 312\./,
+    );
   });
 
   it('an all-error run is not clean: every check is an error result with its reason, every KPI too', () => {
@@ -77,8 +89,12 @@ describe('SARIF results', () => {
     expect(results).toHaveLength(catalogueSize + 3);
     expect(new Set(results.map((x) => x.level))).toEqual(new Set(['error']));
     const tls = results.find((x) => x.ruleId === 'tls.protocols')!;
-    expect(tls.message.text).toBe('Only TLS 1.2 and 1.3 are accepted: could not run: connect ECONNREFUSED 127.0.0.1:8443 (tls.protocols).');
-    expect(results.find((x) => x.ruleId === 'kpi.escrow.non-bypass')!.message.text).toMatch(/could not be measured \(could not run: every check in error\)/);
+    expect(tls.message.text).toBe(
+      'Only TLS 1.2 and 1.3 are accepted: could not run: connect ECONNREFUSED 127.0.0.1:8443 (tls.protocols).',
+    );
+    expect(results.find((x) => x.ruleId === 'kpi.escrow.non-bypass')!.message.text).toMatch(
+      /could not be measured \(could not run: every check in error\)/,
+    );
     expect(run(allErrorReport()).invocations![0]!.exitCode).toBe(1);
   });
 
@@ -92,7 +108,9 @@ describe('SARIF results', () => {
   it('names skipped checks and unselected suites in the invocation, not as findings', () => {
     const r = noGoReport();
     r.run.suites = ['smoke', 'security'];
-    r.kpis = r.kpis.map((k) => (k.suite === 'load' ? { ...k, status: 'not-measured', measured: null, note: 'the load suite did not run' } : k));
+    r.kpis = r.kpis.map((k) =>
+      k.suite === 'load' ? { ...k, status: 'not-measured', measured: null, note: 'the load suite did not run' } : k,
+    );
     const s = run(r);
     expect(s.results!.some((x) => x.ruleId?.startsWith('kpi.http.'))).toBe(false);
     expect(s.invocations![0]!.toolExecutionNotifications!.map((n) => n.message.text)).toEqual([
@@ -105,8 +123,12 @@ describe('SARIF results', () => {
   it('gives a not-applicable skip a note, and a gap in the evidence a warning', () => {
     const r = noGoReport();
     r.checks = [
-      check('browser.login-page', 'skip', { skip: { kind: 'not-applicable', reason: 'API only: no pages', source: 'declared' } }),
-      check('auth.openapi-sweep', 'skip', { skip: { kind: 'not-configured', reason: 'no OpenAPI document configured (smoke.openapi)' } }),
+      check('browser.login-page', 'skip', {
+        skip: { kind: 'not-applicable', reason: 'API only: no pages', source: 'declared' },
+      }),
+      check('auth.openapi-sweep', 'skip', {
+        skip: { kind: 'not-configured', reason: 'no OpenAPI document configured (smoke.openapi)' },
+      }),
     ];
     const notes = run(r).invocations![0]!.toolExecutionNotifications!.filter((n) => n.descriptor?.id?.includes('.'));
     expect(notes.map((n) => [n.level, n.message.text])).toEqual([
@@ -120,28 +142,51 @@ describe('SARIF locations', () => {
   it('KPIs point at their line in the KPI file, relative to the run directory', () => {
     const r = sarif(noGoReport()).runs[0]!;
     expect(r.originalUriBaseIds).toEqual({ SRCROOT: { uri: 'file:///repo/' } });
-    expect(byRule(noGoReport(), 'kpi.http.p95').locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'ops/kpis.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 12 } } }]);
+    expect(byRule(noGoReport(), 'kpi.http.p95').locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: 'ops/kpis.yaml', uriBaseId: 'SRCROOT' },
+          region: { startLine: 12 },
+        },
+      },
+    ]);
   });
 
   it('dependency findings point at the lockfile that holds them, as a valid URI', () => {
     const dep = byRule(noGoReport(), 'deps.advisories');
-    expect(dep.locations!.map((l) => uri(l))).toEqual([{ uri: 'web%20app/%5Blegacy%5D/package-lock.json', uriBaseId: 'SRCROOT' }]);
+    expect(dep.locations!.map((l) => uri(l))).toEqual([
+      { uri: 'web%20app/%5Blegacy%5D/package-lock.json', uriBaseId: 'SRCROOT' },
+    ]);
     expect(dep.message.text).toContain('GHSA-35jh-r3h4-6jhm');
   });
 
   it('other checks point at the config file, with the check as a logical location; request URLs are never artifact URIs', () => {
     const leak = byRule(noGoReport(), 'email.token-not-exposed');
-    expect(leak.locations).toEqual([{
-      physicalLocation: { artifactLocation: { uri: 'gonogo.config.ts', uriBaseId: 'SRCROOT' }, region: { startLine: 1 } },
-      logicalLocations: [{ name: 'email.token-not-exposed', fullyQualifiedName: 'smoke/email.token-not-exposed', kind: 'module' }],
-    }]);
+    expect(leak.locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: 'gonogo.config.ts', uriBaseId: 'SRCROOT' },
+          region: { startLine: 1 },
+        },
+        logicalLocations: [
+          { name: 'email.token-not-exposed', fullyQualifiedName: 'smoke/email.token-not-exposed', kind: 'module' },
+        ],
+      },
+    ]);
     expect(renderSarif(noGoReport())).not.toMatch(/"uri": "[^"]*(token|https?:)/);
   });
 
   it('without a config file (the reference platform) a check has a logical location only; files outside the run directory are file: URIs', () => {
-    const r = report({ checks: [check('auth.rbac', 'fail'), check('deps.advisories', 'fail', { evidence: { details: { lockfiles: [{ file: '/opt/other/yarn.lock' }] } } })] });
+    const r = report({
+      checks: [
+        check('auth.rbac', 'fail'),
+        check('deps.advisories', 'fail', { evidence: { details: { lockfiles: [{ file: '/opt/other/yarn.lock' }] } } }),
+      ],
+    });
     r.run.provenance = { ...r.run.provenance, workDir: '/repo', kpiFile: '/repo/kpis.yaml' };
-    expect(byRule(r, 'auth.rbac').locations).toEqual([{ logicalLocations: [{ name: 'auth.rbac', fullyQualifiedName: 'smoke/auth.rbac', kind: 'module' }] }]);
+    expect(byRule(r, 'auth.rbac').locations).toEqual([
+      { logicalLocations: [{ name: 'auth.rbac', fullyQualifiedName: 'smoke/auth.rbac', kind: 'module' }] },
+    ]);
     expect(uri(byRule(r, 'deps.advisories').locations![0])).toEqual({ uri: 'file:///opt/other/yarn.lock' });
   });
 });
@@ -159,18 +204,25 @@ describe('SARIF rules and fingerprints', () => {
     expect(csp.properties).toEqual({ tags: ['security', 'headers', 'gonogo'], 'security-severity': '8.0' });
     expect(csp.help!.text).toContain(REMEDIES['headers.csp']);
     expect(csp.help!.markdown).toContain(REMEDIES['headers.csp']);
-    expect(rules.find((x) => x.id === 'load.completed')!.properties).toEqual({ tags: ['performance', 'load', 'gonogo'] });
+    expect(rules.find((x) => x.id === 'load.completed')!.properties).toEqual({
+      tags: ['performance', 'load', 'gonogo'],
+    });
   });
 
   it('fingerprints are stable across reference runs on different ports and differ between findings', () => {
     const ref = (port: number) => {
       const r = report();
-      r.run = { ...r.run, target: { baseUrl: `https://127.0.0.1:${port}` }, provenance: { ...r.run.provenance, reference: { flaws: [] } } };
+      r.run = {
+        ...r.run,
+        target: { baseUrl: `https://127.0.0.1:${port}` },
+        provenance: { ...r.run.provenance, reference: { flaws: [] } },
+      };
       return run(r).results!.map((x) => x.partialFingerprints!['gonogoFinding/v1']);
     };
     expect(ref(40001)).toEqual(ref(40002));
     expect(new Set(ref(40001)).size).toBe(ref(40001).length);
-    const team = (base: string) => run(report({ run: { ...report().run, target: { baseUrl: base } } })).results![0]!.partialFingerprints;
+    const team = (base: string) =>
+      run(report({ run: { ...report().run, target: { baseUrl: base } } })).results![0]!.partialFingerprints;
     expect(team('https://a.example.com')).not.toEqual(team('https://b.example.com'));
   });
 });
@@ -183,7 +235,18 @@ describe('GitHub code scanning limits', () => {
 
   it('caps locations at 1,000 even when a finding spans more lockfiles', () => {
     const files = Array.from({ length: 1200 }, (_, i) => `/repo/svc-${i}/package-lock.json`);
-    const r = report({ checks: [check('deps.advisories', 'fail', { evidence: { details: { lockfiles: files.map((file) => ({ file })), findings: files.map((f) => `GHSA-x (high) a@1 direct in ${f}`) } } })] });
+    const r = report({
+      checks: [
+        check('deps.advisories', 'fail', {
+          evidence: {
+            details: {
+              lockfiles: files.map((file) => ({ file })),
+              findings: files.map((f) => `GHSA-x (high) a@1 direct in ${f}`),
+            },
+          },
+        }),
+      ],
+    });
     r.run.provenance = { ...r.run.provenance, workDir: '/repo' };
     expect(byRule(r, 'deps.advisories').locations).toHaveLength(1000);
     expect(githubViolations(sarif(r))).toEqual([]);
@@ -193,7 +256,9 @@ describe('GitHub code scanning limits', () => {
     const log = sarif(noGoReport());
     const r = log.runs[0]!;
     r.tool.driver.rules![0]!.properties!.tags = ['security', 'security'];
-    r.results![0]!.locations = [{ physicalLocation: { artifactLocation: { uri: 'https://x.example/?token=[redacted]' } } }];
+    r.results![0]!.locations = [
+      { physicalLocation: { artifactLocation: { uri: 'https://x.example/?token=[redacted]' } } },
+    ];
     delete r.results![1]!.partialFingerprints;
     expect(githubViolations(log)).toEqual([
       `rule ${r.tool.driver.rules![0]!.id}: duplicate tags security,security`,
@@ -210,27 +275,54 @@ function multitoolSchema(): string {
 }
 
 describe('sarif-multitool validate', () => {
-  it('finds no error in the GO, NO-GO and all-error logs, against the schema and GitHub\'s ingestion rules, and does find them in a broken log', async () => {
+  it("finds no error in the GO, NO-GO and all-error logs, against the schema and GitHub's ingestion rules, and does find them in a broken log", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-sarif-'));
     const files = { go: goReport(), nogo: noGoReport(), allerror: allErrorReport() };
     for (const [name, r] of Object.entries(files)) writeFileSync(join(dir, `${name}.sarif`), renderSarif(r));
     // The shape of the log before this renderer: duplicate tags and a request URL as artifact URI.
     const broken = sarif(noGoReport());
     broken.runs[0]!.tool.driver.rules![0]!.properties!.tags = ['security', 'security'];
-    broken.runs[0]!.results![0]!.locations = [{ physicalLocation: { artifactLocation: { uri: 'https://x.example/?token=[redacted]' } } }];
+    broken.runs[0]!.results![0]!.locations = [
+      { physicalLocation: { artifactLocation: { uri: 'https://x.example/?token=[redacted]' } } },
+    ];
     writeFileSync(join(dir, 'broken.sarif'), JSON.stringify(broken));
     const out = join(dir, 'validation.sarif');
     // The package's bin runs the binary through a shell, so the `;` of the rule-kind list is quoted for it.
-    const child = await execa('npx', ['sarif-multitool', 'validate', ...['go', 'nogo', 'allerror', 'broken'].map((n) => join(dir, `${n}.sarif`)),
-      '-j', multitoolSchema(), '--rule-kind', '"Gh;Sarif"', '-o', out, '--log', 'ForceOverwrite'], { reject: false, timeout: 170_000, all: true });
+    const child = await execa(
+      'npx',
+      [
+        'sarif-multitool',
+        'validate',
+        ...['go', 'nogo', 'allerror', 'broken'].map((n) => join(dir, `${n}.sarif`)),
+        '-j',
+        multitoolSchema(),
+        '--rule-kind',
+        '"Gh;Sarif"',
+        '-o',
+        out,
+        '--log',
+        'ForceOverwrite',
+      ],
+      { reject: false, timeout: 170_000, all: true },
+    );
     expect(child.exitCode, child.all).toBe(0);
     const findings = (JSON.parse(readFileSync(out, 'utf8')) as Log).runs[0]!.results ?? [];
     const count = (file: string) => {
       const mine = findings.filter((f) => uri(f.locations?.[0])?.uri?.endsWith(`/${file}.sarif`));
-      return { errors: mine.filter((f) => f.level === 'error').map((f) => f.ruleId).sort(), warnings: mine.filter((f) => (f.level ?? 'warning') === 'warning').map((f) => f.ruleId).sort() };
+      return {
+        errors: mine
+          .filter((f) => f.level === 'error')
+          .map((f) => f.ruleId)
+          .sort(),
+        warnings: mine
+          .filter((f) => (f.level ?? 'warning') === 'warning')
+          .map((f) => f.ruleId)
+          .sort(),
+      };
     };
     // SARIF2005 asks for tool.driver.informationUri: gonogo has no project URL to give.
-    for (const name of ['go', 'nogo', 'allerror']) expect(count(name), name).toEqual({ errors: [], warnings: ['SARIF2005'] });
+    for (const name of ['go', 'nogo', 'allerror'])
+      expect(count(name), name).toEqual({ errors: [], warnings: ['SARIF2005'] });
     expect(count('broken').errors).toEqual(['JSON1020', 'SARIF1002']);
   }, 180_000);
 });

@@ -7,7 +7,11 @@ export interface TestPki {
   keyPem: string;
 }
 
-function rsaPair(bits: number): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
+function rsaPair(bits: number): {
+  privateKey: forge.pki.rsa.PrivateKey;
+  publicKey: forge.pki.rsa.PublicKey;
+  pem: string;
+} {
   // Node generates the key natively (forge's pure-JS keygen takes seconds); forge signs the certificates.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -27,7 +31,10 @@ export function makePki(opts: { days?: number; bits?: number; hosts?: string[] }
   const caAttrs = [{ name: 'commonName', value: 'gonogo test CA' }];
   caCert.setSubject(caAttrs);
   caCert.setIssuer(caAttrs);
-  caCert.setExtensions([{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }]);
+  caCert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+  ]);
   caCert.sign(ca.privateKey, forge.md.sha256.create());
 
   const leaf = rsaPair(opts.bits ?? 2048);
@@ -42,7 +49,10 @@ export function makePki(opts: { days?: number; bits?: number; hosts?: string[] }
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: hosts.map((h) => (/^\d+\.\d+\.\d+\.\d+$/.test(h) ? { type: 7, ip: h } : { type: 2, value: h })) },
+    {
+      name: 'subjectAltName',
+      altNames: hosts.map((h) => (/^\d+\.\d+\.\d+\.\d+$/.test(h) ? { type: 7, ip: h } : { type: 2, value: h })),
+    },
   ]);
   cert.sign(ca.privateKey, forge.md.sha256.create());
   return { caPem: forge.pki.certificateToPem(caCert), certPem: forge.pki.certificateToPem(cert), keyPem: leaf.pem };

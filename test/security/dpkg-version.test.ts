@@ -36,7 +36,12 @@ describe('Debian version order (Policy 5.6.12)', () => {
 
   it('agrees with dpkg --compare-versions where dpkg is installed', { skip: !hasDpkg() }, () => {
     const lt = (a: string, b: string): boolean => {
-      try { execFileSync('dpkg', ['--compare-versions', a, 'lt', b]); return true; } catch { return false; }
+      try {
+        execFileSync('dpkg', ['--compare-versions', a, 'lt', b]);
+        return true;
+      } catch {
+        return false;
+      }
     };
     for (const [a, b] of ASCENDING) expect([a, b, lt(a, b), lt(b, a)]).toEqual([a, b, true, false]);
   });
@@ -45,17 +50,26 @@ describe('Debian version order (Policy 5.6.12)', () => {
     expect(parseDebianVersion('1:9.2p1-2+deb12u6')).toEqual({ epoch: 1, upstream: '9.2p1', revision: '2+deb12u6' });
     expect(parseDebianVersion('2:1.2-3-4')).toEqual({ epoch: 2, upstream: '1.2-3', revision: '4' });
     expect(parseDebianVersion('590-2.1~deb12u2')).toEqual({ epoch: 0, upstream: '590', revision: '2.1~deb12u2' });
-    for (const bad of ['', 'a1.0', '1.0 beta', 'x:1.0', '2:3-']) expect([bad, parseDebianVersion(bad)]).toEqual([bad, null]);
+    for (const bad of ['', 'a1.0', '1.0 beta', 'x:1.0', '2:3-'])
+      expect([bad, parseDebianVersion(bad)]).toEqual([bad, null]);
     expect(() => compareDebianVersions('1.0', 'a1.0')).toThrow(/not a Debian version: "a1.0"/);
   });
 
   it('drives OSV ECOSYSTEM ranges for Debian (DSA-5586-1 for bookworm: fixed in 1:9.2p1-2+deb12u2)', () => {
     const r = { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:9.2p1-2+deb12u2' }] };
-    expect(['1:9.2p1-2', '1:9.2p1-2+deb12u1', '1:9.2p1-2+deb12u2', '1:9.2p1-2+deb12u6', '9.9p1-1'].map((v) => inRange(v, r, ORDERS.Debian)))
-      .toEqual([true, true, false, false, true]);
+    expect(
+      ['1:9.2p1-2', '1:9.2p1-2+deb12u1', '1:9.2p1-2+deb12u2', '1:9.2p1-2+deb12u6', '9.9p1-1'].map((v) =>
+        inRange(v, r, ORDERS.Debian),
+      ),
+    ).toEqual([true, true, false, false, true]);
   });
 });
 
 function hasDpkg(): boolean {
-  try { execFileSync('dpkg', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('dpkg', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

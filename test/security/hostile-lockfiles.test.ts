@@ -20,34 +20,66 @@ function project(files: Record<string, string | Buffer>): string {
   return join(dir, Object.keys(files)[0]!);
 }
 const utf16le = (s: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
-const utf16be = (s: string): Buffer => { const b = Buffer.from(s, 'utf16le'); b.swap16(); return Buffer.concat([Buffer.from([0xfe, 0xff]), b]); };
+const utf16be = (s: string): Buffer => {
+  const b = Buffer.from(s, 'utf16le');
+  b.swap16();
+  return Buffer.concat([Buffer.from([0xfe, 0xff]), b]);
+};
 const table = (l: ParsedLockfile) => l.packages.map((p) => `${p.name}@${p.version}`).sort();
 
 /** Garbage of every kind, per lockfile format: each must be refused with an input error naming the file, never read as a pass. */
 const HOSTILE: Record<string, Array<[string, string | Buffer, RegExp]>> = {
   'package-lock.json': [
     ['empty', '', /is empty/],
-    ['truncated', readFileSync(join(FX, 'npm-v2/package-lock.json'), 'utf8').slice(0, 200), /not valid JSON .*truncated/],
+    [
+      'truncated',
+      readFileSync(join(FX, 'npm-v2/package-lock.json'), 'utf8').slice(0, 200),
+      /not valid JSON .*truncated/,
+    ],
     ['garbage', 'lockfileVersion = 3 <<<', /not valid JSON/],
     ['null', 'null', /not a well-formed package-lock.json: \(top level\): .*expected object/],
     ['wrong shape', '{"lockfileVersion": 3, "packages": "x"}', /packages: .*expected record/],
     ['only the root', '{"lockfileVersion": 3, "packages": {"": {"name": "app"}}}', /read as zero packages/],
-    ['UTF-16 without a BOM', Buffer.from('{"lockfileVersion": 3}', 'utf16le'), /looks like UTF-16LE without a byte-order mark/],
+    [
+      'UTF-16 without a BOM',
+      Buffer.from('{"lockfileVersion": 3}', 'utf16le'),
+      /looks like UTF-16LE without a byte-order mark/,
+    ],
   ],
   'yarn.lock': [
     ['empty', '\n\n', /is empty/],
-    ['truncated classic (an unclosed string)', readFileSync(join(FX, 'yarn-classic/yarn.lock'), 'utf8').replace(/(version "7\.12)[\s\S]*$/, '$1'), /line \d+ has a string that is never closed; is the file truncated/],
+    [
+      'truncated classic (an unclosed string)',
+      readFileSync(join(FX, 'yarn-classic/yarn.lock'), 'utf8').replace(/(version "7\.12)[\s\S]*$/, '$1'),
+      /line \d+ has a string that is never closed; is the file truncated/,
+    ],
     ['garbage', 'garbage {{{ ]]]\n', /not a readable yarn.lock/],
-    ['truncated berry', readFileSync(join(FX, 'yarn-berry/yarn.lock'), 'utf8').slice(0, 300).concat('\n  dependencies: [1'), /not a readable yarn berry lockfile/],
-    ['berry with metadata only', '__metadata:\n  version: 8\n  cacheKey: 10c0\n', /read as zero packages \(format yarn-berry\)/],
-    ['classic with only git entries', '# yarn lockfile v1\n\n"dep@git+https://x/dep.git":\n  version "git"\n', /read as zero packages .*1 entry skipped/],
+    [
+      'truncated berry',
+      readFileSync(join(FX, 'yarn-berry/yarn.lock'), 'utf8').slice(0, 300).concat('\n  dependencies: [1'),
+      /not a readable yarn berry lockfile/,
+    ],
+    [
+      'berry with metadata only',
+      '__metadata:\n  version: 8\n  cacheKey: 10c0\n',
+      /read as zero packages \(format yarn-berry\)/,
+    ],
+    [
+      'classic with only git entries',
+      '# yarn lockfile v1\n\n"dep@git+https://x/dep.git":\n  version "git"\n',
+      /read as zero packages .*1 entry skipped/,
+    ],
   ],
   'pnpm-lock.yaml': [
     ['empty', '', /is empty/],
     ['truncated', "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {resolution: {integ", /not valid YAML .*truncated/],
     ['no lockfileVersion', 'packages:\n  a@1.0.0: {}\n', /lockfileVersion: no lockfileVersion: not a pnpm lockfile/],
     ['wrong shape', "lockfileVersion: '9.0'\npackages: 12\n", /packages: .*expected record/],
-    ['a duplicated key', "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {}\n  b@1.0.0: {}\n  a@1.0.0: {}\n", /the key "a@1.0.0" appears twice in one map \(line 5\)/],
+    [
+      'a duplicated key',
+      "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {}\n  b@1.0.0: {}\n  a@1.0.0: {}\n",
+      /the key "a@1.0.0" appears twice in one map \(line 5\)/,
+    ],
     ['no packages', "lockfileVersion: '9.0'\nimporters:\n  .: {}\n", /read as zero packages/],
   ],
   'requirements.txt': [
@@ -55,23 +87,39 @@ const HOSTILE: Record<string, Array<[string, string | Buffer, RegExp]>> = {
     ['comments only', '# pinned by hand\n\n# nothing yet\n', /read as zero packages/],
     ['unpinned only', 'django>=4\nrequests\n', /read as zero packages .*2 entries skipped/],
     ['binary', Buffer.from([0x00, 0x01, 0x02, 0x67, 0x61, 0x72, 0x62]), /NUL byte on line 1/],
-    ['invalid UTF-8', Buffer.from('requests==2.28.1\ncaf\xe9==1.0\n', 'latin1'), /not valid UTF-8 \(byte 0xe9 on line 2\)/],
+    [
+      'invalid UTF-8',
+      Buffer.from('requests==2.28.1\ncaf\xe9==1.0\n', 'latin1'),
+      /not valid UTF-8 \(byte 0xe9 on line 2\)/,
+    ],
     ['a missing include', '-r base.txt\n', /line 1 \(-r base.txt\): cannot read the lockfile .*base.txt: ENOENT/],
     ['UTF-32', Buffer.from([0xff, 0xfe, 0, 0, 0x72, 0, 0, 0]), /UTF-32/],
   ],
   'poetry.lock': [
     ['empty', '', /is empty/],
-    ['truncated', readFileSync(join(FX, 'poetry/poetry.lock'), 'utf8').replace(/(version = "\d+)[\s\S]*$/, '$1'), /not valid TOML .*truncated/],
+    [
+      'truncated',
+      readFileSync(join(FX, 'poetry/poetry.lock'), 'utf8').replace(/(version = "\d+)[\s\S]*$/, '$1'),
+      /not valid TOML .*truncated/,
+    ],
     ['garbage', 'package = 3\n', /no \[\[package\]\] tables/],
     ['a package without a version', '[[package]]\nname = "x"\n', /package\[0\]\.version: .*expected string/],
-    ['UTF-16 without a BOM', Buffer.from('[[package]]\nname = "x"\n', 'utf16le').swap16(), /looks like UTF-16BE without a byte-order mark/],
+    [
+      'UTF-16 without a BOM',
+      Buffer.from('[[package]]\nname = "x"\n', 'utf16le').swap16(),
+      /looks like UTF-16BE without a byte-order mark/,
+    ],
   ],
   'Pipfile.lock': [
     ['empty', '', /is empty/],
     ['truncated', readFileSync(join(FX, 'pipenv/Pipfile.lock'), 'utf8').slice(0, 150), /not valid JSON .*truncated/],
     ['no _meta', '{"default": {"requests": {"version": "==2.25.1"}}}', /_meta: no _meta section: not a Pipfile.lock/],
     ['a section that is not a table', '{"_meta": {}, "default": "garbage"}', /default: .*expected record/],
-    ['entries that are not tables', '{"_meta": {}, "default": {"requests": "==2.25.1"}}', /default\.requests: .*expected object/],
+    [
+      'entries that are not tables',
+      '{"_meta": {}, "default": {"requests": "==2.25.1"}}',
+      /default\.requests: .*expected object/,
+    ],
     ['nothing pinned', '{"_meta": {}, "default": {}, "develop": {}}', /read as zero packages/],
   ],
 };
@@ -80,7 +128,10 @@ describe('hostile lockfiles: a clear input error naming the file, never a pass',
   for (const [name, cases] of Object.entries(HOSTILE)) {
     it.each(cases)(`${name}: %s`, async (_, body, message) => {
       const file = project({ [name]: body });
-      const error = await readLockfile(file).then(() => null, (e: unknown) => e);
+      const error = await readLockfile(file).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toContain(file);
       expect((error as Error).message).toMatch(message);
@@ -105,14 +156,27 @@ describe('hostile lockfiles: a clear input error naming the file, never a pass',
   });
 
   it('a broken manifest beside a poetry.lock names that manifest', async () => {
-    const file = project({ 'poetry.lock': readFileSync(join(FX, 'poetry/poetry.lock')), 'pyproject.toml': '[tool.poetry\nname = ' });
-    await expect(readLockfile(file)).rejects.toThrow(/the pyproject.toml beside .*poetry.lock: pyproject.toml is not valid TOML/);
+    const file = project({
+      'poetry.lock': readFileSync(join(FX, 'poetry/poetry.lock')),
+      'pyproject.toml': '[tool.poetry\nname = ',
+    });
+    await expect(readLockfile(file)).rejects.toThrow(
+      /the pyproject.toml beside .*poetry.lock: pyproject.toml is not valid TOML/,
+    );
   });
 });
 
 describe('encodings and line endings are read, not misread', () => {
   const REQ = readFileSync(join(FX, 'pip/requirements.txt'), 'utf8');
-  const expected = ['certifi@2023.7.22', 'charset-normalizer@3.2.0', 'django@4.2.4', 'idna@3.4', 'requests@2.28.1', 'stripe@5.5.0', 'urllib3@1.26.16'];
+  const expected = [
+    'certifi@2023.7.22',
+    'charset-normalizer@3.2.0',
+    'django@4.2.4',
+    'idna@3.4',
+    'requests@2.28.1',
+    'stripe@5.5.0',
+    'urllib3@1.26.16',
+  ];
 
   it.each([
     ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(REQ)])],
@@ -132,7 +196,9 @@ describe('encodings and line endings are read, not misread', () => {
     ['Pipfile.lock', 'pipenv/Pipfile.lock'],
   ])('%s in UTF-16LE with a BOM reads like the UTF-8 original', async (name, fixture) => {
     const original = await readLockfile(join(FX, fixture));
-    expect(table(await readLockfile(project({ [name]: utf16le(readFileSync(join(FX, fixture), 'utf8')) })))).toEqual(table(original));
+    expect(table(await readLockfile(project({ [name]: utf16le(readFileSync(join(FX, fixture), 'utf8')) })))).toEqual(
+      table(original),
+    );
   });
 });
 
@@ -142,17 +208,29 @@ describe('requirements includes', () => {
     mkdirSync(join(dir, 'req'), { recursive: true });
     writeFileSync(join(dir, 'requirements.txt'), '-r req/base.txt\n--constraint=req/constraints.txt  # pins\n');
     writeFileSync(join(dir, 'req/base.txt'), 'django==4.2.4\n--requirement extra.txt\n');
-    writeFileSync(join(dir, 'req/extra.txt'), 'stripe==5.5.0\n-r base.txt\n-r ../requirements.txt\n-c https://example.com/c.txt\n');
+    writeFileSync(
+      join(dir, 'req/extra.txt'),
+      'stripe==5.5.0\n-r base.txt\n-r ../requirements.txt\n-c https://example.com/c.txt\n',
+    );
     writeFileSync(join(dir, 'req/constraints.txt'), 'requests==2.28.1\n-crequirements-cycle.txt\n');
     writeFileSync(join(dir, 'req/requirements-cycle.txt'), '-c constraints.txt\ndjango==4.2.4\n');
     const l = await readLockfile(join(dir, 'requirements.txt'));
-    expect(l.packages.map((p) => `${p.name}@${p.version} ${p.file.slice(dir.length + 1)}`)).toEqual(['django@4.2.4 req/base.txt', 'stripe@5.5.0 req/extra.txt', 'requests@2.28.1 req/constraints.txt']);
+    expect(l.packages.map((p) => `${p.name}@${p.version} ${p.file.slice(dir.length + 1)}`)).toEqual([
+      'django@4.2.4 req/base.txt',
+      'stripe@5.5.0 req/extra.txt',
+      'requests@2.28.1 req/constraints.txt',
+    ]);
     expect(l.skipped).toEqual(['-c https://example.com/c.txt (remote include, not followed)']);
   });
 
   it('an included file that is itself hostile is named with the line that included it', async () => {
-    const file = project({ 'requirements.txt': 'flask==2.0.1\n\n-r base.txt\n', 'base.txt': utf16le('x').subarray(0, 3) });
-    await expect(readLockfile(file)).rejects.toThrow(/requirements.txt line 3 \(-r base.txt\): the lockfile .*base.txt is UTF-16LE but has an odd number of bytes/);
+    const file = project({
+      'requirements.txt': 'flask==2.0.1\n\n-r base.txt\n',
+      'base.txt': utf16le('x').subarray(0, 3),
+    });
+    await expect(readLockfile(file)).rejects.toThrow(
+      /requirements.txt line 3 \(-r base.txt\): the lockfile .*base.txt is UTF-16LE but has an odd number of bytes/,
+    );
   });
 });
 
@@ -190,7 +268,10 @@ describe('package-lock.json at the edges', () => {
   it('a lockfileVersion gonogo does not know is refused, naming the versions it reads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-lockv-'));
     const file = join(dir, 'package-lock.json');
-    writeFileSync(file, JSON.stringify({ lockfileVersion: 99, packages: { '': {}, 'node_modules/a': { version: '1.0.0' } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ lockfileVersion: 99, packages: { '': {}, 'node_modules/a': { version: '1.0.0' } } }),
+    );
     await expect(readLockfile(file)).rejects.toThrow(/lockfileVersion.*reads package-lock versions 1, 2 and 3/);
   });
 });

@@ -19,8 +19,20 @@ import type { AdvisoryDb, LockedPackage } from '../../security/deps/types.ts';
 
 const DEMO = resolve(import.meta.dirname, '../../security/deps/osv-demo');
 const fx = (p: string): string => resolve(import.meta.dirname, 'fixtures', p);
-const npm = (name: string, version: string): LockedPackage => ({ ecosystem: 'npm', name, version, direct: true, file: 'x' });
-const pypi = (name: string, version: string): LockedPackage => ({ ecosystem: 'PyPI', name, version, direct: true, file: 'x' });
+const npm = (name: string, version: string): LockedPackage => ({
+  ecosystem: 'npm',
+  name,
+  version,
+  direct: true,
+  file: 'x',
+});
+const pypi = (name: string, version: string): LockedPackage => ({
+  ecosystem: 'PyPI',
+  name,
+  version,
+  direct: true,
+  file: 'x',
+});
 const range = (...events: Array<Record<string, string>>) => ({ type: 'ECOSYSTEM', events });
 
 describe('OSV range evaluation', () => {
@@ -33,27 +45,49 @@ describe('OSV range evaluation', () => {
   });
 
   it('semver: several introduced/fixed pairs, last_affected is inclusive, limit caps', () => {
-    const r = range({ introduced: '1.0.0' }, { fixed: '1.4.0' }, { introduced: '2.0.0-beta.1' }, { last_affected: '2.3.0' });
-    expect(['0.9.0', '1.0.0', '1.3.9', '1.4.0', '1.9.0', '2.0.0-beta.0', '2.0.0-beta.1', '2.3.0', '2.3.1'].map((v) => inRange(v, r, ORDERS.npm)))
-      .toEqual([false, true, true, false, false, false, true, true, false]);
+    const r = range(
+      { introduced: '1.0.0' },
+      { fixed: '1.4.0' },
+      { introduced: '2.0.0-beta.1' },
+      { last_affected: '2.3.0' },
+    );
+    expect(
+      ['0.9.0', '1.0.0', '1.3.9', '1.4.0', '1.9.0', '2.0.0-beta.0', '2.0.0-beta.1', '2.3.0', '2.3.1'].map((v) =>
+        inRange(v, r, ORDERS.npm),
+      ),
+    ).toEqual([false, true, true, false, false, false, true, true, false]);
     const limited = range({ introduced: '0' }, { limit: '3.0.0' });
     expect([inRange('2.9.9', limited, ORDERS.npm), inRange('3.0.0', limited, ORDERS.npm)]).toEqual([true, false]);
   });
 
   it('PEP 440: epochs, pre, post and dev releases in PyPI order', () => {
     const r = range({ introduced: '2.3.0' }, { fixed: '2.31.0' });
-    expect(['2.2.9', '2.3.0', '2.31.0rc1', '2.31.0.dev0', '2.31.0', '2.31.0.post1', '2.30.0.post1', '1!2.4.0'].map((v) => inRange(v, r, ORDERS.PyPI)))
-      .toEqual([false, true, true, true, false, false, true, false]);
+    expect(
+      ['2.2.9', '2.3.0', '2.31.0rc1', '2.31.0.dev0', '2.31.0', '2.31.0.post1', '2.30.0.post1', '1!2.4.0'].map((v) =>
+        inRange(v, r, ORDERS.PyPI),
+      ),
+    ).toEqual([false, true, true, true, false, false, true, false]);
     const epoch = range({ introduced: '1!0' }, { fixed: '1!1.5' });
-    expect([inRange('9.9', epoch, ORDERS.PyPI), inRange('1!1.4', epoch, ORDERS.PyPI), inRange('1!1.5', epoch, ORDERS.PyPI)]).toEqual([false, true, false]);
+    expect([
+      inRange('9.9', epoch, ORDERS.PyPI),
+      inRange('1!1.4', epoch, ORDERS.PyPI),
+      inRange('1!1.5', epoch, ORDERS.PyPI),
+    ]).toEqual([false, true, false]);
     expect(ORDERS.PyPI.equal('1.0', '1.0.0')).toBe(true);
   });
 
   it('GIT ranges are ignored; versions lists match exactly (PEP 440 equality for PyPI)', () => {
     expect(inRange('1.0.0', { type: 'GIT', events: [{ introduced: '0' }] }, ORDERS.npm)).toBe(false);
-    const rec: OsvRecord = { id: 'PYSEC-X', affected: [{ package: { ecosystem: 'PyPI', name: 'Django' }, versions: ['4.2', '4.2.1'] }] };
+    const rec: OsvRecord = {
+      id: 'PYSEC-X',
+      affected: [{ package: { ecosystem: 'PyPI', name: 'Django' }, versions: ['4.2', '4.2.1'] }],
+    };
     const a = toAdvisory(rec)!;
-    expect([a.affects(pypi('django', '4.2.0')), a.affects(pypi('django', '4.2.2')), a.affects(npm('django', '4.2.0'))]).toEqual([true, false, false]);
+    expect([
+      a.affects(pypi('django', '4.2.0')),
+      a.affects(pypi('django', '4.2.2')),
+      a.affects(npm('django', '4.2.0')),
+    ]).toEqual([true, false, false]);
   });
 
   it('withdrawn advisories are skipped', () => {
@@ -72,15 +106,39 @@ describe('severity', () => {
   });
 
   it('falls back to the database rating when there is no v3 vector', () => {
-    expect(severityOf({ id: 'x', severity: [{ type: 'CVSS_V4', score: 'CVSS:4.0/AV:N' }], database_specific: { severity: 'MODERATE' } })).toEqual({ severity: 'medium' });
+    expect(
+      severityOf({
+        id: 'x',
+        severity: [{ type: 'CVSS_V4', score: 'CVSS:4.0/AV:N' }],
+        database_specific: { severity: 'MODERATE' },
+      }),
+    ).toEqual({ severity: 'medium' });
     expect(severityOf({ id: 'x' })).toEqual({ severity: 'unknown' });
   });
 
   it('a Debian entry rated only by the security tracker\'s urgency counts as that urgency; "not yet assigned" stays unrated', () => {
-    const deb = (urgency: string) => severityOf({ id: 'DEBIAN-CVE-x', affected: [{ package: { ecosystem: 'Debian:12', name: 'x' }, ecosystem_specific: { urgency } }] }).severity;
-    expect(['unimportant', 'low', 'low**', 'medium', 'high', 'not yet assigned', 'end-of-life'].map(deb)).toEqual(['low', 'low', 'low', 'medium', 'high', 'unknown', 'unknown']);
+    const deb = (urgency: string) =>
+      severityOf({
+        id: 'DEBIAN-CVE-x',
+        affected: [{ package: { ecosystem: 'Debian:12', name: 'x' }, ecosystem_specific: { urgency } }],
+      }).severity;
+    expect(['unimportant', 'low', 'low**', 'medium', 'high', 'not yet assigned', 'end-of-life'].map(deb)).toEqual([
+      'low',
+      'low',
+      'low',
+      'medium',
+      'high',
+      'unknown',
+      'unknown',
+    ]);
     // A CVSS vector, when the record has one, comes first.
-    expect(severityOf({ id: 'DSA-x', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }], affected: [{ ecosystem_specific: { urgency: 'low' } }] })).toEqual({ severity: 'critical', score: 9.8 });
+    expect(
+      severityOf({
+        id: 'DSA-x',
+        severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+        affected: [{ ecosystem_specific: { urgency: 'low' } }],
+      }),
+    ).toEqual({ severity: 'critical', score: 9.8 });
   });
 });
 
@@ -92,7 +150,10 @@ describe('advisory sources', () => {
     const db = await osvDirDb(DEMO);
     expect(db.date).toBe('2023-09-20T19:19:30Z');
     const advisories = await db.lookup([npm('lodash', '4.17.20')]);
-    const hit = advisories.filter((a) => a.affects(npm('lodash', '4.17.20'))).map((a) => `${a.id} ${a.severity} ${a.score}`).sort();
+    const hit = advisories
+      .filter((a) => a.affects(npm('lodash', '4.17.20')))
+      .map((a) => `${a.id} ${a.severity} ${a.score}`)
+      .sort();
     expect(hit).toEqual(['GHSA-29mw-wpgm-hmr9 medium 5.3', 'GHSA-35jh-r3h4-6jhm high 7.2']);
     expect(advisories.some((a) => a.affects(npm('lodash', '4.17.21')))).toBe(false);
   });
@@ -101,14 +162,32 @@ describe('advisory sources', () => {
     expect(severityOf({ id: 'MAL-2024-1234' })).toEqual({ severity: 'critical' });
     const dir = await mkdtemp(join(tmpdir(), 'gonogo-osv-unrated-'));
     const lockfile = join(dir, 'package-lock.json');
-    await writeFile(lockfile, JSON.stringify({ name: 'x', lockfileVersion: 3, packages: { '': { name: 'x', dependencies: { 'left-pad': '1.2.0' } }, 'node_modules/left-pad': { version: '1.2.0' } } }));
-    const rec = { id: 'PYSEC-like-unrated', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [range({ introduced: '0' }, { fixed: '1.3.0' })] }] };
+    await writeFile(
+      lockfile,
+      JSON.stringify({
+        name: 'x',
+        lockfileVersion: 3,
+        packages: {
+          '': { name: 'x', dependencies: { 'left-pad': '1.2.0' } },
+          'node_modules/left-pad': { version: '1.2.0' },
+        },
+      }),
+    );
+    const rec = {
+      id: 'PYSEC-like-unrated',
+      modified: '2024-01-01T00:00:00Z',
+      affected: [
+        { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [range({ introduced: '0' }, { fixed: '1.3.0' })] },
+      ],
+    };
     await mkdir(join(dir, 'osv'));
     await writeFile(join(dir, 'osv', 'PYSEC-like-unrated.json'), JSON.stringify(rec));
     const db = await osvDirDb(join(dir, 'osv'));
     const blocked = await auditDeps({ lockfiles: [lockfile], db, ignore: [] });
     expect(blocked.checks[0]!.status).toBe('fail');
-    expect(blocked.checks[0]!.evidence.message).toContain('PYSEC-like-unrated (unrated, counted as high) left-pad@1.2.0');
+    expect(blocked.checks[0]!.evidence.message).toContain(
+      'PYSEC-like-unrated (unrated, counted as high) left-pad@1.2.0',
+    );
     expect(blocked.measurements.find((m) => m.metric === 'deps_vulns_high')!.values.count).toBe(1);
     const judged = await auditDeps({ lockfiles: [lockfile], db, ignore: [], unratedAs: 'medium' });
     expect(judged.checks[0]!.status).toBe('pass');
@@ -117,7 +196,14 @@ describe('advisory sources', () => {
 
   it('an OSV zip export reads like the directory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gonogo-osv-'));
-    const rec = { id: 'GHSA-test-zip', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [range({ introduced: '0' }, { fixed: '1.3.0' })] }], database_specific: { severity: 'CRITICAL' } };
+    const rec = {
+      id: 'GHSA-test-zip',
+      modified: '2024-01-01T00:00:00Z',
+      affected: [
+        { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [range({ introduced: '0' }, { fixed: '1.3.0' })] },
+      ],
+      database_specific: { severity: 'CRITICAL' },
+    };
     await writeFile(join(dir, 'all.zip'), zipSync({ 'GHSA-test-zip.json': strToU8(JSON.stringify(rec)) }));
     const db = await osvDirDb(join(dir, 'all.zip'));
     const r = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db, ignore: [] });
@@ -136,22 +222,49 @@ describe('advisory sources', () => {
       req.on('end', () => {
         if (req.url === '/v1/querybatch') {
           const q = JSON.parse(body) as { queries: Array<{ package: { name: string } }> };
-          res.end(JSON.stringify({ results: q.queries.map((x) => (x.package.name === 'lodash' ? { vulns: [{ id: 'GHSA-35jh-r3h4-6jhm', modified: '2022-02-08T21:35:09Z' }] } : {})) }));
+          res.end(
+            JSON.stringify({
+              results: q.queries.map((x) =>
+                x.package.name === 'lodash'
+                  ? { vulns: [{ id: 'GHSA-35jh-r3h4-6jhm', modified: '2022-02-08T21:35:09Z' }] }
+                  : {},
+              ),
+            }),
+          );
         } else {
-          res.end(JSON.stringify({ id: 'GHSA-35jh-r3h4-6jhm', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H' }], affected: [{ package: { ecosystem: 'npm', name: 'lodash' }, ranges: [range({ introduced: '0' }, { fixed: '4.17.21' })] }] }));
+          res.end(
+            JSON.stringify({
+              id: 'GHSA-35jh-r3h4-6jhm',
+              severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H' }],
+              affected: [
+                {
+                  package: { ecosystem: 'npm', name: 'lodash' },
+                  ranges: [range({ introduced: '0' }, { fixed: '4.17.21' })],
+                },
+              ],
+            }),
+          );
         }
       });
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const r = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db: osvApiDb(`http://127.0.0.1:${port}`, 2000), ignore: [] });
+    const r = await auditDeps({
+      lockfiles: [fx('npm-v3-package-lock.json')],
+      db: osvApiDb(`http://127.0.0.1:${port}`, 2000),
+      ignore: [],
+    });
     expect(calls).toEqual(['POST /v1/querybatch', 'GET /v1/vulns/GHSA-35jh-r3h4-6jhm']);
     expect(r.counts.high).toBe(1);
     expect(r.checks[0]!.status).toBe('fail');
   });
 
   it('an unreachable OSV API makes the check an error and measures nothing (the KPIs stay not-measured)', async () => {
-    const r = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db: osvApiDb('http://127.0.0.1:1', 2000), ignore: [] });
+    const r = await auditDeps({
+      lockfiles: [fx('npm-v3-package-lock.json')],
+      db: osvApiDb('http://127.0.0.1:1', 2000),
+      ignore: [],
+    });
     expect(r.checks[0]!.status).toBe('error');
     expect(r.checks[0]!.evidence.message).toMatch(/cannot be reached/);
     expect(r.measurements).toEqual([]);
@@ -160,23 +273,63 @@ describe('advisory sources', () => {
   it('npm audit --json (report v2) as the source', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gonogo-audit-'));
     const file = join(dir, 'audit.json');
-    await writeFile(file, JSON.stringify({
-      auditReportVersion: 2,
-      vulnerabilities: { lodash: { name: 'lodash', severity: 'high', isDirect: true, via: [{ source: 1106913, name: 'lodash', dependency: 'lodash', title: 'Command Injection in lodash', url: 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm', severity: 'high', cwe: ['CWE-77'], cvss: { score: 7.2 }, range: '<4.17.21' }], effects: [], range: '<=4.17.20', nodes: ['node_modules/lodash'], fixAvailable: true } },
-      metadata: { vulnerabilities: { info: 0, low: 0, moderate: 0, high: 1, critical: 0, total: 1 } },
-    }));
-    const r = await auditDeps({ lockfiles: [fx('npm-v2/package-lock.json'), fx('npm-v3-package-lock.json')], db: await npmAuditDb(file), ignore: [] });
-    expect(r.findings.map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}`).sort()).toEqual(['GHSA-35jh-r3h4-6jhm lodash@4.17.15', 'GHSA-35jh-r3h4-6jhm lodash@4.17.20']);
+    await writeFile(
+      file,
+      JSON.stringify({
+        auditReportVersion: 2,
+        vulnerabilities: {
+          lodash: {
+            name: 'lodash',
+            severity: 'high',
+            isDirect: true,
+            via: [
+              {
+                source: 1106913,
+                name: 'lodash',
+                dependency: 'lodash',
+                title: 'Command Injection in lodash',
+                url: 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+                severity: 'high',
+                cwe: ['CWE-77'],
+                cvss: { score: 7.2 },
+                range: '<4.17.21',
+              },
+            ],
+            effects: [],
+            range: '<=4.17.20',
+            nodes: ['node_modules/lodash'],
+            fixAvailable: true,
+          },
+        },
+        metadata: { vulnerabilities: { info: 0, low: 0, moderate: 0, high: 1, critical: 0, total: 1 } },
+      }),
+    );
+    const r = await auditDeps({
+      lockfiles: [fx('npm-v2/package-lock.json'), fx('npm-v3-package-lock.json')],
+      db: await npmAuditDb(file),
+      ignore: [],
+    });
+    expect(r.findings.map((f) => `${f.advisory.id} ${f.package.name}@${f.package.version}`).sort()).toEqual([
+      'GHSA-35jh-r3h4-6jhm lodash@4.17.15',
+      'GHSA-35jh-r3h4-6jhm lodash@4.17.20',
+    ]);
     expect(r.counts.high).toBe(1);
   });
 });
 
 describe('the version that fixes a finding', () => {
   const rec: OsvRecord = {
-    id: 'GHSA-two-lines', affected: [
-      { package: { ecosystem: 'npm', name: 'lodash' }, ranges: [range({ introduced: '0' }, { fixed: '3.10.0' }, { introduced: '4.0.0' }, { fixed: '4.17.21' })] },
+    id: 'GHSA-two-lines',
+    affected: [
+      {
+        package: { ecosystem: 'npm', name: 'lodash' },
+        ranges: [range({ introduced: '0' }, { fixed: '3.10.0' }, { introduced: '4.0.0' }, { fixed: '4.17.21' })],
+      },
       { package: { ecosystem: 'npm', name: 'lodash-es' }, ranges: [range({ introduced: '0' }, { fixed: '4.17.22' })] },
-      { package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [range({ introduced: '0' }, { last_affected: '1.3.0' })] },
+      {
+        package: { ecosystem: 'npm', name: 'left-pad' },
+        ranges: [range({ introduced: '0' }, { last_affected: '1.3.0' })],
+      },
     ],
   };
 
@@ -196,11 +349,17 @@ describe('the version that fixes a finding', () => {
     expect(c.status).toBe('fail');
     expect(c.evidence.message).toContain('GHSA-35jh-r3h4-6jhm (high 7.2) lodash@4.17.20 direct in');
     expect(c.evidence.message).toMatch(/GHSA-35jh-r3h4-6jhm [^;]*; fixed in 4\.17\.21/);
-    expect(c.evidence.details!.findings).toEqual(expect.arrayContaining([expect.stringMatching(/^GHSA-29mw-wpgm-hmr9 .*; fixed in 4\.17\.21$/)]));
+    expect(c.evidence.details!.findings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^GHSA-29mw-wpgm-hmr9 .*; fixed in 4\.17\.21$/)]),
+    );
     const cli = await gonogo(['audit', 'deps', fx('npm-v3-package-lock.json'), '--osv-db', DEMO]);
     expect(cli.out).toMatch(/high +GHSA-35jh-r3h4-6jhm lodash@4\.17\.20 \(direct\) .*; fixed in 4\.17\.21/);
     const rep = makeReport({ checks: [c] });
-    for (const [name, text] of [['md', renderMarkdown(rep)], ['junit', renderJunit(rep)], ['sarif', renderSarif(rep)]] as const) {
+    for (const [name, text] of [
+      ['md', renderMarkdown(rep)],
+      ['junit', renderJunit(rep)],
+      ['sarif', renderSarif(rep)],
+    ] as const) {
       expect(text, name).toContain('fixed in 4.17.21');
     }
   });
@@ -209,20 +368,45 @@ describe('the version that fixes a finding', () => {
 describe('deps audit', () => {
   it('ignore entries hold until they expire, like KPI waivers', async () => {
     const db = await osvDirDb(DEMO);
-    const entry = { id: 'CVE-2021-23337', reason: 'template() never gets user input', owner: 'sec@example.com', expires: '2026-12-31' };
-    const held = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db, ignore: [entry], today: '2026-11-01' });
+    const entry = {
+      id: 'CVE-2021-23337',
+      reason: 'template() never gets user input',
+      owner: 'sec@example.com',
+      expires: '2026-12-31',
+    };
+    const held = await auditDeps({
+      lockfiles: [fx('npm-v3-package-lock.json')],
+      db,
+      ignore: [entry],
+      today: '2026-11-01',
+    });
     expect(held.checks[0]!.status).toBe('pass');
     expect(held.counts.high).toBe(0);
-    expect(held.checks[0]!.evidence.details!.ignored).toEqual([expect.stringContaining('GHSA-35jh-r3h4-6jhm lodash@4.17.20: template() never gets user input')]);
-    const expired = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db, ignore: [entry], today: '2027-01-01' });
+    expect(held.checks[0]!.evidence.details!.ignored).toEqual([
+      expect.stringContaining('GHSA-35jh-r3h4-6jhm lodash@4.17.20: template() never gets user input'),
+    ]);
+    const expired = await auditDeps({
+      lockfiles: [fx('npm-v3-package-lock.json')],
+      db,
+      ignore: [entry],
+      today: '2027-01-01',
+    });
     expect(expired.checks[0]!.status).toBe('fail');
     expect(expired.checks[0]!.evidence.message).toMatch(/ignore entry expired 2026-12-31/);
   });
 
   it('audits Python lockfiles with PEP 440 ordering', async () => {
     const db = await osvDirDb(DEMO);
-    const r = await auditDeps({ lockfiles: [fx('pip/requirements.txt'), fx('poetry/poetry.lock'), fx('pipenv/Pipfile.lock')], db, ignore: [] });
-    expect(r.findings.map((f) => `${f.package.name}@${f.package.version} ${f.advisory.severity}`).sort()).toEqual(['requests@2.25.1 medium', 'requests@2.28.1 medium', 'requests@2.30.0 medium']);
+    const r = await auditDeps({
+      lockfiles: [fx('pip/requirements.txt'), fx('poetry/poetry.lock'), fx('pipenv/Pipfile.lock')],
+      db,
+      ignore: [],
+    });
+    expect(r.findings.map((f) => `${f.package.name}@${f.package.version} ${f.advisory.severity}`).sort()).toEqual([
+      'requests@2.25.1 medium',
+      'requests@2.28.1 medium',
+      'requests@2.30.0 medium',
+    ]);
     expect(r.checks[0]!.status).toBe('pass');
     expect(r.measurements).toEqual([
       { metric: 'deps_vulns_critical', values: { count: 0 }, samples: 16, note: expect.stringContaining('osv-demo') },
@@ -233,16 +417,24 @@ describe('deps audit', () => {
   it('no lockfile and an unreadable lockfile are errors, never passes', async () => {
     const db = await osvDirDb(DEMO);
     expect((await auditDeps({ lockfiles: [], db, ignore: [] })).checks[0]!.status).toBe('error');
-    expect((await auditDeps({ lockfiles: [fx('missing/package-lock.json')], db, ignore: [] })).checks[0]!.status).toBe('error');
+    expect((await auditDeps({ lockfiles: [fx('missing/package-lock.json')], db, ignore: [] })).checks[0]!.status).toBe(
+      'error',
+    );
   });
 
   it('an audit past its deadline is an error saying so, and a lockfile of zero packages is an error, never a pass', async () => {
-    const stuck: AdvisoryDb = { source: 'a source that never answers', date: null, lookup: () => new Promise(() => {}) };
+    const stuck: AdvisoryDb = {
+      source: 'a source that never answers',
+      date: null,
+      lookup: () => new Promise(() => {}),
+    };
     const started = performance.now();
     const r = await auditDeps({ lockfiles: [fx('npm-v3-package-lock.json')], db: stuck, ignore: [], timeoutS: 1 });
     expect(performance.now() - started).toBeLessThan(5000);
     expect(r.checks.map((c) => [c.id, c.status])).toEqual([['deps.advisories', 'error']]);
-    expect(r.checks[0]!.evidence.message).toMatch(/did not finish within its deadline of 1s \(security.deps.timeoutS\)/);
+    expect(r.checks[0]!.evidence.message).toMatch(
+      /did not finish within its deadline of 1s \(security.deps.timeoutS\)/,
+    );
     expect(r.measurements).toEqual([]);
     const dir = await mkdtemp(join(tmpdir(), 'gonogo-zero-'));
     await writeFile(join(dir, 'requirements.txt'), '-c constraints.txt\n');

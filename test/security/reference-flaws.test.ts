@@ -16,18 +16,45 @@ const SECURITY_AREAS = ['headers', 'tls', 'deps'];
 const ROWS = FLAWS.filter((f) => f.mustFail.some((id) => SECURITY_AREAS.includes(id.split('.')[0]!)));
 
 let sink: MailSink;
-beforeAll(async () => { sink = await startMailSink(); });
-afterAll(async () => { await sink?.stop(); });
+beforeAll(async () => {
+  sink = await startMailSink();
+});
+afterAll(async () => {
+  await sink?.stop();
+});
 
-async function audit(flaws: string[]): Promise<{ out: SuiteOutput; info: ReferenceInfo; verdict: ReturnType<typeof decide>; kpis: ReturnType<typeof evaluateKpis> }> {
+async function audit(
+  flaws: string[],
+): Promise<{
+  out: SuiteOutput;
+  info: ReferenceInfo;
+  verdict: ReturnType<typeof decide>;
+  kpis: ReturnType<typeof evaluateKpis>;
+}> {
   const info = await startReference({ flaws, smtp: sink.smtp });
   try {
     const ctx = await securityContext(info.baseUrl, (await loadExampleConfig(info, { suites: ['security'] })).security);
     const out = await runSecurity(ctx);
     const k = await defaultKpis();
     const today = new Date().toISOString().slice(0, 10);
-    const kpis = evaluateKpis({ kpis: k.kpis.filter((d) => d.suite === 'security'), measurements: out.measurements, checks: out.checks, ranSuites: ['security'], waivers: [], today });
-    const verdict = decide({ checks: out.checks, kpis, selected: ['security'], suiteErrors: [], interrupted: false, regressions: [], waivers: [], today });
+    const kpis = evaluateKpis({
+      kpis: k.kpis.filter((d) => d.suite === 'security'),
+      measurements: out.measurements,
+      checks: out.checks,
+      ranSuites: ['security'],
+      waivers: [],
+      today,
+    });
+    const verdict = decide({
+      checks: out.checks,
+      kpis,
+      selected: ['security'],
+      suiteErrors: [],
+      interrupted: false,
+      regressions: [],
+      waivers: [],
+      today,
+    });
     return { out, info, verdict, kpis };
   } finally {
     await info.stop();
@@ -37,18 +64,27 @@ async function audit(flaws: string[]): Promise<{ out: SuiteOutput; info: Referen
 describe('security suite against the reference platform', () => {
   it('passes the clean app: every security check passes, every security KPI holds, verdict GO', async () => {
     const { out, verdict, kpis } = await audit([]);
-    const notPassing = out.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status} ${c.evidence.actual ?? c.evidence.message}`);
+    const notPassing = out.checks
+      .filter((c) => c.status !== 'pass')
+      .map((c) => `${c.id}: ${c.status} ${c.evidence.actual ?? c.evidence.message}`);
     expect(notPassing).toEqual([]);
     expect(kpis.filter((k) => k.status !== 'pass').map((k) => `${k.id} ${k.status} ${k.note}`)).toEqual([]);
     expect(verdict.decision).toBe('GO');
-    expect(out.provenance).toMatchObject({ advisories: { source: expect.stringContaining('osv-demo'), date: '2023-09-20T19:19:30Z' } });
+    expect(out.provenance).toMatchObject({
+      advisories: { source: expect.stringContaining('osv-demo'), date: '2023-09-20T19:19:30Z' },
+    });
   }, 30_000);
 
   for (const flaw of ROWS) {
     it(`flaw ${flaw.name}: exactly ${flaw.mustFail.join(', ')} fail and the verdict is NO-GO`, async () => {
       const { out, verdict, kpis } = await audit([flaw.name]);
       const expected = flaw.mustFail.filter((id) => SECURITY_AREAS.includes(id.split('.')[0]!)).sort();
-      expect(out.checks.filter((c) => c.status === 'fail').map((c) => c.id).sort()).toEqual(expected);
+      expect(
+        out.checks
+          .filter((c) => c.status === 'fail')
+          .map((c) => c.id)
+          .sort(),
+      ).toEqual(expected);
       expect(out.checks.filter((c) => c.status === 'error')).toEqual([]);
       for (const id of flaw.mustFailKpis ?? []) {
         const k = kpis.find((x) => x.id === id);

@@ -14,7 +14,11 @@ export function defaultKpis(): Promise<KpiFile> {
 }
 
 /** A suite context for the security suite alone, against a loopback target. */
-export async function securityContext(baseUrl: string, security: SecurityConfigInput, configDir = tmpdir()): Promise<SuiteContext> {
+export async function securityContext(
+  baseUrl: string,
+  security: SecurityConfigInput,
+  configDir = tmpdir(),
+): Promise<SuiteContext> {
   return {
     config: ConfigSchema.parse({ target: { baseUrl, timeoutMs: 5000 }, security }),
     configDir,

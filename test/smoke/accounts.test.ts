@@ -5,12 +5,25 @@ import type { Req, Res } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { SmokeConfig } from '../../smoke/config.ts';
 
-const res = (headers: Record<string, string>, json: unknown = undefined): Res => ({ method: 'POST', url: 'https://x/login', status: 200, headers, setCookies: [], text: '', json, ms: 1 });
+const res = (headers: Record<string, string>, json: unknown = undefined): Res => ({
+  method: 'POST',
+  url: 'https://x/login',
+  status: 200,
+  headers,
+  setCookies: [],
+  text: '',
+  json,
+  ms: 1,
+});
 
 describe('the account mapping', () => {
   it('nests dotted field names (Rails/Devise params) and keeps plain ones at the top', () => {
-    expect(withFields({ user: { remember_me: '1' }, locale: 'en' }, { 'user.email': 'a@b.c', 'user.password': 'pw', role: 'admin' }))
-      .toEqual({ user: { remember_me: '1', email: 'a@b.c', password: 'pw' }, locale: 'en', role: 'admin' });
+    expect(
+      withFields(
+        { user: { remember_me: '1' }, locale: 'en' },
+        { 'user.email': 'a@b.c', 'user.password': 'pw', role: 'admin' },
+      ),
+    ).toEqual({ user: { remember_me: '1', email: 'a@b.c', password: 'pw' }, locale: 'en', role: 'admin' });
     const base = { user: { x: 1 } };
     withFields(base, { 'user.email': 'a@b.c' });
     expect(base).toEqual({ user: { x: 1 } });
@@ -26,14 +39,28 @@ describe('the account mapping', () => {
 });
 
 describe('a cookie-session login with a CSRF token (smoke.login.csrf)', () => {
-  const page = (html: string, setCookies: Res['setCookies'] = [], json?: unknown): Res => ({ ...res({}, json), method: 'GET', text: html, setCookies });
+  const page = (html: string, setCookies: Res['setCookies'] = [], json?: unknown): Res => ({
+    ...res({}, json),
+    method: 'GET',
+    text: html,
+    setCookies,
+  });
   const cookie = (name: string, value: string) => ({ name, value, attrs: {} });
   const csrf = SmokeConfig.parse({ login: { csrf: {} } }).login.csrf!;
 
   it('reads the token from a meta tag, a hidden field, a URL-encoded cookie or a JSON field, first source first', () => {
-    expect(csrfFrom(page('<meta content="m&amp;1" name="csrf-token">'), csrf)).toMatchObject({ token: 'm&1', source: { from: 'meta' } });
-    expect(csrfFrom(page('<form><input type=hidden name=\'csrfmiddlewaretoken\' value="f1"></form>'), csrf)?.token).toBe('f1');
-    expect(csrfFrom(page('', [cookie('XSRF-TOKEN', 'a%3Db')]), csrf)).toEqual({ token: 'a=b', source: { from: 'cookie', name: 'XSRF-TOKEN' }, cookie: { name: 'XSRF-TOKEN', value: 'a%3Db' } });
+    expect(csrfFrom(page('<meta content="m&amp;1" name="csrf-token">'), csrf)).toMatchObject({
+      token: 'm&1',
+      source: { from: 'meta' },
+    });
+    expect(
+      csrfFrom(page('<form><input type=hidden name=\'csrfmiddlewaretoken\' value="f1"></form>'), csrf)?.token,
+    ).toBe('f1');
+    expect(csrfFrom(page('', [cookie('XSRF-TOKEN', 'a%3Db')]), csrf)).toEqual({
+      token: 'a=b',
+      source: { from: 'cookie', name: 'XSRF-TOKEN' },
+      cookie: { name: 'XSRF-TOKEN', value: 'a%3Db' },
+    });
     expect(csrfFrom(page('<meta name="csrf-token" content="m">', [cookie('csrftoken', 'c')]), csrf)?.token).toBe('c');
     expect(csrfFrom(page('', [], { csrfToken: 'j' }), csrf)?.token).toBe('j');
     expect(csrfFrom(page('<meta name="viewport" content="x">'), csrf)).toBeUndefined();
@@ -43,32 +70,64 @@ describe('a cookie-session login with a CSRF token (smoke.login.csrf)', () => {
     expect(csrfSend(csrf, { from: 'cookie', name: 'csrftoken' })).toEqual({ as: 'header', name: 'X-CSRFToken' });
     expect(csrfSend(csrf, { from: 'cookie', name: 'XSRF-TOKEN' })).toEqual({ as: 'header', name: 'X-XSRF-TOKEN' });
     expect(csrfSend(csrf, { from: 'meta', name: 'csrf-token' })).toEqual({ as: 'header', name: 'X-CSRF-Token' });
-    expect(csrfSend({ ...csrf, send: { as: 'field', name: '_token' } }, { from: 'meta', name: 'csrf-token' })).toEqual({ as: 'field', name: '_token' });
+    expect(csrfSend({ ...csrf, send: { as: 'field', name: '_token' } }, { from: 'meta', name: 'csrf-token' })).toEqual({
+      as: 'field',
+      name: '_token',
+    });
   });
 
-  const plan = (login: unknown) => ({ baseUrl: 'https://shop.test:8443', config: SmokeConfig.parse({ login }) }) as unknown as SmokePlan;
-  const sessionLogin = { encoding: 'form', token: { from: 'cookie', name: 'sessionid' }, send: { as: 'cookie', name: 'sessionid' }, csrf: { path: '/accounts/login/' } };
+  const plan = (login: unknown) =>
+    ({ baseUrl: 'https://shop.test:8443', config: SmokeConfig.parse({ login }) }) as unknown as SmokePlan;
+  const sessionLogin = {
+    encoding: 'form',
+    token: { from: 'cookie', name: 'sessionid' },
+    send: { as: 'cookie', name: 'sessionid' },
+    csrf: { path: '/accounts/login/' },
+  };
 
   it('fetches the token first, sends it with its cookie and a same-site Origin, and keeps the token rotated at login', async () => {
     const sent: Req[] = [];
-    const api = { send: async (r: Req): Promise<Res> => {
-      sent.push(r);
-      if (r.method === 'GET') return page('<html></html>', [cookie('csrftoken', 'before')]);
-      return { ...res({}), setCookies: [cookie('sessionid', 's1'), cookie('csrftoken', 'after')] };
-    } };
+    const api = {
+      send: async (r: Req): Promise<Res> => {
+        sent.push(r);
+        if (r.method === 'GET') return page('<html></html>', [cookie('csrftoken', 'before')]);
+        return { ...res({}), setCookies: [cookie('sessionid', 's1'), cookie('csrftoken', 'after')] };
+      },
+    };
     const { session } = await login(api, plan(sessionLogin), 'a@b.c', 'pw');
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /accounts/login/', 'POST /api/auth/login']);
-    expect(sent[1]!.headers).toEqual({ origin: 'https://shop.test:8443', 'x-csrftoken': 'before', cookie: 'csrftoken=before' });
-    expect(session).toEqual({ access: 's1', cookies: { sessionid: 's1', csrftoken: 'after' }, csrf: { token: 'after', source: { from: 'cookie', name: 'csrftoken' }, cookie: { name: 'csrftoken', value: 'after' } } });
+    expect(sent[1]!.headers).toEqual({
+      origin: 'https://shop.test:8443',
+      'x-csrftoken': 'before',
+      cookie: 'csrftoken=before',
+    });
+    expect(session).toEqual({
+      access: 's1',
+      cookies: { sessionid: 's1', csrftoken: 'after' },
+      csrf: {
+        token: 'after',
+        source: { from: 'cookie', name: 'csrftoken' },
+        cookie: { name: 'csrftoken', value: 'after' },
+      },
+    });
   });
 
   it('puts the token in the login form when the mapping sends it as a field', async () => {
     const sent: Req[] = [];
-    const api = { send: async (r: Req): Promise<Res> => {
-      sent.push(r);
-      return r.method === 'GET' ? page('<input name="authenticity_token" value="rails1">') : { ...res({}), setCookies: [cookie('sessionid', 's1')] };
-    } };
-    const { session } = await login(api, plan({ ...sessionLogin, csrf: { send: { as: 'field', name: 'authenticity_token' } } }), 'a@b.c', 'pw');
+    const api = {
+      send: async (r: Req): Promise<Res> => {
+        sent.push(r);
+        return r.method === 'GET'
+          ? page('<input name="authenticity_token" value="rails1">')
+          : { ...res({}), setCookies: [cookie('sessionid', 's1')] };
+      },
+    };
+    const { session } = await login(
+      api,
+      plan({ ...sessionLogin, csrf: { send: { as: 'field', name: 'authenticity_token' } } }),
+      'a@b.c',
+      'pw',
+    );
     expect(sent[0]!.path).toBe('/login');
     expect(sent[1]!.form).toEqual({ email: 'a@b.c', password: 'pw', authenticity_token: 'rails1' });
     expect(session?.csrf?.token).toBe('rails1');
@@ -76,8 +135,15 @@ describe('a cookie-session login with a CSRF token (smoke.login.csrf)', () => {
 
   it('names the route and the sources when no token is found, before sending the password', async () => {
     const sent: Req[] = [];
-    const api = { send: async (r: Req): Promise<Res> => { sent.push(r); return page('<html></html>'); } };
-    await expect(login(api, plan(sessionLogin), 'a@b.c', 'pw')).rejects.toThrow(/GET \/accounts\/login\/ answered 200 with no CSRF token in any of smoke.login.csrf.sources \(cookie csrftoken, .*body csrfToken.*\); set smoke.login.csrf.path/);
+    const api = {
+      send: async (r: Req): Promise<Res> => {
+        sent.push(r);
+        return page('<html></html>');
+      },
+    };
+    await expect(login(api, plan(sessionLogin), 'a@b.c', 'pw')).rejects.toThrow(
+      /GET \/accounts\/login\/ answered 200 with no CSRF token in any of smoke.login.csrf.sources \(cookie csrftoken, .*body csrfToken.*\); set smoke.login.csrf.path/,
+    );
     expect(sent).toHaveLength(1);
   });
 });

@@ -16,11 +16,14 @@ describe('browser artifacts', () => {
   it('a trace keeps its binary entries and loses every secret in its text entries', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gonogo-trace-'));
     const file = join(dir, 'trace.zip');
-    await writeFile(file, zipSync({
-      'test.trace': strToU8('{"type":"action","method":"fill","params":{"value":"Sup3r-Secret-pw"}}\n'),
-      'resources/body.json': strToU8('{"access_token":"abc","note":"Sup3r-Secret-pw"}'),
-      'screencast/frame.jpeg': JPEG,
-    }));
+    await writeFile(
+      file,
+      zipSync({
+        'test.trace': strToU8('{"type":"action","method":"fill","params":{"value":"Sup3r-Secret-pw"}}\n'),
+        'resources/body.json': strToU8('{"access_token":"abc","note":"Sup3r-Secret-pw"}'),
+        'screencast/frame.jpeg': JPEG,
+      }),
+    );
     await redactTrace(file, new Redactor(['Sup3r-Secret-pw']));
     const out = unzipSync(new Uint8Array(await readFile(file)));
     expect(Object.keys(out).sort()).toEqual(['resources/body.json', 'screencast/frame.jpeg', 'test.trace']);
@@ -35,7 +38,9 @@ describe('browser artifacts', () => {
     await writeFile(join(dir, 'browser-login', 'error-context.md'), '- textbox "Password": Sup3r-Secret-pw\n');
     await writeFile(join(dir, 'browser-login', 'test-failed-1.png'), JPEG);
     await redactOutputDir(dir, new Redactor(['Sup3r-Secret-pw']));
-    expect(await readFile(join(dir, 'browser-login', 'error-context.md'), 'utf8')).toBe('- textbox "Password": [redacted]\n');
+    expect(await readFile(join(dir, 'browser-login', 'error-context.md'), 'utf8')).toBe(
+      '- textbox "Password": [redacted]\n',
+    );
     expect([...new Uint8Array(await readFile(join(dir, 'browser-login', 'test-failed-1.png')))]).toEqual([...JPEG]);
     await expect(redactOutputDir(join(dir, 'none'), new Redactor())).resolves.toBeUndefined();
   });
@@ -45,22 +50,41 @@ describe('browser artifacts', () => {
     const shot = join(dir, 'smoke', 'shot.png');
     await mkdir(join(dir, 'smoke'));
     await writeFile(shot, 'png');
-    const c = check('browser.login-page', 'fail', { evidence: { message: 'x', artifacts: [
-      { kind: 'screenshot', path: shot, contentType: 'image/png' },
-      { kind: 'trace', path: join(dir, 'smoke', 'gone.zip'), contentType: 'application/zip' },
-    ] } });
+    const c = check('browser.login-page', 'fail', {
+      evidence: {
+        message: 'x',
+        artifacts: [
+          { kind: 'screenshot', path: shot, contentType: 'image/png' },
+          { kind: 'trace', path: join(dir, 'smoke', 'gone.zip'), contentType: 'application/zip' },
+        ],
+      },
+    });
     const r = await keepArtifacts([c], { reportDir: dir, redactor: new Redactor() });
-    expect(r.checks[0]!.evidence.artifacts).toEqual([{ kind: 'screenshot', path: 'smoke/shot.png', contentType: 'image/png' }]);
-    expect(r.warnings).toEqual([expect.stringMatching(/^browser.login-page: the trace Playwright reported at .*gone\.zip could not be kept/)]);
+    expect(r.checks[0]!.evidence.artifacts).toEqual([
+      { kind: 'screenshot', path: 'smoke/shot.png', contentType: 'image/png' },
+    ]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^browser.login-page: the trace Playwright reported at .*gone\.zip could not be kept/),
+    ]);
   });
 });
 
-describe('the report links a failed check\'s files', () => {
+describe("the report links a failed check's files", () => {
   const files = [
-    { kind: 'screenshot' as const, path: 'smoke/artifacts-checks/browser login (1)/test-failed-1.png', contentType: 'image/png' },
-    { kind: 'trace' as const, path: 'smoke/artifacts-checks/browser login (1)/trace.zip', contentType: 'application/zip' },
+    {
+      kind: 'screenshot' as const,
+      path: 'smoke/artifacts-checks/browser login (1)/test-failed-1.png',
+      contentType: 'image/png',
+    },
+    {
+      kind: 'trace' as const,
+      path: 'smoke/artifacts-checks/browser login (1)/trace.zip',
+      contentType: 'application/zip',
+    },
   ];
-  const rep = makeReport({ checks: [check('browser.login-page', 'fail', { evidence: { message: 'console: CSP', artifacts: files } })] });
+  const rep = makeReport({
+    checks: [check('browser.login-page', 'fail', { evidence: { message: 'console: CSP', artifacts: files } })],
+  });
 
   it('in report.md and report.html as links relative to the report, in junit.xml and report.sarif by path', () => {
     const md = renderMarkdown(rep);
@@ -69,8 +93,14 @@ describe('the report links a failed check\'s files', () => {
     const html = renderHtml(rep);
     expect(html).toContain('<a href="smoke/artifacts-checks/browser%20login%20(1)/trace.zip" data-kind="trace">');
     const junit = renderJunit(rep);
-    expect(junit).toContain('trace smoke/artifacts-checks/browser login (1)/trace.zip (open with npx playwright show-trace)');
-    const sarif = JSON.parse(renderSarif(rep)) as { runs: Array<{ results: Array<{ ruleId: string; message: { text: string } }> }> };
-    expect(sarif.runs[0]!.results.find((r) => r.ruleId === 'browser.login-page')!.message.text).toContain('screenshot smoke/artifacts-checks/browser login (1)/test-failed-1.png');
+    expect(junit).toContain(
+      'trace smoke/artifacts-checks/browser login (1)/trace.zip (open with npx playwright show-trace)',
+    );
+    const sarif = JSON.parse(renderSarif(rep)) as {
+      runs: Array<{ results: Array<{ ruleId: string; message: { text: string } }> }>;
+    };
+    expect(sarif.runs[0]!.results.find((r) => r.ruleId === 'browser.login-page')!.message.text).toContain(
+      'screenshot smoke/artifacts-checks/browser login (1)/test-failed-1.png',
+    );
   });
 });

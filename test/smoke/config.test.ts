@@ -6,7 +6,12 @@ import { formatZodIssues } from '../../config/errors.ts';
 describe('SmokeConfig', () => {
   it('parses {} into a complete mapping with defaults', () => {
     const c = SmokeConfig.parse({});
-    expect(c.login).toMatchObject({ path: '/api/auth/login', encoding: 'json', token: { from: 'body', path: 'access_token' }, send: { as: 'bearer' } });
+    expect(c.login).toMatchObject({
+      path: '/api/auth/login',
+      encoding: 'json',
+      token: { from: 'body', path: 'access_token' },
+      send: { as: 'bearer' },
+    });
     expect(c.mailbox).toEqual({ kind: 'smtp-sink' });
     expect(c.browser.executablePath).toBe('/usr/bin/chromium');
     expect(c.weakSecrets).toEqual([]);
@@ -14,12 +19,20 @@ describe('SmokeConfig', () => {
     expect(SmokeConfig.safeParse({ logout: { revokes: [] } }).success).toBe(false);
     expect(SmokeConfig.safeParse({ logout: { revokes: ['session'] } }).success).toBe(false);
     expect(c.weakSecretsFile).toBeUndefined();
-    expect(ConfigSchema.parse({ target: { baseUrl: 'https://staging.example.com' } }).smoke.login.path).toBe('/api/auth/login');
+    expect(ConfigSchema.parse({ target: { baseUrl: 'https://staging.example.com' } }).smoke.login.path).toBe(
+      '/api/auth/login',
+    );
   });
 
   it('maps a form-encoded login with the token in a cookie and a Mailpit mailbox', () => {
     const c = SmokeConfig.parse({
-      login: { path: '/session', encoding: 'form', emailField: 'username', token: { from: 'cookie', name: 'sid' }, send: { as: 'cookie', name: 'sid' } },
+      login: {
+        path: '/session',
+        encoding: 'form',
+        emailField: 'username',
+        token: { from: 'cookie', name: 'sid' },
+        send: { as: 'cookie', name: 'sid' },
+      },
       mailbox: { kind: 'mailpit', url: 'http://127.0.0.1:8025' },
       accounts: [{ role: 'client', email: 'qa@example.com', passwordEnv: 'QA_CLIENT_PASSWORD' }],
     });
@@ -29,11 +42,28 @@ describe('SmokeConfig', () => {
   });
 
   it('aims the probes that default to a route at the routes the config names, and keeps what the config sets', () => {
-    const c = SmokeConfig.parse({ login: { path: '/api/v1/token/' }, me: { method: 'GET', path: '/api/v1/users/me/' } });
-    expect(c.ratelimit.api).toMatchObject({ method: 'GET', path: '/api/v1/users/me/', key: 'user', algorithm: 'fixed' });
+    const c = SmokeConfig.parse({
+      login: { path: '/api/v1/token/' },
+      me: { method: 'GET', path: '/api/v1/users/me/' },
+    });
+    expect(c.ratelimit.api).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/users/me/',
+      key: 'user',
+      algorithm: 'fixed',
+    });
     expect(c.cors.paths).toEqual(['/api/v1/users/me/']);
-    expect(c.debugProbes.map((p) => `${p.method} ${p.path}`)).toEqual(['GET /gonogo-no-such-route-404/', 'POST /api/v1/token/', 'GET /api/v1/users/me/%27%22%3Cgonogo/']);
-    const set = SmokeConfig.parse({ me: { method: 'GET', path: '/me' }, cors: { paths: ['/api/x'] }, debugProbes: [{ path: '/boom' }], ratelimit: { api: { method: 'GET', path: '/api/y', limit: 5 } } });
+    expect(c.debugProbes.map((p) => `${p.method} ${p.path}`)).toEqual([
+      'GET /gonogo-no-such-route-404/',
+      'POST /api/v1/token/',
+      'GET /api/v1/users/me/%27%22%3Cgonogo/',
+    ]);
+    const set = SmokeConfig.parse({
+      me: { method: 'GET', path: '/me' },
+      cors: { paths: ['/api/x'] },
+      debugProbes: [{ path: '/boom' }],
+      ratelimit: { api: { method: 'GET', path: '/api/y', limit: 5 } },
+    });
     expect(set.cors.paths).toEqual(['/api/x']);
     expect(set.debugProbes).toEqual([{ method: 'GET', path: '/boom' }]);
     expect(set.ratelimit.api).toMatchObject({ path: '/api/y', limit: 5 });
@@ -41,8 +71,12 @@ describe('SmokeConfig', () => {
 
   it('rejects unknown keys, passwords in the file and paths without a leading slash', () => {
     expect(SmokeConfig.safeParse({ logn: {} }).success).toBe(false);
-    expect(SmokeConfig.safeParse({ accounts: [{ role: 'client', email: 'a@b.c', password: 'hunter2' }] }).success).toBe(false);
-    expect(SmokeConfig.safeParse({ accounts: [{ role: 'client', email: 'a@b.c', passwordEnv: 'hunter2' }] }).success).toBe(false);
+    expect(SmokeConfig.safeParse({ accounts: [{ role: 'client', email: 'a@b.c', password: 'hunter2' }] }).success).toBe(
+      false,
+    );
+    expect(
+      SmokeConfig.safeParse({ accounts: [{ role: 'client', email: 'a@b.c', passwordEnv: 'hunter2' }] }).success,
+    ).toBe(false);
     expect(SmokeConfig.safeParse({ login: { path: 'api/login' } }).success).toBe(false);
     expect(SmokeConfig.safeParse({ login: { token: { from: 'query', name: 'x' } } }).success).toBe(false);
     expect(SmokeConfig.safeParse({ mailbox: { kind: 'mailpit' } }).success).toBe(false);
@@ -50,9 +84,13 @@ describe('SmokeConfig', () => {
 
   it('parses every mailbox kind', () => {
     for (const mailbox of [
-      { kind: 'smtp-sink', host: '0.0.0.0', port: 2525 }, { kind: 'mailpit', url: 'http://127.0.0.1:8025' }, { kind: 'mailhog', url: 'http://127.0.0.1:8025' },
-      { kind: 'maildir', path: 'var/mail/qa' }, { kind: 'eml-dir', path: '/srv/app/sent-mail' },
-    ]) expect(SmokeConfig.parse({ mailbox }).mailbox).toEqual(mailbox);
+      { kind: 'smtp-sink', host: '0.0.0.0', port: 2525 },
+      { kind: 'mailpit', url: 'http://127.0.0.1:8025' },
+      { kind: 'mailhog', url: 'http://127.0.0.1:8025' },
+      { kind: 'maildir', path: 'var/mail/qa' },
+      { kind: 'eml-dir', path: '/srv/app/sent-mail' },
+    ])
+      expect(SmokeConfig.parse({ mailbox }).mailbox).toEqual(mailbox);
   });
 
   it('names what is wrong with a mailbox or a pattern', () => {
@@ -63,10 +101,16 @@ describe('SmokeConfig', () => {
     expect(issues({ mailbox: { kind: 'mailhgo', url: 'http://127.0.0.1:8025' } })).toEqual([
       `mailbox.kind: Invalid discriminator value. Expected 'smtp-sink' | 'mailpit' | 'mailhog' | 'maildir' | 'eml-dir' (received: "mailhgo")`,
     ]);
-    expect(issues({ mailbox: { kind: 'smtp-sink', port: 70000 } })).toEqual(['mailbox.port: Too big: expected number to be <=65535 (received: 70000)']);
+    expect(issues({ mailbox: { kind: 'smtp-sink', port: 70000 } })).toEqual([
+      'mailbox.port: Too big: expected number to be <=65535 (received: 70000)',
+    ]);
     expect(issues({ mailbox: { kind: 'maildir', url: 'http://x' } })[0]).toMatch(/^mailbox/);
-    expect(issues({ mailbox: { kind: 'smtp-sink', port: 2525, apiUrl: 'http://127.0.0.1:8025' } })[0]).toMatch(/^mailbox: apiUrl names a sink that is already running; host and port are for the sink gonogo starts/);
-    expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6}' } })).toEqual(['verifyEmail.tokenPattern: a valid regular expression (JavaScript syntax) (received: "code is (\\\\d{6}")']);
+    expect(issues({ mailbox: { kind: 'smtp-sink', port: 2525, apiUrl: 'http://127.0.0.1:8025' } })[0]).toMatch(
+      /^mailbox: apiUrl names a sink that is already running; host and port are for the sink gonogo starts/,
+    );
+    expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6}' } })).toEqual([
+      'verifyEmail.tokenPattern: a valid regular expression (JavaScript syntax) (received: "code is (\\\\d{6}")',
+    ]);
     expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6})' } })).toEqual([]);
   });
 });

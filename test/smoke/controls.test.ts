@@ -4,7 +4,10 @@ import type { SuiteOutput } from '../../core/suite.ts';
 import { smokeAgainstDialect } from './harness.ts';
 
 /** The marketplace's example config as a team without an admin account would write it. */
-const withoutAdmin = (c: Config): Config => ({ ...c, smoke: { ...c.smoke, accounts: c.smoke.accounts.filter((a) => a.role !== c.smoke.roles.admin) } });
+const withoutAdmin = (c: Config): Config => ({
+  ...c,
+  smoke: { ...c.smoke, accounts: c.smoke.accounts.filter((a) => a.role !== c.smoke.roles.admin) },
+});
 
 /**
  * The same config with mappings under which each negative check's refusal would come from the mapping, not from the
@@ -53,7 +56,9 @@ describe('negative checks need their positive control', () => {
   it('auth.rbac is an error, not a pass, when no configured account shows that the admin route answers anyone', () => {
     const c = check(clean, 'auth.rbac');
     expect(c.status).toBe('error');
-    expect(c.evidence.message).toMatch(/GET \/api\/admin\/users: no account of "admin" is configured .*smoke\.accounts.*allowedRoles/);
+    expect(c.evidence.message).toMatch(
+      /GET \/api\/admin\/users: no account of "admin" is configured .*smoke\.accounts.*allowedRoles/,
+    );
     // The manufacturer's route kept its control and is not named.
     expect(c.evidence.message).not.toContain('/api/manufacturer/orders');
   });
@@ -79,7 +84,9 @@ describe('negative checks need their positive control', () => {
   it('auth.openapi-sweep is an error when the answers are not the refusals it was told to expect', () => {
     const c = check(clean, 'auth.openapi-sweep');
     expect(c.status).toBe('error');
-    expect(c.evidence.message).toMatch(/secured operations answered neither 2xx nor 403 \(smoke\.openapiSweep\.refusedStatuses\)/);
+    expect(c.evidence.message).toMatch(
+      /secured operations answered neither 2xx nor 403 \(smoke\.openapiSweep\.refusedStatuses\)/,
+    );
   });
 
   it('config.debug-off is an error when a probe provoked no error answer', () => {

@@ -39,15 +39,28 @@ async function startDrfPlatform(smtp: { host: string; port: number }): Promise<{
   app.post('/api/auth/register/', async (req, reply) => {
     const body = req.body as Record<string, unknown>;
     const unknown = Object.keys(body).filter((k) => !['email', 'password', 'full_name'].includes(k));
-    if (unknown.length) return reply.code(400).send(Object.fromEntries(unknown.map((k) => [k, ['This field is not allowed.']])));
+    if (unknown.length)
+      return reply.code(400).send(Object.fromEntries(unknown.map((k) => [k, ['This field is not allowed.']])));
     const email = String(body.email ?? '');
     const password = String(body.password ?? '');
-    if (password.length < 12 || !/[A-Z]/.test(password) || !/[a-z]/.test(password) || !/\d/.test(password) || !/[^A-Za-z0-9]/.test(password)) return reply.code(400).send({ password: ['This password is too weak.'] });
+    if (
+      password.length < 12 ||
+      !/[A-Z]/.test(password) ||
+      !/[a-z]/.test(password) ||
+      !/\d/.test(password) ||
+      !/[^A-Za-z0-9]/.test(password)
+    )
+      return reply.code(400).send({ password: ['This password is too weak.'] });
     if (users.has(email)) return reply.code(400).send({ email: ['user with this email already exists.'] });
     users.set(email, { password, verified: false });
     const code = randomBytes(16).toString('hex');
     codes.set(code, email);
-    await mailer.sendMail({ from: 'noreply@drf.test', to: email, subject: 'Verify', text: `Verify: ${base}/api/auth/verify/?token=${code}` });
+    await mailer.sendMail({
+      from: 'noreply@drf.test',
+      to: email,
+      subject: 'Verify',
+      text: `Verify: ${base}/api/auth/verify/?token=${code}`,
+    });
     return reply.code(201).send({ email, role: 'client', is_active: true, is_staff: false });
   });
   app.get('/api/auth/verify/', async (req, reply) => {
@@ -61,7 +74,8 @@ async function startDrfPlatform(smtp: { host: string; port: number }): Promise<{
   app.post('/api/auth/login/', async (req, reply) => {
     const { email, password } = req.body as { email?: string; password?: string };
     const u = email ? users.get(email) : undefined;
-    if (!u || u.password !== password || !u.verified) return reply.code(401).send({ detail: 'No active account found with the given credentials' });
+    if (!u || u.password !== password || !u.verified)
+      return reply.code(401).send({ detail: 'No active account found with the given credentials' });
     return pair(email!);
   });
   app.post('/api/auth/refresh/', async (req, reply) => {
@@ -81,7 +95,9 @@ async function startDrfPlatform(smtp: { host: string; port: number }): Promise<{
   });
   app.get('/api/auth/me/', async (req, reply) => {
     const email = bearer(req.headers.authorization);
-    return email ? { email, role: 'client', is_active: true, is_staff: false } : reply.code(401).send({ detail: 'Authentication credentials were not provided.' });
+    return email
+      ? { email, role: 'client', is_active: true, is_staff: false }
+      : reply.code(401).send({ detail: 'Authentication credentials were not provided.' });
   });
   app.get('/health/', async () => ({ status: 'ok' }));
   app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/html; charset=utf-8').send(debug404));
@@ -100,7 +116,11 @@ describe('the smoke vocabulary on a Django REST Framework shaped platform', () =
     const config = ConfigSchema.parse({
       target: { baseUrl: drf.url },
       smoke: {
-        login: { path: '/api/auth/login/', token: { from: 'body', path: 'access' }, refreshToken: { from: 'body', path: 'refresh' } },
+        login: {
+          path: '/api/auth/login/',
+          token: { from: 'body', path: 'access' },
+          refreshToken: { from: 'body', path: 'refresh' },
+        },
         register: { path: '/api/auth/register/' },
         verifyEmail: { mode: 'link', linkPattern: 'verify' },
         refresh: { path: '/api/auth/refresh/', body: { refresh: '{{refresh_token}}' } },
@@ -112,10 +132,19 @@ describe('the smoke vocabulary on a Django REST Framework shaped platform', () =
         demoAttemptsMax: 3,
       },
     });
-    const kpis = parseKpiText(await readFile(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
+    const kpis = parseKpiText(
+      await readFile(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'),
+      'kpis.yaml',
+    );
     out = await runSmoke({
-      config, configDir: process.cwd(), kpis, outDir: await mkdtemp(join(tmpdir(), 'gonogo-smoke-drf-')), signal: new AbortController().signal,
-      progress: () => {}, load: { vus: 1, duration: '1s', engine: 'auto' }, secrets: new Set(),
+      config,
+      configDir: process.cwd(),
+      kpis,
+      outDir: await mkdtemp(join(tmpdir(), 'gonogo-smoke-drf-')),
+      signal: new AbortController().signal,
+      progress: () => {},
+      load: { vus: 1, duration: '1s', engine: 'auto' },
+      secrets: new Set(),
     });
   }, 240_000);
 
@@ -131,14 +160,19 @@ describe('the smoke vocabulary on a Django REST Framework shaped platform', () =
     expect(c.status).toBe('pass');
     // 11 fields refused: halved down to each alone (21 registrations), plus the plain one.
     expect(c.evidence.actual).toBe('0 taken, 11 refused, 0 unjudged, 0 ignored in 22 registrations');
-    expect(c.evidence.details?.fields).toEqual(expect.arrayContaining([
-      { field: 'role', value: 'admin', outcome: 'refused', status: 400 },
-      { field: 'balance', value: 1_000_000, outcome: 'refused', status: 400 },
-    ]));
+    expect(c.evidence.details?.fields).toEqual(
+      expect.arrayContaining([
+        { field: 'role', value: 'admin', outcome: 'refused', status: 400 },
+        { field: 'balance', value: 1_000_000, outcome: 'refused', status: 400 },
+      ]),
+    );
   });
 
   it('logs out and refreshes with the refresh token in the body, as a token blacklist needs', () => {
-    expect([result('auth.logout-revokes').status, result('auth.logout-revokes').evidence.message]).toEqual(['pass', undefined]);
+    expect([result('auth.logout-revokes').status, result('auth.logout-revokes').evidence.message]).toEqual([
+      'pass',
+      undefined,
+    ]);
     expect(result('auth.refresh-rotation').status).toBe('pass');
   });
 
@@ -150,11 +184,21 @@ describe('the smoke vocabulary on a Django REST Framework shaped platform', () =
 
   it('skips the browser checks when the config turns them off; the demo probe cut short by its attempt cap is warn, never pass', () => {
     for (const id of ['browser.login-page', 'browser.login-flow', 'browser.cookies']) {
-      expect([id, result(id).status, result(id).evidence.message]).toEqual([id, 'skip', 'browser checks disabled in config (smoke.browser.enabled: false); a platform without pages declares them in notApplicable']);
+      expect([id, result(id).status, result(id).evidence.message]).toEqual([
+        id,
+        'skip',
+        'browser checks disabled in config (smoke.browser.enabled: false); a platform without pages declares them in notApplicable',
+      ]);
     }
     const demo = result('auth.no-demo-accounts');
     expect(demo.status).toBe('warn');
-    expect(demo.evidence.details?.tried).toEqual(['admin@example.com / password', 'user@example.com / password', 'test@example.com / password']);
-    expect(String(demo.evidence.details?.notTried)).toMatch(/^52 pairs not tried \(smoke\.demoAttemptsMax \(3\) was reached\): demo@example\.com: password, 123456, password123, admin, demo; admin@admin\.com: password, /);
+    expect(demo.evidence.details?.tried).toEqual([
+      'admin@example.com / password',
+      'user@example.com / password',
+      'test@example.com / password',
+    ]);
+    expect(String(demo.evidence.details?.notTried)).toMatch(
+      /^52 pairs not tried \(smoke\.demoAttemptsMax \(3\) was reached\): demo@example\.com: password, 123456, password123, admin, demo; admin@admin\.com: password, /,
+    );
   });
 });

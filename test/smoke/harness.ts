@@ -24,7 +24,10 @@ const KPI_FILE = new URL('../../config/defaults/kpis.yaml', import.meta.url);
 export const TEST_LIMIT_WINDOW_S: Record<string, number> = { marketplace: 20, drf: 20, fastapi: 20, session: 20 };
 
 /** Starts sink + reference app with the given flaws, runs the smoke suite through examples/marketplace/gonogo.config.ts, stops everything. */
-export async function smokeAgainstReference(flaws: string[], o: { outDir?: string; limitWindowS?: number } = {}): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
+export async function smokeAgainstReference(
+  flaws: string[],
+  o: { outDir?: string; limitWindowS?: number } = {},
+): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
   const started = performance.now();
   const out = await smokeAgainstDialect('marketplace', flaws, o);
   return { ...out, smokeMs: performance.now() - started };
@@ -34,9 +37,19 @@ export async function smokeAgainstReference(flaws: string[], o: { outDir?: strin
  * A dialect of the reference platform, driven only by the dialect's example config
  * (examples/<dialect>/gonogo.config.ts) and the environment a team would set for it.
  */
-export async function smokeAgainstDialect(dialect: string, flaws: string[], o: { outDir?: string; limitWindowS?: number; edit?: (c: Config) => Config } = {}): Promise<SuiteOutput & { outDir: string }> {
+export async function smokeAgainstDialect(
+  dialect: string,
+  flaws: string[],
+  o: { outDir?: string; limitWindowS?: number; edit?: (c: Config) => Config } = {},
+): Promise<SuiteOutput & { outDir: string }> {
   const sink = await startMailSink({ host: '127.0.0.1' });
-  const info = await startReference({ flaws, dialect, smtp: sink.smtp, env: {}, limitWindowS: o.limitWindowS ?? TEST_LIMIT_WINDOW_S[dialect] ?? 60 });
+  const info = await startReference({
+    flaws,
+    dialect,
+    smtp: sink.smtp,
+    env: {},
+    limitWindowS: o.limitWindowS ?? TEST_LIMIT_WINDOW_S[dialect] ?? 60,
+  });
   const env = exampleEnv(info, { mailApiUrl: sink.apiUrl, kpiFile: new URL(KPI_FILE).pathname });
   try {
     // The example config reads process.env as it loads (as a team's reads its CI's): runs side by side take turns for that moment.
@@ -44,8 +57,15 @@ export async function smokeAgainstDialect(dialect: string, flaws: string[], o: {
     const outDir = o.outDir ?? (await mkdtemp(join(tmpdir(), `gonogo-smoke-${dialect}-`)));
     const kpis = parseKpiText(await readFile(KPI_FILE, 'utf8'), 'kpis.yaml');
     const out = await runSmoke({
-      config: o.edit ? o.edit(loaded.config) : loaded.config, configDir: loaded.dir, kpis, outDir, signal: new AbortController().signal, progress: () => {},
-      load: { vus: 1, duration: '1s', engine: 'auto' }, secrets: new Set([...loaded.secrets.values()]), env: { ...process.env, ...env },
+      config: o.edit ? o.edit(loaded.config) : loaded.config,
+      configDir: loaded.dir,
+      kpis,
+      outDir,
+      signal: new AbortController().signal,
+      progress: () => {},
+      load: { vus: 1, duration: '1s', engine: 'auto' },
+      secrets: new Set([...loaded.secrets.values()]),
+      env: { ...process.env, ...env },
     });
     return { ...out, outDir };
   } finally {
@@ -63,7 +83,9 @@ function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise
     try {
       return await fn();
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
   });
   envTurn = run.catch(() => undefined);

@@ -22,12 +22,23 @@ describe('smoke helpers', () => {
   });
 
   it('fills templates keeping the type of whole placeholders, and path parameters', () => {
-    expect(fillTemplate({ a: '{{n}}', b: 'x{{n}}', c: ['{{s}}'], d: '{{unknown}}' }, { n: 5, s: 'v' })).toEqual({ a: 5, b: 'x5', c: ['v'], d: '{{unknown}}' });
-    expect(fillPath('/api/orders/{id}/milestones/{milestone}', { id: 7, milestone: 'a b' })).toBe('/api/orders/7/milestones/a%20b');
+    expect(fillTemplate({ a: '{{n}}', b: 'x{{n}}', c: ['{{s}}'], d: '{{unknown}}' }, { n: 5, s: 'v' })).toEqual({
+      a: 5,
+      b: 'x5',
+      c: ['v'],
+      d: '{{unknown}}',
+    });
+    expect(fillPath('/api/orders/{id}/milestones/{milestone}', { id: 7, milestone: 'a b' })).toBe(
+      '/api/orders/7/milestones/a%20b',
+    );
   });
 
   it('forges alg none and tampered tokens and finds weak HMAC secrets', async () => {
-    const token = await new SignJWT({ sub: '1', role: 'client' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('15m').sign(new TextEncoder().encode('secret'));
+    const token = await new SignJWT({ sub: '1', role: 'client' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(new TextEncoder().encode('secret'));
     expect(weakSecretsThatVerify(token, ['changeme', 'secret'])).toEqual(['secret']);
     expect(weakSecretsThatVerify(token, ['changeme'])).toEqual([]);
     const none = algNone(token);
@@ -42,12 +53,26 @@ describe('smoke helpers', () => {
   it('refuses a live Stripe key as the webhook secret before sending anything', async () => {
     process.env.GONOGO_TEST_LIVE_KEY = 'sk_live_0123456789';
     try {
-      const config = ConfigSchema.parse({ target: { baseUrl: 'https://127.0.0.1:9' }, smoke: { webhook: { secretEnv: 'GONOGO_TEST_LIVE_KEY' } } });
-      const kpis = parseKpiText(await readFile(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
-      await expect(runSmoke({
-        config, configDir: process.cwd(), kpis, outDir: await mkdtemp(join(tmpdir(), 'gonogo-smoke-live-')), signal: new AbortController().signal,
-        progress: () => {}, load: { vus: 1, duration: '1s', engine: 'auto' }, secrets: new Set(),
-      })).rejects.toBeInstanceOf(ConfigError);
+      const config = ConfigSchema.parse({
+        target: { baseUrl: 'https://127.0.0.1:9' },
+        smoke: { webhook: { secretEnv: 'GONOGO_TEST_LIVE_KEY' } },
+      });
+      const kpis = parseKpiText(
+        await readFile(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'),
+        'kpis.yaml',
+      );
+      await expect(
+        runSmoke({
+          config,
+          configDir: process.cwd(),
+          kpis,
+          outDir: await mkdtemp(join(tmpdir(), 'gonogo-smoke-live-')),
+          signal: new AbortController().signal,
+          progress: () => {},
+          load: { vus: 1, duration: '1s', engine: 'auto' },
+          secrets: new Set(),
+        }),
+      ).rejects.toBeInstanceOf(ConfigError);
     } finally {
       delete process.env.GONOGO_TEST_LIVE_KEY;
     }

@@ -17,7 +17,12 @@ const SMOKE_CATALOGUE = Object.keys(CATALOGUE).filter((id) => AREA_SUITE[areaOf(
 const NOT_APPLICABLE: Record<string, string> = {
   'auth.openapi-sweep': 'the reference app publishes no OpenAPI document unless docs-exposed is on',
   // The session dialect's own matrix runs them (flaw-matrix-session.test.ts).
-  ...Object.fromEntries(['csrf.token-required', 'csrf.token-bound', 'csrf.origin-checked'].map((id) => [id, 'these dialects send a bearer token, which CSRF cannot ride'])),
+  ...Object.fromEntries(
+    ['csrf.token-required', 'csrf.token-bound', 'csrf.origin-checked'].map((id) => [
+      id,
+      'these dialects send a bearer token, which CSRF cannot ride',
+    ]),
+  ),
 };
 
 /**
@@ -25,44 +30,75 @@ const NOT_APPLICABLE: Record<string, string> = {
  * only through their example configs (examples/<dialect>/gonogo.config.ts).
  */
 export function flawMatrix(dialect: string): void {
-const slot = slots(CONCURRENT_RUNS);
-const run = (flaws: string[]) => slot(() => (dialect === 'marketplace' ? smokeAgainstReference(flaws) : smokeAgainstDialect(dialect, flaws)));
-const timeout = RUN_TIMEOUT * Math.ceil((matrixRuns().length + 1) / CONCURRENT_RUNS);
-describe.concurrent(`smoke flaw matrix against the reference app (${dialect})`, () => {
-  it('runs every smoke-area flaw exactly once, and the groups name only smoke-area flaws', () => {
-    const grouped = FLAW_GROUPS.flat();
-    expect(grouped.filter((n) => !SMOKE_FLAWS.some((f) => f.name === n))).toEqual([]);
-    const runs = matrixRuns().flat();
-    expect(new Set(runs).size).toBe(runs.length);
-    expect([...runs].sort()).toEqual(SMOKE_FLAWS.map((f) => f.name).sort());
+  const slot = slots(CONCURRENT_RUNS);
+  const run = (flaws: string[]) =>
+    slot(() => (dialect === 'marketplace' ? smokeAgainstReference(flaws) : smokeAgainstDialect(dialect, flaws)));
+  const timeout = RUN_TIMEOUT * Math.ceil((matrixRuns().length + 1) / CONCURRENT_RUNS);
+  describe.concurrent(`smoke flaw matrix against the reference app (${dialect})`, () => {
+    it('runs every smoke-area flaw exactly once, and the groups name only smoke-area flaws', () => {
+      const grouped = FLAW_GROUPS.flat();
+      expect(grouped.filter((n) => !SMOKE_FLAWS.some((f) => f.name === n))).toEqual([]);
+      const runs = matrixRuns().flat();
+      expect(new Set(runs).size).toBe(runs.length);
+      expect([...runs].sort()).toEqual(SMOKE_FLAWS.map((f) => f.name).sort());
+    });
+
+    it(
+      'passes every smoke check with no flaw on',
+      async () => {
+        const out = await run([]);
+        const notPassing = out.checks.filter(
+          (c) => c.status !== 'pass' && !(c.status === 'skip' && NOT_APPLICABLE[c.id]),
+        );
+        expect(notPassing.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
+        expect(out.checks.map((c) => c.id).sort()).toEqual(
+          expect.arrayContaining(SMOKE_CATALOGUE.filter((id) => !NOT_APPLICABLE[id])),
+        );
+        const metrics = out.measurements.map((m) => m.metric).sort();
+        expect(metrics).toEqual([
+          'auth_access_token_lifetime_s',
+          'auth_lockout_attempts',
+          'auth_password_min_length',
+          'email_delivery_s',
+          'health_latency_ms',
+          'ratelimit_api_limit',
+          'ratelimit_login_limit',
+        ]);
+      },
+      timeout,
+    );
+
+    for (const group of matrixRuns()) {
+      it(
+        `with ${group.join(', ')} on, exactly the declared checks fail`,
+        async () => {
+          const out = await run(group);
+          const declared = new Set(group.flatMap((name) => smokeIds(FLAWS.find((f) => f.name === name)!.mustFail)));
+          // Checks whose positive control a flaw removes (its mustError): they must end `error`, never pass.
+          const lost = new Set(group.flatMap((name) => smokeIds(FLAWS.find((f) => f.name === name)!.mustError ?? [])));
+          const failed = out.checks.filter((c) => c.status === 'fail');
+          // An undeclared failure is shown with its reason, a missing one with its status.
+          expect(failed.filter((c) => !declared.has(c.id)).map((c) => `${c.id}: ${c.evidence.message ?? ''}`)).toEqual(
+            [],
+          );
+          expect(failed.map((c) => c.id).sort()).toEqual([...declared].sort());
+          const unexpected = out.checks.filter(
+            (c) =>
+              !declared.has(c.id) &&
+              c.status !== 'pass' &&
+              !(c.status === 'skip' && NOT_APPLICABLE[c.id]) &&
+              !(c.status === 'error' && lost.has(c.id)),
+          );
+          expect(unexpected.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
+          expect(
+            out.checks.filter((c) => lost.has(c.id) && c.status !== 'error').map((c) => `${c.id}: ${c.status}`),
+          ).toEqual([]);
+          // Every declared failure is a blocker or carries its own warn level from the catalogue.
+          for (const id of declared)
+            expect(out.checks.find((c) => c.id === id)!.level).toBe(CATALOGUE[id as keyof typeof CATALOGUE].level);
+        },
+        timeout,
+      );
+    }
   });
-
-  it('passes every smoke check with no flaw on', async () => {
-    const out = await run([]);
-    const notPassing = out.checks.filter((c) => c.status !== 'pass' && !(c.status === 'skip' && NOT_APPLICABLE[c.id]));
-    expect(notPassing.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
-    expect(out.checks.map((c) => c.id).sort()).toEqual(expect.arrayContaining(SMOKE_CATALOGUE.filter((id) => !NOT_APPLICABLE[id])));
-    const metrics = out.measurements.map((m) => m.metric).sort();
-    expect(metrics).toEqual(['auth_access_token_lifetime_s', 'auth_lockout_attempts', 'auth_password_min_length', 'email_delivery_s', 'health_latency_ms', 'ratelimit_api_limit', 'ratelimit_login_limit']);
-  }, timeout);
-
-  for (const group of matrixRuns()) {
-    it(`with ${group.join(', ')} on, exactly the declared checks fail`, async () => {
-      const out = await run(group);
-      const declared = new Set(group.flatMap((name) => smokeIds(FLAWS.find((f) => f.name === name)!.mustFail)));
-      // Checks whose positive control a flaw removes (its mustError): they must end `error`, never pass.
-      const lost = new Set(group.flatMap((name) => smokeIds(FLAWS.find((f) => f.name === name)!.mustError ?? [])));
-      const failed = out.checks.filter((c) => c.status === 'fail');
-      // An undeclared failure is shown with its reason, a missing one with its status.
-      expect(failed.filter((c) => !declared.has(c.id)).map((c) => `${c.id}: ${c.evidence.message ?? ''}`)).toEqual([]);
-      expect(failed.map((c) => c.id).sort()).toEqual([...declared].sort());
-      const unexpected = out.checks.filter((c) => !declared.has(c.id) && c.status !== 'pass' && !(c.status === 'skip' && NOT_APPLICABLE[c.id]) && !(c.status === 'error' && lost.has(c.id)));
-      expect(unexpected.map((c) => `${c.id}: ${c.status} ${c.evidence.message ?? ''}`)).toEqual([]);
-      expect(out.checks.filter((c) => lost.has(c.id) && c.status !== 'error').map((c) => `${c.id}: ${c.status}`)).toEqual([]);
-      // Every declared failure is a blocker or carries its own warn level from the catalogue.
-      for (const id of declared) expect(out.checks.find((c) => c.id === id)!.level).toBe(CATALOGUE[id as keyof typeof CATALOGUE].level);
-    }, timeout);
-  }
-});
 }
-

@@ -6,7 +6,9 @@ import { startScopeProxy } from '../../smoke/lib/scope-proxy.ts';
 function tunnel(proxyUrl: string, hostPort: string): Promise<{ socket: Socket; answer: string }> {
   const { port } = new URL(proxyUrl);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => socket.write(`CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\n\r\n`));
+    const socket = connect(Number(port), '127.0.0.1', () =>
+      socket.write(`CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\n\r\n`),
+    );
     socket.once('data', (d) => resolve({ socket, answer: d.toString() }));
     socket.once('error', reject);
   });
@@ -19,7 +21,9 @@ describe('scope proxy for the browser checks', () => {
     const allowed = `127.0.0.1:${(target.address() as { port: number }).port}`;
     const proxy = await startScopeProxy([allowed]);
     const errors: unknown[] = [];
-    const onUncaught = (e: unknown): void => { errors.push(e); };
+    const onUncaught = (e: unknown): void => {
+      errors.push(e);
+    };
     process.on('uncaughtException', onUncaught);
     try {
       const refused = await tunnel(proxy.url, 'other.example:443');

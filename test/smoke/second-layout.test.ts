@@ -18,12 +18,17 @@ import type { SuiteOutput } from '../../core/suite.ts';
  * an opaque session token in the `sid` cookie, sign-up at /signup, activation links with `code=`,
  * logout by DELETE, the profile at /whoami. Only the config mapping tells gonogo about it.
  */
-async function startOtherPlatform(smtp: { host: string; port: number }): Promise<{ app: FastifyInstance; url: string; adminPassword: string }> {
+async function startOtherPlatform(smtp: {
+  host: string;
+  port: number;
+}): Promise<{ app: FastifyInstance; url: string; adminPassword: string }> {
   const app = Fastify();
   await app.register(formbody);
   await app.register(cookie);
   const adminPassword = `Adm1n!${randomBytes(8).toString('hex')}`;
-  const users = new Map<string, { password: string; role: string; active: boolean }>([['boss@other.test', { password: adminPassword, role: 'admin', active: true }]]);
+  const users = new Map<string, { password: string; role: string; active: boolean }>([
+    ['boss@other.test', { password: adminPassword, role: 'admin', active: true }],
+  ]);
   const codes = new Map<string, string>();
   const sessions = new Map<string, string>();
   const mailer = nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true });
@@ -32,12 +37,26 @@ async function startOtherPlatform(smtp: { host: string; port: number }): Promise
 
   app.post('/signup', async (req, reply) => {
     const { mail, pass } = req.body as { mail?: string; pass?: string };
-    if (!mail || !pass || pass.length < 12 || !/[A-Z]/.test(pass) || !/[a-z]/.test(pass) || !/\d/.test(pass) || !/[^A-Za-z0-9]/.test(pass)) return reply.code(400).send({ error: 'weak' });
+    if (
+      !mail ||
+      !pass ||
+      pass.length < 12 ||
+      !/[A-Z]/.test(pass) ||
+      !/[a-z]/.test(pass) ||
+      !/\d/.test(pass) ||
+      !/[^A-Za-z0-9]/.test(pass)
+    )
+      return reply.code(400).send({ error: 'weak' });
     if (users.has(mail)) return reply.code(409).send({ error: 'exists' });
     users.set(mail, { password: pass, role: 'member', active: false });
     const code = randomBytes(16).toString('hex');
     codes.set(code, mail);
-    await mailer.sendMail({ from: 'noreply@other.test', to: mail, subject: 'Activate', text: `Activate: ${base}/activate?code=${code}` });
+    await mailer.sendMail({
+      from: 'noreply@other.test',
+      to: mail,
+      subject: 'Activate',
+      text: `Activate: ${base}/activate?code=${code}`,
+    });
     return reply.code(201).send({ created: true });
   });
   app.get('/activate', async (req, reply) => {
@@ -85,7 +104,14 @@ describe('the smoke mapping on a second route layout (form login, token in a coo
     const config = ConfigSchema.parse({
       target: { baseUrl: other.url },
       smoke: {
-        login: { path: '/session', encoding: 'form', emailField: 'username', passwordField: 'passwd', token: { from: 'cookie', name: 'sid' }, send: { as: 'cookie', name: 'sid' } },
+        login: {
+          path: '/session',
+          encoding: 'form',
+          emailField: 'username',
+          passwordField: 'passwd',
+          token: { from: 'cookie', name: 'sid' },
+          send: { as: 'cookie', name: 'sid' },
+        },
         register: { path: '/signup', emailField: 'mail', passwordField: 'pass', extraFields: {} },
         roles: { owner: 'member' },
         verifyEmail: { mode: 'link', linkPattern: 'activate', tokenPattern: 'code=([0-9a-f]+)' },
@@ -96,14 +122,24 @@ describe('the smoke mapping on a second route layout (form login, token in a coo
         mailbox: { kind: 'smtp-sink', apiUrl: sink.apiUrl },
         accounts: [{ role: 'admin', email: 'boss@other.test', passwordEnv: 'GONOGO_TEST_OTHER_ADMIN' }],
         // This platform's own seed address only: the shipped list would wait out its login limit for minutes, which this test is not about.
-        demoAccounts: ['demo@other.test'], demoDefaults: false,
+        demoAccounts: ['demo@other.test'],
+        demoDefaults: false,
         browser: { executablePath: '/nonexistent/chromium' },
       },
     });
-    const kpis = parseKpiText(await readFile(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
+    const kpis = parseKpiText(
+      await readFile(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'),
+      'kpis.yaml',
+    );
     out = await runSmoke({
-      config, configDir: process.cwd(), kpis, outDir: await mkdtemp(join(tmpdir(), 'gonogo-smoke-other-')), signal: new AbortController().signal,
-      progress: () => {}, load: { vus: 1, duration: '1s', engine: 'auto' }, secrets: new Set([other.adminPassword]),
+      config,
+      configDir: process.cwd(),
+      kpis,
+      outDir: await mkdtemp(join(tmpdir(), 'gonogo-smoke-other-')),
+      signal: new AbortController().signal,
+      progress: () => {},
+      load: { vus: 1, duration: '1s', engine: 'auto' },
+      secrets: new Set([other.adminPassword]),
     });
   }, 180_000);
 
@@ -147,7 +183,11 @@ describe('the smoke mapping on a second route layout (form login, token in a coo
   it('says which kind each skip is: the opaque token makes the JWT forgeries not applicable, a missing mapping or browser does not', () => {
     const kind = (id: string) => out.checks.find((c) => c.id === id)?.skip;
     for (const id of ['auth.alg-none-rejected', 'auth.tampered-rejected', 'auth.weak-secret']) {
-      expect(kind(id)).toEqual({ kind: 'not-applicable', source: 'detected', reason: 'the access token is opaque, not a JWT: it has no header, claims or signature to forge' });
+      expect(kind(id)).toEqual({
+        kind: 'not-applicable',
+        source: 'detected',
+        reason: 'the access token is opaque, not a JWT: it has no header, claims or signature to forge',
+      });
     }
     // An opaque token still has a lifetime: gonogo only cannot read it.
     expect(kind('auth.token-expiry')?.kind).toBe('could-not-run');

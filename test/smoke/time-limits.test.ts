@@ -7,8 +7,12 @@ import type { Report } from '../../reports/schema.ts';
 
 describe('a smoke suite that runs out of its time', () => {
   let server: FaultServer;
-  beforeAll(async () => { server = await startFaultServer('server-error'); });
-  afterAll(async () => { await server.stop(); });
+  beforeAll(async () => {
+    server = await startFaultServer('server-error');
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
 
   it('says which setting stopped it: smoke.timeoutS', { timeout: 90_000 }, async () => {
     // Two seconds do not even let Playwright start its workers.
@@ -21,6 +25,8 @@ describe('a smoke suite that runs out of its time', () => {
     const smoke = report.checks.filter((c) => c.suite === 'smoke' && c.status === 'error');
     expect(smoke.length).toBeGreaterThan(0);
     // A loaded machine may spend part of the two seconds before Playwright starts: the phase gets what is left (at least 1 s).
-    expect(smoke[0]!.evidence.message, JSON.stringify(report.verdict.reasons)).toMatch(/the checks phase was stopped after [12] s: the whole smoke suite must finish within smoke\.timeoutS \(2 s\); raise smoke\.timeoutS/);
+    expect(smoke[0]!.evidence.message, JSON.stringify(report.verdict.reasons)).toMatch(
+      /the checks phase was stopped after [12] s: the whole smoke suite must finish within smoke\.timeoutS \(2 s\); raise smoke\.timeoutS/,
+    );
   });
 });

@@ -35,18 +35,29 @@ async function osReleaseBeside(file: string): Promise<{ path: string; fields: Re
  * release the packages' own security-update suffixes name ("+deb12u3"). None of them: an error, never a guess,
  * since OSV judges each release apart ("Debian:12").
  */
-export async function debianReleaseFor(file: string, text: string, configured?: string): Promise<{ release: string; how: string }> {
+export async function debianReleaseFor(
+  file: string,
+  text: string,
+  configured?: string,
+): Promise<{ release: string; how: string }> {
   if (configured) return { release: configured, how: 'security.deps.debianRelease' };
   const os = await osReleaseBeside(file);
   if (os) {
     const id = os.fields.ID ?? '';
     if (id !== 'debian') {
-      throw new LockfileError(`${file} belongs to ${os.fields.PRETTY_NAME ?? id ?? 'an unnamed system'} (ID=${id} in ${os.path}): gonogo audits Debian's packages only (OSV's Debian ecosystem); if these are Debian packages, set security.deps.debianRelease (or --debian-release)`);
+      throw new LockfileError(
+        `${file} belongs to ${os.fields.PRETTY_NAME ?? id ?? 'an unnamed system'} (ID=${id} in ${os.path}): gonogo audits Debian's packages only (OSV's Debian ecosystem); if these are Debian packages, set security.deps.debianRelease (or --debian-release)`,
+      );
     }
     if (os.fields.VERSION_ID) return { release: os.fields.VERSION_ID, how: `VERSION_ID in ${os.path}` };
   }
-  const versions = stanzas(text).map((s) => s.version).filter((v): v is string => !!v);
+  const versions = stanzas(text)
+    .map((s) => s.version)
+    .filter((v): v is string => !!v);
   const fromSuffixes = releaseFromVersions(versions);
-  if (fromSuffixes) return { release: fromSuffixes, how: `the +deb${fromSuffixes}u security-update suffixes of its versions` };
-  throw new LockfileError(`${file}: cannot tell which Debian release its packages come from (no os-release beside it${os ? ` with a VERSION_ID: ${os.path}` : ''}, and no +debNNuN version suffixes that agree); OSV's Debian advisories are per release ("Debian:12"): set security.deps.debianRelease (or --debian-release), e.g. "12" for bookworm`);
+  if (fromSuffixes)
+    return { release: fromSuffixes, how: `the +deb${fromSuffixes}u security-update suffixes of its versions` };
+  throw new LockfileError(
+    `${file}: cannot tell which Debian release its packages come from (no os-release beside it${os ? ` with a VERSION_ID: ${os.path}` : ''}, and no +debNNuN version suffixes that agree); OSV's Debian advisories are per release ("Debian:12"): set security.deps.debianRelease (or --debian-release), e.g. "12" for bookworm`,
+  );
 }

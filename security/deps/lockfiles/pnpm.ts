@@ -3,13 +3,25 @@ import { z } from 'zod';
 import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
 import { shaped } from './shape.ts';
 
-const DepMap = z.record(z.string(), z.union([z.string(), z.object({ specifier: z.string().optional(), version: z.string() })]));
+const DepMap = z.record(
+  z.string(),
+  z.union([z.string(), z.object({ specifier: z.string().optional(), version: z.string() })]),
+);
 type DepMap = z.infer<typeof DepMap>;
-const Importer = z.object({ dependencies: DepMap.optional(), devDependencies: DepMap.optional(), optionalDependencies: DepMap.optional() });
+const Importer = z.object({
+  dependencies: DepMap.optional(),
+  devDependencies: DepMap.optional(),
+  optionalDependencies: DepMap.optional(),
+});
 const PnpmLock = Importer.extend({
   lockfileVersion: z.union([z.string(), z.number()], { error: 'no lockfileVersion: not a pnpm lockfile' }),
   importers: z.record(z.string(), Importer).optional(),
-  packages: z.record(z.string(), z.object({ dev: z.boolean().optional(), name: z.string().optional(), version: z.string().optional() }).nullable()).optional(),
+  packages: z
+    .record(
+      z.string(),
+      z.object({ dev: z.boolean().optional(), name: z.string().optional(), version: z.string().optional() }).nullable(),
+    )
+    .optional(),
 });
 
 /** Splits a pnpm package key (v5 "/name/1.0.0_peer", v6 "/name@1.0.0(peer)", v9 "name@1.0.0(peer)") into name and version. */
@@ -35,7 +47,10 @@ export function readYaml(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: false, lineCounter });
   const problem = doc.errors[0];
-  if (problem) throw new LockfileError(`${file}: not valid YAML (${problem.message.split('\n')[0]}); is it truncated?`, { cause: problem });
+  if (problem)
+    throw new LockfileError(`${file}: not valid YAML (${problem.message.split('\n')[0]}); is it truncated?`, {
+      cause: problem,
+    });
   visit(doc, {
     Map(_, map) {
       const seen = new Set<unknown>();
@@ -43,7 +58,9 @@ export function readYaml(text: string, file: string): unknown {
         if (!isScalar(key)) continue;
         if (seen.has(key.value)) {
           const at = key.range ? lineCounter.linePos(key.range[0]) : undefined;
-          throw new LockfileError(`${file}: the key "${String(key.value)}" appears twice in one map${at ? ` (line ${at.line})` : ''}: not a lockfile pnpm wrote`);
+          throw new LockfileError(
+            `${file}: the key "${String(key.value)}" appears twice in one map${at ? ` (line ${at.line})` : ''}: not a lockfile pnpm wrote`,
+          );
         }
         seen.add(key.value);
       }
@@ -70,8 +87,18 @@ export function parsePnpmLock(text: string, file: string): ParsedLockfile {
   const skipped: string[] = [];
   for (const [key, meta] of Object.entries(lock.packages ?? {})) {
     const split = meta?.name && meta.version ? { name: meta.name, version: meta.version } : splitPnpmKey(key);
-    if (!split || !/^\d+\.\d+\.\d+/.test(split.version)) { skipped.push(key); continue; }
-    packages.push({ ecosystem: 'npm', name: split.name, version: split.version, direct: direct.has(`${split.name}@${split.version}`), dev: meta?.dev === true, file });
+    if (!split || !/^\d+\.\d+\.\d+/.test(split.version)) {
+      skipped.push(key);
+      continue;
+    }
+    packages.push({
+      ecosystem: 'npm',
+      name: split.name,
+      version: split.version,
+      direct: direct.has(`${split.name}@${split.version}`),
+      dev: meta?.dev === true,
+      file,
+    });
   }
   return { file, format: 'pnpm', ecosystem: 'npm', packages, skipped };
 }

@@ -27,11 +27,15 @@ export async function readRequirementsTree(file: string, read: ReadText): Promis
       throw e;
     }
     const { lockfile, includes } = scanRequirements(text, path);
-    for (const p of lockfile.packages) if (!packages.has(`${p.name}@${p.version}`)) packages.set(`${p.name}@${p.version}`, p);
+    for (const p of lockfile.packages)
+      if (!packages.has(`${p.name}@${p.version}`)) packages.set(`${p.name}@${p.version}`, p);
     skipped.push(...lockfile.skipped);
     for (const inc of includes) {
       const flag = inc.kind === 'requirement' ? '-r' : '-c';
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(inc.path)) { skipped.push(`${flag} ${inc.path} (remote include, not followed)`); continue; }
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(inc.path)) {
+        skipped.push(`${flag} ${inc.path} (remote include, not followed)`);
+        continue;
+      }
       await visit(resolve(dirname(path), inc.path), `${path} line ${inc.line} (${flag} ${inc.path})`);
     }
   };

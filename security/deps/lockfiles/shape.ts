@@ -7,7 +7,9 @@ export function shaped<S extends z.ZodType>(schema: S, data: unknown, file: stri
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issues = formatZodIssues(r.error, data);
-  throw new LockfileError(`${file} is not a well-formed ${kind}: ${issues.slice(0, 3).join('; ')}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`);
+  throw new LockfileError(
+    `${file} is not a well-formed ${kind}: ${issues.slice(0, 3).join('; ')}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`,
+  );
 }
 
 /** JSON.parse whose error names the file and says it may be truncated. */

@@ -19,10 +19,15 @@ export function cvss3BaseScore(vector: string): number | null {
   const m = /^CVSS:3\.[01]\/(.*)$/.exec(vector.trim());
   if (!m) return null;
   const metrics = Object.fromEntries(m[1]!.split('/').map((kv) => kv.split(':') as [string, string]));
-  const get = <T extends Record<string, number>>(table: T, key: string): number | undefined => table[metrics[key] as keyof T];
+  const get = <T extends Record<string, number>>(table: T, key: string): number | undefined =>
+    table[metrics[key] as keyof T];
   const scope = metrics.S;
-  const av = get(W.AV, 'AV'); const ac = get(W.AC, 'AC'); const ui = get(W.UI, 'UI');
-  const c = get(W.CIA, 'C'); const i = get(W.CIA, 'I'); const a = get(W.CIA, 'A');
+  const av = get(W.AV, 'AV');
+  const ac = get(W.AC, 'AC');
+  const ui = get(W.UI, 'UI');
+  const c = get(W.CIA, 'C');
+  const i = get(W.CIA, 'I');
+  const a = get(W.CIA, 'A');
   const prTable = scope === 'C' ? { N: 0.85, L: 0.68, H: 0.5 } : { N: 0.85, L: 0.62, H: 0.27 };
   const pr = get(prTable, 'PR');
   if ([av, ac, ui, c, i, a, pr].some((v) => v === undefined) || (scope !== 'U' && scope !== 'C')) return null;
@@ -30,7 +35,9 @@ export function cvss3BaseScore(vector: string): number | null {
   const impact = scope === 'U' ? 6.42 * iss : 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15;
   const exploitability = 8.22 * av! * ac! * pr! * ui!;
   if (impact <= 0) return 0;
-  return scope === 'U' ? roundUp(Math.min(impact + exploitability, 10)) : roundUp(Math.min(1.08 * (impact + exploitability), 10));
+  return scope === 'U'
+    ? roundUp(Math.min(impact + exploitability, 10))
+    : roundUp(Math.min(1.08 * (impact + exploitability), 10));
 }
 
 export function ratingOf(score: number): 'critical' | 'high' | 'medium' | 'low' | 'none' {

@@ -6,7 +6,11 @@
  * and fixed by the policy.
  */
 
-export interface DebianVersion { epoch: number; upstream: string; revision: string }
+export interface DebianVersion {
+  epoch: number;
+  upstream: string;
+  revision: string;
+}
 
 // The characters Policy allows in upstream and revision; a colon only when there is an epoch.
 const VERSION_RE = /^(?:(\d+):)?([0-9A-Za-z.+~:-]+?)(?:-([0-9A-Za-z.+~]+))?$/;

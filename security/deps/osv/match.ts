@@ -55,20 +55,26 @@ export function samePackage(eco: Ecosystem, a: string, b: string): boolean {
  */
 export function inRange(version: string, range: OsvRange, order: VersionOrder): boolean {
   if (range.type !== 'SEMVER' && range.type !== 'ECOSYSTEM') return false;
-  const point = (e: OsvRange['events'][number]): string | undefined => e.introduced ?? e.fixed ?? e.last_affected ?? e.limit;
+  const point = (e: OsvRange['events'][number]): string | undefined =>
+    e.introduced ?? e.fixed ?? e.last_affected ?? e.limit;
   const events = range.events.filter((e) => {
     const p = point(e);
     return p !== undefined && (p === '0' || order.valid(p));
   });
-  const cmp = (a: string, b: string): number => (a === '0' ? (b === '0' ? 0 : -1) : b === '0' ? 1 : order.compare(a, b));
+  const cmp = (a: string, b: string): number =>
+    a === '0' ? (b === '0' ? 0 : -1) : b === '0' ? 1 : order.compare(a, b);
   const limits = events.filter((e) => e.limit !== undefined && e.limit !== '*').map((e) => e.limit!);
   if (limits.length && limits.every((l) => cmp(version, l) >= 0)) return false;
   const sorted = events.filter((e) => e.limit === undefined).sort((x, y) => cmp(point(x)!, point(y)!));
   let affected = false;
   for (const e of sorted) {
-    if (e.introduced !== undefined) { if (cmp(version, e.introduced) >= 0) affected = true; }
-    else if (e.fixed !== undefined) { if (cmp(version, e.fixed) >= 0) affected = false; }
-    else if (e.last_affected !== undefined) { if (cmp(version, e.last_affected) > 0) affected = false; }
+    if (e.introduced !== undefined) {
+      if (cmp(version, e.introduced) >= 0) affected = true;
+    } else if (e.fixed !== undefined) {
+      if (cmp(version, e.fixed) >= 0) affected = false;
+    } else if (e.last_affected !== undefined) {
+      if (cmp(version, e.last_affected) > 0) affected = false;
+    }
   }
   return affected;
 }
@@ -94,18 +100,34 @@ export function severityOf(record: OsvRecord): { severity: Severity; score?: num
       }
     }
   }
-  const named = [record.database_specific?.severity, ...(record.affected ?? []).flatMap((a) => [a.database_specific?.severity, a.ecosystem_specific?.severity])]
-    .find((v): v is string => typeof v === 'string');
-  const map: Record<string, Severity> = { critical: 'critical', high: 'high', moderate: 'medium', medium: 'medium', low: 'low' };
+  const named = [
+    record.database_specific?.severity,
+    ...(record.affected ?? []).flatMap((a) => [a.database_specific?.severity, a.ecosystem_specific?.severity]),
+  ].find((v): v is string => typeof v === 'string');
+  const map: Record<string, Severity> = {
+    critical: 'critical',
+    high: 'high',
+    moderate: 'medium',
+    medium: 'medium',
+    low: 'low',
+  };
   if (named && map[named.toLowerCase()]) return { severity: map[named.toLowerCase()]! };
   // Debian's security tracker rates by urgency ("low**" marks a guess); "unimportant" means its packages are barely affected.
-  const urgency = (record.affected ?? []).map((a) => a.ecosystem_specific?.urgency).find((v): v is string => typeof v === 'string');
+  const urgency = (record.affected ?? [])
+    .map((a) => a.ecosystem_specific?.urgency)
+    .find((v): v is string => typeof v === 'string');
   const debian: Record<string, Severity> = { unimportant: 'low', low: 'low', medium: 'medium', high: 'high' };
   return { severity: (urgency && debian[urgency.toLowerCase().replace(/\*+$/, '')]) || 'unknown' };
 }
 
 function fixedVersions(record: OsvRecord): string[] {
-  return [...new Set((record.affected ?? []).flatMap((a) => (a.ranges ?? []).flatMap((r) => r.events.map((e) => e.fixed).filter((f): f is string => !!f))))];
+  return [
+    ...new Set(
+      (record.affected ?? []).flatMap((a) =>
+        (a.ranges ?? []).flatMap((r) => r.events.map((e) => e.fixed).filter((f): f is string => !!f)),
+      ),
+    ),
+  ];
 }
 
 /**
@@ -121,7 +143,13 @@ export function fixedFor(record: OsvRecord, pkg: LockedPackage): string[] {
     .filter((a) => concerns(a, pkg))
     .flatMap((a) => (a.ranges ?? []).filter((r) => inRange(pkg.version, r, order)))
     // In a range of several intervals, the fix of the interval the version is in is the first one above it.
-    .flatMap((r) => r.events.map((e) => e.fixed).filter((f): f is string => f !== undefined && order.valid(f) && order.compare(f, pkg.version) > 0).sort((x, y) => order.compare(x, y)).slice(0, 1));
+    .flatMap((r) =>
+      r.events
+        .map((e) => e.fixed)
+        .filter((f): f is string => f !== undefined && order.valid(f) && order.compare(f, pkg.version) > 0)
+        .sort((x, y) => order.compare(x, y))
+        .slice(0, 1),
+    );
   return [...new Set(fixes)].sort((a, b) => order.compare(a, b));
 }
 

@@ -2,13 +2,54 @@ import { readFile, stat } from 'node:fs/promises';
 import semver from 'semver';
 import { AdvisorySourceError, type Advisory, type AdvisoryDb, type Severity } from '../types.ts';
 
-interface ViaV2 { source?: number; name: string; title?: string; url?: string; severity?: string; range?: string; cvss?: { score?: number } }
-interface AuditV2 { auditReportVersion?: number; vulnerabilities?: Record<string, { via?: Array<ViaV2 | string> }> }
-interface AuditV1 { advisories?: Record<string, { id: number; module_name: string; vulnerable_versions: string; severity: string; title?: string; url?: string; cves?: string[]; github_advisory_id?: string; patched_versions?: string }> }
+interface ViaV2 {
+  source?: number;
+  name: string;
+  title?: string;
+  url?: string;
+  severity?: string;
+  range?: string;
+  cvss?: { score?: number };
+}
+interface AuditV2 {
+  auditReportVersion?: number;
+  vulnerabilities?: Record<string, { via?: Array<ViaV2 | string> }>;
+}
+interface AuditV1 {
+  advisories?: Record<
+    string,
+    {
+      id: number;
+      module_name: string;
+      vulnerable_versions: string;
+      severity: string;
+      title?: string;
+      url?: string;
+      cves?: string[];
+      github_advisory_id?: string;
+      patched_versions?: string;
+    }
+  >;
+}
 
-const SEVERITY: Record<string, Severity> = { critical: 'critical', high: 'high', moderate: 'medium', low: 'low', info: 'low' };
+const SEVERITY: Record<string, Severity> = {
+  critical: 'critical',
+  high: 'high',
+  moderate: 'medium',
+  low: 'low',
+  info: 'low',
+};
 
-function advisory(id: string, aliases: string[], name: string, range: string, severity: string | undefined, title: string | undefined, url: string | undefined, score?: number): Advisory {
+function advisory(
+  id: string,
+  aliases: string[],
+  name: string,
+  range: string,
+  severity: string | undefined,
+  title: string | undefined,
+  url: string | undefined,
+  score?: number,
+): Advisory {
   return {
     id,
     aliases,
@@ -16,7 +57,11 @@ function advisory(id: string, aliases: string[], name: string, range: string, se
     severity: SEVERITY[(severity ?? '').toLowerCase()] ?? 'unknown',
     ...(score ? { score } : {}),
     ...(url ? { url } : {}),
-    affects: (pkg) => pkg.ecosystem === 'npm' && pkg.name === name && semver.valid(pkg.version) !== null && semver.satisfies(pkg.version, range, { includePrerelease: true }),
+    affects: (pkg) =>
+      pkg.ecosystem === 'npm' &&
+      pkg.name === name &&
+      semver.valid(pkg.version) !== null &&
+      semver.satisfies(pkg.version, range, { includePrerelease: true }),
   };
 }
 
@@ -40,16 +85,44 @@ export async function npmAuditDb(file: string): Promise<AdvisoryDb> {
         const k = `${id}:${via.name}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        list.push(advisory(id, via.source ? [`npm-advisory-${via.source}`] : [], via.name, via.range, via.severity, via.title, via.url, via.cvss?.score));
+        list.push(
+          advisory(
+            id,
+            via.source ? [`npm-advisory-${via.source}`] : [],
+            via.name,
+            via.range,
+            via.severity,
+            via.title,
+            via.url,
+            via.cvss?.score,
+          ),
+        );
       }
     }
   } else if (json.advisories) {
     for (const a of Object.values(json.advisories)) {
-      list.push(advisory(a.github_advisory_id ?? `npm-advisory-${a.id}`, [...(a.cves ?? []), `npm-advisory-${a.id}`], a.module_name, a.vulnerable_versions, a.severity, a.title, a.url));
+      list.push(
+        advisory(
+          a.github_advisory_id ?? `npm-advisory-${a.id}`,
+          [...(a.cves ?? []), `npm-advisory-${a.id}`],
+          a.module_name,
+          a.vulnerable_versions,
+          a.severity,
+          a.title,
+          a.url,
+        ),
+      );
     }
   } else {
-    throw new AdvisorySourceError(`${file} has neither "vulnerabilities" nor "advisories": not npm audit --json output`);
+    throw new AdvisorySourceError(
+      `${file} has neither "vulnerabilities" nor "advisories": not npm audit --json output`,
+    );
   }
   const date = (await stat(file)).mtime.toISOString();
-  return { source: `npm audit output ${file} (${list.length} advisories)`, date, ecosystems: new Set(['npm']), lookup: async () => list };
+  return {
+    source: `npm audit output ${file} (${list.length} advisories)`,
+    date,
+    ecosystems: new Set(['npm']),
+    lookup: async () => list,
+  };
 }

@@ -1,7 +1,14 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimit } from '../../checks.ts';
-import { AdvisorySourceError, normalizePypiName, osvEcosystem, type Advisory, type AdvisoryDb, type LockedPackage } from '../types.ts';
+import {
+  AdvisorySourceError,
+  normalizePypiName,
+  osvEcosystem,
+  type Advisory,
+  type AdvisoryDb,
+  type LockedPackage,
+} from '../types.ts';
 import { ecosystemOf } from './match.ts';
 import { packagesOf, toAdvisory } from './match.ts';
 import { OsvRecord } from './schema.ts';
@@ -9,7 +16,10 @@ import { OsvRecord } from './schema.ts';
 const keyOf = (eco: string, name: string): string => `${eco}:${eco === 'PyPI' ? normalizePypiName(name) : name}`;
 
 function newest(records: OsvRecord[]): string | null {
-  const dates = records.map((r) => r.modified).filter((d): d is string => !!d).sort();
+  const dates = records
+    .map((r) => r.modified)
+    .filter((d): d is string => !!d)
+    .sort();
   return dates.at(-1) ?? null;
 }
 
@@ -18,7 +28,8 @@ export function memoryDb(records: OsvRecord[], source: string, date: string | nu
   const index = new Map<string, OsvRecord[]>();
   const ecosystems = new Set<string>();
   for (const r of records) {
-    for (const a of r.affected ?? []) if (a.package && ecosystemOf(a.package.ecosystem)) ecosystems.add(a.package.ecosystem);
+    for (const a of r.affected ?? [])
+      if (a.package && ecosystemOf(a.package.ecosystem)) ecosystems.add(a.package.ecosystem);
     for (const p of packagesOf(r)) {
       const k = keyOf(p.ecosystem, p.name);
       const list = index.get(k) ?? [];
@@ -62,7 +73,9 @@ async function jsonFiles(dir: string): Promise<string[]> {
 
 /** An offline OSV export: a directory of JSON records (searched recursively) or a zip such as OSV's npm/all.zip. */
 export async function osvDirDb(path: string): Promise<AdvisoryDb> {
-  const info = await stat(path).catch((e: unknown) => { throw new AdvisorySourceError(`OSV database ${path} cannot be read`, { cause: e }); });
+  const info = await stat(path).catch((e: unknown) => {
+    throw new AdvisorySourceError(`OSV database ${path} cannot be read`, { cause: e });
+  });
   const records: OsvRecord[] = [];
   if (info.isDirectory()) {
     for (const f of await jsonFiles(path)) records.push(parseRecord(await readFile(f, 'utf8'), f));
@@ -75,9 +88,13 @@ export async function osvDirDb(path: string): Promise<AdvisoryDb> {
       throw new AdvisorySourceError(`OSV database ${path} is neither a directory nor a readable zip`, { cause: e });
     }
     const decoder = new TextDecoder();
-    for (const [name, data] of Object.entries(entries)) records.push(parseRecord(decoder.decode(data), `${path}:${name}`));
+    for (const [name, data] of Object.entries(entries))
+      records.push(parseRecord(decoder.decode(data), `${path}:${name}`));
   }
-  if (records.length === 0) throw new AdvisorySourceError(`OSV database ${path} holds no advisories: an empty database would pass every lockfile`);
+  if (records.length === 0)
+    throw new AdvisorySourceError(
+      `OSV database ${path} holds no advisories: an empty database would pass every lockfile`,
+    );
   return memoryDb(records, `OSV ${info.isDirectory() ? 'directory' : 'zip'} ${path} (${records.length} advisories)`);
 }
 
@@ -95,7 +112,10 @@ export function osvApiDb(baseUrl: string, timeoutMs: number): AdvisoryDb {
       });
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
-      throw new AdvisorySourceError(`the OSV API at ${api} cannot be reached; use an offline OSV export (security.deps.source { kind: 'osv-dir' }, or --osv-db)`, { cause: e });
+      throw new AdvisorySourceError(
+        `the OSV API at ${api} cannot be reached; use an offline OSV export (security.deps.source { kind: 'osv-dir' }, or --osv-db)`,
+        { cause: e },
+      );
     }
     if (!res.ok) throw new AdvisorySourceError(`the OSV API at ${api} answered ${res.status} to ${path}`);
     return res.json();
@@ -108,11 +128,23 @@ export function osvApiDb(baseUrl: string, timeoutMs: number): AdvisoryDb {
       const ids = new Set<string>();
       for (let i = 0; i < unique.length; i += 1000) {
         const chunk = unique.slice(i, i + 1000);
-        const out = await call('/v1/querybatch', { queries: chunk.map((p) => ({ package: { ecosystem: osvEcosystem(p), name: p.name }, version: p.version })) }, signal) as { results?: Array<{ vulns?: Array<{ id: string }> }> };
-        if (!Array.isArray(out.results) || out.results.length !== chunk.length) throw new AdvisorySourceError(`the OSV API at ${api} returned a malformed querybatch answer`);
+        const out = (await call(
+          '/v1/querybatch',
+          {
+            queries: chunk.map((p) => ({ package: { ecosystem: osvEcosystem(p), name: p.name }, version: p.version })),
+          },
+          signal,
+        )) as { results?: Array<{ vulns?: Array<{ id: string }> }> };
+        if (!Array.isArray(out.results) || out.results.length !== chunk.length)
+          throw new AdvisorySourceError(`the OSV API at ${api} returned a malformed querybatch answer`);
         for (const r of out.results) for (const v of r.vulns ?? []) ids.add(v.id);
       }
-      const records = await mapLimit([...ids], 8, async (id) => parseRecord(JSON.stringify(await call(`/v1/vulns/${encodeURIComponent(id)}`, undefined, signal)), `OSV API record ${id}`));
+      const records = await mapLimit([...ids], 8, async (id) =>
+        parseRecord(
+          JSON.stringify(await call(`/v1/vulns/${encodeURIComponent(id)}`, undefined, signal)),
+          `OSV API record ${id}`,
+        ),
+      );
       return records.map((r) => toAdvisory(r)).filter((a): a is Advisory => a !== null);
     },
   };

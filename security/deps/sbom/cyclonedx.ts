@@ -4,11 +4,24 @@ import { shaped } from '../lockfiles/shape.ts';
 import { ecosystemOfPackages, packagesOfEntries, type SbomEntry, type SbomOptions } from './packages.ts';
 import { validateCycloneDx } from './validate.ts';
 
-interface Component { 'bom-ref'?: string; name?: string; version?: string; purl?: string; scope?: string; components?: Component[] }
-const Component: z.ZodType<Component> = z.lazy(() => z.object({
-  'bom-ref': z.string().optional(), name: z.string().optional(), version: z.string().optional(), purl: z.string().optional(), scope: z.string().optional(),
-  components: z.array(Component).optional(),
-}));
+interface Component {
+  'bom-ref'?: string;
+  name?: string;
+  version?: string;
+  purl?: string;
+  scope?: string;
+  components?: Component[];
+}
+const Component: z.ZodType<Component> = z.lazy(() =>
+  z.object({
+    'bom-ref': z.string().optional(),
+    name: z.string().optional(),
+    version: z.string().optional(),
+    purl: z.string().optional(),
+    scope: z.string().optional(),
+    components: z.array(Component).optional(),
+  }),
+);
 const Bom = z.object({
   bomFormat: z.literal('CycloneDX'),
   specVersion: z.string(),
@@ -32,11 +45,23 @@ export function parseCycloneDx(doc: unknown, file: string, opts: SbomOptions = {
   const walk = (list: Component[]): void => {
     for (const c of list) {
       const ref = c['bom-ref'];
-      entries.push({ label: `${c.name ?? ref ?? '?'}@${c.version ?? '?'}`, purl: c.purl, direct: direct && ref ? direct.has(ref) : null, dev: c.scope === 'excluded' });
+      entries.push({
+        label: `${c.name ?? ref ?? '?'}@${c.version ?? '?'}`,
+        purl: c.purl,
+        direct: direct && ref ? direct.has(ref) : null,
+        dev: c.scope === 'excluded',
+      });
       if (c.components) walk(c.components);
     }
   };
   walk(bom.components ?? []);
   const { packages, skipped } = packagesOfEntries(entries, file, opts.debianRelease, 'CycloneDX SBOM');
-  return { file, format: 'cyclonedx', ecosystem: ecosystemOfPackages(packages), detail: `CycloneDX ${bom.specVersion}`, packages, skipped };
+  return {
+    file,
+    format: 'cyclonedx',
+    ecosystem: ecosystemOfPackages(packages),
+    detail: `CycloneDX ${bom.specVersion}`,
+    packages,
+    skipped,
+  };
 }

@@ -12,7 +12,11 @@ export interface Purl {
 }
 
 const decode = (s: string): string => {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 };
 
 /** The purl, or null when the string is not one (no `pkg:` scheme, no type or no name). */
@@ -34,7 +38,10 @@ export function parsePurl(text: string): Purl | null {
   let version: string | undefined;
   const at = rest.lastIndexOf('@');
   // An '@' before the last '/' is a scope ("%40scope" unencoded), not the version separator.
-  if (at > rest.lastIndexOf('/')) { version = decode(rest.slice(at + 1)); rest = rest.slice(0, at); }
+  if (at > rest.lastIndexOf('/')) {
+    version = decode(rest.slice(at + 1));
+    rest = rest.slice(0, at);
+  }
   const parts = rest.split('/').filter((p) => p !== '');
   if (parts.length < 2) return null;
   const type = parts[0]!.toLowerCase();

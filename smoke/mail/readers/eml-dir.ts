@@ -35,7 +35,10 @@ export function splitDjangoLog(text: string): string[] {
 
 /** A folder of mail files: `.eml` (one message each) and Django's `.log` files (one or more messages each). */
 export function emlDirReader(path: string): Reader {
-  const scan = fileScanner((file, data) => (extname(file).toLowerCase() === '.log' ? splitDjangoLog(data.toString('utf8')) : [data]), SETTLE_MS);
+  const scan = fileScanner(
+    (file, data) => (extname(file).toLowerCase() === '.log' ? splitDjangoLog(data.toString('utf8')) : [data]),
+    SETTLE_MS,
+  );
   return {
     pollMs: 200,
     async look({ sinceMs }) {

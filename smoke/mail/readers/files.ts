@@ -6,12 +6,17 @@ import { parseMessage, type ParsedMessage } from '../parse.ts';
 /** Splits one file's bytes into the messages it holds (one for .eml and Maildir, several for a Django .log). */
 export type Splitter = (file: string, data: Buffer) => Array<string | Buffer>;
 
-interface Entry { mtimeMs: number; size: number; messages: ParsedMessage[] }
+interface Entry {
+  mtimeMs: number;
+  size: number;
+  messages: ParsedMessage[];
+}
 
 /** File times come from the kernel's coarse clock, up to a tick (4-10 ms) behind Date.now() at the same instant. */
 const FS_CLOCK_SLACK_MS = 15;
 /** A Date header has whole seconds: a message dated in the action's second is not older than the action. */
-const dateIsFresh = (m: ParsedMessage, sinceMs: number) => m.dateMs === undefined || m.dateMs >= Math.floor(sinceMs / 1000) * 1000;
+const dateIsFresh = (m: ParsedMessage, sinceMs: number) =>
+  m.dateMs === undefined || m.dateMs >= Math.floor(sinceMs / 1000) * 1000;
 
 /**
  * Reads mail files newer than the action, parsing each file once per change (path, mtime, size);
@@ -26,7 +31,10 @@ export function fileScanner(split: Splitter, settleMs: number) {
       const st = await stat(file).catch(() => undefined);
       // Gone between listing and reading (a Maildir reader moved it to cur/): the next look sees it there.
       if (!st?.isFile()) continue;
-      if (st.mtimeMs < sinceMs - FS_CLOCK_SLACK_MS) { skipped++; continue; }
+      if (st.mtimeMs < sinceMs - FS_CLOCK_SLACK_MS) {
+        skipped++;
+        continue;
+      }
       if (Date.now() - st.mtimeMs < settleMs) continue;
       let entry = cache.get(file);
       if (!entry || entry.mtimeMs !== st.mtimeMs || entry.size !== st.size) {
@@ -38,8 +46,16 @@ export function fileScanner(split: Splitter, settleMs: number) {
       entry.messages.forEach((m, i) => {
         candidates.push({
           // Later in a file is newer; the offset only orders messages of one file.
-          at: st.mtimeMs - (n - 1 - i), fresh: dateIsFresh(m, sinceMs), recipients: m.recipients,
-          read: async () => ({ id: `${basename(file)}${n > 1 ? `#${i + 1}` : ''}`, subject: m.subject, text: m.text, html: m.html, links: extractLinks(m.text, m.html) }),
+          at: st.mtimeMs - (n - 1 - i),
+          fresh: dateIsFresh(m, sinceMs),
+          recipients: m.recipients,
+          read: async () => ({
+            id: `${basename(file)}${n > 1 ? `#${i + 1}` : ''}`,
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            links: extractLinks(m.text, m.html),
+          }),
         });
       });
     }

@@ -2,11 +2,16 @@
 export async function getJson<T>(url: string, deadline: number): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(Math.max(500, deadline - Date.now())), headers: { Accept: 'application/json' } });
+    res = await fetch(url, {
+      signal: AbortSignal.timeout(Math.max(500, deadline - Date.now())),
+      headers: { Accept: 'application/json' },
+    });
   } catch (e) {
     // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout) is in its cause.
     const cause = (e as Error).cause as NodeJS.ErrnoException | undefined;
-    throw new Error(`cannot reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { cause: e });
+    throw new Error(`cannot reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, {
+      cause: e,
+    });
   }
   if (!res.ok) throw new Error(`the mailbox API answered ${res.status} for ${new URL(url).pathname}`);
   return (await res.json()) as T;

@@ -4,8 +4,15 @@ import { parseKpiText } from '../../../config/kpis.ts';
 import { SmokeConfig } from '../../../smoke/config.ts';
 import { describeBudget, smokeBudget } from '../../../smoke/lib/budget.ts';
 
-const KPIS = parseKpiText(readFileSync(new URL('../../../config/defaults/kpis.yaml', import.meta.url), 'utf8'), 'kpis.yaml');
-const withWindows = (windowS: number) => ({ ...KPIS.params, rateLimit: { ...KPIS.params.rateLimit, windowS }, loginRateLimit: { requests: 10, windowS } });
+const KPIS = parseKpiText(
+  readFileSync(new URL('../../../config/defaults/kpis.yaml', import.meta.url), 'utf8'),
+  'kpis.yaml',
+);
+const withWindows = (windowS: number) => ({
+  ...KPIS.params,
+  rateLimit: { ...KPIS.params.rateLimit, windowS },
+  loginRateLimit: { requests: 10, windowS },
+});
 
 describe('the smoke time limits', () => {
   it('default to the documented floors when the windows are short', () => {
@@ -39,12 +46,13 @@ describe('the smoke time limits', () => {
 
   it('name the setting that changes each limit', () => {
     const text = describeBudget(smokeBudget(SmokeConfig.parse({}), withWindows(60)));
-    for (const key of ['smoke.timeoutS', 'smoke.checkTimeoutS', 'smoke.ratelimit.maxWaitS', 'smoke.demoWaitS']) expect(text).toContain(key);
+    for (const key of ['smoke.timeoutS', 'smoke.checkTimeoutS', 'smoke.ratelimit.maxWaitS', 'smoke.demoWaitS'])
+      expect(text).toContain(key);
     expect(text).toContain('the suite 425 s');
   });
 });
 
-describe('the limit probes\' burst', () => {
+describe("the limit probes' burst", () => {
   it('lasts at most smoke.ratelimit.burstS (45 s by default, at most 600)', () => {
     expect(SmokeConfig.parse({}).ratelimit.burstS).toBe(45);
     expect(SmokeConfig.parse({ ratelimit: { burstS: 120 } }).ratelimit.burstS).toBe(120);

@@ -5,9 +5,14 @@ import type { Answer, Clock } from '../../../smoke/lib/limit-probe.ts';
  * limiters (rate-limiter-flexible, limiter) read Date.now()/hrtime and arm timers themselves, so none
  * can be handed a clock; each one here follows a real implementation and shares no code with the model.
  */
-export interface Sim { hit(t: number): Answer }
+export interface Sim {
+  hit(t: number): Answer;
+}
 
-const limited = (retryS: number): Answer => ({ status: 429, headers: { 'retry-after': String(Math.max(0, Math.ceil(retryS))) } });
+const limited = (retryS: number): Answer => ({
+  status: 429,
+  headers: { 'retry-after': String(Math.max(0, Math.ceil(retryS))) },
+});
 const answered: Answer = { status: 200, headers: {} };
 
 /** Redis INCR + EXPIRE on first hit (and @fastify/rate-limit's store): refused hits count too, the window ends at its expiry. */
@@ -16,7 +21,10 @@ export function fixedSim(limit: number, windowMs: number): Sim {
   let expiresAt = -Infinity;
   return {
     hit(t) {
-      if (t >= expiresAt) { count = 0; expiresAt = t + windowMs; }
+      if (t >= expiresAt) {
+        count = 0;
+        expiresAt = t + windowMs;
+      }
       count++;
       return count <= limit ? answered : limited((expiresAt - t) / 1000);
     },
@@ -56,12 +64,21 @@ export const absentSim = (): Sim => ({ hit: () => answered });
 
 /** A clock the probe sleeps on without sleeping; every request takes `latencyMs`. */
 export class FakeClock implements Clock {
-  constructor(public t: number, private readonly latencyMs = 5) {}
+  constructor(
+    public t: number,
+    private readonly latencyMs = 5,
+  ) {}
   now = () => this.t;
-  sleep = async (ms: number) => { this.t += ms; };
+  sleep = async (ms: number) => {
+    this.t += ms;
+  };
   /** A send that reaches `sim` at the current time. */
   sender(sim: Sim): () => Promise<Answer> {
-    return async () => { const r = sim.hit(this.t); this.t += this.latencyMs; return r; };
+    return async () => {
+      const r = sim.hit(this.t);
+      this.t += this.latencyMs;
+      return r;
+    };
   }
 }
 

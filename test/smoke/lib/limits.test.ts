@@ -18,18 +18,53 @@ const PARAMS = {
 describe('smoke.ratelimit resolved against the KPI params', () => {
   it('defaults: API per user on GET /api/auth/me, login per address on the login route, anonymous on the API route; numbers from the KPI file', () => {
     const l = resolveLimiters(SmokeConfig.parse({}), PARAMS);
-    expect(l.api).toEqual({ name: 'api', method: 'GET', path: '/api/auth/me', key: 'user', scope: 'all', documented: true, model: { algorithm: 'fixed', limit: 100, windowMs: 60_000, windowStart: 'first-request' } });
-    expect(l.login).toMatchObject({ method: 'POST', path: '/api/auth/login', key: 'address', scope: 'route', documented: true, model: { limit: 10, windowMs: 60_000 } });
-    expect(l.anonymous).toMatchObject({ method: 'GET', path: '/api/auth/me', key: 'anonymous', scope: 'all', model: { limit: 100 } });
+    expect(l.api).toEqual({
+      name: 'api',
+      method: 'GET',
+      path: '/api/auth/me',
+      key: 'user',
+      scope: 'all',
+      documented: true,
+      model: { algorithm: 'fixed', limit: 100, windowMs: 60_000, windowStart: 'first-request' },
+    });
+    expect(l.login).toMatchObject({
+      method: 'POST',
+      path: '/api/auth/login',
+      key: 'address',
+      scope: 'route',
+      documented: true,
+      model: { limit: 10, windowMs: 60_000 },
+    });
+    expect(l.anonymous).toMatchObject({
+      method: 'GET',
+      path: '/api/auth/me',
+      key: 'anonymous',
+      scope: 'all',
+      model: { limit: 100 },
+    });
   });
 
   it('keeps the old `api: { method, path }` input as a shorthand', () => {
-    const l = resolveLimiters(SmokeConfig.parse({ ratelimit: { api: { method: 'GET', path: '/api/orders' } } }), PARAMS);
-    expect(l.api).toMatchObject({ method: 'GET', path: '/api/orders', key: 'user', model: { algorithm: 'fixed', limit: 100 } });
+    const l = resolveLimiters(
+      SmokeConfig.parse({ ratelimit: { api: { method: 'GET', path: '/api/orders' } } }),
+      PARAMS,
+    );
+    expect(l.api).toMatchObject({
+      method: 'GET',
+      path: '/api/orders',
+      key: 'user',
+      model: { algorithm: 'fixed', limit: 100 },
+    });
   });
 
   it('a DRF mapping: sliding per user on the API, sliding per address on login with its own numbers', () => {
-    const c = SmokeConfig.parse({ login: { path: '/api/token/' }, ratelimit: { api: { method: 'GET', path: '/api/orders/', algorithm: 'sliding' }, login: { key: 'address', limit: 5, windowS: 60, algorithm: 'sliding' } } });
+    const c = SmokeConfig.parse({
+      login: { path: '/api/token/' },
+      ratelimit: {
+        api: { method: 'GET', path: '/api/orders/', algorithm: 'sliding' },
+        login: { key: 'address', limit: 5, windowS: 60, algorithm: 'sliding' },
+      },
+    });
     const l = resolveLimiters(c, PARAMS);
     expect(l.api.model).toEqual({ algorithm: 'sliding', limit: 100, windowMs: 60_000 });
     expect(l.login).toMatchObject({ path: '/api/token/', key: 'address', model: { algorithm: 'sliding', limit: 5 } });
@@ -66,7 +101,7 @@ describe('the history of a limiter key', () => {
   const l = resolveLimiters(SmokeConfig.parse({}), PARAMS);
   const all = Object.values(l);
 
-  it('per user: only that credential\'s answered requests, on every route without its own limiter', () => {
+  it("per user: only that credential's answered requests, on every route without its own limiter", () => {
     expect(historyFor(log, l.api, all, { credentials: [tok] })).toEqual([1]);
   });
 
@@ -76,7 +111,14 @@ describe('the history of a limiter key', () => {
   });
 
   it('anonymous: a refused credential (401) may have been counted on the address, so it is in the history but never certain', () => {
-    const refused: Sent = { t: 8, method: l.anonymous.method.toUpperCase(), path: l.anonymous.path, status: 401, credential: digest('tampered'), subject: '' };
+    const refused: Sent = {
+      t: 8,
+      method: l.anonymous.method.toUpperCase(),
+      path: l.anonymous.path,
+      status: 401,
+      credential: digest('tampered'),
+      subject: '',
+    };
     const onRoute: Sent = { ...refused, t: 9, status: 200, credential: '' };
     const withRefused = [...log, refused, onRoute];
     expect(historyFor(withRefused, l.anonymous, all, {})).toEqual([3, 7, 8, 9]);
@@ -99,19 +141,27 @@ describe('the history of a limiter key', () => {
   });
 });
 
-describe('the credential of a request the suite did not send itself (the browser\'s)', () => {
+describe("the credential of a request the suite did not send itself (the browser's)", () => {
   const plan = (login: unknown) => ({ config: SmokeConfig.parse({ login }) }) as unknown as SmokePlan;
   it('is hashed as the API client hashes it, read where smoke.login.send says the platform reads it', () => {
     expect(credentialIn(plan({}), { Authorization: 'Bearer tok-1' })).toBe(digest('tok-1'));
-    expect(credentialIn(plan({ send: { as: 'header', name: 'X-Auth', prefix: 'Token ' } }), { 'x-auth': 'Token tok-2' })).toBe(digest('tok-2'));
-    expect(credentialIn(plan({ send: { as: 'cookie', name: 'sid' } }), { cookie: 'theme=dark; sid=tok=3; x=1' })).toBe(digest('tok=3'));
+    expect(
+      credentialIn(plan({ send: { as: 'header', name: 'X-Auth', prefix: 'Token ' } }), { 'x-auth': 'Token tok-2' }),
+    ).toBe(digest('tok-2'));
+    expect(credentialIn(plan({ send: { as: 'cookie', name: 'sid' } }), { cookie: 'theme=dark; sid=tok=3; x=1' })).toBe(
+      digest('tok=3'),
+    );
   });
 
   it('is anonymous when the request carries none where the platform reads it', () => {
     expect(credentialIn(plan({}), {})).toBe('');
     expect(credentialIn(plan({}), { cookie: 'access_token=tok-1' })).toBe('');
-    expect(credentialIn(plan({ send: { as: 'cookie', name: 'sid' } }), { authorization: 'Bearer tok-1', cookie: 'sidx=1' })).toBe('');
-    expect(credentialIn(plan({ send: { as: 'header', name: 'X-Auth', prefix: 'Token ' } }), { 'x-auth': 'Bearer tok-2' })).toBe('');
+    expect(
+      credentialIn(plan({ send: { as: 'cookie', name: 'sid' } }), { authorization: 'Bearer tok-1', cookie: 'sidx=1' }),
+    ).toBe('');
+    expect(
+      credentialIn(plan({ send: { as: 'header', name: 'X-Auth', prefix: 'Token ' } }), { 'x-auth': 'Bearer tok-2' }),
+    ).toBe('');
   });
 });
 

@@ -48,7 +48,12 @@ describe('locked after N failed logins: N failures, then the right password is r
   for (const threshold of [1, 2, 3, 4]) {
     it(`a lock after ${threshold} of 5 allowed is measured as ${threshold}, whichever attempt answers the lock`, () => {
       expect(probe(threshold, 5)).toEqual({ locked: true, after: threshold, exact: true });
-      if (threshold > 1) expect(probe(threshold, 5, { lockAnswersAtThreshold: true })).toEqual({ locked: true, after: threshold, exact: true });
+      if (threshold > 1)
+        expect(probe(threshold, 5, { lockAnswersAtThreshold: true })).toEqual({
+          locked: true,
+          after: threshold,
+          exact: true,
+        });
     });
   }
 
@@ -60,14 +65,22 @@ describe('locked after N failed logins: N failures, then the right password is r
     expect(probe(3, 5, { locked: 401 })).toEqual({ locked: true, after: 4, exact: false });
   });
 
-  it('no lockout, or a lock later than documented, is not locked (lower bound n + 1 is the probe\'s measure)', () => {
+  it("no lockout, or a lock later than documented, is not locked (lower bound n + 1 is the probe's measure)", () => {
     expect(probe(Infinity, 5)).toEqual({ locked: false, notLockedAfter: 5 });
     expect(probe(6, 5)).toEqual({ locked: false, notLockedAfter: 5 });
   });
 
   it('without the second account the count is an upper bound', () => {
-    expect(lockoutFinding({ wrong: [401, 401, 401, 423, 423], rightRefused: true })).toEqual({ locked: true, after: 4, exact: false });
-    expect(lockoutFinding({ wrong: [401, 401, 401, 401, 401], rightRefused: true })).toEqual({ locked: true, after: 5, exact: false });
+    expect(lockoutFinding({ wrong: [401, 401, 401, 423, 423], rightRefused: true })).toEqual({
+      locked: true,
+      after: 4,
+      exact: false,
+    });
+    expect(lockoutFinding({ wrong: [401, 401, 401, 401, 401], rightRefused: true })).toEqual({
+      locked: true,
+      after: 5,
+      exact: false,
+    });
   });
 
   it('finds the first changed answer, 1-based', () => {

@@ -1,15 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { describeOutcome, judgeFields, type GroupAnswer, type SplitLimits, type Where } from '../../../smoke/lib/mass-split.ts';
+import {
+  describeOutcome,
+  judgeFields,
+  type GroupAnswer,
+  type SplitLimits,
+  type Where,
+} from '../../../smoke/lib/mass-split.ts';
 
-const FIELDS = { role: 'admin', is_admin: true, is_verified: true, is_staff: true, is_superuser: true, is_active: true, email_verified: true, balance: 1_000_000 };
-const limits = (o: Partial<SplitLimits> = {}): SplitLimits => ({ groupSize: 12, registrations: 23, refusalStatuses: [400, 422], settings: { registrations: 'smoke.massAssignment.maxRegistrations', refusalStatuses: 'smoke.massAssignment.refusalStatuses' }, ...o });
+const FIELDS = {
+  role: 'admin',
+  is_admin: true,
+  is_verified: true,
+  is_staff: true,
+  is_superuser: true,
+  is_active: true,
+  email_verified: true,
+  balance: 1_000_000,
+};
+const limits = (o: Partial<SplitLimits> = {}): SplitLimits => ({
+  groupSize: 12,
+  registrations: 23,
+  refusalStatuses: [400, 422],
+  settings: {
+    registrations: 'smoke.massAssignment.maxRegistrations',
+    refusalStatuses: 'smoke.massAssignment.refusalStatuses',
+  },
+  ...o,
+});
 
 /**
  * A fake registration route: `refuse` fields make any registration carrying them answer `status`; `take` fields
  * show up where listed, under their own name or, with `alias`, under another privileged name; a `joint` pair shows
  * `is_staff` only when sent together. Every registration it answered is kept.
  */
-function platform(o: { refuse?: Record<string, number>; take?: Record<string, Where[]>; alias?: Record<string, string>; joint?: [string, string]; incomplete?: string }) {
+function platform(o: {
+  refuse?: Record<string, number>;
+  take?: Record<string, Where[]>;
+  alias?: Record<string, string>;
+  joint?: [string, string];
+  incomplete?: string;
+}) {
   const sent: string[][] = [];
   const send = async (group: Record<string, unknown>): Promise<GroupAnswer> => {
     const names = Object.keys(group);
@@ -24,7 +54,8 @@ function platform(o: { refuse?: Record<string, number>; take?: Record<string, Wh
   return { sent, send };
 }
 
-const outcomeOf = (r: Awaited<ReturnType<typeof judgeFields>>) => Object.fromEntries(r.outcomes.map((o) => [o.field, o.outcome]));
+const outcomeOf = (r: Awaited<ReturnType<typeof judgeFields>>) =>
+  Object.fromEntries(r.outcomes.map((o) => [o.field, o.outcome]));
 
 describe('mass assignment, field by field', () => {
   it('sends every field in one registration when the platform ignores them all', async () => {
@@ -37,15 +68,37 @@ describe('mass assignment, field by field', () => {
   it('finds the taken field that one strictly validated field hid: the refused group is halved until the refused field is alone', async () => {
     const p = platform({ refuse: { role: 422 }, take: { is_verified: ['registration response'] } });
     const r = await judgeFields(FIELDS, limits(), p.send);
-    expect(r.outcomes.find((o) => o.field === 'is_verified')).toEqual({ field: 'is_verified', value: true, outcome: 'taken', where: ['registration response'] });
-    expect(r.outcomes.find((o) => o.field === 'role')).toEqual({ field: 'role', value: 'admin', outcome: 'refused', status: 422 });
-    expect(outcomeOf(r)).toEqual({ role: 'refused', is_admin: 'ignored', is_verified: 'taken', is_staff: 'ignored', is_superuser: 'ignored', is_active: 'ignored', email_verified: 'ignored', balance: 'ignored' });
+    expect(r.outcomes.find((o) => o.field === 'is_verified')).toEqual({
+      field: 'is_verified',
+      value: true,
+      outcome: 'taken',
+      where: ['registration response'],
+    });
+    expect(r.outcomes.find((o) => o.field === 'role')).toEqual({
+      field: 'role',
+      value: 'admin',
+      outcome: 'refused',
+      status: 422,
+    });
+    expect(outcomeOf(r)).toEqual({
+      role: 'refused',
+      is_admin: 'ignored',
+      is_verified: 'taken',
+      is_staff: 'ignored',
+      is_superuser: 'ignored',
+      is_active: 'ignored',
+      email_verified: 'ignored',
+      balance: 'ignored',
+    });
     // 8 fields, one refused: the whole, then halves of 4, 2 and 1 on the refused side (each with its accepted twin).
     expect(p.sent).toEqual([
       Object.keys(FIELDS),
-      ['role', 'is_admin', 'is_verified', 'is_staff'], ['is_superuser', 'is_active', 'email_verified', 'balance'],
-      ['role', 'is_admin'], ['is_verified', 'is_staff'],
-      ['role'], ['is_admin'],
+      ['role', 'is_admin', 'is_verified', 'is_staff'],
+      ['is_superuser', 'is_active', 'email_verified', 'balance'],
+      ['role', 'is_admin'],
+      ['is_verified', 'is_staff'],
+      ['role'],
+      ['is_admin'],
     ]);
     expect(r.registrations).toBe(7);
   });
@@ -68,24 +121,43 @@ describe('mass assignment, field by field', () => {
     // Breadth first: the whole, its halves, two quarters; the other two quarters and the four fields split from the first ones are left.
     const unjudged = r.outcomes.filter((o) => o.outcome === 'unjudged');
     expect(unjudged.map((o) => o.field)).toEqual(Object.keys(FIELDS));
-    expect(describeOutcome(unjudged[0]!)).toBe('role = "admin": not judged (not sent alone: smoke.massAssignment.maxRegistrations (5) reached)');
+    expect(describeOutcome(unjudged[0]!)).toBe(
+      'role = "admin": not judged (not sent alone: smoke.massAssignment.maxRegistrations (5) reached)',
+    );
   });
 
   it('starts from groups of groupSize, so a taken field in a later group is still found', async () => {
     const p = platform({ take: { balance: ['account', 'token claims'] } });
     const r = await judgeFields(FIELDS, limits({ groupSize: 3 }), p.send);
-    expect(p.sent).toEqual([['role', 'is_admin', 'is_verified'], ['is_staff', 'is_superuser', 'is_active'], ['email_verified', 'balance']]);
-    expect(describeOutcome(r.outcomes.find((o) => o.field === 'balance')!)).toBe('balance = 1000000: taken (account, token claims)');
+    expect(p.sent).toEqual([
+      ['role', 'is_admin', 'is_verified'],
+      ['is_staff', 'is_superuser', 'is_active'],
+      ['email_verified', 'balance'],
+    ]);
+    expect(describeOutcome(r.outcomes.find((o) => o.field === 'balance')!)).toBe(
+      'balance = 1000000: taken (account, token claims)',
+    );
   });
 
   it('finds the field behind a value shown under another privileged name, alone', async () => {
     // Sent with is_verified itself, the value would be credited to is_verified: the group's own field comes first.
     const { is_verified: _, ...fields } = FIELDS;
-    const p = platform({ take: { email_verified: ['registration response'] }, alias: { email_verified: 'is_verified' } });
+    const p = platform({
+      take: { email_verified: ['registration response'] },
+      alias: { email_verified: 'is_verified' },
+    });
     const r = await judgeFields(fields, limits(), p.send);
-    expect(r.outcomes.find((o) => o.field === 'email_verified')).toEqual({ field: 'email_verified', value: true, outcome: 'taken', where: ['registration response'], as: ['is_verified'] });
+    expect(r.outcomes.find((o) => o.field === 'email_verified')).toEqual({
+      field: 'email_verified',
+      value: true,
+      outcome: 'taken',
+      where: ['registration response'],
+      as: ['is_verified'],
+    });
     expect(r.outcomes.filter((o) => o.outcome === 'taken')).toHaveLength(1);
-    expect(describeOutcome(r.outcomes.find((o) => o.field === 'email_verified')!)).toBe('email_verified = true: taken (registration response, as is_verified)');
+    expect(describeOutcome(r.outcomes.find((o) => o.field === 'email_verified')!)).toBe(
+      'email_verified = true: taken (registration response, as is_verified)',
+    );
   });
 
   it('blames the group when only fields sent together show a value, so the split never loses it', async () => {
@@ -116,13 +188,22 @@ describe('mass assignment, field by field', () => {
     const p = platform({ refuse: { permissions: 500 } });
     const r = await judgeFields({ permissions: ['*'], is_staff: true }, limits(), p.send);
     expect(r.outcomes).toEqual([
-      { field: 'permissions', value: ['*'], outcome: 'unjudged', reason: 'answered 500 alone: neither accepted nor refused as invalid (smoke.massAssignment.refusalStatuses: 400, 422)' },
+      {
+        field: 'permissions',
+        value: ['*'],
+        outcome: 'unjudged',
+        reason:
+          'answered 500 alone: neither accepted nor refused as invalid (smoke.massAssignment.refusalStatuses: 400, 422)',
+      },
       { field: 'is_staff', value: true, outcome: 'ignored' },
     ]);
   });
 
   it('keeps a field the registration response showed taken when the account behind it could not be read, and leaves the rest unjudged', async () => {
-    const p = platform({ take: { role: ['registration response'] }, incomplete: 'its verified account cannot log in (401)' });
+    const p = platform({
+      take: { role: ['registration response'] },
+      incomplete: 'its verified account cannot log in (401)',
+    });
     const r = await judgeFields({ role: 'admin', is_staff: true }, limits(), p.send);
     expect(outcomeOf(r)).toEqual({ role: 'taken', is_staff: 'unjudged' });
   });

@@ -1,37 +1,88 @@
 import { describe, expect, it } from 'vitest';
-import { judgeBurst, predictAnswered, toleranceCount, usedAt, type Algorithm, type LimitModel } from '../../../smoke/lib/ratelimit-model.ts';
-import { freeAtLimit, probeBurst, probeRetryAfter, spoofedCount, spoofedEscapes } from '../../../smoke/lib/limit-probe.ts';
+import {
+  judgeBurst,
+  predictAnswered,
+  toleranceCount,
+  usedAt,
+  type Algorithm,
+  type LimitModel,
+} from '../../../smoke/lib/ratelimit-model.ts';
+import {
+  freeAtLimit,
+  probeBurst,
+  probeRetryAfter,
+  spoofedCount,
+  spoofedEscapes,
+} from '../../../smoke/lib/limit-probe.ts';
 import { absentSim, bucketSim, earlier, FakeClock, fixedSim, slidingSim, type Sim } from './limiters.ts';
 
 const WINDOW = 60_000;
 const T0 = 1_700_000_000_000;
-const SIMS: Record<Algorithm, (limit: number, windowMs: number) => Sim> = { fixed: fixedSim, sliding: slidingSim, 'token-bucket': bucketSim };
-const model = (algorithm: Algorithm, limit = 100): LimitModel => ({ algorithm, limit, windowMs: WINDOW, ...(algorithm === 'fixed' ? { windowStart: 'first-request' as const } : {}) });
+const SIMS: Record<Algorithm, (limit: number, windowMs: number) => Sim> = {
+  fixed: fixedSim,
+  sliding: slidingSim,
+  'token-bucket': bucketSim,
+};
+const model = (algorithm: Algorithm, limit = 100): LimitModel => ({
+  algorithm,
+  limit,
+  windowMs: WINDOW,
+  ...(algorithm === 'fixed' ? { windowStart: 'first-request' as const } : {}),
+});
 
 /** The probe end to end against a simulated limiter: earlier traffic of the suite, the burst, the judgement, the Retry-After wait. */
-async function probe(o: { m: LimitModel; sim: Sim; earlierCount: number; spanMs: number; gapMs?: number; toleranceRatio?: number; atMost?: boolean }) {
+async function probe(o: {
+  m: LimitModel;
+  sim: Sim;
+  earlierCount: number;
+  spanMs: number;
+  gapMs?: number;
+  toleranceRatio?: number;
+  atMost?: boolean;
+}) {
   const clock = new FakeClock(T0);
   const history = earlier(o.sim, clock, o.earlierCount, o.spanMs);
   clock.t += o.gapMs ?? 0;
   const tolerance = toleranceCount(o.m.limit, o.toleranceRatio ?? 0.1);
   const send = clock.sender(o.sim);
   const burst = await probeBurst({ model: o.m, history, tolerance, send, clock });
-  const j = judgeBurst({ model: o.m, history, sends: burst.sends, limitedAt: burst.limitedAt, tolerance, ...(o.atMost ? { atMost: true } : {}) });
-  const honour = burst.limited ? await probeRetryAfter({ limited: burst.limited, send, clock, maxWaitS: 65 }) : undefined;
+  const j = judgeBurst({
+    model: o.m,
+    history,
+    sends: burst.sends,
+    limitedAt: burst.limitedAt,
+    tolerance,
+    ...(o.atMost ? { atMost: true } : {}),
+  });
+  const honour = burst.limited
+    ? await probeRetryAfter({ limited: burst.limited, send, clock, maxWaitS: 65 })
+    : undefined;
   return { j, burst, honour, history, clock };
 }
 
-describe('rate-limit model against correct limiters whose window already holds the suite\'s requests', () => {
+describe("rate-limit model against correct limiters whose window already holds the suite's requests", () => {
   for (const algorithm of ['fixed', 'sliding', 'token-bucket'] as const) {
     const sim = () => SIMS[algorithm](100, WINDOW);
 
     it(`${algorithm}: an empty window is limited at the limit, and the announced wait is honoured`, async () => {
       const { j, honour } = await probe({ m: model(algorithm), sim: sim(), earlierCount: 0, spanMs: 0 });
-      expect(j).toMatchObject({ ok: true, limited: true, measured: 100, predicted: 100, observedLimit: 100, heldBefore: 0 });
+      expect(j).toMatchObject({
+        ok: true,
+        limited: true,
+        measured: 100,
+        predicted: 100,
+        observedLimit: 100,
+        heldBefore: 0,
+      });
       expect(honour?.kind).toBe('honoured');
     });
 
-    for (const [count, spanMs] of [[60, 40_000], [96, 30_000], [90, 59_000], [150, 90_000]] as const) {
+    for (const [count, spanMs] of [
+      [60, 40_000],
+      [96, 30_000],
+      [90, 59_000],
+      [150, 90_000],
+    ] as const) {
       it(`${algorithm}: ${count} earlier requests over ${spanMs / 1000} s are no false fail, and the wait is honoured`, async () => {
         const { j, honour } = await probe({ m: model(algorithm), sim: sim(), earlierCount: count, spanMs });
         expect(j.ok, `${j.problem}`).toBe(true);
@@ -44,7 +95,12 @@ describe('rate-limit model against correct limiters whose window already holds t
     }
 
     it(`${algorithm}: a limiter twice as loose fails, with the surplus named`, async () => {
-      const { j } = await probe({ m: model(algorithm), sim: SIMS[algorithm](200, WINDOW), earlierCount: 60, spanMs: 40_000 });
+      const { j } = await probe({
+        m: model(algorithm),
+        sim: SIMS[algorithm](200, WINDOW),
+        earlierCount: 60,
+        spanMs: 40_000,
+      });
       // The burst stops tolerance + 1 past the model's 429: the surplus is a lower bound.
       expect(j).toMatchObject({ ok: false, limited: false });
       expect(j.inconclusive).toBeUndefined();
@@ -60,7 +116,12 @@ describe('rate-limit model against correct limiters whose window already holds t
     });
 
     it(`${algorithm}: a limiter twice as strict fails`, async () => {
-      const { j } = await probe({ m: model(algorithm), sim: SIMS[algorithm](50, WINDOW), earlierCount: 20, spanMs: 20_000 });
+      const { j } = await probe({
+        m: model(algorithm),
+        sim: SIMS[algorithm](50, WINDOW),
+        earlierCount: 20,
+        spanMs: 20_000,
+      });
       expect(j.ok).toBe(false);
       expect(j.problem).toMatch(/fewer than the model's/);
     });
@@ -75,8 +136,22 @@ describe('rate-limit model against correct limiters whose window already holds t
       const exempt = Array.from({ length: 50 }, (_, i) => T0 + 20_000 + i * 200);
       clock.t = T0 + 30_000;
       const history = [...counted, ...exempt].sort((a, b) => a - b);
-      const burst = await probeBurst({ model: model(algorithm), history: counted, tolerance: 10, send: clock.sender(sim), clock });
-      const judge = (certain?: number[]) => judgeBurst({ model: model(algorithm), history, ...(certain ? { certain } : {}), sends: burst.sends, limitedAt: burst.limitedAt, tolerance: 10 });
+      const burst = await probeBurst({
+        model: model(algorithm),
+        history: counted,
+        tolerance: 10,
+        send: clock.sender(sim),
+        clock,
+      });
+      const judge = (certain?: number[]) =>
+        judgeBurst({
+          model: model(algorithm),
+          history,
+          ...(certain ? { certain } : {}),
+          sends: burst.sends,
+          limitedAt: burst.limitedAt,
+          tolerance: 10,
+        });
       return { judged: judge(counted), naive: judge() };
     };
 
@@ -114,7 +189,14 @@ describe('rate-limit model against correct limiters whose window already holds t
   it('token bucket: a burst slower than the refill ends inconclusive, never as a failure', async () => {
     const clock = new FakeClock(T0, 700);
     const m = model('token-bucket');
-    const burst = await probeBurst({ model: m, history: [], tolerance: 10, send: clock.sender(bucketSim(100, WINDOW)), clock, deadlineMs: 45_000 });
+    const burst = await probeBurst({
+      model: m,
+      history: [],
+      tolerance: 10,
+      send: clock.sender(bucketSim(100, WINDOW)),
+      clock,
+      deadlineMs: 45_000,
+    });
     const j = judgeBurst({ model: m, history: [], sends: burst.sends, limitedAt: burst.limitedAt, tolerance: 10 });
     expect(clock.t - T0).toBeLessThan(46_000);
     expect(j).toMatchObject({ ok: false, limited: false, inconclusive: true });
@@ -123,14 +205,34 @@ describe('rate-limit model against correct limiters whose window already holds t
   it('a Retry-After shorter than the window needs is caught', async () => {
     const clock = new FakeClock(T0);
     const inner = fixedSim(100, WINDOW);
-    const lying: Sim = { hit: (t) => { const r = inner.hit(t); return r.status === 429 ? { ...r, headers: { 'retry-after': '1' } } : r; } };
-    const burst = await probeBurst({ model: model('fixed'), history: [], tolerance: 10, send: clock.sender(lying), clock });
-    expect(await probeRetryAfter({ limited: burst.limited!, send: clock.sender(lying), clock, maxWaitS: 65 })).toEqual({ kind: 'refused', waitS: 1, status: 429 });
+    const lying: Sim = {
+      hit: (t) => {
+        const r = inner.hit(t);
+        return r.status === 429 ? { ...r, headers: { 'retry-after': '1' } } : r;
+      },
+    };
+    const burst = await probeBurst({
+      model: model('fixed'),
+      history: [],
+      tolerance: 10,
+      send: clock.sender(lying),
+      clock,
+    });
+    expect(await probeRetryAfter({ limited: burst.limited!, send: clock.sender(lying), clock, maxWaitS: 65 })).toEqual({
+      kind: 'refused',
+      waitS: 1,
+      status: 429,
+    });
   });
 
   it('an announced wait beyond maxWaitS is not waited out, and says so', async () => {
     const clock = new FakeClock(T0);
-    const r = await probeRetryAfter({ limited: { status: 429, headers: { 'retry-after': '3600' } }, send: clock.sender(absentSim()), clock, maxWaitS: 65 });
+    const r = await probeRetryAfter({
+      limited: { status: 429, headers: { 'retry-after': '3600' } },
+      send: clock.sender(absentSim()),
+      clock,
+      maxWaitS: 65,
+    });
     expect(r).toEqual({ kind: 'not-waited', waitS: 3600 });
     expect(clock.t).toBe(T0);
   });
@@ -140,7 +242,13 @@ describe('the login limit judged from the model', () => {
   const login = (algorithm: Algorithm) => model(algorithm, 10);
   for (const algorithm of ['fixed', 'sliding', 'token-bucket'] as const) {
     it(`${algorithm}: "429 after 1 attempt" with 9 earlier attempts in the window is the model's prediction, reported with the count it held`, async () => {
-      const { j } = await probe({ m: login(algorithm), sim: SIMS[algorithm](10, WINDOW), earlierCount: 9, spanMs: 1_000, toleranceRatio: 0.1 });
+      const { j } = await probe({
+        m: login(algorithm),
+        sim: SIMS[algorithm](10, WINDOW),
+        earlierCount: 9,
+        spanMs: 1_000,
+        toleranceRatio: 0.1,
+      });
       expect(j).toMatchObject({ ok: true, measured: 1, predicted: 1, heldBefore: 9, observedLimit: 10 });
     });
 
@@ -157,8 +265,12 @@ describe('the login limit judged from the model', () => {
   }
 
   it('an undocumented login limit is judged as an upper bound: stricter passes, looser fails', async () => {
-    expect((await probe({ m: login('fixed'), sim: fixedSim(3, WINDOW), earlierCount: 0, spanMs: 0, atMost: true })).j.ok).toBe(true);
-    expect((await probe({ m: login('fixed'), sim: fixedSim(20, WINDOW), earlierCount: 0, spanMs: 0, atMost: true })).j.ok).toBe(false);
+    expect(
+      (await probe({ m: login('fixed'), sim: fixedSim(3, WINDOW), earlierCount: 0, spanMs: 0, atMost: true })).j.ok,
+    ).toBe(true);
+    expect(
+      (await probe({ m: login('fixed'), sim: fixedSim(20, WINDOW), earlierCount: 0, spanMs: 0, atMost: true })).j.ok,
+    ).toBe(false);
   });
 });
 
@@ -173,7 +285,11 @@ describe('spoofed X-Forwarded-For against an address key', () => {
     const burst = await probeBurst({ model: m, history, tolerance: 10, send: clock.sender(sim), clock });
     expect(burst.limitedAt).toBe(99);
     const spoofed = [];
-    for (let i = 0; i < 5; i++) { const t = clock.t; spoofed.push({ t, status: sim.hit(t).status }); clock.t += 100; }
+    for (let i = 0; i < 5; i++) {
+      const t = clock.t;
+      spoofed.push({ t, status: sim.hit(t).status });
+      clock.t += 100;
+    }
     expect(spoofed.filter((s) => s.status !== 429)).toHaveLength(1);
     expect(spoofedEscapes({ model: m, history, burst, spoofed, graceMs: 1000 })).toEqual({ answered: 1, explained: 1 });
   });
@@ -190,12 +306,23 @@ describe('spoofed X-Forwarded-For against an address key', () => {
     const burst = await probeBurst({ model: m, history: [], tolerance: 10, send: clock.sender(sim), clock });
     expect(burst.limitedAt).toBe(87);
     const spoofed = [];
-    for (let i = 0; i < 15; i++) { const t = clock.t; spoofed.push({ t, status: sim.hit(t).status }); clock.t += 60; }
+    for (let i = 0; i < 15; i++) {
+      const t = clock.t;
+      spoofed.push({ t, status: sim.hit(t).status });
+      clock.t += 60;
+    }
     expect(spoofed.filter((x) => x.status !== 429).length).toBeGreaterThanOrEqual(10);
     // Judged on the exempt requests alone, the window looks full until long after the probe: every answer an escape.
     expect(spoofedEscapes({ model: m, history: exempt, burst, spoofed, graceMs: 1000 }).explained).toBe(0);
     // The history holds the refused credentials too, and the certain end (no earlier request on the route) is judged as well.
-    const judged = spoofedEscapes({ model: m, history: [...exempt, ...refused], certain: [], burst, spoofed, graceMs: 1000 });
+    const judged = spoofedEscapes({
+      model: m,
+      history: [...exempt, ...refused],
+      certain: [],
+      burst,
+      spoofed,
+      graceMs: 1000,
+    });
     expect(judged.answered).toBeLessThanOrEqual(judged.explained);
     // At the 429 the certain end finds the 13 slots the refused requests hold free, so the probe sends 13 more than its 5.
     expect(freeAtLimit({ model: m, history: exempt, certain: [], burst })).toBe(13);
@@ -208,8 +335,14 @@ describe('spoofed X-Forwarded-For against an address key', () => {
     const sim = fixedSim(100, WINDOW);
     const m = model('fixed');
     const burst = await probeBurst({ model: m, history: [], tolerance: 10, send: clock.sender(sim), clock });
-    const spoofed = Array.from({ length: 5 }, (_, i) => ({ t: clock.t + i, status: fixedSim(100, WINDOW).hit(clock.t + i).status }));
-    expect(spoofedEscapes({ model: m, history: [], burst, spoofed, graceMs: 1000 })).toEqual({ answered: 5, explained: 0 });
+    const spoofed = Array.from({ length: 5 }, (_, i) => ({
+      t: clock.t + i,
+      status: fixedSim(100, WINDOW).hit(clock.t + i).status,
+    }));
+    expect(spoofedEscapes({ model: m, history: [], burst, spoofed, graceMs: 1000 })).toEqual({
+      answered: 5,
+      explained: 0,
+    });
   });
 });
 
@@ -251,7 +384,7 @@ describe('spoofed X-Forwarded-For against a fast token bucket', () => {
 });
 
 describe('model arithmetic', () => {
-  it('fixed windows open at the key\'s first request, or on the clock', () => {
+  it("fixed windows open at the key's first request, or on the clock", () => {
     const first: LimitModel = { algorithm: 'fixed', limit: 3, windowMs: 1000, windowStart: 'first-request' };
     expect(predictAnswered(first, [500, 600], [1400, 1410, 1420])).toBe(1);
     expect(predictAnswered(first, [500, 600], [1500, 1510, 1520, 1530])).toBe(3);

@@ -7,7 +7,8 @@ const plan = (smoke: unknown) => ({ config: SmokeConfig.parse(smoke) });
 describe('what counts as a refusal', () => {
   it('is every 4xx but 429 and every 5xx by default, never a 2xx or a redirect', () => {
     const p = plan({});
-    for (const s of [400, 401, 403, 404, 422, 428, 430, 500, 503]) expect(isRefused({ status: s }, p), String(s)).toBe(true);
+    for (const s of [400, 401, 403, 404, 422, 428, 430, 500, 503])
+      expect(isRefused({ status: s }, p), String(s)).toBe(true);
     for (const s of [200, 201, 204, 302, 429]) expect(isRefused({ status: s }, p), String(s)).toBe(false);
   });
 
