@@ -61,7 +61,8 @@ if (hyperfine.status === 0) {
   rmSync(dir, { recursive: true, force: true });
   console.log(`measured with ${hyperfine.stdout.trim()}\n`);
   console.log('| command | median wall | mean CPU (user + system) |\n| --- | ---: | ---: |');
-  results.forEach((x, i) => console.log(`| ${commands[i]![0]} | ${ms(x.median)} | ${ms(x.user + x.system)} |`));
+  for (const [i, x] of results.entries())
+    console.log(`| ${commands[i]![0]} | ${ms(x.median)} | ${ms(x.user + x.system)} |`);
 } else {
   console.log('hyperfine is not installed: wall time of a plain loop\n');
   console.log('| command | median wall |\n| --- | ---: |');

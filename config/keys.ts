@@ -44,11 +44,14 @@ function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'],
     case 'nonoptional':
     case 'catch':
     case 'prefault':
-      return walk(def.innerType as z.core.$ZodType, path, dflt, out);
+      walk(def.innerType as z.core.$ZodType, path, dflt, out);
+      return;
     case 'default':
-      return walk(def.innerType as z.core.$ZodType, path, dflt ?? { value: def.defaultValue }, out);
+      walk(def.innerType as z.core.$ZodType, path, dflt ?? { value: def.defaultValue }, out);
+      return;
     case 'pipe':
-      return walk(def.in as z.core.$ZodType, path, dflt, out);
+      walk(def.in as z.core.$ZodType, path, dflt, out);
+      return;
     case 'never':
       if (path) out.moved.set(path, (def.error as ((i: object) => string) | undefined)?.({}) ?? 'removed');
       return;
@@ -69,13 +72,15 @@ function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'],
     case 'array':
       if (isObjectish(def.element as z.core.$ZodType)) {
         out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}) });
-        return walkChildren(def.element as z.core.$ZodType, `${path}[]`, out);
+        walkChildren(def.element as z.core.$ZodType, `${path}[]`, out);
+        return;
       }
       break;
     case 'record':
       if (isObjectish(def.valueType as z.core.$ZodType)) {
         out.keys.set(path, { path, ...(dflt ? { default: dflt } : {}) });
-        return walkChildren(def.valueType as z.core.$ZodType, `${path}.*`, out);
+        walkChildren(def.valueType as z.core.$ZodType, `${path}.*`, out);
+        return;
       }
       break;
   }
@@ -89,9 +94,14 @@ function walk(schema: z.core.$ZodType, path: string, dflt: ConfigKey['default'],
 /** The keys under a container: its own entry is the container's. */
 function walkChildren(schema: z.core.$ZodType, path: string, out: Found): void {
   const def = defOf(schema);
-  if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type))
-    return walkChildren(def.innerType as z.core.$ZodType, path, out);
-  if (def.type === 'pipe') return walkChildren(def.in as z.core.$ZodType, path, out);
+  if (['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type)) {
+    walkChildren(def.innerType as z.core.$ZodType, path, out);
+    return;
+  }
+  if (def.type === 'pipe') {
+    walkChildren(def.in as z.core.$ZodType, path, out);
+    return;
+  }
   if (def.type === 'object') {
     for (const [k, v] of Object.entries(def.shape as Record<string, z.core.$ZodType>))
       walk(v, `${path}.${k}`, undefined, out);
@@ -101,7 +111,10 @@ function walkChildren(schema: z.core.$ZodType, path: string, out: Found): void {
     for (const o of def.options as z.core.$ZodType[]) walkChildren(o, path, out);
     return;
   }
-  if (def.type === 'array' || def.type === 'record') return walk(schema, path, undefined, out);
+  if (def.type === 'array' || def.type === 'record') {
+    walk(schema, path, undefined, out);
+    return;
+  }
 }
 
 function isObjectish(schema: z.core.$ZodType): boolean {

@@ -180,7 +180,7 @@ export function resolveKpis(parsed: KpiFileParsed, path: string, sha256: string)
       const exprs = Array.isArray(k.threshold) ? k.threshold : [k.threshold];
       try {
         const thresholds = exprs.map(parseThreshold);
-        thresholds.forEach((t) => validateMetricThreshold(metric, t));
+        for (const t of thresholds) validateMetricThreshold(metric, t);
         const def = metricDef(splitMetric(metric).base)!;
         kpis.push({
           kind: 'metric',

@@ -83,5 +83,9 @@ const finite = (n: number | null): number | null => (n !== null && Number.isFini
 
 function uniqueBy<T>(list: readonly T[], key: (x: T) => string): T[] {
   const seen = new Set<string>();
-  return list.filter((x) => (seen.has(key(x)) ? false : (seen.add(key(x)), true)));
+  return list.filter((x) => {
+    if (seen.has(key(x))) return false;
+    seen.add(key(x));
+    return true;
+  });
 }

@@ -14,7 +14,7 @@ export function storeLocation(
   baseDir = process.cwd(),
 ): StoreLocation {
   const url = env[history.urlEnv];
-  if (url && url.trim()) {
+  if (url?.trim()) {
     if (db !== undefined)
       throw new UsageError(
         `--db names a SQLite file, but ${history.urlEnv} is set and names a PostgreSQL store: unset one of them`,

@@ -268,14 +268,12 @@ export class HistoryStore {
         .where('run_id', 'in', runIds.slice(i, i + 500))
         .execute();
       for (const r of rows)
-        out
-          .get(r.run_id)!
-          .push({
-            kpi_id: r.kpi_id,
-            value: r.value === null ? null : Number(r.value),
-            status: r.status,
-            threshold: r.threshold,
-          });
+        out.get(r.run_id)!.push({
+          kpi_id: r.kpi_id,
+          value: r.value === null ? null : Number(r.value),
+          status: r.status,
+          threshold: r.threshold,
+        });
     }
     return out;
   }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { ProgressEvent, SuiteRunner, SuiteOutput } from '../core/suite.ts';
 import type { CheckResult, LoadResult } from '../reports/schema.ts';
 import { CATALOGUE } from '../reports/catalogue.ts';
@@ -7,7 +6,6 @@ import { EngineError, type EngineRun } from './engine.ts';
 import { buildPlan, type LoadTick } from './plan.ts';
 import { measurementsFor } from './measure.ts';
 import { resolveEngine } from './select.ts';
-import { LoadConfig } from './config.ts';
 import { preflight } from './preflight.ts';
 import { prepareAccounts, type PreparedAccounts } from './accounts/index.ts';
 import { prepareLogins, type PreparedLogins } from './logins/index.ts';

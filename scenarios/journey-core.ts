@@ -145,7 +145,7 @@ export interface BuiltRequest {
 export function buildRequest(step: PlanStep, vars: Vars, env: (name: string) => string | undefined): BuiltRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(step.headers)) headers[k] = renderString(v, vars, env);
-  if (step.bearer && vars[step.bearer]) headers['Authorization'] = `Bearer ${vars[step.bearer]}`;
+  if (step.bearer && vars[step.bearer]) headers.Authorization = `Bearer ${vars[step.bearer]}`;
   let body: string | undefined;
   if (step.body !== undefined) {
     const filled = render(step.body, vars, env);

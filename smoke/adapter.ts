@@ -58,6 +58,7 @@ const MeasurementBody = z.object({
   samples: z.number().optional(),
   note: z.string().optional(),
 });
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ANSI colour sequence starts with ESC
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 const SEVERITY: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3, error: 4 };
 

@@ -21,7 +21,7 @@ export class PhaseProgress {
 
   on(raw: unknown): void {
     const m = raw as Partial<PhaseMessage> | null;
-    if (!m || m.gonogo !== 'progress') return;
+    if (m?.gonogo !== 'progress') return;
     if (m.type === 'begin' && typeof m.total === 'number') this.total = m.total;
     else if (m.type === 'test-begin' && m.id)
       this.running.set(m.id, ID_IN_TITLE.exec(m.title ?? '')?.[1] ?? m.title ?? m.id);

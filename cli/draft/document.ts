@@ -148,6 +148,7 @@ export async function readDocument(
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 // The dereferenced document is untyped JSON: each field is checked where it is read.
+// biome-ignore lint/suspicious/noExplicitAny: checked field by field where read
 type Raw = Record<string, any>;
 
 /** The object schema with allOf parts merged (a generator's inheritance), so its properties can be read. */

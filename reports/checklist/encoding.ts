@@ -63,6 +63,7 @@ function isTruncatedSequence(bytes: number[]): boolean {
 /** Second chance for lossy lines: repair each run of non-ASCII characters on its own. */
 function repairRuns(line: string, table: Map<number, number>): string | null {
   let changed = false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range 0x00-0x7f, control characters included
   const out = line.replace(/[^\x00-\x7f]+/g, (run) => {
     const fixed = roundTrip(run, table);
     if (fixed !== null) {
@@ -81,7 +82,7 @@ function repairRuns(line: string, table: Map<number, number>): string | null {
 
 /** Lines that are plain ASCII or already proper UTF-8 come back unchanged. */
 export function repairLine(line: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range 0x00-0x7f, control characters included
   if (!/[^\x00-\x7f]/.test(line)) return line;
   for (const page of LEGACY_PAGES) {
     const fixed = roundTrip(line, tableOf(page));

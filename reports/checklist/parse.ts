@@ -21,10 +21,10 @@ export interface ParsedClaim {
 // Markers are matched with an optional emoji variation selector (U+FE0F) after them.
 const POSITIVE = ['✅', '✔', '☑', '✓', '🟢', '🟩'];
 const NEGATIVE = ['❌', '❎', '⬜', '☐', '✗', '✘', '🔲', '⏳', '🚧', '🔴', '🟡', '🟠', '⭕', '⚠'];
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const POSITIVE_RE = new RegExp(`(?:${POSITIVE.map(escape).join('|')})\\uFE0F?`, 'u');
-const NEGATIVE_RE = new RegExp(`(?:${NEGATIVE.map(escape).join('|')})\\uFE0F?`, 'u');
-const ANY_MARKER_RE = new RegExp(`(?:${[...POSITIVE, ...NEGATIVE].map(escape).join('|')})\\uFE0F?`, 'gu');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const POSITIVE_RE = new RegExp(`(?:${POSITIVE.map(escapeRe).join('|')})\\uFE0F?`, 'u');
+const NEGATIVE_RE = new RegExp(`(?:${NEGATIVE.map(escapeRe).join('|')})\\uFE0F?`, 'u');
+const ANY_MARKER_RE = new RegExp(`(?:${[...POSITIVE, ...NEGATIVE].map(escapeRe).join('|')})\\uFE0F?`, 'gu');
 
 const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const TASK_RE = /^(\s*)(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+(.*)$/;

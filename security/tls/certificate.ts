@@ -53,7 +53,7 @@ function chainOf(peer: PeerCertificate): string[] {
   const out: string[] = [];
   let cur: DetailedPeerCertificate | undefined = peer as DetailedPeerCertificate;
   const seen = new Set<string>();
-  while (cur && cur.raw && !seen.has(cur.fingerprint256)) {
+  while (cur?.raw && !seen.has(cur.fingerprint256)) {
     seen.add(cur.fingerprint256);
     out.push(new X509Certificate(cur.raw).subject.replace(/\n/g, ', '));
     cur = cur.issuerCertificate;

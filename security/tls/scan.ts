@@ -89,7 +89,7 @@ async function eliminate(
 /** Deals suites round-robin into at most n groups, so suites of one family (all ECDSA, all RSA) spread over the groups. */
 function deal<T>(items: readonly T[], n: number): T[][] {
   const groups: T[][] = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, () => []);
-  items.forEach((item, i) => groups[i % groups.length]!.push(item));
+  for (const [i, item] of items.entries()) groups[i % groups.length]!.push(item);
   return groups.filter((g) => g.length);
 }
 

@@ -168,16 +168,14 @@ export const EscrowConfig = z
           .strict()
           .prefault({}),
         /** Body of the state PATCH probe: every way a naive handler could be told "paid". */
-        markPaidBody: z
-          .record(z.string(), z.unknown())
-          .default({
-            status: '{{funded_state}}',
-            state: '{{funded_state}}',
-            paid: true,
-            funded: true,
-            is_paid: true,
-            payment_status: 'paid',
-          }),
+        markPaidBody: z.record(z.string(), z.unknown()).default({
+          status: '{{funded_state}}',
+          state: '{{funded_state}}',
+          paid: true,
+          funded: true,
+          is_paid: true,
+          payment_status: 'paid',
+        }),
         /** Boolean fields that must not turn true through the PATCH probe. */
         paidFlags: z.array(z.string()).default(['paid', 'funded', 'is_paid']),
         /** Amount the order has received, when the API exposes it: the replay check then also compares it. */

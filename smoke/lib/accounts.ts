@@ -47,7 +47,7 @@ export function tokenFrom(res: Res, source: SmokePlan['config']['login']['token'
   if (source.from === 'cookie') return res.setCookies.find((c) => c.name === source.name && c.value)?.value;
   if (source.from === 'header') {
     const v = res.headers[source.name.toLowerCase()];
-    return v && v.startsWith(source.prefix) && v.length > source.prefix.length
+    return v?.startsWith(source.prefix) && v.length > source.prefix.length
       ? v.slice(source.prefix.length).trim()
       : undefined;
   }

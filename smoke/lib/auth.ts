@@ -127,7 +127,7 @@ export async function me(api: Api, plan: SmokePlan, session: Session | null): Pr
 }
 
 /** Session carrying a different access token (forged, expired, revoked). */
-export function withAccess(session: Session, access: string): Session {
+export function withAccess(_session: Session, access: string): Session {
   return { cookies: {}, access };
 }
 

@@ -18,7 +18,7 @@ export const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 export const isStateChanging = (method: string) => !SAFE_METHODS.includes(method.toUpperCase());
 
 const ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', '#39': "'", '#x27': "'" };
-const unescape = (v: string) => v.replace(/&(amp|quot|apos|lt|gt|#39|#x27);/g, (_m, e: string) => ENTITIES[e]!);
+const unescapeHtml = (v: string) => v.replace(/&(amp|quot|apos|lt|gt|#39|#x27);/g, (_m, e: string) => ENTITIES[e]!);
 
 /** The attributes of every `<tag ...>` in an HTML text (names lower-cased). */
 function tags(html: string, tag: string): Array<Record<string, string>> {
@@ -26,7 +26,7 @@ function tags(html: string, tag: string): Array<Record<string, string>> {
     Object.fromEntries(
       [...m[1]!.matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g)].map((a) => [
         a[1]!.toLowerCase(),
-        unescape(a[2] ?? a[3] ?? a[4] ?? ''),
+        unescapeHtml(a[2] ?? a[3] ?? a[4] ?? ''),
       ]),
     ),
   );

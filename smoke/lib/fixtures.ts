@@ -9,11 +9,12 @@ import { loadPlan, type SmokePlan } from './plan.ts';
  * Playwright's `request`). Team specs can import these too.
  */
 export const test = base.extend<{ plan: SmokePlan; rec: Recorder; api: Api }>({
-  // eslint-disable-next-line no-empty-pattern
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   plan: async ({}, use) => {
     await use(loadPlan());
   },
   rec: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
     async ({}, use, info) => {
       const rec = new Recorder();
       await use(rec);

@@ -70,7 +70,7 @@ function parseSetCookie(line: string): SetCookie {
 
 /** Retry-After in seconds (delta or HTTP date), else RateLimit-Reset or the `reset` of a structured RateLimit header; undefined when absent or unreadable. */
 export function retryAfterS(headers: Record<string, string>, now = Date.now()): number | undefined {
-  const structured = /(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)/.exec(headers['ratelimit'] ?? '')?.[1];
+  const structured = /(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)/.exec(headers.ratelimit ?? '')?.[1];
   const v = headers['retry-after'] ?? headers['ratelimit-reset'] ?? structured;
   if (!v) return undefined;
   if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v);

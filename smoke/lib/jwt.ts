@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 
 export function isJwt(token: string | undefined): token is string {
-  if (!token || token.split('.').length !== 3) return false;
+  if (token?.split('.').length !== 3) return false;
   try {
     decodeProtectedHeader(token);
     decodeJwt(token);

@@ -4,7 +4,6 @@ import {
   admissible,
   burstDone,
   describeModel,
-  judgeBurst,
   modelState,
   type BurstJudgement,
   type LimitModel,

@@ -81,7 +81,7 @@ export async function judgeFields(
     const now = level.slice(0, room);
     sent += now.length;
     const answers = await Promise.all(now.map((group) => send(Object.fromEntries(group.map((f) => [f, fields[f]])))));
-    now.forEach((group, i) => judge(group, answers[i]!));
+    for (const [i, group] of now.entries()) judge(group, answers[i]!);
   }
 
   function judge(group: string[], answer: GroupAnswer): void {

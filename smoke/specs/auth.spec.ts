@@ -25,7 +25,6 @@ import { getPath } from '../lib/jsonpath.ts';
 import { privilegedFields } from '../lib/mass-assignment.ts';
 import { describeOutcome, judgeFields, type FieldOutcome } from '../lib/mass-split.ts';
 import { groupProbe } from '../lib/mass-probe.ts';
-import { fillPath } from '../lib/template.ts';
 import { loadPlan, secretFromEnv } from '../lib/plan.ts';
 import { weakSecretList } from '../lib/wordlist.ts';
 import { judgeRbac, type RbacCell } from '../lib/rbac.ts';

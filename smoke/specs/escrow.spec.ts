@@ -1,5 +1,5 @@
 import { test, skip, check, control, requireControl, ControlFailed } from '../lib/fixtures.ts';
-import { MAIN_USER, SECOND_USER, account, roleSession, userSession } from '../lib/auth.ts';
+import { MAIN_USER, SECOND_USER, userSession } from '../lib/auth.ts';
 import { getPath } from '../lib/jsonpath.ts';
 import { shared } from '../lib/state.ts';
 import type { Api, Res } from '../lib/http.ts';

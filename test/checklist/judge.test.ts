@@ -296,7 +296,7 @@ describe('renderers and the command', () => {
     expect(md.indexOf('Contradicted')).toBeLessThan(md.indexOf('Unverified'));
     expect(md).toContain(`| 30 | ${RATE_CLAIM} |`);
     const con = renderChecklistConsole(result);
-    expect(con.split('\n')[1]).toMatch(/^  evidence coverage: \d+ of 171 claims have evidence/);
+    expect(con.split('\n')[1]).toMatch(/^ {2}evidence coverage: \d+ of 171 claims have evidence/);
     expect(con.split('\n')[2]).toContain('CONTRADICTED line 30: Rate limiting configured (100 req/min)');
   });
 

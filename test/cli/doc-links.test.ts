@@ -35,7 +35,7 @@ const TEMPLATES = [
 ];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-export function anchors(markdown: string): Set<string> {
+function anchors(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   const text = markdown.replace(/^```[\s\S]*?^```/gm, '');

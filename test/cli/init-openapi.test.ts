@@ -177,7 +177,7 @@ describe('gonogo init --from-openapi on other documents', () => {
     const vocab = readFileSync(
       join(import.meta.dirname, '../../config/defaults/openapi-vocabulary.yaml'),
       'utf8',
-    ).replace(/(  login:\n    methods: \[POST\]\n    words: )\[[^\]]*\]/, '$1[anmelden]');
+    ).replace(/( {2}login:\n {4}methods: \[POST\]\n {4}words: )\[[^\]]*\]/, '$1[anmelden]');
     writeFileSync(join(dir, 'vocab.yaml'), vocab);
     const doc = {
       openapi: '3.0.3',

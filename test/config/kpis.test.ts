@@ -28,7 +28,7 @@ describe('the KPI file', () => {
       defaults.replace(/^kpis:\n/m, 'kpis:\n  - { id: first.kpi, description: d, source: s, checks: [auth.*] }\n'),
       'kpis.yaml',
     );
-    expect(flow.lines!['first.kpi']).toBe(defaults.split('\n').findIndex((l) => l === 'kpis:') + 2);
+    expect(flow.lines!['first.kpi']).toBe(defaults.split('\n').indexOf('kpis:') + 2);
     const [result] = evaluateKpis({
       kpis: file.kpis.slice(0, 1),
       measurements: [],

@@ -20,9 +20,8 @@ function samples(n: number): number[] {
 
 function resultOf(values: number[], t0 = 0): ReturnType<LoadCollector['toResult']> {
   const c = new LoadCollector(t0);
-  values.forEach((v, i) =>
-    c.record(i % 3 === 0 ? 'login' : 'list', 'GET', v, i % 97 === 0, t0 + (i % 10) * 1000, i % 97 === 0 ? 429 : 200),
-  );
+  for (const [i, v] of values.entries())
+    c.record(i % 3 === 0 ? 'login' : 'list', 'GET', v, i % 97 === 0, t0 + (i % 10) * 1000, i % 97 === 0 ? 429 : 200);
   return c.toResult({ engine: 'autocannon', vus: 5, durationS: 10 });
 }
 
@@ -75,25 +74,24 @@ describe('exact merge', () => {
           tags: { name: 'home', method: 'GET', status: ok ? '200' : '503', expected_response: String(ok) },
         },
       });
-    const text =
-      [
-        '{"type":"Metric","data":{"name":"http_req_duration","type":"trend"},"metric":"http_req_duration"}',
-        line(10, 0),
-        line(20, 0),
-        line(30, 1, false),
-        // A request that got no response: k6 tags it status "0".
-        JSON.stringify({
-          metric: 'http_req_duration',
-          type: 'Point',
-          data: {
-            time: t(1),
-            value: 0,
-            tags: { name: 'home', method: 'GET', status: '0', expected_response: 'false' },
-          },
-        }),
-        JSON.stringify({ metric: 'checks', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
-        JSON.stringify({ metric: 'iterations', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
-      ].join('\n') + '\n'; // k6 ends every record with a newline
+    const text = `${[
+      '{"type":"Metric","data":{"name":"http_req_duration","type":"trend"},"metric":"http_req_duration"}',
+      line(10, 0),
+      line(20, 0),
+      line(30, 1, false),
+      // A request that got no response: k6 tags it status "0".
+      JSON.stringify({
+        metric: 'http_req_duration',
+        type: 'Point',
+        data: {
+          time: t(1),
+          value: 0,
+          tags: { name: 'home', method: 'GET', status: '0', expected_response: 'false' },
+        },
+      }),
+      JSON.stringify({ metric: 'checks', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
+      JSON.stringify({ metric: 'iterations', type: 'Point', data: { time: t(1), value: 1, tags: {} } }),
+    ].join('\n')}\n`; // k6 ends every record with a newline
     writeFileSync(join(dir, 'a.json'), text);
     writeFileSync(join(dir, 'b.json.gz'), gzipSync(text));
     writeFileSync(join(dir, 'report.json'), JSON.stringify({ schemaVersion: 1, load: resultOf([5, 6]) }));

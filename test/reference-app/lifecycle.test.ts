@@ -105,7 +105,7 @@ describe('reference platform lifecycle', () => {
     const from = '127.0.0.8';
     /** Requests until the first 429: how many were answered and the wait it announced. */
     const burst = async (
-      h: Harness,
+      _h: Harness,
       send: () => Promise<{ status: number; headers: Record<string, unknown> }>,
       max: number,
     ) => {

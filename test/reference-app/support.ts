@@ -12,7 +12,7 @@ export interface Res {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test responses are inspected field by field
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
   json: any;
 }
 

@@ -138,7 +138,11 @@ describe('gonogo run: an unusable lockfile and a stuck advisory source are error
   let stuck: Server | undefined;
   afterAll(
     () =>
-      new Promise<void>((r) => (stuck ? stuck.closeAllConnections() : undefined, stuck ? stuck.close(() => r()) : r())),
+      new Promise<void>((r) => {
+        stuck?.closeAllConnections();
+        if (stuck) stuck.close(() => r());
+        else r();
+      }),
   );
 
   const project = (deps: string): string => {

@@ -14,7 +14,7 @@ describe('traffic stays on the configured target', () => {
   beforeAll(async () => {
     other = await startFaultServer('empty');
     target = await startFaultServer('foreign-redirect', {
-      redirectTo: other.baseUrl.replace('127.0.0.1', 'localhost') + '/followed',
+      redirectTo: `${other.baseUrl.replace('127.0.0.1', 'localhost')}/followed`,
     });
   });
   afterAll(async () => {

@@ -23,9 +23,7 @@ afterAll(async () => {
   await sink?.stop();
 });
 
-async function audit(
-  flaws: string[],
-): Promise<{
+async function audit(flaws: string[]): Promise<{
   out: SuiteOutput;
   info: ReferenceInfo;
   verdict: ReturnType<typeof decide>;

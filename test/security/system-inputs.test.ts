@@ -191,6 +191,7 @@ describe('dpkg status files', () => {
     const l = await readLockfile(DPKG_STATUS);
     expect(l.detail).toMatch(new RegExp(`^Debian ${OS_RELEASE.VERSION_ID} \\(VERSION_ID in /etc/os-release\\)`));
     // dpkg-query names the same source packages and versions.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${field} format, not a template
     const query = run('dpkg-query', ['-W', '-f', '${db:Status-Status} ${source:Package} ${source:Version}\\n']);
     if (query) {
       const expected = [

@@ -142,7 +142,7 @@ describe("a cookie session's requests carry its CSRF token as a browser would", 
 
   it('judges a bent request: accepted is the finding, a refusal counts only with a CSRF status and a session that still works', async () => {
     const judge = async (probe: number, me: number) => {
-      const { api, plan } = setup({}, {}, (method, path) => (path === '/api/auth/me' ? me : probe));
+      const { api, plan } = setup({}, {}, (_method, path) => (path === '/api/auth/me' ? me : probe));
       return bent(api, plan, session, 'without its token', { csrf: false });
     };
     expect(await judge(204, 200)).toBe('POST /api/auth/logout without its token was accepted (204)');

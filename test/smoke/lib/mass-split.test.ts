@@ -48,7 +48,7 @@ function platform(o: {
     if (refused) return { accepted: false, status: o.refuse![refused]! };
     const shown: Record<string, Where[]> = {};
     for (const n of names.filter((x) => o.take?.[x])) shown[o.alias?.[n] ?? n] = o.take![n]!;
-    if (o.joint && o.joint.every((f) => names.includes(f))) shown.is_staff = ['account'];
+    if (o.joint?.every((f) => names.includes(f))) shown.is_staff = ['account'];
     return { accepted: true, shown, ...(o.incomplete ? { incomplete: o.incomplete } : {}) };
   };
   return { sent, send };
