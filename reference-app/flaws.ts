@@ -274,7 +274,7 @@ export const FLAWS: Flaw[] = [
   {
     name: 'insecure-cookies',
     description:
-      'The session cookie set at login lacks Secure, HttpOnly and SameSite (the audited pages set no cookie)',
+      'The session cookie set at login lacks Secure and HttpOnly, its SameSite left to the framework default, Lax (the audited pages set no cookie)',
     mustFail: ['browser.cookies'],
   },
   {
@@ -283,6 +283,13 @@ export const FLAWS: Flaw[] = [
       'The login page sends the email under a field the login route does not read, so signing in through the page fails',
     mustFail: ['browser.login-flow'],
     mustError: ['browser.cookies'],
+  },
+  {
+    name: 'auth-cookie-cross-site',
+    description:
+      'Login also sets the access token as a cookie the API accepts on its own, with SameSite=None: a cross-site form rides it',
+    mustFail: ['csrf.token-required', 'csrf.origin-checked', 'browser.cookies'],
+    dialects: ['marketplace', 'drf', 'fastapi'],
   },
   // session cookie and CSRF (the session dialect: the bearer dialects send no credential a browser attaches by itself)
   {

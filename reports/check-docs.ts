@@ -33,7 +33,7 @@ const CSRF = [
   'smoke.logout',
 ];
 const CSRF_CONTROL =
-  'a fresh session of the suite sends the state-changing request (`smoke.login.csrf.probe`, default `smoke.logout`) with its token and a same-site Origin and gets a 2xx; without `smoke.login.csrf` a credential that travels in a header skips as not applicable (a browser never attaches it to a cross-site request), a cookie credential as not configured';
+  'a fresh session of the suite sends the state-changing request (`smoke.login.csrf.probe`, default `smoke.logout`) with its token and a same-site Origin and gets a 2xx; without `smoke.login.csrf` a credential that travels in a header skips as not applicable (a browser never attaches it to a cross-site request) unless login also set a cookie that authenticates alone (`smoke.me` with only that cookie is accepted) and is not SameSite=Strict or Lax: then the checks send that cookie instead of a token, and the control is the request with the header credential; a cookie credential without `smoke.login.csrf` is not configured';
 
 export const CHECK_DOCS = {
   'auth.login-roles': {
@@ -257,7 +257,7 @@ export const CHECK_DOCS = {
     control: CSRF_CONTROL,
     keys: CSRF,
     proves:
-      "the same request with the session's cookies and a same-site Origin but no token is refused (one of `refusedStatuses`) and the session still works after it",
+      "the same request with the session's cookies and a same-site Origin but no token is refused (one of `refusedStatuses`) and the session still works after it; for a login cookie that authenticates alone, the request with only that cookie and no Origin is refused (`smoke.refusal.statuses`)",
   },
   'csrf.token-bound': {
     control: CSRF_CONTROL,
@@ -269,7 +269,7 @@ export const CHECK_DOCS = {
     control: CSRF_CONTROL,
     keys: [...CSRF, 'smoke.cors.foreignOrigin'],
     proves:
-      'the request with the right token is refused from `smoke.cors.foreignOrigin` (as Origin), and again without Origin and with a Referer on that origin; the session still works after them',
+      'the request with the right token is refused from `smoke.cors.foreignOrigin` (as Origin), and again without Origin and with a Referer on that origin; the session still works after them; for a login cookie that authenticates alone, the request with only that cookie from `smoke.cors.foreignOrigin` is refused',
   },
   'headers.grade': {
     control: PAGE,

@@ -17,8 +17,10 @@ function str(body: unknown, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-function setSession(reply: FastifyReply, pair: TokenPair, insecure: boolean): TokenPair {
-  const flags = insecure ? {} : { secure: true, httpOnly: true, sameSite: 'strict' as const };
+function setSession(reply: FastifyReply, pair: TokenPair, insecure: boolean, crossSite: boolean): TokenPair {
+  const flags = insecure
+    ? {}
+    : { secure: true, httpOnly: true, sameSite: crossSite ? ('none' as const) : ('strict' as const) };
   reply.setCookie('access_token', pair.access_token, { ...flags, path: '/', maxAge: pair.expires_in });
   return pair;
 }
@@ -162,7 +164,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   /** The dialect's token response: field names, and the refresh token in the body or an HttpOnly cookie. */
   const tokenBody = (reply: FastifyReply, pair: TokenPair) => {
     if (auth.session) return sessionBody(reply, pair, auth.session);
-    setSession(reply, pair, flaws.has('insecure-cookies'));
+    setSession(reply, pair, flaws.has('insecure-cookies'), flaws.has('auth-cookie-cross-site'));
     const out: Record<string, unknown> = {
       [auth.accessField]: pair.access_token,
       token_type: 'bearer',

@@ -136,7 +136,9 @@ export async function login(
   workerRedactor().add(csrf?.token);
   return {
     res,
-    session: access ? { access, ...(refresh ? { refresh } : {}), cookies, ...(csrf ? { csrf } : {}) } : null,
+    session: access
+      ? { access, ...(refresh ? { refresh } : {}), cookies, setCookies: res.setCookies, ...(csrf ? { csrf } : {}) }
+      : null,
   };
 }
 

@@ -14,6 +14,8 @@ export interface Session {
   refresh?: string;
   /** Cookies the target set at login (name -> value). */
   cookies: Record<string, string>;
+  /** The same cookies with their attributes as login's Set-Cookie gave them (SameSite decides whether CSRF applies). */
+  setCookies?: SetCookie[];
   /** The CSRF token of a cookie session (smoke.login.csrf): sent on every state-changing request of the session. */
   csrf?: CsrfToken;
 }

@@ -306,6 +306,14 @@ export const PROBES: Record<string, Probe> = {
       /; SameSite=Strict/.test(cookie)
     );
   },
+  // The protection: the cookie that authenticates alone stays off cross-site requests (the API does accept it alone).
+  'auth-cookie-cross-site': async (h) => {
+    const a = h.account('client');
+    const cookie = String((await h.login(a.email, a.password)).res.headers['set-cookie']?.[0] ?? '');
+    const pair = cookie.split(';')[0]!;
+    const alone = await h.call('GET', '/api/auth/me', { headers: { cookie: pair } });
+    return alone.status === 200 && /; SameSite=(Strict|Lax)/.test(cookie);
+  },
   'login-inline-script': async (h) => {
     const page = await h.call('GET', '/login');
     return page.status === 200 && !/<script(?![^>]*\bsrc=)[^>]*>/i.test(page.text);

@@ -1,10 +1,17 @@
 import { FLAWS } from '../../reference-app/flaws.ts';
 import { AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
 
-/** Flaws whose declared failures or lost controls include smoke checks: the smoke suite must catch each (a dialect's own flaws in its own test). */
-export const SMOKE_FLAWS = FLAWS.filter(
-  (f) => !f.dialects && [...f.mustFail, ...(f.mustError ?? [])].some((id) => AREA_SUITE[areaOf(id)] === 'smoke'),
-);
+/**
+ * Flaws whose declared failures or lost controls include smoke checks: the smoke suite must catch each, on every
+ * bearer dialect whose surface has the protection (the session dialect's own flaws run in its own test).
+ */
+export const smokeFlaws = (dialect: string) =>
+  FLAWS.filter(
+    (f) =>
+      (!f.dialects || (f.dialects as string[]).includes(dialect)) &&
+      !f.dialects?.includes('session') &&
+      [...f.mustFail, ...(f.mustError ?? [])].some((id) => AREA_SUITE[areaOf(id)] === 'smoke'),
+  );
 
 export const smokeIds = (ids: readonly string[]) => ids.filter((id) => AREA_SUITE[areaOf(id)] === 'smoke');
 
@@ -29,6 +36,7 @@ const GROUPS: string[][] = [
     'cors-wildcard-credentials',
     'login-inline-script',
     'seed-account-live',
+    'auth-cookie-cross-site',
   ],
   [
     'unsigned-webhook',
@@ -65,10 +73,15 @@ const GROUPS: string[][] = [
   ['anonymous-admin', 'release-not-recorded', 'login-form-wrong-field'],
 ];
 
-/** The runs of the matrix: the groups above, then every smoke flaw not in a group alone (one app start each). */
-export function matrixRuns(): string[][] {
+/**
+ * The runs of a dialect's matrix: the groups above (without the flaws the dialect's surface lacks), then every smoke
+ * flaw not in a group alone (one app start each).
+ */
+export function matrixRuns(dialect: string): string[][] {
+  const mine = new Set(smokeFlaws(dialect).map((f) => f.name));
   const grouped = new Set(GROUPS.flat());
-  return [...GROUPS, ...SMOKE_FLAWS.filter((f) => !grouped.has(f.name)).map((f) => [f.name])];
+  const groups = GROUPS.map((g) => g.filter((n) => mine.has(n) || !FLAWS.some((f) => f.name === n && f.dialects)));
+  return [...groups.filter((g) => g.length), ...[...mine].filter((n) => !grouped.has(n)).map((n) => [n])];
 }
 
 export const FLAW_GROUPS = GROUPS;
