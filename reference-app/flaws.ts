@@ -287,7 +287,7 @@ export const FLAWS: Flaw[] = [
   {
     name: 'auth-cookie-cross-site',
     description:
-      'Login also sets the access token as a cookie the API accepts on its own, with SameSite=None: a cross-site form rides it',
+      'Login also sets the access token as a cookie the API accepts on its own, with no SameSite attribute (Chromium reads Lax, other browsers none): a cross-site form rides it',
     mustFail: ['csrf.token-required', 'csrf.origin-checked', 'browser.cookies'],
     dialects: ['marketplace', 'drf', 'fastapi'],
   },

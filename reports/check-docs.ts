@@ -251,6 +251,8 @@ export const CHECK_DOCS = {
   },
   'browser.cookies': {
     control: 'logging in through the page succeeds and sets a session cookie',
+    proves:
+      "each session cookie (`smoke.browser.sessionCookies`, default every cookie) is Secure, HttpOnly and SameSite=Strict or Lax, SameSite as the platform's Set-Cookie header states it (Chromium reports a cookie without one as Lax)",
     keys: ['smoke.browser', 'smoke.browser.sessionCookies', 'smoke.accounts'],
   },
   'csrf.token-required': {

@@ -20,7 +20,8 @@ function str(body: unknown, key: string): string {
 function setSession(reply: FastifyReply, pair: TokenPair, insecure: boolean, crossSite: boolean): TokenPair {
   const flags = insecure
     ? {}
-    : { secure: true, httpOnly: true, sameSite: crossSite ? ('none' as const) : ('strict' as const) };
+    : // `false` leaves SameSite out of the header (the cookie plugin's own default is Lax).
+      { secure: true, httpOnly: true, sameSite: crossSite ? false : ('strict' as const) };
   reply.setCookie('access_token', pair.access_token, { ...flags, path: '/', maxAge: pair.expires_in });
   return pair;
 }
