@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, InputError, ReportWriteError, UsageError } from '../config/errors.ts';
+import { ConfigError, InputError, ReportWriteError, UsageError } from '../core/errors.ts';
 import type { Cli } from '../core/command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerInitCommand } from './init.ts';

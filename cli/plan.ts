@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { KpiFile } from '../config/kpis.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { LOAD_LIMITS, parseCount, parseLoadDuration } from '../load/limits.ts';

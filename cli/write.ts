@@ -9,7 +9,7 @@ import type { Report } from '../reports/schema.ts';
 export const REPORT_FILE_MODE = 0o600;
 
 /** The report set could not be written; nothing in the folder was replaced. */
-import { ReportWriteError } from '../config/errors.ts';
+import { ReportWriteError } from '../core/errors.ts';
 
 export { ReportWriteError };
 

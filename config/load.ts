@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigSchema, type Config } from './schema.ts';
-import { ConfigError, formatZodIssues } from './errors.ts';
+import { ConfigError, formatZodIssues } from '../core/errors.ts';
 import { checkNotApplicable } from './not-applicable.ts';
 import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { KpiFile } from './kpis.ts';
 import { areaOf, catalogueEntry } from '../reports/catalogue.ts';
 import { Area, CheckId, areas } from '../reports/schema.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { Cli } from '../core/command.ts';
 import { readReport, writeAtomic } from '../reports/io.ts';
 import type { Report } from '../reports/schema.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { HistoryConfig } from './config.ts';
 import type { StoreLocation } from './open.ts';
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { InputError } from '../config/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { parseReportText } from '../reports/io.ts';
 import { latencyThresholds } from '../reports/html/charts.ts';
 import { renderHtml } from '../reports/html/report.ts';

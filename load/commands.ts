@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommands } from '../core/command.ts';
-import { InputError, UsageError } from '../config/errors.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 import type { LoadConfig } from './config.ts';
 import { LOAD_LIMITS, parseCount, parseLoadDuration } from './limits.ts';
 import type { EngineChoice } from './select.ts';

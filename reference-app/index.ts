@@ -18,7 +18,7 @@ import { insertUser, openDatabase, type Db } from './db.ts';
 import { FlawSet, assertFlawsFitDialect } from './flaws.ts';
 import { dialectByName } from './dialects.ts';
 import { CsrfTokens } from './csrf.ts';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { Mailer } from './mailer.ts';
 import { hashPassword } from './passwords.ts';
 import { HOME_HTML } from './routes/pages.ts';

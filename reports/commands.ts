@@ -1,5 +1,5 @@
 import type { RegisterCommands } from '../core/command.ts';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { CompareFormat } from './compare/render.ts';
 
 // Each command's modules are loaded when it runs: `--help`, `--version` and the other commands do not pay for them.

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Cli, RegisterCommands } from '../core/command.ts';
-import { InputError, UsageError } from '../config/errors.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 import type { CheckResult } from '../reports/schema.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 import type { ParsedLockfile } from './deps/types.ts';

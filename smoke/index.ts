@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { Measurement, SuiteContext, SuiteRunner } from '../core/suite.ts';
-import { ConfigError } from '../config/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { CATALOGUE, AREA_SUITE, areaOf } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';
 import type { CheckResult } from '../reports/schema.ts';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../../config/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { readInputText } from '../../config/read-input.ts';
 import { get, trustAnchors } from '../../security/http.ts';
 

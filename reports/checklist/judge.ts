@@ -1,4 +1,4 @@
-import { InputError } from '../../config/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { readInputText } from '../../config/read-input.ts';
 import { matchesCheck } from '../../config/kpis.ts';
 import type { ChecklistResult, CheckResult, KpiResult, Report } from '../schema.ts';

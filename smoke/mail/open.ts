@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import type { MailboxConfig } from '../config.ts';
 import type { MailboxSpec } from './mailbox.ts';
 

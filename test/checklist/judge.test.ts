@@ -8,7 +8,7 @@ import { BUILTIN_RULES, mergeRules, matchRules } from '../../reports/checklist/r
 import { claimedNumber } from '../../reports/checklist/quantity.ts';
 import { renderChecklistConsole, renderChecklistMd } from '../../reports/checklist/render.ts';
 import { ChecklistResult } from '../../reports/schema.ts';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { main } from '../../cli/main.ts';
 import { check, makeReport } from '../compare/fixtures.ts';
 

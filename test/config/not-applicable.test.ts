@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.ts';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { gonogo } from '../helpers/cli.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import type { Report } from '../../reports/schema.ts';

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UsageError } from '../../config/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { CATALOGUE } from '../../reports/catalogue.ts';
 import { FLAWS, parseFlaws } from '../../reference-app/flaws.ts';
 import { startReference } from '../../reference-app/index.ts';
