@@ -5,15 +5,8 @@ import { LoadConfig } from '../load/config.ts';
 import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
 import { currentCheckId } from '../reports/catalogue.ts';
 import { targetUrlProblem } from '../core/url.ts';
+import { EnvName } from '../core/env-name.ts';
 import { HistoryConfig } from '../history/config.ts';
-
-/** An environment variable *name*: secrets never live in the config file itself. */
-export const EnvName = z
-  .string()
-  .regex(
-    /^[A-Z_][A-Z0-9_]*$/,
-    'an environment variable name (secrets are read from the environment, never written in the file)',
-  );
 
 export const TargetConfig = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
+import { EnvName as envName } from '../core/env-name.ts';
 import {
   DEFAULT_DEBUG_FIELDS,
   DEFAULT_DEBUG_SIGNATURES,
@@ -17,12 +18,6 @@ import {
  * `{}` parses; the defaults describe a common JSON API and teams override what differs.
  * Secrets are never written here: accounts and the webhook secret name environment variables.
  */
-const envName = z
-  .string()
-  .regex(
-    /^[A-Z_][A-Z0-9_]*$/,
-    'an environment variable name (secrets are read from the environment, never written in the file)',
-  );
 const path = z.string().regex(/^\//, 'a path starting with "/" (resolved against target.baseUrl)');
 const method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 /** A dot path into a JSON body: `access_token`, `data.token`, `milestones[0].id`, `items[*].id`. */
