@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseThreshold, validateMetricThreshold, splitMetric, ThresholdError, type Threshold } from './threshold.ts';
 import { metricDef } from './metrics.ts';
 import { ConfigError, InputError, formatZodIssues } from '../core/errors.ts';
-import { isMissingFile, readInputText } from './read-input.ts';
+import { isMissingFile, readInputText } from '../core/read-input.ts';
 import type { Area, SuiteName } from '../reports/schema.ts';
 import { AREA_SUITE, currentCheckId } from '../reports/catalogue.ts';
 import { LOAD_LIMITS, parseLoadDuration } from '../load/limits.ts';

@@ -7,7 +7,7 @@ import { suiteNames, type SuiteName } from '../reports/schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
 import { cookieSessionProblem } from '../load/config.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
-import { checkInputFile, readCaFile } from './read-input.ts';
+import { checkInputFile, readCaFile } from '../core/read-input.ts';
 import { moduleFile } from '../core/files.ts';
 
 const PACKAGE_ENTRY = moduleFile(import.meta.url, '../index.ts');

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { checkInputFile, readInputText } from '../config/read-input.ts';
+import { checkInputFile, readInputText } from '../core/read-input.ts';
 import { LoadResult } from '../reports/schema.ts';
 import { InputError } from '../core/errors.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, summarize } from './histogram.ts';

@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { readInputText } from '../config/read-input.ts';
+import { readInputText } from '../core/read-input.ts';
 import { Report, SCHEMA_VERSION } from './schema.ts';
 import { currentCheckId } from './catalogue.ts';
 

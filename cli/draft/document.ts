@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../core/errors.ts';
-import { readInputText } from '../../config/read-input.ts';
+import { readInputText } from '../../core/read-input.ts';
 import { get, trustAnchors } from '../../security/http.ts';
 
 /** The largest document read (a big public API's document is a few MiB). */

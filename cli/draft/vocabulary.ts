@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { packageFile } from '../../core/files.ts';
-import { readInputText } from '../../config/read-input.ts';
+import { readInputText } from '../../core/read-input.ts';
 import { ConfigError, formatZodIssues } from '../../core/errors.ts';
 
 /** The shipped vocabulary `init --from-openapi` recognises operations and fields with (replaced by --vocabulary). */

@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.ts';
-import { readInputText } from '../../config/read-input.ts';
+import { readInputText } from '../../core/read-input.ts';
 import { matchesCheck } from '../../config/kpis.ts';
 import type { ChecklistResult, CheckResult, KpiResult, Report } from '../schema.ts';
 import { parseChecklist, type ParsedClaim } from './parse.ts';

@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { InputError } from '../core/errors.ts';
+import { InputError } from './errors.ts';
 
 /** What a file handed to gonogo is, in words, for the error that refuses it. */
 function kindOf(st: Stats): string {
