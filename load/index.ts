@@ -8,7 +8,7 @@ import { buildPlan, type LoadTick } from './plan.ts';
 import { measurementsFor } from './measure.ts';
 import { resolveEngine } from './select.ts';
 import { LoadConfig } from './config.ts';
-import { preflight } from './preflight.ts';
+import { preflight } from '../core/preflight.ts';
 import { prepareAccounts, type PreparedAccounts } from './accounts/index.ts';
 import { prepareLogins, type PreparedLogins } from './logins/index.ts';
 

@@ -68,7 +68,10 @@ function registerTls(audit: Command, cli: Cli): void {
         const days = Number(opts.certMinDays);
         if (!Number.isFinite(days) || days < 0)
           throw new UsageError(`--cert-min-days must be a number of days (received "${opts.certMinDays}")`);
-        const [{ trustAnchors }, { auditTls }] = await Promise.all([import('./http.ts'), import('./tls/audit.ts')]);
+        const [{ trustAnchors }, { auditTls }] = await Promise.all([
+          import('../core/http.ts'),
+          import('./tls/audit.ts'),
+        ]);
         const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined); // --ca: a missing, FIFO or non-PEM file is an input error (exit 2)
         const r = await auditTls({
           ...ep,
@@ -134,7 +137,7 @@ function registerHeaders(audit: Command, cli: Cli): void {
       const minGrade = grades.find((g) => g === opts.minGrade);
       if (!minGrade) throw new UsageError(`--min-grade must be one of ${grades.join(', ')}`);
       const [{ trustAnchors }, { auditHeaders }, { Redactor }] = await Promise.all([
-        import('./http.ts'),
+        import('../core/http.ts'),
         import('./headers/audit.ts'),
         import('../reports/redact.ts'),
       ]);

@@ -5,7 +5,7 @@ import type { CheckResult } from '../reports/schema.ts';
 import { CATALOGUE, type CatalogueId } from '../reports/catalogue.ts';
 import { Redactor } from '../reports/redact.ts';
 import { describe, errorChecks } from './checks.ts';
-import { trustAnchors } from './http.ts';
+import { trustAnchors } from '../core/http.ts';
 import { auditHeaders } from './headers/audit.ts';
 import { auditTls } from './tls/audit.ts';
 import { findTestssl, runTestssl } from './tls/testssl.ts';

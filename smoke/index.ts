@@ -18,7 +18,7 @@ import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { logSent } from './lib/history.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
 import { openMailbox, type OpenMailbox } from './mail/open.ts';
-import { preflight } from '../load/preflight.ts';
+import { preflight } from '../core/preflight.ts';
 import { describeBudget, smokeBudget } from './lib/budget.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');

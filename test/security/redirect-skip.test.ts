@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { probeRedirect } from '../../security/http.ts';
+import { probeRedirect } from '../../core/http.ts';
 import { redirectCheck } from '../../security/tls/audit.ts';
 import { CheckResult } from '../../reports/schema.ts';
 
