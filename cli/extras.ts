@@ -1,6 +1,6 @@
 import type { KpiFile } from '../config/kpis.ts';
 import type { Config } from '../config/schema.ts';
-import type { Report } from '../reports/schema.ts';
+import type { Report } from '../core/report-schema.ts';
 import { readReport } from '../reports/io.ts';
 import { compareReports } from '../reports/compare/compare.ts';
 import { judgeClaims, loadChecklist, type LoadedChecklist } from '../reports/checklist/judge.ts';

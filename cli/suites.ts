@@ -1,4 +1,4 @@
-import type { SuiteName } from '../reports/schema.ts';
+import type { SuiteName } from '../core/report-schema.ts';
 import type { SuiteRunner } from '../core/suite.ts';
 
 // Each suite's modules (Playwright's driver, the load engines, the TLS scanner) are loaded when the suite starts:

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigSchema, type Config } from './schema.ts';
 import { ConfigError, formatZodIssues } from '../core/errors.ts';
 import { checkNotApplicable } from './not-applicable.ts';
-import { suiteNames, type SuiteName } from '../reports/schema.ts';
+import { suiteNames, type SuiteName } from '../core/report-schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
 import { cookieSessionProblem } from '../load/config.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';

@@ -1,4 +1,4 @@
-import type { CheckResult, LoadResult, SuiteName } from '../reports/schema.ts';
+import type { CheckResult, LoadResult, SuiteName } from './report-schema.ts';
 import type { KpiFile } from '../config/kpis.ts';
 import type { Config } from '../config/schema.ts';
 import type { ReferenceInfo } from '../reference-app/types.ts';

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import type { Cli } from '../core/command.ts';
 import { readReport, writeAtomic } from '../reports/io.ts';
-import type { Report } from '../reports/schema.ts';
+import type { Report } from '../core/report-schema.ts';
 import { compareReports } from '../reports/compare/compare.ts';
 import { compareRenderers, type CompareFormat } from '../reports/compare/render.ts';
 import { renderTrendHtml, renderTrendMd } from '../reports/trend/trend.ts';

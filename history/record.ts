@@ -1,4 +1,4 @@
-import type { Report } from '../reports/schema.ts';
+import type { Report } from '../core/report-schema.ts';
 import type { HistoryConfig } from './config.ts';
 import { resolveIdentity, type IdentityFlags } from './identity.ts';
 import { storeLocation } from './location.ts';

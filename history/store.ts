@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { parseReportText } from '../reports/io.ts';
-import { Report, type CheckStatus, type SkipKind } from '../reports/schema.ts';
+import { Report, type CheckStatus, type SkipKind } from '../core/report-schema.ts';
 import { buildTrendOf, profileOf, type Trend, type TrendRun } from '../reports/trend/trend.ts';
 import { isoOf, rowsOf, type RunIdentity } from './columns.ts';
 import { openDb, type StoreKind, type StoreLocation } from './open.ts';
@@ -268,14 +268,12 @@ export class HistoryStore {
         .where('run_id', 'in', runIds.slice(i, i + 500))
         .execute();
       for (const r of rows)
-        out
-          .get(r.run_id)!
-          .push({
-            kpi_id: r.kpi_id,
-            value: r.value === null ? null : Number(r.value),
-            status: r.status,
-            threshold: r.threshold,
-          });
+        out.get(r.run_id)!.push({
+          kpi_id: r.kpi_id,
+          value: r.value === null ? null : Number(r.value),
+          status: r.status,
+          threshold: r.threshold,
+        });
     }
     return out;
   }

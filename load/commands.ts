@@ -8,7 +8,7 @@ import { InputError, UsageError } from '../core/errors.ts';
 import type { LoadConfig } from './config.ts';
 import { LOAD_LIMITS, parseCount, parseLoadDuration } from './limits.ts';
 import type { EngineChoice } from './select.ts';
-import type { LoadResult } from '../reports/schema.ts';
+import type { LoadResult } from '../core/report-schema.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 
 // The engines, the merge and the export are loaded when their command runs: `--help`, `--version` and the

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { ProgressEvent, SuiteRunner, SuiteOutput } from '../core/suite.ts';
-import type { CheckResult, LoadResult } from '../reports/schema.ts';
-import { CATALOGUE } from '../reports/catalogue.ts';
-import { Redactor } from '../reports/redact.ts';
+import type { CheckResult, LoadResult } from '../core/report-schema.ts';
+import { CATALOGUE } from '../core/catalogue.ts';
+import { Redactor } from '../core/redact.ts';
 import { EngineError, type EngineRun } from './engine.ts';
 import { buildPlan, type LoadTick } from './plan.ts';
 import { measurementsFor } from './measure.ts';

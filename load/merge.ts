@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { checkInputFile, readInputText } from '../core/read-input.ts';
-import { LoadResult } from '../reports/schema.ts';
+import { LoadResult } from '../core/report-schema.ts';
 import { InputError } from '../core/errors.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, summarize } from './histogram.ts';
 import { LoadCollector } from './collector.ts';

@@ -1,4 +1,4 @@
-import type { CatalogueId } from '../reports/catalogue.ts';
+import type { CatalogueId } from '../core/catalogue.ts';
 import { UsageError } from '../core/errors.ts';
 import type { DialectName } from './dialects.ts';
 

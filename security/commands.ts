@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Cli, RegisterCommands } from '../core/command.ts';
 import { InputError, UsageError } from '../core/errors.ts';
-import type { CheckResult } from '../reports/schema.ts';
+import type { CheckResult } from '../core/report-schema.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 import type { ParsedLockfile } from './deps/types.ts';
 import { DEPS_DEFAULTS, TLS_DEFAULTS } from './defaults.ts';
@@ -139,7 +139,7 @@ function registerHeaders(audit: Command, cli: Cli): void {
       const [{ trustAnchors }, { auditHeaders }, { Redactor }] = await Promise.all([
         import('../core/http.ts'),
         import('./headers/audit.ts'),
-        import('../reports/redact.ts'),
+        import('../core/redact.ts'),
       ]);
       const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined);
       const started = performance.now();

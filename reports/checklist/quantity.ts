@@ -1,4 +1,4 @@
-import type { Report } from '../schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import type { Quantity } from './rules.ts';
 
 /** A number a claim states, normalised to the unit gonogo measures in. */

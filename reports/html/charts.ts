@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { KpiResult, LoadResult } from '../schema.ts';
+import type { KpiResult, LoadResult } from '../../core/report-schema.ts';
 import { parseThreshold, splitMetric } from '../../config/threshold.ts';
 import type { METRICS } from '../../config/metrics.ts';
 

@@ -1,6 +1,6 @@
-import type { CheckResult, CheckStatus } from '../../reports/schema.ts';
+import type { CheckResult, CheckStatus } from '../../core/report-schema.ts';
 import type { Measurement } from '../../core/suite.ts';
-import type { CatalogueId } from '../../reports/catalogue.ts';
+import type { CatalogueId } from '../../core/catalogue.ts';
 import { check, describe, skipped } from '../checks.ts';
 import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../../core/http.ts';
 import { redirectCheck } from '../tls/audit.ts';

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../../reports/schema.ts';
+import type { CheckResult } from '../../core/report-schema.ts';
 import type { Measurement } from '../../core/suite.ts';
 import { check, skipped } from '../checks.ts';
 import { probeRedirect, type RedirectResult } from '../../core/http.ts';

@@ -7,7 +7,7 @@ import { judgeChecklist } from '../../reports/checklist/judge.ts';
 import { BUILTIN_RULES, mergeRules, matchRules } from '../../reports/checklist/rules.ts';
 import { claimedNumber } from '../../reports/checklist/quantity.ts';
 import { renderChecklistConsole, renderChecklistMd } from '../../reports/checklist/render.ts';
-import { ChecklistResult } from '../../reports/schema.ts';
+import { ChecklistResult } from '../../core/report-schema.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { main } from '../../cli/main.ts';
 import { check, makeReport } from '../compare/fixtures.ts';

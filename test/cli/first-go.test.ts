@@ -7,7 +7,7 @@ import { startMailSink } from '../../smoke/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
 import { exampleEnv } from '../../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../../reference-app/types.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 
 const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 const WINDOW_S = 20;

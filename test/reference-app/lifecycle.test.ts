@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UsageError } from '../../core/errors.ts';
-import { CATALOGUE } from '../../reports/catalogue.ts';
+import { CATALOGUE } from '../../core/catalogue.ts';
 import { FLAWS, parseFlaws } from '../../reference-app/flaws.ts';
 import { startReference } from '../../reference-app/index.ts';
 import { startMailSink } from '../../smoke/mail/sink.ts';

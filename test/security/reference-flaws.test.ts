@@ -7,7 +7,7 @@ import { runSecurity } from '../../security/index.ts';
 import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { evaluateKpis } from '../../reports/kpi-eval.ts';
 import { decide } from '../../reports/verdict.ts';
-import { catalogueEntry } from '../../reports/catalogue.ts';
+import { catalogueEntry } from '../../core/catalogue.ts';
 import type { SuiteOutput } from '../../core/suite.ts';
 import { defaultKpis, securityContext } from './support.ts';
 
@@ -23,9 +23,7 @@ afterAll(async () => {
   await sink?.stop();
 });
 
-async function audit(
-  flaws: string[],
-): Promise<{
+async function audit(flaws: string[]): Promise<{
   out: SuiteOutput;
   info: ReferenceInfo;
   verdict: ReturnType<typeof decide>;
