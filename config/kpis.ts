@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { parseThreshold, validateMetricThreshold, splitMetric, ThresholdError, type Threshold } from './threshold.ts';
-import { metricDef } from './metrics.ts';
+import {
+  parseThreshold,
+  validateMetricThreshold,
+  splitMetric,
+  ThresholdError,
+  type Threshold,
+} from '../core/threshold.ts';
+import { metricDef } from '../core/metrics.ts';
 import { ConfigError, InputError, formatZodIssues } from '../core/errors.ts';
 import { isMissingFile, readInputText } from '../core/read-input.ts';
 import type { Area, SuiteName } from '../core/report-schema.ts';

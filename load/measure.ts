@@ -1,6 +1,6 @@
 import type { Measurement } from '../core/suite.ts';
 import type { MetricKpiDef, KpiDef } from '../config/kpis.ts';
-import { splitMetric, type Threshold } from '../config/threshold.ts';
+import { splitMetric, type Threshold } from '../core/threshold.ts';
 import type { LoadResult } from '../core/report-schema.ts';
 import { decodeHistogram, percentileMs, type Histogram } from './histogram.ts';
 

@@ -1,4 +1,4 @@
-import { holds } from '../config/threshold.ts';
+import { holds } from '../core/threshold.ts';
 import { matchesCheck, waiverActive, type KpiDef, type Waiver } from '../config/kpis.ts';
 import type { Measurement } from '../core/suite.ts';
 import type { CheckResult, KpiResult, SuiteName } from '../core/report-schema.ts';
