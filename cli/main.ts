@@ -8,7 +8,7 @@ import { registerRunCommand } from './run-command.ts';
 import { registerInitCommand } from './init.ts';
 import { registerDoctorCommand } from './doctor/command.ts';
 import { registerSecurityCommands } from '../security/commands.ts';
-import { registerLoadCommands } from '../load/commands.ts';
+import { registerLoadCommands } from './load-command.ts';
 import { registerReferenceCommands } from '../reference-app/commands.ts';
 import { registerReportCommands } from '../reports/commands.ts';
 import { registerHistoryCommands } from '../history/commands.ts';
