@@ -20,7 +20,7 @@ import { BUILTIN_RULES, mergeRules } from '../reports/checklist/rules.ts';
 import { resolveEngine } from '../load/select.ts';
 import { renderConsole } from '../reports/render/index.ts';
 import type { Cli } from '../core/command.ts';
-import type { Measurement, SuiteContext } from '../core/suite.ts';
+import type { Measurement, SuiteContext } from '../config/suite.ts';
 import { VERSION } from './version.ts';
 import { readShard } from '../load/merge.ts';
 

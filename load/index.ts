@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ProgressEvent, SuiteRunner, SuiteOutput } from '../core/suite.ts';
+import type { ProgressEvent, SuiteRunner, SuiteOutput } from '../config/suite.ts';
 import type { CheckResult, LoadResult } from '../core/report-schema.ts';
 import { CATALOGUE } from '../core/catalogue.ts';
 import { Redactor } from '../core/redact.ts';

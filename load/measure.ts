@@ -1,4 +1,4 @@
-import type { Measurement } from '../core/suite.ts';
+import type { Measurement } from '../config/suite.ts';
 import type { MetricKpiDef, KpiDef } from '../config/kpis.ts';
 import { splitMetric, type Threshold } from '../core/threshold.ts';
 import type { LoadResult } from '../core/report-schema.ts';

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { dialectByName } from './dialects.ts';
-import type { ReferenceInfo } from './types.ts';
+import type { ReferenceInfo } from '../core/reference.ts';
 import type { Config } from '../config/schema.ts';
 import type { SuiteName } from '../core/report-schema.ts';
 import { packageFile } from '../core/files.ts';

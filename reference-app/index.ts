@@ -24,10 +24,10 @@ import { hashPassword } from './passwords.ts';
 import { HOME_HTML } from './routes/pages.ts';
 import { buildApp } from './server.ts';
 import { TokenService } from './tokens.ts';
-import type { ReferenceAccount, ReferenceInfo } from './types.ts';
+import type { ReferenceAccount, ReferenceInfo } from '../core/reference.ts';
 import { packageFile } from '../core/files.ts';
 
-export type { ReferenceInfo, ReferenceAccount } from './types.ts';
+export type { ReferenceInfo, ReferenceAccount } from '../core/reference.ts';
 export { FLAWS, parseFlaws } from './flaws.ts';
 
 export interface StartReferenceOptions {

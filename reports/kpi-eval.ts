@@ -1,6 +1,6 @@
 import { holds } from '../core/threshold.ts';
 import { matchesCheck, waiverActive, type KpiDef, type Waiver } from '../config/kpis.ts';
-import type { Measurement } from '../core/suite.ts';
+import type { Measurement } from '../config/suite.ts';
 import type { CheckResult, KpiResult, SuiteName } from '../core/report-schema.ts';
 import { skipCountsAsCovered } from './skip.ts';
 

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { writeFile, mkdir } from 'node:fs/promises';
-import type { SuiteRunner, SuiteContext, Measurement } from '../core/suite.ts';
+import type { SuiteRunner, SuiteContext, Measurement } from '../config/suite.ts';
 import type { CheckResult } from '../core/report-schema.ts';
 import { CATALOGUE, type CatalogueId } from '../core/catalogue.ts';
 import { Redactor } from '../core/redact.ts';

@@ -3,7 +3,7 @@ import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../core/repor
 import { Area, CheckId, SkipKind } from '../core/report-schema.ts';
 import { catalogueEntry } from '../core/catalogue.ts';
 import type { Redactor } from '../core/redact.ts';
-import type { Measurement } from '../core/suite.ts';
+import type { Measurement } from '../config/suite.ts';
 import { EVIDENCE_ATTACHMENT, MEASUREMENT_ATTACHMENT } from './lib/evidence.ts';
 import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION, WARN_MARK } from './lib/markers.ts';
 

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import type { Measurement, SuiteContext, SuiteRunner } from '../core/suite.ts';
+import type { Measurement, SuiteContext, SuiteRunner } from '../config/suite.ts';
 import { ConfigError } from '../core/errors.ts';
 import { CATALOGUE, AREA_SUITE, areaOf } from '../core/catalogue.ts';
 import { Redactor } from '../core/redact.ts';

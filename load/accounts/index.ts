@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SuiteContext } from '../../core/suite.ts';
+import type { SuiteContext } from '../../config/suite.ts';
 import type { LoadAccounts as LoadAccountsInfo } from '../../core/report-schema.ts';
 import type { PlanJourney, PoolAccount } from '../../scenarios/journey-core.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';

@@ -1,5 +1,5 @@
 import type { CheckResult, CheckStatus } from '../../core/report-schema.ts';
-import type { Measurement } from '../../core/suite.ts';
+import type { Measurement } from '../../config/suite.ts';
 import type { CatalogueId } from '../../core/catalogue.ts';
 import { check, describe, skipped } from '../checks.ts';
 import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../../core/http.ts';

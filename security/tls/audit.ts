@@ -1,5 +1,5 @@
 import type { CheckResult } from '../../core/report-schema.ts';
-import type { Measurement } from '../../core/suite.ts';
+import type { Measurement } from '../../config/suite.ts';
 import { check, skipped } from '../checks.ts';
 import { probeRedirect, type RedirectResult } from '../../core/http.ts';
 import { keyWeakness } from './certificate.ts';

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
-import type { ReferenceInfo } from '../../reference-app/types.ts';
+import type { ReferenceInfo } from '../../core/reference.ts';
 import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.ts';
 import { loadConfigFile, parseConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';

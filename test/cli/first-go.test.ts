@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailSink } from '../../smoke/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
 import { exampleEnv } from '../../reference-app/example-env.ts';
-import type { ReferenceInfo } from '../../reference-app/types.ts';
+import type { ReferenceInfo } from '../../core/reference.ts';
 import type { Report } from '../../core/report-schema.ts';
 
 const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;

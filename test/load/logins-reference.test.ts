@@ -7,7 +7,7 @@ import { ConfigSchema } from '../../config/schema.ts';
 import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { runLoad } from '../../load/index.ts';
-import type { SuiteContext, ProgressEvent } from '../../core/suite.ts';
+import type { SuiteContext, ProgressEvent } from '../../config/suite.ts';
 import type { LoadResult } from '../../core/report-schema.ts';
 import { ACCESS_TTL_ENV, LOGIN_RATE_LIMIT_ENV } from '../../reference-app/index.ts';
 import { loginsSentence } from '../../reports/render/load-status.ts';

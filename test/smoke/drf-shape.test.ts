@@ -9,7 +9,7 @@ import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { parseKpiText } from '../../config/kpis.ts';
-import type { SuiteOutput } from '../../core/suite.ts';
+import type { SuiteOutput } from '../../config/suite.ts';
 
 const DJANGO_404 = new URL('./fixtures/debug/django-404.html', import.meta.url);
 
