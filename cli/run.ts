@@ -16,7 +16,7 @@ import { createProgress } from './progress.ts';
 import { resolveTarget, type Target } from './target.ts';
 import { SUITES } from './suites.ts';
 import { prepareExtras } from './extras.ts';
-import { BUILTIN_RULES, mergeRules } from '../reports/checklist/rules.ts';
+import { BUILTIN_RULES, mergeRules } from '../config/checklist-rules.ts';
 import { resolveEngine } from '../load/select.ts';
 import { renderConsole } from '../reports/render/index.ts';
 import type { Cli } from '../core/command.ts';

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { SmokeConfig } from '../smoke/config.ts';
 import { SecurityConfig } from '../security/config.ts';
 import { LoadConfig } from '../load/config.ts';
-import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
+import { ChecklistRuleConfig } from './checklist-rules.ts';
 import { currentCheckId } from '../core/catalogue.ts';
 import { targetUrlProblem } from '../core/url.ts';
 import { EnvName } from '../core/env-name.ts';
-import { HistoryConfig } from '../history/config.ts';
+import { HistoryConfig } from './history.ts';
 
 export const TargetConfig = z
   .object({

@@ -10,7 +10,7 @@ import { renderTrendHtml, renderTrendMd } from '../reports/trend/trend.ts';
 import { renderMarkdown } from '../reports/render/markdown.ts';
 import { renderHtml } from '../reports/html/report.ts';
 import { fmtNumber } from '../reports/render/labels.ts';
-import { HistoryConfig, HISTORY_DEFAULTS } from './config.ts';
+import { HistoryConfig, HISTORY_DEFAULTS } from '../config/history.ts';
 import { resolveIdentity, type IdentityFlags } from './identity.ts';
 import { storeLocation } from './location.ts';
 import { filterOf, portOf, type FilterFlags } from './options.ts';

@@ -6,7 +6,7 @@ import { latencyThresholds } from '../reports/html/charts.ts';
 import { renderHtml } from '../reports/html/report.ts';
 import { compareReports } from '../reports/compare/compare.ts';
 import { renderCompareHtml } from '../reports/compare/render.ts';
-import type { HistoryConfig } from './config.ts';
+import type { HistoryConfig } from '../config/history.ts';
 import type { StoreLocation } from './open.ts';
 import { HistoryStore } from './store.ts';
 import { failingSince, flakyChecks, kpiSeries, streakStart } from './dashboard/data.ts';

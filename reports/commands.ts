@@ -38,7 +38,7 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
         import('./io.ts'),
         import('./checklist/judge.ts'),
         import('./checklist/render.ts'),
-        import('./checklist/rules.ts'),
+        import('../config/checklist-rules.ts'),
       ]);
       const rules = opts.config
         ? mergeRules(

@@ -3,7 +3,7 @@ import { readInputText } from '../../core/read-input.ts';
 import { matchesCheck } from '../../config/kpis.ts';
 import type { ChecklistResult, CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
 import { parseChecklist, type ParsedClaim } from './parse.ts';
-import { BUILTIN_RULES, matchRules, type ChecklistRule } from './rules.ts';
+import { BUILTIN_RULES, matchRules, type ChecklistRule } from '../../config/checklist-rules.ts';
 import { claimedNumber, describeComparison, honours, measuredValue } from './quantity.ts';
 import { skipLabel } from '../skip.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeChecklist } from '../../reports/checklist/judge.ts';
-import { BUILTIN_RULES, mergeRules, matchRules } from '../../reports/checklist/rules.ts';
+import { BUILTIN_RULES, mergeRules, matchRules } from '../../config/checklist-rules.ts';
 import { claimedNumber } from '../../reports/checklist/quantity.ts';
 import { renderChecklistConsole, renderChecklistMd } from '../../reports/checklist/render.ts';
 import { ChecklistResult } from '../../core/report-schema.ts';
