@@ -1,4 +1,4 @@
-import { startMailSink } from '../smoke/mail/sink.ts';
+import { startMailSink } from '../core/mail/sink.ts';
 import { startReference } from './index.ts';
 import type { ReferenceInfo } from '../core/reference.ts';
 

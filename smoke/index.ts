@@ -17,7 +17,7 @@ import { PLAN_ENV, type SmokePlan } from './lib/plan.ts';
 import { SECRET_VARS_ENV } from './lib/evidence.ts';
 import { logSent } from './lib/history.ts';
 import { writePlaywrightConfig, type Phase } from './playwright.ts';
-import { openMailbox, type OpenMailbox } from './mail/open.ts';
+import { openMailbox, type OpenMailbox } from '../core/mail/open.ts';
 import { preflight } from '../core/preflight.ts';
 import { describeBudget, smokeBudget } from './lib/budget.ts';
 

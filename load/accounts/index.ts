@@ -45,7 +45,7 @@ export async function prepareAccounts(
   const [{ LoadSender }, { registerPool }, { openMailbox }] = await Promise.all([
     import('./http.ts'),
     import('./register.ts'),
-    import('../../smoke/mail/open.ts'),
+    import('../../core/mail/open.ts'),
   ]);
   // The same mailbox the smoke suite reads (smoke.mailbox), opened for the registrations only.
   const mailbox = await openMailbox(ctx.config.smoke.mailbox, ctx.configDir, (message) =>

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
 import type { ReferenceInfo } from '../../core/reference.ts';
 import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink } from '../../core/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
 import { exampleEnv } from '../../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../../core/reference.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReference } from '../../reference-app/index.ts';
 import { FLAWS } from '../../reference-app/flaws.ts';
 import type { ReferenceInfo } from '../../core/reference.ts';
-import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
 import { runSecurity } from '../../security/index.ts';
 import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { evaluateKpis } from '../../reports/kpi-eval.ts';

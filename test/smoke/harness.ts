@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink } from '../../core/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { parseKpiText } from '../../config/kpis.ts';

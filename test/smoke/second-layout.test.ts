@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import nodemailer from 'nodemailer';
-import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { parseKpiText } from '../../config/kpis.ts';
