@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { chromium } from '@playwright/test';
-import { HistoryConfig } from '../history/config.ts';
+import { HistoryConfig } from '../config/history.ts';
 import type { StoreLocation } from '../history/open.ts';
 import { startServer } from '../history/server.ts';
 import { HistoryStore } from '../history/store.ts';

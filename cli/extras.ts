@@ -1,10 +1,10 @@
 import type { KpiFile } from '../config/kpis.ts';
 import type { Config } from '../config/schema.ts';
-import type { Report } from '../reports/schema.ts';
+import type { Report } from '../core/report-schema.ts';
 import { readReport } from '../reports/io.ts';
 import { compareReports } from '../reports/compare/compare.ts';
 import { judgeClaims, loadChecklist, type LoadedChecklist } from '../reports/checklist/judge.ts';
-import { BUILTIN_RULES, mergeRules } from '../reports/checklist/rules.ts';
+import { BUILTIN_RULES, mergeRules } from '../config/checklist-rules.ts';
 import type { RunOptions } from './plan.ts';
 
 export interface Extras {

@@ -1,7 +1,7 @@
 import { access, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RegisterCommands } from '../core/command.ts';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { DEFAULT_KPI_FILE, packageFile } from '../core/files.ts';
 import { targetUrlProblem } from '../core/url.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { KpiFile } from '../config/kpis.ts';
-import { suiteNames, type SuiteName } from '../reports/schema.ts';
+import { suiteNames, type SuiteName } from '../core/report-schema.ts';
 import { LOAD_LIMITS, parseCount, parseLoadDuration } from '../load/limits.ts';
 
 export const ENGINES = ['k6', 'autocannon', 'auto'] as const;

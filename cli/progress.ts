@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../core/suite.ts';
+import type { ProgressEvent } from '../config/suite.ts';
 import { visible } from '../reports/render/visible.ts';
 
 export interface ProgressSink {

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { moduleProcess } from '../core/files.ts';
 import { exampleConfigFile, exampleEnv } from '../reference-app/example-env.ts';
-import type { ReferenceInfo } from '../reference-app/types.ts';
+import type { ReferenceInfo } from '../core/reference.ts';
 import { USER_RATE_LIMIT_ENV, userRateLimitFrom } from '../reference-app/user-rate-limit.ts';
 import {
   ACCESS_TTL_ENV,

@@ -1,5 +1,5 @@
 import { parseDuration, parseEngine, parsePositiveInt, parseSuites, type RunOptions } from './plan.ts';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { parseFlaws } from '../reference-app/flaws.ts';
 import { dialectByName } from '../reference-app/dialects.ts';
 import { LOAD_LIMITS } from '../load/limits.ts';

@@ -1,5 +1,5 @@
-import type { SuiteName } from '../reports/schema.ts';
-import type { SuiteRunner } from '../core/suite.ts';
+import type { SuiteName } from '../core/report-schema.ts';
+import type { SuiteRunner } from '../config/suite.ts';
 
 // Each suite's modules (Playwright's driver, the load engines, the TLS scanner) are loaded when the suite starts:
 // a run of one suite does not pay for the others.

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import type { ReferenceInfo } from '../reference-app/types.ts';
+import type { ReferenceInfo } from '../core/reference.ts';
 import type { RunOptions } from './plan.ts';
 import { startReferenceTarget } from './reference-target.ts';
 import { DEFAULT_KPI_FILE } from '../core/files.ts';

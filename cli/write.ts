@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { serializeReport } from '../reports/io.ts';
 import { fileRenderers } from '../reports/render/index.ts';
-import type { Report } from '../reports/schema.ts';
+import type { Report } from '../core/report-schema.ts';
 
 /** Report files are for the team that ran gonogo: owner read/write only, whatever the umask. */
 export const REPORT_FILE_MODE = 0o600;
 
 /** The report set could not be written; nothing in the folder was replaced. */
-import { ReportWriteError } from '../config/errors.ts';
+import { ReportWriteError } from '../core/errors.ts';
 
 export { ReportWriteError };
 

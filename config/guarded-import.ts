@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../core/errors.ts';
 
 export const DEFAULT_CONFIG_TIMEOUT_S = 30;
 export const MAX_CONFIG_TIMEOUT_S = 3600;

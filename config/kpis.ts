@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { parseThreshold, validateMetricThreshold, splitMetric, ThresholdError, type Threshold } from './threshold.ts';
-import { metricDef } from './metrics.ts';
-import { ConfigError, InputError, formatZodIssues } from './errors.ts';
-import { isMissingFile, readInputText } from './read-input.ts';
-import type { Area, SuiteName } from '../reports/schema.ts';
-import { AREA_SUITE, currentCheckId } from '../reports/catalogue.ts';
+import {
+  parseThreshold,
+  validateMetricThreshold,
+  splitMetric,
+  ThresholdError,
+  type Threshold,
+} from '../core/threshold.ts';
+import { metricDef } from '../core/metrics.ts';
+import { ConfigError, InputError, formatZodIssues } from '../core/errors.ts';
+import { isMissingFile, readInputText } from '../core/read-input.ts';
+import type { Area, SuiteName } from '../core/report-schema.ts';
+import { AREA_SUITE, currentCheckId } from '../core/catalogue.ts';
 import { LOAD_LIMITS, parseLoadDuration } from '../load/limits.ts';
 
 const duration = z.string().refine((d) => {
@@ -46,7 +52,7 @@ const KpiEntry = z
     metric: z.string().min(1).optional(),
     threshold: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
     /** Check ids or `area.*` patterns that must all pass. */
-    // A renamed check's old id reads as its new one (reports/catalogue.ts RENAMED_CHECKS).
+    // A renamed check's old id reads as its new one (core/catalogue.ts RENAMED_CHECKS).
     checks: z.array(z.string().min(1).transform(currentCheckId)).min(1).optional(),
   })
   .strict()

@@ -1,13 +1,13 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigSchema, type Config } from './schema.ts';
-import { ConfigError, formatZodIssues } from './errors.ts';
+import { ConfigError, formatZodIssues } from '../core/errors.ts';
 import { checkNotApplicable } from './not-applicable.ts';
-import { suiteNames, type SuiteName } from '../reports/schema.ts';
+import { suiteNames, type SuiteName } from '../core/report-schema.ts';
 import { checkAccountPool } from '../load/accounts/pool.ts';
 import { cookieSessionProblem } from '../load/config.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
-import { checkInputFile, readCaFile } from './read-input.ts';
+import { checkInputFile, readCaFile } from '../core/read-input.ts';
 import { moduleFile } from '../core/files.ts';
 
 const PACKAGE_ENTRY = moduleFile(import.meta.url, '../index.ts');

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Config } from './schema.ts';
 import { checkIdProblem } from './waivers.ts';
 

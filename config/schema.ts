@@ -2,18 +2,10 @@ import { z } from 'zod';
 import { SmokeConfig } from '../smoke/config.ts';
 import { SecurityConfig } from '../security/config.ts';
 import { LoadConfig } from '../load/config.ts';
-import { ChecklistRuleConfig } from '../reports/checklist/rules.ts';
-import { currentCheckId } from '../reports/catalogue.ts';
+import { ChecklistRuleConfig } from './checklist-rules.ts';
+import { currentCheckId } from '../core/catalogue.ts';
 import { targetUrlProblem } from '../core/url.ts';
-import { HistoryConfig } from '../history/config.ts';
-
-/** An environment variable *name*: secrets never live in the config file itself. */
-export const EnvName = z
-  .string()
-  .regex(
-    /^[A-Z_][A-Z0-9_]*$/,
-    'an environment variable name (secrets are read from the environment, never written in the file)',
-  );
+import { HistoryConfig } from './history.ts';
 
 export const TargetConfig = z
   .object({
@@ -67,7 +59,7 @@ export const ConfigSchema = z
      * login page). Top level, beside the platform's description, since the ids span suites. A declared check that skips is
      * not-applicable and leaves the report complete; one that runs keeps its outcome, a failure included.
      */
-    // A renamed check's old id reads as its new one (reports/catalogue.ts RENAMED_CHECKS).
+    // A renamed check's old id reads as its new one (core/catalogue.ts RENAMED_CHECKS).
     notApplicable: z
       .record(z.string(), z.string().trim().min(1, 'say why the check does not apply to this platform'))
       .default({})

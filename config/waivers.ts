@@ -1,7 +1,7 @@
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { KpiFile } from './kpis.ts';
-import { areaOf, catalogueEntry } from '../reports/catalogue.ts';
-import { Area, CheckId, areas } from '../reports/schema.ts';
+import { areaOf, catalogueEntry } from '../core/catalogue.ts';
+import { Area, CheckId, areas } from '../core/report-schema.ts';
 
 /**
  * Every check waiver names a check that can exist: a built-in id from the catalogue or, when the
@@ -22,7 +22,7 @@ export function checkIdProblem(id: string, what: string, opts: { teamSpecs: bool
   if (catalogueEntry(id)) return null;
   if (id.includes('*')) return `${what} names one check id exactly, not a pattern; list each check it covers`;
   if (!opts.teamSpecs)
-    return 'no check has this id (the built-in ids are listed in reports/catalogue.ts; team specs from smoke.specsDir can add ids of their own)';
+    return 'no check has this id (the built-in ids are listed in core/catalogue.ts; team specs from smoke.specsDir can add ids of their own)';
   if (!CheckId.safeParse(id).success || !Area.safeParse(areaOf(id)).success) {
     return `neither a built-in check nor a possible team spec id; team spec ids are area.name with a known area (${areas.join(', ')})`;
   }

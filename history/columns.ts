@@ -1,4 +1,4 @@
-import type { Report, SuiteName } from '../reports/schema.ts';
+import type { Report, SuiteName } from '../core/report-schema.ts';
 import { targetKey } from '../core/url.ts';
 import { skipKind } from '../reports/skip.ts';
 import type { RunChecksTable, RunKpisTable, RunsTable } from './tables.ts';

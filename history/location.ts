@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../config/errors.ts';
-import type { HistoryConfig } from './config.ts';
+import { UsageError } from '../core/errors.ts';
+import type { HistoryConfig } from '../config/history.ts';
 import type { StoreLocation } from './open.ts';
 
 /**

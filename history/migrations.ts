@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { targetKey } from '../core/url.ts';
 import { skipKind } from '../reports/skip.ts';
-import type { CheckResult } from '../reports/schema.ts';
+import type { CheckResult } from '../core/report-schema.ts';
 import type { Migration } from 'kysely/migration';
 
 /**

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } fro
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { InputError } from '../config/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { redactUserinfo } from '../core/url.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { HistoryDb } from './tables.ts';

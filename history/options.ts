@@ -1,4 +1,4 @@
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { RunFilter } from './store.ts';
 
 export interface FilterFlags {

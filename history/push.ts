@@ -1,4 +1,4 @@
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { Cli } from '../core/command.ts';
 import { readReport } from '../reports/io.ts';
 import { resolveIdentity, type IdentityFlags } from './identity.ts';

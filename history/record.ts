@@ -1,5 +1,5 @@
-import type { Report } from '../reports/schema.ts';
-import type { HistoryConfig } from './config.ts';
+import type { Report } from '../core/report-schema.ts';
+import type { HistoryConfig } from '../config/history.ts';
 import { resolveIdentity, type IdentityFlags } from './identity.ts';
 import { storeLocation } from './location.ts';
 import { HistoryStore } from './store.ts';

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { InputError } from '../config/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { parseReportText } from '../reports/io.ts';
 import { latencyThresholds } from '../reports/html/charts.ts';
 import { renderHtml } from '../reports/html/report.ts';
 import { compareReports } from '../reports/compare/compare.ts';
 import { renderCompareHtml } from '../reports/compare/render.ts';
-import type { HistoryConfig } from './config.ts';
+import type { HistoryConfig } from '../config/history.ts';
 import type { StoreLocation } from './open.ts';
 import { HistoryStore } from './store.ts';
 import { failingSince, flakyChecks, kpiSeries, streakStart } from './dashboard/data.ts';

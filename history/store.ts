@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { parseReportText } from '../reports/io.ts';
-import { Report, type CheckStatus, type SkipKind } from '../reports/schema.ts';
+import { Report, type CheckStatus, type SkipKind } from '../core/report-schema.ts';
 import { buildTrendOf, profileOf, type Trend, type TrendRun } from '../reports/trend/trend.ts';
 import { isoOf, rowsOf, type RunIdentity } from './columns.ts';
 import { openDb, type StoreKind, type StoreLocation } from './open.ts';

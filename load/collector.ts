@@ -7,7 +7,7 @@ import {
   summarize,
   type Histogram,
 } from './histogram.ts';
-import type { LoadResult } from '../reports/schema.ts';
+import type { LoadResult } from '../core/report-schema.ts';
 import { StatusTally, type StatusDump } from './status.ts';
 
 /** One engine's raw tallies, serializable so worker threads and shards can hand them over. */

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { EnvName } from '../core/env-name.ts';
 
 /** Names travel into k6 tags and report keys: keep them plain. */
 const Name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_" and "-" only (used as a k6 tag)');
@@ -39,13 +40,6 @@ export const Journey = z
   })
   .strict();
 export type Journey = z.infer<typeof Journey>;
-
-const EnvName = z
-  .string()
-  .regex(
-    /^[A-Z_][A-Z0-9_]*$/,
-    'an environment variable name (secrets are read from the environment, never written in the file)',
-  );
 
 /**
  * The accounts the virtual users log in as (VU i as account i mod pool size), so a target that limits

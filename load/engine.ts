@@ -1,4 +1,4 @@
-import type { LoadResult } from '../reports/schema.ts';
+import type { LoadResult } from '../core/report-schema.ts';
 import type { LoadPlan } from './plan.ts';
 
 /** Why an engine run did not yield a full result: the report shows it as evidence of an `error`. */

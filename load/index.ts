@@ -1,12 +1,12 @@
-import type { ProgressEvent, SuiteRunner, SuiteOutput } from '../core/suite.ts';
-import type { CheckResult, LoadResult } from '../reports/schema.ts';
-import { CATALOGUE } from '../reports/catalogue.ts';
-import { Redactor } from '../reports/redact.ts';
+import type { ProgressEvent, SuiteRunner, SuiteOutput } from '../config/suite.ts';
+import type { CheckResult, LoadResult } from '../core/report-schema.ts';
+import { CATALOGUE } from '../core/catalogue.ts';
+import { Redactor } from '../core/redact.ts';
 import { EngineError, type EngineRun } from './engine.ts';
 import { buildPlan, type LoadTick } from './plan.ts';
 import { measurementsFor } from './measure.ts';
 import { resolveEngine } from './select.ts';
-import { preflight } from './preflight.ts';
+import { preflight } from '../core/preflight.ts';
 import { prepareAccounts, type PreparedAccounts } from './accounts/index.ts';
 import { prepareLogins, type PreparedLogins } from './logins/index.ts';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 
 /**
  * Upper bounds of a load profile, checked before anything starts. 24 h keeps every engine timer far

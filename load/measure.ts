@@ -1,7 +1,7 @@
-import type { Measurement } from '../core/suite.ts';
+import type { Measurement } from '../config/suite.ts';
 import type { MetricKpiDef, KpiDef } from '../config/kpis.ts';
-import { splitMetric, type Threshold } from '../config/threshold.ts';
-import type { LoadResult } from '../reports/schema.ts';
+import { splitMetric, type Threshold } from '../core/threshold.ts';
+import type { LoadResult } from '../core/report-schema.ts';
 import { decodeHistogram, percentileMs, type Histogram } from './histogram.ts';
 
 /** Trend aggregations, named the way thresholds name them, from an HDR histogram (ms). */

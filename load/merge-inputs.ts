@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../config/errors.ts';
-import type { LoadResult } from '../reports/schema.ts';
+import { UsageError } from '../core/errors.ts';
+import type { LoadResult } from '../core/report-schema.ts';
 import { readShard } from './merge.ts';
 
 /** The file a path names, through symlinks; a file that does not exist yet is named by its real folder. */

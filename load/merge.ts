@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
-import { checkInputFile, readInputText } from '../config/read-input.ts';
-import { LoadResult } from '../reports/schema.ts';
-import { InputError } from '../config/errors.ts';
+import { checkInputFile, readInputText } from '../core/read-input.ts';
+import { LoadResult } from '../core/report-schema.ts';
+import { InputError } from '../core/errors.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, summarize } from './histogram.ts';
 import { LoadCollector } from './collector.ts';
 import { firstSampleTime, openK6JsonFile, streamK6Json } from './k6/stream.ts';

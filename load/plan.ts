@@ -3,7 +3,7 @@ import type { LoadConfig } from './config.ts';
 import type { PlanFile, PlanJourney, PoolAccount } from '../scenarios/journey-core.ts';
 import type { SessionSpec } from '../scenarios/session-core.ts';
 import type { MetricKpiDef } from '../config/kpis.ts';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { LOAD_LIMITS, parseLoadDuration } from './limits.ts';
 import { normalizeBaseUrl, routeUrl } from '../core/url.ts';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { LoadEngine } from './engine.ts';
 import { K6Engine } from './k6/engine.ts';
 import { K6_INSTALL } from './k6/binary.ts';

@@ -1,4 +1,4 @@
-import type { EndpointStats, StatusClasses } from '../reports/schema.ts';
+import type { EndpointStats, StatusClasses } from '../core/report-schema.ts';
 
 /** 0 (k6's status for a request that got no response) and anything outside 100-599 count as network errors. */
 export function isHttpStatus(status: number): boolean {

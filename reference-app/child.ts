@@ -9,7 +9,7 @@ import { startPlatform, type RunningPlatform } from './launch.ts';
 
 export type ParentMessage = { type: 'start'; flaws: string[]; dialect?: string } | { type: 'stop' };
 export type ChildMessage =
-  | { type: 'ready'; info: Omit<import('./types.ts').ReferenceInfo, 'stop'>; mailApiUrl: string }
+  | { type: 'ready'; info: Omit<import('../core/reference.ts').ReferenceInfo, 'stop'>; mailApiUrl: string }
   | { type: 'error'; message: string };
 
 // Ctrl+C reaches the whole process group: the harness decides when its target stops, after writing its report.

@@ -1,4 +1,4 @@
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { UserRow } from './db.ts';
 
 type Role = UserRow['role'];

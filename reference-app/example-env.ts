@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { dialectByName } from './dialects.ts';
-import type { ReferenceInfo } from './types.ts';
+import type { ReferenceInfo } from '../core/reference.ts';
 import type { Config } from '../config/schema.ts';
-import type { SuiteName } from '../reports/schema.ts';
+import type { SuiteName } from '../core/report-schema.ts';
 import { packageFile } from '../core/files.ts';
 
 /** The example config of each dialect, written with the public config only. */

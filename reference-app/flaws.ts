@@ -1,5 +1,5 @@
-import type { CatalogueId } from '../reports/catalogue.ts';
-import { UsageError } from '../config/errors.ts';
+import type { CatalogueId } from '../core/catalogue.ts';
+import { UsageError } from '../core/errors.ts';
 import type { DialectName } from './dialects.ts';
 
 /**

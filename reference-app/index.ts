@@ -18,16 +18,16 @@ import { insertUser, openDatabase, type Db } from './db.ts';
 import { FlawSet, assertFlawsFitDialect } from './flaws.ts';
 import { dialectByName } from './dialects.ts';
 import { CsrfTokens } from './csrf.ts';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { Mailer } from './mailer.ts';
 import { hashPassword } from './passwords.ts';
 import { HOME_HTML } from './routes/pages.ts';
 import { buildApp } from './server.ts';
 import { TokenService } from './tokens.ts';
-import type { ReferenceAccount, ReferenceInfo } from './types.ts';
+import type { ReferenceAccount, ReferenceInfo } from '../core/reference.ts';
 import { packageFile } from '../core/files.ts';
 
-export type { ReferenceInfo, ReferenceAccount } from './types.ts';
+export type { ReferenceInfo, ReferenceAccount } from '../core/reference.ts';
 export { FLAWS, parseFlaws } from './flaws.ts';
 
 export interface StartReferenceOptions {

@@ -1,6 +1,6 @@
-import { startMailSink } from '../smoke/mail/sink.ts';
+import { startMailSink } from '../core/mail/sink.ts';
 import { startReference } from './index.ts';
-import type { ReferenceInfo } from './types.ts';
+import type { ReferenceInfo } from '../core/reference.ts';
 
 export interface RunningPlatform {
   info: ReferenceInfo;

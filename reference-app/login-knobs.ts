@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { userRateLimitFrom } from './user-rate-limit.ts';
 import type { UserRateLimit } from './context.ts';
 

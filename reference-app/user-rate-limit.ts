@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { UserRateLimit } from './context.ts';
 
 export const USER_RATE_LIMIT_ENV = 'GONOGO_REFERENCE_USER_RATE_LIMIT';

@@ -1,4 +1,4 @@
-import type { CatalogueId } from './catalogue.ts';
+import type { CatalogueId } from '../core/catalogue.ts';
 
 /**
  * What docs/checks.md says of each built-in check beyond its catalogue title: the positive control that must

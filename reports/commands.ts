@@ -1,5 +1,5 @@
 import type { RegisterCommands } from '../core/command.ts';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { CompareFormat } from './compare/render.ts';
 
 // Each command's modules are loaded when it runs: `--help`, `--version` and the other commands do not pay for them.
@@ -38,7 +38,7 @@ export const registerReportCommands: RegisterCommands = (program, cli) => {
         import('./io.ts'),
         import('./checklist/judge.ts'),
         import('./checklist/render.ts'),
-        import('./checklist/rules.ts'),
+        import('../config/checklist-rules.ts'),
       ]);
       const rules = opts.config
         ? mergeRules(

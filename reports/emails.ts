@@ -1,4 +1,4 @@
-import type { CheckResult } from './schema.ts';
+import type { CheckResult } from '../core/report-schema.ts';
 
 /** An address in free text; the domain needs a dot and a letter-only last label, so "a@b" in a version string is left alone. */
 const EMAIL = /\b([A-Za-z0-9_%+-])[A-Za-z0-9._%+-]*@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b/g;

@@ -1,10 +1,10 @@
 import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { InputError } from '../config/errors.ts';
-import { readInputText } from '../config/read-input.ts';
-import { Report, SCHEMA_VERSION } from './schema.ts';
-import { currentCheckId } from './catalogue.ts';
+import { InputError } from '../core/errors.ts';
+import { readInputText } from '../core/read-input.ts';
+import { Report, SCHEMA_VERSION } from '../core/report-schema.ts';
+import { currentCheckId } from '../core/catalogue.ts';
 
 /** Writes via a temporary file and rename, so a reader never sees half a file and a crash never damages the old one. */
 export async function writeAtomic(path: string, content: string): Promise<void> {

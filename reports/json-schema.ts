@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Report, SCHEMA_VERSION } from './schema.ts';
+import { Report, SCHEMA_VERSION } from '../core/report-schema.ts';
 import { packageFile } from '../core/files.ts';
 
 export const REPORT_SCHEMA_FILE = packageFile('reports/report.schema.json');

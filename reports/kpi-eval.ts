@@ -1,7 +1,7 @@
-import { holds } from '../config/threshold.ts';
+import { holds } from '../core/threshold.ts';
 import { matchesCheck, waiverActive, type KpiDef, type Waiver } from '../config/kpis.ts';
-import type { Measurement } from '../core/suite.ts';
-import type { CheckResult, KpiResult, SuiteName } from './schema.ts';
+import type { Measurement } from '../config/suite.ts';
+import type { CheckResult, KpiResult, SuiteName } from '../core/report-schema.ts';
 import { skipCountsAsCovered } from './skip.ts';
 
 export interface KpiInput {

@@ -1,5 +1,5 @@
-import type { CatalogueId } from './catalogue.ts';
-import type { KpiResult } from './schema.ts';
+import type { CatalogueId } from '../core/catalogue.ts';
+import type { KpiResult } from '../core/report-schema.ts';
 
 /**
  * What to change when a built-in check fails, one or two sentences each. Exhaustive over the catalogue,

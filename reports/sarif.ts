@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactLocation, Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
-import type { CheckResult, KpiResult, Report } from './schema.ts';
+import type { CheckResult, KpiResult, Report } from '../core/report-schema.ts';
 import { checkFiles, displayPath, kpiFileRef, kpiNotSelected, kpiRegression, type FileRef } from './where.ts';
 import { checkReason, figure, kpiRegressionText } from './render/evidence-text.ts';
 import { checkRule, kpiRule, kpiRuleId } from './sarif/rules.ts';

@@ -1,4 +1,4 @@
-import type { CheckResult, SkipInfo, SkipKind } from './schema.ts';
+import type { CheckResult, SkipInfo, SkipKind } from '../core/report-schema.ts';
 
 /** The kind of a skipped check; a skip without one (a report written before skips had kinds, a team spec) could not run. */
 export function skipKind(c: CheckResult): SkipKind {

@@ -1,6 +1,6 @@
 import { waiverActive, type Waiver } from '../config/kpis.ts';
-import type { CheckResult, KpiResult, SuiteName, Verdict } from './schema.ts';
-import { suiteNames } from './schema.ts';
+import type { CheckResult, KpiResult, SuiteName, Verdict } from '../core/report-schema.ts';
+import { suiteNames } from '../core/report-schema.ts';
 import { SKIP_KIND_LABEL, skipKind } from './skip.ts';
 
 export interface VerdictInput {

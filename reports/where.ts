@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { CheckResult, KpiResult, Report } from './schema.ts';
+import type { CheckResult, KpiResult, Report } from '../core/report-schema.ts';
 
 /** A file a result can be traced to: the lockfile of an advisory, the KPI's line, the config that mapped the check. */
 export interface FileRef {

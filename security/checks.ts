@@ -1,5 +1,5 @@
-import { CATALOGUE, areaOf, type CatalogueId } from '../reports/catalogue.ts';
-import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../reports/schema.ts';
+import { CATALOGUE, areaOf, type CatalogueId } from '../core/catalogue.ts';
+import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../core/report-schema.ts';
 
 /** Builds a security check from the catalogue so ids, levels and titles stay the released ones. */
 export function check(id: CatalogueId, status: CheckStatus, evidence: Evidence, durationMs = 0): CheckResult {
@@ -16,7 +16,7 @@ export function check(id: CatalogueId, status: CheckStatus, evidence: Evidence, 
   };
 }
 
-/** A skipped security check, with its kind (reports/schema.ts SkipKind) and the reason also shown as its message. */
+/** A skipped security check, with its kind (core/report-schema.ts SkipKind) and the reason also shown as its message. */
 export function skipped(id: CatalogueId, skip: SkipInfo, evidence: Evidence = {}, durationMs = 0): CheckResult {
   return { ...check(id, 'skip', { message: skip.reason, ...evidence }, durationMs), skip };
 }

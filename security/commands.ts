@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Cli, RegisterCommands } from '../core/command.ts';
-import { InputError, UsageError } from '../config/errors.ts';
-import type { CheckResult } from '../reports/schema.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import type { CheckResult } from '../core/report-schema.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 import type { ParsedLockfile } from './deps/types.ts';
 import { DEPS_DEFAULTS, TLS_DEFAULTS } from './defaults.ts';
@@ -68,7 +68,10 @@ function registerTls(audit: Command, cli: Cli): void {
         const days = Number(opts.certMinDays);
         if (!Number.isFinite(days) || days < 0)
           throw new UsageError(`--cert-min-days must be a number of days (received "${opts.certMinDays}")`);
-        const [{ trustAnchors }, { auditTls }] = await Promise.all([import('./http.ts'), import('./tls/audit.ts')]);
+        const [{ trustAnchors }, { auditTls }] = await Promise.all([
+          import('../core/http.ts'),
+          import('./tls/audit.ts'),
+        ]);
         const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined); // --ca: a missing, FIFO or non-PEM file is an input error (exit 2)
         const r = await auditTls({
           ...ep,
@@ -134,9 +137,9 @@ function registerHeaders(audit: Command, cli: Cli): void {
       const minGrade = grades.find((g) => g === opts.minGrade);
       if (!minGrade) throw new UsageError(`--min-grade must be one of ${grades.join(', ')}`);
       const [{ trustAnchors }, { auditHeaders }, { Redactor }] = await Promise.all([
-        import('./http.ts'),
+        import('../core/http.ts'),
         import('./headers/audit.ts'),
-        import('../reports/redact.ts'),
+        import('../core/redact.ts'),
       ]);
       const ca = await trustAnchors(opts.ca ? resolve(opts.ca) : undefined);
       const started = performance.now();

@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { writeFile, mkdir } from 'node:fs/promises';
-import type { SuiteRunner, SuiteContext, Measurement } from '../core/suite.ts';
-import type { CheckResult } from '../reports/schema.ts';
-import { CATALOGUE, type CatalogueId } from '../reports/catalogue.ts';
-import { Redactor } from '../reports/redact.ts';
+import type { SuiteRunner, SuiteContext, Measurement } from '../config/suite.ts';
+import type { CheckResult } from '../core/report-schema.ts';
+import { CATALOGUE, type CatalogueId } from '../core/catalogue.ts';
+import { Redactor } from '../core/redact.ts';
 import { describe, errorChecks } from './checks.ts';
-import { trustAnchors } from './http.ts';
+import { trustAnchors } from '../core/http.ts';
 import { auditHeaders } from './headers/audit.ts';
 import { auditTls } from './tls/audit.ts';
 import { findTestssl, runTestssl } from './tls/testssl.ts';

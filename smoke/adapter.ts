@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../reports/schema.ts';
-import { Area, CheckId, SkipKind } from '../reports/schema.ts';
-import { catalogueEntry } from '../reports/catalogue.ts';
-import type { Redactor } from '../reports/redact.ts';
-import type { Measurement } from '../core/suite.ts';
+import type { CheckResult, CheckStatus, Evidence, SkipInfo } from '../core/report-schema.ts';
+import { Area, CheckId, SkipKind } from '../core/report-schema.ts';
+import { catalogueEntry } from '../core/catalogue.ts';
+import type { Redactor } from '../core/redact.ts';
+import type { Measurement } from '../config/suite.ts';
 import { EVIDENCE_ATTACHMENT, MEASUREMENT_ATTACHMENT } from './lib/evidence.ts';
 import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION, WARN_MARK } from './lib/markers.ts';
 

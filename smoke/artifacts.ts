@@ -2,8 +2,8 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
-import type { Redactor } from '../reports/redact.ts';
-import type { CheckResult } from '../reports/schema.ts';
+import type { Redactor } from '../core/redact.ts';
+import type { CheckResult } from '../core/report-schema.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
+import { EnvName as envName } from '../core/env-name.ts';
+import { Mailbox } from '../core/mail/config.ts';
 import {
   DEFAULT_DEBUG_FIELDS,
   DEFAULT_DEBUG_SIGNATURES,
@@ -17,12 +19,6 @@ import {
  * `{}` parses; the defaults describe a common JSON API and teams override what differs.
  * Secrets are never written here: accounts and the webhook secret name environment variables.
  */
-const envName = z
-  .string()
-  .regex(
-    /^[A-Z_][A-Z0-9_]*$/,
-    'an environment variable name (secrets are read from the environment, never written in the file)',
-  );
 const path = z.string().regex(/^\//, 'a path starting with "/" (resolved against target.baseUrl)');
 const method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 /** A dot path into a JSON body: `access_token`, `data.token`, `milestones[0].id`, `items[*].id`. */
@@ -232,31 +228,6 @@ const Account = z
     passwordEnv: envName,
   })
   .strict();
-
-/** Where the verification mail is read; docs/config.md has an example of each kind. */
-const Mailbox = z.discriminatedUnion('kind', [
-  /** gonogo's own SMTP sink on host:port (default: a free loopback port); `apiUrl` is set by gonogo when it runs the sink itself. */
-  z
-    .object({
-      kind: z.literal('smtp-sink'),
-      host: z.string().min(1).optional(),
-      port: z.number().int().min(1).max(65535).optional(),
-      apiUrl: z.url().optional(),
-    })
-    .strict()
-    .refine(
-      (m) => !(m.apiUrl && (m.host || m.port)),
-      'apiUrl names a sink that is already running; host and port are for the sink gonogo starts: set one or the other',
-    ),
-  z.object({ kind: z.literal('mailpit'), url: z.url() }).strict(),
-  /** MailHog's API v2 (`/api/v2/search`). */
-  z.object({ kind: z.literal('mailhog'), url: z.url() }).strict(),
-  /** A Maildir (new/ and cur/); relative to the config file. */
-  z.object({ kind: z.literal('maildir'), path: z.string().min(1) }).strict(),
-  /** A folder of .eml files, or of the .log files Django's file backend writes; relative to the config file. */
-  z.object({ kind: z.literal('eml-dir'), path: z.string().min(1) }).strict(),
-]);
-export type MailboxConfig = z.infer<typeof Mailbox>;
 
 const Browser = z
   .object({

@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../core/suite.ts';
+import type { ProgressEvent } from '../config/suite.ts';
 import { ID_IN_TITLE } from './adapter.ts';
 import type { PhaseMessage } from './progress-reporter.ts';
 

@@ -1,5 +1,5 @@
 import type { RegisterCommands } from '../../core/command.ts';
-import { UsageError } from '../../config/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { DIALECT_NAMES } from '../../reference-app/dialects.ts';
 
 interface RawDoctorOptions {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/schema.ts';
 import type { KpiFile } from '../../config/kpis.ts';
 import { loadKpiFile } from '../../config/kpis.ts';
-import { openMailbox } from '../../smoke/mail/open.ts';
+import { openMailbox } from '../../core/mail/open.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { workerRedactor } from '../../smoke/lib/evidence.ts';
 import { smokeBudget } from '../../smoke/lib/budget.ts';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../../config/errors.ts';
-import { readInputText } from '../../config/read-input.ts';
-import { get, trustAnchors } from '../../security/http.ts';
+import { UsageError } from '../../core/errors.ts';
+import { readInputText } from '../../core/read-input.ts';
+import { get, trustAnchors } from '../../core/http.ts';
 
 /** The largest document read (a big public API's document is a few MiB). */
 export const DOCUMENT_MAX_BYTES = 32 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { packageFile } from '../../core/files.ts';
-import { readInputText } from '../../config/read-input.ts';
-import { ConfigError, formatZodIssues } from '../../config/errors.ts';
+import { readInputText } from '../../core/read-input.ts';
+import { ConfigError, formatZodIssues } from '../../core/errors.ts';
 
 /** The shipped vocabulary `init --from-openapi` recognises operations and fields with (replaced by --vocabulary). */
 export const DEFAULT_VOCABULARY_FILE = packageFile('config/defaults/openapi-vocabulary.yaml');

@@ -1,4 +1,4 @@
-import { parseThreshold } from '../../config/threshold.ts';
+import { parseThreshold } from '../../core/threshold.ts';
 import type { RunRow } from '../store.ts';
 
 const BAD = new Set(['fail', 'error']);

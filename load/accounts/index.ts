@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { SuiteContext } from '../../core/suite.ts';
-import type { LoadAccounts as LoadAccountsInfo } from '../../reports/schema.ts';
+import type { SuiteContext } from '../../config/suite.ts';
+import type { LoadAccounts as LoadAccountsInfo } from '../../core/report-schema.ts';
 import type { PlanJourney, PoolAccount } from '../../scenarios/journey-core.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { smokeBudget } from '../../smoke/lib/budget.ts';
@@ -45,7 +45,7 @@ export async function prepareAccounts(
   const [{ LoadSender }, { registerPool }, { openMailbox }] = await Promise.all([
     import('./http.ts'),
     import('./register.ts'),
-    import('../../smoke/mail/open.ts'),
+    import('../../core/mail/open.ts'),
   ]);
   // The same mailbox the smoke suite reads (smoke.mailbox), opened for the registrations only.
   const mailbox = await openMailbox(ctx.config.smoke.mailbox, ctx.configDir, (message) =>

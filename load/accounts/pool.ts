@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import type { LoadAccounts } from '../config.ts';
 import type { PoolAccount } from '../../scenarios/journey-core.ts';
 

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { readCaFile } from '../../config/read-input.ts';
+import { readCaFile } from '../../core/read-input.ts';
 import { join } from 'node:path';
 import { K6_FILES } from './files.ts';
 

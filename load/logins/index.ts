@@ -1,5 +1,5 @@
-import type { SuiteContext } from '../../core/suite.ts';
-import type { LoadLogins } from '../../reports/schema.ts';
+import type { SuiteContext } from '../../config/suite.ts';
+import type { LoadLogins } from '../../core/report-schema.ts';
 import type { PlanJourney, PlanStep, PoolAccount } from '../../scenarios/journey-core.ts';
 import { REFRESH_STEP_NAME, REFRESH_VAR, type SessionSpec } from '../../scenarios/session-core.ts';
 import type { SmokeConfig } from '../../smoke/config.ts';

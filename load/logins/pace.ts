@@ -1,4 +1,4 @@
-import { afterHistory, describeModel, type LimitModel } from '../../smoke/lib/ratelimit-model.ts';
+import { afterHistory, describeModel, type LimitModel } from '../../core/ratelimit-model.ts';
 
 /** The declared login model as the login phase reads it (smoke.ratelimit.login, numbers from the KPI file where unset). */
 export interface LoginModel {

@@ -1,9 +1,9 @@
-import { InputError } from '../../config/errors.ts';
-import { readInputText } from '../../config/read-input.ts';
+import { InputError } from '../../core/errors.ts';
+import { readInputText } from '../../core/read-input.ts';
 import { matchesCheck } from '../../config/kpis.ts';
-import type { ChecklistResult, CheckResult, KpiResult, Report } from '../schema.ts';
+import type { ChecklistResult, CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
 import { parseChecklist, type ParsedClaim } from './parse.ts';
-import { BUILTIN_RULES, matchRules, type ChecklistRule } from './rules.ts';
+import { BUILTIN_RULES, matchRules, type ChecklistRule } from '../../config/checklist-rules.ts';
 import { claimedNumber, describeComparison, honours, measuredValue } from './quantity.ts';
 import { skipLabel } from '../skip.ts';
 

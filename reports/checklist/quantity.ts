@@ -1,5 +1,5 @@
-import type { Report } from '../schema.ts';
-import type { Quantity } from './rules.ts';
+import type { Report } from '../../core/report-schema.ts';
+import type { Quantity } from '../../config/checklist-rules.ts';
 
 /** A number a claim states, normalised to the unit gonogo measures in. */
 export interface ClaimedNumber {

@@ -1,4 +1,4 @@
-import type { ChecklistResult } from '../schema.ts';
+import type { ChecklistResult } from '../../core/report-schema.ts';
 import { visible } from '../render/visible.ts';
 import { FINDING_ORDER, coverageOf, findingOf, type Claim } from './judge.ts';
 

@@ -1,4 +1,4 @@
-import type { CheckResult, CheckStatus, KpiResult, KpiStatus, Report, SkipKind } from '../schema.ts';
+import type { CheckResult, CheckStatus, KpiResult, KpiStatus, Report, SkipKind } from '../../core/report-schema.ts';
 import { skipKind } from '../skip.ts';
 import { securityDrift } from './drift.ts';
 import { directionOf, exceeds, toleranceFor } from './tolerance.ts';

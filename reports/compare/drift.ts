@@ -1,4 +1,4 @@
-import type { CheckResult, KpiResult, Report } from '../schema.ts';
+import type { CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
 
 /** Security drift between two runs, in words a reviewer reads at a glance ("TLS 1.1 re-enabled"). */
 type Drift = (o: Report, n: Report) => string[];

@@ -3,7 +3,7 @@ import { visible } from '../render/visible.ts';
 import { runName, type CheckChange, type Comparison, type KpiDelta, type KpiUnit } from './compare.ts';
 import { directionOf, parseTolerance } from './tolerance.ts';
 import { SKIP_KIND_LABEL } from '../skip.ts';
-import type { SkipKind } from '../schema.ts';
+import type { SkipKind } from '../../core/report-schema.ts';
 
 const num = (v: number | null): string => (v === null ? '—' : Number.isInteger(v) ? String(v) : String(+v.toFixed(4)));
 const pct = (v: number | null): string => (v === null ? '—' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);

@@ -1,4 +1,4 @@
-import type { KpiResult } from '../schema.ts';
+import type { KpiResult } from '../../core/report-schema.ts';
 
 /** A KPI's baseline tolerance: relative ("10%") or absolute ("+0.0005"), as written in the KPI file. */
 export interface Tolerance {

@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
-import type { KpiResult, LoadResult } from '../schema.ts';
-import { parseThreshold, splitMetric } from '../../config/threshold.ts';
-import type { METRICS } from '../../config/metrics.ts';
+import type { KpiResult, LoadResult } from '../../core/report-schema.ts';
+import { parseThreshold, splitMetric } from '../../core/threshold.ts';
+import type { METRICS } from '../../core/metrics.ts';
 
 /** Percentiles for the latency curve, spaced in "nines" so p99 and p99.9 get room. */
 const CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97, 99, 99.5, 99.9, 99.95, 99.99, 100];

@@ -1,4 +1,4 @@
-import type { CheckResult, CheckStatus, Evidence, KpiResult, Report } from '../schema.ts';
+import type { CheckResult, CheckStatus, Evidence, KpiResult, Report } from '../../core/report-schema.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from '../render/labels.ts';
 import {
   FINDING_CLASS,

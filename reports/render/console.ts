@@ -1,4 +1,4 @@
-import type { Report } from '../schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { renderChecklistConsole } from '../checklist/render.ts';
 import { CHECK_LABEL, CHECK_ORDER, KPI_LABEL, fmtNumber } from './labels.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { CheckResult, KpiResult, Report } from '../schema.ts';
+import type { CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
 import { checkFiles, displayPath, kpiFileRef, kpiRegression, type FileRef } from '../where.ts';
 import { kpiRemedy, remedyFor } from '../remedies.ts';
 import { skipLabel } from '../skip.ts';

@@ -1,4 +1,4 @@
-import type { Report } from '../schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderJunit } from './junit.ts';
 import { renderConsole } from './console.ts';

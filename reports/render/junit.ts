@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { CheckResult, KpiResult, Report } from '../schema.ts';
+import type { CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
 import { kpiNotSelected, kpiRegression } from '../where.ts';
 import { checkEvidenceText, checkReason, figure, kpiEvidenceText, kpiRegressionText } from './evidence-text.ts';
 import { visible } from './visible.ts';

@@ -1,4 +1,4 @@
-import type { CheckStatus, KpiStatus } from '../schema.ts';
+import type { CheckStatus, KpiStatus } from '../../core/report-schema.ts';
 
 /** Exhaustive maps: a new status cannot be added without deciding how every renderer shows it. */
 export const CHECK_LABEL: Record<CheckStatus, string> = {

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { EndpointStats, LoadResult, StatusClasses } from '../schema.ts';
+import type { EndpointStats, LoadResult, StatusClasses } from '../../core/report-schema.ts';
 
 /** Column order of the status breakdown in every renderer. */
 export const STATUS_CLASS_ORDER: readonly (keyof StatusClasses)[] = ['2xx', '3xx', '4xx', '5xx', 'network', '1xx'];

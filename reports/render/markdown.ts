@@ -1,4 +1,4 @@
-import type { CheckResult, Report } from '../schema.ts';
+import type { CheckResult, Report } from '../../core/report-schema.ts';
 import { renderChecklistsMd } from '../checklist/render.ts';
 import { CHECK_ICON, CHECK_LABEL, CHECK_ORDER, KPI_ICON, KPI_LABEL, fmtNumber } from './labels.ts';
 import { STATUS_CLASS_ORDER, loadNotes, topStatuses } from './load-status.ts';

@@ -1,6 +1,6 @@
 import type { ReportingDescriptor } from 'sarif';
-import type { Area, CheckResult, KpiResult, Report } from '../schema.ts';
-import { catalogueEntry } from '../catalogue.ts';
+import type { Area, CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
+import { catalogueEntry } from '../../core/catalogue.ts';
 import { kpiRemedy, remedyFor } from '../remedies.ts';
 
 /** GitHub keeps at most 20 tags per rule (and shows 10); ours are few, the cap only guards team-defined areas. */

@@ -1,4 +1,4 @@
-import type { CheckStatus, Report, SkipKind } from '../schema.ts';
+import type { CheckStatus, Report, SkipKind } from '../../core/report-schema.ts';
 import { SKIP_KIND_LABEL, skipKind } from '../skip.ts';
 import { CHECK_LABEL, fmtNumber } from '../render/labels.ts';
 import { esc, jsonScript, page } from '../html/page.ts';

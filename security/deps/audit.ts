@@ -1,5 +1,5 @@
-import type { CheckResult } from '../../reports/schema.ts';
-import type { Measurement } from '../../core/suite.ts';
+import type { CheckResult } from '../../core/report-schema.ts';
+import type { Measurement } from '../../config/suite.ts';
 import type { IgnoreEntry } from '../config.ts';
 import { check, describe } from '../checks.ts';
 import { readLockfile } from './lockfiles/index.ts';

@@ -1,4 +1,4 @@
-import { InputError } from '../../config/errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 export type Ecosystem = 'npm' | 'PyPI' | 'Debian';
 

@@ -1,8 +1,8 @@
-import type { CheckResult, CheckStatus } from '../../reports/schema.ts';
-import type { Measurement } from '../../core/suite.ts';
-import type { CatalogueId } from '../../reports/catalogue.ts';
+import type { CheckResult, CheckStatus } from '../../core/report-schema.ts';
+import type { Measurement } from '../../config/suite.ts';
+import type { CatalogueId } from '../../core/catalogue.ts';
 import { check, describe, skipped } from '../checks.ts';
-import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../http.ts';
+import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../../core/http.ts';
 import { redirectCheck } from '../tls/audit.ts';
 import { routeUrl } from '../../core/url.ts';
 import { cookiesTest, sriTest } from './content.ts';

@@ -1,7 +1,7 @@
-import type { CheckResult } from '../../reports/schema.ts';
-import type { Measurement } from '../../core/suite.ts';
+import type { CheckResult } from '../../core/report-schema.ts';
+import type { Measurement } from '../../config/suite.ts';
 import { check, skipped } from '../checks.ts';
-import { probeRedirect, type RedirectResult } from '../http.ts';
+import { probeRedirect, type RedirectResult } from '../../core/http.ts';
 import { keyWeakness } from './certificate.ts';
 import { scanTls, type TlsScanResult } from './scan.ts';
 

@@ -9,7 +9,7 @@ import { digest, readSent } from './history.ts';
 import { historyFor, resolveLimiters } from './limits.ts';
 import { realClock } from './limit-probe.ts';
 import { sharedKeysSection } from './limit-checks.ts';
-import { describeModel } from './ratelimit-model.ts';
+import { describeModel } from '../../core/ratelimit-model.ts';
 import { DemoPacer, demoClaim, runDemo, type DemoPair } from './demo.ts';
 import { DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_PASSWORDS } from '../vocab.ts';
 

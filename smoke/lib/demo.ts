@@ -1,5 +1,5 @@
 import type { Clock } from './limit-probe.ts';
-import { modelState, type LimitModel, type ModelState } from './ratelimit-model.ts';
+import { modelState, type LimitModel, type ModelState } from '../../core/ratelimit-model.ts';
 
 export interface DemoPair {
   email: string;

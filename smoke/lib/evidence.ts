@@ -1,6 +1,6 @@
 import type { TestInfo } from '@playwright/test';
-import { Redactor } from '../../reports/redact.ts';
-import type { Evidence } from '../../reports/schema.ts';
+import { Redactor } from '../../core/redact.ts';
+import type { Evidence } from '../../core/report-schema.ts';
 
 export const EVIDENCE_ATTACHMENT = 'gonogo-evidence';
 export const MEASUREMENT_ATTACHMENT = 'gonogo-measurement';

@@ -15,7 +15,7 @@ import {
   realClock,
   type Honour,
 } from './limit-probe.ts';
-import { judgeBurst, toleranceCount, type BurstJudgement } from './ratelimit-model.ts';
+import { judgeBurst, toleranceCount, type BurstJudgement } from '../../core/ratelimit-model.ts';
 import { fillTemplate } from './template.ts';
 
 /** The steps the rate-limit specs share: a burst on one limiter judged against its model, then the announced wait. */

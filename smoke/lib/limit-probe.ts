@@ -7,7 +7,7 @@ import {
   modelState,
   type BurstJudgement,
   type LimitModel,
-} from './ratelimit-model.ts';
+} from '../../core/ratelimit-model.ts';
 
 /** The probes' view of a response and of time: injected, so the unit tests drive them without sleeping. */
 export interface Answer {

@@ -1,7 +1,7 @@
 import type { KpiFile } from '../../config/kpis.ts';
 import type { SmokeConfig } from '../config.ts';
 import type { Sent } from './history.ts';
-import type { LimitModel } from './ratelimit-model.ts';
+import type { LimitModel } from '../../core/ratelimit-model.ts';
 
 export type LimiterName = 'api' | 'login' | 'anonymous';
 export type LimitKey = 'user' | 'address' | 'anonymous';

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { SmokePlan } from './plan.ts';
 
-import { waitForMail, type ReceivedMail } from '../mail/mailbox.ts';
+import { waitForMail, type ReceivedMail } from '../../core/mail/mailbox.ts';
 
 export type Mail = ReceivedMail;
 

@@ -5,7 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from '@playwright/test';
 import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION, WARN_MARK } from './markers.ts';
-import type { SkipKind } from '../../reports/schema.ts';
+import type { SkipKind } from '../../core/report-schema.ts';
 
 export { ERROR_MARK, FAIL_MARK, WARN_MARK };
 

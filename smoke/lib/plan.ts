@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KpiFile } from '../../config/kpis.ts';
 import type { SmokeConfig } from '../config.ts';
-import type { MailboxSpec } from '../mail/mailbox.ts';
+import type { MailboxSpec } from '../../core/mail/mailbox.ts';
 import type { SmokeBudget } from './budget.ts';
 
 /** What runSmoke hands the Playwright child: the route mapping, the KPI numbers, where to put state. Secrets travel as env vars. */

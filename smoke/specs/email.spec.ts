@@ -15,7 +15,7 @@ import { isRefused } from '../lib/refusal.ts';
 import { tokenFrom } from '../lib/accounts.ts';
 import { loadPlan, type SmokePlan } from '../lib/plan.ts';
 import { randomTokenLike } from '../lib/mail.ts';
-import { MailTimeoutError } from '../mail/mailbox.ts';
+import { MailTimeoutError } from '../../core/mail/mailbox.ts';
 
 /** Refused as smoke.refusal.statuses defines it. */
 const refused = (r: Res) => isRefused(r, loadPlan());

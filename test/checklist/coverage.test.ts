@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeChecklist } from '../../reports/checklist/judge.ts';
-import { ChecklistResult, Report } from '../../reports/schema.ts';
+import { ChecklistResult, Report } from '../../core/report-schema.ts';
 import { auditDeps, noLockfileCheck } from '../../security/deps/audit.ts';
 import { osvDirDb } from '../../security/deps/osv/sources.ts';
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeChecklist } from '../../reports/checklist/judge.ts';
-import { BUILTIN_RULES, mergeRules, matchRules } from '../../reports/checklist/rules.ts';
+import { BUILTIN_RULES, mergeRules, matchRules } from '../../config/checklist-rules.ts';
 import { claimedNumber } from '../../reports/checklist/quantity.ts';
 import { renderChecklistConsole, renderChecklistMd } from '../../reports/checklist/render.ts';
-import { ChecklistResult } from '../../reports/schema.ts';
-import { ConfigError } from '../../config/errors.ts';
+import { ChecklistResult } from '../../core/report-schema.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { main } from '../../cli/main.ts';
 import { check, makeReport } from '../compare/fixtures.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../config/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { CHECKLIST_MAX_BYTES, loadChecklist } from '../../reports/checklist/judge.ts';
 import { parseChecklist } from '../../reports/checklist/parse.ts';
 

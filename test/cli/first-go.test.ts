@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink } from '../../core/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
 import { exampleEnv } from '../../reference-app/example-env.ts';
-import type { ReferenceInfo } from '../../reference-app/types.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { ReferenceInfo } from '../../core/reference.ts';
+import type { Report } from '../../core/report-schema.ts';
 
 const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
 const WINDOW_S = 20;

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromSources, moduleFile, moduleProcess, packageFile, PACKAGE_ROOT } from '../../core/files.ts';
 import { COMPARE_FORMATS } from '../../reports/commands.ts';
@@ -159,6 +160,121 @@ describe('finding files from the sources and from dist/', () => {
       expect(existsSync(moduleFile(pathToFileURL(join(DIST, `${from}.js`)).href, rel)), `${from} -> ${rel}`).toBe(true);
       expect(existsSync(moduleFile(pathToFileURL(join(ROOT, `${from}.ts`)).href, rel)), `${from} -> ${rel}`).toBe(true);
     }
+  });
+});
+
+/**
+ * The layers, bottom first. A folder imports from the folders of lower layers only: never from a higher one, nor from
+ * a sibling of its own layer (what two siblings share moves down to core/).
+ */
+const LAYERS: ReadonlyArray<readonly string[]> = [
+  ['core', 'scenarios'],
+  ['smoke', 'load', 'security'],
+  ['config'],
+  ['reports'],
+  ['history'],
+  ['reference-app'],
+  ['cli'],
+  ['bin', 'index.ts'],
+];
+const SUITES = new Set(LAYERS[1]);
+/** What load/ still takes from smoke's sign-in client (HTTP session, accounts, plan, budget, limits); it is to move down to core/. The list only shrinks. */
+const PENDING = [
+  'load/accounts/http.ts -> smoke/lib/accounts.ts',
+  'load/accounts/http.ts -> smoke/lib/http.ts',
+  'load/accounts/index.ts -> smoke/lib/budget.ts',
+  'load/accounts/index.ts -> smoke/lib/plan.ts',
+  'load/accounts/register.ts -> smoke/lib/accounts.ts',
+  'load/accounts/register.ts -> smoke/lib/mail.ts',
+  'load/accounts/register.ts -> smoke/lib/plan.ts',
+  'load/logins/index.ts -> smoke/config.ts',
+  'load/logins/index.ts -> smoke/lib/limits.ts',
+  'load/logins/phase.ts -> smoke/lib/http.ts',
+];
+// Tests and benchmarks are no layer: they may reach any file.
+const NOT_SOURCES = new Set(['test', 'bench', 'docs', 'examples', 'dist', 'node_modules', 'results']);
+
+interface Import {
+  from: string;
+  to: string;
+  /** Erased at compile time: `import type`, or every name marked `type`. */
+  typeOnly: boolean;
+}
+
+/** Every relative import of the sources (static, re-export, dynamic, `import('...').T`), read by the TypeScript parser. */
+function sourceImports(): Import[] {
+  const files = readdirSync(ROOT, { withFileTypes: true })
+    .filter((e) => !NOT_SOURCES.has(e.name) && !e.name.startsWith('.'))
+    .flatMap((e) => (e.isDirectory() ? walk(join(ROOT, e.name)) : e.name === 'index.ts' ? [e.name] : []))
+    .filter((p) => /\.m?ts$/.test(p) && !p.endsWith('.d.ts') && !p.split('/').includes('node_modules'));
+  const found: Import[] = [];
+  for (const from of files) {
+    const sf = ts.createSourceFile(from, readFileSync(join(ROOT, from), 'utf8'), ts.ScriptTarget.Latest);
+    const add = (spec: ts.Node | undefined, typeOnly: boolean) => {
+      if (spec && ts.isStringLiteralLike(spec) && spec.text.startsWith('.'))
+        found.push({ from, to: posix.join(posix.dirname(from), spec.text), typeOnly });
+    };
+    const visit = (n: ts.Node): void => {
+      if (ts.isImportDeclaration(n)) {
+        const c = n.importClause;
+        const named = c?.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings.elements : undefined;
+        add(
+          n.moduleSpecifier,
+          !!c && (c.isTypeOnly || (!c.name && !!named?.length && named.every((e) => e.isTypeOnly))),
+        );
+      } else if (ts.isExportDeclaration(n)) {
+        const named = n.exportClause && ts.isNamedExports(n.exportClause) ? n.exportClause.elements : undefined;
+        add(n.moduleSpecifier, n.isTypeOnly || (!!named?.length && named.every((e) => e.isTypeOnly)));
+      } else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        add(n.arguments[0], false);
+      } else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument)) {
+        add(n.argument.literal, true);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+  return found;
+}
+
+const folderOf = (p: string) => p.split('/')[0]!;
+const layerOf = (folder: string) => LAYERS.findIndex((l) => l.includes(folder));
+
+/** Each import that points up or sideways, as "from -> to"; a suite may take types from config/. */
+function wrongWay(imports: Import[]): string[] {
+  return imports
+    .filter(({ from, to, typeOnly }) => {
+      const [a, b] = [folderOf(from), folderOf(to)];
+      if (a === b) return false;
+      if (SUITES.has(a) && b === 'config' && typeOnly) return false;
+      return layerOf(b) >= layerOf(a);
+    })
+    .map(({ from, to }) => `${from} -> ${to}`);
+}
+
+describe('layers point one way', () => {
+  const imports = sourceImports();
+
+  it('every folder of sources has a layer, and every import names a file that exists', () => {
+    expect(imports.length).toBeGreaterThan(500);
+    const folders = [...new Set(imports.flatMap((i) => [folderOf(i.from), folderOf(i.to)]))];
+    expect(folders.filter((f) => layerOf(f) < 0)).toEqual([]);
+    expect(imports.filter((i) => !existsSync(join(ROOT, i.to))).map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+
+  it('no folder imports from a higher layer or a sibling; the suites take nothing from config/ but types', () => {
+    expect(wrongWay(imports).filter((w) => !PENDING.includes(w))).toEqual([]);
+    // An entry that no longer holds goes from the list, so the list cannot hide a new one.
+    expect(PENDING.filter((p) => !wrongWay(imports).includes(p))).toEqual([]);
+  });
+
+  it('the rule sees what it must: a type from config/ is allowed to a suite only, and a runtime import of it is not', () => {
+    const probe = (from: string, to: string, typeOnly: boolean) => wrongWay([{ from, to, typeOnly }]);
+    expect(probe('smoke/lib/plan.ts', 'config/kpis.ts', true)).toEqual([]);
+    expect(probe('smoke/index.ts', 'config/load.ts', false)).toEqual(['smoke/index.ts -> config/load.ts']);
+    expect(probe('core/suite.ts', 'config/schema.ts', true)).toEqual(['core/suite.ts -> config/schema.ts']);
+    expect(probe('smoke/index.ts', 'load/preflight.ts', false)).toEqual(['smoke/index.ts -> load/preflight.ts']);
+    expect(probe('cli/run.ts', 'smoke/index.ts', false)).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@ import { startReferenceTarget, type ReferenceTarget } from '../../cli/reference-
 import { exampleConfigFile } from '../../reference-app/example-env.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import { gonogoChild, type ChildRun } from '../reliability/child.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 
 const BROWSER = ['browser.cookies', 'browser.login-flow', 'browser.login-page'];
 const REASON = 'API-only platform: it serves no pages, only JSON';

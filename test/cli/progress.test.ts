@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProgress } from '../../cli/progress.ts';
 import { tickProgress } from '../../load/index.ts';
 import { PhaseProgress } from '../../smoke/phase-progress.ts';
-import type { ProgressEvent } from '../../core/suite.ts';
+import type { ProgressEvent } from '../../config/suite.ts';
 
 describe('progress lines', () => {
   it('show escape characters and bidi overrides from a suite message instead of sending them to the terminal', () => {

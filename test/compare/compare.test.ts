@@ -8,7 +8,7 @@ import { directionOf, exceeds, parseTolerance } from '../../reports/compare/tole
 import { main } from '../../cli/main.ts';
 import { check, makeReport } from './fixtures.ts';
 import { buildTrend, renderTrendMd } from '../../reports/trend/trend.ts';
-import type { SkipKind } from '../../reports/schema.ts';
+import type { SkipKind } from '../../core/report-schema.ts';
 
 const tls = (on11: boolean) =>
   check('tls.protocols', on11 ? 'fail' : 'pass', {

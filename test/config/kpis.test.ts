@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKpiText, waiverActive, matchesCheck } from '../../config/kpis.ts';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import { evaluateKpis } from '../../reports/kpi-eval.ts';
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.ts';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { gonogo } from '../helpers/cli.ts';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 
 const target = { baseUrl: 'https://127.0.0.1:9' };
 const problems = (input: unknown): string[] => {
@@ -28,7 +28,7 @@ describe('notApplicable in the config', () => {
 
   it('refuses an id no check has, a pattern and an empty reason, naming the key', () => {
     expect(problems({ target, notApplicable: { 'browser.login-pag': 'API only' } })).toEqual([
-      'notApplicable["browser.login-pag"]: no check has this id (the built-in ids are listed in reports/catalogue.ts; team specs from smoke.specsDir can add ids of their own)',
+      'notApplicable["browser.login-pag"]: no check has this id (the built-in ids are listed in core/catalogue.ts; team specs from smoke.specsDir can add ids of their own)',
     ]);
     expect(problems({ target, notApplicable: { 'browser.*': 'API only' } })).toEqual([
       'notApplicable["browser.*"]: a declaration names one check id exactly, not a pattern; list each check it covers',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holds, parseThreshold, splitMetric, validateMetricThreshold, ThresholdError } from '../../config/threshold.ts';
+import { holds, parseThreshold, splitMetric, validateMetricThreshold, ThresholdError } from '../../core/threshold.ts';
 
 describe('k6 threshold expressions', () => {
   it.each([

@@ -1,5 +1,5 @@
-import { CATALOGUE } from '../../reports/catalogue.ts';
-import type { CheckResult, KpiResult, Report } from '../../reports/schema.ts';
+import { CATALOGUE } from '../../core/catalogue.ts';
+import type { CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
 import { check, kpi, report } from './report.ts';
 
 /** Reports of a team's own platform, as CI would run gonogo from the repository root `/repo`. */

@@ -1,5 +1,5 @@
-import type { CheckResult, KpiResult, Report } from '../../reports/schema.ts';
-import { catalogueEntry, areaOf, AREA_SUITE } from '../../reports/catalogue.ts';
+import type { CheckResult, KpiResult, Report } from '../../core/report-schema.ts';
+import { catalogueEntry, areaOf, AREA_SUITE } from '../../core/catalogue.ts';
 
 /** A check result as a suite would produce it, title and level from the catalogue. */
 export function check(id: string, status: CheckResult['status'], over: Partial<CheckResult> = {}): CheckResult {

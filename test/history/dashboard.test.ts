@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { HistoryConfig } from '../../history/config.ts';
+import { HistoryConfig } from '../../config/history.ts';
 import { startServer, type RunningServer } from '../../history/server.ts';
 import { HistoryStore } from '../../history/store.ts';
 import { gonogo } from '../helpers/cli.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HistoryConfig } from '../../history/config.ts';
+import { HistoryConfig } from '../../config/history.ts';
 import type { StoreLocation } from '../../history/open.ts';
 import { startServer, type RunningServer } from '../../history/server.ts';
 import { HistoryStore, sha256 } from '../../history/store.ts';

@@ -8,7 +8,7 @@ import { LATEST_MIGRATION, MIGRATIONS } from '../../history/migrations.ts';
 import { rowsOf } from '../../history/columns.ts';
 import { serializeReport } from '../../reports/io.ts';
 import { buildTrend } from '../../reports/trend/trend.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { HAS_POSTGRES, POSTGRES_SKIPPED, seriesReport, stores, STORE_KINDS, type Stores } from './stores.ts';
 
 let s: Stores;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StoreLocation } from '../../history/open.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { POSTGRES_BIN, startPostgres, type Postgres } from '../helpers/postgres.ts';
 
 /**
@@ -46,7 +46,7 @@ export async function stores(): Promise<Stores> {
   };
 }
 
-// As gonogo reads it: the fixture predates a check rename, which the reader applies (reports/catalogue.ts RENAMED_CHECKS).
+// As gonogo reads it: the fixture predates a check rename, which the reader applies (core/catalogue.ts RENAMED_CHECKS).
 const FIXTURE = parseReportText(
   readFileSync(new URL('../fixtures/reports/reference-quick-run.json', import.meta.url), 'utf8'),
   'reference-quick-run.json',

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { gonogoChild } from '../reliability/child.ts';
 import { anchorId } from '../../reports/html/report.ts';
 import { reasonKind } from '../../reports/verdict.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 
 /**
  * report.html of real runs of the bundled platform, opened in Debian's Chromium at a laptop's 1280x800:

@@ -3,7 +3,7 @@ import { LoadConfig } from '../../load/config.ts';
 import { checkAccountPool, listedPool, parsePoolText } from '../../load/accounts/pool.ts';
 import { journeysAuthenticate } from '../../load/accounts/index.ts';
 import { accountFor, render, type PlanJourney } from '../../scenarios/journey-core.ts';
-import { ConfigError, formatZodIssues } from '../../config/errors.ts';
+import { ConfigError, formatZodIssues } from '../../core/errors.ts';
 import { LoadCollector } from '../../load/collector.ts';
 import { VirtualUser } from '../../load/autocannon/vu.ts';
 

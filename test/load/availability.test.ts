@@ -5,7 +5,7 @@ import { startAvailabilityPoller } from '../../load/availability.ts';
 import { readFileSync } from 'node:fs';
 import { measurementsFor } from '../../load/measure.ts';
 import { parseKpiText } from '../../config/kpis.ts';
-import type { LoadResult } from '../../reports/schema.ts';
+import type { LoadResult } from '../../core/report-schema.ts';
 
 /** A health route whose answer is set per test: 200, 503, an answer later than the poll timeout, or a reset. */
 let mode: 'up' | 'down' | 'slow' | 'reset' = 'up';

@@ -12,7 +12,7 @@ import { LoadConfig } from '../../load/config.ts';
 import { buildPlan, durationToS, thresholdsFromKpis } from '../../load/plan.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../../config/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { segmentArgs } from '../../load/k6/engine.ts';
 import { defaultWorkers, splitConnections } from '../../load/autocannon/engine.ts';
 

@@ -9,7 +9,7 @@ import { buildPlan, type LoadTick } from '../../load/plan.ts';
 import { LoadConfig, type LoadConfigInput } from '../../load/config.ts';
 import { measurementsFor } from '../../load/measure.ts';
 import { parseKpiText } from '../../config/kpis.ts';
-import { LoadResult } from '../../reports/schema.ts';
+import { LoadResult } from '../../core/report-schema.ts';
 import { decodeHistogram } from '../../load/histogram.ts';
 import { k6OnPath, startTarget } from './helpers.ts';
 

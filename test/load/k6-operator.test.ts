@@ -11,7 +11,7 @@ import { gonogo } from '../helpers/cli.ts';
 import { k6OnPath, startTarget } from './helpers.ts';
 import { newHistogram, recordMs, summarize } from '../../load/histogram.ts';
 import { segmentArgs } from '../../load/k6/engine.ts';
-import type { LoadResult, Report } from '../../reports/schema.ts';
+import type { LoadResult, Report } from '../../core/report-schema.ts';
 
 const SECRET = 'correct-horse';
 const VUS = 4;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoadCollector } from '../../load/collector.ts';
 import { mergeResults, readShard } from '../../load/merge.ts';
-import { InputError } from '../../config/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { decodeHistogram } from '../../load/histogram.ts';
 
 /** A deterministic, skewed latency sample set (ms) with a long tail. */

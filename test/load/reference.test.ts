@@ -7,7 +7,7 @@ import { ConfigSchema } from '../../config/schema.ts';
 import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { runLoad } from '../../load/index.ts';
-import type { SuiteContext, ProgressEvent } from '../../core/suite.ts';
+import type { SuiteContext, ProgressEvent } from '../../config/suite.ts';
 import { k6OnPath } from './helpers.ts';
 import { K6_FILES } from '../../load/k6/files.ts';
 

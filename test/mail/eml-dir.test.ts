@@ -2,9 +2,9 @@ import { appendFile, copyFile, mkdtemp, readFile, rm, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForMail, type MailboxSpec } from '../../smoke/mail/mailbox.ts';
-import { splitDjangoLog } from '../../smoke/mail/readers/eml-dir.ts';
-import { parseMessage } from '../../smoke/mail/parse.ts';
+import { waitForMail, type MailboxSpec } from '../../core/mail/mailbox.ts';
+import { splitDjangoLog } from '../../core/mail/readers/eml-dir.ts';
+import { parseMessage } from '../../core/mail/parse.ts';
 import { mailboxContract } from './contract.ts';
 import { compose, type Outgoing } from './support.ts';
 

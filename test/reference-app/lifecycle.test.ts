@@ -3,11 +3,11 @@ import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UsageError } from '../../config/errors.ts';
-import { CATALOGUE } from '../../reports/catalogue.ts';
+import { UsageError } from '../../core/errors.ts';
+import { CATALOGUE } from '../../core/catalogue.ts';
 import { FLAWS, parseFlaws } from '../../reference-app/flaws.ts';
 import { startReference } from '../../reference-app/index.ts';
-import { startMailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink } from '../../core/mail/sink.ts';
 import { Harness } from './support.ts';
 
 function connectable(port: number): Promise<boolean> {

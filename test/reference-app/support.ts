@@ -4,9 +4,9 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { startReference } from '../../reference-app/index.ts';
-import type { ReferenceInfo } from '../../reference-app/types.ts';
-import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
-import { waitForMail } from '../../smoke/mail/mailbox.ts';
+import type { ReferenceInfo } from '../../core/reference.ts';
+import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
+import { waitForMail } from '../../core/mail/mailbox.ts';
 
 export interface Res {
   status: number;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OSV_DEMO_DIR } from '../../reference-app/index.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { makeReport } from '../compare/fixtures.ts';
 import { closedPortProject, gonogoChild } from './child.ts';
 

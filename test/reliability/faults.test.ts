@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { FAULTS, startFaultServer, type Fault, type FaultServer } from '../fixtures/fault-server.ts';
 import { faultProject, gonogo, FAULT_ENV } from './support.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { slots } from '../helpers/slots.ts';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { parseThreshold } from '../../config/threshold.ts';
+import { parseThreshold } from '../../core/threshold.ts';
 import { k6OnPath } from '../load/helpers.ts';
 
 const K6 = k6OnPath();

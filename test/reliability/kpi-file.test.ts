@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { closedPortProject, gonogoChild } from './child.ts';
 
 /**

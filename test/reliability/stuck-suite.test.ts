@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SUITES } from '../../cli/suites.ts';
-import type { Report } from '../../reports/schema.ts';
-import type { SuiteRunner } from '../../core/suite.ts';
+import type { Report } from '../../core/report-schema.ts';
+import type { SuiteRunner } from '../../config/suite.ts';
 import { closedPortProject } from './child.ts';
 import { gonogo } from '../helpers/cli.ts';
 

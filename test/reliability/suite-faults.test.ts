@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { startFaultServer, type Fault, type FaultServer } from '../fixtures/fault-server.ts';
 import { closedPortProject, gonogoChild } from './child.ts';
 import { FAULT_ENV, faultProject } from './support.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECKS_DOC_FILE, checksDoc } from '../../reference-app/checks-doc.ts';
 import { CHECK_DOCS } from '../../reports/check-docs.ts';
-import { CATALOGUE } from '../../reports/catalogue.ts';
+import { CATALOGUE } from '../../core/catalogue.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { configKeys } from '../../config/keys.ts';
 

@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../reports/render/junit.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { prepareExtras } from '../../cli/extras.ts';
 import type { RunOptions } from '../../cli/plan.ts';
 import type { Config } from '../../config/schema.ts';

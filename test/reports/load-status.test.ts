@@ -4,7 +4,7 @@ import { mergeResults } from '../../load/merge.ts';
 import { accountsSentence, loadNotes, throttleSentence } from '../../reports/render/load-status.ts';
 import { renderConsole, renderMarkdown } from '../../reports/render/index.ts';
 import { renderHtml } from '../../reports/html/report.ts';
-import { LoadResult, Report, type LoadAccounts } from '../../reports/schema.ts';
+import { LoadResult, Report, type LoadAccounts } from '../../core/report-schema.ts';
 import { report } from '../helpers/report.ts';
 
 /** A run of `vus` VUs: per endpoint, how many responses of each status (0 = network error). */

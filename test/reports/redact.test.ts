@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../../reports/redact.ts';
-import { Report } from '../../reports/schema.ts';
+import { Redactor } from '../../core/redact.ts';
+import { Report } from '../../core/report-schema.ts';
 import { check, report } from '../helpers/report.ts';
 
 describe('redaction', () => {

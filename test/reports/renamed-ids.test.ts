@@ -5,7 +5,7 @@ import { compareReports } from '../../reports/compare/compare.ts';
 import { buildTrend } from '../../reports/trend/trend.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { ConfigSchema } from '../../config/schema.ts';
-import { CATALOGUE, RENAMED_CHECKS } from '../../reports/catalogue.ts';
+import { CATALOGUE, RENAMED_CHECKS } from '../../core/catalogue.ts';
 import { DIALECTS } from '../../reference-app/dialects.ts';
 
 const FIXTURE = new URL('../fixtures/reports/reference-quick-run.json', import.meta.url);

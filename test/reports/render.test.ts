@@ -4,7 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { renderConsole, renderJunit, renderMarkdown } from '../../reports/render/index.ts';
 import { reportJsonSchema, REPORT_SCHEMA_FILE } from '../../reports/json-schema.ts';
-import { Report, type LoadResult } from '../../reports/schema.ts';
+import { Report, type LoadResult } from '../../core/report-schema.ts';
 import { check, report } from '../helpers/report.ts';
 import { renderHtml } from '../../reports/html/report.ts';
 import { renderSarif } from '../../reports/sarif.ts';

@@ -6,9 +6,9 @@ import { execa } from 'execa';
 import type { Location, Log, Result } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { renderSarif } from '../../reports/sarif.ts';
-import { CATALOGUE } from '../../reports/catalogue.ts';
+import { CATALOGUE } from '../../core/catalogue.ts';
 import { REMEDIES } from '../../reports/remedies.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 import { allErrorReport, goReport, noGoReport } from '../helpers/ci-reports.ts';
 import { check, report } from '../helpers/report.ts';
 

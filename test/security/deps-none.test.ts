@@ -4,7 +4,7 @@ import { SecurityConfig } from '../../security/config.ts';
 import { runSecurity } from '../../security/index.ts';
 import { applyCheckWaivers, evaluateKpis } from '../../reports/kpi-eval.ts';
 import { decide } from '../../reports/verdict.ts';
-import type { CheckResult } from '../../reports/schema.ts';
+import type { CheckResult } from '../../core/report-schema.ts';
 import { defaultKpis, securityContext } from './support.ts';
 
 const TODAY = '2026-11-22';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../config/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { readLockfile } from '../../security/deps/lockfiles/index.ts';
 import { parsePnpmLock } from '../../security/deps/lockfiles/pnpm.ts';
 import type { ParsedLockfile } from '../../security/deps/types.ts';

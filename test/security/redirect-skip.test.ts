@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { probeRedirect } from '../../security/http.ts';
+import { probeRedirect } from '../../core/http.ts';
 import { redirectCheck } from '../../security/tls/audit.ts';
-import { CheckResult } from '../../reports/schema.ts';
+import { CheckResult } from '../../core/report-schema.ts';
 
 /** A loopback port that nothing listens on: bound, then closed. */
 async function closedPort(): Promise<number> {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReference } from '../../reference-app/index.ts';
 import { FLAWS } from '../../reference-app/flaws.ts';
-import type { ReferenceInfo } from '../../reference-app/types.ts';
-import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
+import type { ReferenceInfo } from '../../core/reference.ts';
+import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
 import { runSecurity } from '../../security/index.ts';
 import { loadExampleConfig } from '../../reference-app/example-env.ts';
 import { evaluateKpis } from '../../reports/kpi-eval.ts';
 import { decide } from '../../reports/verdict.ts';
-import { catalogueEntry } from '../../reports/catalogue.ts';
-import type { SuiteOutput } from '../../core/suite.ts';
+import { catalogueEntry } from '../../core/catalogue.ts';
+import type { SuiteOutput } from '../../config/suite.ts';
 import { defaultKpis, securityContext } from './support.ts';
 
 const SECURITY_AREAS = ['headers', 'tls', 'deps'];

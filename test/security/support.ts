@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ConfigSchema } from '../../config/schema.ts';
 import { loadKpiFile, type KpiFile } from '../../config/kpis.ts';
-import type { SuiteContext } from '../../core/suite.ts';
+import type { SuiteContext } from '../../config/suite.ts';
 import type { SecurityConfigInput } from '../../security/config.ts';
 
 let kpis: Promise<KpiFile> | undefined;

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get } from '../../security/http.ts';
+import { get } from '../../core/http.ts';
 import { handshake } from '../../security/tls/probe.ts';
 
 describe('a security probe that runs out of time names the setting', () => {

@@ -104,6 +104,10 @@ describe('a cookie-session login with a CSRF token (smoke.login.csrf)', () => {
     expect(session).toEqual({
       access: 's1',
       cookies: { sessionid: 's1', csrftoken: 'after' },
+      setCookies: [
+        { name: 'sessionid', value: 's1', attrs: {} },
+        { name: 'csrftoken', value: 'after', attrs: {} },
+      ],
       csrf: {
         token: 'after',
         source: { from: 'cookie', name: 'csrftoken' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adaptReport, classifyFailure } from '../../smoke/adapter.ts';
-import { Redactor } from '../../reports/redact.ts';
-import { CheckResult } from '../../reports/schema.ts';
+import { Redactor } from '../../core/redact.ts';
+import { CheckResult } from '../../core/report-schema.ts';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 const result = (status: string, extra: Record<string, unknown> = {}) => ({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { keepArtifacts, redactOutputDir, redactTrace } from '../../smoke/artifacts.ts';
-import { Redactor } from '../../reports/redact.ts';
+import { Redactor } from '../../core/redact.ts';
 import { check, report as makeReport } from '../helpers/report.ts';
 import { renderJunit, renderMarkdown } from '../../reports/render/index.ts';
 import { renderHtml } from '../../reports/html/report.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gonogoChild } from '../reliability/child.ts';
-import { Report } from '../../reports/schema.ts';
+import { Report } from '../../core/report-schema.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

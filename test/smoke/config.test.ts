@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SmokeConfig } from '../../smoke/config.ts';
 import { ConfigSchema } from '../../config/schema.ts';
-import { formatZodIssues } from '../../config/errors.ts';
+import { formatZodIssues } from '../../core/errors.ts';
 
 describe('SmokeConfig', () => {
   it('parses {} into a complete mapping with defaults', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../config/schema.ts';
-import type { SuiteOutput } from '../../core/suite.ts';
+import type { SuiteOutput } from '../../config/suite.ts';
 import { smokeAgainstDialect } from './harness.ts';
 
 /** The marketplace's example config as a team without an admin account would write it. */

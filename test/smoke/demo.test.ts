@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DemoPacer, demoClaim, runDemo, type DemoAnswer, type DemoPair } from '../../smoke/lib/demo.ts';
-import { modelState, type LimitModel } from '../../smoke/lib/ratelimit-model.ts';
+import { modelState, type LimitModel } from '../../core/ratelimit-model.ts';
 import { DEFAULT_DEMO_ACCOUNTS, DEFAULT_DEMO_PASSWORDS, DEMO_PASSWORDS_FILE } from '../../smoke/vocab.ts';
 import { DIALECTS, DIALECT_NAMES } from '../../reference-app/dialects.ts';
 import { parseKpiText } from '../../config/kpis.ts';

@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
-import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { parseKpiText } from '../../config/kpis.ts';
-import type { SuiteOutput } from '../../core/suite.ts';
+import type { SuiteOutput } from '../../config/suite.ts';
 
 const DJANGO_404 = new URL('./fixtures/debug/django-404.html', import.meta.url);
 

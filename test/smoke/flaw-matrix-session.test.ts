@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FLAWS } from '../../reference-app/flaws.ts';
-import { AREA_SUITE, CATALOGUE, areaOf } from '../../reports/catalogue.ts';
+import { AREA_SUITE, CATALOGUE, areaOf } from '../../core/catalogue.ts';
 import { smokeAgainstDialect } from './harness.ts';
 import { smokeIds } from './matrix.ts';
 

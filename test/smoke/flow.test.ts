@@ -5,7 +5,7 @@ import { fill, fillPathTemplate, MissingVariable } from '../../smoke/flow/vars.t
 import { FlowRun, idBearing, moneyVars, sendsAmount } from '../../smoke/flow/run.ts';
 import { SmokeConfig } from '../../smoke/config.ts';
 import { ConfigSchema } from '../../config/schema.ts';
-import { formatZodIssues } from '../../config/errors.ts';
+import { formatZodIssues } from '../../core/errors.ts';
 import type { Api } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { exponentOf, readMinor, sameAmount, showAmount, toMajor } from '../../smoke/flow/money.ts';

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink } from '../../core/mail/sink.ts';
 import { startReference } from '../../reference-app/index.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { parseKpiText } from '../../config/kpis.ts';
-import type { SuiteOutput } from '../../core/suite.ts';
+import type { SuiteOutput } from '../../config/suite.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.ts';

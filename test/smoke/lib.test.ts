@@ -7,7 +7,7 @@ import { fillPath, fillTemplate } from '../../smoke/lib/template.ts';
 import { algNone, tamper, weakSecretsThatVerify } from '../../smoke/lib/jwt.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { ConfigSchema } from '../../config/schema.ts';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { parseKpiText } from '../../config/kpis.ts';
 import { readFile } from 'node:fs/promises';
 import { SignJWT } from 'jose';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FLAWS } from '../../reference-app/flaws.ts';
-import { CATALOGUE, AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
+import { CATALOGUE, AREA_SUITE, areaOf } from '../../core/catalogue.ts';
 import { smokeAgainstDialect, smokeAgainstReference } from './harness.ts';
 import { FLAW_GROUPS, matrixRuns, smokeFlaws, smokeIds } from './matrix.ts';
 import { slots } from '../helpers/slots.ts';

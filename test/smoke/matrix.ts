@@ -1,5 +1,5 @@
 import { FLAWS } from '../../reference-app/flaws.ts';
-import { AREA_SUITE, areaOf } from '../../reports/catalogue.ts';
+import { AREA_SUITE, areaOf } from '../../core/catalogue.ts';
 
 /**
  * Flaws whose declared failures or lost controls include smoke checks: the smoke suite must catch each, on every

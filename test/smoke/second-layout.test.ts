@@ -7,11 +7,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import nodemailer from 'nodemailer';
-import { startMailSink, type MailSink } from '../../smoke/mail/sink.ts';
+import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
 import { runSmoke } from '../../smoke/index.ts';
 import { ConfigSchema } from '../../config/schema.ts';
 import { parseKpiText } from '../../config/kpis.ts';
-import type { SuiteOutput } from '../../core/suite.ts';
+import type { SuiteOutput } from '../../config/suite.ts';
 
 /**
  * A platform laid out nothing like the reference: form-encoded login at /session with `username`/`passwd`,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts';
 import { faultProject, gonogo, FAULT_ENV } from '../reliability/support.ts';
-import type { Report } from '../../reports/schema.ts';
+import type { Report } from '../../core/report-schema.ts';
 
 describe('a smoke suite that runs out of its time', () => {
   let server: FaultServer;

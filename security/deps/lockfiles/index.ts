@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../../../config/errors.ts';
-import { isMissingFile, readInputText } from '../../../config/read-input.ts';
+import { InputError } from '../../../core/errors.ts';
+import { isMissingFile, readInputText } from '../../../core/read-input.ts';
 import { LockfileError, type ParsedLockfile } from '../types.ts';
 import { parsePackageLock } from './npm.ts';
 import { parseYarnLock } from './yarn.ts';

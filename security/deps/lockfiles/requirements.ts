@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../../../config/errors.ts';
+import { InputError } from '../../../core/errors.ts';
 import { LockfileError, type LockedPackage, type ParsedLockfile } from '../types.ts';
 import { scanRequirements } from './python.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatZodIssues } from '../../../config/errors.ts';
+import { formatZodIssues } from '../../../core/errors.ts';
 import { LockfileError } from '../types.ts';
 
 /** Checks a parsed lockfile against the fields its reader uses: a wrong shape is an error naming the file and the field, never zero packages. */

@@ -6,7 +6,7 @@ import {
   usedAt,
   type Algorithm,
   type LimitModel,
-} from '../../../smoke/lib/ratelimit-model.ts';
+} from '../../../core/ratelimit-model.ts';
 import {
   freeAtLimit,
   probeBurst,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRbac, type RbacCell } from '../../../smoke/lib/rbac.ts';
 import { SmokeConfig } from '../../../smoke/config.ts';
-import { formatZodIssues } from '../../../config/errors.ts';
+import { formatZodIssues } from '../../../core/errors.ts';
 
 const cell = (route: string, control: RbacCell['control'] | undefined, owner: number): RbacCell => ({
   route,

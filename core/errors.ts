@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { redactUserinfo } from '../core/url.ts';
+import { redactUserinfo } from './url.ts';
 
 /** A problem in a file the user wrote: the CLI prints it as one paragraph and exits 2. */
 export class ConfigError extends Error {

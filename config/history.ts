@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENV_NAME_PATTERN } from '../core/env-name.ts';
 
 /** The largest report a history server accepts by default: a real report is tens of kilobytes, a long load run's a few MiB. */
 export const DEFAULT_MAX_REPORT_BYTES = 16 * 1024 * 1024;
@@ -25,7 +26,7 @@ export const HistoryConfig = z
     urlEnv: z
       .string()
       .regex(
-        /^[A-Z_][A-Z0-9_]*$/,
+        ENV_NAME_PATTERN,
         'an environment variable name (the URL carries a password: it is read from the environment, never written in the file)',
       )
       .default('GONOGO_HISTORY_URL'),

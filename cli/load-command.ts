@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { Option } from 'commander';
 import type { RegisterCommands } from '../core/command.ts';
-import { InputError, UsageError } from '../config/errors.ts';
-import type { LoadConfig } from './config.ts';
-import { LOAD_LIMITS, parseCount, parseLoadDuration } from './limits.ts';
-import type { EngineChoice } from './select.ts';
-import type { LoadResult } from '../reports/schema.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import type { LoadConfig } from '../load/config.ts';
+import { LOAD_LIMITS, parseCount, parseLoadDuration } from '../load/limits.ts';
+import type { EngineChoice } from '../load/select.ts';
+import type { LoadResult } from '../core/report-schema.ts';
 import { redactUserinfo, targetUrlProblem } from '../core/url.ts';
 
 // The engines, the merge and the export are loaded when their command runs: `--help`, `--version` and the
@@ -96,11 +96,11 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
         const u = new URL(url);
         parseLoadDuration(o.duration);
         const [{ LoadConfig }, { buildPlan }, { resolveEngine }, { EngineError }, { formatTick }] = await Promise.all([
-          import('./config.ts'),
-          import('./plan.ts'),
-          import('./select.ts'),
-          import('./engine.ts'),
-          import('./index.ts'),
+          import('../load/config.ts'),
+          import('../load/plan.ts'),
+          import('../load/select.ts'),
+          import('../load/engine.ts'),
+          import('../load/index.ts'),
         ]);
         const load = LoadConfig.parse({
           thinkTimeS: 0,
@@ -155,8 +155,8 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
     .requiredOption('--out <file>', 'where to write the merged LoadResult JSON')
     .action(async (shards: string[], o: { out: string }) => {
       const [{ readDistinctShards }, { mergeResults }] = await Promise.all([
-        import('./merge-inputs.ts'),
-        import('./merge.ts'),
+        import('../load/merge-inputs.ts'),
+        import('../load/merge.ts'),
       ]);
       const parts = await readDistinctShards(shards, o.out);
       if (parts.length === 0) throw new InputError('name at least one shard file');
@@ -196,7 +196,10 @@ export const registerLoadCommands: RegisterCommands = (program, cli) => {
         parseLoadDuration(o.duration);
         if (o.parallelism > o.vus)
           throw new UsageError(`--parallelism ${o.parallelism} exceeds --vus ${o.vus}: every runner needs a VU`);
-        const [{ buildPlan }, { exportK6Operator }] = await Promise.all([import('./plan.ts'), import('./export.ts')]);
+        const [{ buildPlan }, { exportK6Operator }] = await Promise.all([
+          import('../load/plan.ts'),
+          import('../load/export.ts'),
+        ]);
         const { load, baseUrl, kpis } = await loadForExport(o.config, o.baseUrl);
         const plan = buildPlan({ baseUrl, load, vus: o.vus, duration: o.duration, kpis, outDir: o.out });
         const files = await exportK6Operator(plan, {
@@ -227,6 +230,6 @@ async function loadForExport(
     return { load: c.config.load, baseUrl: baseUrl ?? c.config.target.baseUrl, kpis: kpis.kpis };
   }
   if (!baseUrl) throw new UsageError(`no config at ${configPath}; pass --base-url (and --config for journeys)`);
-  const { LoadConfig } = await import('./config.ts');
+  const { LoadConfig } = await import('../load/config.ts');
   return { load: LoadConfig.parse({}), baseUrl, kpis: [] };
 }

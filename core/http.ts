@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { readCaFile } from '../config/read-input.ts';
+import { readCaFile } from './read-input.ts';
 
 export interface HttpResponse {
   url: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** Numbers a claim can state that gonogo measures; each is compared with the measured value by judge.ts. */
 export const quantities = [

@@ -1,4 +1,4 @@
-import type { Area, CheckLevel, SuiteName } from './schema.ts';
+import type { Area, CheckLevel, SuiteName } from './report-schema.ts';
 
 /**
  * Every built-in check: id -> level and title. Ids never change meaning once released (compare and

@@ -1,4 +1,4 @@
-import { get, trustAnchors } from '../security/http.ts';
+import { get, trustAnchors } from './http.ts';
 
 /**
  * One GET of the base URL with certificate verification, before any load is generated.

@@ -1,7 +1,7 @@
-import type { CheckResult, LoadResult, SuiteName } from '../reports/schema.ts';
-import type { KpiFile } from '../config/kpis.ts';
-import type { Config } from '../config/schema.ts';
-import type { ReferenceInfo } from '../reference-app/types.ts';
+import type { CheckResult, LoadResult, SuiteName } from '../core/report-schema.ts';
+import type { KpiFile } from './kpis.ts';
+import type { Config } from './schema.ts';
+import type { ReferenceInfo } from '../core/reference.ts';
 
 /**
  * One measured metric. `values` holds the aggregations the KPI file asks for, keyed the way

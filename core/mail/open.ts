@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../../config/errors.ts';
-import type { MailboxConfig } from '../config.ts';
+import { ConfigError } from '../errors.ts';
+import type { MailboxConfig } from './config.ts';
 import type { MailboxSpec } from './mailbox.ts';
 
 export interface OpenMailbox {

@@ -1,4 +1,4 @@
-import type { SuiteName } from '../reports/schema.ts';
+import type { SuiteName } from './report-schema.ts';
 
 /**
  * Every metric a suite can measure. A KPI naming a metric outside this table is a
