@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEPS_DEFAULTS, TLS_DEFAULTS } from './defaults.ts';
+import { COOKIE_WORDS, DEPS_DEFAULTS, TLS_DEFAULTS } from './defaults.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
 const relPath = z.string().regex(/^\//, 'a path on the target starting with / (e.g. /login)');
@@ -51,6 +51,17 @@ export const HeadersConfig = z
     apiPath: relPath.default('/api/'),
     /** A path that does not exist, to grade the error page. */
     errorPath: relPath.default('/gonogo-missing-page-404'),
+    /** Words in a cookie's name (any case) that make it a session cookie (Secure + HttpOnly) or an anti-CSRF one (SameSite). */
+    cookieWords: z
+      .object({
+        session: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...COOKIE_WORDS.session]),
+        antiCsrf: z.array(z.string().min(1)).default([...COOKIE_WORDS.antiCsrf]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

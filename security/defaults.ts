@@ -14,3 +14,12 @@ export const DEPS_DEFAULTS = {
   osvApiUrl: 'https://api.osv.dev',
   osvApiTimeoutMs: 15_000,
 } as const;
+
+/**
+ * Words in a cookie's name that make it a session cookie or an anti-CSRF one (security.headers.cookieWords). The
+ * Observatory's heuristics: session cookies carry "login" or "sess" in their name; gonogo adds the usual token names.
+ */
+export const COOKIE_WORDS = {
+  session: ['login', 'sess', 'token', 'auth', 'jwt', 'sid'],
+  antiCsrf: ['csrf', 'xsrf'],
+} as const;

@@ -77,6 +77,7 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
       timeoutSetting: 'target.timeoutMs',
       httpUrl,
       minGrade: ctx.kpis.params.headersMinGrade,
+      cookieWords: sec.headers.cookieWords,
     });
     return { checks: r.checks, measurements: r.measurements };
   });

@@ -5,7 +5,8 @@ import { check, describe, skipped } from '../checks.ts';
 import { get, probeRedirect, REDIRECT_STATUSES, type HttpResponse, type RedirectResult } from '../../core/http.ts';
 import { redirectCheck } from '../tls/audit.ts';
 import { routeUrl } from '../../core/url.ts';
-import { cookiesTest, sriTest } from './content.ts';
+import { cookiesTest, sriTest, type CookieWords } from './content.ts';
+import { COOKIE_WORDS } from '../defaults.ts';
 import {
   corsTest,
   cspTest,
@@ -38,6 +39,8 @@ export interface HeadersAuditInput {
   timeoutSetting?: string;
   httpUrl?: string;
   minGrade: Grade;
+  /** Words that name session and anti-CSRF cookies (security.headers.cookieWords); default COOKIE_WORDS. */
+  cookieWords?: CookieWords;
 }
 
 export interface PageResult {
@@ -97,12 +100,17 @@ function serverLeak(res: HttpResponse): string[] {
   return out;
 }
 
-function gradePage(res: HttpResponse, redirect: RedirectResult | null, hosts: Set<string>): Graded {
+function gradePage(
+  res: HttpResponse,
+  redirect: RedirectResult | null,
+  hosts: Set<string>,
+  words: CookieWords = COOKIE_WORDS,
+): Graded {
   const https = res.url.startsWith('https:');
   const hsts = hstsTest(res.headers, https);
   const tests: TestResult[] = [
     cspTest(res.headers),
-    cookiesTest(res.headers, https, hsts.modifier === 0),
+    cookiesTest(res.headers, https, hsts.modifier === 0, words),
     corsTest(res.headers, PROBE_ORIGIN),
     referrerTest(res.headers),
     hsts,
@@ -149,7 +157,7 @@ export async function auditHeaders(input: HeadersAuditInput): Promise<HeadersAud
       url: t.url,
       finalUrl: f.res.url,
       status: f.res.status,
-      graded: gradePage(f.res, redirectResult, hosts),
+      graded: gradePage(f.res, redirectResult, hosts, input.cookieWords),
       serverLeak: serverLeak(f.res),
       note: f.note,
     };

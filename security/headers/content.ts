@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { test, type TestResult } from './grade.ts';
+import { COOKIE_WORDS } from '../defaults.ts';
 
 export interface Cookie {
   name: string;
@@ -30,12 +31,26 @@ export function parseSetCookie(h: IncomingHttpHeaders): Cookie[] {
   });
 }
 
-// The Observatory's heuristics: session cookies carry "login" or "sess" in their name; gonogo adds the usual token names.
-export const isSessionCookie = (name: string): boolean => /login|sess|token|auth|jwt|sid/i.test(name);
-export const isAntiCsrfCookie = (name: string): boolean => /csrf|xsrf/i.test(name);
+/** Which cookies are judged as session cookies, and which as anti-CSRF cookies: words their names contain. */
+export interface CookieWords {
+  session: readonly string[];
+  antiCsrf: readonly string[];
+}
+const named = (name: string, words: readonly string[]) =>
+  words.some((w) => name.toLowerCase().includes(w.toLowerCase()));
+export const isAntiCsrfCookie = (name: string, words: CookieWords = COOKIE_WORDS): boolean =>
+  named(name, words.antiCsrf);
+/** An anti-CSRF cookie (csrftoken, XSRF-TOKEN) is read by the page's scripts by design: never a session cookie. */
+export const isSessionCookie = (name: string, words: CookieWords = COOKIE_WORDS): boolean =>
+  named(name, words.session) && !isAntiCsrfCookie(name, words);
 
 /** Observatory cookie test; the worst finding wins. Cookie values never reach the result, only names and flags. */
-export function cookiesTest(h: IncomingHttpHeaders, https: boolean, hsts: boolean): TestResult {
+export function cookiesTest(
+  h: IncomingHttpHeaders,
+  https: boolean,
+  hsts: boolean,
+  words: CookieWords = COOKIE_WORDS,
+): TestResult {
   const cookies = parseSetCookie(h);
   if (cookies.length === 0) return test('cookies', 'cookies-not-found', null);
   const value = cookies
@@ -46,7 +61,7 @@ export function cookiesTest(h: IncomingHttpHeaders, https: boolean, hsts: boolea
     .join(' | ');
   const findings: string[] = [];
   for (const c of cookies) {
-    const session = isSessionCookie(c.name);
+    const session = isSessionCookie(c.name, words);
     const secure = c.secure && https;
     if (session && !secure)
       findings.push(
@@ -57,7 +72,7 @@ export function cookiesTest(h: IncomingHttpHeaders, https: boolean, hsts: boolea
     if (session && !c.httpOnly) findings.push('cookies-session-without-httponly-flag');
     if (c.sameSite !== null && !['strict', 'lax', 'none'].includes(c.sameSite))
       findings.push('cookies-samesite-flag-invalid');
-    if (isAntiCsrfCookie(c.name) && c.sameSite === null) findings.push('cookies-anticsrf-without-samesite-flag');
+    if (isAntiCsrfCookie(c.name, words) && c.sameSite === null) findings.push('cookies-anticsrf-without-samesite-flag');
   }
   if (findings.length) {
     const worst = findings.map((f) => test('cookies', f, value)).sort((a, b) => a.modifier - b.modifier)[0]!;

@@ -120,7 +120,17 @@ describe('Observatory scoring', () => {
       result: 'cookies-session-without-secure-flag',
       modifier: -40,
     });
-    expect(c(['csrftoken=abc; Secure'])).toMatchObject({ result: 'cookies-session-without-httponly-flag' });
+    // An anti-CSRF cookie is read by the page's scripts by design: no HttpOnly is asked of it, SameSite is.
+    expect(c(['csrftoken=abc; Secure'])).toMatchObject({ result: 'cookies-anticsrf-without-samesite-flag' });
+    expect(c(['XSRF-TOKEN=abc; Secure; SameSite=Lax'])).toMatchObject({
+      result: 'cookies-secure-with-httponly-sessions-and-samesite',
+    });
+    // The words come from security.headers.cookieWords: a platform's own session cookie name is judged as one.
+    const words = { session: ['kaka'], antiCsrf: ['csrf'] };
+    expect(cookiesTest(H({ 'set-cookie': ['kaka=abc; Secure'] }), true, true, words)).toMatchObject({
+      result: 'cookies-session-without-httponly-flag',
+    });
+    expect(c(['kaka=abc; Secure'])).not.toMatchObject({ result: 'cookies-session-without-httponly-flag' });
     const v = c(['access_token=eyJhbGciOiJIUzI1NiJ9.e30.x; Secure; HttpOnly; SameSite=Strict']).value!;
     expect(v).not.toContain('eyJ');
   });
