@@ -40,6 +40,11 @@ export function tickProgress(t: LoadTick, durationS: number, gracefulStopS: numb
   };
 }
 
+/** Requests that got no HTTP answer at all (refused, reset, timed out), from the endpoints' status breakdown. */
+function networkErrors(r: LoadResult): number {
+  return r.endpoints.reduce((n, e) => n + (e.statusClasses?.network ?? 0), 0);
+}
+
 function completedCheck(
   status: CheckResult['status'],
   message: string,
@@ -263,26 +268,32 @@ export const runLoad: SuiteRunner = async (ctx) => {
     } satisfies SuiteOutput;
   }
   const r: LoadResult = pool ? { ...run.result, accounts: pool } : run.result;
+  const network = networkErrors(r);
+  const answered = r.requests - network;
   const details = {
     ...base,
     ...(pool ? { accounts: pool } : {}),
     requests: r.requests,
+    answered,
+    networkErrors: network,
     durationS: r.durationS,
     thresholdsCrossed: run.thresholdsCrossed,
     warnings: run.warnings,
   };
   const check =
-    r.requests === 0
+    answered <= 0
       ? completedCheck(
           'error',
-          'the load run sent no request that was answered: nothing was measured',
+          r.requests === 0
+            ? 'the load run sent no request that was answered: nothing was measured'
+            : `the load run sent ${r.requests} requests and none was answered (${network} network errors: refused, reset or timed out): nothing was measured`,
           details,
           started,
           redactor,
         )
       : completedCheck(
           'pass',
-          `${engine.name} completed ${r.requests} requests in ${r.durationS}s at ${plan.vus} VUs${run.thresholdsCrossed ? '; k6 reports KPI thresholds crossed (see the KPIs)' : ''}`,
+          `${engine.name} completed ${r.requests} requests in ${r.durationS}s at ${plan.vus} VUs${network ? ` (${answered} answered, ${network} network errors: see http.errors)` : ''}${run.thresholdsCrossed ? '; k6 reports KPI thresholds crossed (see the KPIs)' : ''}`,
           details,
           started,
           redactor,
