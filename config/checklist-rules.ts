@@ -147,12 +147,26 @@ export const BUILTIN_RULES: ChecklistRule[] = [
     [
       /(all|every|secured|protected) (api )?(endpoints?|routes?) (require|need|are protected by|enforce) (auth\w*|login|a token)|(unauthenticated|anonymous) (access|requests?|calls?) (is |are )?(blocked|refused|rejected|denied)/i,
     ],
-    ['auth.openapi-sweep'],
+    ['auth.openapi-sweep', 'auth.authz-matrix'],
   ),
   // A periodic review of access rights is a process, not a property gonogo can measure.
-  r('rbac', [/role.?based|\brbac\b|access control|permissions/i], ['auth.rbac', 'auth.object-ownership'], [], {
-    unless: [/\breview/i],
-  }),
+  r(
+    'rbac',
+    [/role.?based|\brbac\b|access control|permissions|privilege escalation|function.level authori[sz]ation|\bbfla\b/i],
+    ['auth.rbac', 'auth.object-ownership', 'auth.authz-matrix'],
+    [],
+    { unless: [/\breview/i] },
+  ),
+  // One user's or tenant's objects kept from another's: what the matrix's second user of the same role proves.
+  r(
+    'object-isolation',
+    [
+      /multi.?tenan\w*|tenant (isolation|separation)|data (isolation|segregation)|\bidor\b|\bbola\b|object.level authori[sz]ation|(users?|customers?|clients?|tenants?) (can )?(only|cannot) (see|access|read|view|edit) (their|its) own/i,
+    ],
+    ['auth.authz-matrix', 'auth.object-ownership'],
+    [],
+    { unless: [/\breview/i] },
+  ),
   r(
     'secrets',
     [/secret.?key|weak secret|strong secret|secrets? (managed|in environment)|hardcoded credentials/i],
@@ -270,7 +284,7 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   r(
     'vulnerabilities',
     [
-      /vulnerabilit|npm audit|pip-audit|osv-scanner|\btrivy\b|\bgrype\b|\bsafety\b|advisor(y|ies)|dependency (audit|scan)|security (patches|updates)|(os|system|debian|apt|base image) packages? (are )?(patched|up.to.date|updated)|(container|image) (vulnerability )?scan/i,
+      /vulnerabilit|\bcves?\b|npm audit|pip-audit|osv-scanner|\btrivy\b|\bgrype\b|\bsafety\b|advisor(y|ies)|dependency (audit|scan)|security (patches|updates)|(os|system|debian|apt|base image) packages? (are )?(patched|up.to.date|updated)|(container|image) (vulnerability )?scan/i,
     ],
     ['deps.advisories'],
     ['deps.critical', 'deps.high'],

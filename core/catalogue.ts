@@ -29,7 +29,8 @@ export const CATALOGUE = {
   'auth.object-ownership': { level: 'blocker', title: "Another user cannot read or change a user's order" },
   'auth.authz-matrix': {
     level: 'blocker',
-    title: "No read operation of the OpenAPI document shows a user's order to another user or to an anonymous caller",
+    title:
+      "No operation of the OpenAPI document answers a lesser role, another user of the owner's role on the owner's order, or an anonymous caller where it is secured",
   },
   'auth.no-demo-accounts': { level: 'blocker', title: 'Demo accounts cannot log in' },
   'auth.lockout': { level: 'blocker', title: 'Repeated failed logins lock the account' },

@@ -206,19 +206,19 @@ export const FLAWS: Flaw[] = [
   {
     name: 'client-reaches-admin',
     description: 'Any signed-in user can list all users on the admin route',
-    mustFail: ['auth.rbac'],
+    mustFail: ['auth.rbac', 'auth.authz-matrix'],
   },
   // The client's 403 on the admin route proves nothing when an admin gets the same: auth.rbac is unproven, never a pass.
   {
     name: 'admin-route-refuses-all',
     description: 'The admin user list refuses everyone, its admins included (a permission check that matches no role)',
     mustFail: [],
-    mustError: ['auth.rbac'],
+    mustError: ['auth.rbac', 'auth.authz-matrix'],
   },
   {
     name: 'anonymous-admin',
     description: 'The admin user list answers without any authentication (a route the auth middleware forgot)',
-    mustFail: ['auth.openapi-sweep', 'auth.rbac'],
+    mustFail: ['auth.openapi-sweep', 'auth.rbac', 'auth.authz-matrix'],
   },
   {
     name: 'orders-readable-by-anyone',

@@ -98,7 +98,7 @@ export const CHECK_DOCS = {
   },
   'auth.authz-matrix': {
     control:
-      'the owner reads its new order through `order.get`, and each judged operation shows the owner that order (its id and another of its fields); a secured read whose path parameter no flow variable fills, or past `maxOperations`, leaves the check warn',
+      'the owner reads its new order through `order.get`, and each judged operation shows the owner that order (its id and another of its fields); an operation reserved to a role is judged only where an account of a permitted role (smoke.accounts) is answered 2xx, else the check is an error; a secured operation whose path parameter nothing fills, past `maxOperations`, or cut short by `maxRequests` or `maxSeconds` leaves the check warn',
     keys: [
       'smoke.openapi',
       ...FLOW,
@@ -106,9 +106,17 @@ export const CHECK_DOCS = {
       'smoke.authzMatrix.genericParams',
       'smoke.authzMatrix.idFields',
       'smoke.authzMatrix.maxOperations',
+      'smoke.authzMatrix.maxRequests',
+      'smoke.authzMatrix.maxSeconds',
+      'smoke.authzMatrix.writes',
+      'smoke.roleRoutes',
+      'smoke.roles.owner',
+      'smoke.roles.admin',
+      'smoke.accounts',
+      'smoke.refusal.statuses',
     ],
     proves:
-      "every GET of the document that names or lists the owner's order, called as a second user of the owner's role and anonymously, does not show it: object-level authorization (BOLA) beyond the one mapped route, lists included",
+      "every GET of the document (and, with `writes`, every write on the run's own objects, or every write) that names or lists the owner's order or an object of the owner's list operations, called as a second user of the owner's role, does not show or change it (BOLA); every operation reserved to a role by the document's security scopes or `smoke.roleRoutes` refuses each lesser role with a session (BFLA); every secured operation refuses an anonymous call (security `[{jwt: []}, {}]` is optional auth, not secured)",
   },
   'auth.object-ownership': {
     control: "the owner changes its own order's description through `order.update` and reads it back",

@@ -30,7 +30,7 @@ export const REMEDIES = {
   'auth.rbac':
     "Check the caller's role on every route meant for another role (smoke.roleRoutes: the platform's staff, partner and admin roles), on the server, not only in the UI.",
   'auth.authz-matrix':
-    'Scope every read by id and every list to the caller: filter querysets and queries by the signed-in user (or the objects it may see), on every route the document lists, not only the main one.',
+    "Scope every read by id and every list to the caller: filter querysets and queries by the signed-in user (or the objects it may see), on every route the document lists, not only the main one; check the caller's role on every operation reserved to another role, and require the declared auth on every secured operation.",
   'auth.object-ownership': 'Check that the caller owns (or may act on) the object on every read and write by id.',
   'auth.no-demo-accounts':
     'Delete or disable demo and seed accounts in production data, and keep seeding out of production deploys.',

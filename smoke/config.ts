@@ -354,7 +354,7 @@ export const SmokeConfig = z
       })
       .strict()
       .prefault({}),
-    /** The object-level authorization matrix over the OpenAPI document's read operations (auth.authz-matrix). */
+    /** The authorization matrix over the OpenAPI document's operations, per role, owner and anonymous caller (auth.authz-matrix). */
     authzMatrix: z
       .object({
         /** Path parameter name -> the flow variable that fills it, where neither the same name nor the collection rule finds one. */
@@ -370,6 +370,16 @@ export const SmokeConfig = z
         idFields: z.array(z.string().min(1)).min(1).default(['id', 'pk', 'uuid']),
         /** Read operations called at most (each costs three requests); past it the check is warn, naming the rest. */
         maxOperations: z.number().int().positive().max(500).default(60),
+        /** Requests the matrix sends at most; a matrix cut short by it is warn, naming this key. */
+        maxRequests: z.number().int().positive().max(5000).default(400),
+        /** Seconds the matrix runs at most; a matrix cut short by it is warn, naming this key. */
+        maxSeconds: z.number().positive().max(900).default(60),
+        /**
+         * none: read operations only (GET, HEAD); own: also write operations (POST, PUT, PATCH, DELETE) on the objects the
+         * run created itself; all: every write operation of the document, another role's too (only against a disposable
+         * environment).
+         */
+        writes: z.enum(['none', 'own', 'all']).default('none'),
       })
       .strict()
       .prefault({}),

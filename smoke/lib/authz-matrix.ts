@@ -38,9 +38,10 @@ export function fillParams(
   path: string,
   vars: FlowVars,
   o: { params: Record<string, string>; genericParams: readonly string[] },
-): { path: string } | { missing: string } {
+): { path: string; used: string[] } | { missing: string } {
   const segments = path.split('/');
   let missing: string | undefined;
+  const used: string[] = [];
   const filled = segments.map((seg, i) =>
     seg.replace(/\{([^}]+)\}/g, (_m, name: string) => {
       const prev = segments
@@ -57,10 +58,47 @@ export function fillParams(
         missing ??= name;
         return '';
       }
+      used.push(hit);
       return encodeURIComponent(String(vars[hit]));
     }),
   );
-  return missing !== undefined ? { missing } : { path: filled.join('/') };
+  return missing !== undefined ? { missing } : { path: filled.join('/'), used };
+}
+
+/** The objects of a list answer: the answer itself when an array, else its first array-valued field (results, items, data). */
+export function listItems(answer: Json): Json[] {
+  if (Array.isArray(answer)) return answer;
+  if (!isObject(answer)) return [];
+  return (Object.values(answer).find((v) => Array.isArray(v)) as Json[] | undefined) ?? [];
+}
+
+/**
+ * An id the first user's list operation shows and the second user's does not (an object of the first user's, not a
+ * shared directory entry), as the variable a path of that collection is filled with: `GET /invoices` -> `invoice_id`.
+ */
+export function capturedId(
+  listPath: string,
+  first: Json,
+  second: Json,
+  idFields: readonly string[],
+): { variable: string; id: string | number; fp: Fingerprint } | undefined {
+  const collection = listPath
+    .split('/')
+    .filter((s) => s && !s.includes('{'))
+    .pop();
+  if (!collection) return undefined;
+  const theirs = new Set(
+    listItems(second)
+      .map((x) => fingerprint(x, idFields))
+      .filter((f): f is Fingerprint => f !== undefined)
+      .map((f) => `${f.idField}=${String(f.id)}`),
+  );
+  for (const item of listItems(first)) {
+    const fp = fingerprint(item, idFields);
+    if (fp && Object.keys(fp.others).length > 0 && !theirs.has(`${fp.idField}=${String(fp.id)}`))
+      return { variable: `${singular(collection).replace(/-/g, '_')}_id`, id: fp.id, fp };
+  }
+  return undefined;
 }
 
 /** What identifies the owner's object in any answer: its id and its other scalar fields. */
@@ -86,11 +124,13 @@ export function holds(answer: Json, fp: Fingerprint, depth = 0): boolean {
 
 export type CellOutcome =
   /** The owner's own answer did not show the object: the cell proves nothing (a list of something else, a route it may not read). */
-  | { kind: 'not-about-the-object'; owner: number }
+  | { kind: 'not-about-the-object'; owner: number; anonymous?: number }
   /** The owner could not read its own object through the operation: unproven. */
   | { kind: 'unproven'; owner: number }
-  | { kind: 'kept'; owner: number; other: number; anonymous?: number }
-  | { kind: 'leak'; owner: number; who: 'other' | 'anonymous'; status: number };
+  | { kind: 'kept'; owner: number; other?: number; anonymous?: number }
+  | { kind: 'leak'; owner: number; who: 'other' | 'anonymous'; status: number }
+  /** A secured operation answered an anonymous call: it ignores its declared auth, whatever it showed. */
+  | { kind: 'open'; owner: number; status: number };
 
 export interface CellAnswers {
   owner: { status: number; json: Json; text: string };
@@ -119,5 +159,35 @@ export function judgeCell(a: CellAnswers, fp: Fingerprint, objectRoute: boolean)
     owner: a.owner.status,
     other: a.other.status,
     ...(a.anonymous ? { anonymous: a.anonymous.status } : {}),
+  };
+}
+
+/** A read cell: the object's judgement (judgeCell), then an anonymous 2xx on a secured operation is a finding of its own. */
+export function judgeRead(a: CellAnswers, fp: Fingerprint, objectRoute: boolean): CellOutcome {
+  const judged = judgeCell(a, fp, objectRoute);
+  if (judged.kind !== 'leak' && a.anonymous && ok2xx(a.anonymous.status))
+    return { kind: 'open', owner: a.owner.status, status: a.anonymous.status };
+  // The anonymous refusal of an operation that shows the owner something else is still evidence: it is kept.
+  return judged.kind === 'not-about-the-object' && a.anonymous ? { ...judged, anonymous: a.anonymous.status } : judged;
+}
+
+/**
+ * A write cell (sent by the others first, the owner last): on the owner's own object any 2xx to a second user is a
+ * finding, whatever the answer shows; an anonymous 2xx on a secured operation too. Refusals count only when the
+ * owner's own call went through (the control); a caller neither let through nor refused leaves the cell unproven.
+ */
+export function judgeWrite(
+  a: { owner: number; other?: number; anonymous?: number },
+  refused: (status: number) => boolean,
+): CellOutcome {
+  if (a.other !== undefined && ok2xx(a.other)) return { kind: 'leak', owner: a.owner, who: 'other', status: a.other };
+  if (a.anonymous !== undefined && ok2xx(a.anonymous)) return { kind: 'open', owner: a.owner, status: a.anonymous };
+  const calls = [a.other, a.anonymous].filter((s): s is number => s !== undefined);
+  if (!ok2xx(a.owner) || calls.some((s) => !refused(s))) return { kind: 'unproven', owner: a.owner };
+  return {
+    kind: 'kept',
+    owner: a.owner,
+    ...(a.other === undefined ? {} : { other: a.other }),
+    ...(a.anonymous === undefined ? {} : { anonymous: a.anonymous }),
   };
 }

@@ -13,7 +13,25 @@ export type Doc = {
   /** Swagger 2. */
   basePath?: string;
 };
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+export const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/**
+ * What an operation's security requirements (its own, or the document's) demand: `secured` when every alternative
+ * names a scheme (an empty requirement `{}` among them makes authentication optional); `scopes`, every scope any
+ * alternative names (OAuth2 scopes, or OpenAPI 3.1 role names).
+ */
+export function securityOf(
+  doc: Pick<Doc, 'security'>,
+  op: { security?: unknown[] },
+): { secured: boolean; scopes: string[] } {
+  const reqs = op.security ?? doc.security ?? [];
+  if (!Array.isArray(reqs) || reqs.length === 0) return { secured: false, scopes: [] };
+  const entries = reqs.map((r) =>
+    typeof r === 'object' && r !== null ? Object.values(r as Record<string, unknown>) : [],
+  );
+  const scopes = entries.flat(2).filter((s): s is string => typeof s === 'string');
+  return { secured: entries.every((e) => e.length > 0), scopes: [...new Set(scopes)] };
+}
 
 /** The configured document: fetched from the target (a path) or read from a file, parsed as JSON. */
 export async function loadDoc(api: Sender, plan: SmokePlan): Promise<Doc> {
@@ -70,8 +88,7 @@ export async function sweep(
     for (const m of METHODS) {
       const op = item[m];
       if (!op) continue;
-      const security = op.security ?? doc.security ?? [];
-      if (!Array.isArray(security) || security.length === 0) continue;
+      if (!securityOf(doc, op).secured) continue;
       // Path parameters get an id no object has: the auth layer answers before any lookup, and a route without one
       // answers "not found" instead of acting on a real object (the sweep never releases or deletes anything).
       const concrete = prefix + path.replace(/\{[^}]+\}/g, encodeURIComponent(plan.config.openapiSweep.pathParamValue));

@@ -22,7 +22,7 @@ const REPORT = Report.parse(
  * Claims of each real checklist that the reference run's evidence decides (holds or fails), as reached by the
  * matching rules; a change to the rules or the parser that loses one must be deliberate.
  */
-const AT_LEAST: Record<string, number> = { '000': 27, '001': 10, '002': 34, '003': 26, '004': 33 };
+const AT_LEAST: Record<string, number> = { '000': 27, '001': 10, '002': 35, '003': 27, '004': 33 };
 
 describe('evidence coverage of the five real checklists', () => {
   it('reads all five', () => expect(FILES.map((f) => f.slice(0, 3))).toEqual(Object.keys(AT_LEAST)));
@@ -111,5 +111,28 @@ describe('evidence coverage of the five real checklists', () => {
       judgeChecklist(f, text, waived).coverage!.withEvidence,
       judgeChecklist(f, text, audited).coverage!.withEvidence,
     ]).toEqual([30, 33]);
+  });
+
+  it("the authorization matrix's evidence decides the role and isolation claims: a failing matrix contradicts them", () => {
+    const f = FILES.find((x) => x.startsWith('003'))!;
+    const text = readFileSync(join(DIR, f), 'utf8');
+    const rbac = REPORT.checks.find((c) => c.id === 'auth.rbac')!;
+    const withMatrix = (status: 'pass' | 'fail'): Report => ({
+      ...REPORT,
+      checks: [
+        ...REPORT.checks.filter((c) => c.id !== 'auth.authz-matrix'),
+        { ...rbac, id: 'auth.authz-matrix', title: 'the authorization matrix', status },
+      ],
+    });
+    const claims = [
+      'Role-Based Access Control: Proper permissions and access restrictions',
+      'Multi-tenant architecture supporting all user roles',
+    ];
+    for (const text_ of claims) {
+      const held = judgeChecklist(f, text, withMatrix('pass')).claims.find((c) => c.text === text_)!;
+      expect(held).toMatchObject({ status: 'confirmed', evidence: expect.arrayContaining(['auth.authz-matrix']) });
+      const failed = judgeChecklist(f, text, withMatrix('fail')).claims.find((c) => c.text === text_)!;
+      expect(failed).toMatchObject({ status: 'contradicted', evidenceVerdict: 'fails' });
+    }
   });
 });

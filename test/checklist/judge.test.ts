@@ -51,6 +51,7 @@ describe('numbers in claims', () => {
   it('maps claims by meaning, the specific rule shadowing the general one', () => {
     const ids = (t: string) => matchRules(t, BUILTIN_RULES).map((r) => r.id);
     expect(ids('Rate limiting on login endpoint')).toEqual(['ratelimit-login']);
+    expect(ids('All endpoints require authentication')).toEqual(['endpoint-auth']);
     expect(ids('API rate limiting')).toEqual(['ratelimit-api']);
     expect(ids('Confirmed mandatory escrow system cannot be bypassed')).toEqual(['escrow']);
     expect(ids('Verify email verification is enforced')).toEqual(['email-verification']);
@@ -233,6 +234,13 @@ describe('every claim, ticked or not, against the evidence', () => {
     expect(ids('Verify user registration flow works')).toEqual(['registration']);
     expect(ids('All QA credentials working correctly')).toEqual(['credentials-work']);
     expect(ids('Order processing functional')).toEqual(['order-flow']);
+    // the authorization matrix: roles across the document's operations, one user's objects kept from another's
+    expect(ids('RBAC across all roles')).toEqual(['rbac']);
+    expect(ids('No privilege escalation between roles')).toEqual(['rbac']);
+    expect(ids('Users can only access their own orders')).toEqual(['object-isolation']);
+    expect(ids('Multi-tenant architecture')).toEqual(['object-isolation']);
+    expect(ids('Tenant isolation review scheduled')).toEqual([]);
+    expect(ids('No known CVEs in dependencies')).toEqual(['vulnerabilities']);
     expect(ids('Transaction validation and error handling')).toEqual(['transaction-validation']);
     expect(ids('Input Validation: Comprehensive Pydantic model validation')).toEqual(['input-validation']);
     expect(ids('Performance metrics acceptable')).toEqual(['performance-metrics']);

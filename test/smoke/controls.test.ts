@@ -69,6 +69,16 @@ describe('negative checks need their positive control', () => {
     expect(c.evidence.message).toContain('GET /api/admin/users (200)');
   });
 
+  it("auth.authz-matrix is an error, not a pass, when no account of the admin role shows its operation answers anyone; a lesser role's 2xx still fails it", () => {
+    const c = check(clean, 'auth.authz-matrix');
+    expect(c.status).toBe('error');
+    expect(c.evidence.message).toMatch(/GET \/api\/admin\/users: no account of "admin" in smoke\.accounts/);
+    expect(c.evidence.message).not.toContain('/api/manufacturer/orders');
+    const f = check(flawed, 'auth.authz-matrix');
+    expect(f.status).toBe('fail');
+    expect(f.evidence.message).toMatch(/GET \/api\/admin\/users, reserved to admin, was reached by client \(200\)/);
+  });
+
   it('what counts as a refusal comes from smoke.refusal.statuses', () => {
     const c = check(flawed, 'auth.alg-none-rejected');
     expect(c.status).toBe('fail');

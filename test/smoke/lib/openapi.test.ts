@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverPrefix } from '../../../smoke/lib/openapi.ts';
+import { securityOf, serverPrefix } from '../../../smoke/lib/openapi.ts';
 
 describe('the OpenAPI sweep calls operations where the document says they live', () => {
   it('prefixes the path of servers[0].url, relative or absolute, with its variables filled', () => {
@@ -24,5 +24,20 @@ describe('the OpenAPI sweep calls operations where the document says they live',
     expect(serverPrefix({ servers: [{ url: 'https://127.0.0.1:8443' }] }, 'https://127.0.0.1:8443')).toBe('');
     expect(serverPrefix({ servers: [{ url: '/api/v1' }] }, 'https://s.example.com/api/v1/')).toBe('');
     expect(serverPrefix({}, 'https://s.example.com')).toBe('');
+  });
+});
+
+describe("an operation's security requirements", () => {
+  it('are secured only when every alternative names a scheme: an empty requirement makes authentication optional', () => {
+    const doc = { security: [{ jwt: [] }] };
+    expect(securityOf(doc, {})).toEqual({ secured: true, scopes: [] });
+    expect(securityOf(doc, { security: [{ jwt: [] }, {}] })).toEqual({ secured: false, scopes: [] });
+    expect(securityOf(doc, { security: [] })).toEqual({ secured: false, scopes: [] });
+    expect(securityOf({}, {})).toEqual({ secured: false, scopes: [] });
+    // OAuth2 scopes and OpenAPI 3.1 role names, from every alternative, once each.
+    expect(securityOf({}, { security: [{ oauth: ['admin', 'read'] }, { key: ['admin'] }] })).toEqual({
+      secured: true,
+      scopes: ['admin', 'read'],
+    });
   });
 });
