@@ -89,6 +89,7 @@ export const SHARED_PROCESS = [
   'test/smoke/config.test.ts',
   'test/smoke/flow.test.ts',
   'test/smoke/lib.test.ts',
+  'test/smoke/routes.test.ts',
   'test/smoke/scope-proxy.test.ts',
   'test/smoke/vocab.test.ts',
   'test/smoke/lib/limits.test.ts',

@@ -7,6 +7,7 @@ import type { SmokePlan } from './plan.ts';
 import { MAIN_USER, bodyFor, clientSession, me, ok } from './auth.ts';
 import { fillTemplate } from './template.ts';
 import { control, requireControl, skip } from './outcome.ts';
+import { routePath } from '../routes.ts';
 
 /** The request the checks bend: the configured probe, or logout with its body template. */
 export function probeRequest(plan: SmokePlan, session: Session): Req {
@@ -14,7 +15,7 @@ export function probeRequest(plan: SmokePlan, session: Session): Req {
   const vars = { access_token: session.access, refresh_token: session.refresh };
   return {
     method: p.method,
-    path: p.path,
+    path: routePath(p.path, 'smoke.logout.path'),
     session,
     ...(p.body ? bodyFor(p.encoding, fillTemplate(p.body, vars)) : {}),
   };
