@@ -50,7 +50,7 @@ export async function roleSession(api: Api, plan: SmokePlan, role: string): Prom
  * account's sessions (refresh reuse, logout) or its state (lockout, mass assignment) keep their own.
  */
 export const MAIN_USER = 'main';
-/** A second client, for checks that need another user than the owner. */
+/** A second user of the suite, for checks that need another user than the owner. */
 export const SECOND_USER = 'second';
 
 export interface Registered {

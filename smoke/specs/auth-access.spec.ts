@@ -63,14 +63,14 @@ test("[auth.rbac] the owner role cannot reach other roles' routes (smoke.roleRou
 
 test("[auth.object-ownership] another user cannot read or change a user's order", async ({ api, plan, rec }) => {
   skip.notConfigured(!plan.config.escrow.steps, NO_FLOW);
-  const owner = await requireControl('client login', () => clientSession(api, plan, MAIN_USER));
+  const owner = await requireControl('owner login', () => clientSession(api, plan, MAIN_USER));
   // A setup step may be sent by the counterparty (looking up its own id): it joins when configured.
   const counterparty = await counterpartyActor(api, plan);
   const run = new FlowRun(api, plan, { owner: { session: owner }, ...(counterparty ? { counterparty } : {}) });
   await run.create();
   // The owner can change its own order through the same route: a route that refuses everyone proves nothing.
   await run.ownerUpdates();
-  const other = await requireControl('a second client of the suite', () => userSession(api, plan, SECOND_USER));
+  const other = await requireControl('a second user of the suite', () => userSession(api, plan, SECOND_USER));
   const read = await run.read(other);
   // The probe writes the field the config reads back (escrow.order.descriptionPath), nested as its path says.
   const patch = await run.update(

@@ -108,7 +108,7 @@ describe.skipIf(!bin && !inCi)(
       const passed = new Set(report.checks.filter((c) => c.status === 'pass').map((c) => c.id));
       for (const id of [
         'escrow.happy-path',
-        'escrow.steps-other-client',
+        'escrow.steps-other-user',
         'escrow.release-needs-approval',
         'escrow.webhook-bad-signature',
         'email.link-verifies',
