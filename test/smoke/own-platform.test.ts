@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import { startShop, type Shop } from '../fixtures/platforms/shop.ts';
-import { findMailpit, startMailpit, type Mailpit } from '../mail/mailpit-process.ts';
+import { findMailpit, startMailpit, type Mailpit } from './mail/mailpit-process.ts';
 import { gonogoChild } from '../reliability/child.ts';
 
 const CONFIG = new URL('../fixtures/platforms/shop.config.ts', import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForMail, type MailboxSpec } from '../../smoke/mail/mailbox.ts';
+import { waitForMail, type MailboxSpec } from '../../../smoke/mail/mailbox.ts';
 import { mailboxContract } from './contract.ts';
 import { sendSmtp } from './support.ts';
 import { findMailpit, startMailpit, type Mailpit } from './mailpit-process.ts';
@@ -34,15 +34,13 @@ describe.skipIf(!bin && !inCi)(
     it('reads a mail sent only as Bcc through the envelope Mailpit records', async () => {
       const since = Date.now();
       const nodemailer = (await import('nodemailer')).default;
-      await nodemailer
-        .createTransport({ ...smtp, secure: false, ignoreTLS: true })
-        .sendMail({
-          from: 'no-reply@platform.local',
-          to: 'list@customers.local',
-          bcc: 'fay@customers.local',
-          subject: 'Bcc',
-          text: 'hidden',
-        });
+      await nodemailer.createTransport({ ...smtp, secure: false, ignoreTLS: true }).sendMail({
+        from: 'no-reply@platform.local',
+        to: 'list@customers.local',
+        bcc: 'fay@customers.local',
+        subject: 'Bcc',
+        text: 'hidden',
+      });
       expect((await waitForMail(spec(), { to: 'fay@customers.local', sinceMs: since, timeoutMs: 5000 })).subject).toBe(
         'Bcc',
       );

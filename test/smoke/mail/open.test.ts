@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMailbox, type OpenMailbox } from '../../smoke/mail/open.ts';
-import { ConfigError } from '../../config/errors.ts';
-import { waitForMail } from '../../smoke/mail/mailbox.ts';
+import { openMailbox, type OpenMailbox } from '../../../smoke/mail/open.ts';
+import { ConfigError } from '../../../config/errors.ts';
+import { waitForMail } from '../../../smoke/mail/mailbox.ts';
 import { mailboxContract } from './contract.ts';
 import { freePort, sendSmtp } from './support.ts';
 
