@@ -36,7 +36,7 @@ const LONGEST_FIRST = [
   'test/cli/doctor.test.ts',
   'test/smoke/browser-artifacts.test.ts',
   'test/smoke/controls.test.ts',
-  'test/html/report-layout.test.ts',
+  'test/reports/html/report-layout.test.ts',
   'test/reliability/suite-faults.test.ts',
   'test/history/dashboard.test.ts',
 ];
@@ -62,13 +62,13 @@ class LongestFirst extends BaseSequencer {
  * isolated unless it is listed here.
  */
 export const SHARED_PROCESS = [
-  'test/checklist/judge.test.ts',
-  'test/checklist/load.test.ts',
-  'test/checklist/parse.test.ts',
+  'test/reports/checklist/judge.test.ts',
+  'test/reports/checklist/load.test.ts',
+  'test/reports/checklist/parse.test.ts',
   'test/cli/doctor-fields.test.ts',
   'test/cli/progress.test.ts',
   'test/cli/write.test.ts',
-  'test/compare/compare.test.ts',
+  'test/reports/compare/compare.test.ts',
   'test/config/kpis.test.ts',
   'test/config/threshold.test.ts',
   'test/core/url.test.ts',
@@ -89,6 +89,7 @@ export const SHARED_PROCESS = [
   'test/smoke/config.test.ts',
   'test/smoke/flow.test.ts',
   'test/smoke/lib.test.ts',
+  'test/smoke/routes.test.ts',
   'test/smoke/scope-proxy.test.ts',
   'test/smoke/vocab.test.ts',
   'test/smoke/lib/limits.test.ts',

@@ -15,7 +15,7 @@ const FAST_SYSTEM = [
   'test/reports/renamed-ids.test.ts',
   'test/cli/doc-links.test.ts',
   'test/cli/doctor-fields.test.ts',
-  'test/checklist/coverage.test.ts',
+  'test/reports/checklist/coverage.test.ts',
 ];
 
 export default defineConfig({

@@ -9,6 +9,7 @@ import { cookieSessionProblem } from '../load/config.ts';
 import { configLoadTimeoutS, guardedImport } from './guarded-import.ts';
 import { checkInputFile, readCaFile } from '../core/read-input.ts';
 import { moduleFile } from '../core/files.ts';
+import { missingRoutes } from '../smoke/routes.ts';
 
 const PACKAGE_ENTRY = moduleFile(import.meta.url, '../index.ts');
 
@@ -178,5 +179,13 @@ export async function loadConfigFile(
     ? cookieSessionProblem(config.smoke.login, config.load.journeys)
     : undefined;
   if (cookieSession) throw new ConfigError(file, [cookieSession]);
+  // After the secrets: a route left out is named once the variables the config names are known to be set.
+  const routes = missingRoutes(config.smoke, {
+    suites,
+    notApplicable: config.notApplicable,
+    loadLogsIn: suites.includes('load') && config.load.journeys.some((j) => j.steps.some((s) => s.once || s.bearer)),
+    loadRegisters: suites.includes('load') && config.load.accounts?.register !== undefined,
+  });
+  if (routes.length) throw new ConfigError(file, routes);
   return { config, file, dir: dirname(file), secrets };
 }

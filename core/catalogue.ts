@@ -68,7 +68,7 @@ export const CATALOGUE = {
     title: 'A payment with another amount or currency does not fund the order',
   },
   'escrow.replay-funds-once': { level: 'blocker', title: 'A replayed payment event funds once' },
-  'escrow.release-other-client': { level: 'blocker', title: 'Another client cannot release the order' },
+  'escrow.release-other-user': { level: 'blocker', title: 'Another user cannot release the order' },
   'escrow.release-counterparty': {
     level: 'blocker',
     title: 'The counterparty (the party paid) cannot release the order',
@@ -78,9 +78,9 @@ export const CATALOGUE = {
     level: 'blocker',
     title: 'Release needs every fulfil step (milestone approval) done',
   },
-  'escrow.steps-other-client': {
+  'escrow.steps-other-user': {
     level: 'blocker',
-    title: "Another client cannot drive any id-bearing step of the owner's order",
+    title: "Another user cannot drive any id-bearing step of the owner's order",
   },
   'escrow.invalid-amount': { level: 'blocker', title: 'Zero and negative amounts are refused' },
   // ratelimit (smoke)
@@ -147,6 +147,9 @@ export type CatalogueId = keyof typeof CATALOGUE;
 export const RENAMED_CHECKS: Readonly<Record<string, CatalogueId>> = {
   // The role is the platform's own word (manufacturer, seller, supplier); the suite's is smoke.roles.counterparty.
   'escrow.release-manufacturer': 'escrow.release-counterparty',
+  // "client" was one platform's name for the order owner's role; the check is about any second user of the suite.
+  'escrow.release-other-client': 'escrow.release-other-user',
+  'escrow.steps-other-client': 'escrow.steps-other-user',
 };
 
 /** The current id of a check: the new id of a renamed one, any other id unchanged. */

@@ -65,3 +65,9 @@ export function targetKey(baseUrl: string): string {
       .toLowerCase();
   }
 }
+
+/** A route's path where the code needs it; the config check before the run makes the throw unreachable in a run. */
+export function routePath(path: string | undefined, key: string): string {
+  if (path === undefined) throw new Error(`${key} is not set: gonogo guesses no route (docs/config.md, "Routes")`);
+  return path;
+}

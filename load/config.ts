@@ -166,7 +166,7 @@ export type LoadConfigInput = z.input<typeof LoadConfig>;
  * target as an anonymous client. The message names the settings, for a config error and for the load run alike.
  */
 export function cookieSessionProblem(
-  login: { method: string; path: string; csrf?: unknown },
+  login: { method: string; path?: string | undefined; csrf?: unknown },
   journeys: ReadonlyArray<{
     name: string;
     steps: ReadonlyArray<{ name: string; method: string; path: string; bearer?: string | undefined }>;

@@ -44,7 +44,7 @@ export const FLAWS: Flaw[] = [
   {
     name: 'release-unauthenticated',
     description: 'The release route has no auth at all: anyone, signed in or not, can release a funded order',
-    mustFail: ['escrow.release-anonymous', 'escrow.release-other-client', 'escrow.release-counterparty'],
+    mustFail: ['escrow.release-anonymous', 'escrow.release-other-user', 'escrow.release-counterparty'],
     // The anonymous sweep reaches the release handler, which answers 404 for the sweep's unknown id: neither open nor refused.
     mustError: ['auth.openapi-sweep'],
   },
@@ -62,7 +62,7 @@ export const FLAWS: Flaw[] = [
   {
     name: 'idor-release',
     description: 'Any client (not only the owner) can release a funded, approved order',
-    mustFail: ['escrow.release-other-client'],
+    mustFail: ['escrow.release-other-user'],
   },
   {
     name: 'manufacturer-release',
@@ -96,11 +96,11 @@ export const FLAWS: Flaw[] = [
       'escrow.webhook-stale',
       'escrow.amount-mismatch',
       'escrow.replay-funds-once',
-      'escrow.release-other-client',
+      'escrow.release-other-user',
       'escrow.release-counterparty',
       'escrow.release-anonymous',
       'escrow.release-needs-approval',
-      'escrow.steps-other-client',
+      'escrow.steps-other-user',
       'escrow.invalid-amount',
     ],
   },
@@ -223,7 +223,7 @@ export const FLAWS: Flaw[] = [
   {
     name: 'orders-readable-by-anyone',
     description: "Any signed-in user can read and edit another user's order",
-    mustFail: ['auth.object-ownership', 'escrow.steps-other-client', 'auth.authz-matrix'],
+    mustFail: ['auth.object-ownership', 'escrow.steps-other-user', 'auth.authz-matrix'],
   },
   // Only the list leaks: the mapped order route stays scoped, so auth.object-ownership passes and only the matrix sees it.
   {

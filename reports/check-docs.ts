@@ -196,8 +196,8 @@ export const CHECK_DOCS = {
     keys: [...FLOW, 'smoke.escrow.amount', 'smoke.escrow.currency', 'smoke.escrow.otherCurrency'],
   },
   'escrow.replay-funds-once': { control: FUNDED, keys: [...FLOW, 'smoke.escrow.order.paidAmountPath'] },
-  'escrow.release-other-client': {
-    control: `${HAPPY}; a second client logs in and the order is ready for release`,
+  'escrow.release-other-user': {
+    control: `${HAPPY}; a second user of the suite logs in and the order is ready for release`,
     keys: FLOW,
   },
   'escrow.release-counterparty': {
@@ -206,8 +206,8 @@ export const CHECK_DOCS = {
   },
   'escrow.release-anonymous': { control: `${HAPPY}; the order is ready for release`, keys: FLOW },
   'escrow.release-needs-approval': { control: `${HAPPY}; the order is funded`, keys: FLOW },
-  'escrow.steps-other-client': {
-    control: `${HAPPY}; each step refused to the second client then works for the owner`,
+  'escrow.steps-other-user': {
+    control: `${HAPPY}; each step refused to a second user of the suite then works for the owner`,
     keys: FLOW,
   },
   'escrow.invalid-amount': {

@@ -28,7 +28,7 @@ export const REMEDIES = {
   'auth.mass-assignment':
     'Accept only an explicit allow-list of fields at registration; set is_verified and role on the server.',
   'auth.rbac':
-    "Check the caller's role on every route meant for another role (smoke.roleRoutes: the platform's staff, partner and admin roles), on the server, not only in the UI.",
+    "Check the caller's role on every route meant for another role (smoke.roleRoutes: each of the platform's own roles), on the server, not only in the UI.",
   'auth.authz-matrix':
     "Scope every read by id and every list to the caller: filter querysets and queries by the signed-in user (or the objects it may see), on every route the document lists, not only the main one; check the caller's role on every operation reserved to another role, and require the declared auth on every secured operation.",
   'auth.object-ownership': 'Check that the caller owns (or may act on) the object on every read and write by id.',
@@ -51,7 +51,7 @@ export const REMEDIES = {
     'Make the documented flow work end to end (order, signed webhook funds, approval, release); until it does, the non-bypass checks cannot be trusted. Check the orders and webhook mapping in gonogo.config.ts (smoke.orders, smoke.webhook) if the flow itself is mapped wrong.',
   'escrow.unfunded-release-refused': 'Release an order only when its payment has been confirmed by a verified webhook.',
   'escrow.mark-paid-refused':
-    'Ignore status, paid and funded fields sent by clients; only the verified payment webhook may fund an order.',
+    'Ignore status, paid and funded fields sent by callers; only the verified payment webhook may fund an order.',
   'escrow.webhook-bad-signature':
     'Verify the Stripe-Signature header with the webhook secret (stripe.webhooks.constructEvent) before acting on an event.',
   'escrow.webhook-stale':
@@ -59,12 +59,12 @@ export const REMEDIES = {
   'escrow.amount-mismatch': "Fund an order only when the paid amount and currency equal the order's.",
   'escrow.replay-funds-once':
     'Record processed event ids and make webhook handling idempotent, so a replayed event changes nothing.',
-  'escrow.release-other-client': 'Allow release only by the client who owns the order.',
+  'escrow.release-other-user': 'Allow release only by the user who owns the order.',
   'escrow.release-counterparty':
-    "Never let the receiving party release funds to itself; release is the buyer's (the order owner's) action.",
+    "Never let the receiving party release funds to itself; release is the order owner's action.",
   'escrow.release-anonymous': 'Require authentication on the release route.',
   'escrow.release-needs-approval': 'Release only when every milestone of the order has been approved.',
-  'escrow.steps-other-client':
+  'escrow.steps-other-user':
     'Check that the caller owns the order on every route that takes its id (payment, approval, delivery, refund), not only on release.',
   'escrow.invalid-amount':
     'Validate amounts on the server: positive, within limits, and with no more decimal places than the currency has.',

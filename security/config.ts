@@ -48,7 +48,7 @@ export const HeadersConfig = z
     /** Pages whose headers are graded, relative to target.baseUrl. */
     pages: z.array(relPath).min(1).default(['/']),
     /** An API route (graded too: APIs need the same headers). */
-    apiPath: relPath.default('/api/'),
+    apiPath: relPath.optional(),
     /** A path that does not exist, to grade the error page. */
     errorPath: relPath.default('/gonogo-missing-page-404'),
     /** Words in a cookie's name (any case) that make it a session cookie (Secure + HttpOnly) or an anti-CSRF one (SameSite). */

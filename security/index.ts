@@ -69,7 +69,8 @@ export const runSecurity: SuiteRunner = async (ctx: SuiteContext) => {
     const r = await auditHeaders({
       baseUrl: target.baseUrl,
       pages: sec.headers.pages,
-      apiPath: sec.headers.apiPath,
+      // No guessed API route: smoke.me's route when apiPath is left out; with neither, the evidence lists the pages alone.
+      apiPath: sec.headers.apiPath ?? ctx.config.smoke.me.path,
       errorPath: sec.headers.errorPath,
       allowedHosts: target.allowedHosts,
       ca: await caP,

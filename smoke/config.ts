@@ -54,9 +54,6 @@ const SendToken = z.union([
   z.object({ as: z.literal('cookie'), name: z.string().min(1) }).strict(),
 ]);
 
-const Route = z.object({ method: method.default('POST'), path }).strict();
-const route = (m: z.infer<typeof method>, p: string) => Route.prefault({ method: m, path: p });
-
 /** Where a CSRF token is read: a cookie, a `<meta name>` tag, a hidden form field, a JSON path of the body, or a response header. */
 const CsrfSource = z.union([
   z.object({ from: z.literal('cookie'), name: z.string().min(1) }).strict(),
@@ -116,7 +113,7 @@ export type CsrfConfig = z.infer<typeof Csrf>;
 const Login = z
   .object({
     method: method.default('POST'),
-    path: path.default('/api/auth/login'),
+    path: path.optional(),
     encoding: z.enum(['json', 'form']).default('json'),
     emailField: z.string().default('email'),
     passwordField: z.string().default('password'),
@@ -132,7 +129,7 @@ const Login = z
 const Register = z
   .object({
     method: method.default('POST'),
-    path: path.default('/api/auth/register'),
+    path: path.optional(),
     encoding: z.enum(['json', 'form']).default('json'),
     emailField: z.string().default('email'),
     passwordField: z.string().default('password'),
@@ -149,7 +146,7 @@ const VerifyEmail = z
     /** link: GET the link found in the mail; post: POST the token to `path`. */
     mode: z.enum(['link', 'post']).default('link'),
     method: method.default('POST'),
-    path: path.default('/api/auth/verify-email'),
+    path: path.optional(),
     tokenField: z.string().default('token'),
     /** Regex whose first capture group (or whole match) finds the token or code in the mail's text, then its HTML, e.g. `code is (\\d{6})`; default: the link's `token` query parameter. */
     tokenPattern: regex.optional(),
@@ -163,7 +160,7 @@ const VerifyEmail = z
 const Refresh = z
   .object({
     method: method.default('POST'),
-    path: path.default('/api/auth/refresh'),
+    path: path.optional(),
     encoding: z.enum(['json', 'form']).default('json'),
     field: z.string().default('refresh_token'),
     /** Send the refresh token as a cookie of this name instead of a body field. */
@@ -176,7 +173,7 @@ const Refresh = z
 const Logout = z
   .object({
     method: method.default('POST'),
-    path: path.default('/api/auth/logout'),
+    path: path.optional(),
     encoding: z.enum(['json', 'form']).default('json'),
     /** Body template, e.g. `{ refresh: '{{refresh_token}}' }` for a token blacklist; "{{access_token}}" is available too. */
     body: template.optional(),
@@ -193,7 +190,7 @@ const Logout = z
 
 const Webhook = z
   .object({
-    path: path.default('/api/webhooks/stripe'),
+    path: path.optional(),
     /** Env var holding the webhook signing secret (whsec_...). */
     secretEnv: envName.default('GONOGO_WEBHOOK_SECRET'),
     signatureHeader: z.string().default('Stripe-Signature'),
@@ -234,7 +231,8 @@ const Browser = z
     /** false for an API-only platform: the browser checks skip as not-configured (the report stays incomplete) unless notApplicable declares them. */
     enabled: z.boolean().default(true),
     executablePath: z.string().default('/usr/bin/chromium'),
-    loginPage: path.default('/login'),
+    /** The page holding the login form; required while the browser checks run (smoke/routes.ts). */
+    loginPage: path.optional(),
     emailSelector: z.string().default('input[name="email"]'),
     passwordSelector: z.string().default('input[name="password"]'),
     submitSelector: z.string().default('button[type="submit"]'),
@@ -282,8 +280,8 @@ const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'a
  */
 function derivedDefaults<
   T extends {
-    login: { path: string };
-    me: { method: z.infer<typeof method>; path: string };
+    login: { path?: string };
+    me: { method: z.infer<typeof method>; path?: string };
     ratelimit: { api?: z.infer<ReturnType<typeof LimitedRoute>> };
     cors: { paths?: string[] };
     debugProbes?: z.infer<typeof DebugProbe>[];
@@ -291,15 +289,19 @@ function derivedDefaults<
     massAssignment: z.infer<typeof MassAssignment>;
   },
 >(c: T) {
-  const me = c.me.path.replace(/\/+$/, '');
-  const slash = c.me.path.endsWith('/') ? '/' : '';
+  // Nothing derives from a route left out: the suites name the missing key (smoke/routes.ts).
+  const mePath = c.me.path;
+  const me = mePath?.replace(/\/+$/, '');
+  const slash = mePath?.endsWith('/') ? '/' : '';
   return {
     ...c,
     ratelimit: {
       ...c.ratelimit,
-      api: c.ratelimit.api ?? LimitedRoute('user', 'all').parse({ method: c.me.method, path: c.me.path }),
+      api:
+        c.ratelimit.api ??
+        (mePath ? LimitedRoute('user', 'all').parse({ method: c.me.method, path: mePath }) : undefined),
     },
-    cors: { ...c.cors, paths: c.cors.paths ?? [c.me.path] },
+    cors: { ...c.cors, paths: c.cors.paths ?? (mePath ? [mePath] : undefined) },
     // The role claim joins only the default list: a team's own list is sent as written.
     massAssignment: {
       ...c.massAssignment,
@@ -309,8 +311,10 @@ function derivedDefaults<
       c.debugProbes ??
       DebugProbe.array().parse([
         { method: 'GET', path: `/gonogo-no-such-route-404${slash}` },
-        { method: 'POST', path: c.login.path, body: '{"email": ', contentType: 'application/json' },
-        { method: 'GET', path: `${me}/%27%22%3Cgonogo${slash}` },
+        ...(c.login.path
+          ? [{ method: 'POST', path: c.login.path, body: '{"email": ', contentType: 'application/json' }]
+          : []),
+        ...(me !== undefined ? [{ method: 'GET', path: `${me}/%27%22%3Cgonogo${slash}` }] : []),
       ]),
   };
 }
@@ -322,7 +326,10 @@ export const SmokeConfig = z
     verifyEmail: VerifyEmail.prefault({}),
     refresh: Refresh.prefault({}),
     logout: Logout.prefault({}),
-    me: route('GET', '/api/auth/me'),
+    me: z
+      .object({ method: method.default('GET'), path: path.optional() })
+      .strict()
+      .prefault({}),
     /** Routes only a role may reach, keyed by role: `{ admin: [{ path: '/api/admin/users' }] }`. */
     roleRoutes: z.record(z.string(), z.array(RoleRoutes)).default({}),
     /** JWT claim holding the role (the tampered-token check escalates it). */
@@ -408,7 +415,8 @@ export const SmokeConfig = z
       .prefault({}),
     health: z
       .object({
-        routes: z.array(path).min(1).default(['/health']),
+        /** Required while health.routes runs (smoke/routes.ts). */
+        routes: z.array(path).min(1).optional(),
         latencyBudgetMs: z.number().positive().default(500),
       })
       .strict()

@@ -203,7 +203,7 @@ export const runSmoke: SuiteRunner = async (ctx) => {
         problems.push('the run was interrupted');
         break;
       }
-      const limitsWorkers = c.ratelimit.api.key === 'user' ? 2 : 1;
+      const limitsWorkers = c.ratelimit.api?.key === 'user' ? 2 : 1;
       const phase = await writePlaywrightConfig(dir, name, {
         workers: c.workers,
         testTimeoutMs,

@@ -5,6 +5,7 @@ import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
 import type { OpenApiSource } from './doc-fields.ts';
 import { bodyShape, describeToken, excerpt, is2xx, plain, routeKeys, sentOf, type Row } from './rows.ts';
+import { routePath } from '../../smoke/routes.ts';
 
 export interface Signed {
   email: string;
@@ -20,7 +21,7 @@ export const SHAPE_REFUSED = new Set([400, 401, 404, 405, 415, 422]);
  */
 async function loginFieldKeys(plan: SmokePlan, docs: OpenApiSource): Promise<string> {
   const l = plan.config.login;
-  const wrong = await docs.contradictions(l.method, l.path, {
+  const wrong = await docs.contradictions(l.method, routePath(l.path, 'smoke.login.path'), {
     encodingKey: 'smoke.login.encoding',
     encoding: l.encoding,
     fields: { 'smoke.login.emailField': l.emailField, 'smoke.login.passwordField': l.passwordField },
@@ -130,7 +131,7 @@ export async function ownAccount(
     };
     const wrong =
       res.status === 400 || res.status === 415 || res.status === 422
-        ? await docs.contradictions(r.method, r.path, {
+        ? await docs.contradictions(r.method, routePath(r.path, 'smoke.register.path'), {
             encodingKey: 'smoke.register.encoding',
             encoding: r.encoding,
             fields: mapped,

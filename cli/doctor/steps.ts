@@ -7,6 +7,7 @@ import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
 import type { OpenApiSource } from './doc-fields.ts';
 import { refreshed } from './accounts.ts';
 import { excerpt, is2xx, plain, routeKeys, sentOf, type Row } from './rows.ts';
+import { routePath } from '../../smoke/routes.ts';
 
 const notSent = (step: string, why: string): Row => ({
   step,
@@ -35,7 +36,11 @@ export async function meRow(
     rows.push(notSent('me', NO_SESSION));
     return;
   }
-  const res = await api.send({ method: plan.config.me.method, path: plan.config.me.path, session });
+  const res = await api.send({
+    method: plan.config.me.method,
+    path: routePath(plan.config.me.path, 'smoke.me.path'),
+    session,
+  });
   const ok = is2xx(res.status);
   rows.push({
     step: 'me',
@@ -205,7 +210,7 @@ export async function limitRows(
  * platform's state, which health.routes judges in the run (a 503 is shown, not blamed on the config).
  */
 export async function healthRows(api: DoctorSender, plan: SmokePlan, rows: Row[]): Promise<void> {
-  for (const [i, path] of plan.config.health.routes.entries()) {
+  for (const [i, path] of (plan.config.health.routes ?? []).entries()) {
     const res = await api.send({ method: 'GET', path, identity: 'health-probe' });
     const missing = res.status === 404 || res.status === 405;
     rows.push({

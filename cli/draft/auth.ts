@@ -49,7 +49,7 @@ export function why(v: Vocabulary, p: Pick, what: string, todos: string[]): stri
   const lines = [`${what}: ${explain(p)}`];
   if (!p.best) {
     lines.push(
-      `TODO: no operation of the document looks like ${what} (config/defaults/openapi-vocabulary.yaml); the value below is gonogo's default`,
+      `TODO: no operation of the document looks like ${what} (config/defaults/openapi-vocabulary.yaml); the path below is a placeholder to replace (no route has a default)`,
     );
     todos.push(`${what}: no operation found`);
   } else if (p.ambiguous) {
@@ -290,7 +290,11 @@ export function draftAuth(v: Vocabulary, doc: ApiDocument): AuthDraft {
 
   // refresh
   const fp = picks.refresh!;
-  const fc = why(v, fp, 'refresh', todos);
+  const fc = refreshOp
+    ? why(v, fp, 'refresh', todos)
+    : [
+        `refresh: ${explain(fp)}; no path written (no route has a default): write it if the platform has one, as it is required once smoke.login.refreshToken is mapped`,
+      ];
   const fField = pickField(v, 'refreshToken', bodyProps(refreshOp));
   if (refreshOp && !fField && !refreshCookie) {
     fc.push('TODO: the refresh operation takes no refresh-token field or cookie the vocabulary knows');
@@ -299,7 +303,7 @@ export function draftAuth(v: Vocabulary, doc: ApiDocument): AuthDraft {
   sections.refresh = noted(
     {
       method: refreshOp?.method ?? 'POST',
-      path: refreshOp?.path ?? '/api/auth/refresh',
+      ...(refreshOp?.path ? { path: refreshOp?.path } : {}),
       ...(refreshOp?.body ? { encoding: refreshOp.body.encoding } : {}),
       ...(fField ? { field: fField } : refreshCookie ? { cookie: refreshCookie } : {}),
     },

@@ -121,7 +121,19 @@ export function draftConfig(
     passwordEnv: `GONOGO_${envVar(role)}_PASSWORD`,
   }));
   if (!auth.roleRoutes) todos.push('roleRoutes');
-  todos.push('ratelimit models', 'mailbox');
+  todos.push('ratelimit models', 'mailbox', 'browser.loginPage');
+  // Health routes by their conventional words; every route is written out, none is left to a default (docs/config.md, "Routes").
+  const healthPaths = [
+    ...new Set(
+      doc.operations
+        .filter(
+          (op) =>
+            op.method === 'GET' && /(^|\/)(health|healthz|ready|readyz|live|livez|ping|status)\/?$/i.test(op.path),
+        )
+        .map((op) => op.path),
+    ),
+  ];
+  if (!healthPaths.length) todos.push('health.routes');
 
   const smoke = {
     ...auth.sections,
@@ -152,6 +164,16 @@ export function draftConfig(
     mailbox: noted(
       { kind: 'smtp-sink' },
       'TODO: where the verification mail lands (a Mailpit or MailHog URL, a maildir, a folder of .eml files, or gonogo\'s own SMTP sink): docs/config.md, "The mailbox"',
+    ),
+    health: noted(
+      { routes: healthPaths.length ? healthPaths : ['/health'] },
+      healthPaths.length
+        ? 'health.routes: the GET operations named like health, readiness or liveness probes'
+        : 'TODO: health.routes: the document names no health route; list the routes that must answer 200 (or declare health.routes in notApplicable)',
+    ),
+    browser: noted(
+      { loginPage: '/login' },
+      'TODO: browser.loginPage: the page holding the login form (a document describes no pages); `enabled: false` for an API-only platform',
     ),
     accounts: noted(
       accounts,

@@ -63,6 +63,8 @@ export default defineConfig({
     },
     webhook: { path: '/api/webhooks/stripe', secretEnv: 'GONOGO_WEBHOOK_SECRET' },
     health: { routes: ['/health', '/health/ready', '/health/live', '/metrics'] },
+    // The page with the login form the browser checks fill in; { enabled: false } for an API-only platform.
+    browser: { loginPage: '/login' },
     // Verification mail: Mailpit here; or { kind: 'smtp-sink', port: 2525 } (your SMTP settings point at gonogo),
     // 'mailhog' (url), 'maildir' (path), 'eml-dir' (path: .eml files or Django's file backend). See gonogo's docs/config.md, "The mailbox".
     mailbox: { kind: 'mailpit', url: 'http://127.0.0.1:8025' },

@@ -3,6 +3,7 @@ import type { LoadLogins } from '../../core/report-schema.ts';
 import type { PlanJourney, PlanStep, PoolAccount } from '../../scenarios/journey-core.ts';
 import { REFRESH_STEP_NAME, REFRESH_VAR, type SessionSpec } from '../../scenarios/session-core.ts';
 import type { SmokeConfig } from '../../smoke/config.ts';
+import { routePath } from '../../core/url.ts';
 import { resolveLimiters } from '../../smoke/lib/limits.ts';
 import { cookieSessionProblem, type LoadConfig } from '../config.ts';
 import type { LoadPlan } from '../plan.ts';
@@ -14,10 +15,16 @@ const sameRoute = (s: Pick<PlanStep, 'method' | 'path'>, r: { method: string; pa
   s.method === r.method.toUpperCase() && s.path === r.path;
 
 /** The journeys with their login steps marked: the `once` steps on smoke.login's route. */
-export function markLogins(journeys: readonly PlanJourney[], route: { method: string; path: string }): PlanJourney[] {
+export function markLogins(
+  journeys: readonly PlanJourney[],
+  route: { method: string; path?: string | undefined },
+): PlanJourney[] {
+  const path = route.path;
+  // No login route: nothing logs in (a run whose journeys do stops first, smoke/routes.ts).
+  if (path === undefined) return [...journeys];
   return journeys.map((j) => ({
     ...j,
-    steps: j.steps.map((s) => (s.once && sameRoute(s, route) ? { ...s, login: true } : s)),
+    steps: j.steps.map((s) => (s.once && sameRoute(s, { method: route.method, path }) ? { ...s, login: true } : s)),
   }));
 }
 
@@ -57,7 +64,7 @@ export function sessionSpec(
     ? {
         name: REFRESH_STEP_NAME,
         method: r.method,
-        path: r.path,
+        path: routePath(r.path, 'smoke.refresh.path'),
         form: r.encoding === 'form',
         expect: [200, 201],
         capture: {},

@@ -232,7 +232,7 @@ export class FlowRun {
       });
     const res = await this.api.send({
       method: 'POST',
-      path: w.path,
+      path: routePath(w.path, 'smoke.webhook.path'),
       body: payload,
       identity: 'payment-provider',
       headers,
@@ -407,6 +407,7 @@ export class FlowRun {
 /** Variables that carry the order's amount (the invalid-amount probe bends them). */
 export { AMOUNT_VARS } from './scope.ts';
 import { AMOUNT_VARS } from './scope.ts';
+import { routePath } from '../routes.ts';
 
 /** Whether a step writes the order's amount through a variable gonogo can bend (not a literal, not a capture). */
 export function sendsAmount(step: Step): boolean {

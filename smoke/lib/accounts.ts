@@ -11,6 +11,7 @@ import { fillTemplate } from './template.ts';
 import { workerRedactor } from './evidence.ts';
 import { cookieHeader, csrfFrom, csrfParts, csrfPath, type CsrfToken } from './csrf.ts';
 import type { CsrfConfig } from '../config.ts';
+import { routePath } from '../routes.ts';
 
 /** What the mapping needs of an HTTP client (the smoke suite's Api is one). */
 export interface Sender {
@@ -120,7 +121,7 @@ export async function login(
   }
   const res = await api.send({
     method: l.method,
-    path: l.path,
+    path: routePath(l.path, 'smoke.login.path'),
     ...bodyFor(l.encoding, fields),
     headers,
     subject: email,
@@ -160,7 +161,7 @@ export async function register(
     [r.emailField]: email,
     [r.passwordField]: password,
   });
-  return api.send({ method: r.method, path: r.path, ...bodyFor(r.encoding, fields) });
+  return api.send({ method: r.method, path: routePath(r.path, 'smoke.register.path'), ...bodyFor(r.encoding, fields) });
 }
 
 /** Uses the verification token the way the platform expects (link GET or token POST). */
@@ -175,5 +176,6 @@ export async function useVerification(
     return api.send({ method: 'GET', path: v.link });
   }
   if (!v.token) throw new Error('no verification token found in the mail (verifyEmail.tokenPattern)');
-  return api.send({ method: c.method, path: c.path, ...bodyFor('json', { [c.tokenField]: v.token }) });
+  const path = routePath(c.path, 'smoke.verifyEmail.path');
+  return api.send({ method: c.method, path, ...bodyFor('json', { [c.tokenField]: v.token }) });
 }

@@ -17,6 +17,7 @@ import { findVerification, waitForVerificationMail, type Mail } from './mail.ts'
 import { workerRedactor } from './evidence.ts';
 import { shared } from './state.ts';
 import { control } from './outcome.ts';
+import { routePath } from '../routes.ts';
 
 export { bodyFor, login, newEmail, ok, register, strongPassword, tokenFrom, useVerification } from './accounts.ts';
 
@@ -49,7 +50,7 @@ export async function roleSession(api: Api, plan: SmokePlan, role: string): Prom
  * account's sessions (refresh reuse, logout) or its state (lockout, mass assignment) keep their own.
  */
 export const MAIN_USER = 'main';
-/** A second client, for checks that need another user than the owner. */
+/** A second user of the suite, for checks that need another user than the owner. */
 export const SECOND_USER = 'second';
 
 export interface Registered {
@@ -123,7 +124,7 @@ export async function userSession(
 }
 
 export async function me(api: Api, plan: SmokePlan, session: Session | null): Promise<Res> {
-  return api.send({ method: plan.config.me.method, path: plan.config.me.path, session });
+  return api.send({ method: plan.config.me.method, path: routePath(plan.config.me.path, 'smoke.me.path'), session });
 }
 
 /** Session carrying a different access token (forged, expired, revoked). */
@@ -156,7 +157,7 @@ export async function logout(api: Sender, plan: SmokePlan, session: Session): Pr
   const body = lo.body
     ? bodyFor(lo.encoding, fillTemplate(lo.body, tokenVars(session, lo.body, 'smoke.logout.body')))
     : {};
-  return api.send({ method: lo.method, path: lo.path, session, ...body });
+  return api.send({ method: lo.method, path: routePath(lo.path, 'smoke.logout.path'), session, ...body });
 }
 
 /** Uses a refresh token: as the configured cookie, in the body template, or as `{ [field]: token }`. */
@@ -164,10 +165,10 @@ export async function refreshWith(api: Sender, plan: SmokePlan, token: string, s
   const rc = plan.config.refresh;
   // A cookie session's refresh is a state-changing request too: its CSRF token goes along, its access token does not.
   const csrf = session.csrf ? { session: { cookies: {}, csrf: session.csrf } } : {};
-  if (rc.cookie)
-    return api.send({ method: rc.method, path: rc.path, headers: { cookie: `${rc.cookie}=${token}` }, ...csrf });
+  const path = routePath(rc.path, 'smoke.refresh.path');
+  if (rc.cookie) return api.send({ method: rc.method, path, headers: { cookie: `${rc.cookie}=${token}` }, ...csrf });
   const fields = rc.body
     ? fillTemplate(rc.body, { ...tokenVars(session, rc.body, 'smoke.refresh.body'), refresh_token: token })
     : { [rc.field]: token };
-  return api.send({ method: rc.method, path: rc.path, ...bodyFor(rc.encoding, fields), ...csrf });
+  return api.send({ method: rc.method, path, ...bodyFor(rc.encoding, fields), ...csrf });
 }

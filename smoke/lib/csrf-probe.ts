@@ -8,6 +8,7 @@ import type { SmokePlan } from './plan.ts';
 import { MAIN_USER, bodyFor, clientSession, me, ok } from './auth.ts';
 import { fillTemplate } from './template.ts';
 import { control, requireControl, skip } from './outcome.ts';
+import { routePath } from '../routes.ts';
 
 /** The request the checks bend: the configured probe, or logout with its body template. */
 export function probeRequest(plan: SmokePlan, session: Session): Req {
@@ -15,7 +16,7 @@ export function probeRequest(plan: SmokePlan, session: Session): Req {
   const vars = { access_token: session.access, refresh_token: session.refresh };
   return {
     method: p.method,
-    path: p.path,
+    path: routePath(p.path, 'smoke.logout.path'),
     session,
     ...(p.body ? bodyFor(p.encoding, fillTemplate(p.body, vars)) : {}),
   };
@@ -56,7 +57,11 @@ export async function requireCsrfMapping(api: Api, plan: SmokePlan): Promise<Rid
     `${base}; the cookies it set (${names(set)}) are SameSite=Strict or Lax, which a browser keeps off cross-site requests: there is no CSRF to check`,
   );
   const alone = await requireControl('the login cookies on their own', () =>
-    api.send({ method: plan.config.me.method, path: plan.config.me.path, headers: { cookie: cookieHeader(loose) } }),
+    api.send({
+      method: plan.config.me.method,
+      path: routePath(plan.config.me.path, 'smoke.me.path'),
+      headers: { cookie: cookieHeader(loose) },
+    }),
   );
   skip.notApplicable(
     !ok(alone),

@@ -2,6 +2,7 @@
  * The CSRF part of a cookie-session login (smoke.login.csrf): where the token is read, how it goes back.
  * Nothing here loads Playwright: the load suite's account pool logs in through the same mapping.
  */
+import { routePath } from '../routes.ts';
 import type { CsrfConfig, CsrfSource } from '../config.ts';
 import type { Res, SetCookie } from './http.ts';
 import type { SmokePlan } from './plan.ts';
@@ -83,7 +84,7 @@ export function csrfSend(c: CsrfConfig, source: CsrfSource): NonNullable<CsrfCon
 
 /** The route the token is fetched from before login. */
 export function csrfPath(plan: SmokePlan): string {
-  return plan.config.login.csrf?.path ?? plan.config.browser.loginPage;
+  return plan.config.login.csrf?.path ?? routePath(plan.config.browser.loginPage, 'smoke.browser.loginPage');
 }
 
 /** `a=1; b=2` for a cookie header. */

@@ -38,7 +38,7 @@ const lockSharedKeys = <T>(plan: SmokePlan, fn: () => Promise<T>) =>
  * waiting behind all of them (bounded: after API_ACCOUNT_WAIT_MS they go ahead).
  */
 export async function sharedKeysSection<T>(plan: SmokePlan, fn: () => Promise<T>): Promise<T> {
-  if (plan.config.ratelimit.api.key === 'user') {
+  if (plan.config.ratelimit.api?.key === 'user') {
     const until = Date.now() + API_ACCOUNT_WAIT_MS;
     while (!readState(API_ACCOUNT_READY) && Date.now() < until) await sleep(100);
   }

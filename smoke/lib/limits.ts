@@ -19,6 +19,17 @@ export interface Limiter {
   documented: boolean;
 }
 
+/** A limiter model without a route: matches no request of its own. */
+const UNROUTED = {
+  method: 'GET',
+  path: '',
+  body: undefined,
+  limit: undefined,
+  windowS: undefined,
+  algorithm: 'fixed',
+  windowStart: 'first-request',
+} as const;
+
 /** Resolves `smoke.ratelimit` against the KPI params: every number not configured comes from the KPI file. */
 export function resolveLimiters(config: SmokeConfig, params: KpiFile['params']): Record<LimiterName, Limiter> {
   const r = config.ratelimit;
@@ -32,14 +43,16 @@ export function resolveLimiters(config: SmokeConfig, params: KpiFile['params']):
     windowMs: windowS * 1000,
     ...(m.algorithm === 'fixed' ? { windowStart: m.windowStart } : {}),
   });
+  // No api route only without smoke.me, where no check runs (smoke/routes.ts): the KPI file's numbers still size the budget.
+  const ra = r.api ?? { ...UNROUTED, key: 'user' as const, scope: 'all' as const };
   const api: Limiter = {
     name: 'api',
-    method: r.api.method,
-    path: r.api.path,
-    ...(r.api.body ? { body: r.api.body } : {}),
-    key: r.api.key,
-    scope: r.api.scope,
-    model: model(r.api, r.api.limit ?? params.rateLimit.requests, r.api.windowS ?? params.rateLimit.windowS),
+    method: ra.method,
+    path: ra.path,
+    ...(ra.body ? { body: ra.body } : {}),
+    key: ra.key,
+    scope: ra.scope,
+    model: model(ra, ra.limit ?? params.rateLimit.requests, ra.windowS ?? params.rateLimit.windowS),
     documented: true,
   };
   // Without a documented login limit, "its own" means at most twice the lockout threshold per window.
@@ -47,7 +60,8 @@ export function resolveLimiters(config: SmokeConfig, params: KpiFile['params']):
   const login: Limiter = {
     name: 'login',
     method: config.login.method,
-    path: config.login.path,
+    // Left out only where nothing logs in (smoke/routes.ts): the model alone sizes the budget.
+    path: config.login.path ?? '',
     key: r.login.key,
     scope: r.login.scope,
     model: model(r.login, loginLimit, r.login.windowS ?? params.loginRateLimit?.windowS ?? params.rateLimit.windowS),

@@ -6,6 +6,7 @@ import type { SmokePlan } from '../lib/plan.ts';
 import { startScopeProxy, type ScopeProxy } from '../lib/scope-proxy.ts';
 import { routeUrl } from '../../core/url.ts';
 import { credentialIn, logSent } from '../lib/history.ts';
+import { routePath } from '../routes.ts';
 
 /** Debian's Chromium, never a downloaded browser; the args keep it quiet and off the network. */
 const ARGS = [
@@ -88,14 +89,14 @@ async function loginThroughPage(
 ) {
   const b = plan.config.browser;
   const page = await context.newPage();
-  await page.goto(routeUrl(plan.baseUrl, b.loginPage), { timeout: b.timeoutMs });
+  await page.goto(routeUrl(plan.baseUrl, routePath(b.loginPage, 'smoke.browser.loginPage')), { timeout: b.timeoutMs });
   const role =
     plan.config.accounts.find((a) => a.role === plan.config.roles.owner)?.role ?? plan.config.accounts[0]?.role;
   pageControl(role, 'no account configured to log in with (smoke.accounts)');
   const { email, password } = account(plan, role);
   await page.fill(b.emailSelector, email, { timeout: b.timeoutMs });
   await page.fill(b.passwordSelector, password, { timeout: b.timeoutMs });
-  const loginPath = new URL(routeUrl(plan.baseUrl, plan.config.login.path)).pathname;
+  const loginPath = new URL(routeUrl(plan.baseUrl, routePath(plan.config.login.path, 'smoke.login.path'))).pathname;
   const [resp] = await Promise.all([
     page.waitForResponse((r) => new URL(r.url()).pathname === loginPath, { timeout: b.timeoutMs }),
     page.click(b.submitSelector, { timeout: b.timeoutMs }),
@@ -123,10 +124,13 @@ test('[browser.login-page] the login page loads over HTTPS without console error
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
     );
   });
-  const resp = await page.goto(routeUrl(plan.baseUrl, plan.config.browser.loginPage), {
-    timeout: plan.config.browser.timeoutMs,
-    waitUntil: 'load',
-  });
+  const resp = await page.goto(
+    routeUrl(plan.baseUrl, routePath(plan.config.browser.loginPage, 'smoke.browser.loginPage')),
+    {
+      timeout: plan.config.browser.timeoutMs,
+      waitUntil: 'load',
+    },
+  );
   await page.waitForTimeout(200);
   rec.request('GET', page.url(), resp?.status() ?? null);
   if (problems.length) rec.detail('browserProblems', problems);

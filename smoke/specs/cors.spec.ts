@@ -1,6 +1,7 @@
 import { test, check, control, requireControl } from '../lib/fixtures.ts';
 import { MAIN_USER, roleSession, userSession } from '../lib/auth.ts';
 import type { Res } from '../lib/http.ts';
+import { routePath } from '../routes.ts';
 
 async function probe(
   api: import('../lib/http.ts').Api,
@@ -11,7 +12,7 @@ async function probe(
     ? await requireControl('login', () => roleSession(api, plan, plan.config.accounts[0]!.role))
     : (await requireControl('login', () => userSession(api, plan, MAIN_USER))).session;
   const out: Array<{ path: string; kind: string; res: Res }> = [];
-  for (const path of plan.config.cors.paths) {
+  for (const path of plan.config.cors.paths ?? [routePath(plan.config.me.path, 'smoke.me.path')]) {
     const res = await api.send({ method: 'GET', path, session, headers: { origin } });
     // Many proxies add CORS headers to successful answers only: an error answer's headers prove nothing.
     control(

@@ -35,7 +35,7 @@ async function actors(api: Api, plan: SmokePlan): Promise<Actors> {
 }
 
 const other = (api: Api, plan: SmokePlan) =>
-  requireControl('a second client', () => userSession(api, plan, SECOND_USER));
+  requireControl('a second user of the suite', () => userSession(api, plan, SECOND_USER));
 
 /** What the happy path found: released, or the step that did not hold (a finding, not an error). */
 type Happy = { released: true } | { released: false; why: string };
@@ -214,10 +214,10 @@ async function releaseBy(api: Api, plan: SmokePlan, who: Actor | null) {
   return { r, state, released: run.isReleased(state) };
 }
 
-test('[escrow.release-other-client] another client cannot release the order', async ({ api, plan, rec }) => {
+test('[escrow.release-other-user] another user cannot release the order', async ({ api, plan, rec }) => {
   const { r, state, released } = await releaseBy(api, plan, await other(api, plan));
-  rec.actual = `release by another client answered ${r.status}; order "${String(state)}"`;
-  check(refused(r) && !released, `another client released the order (${r.status}, "${String(state)}")`);
+  rec.actual = `release by another user answered ${r.status}; order "${String(state)}"`;
+  check(refused(r) && !released, `another user released the order (${r.status}, "${String(state)}")`);
 });
 
 test('[escrow.release-counterparty] the counterparty cannot release the order', async ({ api, plan, rec }) => {
@@ -258,7 +258,7 @@ test('[escrow.release-needs-approval] release needs every fulfil step done', asy
   check(refused(r) && !run.isReleased(state), `an order with "${last.name}" not done was released (${r.status})`);
 });
 
-test("[escrow.steps-other-client] another client cannot drive any step of the owner's order", async ({
+test("[escrow.steps-other-user] another user cannot drive any step of the owner's order", async ({
   api,
   plan,
   rec,
@@ -284,8 +284,8 @@ test("[escrow.steps-other-client] another client cannot drive any step of the ow
     probed.length === 0,
     "the flow has no step besides create, confirm and release that uses the order's ids (smoke.escrow.steps)",
   );
-  rec.actual = `another client: ${probed.join('; ')}`;
-  check(passed.length === 0, `another client drove ${passed.join(', ')} on the owner's order`);
+  rec.actual = `another user: ${probed.join('; ')}`;
+  check(passed.length === 0, `another user drove ${passed.join(', ')} on the owner's order`);
 });
 
 test('[escrow.invalid-amount] zero and negative amounts are refused', async ({ api, plan, rec }) => {

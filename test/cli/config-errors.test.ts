@@ -24,6 +24,21 @@ describe('config errors exit 2 naming the file and the dot-path', () => {
     expect(r.err).toMatch(/target: unknown key "timeoutMS"/);
   });
 
+  it("a route left out: every key named in one paragraph, nothing started, never another platform's path", async () => {
+    const routes = `login: { path: '/session' }, register: { path: '/signup' }, me: { path: '/whoami' }, health: { routes: ['/up'] }, browser: { enabled: false }`;
+    const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9' }, smoke: { ${routes} } };\n`);
+    const r = await run(['run', '--config', file, '--suite', 'smoke'], { GONOGO_WEBHOOK_SECRET: 'whsec_test' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `Config error in ${file}: smoke.logout.path: required (received: nothing): auth.logout-revokes logs out; gonogo guesses no route (docs/config.md, "Routes")`,
+    );
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.out + r.err).not.toMatch(/starting|\/api\/auth/);
+    // The same config without the smoke suite asks for no smoke route.
+    const security = await run(['run', '--config', file, '--suite', 'security', '--out', join(file, '..', 'out')]);
+    expect(security.err).not.toContain('smoke.logout.path');
+  });
+
   it('a wrong type, with the received value', async () => {
     const file = project(`export default { target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: '5s' } };\n`);
     const r = await run(['run', '--config', file]);

@@ -108,7 +108,7 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     const doc = {
       openapi: '3.1.0',
       paths: {
-        [l.path]: {
+        [l.path!]: {
           post: { requestBody: { content: { [media]: { schema: { $ref: '#/components/schemas/Login' } } } } },
         },
       },
@@ -301,6 +301,13 @@ describe('gonogo doctor against a platform that throttles or does not answer', (
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
   const params = async () => (await loadKpiFile(DEFAULT_KPI_FILE)).params;
+  // No route has a default: the platform's routes are written out (docs/config.md, "Routes").
+  const ROUTES = {
+    login: { path: '/login' },
+    register: { path: '/register' },
+    logout: { path: '/logout' },
+    me: { method: 'GET', path: '/me' },
+  } as const;
   const empty = () => mkdtemp(join(tmpdir(), 'gonogo-doctor-none-'));
 
   it('stops at the first 429 without waiting out its Retry-After or retrying', async () => {
@@ -308,7 +315,7 @@ describe('gonogo doctor against a platform that throttles or does not answer', (
     const config = parseConfig(
       {
         target: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
-        smoke: { mailbox: { kind: 'eml-dir', path: dir } },
+        smoke: { ...ROUTES, mailbox: { kind: 'eml-dir', path: dir } },
       },
       'inline',
     );
@@ -329,7 +336,10 @@ describe('gonogo doctor against a platform that throttles or does not answer', (
     await new Promise<void>((r) => closed.close(() => r()));
     const dir = await empty();
     const config = parseConfig(
-      { target: { baseUrl: `http://127.0.0.1:${port}` }, smoke: { mailbox: { kind: 'eml-dir', path: dir } } },
+      {
+        target: { baseUrl: `http://127.0.0.1:${port}` },
+        smoke: { ...ROUTES, mailbox: { kind: 'eml-dir', path: dir } },
+      },
       'inline',
     );
     const r = await doctorConfig(config, dir, await params(), { secrets: [] });

@@ -146,8 +146,10 @@ describe('gonogo init --from-openapi on other documents', () => {
       extraFields: { display_name: 'gonogo {{name}}', country: 'US' },
     });
     expect(config.smoke.me).toEqual({ method: 'GET', path: '/accounts/self' });
-    // No refresh or logout route: the defaults stay, each with a TODO that says so.
-    expect(text).toMatch(/TODO: no operation of the document looks like refresh/);
+    // No refresh or logout route: logout gets a placeholder with a TODO; refresh, needed only with a refresh token, no path.
+    expect(text).toMatch(/TODO: no operation of the document looks like logout.*placeholder/);
+    expect(text).toMatch(/refresh: .*no path written/);
+    expect(config.smoke.refresh.path).toBeUndefined();
     expect(text).toMatch(/TODO: no operation creates an order/);
   });
 

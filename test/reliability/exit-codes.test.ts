@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OSV_DEMO_DIR } from '../../reference-app/index.ts';
 import type { Report } from '../../core/report-schema.ts';
-import { makeReport } from '../compare/fixtures.ts';
+import { makeReport } from '../reports/compare/fixtures.ts';
 import { closedPortProject, gonogoChild } from './child.ts';
 
 const CLEAN = new URL('../../reference-app/fixtures/clean/package-lock.json', import.meta.url).pathname;

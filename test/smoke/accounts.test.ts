@@ -4,6 +4,7 @@ import { csrfFrom, csrfSend } from '../../smoke/lib/csrf.ts';
 import type { Req, Res } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { SmokeConfig } from '../../smoke/config.ts';
+import { ROUTES } from '../helpers/routes.ts';
 
 const res = (headers: Record<string, string>, json: unknown = undefined): Res => ({
   method: 'POST',
@@ -77,7 +78,10 @@ describe('a cookie-session login with a CSRF token (smoke.login.csrf)', () => {
   });
 
   const plan = (login: unknown) =>
-    ({ baseUrl: 'https://shop.test:8443', config: SmokeConfig.parse({ login }) }) as unknown as SmokePlan;
+    ({
+      baseUrl: 'https://shop.test:8443',
+      config: SmokeConfig.parse({ ...ROUTES, login: { ...ROUTES.login, ...(login as object) } }),
+    }) as unknown as SmokePlan;
   const sessionLogin = {
     encoding: 'form',
     token: { from: 'cookie', name: 'sessionid' },

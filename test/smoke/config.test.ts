@@ -4,10 +4,18 @@ import { ConfigSchema } from '../../config/schema.ts';
 import { formatZodIssues } from '../../core/errors.ts';
 
 describe('SmokeConfig', () => {
-  it('parses {} into a complete mapping with defaults', () => {
+  it('parses {} into a mapping whose routes are left out: no route is guessed', () => {
     const c = SmokeConfig.parse({});
+    for (const r of [c.login, c.register, c.verifyEmail, c.refresh, c.logout, c.me, c.webhook])
+      expect(r.path).toBeUndefined();
+    expect([c.browser.loginPage, c.health.routes, c.ratelimit.api, c.cors.paths]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(c.debugProbes).toEqual([{ method: 'GET', path: '/gonogo-no-such-route-404' }]);
     expect(c.login).toMatchObject({
-      path: '/api/auth/login',
       encoding: 'json',
       token: { from: 'body', path: 'access_token' },
       send: { as: 'bearer' },
@@ -19,9 +27,7 @@ describe('SmokeConfig', () => {
     expect(SmokeConfig.safeParse({ logout: { revokes: [] } }).success).toBe(false);
     expect(SmokeConfig.safeParse({ logout: { revokes: ['session'] } }).success).toBe(false);
     expect(c.weakSecretsFile).toBeUndefined();
-    expect(ConfigSchema.parse({ target: { baseUrl: 'https://staging.example.com' } }).smoke.login.path).toBe(
-      '/api/auth/login',
-    );
+    expect(ConfigSchema.parse({ target: { baseUrl: 'https://staging.example.com' } }).smoke.login.path).toBeUndefined();
   });
 
   it('maps a form-encoded login with the token in a cookie and a Mailpit mailbox', () => {

@@ -22,7 +22,7 @@ const misMapped = (c: Config): Config => {
       // The platform answers 401, which this list does not call a refusal.
       openapiSweep: { ...s.openapiSweep, refusedStatuses: [403] },
       // A route that answers 200: no error page is provoked.
-      debugProbes: [...s.debugProbes, { method: 'GET', path: s.health.routes[0]! }],
+      debugProbes: [...s.debugProbes, { method: 'GET', path: s.health.routes![0]! }],
       // A route the CORS probe's session may not read: an error answer's headers prove nothing.
       cors: { ...s.cors, paths: ['/api/admin/users'] },
       // A field the order does not have: the owner's own change cannot be read back.

@@ -9,6 +9,7 @@ import { formatZodIssues } from '../../core/errors.ts';
 import type { Api } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { exponentOf, readMinor, sameAmount, showAmount, toMajor } from '../../smoke/flow/money.ts';
+import { ROUTES } from '../helpers/routes.ts';
 
 /** The order routes every flow needs; the cases below leave them out unless they test them. */
 const ORDER = {
@@ -435,7 +436,10 @@ describe('what a walk sends', () => {
         return { status: 201, json: { uuid: 7 }, text: '', headers: {} };
       },
     };
-    const config = SmokeConfig.parse({ escrow, webhook: { secretEnv: 'GONOGO_TEST_FLOW_WEBHOOK_SECRET' } });
+    const config = SmokeConfig.parse({
+      escrow,
+      webhook: { ...ROUTES.webhook, secretEnv: 'GONOGO_TEST_FLOW_WEBHOOK_SECRET' },
+    });
     process.env.GONOGO_TEST_FLOW_WEBHOOK_SECRET = 'whsec_test_flow';
     const run = new FlowRun(api as unknown as Api, { config } as SmokePlan, { owner: { session: null } });
     await run.send(run.steps[0]!);

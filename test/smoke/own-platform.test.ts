@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_FILE } from '../../cli/target.ts';
 import { startShop, type Shop } from '../fixtures/platforms/shop.ts';
-import { findMailpit, startMailpit, type Mailpit } from '../mail/mailpit-process.ts';
+import { findMailpit, startMailpit, type Mailpit } from '../core/mail/mailpit-process.ts';
 import { gonogoChild } from '../reliability/child.ts';
 
 const CONFIG = new URL('../fixtures/platforms/shop.config.ts', import.meta.url).pathname;
@@ -108,7 +108,7 @@ describe.skipIf(!bin && !inCi)(
       const passed = new Set(report.checks.filter((c) => c.status === 'pass').map((c) => c.id));
       for (const id of [
         'escrow.happy-path',
-        'escrow.steps-other-client',
+        'escrow.steps-other-user',
         'escrow.release-needs-approval',
         'escrow.webhook-bad-signature',
         'email.link-verifies',

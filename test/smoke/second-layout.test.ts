@@ -124,7 +124,7 @@ describe('the smoke mapping on a second route layout (form login, token in a coo
         // This platform's own seed address only: the shipped list would wait out its login limit for minutes, which this test is not about.
         demoAccounts: ['demo@other.test'],
         demoDefaults: false,
-        browser: { executablePath: '/nonexistent/chromium' },
+        browser: { executablePath: '/nonexistent/chromium', loginPage: '/login' },
       },
     });
     const kpis = parseKpiText(

@@ -6,6 +6,7 @@ import { debugFieldsIn, debugFindings, signatureMatchers } from '../../smoke/lib
 import { parseWordlist, weakSecretList } from '../../smoke/lib/wordlist.ts';
 import { assignedFields, privilegedFields } from '../../smoke/lib/mass-assignment.ts';
 import { placeholders } from '../../smoke/lib/template.ts';
+import { ROUTES } from '../helpers/routes.ts';
 
 const FIXTURES = new URL('./fixtures/debug/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -215,7 +216,7 @@ describe('smoke.weakSecretsFile in a config file', () => {
     const write = (name: string, file: string) =>
       writeFile(
         join(dir, name),
-        `export default { target: { baseUrl: 'http://127.0.0.1:9' }, smoke: { weakSecretsFile: '${file}' } };\n`,
+        `export default { target: { baseUrl: 'http://127.0.0.1:9' }, smoke: { ...${JSON.stringify(ROUTES)}, weakSecretsFile: '${file}' } };\n`,
       );
     await write('missing.config.ts', './nope.txt');
     await expect(loadConfigFile(join(dir, 'missing.config.ts'), {}, ['smoke'])).rejects.toThrow(

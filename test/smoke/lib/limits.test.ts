@@ -8,6 +8,7 @@ import type { SmokePlan } from '../../../smoke/lib/plan.ts';
 import { certainHistoryFor, historyFor, resolveLimiters } from '../../../smoke/lib/limits.ts';
 import { retryAfterS } from '../../../smoke/lib/http.ts';
 import type { KpiFile } from '../../../config/kpis.ts';
+import { ROUTES } from '../../helpers/routes.ts';
 
 const PARAMS = {
   rateLimit: { requests: 100, windowS: 60, tolerance: 0.1 },
@@ -17,7 +18,7 @@ const PARAMS = {
 
 describe('smoke.ratelimit resolved against the KPI params', () => {
   it('defaults: API per user on GET /api/auth/me, login per address on the login route, anonymous on the API route; numbers from the KPI file', () => {
-    const l = resolveLimiters(SmokeConfig.parse({}), PARAMS);
+    const l = resolveLimiters(SmokeConfig.parse(ROUTES), PARAMS);
     expect(l.api).toEqual({
       name: 'api',
       method: 'GET',
@@ -72,7 +73,7 @@ describe('smoke.ratelimit resolved against the KPI params', () => {
 
   it('without a documented login limit, twice the lockout threshold, judged as an upper bound', () => {
     const { loginRateLimit: _, ...rest } = PARAMS;
-    const l = resolveLimiters(SmokeConfig.parse({}), rest as KpiFile['params']);
+    const l = resolveLimiters(SmokeConfig.parse(ROUTES), rest as KpiFile['params']);
     expect(l.login).toMatchObject({ documented: false, model: { limit: 10, windowMs: 60_000 } });
   });
 
@@ -98,7 +99,7 @@ describe('the history of a limiter key', () => {
     { t: 6, method: 'GET', path: '/api/auth/me', status: 429, credential: tok, subject: '' },
     { t: 7, method: 'GET', path: '/health', status: 200, credential: '', subject: '' },
   ];
-  const l = resolveLimiters(SmokeConfig.parse({}), PARAMS);
+  const l = resolveLimiters(SmokeConfig.parse(ROUTES), PARAMS);
   const all = Object.values(l);
 
   it("per user: only that credential's answered requests, on every route without its own limiter", () => {
@@ -142,7 +143,10 @@ describe('the history of a limiter key', () => {
 });
 
 describe("the credential of a request the suite did not send itself (the browser's)", () => {
-  const plan = (login: unknown) => ({ config: SmokeConfig.parse({ login }) }) as unknown as SmokePlan;
+  const plan = (login: unknown) =>
+    ({
+      config: SmokeConfig.parse({ ...ROUTES, login: { ...ROUTES.login, ...(login as object) } }),
+    }) as unknown as SmokePlan;
   it('is hashed as the API client hashes it, read where smoke.login.send says the platform reads it', () => {
     expect(credentialIn(plan({}), { Authorization: 'Bearer tok-1' })).toBe(digest('tok-1'));
     expect(

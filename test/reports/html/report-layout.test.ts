@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { gonogoChild } from '../reliability/child.ts';
-import { anchorId } from '../../reports/html/report.ts';
-import { reasonKind } from '../../reports/verdict.ts';
-import type { Report } from '../../core/report-schema.ts';
+import { gonogoChild } from '../../reliability/child.ts';
+import { anchorId } from '../../../reports/html/report.ts';
+import { reasonKind } from '../../../reports/verdict.ts';
+import type { Report } from '../../../core/report-schema.ts';
 
 /**
  * report.html of real runs of the bundled platform, opened in Debian's Chromium at a laptop's 1280x800:

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../reports/checklist/parse.ts';
-import { repairLine, repairText } from '../../reports/checklist/encoding.ts';
+import { parseChecklist } from '../../../reports/checklist/parse.ts';
+import { repairLine, repairText } from '../../../reports/checklist/encoding.ts';
 
-const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
+const DIR = fileURLToPath(new URL('../../fixtures/checklists', import.meta.url));
 const pick = (claims: ReturnType<typeof parseChecklist>) =>
   claims.map(({ text, line, claimed, section, shape }) => ({ text, line, claimed, section, shape }));
 

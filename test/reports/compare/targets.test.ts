@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { targetKey } from '../../core/url.ts';
-import { compareReports, sameTarget } from '../../reports/compare/compare.ts';
-import { buildTrend } from '../../reports/trend/trend.ts';
+import { targetKey } from '../../../core/url.ts';
+import { compareReports, sameTarget } from '../../../reports/compare/compare.ts';
+import { buildTrend } from '../../../reports/trend/trend.ts';
 import { makeReport } from './fixtures.ts';
 
 // Each report its own run: the same run given twice is a warning of its own.

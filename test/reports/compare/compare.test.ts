@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baselineRegressions, compareReports } from '../../reports/compare/compare.ts';
-import { renderCompareHtml, renderCompareJson, renderCompareMd } from '../../reports/compare/render.ts';
-import { directionOf, exceeds, parseTolerance } from '../../reports/compare/tolerance.ts';
-import { main } from '../../cli/main.ts';
+import { baselineRegressions, compareReports } from '../../../reports/compare/compare.ts';
+import { renderCompareHtml, renderCompareJson, renderCompareMd } from '../../../reports/compare/render.ts';
+import { directionOf, exceeds, parseTolerance } from '../../../reports/compare/tolerance.ts';
+import { main } from '../../../cli/main.ts';
 import { check, makeReport } from './fixtures.ts';
-import { buildTrend, renderTrendMd } from '../../reports/trend/trend.ts';
-import type { SkipKind } from '../../core/report-schema.ts';
+import { buildTrend, renderTrendMd } from '../../../reports/trend/trend.ts';
+import type { SkipKind } from '../../../core/report-schema.ts';
 
 const tls = (on11: boolean) =>
   check('tls.protocols', on11 ? 'fail' : 'pass', {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMailbox, type OpenMailbox } from '../../core/mail/open.ts';
-import { ConfigError } from '../../core/errors.ts';
-import { waitForMail } from '../../core/mail/mailbox.ts';
+import { openMailbox, type OpenMailbox } from '../../../core/mail/open.ts';
+import { ConfigError } from '../../../core/errors.ts';
+import { waitForMail } from '../../../core/mail/mailbox.ts';
 import { mailboxContract } from './contract.ts';
 import { freePort, sendSmtp } from './support.ts';
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { MailTimeoutError, describeMailbox, waitForMail, type MailboxSpec } from '../../core/mail/mailbox.ts';
+import { MailTimeoutError, describeMailbox, waitForMail, type MailboxSpec } from '../../../core/mail/mailbox.ts';
 import { actionMoment, sleep, type Outgoing } from './support.ts';
 
 /** How a test delivers into one kind of mailbox; `past` delivers as if before the action (older file time, older Date). */

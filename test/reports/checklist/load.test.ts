@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../core/errors.ts';
-import { CHECKLIST_MAX_BYTES, loadChecklist } from '../../reports/checklist/judge.ts';
-import { parseChecklist } from '../../reports/checklist/parse.ts';
+import { InputError } from '../../../core/errors.ts';
+import { CHECKLIST_MAX_BYTES, loadChecklist } from '../../../reports/checklist/judge.ts';
+import { parseChecklist } from '../../../reports/checklist/parse.ts';
 
-const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
+const DIR = fileURLToPath(new URL('../../fixtures/checklists', import.meta.url));
 const FOURTH = join(
   DIR,
   readdirSync(DIR)

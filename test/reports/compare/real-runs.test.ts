@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_SCHEMA_FILE } from '../../reports/json-schema.ts';
-import { readReport } from '../../reports/io.ts';
+import { REPORT_SCHEMA_FILE } from '../../../reports/json-schema.ts';
+import { readReport } from '../../../reports/io.ts';
 
-const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
+const BIN = new URL('../../../dist/bin/gonogo.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gonogo-real-'));
 const gonogo = (...argv: string[]) => execa('node', [BIN, ...argv], { reject: false });
 

@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
-import { CATALOGUE, AREA_SUITE, areaOf } from '../../core/catalogue.ts';
-import { Report, type CheckResult, type KpiResult, type CheckStatus } from '../../core/report-schema.ts';
+import { CATALOGUE, AREA_SUITE, areaOf } from '../../../core/catalogue.ts';
+import { Report, type CheckResult, type KpiResult, type CheckStatus } from '../../../core/report-schema.ts';
 
 /** A histogram of `n` latencies spread around `centerMs`, encoded the way the load engines store it (microseconds). */
 export function histogramOf(centerMs: number, n = 2000): string {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForMail, type MailboxSpec } from '../../core/mail/mailbox.ts';
+import { waitForMail, type MailboxSpec } from '../../../core/mail/mailbox.ts';
 import { mailboxContract } from './contract.ts';
 import { actionMoment, compose, type Outgoing } from './support.ts';
 

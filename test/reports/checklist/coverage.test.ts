@@ -2,19 +2,19 @@ import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { judgeChecklist } from '../../reports/checklist/judge.ts';
-import { ChecklistResult, Report } from '../../core/report-schema.ts';
-import { auditDeps, noLockfileCheck } from '../../security/deps/audit.ts';
-import { osvDirDb } from '../../security/deps/osv/sources.ts';
+import { judgeChecklist } from '../../../reports/checklist/judge.ts';
+import { ChecklistResult, Report } from '../../../core/report-schema.ts';
+import { auditDeps, noLockfileCheck } from '../../../security/deps/audit.ts';
+import { osvDirDb } from '../../../security/deps/osv/sources.ts';
 
-const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
+const DIR = fileURLToPath(new URL('../../fixtures/checklists', import.meta.url));
 const FILES = readdirSync(DIR)
   .filter((f) => f.endsWith('.txt'))
   .sort();
 // The checks and KPIs of a real `gonogo run --reference --quick` (every check passed); request excerpts trimmed.
 const REPORT = Report.parse(
   JSON.parse(
-    readFileSync(fileURLToPath(new URL('../fixtures/reports/reference-quick-run.json', import.meta.url)), 'utf8'),
+    readFileSync(fileURLToPath(new URL('../../fixtures/reports/reference-quick-run.json', import.meta.url)), 'utf8'),
   ),
 );
 
@@ -64,7 +64,7 @@ describe('evidence coverage of the five real checklists', () => {
   it('a platform without a lockfile: its waived "no lockfile" decides no claim; its dpkg status and pip freeze, audited, decide the vulnerability claims', async () => {
     const f = FILES.find((x) => x.startsWith('004'))!;
     const text = readFileSync(join(DIR, f), 'utf8');
-    const machine = (p: string): string => fileURLToPath(new URL(`../security/fixtures/${p}`, import.meta.url));
+    const machine = (p: string): string => fileURLToPath(new URL(`../../security/fixtures/${p}`, import.meta.url));
     const withDeps = (c: Report['checks'][number], kpis: Record<string, Partial<Report['kpis'][number]>>): Report => ({
       ...REPORT,
       checks: REPORT.checks.map((x) =>

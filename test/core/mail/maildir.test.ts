@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForMail, type MailboxSpec } from '../../core/mail/mailbox.ts';
+import { waitForMail, type MailboxSpec } from '../../../core/mail/mailbox.ts';
 import { mailboxContract } from './contract.ts';
 import { actionMoment, compose, type Outgoing } from './support.ts';
 

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailSink, type MailSink } from '../../core/mail/sink.ts';
-import { MailTimeoutError, extractLinks, waitForMail } from '../../core/mail/mailbox.ts';
+import { startMailSink, type MailSink } from '../../../core/mail/sink.ts';
+import { MailTimeoutError, extractLinks, waitForMail } from '../../../core/mail/mailbox.ts';
 
 describe('SMTP sink with a Mailpit-compatible API', () => {
   let sink: MailSink;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForMail, type MailboxSpec } from '../../core/mail/mailbox.ts';
+import { waitForMail, type MailboxSpec } from '../../../core/mail/mailbox.ts';
 import { mailboxContract } from './contract.ts';
 import { sendSmtp } from './support.ts';
 import { findMailpit, startMailpit, type Mailpit } from './mailpit-process.ts';

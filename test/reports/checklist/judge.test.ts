@@ -3,16 +3,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { judgeChecklist } from '../../reports/checklist/judge.ts';
-import { BUILTIN_RULES, mergeRules, matchRules } from '../../config/checklist-rules.ts';
-import { claimedNumber } from '../../reports/checklist/quantity.ts';
-import { renderChecklistConsole, renderChecklistMd } from '../../reports/checklist/render.ts';
-import { ChecklistResult } from '../../core/report-schema.ts';
-import { ConfigError } from '../../core/errors.ts';
-import { main } from '../../cli/main.ts';
+import { judgeChecklist } from '../../../reports/checklist/judge.ts';
+import { BUILTIN_RULES, mergeRules, matchRules } from '../../../config/checklist-rules.ts';
+import { claimedNumber } from '../../../reports/checklist/quantity.ts';
+import { renderChecklistConsole, renderChecklistMd } from '../../../reports/checklist/render.ts';
+import { ChecklistResult } from '../../../core/report-schema.ts';
+import { ConfigError } from '../../../core/errors.ts';
+import { main } from '../../../cli/main.ts';
 import { check, makeReport } from '../compare/fixtures.ts';
 
-const DIR = fileURLToPath(new URL('../fixtures/checklists', import.meta.url));
+const DIR = fileURLToPath(new URL('../../fixtures/checklists', import.meta.url));
 const FOURTH = readdirSync(DIR)
   .sort()
   .find((f) => f.startsWith('004'))!;

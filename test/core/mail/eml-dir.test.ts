@@ -2,14 +2,14 @@ import { appendFile, copyFile, mkdtemp, readFile, rm, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForMail, type MailboxSpec } from '../../core/mail/mailbox.ts';
-import { splitDjangoLog } from '../../core/mail/readers/eml-dir.ts';
-import { parseMessage } from '../../core/mail/parse.ts';
+import { waitForMail, type MailboxSpec } from '../../../core/mail/mailbox.ts';
+import { splitDjangoLog } from '../../../core/mail/readers/eml-dir.ts';
+import { parseMessage } from '../../../core/mail/parse.ts';
 import { mailboxContract } from './contract.ts';
 import { compose, type Outgoing } from './support.ts';
 
 /** Written by Django 5.2's filebased EmailBackend (make-django-log.py beside it): two messages, one with a line of 79 dashes in its text. */
-const DJANGO_LOG = new URL('../fixtures/mail/django-filebased.log', import.meta.url);
+const DJANGO_LOG = new URL('../../fixtures/mail/django-filebased.log', import.meta.url);
 const DASHES = '-'.repeat(79);
 let n = 0;
 

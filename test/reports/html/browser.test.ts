@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from '@playwright/test';
-import { renderHtml } from '../../reports/html/report.ts';
-import { buildTrend, renderTrendHtml } from '../../reports/trend/trend.ts';
-import { compareReports } from '../../reports/compare/compare.ts';
-import { renderCompareHtml } from '../../reports/compare/render.ts';
-import { judgeChecklist } from '../../reports/checklist/judge.ts';
+import { renderHtml } from '../../../reports/html/report.ts';
+import { buildTrend, renderTrendHtml } from '../../../reports/trend/trend.ts';
+import { compareReports } from '../../../reports/compare/compare.ts';
+import { renderCompareHtml } from '../../../reports/compare/render.ts';
+import { judgeChecklist } from '../../../reports/checklist/judge.ts';
 import { check, makeReport } from '../compare/fixtures.ts';
 
 const OUT = resolve('test-results/html');
