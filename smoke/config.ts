@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
+import { InputProbes } from './input-config.ts';
 import {
   DEFAULT_DEBUG_FIELDS,
   DEFAULT_DEBUG_SIGNATURES,
@@ -402,6 +403,8 @@ export const SmokeConfig = z
       })
       .strict()
       .prefault({}),
+    /** The input probes over the OpenAPI document's operations (input.*): payloads, signatures and budget. */
+    inputProbes: InputProbes.prefault({}),
     /** What counts as the platform refusing a request a negative check sends (a forged token, a replayed event, another user's order). */
     refusal: z
       .object({
