@@ -234,12 +234,14 @@ export const FLAWS: Flaw[] = [
   // input probes: the product catalogue's routes (reference-app/routes/catalog.ts)
   {
     name: 'search-sql-injectable',
-    description: "The product search concatenates its query into the SQL it runs, and a database error's message goes back in the 500",
+    description:
+      "The product search concatenates its query into the SQL it runs, and a database error's message goes back in the 500",
     mustFail: ['input.sql-injection'],
   },
   {
     name: 'filter-nosql-operator',
-    description: 'The product filter reads `category[$ne]=x` as a Mongo-style operator instead of refusing anything but a category name',
+    description:
+      'The product filter reads `category[$ne]=x` as a Mongo-style operator instead of refusing anything but a category name',
     mustFail: ['input.nosql-injection'],
   },
   {
@@ -254,7 +256,8 @@ export const FLAWS: Flaw[] = [
   },
   {
     name: 'path-traversal',
-    description: 'The datasheet download serves any file of its folder tree (`../../etc/passwd`), not only the datasheets',
+    description:
+      'The datasheet download serves any file of its folder tree (`../../etc/passwd`), not only the datasheets',
     mustFail: ['input.path-traversal'],
   },
   // rate limits

@@ -99,27 +99,67 @@ export const CHECK_DOCS = {
   'input.schema-invalid': {
     control:
       "each operation's valid request (its parameters' examples, `inputProbes.values`) answers 2xx to a session of the suite's own before the forbidden values are sent; an operation whose valid request answers otherwise is named and leaves the check warn (401/403: the operation is another role's, left out)",
-    keys: ['smoke.openapi', 'smoke.inputProbes.budget', 'smoke.inputProbes.writes', 'smoke.inputProbes.values', 'smoke.inputProbes.enabled', 'smoke.refusal.statuses'],
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.refusal.statuses',
+    ],
   },
   'input.sql-injection': {
     control:
       "each query parameter is first sent its example value: an error signature counts only when that control's answer lacks it, and the true/false pair only when the control answered 2xx",
-    keys: ['smoke.openapi', 'smoke.inputProbes.budget', 'smoke.inputProbes.writes', 'smoke.inputProbes.values', 'smoke.inputProbes.enabled', 'smoke.inputProbes.sqlErrorSignatures', 'smoke.inputProbes.sqlErrorPayloads', 'smoke.inputProbes.sqlBooleanPairs'],
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.sqlErrorSignatures',
+      'smoke.inputProbes.sqlErrorPayloads',
+      'smoke.inputProbes.sqlBooleanPairs',
+    ],
   },
   'input.nosql-injection': {
     control:
       'each query parameter is sent its example value and left out; an operator counts only when its 2xx answer is unlike both. A body field is judged against the valid body, which must answer 2xx',
-    keys: ['smoke.openapi', 'smoke.inputProbes.budget', 'smoke.inputProbes.writes', 'smoke.inputProbes.values', 'smoke.inputProbes.enabled', 'smoke.inputProbes.nosqlQueryOperators', 'smoke.inputProbes.nosqlBodyOperators'],
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.nosqlQueryOperators',
+      'smoke.inputProbes.nosqlBodyOperators',
+    ],
   },
   'input.template-injection': {
     control:
       'each query parameter is first sent a random marker; only a parameter whose answer echoes it is probed (none echoed: not applicable)',
-    keys: ['smoke.openapi', 'smoke.inputProbes.budget', 'smoke.inputProbes.writes', 'smoke.inputProbes.values', 'smoke.inputProbes.enabled', 'smoke.inputProbes.templatePayloads'],
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.templatePayloads',
+    ],
   },
   'input.path-traversal': {
     control:
       "each file-like parameter is first sent its example value; a file signature counts only when that control's answer lacks it (no file-like parameter: not applicable)",
-    keys: ['smoke.openapi', 'smoke.inputProbes.budget', 'smoke.inputProbes.writes', 'smoke.inputProbes.values', 'smoke.inputProbes.enabled', 'smoke.inputProbes.fileParams', 'smoke.inputProbes.traversalPayloads', 'smoke.inputProbes.fileSignatures'],
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.fileParams',
+      'smoke.inputProbes.traversalPayloads',
+      'smoke.inputProbes.fileSignatures',
+    ],
   },
   'auth.authz-matrix': {
     control:

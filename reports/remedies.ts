@@ -34,7 +34,7 @@ export const REMEDIES = {
   'input.schema-invalid':
     'Validate every parameter and body against the schema the document states (types, required fields, enums, lengths, ranges) before any handler code runs, and answer a refusal with 400 or 422.',
   'input.sql-injection':
-    'Send every value to the database as a bound parameter (placeholders, the ORM\'s filters), never concatenated into SQL, and keep database errors out of answers.',
+    "Send every value to the database as a bound parameter (placeholders, the ORM's filters), never concatenated into SQL, and keep database errors out of answers.",
   'input.nosql-injection':
     'Accept only scalars where the API expects a value: refuse objects and operator keys ($ne, $gt, field[$ne]) in query strings and bodies before they reach the query, or cast them (mongo-sanitize, express-mongo-sanitize).',
   'input.template-injection':

@@ -42,7 +42,10 @@ export const InputProbes = z
     nosqlQueryOperators: z
       .array(
         z
-          .object({ suffix: z.string().regex(/^\[\$\w+\](\[\])?$/, 'a bracketed operator such as "[$ne]"'), value: z.string() })
+          .object({
+            suffix: z.string().regex(/^\[\$\w+\](\[\])?$/, 'a bracketed operator such as "[$ne]"'),
+            value: z.string(),
+          })
           .strict(),
       )
       .default(DEFAULT_NOSQL_QUERY_OPERATORS),

@@ -25,7 +25,12 @@ function datasheetRoot(): string {
 }
 
 /** `{{ 191*7 }}`, `${191*7}`, `<%= 191*7 %>`, `#{191*7}`: the flawed greeting's "template engine" does integer arithmetic. */
-const EXPRESSIONS = [/\{\{\s*([^{}]+?)\s*\}\}/g, /\$\{\s*([^{}]+?)\s*\}/g, /<%=\s*(.+?)\s*%>/g, /#\{\s*([^{}]+?)\s*\}/g];
+const EXPRESSIONS = [
+  /\{\{\s*([^{}]+?)\s*\}\}/g,
+  /\$\{\s*([^{}]+?)\s*\}/g,
+  /<%=\s*(.+?)\s*%>/g,
+  /#\{\s*([^{}]+?)\s*\}/g,
+];
 function render(text: string): string {
   const evaluate = (expr: string, literal: string) => {
     const m = /^(\d{1,6})\s*([*+])\s*(\d{1,6})$/.exec(expr);
@@ -73,7 +78,9 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (v.length > o.max) throw invalid(`At most ${o.max} characters.`, field);
     return v;
   };
-  db.exec('CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, price_cents INTEGER NOT NULL)');
+  db.exec(
+    'CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, price_cents INTEGER NOT NULL)',
+  );
   const insert = db.prepare('INSERT INTO products (id, name, category, price_cents) VALUES (?, ?, ?, ?)');
   for (const p of PRODUCTS) insert.run(p.id, p.name, p.category, p.price_cents);
   const root = datasheetRoot();
@@ -95,13 +102,16 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.get(catalogPath(dialect, 'filter'), async (req) => {
     requireUser(req.user);
-    const query = req.query as Filter;
-    if (flaws.has('filter-nosql-operator'))
-      return PRODUCTS.filter((p) => Object.entries(nested(query)).every(([k, c]) => matches(p[k as keyof Product], c)));
+    // The flaw reads bracketed keys as operators; a name of a category is checked either way.
+    const query = flaws.has('filter-nosql-operator') ? nested(req.query as Filter) : (req.query as Filter);
     for (const key of Object.keys(query)) if (key !== 'category') throw invalid('Unknown filter.', key);
-    const category = text(query.category, 'category', { max: 40 });
-    if (category && !CATEGORIES.includes(category)) throw invalid(`One of ${CATEGORIES.join(', ')}.`, 'category');
-    return PRODUCTS.filter((p) => !category || p.category === category);
+    const cond =
+      flaws.has('filter-nosql-operator') && typeof query.category === 'object'
+        ? query.category
+        : text(query.category, 'category', { max: 40 });
+    if (typeof cond === 'string' && cond && !CATEGORIES.includes(cond))
+      throw invalid(`One of ${CATEGORIES.join(', ')}.`, 'category');
+    return PRODUCTS.filter((p) => !cond || matches(p.category, cond));
   });
 
   app.post(catalogPath(dialect, 'quote'), async (req) => {
@@ -116,7 +126,11 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: AppContext): vo
     const product = PRODUCTS.find((p) => p.id === b.product_id);
     if (!product && !flaws.has('malformed-body-500')) throw new HttpError(404, 'Product not found');
     // With the flaw, a missing product or a quantity that is not a number throws here: a 500.
-    return { product_id: product!.id, quantity: b.quantity, total_cents: Number(b.quantity.toFixed(0)) * product!.price_cents };
+    return {
+      product_id: product!.id,
+      quantity: b.quantity,
+      total_cents: Number(b.quantity.toFixed(0)) * product!.price_cents,
+    };
   });
 
   app.get(catalogPath(dialect, 'greeting'), async (req) => {
@@ -131,7 +145,8 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: AppContext): vo
     const file = text((req.query as Filter).file, 'file', { max: 200, required: true });
     // Resolved as an absolute path of the throwaway folder: nothing outside it is ever read.
     const path = posix.resolve(DATASHEETS, file);
-    if (!flaws.has('path-traversal') && !path.startsWith(`${DATASHEETS}/`)) throw new HttpError(404, 'No such datasheet');
+    if (!flaws.has('path-traversal') && !path.startsWith(`${DATASHEETS}/`))
+      throw new HttpError(404, 'No such datasheet');
     let body: string;
     try {
       body = readFileSync(join(root, path), 'utf8');

@@ -34,7 +34,9 @@ async function probe(
     'no OpenAPI document configured (smoke.openapi); a platform that publishes none declares the check in notApplicable',
   );
   // An account of the check's own: its pacing and the platform's per-user limit are its alone.
-  const { session } = await requireControl('a session of the probing account', () => userSession(api, plan, `input-${id}`));
+  const { session } = await requireControl('a session of the probing account', () =>
+    userSession(api, plan, `input-${id}`),
+  );
   const doc = await requireControl('the OpenAPI document', () => loadDoc(api, plan));
   const ops = operationsOf(doc, serverPrefix(doc, plan.baseUrl), c);
   const budget = new ProbeBudget(c.budget);
@@ -72,31 +74,60 @@ async function probe(
     out.short.length === 0,
     `the budget ran out before ${out.short.length} targets (${out.short.slice(0, 5).join('; ')}); raise ${budget.exhausted ?? 'smoke.inputProbes.budget.requests'}`,
   );
-  covered(out.unproven.length === 0, `${out.unproven.length} targets not proven: ${out.unproven.slice(0, 5).join('; ')}`);
+  covered(
+    out.unproven.length === 0,
+    `${out.unproven.length} targets not proven: ${out.unproven.slice(0, 5).join('; ')}`,
+  );
 }
 
-test('[input.schema-invalid] parameters and bodies the OpenAPI document forbids are refused, never accepted and never a 5xx', async ({ api, plan, rec }) => {
+test('[input.schema-invalid] parameters and bodies the OpenAPI document forbids are refused, never accepted and never a 5xx', async ({
+  api,
+  plan,
+  rec,
+}) => {
   await probe('schema-invalid', schemaInvalid, { api, plan, rec }, { judged: 'operations' });
 });
 
-test('[input.sql-injection] no query parameter reaches SQL: no database error only the probe provokes, no true/false differential', async ({ api, plan, rec }) => {
+test('[input.sql-injection] no query parameter reaches SQL: no database error only the probe provokes, no true/false differential', async ({
+  api,
+  plan,
+  rec,
+}) => {
   await probe('sql-injection', sqlInjection, { api, plan, rec }, { judged: 'parameters' });
 });
 
-test('[input.nosql-injection] no query parameter or body field evaluates a NoSQL operator ($ne, $gt)', async ({ api, plan, rec }) => {
+test('[input.nosql-injection] no query parameter or body field evaluates a NoSQL operator ($ne, $gt)', async ({
+  api,
+  plan,
+  rec,
+}) => {
   await probe('nosql-injection', nosqlInjection, { api, plan, rec }, { judged: 'parameters' });
 });
 
-test('[input.template-injection] no echoed query parameter is evaluated as a template expression', async ({ api, plan, rec }) => {
-  await probe('template-injection', templateInjection, { api, plan, rec }, {
-    judged: 'echoed parameters',
-    none: 'no query parameter of the document is echoed in its answer, so an evaluated template could not show',
-  });
+test('[input.template-injection] no echoed query parameter is evaluated as a template expression', async ({
+  api,
+  plan,
+  rec,
+}) => {
+  await probe(
+    'template-injection',
+    templateInjection,
+    { api, plan, rec },
+    {
+      judged: 'echoed parameters',
+      none: 'no query parameter of the document is echoed in its answer, so an evaluated template could not show',
+    },
+  );
 });
 
 test('[input.path-traversal] no file-like parameter reaches a file outside its folder', async ({ api, plan, rec }) => {
-  await probe('path-traversal', pathTraversal, { api, plan, rec }, {
-    judged: 'file-like parameters',
-    none: 'no parameter of the document has a file-like name (smoke.inputProbes.fileParams)',
-  });
+  await probe(
+    'path-traversal',
+    pathTraversal,
+    { api, plan, rec },
+    {
+      judged: 'file-like parameters',
+      none: 'no parameter of the document has a file-like name (smoke.inputProbes.fileParams)',
+    },
+  );
 });

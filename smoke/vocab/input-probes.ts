@@ -7,13 +7,38 @@ import type { DebugSignature } from '../vocab.ts';
 
 /** Database error messages per engine, after sqlmap's data/xml/errors.xml and the drivers' own exception names. */
 export const DEFAULT_SQL_ERROR_SIGNATURES: DebugSignature[] = [
-  { name: 'PostgreSQL', pattern: 'PostgreSQL.{0,40}ERROR|ERROR:\\s+syntax error at or near|unterminated quoted string at or near' },
-  { name: 'PostgreSQL driver', pattern: 'org\\.postgresql\\.util\\.PSQLException|psycopg2?\\.\\w*Error|PG::\\w+Error|Npgsql\\.' },
-  { name: 'MySQL/MariaDB', pattern: 'You have an error in your SQL syntax|check the manual that corresponds to your (?:MySQL|MariaDB) server version', flags: 'i' },
-  { name: 'MySQL/MariaDB driver', pattern: 'com\\.mysql\\.jdbc|MySqlException|ER_PARSE_ERROR|ER_BAD_FIELD_ERROR|Warning.{0,20}\\Wmysqli?_' },
-  { name: 'SQLite', pattern: 'SQLITE_ERROR|SqliteError|sqlite3\\.OperationalError|SQLite error \\d+|unrecognized token:|near "[^"]{0,40}": syntax error' },
-  { name: 'MSSQL', pattern: 'Unclosed quotation mark after the character string|Incorrect syntax near|System\\.Data\\.SqlClient\\.SqlException|com\\.microsoft\\.sqlserver\\.jdbc' },
-  { name: 'Oracle', pattern: '\\bORA-\\d{5}\\b|quoted string not properly terminated|oracle\\.jdbc|Warning.{0,20}\\Woci_' },
+  {
+    name: 'PostgreSQL',
+    pattern: 'PostgreSQL.{0,40}ERROR|ERROR:\\s+syntax error at or near|unterminated quoted string at or near',
+  },
+  {
+    name: 'PostgreSQL driver',
+    pattern: 'org\\.postgresql\\.util\\.PSQLException|psycopg2?\\.\\w*Error|PG::\\w+Error|Npgsql\\.',
+  },
+  {
+    name: 'MySQL/MariaDB',
+    pattern:
+      'You have an error in your SQL syntax|check the manual that corresponds to your (?:MySQL|MariaDB) server version',
+    flags: 'i',
+  },
+  {
+    name: 'MySQL/MariaDB driver',
+    pattern: 'com\\.mysql\\.jdbc|MySqlException|ER_PARSE_ERROR|ER_BAD_FIELD_ERROR|Warning.{0,20}\\Wmysqli?_',
+  },
+  {
+    name: 'SQLite',
+    pattern:
+      'SQLITE_ERROR|SqliteError|sqlite3\\.OperationalError|SQLite error \\d+|unrecognized token:|near "[^"]{0,40}": syntax error',
+  },
+  {
+    name: 'MSSQL',
+    pattern:
+      'Unclosed quotation mark after the character string|Incorrect syntax near|System\\.Data\\.SqlClient\\.SqlException|com\\.microsoft\\.sqlserver\\.jdbc',
+  },
+  {
+    name: 'Oracle',
+    pattern: '\\bORA-\\d{5}\\b|quoted string not properly terminated|oracle\\.jdbc|Warning.{0,20}\\Woci_',
+  },
   { name: 'SQLSTATE', pattern: 'SQLSTATE\\[\\w+\\]' },
 ];
 

@@ -13,7 +13,10 @@ export class ProbeBudget {
   private readonly perOp = new Map<string, number>();
   private readonly deadline: number;
   /** The first limit that stopped a request, as the config key that raises it. */
-  exhausted?: 'smoke.inputProbes.budget.requests' | 'smoke.inputProbes.budget.perOperation' | 'smoke.inputProbes.budget.seconds';
+  exhausted?:
+    | 'smoke.inputProbes.budget.requests'
+    | 'smoke.inputProbes.budget.perOperation'
+    | 'smoke.inputProbes.budget.seconds';
 
   constructor(
     readonly limits: BudgetLimits,

@@ -42,10 +42,7 @@ export function forbiddenBodyValues(s: Schema): Array<{ why: string; value: unkn
   const t = typeOf(s);
   const wrongType =
     t === 'string' ? 12345 : t === 'object' || t === 'array' ? 'gonogo' : t === 'boolean' ? 'gonogo' : 'gonogo';
-  return [
-    { why: `not a ${t}`, value: wrongType },
-    ...forbiddenValues(s).filter((v) => !v.why.startsWith('not a ')),
-  ];
+  return [{ why: `not a ${t}`, value: wrongType }, ...forbiddenValues(s).filter((v) => !v.why.startsWith('not a '))];
 }
 
 /** Bodies the schema forbids: each property wrong, each required one missing, a body that is not an object, and text that is not JSON. */

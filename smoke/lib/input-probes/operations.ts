@@ -55,7 +55,10 @@ export function deref<T>(doc: unknown, node: T, depth = 0): T {
   const target = ref
     .slice(2)
     .split('/')
-    .reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    .reduce<unknown>(
+      (n, k) => (n as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')],
+      doc,
+    );
   return deref(doc, target as T, depth + 1);
 }
 
@@ -77,9 +80,7 @@ export function validValue(s: Schema, configured?: string): unknown {
 
 /** A body with every required property set to a valid value (configured values by property name first). */
 export function validBody(s: Schema, values: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(
-    (s.required ?? []).map((k) => [k, validValue(s.properties?.[k] ?? {}, values[k])]),
-  );
+  return Object.fromEntries((s.required ?? []).map((k) => [k, validValue(s.properties?.[k] ?? {}, values[k])]));
 }
 
 export function operationsOf(
@@ -142,7 +143,9 @@ export function requestPath(op: ProbeOperation, path: Record<string, string>, qu
   const filled = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
     encodeURIComponent(path[name] ?? op.params.find((p) => p.name === name)?.value ?? ''),
   );
-  const qs = query.map(([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(v)}`);
+  const qs = query.map(
+    ([k, v]) => `${encodeURIComponent(k).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(v)}`,
+  );
   return op.prefix + filled + (qs.length ? `?${qs.join('&')}` : '');
 }
 

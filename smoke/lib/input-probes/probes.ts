@@ -47,7 +47,8 @@ const queryParams = (op: ProbeOperation) => op.params.filter((p) => p.in === 'qu
 /** Sends the operation with `param` set to `value` (or left out), its other required parameters at their control values. */
 function withParam(op: ProbeOperation, p: Param, value: string | undefined): ProbeRequest {
   const path: Record<string, string> = p.in === 'path' && value !== undefined ? { [p.name]: value } : {};
-  const query = p.in === 'query' ? baseQuery(op, { name: p.name, ...(value !== undefined ? { value } : {}) }) : baseQuery(op);
+  const query =
+    p.in === 'query' ? baseQuery(op, { name: p.name, ...(value !== undefined ? { value } : {}) }) : baseQuery(op);
   return { path: requestPath(op, path, query), ...(op.body ? { json: validBody(op.body, {}) } : {}) };
 }
 
@@ -59,11 +60,19 @@ export async function schemaInvalid(ops: readonly ProbeOperation[], env: ProbeEn
     const probes: Array<{ why: string; req: ProbeRequest }> = [];
     for (const p of queryParams(op)) {
       for (const f of forbiddenValues(p.schema))
-        probes.push({ why: `${p.name} ${f.why}`, req: { ...withParam(op, p, String(f.value)), ...(valid ? { json: valid } : {}) } });
-      if (p.required) probes.push({ why: `${p.name} missing (required)`, req: { ...withParam(op, p, undefined), ...(valid ? { json: valid } : {}) } });
+        probes.push({
+          why: `${p.name} ${f.why}`,
+          req: { ...withParam(op, p, String(f.value)), ...(valid ? { json: valid } : {}) },
+        });
+      if (p.required)
+        probes.push({
+          why: `${p.name} missing (required)`,
+          req: { ...withParam(op, p, undefined), ...(valid ? { json: valid } : {}) },
+        });
     }
     const plain = requestPath(op, {}, baseQuery(op));
-    if (op.body && valid) for (const b of forbiddenBodies(op.body, valid)) probes.push({ why: b.why, req: { path: plain, ...b } });
+    if (op.body && valid)
+      for (const b of forbiddenBodies(op.body, valid)) probes.push({ why: b.why, req: { path: plain, ...b } });
     if (probes.length === 0) continue;
     const control = await env.send(op, { path: plain, ...(valid ? { json: valid } : {}) });
     if (!control) {
@@ -75,7 +84,9 @@ export async function schemaInvalid(ops: readonly ProbeOperation[], env: ProbeEn
       continue;
     }
     if (!ok(control)) {
-      out.unproven.push(`${name(op)}: its valid request answered ${control.status} (give values in smoke.inputProbes.values)`);
+      out.unproven.push(
+        `${name(op)}: its valid request answered ${control.status} (give values in smoke.inputProbes.values)`,
+      );
       continue;
     }
     out.judged.push(name(op));
@@ -119,7 +130,9 @@ export async function sqlInjection(ops: readonly ProbeOperation[], env: ProbeEnv
         }
         const hit = sigs.filter((s) => !before.has(s.name) && s.test(r.text)).map((s) => s.name);
         if (hit.length) {
-          out.findings.push(`${target(op, p)} = ${JSON.stringify(fill(payload, v))} answered ${r.status} with a ${hit.join(', ')} error`);
+          out.findings.push(
+            `${target(op, p)} = ${JSON.stringify(fill(payload, v))} answered ${r.status} with a ${hit.join(', ')} error`,
+          );
           found = true;
           break;
         }
@@ -135,7 +148,9 @@ export async function sqlInjection(ops: readonly ProbeOperation[], env: ProbeEnv
           break;
         }
         if (alike(rt, control, [t, v]) && !alike(rf, control, [f, v])) {
-          out.findings.push(`${target(op, p)}: ${JSON.stringify(t)} answered like the control and ${JSON.stringify(f)} did not (${rf.status})`);
+          out.findings.push(
+            `${target(op, p)}: ${JSON.stringify(t)} answered like the control and ${JSON.stringify(f)} did not (${rf.status})`,
+          );
           break;
         }
       }
@@ -163,14 +178,19 @@ export async function nosqlInjection(ops: readonly ProbeOperation[], env: ProbeE
       for (const o of env.cfg.nosqlQueryOperators) {
         const value = fill(o.value, v);
         const query = [...baseQuery(op, { name: p.name }), [`${p.name}${o.suffix}`, value] as [string, string]];
-        const r = await env.send(op, { path: requestPath(op, {}, query), ...(op.body ? { json: validBody(op.body, {}) } : {}) });
+        const r = await env.send(op, {
+          path: requestPath(op, {}, query),
+          ...(op.body ? { json: validBody(op.body, {}) } : {}),
+        });
         if (!r) {
           out.short.push(`${target(op, p)}: ${o.suffix}`);
           break;
         }
         // Evaluated: accepted, and neither the value's own answer nor the answer without the parameter.
         if (ok(r) && !alike(r, control, [value, v]) && !alike(r, absent, [value])) {
-          out.findings.push(`${target(op, p)}: ${p.name}${o.suffix}=${value} answered ${r.status} unlike both ${p.name}=${v} (${control.status}) and no ${p.name} (${absent.status})`);
+          out.findings.push(
+            `${target(op, p)}: ${p.name}${o.suffix}=${value} answered ${r.status} unlike both ${p.name}=${v} (${control.status}) and no ${p.name} (${absent.status})`,
+          );
           break;
         }
       }
@@ -260,7 +280,9 @@ export async function pathTraversal(ops: readonly ProbeOperation[], env: ProbeEn
         }
         const hit = sigs.filter((s) => !before.has(s.name) && s.test(r.text)).map((s) => s.name);
         if (hit.length) {
-          out.findings.push(`${target(op, p)} = ${JSON.stringify(payload)} answered ${r.status} with a ${hit.join(', ')} file`);
+          out.findings.push(
+            `${target(op, p)} = ${JSON.stringify(payload)} answered ${r.status} with a ${hit.join(', ')} file`,
+          );
           break;
         }
       }
