@@ -10,7 +10,7 @@ import {
   DEFAULT_SQL_ERROR_SIGNATURES,
   DEFAULT_TEMPLATE_PAYLOADS,
   DEFAULT_TRAVERSAL_PAYLOADS,
-} from './vocab/input-probes.ts';
+} from './input-vocab.ts';
 
 /** A payload naming the control value as `{value}`. */
 const payload = z.string().min(1);

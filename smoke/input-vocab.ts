@@ -3,7 +3,7 @@
  * look like files. Each list is the default of a `smoke.inputProbes` key and is exported so a config can extend it.
  * `{value}` in a payload is the parameter's control value.
  */
-import type { DebugSignature } from '../vocab.ts';
+import type { DebugSignature } from './vocab.ts';
 
 /** Database error messages per engine, after sqlmap's data/xml/errors.xml and the drivers' own exception names. */
 export const DEFAULT_SQL_ERROR_SIGNATURES: DebugSignature[] = [
