@@ -150,6 +150,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     const o = load(u, idOf(req));
     ownerOnly(u, o);
     const b = (req.body ?? {}) as Record<string, unknown>;
+    // The document's OrderUpdate: an object whose description, when sent, is text.
+    if (typeof b !== 'object' || Array.isArray(b)) throw invalid('A JSON object is required.', 'body');
+    if (b.description !== undefined && typeof b.description !== 'string')
+      throw invalid('A string is required.', 'description');
     if (typeof b.description === 'string')
       db.prepare('UPDATE orders SET description = ? WHERE id = ?').run(b.description, o.id);
     if (flaws.has('patch-marks-paid')) {

@@ -3,7 +3,11 @@ import { userSession } from '../lib/auth.ts';
 import { loadDoc, serverPrefix } from '../lib/openapi.ts';
 import { isRefused } from '../lib/refusal.ts';
 import { ProbeBudget } from '../lib/input-probes/budget.ts';
-import { operationsOf } from '../lib/input-probes/operations.ts';
+import { type ProbeOperation, onOwnObject, operationsOf } from '../lib/input-probes/operations.ts';
+import { fillParams } from '../lib/authz-matrix.ts';
+import { FlowRun } from '../flow/run.ts';
+import { counterpartyActor } from '../flow/actors.ts';
+import { asControl } from '../lib/outcome.ts';
 import {
   type ProbeEnv,
   type ProbeOutcome,
@@ -13,9 +17,39 @@ import {
   sqlInjection,
   templateInjection,
 } from '../lib/input-probes/probes.ts';
-import type { Api } from '../lib/http.ts';
+import type { Api, Session } from '../lib/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import type { Recorder } from '../lib/evidence.ts';
+
+/**
+ * The writes on the run's own object: the flow creates an order as the probing account, and its variables fill the
+ * path parameters (as in auth.authz-matrix). Without a flow they are left out; a write it cannot fill is named.
+ */
+async function ownObjectWrites(
+  own: ProbeOperation[],
+  o: { api: Api; plan: SmokePlan; session: Session },
+): Promise<{ ops: ProbeOperation[]; left: string[] }> {
+  const named = (op: ProbeOperation, why: string) => `${op.method} ${op.path}: ${why}`;
+  if (!o.plan.config.escrow.steps) return { ops: [], left: [] };
+  let run: FlowRun;
+  try {
+    const counterparty = await counterpartyActor(o.api, o.plan);
+    run = new FlowRun(o.api, o.plan, { owner: { session: o.session }, ...(counterparty ? { counterparty } : {}) });
+    await asControl(() => run.create());
+  } catch (e) {
+    const why = `the flow could not create the object to write on (${(e as Error).message.slice(0, 200)})`;
+    return { ops: [], left: own.map((op) => named(op, why)) };
+  }
+  const ops: ProbeOperation[] = [];
+  const left: string[] = [];
+  for (const op of own) {
+    const filled = onOwnObject(op, (path) => fillParams(path, run.vars, o.plan.config.authzMatrix));
+    if ('missing' in filled)
+      left.push(named(op, `no flow variable fills {${filled.missing}} (smoke.authzMatrix.params)`));
+    else ops.push(filled);
+  }
+  return { ops, left };
+}
 
 type Probe = (ops: Parameters<typeof schemaInvalid>[0], env: ProbeEnv) => Promise<ProbeOutcome>;
 
@@ -24,7 +58,7 @@ async function probe(
   id: string,
   run: Probe,
   o: { api: Api; plan: SmokePlan; rec: Recorder },
-  what: { judged: string; none?: string },
+  what: { judged: string; none?: string; bodies?: boolean },
 ): Promise<void> {
   const { api, plan, rec } = o;
   const c = plan.config.inputProbes;
@@ -38,7 +72,11 @@ async function probe(
     userSession(api, plan, `input-${id}`),
   );
   const doc = await requireControl('the OpenAPI document', () => loadDoc(api, plan));
-  const ops = operationsOf(doc, serverPrefix(doc, plan.baseUrl), c);
+  const all = operationsOf(doc, serverPrefix(doc, plan.baseUrl), c);
+  // Writes not opted in are probed only on an object the run creates itself, and only where this check has something to send.
+  const own = all.filter((op) => op.own && ((what.bodies && op.body) || op.params.some((p) => p.in === 'query')));
+  const { ops: mine, left } = own.length ? await ownObjectWrites(own, { api, plan, session }) : { ops: [], left: [] };
+  const ops = [...all.filter((op) => !op.own), ...mine];
   const budget = new ProbeBudget(c.budget);
   const env: ProbeEnv = {
     cfg: c,
@@ -56,6 +94,7 @@ async function probe(
     },
   };
   const out = await run(ops, env);
+  out.unproven.push(...left);
   rec.detail('operations', ops.length);
   rec.detail('judged', out.judged);
   if (out.unproven.length) rec.detail('unproven', out.unproven);
@@ -85,7 +124,7 @@ test('[input.schema-invalid] parameters and bodies the OpenAPI document forbids 
   plan,
   rec,
 }) => {
-  await probe('schema-invalid', schemaInvalid, { api, plan, rec }, { judged: 'operations' });
+  await probe('schema-invalid', schemaInvalid, { api, plan, rec }, { judged: 'operations', bodies: true });
 });
 
 test('[input.sql-injection] no query parameter reaches SQL: no database error only the probe provokes, no true/false differential', async ({
@@ -101,7 +140,7 @@ test('[input.nosql-injection] no query parameter or body field evaluates a NoSQL
   plan,
   rec,
 }) => {
-  await probe('nosql-injection', nosqlInjection, { api, plan, rec }, { judged: 'parameters' });
+  await probe('nosql-injection', nosqlInjection, { api, plan, rec }, { judged: 'parameters', bodies: true });
 });
 
 test('[input.template-injection] no echoed query parameter is evaluated as a template expression', async ({

@@ -36,9 +36,11 @@ export interface ProbeOperation {
   /** The prefix the document's server adds (serverPrefix). */
   prefix: string;
   params: Param[];
-  /** The JSON body schema of a write the config opted in. */
+  /** The JSON body schema of a write the config opted in, or of a write on the run's own object. */
   body?: Schema;
   secured: boolean;
+  /** A write on an object named by its path parameters: probed only once the run's own object fills them (ownObject). */
+  own?: boolean;
 }
 
 type RawParam = { name?: string; in?: string; required?: boolean; schema?: Schema; example?: unknown; $ref?: string };
@@ -96,7 +98,9 @@ export function operationsOf(
       if (!op) continue;
       const method = m.toUpperCase();
       const write = !['GET', 'HEAD'].includes(method);
-      if (write && !o.writes.includes(`${method} ${path}`)) continue;
+      const optedIn = o.writes.includes(`${method} ${path}`);
+      // A write not opted in is kept only when its path names an object: the run may then call it on its own one.
+      if (write && !optedIn && !path.includes('{')) continue;
       const params = [...shared, ...(op.parameters ?? [])]
         .map((p) => deref(doc, p))
         .filter((p): p is RawParam & { name: string } => !!p?.name && (p.in === 'query' || p.in === 'path'))
@@ -122,6 +126,7 @@ export function operationsOf(
         params,
         ...(write && body ? { body } : {}),
         secured: Array.isArray(security) && security.length > 0,
+        ...(write && !optedIn ? { own: true } : {}),
       });
     }
   }
@@ -156,4 +161,17 @@ export function baseQuery(op: ProbeOperation, over?: { name: string; value?: str
     .map((p) => [p.name, p.value!]);
   if (over?.value !== undefined) q.push([over.name, over.value]);
   return q;
+}
+
+/**
+ * A write on the run's own object: its path parameters filled from the flow's variables (as the authorization matrix
+ * fills them), or the first parameter nothing fills.
+ */
+export function onOwnObject(
+  op: ProbeOperation,
+  fill: (path: string) => { path: string } | { missing: string },
+): ProbeOperation | { missing: string } {
+  const filled = fill(op.path);
+  if ('missing' in filled) return filled;
+  return { ...op, path: filled.path, params: op.params.filter((p) => p.in !== 'path') };
 }

@@ -208,7 +208,7 @@ export async function nosqlInjection(ops: readonly ProbeOperation[], env: ProbeE
       continue;
     }
     out.judged.push(`${name(op)} body`);
-    for (const field of Object.keys(valid))
+    for (const field of Object.keys(op.body.properties ?? valid))
       for (const operator of env.cfg.nosqlBodyOperators) {
         const r = await env.send(op, { path, json: { ...valid, [field]: operator } });
         if (!r) {
