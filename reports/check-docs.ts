@@ -98,7 +98,7 @@ export const CHECK_DOCS = {
   },
   'input.schema-invalid': {
     control:
-      "each operation's valid request (its parameters' examples, `inputProbes.values`) answers 2xx to a session of the suite's own before the forbidden values are sent; an operation whose valid request answers otherwise is named and leaves the check warn (401/403: the operation is another role's, left out)",
+      "each operation's valid request (its parameters' examples, `inputProbes.values`; a write on the run's own order, filled from the flow) answers 2xx to a session of the suite's own before the forbidden values are sent; an operation whose valid request answers otherwise is named and leaves the check warn (401/403: the operation is another role's, left out)",
     keys: [
       'smoke.openapi',
       'smoke.inputProbes.budget',
