@@ -100,6 +100,8 @@ export const CHECK_DOCS = {
     control:
       "each operation's valid request (its parameters' examples, `inputProbes.values`; a write on the run's own order, filled from the flow) answers 2xx to a session of the suite's own before the forbidden values are sent; an operation whose valid request answers otherwise is named and leaves the check warn (401/403: the operation is another role's, left out)",
     keys: [
+      'smoke.escrow.steps',
+      'smoke.authzMatrix.params',
       'smoke.openapi',
       'smoke.inputProbes.budget',
       'smoke.inputProbes.writes',
@@ -126,6 +128,8 @@ export const CHECK_DOCS = {
     control:
       'each query parameter is sent its example value and left out; an operator counts only when its 2xx answer is unlike both. A body field is judged against the valid body, which must answer 2xx',
     keys: [
+      'smoke.escrow.steps',
+      'smoke.authzMatrix.params',
       'smoke.openapi',
       'smoke.inputProbes.budget',
       'smoke.inputProbes.writes',
