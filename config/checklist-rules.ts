@@ -214,11 +214,25 @@ export const BUILTIN_RULES: ChecklistRule[] = [
   ),
   r(
     'input-validation',
-    [/input validation|validat\w* (of )?(all )?(user )?inputs?|request validation|pydantic (model )?validation/i],
-    ['escrow.invalid-amount', 'auth.mass-assignment'],
+    [
+      /input validation|validat\w* (of )?(all )?(user )?inputs?|request validation|pydantic (model )?validation|input saniti[sz]ation|sanitiz\w* (of )?(all )?(user )?inputs?|schema validation/i,
+    ],
+    [
+      'escrow.invalid-amount',
+      'auth.mass-assignment',
+      'input.schema-invalid',
+      'input.sql-injection',
+      'input.nosql-injection',
+      'input.template-injection',
+      'input.path-traversal',
+    ],
     [],
     { unless: [/file upload/i] },
   ),
+  r('sql-injection', [/sql.?injection|\bsqli\b|parameteri[sz]ed (sql )?quer(y|ies)/i], ['input.sql-injection']),
+  r('nosql-injection', [/nosql|(mongo\w*|operator) injection/i], ['input.nosql-injection']),
+  r('template-injection', [/template injection|\bssti\b/i], ['input.template-injection']),
+  r('path-traversal', [/(path|directory) traversal|\.\.\//i], ['input.path-traversal']),
   r(
     'email-verification',
     [

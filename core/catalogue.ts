@@ -35,6 +35,18 @@ export const CATALOGUE = {
   'auth.no-demo-accounts': { level: 'blocker', title: 'Demo accounts cannot log in' },
   'auth.lockout': { level: 'blocker', title: 'Repeated failed logins lock the account' },
   'auth.openapi-sweep': { level: 'blocker', title: 'Every secured OpenAPI operation refuses anonymous calls' },
+  // input (smoke): probes of the OpenAPI document's operations with hostile parameters and bodies
+  'input.schema-invalid': {
+    level: 'blocker',
+    title: 'Parameters and bodies the OpenAPI document forbids are refused, never accepted and never a 5xx',
+  },
+  'input.sql-injection': {
+    level: 'blocker',
+    title: 'No parameter reaches SQL: no database error and no boolean differential',
+  },
+  'input.nosql-injection': { level: 'blocker', title: 'No parameter accepts a NoSQL operator ($ne, $gt) as a value' },
+  'input.template-injection': { level: 'blocker', title: 'No echoed parameter is evaluated as a template' },
+  'input.path-traversal': { level: 'blocker', title: 'No file-like parameter reaches a file outside its folder' },
   // email (smoke)
   'email.delivery': {
     level: 'blocker',
@@ -176,6 +188,7 @@ export const AREA_SUITE: Record<Area, SuiteName> = {
   cors: 'smoke',
   browser: 'smoke',
   csrf: 'smoke',
+  input: 'smoke',
   headers: 'security',
   tls: 'security',
   deps: 'security',

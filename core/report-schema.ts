@@ -17,6 +17,7 @@ export const areas = [
   'cors',
   'browser',
   'csrf',
+  'input',
   'headers',
   'tls',
   'deps',

@@ -231,6 +231,35 @@ export const FLAWS: Flaw[] = [
     description: "The caller's order list returns every user's orders",
     mustFail: ['auth.authz-matrix'],
   },
+  // input probes: the product catalogue's routes (reference-app/routes/catalog.ts)
+  {
+    name: 'search-sql-injectable',
+    description:
+      "The product search concatenates its query into the SQL it runs, and a database error's message goes back in the 500",
+    mustFail: ['input.sql-injection'],
+  },
+  {
+    name: 'filter-nosql-operator',
+    description:
+      'The product filter reads `category[$ne]=x` as a Mongo-style operator instead of refusing anything but a category name',
+    mustFail: ['input.nosql-injection'],
+  },
+  {
+    name: 'malformed-body-500',
+    description: 'The price quote does not validate its body: a missing field or a wrong type answers 500',
+    mustFail: ['input.schema-invalid'],
+  },
+  {
+    name: 'template-injection',
+    description: "The greeting renders the customer's name as a template: `{{191*7}}` comes back as 1337",
+    mustFail: ['input.template-injection'],
+  },
+  {
+    name: 'path-traversal',
+    description:
+      'The datasheet download serves any file of its folder tree (`../../etc/passwd`), not only the datasheets',
+    mustFail: ['input.path-traversal'],
+  },
   // rate limits
   {
     name: 'no-rate-limit',

@@ -1,5 +1,6 @@
 import type { Dialect } from './dialects.ts';
 import { schemas } from './openapi-schemas.ts';
+import { CATALOG_SCHEMAS, catalogOperations } from './openapi-catalog.ts';
 
 /**
  * The platform's OpenAPI document, as its stack's generator writes it: request bodies, answers and security schemes
@@ -15,7 +16,7 @@ import { schemas } from './openapi-schemas.ts';
  *   `OAuth2PasswordBearer` scheme whose tokenUrl is the login route and whose scopes are the roles routes require.
  */
 type Body = { schema: string; form?: boolean };
-interface Op {
+export interface Op {
   method: 'get' | 'post' | 'patch';
   path: string;
   /** The route's name, the way the stack names it (a view or endpoint function). */
@@ -31,6 +32,8 @@ interface Op {
   /** A redirect answer, with its Location header. */
   redirect?: number;
   query?: string[];
+  /** Query parameters with their whole schema and example. */
+  params?: Record<string, unknown>[];
   cookie?: string[];
 }
 
@@ -236,6 +239,7 @@ function operations(d: Dialect): Op[] {
       answer: 'WebhookAck',
     },
     { method: 'get', path: '/api/slow', name: 'slow', summary: 'Fixed 50 ms answer', tag: 'ops', secured: false },
+    ...catalogOperations(d),
   ];
   return ops.filter((o): o is Op => o !== false).map((o) => ({ ...o, path: o.path.replace(/:(\w+)/g, '{$1}') }));
 }
@@ -292,6 +296,7 @@ export function openApiDocument(baseUrl: string, d: Dialect): Record<string, unk
         required: false,
         schema: { type: name === 'limit' || name === 'offset' ? 'integer' : 'string' },
       })),
+      ...(o.params ?? []),
       ...(o.cookie ?? []).map((name) => ({ name, in: 'cookie', required: false, schema: { type: 'string' } })),
     ];
     // drf-spectacular offers every serializer in the three parsers DRF enables by default.
@@ -368,6 +373,6 @@ export function openApiDocument(baseUrl: string, d: Dialect): Record<string, unk
     servers: [{ url: baseUrl }],
     ...(d.name === 'marketplace' || session ? { security: [{ [scheme]: [] }] } : {}),
     paths,
-    components: { schemas: schemas(d), securitySchemes },
+    components: { schemas: { ...schemas(d), ...CATALOG_SCHEMAS }, securitySchemes },
   };
 }

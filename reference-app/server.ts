@@ -13,6 +13,7 @@ import { registerOrderRoutes } from './routes/orders.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerPageRoutes } from './routes/pages.ts';
+import { registerCatalogRoutes } from './routes/catalog.ts';
 import { registerCsrf } from './csrf.ts';
 import { createMetrics } from './metrics.ts';
 
@@ -187,5 +188,6 @@ export async function buildApp(
   registerWebhookRoutes(app, ctx);
   registerOpsRoutes(app, ctx, metrics);
   registerPageRoutes(app, ctx);
+  registerCatalogRoutes(app, ctx);
   return app;
 }

@@ -96,6 +96,75 @@ export const CHECK_DOCS = {
       'the owner role logs in, and for every route an account of its role or of a role in its `allowedRoles` reaches it; a route without one is unproven (an error), never a pass',
     keys: [...LOGIN, 'smoke.roleRoutes', 'smoke.roles.owner', 'smoke.accounts'],
   },
+  'input.schema-invalid': {
+    control:
+      "each operation's valid request (its parameters' examples, `inputProbes.values`; a write on the run's own order, filled from the flow) answers 2xx to a session of the suite's own before the forbidden values are sent; an operation whose valid request answers otherwise is named and leaves the check warn (401/403: the operation is another role's, left out)",
+    keys: [
+      'smoke.escrow.steps',
+      'smoke.authzMatrix.params',
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.refusal.statuses',
+    ],
+  },
+  'input.sql-injection': {
+    control:
+      "each query parameter is first sent its example value: an error signature counts only when that control's answer lacks it, and the true/false pair only when the control answered 2xx",
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.sqlErrorSignatures',
+      'smoke.inputProbes.sqlErrorPayloads',
+      'smoke.inputProbes.sqlBooleanPairs',
+    ],
+  },
+  'input.nosql-injection': {
+    control:
+      'each query parameter is sent its example value and left out; an operator counts only when its 2xx answer is unlike both. A body field is judged against the valid body, which must answer 2xx',
+    keys: [
+      'smoke.escrow.steps',
+      'smoke.authzMatrix.params',
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.nosqlQueryOperators',
+      'smoke.inputProbes.nosqlBodyOperators',
+    ],
+  },
+  'input.template-injection': {
+    control:
+      'each query parameter is first sent a random marker; only a parameter whose answer echoes it is probed (none echoed: not applicable)',
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.templatePayloads',
+    ],
+  },
+  'input.path-traversal': {
+    control:
+      "each file-like parameter is first sent its example value; a file signature counts only when that control's answer lacks it (no file-like parameter: not applicable)",
+    keys: [
+      'smoke.openapi',
+      'smoke.inputProbes.budget',
+      'smoke.inputProbes.writes',
+      'smoke.inputProbes.values',
+      'smoke.inputProbes.enabled',
+      'smoke.inputProbes.fileParams',
+      'smoke.inputProbes.traversalPayloads',
+      'smoke.inputProbes.fileSignatures',
+    ],
+  },
   'auth.authz-matrix': {
     control:
       'the owner reads its new order through `order.get`, and each judged operation shows the owner that order (its id and another of its fields); an operation reserved to a role is judged only where an account of a permitted role (smoke.accounts) is answered 2xx, else the check is an error; a secured operation whose path parameter nothing fills, past `maxOperations`, or cut short by `maxRequests` or `maxSeconds` leaves the check warn',

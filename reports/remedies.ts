@@ -31,6 +31,16 @@ export const REMEDIES = {
     "Check the caller's role on every route meant for another role (smoke.roleRoutes: each of the platform's own roles), on the server, not only in the UI.",
   'auth.authz-matrix':
     "Scope every read by id and every list to the caller: filter querysets and queries by the signed-in user (or the objects it may see), on every route the document lists, not only the main one; check the caller's role on every operation reserved to another role, and require the declared auth on every secured operation.",
+  'input.schema-invalid':
+    'Validate every parameter and body against the schema the document states (types, required fields, enums, lengths, ranges) before any handler code runs, and answer a refusal with 400 or 422.',
+  'input.sql-injection':
+    "Send every value to the database as a bound parameter (placeholders, the ORM's filters), never concatenated into SQL, and keep database errors out of answers.",
+  'input.nosql-injection':
+    'Accept only scalars where the API expects a value: refuse objects and operator keys ($ne, $gt, field[$ne]) in query strings and bodies before they reach the query, or cast them (mongo-sanitize, express-mongo-sanitize).',
+  'input.template-injection':
+    'Pass user input to templates only as data (a context variable), never as template source, and keep the template engine sandboxed.',
+  'input.path-traversal':
+    'Map a requested file to an allow-list or an id, or resolve the path and refuse it unless it stays inside the served folder; never join user input to a path as is.',
   'auth.object-ownership': 'Check that the caller owns (or may act on) the object on every read and write by id.',
   'auth.no-demo-accounts':
     'Delete or disable demo and seed accounts in production data, and keep seeding out of production deploys.',

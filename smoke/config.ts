@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
 import { EnvName as envName } from '../core/env-name.ts';
 import { Mailbox } from '../core/mail/config.ts';
+import { InputProbes } from './input-config.ts';
 import {
   DEFAULT_DEBUG_FIELDS,
   DEFAULT_DEBUG_SIGNATURES,
@@ -390,6 +391,8 @@ export const SmokeConfig = z
       })
       .strict()
       .prefault({}),
+    /** The input probes over the OpenAPI document's operations (input.*): payloads, signatures and budget. */
+    inputProbes: InputProbes.prefault({}),
     /** What counts as the platform refusing a request a negative check sends (a forged token, a replayed event, another user's order). */
     refusal: z
       .object({

@@ -136,6 +136,8 @@ export default defineConfig({
     ],
     cors: { paths: ['/api/v1/auth/user/'] },
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
+    // The price quote stores nothing, so the input probes may send it bodies; other writes stay unprobed.
+    inputProbes: { writes: ['POST /api/v1/catalog/quote/'] },
     // EMAIL_BACKEND = 'django.core.mail.backends.filebased.EmailBackend', EMAIL_FILE_PATH = this folder.
     mailbox: { kind: 'eml-dir', path: env('GONOGO_MAIL_DIR', './sent-mail') },
     // The sample accounts our seed script creates for development: they must never exist in a deployed database.

@@ -108,6 +108,8 @@ export default defineConfig({
     ],
     cors: { paths: ['/users/me'] },
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
+    // The price quote stores nothing, so the input probes may send it bodies; other writes stay unprobed.
+    inputProbes: { writes: ['POST /catalog/quote'] },
     mailbox: { kind: 'smtp-sink', ...(env('GONOGO_MAILBOX_URL') ? { apiUrl: env('GONOGO_MAILBOX_URL') } : {}) },
     // The sample accounts our seed script creates for development: they must never exist in a deployed database.
     demoAccounts: ['sample.client@reference.local', 'sample.maker@reference.local'],

@@ -92,6 +92,8 @@ export default defineConfig({
     },
     health: { routes: ['/health', '/health/live', '/health/ready', '/metrics'] },
     ...(env('GONOGO_OPENAPI') ? { openapi: env('GONOGO_OPENAPI') } : {}),
+    // The price quote stores nothing, so the input probes may send it bodies; other writes stay unprobed.
+    inputProbes: { writes: ['POST /api/catalog/quote'] },
     mailbox: { kind: 'smtp-sink', ...(env('GONOGO_MAILBOX_URL') ? { apiUrl: env('GONOGO_MAILBOX_URL') } : {}) },
     // The sample accounts our seed script creates for development: they must never exist in a deployed database.
     demoAccounts: ['sample.client@reference.local', 'sample.maker@reference.local'],

@@ -5,8 +5,11 @@ import { milestonesOf, orderById, orderJson, type OrderRow } from '../db.ts';
 import { amountIn, currencyIn, currencyOut } from '../money.ts';
 
 /** Lists are paginated, newest first (`?limit=` up to 100, `?offset=`): a list that grows with every order must not grow every response. */
-function page(query: unknown): { limit: number; offset: number } {
+function page(query: unknown, invalid: (message: string, field: string) => Error): { limit: number; offset: number } {
   const q = (query ?? {}) as Record<string, string | undefined>;
+  // An integer the document promises: anything else is refused, not read as the default.
+  for (const k of ['limit', 'offset'] as const)
+    if (q[k] !== undefined && !/^\d{1,9}$/.test(q[k])) throw invalid('A whole number is required.', k);
   const limit = Math.min(100, Math.max(1, Number.parseInt(q.limit ?? '', 10) || 50));
   const offset = Math.max(0, Number.parseInt(q.offset ?? '', 10) || 0);
   return { limit, offset };
@@ -44,7 +47,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get(paths.manufacturerOrders, async (req) => {
     const u = requireUser(req.user, 'manufacturer');
-    const { limit, offset } = page(req.query);
+    const { limit, offset } = page(req.query, invalid);
     return (
       db
         .prepare('SELECT * FROM orders WHERE manufacturer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?')
@@ -127,7 +130,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get(paths.orders, async (req) => {
     const u = requireUser(req.user);
-    const { limit, offset } = page(req.query);
+    const { limit, offset } = page(req.query, invalid);
     // orders-list-leaks: the list forgets to filter by the caller (a queryset without .filter(owner=request.user)).
     const rows =
       u.role === 'admin' || flaws.has('orders-list-leaks')
@@ -147,6 +150,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
     const o = load(u, idOf(req));
     ownerOnly(u, o);
     const b = (req.body ?? {}) as Record<string, unknown>;
+    // The document's OrderUpdate: an object whose description, when sent, is text.
+    if (typeof b !== 'object' || Array.isArray(b)) throw invalid('A JSON object is required.', 'body');
+    if (b.description !== undefined && typeof b.description !== 'string')
+      throw invalid('A string is required.', 'description');
     if (typeof b.description === 'string')
       db.prepare('UPDATE orders SET description = ? WHERE id = ?').run(b.description, o.id);
     if (flaws.has('patch-marks-paid')) {

@@ -16,6 +16,7 @@ const CATEGORY: Record<Area, 'security' | 'reliability' | 'performance'> = {
   cors: 'security',
   browser: 'security',
   csrf: 'security',
+  input: 'security',
   headers: 'security',
   tls: 'security',
   deps: 'security',

@@ -249,6 +249,34 @@ export const PROBES: Record<string, Probe> = {
     const list = (await h.call('GET', '/api/orders', { token: b.access })).json as Array<{ id: number }>;
     return !list.some((x) => x.id === o.id);
   },
+  // The product catalogue (reference-app/routes/catalog.ts): each route refuses what its flaw lets through.
+  'search-sql-injectable': async (h) => {
+    const c = await h.verifiedClient();
+    const r = await h.call('GET', `/api/catalog/search?q=${encodeURIComponent("steel'")}`, { token: c.access });
+    return r.status === 200 && !/SQLITE|syntax/i.test(JSON.stringify(r.json));
+  },
+  'filter-nosql-operator': async (h) => {
+    const c = await h.verifiedClient();
+    const r = await h.call('GET', '/api/catalog/filter?category[$ne]=hardware', { token: c.access });
+    return r.status === 422;
+  },
+  'malformed-body-500': async (h) => {
+    const c = await h.verifiedClient();
+    const r = await h.call('POST', '/api/catalog/quote', { token: c.access, body: { product_id: 1, quantity: 'two' } });
+    return r.status === 422;
+  },
+  'template-injection': async (h) => {
+    const c = await h.verifiedClient();
+    const r = await h.call('GET', `/api/catalog/greeting?name=${encodeURIComponent('{{191*7}}')}`, { token: c.access });
+    return r.status === 200 && JSON.stringify(r.json).includes('{{191*7}}');
+  },
+  'path-traversal': async (h) => {
+    const c = await h.verifiedClient();
+    const r = await h.call('GET', `/api/catalog/datasheet?file=${encodeURIComponent('../../etc/passwd')}`, {
+      token: c.access,
+    });
+    return r.status === 404;
+  },
   'orders-readable-by-anyone': async (h) => {
     const [a, b] = [await h.verifiedClient(), await h.verifiedClient()];
     const o = (await h.createOrder(a.access)).json;

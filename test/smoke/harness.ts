@@ -26,7 +26,7 @@ export const TEST_LIMIT_WINDOW_S: Record<string, number> = { marketplace: 20, dr
 /** Starts sink + reference app with the given flaws, runs the smoke suite through examples/marketplace/gonogo.config.ts, stops everything. */
 export async function smokeAgainstReference(
   flaws: string[],
-  o: { outDir?: string; limitWindowS?: number } = {},
+  o: { outDir?: string; limitWindowS?: number; edit?: (c: Config) => Config } = {},
 ): Promise<SuiteOutput & { outDir: string; smokeMs: number }> {
   const started = performance.now();
   const out = await smokeAgainstDialect('marketplace', flaws, o);

@@ -67,7 +67,16 @@ const GROUPS: string[][] = [
     'mass-assignment-choice-field',
   ],
   ['expired-token-accepted', 'no-rate-limit', 'release-unauthenticated', 'admin-route-refuses-all'],
-  ['xff-trusted', 'orders-list-leaks'],
+  // The input flaws each open one catalogue route that only its own probe sends hostile input to.
+  [
+    'xff-trusted',
+    'orders-list-leaks',
+    'search-sql-injectable',
+    'filter-nosql-operator',
+    'malformed-body-500',
+    'template-injection',
+    'path-traversal',
+  ],
   // The broken release makes every escrow check but the happy path an error; the admin route's checks need no order,
   // and neither needs the login page, which the third breaks.
   ['anonymous-admin', 'release-not-recorded', 'login-form-wrong-field'],
@@ -85,3 +94,11 @@ export function matrixRuns(dialect: string): string[][] {
 }
 
 export const FLAW_GROUPS = GROUPS;
+
+/** Flaws the input probes must catch: only the runs that hold one (and the clean run) spend time on the probes. */
+export const INPUT_FLAWS = smokeFlaws('marketplace')
+  .filter((f) => f.mustFail.some((id) => areaOf(id) === 'input'))
+  .map((f) => f.name);
+
+/** Whether a run of the matrix leaves the input probes off (they skip as not configured): no input flaw in it, and not the clean run. */
+export const probesOff = (flaws: readonly string[]) => flaws.length > 0 && !flaws.some((n) => INPUT_FLAWS.includes(n));
