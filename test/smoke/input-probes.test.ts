@@ -139,6 +139,19 @@ describe('input.nosql-injection', () => {
     expect(out.findings).toEqual([]);
     expect(out.judged).toEqual(['GET /items query c']);
   });
+  it('judges nothing where the same request answers differently twice (a timestamp): every probe would look evaluated', async () => {
+    let n = 0;
+    const stamped: Send = async (o, req) => {
+      const r = await filter(false)(o, req);
+      return { ...r, text: `${r.text} at ${n++}` };
+    };
+    const out = await nosqlInjection(ops, { send: stamped, cfg, isRefusal });
+    expect(out.findings).toEqual([]);
+    expect(out.judged).toEqual([]);
+    expect(out.unproven).toEqual([
+      expect.stringMatching(/^GET \/items query c: the same request answered differently twice/),
+    ]);
+  });
 });
 
 describe('input.schema-invalid', () => {

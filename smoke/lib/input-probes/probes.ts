@@ -174,6 +174,19 @@ export async function nosqlInjection(ops: readonly ProbeOperation[], env: ProbeE
         out.unproven.push(`${target(op, p)}: the control answered ${control.status}`);
         continue;
       }
+      // The finding is "unlike the control": an answer that differs between two identical requests (a timestamp, a
+      // request id) would make every probe look evaluated, so the control is sent twice and must answer alike.
+      const again = await env.send(op, withParam(op, p, v));
+      if (!again) {
+        out.short.push(target(op, p));
+        continue;
+      }
+      if (!alike(again, control, [v])) {
+        out.unproven.push(
+          `${target(op, p)}: the same request answered differently twice (${control.status}, ${again.status}): a difference proves nothing`,
+        );
+        continue;
+      }
       out.judged.push(target(op, p));
       for (const o of env.cfg.nosqlQueryOperators) {
         const value = fill(o.value, v);
@@ -205,6 +218,17 @@ export async function nosqlInjection(ops: readonly ProbeOperation[], env: ProbeE
     }
     if (!ok(control)) {
       out.unproven.push(`${name(op)} body: the valid body answered ${control.status}`);
+      continue;
+    }
+    const again = await env.send(op, { path, json: valid });
+    if (!again) {
+      out.short.push(`${name(op)} body`);
+      continue;
+    }
+    if (!alike(again, control, [])) {
+      out.unproven.push(
+        `${name(op)} body: the valid body answered differently twice (${control.status}, ${again.status}): a difference proves nothing`,
+      );
       continue;
     }
     out.judged.push(`${name(op)} body`);
