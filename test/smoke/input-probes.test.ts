@@ -142,7 +142,7 @@ describe('input.nosql-injection', () => {
   it('judges nothing where the same request answers differently twice (a timestamp): every probe would look evaluated', async () => {
     let n = 0;
     const stamped: Send = async (o, req) => {
-      const r = await filter(false)(o, req);
+      const r = (await filter(false)(o, req))!;
       return { ...r, text: `${r.text} at ${n++}` };
     };
     const out = await nosqlInjection(ops, { send: stamped, cfg, isRefusal });
