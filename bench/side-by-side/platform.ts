@@ -132,20 +132,37 @@ function parseSetCookie(line: string): SetCookie {
   return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs: {} };
 }
 
+export interface Answered {
+  total: number;
+  throttled: number;
+  serverErrors: number;
+  /** `METHOD route status` -> count: which operations the tool got past validation, and which it never did. */
+  byRoute: Record<string, number>;
+}
+
 /** Requests the platform answered on its HTTPS port so far (its http_requests_total), and how many of them were 429 and 5xx. */
-export async function answered(
-  info: Platform['info'],
-): Promise<{ total: number; throttled: number; serverErrors: number }> {
+export async function answered(info: Platform['info']): Promise<Answered> {
   const res = await fetchRes(info, { path: '/metrics' });
-  const counts = { total: 0, throttled: 0, serverErrors: 0 };
+  const counts: Answered = { total: 0, throttled: 0, serverErrors: 0, byRoute: {} };
   for (const m of res.text.matchAll(/^http_requests_total\{([^}]*)\} (\d+)$/gm)) {
     const n = Number(m[2]);
-    const status = /status="(\d+)"/.exec(m[1]!)?.[1] ?? '';
+    const label = (k: string) => new RegExp(`${k}="([^"]*)"`).exec(m[1]!)?.[1] ?? '';
+    const status = label('status');
     counts.total += n;
     if (status === '429') counts.throttled += n;
     if (status.startsWith('5')) counts.serverErrors += n;
+    counts.byRoute[`${label('method')} ${label('route')} ${status}`] = n;
   }
   return counts;
+}
+
+/** What was answered between two reads, by route and status. */
+export function routesBetween(before: Answered, after: Answered): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after.byRoute)
+      .map(([k, n]) => [k, n - (before.byRoute[k] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
 }
 
 /** The dialect's example config, loaded against this platform the way `gonogo run --reference` loads it. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { answered, type Platform } from './platform.ts';
+import { answered, routesBetween, type Platform } from './platform.ts';
 
 const GONOGO = fileURLToPath(new URL('../../dist/bin/gonogo.js', import.meta.url));
 
@@ -20,6 +20,8 @@ export interface ToolRun {
   requests: number;
   throttled: number;
   serverErrors: number;
+  /** `METHOD route status` -> count, as the platform answered them. */
+  routes?: Record<string, number>;
   seconds: number;
   /** Why the run stopped early or produced nothing, when it did. */
   note?: string;
@@ -136,6 +138,7 @@ export async function runSchemathesis(
     requests: after.total - before.total - reads,
     throttled: after.throttled - before.throttled,
     serverErrors: after.serverErrors - before.serverErrors,
+    routes: routesBetween(before, after),
   };
   let report: StReport | undefined;
   try {
@@ -194,6 +197,7 @@ export async function runGonogo(p: Platform, configFile: string, timeCapS: numbe
     requests: after.total - before.total - 1,
     throttled: after.throttled - before.throttled,
     serverErrors: after.serverErrors - before.serverErrors,
+    routes: routesBetween(before, after),
     seconds,
     ...(note ? { note } : {}),
   };
