@@ -25,6 +25,8 @@ export interface ToolRun {
   seconds: number;
   /** Why the run stopped early or produced nothing, when it did. */
   note?: string;
+  /** Schemathesis only: the folder with its auth file, JSON report and console output (each failure's reproduction). */
+  dir?: string;
 }
 
 /** Schemathesis failure codes (`st explain`) to the check that raises them. */
@@ -131,6 +133,7 @@ export async function runSchemathesis(
   }, 2000);
   const result = await child;
   clearInterval(watch);
+  writeFileSync(join(dir, 'st.out'), result.all ?? '');
   const seconds = (performance.now() - started) / 1000;
   const after = await answered(p.info);
   // The bench's own reads of /metrics (the first one, the watcher's) are counted too: none of them is Schemathesis'.
@@ -158,7 +161,7 @@ export async function runSchemathesis(
         : report.errors.length
           ? `${report.errors.length} errors: ${report.errors.map((e) => e.title ?? e.message).join('; ')}`
           : undefined;
-  return { failed: [...new Set(failed)].sort(), ...counts, seconds, ...(note ? { note } : {}) };
+  return { failed: [...new Set(failed)].sort(), ...counts, seconds, dir, ...(note ? { note } : {}) };
 }
 
 interface GonogoReport {
