@@ -41,6 +41,7 @@ const ST = {
   seed: Number(process.env.BENCH_ST_SEED ?? 1),
   timeCapS: Number(process.env.BENCH_ST_TIME_CAP_S ?? 300),
   requestCap: Number(process.env.BENCH_ST_REQUEST_CAP ?? 10000),
+  ...(process.env.BENCH_ST_RATE_LIMIT ? { rateLimit: process.env.BENCH_ST_RATE_LIMIT } : {}),
 };
 // Schemathesis does not pace itself: a short window keeps the platform's 100-a-window limit from answering it 429.
 const ST_WINDOW_S = Number(process.env.BENCH_ST_LIMIT_WINDOW_S ?? 3);
@@ -116,7 +117,7 @@ save();
 const version = (await execa(ST.bin, ['--version'], { reject: false })).stdout.trim();
 console.log(`# Side by side with Schemathesis (${version}; node ${process.version})\n`);
 console.log(
-  `Schemathesis: --max-examples ${ST.maxExamples} --seed ${ST.seed} --workers 1, every seeded account in a WFC auth file (the two clients as peers), the logout route excluded; platform limit window ${ST_WINDOW_S} s. gonogo: --suite smoke, limit window ${GONOGO_WINDOW_S} s. Requests: what the platform answered (its http_requests_total). Raw results: ${raw}\n`,
+  `Schemathesis: --max-examples ${ST.maxExamples} --seed ${ST.seed} --workers 1${ST.rateLimit ? ` --rate-limit ${ST.rateLimit}` : ''}, every seeded account in a WFC auth file (the two clients as peers), the logout route excluded; platform limit window ${ST_WINDOW_S} s. gonogo: --suite smoke, limit window ${GONOGO_WINDOW_S} s. Requests: what the platform answered (its http_requests_total). Raw results: ${raw}\n`,
 );
 for (const dialect of DIALECTS) {
   const mine = rows.filter((r) => r.dialect === dialect);

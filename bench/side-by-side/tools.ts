@@ -68,6 +68,8 @@ export interface StOptions {
   requestCap: number;
   /** Operations left out by path (the logout route: a fuzzer that calls it revokes its own credentials). */
   excludePaths: string[];
+  /** Schemathesis' own pacing (`--rate-limit`, e.g. `25/s`), when the platform's limits would answer it 429. */
+  rateLimit?: string;
 }
 
 export async function runSchemathesis(
@@ -109,6 +111,7 @@ export async function runSchemathesis(
     '--max-redirects',
     '0',
     ...o.excludePaths.flatMap((path) => ['--exclude-path', path]),
+    ...(o.rateLimit ? ['--rate-limit', o.rateLimit] : []),
     '--no-color',
     '--report',
     'json',
