@@ -35,6 +35,8 @@ const DEFAULT_FLAWS = [
 const list = (v: string | undefined, d: string[]) => (v ? v.split(',').map((s) => s.trim()) : d);
 const DIALECTS = list(process.env.BENCH_ST_DIALECTS, [...DIALECT_NAMES]);
 const WANTED = list(process.env.BENCH_ST_FLAWS, DEFAULT_FLAWS);
+// One tool only (`schemathesis` or `gonogo`) reruns its side with other settings.
+const TOOLS = list(process.env.BENCH_ST_TOOLS, ['schemathesis', 'gonogo']);
 const ST = {
   bin: process.env.SCHEMATHESIS_BIN ?? 'st',
   maxExamples: Number(process.env.BENCH_ST_MAX_EXAMPLES ?? 10),
@@ -100,13 +102,20 @@ for (const dialect of DIALECTS) {
       continue;
     }
     const flaws = flaw === CLEAN ? [] : [flaw];
-    log(`${dialect} ${flaw}: schemathesis`);
-    const st = await schemathesisRow(dialect, flaws).catch((e: Error) => failedRun(e));
-    log(`${dialect} ${flaw}: gonogo`);
-    const gonogo = await gonogoRow(dialect, flaws).catch((e: Error) => failedRun(e));
+    log(`${dialect} ${flaw}`);
+    const st = TOOLS.includes('schemathesis')
+      ? await schemathesisRow(dialect, flaws).catch((e: Error) => failedRun(e))
+      : notRun();
+    const gonogo = TOOLS.includes('gonogo')
+      ? await gonogoRow(dialect, flaws).catch((e: Error) => failedRun(e))
+      : notRun();
     rows.push({ dialect, flaw, st, gonogo, ...(known ? { mustFail: known.mustFail } : {}) });
     save();
   }
+}
+
+function notRun(): ToolRun {
+  return { failed: [], requests: 0, throttled: 0, serverErrors: 0, seconds: 0, note: 'not run (BENCH_ST_TOOLS)' };
 }
 
 function failedRun(e: Error): ToolRun {
