@@ -11,7 +11,8 @@ function page(query: unknown, invalid: (message: string, field: string) => Error
   for (const k of ['limit', 'offset'] as const)
     if (q[k] !== undefined && !/^\d{1,9}$/.test(q[k])) throw invalid('A whole number is required.', k);
   const limit = Math.min(100, Math.max(1, Number.parseInt(q.limit ?? '', 10) || 50));
-  const offset = Math.max(0, Number.parseInt(q.offset ?? '', 10) || 0);
+  // Past 2^53 parseInt gives a float SQLite refuses (a 500): an offset that large is past the end anyway.
+  const offset = Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Number.parseInt(q.offset ?? '', 10) || 0));
   return { limit, offset };
 }
 import type { Principal } from '../tokens.ts';
@@ -61,11 +62,13 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: AppContext): void
       if (u.role !== 'admin' && !flaws.has('client-reaches-admin')) throw new HttpError(403, 'Forbidden');
       if (flaws.has('admin-route-refuses-all')) throw new HttpError(403, 'Forbidden');
     }
+    // SQLite keeps booleans as 0/1: the document (and /me) says true/false.
     return (
       db.prepare('SELECT id, email, full_name, role, is_verified FROM users ORDER BY id').all() as Array<{
         role: Principal['role'];
+        is_verified: number;
       }>
-    ).map((r) => ({ ...r, role: dialect.roles[r.role] }));
+    ).map((r) => ({ ...r, role: dialect.roles[r.role], is_verified: r.is_verified === 1 }));
   });
 
   app.post(paths.orders, async (req, reply) => {

@@ -55,6 +55,18 @@ describe('reference platform with no flaw: every protection holds', () => {
     expect((await h.call('GET', '/api/manufacturers')).status).toBe(401);
   });
 
+  it('an order list offset past 2^64 answers an empty page, not a 500', async () => {
+    const r = await h.call('GET', '/api/orders?offset=93200826835880443904', { token: await h.loginAs('client') });
+    expect([r.status, r.json]).toEqual([200, []]);
+  });
+
+  it('the admin user list answers is_verified as a boolean, as its OpenAPI document says', async () => {
+    const r = await h.call('GET', '/api/admin/users', { token: await h.loginAs('admin') });
+    const users = r.json as Array<{ email: string; is_verified: unknown }>;
+    expect(users.find((u) => u.email === h.account('admin').email)?.is_verified).toBe(true);
+    expect(users.map((u) => typeof u.is_verified)).toEqual(users.map(() => 'boolean'));
+  });
+
   it('a random verification token is rejected', async () => {
     expect((await h.call('GET', '/api/auth/verify-email?token=not-a-real-token')).status).toBe(400);
   });
