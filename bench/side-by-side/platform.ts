@@ -11,7 +11,7 @@ import { loadConfigFile } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { DEFAULT_KPI_FILE } from '../../core/files.ts';
 import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.ts';
-import type { ReferenceInfo } from '../../reference-app/types.ts';
+import type { ReferenceInfo } from '../../core/reference.ts';
 import { login } from '../../smoke/lib/accounts.ts';
 import { sessionRequest, type Req, type Res, type SetCookie } from '../../smoke/lib/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
