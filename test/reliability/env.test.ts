@@ -57,6 +57,7 @@ describe('GONOGO_CONFIG_TIMEOUT_S', () => {
 describe('secrets the config names', () => {
   const pool = `export default {
   target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500 },
+  smoke: { login: { path: '/api/auth/login' } },
   load: { accounts: { list: [{ email: 'load@example.com', passwordEnv: 'GONOGO_ENV_TEST_PW' }] }, journeys: ${JOURNEY} },
 };\n`;
   it.each([
@@ -85,6 +86,7 @@ describe('secrets the config names', () => {
 
   const listEnv = `export default {
   target: { baseUrl: 'https://127.0.0.1:9', timeoutMs: 500 },
+  smoke: { login: { path: '/api/auth/login' } },
   load: { accounts: { listEnv: 'GONOGO_ENV_TEST_POOL' }, journeys: ${JOURNEY} },
 };\n`;
   it.each([

@@ -12,6 +12,7 @@ import { ControlFailed } from '../../smoke/lib/outcome.ts';
 import { SmokeConfig } from '../../smoke/config.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { parseKpiText } from '../../config/kpis.ts';
+import { ROUTES } from '../helpers/routes.ts';
 
 const params = parseKpiText(
   readFileSync(new URL('../../config/defaults/kpis.yaml', import.meta.url), 'utf8'),
@@ -76,7 +77,13 @@ describe("a cookie session's requests carry its CSRF token as a browser would", 
       workers: 1,
       params,
       config: SmokeConfig.parse({
-        login: { token: { from: 'cookie', name: 'sessionid' }, send: { as: 'cookie', name: 'sessionid' }, csrf },
+        ...ROUTES,
+        login: {
+          ...ROUTES.login,
+          token: { from: 'cookie', name: 'sessionid' },
+          send: { as: 'cookie', name: 'sessionid' },
+          csrf,
+        },
         ratelimit: {
           api: { path: '/api/me', limit: 1000, windowS: 60 },
           anonymous: { path: '/api/me', limit: 1000, windowS: 60 },

@@ -80,6 +80,11 @@ describe.skipIf(!bin && !inCi)(
         'csrf.origin-checked',
         'csrf.token-bound',
         'csrf.token-required',
+        'input.nosql-injection',
+        'input.path-traversal',
+        'input.schema-invalid',
+        'input.sql-injection',
+        'input.template-injection',
       ]);
       expect(skipped['browser.login-page']).toContain('disabled in config');
       // What the config declares the shop does not have is not applicable; the one check it could run with its signing secret is a gap.
@@ -98,6 +103,11 @@ describe.skipIf(!bin && !inCi)(
         'csrf.origin-checked': 'not-applicable',
         'csrf.token-bound': 'not-applicable',
         'csrf.token-required': 'not-applicable',
+        'input.nosql-injection': 'not-applicable',
+        'input.path-traversal': 'not-applicable',
+        'input.schema-invalid': 'not-applicable',
+        'input.sql-injection': 'not-applicable',
+        'input.template-injection': 'not-applicable',
       });
       expect(report.verdict.reasons).toContain('skipped blockers (not configured): auth.expired-rejected');
       // A skipped blocker that is not merely inapplicable, and the unselected suites, keep the report incomplete.
