@@ -14,6 +14,7 @@ import {
   templateInjection,
 } from '../../smoke/lib/input-probes/probes.ts';
 import { openApiDocument } from '../../reference-app/openapi.ts';
+import { forbiddenValues } from '../../smoke/lib/input-probes/judge.ts';
 import { DIALECTS } from '../../reference-app/dialects.ts';
 import type { Doc } from '../../smoke/lib/openapi.ts';
 
@@ -155,6 +156,13 @@ describe('input.nosql-injection', () => {
 });
 
 describe('input.schema-invalid', () => {
+  it('sends an empty value outside an enum, except to an optional query parameter, where empty reads as absent', () => {
+    const e = { type: 'string', enum: ['hardware', 'timber'] };
+    expect(forbiddenValues(e).map((f) => f.value)).toEqual(['gonogo-not-in-enum', '']);
+    expect(forbiddenValues(e, { emptyIsAbsent: true }).map((f) => f.value)).toEqual(['gonogo-not-in-enum']);
+    expect(forbiddenValues({ type: 'string', enum: ['', 'a'] }).map((f) => f.value)).toEqual(['gonogo-not-in-enum']);
+  });
+
   const ops = [op('/n', [{ ...qParam('n', '1'), schema: { type: 'integer', maximum: 9 } }])];
   const env = (answer: (n: string | null) => number): ProbeEnv => ({
     send: async (_o, req) => json(answer(query(req.path).get('n')), {}),

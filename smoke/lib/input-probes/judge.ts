@@ -22,13 +22,22 @@ export function alike(a: Answer, b: Answer, sent: readonly string[]): boolean {
 
 const typeOf = (s: Schema) => [s.type ?? 'string'].flat().find((t) => t !== 'null') ?? 'string';
 
-/** Values the schema forbids, each with what makes it invalid: a wrong type, out of the enum, too long, out of range. */
-export function forbiddenValues(s: Schema): Array<{ why: string; value: unknown }> {
+/**
+ * Values the schema forbids, each with what makes it invalid: a wrong type, out of the enum, too long, out of range.
+ * `emptyIsAbsent`: an empty value of an optional query parameter (`?category=`) reads as no filter in most frameworks
+ * (django-filter by design), so an empty string outside the enum is probed only where it cannot mean "absent".
+ */
+export function forbiddenValues(
+  s: Schema,
+  o: { emptyIsAbsent?: boolean } = {},
+): Array<{ why: string; value: unknown }> {
   const out: Array<{ why: string; value: unknown }> = [];
   const t = typeOf(s);
   if (t === 'integer' || t === 'number') out.push({ why: `not a ${t}`, value: 'gonogo' });
   if (t === 'boolean') out.push({ why: 'not a boolean', value: 'gonogo' });
   if (s.enum?.length) out.push({ why: 'not one of the enum', value: 'gonogo-not-in-enum' });
+  if (s.enum?.length && !s.enum.includes('') && t === 'string' && !o.emptyIsAbsent)
+    out.push({ why: 'empty, not one of the enum', value: '' });
   if (t === 'string' && s.maxLength !== undefined)
     out.push({ why: `longer than maxLength ${s.maxLength}`, value: 'x'.repeat(s.maxLength + 1) });
   if (t === 'string' && (s.minLength ?? 0) > 0) out.push({ why: `shorter than minLength ${s.minLength}`, value: '' });

@@ -59,7 +59,7 @@ export async function schemaInvalid(ops: readonly ProbeOperation[], env: ProbeEn
     const valid = op.body ? validBody(op.body, env.cfg.values) : undefined;
     const probes: Array<{ why: string; req: ProbeRequest }> = [];
     for (const p of queryParams(op)) {
-      for (const f of forbiddenValues(p.schema))
+      for (const f of forbiddenValues(p.schema, { emptyIsAbsent: !p.required }))
         probes.push({
           why: `${p.name} ${f.why}`,
           req: { ...withParam(op, p, String(f.value)), ...(valid ? { json: valid } : {}) },
