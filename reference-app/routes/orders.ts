@@ -9,7 +9,7 @@ function page(query: unknown, invalid: (message: string, field: string) => Error
   const q = (query ?? {}) as Record<string, string | undefined>;
   // An integer the document promises: anything else is refused, not read as the default.
   for (const k of ['limit', 'offset'] as const)
-    if (q[k] !== undefined && !/^\d{1,9}$/.test(q[k])) throw invalid('A whole number is required.', k);
+    if (q[k] !== undefined && !/^\d+$/.test(q[k])) throw invalid('A whole number is required.', k);
   const limit = Math.min(100, Math.max(1, Number.parseInt(q.limit ?? '', 10) || 50));
   // Past 2^53 parseInt gives a float SQLite refuses (a 500): an offset that large is past the end anyway.
   const offset = Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Number.parseInt(q.offset ?? '', 10) || 0));
