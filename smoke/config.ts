@@ -122,7 +122,7 @@ const Login = z
     token: TokenSource.default({ from: 'body', path: 'access_token' }),
     refreshToken: TokenSource.optional(),
     send: SendToken.default({ as: 'bearer' }),
-    /** A cookie session with a CSRF token (absent: no token is fetched or sent; the csrf.* checks are not applicable to a credential sent in a header). */
+    /** A cookie session with a CSRF token (absent: no token is fetched or sent; for a credential sent in a header the csrf.* checks are not applicable unless a login cookie authenticates alone and rides cross-site requests). */
     csrf: Csrf.optional(),
   })
   .strict();
