@@ -113,9 +113,9 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     env: {
       // The reference platform a test starts through the CLI (`run --reference`, its child process) counts its limits
-      // over 20 s instead of a minute, and its example config documents the same rate (reference-app/index.ts): the
+      // over 10 s instead of a minute, and its example config documents the same rate (reference-app/index.ts): the
       // smoke suite's limit probes then wait seconds for the announced Retry-After. The demo keeps a minute.
-      GONOGO_REFERENCE_LIMIT_WINDOW_S: '20',
+      GONOGO_REFERENCE_LIMIT_WINDOW_S: '10',
     },
     projects: [
       { extends: true, test: { name: 'unit', include: SHARED_PROCESS, isolate: false } },

@@ -22,7 +22,7 @@ describe('an API-only config declaring the browser checks not applicable', () =>
   let out: string;
 
   beforeAll(async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, GONOGO_REFERENCE_LIMIT_WINDOW_S: '20' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GONOGO_REFERENCE_LIMIT_WINDOW_S: '10' };
     ref = await startReferenceTarget([], env);
     const dir = mkdtempSync(join(tmpdir(), 'gonogo-api-only-'));
     const config = join(dir, 'gonogo.config.ts');

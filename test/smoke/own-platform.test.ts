@@ -11,8 +11,8 @@ import { gonogoChild } from '../reliability/child.ts';
 const CONFIG = new URL('../fixtures/platforms/shop.config.ts', import.meta.url).pathname;
 const bin = findMailpit();
 const inCi = process.env.CI === 'true';
-// The shop's throttles count over 20 s instead of a minute, and its config says so: the limit probes wait seconds, not a minute.
-const PERIOD_S = 20;
+// The shop's throttles count over 10 s instead of a minute, and its config says so: the limit probes wait seconds, not a minute.
+const PERIOD_S = 10;
 
 /**
  * A platform that no dialect of the reference platform is (a Rails-style shop, test/fixtures/platforms/shop.ts),
