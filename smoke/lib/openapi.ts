@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import type { Api, Session } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
@@ -33,15 +34,51 @@ export function securityOf(
   return { secured: entries.every((e) => e.length > 0), scopes: [...new Set(scopes)] };
 }
 
-/** The configured document: fetched from the target (a path) or read from a file, parsed as JSON. */
-export async function loadDoc(api: Sender, plan: SmokePlan): Promise<Doc> {
+/** Documents read in this worker, by source: the checks that read one share it (it does not change during a run). */
+const docs = new Map<string, Promise<Doc>>();
+
+/**
+ * The configured document: fetched from the target (a path) or read from a file, parsed as JSON or YAML (drf-spectacular
+ * and many teams' files are YAML), its in-document `$ref`s followed (parameters, bodies and schemas under
+ * `components`). A `$ref` to another file or URL is not fetched; a circular one stays a `$ref`.
+ */
+export function loadDoc(api: Sender, plan: SmokePlan): Promise<Doc> {
   const src = plan.config.openapi!;
+  let doc = docs.get(src);
+  if (!doc) {
+    doc = readDoc(api, src);
+    docs.set(src, doc);
+    // A failed read is not kept: the next check tries again and names its own error.
+    doc.catch(() => docs.delete(src));
+  }
+  return doc;
+}
+
+async function readDoc(api: Sender, src: string): Promise<Doc> {
+  let text: string;
   if (src.startsWith('/')) {
     const r = await api.send({ method: 'GET', path: src });
-    if (r.status !== 200 || !r.json) throw new Error(`the OpenAPI document at ${src} answered ${r.status}`);
-    return r.json as Doc;
+    if (r.status !== 200 || !r.text) throw new Error(`the OpenAPI document at ${src} answered ${r.status}`);
+    text = r.text;
+  } else text = await readFile(src.startsWith('file:') ? fileURLToPath(src) : src, 'utf8');
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 100 });
+  } catch (e) {
+    throw new Error(`the OpenAPI document ${src} is neither JSON nor YAML (${(e as Error).message.split('\n')[0]})`);
   }
-  return JSON.parse(await readFile(src.startsWith('file:') ? fileURLToPath(src) : src, 'utf8')) as Doc;
+  if (!raw || typeof raw !== 'object' || !('openapi' in raw || 'swagger' in raw))
+    throw new Error(`the OpenAPI document ${src} has no "openapi" or "swagger" version field`);
+  // Loaded on use: only the checks that read a document need the parser.
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+  try {
+    return (await SwaggerParser.dereference(raw as never, {
+      resolve: { external: false },
+      dereference: { circular: 'ignore' },
+    })) as unknown as Doc;
+  } catch (e) {
+    throw new Error(`the OpenAPI document ${src}: swagger-parser refused it (${(e as Error).message.split('\n')[0]})`);
+  }
 }
 
 /**

@@ -50,7 +50,7 @@ type RawOp = {
   requestBody?: { content?: Record<string, { schema?: Schema }>; $ref?: string };
 };
 
-/** Follows a local `$ref` (`#/components/schemas/X`), a few levels deep. */
+/** Follows a local `$ref` (`#/components/schemas/X`), a few levels deep: loadDoc leaves only circular ones. */
 export function deref<T>(doc: unknown, node: T, depth = 0): T {
   const ref = (node as { $ref?: string } | undefined)?.$ref;
   if (!ref?.startsWith('#/') || depth > 8) return node;

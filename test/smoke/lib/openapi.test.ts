@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { securityOf, serverPrefix } from '../../../smoke/lib/openapi.ts';
+import { loadDoc, securityOf, serverPrefix } from '../../../smoke/lib/openapi.ts';
 
 describe('the OpenAPI sweep calls operations where the document says they live', () => {
   it('prefixes the path of servers[0].url, relative or absolute, with its variables filled', () => {
@@ -39,5 +43,57 @@ describe("an operation's security requirements", () => {
       secured: true,
       scopes: ['admin', 'read'],
     });
+  });
+});
+
+describe('the document the checks read', () => {
+  const plan = (openapi: string) => ({ config: { openapi } }) as unknown as Parameters<typeof loadDoc>[1];
+  const noTarget = {
+    send: () => {
+      throw new Error('a local document needs no request');
+    },
+  } as unknown as Parameters<typeof loadDoc>[0];
+
+  it('is read from YAML as from JSON, with its in-document $refs followed (a circular one stays)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-openapi-'));
+    const file = join(dir, 'openapi.yaml');
+    writeFileSync(
+      file,
+      [
+        'openapi: 3.0.3',
+        'info: { title: t, version: "1" }',
+        'paths:',
+        '  /orders/{id}:',
+        '    get:',
+        '      security: [{ jwt: [] }]',
+        '      parameters: [{ $ref: "#/components/parameters/Id" }]',
+        '      responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Node" } } } } }',
+        'components:',
+        '  parameters:',
+        '    Id: { name: id, in: path, required: true, schema: { type: integer } }',
+        '  schemas:',
+        '    Node: { type: object, properties: { child: { $ref: "#/components/schemas/Node" } } }',
+        '',
+      ].join('\n'),
+    );
+    // The runner hands a local document over as a file: URL (a path starting with / is one on the target).
+    const doc = await loadDoc(noTarget, plan(pathToFileURL(file).href));
+    const op = doc.paths!['/orders/{id}']!.get!;
+    expect(op.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }]);
+    expect(securityOf(doc, op).secured).toBe(true);
+    const body = (op as { responses: Record<string, { content: Record<string, { schema: unknown }> }> }).responses[
+      '200'
+    ]!.content['application/json']!.schema;
+    // A circular schema stays a $ref (the input probes follow it a few levels themselves).
+    expect(body).toEqual({ $ref: '#/components/schemas/Node' });
+  });
+
+  it('names the document when it is not an OpenAPI document', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-openapi-'));
+    const file = join(dir, 'notes.yaml');
+    writeFileSync(file, 'title: release notes\n');
+    await expect(loadDoc(noTarget, plan(pathToFileURL(file).href))).rejects.toThrow(
+      `the OpenAPI document ${pathToFileURL(file).href} has no "openapi" or "swagger" version field`,
+    );
   });
 });
