@@ -10,7 +10,7 @@ import { getPath } from './jsonpath.ts';
 import { fillTemplate } from './template.ts';
 import { workerRedactor } from './evidence.ts';
 import { cookieHeader, csrfFrom, csrfParts, csrfPath, type CsrfToken } from './csrf.ts';
-import type { CsrfConfig } from '../config.ts';
+import type { CsrfConfig } from '../../core/signin/config.ts';
 import { routePath } from '../routes.ts';
 
 /** What the mapping needs of an HTTP client (the smoke suite's Api is one). */

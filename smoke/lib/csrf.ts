@@ -3,7 +3,7 @@
  * Nothing here loads Playwright: the load suite's account pool logs in through the same mapping.
  */
 import { routePath } from '../routes.ts';
-import type { CsrfConfig, CsrfSource } from '../config.ts';
+import type { CsrfConfig, CsrfSource } from '../../core/signin/config.ts';
 import type { Res, SetCookie } from './http.ts';
 import type { SmokePlan } from './plan.ts';
 import { getPath } from './jsonpath.ts';
