@@ -1,5 +1,5 @@
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import type { Session } from '../../smoke/lib/http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import { describeKey, type Limiter } from '../../smoke/lib/limits.ts';
 import type { DoctorSender } from './sender.ts';
 import type { OpenApiSource } from './doc-fields.ts';

@@ -1,4 +1,4 @@
-import type { Res } from '../../smoke/lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import type { TokenSource } from '../../core/signin/config.ts';
 import { pathOf } from './sender.ts';
 

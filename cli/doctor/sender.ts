@@ -1,6 +1,7 @@
 import { LoadSender } from '../../load/accounts/http.ts';
 import type { Sender } from '../../smoke/lib/accounts.ts';
-import { sessionRequest, type Req, type Res } from '../../smoke/lib/http.ts';
+import { sessionRequest } from '../../smoke/lib/http.ts';
+import type { Req, Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { resolveLimiters } from '../../smoke/lib/limits.ts';
 import { reserveSlot } from '../../smoke/lib/pace.ts';

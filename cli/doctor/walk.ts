@@ -1,4 +1,4 @@
-import type { Session } from '../../smoke/lib/http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { resolveLimiters } from '../../smoke/lib/limits.ts';
 import { workerRedactor } from '../../smoke/lib/evidence.ts';

@@ -2,7 +2,7 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type { Req, Res, SetCookie } from '../../smoke/lib/http.ts';
+import type { Req, Res, SetCookie } from '../../core/signin/http.ts';
 import type { Sender } from '../../smoke/lib/accounts.ts';
 
 export interface SenderOptions {

@@ -4,12 +4,12 @@
  * pool through its own client. Nothing here loads Playwright, so the harness can import it.
  */
 import { randomBytes } from 'node:crypto';
-import type { Req, Res, Session } from './http.ts';
+import type { Req, Res, Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
-import { getPath } from './jsonpath.ts';
-import { fillTemplate } from './template.ts';
+import { getPath } from '../../core/jsonpath.ts';
+import { fillTemplate } from '../../core/template.ts';
 import { workerRedactor } from './evidence.ts';
-import { cookieHeader, csrfFrom, csrfParts, csrfPath, type CsrfToken } from './csrf.ts';
+import { cookieHeader, csrfFrom, csrfParts, csrfPath, type CsrfToken } from '../../core/signin/csrf.ts';
 import type { CsrfConfig } from '../../core/signin/config.ts';
 import { routePath } from '../routes.ts';
 

@@ -1,7 +1,8 @@
-import type { Api, Res, Session } from './http.ts';
+import type { Api } from './http.ts';
+import type { Res, Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 import { secretFromEnv } from './plan.ts';
-import { fillTemplate, placeholders } from './template.ts';
+import { fillTemplate, placeholders } from '../../core/template.ts';
 import {
   bodyFor,
   login,

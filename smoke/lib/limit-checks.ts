@@ -1,6 +1,6 @@
 import { check, control, covered } from './outcome.ts';
 import { newEmail, strongPassword } from './auth.ts';
-import type { Req, Res, Session } from './http.ts';
+import type { Req, Res, Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import { readSent } from './history.ts';
@@ -16,7 +16,7 @@ import {
   type Honour,
 } from './limit-probe.ts';
 import { judgeBurst, toleranceCount, type BurstJudgement } from '../../core/ratelimit-model.ts';
-import { fillTemplate } from './template.ts';
+import { fillTemplate } from '../../core/template.ts';
 
 /** The steps the rate-limit specs share: a burst on one limiter judged against its model, then the announced wait. */
 

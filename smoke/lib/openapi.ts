@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Api, Session } from './http.ts';
+import type { Api } from './http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import type { Sender } from './accounts.ts';

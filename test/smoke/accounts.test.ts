@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { login, tokenFrom, withFields } from '../../smoke/lib/accounts.ts';
-import { csrfFrom, csrfSend } from '../../smoke/lib/csrf.ts';
-import type { Req, Res } from '../../smoke/lib/http.ts';
+import { csrfFrom, csrfSend } from '../../core/signin/csrf.ts';
+import type { Req, Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { SmokeConfig } from '../../smoke/config.ts';
 import { ROUTES } from '../helpers/routes.ts';
