@@ -1,4 +1,4 @@
-import { login, newEmail, register, strongPassword, tokenFrom, useVerification } from '../../smoke/lib/accounts.ts';
+import { login, newEmail, register, strongPassword, tokenFrom, useVerification } from '../../core/signin/accounts.ts';
 import { readVerificationMail } from '../../smoke/lib/auth.ts';
 import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { Req, Res, SetCookie } from '../../core/signin/http.ts';
-import type { Sender } from '../../smoke/lib/accounts.ts';
+import type { Sender } from '../../core/signin/accounts.ts';
 
 export interface SenderOptions {
   baseUrl: string;

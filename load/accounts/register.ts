@@ -1,5 +1,5 @@
-import { newEmail, ok, register, strongPassword, useVerification, type Sender } from '../../smoke/lib/accounts.ts';
-import { findVerification, waitForVerificationMail } from '../../smoke/lib/mail.ts';
+import { newEmail, ok, register, strongPassword, useVerification, type Sender } from '../../core/signin/accounts.ts';
+import { findVerification, waitForVerificationMail } from '../../core/signin/mail.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import type { PoolAccount } from '../../scenarios/journey-core.ts';
 

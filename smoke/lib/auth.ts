@@ -13,14 +13,23 @@ import {
   tokenFrom,
   useVerification,
   type Sender,
-} from './accounts.ts';
-import { findVerification, waitForVerificationMail, type Mail } from './mail.ts';
+} from '../../core/signin/accounts.ts';
+import { findVerification, waitForVerificationMail, type Mail } from '../../core/signin/mail.ts';
 import { workerRedactor } from './evidence.ts';
 import { shared } from './state.ts';
 import { control } from './outcome.ts';
 import { routePath } from '../routes.ts';
 
-export { bodyFor, login, newEmail, ok, register, strongPassword, tokenFrom, useVerification } from './accounts.ts';
+export {
+  bodyFor,
+  login,
+  newEmail,
+  ok,
+  register,
+  strongPassword,
+  tokenFrom,
+  useVerification,
+} from '../../core/signin/accounts.ts';
 
 /** Did the response hand out any credential (token in the body or a cookie named like the configured one)? */
 export function gaveCredential(res: Res, plan: SmokePlan): boolean {

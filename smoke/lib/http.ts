@@ -119,6 +119,11 @@ export class Api {
     if (wait > 0) await sleep(wait);
   }
 
+  /** The worker's evidence redacts each secret the account client handles. */
+  secret(value: string | undefined): void {
+    workerRedactor().add(value);
+  }
+
   async send(req: Req): Promise<Res> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = this.url(req.path);

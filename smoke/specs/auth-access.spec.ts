@@ -3,7 +3,7 @@ import { test, skip, check, control, requireControl } from '../lib/fixtures.ts';
 import { MAIN_USER, SECOND_USER, clientSession, ok, roleSession, userSession } from '../lib/auth.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
 import { counterpartyActor } from '../flow/actors.ts';
-import { withFields } from '../lib/accounts.ts';
+import { withFields } from '../../core/signin/accounts.ts';
 import { getPath } from '../../core/jsonpath.ts';
 import { loadPlan } from '../lib/plan.ts';
 import { judgeRbac, type RbacCell } from '../lib/rbac.ts';

@@ -13,7 +13,7 @@ import { shared, readState, writeState } from '../lib/state.ts';
 import type { Api } from '../lib/http.ts';
 import type { Res, Session } from '../../core/signin/http.ts';
 import { isRefused } from '../lib/refusal.ts';
-import { tokenFrom } from '../lib/accounts.ts';
+import { tokenFrom } from '../../core/signin/accounts.ts';
 import { loadPlan, type SmokePlan } from '../lib/plan.ts';
 import { randomTokenLike } from '../lib/mail.ts';
 import { MailTimeoutError } from '../../core/mail/mailbox.ts';
