@@ -3,7 +3,7 @@ import type { Sender } from '../../core/signin/accounts.ts';
 import { sessionRequest } from '../../smoke/lib/http.ts';
 import type { Req, Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import { resolveLimiters } from '../../smoke/lib/limits.ts';
+import { resolveLimiters } from '../../core/signin/limits.ts';
 import { reserveSlot } from '../../smoke/lib/pace.ts';
 import { workerRedactor } from '../../smoke/lib/evidence.ts';
 import { routeUrl } from '../../core/url.ts';

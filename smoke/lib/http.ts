@@ -4,7 +4,7 @@ import type { Recorder } from './evidence.ts';
 import { workerRedactor } from './evidence.ts';
 import { RateLimited, requestRole } from './outcome.ts';
 import { reserveSlot } from './pace.ts';
-import { resolveLimiters } from './limits.ts';
+import { resolveLimiters } from '../../core/signin/limits.ts';
 import { digest, logSent } from './history.ts';
 import { routeUrl } from '../../core/url.ts';
 import { csrfParts, isStateChanging } from '../../core/signin/csrf.ts';

@@ -5,7 +5,8 @@ import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import { readSent } from './history.ts';
 import { exclusive, readState, writeState } from './state.ts';
-import { certainHistoryFor, historyFor, resolveLimiters, type Limiter, type Who } from './limits.ts';
+import { certainHistoryFor, historyFor, type Who } from './limits.ts';
+import { resolveLimiters, type Limiter } from '../../core/signin/limits.ts';
 import {
   burstText,
   expectedText,
