@@ -25,7 +25,7 @@ function setCookies(res: IncomingMessage): SetCookie[] {
 }
 
 /**
- * The load suite's setup client for the smoke account mapping. node:http because fetch cannot bind a
+ * The load suite's setup client for the account client (core/signin). node:http because fetch cannot bind a
  * source address or trust an extra CA per request; it never follows a redirect and stays on the target's
  * hosts. A 429 is returned as it is: registering a pool through a throttled route cannot be waited out.
  */
