@@ -2,6 +2,17 @@ import { z } from 'zod';
 import { EscrowConfig } from './flow/schema.ts';
 import { EnvName as envName } from '../core/env-name.ts';
 import { Mailbox } from '../core/mail/config.ts';
+import {
+  LimitedRoute,
+  Login,
+  Ratelimit,
+  Refresh,
+  Register,
+  VerifyEmail,
+  method,
+  path,
+  template,
+} from '../core/signin/config.ts';
 import { InputProbes } from './input-config.ts';
 import {
   DEFAULT_DEBUG_FIELDS,
@@ -20,157 +31,6 @@ import {
  * `{}` parses; the defaults describe a common JSON API and teams override what differs.
  * Secrets are never written here: accounts and the webhook secret name environment variables.
  */
-const path = z.string().regex(/^\//, 'a path starting with "/" (resolved against target.baseUrl)');
-const method = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-/** A dot path into a JSON body: `access_token`, `data.token`, `milestones[0].id`, `items[*].id`. */
-const jsonPath = z.string().min(1);
-/** A regular expression, checked here so a typo is a config error and not a failed check. */
-const regex = z
-  .string()
-  .min(1)
-  .refine((p) => {
-    try {
-      new RegExp(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'a valid regular expression (JavaScript syntax)');
-/** JSON body template: string values "{{name}}" are replaced by the named variable (typed), "a{{b}}c" by text. */
-const template = z.record(z.string(), z.unknown());
-
-/** Where a credential comes back: a JSON path in the body, or a named cookie. */
-const TokenSource = z.union([
-  z.object({ from: z.literal('body'), path: jsonPath }).strict(),
-  z.object({ from: z.literal('cookie'), name: z.string().min(1) }).strict(),
-  /** A response header, e.g. Devise-JWT's `Authorization: Bearer <jwt>`; `prefix` is stripped. */
-  z.object({ from: z.literal('header'), name: z.string().min(1), prefix: z.string().default('') }).strict(),
-]);
-export type TokenSource = z.infer<typeof TokenSource>;
-
-/** How an authenticated request carries the credential. */
-const SendToken = z.union([
-  z.object({ as: z.literal('bearer') }).strict(),
-  z.object({ as: z.literal('header'), name: z.string().min(1), prefix: z.string().default('') }).strict(),
-  z.object({ as: z.literal('cookie'), name: z.string().min(1) }).strict(),
-]);
-
-/** Where a CSRF token is read: a cookie, a `<meta name>` tag, a hidden form field, a JSON path of the body, or a response header. */
-const CsrfSource = z.union([
-  z.object({ from: z.literal('cookie'), name: z.string().min(1) }).strict(),
-  z.object({ from: z.literal('meta'), name: z.string().min(1) }).strict(),
-  z.object({ from: z.literal('field'), name: z.string().min(1) }).strict(),
-  z.object({ from: z.literal('body'), path: jsonPath }).strict(),
-  z.object({ from: z.literal('header'), name: z.string().min(1) }).strict(),
-]);
-export type CsrfSource = z.infer<typeof CsrfSource>;
-/** The conventions of Django, Laravel/Angular, Rails, csurf and Spring, tried in this order. */
-export const DEFAULT_CSRF_SOURCES: CsrfSource[] = [
-  { from: 'cookie', name: 'csrftoken' },
-  { from: 'cookie', name: 'XSRF-TOKEN' },
-  { from: 'meta', name: 'csrf-token' },
-  { from: 'field', name: 'csrfmiddlewaretoken' },
-  { from: 'field', name: 'authenticity_token' },
-  { from: 'field', name: '_token' },
-  { from: 'field', name: '_csrf' },
-  { from: 'body', path: 'csrfToken' },
-  { from: 'body', path: 'csrf_token' },
-  { from: 'header', name: 'X-CSRF-Token' },
-];
-
-/**
- * A login that first fetches a CSRF token and sends it back, on the login and on every state-changing request
- * (not GET/HEAD/OPTIONS) of the session, together with the target's own Origin. Django, Rails, Laravel, csurf.
- */
-const Csrf = z
-  .object({
-    /** GET that hands out the token before login; default: smoke.browser.loginPage. */
-    path: path.optional(),
-    /** Where the token is read, first found wins; the login's answer is read again (a token rotated at login replaces it). */
-    sources: z.array(CsrfSource).min(1).default(DEFAULT_CSRF_SOURCES),
-    /** How it goes back; default: the header named after the source that matched (csrftoken: X-CSRFToken, XSRF-TOKEN: X-XSRF-TOKEN, else X-CSRF-Token). */
-    send: z
-      .union([
-        z.object({ as: z.literal('header'), name: z.string().min(1) }).strict(),
-        z.object({ as: z.literal('field'), name: z.string().min(1) }).strict(),
-      ])
-      .optional(),
-    /** The state-changing request the csrf.* checks send; default: smoke.logout's route and body. */
-    probe: z
-      .object({
-        method: method.default('POST'),
-        path,
-        encoding: z.enum(['json', 'form']).default('json'),
-        body: template.optional(),
-      })
-      .strict()
-      .optional(),
-    /** Answers that mean the CSRF protection refused a request (Django and csurf 403, Laravel 419, Rails 422); other non-2xx answers prove nothing. */
-    refusedStatuses: z.array(z.number().int().min(400).max(499)).min(1).default([403, 419, 422, 400]),
-  })
-  .strict();
-export type CsrfConfig = z.infer<typeof Csrf>;
-
-const Login = z
-  .object({
-    method: method.default('POST'),
-    path: path.optional(),
-    encoding: z.enum(['json', 'form']).default('json'),
-    emailField: z.string().default('email'),
-    passwordField: z.string().default('password'),
-    extraFields: template.default({}),
-    token: TokenSource.default({ from: 'body', path: 'access_token' }),
-    refreshToken: TokenSource.optional(),
-    send: SendToken.default({ as: 'bearer' }),
-    /** A cookie session with a CSRF token (absent: no token is fetched or sent; for a credential sent in a header the csrf.* checks are not applicable unless a login cookie authenticates alone and rides cross-site requests). */
-    csrf: Csrf.optional(),
-  })
-  .strict();
-
-const Register = z
-  .object({
-    method: method.default('POST'),
-    path: path.optional(),
-    encoding: z.enum(['json', 'form']).default('json'),
-    emailField: z.string().default('email'),
-    passwordField: z.string().default('password'),
-    /** Other required fields; "{{email}}" and "{{name}}" are available. */
-    extraFields: template.default({ full_name: 'gonogo smoke {{name}}' }),
-    /** Domain of the addresses the suite registers (its own throwaway accounts; mail goes to the configured mailbox). */
-    emailDomain: z.string().default('gonogo.test'),
-    defaultRole: z.never({ error: 'moved to smoke.roles.owner' }).optional(),
-  })
-  .strict();
-
-const VerifyEmail = z
-  .object({
-    /** link: GET the link found in the mail; post: POST the token to `path`. */
-    mode: z.enum(['link', 'post']).default('link'),
-    method: method.default('POST'),
-    path: path.optional(),
-    tokenField: z.string().default('token'),
-    /** Regex whose first capture group (or whole match) finds the token or code in the mail's text, then its HTML, e.g. `code is (\\d{6})`; default: the link's `token` query parameter. */
-    tokenPattern: regex.optional(),
-    /** Regex a link must match to count as the verification link. */
-    linkPattern: regex.default('verif'),
-    /** How long to wait for the mail. */
-    timeoutMs: z.number().int().positive().default(15_000),
-  })
-  .strict();
-
-const Refresh = z
-  .object({
-    method: method.default('POST'),
-    path: path.optional(),
-    encoding: z.enum(['json', 'form']).default('json'),
-    field: z.string().default('refresh_token'),
-    /** Send the refresh token as a cookie of this name instead of a body field. */
-    cookie: z.string().optional(),
-    /** Body template replacing `{ [field]: token }`; "{{refresh_token}}" and "{{access_token}}" are the session's tokens. */
-    body: template.optional(),
-  })
-  .strict();
-
 const Logout = z
   .object({
     method: method.default('POST'),
@@ -250,30 +110,6 @@ const DebugProbe = z
   .strict();
 
 /**
- * How a limiter counts, for the model the probes judge against. `limit` and `windowS` default to the KPI
- * file's params; `scope: 'all'` counts every route but those with a limiter of their own.
- */
-const limitModel = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'all') => ({
-  key: z.enum(['user', 'address', 'anonymous']).default(key),
-  limit: z.number().int().positive().optional(),
-  windowS: z.number().positive().optional(),
-  algorithm: z.enum(['fixed', 'sliding', 'token-bucket']).default('fixed'),
-  /** Fixed windows: opened by the key's first request, or aligned to the clock (multiples of windowS). */
-  windowStart: z.enum(['first-request', 'clock']).default('first-request'),
-  scope: z.enum(['route', 'all']).default(scope),
-});
-const LimitedRoute = (key: 'user' | 'address' | 'anonymous', scope: 'route' | 'all') =>
-  z
-    .object({
-      method: method.default('POST'),
-      path,
-      /** JSON body template; "{{email}}" and "{{password}}" are filled with a throwaway account's. */
-      body: template.optional(),
-      ...limitModel(key, scope),
-    })
-    .strict();
-
-/**
  * Defaults that follow from the routes the config names, so a platform whose routes are not the defaults gets
  * its probes on its own routes rather than on someone else's: the API limiter and the CORS preflight go to `me`,
  * the malformed-body probe to the login route, the odd-id probe under `me`'s route; the default mass-assignment
@@ -347,21 +183,7 @@ export const SmokeConfig = z
       })
       .optional(),
     webhook: Webhook.prefault({}),
-    ratelimit: z
-      .object({
-        /** The API limiter and the route it is probed on (with a fresh account of the suite's own when keyed by user). */
-        api: LimitedRoute('user', 'all').optional(),
-        /** The login route's own limiter (the route is `login`'s). */
-        login: z.object(limitModel('address', 'route')).strict().prefault({}),
-        /** The limiter anonymous clients meet, probed with a rotating X-Forwarded-For; default: `api`'s route and numbers, sent without credentials. */
-        anonymous: LimitedRoute('anonymous', 'all').optional(),
-        /** Longest Retry-After the suite honours before giving up on a request (seconds); default the longest limit window + 5 s, at least 65 (smoke/lib/budget.ts). */
-        maxWaitS: z.number().positive().optional(),
-        /** The longest a limit probe's burst lasts (seconds): a longer one proves nothing a shorter one does not, and the check's own time must still hold the Retry-After wait. */
-        burstS: z.number().positive().max(600).default(45),
-      })
-      .strict()
-      .prefault({}),
+    ratelimit: Ratelimit.prefault({}),
     /** The authorization matrix over the OpenAPI document's operations, per role, owner and anonymous caller (auth.authz-matrix). */
     authzMatrix: z
       .object({

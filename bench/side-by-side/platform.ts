@@ -12,8 +12,9 @@ import type { Config } from '../../config/schema.ts';
 import { DEFAULT_KPI_FILE } from '../../core/files.ts';
 import { exampleConfigFile, exampleEnv } from '../../reference-app/example-env.ts';
 import type { ReferenceInfo } from '../../core/reference.ts';
-import { login } from '../../smoke/lib/accounts.ts';
-import { sessionRequest, type Req, type Res, type SetCookie } from '../../smoke/lib/http.ts';
+import { login } from '../../core/signin/accounts.ts';
+import { sessionRequest } from '../../smoke/lib/http.ts';
+import type { Req, Res, SetCookie } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 
 const GONOGO = fileURLToPath(new URL('../../dist/bin/gonogo.js', import.meta.url));

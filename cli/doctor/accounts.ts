@@ -1,6 +1,6 @@
-import { login, newEmail, register, strongPassword, tokenFrom, useVerification } from '../../smoke/lib/accounts.ts';
+import { login, newEmail, register, strongPassword, tokenFrom, useVerification } from '../../core/signin/accounts.ts';
 import { readVerificationMail } from '../../smoke/lib/auth.ts';
-import type { Session } from '../../smoke/lib/http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
 import type { OpenApiSource } from './doc-fields.ts';

@@ -1,6 +1,6 @@
 import { FlowRun, stepOk, type Actors } from '../../smoke/flow/run.ts';
 import type { Capture, Step } from '../../smoke/flow/schema.ts';
-import type { Res } from '../../smoke/lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import type { DoctorSender } from './sender.ts';
 import { Throttled, Unreachable } from './sender.ts';

@@ -1,6 +1,7 @@
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import type { Session } from '../../smoke/lib/http.ts';
-import { describeKey, type Limiter } from '../../smoke/lib/limits.ts';
+import type { Session } from '../../core/signin/http.ts';
+import { describeKey } from '../../smoke/lib/limits.ts';
+import type { Limiter } from '../../core/signin/limits.ts';
 import type { DoctorSender } from './sender.ts';
 import type { OpenApiSource } from './doc-fields.ts';
 import { loginRow, SHAPE_REFUSED, type Signed } from './accounts.ts';

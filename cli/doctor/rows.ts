@@ -1,5 +1,5 @@
-import type { Res } from '../../smoke/lib/http.ts';
-import type { TokenSource } from '../../smoke/config.ts';
+import type { Res } from '../../core/signin/http.ts';
+import type { TokenSource } from '../../core/signin/config.ts';
 import { pathOf } from './sender.ts';
 
 /**

@@ -1,9 +1,11 @@
 import { LoadSender } from '../../load/accounts/http.ts';
-import type { Sender } from '../../smoke/lib/accounts.ts';
-import { sessionRequest, type Req, type Res } from '../../smoke/lib/http.ts';
+import type { Sender } from '../../core/signin/accounts.ts';
+import { sessionRequest } from '../../smoke/lib/http.ts';
+import type { Req, Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import { resolveLimiters } from '../../smoke/lib/limits.ts';
+import { resolveLimiters } from '../../core/signin/limits.ts';
 import { reserveSlot } from '../../smoke/lib/pace.ts';
+import { workerRedactor } from '../../smoke/lib/evidence.ts';
 import { routeUrl } from '../../core/url.ts';
 
 /** The target answered 429: the doctor stops there instead of waiting or retrying. */
@@ -55,6 +57,11 @@ export class DoctorSender implements Sender {
       insecure: false,
       timeoutMs: plan.timeoutMs,
     });
+  }
+
+  /** The doctor's output is redacted as a smoke worker's evidence is: it knows each secret the mapping handled. */
+  secret(value: string | undefined): void {
+    workerRedactor().add(value);
   }
 
   async send(req: Req): Promise<Res> {

@@ -1,8 +1,8 @@
 import { refreshWith, logout } from '../../smoke/lib/auth.ts';
-import type { Session } from '../../smoke/lib/http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import type { Limiter, LimiterName } from '../../smoke/lib/limits.ts';
-import { fillTemplate } from '../../smoke/lib/template.ts';
+import type { Limiter, LimiterName } from '../../core/signin/limits.ts';
+import { fillTemplate } from '../../core/template.ts';
 import { Throttled, Unreachable, type DoctorSender } from './sender.ts';
 import type { OpenApiSource } from './doc-fields.ts';
 import { refreshed } from './accounts.ts';

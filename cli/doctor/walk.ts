@@ -1,6 +1,6 @@
-import type { Session } from '../../smoke/lib/http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import { resolveLimiters } from '../../smoke/lib/limits.ts';
+import { resolveLimiters } from '../../core/signin/limits.ts';
 import { workerRedactor } from '../../smoke/lib/evidence.ts';
 import type { Actor, Actors } from '../../smoke/flow/run.ts';
 import { DoctorSender, Throttled, Unreachable, type SentLine } from './sender.ts';

@@ -2,8 +2,8 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type { Req, Res, SetCookie } from '../../smoke/lib/http.ts';
-import type { Sender } from '../../smoke/lib/accounts.ts';
+import type { Req, Res, SetCookie } from '../../core/signin/http.ts';
+import type { Sender } from '../../core/signin/accounts.ts';
 
 export interface SenderOptions {
   baseUrl: string;
@@ -25,7 +25,7 @@ function setCookies(res: IncomingMessage): SetCookie[] {
 }
 
 /**
- * The load suite's setup client for the smoke account mapping. node:http because fetch cannot bind a
+ * The load suite's setup client for the account client (core/signin). node:http because fetch cannot bind a
  * source address or trust an extra CA per request; it never follows a redirect and stays on the target's
  * hosts. A 429 is returned as it is: registering a pool through a throttled route cannot be waited out.
  */

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SuiteContext } from '../../config/suite.ts';
 import type { LoadAccounts as LoadAccountsInfo } from '../../core/report-schema.ts';
 import type { PlanJourney, PoolAccount } from '../../scenarios/journey-core.ts';
-import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import { smokeBudget } from '../../smoke/lib/budget.ts';
+import type { SigninPlan } from '../../core/signin/plan.ts';
 import type { LoadConfig } from '../config.ts';
 import { listedPool } from './pool.ts';
 
@@ -41,7 +40,7 @@ export async function prepareAccounts(
     return { accounts: listed, info: { source: a.list ? 'list' : 'listEnv', size: listed.length }, warnings: [] };
   const reg = a.register!;
   const base = new URL(ctx.config.target.baseUrl);
-  // Loaded on use: a run without a registered pool never loads the smoke mapping or a mailbox.
+  // Loaded on use: a run without a registered pool never loads the account client or a mailbox.
   const [{ LoadSender }, { registerPool }, { openMailbox }] = await Promise.all([
     import('./http.ts'),
     import('./register.ts'),
@@ -51,26 +50,21 @@ export async function prepareAccounts(
   const mailbox = await openMailbox(ctx.config.smoke.mailbox, ctx.configDir, (message) =>
     ctx.progress({ suite: 'load', kind: 'info', message }),
   );
-  const plan: SmokePlan = {
+  const allowedHosts = [base.host, ...ctx.config.target.allowedHosts];
+  // The sign-in mapping is smoke's (smoke.login, .register, .verifyEmail), as the smoke suite signs in.
+  const plan: SigninPlan = {
     baseUrl: ctx.config.target.baseUrl,
-    allowedHosts: [base.host, ...ctx.config.target.allowedHosts],
-    timeoutMs: ctx.config.target.timeoutMs,
     config: ctx.config.smoke,
-    params: ctx.kpis.params,
     mailbox: mailbox.spec,
-    // The mapping functions read only the fields above; the smoke suite's shared state is not used here.
-    stateDir: '',
     runTag: randomBytes(4).toString('hex'),
-    workers: 1,
-    budget: smokeBudget(ctx.config.smoke, ctx.kpis.params),
   };
   const api = new LoadSender({
     baseUrl: plan.baseUrl,
-    allowedHosts: plan.allowedHosts,
+    allowedHosts,
     localAddress: cfg.sourceAddress,
     caFile: ctx.config.target.caFile ?? ctx.reference?.caFile,
     insecure: cfg.insecureTls,
-    timeoutMs: plan.timeoutMs,
+    timeoutMs: ctx.config.target.timeoutMs,
   });
   const out = await registerPool(api, plan, {
     count: reg.count,

@@ -1,6 +1,6 @@
-import { newEmail, ok, register, strongPassword, useVerification, type Sender } from '../../smoke/lib/accounts.ts';
-import { findVerification, waitForVerificationMail } from '../../smoke/lib/mail.ts';
-import type { SmokePlan } from '../../smoke/lib/plan.ts';
+import { newEmail, ok, register, strongPassword, useVerification, type Sender } from '../../core/signin/accounts.ts';
+import { findVerification, waitForVerificationMail } from '../../core/signin/mail.ts';
+import type { SigninPlan } from '../../core/signin/plan.ts';
 import type { PoolAccount } from '../../scenarios/journey-core.ts';
 
 export interface RegisterOutcome {
@@ -10,8 +10,8 @@ export interface RegisterOutcome {
   ms: number;
 }
 
-/** Registers one account of gonogo's own and follows its verification mail, with the smoke suite's mapping. */
-async function registerOne(api: Sender, plan: SmokePlan, tag: string): Promise<PoolAccount> {
+/** Registers one account of gonogo's own and follows its verification mail, with the account client the smoke suite signs in with. */
+async function registerOne(api: Sender, plan: SigninPlan, tag: string): Promise<PoolAccount> {
   const email = newEmail(plan, tag);
   const password = strongPassword();
   const since = Date.now();
@@ -29,7 +29,7 @@ async function registerOne(api: Sender, plan: SmokePlan, tag: string): Promise<P
  */
 export async function registerPool(
   api: Sender,
-  plan: SmokePlan,
+  plan: SigninPlan,
   o: { count: number; concurrency: number; signal?: AbortSignal },
 ): Promise<RegisterOutcome> {
   const started = Date.now();

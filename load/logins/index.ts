@@ -2,9 +2,9 @@ import type { SuiteContext } from '../../config/suite.ts';
 import type { LoadLogins } from '../../core/report-schema.ts';
 import type { PlanJourney, PlanStep, PoolAccount } from '../../scenarios/journey-core.ts';
 import { REFRESH_STEP_NAME, REFRESH_VAR, type SessionSpec } from '../../scenarios/session-core.ts';
-import type { SmokeConfig } from '../../smoke/config.ts';
+import type { LoginConfig, RefreshConfig } from '../../core/signin/config.ts';
 import { routePath } from '../../core/url.ts';
-import { resolveLimiters } from '../../smoke/lib/limits.ts';
+import { resolveLimiters } from '../../core/signin/limits.ts';
 import { cookieSessionProblem, type LoadConfig } from '../config.ts';
 import type { LoadPlan } from '../plan.ts';
 import { LoginPhaseError, runLoginPhase } from './phase.ts';
@@ -47,7 +47,7 @@ export function sharedOnceSteps(journeys: readonly PlanJourney[]): PlanStep[] {
  * smoke.login.refreshToken says, renewed through smoke.refresh. Undefined when no variable holds the token.
  */
 export function sessionSpec(
-  smoke: SmokeConfig,
+  smoke: { login: LoginConfig; refresh: RefreshConfig },
   journeys: readonly PlanJourney[],
   logins: LoadConfig['logins'],
 ): SessionSpec | undefined {

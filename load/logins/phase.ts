@@ -8,7 +8,7 @@ import {
   accountVars,
 } from '../../scenarios/journey-core.ts';
 import { readSession, type Answer, type Session, type SessionSpec } from '../../scenarios/session-core.ts';
-import type { Res } from '../../smoke/lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import { LoginPacer, predictedPhaseMs, retryAfterMs, type LoginModel } from './pace.ts';
 
 /** A login phase that cannot fit its time bound, or found no account to log in: the run does not start. */

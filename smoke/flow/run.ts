@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import type { Res, Session } from '../lib/http.ts';
+import type { Res, Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import { secretFromEnv } from '../lib/plan.ts';
 import { isRefused } from '../lib/refusal.ts';
-import { getAll, getPath } from '../lib/jsonpath.ts';
-import { withFields, type Sender } from '../lib/accounts.ts';
-import { waitForVerificationMail } from '../lib/mail.ts';
+import { getAll, getPath } from '../../core/jsonpath.ts';
+import { withFields, type Sender } from '../../core/signin/accounts.ts';
+import { waitForVerificationMail } from '../../core/signin/mail.ts';
 import { asControl, asProbe, control } from '../lib/outcome.ts';
 import { buildEvent } from './events.ts';
 import { exponentOf, stripeCurrency, toMajor } from './money.ts';

@@ -1,7 +1,8 @@
-import type { Api, Res, Session } from './http.ts';
+import type { Api } from './http.ts';
+import type { Res, Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 import { secretFromEnv } from './plan.ts';
-import { fillTemplate, placeholders } from './template.ts';
+import { fillTemplate, placeholders } from '../../core/template.ts';
 import {
   bodyFor,
   login,
@@ -12,14 +13,23 @@ import {
   tokenFrom,
   useVerification,
   type Sender,
-} from './accounts.ts';
-import { findVerification, waitForVerificationMail, type Mail } from './mail.ts';
+} from '../../core/signin/accounts.ts';
+import { findVerification, waitForVerificationMail, type Mail } from '../../core/signin/mail.ts';
 import { workerRedactor } from './evidence.ts';
 import { shared } from './state.ts';
 import { control } from './outcome.ts';
 import { routePath } from '../routes.ts';
 
-export { bodyFor, login, newEmail, ok, register, strongPassword, tokenFrom, useVerification } from './accounts.ts';
+export {
+  bodyFor,
+  login,
+  newEmail,
+  ok,
+  register,
+  strongPassword,
+  tokenFrom,
+  useVerification,
+} from '../../core/signin/accounts.ts';
 
 /** Did the response hand out any credential (token in the body or a cookie named like the configured one)? */
 export function gaveCredential(res: Res, plan: SmokePlan): boolean {

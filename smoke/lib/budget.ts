@@ -5,7 +5,7 @@
  */
 import type { KpiFile } from '../../config/kpis.ts';
 import type { SmokeConfig } from '../config.ts';
-import { resolveLimiters } from './limits.ts';
+import { resolveLimiters } from '../../core/signin/limits.ts';
 
 export interface SmokeBudget {
   /** The whole suite (both Playwright phases). */

@@ -2,11 +2,12 @@
  * The csrf.* checks: one state-changing request of a cookie session (smoke.login.csrf.probe, default smoke.logout),
  * sent once as it should be (the control) and once bent (no token, another session's token, a foreign origin).
  */
-import type { Api, Req, Res, Session, SetCookie } from './http.ts';
+import type { Api } from './http.ts';
+import type { Req, Res, Session, SetCookie } from '../../core/signin/http.ts';
 import { isRefused } from './refusal.ts';
 import type { SmokePlan } from './plan.ts';
 import { MAIN_USER, bodyFor, clientSession, me, ok } from './auth.ts';
-import { fillTemplate } from './template.ts';
+import { fillTemplate } from '../../core/template.ts';
 import { control, requireControl, skip } from './outcome.ts';
 import { routePath } from '../routes.ts';
 

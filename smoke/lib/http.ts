@@ -2,62 +2,13 @@ import type { APIRequestContext } from '@playwright/test';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import { workerRedactor } from './evidence.ts';
-import { RateLimited, requestRole, type RequestRole } from './outcome.ts';
+import { RateLimited, requestRole } from './outcome.ts';
 import { reserveSlot } from './pace.ts';
-import { resolveLimiters } from './limits.ts';
+import { resolveLimiters } from '../../core/signin/limits.ts';
 import { digest, logSent } from './history.ts';
 import { routeUrl } from '../../core/url.ts';
-import { csrfParts, isStateChanging, type CsrfToken } from './csrf.ts';
-
-export interface Session {
-  access?: string;
-  refresh?: string;
-  /** Cookies the target set at login (name -> value). */
-  cookies: Record<string, string>;
-  /** The same cookies with their attributes as login's Set-Cookie gave them (SameSite decides whether CSRF applies). */
-  setCookies?: SetCookie[];
-  /** The CSRF token of a cookie session (smoke.login.csrf): sent on every state-changing request of the session. */
-  csrf?: CsrfToken;
-}
-
-export interface SetCookie {
-  name: string;
-  value: string;
-  attrs: Record<string, string | true>;
-}
-
-export interface Res {
-  method: string;
-  url: string;
-  status: number;
-  headers: Record<string, string>;
-  setCookies: SetCookie[];
-  text: string;
-  json: unknown;
-  ms: number;
-}
-
-export interface Req {
-  method?: string;
-  path: string;
-  json?: unknown;
-  form?: Record<string, string | number | boolean>;
-  body?: string;
-  headers?: Record<string, string>;
-  session?: Session | null;
-  /** Probes that expect 429 see it instead of waiting it out, and skip the pacing (a burst must fill its window). */
-  expect429?: boolean;
-  /** Paced even though it expects 429: a probe that spends one limiter's budget must not spend another's (the demo probe's logins on a per-address limit over all routes). */
-  paced?: boolean;
-  /** Pacing bucket when not the session's (webhooks come from the payment provider, not the client). */
-  identity?: string;
-  /** The account a request names without a credential (a login's email): a per-user limiter keys it so. */
-  subject?: string;
-  /** How the evidence labels this request; by default `control` inside requireControl, else `probe`. */
-  role?: RequestRole;
-  /** The CSRF probes: `false` sends the session's cookies without its token, a string sends that token instead. */
-  csrf?: false | string;
-}
+import { csrfParts, isStateChanging } from '../../core/signin/csrf.ts';
+import type { Req, Res, Session, SetCookie } from '../../core/signin/http.ts';
 
 function parseSetCookie(line: string): SetCookie {
   const [pair = '', ...rest] = line.split(';');
@@ -166,6 +117,11 @@ export class Api {
     ];
     const wait = reserveSlot(this.plan.stateDir, identity, Math.max(1, Math.floor(model.limit * 0.9)), model.windowMs);
     if (wait > 0) await sleep(wait);
+  }
+
+  /** The worker's evidence redacts each secret the account client handles. */
+  secret(value: string | undefined): void {
+    workerRedactor().add(value);
   }
 
   async send(req: Req): Promise<Res> {

@@ -1,11 +1,12 @@
 import { check, control, covered } from './outcome.ts';
 import { newEmail, strongPassword } from './auth.ts';
-import type { Req, Res, Session } from './http.ts';
+import type { Req, Res, Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
 import { readSent } from './history.ts';
 import { exclusive, readState, writeState } from './state.ts';
-import { certainHistoryFor, historyFor, resolveLimiters, type Limiter, type Who } from './limits.ts';
+import { certainHistoryFor, historyFor, type Who } from './limits.ts';
+import { resolveLimiters, type Limiter } from '../../core/signin/limits.ts';
 import {
   burstText,
   expectedText,
@@ -16,7 +17,7 @@ import {
   type Honour,
 } from './limit-probe.ts';
 import { judgeBurst, toleranceCount, type BurstJudgement } from '../../core/ratelimit-model.ts';
-import { fillTemplate } from './template.ts';
+import { fillTemplate } from '../../core/template.ts';
 
 /** The steps the rate-limit specs share: a burst on one limiter judged against its model, then the announced wait. */
 

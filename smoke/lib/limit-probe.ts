@@ -1,5 +1,6 @@
 import { retryAfterS } from './http.ts';
-import { describeKey, type Limiter } from './limits.ts';
+import { describeKey } from './limits.ts';
+import type { Limiter } from '../../core/signin/limits.ts';
 import {
   admissible,
   burstDone,

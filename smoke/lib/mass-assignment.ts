@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { SmokeConfig } from '../config.ts';
-import { fillTemplate } from './template.ts';
+import { fillTemplate } from '../../core/template.ts';
 
 /** The privileged fields with their escalating values filled in (the default list carries the role claim; a team's own list is as written). */
 export function privilegedFields(c: Pick<SmokeConfig, 'massAssignment' | 'roles'>): Record<string, unknown> {

@@ -1,4 +1,5 @@
-import type { Api, Res } from './http.ts';
+import type { Api } from './http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 import {
   MAIN_USER,

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { Api, Session } from './http.ts';
+import type { Api } from './http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 import type { Recorder } from './evidence.ts';
-import type { Sender } from './accounts.ts';
+import type { Sender } from '../../core/signin/accounts.ts';
 
 type Operation = { security?: unknown[]; parameters?: Array<{ in?: string }> };
 export type Doc = {

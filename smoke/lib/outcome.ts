@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from '@playwright/test';
 import { ERROR_MARK, FAIL_MARK, SKIP_KIND_ANNOTATION, WARN_MARK } from './markers.ts';
 import type { SkipKind } from '../../core/report-schema.ts';
+import type { RequestRole } from '../../core/signin/http.ts';
 
 export { ERROR_MARK, FAIL_MARK, WARN_MARK };
 
@@ -123,8 +124,6 @@ export const skip = {
   notConfigured: (condition: unknown, reason: string): void => skipAs('not-configured', condition, reason),
   couldNotRun: (condition: unknown, reason: string): void => skipAs('could-not-run', condition, reason),
 };
-
-export type RequestRole = 'control' | 'probe';
 
 // Which part of a check is running, so every request it sends is labelled in the evidence without each spec saying so.
 const phase = new AsyncLocalStorage<RequestRole>();

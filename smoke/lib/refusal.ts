@@ -3,7 +3,7 @@
  * webhook, another user's order): `smoke.refusal.statuses`, single statuses and inclusive ranges ("400-428").
  * A 429 is left out by default: a throttled request proves nothing about the protection behind the limiter.
  */
-import type { Res } from './http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from './plan.ts';
 
 export type StatusSpec = number | string;

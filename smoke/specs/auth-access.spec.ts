@@ -3,13 +3,13 @@ import { test, skip, check, control, requireControl } from '../lib/fixtures.ts';
 import { MAIN_USER, SECOND_USER, clientSession, ok, roleSession, userSession } from '../lib/auth.ts';
 import { FlowRun, NO_FLOW } from '../flow/run.ts';
 import { counterpartyActor } from '../flow/actors.ts';
-import { withFields } from '../lib/accounts.ts';
-import { getPath } from '../lib/jsonpath.ts';
+import { withFields } from '../../core/signin/accounts.ts';
+import { getPath } from '../../core/jsonpath.ts';
 import { loadPlan } from '../lib/plan.ts';
 import { judgeRbac, type RbacCell } from '../lib/rbac.ts';
 import { asControl } from '../lib/outcome.ts';
 import { isRefused } from '../lib/refusal.ts';
-import type { Res } from '../lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 
 // Independent checks: spread over the workers (shared sessions and accounts are locked, see state.ts).
 test.describe.configure({ mode: 'parallel' });

@@ -13,7 +13,7 @@ import {
 } from '../lib/auth.ts';
 import { loadPlan } from '../lib/plan.ts';
 import { isRefused } from '../lib/refusal.ts';
-import type { Res } from '../lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 
 // Independent checks: spread over the workers (shared sessions and accounts are locked, see state.ts).
 test.describe.configure({ mode: 'parallel' });

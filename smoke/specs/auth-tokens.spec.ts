@@ -6,7 +6,7 @@ import { loadPlan, secretFromEnv } from '../lib/plan.ts';
 import { weakSecretList } from '../lib/wordlist.ts';
 import { asControl } from '../lib/outcome.ts';
 import { isRefused } from '../lib/refusal.ts';
-import type { Res, Session } from '../lib/http.ts';
+import type { Res, Session } from '../../core/signin/http.ts';
 
 // Independent checks: spread over the workers (shared sessions and accounts are locked, see state.ts).
 test.describe.configure({ mode: 'parallel' });

@@ -21,7 +21,7 @@ import {
   type RoleOutcome,
 } from '../lib/authz-roles.ts';
 import { isRefusalStatus } from '../lib/refusal.ts';
-import type { Res, Session } from '../lib/http.ts';
+import type { Res, Session } from '../../core/signin/http.ts';
 
 const answer = (r: Res) => ({ status: r.status, json: r.json, text: r.text });
 const ok2xx = (s: number) => s >= 200 && s < 300;

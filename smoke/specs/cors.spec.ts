@@ -1,6 +1,6 @@
 import { test, check, control, requireControl } from '../lib/fixtures.ts';
 import { MAIN_USER, roleSession, userSession } from '../lib/auth.ts';
-import type { Res } from '../lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import { routePath } from '../routes.ts';
 
 async function probe(

@@ -2,7 +2,8 @@ import { test, check, control, requireControl } from '../lib/fixtures.ts';
 import { userSession } from '../lib/auth.ts';
 import { bent, requireCsrfMapping, ridden, sendControl } from '../lib/csrf-probe.ts';
 import { skip } from '../lib/outcome.ts';
-import type { Api, Session } from '../lib/http.ts';
+import type { Api } from '../lib/http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 
 /** One account of the suite's own for the three checks; each check logs it in afresh (its probes may end a session). */

@@ -10,9 +10,10 @@ import {
 } from '../lib/fixtures.ts';
 import { gaveCredential, login, me, ok, registerAndReadMail, useVerification, type Registered } from '../lib/auth.ts';
 import { shared, readState, writeState } from '../lib/state.ts';
-import type { Api, Res, Session } from '../lib/http.ts';
+import type { Api } from '../lib/http.ts';
+import type { Res, Session } from '../../core/signin/http.ts';
 import { isRefused } from '../lib/refusal.ts';
-import { tokenFrom } from '../lib/accounts.ts';
+import { tokenFrom } from '../../core/signin/accounts.ts';
 import { loadPlan, type SmokePlan } from '../lib/plan.ts';
 import { randomTokenLike } from '../lib/mail.ts';
 import { MailTimeoutError } from '../../core/mail/mailbox.ts';

@@ -1,8 +1,9 @@
 import { test, skip, check, control, requireControl, ControlFailed } from '../lib/fixtures.ts';
 import { MAIN_USER, SECOND_USER, userSession } from '../lib/auth.ts';
-import { getPath } from '../lib/jsonpath.ts';
+import { getPath } from '../../core/jsonpath.ts';
 import { shared } from '../lib/state.ts';
-import type { Api, Res } from '../lib/http.ts';
+import type { Api } from '../lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import { loadPlan, type SmokePlan } from '../lib/plan.ts';
 import { isRefused } from '../lib/refusal.ts';
 import { counterpartyActor } from '../flow/actors.ts';

@@ -17,7 +17,8 @@ import {
   sqlInjection,
   templateInjection,
 } from '../lib/input-probes/probes.ts';
-import type { Api, Session } from '../lib/http.ts';
+import type { Api } from '../lib/http.ts';
+import type { Session } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../lib/plan.ts';
 import type { Recorder } from '../lib/evidence.ts';
 

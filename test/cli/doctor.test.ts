@@ -17,7 +17,7 @@ import { doctorConfig, doctorPlan } from '../../cli/doctor/run.ts';
 import { doctorExitCode } from '../../cli/doctor/render.ts';
 import { DoctorSender } from '../../cli/doctor/sender.ts';
 import type { DoctorResult } from '../../cli/doctor/walk.ts';
-import { login } from '../../smoke/lib/accounts.ts';
+import { login } from '../../core/signin/accounts.ts';
 import { DIALECT_NAMES } from '../../reference-app/dialects.ts';
 import { gonogo } from '../helpers/cli.ts';
 

@@ -17,7 +17,7 @@ import type { PlanJourney, PlanStep } from '../../scenarios/journey-core.ts';
 import { VirtualUser } from '../../load/autocannon/vu.ts';
 import { LoadCollector } from '../../load/collector.ts';
 import { afterHistory } from '../../core/ratelimit-model.ts';
-import type { Res } from '../../smoke/lib/http.ts';
+import type { Res } from '../../core/signin/http.ts';
 import type { LoadResult } from '../../core/report-schema.ts';
 import { loadNotes, loginsSentence } from '../../reports/render/load-status.ts';
 

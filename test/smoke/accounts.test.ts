@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { login, tokenFrom, withFields } from '../../smoke/lib/accounts.ts';
-import { csrfFrom, csrfSend } from '../../smoke/lib/csrf.ts';
-import type { Req, Res } from '../../smoke/lib/http.ts';
+import { login, register, tokenFrom, withFields } from '../../core/signin/accounts.ts';
+import { csrfFrom, csrfSend } from '../../core/signin/csrf.ts';
+import type { Req, Res } from '../../core/signin/http.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { SmokeConfig } from '../../smoke/config.ts';
 import { ROUTES } from '../helpers/routes.ts';
@@ -118,6 +118,25 @@ describe('a cookie-session login with a CSRF token (smoke.login.csrf)', () => {
         cookie: { name: 'csrftoken', value: 'after' },
       },
     });
+  });
+
+  it("hands the sender every secret it handles, so the sender's evidence can redact them", async () => {
+    const told: Array<string | undefined> = [];
+    const api = {
+      send: async (r: Req): Promise<Res> =>
+        r.method === 'GET'
+          ? page('<html></html>', [cookie('csrftoken', 'before')])
+          : { ...res({}), setCookies: [cookie('sessionid', 's1'), cookie('csrftoken', 'after')] },
+      secret: (v: string | undefined) => told.push(v),
+    };
+    await login(api, plan(sessionLogin), 'a@b.c', 'pw');
+    expect(told.filter(Boolean)).toEqual(['pw', 'before', 's1', 'after']);
+    told.length = 0;
+    await login(api, plan(sessionLogin), 'a@b.c', 'demo', { publicPassword: true });
+    expect(told).not.toContain('demo');
+    told.length = 0;
+    await register(api, plan(sessionLogin), 'a@b.c', 'pw2');
+    expect(told).toEqual(['pw2']);
   });
 
   it('puts the token in the login form when the mapping sends it as a field', async () => {

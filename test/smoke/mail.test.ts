@@ -9,7 +9,8 @@ import { parseKpiText } from '../../config/kpis.ts';
 import { Api } from '../../smoke/lib/http.ts';
 import { Recorder } from '../../smoke/lib/evidence.ts';
 import { useVerification } from '../../smoke/lib/auth.ts';
-import { findVerification, randomTokenLike, waitForVerificationMail } from '../../smoke/lib/mail.ts';
+import { findVerification, waitForVerificationMail } from '../../core/signin/mail.ts';
+import { randomTokenLike } from '../../smoke/lib/mail.ts';
 import type { SmokePlan } from '../../smoke/lib/plan.ts';
 import { smokeBudget } from '../../smoke/lib/budget.ts';
 

@@ -5,7 +5,7 @@ import { DEFAULT_DEBUG_SIGNATURES, DEFAULT_MASS_ASSIGNMENT_FIELDS } from '../../
 import { debugFieldsIn, debugFindings, signatureMatchers } from '../../smoke/lib/debug.ts';
 import { parseWordlist, weakSecretList } from '../../smoke/lib/wordlist.ts';
 import { assignedFields, privilegedFields } from '../../smoke/lib/mass-assignment.ts';
-import { placeholders } from '../../smoke/lib/template.ts';
+import { placeholders } from '../../core/template.ts';
 import { ROUTES } from '../helpers/routes.ts';
 
 const FIXTURES = new URL('./fixtures/debug/', import.meta.url);

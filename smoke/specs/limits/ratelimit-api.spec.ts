@@ -1,7 +1,7 @@
 import { test, control, requireControl } from '../../lib/fixtures.ts';
 import { ok, userSession } from '../../lib/auth.ts';
 import { digest } from '../../lib/history.ts';
-import { resolveLimiters } from '../../lib/limits.ts';
+import { resolveLimiters } from '../../../core/signin/limits.ts';
 import {
   apiAccountSection,
   judgeLimiter,

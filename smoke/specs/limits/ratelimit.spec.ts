@@ -1,8 +1,9 @@
 import { test, check, control } from '../../lib/fixtures.ts';
 import { login, newEmail, strongPassword } from '../../lib/auth.ts';
-import type { Api, Req } from '../../lib/http.ts';
+import type { Api } from '../../lib/http.ts';
+import type { Req } from '../../../core/signin/http.ts';
 import { digest } from '../../lib/history.ts';
-import { resolveLimiters } from '../../lib/limits.ts';
+import { resolveLimiters } from '../../../core/signin/limits.ts';
 import { SPOOF_GRACE_MS, burstText, freeAtLimit, spoofedCount, spoofedEscapes } from '../../lib/limit-probe.ts';
 import { judgeLimiter, measureLimiter, routeRequest, sharedKeysSection } from '../../lib/limit-checks.ts';
 import { probeDemoAccounts } from '../../lib/demo-probe.ts';

@@ -2,11 +2,11 @@
  * The CSRF part of a cookie-session login (smoke.login.csrf): where the token is read, how it goes back.
  * Nothing here loads Playwright: the load suite's account pool logs in through the same mapping.
  */
-import { routePath } from '../routes.ts';
-import type { CsrfConfig, CsrfSource } from '../config.ts';
+import { routePath } from '../url.ts';
+import type { CsrfConfig, CsrfSource } from './config.ts';
 import type { Res, SetCookie } from './http.ts';
-import type { SmokePlan } from './plan.ts';
-import { getPath } from './jsonpath.ts';
+import type { SigninPlan } from './plan.ts';
+import { getPath } from '../jsonpath.ts';
 
 /** A session's CSRF token, and the cookie it came in when it came in one (a double-submit check compares the two). */
 export interface CsrfToken {
@@ -83,7 +83,7 @@ export function csrfSend(c: CsrfConfig, source: CsrfSource): NonNullable<CsrfCon
 }
 
 /** The route the token is fetched from before login. */
-export function csrfPath(plan: SmokePlan): string {
+export function csrfPath(plan: Pick<SigninPlan, 'config'>): string {
   return plan.config.login.csrf?.path ?? routePath(plan.config.browser.loginPage, 'smoke.browser.loginPage');
 }
 
@@ -96,7 +96,7 @@ export function cookieHeader(cookies: Record<string, string>): string {
 
 /** The header or field that carries `token` on a state-changing request, and the same-site Origin a browser would send. */
 export function csrfParts(
-  plan: SmokePlan,
+  plan: Pick<SigninPlan, 'baseUrl' | 'config'>,
   t: CsrfToken,
   token: string | undefined,
 ): { headers: Record<string, string>; field?: [string, string] } {

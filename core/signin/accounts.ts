@@ -1,21 +1,22 @@
 /**
- * The account mapping of smoke.login / smoke.register / smoke.verifyEmail as plain functions over any
- * client that sends a request: the smoke specs call them through Playwright, the load suite's account
- * pool through its own client. Nothing here loads Playwright, so the harness can import it.
+ * The account client both suites use: smoke.login / smoke.register / smoke.verifyEmail as plain functions over any
+ * client that sends a request. The smoke specs call them through Playwright, the load suite's account pool and the
+ * doctor through node:http. Nothing here loads Playwright.
  */
 import { randomBytes } from 'node:crypto';
 import type { Req, Res, Session } from './http.ts';
-import type { SmokePlan } from './plan.ts';
-import { getPath } from './jsonpath.ts';
-import { fillTemplate } from './template.ts';
-import { workerRedactor } from './evidence.ts';
+import type { SigninPlan } from './plan.ts';
+import { getPath } from '../jsonpath.ts';
+import { fillTemplate } from '../template.ts';
 import { cookieHeader, csrfFrom, csrfParts, csrfPath, type CsrfToken } from './csrf.ts';
-import type { CsrfConfig } from '../config.ts';
-import { routePath } from '../routes.ts';
+import type { CsrfConfig, TokenSource } from './config.ts';
+import { routePath } from '../url.ts';
 
 /** What the mapping needs of an HTTP client (the smoke suite's Api is one). */
 export interface Sender {
   send(req: Req): Promise<Res>;
+  /** Told each secret the mapping handles (a password, a token), so the sender's evidence can redact it. */
+  secret?(value: string | undefined): void;
 }
 
 /**
@@ -44,7 +45,7 @@ export function strongPassword(length = 20): string {
   return core.slice(0, Math.max(4, length));
 }
 
-export function tokenFrom(res: Res, source: SmokePlan['config']['login']['token']): string | undefined {
+export function tokenFrom(res: Res, source: TokenSource): string | undefined {
   if (source.from === 'cookie') return res.setCookies.find((c) => c.name === source.name && c.value)?.value;
   if (source.from === 'header') {
     const v = res.headers[source.name.toLowerCase()];
@@ -71,7 +72,7 @@ export function bodyFor(
 /** A CSRF token fetched before login (smoke.login.csrf), with the cookies that came with it. */
 export async function fetchCsrf(
   api: Sender,
-  plan: SmokePlan,
+  plan: SigninPlan,
   c: CsrfConfig,
   o: Pick<Req, 'expect429' | 'paced'> = {},
 ): Promise<{ token: CsrfToken; cookies: Record<string, string> }> {
@@ -90,19 +91,19 @@ export async function fetchCsrf(
       `GET ${path} answered ${res.status} with no CSRF token in any of smoke.login.csrf.sources (${tried}); set smoke.login.csrf.path to the route that hands it out, or add its source`,
     );
   }
-  workerRedactor().add(token.token);
+  api.secret?.(token.token);
   return { token, cookies: Object.fromEntries(res.setCookies.map((x) => [x.name, x.value])) };
 }
 
 export async function login(
   api: Sender,
-  plan: SmokePlan,
+  plan: SigninPlan,
   email: string,
   password: string,
   o: { expect429?: boolean; paced?: boolean; publicPassword?: boolean } = {},
 ): Promise<{ res: Res; session: Session | null }> {
   const l = plan.config.login;
-  if (!o.publicPassword) workerRedactor().add(password);
+  if (!o.publicPassword) api.secret?.(password);
   const pre = l.csrf
     ? await fetchCsrf(api, plan, l.csrf, {
         ...(o.expect429 ? { expect429: true } : {}),
@@ -130,11 +131,11 @@ export async function login(
   });
   const access = ok(res) ? tokenFrom(res, l.token) : undefined;
   const refresh = ok(res) && l.refreshToken ? tokenFrom(res, l.refreshToken) : undefined;
-  for (const t of [access, refresh]) workerRedactor().add(t);
+  for (const t of [access, refresh]) api.secret?.(t);
   const cookies = Object.fromEntries(res.setCookies.map((c) => [c.name, c.value]));
   // A token rotated at login (Django, Rails) replaces the one fetched before it.
   const csrf = l.csrf && ok(res) ? (csrfFrom(res, l.csrf) ?? pre?.token) : undefined;
-  workerRedactor().add(csrf?.token);
+  api.secret?.(csrf?.token);
   return {
     res,
     session: access
@@ -143,19 +144,19 @@ export async function login(
   };
 }
 
-export function newEmail(plan: SmokePlan, tag: string): string {
+export function newEmail(plan: SigninPlan, tag: string): string {
   return `gonogo-${plan.runTag}-${tag}@${plan.config.register.emailDomain}`.toLowerCase();
 }
 
 export async function register(
   api: Sender,
-  plan: SmokePlan,
+  plan: SigninPlan,
   email: string,
   password: string,
   extra: Record<string, unknown> = {},
 ): Promise<Res> {
   const r = plan.config.register;
-  workerRedactor().add(password);
+  api.secret?.(password);
   const fields = withFields(fillTemplate(r.extraFields, { email, name: email.split('@')[0]! }), {
     ...extra,
     [r.emailField]: email,
@@ -167,7 +168,7 @@ export async function register(
 /** Uses the verification token the way the platform expects (link GET or token POST). */
 export async function useVerification(
   api: Sender,
-  plan: SmokePlan,
+  plan: SigninPlan,
   v: { link?: string; token?: string },
 ): Promise<Res> {
   const c = plan.config.verifyEmail;
