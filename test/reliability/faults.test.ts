@@ -10,9 +10,15 @@ import { slots } from '../helpers/slots.ts';
  * The target-fault corpus: every fault x every suite must end in NO-GO with a reason, exit 1,
  * a complete report on disk, and never a crash or a GO.
  */
-const SUITES = ['security', 'load', 'smoke'] as const;
-/** Runs side by side, each against its own fault server into its own folder: most of a run waits out the fault's timeouts. */
+// The smoke runs take longest (a Playwright run each), so they queue first.
+const SUITES = ['smoke', 'load', 'security'] as const;
+/**
+ * Runs side by side, each against its own fault server into its own folder: most of a run waits out the fault's
+ * timeouts. One pool for all three suites, whose runs all go side by side, so the short security and load runs fill
+ * the slots the smoke runs leave.
+ */
 const SIDE_BY_SIDE = 3;
+const slot = slots(SIDE_BY_SIDE);
 const RUN_TIMEOUT = 180_000;
 /** Faults where no HTTP answer ever arrives (or none over a verified connection). */
 const UNREACHABLE = new Set<Fault>([
@@ -25,24 +31,28 @@ const UNREACHABLE = new Set<Fault>([
   'slow-body',
 ]);
 
-describe.each(SUITES)('the %s suite against a faulty target', (suite) => {
+// Set for the whole file: each in-process run puts back the environment it found, so runs side by side all keep it.
+const saved = Object.fromEntries(Object.keys(FAULT_ENV).map((k) => [k, process.env[k]]));
+beforeAll(() => {
+  Object.assign(process.env, FAULT_ENV);
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+});
+
+describe.concurrent.each(SUITES)('the %s suite against a faulty target', (suite) => {
   const servers = new Map<Fault, FaultServer>();
-  const slot = slots(SIDE_BY_SIDE);
-  const saved = Object.fromEntries(Object.keys(FAULT_ENV).map((k) => [k, process.env[k]]));
   beforeAll(async () => {
-    // Set for the whole describe: each in-process run puts back the environment it found, so runs side by side all keep it.
-    Object.assign(process.env, FAULT_ENV);
     for (const f of FAULTS) servers.set(f, await startFaultServer(f));
   });
   afterAll(async () => {
     await Promise.all([...servers.values()].map((s) => s.stop()));
-    for (const [k, v] of Object.entries(saved))
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
   });
 
   // A run's timeout covers its wait for a slot.
-  const timeout = RUN_TIMEOUT * Math.ceil(FAULTS.length / SIDE_BY_SIDE);
+  const timeout = RUN_TIMEOUT * Math.ceil((FAULTS.length * SUITES.length) / SIDE_BY_SIDE);
   it.concurrent.for([...FAULTS])(
     '%s -> NO-GO with a reason, never GO, never a crash',
     { timeout },
