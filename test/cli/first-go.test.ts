@@ -10,7 +10,7 @@ import type { ReferenceInfo } from '../../core/reference.ts';
 import type { Report } from '../../core/report-schema.ts';
 
 const BIN = new URL('../../dist/bin/gonogo.js', import.meta.url).pathname;
-const WINDOW_S = 10;
+const WINDOW_S = 20;
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 /** The README's walkthrough: its commands and the lines it says filled the TODOs. */
@@ -50,7 +50,7 @@ describe('the README walkthrough, as written, against the fastapi dialect', () =
   let sink: Awaited<ReturnType<typeof startMailSink>>;
   beforeAll(async () => {
     sink = await startMailSink({ host: '127.0.0.1' });
-    // Limits over 10 s instead of a minute, documented as such in the team's KPI file below: the limit probes wait seconds.
+    // Limits over 20 s instead of a minute (a token bucket refilling ten slots a second at 10 s outpaces a burst slowed by a loaded runner), documented as such in the team's KPI file below: the limit probes wait seconds.
     info = await startReference({ dialect: 'fastapi', smtp: sink.smtp, env: {}, limitWindowS: WINDOW_S });
   });
   afterAll(async () => {
