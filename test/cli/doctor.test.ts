@@ -89,7 +89,9 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
     expect(steps.filter((s) => s.startsWith('flow ')).length).toBe(config.smoke.escrow.steps!.length);
     expect(steps.at(-1)).toBe('logout');
     expect(r.requests).toBe(r.sent.length);
-    expect(r.ms).toBeLessThan(20_000);
+    // "In seconds": it never waited for a rate-limit window, and met no 429 (how long it takes is a benchmark's figure).
+    expect(r.pacedMs).toBe(0);
+    expect(r.sent.filter((s) => s.status === 429)).toEqual([]);
   });
 
   it('names smoke.login.emailField for a wrong login field, and sends no team account a failing login', async () => {
@@ -262,13 +264,11 @@ describe.each(DIALECT_NAMES)('gonogo doctor on the %s dialect', (dialect) => {
 
 describe('gonogo doctor from the command line', () => {
   it('exits 0 on the reference platform and says how many requests it sent and how long it took', async () => {
-    const started = performance.now();
     const r = await gonogo(['doctor', '--reference']);
     expect(r.err).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Every mapped step answered as mapped/);
     expect(r.out).toMatch(/Sent \d+ requests \(4 logins; login model \d+ per \d+ s, keyed by user\) in \d+\.\d s\./);
-    expect(performance.now() - started).toBeLessThan(20_000);
   });
 
   it('exits 2 for a config error, naming the key, before sending anything', async () => {
