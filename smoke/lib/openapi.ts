@@ -35,7 +35,7 @@ export function securityOf(
   return { secured: entries.every((e) => e.length > 0), scopes: [...new Set(scopes)] };
 }
 
-/** Documents read in this worker, by source: the checks that read one share it (it does not change during a run). */
+/** Documents read in this process, by run and source: a run's checks share one (it does not change during a run). */
 const docs = new Map<string, Promise<Doc>>();
 
 /**
@@ -45,12 +45,14 @@ const docs = new Map<string, Promise<Doc>>();
  */
 export function loadDoc(api: Sender, plan: SmokePlan): Promise<Doc> {
   const src = plan.config.openapi!;
-  let doc = docs.get(src);
+  // Keyed by the run as well: one process may walk several platforms (doctor, tests) whose documents share a path.
+  const key = `${plan.runTag} ${plan.baseUrl} ${src}`;
+  let doc = docs.get(key);
   if (!doc) {
     doc = readDoc(api, src);
-    docs.set(src, doc);
+    docs.set(key, doc);
     // A failed read is not kept: the next check tries again and names its own error.
-    doc.catch(() => docs.delete(src));
+    doc.catch(() => docs.delete(key));
   }
   return doc;
 }

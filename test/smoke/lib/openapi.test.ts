@@ -96,4 +96,23 @@ describe('the document the checks read', () => {
       `the OpenAPI document ${pathToFileURL(file).href} has no "openapi" or "swagger" version field`,
     );
   });
+  it('is fetched once per run, and again for another run or target (a process may walk several platforms)', async () => {
+    const sent: string[] = [];
+    const target = (title: string) =>
+      ({
+        send: async (r: { path: string }) => {
+          sent.push(`${title} ${r.path}`);
+          return { status: 200, text: `openapi: 3.0.3\ninfo: { title: ${title}, version: "1" }\npaths: {}\n` };
+        },
+      }) as unknown as Parameters<typeof loadDoc>[0];
+    const run = (runTag: string, baseUrl: string) =>
+      ({ runTag, baseUrl, config: { openapi: '/openapi.yaml' } }) as unknown as Parameters<typeof loadDoc>[1];
+    const title = async (t: string, p: Parameters<typeof loadDoc>[1]) =>
+      ((await loadDoc(target(t), p)) as { info: { title: string } }).info.title;
+    expect(await title('a', run('r1', 'https://127.0.0.1:1'))).toBe('a');
+    expect(await title('a', run('r1', 'https://127.0.0.1:1'))).toBe('a');
+    expect(await title('b', run('r2', 'https://127.0.0.1:1'))).toBe('b');
+    expect(await title('c', run('r2', 'https://127.0.0.1:2'))).toBe('c');
+    expect(sent).toEqual(['a /openapi.yaml', 'b /openapi.yaml', 'c /openapi.yaml']);
+  });
 });
