@@ -334,6 +334,15 @@ export const SmokeConfig = z
           });
       });
     }
+    // A flow step the counterparty sends needs an account of that role: a role name left at its default (or
+    // misspelt) would otherwise surface only minutes into a run, as every escrow check's error.
+    const byCounterparty = (c.escrow.steps ?? []).find((s) => s.as === 'counterparty');
+    if (byCounterparty && c.accounts.length && !c.accounts.some((a) => a.role === c.roles.counterparty))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roles', 'counterparty'],
+        message: `is "${c.roles.counterparty}", but no smoke.accounts entry has that role (theirs: ${[...new Set(c.accounts.map((a) => a.role))].join(', ')}), and the escrow step "${byCounterparty.name}" is sent by the counterparty: set smoke.roles to your platform's role names`,
+      });
   })
   .transform(derivedDefaults);
 export type SmokeConfig = z.infer<typeof SmokeConfig>;

@@ -120,3 +120,43 @@ describe('SmokeConfig', () => {
     expect(issues({ verifyEmail: { mode: 'post', tokenPattern: 'code is (\\d{6})' } })).toEqual([]);
   });
 });
+
+describe('smoke.roles against the accounts', () => {
+  const flow = {
+    steps: [
+      {
+        name: 'create',
+        role: 'create',
+        path: '/orders',
+        capture: { order_id: { from: 'body', path: 'id' }, payment_id: { from: 'body', path: 'payment_id' } },
+      },
+      { name: 'paid', role: 'confirm-payment', event: { preset: 'payment_intent.succeeded' } },
+      { name: 'ship', role: 'fulfil', as: 'counterparty', path: '/orders/{{order_id}}/ship' },
+      { name: 'release', role: 'release', path: '/orders/{{order_id}}/release' },
+    ],
+    order: {
+      get: { method: 'GET', path: '/orders/{{order_id}}' },
+      update: { method: 'PATCH', path: '/orders/{{order_id}}' },
+    },
+  };
+  const accounts = [
+    { role: 'buyer', email: 'b@x.test', passwordEnv: 'B_PW' },
+    { role: 'seller', email: 's@x.test', passwordEnv: 'S_PW' },
+  ];
+
+  it("refuses a counterparty role no account has when a flow step is the counterparty's, naming smoke.roles", () => {
+    const r = SmokeConfig.safeParse({ accounts, escrow: flow });
+    expect(r.success).toBe(false);
+    expect(formatZodIssues(r.error!)).toEqual([
+      `roles.counterparty: is "manufacturer", but no smoke.accounts entry has that role (theirs: buyer, seller), and the escrow step "ship" is sent by the counterparty: set smoke.roles to your platform's role names`,
+    ]);
+  });
+
+  it("accepts the platform's own names, and a flow no counterparty sends", () => {
+    expect(
+      SmokeConfig.safeParse({ accounts, escrow: flow, roles: { owner: 'buyer', counterparty: 'seller' } }).success,
+    ).toBe(true);
+    const ownerOnly = { ...flow, steps: flow.steps.map(({ as: _, ...step }) => step) };
+    expect(SmokeConfig.safeParse({ accounts, escrow: ownerOnly }).success).toBe(true);
+  });
+});
