@@ -444,6 +444,12 @@ export const FLAWS: Flaw[] = [
     description: '/health/ready answers 503 (the SMTP dependency reported down)',
     mustFail: ['health.routes'],
   },
+  {
+    name: 'health-live-slow',
+    description: '/health/live answers 200, 800 ms late (over the 500 ms budget every time, not once)',
+    mustFail: ['health.routes'],
+    mustFailKpis: ['health'],
+  },
 ];
 
 export const FLAW_NAMES: readonly string[] = FLAWS.map((f) => f.name);

@@ -243,6 +243,8 @@ export const SmokeConfig = z
         /** Required while health.routes runs (smoke/routes.ts). */
         routes: z.array(path).min(1).optional(),
         latencyBudgetMs: z.number().positive().default(500),
+        /** Requests per route: a route is judged by its median, so one slow answer (a pause on a busy host) is not the verdict. */
+        samples: z.number().int().min(1).max(20).default(3),
       })
       .strict()
       .prefault({}),

@@ -5,12 +5,17 @@ import type { AppMetrics } from '../metrics.ts';
 import { openApiDocument } from '../openapi.ts';
 
 const SLOW_MS = 50;
+// Over the default 500 ms health budget on every answer, so its median is too.
+const HEALTH_SLOW_MS = 800;
 // Probes, scrapers and the load generator's calibration must never be throttled.
 const unlimited = { config: { rateLimit: false } } as const;
 
 export function registerOpsRoutes(app: FastifyInstance, ctx: AppContext, metrics: AppMetrics): void {
   app.get('/health', unlimited, async () => ({ status: 'ok' }));
-  app.get('/health/live', unlimited, async () => ({ status: 'ok' }));
+  app.get('/health/live', unlimited, async () => {
+    if (ctx.flaws.has('health-live-slow')) await sleep(HEALTH_SLOW_MS);
+    return { status: 'ok' };
+  });
   app.get('/health/ready', unlimited, async (_req, reply) => {
     let database = 'ok';
     try {

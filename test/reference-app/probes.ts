@@ -403,6 +403,11 @@ export const PROBES: Record<string, Probe> = {
     return lock.packages['node_modules/lodash']?.version === '4.17.21';
   },
   'health-ready-failing': async (h) => (await h.call('GET', '/health/ready')).status === 200,
+  'health-live-slow': async (h) => {
+    const t = performance.now();
+    const r = await h.call('GET', '/health/live');
+    return r.status === 200 && performance.now() - t < 500;
+  },
 };
 
 /** Time of one /api/slow answer: the calibration route is 50 ms by design, 350 ms with the `slow` flaw. */

@@ -51,6 +51,7 @@ const GROUPS: string[][] = [
     'no-lockout',
     'docs-exposed',
     'insecure-cookies',
+    'health-live-slow',
   ],
   [
     'stale-webhook',
