@@ -84,7 +84,7 @@ export const SHARED_PROCESS = [
   'test/security/deps-none.test.ts',
   'test/security/headers.test.ts',
   'test/security/lockfiles.test.ts',
-  'test/smoke/accounts.test.ts',
+  'test/core/signin/accounts.test.ts',
   'test/smoke/adapter.test.ts',
   'test/smoke/config.test.ts',
   'test/smoke/flow.test.ts',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { login, register, tokenFrom, withFields } from '../../core/signin/accounts.ts';
-import { csrfFrom, csrfSend } from '../../core/signin/csrf.ts';
-import type { Req, Res } from '../../core/signin/http.ts';
-import type { SmokePlan } from '../../smoke/lib/plan.ts';
-import { SmokeConfig } from '../../smoke/config.ts';
-import { ROUTES } from '../helpers/routes.ts';
+import { login, register, tokenFrom, withFields } from '../../../core/signin/accounts.ts';
+import { csrfFrom, csrfSend } from '../../../core/signin/csrf.ts';
+import type { Req, Res } from '../../../core/signin/http.ts';
+import type { SmokePlan } from '../../../smoke/lib/plan.ts';
+import { SmokeConfig } from '../../../smoke/config.ts';
+import { ROUTES } from '../../helpers/routes.ts';
 
 const res = (headers: Record<string, string>, json: unknown = undefined): Res => ({
   method: 'POST',
