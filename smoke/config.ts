@@ -11,6 +11,7 @@ import {
   VerifyEmail,
   method,
   path,
+  postRoute,
   template,
 } from '../core/signin/config.ts';
 import { InputProbes } from './input-config.ts';
@@ -33,9 +34,7 @@ import {
  */
 const Logout = z
   .object({
-    method: method.default('POST'),
-    path: path.optional(),
-    encoding: z.enum(['json', 'form']).default('json'),
+    ...postRoute,
     /** Body template, e.g. `{ refresh: '{{refresh_token}}' }` for a token blacklist; "{{access_token}}" is available too. */
     body: template.optional(),
     /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { packageFile } from '../core/files.ts';
+import { regex } from '../core/signin/config.ts';
 
 /**
  * The smoke suite's vocabulary: the words, fields and statuses its checks look for, each a config
@@ -14,17 +15,7 @@ export const DebugSignature = z.union([
   z
     .object({
       name: z.string().min(1),
-      pattern: z
-        .string()
-        .min(1)
-        .refine((p) => {
-          try {
-            new RegExp(p);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'a JavaScript regular expression that compiles'),
+      pattern: regex,
       flags: z
         .string()
         .regex(/^[imsu]*$/, 'regex flags among i, m, s, u')

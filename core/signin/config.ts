@@ -22,6 +22,12 @@ export const regex = z
   }, 'a valid regular expression (JavaScript syntax)');
 /** JSON body template: string values "{{name}}" are replaced by the named variable (typed), "a{{b}}c" by text. */
 export const template = z.record(z.string(), z.unknown());
+/** The fields every sign-in route shares: a POST by default, its path (required where a check sends it: smoke/routes.ts), JSON or a form. */
+export const postRoute = {
+  method: method.default('POST'),
+  path: path.optional(),
+  encoding: z.enum(['json', 'form']).default('json'),
+};
 
 /** Where a credential comes back: a JSON path in the body, or a named cookie. */
 export const TokenSource = z.union([
@@ -97,9 +103,7 @@ export type CsrfConfig = z.infer<typeof Csrf>;
 
 export const Login = z
   .object({
-    method: method.default('POST'),
-    path: path.optional(),
-    encoding: z.enum(['json', 'form']).default('json'),
+    ...postRoute,
     emailField: z.string().default('email'),
     passwordField: z.string().default('password'),
     extraFields: template.default({}),
@@ -113,9 +117,7 @@ export const Login = z
 
 export const Register = z
   .object({
-    method: method.default('POST'),
-    path: path.optional(),
-    encoding: z.enum(['json', 'form']).default('json'),
+    ...postRoute,
     emailField: z.string().default('email'),
     passwordField: z.string().default('password'),
     /** Other required fields; "{{email}}" and "{{name}}" are available. */
@@ -144,9 +146,7 @@ export const VerifyEmail = z
 
 export const Refresh = z
   .object({
-    method: method.default('POST'),
-    path: path.optional(),
-    encoding: z.enum(['json', 'form']).default('json'),
+    ...postRoute,
     field: z.string().default('refresh_token'),
     /** Send the refresh token as a cookie of this name instead of a body field. */
     cookie: z.string().optional(),

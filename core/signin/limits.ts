@@ -54,16 +54,18 @@ export function resolveLimiters(
   });
   // No api route only without smoke.me, where no check runs (smoke/routes.ts): the KPI file's numbers still size the budget.
   const ra = r.api ?? { ...UNROUTED, key: 'user' as const, scope: 'all' as const };
-  const api: Limiter = {
-    name: 'api',
-    method: ra.method,
-    path: ra.path,
-    ...(ra.body ? { body: ra.body } : {}),
-    key: ra.key,
-    scope: ra.scope,
-    model: model(ra, ra.limit ?? params.rateLimit.requests, ra.windowS ?? params.rateLimit.windowS),
+  // A routed limiter: its own numbers, or the KPI file's API rate.
+  const routed = (name: LimiterName, l: typeof ra): Limiter => ({
+    name,
+    method: l.method,
+    path: l.path,
+    ...(l.body ? { body: l.body } : {}),
+    key: l.key,
+    scope: l.scope,
+    model: model(l, l.limit ?? params.rateLimit.requests, l.windowS ?? params.rateLimit.windowS),
     documented: true,
-  };
+  });
+  const api = routed('api', ra);
   // Without a documented login limit, "its own" means at most twice the lockout threshold per window.
   const loginLimit = r.login.limit ?? params.loginRateLimit?.requests ?? params.lockout.attempts * 2;
   const login: Limiter = {
@@ -77,17 +79,6 @@ export function resolveLimiters(
     documented: r.login.limit !== undefined || params.loginRateLimit !== undefined,
   };
   const a = r.anonymous;
-  const anonymous: Limiter = a
-    ? {
-        name: 'anonymous',
-        method: a.method,
-        path: a.path,
-        ...(a.body ? { body: a.body } : {}),
-        key: a.key,
-        scope: a.scope,
-        model: model(a, a.limit ?? params.rateLimit.requests, a.windowS ?? params.rateLimit.windowS),
-        documented: true,
-      }
-    : { ...api, name: 'anonymous', key: 'anonymous' };
+  const anonymous: Limiter = a ? routed('anonymous', a) : { ...api, name: 'anonymous', key: 'anonymous' };
   return { api, login, anonymous };
 }
